@@ -1,0 +1,460 @@
+"""Monte Carlo forecast: every commune's 19 criteria, year by year, many times over.
+
+Each draw first takes its own set of model coefficients from the fit's sampling distribution
+(so the spread of the results carries parameter uncertainty, not only year-to-year luck),
+then replays the gain/loss model from the as-of year to the target year. All communes are
+simulated together and districts are slices of the same draws, so district counts always
+add up to the province count draw by draw.
+
+Random numbers come from two independent streams spawned from one seed: one for
+coefficients, one for the yearly coin flips. A scenario changes probabilities, never the
+streams, so a baseline and a scenario run with the same seed share their random numbers
+(common random numbers) and their difference is the scenario's effect, not noise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .criteria import CRITERIA_NUMBERS, N_CRITERIA
+from .metrics import BELOW, CLOSE_HIGH, CLOSE_LOW
+from .model import _GROUP_OF, N_MET_CENTRE, TransitionModel, fit
+from .panel import Panel
+
+CELLS_PER_CHUNK = 4_000_000  # float32 cells per working array: ~16 MB, whatever the size
+JUST_SHORT = (17, 18)  # "ends just short": the communes whose missing criteria are bottlenecks
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A "what if" a planner can pull.
+
+    ``criterion_odds``: multiply the odds of *gaining* these criteria (an investment
+    programme: {10: 1.5} makes income 1.5 times as likely to be reached each year).
+    ``priority_communes`` with ``priority_odds``: the province's registered target communes,
+    whose gain odds on every criterion are multiplied.
+    """
+
+    name: str = "baseline"
+    criterion_odds: dict[int, float] = field(default_factory=dict)
+    priority_communes: tuple[str, ...] = ()
+    priority_odds: float = 2.0
+
+    def __post_init__(self) -> None:
+        for c, odds in self.criterion_odds.items():
+            if c not in CRITERIA_NUMBERS:
+                raise ValueError(f"scenario {self.name!r}: criterion must be 1–19, got {c!r}")
+            if not odds > 0:
+                raise ValueError(f"scenario {self.name!r}: odds must be positive, got {odds!r}")
+        if not self.priority_odds > 0:
+            raise ValueError(f"scenario {self.name!r}: priority_odds must be positive")
+
+    @property
+    def is_baseline(self) -> bool:
+        return not self.criterion_odds and not self.priority_communes
+
+
+def _sigmoid_inplace(x: np.ndarray) -> np.ndarray:
+    np.negative(x, out=x)
+    with np.errstate(over="ignore"):  # exp(>88) is inf in float32, and 1/(1+inf) is 0: exact
+        np.exp(x, out=x)
+    x += 1.0
+    np.reciprocal(x, out=x)
+    return x
+
+
+@dataclass(frozen=True)
+class _Inputs:
+    """Everything the simulation loop reads, as arrays aligned on communes."""
+
+    state: np.ndarray  # (n_communes, 19) bool at the as-of year
+    district_index: np.ndarray  # (n_communes,) index into districts
+    difficult: np.ndarray  # (n_communes,) float
+    commune_shift: np.ndarray  # (n_communes,) log-odds from the scenario's priority list
+    criterion_shift: np.ndarray  # (19,) log-odds from the scenario's criterion odds
+
+
+def _draw_coefficients(
+    model: TransitionModel, n_draws: int, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Coefficients for each draw: gain (draws, terms), loss (draws, terms), district shifts."""
+    gain = rng.multivariate_normal(model.gain_params, model.gain_cov, size=n_draws, method="eigh")
+    loss = rng.multivariate_normal(model.loss_params, model.loss_cov, size=n_draws, method="eigh")
+    eff = model.districts
+    district = rng.normal(eff["effect"].to_numpy(), eff["sd"].to_numpy(), size=(n_draws, len(eff)))
+    return gain, loss, district
+
+
+def _simulate_chunk(
+    inputs: _Inputs,
+    gain: np.ndarray,
+    loss: np.ndarray,
+    district: np.ndarray,
+    trend_steps: np.ndarray,
+    rng: np.random.Generator,
+    n_districts: int,
+) -> dict[str, np.ndarray]:
+    """Simulate one chunk of draws; returns per-draw district aggregates and commune sums."""
+    b = gain.shape[0]
+    n = inputs.state.shape[0]
+    horizon = len(trend_steps)
+    state = np.broadcast_to(inputs.state, (b, n, N_CRITERIA)).copy()
+
+    crit_gain = (gain[:, :N_CRITERIA] + inputs.criterion_shift).astype(np.float32)[:, None, :]
+    b_nmet, b_close, b_diff, b_trend = (gain[:, N_CRITERIA + k][:, None] for k in range(4))
+    group_loss = loss[:, _GROUP_OF].astype(np.float32)[:, None, :]
+    c_nmet = loss[:, -1][:, None]
+    static = b_diff * inputs.difficult + district[:, inputs.district_index] + inputs.commune_shift
+
+    onehot = np.zeros((n, n_districts), dtype=np.float32)
+    onehot[np.arange(n), inputs.district_index] = 1.0
+    out = {
+        "ntm": np.zeros((b, horizon, n_districts), np.int32),
+        "sum_met": np.zeros((b, horizon, n_districts), np.int32),
+        "below": np.zeros((b, horizon, n_districts), np.int32),
+        "close": np.zeros((b, horizon, n_districts), np.int32),
+        "commune_ntm": np.zeros((horizon, n), np.int64),
+    }
+    p = np.empty((b, n, N_CRITERIA), np.float32)
+    q = np.empty_like(p)
+    for step, trend in enumerate(trend_steps):
+        n_met = state.sum(axis=2, dtype=np.int16)
+        base = static + b_nmet * (n_met - N_MET_CENTRE) + b_close * (n_met >= CLOSE_LOW)
+        base += b_trend * trend
+        np.add(crit_gain, base.astype(np.float32)[:, :, None], out=p)
+        _sigmoid_inplace(p)  # P(gain)
+        np.add(group_loss, (c_nmet * (n_met - N_MET_CENTRE)).astype(np.float32)[:, :, None], out=q)
+        _sigmoid_inplace(q)  # P(loss)
+        np.subtract(1.0, q, out=q)  # P(keep)
+        np.copyto(p, q, where=state)  # P(met next year)
+        state = rng.random((b, n, N_CRITERIA), dtype=np.float32) < p
+
+        n_met = state.sum(axis=2, dtype=np.int16)
+        ntm = n_met == N_CRITERIA
+        for key, per_commune in (
+            ("ntm", ntm),
+            ("sum_met", n_met),
+            ("below", n_met < BELOW),
+            ("close", (n_met >= CLOSE_LOW) & (n_met <= CLOSE_HIGH)),
+        ):
+            out[key][:, step, :] = np.rint(per_commune.astype(np.float32) @ onehot)
+        out["commune_ntm"][step] = ntm.sum(axis=0)
+    short = (n_met >= JUST_SHORT[0]) & (n_met <= JUST_SHORT[1])
+    out["blocking"] = (~state & short[:, :, None]).sum(axis=0)
+    out["just_short"] = short.sum(axis=0)
+    return out
+
+
+def simulate(
+    panel: Panel,
+    model: TransitionModel,
+    target_year: int,
+    n_draws: int = 2000,
+    seed: int = 0,
+    scenario: Scenario | None = None,
+    as_of: int | None = None,
+) -> Forecast:
+    """Simulate every commune from ``as_of`` (default: the panel's last year) to ``target_year``."""
+    as_of = panel.last_year if as_of is None else as_of
+    if target_year <= as_of:
+        raise ValueError(f"target year {target_year} must be after the as-of year {as_of}")
+    if n_draws < 1:
+        raise ValueError(f"draws must be at least 1, got {n_draws}")
+    scenario = scenario or Scenario()
+    communes = panel.communes
+    codes = communes["commune_code"].tolist()
+    unknown = sorted(set(scenario.priority_communes) - set(codes))
+    if unknown:
+        raise ValueError(f"scenario {scenario.name!r}: unknown commune code(s) {unknown}")
+    wide = panel.wide().xs(as_of, level="year").reindex(codes)
+    districts = model.districts["district_code"].tolist()
+    district_index = communes["district_code"].map({c: i for i, c in enumerate(districts)})
+    if district_index.isna().any():
+        raise ValueError("the model was fitted on a panel with different districts")
+    criterion_shift = np.zeros(N_CRITERIA)
+    for c, odds in scenario.criterion_odds.items():
+        criterion_shift[c - 1] = np.log(odds)
+    inputs = _Inputs(
+        state=wide.to_numpy(bool),
+        district_index=district_index.to_numpy(int),
+        difficult=communes["difficult"].to_numpy(float),
+        commune_shift=np.where(
+            communes["commune_code"].isin(scenario.priority_communes),
+            np.log(scenario.priority_odds),
+            0.0,
+        ),
+        criterion_shift=criterion_shift,
+    )
+    years = list(range(as_of + 1, target_year + 1))
+    # trend value of the transition from year t to t+1 is t - trend_origin
+    trend_steps = np.array([t - 1 - model.trend_origin for t in years], dtype=float)
+
+    coef_seed, flip_seed = np.random.SeedSequence(seed).spawn(2)
+    gain, loss, district = _draw_coefficients(model, n_draws, np.random.default_rng(coef_seed))
+    rng = np.random.default_rng(flip_seed)
+    chunk = max(1, CELLS_PER_CHUNK // (len(codes) * N_CRITERIA))
+    parts = [
+        _simulate_chunk(
+            inputs,
+            gain[start : start + chunk],
+            loss[start : start + chunk],
+            district[start : start + chunk],
+            trend_steps,
+            rng,
+            len(districts),
+        )
+        for start in range(0, n_draws, chunk)
+    ]
+    now = _observed_now(panel, wide, districts)
+    return Forecast(
+        as_of=as_of,
+        years=years,
+        districts=_district_table(panel, districts),
+        communes=communes[["commune_code", "commune_name", "district_code"]].reset_index(drop=True),
+        observed=now,
+        ntm=np.concatenate([p["ntm"] for p in parts]),
+        sum_met=np.concatenate([p["sum_met"] for p in parts]),
+        below=np.concatenate([p["below"] for p in parts]),
+        close=np.concatenate([p["close"] for p in parts]),
+        commune_ntm=sum(p["commune_ntm"] for p in parts) / n_draws,
+        blocking=sum(p["blocking"] for p in parts),
+        just_short=sum(p["just_short"] for p in parts),
+        n_draws=n_draws,
+        seed=seed,
+        scenario=scenario,
+        synthetic=panel.synthetic,
+        province_name=panel.province_name,
+    )
+
+
+def _district_table(panel: Panel, districts: Sequence[int]) -> pd.DataFrame:
+    info = panel.communes.groupby("district_code").agg(
+        district_name=("district_name", "first"), n_communes=("commune_code", "size")
+    )
+    return info.reindex(districts).reset_index()
+
+
+def _observed_now(panel: Panel, wide: pd.DataFrame, districts: Sequence[int]) -> pd.DataFrame:
+    """The as-of year's state per district: the simulation's starting point."""
+    n_met = wide.sum(axis=1)
+    frame = pd.DataFrame(
+        {
+            "district_code": panel.communes.set_index("commune_code")
+            .loc[wide.index, "district_code"]
+            .to_numpy(),
+            "ntm": (n_met == N_CRITERIA).to_numpy(),
+            "n_met": n_met.to_numpy(),
+            "below": (n_met < BELOW).to_numpy(),
+        }
+    )
+    return (
+        frame.groupby("district_code")
+        .agg(ntm=("ntm", "sum"), sum_met=("n_met", "sum"), below=("below", "sum"))
+        .reindex(districts)
+        .reset_index()
+    )
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """The draws of one simulation and the tables derived from them.
+
+    Arrays are indexed (draw, year, district) with years ``self.years`` (the as-of year
+    excluded) and districts in ``self.districts`` order. A *unit* is ``None`` for the
+    province or a district code.
+    """
+
+    as_of: int
+    years: list[int]
+    districts: pd.DataFrame  # district_code, district_name, n_communes
+    communes: pd.DataFrame  # commune_code, commune_name, district_code
+    observed: pd.DataFrame  # district_code, ntm, sum_met, below at the as-of year
+    ntm: np.ndarray
+    sum_met: np.ndarray
+    below: np.ndarray
+    close: np.ndarray
+    commune_ntm: np.ndarray  # (year, commune): P(commune meets the standard that year)
+    blocking: np.ndarray  # (commune, criterion): draws in which it ends 17–18 missing it
+    just_short: np.ndarray  # (commune,): draws in which it ends the target year at 17–18
+    n_draws: int
+    seed: int
+    scenario: Scenario
+    synthetic: bool
+    province_name: str = ""
+
+    # -- selecting a unit -------------------------------------------------------------------
+    def _columns(self, unit: int | None) -> np.ndarray:
+        if unit is None:
+            return np.arange(len(self.districts))
+        codes = self.districts["district_code"].tolist()
+        if unit not in codes:
+            raise KeyError(f"district {unit!r} is not in this forecast ({codes})")
+        return np.array([codes.index(unit)])
+
+    def unit_draws(self, unit: int | None = None, figure: str = "ntm") -> np.ndarray:
+        """(draw, year) array of a figure ("ntm", "sum_met", "below", "close") for a unit."""
+        return getattr(self, figure)[:, :, self._columns(unit)].sum(axis=2)
+
+    def n_communes(self, unit: int | None = None) -> int:
+        return int(self.districts["n_communes"].to_numpy()[self._columns(unit)].sum())
+
+    def observed_now(self, unit: int | None = None) -> dict[str, float]:
+        rows = self.observed.iloc[self._columns(unit)]
+        n = self.n_communes(unit)
+        return {
+            "n_ntm": int(rows["ntm"].sum()),
+            "mean_criteria": float(rows["sum_met"].sum() / n),
+            "n_below_5": int(rows["below"].sum()),
+        }
+
+    def _year_index(self, year: int) -> int:
+        if year not in self.years:
+            raise KeyError(f"year {year} is not forecast (as of {self.as_of}: {self.years})")
+        return self.years.index(year)
+
+    # -- questions ------------------------------------------------------------------------------
+    def probability(self, target: float, year: int, unit: int | None = None) -> float:
+        """P(communes meeting the standard in ``year`` >= ``target``) for the unit."""
+        counts = self.unit_draws(unit)[:, self._year_index(year)]
+        return float((counts >= target).mean())
+
+    def probability_mean_criteria(self, target: float, year: int, unit: int | None = None) -> float:
+        """P(mean criteria per commune in ``year`` >= ``target``)."""
+        sums = self.unit_draws(unit, "sum_met")[:, self._year_index(year)]
+        return float((sums / self.n_communes(unit) >= target - 1e-9).mean())
+
+    def quantiles(self, unit: int | None = None, figure: str = "ntm") -> pd.DataFrame:
+        """Per forecast year: mean, median, 80% and 95% intervals of one figure for a unit.
+
+        ``figure`` is "ntm" (communes meeting the standard), "mean_criteria", "below" (<5
+        criteria) or "close" (15–18). Intervals are equal-tailed quantiles of the draws.
+        """
+        if figure == "mean_criteria":
+            values = self.unit_draws(unit, "sum_met") / self.n_communes(unit)
+        else:
+            values = self.unit_draws(unit, figure)
+        q = np.quantile(values, [0.5, 0.1, 0.9, 0.025, 0.975], axis=0, method="inverted_cdf")
+        return pd.DataFrame(
+            {
+                "year": self.years,
+                "mean": values.mean(axis=0),
+                "median": q[0],
+                "lo80": q[1],
+                "hi80": q[2],
+                "lo95": q[3],
+                "hi95": q[4],
+            }
+        )
+
+    def yearly(self, unit: int | None = None) -> pd.DataFrame:
+        """Per forecast year: NTM count (mean, median, intervals), mean criteria, <5, 15–18."""
+        table = self.quantiles(unit, "ntm")
+        table["mean_criteria"] = self.unit_draws(unit, "sum_met").mean(axis=0) / self.n_communes(
+            unit
+        )
+        table["n_below_5"] = self.unit_draws(unit, "below").mean(axis=0)
+        table["n_close"] = self.unit_draws(unit, "close").mean(axis=0)
+        return table
+
+    def first_reached(self, target: float, unit: int | None = None) -> pd.DataFrame:
+        """Distribution of the first forecast year the count reaches ``target``.
+
+        The last row (``year`` = None) is the probability of not reaching it by the final year.
+        Already reached at the as-of year counts as the as-of year.
+        """
+        counts = self.unit_draws(unit)
+        if self.observed_now(unit)["n_ntm"] >= target:
+            return pd.DataFrame({"year": [self.as_of], "probability": [1.0]}).astype(
+                {"year": "Int64"}
+            )
+        reached = counts >= target
+        first = np.where(reached.any(axis=1), reached.argmax(axis=1), len(self.years))
+        shares = np.bincount(first, minlength=len(self.years) + 1) / self.n_draws
+        years = pd.array([*self.years, None], dtype="Int64")
+        return pd.DataFrame({"year": years, "probability": shares})
+
+    def commune_probabilities(self, unit: int | None = None) -> pd.DataFrame:
+        """Per commune and forecast year: probability it meets the standard that year."""
+        frame = pd.DataFrame(self.commune_ntm.T, columns=self.years)
+        frame.insert(0, "commune_code", self.communes["commune_code"])
+        frame.insert(1, "commune_name", self.communes["commune_name"])
+        frame.insert(2, "district_code", self.communes["district_code"])
+        if unit is not None:
+            self._columns(unit)
+            frame = frame[frame["district_code"] == unit]
+        return frame.melt(
+            id_vars=["commune_code", "commune_name", "district_code"],
+            var_name="year",
+            value_name="p_ntm",
+        ).astype({"year": "int64"})
+
+    def bottlenecks(self, unit: int | None = None) -> pd.DataFrame:
+        """Criteria most often missing among communes that end the target year at 17–18.
+
+        ``share`` is the fraction of those just-short commune-draws missing the criterion.
+        """
+        rows = self.communes["district_code"].to_numpy()
+        mask = np.ones(len(rows), bool) if unit is None else rows == unit
+        if unit is not None:
+            self._columns(unit)
+        counts = self.blocking[mask].sum(axis=0)
+        short = int(self.just_short[mask].sum())
+        table = pd.DataFrame(
+            {
+                "criterion": list(CRITERIA_NUMBERS),
+                "n_missing": counts,
+                "share": counts / max(short, 1),
+            }
+        )
+        return table.sort_values(["n_missing", "criterion"], ascending=[False, True]).reset_index(
+            drop=True
+        )
+
+    def district_table(self, year: int | None = None, target: float | None = None) -> pd.DataFrame:
+        """One row per district: now, expected in ``year`` with intervals, share of province."""
+        year = self.years[-1] if year is None else year
+        i = self._year_index(year)
+        province_expected = self.ntm[:, i, :].sum(axis=1).mean()
+        rows = []
+        for code, name, n in self.districts.itertuples(index=False):
+            counts = self.unit_draws(code)[:, i]
+            lo80, hi80, lo95, hi95 = np.quantile(
+                counts, [0.1, 0.9, 0.025, 0.975], method="inverted_cdf"
+            )
+            row = {
+                "district_code": code,
+                "district_name": name,
+                "n_communes": n,
+                "now": self.observed_now(code)["n_ntm"],
+                "expected": counts.mean(),
+                "lo80": lo80,
+                "hi80": hi80,
+                "lo95": lo95,
+                "hi95": hi95,
+                "share_of_province": counts.mean() / province_expected if province_expected else 0,
+                "mean_criteria": self.unit_draws(code, "sum_met")[:, i].mean() / n,
+            }
+            if target is not None:
+                row["p_target"] = float((counts >= target).mean())
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+
+def run_forecast(
+    panel: Panel,
+    target_year: int = 2020,
+    n_draws: int = 2000,
+    seed: int = 0,
+    scenario: Scenario | None = None,
+    as_of: int | None = None,
+    trend: bool = True,
+) -> Forecast:
+    """Fit the transition model on the panel up to ``as_of`` and simulate to ``target_year``."""
+    as_of = panel.last_year if as_of is None else as_of
+    history = panel.subset(years=[y for y in panel.years if y <= as_of])
+    model = fit(history, trend=trend)
+    return simulate(history, model, target_year, n_draws, seed, scenario, as_of)

@@ -1,0 +1,1197 @@
+"""Read a commune panel from the files provincial offices actually keep.
+
+Offices keep their assessments in spreadsheets typed by hand: one row per commune and year
+with 19 criterion columns ("wide") or one row per commune, year and criterion ("long"),
+Vietnamese or English headers, a title row or two above the header, "Đạt", 1/0 or ticks in the
+cells, saved in whatever encoding the office computer used. ``load_panel`` accepts all of that
+and nothing ambiguous: every cell it cannot read is reported, all at once, with the file,
+sheet, row (as Excel numbers it) and column, because a planner fixes the spreadsheet, not the
+code. Parsing maps each *distinct* cell value once (columns repeat a handful of spellings), so
+a 20,000-row workbook loads in seconds.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import difflib
+import io
+import numbers
+import re
+import unicodedata
+import zipfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .communes import Registry
+from .criteria import CRITERIA_NUMBERS, N_CRITERIA, criteria_table
+from .errors import DataError, Problem
+from .layout import HEADER_ALIASES
+from .panel import Panel
+from .paths import default_panel_path
+from .text import fold, nfc
+
+__all__ = ["YEAR_MAX", "YEAR_MIN", "load_panel", "summarise"]
+
+YEAR_MIN, YEAR_MAX = 2000, 2035  # the programme began in 2010; later years are typos
+CODE_WIDTH = 5  # GSO commune codes have 5 digits; Excel drops the leading zeros
+HEADER_SEARCH_ROWS = 20  # title rows above the header are never more than a few
+MIN_HEADER_MATCHES = 3  # a title cell may match one header by chance, never three
+
+TEXT_SUFFIXES = (".csv", ".txt", ".tsv")  # Excel's "Unicode text" is tab-separated .txt
+EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+PARQUET_SUFFIXES = (".parquet", ".pq")
+
+# --------------------------------------------------------------------------- vocabulary
+
+_ALIASES: dict[str, str] = {
+    fold(alias): canonical for canonical, names in HEADER_ALIASES.items() for alias in names
+}
+# "TC1", "TC 1", "TC01", "Tiêu chí 1", "Tiêu chí số 1", "C1", "criterion_1", "TC1 Quy hoạch"
+_CRITERION_HEADER = re.compile(
+    r"^(?:tc|tieu chi(?: so)?|criterion|criteria|c) ?0*(\d{1,3})(?: .*)?$"
+)
+_CRITERION_NAMES: dict[str, int] = {
+    fold(name): int(number)
+    for number, name_vi, name_en in criteria_table()[
+        ["criterion", "name_vi", "name_en"]
+    ].itertuples(index=False)
+    for name in (name_vi, name_en)
+}
+_YEAR_TEXT = re.compile(r"^(?:năm|nam|year)? ?(\d{4})(?:[.,]0+)?$", re.IGNORECASE)
+_CODE_FLOAT_TEXT = re.compile(r"^(\d+)\.0+$")  # "6112.0": a code that passed through a float
+_DIGITS = re.compile(r"^[0-9]+$")
+_WORDS = re.compile(r"^[^\W\d_]+(?: [^\W\d_]+)*$")  # "Chưa đạt" yes; "Đạt?" no (ambiguous)
+_COMMUNE_PREFIXES = ("xa", "phuong", "thi tran", "commune", "ward", "town")
+
+# a criterion cell: met, not met, an x-mark (met; makes blanks mean "not met"), blank, bad
+_MET, _NOT_MET, _MARK, _EMPTY, _BAD = 1, 0, 2, -1, -2
+_MARKS = frozenset({"x", "✓", "✔", "√", "☑"})
+_YES = frozenset({"dat", "d", "true", "co", "yes", "met"})
+_NO = frozenset({"chua dat", "khong dat", "false", "khong", "no", "not met"})
+_FLAG_EXPECTED = "Đạt or Chưa đạt, 1 or 0, x or blank, Có or Không, TRUE or FALSE"
+
+_DESCRIPTIONS = {
+    "commune_code": "the commune code",
+    "commune_name": "the commune name",
+    "district_code": "the district code",
+    "district_name": "the district name",
+    "year": "the year",
+    "criterion": "the criterion number",
+    "met": "whether the criterion is met",
+    "difficult": "the especially-difficult flag",
+    "n_met": "the number of criteria met",
+    "synthetic": "the synthetic-data flag",
+}
+
+# files that are not what their extension says, recognised by their first bytes
+_MAGIC = (
+    (b"PK\x03\x04", "an Excel workbook (.xlsx) or another zip archive"),
+    (b"\xd0\xcf\x11\xe0", "an old Excel .xls workbook (or an encrypted one)"),
+    (b"PAR1", "a Parquet file"),
+    (b"%PDF", "a PDF document"),
+)
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def load_panel(
+    path: str | Path | None = None,
+    *,
+    sheet: str | int | None = None,
+    registry: Registry | None = None,
+    communes_path: str | Path | None = None,
+) -> Panel:
+    """Read a panel from CSV, XLSX or Parquet, wide or long layout, checking everything.
+
+    ``path=None`` reads the bundled default data. ``sheet`` picks an XLSX sheet by name or by
+    0-based index (default: the first sheet with a recognisable header). ``registry`` knows
+    the province's districts (default: the bundled units file). ``communes_path``, a units
+    file of communes (commune code, name and district), makes every commune be checked
+    against it. Raises ``DataError`` listing every problem found.
+    """
+    path = Path(path) if path is not None else default_panel_path()
+    registry = registry if registry is not None else Registry.from_csv()
+    table = _read_table(path, sheet)
+    columns = _identify_columns(table, _PANEL_REQUIREMENTS)
+    records, problems = _parse_records(table, columns, registry)
+    problems += _check_records(table, columns, records, registry)
+    if communes_path is not None:
+        problems += _check_units(table, records, Path(communes_path), registry)
+    if problems:
+        raise DataError(_in_reading_order(problems))
+    return _to_panel(records, registry, source=str(path))
+
+
+def summarise(panel: Panel) -> str:
+    """One line for ``ntm validate``: how many communes, districts and years were read."""
+    n_communes = int(panel.communes["commune_code"].nunique())
+    n_districts = len(panel.district_codes)
+    years = panel.years
+    span = f"year {years[0]}" if len(years) == 1 else f"years {years[0]}–{years[-1]}"
+    line = (
+        f"{_plural(n_communes, 'commune')} in {_plural(n_districts, 'district')}, "
+        f"{span} ({_plural(len(years), 'year')})"
+    )
+    return line + ", synthetic demo data" if panel.synthetic else line
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+# --------------------------------------------------------------------------- reading
+
+
+@dataclass(frozen=True)
+class _Table:
+    """The cells below the header of one sheet, with the row numbers the user sees."""
+
+    file: str
+    sheet: str | None
+    header_row: int  # spreadsheet row number of the header
+    headers: tuple[str, ...]  # as written (NFC); "" for an empty header cell
+    body: pd.DataFrame  # object cells, positional columns, blank rows dropped
+    rows: np.ndarray  # spreadsheet row number of each body row
+
+    def problem(self, message: str, row: int | None = None, column: str | None = None) -> Problem:
+        return Problem(self.file, message, sheet=self.sheet, row=row, column=column)
+
+    def column(self, j: int) -> np.ndarray:
+        return self.body[j].to_numpy(dtype=object)
+
+
+def _fail(file: str | Path, message: str, sheet: str | None = None) -> DataError:
+    return DataError([Problem(str(file), message, sheet=sheet)])
+
+
+def _read_table(path: Path, sheet: str | int | None) -> _Table:
+    """Dispatch on the extension; a file that cannot be read at all fails here, alone."""
+    if not path.exists():
+        raise _fail(path, "file not found")
+    if path.is_dir():
+        raise _fail(path, "this is a folder, not a data file")
+    suffix = path.suffix.lower()
+    if suffix not in (*TEXT_SUFFIXES, *EXCEL_SUFFIXES, *PARQUET_SUFFIXES):
+        hint = " (old Excel format: open it in Excel and save as .xlsx)" if suffix == ".xls" else ""
+        raise _fail(path, f"unsupported file type '{suffix}'{hint}; use .csv, .xlsx or .parquet")
+    try:
+        data_size = path.stat().st_size
+    except OSError as exc:
+        raise _fail(path, f"cannot read the file: {exc.strerror or exc}") from exc
+    if data_size == 0:
+        raise _fail(path, "the file is empty (0 bytes)")
+    if suffix in EXCEL_SUFFIXES:
+        return _read_excel(path, sheet)
+    if sheet is not None:
+        raise _fail(path, f"sheet={sheet!r} was given but a {suffix} file has no sheets")
+    if suffix in PARQUET_SUFFIXES:
+        return _read_parquet(path)
+    return _table_from_grid(_read_text_grid(path), str(path), None)
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise _fail(path, f"cannot read the file: {exc.strerror or exc}") from exc
+
+
+def _read_text_grid(path: Path) -> list[list[object]]:
+    """Rows of a delimited text file, decoded and NFC-normalised."""
+    text = _decode(_read_bytes(path), path)
+    if not text.strip():
+        raise _fail(path, "the file is empty (no text)")
+    try:
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
+    except csv.Error as exc:
+        raise _fail(path, f"cannot read as CSV: {exc}") from exc
+
+
+def _candidate_encodings(data: bytes) -> list[str]:
+    """Encodings to try, most specific first: a BOM is certain, UTF-8 rarely decodes by luck."""
+    if data.startswith(codecs.BOM_UTF8):
+        return ["utf-8-sig"]
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return ["utf-16"]
+    sample = data[:4096]
+    # UTF-16 without a BOM: ASCII letters leave a zero byte in every other position
+    if sample[1::2].count(0) > len(sample) // 4:
+        return ["utf-16-le"]
+    if sample[0::2].count(0) > len(sample) // 4:
+        return ["utf-16-be"]
+    # Windows-1258 decodes almost any byte string, so it can only be the last resort
+    return ["utf-8", "cp1258"]
+
+
+def _decode(data: bytes, path: Path) -> str:
+    """The file's text in NFC (Windows-1258 and some Mac programs write combining marks)."""
+    for magic, what in _MAGIC:
+        if data.startswith(magic):
+            raise _fail(path, f"this is not a text CSV file: it looks like {what}")
+    for encoding in _candidate_encodings(data):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" in text:
+            raise _fail(path, "this is not a text CSV file: it contains binary data")
+        return unicodedata.normalize("NFC", text)
+    raise _fail(
+        path,
+        "cannot decode the text as UTF-8, UTF-16 or Windows-1258 (Vietnamese); "
+        "save it from Excel as 'CSV UTF-8'",
+    )
+
+
+def _delimiter(text: str) -> str:
+    """Comma, semicolon (Excel in locales with a decimal comma) or tab ("Unicode text")."""
+    lines = text.splitlines()[: HEADER_SEARCH_ROWS + 5]
+    counts = {d: max(line.count(d) for line in lines) for d in (",", ";", "\t")}
+    return max(counts, key=lambda d: counts[d])  # ties keep the comma (first)
+
+
+def _read_excel(path: Path, sheet: str | int | None) -> _Table:
+    """The chosen sheet, or the first one whose top rows hold a recognisable header."""
+    import openpyxl  # imported here: CSV-only users should not pay for it
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, OSError, KeyError, ValueError) as exc:
+        raise _fail(path, f"cannot open as an Excel .xlsx workbook: {_not_xlsx(path)}") from exc
+    try:
+        sheets = [ws for ws in book.worksheets if hasattr(ws, "iter_rows")]
+        names = ", ".join(f"'{ws.title}'" for ws in sheets)
+        if sheet is not None:
+            chosen = _choose_sheet(sheets, sheet)
+            if chosen is None:
+                raise _fail(path, f"there is no sheet {sheet!r}; the sheets are {names}")
+            return _table_from_grid(_sheet_rows(chosen), str(path), chosen.title)
+        for ws in sheets:
+            if _find_header(_sheet_rows(ws, HEADER_SEARCH_ROWS)) is not None:
+                return _table_from_grid(_sheet_rows(ws), str(path), ws.title)
+        if not any(_sheet_rows(ws, HEADER_SEARCH_ROWS) for ws in sheets):
+            raise _fail(path, "the workbook is empty")
+        raise _fail(
+            path,
+            f"no sheet has a header row in its first {HEADER_SEARCH_ROWS} rows; "
+            f"the sheets are {names}; expected headers such as {_EXAMPLE_HEADERS}",
+        )
+    finally:
+        book.close()
+
+
+def _not_xlsx(path: Path) -> str:
+    """Why a .xlsx file would not open, guessed from its first bytes."""
+    head = _read_bytes(path)[:4]
+    if head == b"\xd0\xcf\x11\xe0":
+        return "it is an old .xls or a password-protected workbook; save it as .xlsx, no password"
+    if head == b"PK\x03\x04":
+        return "it is a zip archive without a valid workbook inside"
+    return "it is not a workbook (a CSV or text file renamed .xlsx?)"
+
+
+def _choose_sheet(sheets: Sequence, sheet: str | int):  # -> an openpyxl worksheet or None
+    """A sheet by 0-based index or by name (exact, then ignoring case and diacritics)."""
+    if isinstance(sheet, int):
+        return sheets[sheet] if -len(sheets) <= sheet < len(sheets) else None
+    wanted = nfc(str(sheet))
+    exact = [ws for ws in sheets if nfc(ws.title) == wanted]
+    loose = [ws for ws in sheets if fold(ws.title) == fold(wanted)]
+    if not exact and not loose and wanted.isdigit():  # "1" from a command line
+        return _choose_sheet(sheets, int(wanted))
+    return (exact or loose or [None])[0]
+
+
+def _sheet_rows(ws, max_row: int | None = None) -> list[list[object]]:
+    """Cell values by row; the sheet's stored dimensions are not trusted (often wrong)."""
+    ws.reset_dimensions()
+    rows = [list(r) for r in ws.iter_rows(max_row=max_row, values_only=True)]
+    while rows and all(_is_blank(v) for v in rows[-1]):
+        rows.pop()
+    return rows
+
+
+def _read_parquet(path: Path) -> _Table:
+    """A Parquet file: its column names are the header (row 1), its rows follow."""
+    try:
+        frame = pd.read_parquet(path)
+    except (OSError, ValueError, ImportError) as exc:
+        raise _fail(path, f"cannot read as a Parquet file: {exc}") from exc
+    headers = tuple(_header_text(c) for c in frame.columns)
+    body = pd.DataFrame(frame.to_numpy(dtype=object), dtype=object)
+    return _make_table(str(path), None, 1, headers, body)
+
+
+def _table_from_grid(rows: list[list[object]], file: str, sheet: str | None) -> _Table:
+    """Find the header row in raw rows and keep what is below it."""
+    if not rows or all(all(_is_blank(v) for v in row) for row in rows):
+        raise _fail(file, "the file is empty" if sheet is None else "the sheet is empty", sheet)
+    at = _find_header(rows)
+    if at is None:
+        raise _fail(
+            file,
+            f"no header row found in the first {HEADER_SEARCH_ROWS} rows; "
+            f"expected headers such as {_EXAMPLE_HEADERS}",
+            sheet,
+        )
+    width = max(len(row) for row in rows[at:])
+    padded = [list(row) + [None] * (width - len(row)) for row in rows[at:]]
+    headers = tuple(_header_text(v) for v in padded[0])
+    header_rows = 1
+    numbered = _criterion_subheader(headers, padded[1]) if len(padded) > 1 else None
+    if numbered is not None:
+        headers, header_rows = numbered, 2
+    body = pd.DataFrame(padded[header_rows:], columns=range(width), dtype=object)
+    # spreadsheet rows are 1-based: the header is row at + 1, the body starts below it
+    return _make_table(file, sheet, at + 1, headers, body, first_row=at + header_rows + 1)
+
+
+def _criterion_subheader(headers: tuple[str, ...], below: list[object]) -> tuple[str, ...] | None:
+    """Headers of a two-row header: "Tiêu chí" merged above a row numbering 1…19.
+
+    Official report templates put the criterion numbers in a second header row; such a row
+    is taken as part of the header only if it numbers all 19 criteria, so a data row can
+    never be mistaken for it.
+    """
+    numbers = {}
+    for j, (head, cell) in enumerate(zip(headers, below, strict=True)):
+        if (not head or _header_meaning(head) == "criterion") and not _is_blank(cell):
+            number = _parse_criterion(cell)
+            if number in CRITERIA_NUMBERS:
+                numbers[j] = number
+    if sorted(numbers.values()) != list(CRITERIA_NUMBERS):
+        return None
+    return tuple(f"Tiêu chí {numbers[j]}" if j in numbers else h for j, h in enumerate(headers))
+
+
+def _make_table(
+    file: str,
+    sheet: str | None,
+    header_row: int,
+    headers: tuple[str, ...],
+    body: pd.DataFrame,
+    first_row: int | None = None,
+) -> _Table:
+    """Drop blank rows (spacing, trailing rows Excel keeps) but remember the row numbers.
+
+    ``first_row`` is the spreadsheet row of the body's first row (default: below the header).
+    """
+    rows = np.arange(len(body)) + (first_row or header_row + 1)
+    if len(body):
+        blank = _map_values(body.to_numpy(dtype=object).ravel(), _is_blank).astype(bool)
+        keep = ~blank.reshape(body.shape).all(axis=1)
+        body, rows = body.loc[keep].reset_index(drop=True), rows[keep]
+    if body.empty:
+        raise _fail(file, f"no data rows below the header (row {header_row})", sheet)
+    return _Table(file, sheet, header_row, headers, body, rows)
+
+
+# --------------------------------------------------------------------------- headers
+
+_EXAMPLE_HEADERS = "'Mã xã', 'Tên xã', 'Huyện', 'Năm', 'TC1'…'TC19'"
+
+
+def _header_text(value: object) -> str:
+    return "" if _is_blank(value) else _cell_text(value)
+
+
+def _header_meaning(header: str) -> str | int | None:
+    """The canonical column a header stands for, a criterion number, or None (ignored)."""
+    key = fold(header)
+    if key in _ALIASES:
+        return _ALIASES[key]
+    match = _CRITERION_HEADER.match(key)
+    return int(match.group(1)) if match else None
+
+
+def _find_header(rows: Sequence[Sequence[object]]) -> int | None:
+    """Index of the first row with several recognised headers (title rows have at most one)."""
+    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        meanings = {_header_meaning(_header_text(v)) for v in row} - {None}
+        if len(meanings) >= MIN_HEADER_MATCHES:
+            return i
+    return None
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """Where each recognised column is: canonical name or criterion number -> position."""
+
+    named: dict[str, int]
+    criteria: dict[int, int]
+
+    @property
+    def layout(self) -> str:
+        return "wide" if self.criteria else "long"
+
+
+@dataclass(frozen=True)
+class _Requirements:
+    required: tuple[str, ...]
+    one_of: tuple[tuple[str, ...], ...] = ()
+    criteria: bool = False  # a panel needs either 19 criterion columns or criterion + met
+
+
+_PANEL_REQUIREMENTS = _Requirements(
+    required=("commune_code", "commune_name", "year"),
+    one_of=(("district_name", "district_code"),),
+    criteria=True,
+)
+_UNITS_REQUIREMENTS = _Requirements(
+    required=("commune_code", "commune_name"), one_of=(("district_code", "district_name"),)
+)
+
+
+def _identify_columns(table: _Table, needs: _Requirements) -> _Columns:
+    """Map headers to meanings; a missing or doubled column stops the load (nothing to read)."""
+    named: dict[str, int] = {}
+    criteria: dict[int, int] = {}
+    problems: list[Problem] = []
+    for j, header in enumerate(table.headers):
+        meaning = _header_meaning(header)
+        if isinstance(meaning, int) and meaning not in CRITERIA_NUMBERS:
+            problems.append(
+                table.problem(
+                    f"there is no criterion {meaning}: criteria are numbered 1–{N_CRITERIA}",
+                    row=table.header_row,
+                    column=header,
+                )
+            )
+            continue
+        if meaning is None:
+            continue
+        found: dict = criteria if isinstance(meaning, int) else named
+        if meaning in found:
+            first = table.headers[found[meaning]]
+            problems.append(
+                table.problem(
+                    f"this column means the same as column '{first}' "
+                    f"({_describe(meaning)}); keep only one of them",
+                    row=table.header_row,
+                    column=header,
+                )
+            )
+            continue
+        found[meaning] = j
+    columns = _Columns(named, criteria)
+    problems += _missing_columns(table, columns, needs)
+    if problems:
+        raise DataError(problems)
+    return columns
+
+
+def _describe(meaning: str | int) -> str:
+    return f"criterion {meaning}" if isinstance(meaning, int) else _DESCRIPTIONS[meaning]
+
+
+def _expected_headers(canonical: str) -> str:
+    """How the column may be headed: our Vietnamese header or the English canonical name."""
+    return f"'{HEADER_ALIASES[canonical][0]}' or '{canonical}'"
+
+
+def _missing_columns(table: _Table, columns: _Columns, needs: _Requirements) -> list[Problem]:
+    """One problem per required column (or group of alternatives) the header lacks."""
+    absent = [c for c in needs.required if c not in columns.named]
+    wanted = [f"{_DESCRIPTIONS[c]}, headed {_expected_headers(c)}" for c in absent]
+    for group in needs.one_of:
+        if not any(c in columns.named for c in group):
+            choices = " and/or ".join(_expected_headers(c) for c in group)
+            wanted.append(f"{_DESCRIPTIONS[group[0]]}, headed {choices}")
+    if needs.criteria:
+        wanted += _missing_criterion_columns(columns)
+    return [
+        table.problem(f"missing required column: {what}", row=table.header_row) for what in wanted
+    ]
+
+
+def _missing_criterion_columns(columns: _Columns) -> list[str]:
+    """Wide needs all 19 criterion columns; long needs a criterion and a result column."""
+    if columns.layout == "wide":
+        absent = [f"TC{c}" for c in CRITERIA_NUMBERS if c not in columns.criteria]
+        if not absent:
+            return []
+        return [
+            f"criterion column(s) {', '.join(absent)}; a file with one row per commune and "
+            f"year needs all of TC1…TC{N_CRITERIA}"
+        ]
+    long_columns = [c for c in ("criterion", "met") if c in columns.named]
+    if not long_columns:
+        return [
+            f"criterion columns TC1…TC{N_CRITERIA} (one row per commune and year), or a "
+            f"{_expected_headers('criterion')} column with a {_expected_headers('met')} "
+            "column (one row per commune, year and criterion)"
+        ]
+    return [
+        f"{_DESCRIPTIONS[c]}, headed {_expected_headers(c)}"
+        for c in ("criterion", "met")
+        if c not in long_columns
+    ]
+
+
+# --------------------------------------------------------------------------- cell values
+
+
+def _map_values(values: np.ndarray, parse: Callable[[object], object]) -> np.ndarray:
+    """``parse`` applied to each distinct value once, spread back over all cells."""
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=False)
+    parsed = np.empty(len(uniques), dtype=object)
+    for i, value in enumerate(uniques):
+        parsed[i] = parse(value)
+    return parsed[codes]
+
+
+def _is_blank(value: object) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, float | np.floating):
+        return bool(np.isnan(value))
+    return value is pd.NA or value is pd.NaT
+
+
+def _cell_text(value: object) -> str:
+    """A cell as the user reads it: 6112.0 shows as 6112, text in NFC."""
+    if isinstance(value, bool | np.bool_):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float | np.floating) and float(value).is_integer():
+        return str(int(value))
+    return nfc(str(value))
+
+
+def _as_number(text: str) -> float | None:
+    try:
+        return float(text.replace(",", "."))  # a decimal comma in Vietnamese locales
+    except ValueError:
+        return None
+
+
+def _parse_flag(value: object) -> int:
+    """A criterion result in any of the spellings offices use, as a _MET/_NOT_MET/… code."""
+    if _is_blank(value):
+        return _EMPTY
+    if isinstance(value, bool | np.bool_):
+        return _MET if value else _NOT_MET
+    if isinstance(value, numbers.Real):
+        number: float | None = float(value)
+    else:
+        text = nfc(str(value))
+        if text.lower() in _MARKS:
+            return _MARK
+        number = _as_number(text)
+        if number is None:
+            key = fold(text) if _WORDS.match(text) else ""
+            return _MET if key in _YES else _NOT_MET if key in _NO else _BAD
+    return _MET if number == 1 else _NOT_MET if number == 0 else _BAD
+
+
+def _parse_int(value: object) -> int | None:
+    """A whole number written as 12, 12.0, "12" or "12.0"; None otherwise."""
+    if _is_blank(value) or isinstance(value, bool | np.bool_):
+        return None
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    number = float(value) if isinstance(value, numbers.Real) else _as_number(nfc(str(value)))
+    return int(number) if number is not None and float(number).is_integer() else None
+
+
+def _parse_year(value: object) -> int | None:
+    """2016, 2016.0, "2016" or "Năm 2016"."""
+    if isinstance(value, str):
+        match = _YEAR_TEXT.match(nfc(value))
+        return int(match.group(1)) if match else None
+    return _parse_int(value)
+
+
+def _parse_criterion(value: object) -> int | None:
+    """A criterion in the long layout: 7, "7", "TC7", "Tiêu chí 7" or its name."""
+    number = _parse_int(value)
+    if number is not None or not isinstance(value, str):
+        return number
+    key = fold(value)
+    match = _CRITERION_HEADER.match(key)
+    return int(match.group(1)) if match else _CRITERION_NAMES.get(key)
+
+
+def _parse_code(value: object) -> str | None:
+    """A commune code as text; a number Excel stored as 6112.0 becomes "6112"."""
+    if _is_blank(value) or isinstance(value, bool | np.bool_):
+        return None
+    text = _cell_text(value)
+    match = _CODE_FLOAT_TEXT.match(text)
+    return match.group(1) if match else text
+
+
+def _parse_text(value: object) -> str | None:
+    return None if _is_blank(value) else _cell_text(value)
+
+
+def _shown(value: object) -> str:
+    return "an empty cell" if _is_blank(value) else f"'{_cell_text(value)}'"
+
+
+def _bad_cells(
+    table: _Table, j: int, values: np.ndarray, bad: np.ndarray, expected: str
+) -> list[Problem]:
+    """One problem per unreadable cell of column ``j``, saying what it should hold."""
+    return [
+        table.problem(
+            f"cannot read {_shown(values[i])}: expected {expected}",
+            row=int(table.rows[i]),
+            column=table.headers[j],
+        )
+        for i in np.flatnonzero(bad)
+    ]
+
+
+def _parse_column(
+    table: _Table,
+    j: int,
+    parse: Callable[[object], object],
+    expected: str,
+    *,
+    blank_ok: bool = False,
+) -> tuple[np.ndarray, list[Problem]]:
+    """Parsed values (None where unreadable or blank) and a problem per unreadable cell."""
+    values = table.column(j)
+    parsed = _map_values(values, parse)
+    bad = pd.isna(parsed)
+    if blank_ok:
+        bad &= ~_blank_column(table, j)
+    return parsed, _bad_cells(table, j, values, bad, expected)
+
+
+def _parse_flag_cells(
+    table: _Table, positions: Sequence[int], blank_means_no: bool | None
+) -> tuple[np.ndarray, np.ndarray, list[Problem]]:
+    """Flags of several columns as rows × columns matrices (met, readable), plus problems.
+
+    A blank cell means "not met" in a sheet that marks met criteria with x or a tick (the
+    other cells stay empty); anywhere else a blank is a gap in the data and is reported.
+    ``blank_means_no=None`` decides from the cells themselves.
+    """
+    values = table.body[list(positions)].to_numpy(dtype=object)
+    codes = _map_values(values.ravel(), _parse_flag).astype(np.int8).reshape(values.shape)
+    if blank_means_no is None:
+        blank_means_no = bool((codes == _MARK).any())
+    bad = (codes == _BAD) | ((codes == _EMPTY) & (not blank_means_no))
+    problems = []
+    for i, k in zip(*np.nonzero(bad), strict=True):
+        problems.append(
+            table.problem(
+                f"cannot read {_shown(values[i, k])}: expected {_FLAG_EXPECTED}",
+                row=int(table.rows[i]),
+                column=table.headers[positions[k]],
+            )
+        )
+    return (codes == _MET) | (codes == _MARK), ~bad, problems
+
+
+# --------------------------------------------------------------------------- records
+
+
+@dataclass(frozen=True)
+class _Records:
+    """Parsed rows: ``rows`` one per body row, ``status`` one per criterion result.
+
+    ``rows``: row (spreadsheet number), code, name, district_code, year, difficult,
+    synthetic, n_met; unreadable values are None. ``status``: i (position in ``rows``),
+    criterion (0 where unreadable), met, readable (False where the result was unreadable).
+    """
+
+    rows: pd.DataFrame
+    status: pd.DataFrame
+
+
+def _parse_records(
+    table: _Table, columns: _Columns, registry: Registry
+) -> tuple[_Records, list[Problem]]:
+    """Read every cell into typed values, collecting a problem for each unreadable one."""
+    problems: list[Problem] = []
+    named = columns.named
+    codes, found = _parse_column(table, named["commune_code"], _parse_code, "a commune code")
+    problems += found
+    names, found = _parse_column(table, named["commune_name"], _parse_text, "a commune name")
+    problems += found
+    years, found = _parse_column(
+        table, named["year"], _parse_year, "a year such as 2016 or 'Năm 2016'"
+    )
+    problems += found
+    problems += _years_in_range(table, named["year"], years)
+    districts, found = _resolve_districts(table, columns, registry)
+    problems += found
+    rows = pd.DataFrame(
+        {
+            "row": table.rows,
+            "code": _pad_codes(codes),
+            "name": names,
+            "district_code": districts,
+            "year": [y if y is not None and YEAR_MIN <= y <= YEAR_MAX else None for y in years],
+        }
+    )
+    for canonical in ("difficult", "synthetic"):
+        if canonical in named:
+            flags, _, found = _parse_flag_cells(table, [named[canonical]], blank_means_no=True)
+            rows[canonical] = flags[:, 0]
+            problems += found
+        else:
+            rows[canonical] = False
+    if "n_met" in named:
+        rows["n_met"], found = _parse_column(
+            table, named["n_met"], _parse_count, "a whole number 0–19", blank_ok=True
+        )
+        problems += found
+    if columns.layout == "wide":
+        status, found = _wide_status(table, columns)
+    else:
+        status, found = _long_status(table, columns)
+    problems += found
+    return _Records(rows, status), problems
+
+
+def _parse_count(value: object) -> int | None:
+    number = _parse_int(value)
+    return number if number is not None and 0 <= number <= N_CRITERIA else None
+
+
+def _years_in_range(table: _Table, j: int, years: np.ndarray) -> list[Problem]:
+    out = [(i, y) for i, y in enumerate(years) if y is not None and not YEAR_MIN <= y <= YEAR_MAX]
+    return [
+        table.problem(
+            f"year {y} is outside {YEAR_MIN}–{YEAR_MAX}",
+            row=int(table.rows[i]),
+            column=table.headers[j],
+        )
+        for i, y in out
+    ]
+
+
+def _pad_codes(codes: np.ndarray) -> np.ndarray:
+    """Left-pad all-digit codes to 5 digits, but only if every code is digits.
+
+    Excel turns "06112" into 6112; GSO codes are 5 digits, so padding restores them. A file
+    with any non-digit code (e.g. placeholders "X18001") uses its own scheme: leave it alone.
+    """
+    present = [c for c in codes if c is not None]
+    if not present or not all(_DIGITS.match(c) for c in present):
+        return codes
+    return np.array([c if c is None else c.zfill(CODE_WIDTH) for c in codes], dtype=object)
+
+
+def _wide_status(table: _Table, columns: _Columns) -> tuple[pd.DataFrame, list[Problem]]:
+    """One status row per body row and criterion column."""
+    numbers_ = sorted(columns.criteria)
+    met, readable, problems = _parse_flag_cells(
+        table, [columns.criteria[c] for c in numbers_], blank_means_no=None
+    )
+    n = len(table.body)
+    status = pd.DataFrame(
+        {
+            "i": np.repeat(np.arange(n), len(numbers_)),
+            "criterion": np.tile(numbers_, n),
+            "met": met.ravel(),
+            "readable": readable.ravel(),
+        }
+    )
+    return status, problems
+
+
+def _long_status(table: _Table, columns: _Columns) -> tuple[pd.DataFrame, list[Problem]]:
+    """One status row per body row, its criterion read from the criterion column."""
+    j = columns.named["criterion"]
+    values = table.column(j)
+    parsed = _map_values(values, _parse_criterion)
+    ok = np.array([c in CRITERIA_NUMBERS for c in parsed], dtype=bool)
+    problems = _bad_cells(
+        table, j, values, ~ok, f"a criterion number 1–{N_CRITERIA} such as 7, 'TC7' or 'Tiêu chí 7'"
+    )
+    met, readable, found = _parse_flag_cells(table, [columns.named["met"]], blank_means_no=None)
+    status = pd.DataFrame(
+        {
+            "i": np.arange(len(table.body)),
+            "criterion": np.where(ok, parsed, 0).astype("int64"),  # 0: unreadable
+            "met": met[:, 0],
+            "readable": readable[:, 0],
+        }
+    )
+    return status, problems + found
+
+
+# --------------------------------------------------------------------------- districts
+
+
+def _resolve_districts(
+    table: _Table, columns: _Columns, registry: Registry
+) -> tuple[np.ndarray, list[Problem]]:
+    """Each row's district code, from the district name and/or code columns.
+
+    Names are matched tolerantly (diacritics, case, "Huyện" prefix) since they are typed by
+    hand; a name or code the registry does not know is reported once, at its first row.
+    """
+    n = len(table.body)
+    by_name = by_code = np.full(n, None, dtype=object)
+    problems: list[Problem] = []
+    if "district_name" in columns.named:
+        by_name, found = _district_lookup(
+            table, columns.named["district_name"], registry, _district_from_name
+        )
+        problems += found
+    if "district_code" in columns.named:
+        by_code, found = _district_lookup(
+            table, columns.named["district_code"], registry, _district_from_code
+        )
+        problems += found
+    problems += _districts_missing(table, columns)
+    problems += _district_disagreements(table, columns, registry, by_name, by_code)
+    both = np.where(pd.isna(by_code), by_name, by_code)
+    both[~pd.isna(by_name) & ~pd.isna(by_code) & (by_name != by_code)] = None  # reported
+    return both, problems
+
+
+def _district_from_name(value: object, registry: Registry) -> int | str | None:
+    """The district code, None for a blank, or a message for an unknown name."""
+    if _is_blank(value):
+        return None
+    code = registry.find(_cell_text(value))
+    if code is not None:
+        return code
+    hint = registry.suggestions(_cell_text(value))
+    parts = [f"unknown district {_shown(value)} in {registry.province_name}"]
+    if hint:
+        parts.append(f"did you mean {' or '.join(hint)}?")
+    parts.append(f"known districts: {', '.join(registry.districts['district_name'])}")
+    return "; ".join(parts)
+
+
+def _district_from_code(value: object, registry: Registry) -> int | str | None:
+    if _is_blank(value):
+        return None
+    code = _parse_int(value)
+    if code in registry.codes():
+        return code
+    known = ", ".join(str(c) for c in registry.codes())
+    return f"unknown district code {_shown(value)} in {registry.province_name}; known: {known}"
+
+
+def _district_lookup(
+    table: _Table,
+    j: int,
+    registry: Registry,
+    lookup: Callable[[object, Registry], int | str | None],
+) -> tuple[np.ndarray, list[Problem]]:
+    values = table.column(j)
+    found = _map_values(values, lambda v: lookup(v, registry))
+    problems = []
+    for message in dict.fromkeys(f for f in found if isinstance(f, str)):
+        where = np.flatnonzero(found == message)
+        more = f" ({len(where)} rows; the first is shown)" if len(where) > 1 else ""
+        problems.append(
+            table.problem(message + more, row=int(table.rows[where[0]]), column=table.headers[j])
+        )
+    codes = np.array(
+        [None if f is None or isinstance(f, str) else int(f) for f in found], dtype=object
+    )
+    return codes, problems
+
+
+def _districts_missing(table: _Table, columns: _Columns) -> list[Problem]:
+    """Rows that give neither a district name nor a district code."""
+    missing = np.ones(len(table.body), dtype=bool)
+    for canonical in ("district_name", "district_code"):
+        if canonical in columns.named:
+            missing &= _blank_column(table, columns.named[canonical])
+    return [
+        table.problem("empty district: expected the district's name or code", int(table.rows[i]))
+        for i in np.flatnonzero(missing)
+    ]
+
+
+def _district_disagreements(
+    table: _Table,
+    columns: _Columns,
+    registry: Registry,
+    by_name: np.ndarray,
+    by_code: np.ndarray,
+) -> list[Problem]:
+    """Rows where the district name and the district code point at different districts."""
+    given = ~pd.isna(by_name) & ~pd.isna(by_code)
+    return [
+        table.problem(
+            f"the district code says {registry.name(by_code[i])} ({by_code[i]}) but the "
+            f"district name says {registry.name(by_name[i])}",
+            row=int(table.rows[i]),
+            column=table.headers[columns.named["district_code"]],
+        )
+        for i in np.flatnonzero(given & (by_name != by_code))
+    ]
+
+
+def _blank_column(table: _Table, j: int) -> np.ndarray:
+    return _map_values(table.column(j), _is_blank).astype(bool)
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def _check_records(
+    table: _Table, columns: _Columns, records: _Records, registry: Registry
+) -> list[Problem]:
+    """Whole-file checks, run on the rows whose keys could be read."""
+    rows = records.rows
+    status = records.status.merge(rows, left_on="i", right_index=True)
+    problems = _duplicates(table, columns, rows, status)
+    problems += _two_values(table, rows, "name", "names", lambda v: f"'{v}'")
+    problems += _two_values(
+        table, rows, "district_code", "districts", lambda c: f"{registry.name(c)} ({c})"
+    )
+    problems += _missing_years(table, rows)
+    if columns.layout == "long":
+        problems += _missing_criteria(table, rows, status)
+    elif "n_met" in rows:
+        problems += _wrong_counts(table, columns, rows, status)
+    return problems
+
+
+def _keyed(frame: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
+    return frame.dropna(subset=list(keys))
+
+
+def _duplicates(
+    table: _Table, columns: _Columns, rows: pd.DataFrame, status: pd.DataFrame
+) -> list[Problem]:
+    """A repeated commune-year (wide) or commune-year-criterion (long), at each repeat."""
+    if columns.layout == "wide":
+        keys, frame = ["code", "year"], _keyed(rows, ["code", "year"])
+    else:
+        keys = ["code", "year", "criterion"]
+        frame = _keyed(status[status["criterion"] > 0], ["code", "year"])
+    first_row = frame.groupby(keys, sort=False)["row"].transform("min")
+    repeats = frame[frame["row"] != first_row]
+    return [
+        table.problem(
+            f"commune {r.code}, year {r.year}"
+            + (f", criterion {r.criterion}" if "criterion" in keys else "")
+            + f" appears more than once (first at row {first})",
+            row=int(r.row),
+        )
+        for r, first in zip(repeats.itertuples(), first_row[repeats.index], strict=True)
+    ]
+
+
+def _two_values(
+    table: _Table, rows: pd.DataFrame, field: str, plural: str, show: Callable[[object], str]
+) -> list[Problem]:
+    """A commune code given two different names (or districts) in different rows."""
+    frame = _keyed(rows, ["code", field])
+    firsts = frame.groupby(["code", field], sort=False)["row"].min().reset_index()
+    counts = firsts.groupby("code")[field].transform("size")
+    problems = []
+    for code, group in firsts[counts > 1].groupby("code", sort=False):
+        group = group.sort_values("row")
+        listed = "; ".join(
+            f"{show(v)} (row {r})" for v, r in zip(group[field], group["row"], strict=True)
+        )
+        problems.append(
+            table.problem(
+                f"commune code {code} has {len(group)} different {plural}: {listed}",
+                row=int(group["row"].iloc[1]),
+            )
+        )
+    return problems
+
+
+def _uncertain_communes(rows: pd.DataFrame) -> set[str] | None:
+    """Communes whose rows cannot all be placed, so a "missing" row may be an unreadable one.
+
+    A row with an unreadable year could be any year of its commune, so that commune is not
+    checked for gaps; a row with an unreadable commune code could be any commune, so no
+    commune is (None). The unreadable cells are reported already.
+    """
+    if rows["code"].isna().any():
+        return None
+    return set(rows.loc[rows["year"].isna(), "code"])
+
+
+def _missing_years(table: _Table, rows: pd.DataFrame) -> list[Problem]:
+    """A commune missing a year the other communes have: forecasts need a complete panel."""
+    uncertain = _uncertain_communes(rows)
+    if uncertain is None:
+        return []
+    frame = _keyed(rows, ["code", "year"])
+    all_years = set(frame["year"])
+    problems = []
+    for code, group in frame.groupby("code", sort=False):
+        absent = sorted(all_years - set(group["year"]))
+        if absent and code not in uncertain:
+            problems.append(
+                table.problem(
+                    f"commune {_label(code, group['name'])} has no row for year(s)"
+                    f" {', '.join(map(str, absent))}, which other communes have; "
+                    "every commune needs every year",
+                    row=int(group["row"].min()),
+                )
+            )
+    return problems
+
+
+def _label(code: str, names: pd.Series) -> str:
+    """ "06100 (Hoàng Đồng)": a code alone is hard to find in a spreadsheet."""
+    known = names.dropna()
+    return f"{code} ({known.iloc[0]})" if len(known) else code
+
+
+def _missing_criteria(table: _Table, rows: pd.DataFrame, status: pd.DataFrame) -> list[Problem]:
+    """Long layout: a commune-year must list all 19 criteria."""
+    uncertain = _uncertain_communes(rows)
+    if uncertain is None:
+        return []
+    frame = _keyed(status, ["code", "year"])
+    problems = []
+    for (code, year), group in frame.groupby(["code", "year"], sort=False):
+        if code in uncertain or (group["criterion"] == 0).any():
+            continue
+        absent = sorted(set(CRITERIA_NUMBERS) - set(group["criterion"]))
+        if absent:
+            problems.append(
+                table.problem(
+                    f"commune {code}, year {year} has no row for criteria "
+                    f"{', '.join(map(str, absent))}; each commune and year needs all "
+                    f"{N_CRITERIA}",
+                    row=int(group["row"].min()),
+                )
+            )
+    return problems
+
+
+def _wrong_counts(
+    table: _Table, columns: _Columns, rows: pd.DataFrame, status: pd.DataFrame
+) -> list[Problem]:
+    """The summary column "Số tiêu chí đạt" must agree with the row's own flags."""
+    counted = status.groupby("i")["met"].sum()
+    all_readable = status.groupby("i")["readable"].all()
+    stated = rows["n_met"]
+    wrong = stated.notna() & all_readable & (stated != counted)
+    header = table.headers[columns.named["n_met"]]
+    return [
+        table.problem(
+            f"says {stated[i]} criteria met but the row's criterion columns show {counted[i]}",
+            row=int(rows.at[i, "row"]),
+            column=header,
+        )
+        for i in rows.index[wrong]
+    ]
+
+
+# --------------------------------------------------------------------------- units file
+
+
+def _commune_key(name: str) -> str:
+    """A commune name for comparison: folded, without "Xã"/"Phường"/"Thị trấn"."""
+    key = fold(name)
+    for prefix in _COMMUNE_PREFIXES:
+        if key.startswith(prefix + " "):
+            return key[len(prefix) + 1 :]
+    return key
+
+
+def _read_units(path: Path, registry: Registry) -> tuple[pd.DataFrame, list[Problem]]:
+    """The communes of a units file: code, name, district_code (one row per commune)."""
+    table = _read_table(path, None)
+    columns = _identify_columns(table, _UNITS_REQUIREMENTS)
+    codes, problems = _parse_column(
+        table, columns.named["commune_code"], _parse_code, "a commune code"
+    )
+    names, found = _parse_column(
+        table, columns.named["commune_name"], _parse_text, "a commune name"
+    )
+    districts, more = _resolve_districts(table, columns, registry)
+    units = pd.DataFrame(
+        {"code": _pad_codes(codes), "name": names, "district_code": districts, "row": table.rows}
+    )
+    return units.dropna(subset=["code"]).drop_duplicates("code"), problems + found + more
+
+
+def _check_units(table: _Table, records: _Records, path: Path, registry: Registry) -> list[Problem]:
+    """Every commune must be in the units file, with the same name and district."""
+    units, problems = _read_units(path, registry)
+    listed = units.set_index("code")
+    communes = _keyed(records.rows, ["code"]).drop_duplicates("code")
+    for r in communes.itertuples():
+        if r.code not in listed.index:
+            problems.append(
+                table.problem(
+                    f"commune {r.code} ({r.name}) is not in the units file {path.name}"
+                    + _unit_suggestion(units, r.name),
+                    row=int(r.row),
+                )
+            )
+            continue
+        unit = listed.loc[r.code]
+        if r.name is not None and _commune_key(r.name) != _commune_key(str(unit["name"])):
+            problems.append(
+                table.problem(
+                    f"commune {r.code} is named '{r.name}' but the units file {path.name} "
+                    f"calls it '{unit['name']}'",
+                    row=int(r.row),
+                )
+            )
+        if r.district_code is not None and unit["district_code"] not in (None, r.district_code):
+            problems.append(
+                table.problem(
+                    f"commune {r.code} is in {registry.name(r.district_code)} here but in "
+                    f"{registry.name(unit['district_code'])} in the units file {path.name}",
+                    row=int(r.row),
+                )
+            )
+    return problems
+
+
+def _unit_suggestion(units: pd.DataFrame, name: str | None) -> str:
+    """A "did you mean": the code of a commune with that name, or the closest names."""
+    if name is None:
+        return ""
+    keys = units["name"].dropna().map(_commune_key)
+    same = units.loc[keys[keys == _commune_key(name)].index]
+    if len(same):
+        return f"; the units file has '{same['name'].iloc[0]}' with code {same['code'].iloc[0]}"
+    by_key = dict(zip(keys, units.loc[keys.index, "name"], strict=True))
+    close = difflib.get_close_matches(_commune_key(name), list(by_key), n=3, cutoff=0.6)
+    return f"; did you mean {' or '.join(by_key[c] for c in close)}?" if close else ""
+
+
+# --------------------------------------------------------------------------- assembly
+
+
+def _in_reading_order(problems: Iterable[Problem]) -> list[Problem]:
+    """Per file, whole-file problems first, then by row, so the list reads down the sheet."""
+    problems = list(problems)
+    files = {f: i for i, f in reversed(list(enumerate(p.file for p in problems)))}
+    return sorted(problems, key=lambda p: (files[p.file], p.row is not None, p.row or 0))
+
+
+def _to_panel(records: _Records, registry: Registry, source: str) -> Panel:
+    """The checked records as a ``Panel``; district names are the registry's spelling."""
+    rows = records.rows
+    status = records.status.merge(rows[["code", "year"]], left_on="i", right_index=True)
+    status = status.rename(columns={"code": "commune_code"})
+    # a commune's especially-difficult status can change; the latest year's is the current one
+    latest = rows.sort_values(["year", "row"]).drop_duplicates("code", keep="last")
+    communes = pd.DataFrame(
+        {
+            "commune_code": latest["code"],
+            "commune_name": latest["name"],
+            "district_code": latest["district_code"].astype("int64"),
+            "difficult": latest["difficult"].astype(bool),
+        }
+    )
+    names = {code: registry.name(code) for code in registry.codes()}
+    communes["district_name"] = communes["district_code"].map(names)
+    synthetic = bool(rows["synthetic"].all())  # False where the column is absent
+    return Panel.from_frames(status, communes, source=source, synthetic=synthetic)

@@ -1,0 +1,164 @@
+"""The answer for one unit, as plain JSON-safe data: what the CLI prints and notebooks save.
+
+One function assembles the headline figures (probability of reaching the target, expected
+count and intervals, status, required against observed pace, baselines) so the terminal,
+the notebooks and the batch index all say the same thing in the same words.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import i18n
+from .atomic import write_text_atomic
+from .baselines import baseline_forecasts, pace, probability_at_least
+from .forecast import Forecast
+from .metrics import unit_summary
+from .panel import Panel
+
+# Headline status from the main model's probability of reaching the target. The bands are a
+# communication choice, stated in the report: likely (>= 75%) is on track, unlikely (< 25%)
+# is off track, anything between needs acceleration.
+ON_TRACK, OFF_TRACK = 0.75, 0.25
+
+
+def status_from_probability(probability: float) -> str:
+    if probability >= ON_TRACK:
+        return "on_track"
+    if probability < OFF_TRACK:
+        return "off_track"
+    return "needs_acceleration"
+
+
+def jsonable(value: Any) -> Any:
+    """``value`` with numpy/pandas scalars, arrays and frames turned into plain JSON types."""
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if isinstance(value, pd.DataFrame):
+        return [jsonable(r) for r in value.to_dict(orient="records")]
+    if isinstance(value, np.ndarray):
+        return [jsonable(v) for v in value.tolist()]
+    if isinstance(value, np.bool_ | bool):
+        return bool(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating | float):
+        return None if not math.isfinite(float(value)) else float(value)
+    if value is pd.NA or value is None:
+        return None
+    return value
+
+
+def history(panel: Panel, unit: int | None = None) -> pd.DataFrame:
+    """Observed yearly summary (n_ntm, mean_criteria, …) of the province or one district."""
+    if unit is None:
+        return unit_summary(panel, "province")
+    table = unit_summary(panel, "district")
+    return table[table["unit_code"] == unit].reset_index(drop=True)
+
+
+def unit_results(
+    panel: Panel,
+    forecast: Forecast,
+    unit: int | None = None,
+    target: float | None = None,
+    year: int | None = None,
+    target_official: bool = False,
+    lang: str = "vi",
+) -> dict[str, Any]:
+    """Everything the reports say about one unit, JSON-safe.
+
+    ``target`` is the count of communes meeting the standard to reach by ``year`` (default:
+    the forecast's last year). Without a target (a district with no supplied target) the
+    result has the expected count and its distribution but no probability or status.
+    """
+    year = forecast.years[-1] if year is None else year
+    quantiles = forecast.quantiles(unit, "ntm")
+    at_year = quantiles[quantiles["year"] == year].iloc[0]
+    past = history(panel, unit).set_index("year")
+    name = forecast.province_name if unit is None else forecast.districts.set_index(
+        "district_code"
+    ).loc[unit, "district_name"]
+    result: dict[str, Any] = {
+        "unit": name,
+        "unit_code": unit,
+        "level": "province" if unit is None else "district",
+        "as_of": forecast.as_of,
+        "year": year,
+        "target": target,
+        "target_official": target_official,
+        "n_communes": forecast.n_communes(unit),
+        "now": forecast.observed_now(unit),
+        "expected": at_year["mean"],
+        "median": at_year["median"],
+        "interval80": [at_year["lo80"], at_year["hi80"]],
+        "interval95": [at_year["lo95"], at_year["hi95"]],
+        "yearly": forecast.yearly(unit),
+        "draws": forecast.n_draws,
+        "seed": forecast.seed,
+        "scenario": forecast.scenario.name,
+        "synthetic": forecast.synthetic,
+        "probability": None,
+        "status": None,
+    }
+    baselines = baseline_forecasts(past["n_ntm"], forecast.years)
+    if target is not None:
+        probability = forecast.probability(target, year, unit)
+        result["probability"] = probability
+        result["status"] = status_from_probability(probability)
+        result["first_reached"] = forecast.first_reached(target, unit)
+        result["pace"] = pace(past["n_ntm"], target, year).as_dict()
+        baselines["probability"] = [
+            probability_at_least(row, target) if row["year"] == year else np.nan
+            for _, row in baselines.iterrows()
+        ]
+    result["baselines"] = baselines
+    result["headline"] = headline(result, lang)
+    return jsonable(result)
+
+
+def headline(result: dict[str, Any], lang: str = "vi") -> str:
+    """One or two plain sentences for the top of a report, from a ``unit_results`` dict."""
+    lo, hi = result["interval80"]
+    expected = i18n.fmt_number(result["expected"], lang, decimals=0)
+    if result["target"] is None:
+        return i18n.t(
+            "headline.expected_only",
+            lang,
+            year=result["year"],
+            expected=expected,
+            lo=i18n.fmt_number(lo, lang, 0),
+            hi=i18n.fmt_number(hi, lang, 0),
+        )
+    target = i18n.fmt_number(result["target"], lang, decimals=0)
+    if result["now"]["n_ntm"] >= result["target"]:
+        return i18n.t(
+            "headline.already_met", lang, target=target, year=result["as_of"],
+            n_ntm=result["now"]["n_ntm"],
+        )
+    p = result["probability"]
+    return i18n.t(
+        "headline.probability",
+        lang,
+        target=target,
+        year=result["year"],
+        prob=i18n.fmt_percent(p, lang),
+        words=i18n.probability_words(p, lang),
+        expected=expected,
+        lo=i18n.fmt_number(lo, lang, 0),
+        hi=i18n.fmt_number(hi, lang, 0),
+    )
+
+
+def write_results(result: dict[str, Any], path: str | Path) -> Path:
+    """Save a results dict as UTF-8 JSON, atomically (the notebooks' sidecar)."""
+    text = json.dumps(jsonable(result), ensure_ascii=False, indent=2)
+    return write_text_atomic(path, text + "\n")

@@ -1,0 +1,63 @@
+"""Plan targets: what the province (or a district) committed to, and by when.
+
+Targets are data (a CSV with its source per row), never constants in code: the province's
+figures come from its published plan, and a district target exists only if a user supplies
+one. Nothing here derives a district split of the province target — a derived split is not
+official and must not be presented as if it were.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import DataError, Problem
+from .paths import default_targets_path
+
+TARGET_COLUMNS = [
+    "level",
+    "unit_code",
+    "unit_name",
+    "year",
+    "indicator",
+    "value",
+    "official",
+    "source",
+]
+LEVELS = {"province", "district"}
+INDICATORS = {"n_ntm", "mean_criteria", "n_below_5_change", "n_ntm_change"}
+
+
+def load_targets(path: str | Path | None = None) -> pd.DataFrame:
+    """Read a targets file (default: the bundled Lạng Sơn plan targets)."""
+    path = Path(path) if path is not None else default_targets_path()
+    try:
+        table = pd.read_csv(path)
+    except (OSError, ValueError) as exc:
+        raise DataError([Problem(str(path), f"cannot read the targets file: {exc}")]) from exc
+    missing = [c for c in TARGET_COLUMNS if c not in table.columns]
+    if missing:
+        raise DataError([Problem(str(path), f"missing column(s) {missing}")])
+    problems = [
+        Problem(str(path), f"unknown {column} {value!r}; expected one of {sorted(allowed)}",
+                row=i + 2, column=column)
+        for column, allowed in (("indicator", INDICATORS), ("level", LEVELS))
+        for i, value in enumerate(table[column])
+        if value not in allowed
+    ]
+    if problems:
+        raise DataError(problems)
+    return table[TARGET_COLUMNS]
+
+
+def target_value(
+    targets: pd.DataFrame, year: int, indicator: str = "n_ntm", unit_code: int | None = None
+) -> float | None:
+    """The target for a district (``unit_code``) or the province (None) in ``year``, if any."""
+    rows = targets[(targets["year"] == year) & (targets["indicator"] == indicator)]
+    if unit_code is None:
+        rows = rows[rows["level"] == "province"]
+    else:
+        rows = rows[(rows["level"] == "district") & (rows["unit_code"] == unit_code)]
+    return None if rows.empty else float(rows["value"].iloc[0])

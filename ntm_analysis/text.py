@@ -1,0 +1,26 @@
+"""Text normalisation shared by loaders and lookups.
+
+Vietnamese text arrives in NFC or NFD depending on the keyboard and the program that saved it;
+two visually identical names only compare equal after normalising, so every string that is
+joined or looked up goes through ``nfc`` first. ``fold`` goes further, for tolerant matching
+of names typed without diacritics ("Trang Dinh" for "Tràng Định").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+
+
+def nfc(value: str) -> str:
+    """NFC-normalised, trimmed, with runs of white space collapsed to one space."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", value)).strip()
+
+
+def fold(value: str) -> str:
+    """Lower-case ASCII skeleton of a name: no diacritics, đ→d, punctuation dropped."""
+    decomposed = unicodedata.normalize("NFD", nfc(value).replace("đ", "d").replace("Đ", "D"))
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _SPACES.sub(" ", re.sub(r"[^0-9a-z ]+", " ", bare.lower())).strip()
