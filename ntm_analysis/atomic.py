@@ -24,6 +24,11 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     tmp_path = Path(tmp)
     try:
         yield tmp_path
+        # mkstemp makes the file private (0600); give it the permissions a plain open() would,
+        # so reports on a shared folder stay readable by colleagues.
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp_path, 0o666 & ~mask)
         os.replace(tmp_path, path)
     finally:
         tmp_path.unlink(missing_ok=True)

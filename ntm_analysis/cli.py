@@ -129,6 +129,88 @@ def cmd_backtest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _batch_scenario(text: str | None) -> dict | None:
+    """``--scenario``: a JSON object, or @FILE holding one."""
+    if not text:
+        return None
+    if text.startswith("@"):
+        with open(text[1:], encoding="utf-8") as handle:
+            text = handle.read()
+    try:
+        value = json.loads(text)
+    except ValueError as exc:
+        raise ValueError(f"--scenario must be a JSON object: {exc}") from exc
+    if not isinstance(value, dict):
+        raise ValueError("--scenario must be a JSON object such as "
+                         '{"name": "income", "criterion_odds": {"10": 1.5}}')
+    return value
+
+
+def _district_targets(items: Sequence[str] | None) -> dict[str, float]:
+    targets = {}
+    for item in items or []:
+        name, sep, value = item.rpartition("=")
+        try:
+            if not sep or not name:
+                raise ValueError
+            targets[name] = float(value)
+        except ValueError:
+            raise ValueError(f"--district-target expects NAME=COUNT, got {item!r}") from None
+    return targets
+
+
+def _report_batch(result, lang: str) -> int:  # result: batch.BatchResult
+    if result.failed:
+        print(i18n.t("cli.batch.failed", lang, n=len(result.failed)), file=sys.stderr)
+        from .batch import _error_text
+
+        for failure in result.failed:
+            print(f"  - {failure['name']} ({failure['id']}): {_error_text(failure['error'])}",
+                  file=sys.stderr)
+    print(
+        i18n.t("cli.batch.summary", lang, ok=len(result.ok), skipped=len(result.skipped),
+               failed=len(result.failed), seconds=i18n.fmt_number(result.seconds, lang, 0),
+               index=result.index),
+        file=sys.stderr,
+    )
+    return result.exit_code
+
+
+def _batch_kwargs(args: argparse.Namespace) -> dict:
+    return {
+        "data": args.data, "draws": args.draws, "seed": args.seed, "lang": args.lang,
+        "resume": args.resume, "target_year": args.year, "province_target": args.target,
+        "as_of": args.as_of, "scenario": _batch_scenario(args.scenario),
+        "backtest_draws": args.backtest_draws, "timeout": args.timeout,
+        "progress": not args.no_progress, "cache_dir": args.cache,
+        "district_targets": _district_targets(args.district_target),
+    }
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    from .batch import run_batch
+
+    result = run_batch(
+        args.out, districts=args.districts, province=not args.no_province,
+        workers=args.workers, dask=args.dask, dry_run=args.dry_run, **_batch_kwargs(args),
+    )
+    if args.dry_run:
+        print(json.dumps({"run": result.planned, "up_to_date": result.skipped}, indent=2))
+        return 0
+    return _report_batch(result, args.lang)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from .batch import run_batch
+
+    district = (args.district or "").strip()
+    result = run_batch(
+        args.out, districts=[district] if district else [], province=not district, workers=1,
+        **_batch_kwargs(args),
+    )
+    return _report_batch(result, args.lang)
+
+
 # -- parser -----------------------------------------------------------------------------------
 def _data_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
@@ -136,6 +218,39 @@ def _data_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--units", help="units file of another province (default: Lạng Sơn 2017)")
     parser.add_argument("--lang", choices=["vi", "en"], default="vi", help="language of the output")
+
+
+def _batch_options(parser: argparse.ArgumentParser) -> None:
+    from .batch import DEFAULT_BACKTEST_DRAWS, DEFAULT_DRAWS, DEFAULT_OUT, DEFAULT_TIMEOUT
+
+    parser.add_argument("--out", default=str(DEFAULT_OUT),
+                        help=f"output folder (default: {DEFAULT_OUT}/)")
+    parser.add_argument(
+        "--data", help="panel file (CSV, XLSX or Parquet); default: the bundled synthetic data"
+    )
+    parser.add_argument("--lang", choices=["vi", "en"], default="vi", help="report language")
+    parser.add_argument("--draws", type=int, default=DEFAULT_DRAWS,
+                        help=f"Monte Carlo draws (default {DEFAULT_DRAWS})")
+    parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    parser.add_argument("--year", type=int, default=2020, help="target year (default 2020)")
+    parser.add_argument("--target", type=float, default=77,
+                        help="province target: communes meeting the standard (default 77)")
+    parser.add_argument("--district-target", action="append", metavar="NAME=COUNT",
+                        help="a district's own target (repeatable); never a split of the "
+                        "province target")
+    parser.add_argument("--as-of", type=int, help="last year of data to use (default: latest)")
+    parser.add_argument("--scenario", metavar="JSON",
+                        help='scenario as JSON or @FILE, e.g. {"name": "income", '
+                        '"criterion_odds": {"10": 1.5}}')
+    parser.add_argument("--backtest-draws", type=int, default=DEFAULT_BACKTEST_DRAWS,
+                        help=f"draws per backtest origin, 0 to skip (default "
+                        f"{DEFAULT_BACKTEST_DRAWS})")
+    parser.add_argument("--timeout", type=int, default=DEFAULT_TIMEOUT,
+                        help=f"seconds a notebook cell may run (default {DEFAULT_TIMEOUT})")
+    parser.add_argument("--resume", action="store_true",
+                        help="re-run only reports that are missing or out of date")
+    parser.add_argument("--cache", help="forecast cache folder (default: OUT/.cache)")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -186,6 +301,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--draws", type=int, default=1000, help="draws per origin (default 1000)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--json", action="store_true")
+
+    p = add("batch", cmd_batch, "Reports for the province and every district: notebooks, "
+            "HTML, JSON results, index.html and manifest.json.")
+    _batch_options(p)
+    p.add_argument("--districts", nargs="+", metavar="NAME",
+                   help="district names or GSO codes (default: every district)")
+    p.add_argument("--no-province", action="store_true", help="skip the province overview")
+    p.add_argument("--workers", type=int, default=None,
+                   help="notebooks run at once (default: the number of CPUs)")
+    p.add_argument("--dry-run", action="store_true",
+                   help="check the parameters and list the reports that would run")
+    p.add_argument("--dask", metavar="ADDRESS",
+                   help="run the notebooks on this Dask scheduler (needs ntm-analysis[dask])")
+
+    p = add("run", cmd_run, "The report of one district (or, without --district, the "
+            "province overview), as in the batch.")
+    _batch_options(p)
+    p.add_argument("--district", help="district name or GSO code (default: the province)")
 
     parser.set_defaults(_commands=commands)
     return parser

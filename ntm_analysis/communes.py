@@ -75,14 +75,15 @@ class Registry:
         if row.empty:
             raise KeyError(code)
         name = row["district_name"].iloc[0]
-        return f"{row['district_type'].iloc[0]} {name}" if with_type else name
+        kind = row["district_type"].iloc[0]
+        return f"{kind} {name}" if with_type and not name.startswith(kind) else name
 
     def _keys(self) -> dict[str, int]:
         keys: dict[str, int] = {}
         for code, name, kind in self.districts[
             ["district_code", "district_name", "district_type"]
         ].itertuples(index=False):
-            for key in (fold(name), fold(f"{kind} {name}"), str(code)):
+            for key in (fold(name), _strip_prefix(fold(name)), fold(f"{kind} {name}"), str(code)):
                 keys[key] = code
         return keys
 

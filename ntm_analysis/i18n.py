@@ -291,6 +291,7 @@ _TABLE: dict[str, dict[str, str]] = {
         "en": "No province target was given: the report gives the expected count only.",
     },
     # --- report: now and trend ----------------------------------------------------------------
+    "report.points": {"vi": "{value} điểm %", "en": "{value} pp"},
     "report.col.measure": {"vi": "Chỉ tiêu", "en": "Measure"},
     "report.col.in_year": {"vi": "Năm {year}", "en": "{year}"},
     "report.col.change_since": {"vi": "Thay đổi so với năm {year}", "en": "Change since {year}"},
@@ -437,9 +438,10 @@ _TABLE: dict[str, dict[str, str]] = {
     # --- report: backtest ---------------------------------------------------------------------
     "report.backtest.sentence": {
         "vi": "Khi mô hình nói một xã có khả năng đạt chuẩn khoảng {predicted}, thực tế xã đạt "
-        "chuẩn {observed} số lần ({n} trường hợp, các năm gốc {origins}).",
+        "chuẩn {observed} số lần ({n} trường hợp trong toàn tỉnh, dự báo từ các năm gốc "
+        "{origins}).",
         "en": "When the model gave a commune about {predicted}, it met the standard {observed} "
-        "of the time ({n} cases, origin years {origins}).",
+        "of the time ({n} cases across the province, forecasts made in {origins}).",
     },
     "report.backtest.no_cases": {
         "vi": "Chưa có đủ trường hợp với xác suất dự báo từ 50% đến 90% để đánh giá (các năm "

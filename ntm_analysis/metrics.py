@@ -57,7 +57,7 @@ def missing_criteria(panel: Panel, year: int | None = None) -> pd.DataFrame:
 
 
 def _aggregate(per_commune: pd.DataFrame) -> pd.DataFrame:
-    grouped = per_commune.groupby(["unit", "unit_code", "year"], sort=True)
+    grouped = per_commune.groupby(["unit_code", "unit", "year"], sort=True)
     table = grouped.agg(
         n_communes=("commune_code", "nunique"),
         n_ntm=("ntm", "sum"),

@@ -50,6 +50,11 @@ from .panel import Panel
 N_MET_CENTRE = 10
 GROUP_NAMES = tuple(GROUPS)
 _GROUP_OF = np.array([GROUP_NAMES.index(criterion_group(c)) for c in CRITERIA_NUMBERS])
+# criteria of a group are consecutive (I: 1, II: 2–9, …): (first, last + 1) column per group
+GROUP_SLICES = tuple(
+    (int(np.flatnonzero(_GROUP_OF == g)[0]), int(np.flatnonzero(_GROUP_OF == g)[-1]) + 1)
+    for g in range(len(GROUP_NAMES))
+)
 GAIN_TERMS = [f"criterion_{c}" for c in CRITERIA_NUMBERS] + [
     "n_met",
     "close",
@@ -112,17 +117,15 @@ def loss_design(criterion: np.ndarray, n_met: np.ndarray) -> np.ndarray:
     return np.column_stack([onehot, n_met - N_MET_CENTRE]).astype(float)
 
 
-def _with_prior(x: np.ndarray, y: np.ndarray, n_groups: int) -> tuple[np.ndarray, ...]:
-    """Append the weak anti-separation prior rows: one success and one failure per group."""
-    prior = np.zeros((2 * n_groups, x.shape[1]))
-    prior[np.arange(2 * n_groups), np.repeat(np.arange(n_groups), 2)] = 1.0
-    x_all = np.vstack([x, prior])
-    y_all = np.concatenate([y, np.tile([1.0, 0.0], n_groups)])
-    weights = np.concatenate([np.ones(len(y)), np.full(2 * n_groups, PRIOR_WEIGHT)])
-    return x_all, y_all, weights
+def _with_prior(x: np.ndarray, counts: np.ndarray, n_groups: int) -> tuple[np.ndarray, ...]:
+    """Append the weak anti-separation prior: half a success and half a failure per group."""
+    prior = np.zeros((n_groups, x.shape[1]))
+    prior[np.arange(n_groups), np.arange(n_groups)] = 1.0
+    prior_counts = np.full((n_groups, 2), PRIOR_WEIGHT)
+    return np.vstack([x, prior]), np.vstack([counts, prior_counts])
 
 
-def _fit_glm(x: np.ndarray, y: np.ndarray, n_groups: int) -> tuple[np.ndarray, np.ndarray]:
+def _fit_glm(x: np.ndarray, counts: np.ndarray, n_groups: int) -> tuple[np.ndarray, np.ndarray]:
     """Binomial GLM fit; coefficients the data cannot identify are fixed at 0.
 
     Not identified: a column that is all zeros (no especially difficult communes flagged), or
@@ -131,10 +134,10 @@ def _fit_glm(x: np.ndarray, y: np.ndarray, n_groups: int) -> tuple[np.ndarray, n
     may have gained). Such a term is dropped and the model refitted, rather than
     extrapolated with an effectively infinite coefficient.
     """
-    x_all, y_all, weights = _with_prior(x, y, n_groups)
+    x_all, counts_all = _with_prior(x, counts, n_groups)
     used = np.flatnonzero(np.abs(x_all).sum(axis=0) > 0)
     while True:
-        glm = sm.GLM(y_all, x_all[:, used], family=sm.families.Binomial(), freq_weights=weights)
+        glm = sm.GLM(counts_all, x_all[:, used], family=sm.families.Binomial())
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # separation and convergence chatter, handled below
             result = glm.fit()
@@ -153,7 +156,7 @@ def _fit_glm(x: np.ndarray, y: np.ndarray, n_groups: int) -> tuple[np.ndarray, n
 
 
 def _district_effects(
-    eta: np.ndarray, y: np.ndarray, district: np.ndarray, codes: list[int]
+    eta: np.ndarray, counts: np.ndarray, district: np.ndarray, codes: list[int]
 ) -> pd.DataFrame:
     """Partially pooled district shifts on the log-odds scale (empirical Bayes).
 
@@ -164,7 +167,8 @@ def _district_effects(
     raw, se = [], []
     for code in codes:
         rows = district == code
-        e, obs, n = eta[rows], y[rows].sum(), rows.sum()
+        e, trials = eta[rows], counts[rows].sum(axis=1)
+        obs, n = counts[rows, 0].sum(), trials.sum()
         if n == 0:
             raw.append(0.0)
             se.append(np.inf)
@@ -173,8 +177,8 @@ def _district_effects(
         u = 0.0
         for _ in range(25):
             p = 1.0 / (1.0 + np.exp(-(e + u)))
-            info = max(float((p * (1 - p)).sum()), 1e-9)
-            step = (target - p.sum()) / info
+            info = max(float((trials * p * (1 - p)).sum()), 1e-9)
+            step = (target - (trials * p).sum()) / info
             u += step
             if abs(step) < 1e-10:
                 break
@@ -239,12 +243,27 @@ class TransitionModel:
         return pd.DataFrame(rows, columns=["model", "term", "estimate", "std_error"])
 
 
+def _grouped(rows: pd.DataFrame, event: pd.Series) -> pd.DataFrame:
+    """Identical covariate patterns collapsed to (events, non-events) counts.
+
+    The covariates take few distinct values, so ~20,000 commune-criterion-year rows become
+    a few thousand binomial cells: the same likelihood, fitted many times faster.
+    """
+    keys = ["criterion", "n_met", "difficult", "year", "district_code"]
+    grouped = rows.assign(event=event.to_numpy()).groupby(keys, sort=True)["event"].agg(
+        ["sum", "size"]
+    )
+    grouped = grouped.reset_index()
+    grouped["non_event"] = grouped["size"] - grouped["sum"]
+    return grouped
+
+
 def fit(panel: Panel, trend: bool = True) -> TransitionModel:
     """Fit the gain and loss models to every year-to-year transition in ``panel``."""
     table = transitions(panel)
     trend_origin = int(table["year"].max())
-    gains = table[~table["met"]]
-    losses = table[table["met"]]
+    gains = _grouped(table[~table["met"]], table.loc[~table["met"], "met_next"])
+    losses = _grouped(table[table["met"]], ~table.loc[table["met"], "met_next"])
 
     g_trend = (gains["year"] - trend_origin).to_numpy(float) if trend else np.zeros(len(gains))
     x_gain = gain_design(
@@ -253,16 +272,16 @@ def fit(panel: Panel, trend: bool = True) -> TransitionModel:
         gains["difficult"].to_numpy(float),
         g_trend,
     )
-    y_gain = gains["met_next"].to_numpy(float)
-    gain_params, gain_cov = _fit_glm(x_gain, y_gain, N_CRITERIA)
+    gain_counts = gains[["sum", "non_event"]].to_numpy(float)
+    gain_params, gain_cov = _fit_glm(x_gain, gain_counts, N_CRITERIA)
 
     x_loss = loss_design(losses["criterion"].to_numpy(), losses["n_met"].to_numpy(float))
-    y_loss = (~losses["met_next"]).to_numpy(float)
-    loss_params, loss_cov = _fit_glm(x_loss, y_loss, len(GROUP_NAMES))
+    loss_counts = losses[["sum", "non_event"]].to_numpy(float)
+    loss_params, loss_cov = _fit_glm(x_loss, loss_counts, len(GROUP_NAMES))
 
     districts = _district_effects(
         x_gain @ gain_params,
-        y_gain,
+        gain_counts,
         gains["district_code"].to_numpy(),
         panel.district_codes,
     )
@@ -273,6 +292,6 @@ def fit(panel: Panel, trend: bool = True) -> TransitionModel:
         loss_cov=loss_cov,
         districts=districts,
         trend_origin=trend_origin,
-        n_gain_rows=len(gains),
-        n_loss_rows=len(losses),
+        n_gain_rows=int(gains["size"].sum()),
+        n_loss_rows=int(losses["size"].sum()),
     )

@@ -46,19 +46,15 @@ from .paths import PACKAGE_DIR, default_panel_path, default_targets_path
 from .results import OFF_TRACK, ON_TRACK, history, jsonable, unit_results, write_results
 from .targets import load_targets
 
-# TEMPORARY until the keys are merged into i18n._TABLE (see _report_i18n.py)
-with contextlib.suppress(ImportError):
-    from ._report_i18n import KEYS as _PENDING_KEYS
-
-    for _key, _value in _PENDING_KEYS.items():
-        i18n._TABLE.setdefault(_key, _value)
-
 __all__ = [
     "Analysis",
     "Report",
     "Section",
+    "analysis_meta",
+    "analysis_path",
     "backtest",
     "bottlenecks",
+    "cache_key",
     "closest",
     "code_fingerprint",
     "criterion_trend",
@@ -90,6 +86,22 @@ BACKTEST_QUOTE = 0.7  # "when it said 70%, it happened X% of the time"
 DEFAULT_BACKTEST_DRAWS = 500
 
 
+def _register_figure_formatter() -> None:
+    """In IPython, show a bare ``Figure`` (which never went through pyplot) as a PNG."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    formatter = shell.display_formatter.formatters["image/png"]
+    formatter.for_type(Figure, lambda fig: plots.fig_to_png_bytes(fig, dpi=FIGURE_DPI))
+
+
+_register_figure_formatter()
+
+
 # --------------------------------------------------------------------------- small helpers
 
 
@@ -102,10 +114,20 @@ def file_sha256(path: str | Path) -> str:
     return digest.hexdigest()
 
 
-def code_fingerprint() -> str:
-    """Hash of the package's source: a cached forecast from other code is never reused."""
+# the modules whose code decides the cached numbers (reading, fitting, simulating, scoring)
+COMPUTE_MODULES = (
+    "backtest", "baselines", "communes", "criteria", "forecast", "layout", "load", "metrics",
+    "model", "panel", "text",
+)
+
+
+def code_fingerprint(modules: Sequence[str] | None = None) -> str:
+    """Hash of the package version and source (``modules``, default all of it): a cached
+    forecast made by other code is never reused, even when the version was not bumped."""
     digest = hashlib.sha256(__version__.encode())
-    for path in sorted(PACKAGE_DIR.glob("*.py")):
+    paths = (sorted(PACKAGE_DIR.glob("*.py")) if modules is None
+             else [PACKAGE_DIR / f"{name}.py" for name in sorted(modules)])
+    for path in paths:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
@@ -155,6 +177,13 @@ def _num(x: float | None, lang: str, decimals: int = 0) -> str:
     return i18n.fmt_number(x, lang, decimals)
 
 
+def _interval(lo: float | None, hi: float | None, lang: str) -> str:
+    """"12–18", or an en dash alone when the interval is unknown."""
+    if any(v is None or (isinstance(v, float) and np.isnan(v)) for v in (lo, hi)):
+        return "–"
+    return f"{_num(lo, lang)}–{_num(hi, lang)}"
+
+
 def _signed(x: float | None, lang: str, decimals: int = 0) -> str:
     if x is None or (isinstance(x, float) and np.isnan(x)):
         return "–"
@@ -197,7 +226,9 @@ class Section:
             display(HTML(f"<h{self.level}>{_esc(self.title)}</h{self.level}>"))
         for part in self.parts:
             if isinstance(part, Figure):
-                display(Image(data=plots.fig_to_png_bytes(part, dpi=FIGURE_DPI), format="png"))
+                alt = " ".join(part.get_suptitle().split()) or (self.title or "")
+                display(Image(data=plots.fig_to_png_bytes(part, dpi=FIGURE_DPI), format="png",
+                              metadata={"alt": alt}))
             elif isinstance(part, str):
                 display(HTML(part))
             else:
@@ -290,11 +321,12 @@ def analysis_meta(
         "scenario": jsonable(dict(scenario)) if scenario is not None else None,
         "backtest_draws": int(backtest_draws),
         "version": __version__,
-        "code": code_fingerprint(),
+        "code": code_fingerprint(COMPUTE_MODULES),
     }
 
 
-def _key(meta: Mapping[str, Any]) -> str:
+def cache_key(meta: Mapping[str, Any]) -> str:
+    """The cache key of an ``analysis_meta``: a hash of everything that changes the numbers."""
     text = json.dumps(jsonable(dict(meta)), sort_keys=True, ensure_ascii=True)
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 
@@ -312,7 +344,7 @@ def _compute_backtest(
         return None, "skipped"
     bt_meta = {k: meta[k] for k in ("data_sha256", "as_of", "seed", "backtest_draws", "version",
                                     "code")}
-    path = cache_dir / f"backtest-{_key(bt_meta)}.pkl" if cache_dir is not None else None
+    path = cache_dir / f"backtest-{cache_key(bt_meta)}.pkl" if cache_dir is not None else None
     if path is not None and path.exists():
         with contextlib.suppress(Exception), open(path, "rb") as handle:
             stored = pickle.load(handle)
@@ -345,6 +377,11 @@ def compute_analysis(
     return Analysis(meta=dict(meta), forecast=fc, backtest=bt, backtest_note=note)
 
 
+def analysis_path(meta: Mapping[str, Any], cache_dir: str | Path) -> Path:
+    """Where the cached ``Analysis`` for ``meta`` lives under ``cache_dir``."""
+    return Path(cache_dir) / f"analysis-{cache_key(meta)}.pkl"
+
+
 def ensure_analysis(
     history_panel: Panel, meta: Mapping[str, Any], cache_dir: str | Path
 ) -> tuple[Path, bool]:
@@ -354,7 +391,7 @@ def ensure_analysis(
     half-written cache that a later run would trust.
     """
     cache = Path(cache_dir)
-    path = cache / f"analysis-{_key(meta)}.pkl"
+    path = analysis_path(meta, cache)
     if path.exists():
         with contextlib.suppress(Exception):
             load_analysis(path, meta)
@@ -615,8 +652,7 @@ def now(rep: Report) -> Section:
         for m in measures:
             delta = row[m] - before[m]
             if m == "share_ntm":
-                changes.append(_signed(100 * delta, lang, 1) + " pp" if lang == "en"
-                               else _signed(100 * delta, lang, 1) + " điểm %")
+                changes.append(rep.t("report.points", value=_signed(100 * delta, lang, 1)))
             else:
                 changes.append(_signed(delta, lang, 1 if m == "mean_criteria" else 0))
         table[change_col] = changes
@@ -707,11 +743,11 @@ def forecast(rep: Report) -> Section:
             rep.t("report.col.mean"): [_num(v, lang, 1) for v in yearly["mean"]],
             rep.t("report.col.median"): [_num(v, lang) for v in yearly["median"]],
             i18n.t("col.interval80", lang): [
-                f"{_num(a, lang)}–{_num(b, lang)}" for a, b in zip(yearly["lo80"],
+                _interval(a, b, lang) for a, b in zip(yearly["lo80"],
                                                                    yearly["hi80"], strict=True)
             ],
             i18n.t("col.interval95", lang): [
-                f"{_num(a, lang)}–{_num(b, lang)}" for a, b in zip(yearly["lo95"],
+                _interval(a, b, lang) for a, b in zip(yearly["lo95"],
                                                                    yearly["hi95"], strict=True)
             ],
             i18n.t("col.mean_criteria", lang): [_num(v, lang, 1)
@@ -821,7 +857,9 @@ def bottlenecks(rep: Report, n: int = N_BOTTLENECKS) -> Section:
         top[["criterion", "share"]], lang=lang, synthetic=rep.synthetic,
         title=f"{rep.t('report.bottleneck.chart_title', year=rep.year)} — {rep.unit_name}",
     )
-    today = current_bottlenecks(rep.unit_panel, rep.as_of).set_index("criterion")["share"]
+    today_table = current_bottlenecks(rep.unit_panel, rep.as_of)
+    today = today_table.set_index("criterion")["share"]
+    no_close_now = int(today_table["n_close"].iloc[0]) == 0
     table = pd.DataFrame(
         {
             i18n.t("col.criterion", lang): [criterion_label(int(c), lang)
@@ -830,7 +868,8 @@ def bottlenecks(rep: Report, n: int = N_BOTTLENECKS) -> Section:
                 i18n.fmt_share(s, lang) for s in top["share"]
             ],
             rep.t("report.col.share_now", year=rep.as_of): [
-                i18n.fmt_share(today.get(int(c), 0.0), lang) for c in top["criterion"]
+                "–" if no_close_now else i18n.fmt_share(today.get(int(c), 0.0), lang)
+                for c in top["criterion"]
             ],
         }
     )
@@ -891,7 +930,7 @@ def methods(rep: Report) -> Section:
             rep.t("report.col.method"): [i18n.t(f"method.{m}", lang) for m in rows["method"]],
             i18n.t("col.expected", lang): [_num(v, lang, 1) for v in rows["mean"]],
             i18n.t("col.interval80", lang): [
-                f"{_num(a, lang)}–{_num(b, lang)}" for a, b in zip(rows["lo80"], rows["hi80"],
+                _interval(a, b, lang) for a, b in zip(rows["lo80"], rows["hi80"],
                                                                    strict=True)
             ],
         }
@@ -1080,7 +1119,7 @@ def districts(rep: Report) -> Section:
             rep.t("report.col.in_year", year=rep.as_of): frame["now"],
             i18n.t("col.expected", lang) + f" ({rep.year})": [_num(v, lang, 1)
                                                               for v in frame["expected"]],
-            i18n.t("col.interval80", lang): [f"{_num(a, lang)}–{_num(b, lang)}"
+            i18n.t("col.interval80", lang): [_interval(a, b, lang)
                                              for a, b in zip(frame["lo80"], frame["hi80"],
                                                              strict=True)],
             i18n.t("col.share_of_province", lang): [i18n.fmt_share(s, lang)

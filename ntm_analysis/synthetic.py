@@ -69,8 +69,8 @@ EASY_CRITERIA: tuple[int, ...] = (4, 14, 15, 18, 19)
 _INIT_EASINESS = (-0.5, -1.5,  0.0,  3.5, -1.0, -2.5, -0.5,  1.5, -1.0, -2.5,
 #                 11    12    13    14    15    16    17    18    19
                   -2.5,  1.0, -2.0,  1.0,  0.5,  0.0, -2.5,  2.0,  3.0)
-_GAIN_CRITERION = (1.5, -0.5,  0.0,  0.8, -0.3, -1.0, -0.2,  0.5, -0.2, -1.0,
-                   -1.0,  0.3, -0.9,  0.5,  0.5,  0.3, -1.0,  0.5,  0.8)
+_GAIN_CRITERION = (6.0, -0.5,  0.0,  4.5, -0.3, -0.6, -0.2,  1.0, -0.2, -0.6,
+                   -0.6,  0.8, -0.6,  1.0,  1.0,  0.3, -0.6,  3.5,  4.5)
 _LOSS_CRITERION = (0.0,  0.3,  0.3, -0.5,  0.0,  0.0,  0.0,  0.0,  0.0,  1.0,
                     1.5,  0.3,  0.5,  0.0,  0.0,  0.0,  1.0, -0.5, -0.5)
 # fmt: on
@@ -79,7 +79,7 @@ _LOSS_CRITERION = (0.0,  0.3,  0.3, -0.5,  0.0,  0.0,  0.0,  0.0,  0.0,  1.0,
 # city start higher and move faster; the remote upland and border districts lower and slower.
 # A qualitative judgement from geography, not an estimate.
 _DISTRICT_INIT_SHIFT: DistrictValues = (
-    (178, 3.0),  # Thành phố Lạng Sơn: peri-urban communes
+    (178, 2.2),  # Thành phố Lạng Sơn: peri-urban communes
     (180, -0.3),  # Tràng Định: border, remote
     (181, -0.4),  # Bình Gia: remote upland
     (182, 0.0),  # Văn Lãng: border, Tân Thanh gate
@@ -92,7 +92,7 @@ _DISTRICT_INIT_SHIFT: DistrictValues = (
     (189, -0.3),  # Đình Lập: remote, sparsely populated
 )
 _DISTRICT_GAIN_EFFECT: DistrictValues = (
-    (178, 3.0),
+    (178, 1.9),
     (180, -0.2),
     (181, -0.3),
     (182, 0.0),
@@ -122,8 +122,9 @@ _DIFFICULT_SHARE: DistrictValues = (
 
 
 def sigmoid(x: np.ndarray | float) -> np.ndarray:
-    """The logistic function 1 / (1 + exp(-x))."""
-    return 1.0 / (1.0 + np.exp(-np.asarray(x, dtype=float)))
+    """The logistic function 1 / (1 + exp(-x)); exp overflowing to inf gives exactly 0."""
+    with np.errstate(over="ignore"):
+        return 1.0 / (1.0 + np.exp(-np.asarray(x, dtype=float)))
 
 
 def _district_lookup(pairs: DistrictValues, codes: np.ndarray, default: float) -> np.ndarray:
@@ -141,25 +142,25 @@ class GeneratorParams:
     """
 
     # first year
-    init_intercept: float = -1.55
+    init_intercept: float = -2.15
     init_easiness: tuple[float, ...] = _INIT_EASINESS
-    capacity_sd: float = 1.0
+    capacity_sd: float = 0.9
     init_difficult: float = -0.4
     district_init_shift: DistrictValues = _DISTRICT_INIT_SHIFT
     # gains
-    gain_intercept: float = -3.0
+    gain_intercept: float = -5.65
     gain_criterion: tuple[float, ...] = _GAIN_CRITERION
-    b_n_met: float = 0.08
-    b_close: float = 1.5
+    b_n_met: float = 0.44
+    b_close: float = 4.1
     close_threshold: int = 15
     b_difficult: float = -0.4
-    b_trend: float = 0.1
+    b_trend: float = 0.05
     district_effect: DistrictValues = _DISTRICT_GAIN_EFFECT
-    commune_sd: float = 0.5
+    commune_sd: float = 0.6
     # losses (re-assessment: a criterion once met can be found not met the next year)
-    loss_intercept: float = -4.0
+    loss_intercept: float = -3.5
     loss_criterion: tuple[float, ...] = _LOSS_CRITERION
-    b_loss_n_met: float = -0.1
+    b_loss_n_met: float = -0.2
     # especially difficult communes: round(share * communes) per district
     difficult_share: DistrictValues = _DIFFICULT_SHARE
     difficult_share_default: float = 0.0
@@ -264,21 +265,27 @@ def _simulate(
         + (capacity + params.init_difficult * difficult + init_shift)[..., None]
     )
     met[:, 0] = uniforms[:, 0] < sigmoid(init_logit)
-    # the parts of the gain logit that do not change over time
+    # the parts of the gain logit that do not change over time; sigmoid(a + b) is computed as
+    # 1 / (1 + exp(-a) exp(-b)) so the (commune, criterion) part is exponentiated only once
     gain_fixed = (
         params.gain_intercept
         + gain_criterion
         + (params.b_difficult * difficult + gain_district + commune_effect)[..., None]
     )
+    with np.errstate(over="ignore"):
+        exp_fixed = np.exp(-gain_fixed)
+    # P(a met criterion is kept), by the number met (0..19) and criterion
+    n_values = np.arange(N_CRITERIA + 1)[:, None]
+    p_keep = 1.0 - sigmoid(params.loss_intercept + loss_criterion + params.b_loss_n_met * n_values)
     for t in range(n_years - 1):
         n_met = met[:, t].sum(axis=2)  # (S, n)
         commune_part = params.b_n_met * n_met + params.b_close * (n_met >= params.close_threshold)
-        p_gain = sigmoid(gain_fixed + (commune_part + params.b_trend * t)[..., None])
-        p_loss = sigmoid(
-            params.loss_intercept + loss_criterion + (params.b_loss_n_met * n_met)[..., None]
-        )
-        u = uniforms[:, t + 1]
-        met[:, t + 1] = np.where(met[:, t], u < 1.0 - p_loss, u < p_gain)
+        with np.errstate(over="ignore", invalid="ignore"):
+            p_gain = 1.0 / (
+                1.0 + exp_fixed * np.exp(-(commune_part + params.b_trend * t))[..., None]
+            )
+        threshold = np.where(met[:, t], p_keep[n_met], p_gain)
+        met[:, t + 1] = uniforms[:, t + 1] < threshold
     return _Draw(met=met, difficult=difficult)
 
 
@@ -363,16 +370,18 @@ class CalibrationTargets:
     max_ntm_before: tuple[tuple[int, int], ...] = ((2011, 0), (2012, 1), (2013, 3))
     min_losses: int = 20  # commune-criterion losses over the whole panel
     min_below_5_last: int = 20  # the 2017 plan cuts communes below 5 criteria by 20
+    max_gain_per_year: int = 7  # ours: no commune gains more than this in one year
     change_rounds_to: float | None = 1.1  # round(mean_last - mean_prev, 1); None to skip
 
 
 LANG_SON_TARGETS = CalibrationTargets()
 
 CALIBRATION_YEARS: tuple[int, ...] = DEFAULT_YEARS
+ROUNDING_MARGIN = 0.044  # "rounds to x.y" is checked as |value - x.y| <= this
 # Search start: the date of the provincial NTM conference that published the figures.
 CALIBRATION_SEED_START = 20170207
 # The first accepted seed from CALIBRATION_SEED_START (found by find_calibration_seed).
-CALIBRATION_SEED = 20170207
+CALIBRATION_SEED = 20172141
 MAX_SEED_TRIES = 100_000
 
 
@@ -385,13 +394,14 @@ def _checks(
     ntm = (counts == N_CRITERIA).sum(axis=2)
     at = {year: i for i, year in enumerate(years)}
     last, prev = at[targets.last_year], at[targets.last_year - 1]
-    # round to one decimal as a published figure is rounded (np.round: half to even, like round)
+    # "rounds to 8.5" with a margin: within ROUNDING_MARGIN of 8.5, so the figure still reads
+    # 8.5 when a table first shows two decimals (8.54, never 8.55)
     checks = {
         f"mean {targets.last_year} rounds to {targets.mean_last}": (
-            np.round(means[:, last], 1) == targets.mean_last
+            np.abs(means[:, last] - targets.mean_last) <= ROUNDING_MARGIN
         ),
         f"mean {targets.last_year - 1} rounds to {targets.mean_prev}": (
-            np.round(means[:, prev], 1) == targets.mean_prev
+            np.abs(means[:, prev] - targets.mean_prev) <= ROUNDING_MARGIN
         ),
         f"{targets.n_ntm_last} communes meet all 19 in {targets.last_year}": (
             ntm[:, last] == targets.n_ntm_last
@@ -407,11 +417,14 @@ def _checks(
         f"at least {targets.min_below_5_last} communes below 5 criteria in {targets.last_year}": (
             (counts[:, last] < 5).sum(axis=1) >= targets.min_below_5_last
         ),
+        f"no commune gains more than {targets.max_gain_per_year} criteria in a year": (
+            np.diff(counts, axis=1).max(axis=(1, 2)) <= targets.max_gain_per_year
+        ),
     }
     if targets.change_rounds_to is not None:
         change = means[:, last] - means[:, prev]
         checks[f"the change rounds to {targets.change_rounds_to}"] = (
-            np.round(change, 1) == targets.change_rounds_to
+            np.abs(change - targets.change_rounds_to) <= ROUNDING_MARGIN
         )
     for code in targets.all_ntm_districts:
         in_district = district_codes == code
@@ -434,7 +447,7 @@ def find_calibration_seed(
     targets: CalibrationTargets = LANG_SON_TARGETS,
     start: int = CALIBRATION_SEED_START,
     max_tries: int = MAX_SEED_TRIES,
-    batch: int = 200,
+    batch: int = 50,
 ) -> int:
     """The first seed ``start, start + 1, …`` whose draw meets ``targets`` (rejection sampling).
 
