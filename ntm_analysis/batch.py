@@ -384,18 +384,6 @@ class Unit:
     code: int | None
     name: str  # as the registry writes it, with its type: "Huyện Tràng Định"
 
-    @property
-    def html(self) -> str:
-        return f"{self.id}.html"
-
-    @property
-    def notebook(self) -> str:
-        return f"notebooks/{self.id}.ipynb"
-
-    @property
-    def results(self) -> str:
-        return f"results/{self.id}.json"
-
 
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-") or "unit"
@@ -759,6 +747,48 @@ def _require_kernel(name: str) -> None:
         ]) from exc
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@contextlib.contextmanager
+def _output_lock(out: Path) -> Any:
+    """``OUT/.lock`` holding this process's id while the batch writes to ``OUT``; a lock left
+    by a process that no longer exists is taken over."""
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / ".lock"
+    for _ in range(3):
+        try:
+            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        except FileExistsError:
+            try:
+                pid = int(path.read_text(encoding="ascii").strip() or 0)
+            except (OSError, ValueError):
+                pid = 0
+            if pid and pid != os.getpid() and _alive(pid):
+                raise ParameterError([
+                    f"another ntm batch (process {pid}) is writing to {out}; wait for it to "
+                    f"finish, or delete {path} if that process is gone"
+                ]) from None
+            path.unlink(missing_ok=True)
+            continue
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(str(os.getpid()))
+        break
+    else:
+        raise ParameterError([f"cannot lock the output folder {out}"])
+    try:
+        yield
+    finally:
+        path.unlink(missing_ok=True)
+
+
 # --------------------------------------------------------------------------- the batch
 
 
@@ -938,120 +968,126 @@ def run_batch(
             "title": _unit_title(unit, registry, lang, target_year),
         })
 
-    # ---- 2. resume: keep what is up to date -----------------------------------------------
-    previous = _load_manifest(out)
-    previous_units = {u["id"]: u for u in (previous or {}).get("units", [])}
-    skipped, to_run = [], []
-    for task in tasks:
-        before = previous_units.get(task["id"])
-        if (resume and before is not None and before.get("status") == "ok"
-                and before.get("fingerprint") == task["fingerprint"]
-                and _outputs_exist(out, before)):
-            skipped.append(task["id"])
-        else:
-            to_run.append(task)
-
-    if dry_run:
-        return BatchResult(
-            run_id=run_id, out=out, index=out / INDEX, manifest=out / MANIFEST,
-            skipped=skipped, planned=[t["id"] for t in to_run],
-            seconds=round(time.time() - started, 2),
-        )
-
-    # ---- 3. simulate once, share through the cache ----------------------------------------
-    forecast_seconds = 0.0
-    cache_info: dict[str, Any] = {"path": str(cache_path), "reused": None}
-    if to_run:
-        from .report import ensure_analysis
-
-        t0 = time.time()
-        history_panel = panel.subset(years=[y for y in panel.years if y <= resolved_as_of])
-        _, reused = ensure_analysis(history_panel, meta, cache)
-        forecast_seconds = time.time() - t0
-        cache_info = {"path": str(cache_path), "reused": reused,
-                      "seconds": round(forecast_seconds, 2)}
-
-    # ---- 4. execute in parallel -----------------------------------------------------------
-    results: dict[str, dict[str, Any]] = {}
-    if to_run:
-        n_workers = max(1, min(workers or os.cpu_count() or 1, len(to_run)))
-        bar = _progress(len(to_run), progress)
-
-        def done(result: dict[str, Any]) -> None:
-            results[result["id"]] = result
-            if result["status"] != "ok" and bar is not None:
-                bar.write(f"FAILED {result['id']}: {_error_text(result['error'])}")
-            if bar is not None:
-                bar.update(1)
-
-        try:
-            if dask is not None:
-                _run_dask(to_run, dask, done)
+    # one batch at a time per output folder: a second one would overwrite the first's
+    lock = contextlib.nullcontext() if dry_run else _output_lock(out)
+    with lock:
+        # ---- 2. resume: keep what is up to date -----------------------------------------------
+        previous = _load_manifest(out)
+        previous_units = {u["id"]: u for u in (previous or {}).get("units", [])}
+        skipped, to_run = [], []
+        for task in tasks:
+            before = previous_units.get(task["id"])
+            if (resume and before is not None and before.get("status") == "ok"
+                    and before.get("fingerprint") == task["fingerprint"]
+                    and _outputs_exist(out, before)):
+                skipped.append(task["id"])
             else:
-                _run_local(to_run, n_workers, done)
-        finally:
-            if bar is not None:
-                bar.close()
-            shutil.rmtree(staging, ignore_errors=True)
-            with contextlib.suppress(OSError):
-                (out / STAGING_DIR).rmdir()
+                to_run.append(task)
 
-    # ---- 5. manifest and index ------------------------------------------------------------
-    entries = []
-    for task in tasks:
-        if task["id"] in skipped:
-            entry = dict(previous_units[task["id"]])
-            entry["reused_in_run"] = run_id
-        else:
-            outcome = results[task["id"]]
-            entry = {
-                "id": task["id"], "kind": task["kind"], "district_code": task["code"],
-                "name": task["name"], "notebook_template": task["notebook"],
-                "parameters": task["parameters"] | {"results_path": outcome["outputs"]["results"]},
-                "fingerprint": task["fingerprint"], "run_id": run_id, **outcome,
-            }
-        entries.append(entry)
-    this_run = {t["id"] for t in tasks}
-    carried = [dict(u, carried_from_earlier_run=True) for uid, u in previous_units.items()
-               if uid not in this_run and u.get("status") == "ok" and _outputs_exist(out, u)]
-    manifest = {
-        "run_id": run_id,
-        "started": _dt.datetime.fromtimestamp(started, _dt.UTC).isoformat(timespec="seconds"),
-        "finished": _now(),
-        "seconds": round(time.time() - started, 2),
-        "package": {"name": "ntm-analysis", "version": __version__, "code": code},
-        "git": _git_revision(),
-        "versions": _versions(),
-        "data_files": {
-            "panel": {"path": str(path), "sha256": data_sha},
-            "units": {"path": str(default_units_path()), "sha256": provenance["units_sha256"]},
-            "targets": {"path": str(default_targets_path()),
-                        "sha256": provenance["targets_sha256"]},
-        },
-        "parameters": common | {"districts": [u.name for u in units if u.kind == "district"],
-                                "province": province, "workers": workers, "resume": resume,
-                                "timeout": timeout, "dask": None if dask is None else str(dask)},
-        "cache": cache_info,
-        "units": _ordered(entries + carried),
-        "summary": {
-            "ok": sum(1 for e in entries if e["status"] == "ok" and e["id"] not in skipped),
-            "skipped": len(skipped),
-            "failed": sum(1 for e in entries if e["status"] != "ok"),
-        },
-    }
-    manifest_path = write_text_atomic(
-        out / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
-    )
-    index_path = write_index(out, manifest, lang)
-    failed = [{"id": e["id"], "name": e["name"], "error": e["error"]}
-              for e in entries if e["status"] != "ok"]
-    return BatchResult(
-        run_id=run_id, out=out, index=index_path, manifest=manifest_path,
-        planned=[t["id"] for t in to_run],
-        ok=[e["id"] for e in entries if e["status"] == "ok" and e["id"] not in skipped],
-        skipped=skipped, failed=failed, seconds=round(time.time() - started, 2),
-        forecast_seconds=round(forecast_seconds, 2),
-    )
+        if dry_run:
+            return BatchResult(
+                run_id=run_id, out=out, index=out / INDEX, manifest=out / MANIFEST,
+                skipped=skipped, planned=[t["id"] for t in to_run],
+                seconds=round(time.time() - started, 2),
+            )
+
+        # ---- 3. simulate once, share through the cache ----------------------------------------
+        forecast_seconds = 0.0
+        cache_info: dict[str, Any] = {"path": str(cache_path), "reused": None}
+        if to_run:
+            from .report import ensure_analysis
+
+            t0 = time.time()
+            history_panel = panel.subset(years=[y for y in panel.years if y <= resolved_as_of])
+            _, reused = ensure_analysis(history_panel, meta, cache)
+            forecast_seconds = time.time() - t0
+            cache_info = {"path": str(cache_path), "reused": reused,
+                          "seconds": round(forecast_seconds, 2)}
+
+        # ---- 4. execute in parallel -----------------------------------------------------------
+        results: dict[str, dict[str, Any]] = {}
+        if to_run:
+            n_workers = max(1, min(workers or os.cpu_count() or 1, len(to_run)))
+            bar = _progress(len(to_run), progress)
+
+            def done(result: dict[str, Any]) -> None:
+                results[result["id"]] = result
+                if result["status"] != "ok" and bar is not None:
+                    bar.write(f"FAILED {result['id']}: {_error_text(result['error'])}")
+                if bar is not None:
+                    bar.update(1)
+
+            try:
+                if dask is not None:
+                    _run_dask(to_run, dask, done)
+                else:
+                    _run_local(to_run, n_workers, done)
+            finally:
+                if bar is not None:
+                    bar.close()
+                shutil.rmtree(staging, ignore_errors=True)
+                with contextlib.suppress(OSError):
+                    (out / STAGING_DIR).rmdir()
+
+        # ---- 5. manifest and index ------------------------------------------------------------
+        entries = []
+        for task in tasks:
+            if task["id"] in skipped:
+                entry = dict(previous_units[task["id"]])
+                entry["reused_in_run"] = run_id
+            else:
+                outcome = results[task["id"]]
+                entry = {
+                    "id": task["id"], "kind": task["kind"], "district_code": task["code"],
+                    "name": task["name"], "notebook_template": task["notebook"],
+                    "parameters": task["parameters"]
+                    | {"results_path": outcome["outputs"]["results"]},
+                    "fingerprint": task["fingerprint"], "run_id": run_id, **outcome,
+                }
+            entries.append(entry)
+        this_run = {t["id"] for t in tasks}
+        carried = [dict(u, carried_from_earlier_run=True) for uid, u in previous_units.items()
+                   if uid not in this_run and u.get("status") == "ok" and _outputs_exist(out, u)]
+        manifest = {
+            "run_id": run_id,
+            "started": _dt.datetime.fromtimestamp(started, _dt.UTC).isoformat(timespec="seconds"),
+            "finished": _now(),
+            "seconds": round(time.time() - started, 2),
+            "package": {"name": "ntm-analysis", "version": __version__, "code": code},
+            "git": _git_revision(),
+            "versions": _versions(),
+            "data_files": {
+                "panel": {"path": str(path), "sha256": data_sha},
+                "units": {"path": str(default_units_path()), "sha256": provenance["units_sha256"]},
+                "targets": {"path": str(default_targets_path()),
+                            "sha256": provenance["targets_sha256"]},
+            },
+            "parameters": common | {
+                "districts": [u.name for u in units if u.kind == "district"],
+                "province": province, "workers": workers, "resume": resume, "timeout": timeout,
+                "dask": None if dask is None else str(dask),
+            },
+            "cache": cache_info,
+            "units": _ordered(entries + carried),
+            "summary": {
+                "ok": sum(1 for e in entries if e["status"] == "ok" and e["id"] not in skipped),
+                "skipped": len(skipped),
+                "failed": sum(1 for e in entries if e["status"] != "ok"),
+            },
+        }
+        manifest_path = write_text_atomic(
+            out / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
+        )
+        index_path = write_index(out, manifest, lang)
+        failed = [{"id": e["id"], "name": e["name"], "error": e["error"]}
+                  for e in entries if e["status"] != "ok"]
+        return BatchResult(
+            run_id=run_id, out=out, index=index_path, manifest=manifest_path,
+            planned=[t["id"] for t in to_run],
+            ok=[e["id"] for e in entries if e["status"] == "ok" and e["id"] not in skipped],
+            skipped=skipped, failed=failed, seconds=round(time.time() - started, 2),
+            forecast_seconds=round(forecast_seconds, 2),
+        )
 
 
 def _ordered(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -1073,13 +1109,19 @@ def _progress(total: int, enabled: bool) -> Any:
     return tqdm(total=total, desc="ntm batch", unit="report", file=sys.stderr)
 
 
+def _error_message(error: Mapping[str, Any], limit: int = 400) -> str:
+    """"DataError: 1 problem found in the data: - x.csv: unknown district 'Nowhere' …"."""
+    value = " ".join(str(error.get("evalue", "")).split())
+    if len(value) > limit:
+        value = value[: limit - 1] + "…"
+    return f"{error.get('ename', '?')}: {value}"
+
+
 def _error_text(error: Mapping[str, Any] | None) -> str:
     if not error:
         return ""
     cell = f"cell [{error['cell']}] " if error.get("cell") is not None else ""
-    value = str(error.get("evalue", "")).strip().splitlines()
-    first = value[0] if value else ""
-    return f"{cell}{error.get('ename')}: {first}"
+    return cell + _error_message(error)
 
 
 # --------------------------------------------------------------------------- index.html
@@ -1208,8 +1250,7 @@ footer {{ margin-top: 3em; padding-top: 0.6em; border-top: 1px solid #CCC; color
 def _failure_text(entry: Mapping[str, Any], lang: str) -> str:
     error = entry.get("error") or {}
     cell = error.get("cell") if error.get("cell") is not None else "–"
-    value = str(error.get("evalue", "")).strip().splitlines()
-    message = f"{error.get('ename', '?')}: {value[0] if value else ''}"
+    message = _error_message(error)
     label = html.escape(i18n.t("index.status.failed", lang))
     text = i18n.t("index.failed.item", lang, unit=entry.get("name", entry["id"]), cell=cell,
                   error=message)

@@ -84,14 +84,21 @@ class _Inputs:
 
 
 def _draw_coefficients(
-    model: TransitionModel, n_draws: int, rng: np.random.Generator
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Coefficients for each draw: gain (draws, terms), loss (draws, terms), district shifts."""
+    model: TransitionModel, n_draws: int, rng: np.random.Generator, codes: list[str], horizon: int
+) -> tuple[np.ndarray, ...]:
+    """Coefficients for each draw: gain and loss terms, district and commune shifts, and the
+    common shock of each simulated year.
+
+    Commune shifts follow ``codes``; a commune the model has not seen gets none.
+    """
     gain = rng.multivariate_normal(model.gain_params, model.gain_cov, size=n_draws, method="eigh")
     loss = rng.multivariate_normal(model.loss_params, model.loss_cov, size=n_draws, method="eigh")
     eff = model.districts
     district = rng.normal(eff["effect"].to_numpy(), eff["sd"].to_numpy(), size=(n_draws, len(eff)))
-    return gain, loss, district
+    com = model.communes.set_index("commune_code").reindex(codes).fillna(0.0)
+    commune = rng.normal(com["effect"].to_numpy(), com["sd"].to_numpy(), size=(n_draws, len(com)))
+    shocks = rng.normal(0.0, model.year_sd, size=(n_draws, horizon))
+    return gain, loss, district, commune, shocks
 
 
 def _simulate_chunk(
@@ -99,6 +106,8 @@ def _simulate_chunk(
     gain: np.ndarray,
     loss: np.ndarray,
     district: np.ndarray,
+    commune: np.ndarray,
+    shocks: np.ndarray,
     trend_steps: np.ndarray,
     rng: np.random.Generator,
     n_districts: int,
@@ -118,7 +127,12 @@ def _simulate_chunk(
     b_nmet, b_close, b_diff, b_trend = (gain[:, N_CRITERIA + k][:, None] for k in range(4))
     neg_group_loss = (-loss[:, : len(GROUP_SLICES)]).T.astype(np.float32)[:, :, None]
     c_nmet = loss[:, -1][:, None].astype(np.float32)
-    static = b_diff * inputs.difficult + district[:, inputs.district_index] + inputs.commune_shift
+    static = (
+        b_diff * inputs.difficult
+        + district[:, inputs.district_index]
+        + commune
+        + inputs.commune_shift
+    )
     starts = np.flatnonzero(np.diff(inputs.district_index, prepend=-1))  # communes by district
 
     out = {
@@ -134,6 +148,7 @@ def _simulate_chunk(
     for step, trend in enumerate(trend_steps):
         centred = n_met - N_MET_CENTRE
         base = static + b_nmet * centred + b_close * (n_met >= CLOSE_LOW) + b_trend * trend
+        base += shocks[:, step : step + 1]
         np.add(crit_gain, base.astype(np.float32), out=p_gain)
         _sigmoid_inplace(p_gain)
         # P(keep) depends on the criterion only through its group: 5 planes, not 19
@@ -213,7 +228,9 @@ def simulate(
     trend_steps = np.array([t - 1 - model.trend_origin for t in years], dtype=float)
 
     coef_seed, flip_seed = np.random.SeedSequence(seed).spawn(2)
-    gain, loss, district = _draw_coefficients(model, n_draws, np.random.default_rng(coef_seed))
+    gain, loss, district, commune, shocks = _draw_coefficients(
+        model, n_draws, np.random.default_rng(coef_seed), codes, len(years)
+    )
     rng = np.random.default_rng(flip_seed)
     chunk = max(1, CELLS_PER_CHUNK // (len(codes) * N_CRITERIA))
     parts = [
@@ -222,6 +239,8 @@ def simulate(
             gain[start : start + chunk],
             loss[start : start + chunk],
             district[start : start + chunk],
+            commune[start : start + chunk],
+            shocks[start : start + chunk],
             trend_steps,
             rng,
             len(districts),

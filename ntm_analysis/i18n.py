@@ -363,8 +363,16 @@ _TABLE: dict[str, dict[str, str]] = {
         "en": "No commune is forecast to end {year} at 17–18 criteria.",
     },
     "report.bottleneck.chart_title": {
-        "vi": "Tiêu chí còn thiếu ở các xã dự báo đạt 17–18 tiêu chí năm {year}",
-        "en": "Criteria missing in communes forecast to end {year} with 17–18 met",
+        "vi": "Tiêu chí còn thiếu ở xã đạt 17–18 TC năm {year} — {unit}",
+        "en": "Missing criteria, communes at 17–18 in {year} — {unit}",
+    },
+    "report.heatmap.title": {
+        "vi": "19 tiêu chí theo xã — {unit}, {year}",
+        "en": "The 19 criteria by commune — {unit}, {year}",
+    },
+    "report.fan.title": {
+        "vi": "Số xã đạt chuẩn NTM — {unit}",
+        "en": "Communes meeting the standard — {unit}",
     },
     "report.col.share_now": {
         "vi": "Hiện nay ({year}): tỷ lệ xã đạt 15–18 TC còn thiếu",

@@ -23,6 +23,13 @@ Gain covariates, and why each is there:
   communes each, a free coefficient per district would overfit the small ones, so district
   effects are estimated on top of the pooled model and shrunk towards zero in proportion to
   how little data each has (empirical Bayes, DerSimonian–Laird variance of the effects).
+- **commune** (partially pooled, the same way): communes differ persistently in ways their
+  count does not show; without this every commune's last criteria would look like
+  independent coin flips, understating how many strong communes finish together.
+- **year shocks**: some years are better than others for every commune at once (a budget
+  round, a campaign). Their spread around the trend (``year_sd``, the same empirical-Bayes
+  variance) is estimated and each simulated year draws a common shock, which widens the
+  province interval honestly; with five or six years this spread is itself rough.
 
 Losses are rare, so the loss model is deliberately smaller: one coefficient per criteria
 *group* (I–V) and the commune's count.
@@ -155,18 +162,24 @@ def _fit_glm(x: np.ndarray, counts: np.ndarray, n_groups: int) -> tuple[np.ndarr
     return params, cov
 
 
-def _district_effects(
-    eta: np.ndarray, counts: np.ndarray, district: np.ndarray, codes: list[int]
+def _pooled_effects(
+    eta: np.ndarray, counts: np.ndarray, unit: np.ndarray, codes: list, key: str
 ) -> pd.DataFrame:
-    """Partially pooled district shifts on the log-odds scale (empirical Bayes).
+    """Partially pooled shifts of units (districts, communes) on the log-odds scale.
 
-    For each district the shift u solving sum(sigmoid(eta + u)) = observed gains is the raw
-    effect, with standard error 1/sqrt(Fisher information); their between-district variance
-    tau² comes from DerSimonian–Laird, and each raw effect is shrunk by tau² / (tau² + se²).
+    For each unit the shift u solving sum(sigmoid(eta + u)) = observed gains is the raw
+    effect, with standard error 1/sqrt(Fisher information); their between-unit variance
+    tau² comes from DerSimonian–Laird, and each raw effect is shrunk by tau² / (tau² + se²)
+    (empirical Bayes): a unit with little data keeps little of its raw effect.
     """
+    order = np.argsort(unit, kind="stable")
+    sorted_units = unit[order]
+    bounds = np.searchsorted(sorted_units, codes, side="left"), np.searchsorted(
+        sorted_units, codes, side="right"
+    )
     raw, se = [], []
-    for code in codes:
-        rows = district == code
+    for lo, hi in zip(*bounds, strict=True):
+        rows = order[lo:hi]
         e, trials = eta[rows], counts[rows].sum(axis=1)
         obs, n = counts[rows, 0].sum(), trials.sum()
         if n == 0:
@@ -176,7 +189,7 @@ def _district_effects(
         target = np.clip(obs, 0.5, n - 0.5)  # continuity correction: no infinite shifts
         u = 0.0
         for _ in range(25):
-            p = 1.0 / (1.0 + np.exp(-(e + u)))
+            p = 0.5 * (1.0 + np.tanh(0.5 * (e + u)))  # sigmoid without overflow
             info = max(float((trials * p * (1 - p)).sum()), 1e-9)
             step = (target - (trials * p).sum()) / info
             u += step
@@ -196,7 +209,7 @@ def _district_effects(
     shrink = np.where(finite, tau2 / (tau2 + np.where(finite, se_a, 1.0) ** 2), 0.0)
     return pd.DataFrame(
         {
-            "district_code": codes,
+            key: codes,
             "raw_effect": np.where(finite, raw_a, 0.0),
             "raw_se": se_a,
             "effect": shrink * np.where(finite, raw_a, 0.0),
@@ -216,6 +229,8 @@ class TransitionModel:
     loss_params: np.ndarray  # LOSS_TERMS
     loss_cov: np.ndarray
     districts: pd.DataFrame  # district_code, effect, sd, ... (empirical Bayes)
+    communes: pd.DataFrame  # commune_code, effect, sd, ... (empirical Bayes, within district)
+    year_sd: float  # spread of whole-year shocks to gain log-odds beyond the trend
     trend_origin: int  # the year whose transition has trend = 0
     n_gain_rows: int
     n_loss_rows: int
@@ -258,6 +273,34 @@ def _grouped(rows: pd.DataFrame, event: pd.Series) -> pd.DataFrame:
     return grouped
 
 
+def _commune_effects(
+    rows: pd.DataFrame,
+    gain_params: np.ndarray,
+    districts: pd.DataFrame,
+    trend_origin: int | None,
+    panel: Panel,
+) -> pd.DataFrame:
+    """Partially pooled commune shifts on top of the fitted model and district effects.
+
+    Communes differ persistently (leadership, remoteness, budget) in ways their count does
+    not show; ignoring that makes every commune's last criteria look independent coin flips
+    and understates how many strong communes finish together.
+    """
+    trend = (rows["year"] - trend_origin).to_numpy(float) if trend_origin is not None else 0.0
+    x = gain_design(
+        rows["criterion"].to_numpy(),
+        rows["n_met"].to_numpy(float),
+        rows["difficult"].to_numpy(float),
+        np.broadcast_to(trend, len(rows)).astype(float),
+    )
+    district_effect = rows["district_code"].map(districts.set_index("district_code")["effect"])
+    eta = x @ gain_params + district_effect.to_numpy(float)
+    y = rows["met_next"].to_numpy(float)
+    counts = np.column_stack([y, 1.0 - y])
+    codes = panel.communes["commune_code"].to_numpy()
+    return _pooled_effects(eta, counts, rows["commune_code"].to_numpy(), list(codes), "commune_code")
+
+
 def fit(panel: Panel, trend: bool = True) -> TransitionModel:
     """Fit the gain and loss models to every year-to-year transition in ``panel``."""
     table = transitions(panel)
@@ -279,11 +322,22 @@ def fit(panel: Panel, trend: bool = True) -> TransitionModel:
     loss_counts = losses[["sum", "non_event"]].to_numpy(float)
     loss_params, loss_cov = _fit_glm(x_loss, loss_counts, len(GROUP_NAMES))
 
-    districts = _district_effects(
+    districts = _pooled_effects(
         x_gain @ gain_params,
         gain_counts,
         gains["district_code"].to_numpy(),
         panel.district_codes,
+        "district_code",
+    )
+    years = _pooled_effects(
+        x_gain @ gain_params,
+        gain_counts,
+        gains["year"].to_numpy(),
+        sorted(gains["year"].unique().tolist()),
+        "year",
+    )
+    communes = _commune_effects(
+        table[~table["met"]], gain_params, districts, trend_origin if trend else None, panel
     )
     return TransitionModel(
         gain_params=gain_params,
@@ -291,6 +345,8 @@ def fit(panel: Panel, trend: bool = True) -> TransitionModel:
         loss_params=loss_params,
         loss_cov=loss_cov,
         districts=districts,
+        communes=communes,
+        year_sd=float(years["tau"].iloc[0]),
         trend_origin=trend_origin,
         n_gain_rows=int(gains["size"].sum()),
         n_loss_rows=int(losses["size"].sum()),

@@ -667,7 +667,7 @@ def now(rep: Report) -> Section:
     labels = unit_panel.communes.set_index("commune_code")["commune_name"]
     grid = plots.criteria_heatmap(
         wide, labels, lang=lang, synthetic=rep.synthetic,
-        title=f"{i18n.t('chart.heatmap.title', lang)} — {rep.unit_name}, {rep.as_of}",
+        title=rep.t("report.heatmap.title", unit=rep.unit_name, year=rep.as_of),
     )
     return Section(
         rep.t("report.section.now", year=rep.as_of),
@@ -728,7 +728,7 @@ def forecast(rep: Report) -> Section:
         past[["year", "n_ntm"]].rename(columns={"n_ntm": "value"}),
         yearly[["year", "mean", "median", "lo80", "hi80", "lo95", "hi95"]],
         target=target, lang=lang, synthetic=rep.synthetic,
-        title=f"{i18n.t('chart.fan.title', lang)} — {rep.unit_name}",
+        title=rep.t("report.fan.title", unit=rep.unit_name),
     )
     lo80, hi80 = res["interval80"]
     lo95, hi95 = res["interval95"]
@@ -855,7 +855,7 @@ def bottlenecks(rep: Report, n: int = N_BOTTLENECKS) -> Section:
     )
     chart = plots.bottleneck_chart(
         top[["criterion", "share"]], lang=lang, synthetic=rep.synthetic,
-        title=f"{rep.t('report.bottleneck.chart_title', year=rep.year)} — {rep.unit_name}",
+        title=rep.t("report.bottleneck.chart_title", year=rep.year, unit=rep.unit_name),
     )
     today_table = current_bottlenecks(rep.unit_panel, rep.as_of)
     today = today_table.set_index("criterion")["share"]

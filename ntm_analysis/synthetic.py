@@ -26,16 +26,20 @@ The model (one draw per commune, criterion and year; every parameter in ``Genera
 where ``n_met_it`` is the number of criteria commune i meets at t. ``year`` is the end-of-year
 assessment, so the first year's state is the end-2011 situation, not a pre-programme baseline.
 
-Randomness is drawn in a fixed order from ``numpy.random.default_rng(seed)`` with one uniform
-``u`` per commune, criterion and year; a met criterion is kept when ``u < 1 - P(loss)`` and an
-unmet one is gained when ``u < P(gain)``. This coupling makes the panel monotone in the
-parameters for a fixed seed (raising any gain term never lowers any commune's count), which
-keeps comparisons between parameter sets free of simulation noise.
+Randomness is drawn in a fixed order from ``numpy.random.default_rng(seed)``: capacity,
+commune effect, the keys that pick the especially difficult communes, then one uniform ``u``
+per year, commune and criterion. A met criterion is kept when ``u < 1 - P(loss)``, an unmet one
+is gained when ``u < P(gain)``. With this coupling, for a fixed seed, raising a gain term never
+lowers any commune's count (as long as ``b_n_met``, ``b_close`` >= 0, ``b_loss_n_met`` <= 0
+and P(gain) + P(loss) <= 1 in every cell, which fails only where a gain is all but certain), so
+comparisons between parameter sets are free of simulation noise.
 
-``calibrated_lang_son`` is the bundled panel: the default parameters (``LANG_SON_PARAMS``) put
-the *expected* figures near the published ones, and the first seed from
-``CALIBRATION_SEED_START`` whose draw matches them (``CalibrationTargets``) is used: rejection
-sampling, no cell edited by hand. ``python -m ntm_analysis.synthetic`` rewrites the file.
+``calibrated_lang_son`` is the bundled panel. The default parameters (``LANG_SON_PARAMS``) put
+the *expected* figures near the published ones (over 20,000 seeds: end-2015 mean 7.43 and 11.6
+communes meeting all 19, end-2016 mean 8.52 and 21.7); the bundled draw is the first seed from
+``CALIBRATION_SEED_START`` whose draw meets every ``CalibrationTargets`` condition (rejection
+sampling: about 1 draw in 1,000 does; no cell is edited by hand). ``python -m
+ntm_analysis.synthetic`` rewrites the file; ``data/README.md`` is the data card.
 """
 
 from __future__ import annotations
@@ -71,7 +75,7 @@ _INIT_EASINESS = (-0.5, -1.5,  0.0,  3.5, -1.0, -2.5, -0.5,  1.5, -1.0, -2.5,
                   -2.5,  1.0, -2.0,  1.0,  0.5,  0.0, -2.5,  2.0,  3.0)
 _GAIN_CRITERION = (6.0, -0.5,  0.0,  4.5, -0.3, -0.6, -0.2,  1.0, -0.2, -0.6,
                    -0.6,  0.8, -0.6,  1.0,  1.0,  0.3, -0.6,  3.5,  4.5)
-_LOSS_CRITERION = (0.0,  0.3,  0.3, -0.5,  0.0,  0.0,  0.0,  0.0,  0.0,  1.0,
+_LOSS_CRITERION = (-1.0,  0.3,  0.3, -0.5,  0.0,  0.0,  0.0,  0.0,  0.0,  1.0,
                     1.5,  0.3,  0.5,  0.0,  0.0,  0.0,  1.0, -0.5, -0.5)
 # fmt: on
 
@@ -121,6 +125,9 @@ _DIFFICULT_SHARE: DistrictValues = (
 )
 
 
+_LOGIT_CLIP = 700.0
+
+
 def sigmoid(x: np.ndarray | float) -> np.ndarray:
     """The logistic function 1 / (1 + exp(-x)); exp overflowing to inf gives exactly 0."""
     with np.errstate(over="ignore"):
@@ -142,19 +149,19 @@ class GeneratorParams:
     """
 
     # first year
-    init_intercept: float = -2.15
+    init_intercept: float = -2.16
     init_easiness: tuple[float, ...] = _INIT_EASINESS
     capacity_sd: float = 0.9
     init_difficult: float = -0.4
     district_init_shift: DistrictValues = _DISTRICT_INIT_SHIFT
     # gains
-    gain_intercept: float = -5.65
+    gain_intercept: float = -5.96
     gain_criterion: tuple[float, ...] = _GAIN_CRITERION
-    b_n_met: float = 0.44
+    b_n_met: float = 0.46
     b_close: float = 4.1
     close_threshold: int = 15
     b_difficult: float = -0.4
-    b_trend: float = 0.05
+    b_trend: float = 0.10
     district_effect: DistrictValues = _DISTRICT_GAIN_EFFECT
     commune_sd: float = 0.6
     # losses (re-assessment: a criterion once met can be found not met the next year)
@@ -272,18 +279,17 @@ def _simulate(
         + gain_criterion
         + (params.b_difficult * difficult + gain_district + commune_effect)[..., None]
     )
-    with np.errstate(over="ignore"):
-        exp_fixed = np.exp(-gain_fixed)
+    # logits clipped to +-700 (sigmoid is 0 or 1 there anyway) keep both factors finite
+    exp_fixed = np.exp(-np.clip(gain_fixed, -_LOGIT_CLIP, _LOGIT_CLIP))
     # P(a met criterion is kept), by the number met (0..19) and criterion
     n_values = np.arange(N_CRITERIA + 1)[:, None]
     p_keep = 1.0 - sigmoid(params.loss_intercept + loss_criterion + params.b_loss_n_met * n_values)
     for t in range(n_years - 1):
         n_met = met[:, t].sum(axis=2)  # (S, n)
         commune_part = params.b_n_met * n_met + params.b_close * (n_met >= params.close_threshold)
-        with np.errstate(over="ignore", invalid="ignore"):
-            p_gain = 1.0 / (
-                1.0 + exp_fixed * np.exp(-(commune_part + params.b_trend * t))[..., None]
-            )
+        varying = np.clip(commune_part + params.b_trend * t, -_LOGIT_CLIP, _LOGIT_CLIP)
+        with np.errstate(over="ignore"):
+            p_gain = 1.0 / (1.0 + exp_fixed * np.exp(-varying)[..., None])
         threshold = np.where(met[:, t], p_keep[n_met], p_gain)
         met[:, t + 1] = uniforms[:, t + 1] < threshold
     return _Draw(met=met, difficult=difficult)
@@ -381,7 +387,7 @@ ROUNDING_MARGIN = 0.044  # "rounds to x.y" is checked as |value - x.y| <= this
 # Search start: the date of the provincial NTM conference that published the figures.
 CALIBRATION_SEED_START = 20170207
 # The first accepted seed from CALIBRATION_SEED_START (found by find_calibration_seed).
-CALIBRATION_SEED = 20172141
+CALIBRATION_SEED = 20171272
 MAX_SEED_TRIES = 100_000
 
 

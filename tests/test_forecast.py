@@ -39,6 +39,8 @@ def _fixed_model(gain_logit_missing: float, missing: int) -> TransitionModel:
         loss_params=loss,
         loss_cov=np.zeros((len(loss), len(loss))),
         districts=districts,
+        communes=pd.DataFrame({"commune_code": ["X1"], "effect": [0.0], "sd": [0.0]}),
+        year_sd=0.0,
         trend_origin=2015,
         n_gain_rows=1,
         n_loss_rows=18,

@@ -1,0 +1,108 @@
+"""The ``ntm`` command on the bundled data: outputs, JSON shapes and clean errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ntm_analysis.cli import build_parser, main
+
+DATA = Path(__file__).parent / "data"
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_summary_json_has_the_published_2016_figures(capsys):
+    code, out, _ = run(capsys, "summary", "--json")
+    assert code == 0
+    (row,) = json.loads(out)
+    assert row["unit"] == "Lạng Sơn" and row["year"] == 2016
+    assert row["n_communes"] == 207 and row["n_ntm"] == 24
+    assert round(row["mean_criteria"], 1) == 8.5
+    assert {"unit", "year", "n_communes", "n_ntm", "mean_criteria", "n_below_5"} <= set(row)
+
+
+def test_summary_table_by_district_in_english(capsys):
+    code, out, err = run(capsys, "summary", "--by", "district", "--year", "2015", "--lang", "en")
+    assert code == 0
+    assert "Tràng Định" in out and "Communes meeting the NTM standard" in out
+    assert "synthetic" in err.lower()
+    assert len(out.strip().splitlines()) == 1 + 11
+
+
+def test_summary_unknown_year_is_a_clean_error(capsys):
+    code, _, err = run(capsys, "summary", "--year", "1999")
+    assert code == 2 and "year 1999 is not in the data" in err
+
+
+def test_validate_wide_xlsx_with_vietnamese_headers(capsys):
+    code, out, _ = run(capsys, "validate", str(DATA / "wide_title_rows.xlsx"))
+    assert code == 0 and out.startswith("OK: ")
+    assert "communes" in out
+
+
+def test_validate_bad_file_lists_problems_without_traceback(capsys):
+    code, out, err = run(capsys, "validate", str(DATA / "bad" / "bad_values.xlsx"))
+    assert code == 2 and out == ""
+    assert "bad_values.xlsx" in err and "row 5" in err and "TC7" in err
+    assert "Traceback" not in err
+
+
+def test_forecast_json_answers_the_77_question(capsys):
+    code, out, _ = run(capsys, "forecast", "--json", "--draws", "300")
+    assert code == 0
+    result = json.loads(out)
+    assert result["unit"] == "Lạng Sơn" and result["as_of"] == 2016 and result["year"] == 2020
+    assert result["target"] == 77 and result["target_official"] is True
+    assert 0 <= result["probability"] <= 1
+    lo80, hi80 = result["interval80"]
+    lo95, hi95 = result["interval95"]
+    assert lo95 <= lo80 <= result["median"] <= hi80 <= hi95
+    assert [row["year"] for row in result["yearly"]] == [2017, 2018, 2019, 2020]
+
+
+def test_forecast_text_for_a_district_with_an_explicit_target(capsys):
+    code, out, _ = run(
+        capsys, "forecast", "--district", "huyen trang dinh", "--target", "8", "--draws", "200",
+        "--lang", "en",
+    )
+    assert code == 0
+    assert "Probability of reaching 8 NTM communes by 2020" in out
+
+
+def test_forecast_unknown_district_suggests(capsys):
+    code, _, err = run(capsys, "forecast", "--district", "Trang Dihn", "--draws", "10")
+    assert code == 2 and "did you mean Tràng Định" in err
+
+
+def test_forecast_scenario_options(capsys):
+    code, out, _ = run(capsys, "forecast", "--json", "--draws", "200", "--boost", "10:2")
+    assert code == 0 and json.loads(out)["scenario"] == "scenario"
+
+
+def test_every_subcommand_explains_itself(capsys):
+    parser = build_parser()
+    commands = parser._subparsers._group_actions[0].choices  # noqa: SLF001
+    assert {"summary", "validate", "forecast", "backtest"} <= set(commands)
+    for name in commands:
+        with pytest.raises(SystemExit) as info:
+            main([name, "--help"])
+        assert info.value.code == 0
+        assert "usage: ntm " + name in capsys.readouterr().out
+
+
+def test_readme_shows_the_real_error_message(capsys):
+    """The "when your file is rejected" example in the README is what the tool prints."""
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    code, _, err = run(capsys, "validate", str(DATA / "bad" / "bad_values.xlsx"))
+    assert code == 2
+    problem_lines = [line for line in err.splitlines() if line.startswith("  - ")]
+    assert len(problem_lines) == 2
+    for line in problem_lines:
+        assert line in readme
