@@ -47,8 +47,12 @@ def draw_uniforms(n: int) -> None:
 def forecast_rows(draws: int, scales: list[int]) -> list[tuple[str, float, float, float, float]]:
     rows = []
     for scale in scales:
-        panel = simulate_panel(seed=1) if scale == 1 else simulate_panel(
-            seed=1, communes_per_district={c: n * scale for c, n in _counts().items()}
+        panel = (
+            simulate_panel(seed=1)
+            if scale == 1
+            else simulate_panel(
+                seed=1, communes_per_district={c: n * scale for c, n in _counts().items()}
+            )
         )
         model = fit(panel)
         n_communes = len(panel.communes)
@@ -74,13 +78,18 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     draws = 1000 if args.quick else 10_000
     scales = [1] if args.quick else [1, 4]
-    print(f"machine: {platform.machine()}, {platform.python_implementation()} "
-          f"{platform.python_version()}, numpy {np.__version__}")
-    header = f"{'benchmark':58} {'seconds':>8} {'floor s':>8} {'ratio':>6} {'peak MB':>8} {'floor MB':>8}"
+    print(
+        f"machine: {platform.machine()}, {platform.python_implementation()} "
+        f"{platform.python_version()}, numpy {np.__version__}"
+    )
+    columns = ("seconds", "floor s", "ratio", "peak MB", "floor MB")
+    header = f"{'benchmark':58} " + " ".join(f"{c:>8}" for c in columns)
     print(header)
     print("-" * len(header))
     for label, sec, floor_s, mb, floor_mb in forecast_rows(draws, scales):
-        print(f"{label:58} {sec:8.2f} {floor_s:8.2f} {sec / floor_s:6.2f} {mb:8.0f} {floor_mb:8.0f}")
+        print(
+            f"{label:58} {sec:8.2f} {floor_s:8.2f} {sec / floor_s:8.2f} {mb:8.0f} {floor_mb:8.0f}"
+        )
 
 
 if __name__ == "__main__":

@@ -43,6 +43,7 @@ class Backtest:
     scores: pd.DataFrame
     summary: pd.DataFrame
     calibration: pd.DataFrame
+    brier: pd.DataFrame  # method, brier, n: commune-level, with persistence as reference
     origins: list[int]
 
 
@@ -88,14 +89,20 @@ def _summarise(scores: pd.DataFrame, communes: pd.DataFrame) -> pd.DataFrame:
         )
         .reset_index()
     )
-    brier = {
-        method: ((communes[column] - communes["ntm"]) ** 2).mean()
-        for method, column in BRIER_COLUMNS.items()
-    }
+    brier = brier_scores(communes).set_index("method")["brier"]
     summary["brier"] = np.where(
         summary["figure"] == "n_ntm", summary["method"].map(brier), np.nan
     ).astype(float)
     return summary
+
+
+def brier_scores(communes: pd.DataFrame) -> pd.DataFrame:
+    """Brier score of each method's commune probabilities (lower is better)."""
+    rows = [
+        (method, float(((communes[column] - communes["ntm"]) ** 2).mean()), len(communes))
+        for method, column in BRIER_COLUMNS.items()
+    ]
+    return pd.DataFrame(rows, columns=["method", "brier", "n"])
 
 
 def calibration_table(communes: pd.DataFrame, column: str = "p_ntm") -> pd.DataFrame:
@@ -158,7 +165,9 @@ def backtest(
     scores = pd.concat(rows, ignore_index=True)
     scores = scores.merge(units, on="unit_code").merge(
         observed.melt(
-            id_vars=["unit_code", "year"], value_vars=list(FIGURES), var_name="figure",
+            id_vars=["unit_code", "year"],
+            value_vars=list(FIGURES),
+            var_name="figure",
             value_name="observed",
         ),
         on=["unit_code", "year", "figure"],
@@ -172,5 +181,6 @@ def backtest(
         scores=scores,
         summary=_summarise(scores, commune_table),
         calibration=calibration_table(commune_table),
+        brier=brier_scores(commune_table),
         origins=list(origins),
     )

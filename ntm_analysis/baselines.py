@@ -111,9 +111,7 @@ class Pace:
         return asdict(self)
 
 
-def pace(
-    series: pd.Series, target: float, target_year: int, window: int = PACE_WINDOW
-) -> Pace:
+def pace(series: pd.Series, target: float, target_year: int, window: int = PACE_WINDOW) -> Pace:
     """Anticipated progress of ``series`` (indexed by year) towards ``target`` by ``target_year``.
 
     The observed pace is the average yearly change over the last ``window`` years (fewer if

@@ -58,15 +58,21 @@ from .paths import PROJECT_DIR, default_targets_path, default_units_path
 from .text import fold
 
 __all__ = [
+    "NOTEBOOKS",
     "PARAMETERS",
     "BatchResult",
     "Param",
     "ParameterError",
     "Unit",
     "export_html",
+    "external_references",
+    "footer_html",
+    "json_problems",
     "notebook_parameters",
+    "plan_units",
     "run_batch",
     "validate_parameters",
+    "write_index",
 ]
 
 NOTEBOOK_DIR = PROJECT_DIR / "notebooks"

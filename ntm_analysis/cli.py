@@ -11,6 +11,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import pandas as pd
 
@@ -21,7 +22,7 @@ from .forecast import Scenario, run_forecast
 from .load import load_panel, summarise
 from .metrics import unit_summary
 from .panel import Panel
-from .results import jsonable, unit_results
+from .results import jsonable, unit_results, write_forecast_tables, write_results
 from .targets import load_targets, target_value
 
 EXIT_DATA_ERROR = 2
@@ -86,7 +87,9 @@ def _scenario(args: argparse.Namespace) -> Scenario | None:
         try:
             odds[int(criterion)] = float(value)
         except ValueError as exc:
-            raise SystemExit(f"--boost expects CRITERION:ODDS such as 10:1.5, got {item!r}") from exc
+            raise SystemExit(
+                f"--boost expects CRITERION:ODDS such as 10:1.5, got {item!r}"
+            ) from exc
     if not odds and not args.priority:
         return None
     return Scenario(name="scenario", criterion_odds=odds, priority_communes=tuple(args.priority))
@@ -96,13 +99,22 @@ def cmd_forecast(args: argparse.Namespace) -> int:
     panel = _load(args)
     unit = _resolve_district(panel, args.district, args.units)
     forecast = run_forecast(
-        panel, args.year, args.draws, args.seed, _scenario(args), args.as_of, trend=not args.no_trend
+        panel,
+        args.year,
+        args.draws,
+        args.seed,
+        _scenario(args),
+        args.as_of,
+        trend=not args.no_trend,
     )
     target, official = args.target, False
     if target is None:
         target = target_value(load_targets(args.targets), args.year, "n_ntm", unit)
         official = target is not None
     result = unit_results(panel, forecast, unit, target, args.year, official, args.lang)
+    if args.out:
+        write_results(result, Path(args.out) / "result.json")
+        write_forecast_tables(forecast, args.out)
     if args.json:
         _print_json(result)
         return 0
@@ -119,11 +131,15 @@ def cmd_backtest(args: argparse.Namespace) -> int:
     panel = _load(args)
     result = backtest(panel, n_draws=args.draws, seed=args.seed)
     if args.json:
-        _print_json({"summary": result.summary, "calibration": result.calibration})
+        _print_json(
+            {"summary": result.summary, "brier": result.brier, "calibration": result.calibration}
+        )
         return 0
     _note_synthetic(panel, args.lang)
     print(f"origins: {result.origins}")
     print(result.summary.round(3).to_string(index=False))
+    print()
+    print(result.brier.round(4).to_string(index=False))
     print()
     print(result.calibration.round(3).to_string(index=False))
     return 0
@@ -141,8 +157,10 @@ def _batch_scenario(text: str | None) -> dict | None:
     except ValueError as exc:
         raise ValueError(f"--scenario must be a JSON object: {exc}") from exc
     if not isinstance(value, dict):
-        raise ValueError("--scenario must be a JSON object such as "
-                         '{"name": "income", "criterion_odds": {"10": 1.5}}')
+        raise ValueError(
+            "--scenario must be a JSON object such as "
+            '{"name": "income", "criterion_odds": {"10": 1.5}}'
+        )
     return value
 
 
@@ -165,12 +183,20 @@ def _report_batch(result, lang: str) -> int:  # result: batch.BatchResult
         from .batch import _error_text
 
         for failure in result.failed:
-            print(f"  - {failure['name']} ({failure['id']}): {_error_text(failure['error'])}",
-                  file=sys.stderr)
+            print(
+                f"  - {failure['name']} ({failure['id']}): {_error_text(failure['error'])}",
+                file=sys.stderr,
+            )
     print(
-        i18n.t("cli.batch.summary", lang, ok=len(result.ok), skipped=len(result.skipped),
-               failed=len(result.failed), seconds=i18n.fmt_number(result.seconds, lang, 0),
-               index=result.index),
+        i18n.t(
+            "cli.batch.summary",
+            lang,
+            ok=len(result.ok),
+            skipped=len(result.skipped),
+            failed=len(result.failed),
+            seconds=i18n.fmt_number(result.seconds, lang, 0),
+            index=result.index,
+        ),
         file=sys.stderr,
     )
     return result.exit_code
@@ -178,11 +204,19 @@ def _report_batch(result, lang: str) -> int:  # result: batch.BatchResult
 
 def _batch_kwargs(args: argparse.Namespace) -> dict:
     return {
-        "data": args.data, "draws": args.draws, "seed": args.seed, "lang": args.lang,
-        "resume": args.resume, "target_year": args.year, "province_target": args.target,
-        "as_of": args.as_of, "scenario": _batch_scenario(args.scenario),
-        "backtest_draws": args.backtest_draws, "timeout": args.timeout,
-        "progress": not args.no_progress, "cache_dir": args.cache,
+        "data": args.data,
+        "draws": args.draws,
+        "seed": args.seed,
+        "lang": args.lang,
+        "resume": args.resume,
+        "target_year": args.year,
+        "province_target": args.target,
+        "as_of": args.as_of,
+        "scenario": _batch_scenario(args.scenario),
+        "backtest_draws": args.backtest_draws,
+        "timeout": args.timeout,
+        "progress": not args.no_progress,
+        "cache_dir": args.cache,
         "district_targets": _district_targets(args.district_target),
     }
 
@@ -191,8 +225,13 @@ def cmd_batch(args: argparse.Namespace) -> int:
     from .batch import run_batch
 
     result = run_batch(
-        args.out, districts=args.districts, province=not args.no_province,
-        workers=args.workers, dask=args.dask, dry_run=args.dry_run, **_batch_kwargs(args),
+        args.out,
+        districts=args.districts,
+        province=not args.no_province,
+        workers=args.workers,
+        dask=args.dask,
+        dry_run=args.dry_run,
+        **_batch_kwargs(args),
     )
     if args.dry_run:
         print(json.dumps({"run": result.planned, "up_to_date": result.skipped}, indent=2))
@@ -205,7 +244,10 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     district = (args.district or "").strip()
     result = run_batch(
-        args.out, districts=[district] if district else [], province=not district, workers=1,
+        args.out,
+        districts=[district] if district else [],
+        province=not district,
+        workers=1,
         **_batch_kwargs(args),
     )
     return _report_batch(result, args.lang)
@@ -223,32 +265,54 @@ def _data_options(parser: argparse.ArgumentParser) -> None:
 def _batch_options(parser: argparse.ArgumentParser) -> None:
     from .batch import DEFAULT_BACKTEST_DRAWS, DEFAULT_DRAWS, DEFAULT_OUT, DEFAULT_TIMEOUT
 
-    parser.add_argument("--out", default=str(DEFAULT_OUT),
-                        help=f"output folder (default: {DEFAULT_OUT}/)")
+    parser.add_argument(
+        "--out", default=str(DEFAULT_OUT), help=f"output folder (default: {DEFAULT_OUT}/)"
+    )
     parser.add_argument(
         "--data", help="panel file (CSV, XLSX or Parquet); default: the bundled synthetic data"
     )
     parser.add_argument("--lang", choices=["vi", "en"], default="vi", help="report language")
-    parser.add_argument("--draws", type=int, default=DEFAULT_DRAWS,
-                        help=f"Monte Carlo draws (default {DEFAULT_DRAWS})")
+    parser.add_argument(
+        "--draws",
+        type=int,
+        default=DEFAULT_DRAWS,
+        help=f"Monte Carlo draws (default {DEFAULT_DRAWS})",
+    )
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     parser.add_argument("--year", type=int, default=2020, help="target year (default 2020)")
-    parser.add_argument("--target", type=float, default=77,
-                        help="province target: communes meeting the standard (default 77)")
-    parser.add_argument("--district-target", action="append", metavar="NAME=COUNT",
-                        help="a district's own target (repeatable); never a split of the "
-                        "province target")
+    parser.add_argument(
+        "--target",
+        type=float,
+        default=77,
+        help="province target: communes meeting the standard (default 77)",
+    )
+    parser.add_argument(
+        "--district-target",
+        action="append",
+        metavar="NAME=COUNT",
+        help="a district's own target (repeatable); never a split of the province target",
+    )
     parser.add_argument("--as-of", type=int, help="last year of data to use (default: latest)")
-    parser.add_argument("--scenario", metavar="JSON",
-                        help='scenario as JSON or @FILE, e.g. {"name": "income", '
-                        '"criterion_odds": {"10": 1.5}}')
-    parser.add_argument("--backtest-draws", type=int, default=DEFAULT_BACKTEST_DRAWS,
-                        help=f"draws per backtest origin, 0 to skip (default "
-                        f"{DEFAULT_BACKTEST_DRAWS})")
-    parser.add_argument("--timeout", type=int, default=DEFAULT_TIMEOUT,
-                        help=f"seconds a notebook cell may run (default {DEFAULT_TIMEOUT})")
-    parser.add_argument("--resume", action="store_true",
-                        help="re-run only reports that are missing or out of date")
+    parser.add_argument(
+        "--scenario",
+        metavar="JSON",
+        help='scenario as JSON or @FILE, e.g. {"name": "income", "criterion_odds": {"10": 1.5}}',
+    )
+    parser.add_argument(
+        "--backtest-draws",
+        type=int,
+        default=DEFAULT_BACKTEST_DRAWS,
+        help=f"draws per backtest origin, 0 to skip (default {DEFAULT_BACKTEST_DRAWS})",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=int,
+        default=DEFAULT_TIMEOUT,
+        help=f"seconds a notebook cell may run (default {DEFAULT_TIMEOUT})",
+    )
+    parser.add_argument(
+        "--resume", action="store_true", help="re-run only reports that are missing or out of date"
+    )
     parser.add_argument("--cache", help="forecast cache folder (default: OUT/.cache)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
@@ -282,19 +346,33 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("forecast", cmd_forecast, "Probability of reaching a target, with intervals.")
     _data_options(p)
     p.add_argument("--district", help="district name or GSO code (default: the whole province)")
-    p.add_argument("--target", type=float, help="communes meeting the standard to reach "
-                   "(default: the province plan target from the targets file)")
+    p.add_argument(
+        "--target",
+        type=float,
+        help="communes meeting the standard to reach "
+        "(default: the province plan target from the targets file)",
+    )
     p.add_argument("--year", type=int, default=2020, help="target year (default 2020)")
     p.add_argument("--as-of", type=int, help="last year of data to use (default: latest)")
     p.add_argument("--draws", type=int, default=2000, help="Monte Carlo draws (default 2000)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p.add_argument("--targets", help="targets file (default: the bundled plan targets)")
     p.add_argument("--no-trend", action="store_true", help="fit without the time trend")
-    p.add_argument("--boost", nargs="*", metavar="C:ODDS",
-                   help="scenario: multiply the yearly odds of gaining criterion C, e.g. 10:1.5")
-    p.add_argument("--priority", nargs="*", default=[], metavar="CODE",
-                   help="scenario: commune codes to prioritise (gain odds doubled)")
+    p.add_argument(
+        "--boost",
+        nargs="*",
+        metavar="C:ODDS",
+        help="scenario: multiply the yearly odds of gaining criterion C, e.g. 10:1.5",
+    )
+    p.add_argument(
+        "--priority",
+        nargs="*",
+        default=[],
+        metavar="CODE",
+        help="scenario: commune codes to prioritise (gain odds doubled)",
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--out", help="also write result.json and the forecast tables (Parquet) here")
 
     p = add("backtest", cmd_backtest, "Score the model and baselines on past years.")
     _data_options(p)
@@ -302,21 +380,43 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--json", action="store_true")
 
-    p = add("batch", cmd_batch, "Reports for the province and every district: notebooks, "
-            "HTML, JSON results, index.html and manifest.json.")
+    p = add(
+        "batch",
+        cmd_batch,
+        "Reports for the province and every district: notebooks, "
+        "HTML, JSON results, index.html and manifest.json.",
+    )
     _batch_options(p)
-    p.add_argument("--districts", nargs="+", metavar="NAME",
-                   help="district names or GSO codes (default: every district)")
+    p.add_argument(
+        "--districts",
+        nargs="+",
+        metavar="NAME",
+        help="district names or GSO codes (default: every district)",
+    )
     p.add_argument("--no-province", action="store_true", help="skip the province overview")
-    p.add_argument("--workers", type=int, default=None,
-                   help="notebooks run at once (default: the number of CPUs)")
-    p.add_argument("--dry-run", action="store_true",
-                   help="check the parameters and list the reports that would run")
-    p.add_argument("--dask", metavar="ADDRESS",
-                   help="run the notebooks on this Dask scheduler (needs ntm-analysis[dask])")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="notebooks run at once (default: the number of CPUs)",
+    )
+    p.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="check the parameters and list the reports that would run",
+    )
+    p.add_argument(
+        "--dask",
+        metavar="ADDRESS",
+        help="run the notebooks on this Dask scheduler (needs ntm-analysis[dask])",
+    )
 
-    p = add("run", cmd_run, "The report of one district (or, without --district, the "
-            "province overview), as in the batch.")
+    p = add(
+        "run",
+        cmd_run,
+        "The report of one district (or, without --district, the "
+        "province overview), as in the batch.",
+    )
     _batch_options(p)
     p.add_argument("--district", help="district name or GSO code (default: the province)")
 

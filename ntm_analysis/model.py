@@ -59,7 +59,7 @@ GROUP_NAMES = tuple(GROUPS)
 _GROUP_OF = np.array([GROUP_NAMES.index(criterion_group(c)) for c in CRITERIA_NUMBERS])
 # criteria of a group are consecutive (I: 1, II: 2–9, …): (first, last + 1) column per group
 GROUP_SLICES = tuple(
-    (int(np.flatnonzero(_GROUP_OF == g)[0]), int(np.flatnonzero(_GROUP_OF == g)[-1]) + 1)
+    (int(np.flatnonzero(g == _GROUP_OF)[0]), int(np.flatnonzero(g == _GROUP_OF)[-1]) + 1)
     for g in range(len(GROUP_NAMES))
 )
 GAIN_TERMS = [f"criterion_{c}" for c in CRITERIA_NUMBERS] + [
@@ -149,7 +149,8 @@ def _fit_glm(x: np.ndarray, counts: np.ndarray, n_groups: int) -> tuple[np.ndarr
             warnings.simplefilter("ignore")  # separation and convergence chatter, handled below
             result = glm.fit()
         separated = [
-            col for col, se in zip(used, result.bse, strict=True)
+            col
+            for col, se in zip(used, result.bse, strict=True)
             if col >= n_groups and not se < MAX_STD_ERROR
         ]
         if not separated:
@@ -174,8 +175,9 @@ def _pooled_effects(
     """
     order = np.argsort(unit, kind="stable")
     sorted_units = unit[order]
-    bounds = np.searchsorted(sorted_units, codes, side="left"), np.searchsorted(
-        sorted_units, codes, side="right"
+    bounds = (
+        np.searchsorted(sorted_units, codes, side="left"),
+        np.searchsorted(sorted_units, codes, side="right"),
     )
     raw, se = [], []
     for lo, hi in zip(*bounds, strict=True):
@@ -265,8 +267,8 @@ def _grouped(rows: pd.DataFrame, event: pd.Series) -> pd.DataFrame:
     a few thousand binomial cells: the same likelihood, fitted many times faster.
     """
     keys = ["criterion", "n_met", "difficult", "year", "district_code"]
-    grouped = rows.assign(event=event.to_numpy()).groupby(keys, sort=True)["event"].agg(
-        ["sum", "size"]
+    grouped = (
+        rows.assign(event=event.to_numpy()).groupby(keys, sort=True)["event"].agg(["sum", "size"])
     )
     grouped = grouped.reset_index()
     grouped["non_event"] = grouped["size"] - grouped["sum"]
@@ -298,7 +300,9 @@ def _commune_effects(
     y = rows["met_next"].to_numpy(float)
     counts = np.column_stack([y, 1.0 - y])
     codes = panel.communes["commune_code"].to_numpy()
-    return _pooled_effects(eta, counts, rows["commune_code"].to_numpy(), list(codes), "commune_code")
+    return _pooled_effects(
+        eta, counts, rows["commune_code"].to_numpy(), list(codes), "commune_code"
+    )
 
 
 def fit(panel: Panel, trend: bool = True) -> TransitionModel:

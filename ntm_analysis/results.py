@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from . import i18n
-from .atomic import write_text_atomic
+from .atomic import write_atomic, write_text_atomic
 from .baselines import baseline_forecasts, pace, probability_at_least
 from .forecast import Forecast
 from .metrics import unit_summary
@@ -84,9 +84,11 @@ def unit_results(
     quantiles = forecast.quantiles(unit, "ntm")
     at_year = quantiles[quantiles["year"] == year].iloc[0]
     past = history(panel, unit).set_index("year")
-    name = forecast.province_name if unit is None else forecast.districts.set_index(
-        "district_code"
-    ).loc[unit, "district_name"]
+    name = (
+        forecast.province_name
+        if unit is None
+        else forecast.districts.set_index("district_code").loc[unit, "district_name"]
+    )
     result: dict[str, Any] = {
         "unit": name,
         "unit_code": unit,
@@ -141,7 +143,10 @@ def headline(result: dict[str, Any], lang: str = "vi") -> str:
     target = i18n.fmt_number(result["target"], lang, decimals=0)
     if result["now"]["n_ntm"] >= result["target"]:
         return i18n.t(
-            "headline.already_met", lang, target=target, year=result["as_of"],
+            "headline.already_met",
+            lang,
+            target=target,
+            year=result["as_of"],
             n_ntm=result["now"]["n_ntm"],
         )
     p = result["probability"]
@@ -156,6 +161,36 @@ def headline(result: dict[str, Any], lang: str = "vi") -> str:
         lo=i18n.fmt_number(lo, lang, 0),
         hi=i18n.fmt_number(hi, lang, 0),
     )
+
+
+def forecast_tables(forecast: Forecast) -> dict[str, pd.DataFrame]:
+    """The forecast as tidy tables (province and every district in each), for Parquet/CSV.
+
+    ``yearly``: unit × year quantiles; ``districts``: the district table at the last year;
+    ``communes``: commune × year probability of meeting the standard; ``bottlenecks``:
+    unit × criterion share missing among communes ending just short.
+    """
+    units: list[int | None] = [None, *forecast.districts["district_code"].tolist()]
+    yearly, blocking = [], []
+    for unit in units:
+        code = 0 if unit is None else unit
+        yearly.append(forecast.yearly(unit).assign(unit_code=code))
+        blocking.append(forecast.bottlenecks(unit).assign(unit_code=code))
+    return {
+        "yearly": pd.concat(yearly, ignore_index=True),
+        "districts": forecast.district_table(),
+        "communes": forecast.commune_probabilities(),
+        "bottlenecks": pd.concat(blocking, ignore_index=True),
+    }
+
+
+def write_forecast_tables(forecast: Forecast, folder: str | Path) -> list[Path]:
+    """Write ``forecast_tables`` as Parquet files in ``folder`` (each atomically)."""
+    folder = Path(folder)
+    return [
+        write_atomic(folder / f"{name}.parquet", lambda tmp, t=table: t.to_parquet(tmp))
+        for name, table in forecast_tables(forecast).items()
+    ]
 
 
 def write_results(result: dict[str, Any], path: str | Path) -> Path:

@@ -40,8 +40,12 @@ def load_targets(path: str | Path | None = None) -> pd.DataFrame:
     if missing:
         raise DataError([Problem(str(path), f"missing column(s) {missing}")])
     problems = [
-        Problem(str(path), f"unknown {column} {value!r}; expected one of {sorted(allowed)}",
-                row=i + 2, column=column)
+        Problem(
+            str(path),
+            f"unknown {column} {value!r}; expected one of {sorted(allowed)}",
+            row=i + 2,
+            column=column,
+        )
         for column, allowed in (("indicator", INDICATORS), ("level", LEVELS))
         for i, value in enumerate(table[column])
         if value not in allowed

@@ -7,7 +7,7 @@ import pytest
 
 matplotlib.use("Agg")
 
-from ntm_analysis.synthetic import simulate_panel  # noqa: E402
+from ntm_analysis.synthetic import simulate_panel
 
 
 @pytest.fixture(scope="session")

@@ -21,7 +21,10 @@ def test_default_origins_leave_two_years_to_fit(result):
 def test_every_method_is_scored_for_every_unit(result):
     scores = result.scores
     assert set(scores["method"]) == {
-        "transition", "transition_no_trend", "linear_trend", "damped_trend"
+        "transition",
+        "transition_no_trend",
+        "linear_trend",
+        "damped_trend",
     }
     assert set(scores["level"]) == {"province", "district"}
     # 3 origins with 3, 2, 1 years ahead = 6 forecasts per unit, method and figure
@@ -46,6 +49,9 @@ def test_brier_scores_are_probabilities_scores(result):
     brier = result.summary.dropna(subset=["brier"])
     assert set(brier["method"]) >= {"transition", "transition_no_trend"}
     assert brier["brier"].between(0, 1).all()
+    table = result.brier.set_index("method")
+    assert set(table.index) == {"transition", "transition_no_trend", "persistence"}
+    assert table["brier"].between(0, 1).all()
 
 
 def test_calibration_table_counts_every_commune_year(result, small_panel):

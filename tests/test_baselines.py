@@ -77,5 +77,6 @@ def test_probability_at_least_from_interval():
     row = pd.Series({"mean": 50.0, "lo95": 40.2, "hi95": 59.8})
     assert probability_at_least(row, 50.0) == pytest.approx(0.5)
     assert probability_at_least(row, 59.8) == pytest.approx(0.025, abs=1e-3)
-    assert np.isnan(probability_at_least(pd.Series({"mean": np.nan, "lo95": np.nan,
-                                                    "hi95": np.nan}), 1))
+    assert np.isnan(
+        probability_at_least(pd.Series({"mean": np.nan, "lo95": np.nan, "hi95": np.nan}), 1)
+    )

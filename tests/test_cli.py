@@ -69,8 +69,16 @@ def test_forecast_json_answers_the_77_question(capsys):
 
 def test_forecast_text_for_a_district_with_an_explicit_target(capsys):
     code, out, _ = run(
-        capsys, "forecast", "--district", "huyen trang dinh", "--target", "8", "--draws", "200",
-        "--lang", "en",
+        capsys,
+        "forecast",
+        "--district",
+        "huyen trang dinh",
+        "--target",
+        "8",
+        "--draws",
+        "200",
+        "--lang",
+        "en",
     )
     assert code == 0
     assert "Probability of reaching 8 NTM communes by 2020" in out
@@ -88,7 +96,7 @@ def test_forecast_scenario_options(capsys):
 
 def test_every_subcommand_explains_itself(capsys):
     parser = build_parser()
-    commands = parser._subparsers._group_actions[0].choices  # noqa: SLF001
+    commands = parser._subparsers._group_actions[0].choices
     assert {"summary", "validate", "forecast", "backtest"} <= set(commands)
     for name in commands:
         with pytest.raises(SystemExit) as info:
@@ -106,3 +114,27 @@ def test_readme_shows_the_real_error_message(capsys):
     assert len(problem_lines) == 2
     for line in problem_lines:
         assert line in readme
+
+
+def test_forecast_writes_json_and_parquet_tables(capsys, tmp_path):
+    import pandas as pd
+
+    code, _, _ = run(capsys, "forecast", "--draws", "100", "--out", str(tmp_path))
+    assert code == 0
+    result = json.loads((tmp_path / "result.json").read_text(encoding="utf-8"))
+    assert result["target"] == 77
+    yearly = pd.read_parquet(tmp_path / "yearly.parquet")
+    assert set(yearly["unit_code"]) == {0, 178, 180, 181, 182, 183, 184, 185, 186, 187, 188, 189}
+    communes = pd.read_parquet(tmp_path / "communes.parquet")
+    assert len(communes) == 207 * 4 and communes["p_ntm"].between(0, 1).all()
+    province = yearly[yearly["unit_code"] == 0].set_index("year")["mean"]
+    districts = yearly[yearly["unit_code"] != 0].groupby("year")["mean"].sum()
+    pd.testing.assert_series_equal(province, districts, check_names=False)
+
+
+def test_backtest_prints_the_comparison_table(capsys):
+    code, out, _ = run(capsys, "backtest", "--draws", "100", "--lang", "en")
+    assert code == 0
+    for method in ["transition", "linear_trend", "damped_trend", "persistence"]:
+        assert method in out
+    assert "coverage80" in out and "brier" in out

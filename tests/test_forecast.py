@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 
 import numpy as np
@@ -102,7 +103,7 @@ def test_probability_is_monotone_in_the_target(small_panel):
     forecast = run_forecast(small_panel, 2020, n_draws=500, seed=2)
     probs = [forecast.probability(t, 2020) for t in range(0, 56, 5)]
     assert probs[0] == 1.0
-    assert all(a >= b for a, b in zip(probs, probs[1:], strict=False))
+    assert all(a >= b for a, b in itertools.pairwise(probs))
 
 
 def test_scenario_raises_the_count_with_common_random_numbers(small_panel):

@@ -30,9 +30,7 @@ MET = {
 
 @pytest.fixture
 def panel() -> Panel:
-    rows = [
-        (code, year, c, c in met) for (code, year), met in MET.items() for c in range(1, 20)
-    ]
+    rows = [(code, year, c, c in met) for (code, year), met in MET.items() for c in range(1, 20)]
     status = pd.DataFrame(rows, columns=["commune_code", "year", "criterion", "met"])
     communes = pd.DataFrame(
         [("A", "Xã A", 1, "Một"), ("B", "Xã B", 1, "Một"), ("C", "Xã C", 2, "Hai")],
