@@ -209,3 +209,14 @@ def test_as_of_uses_only_the_past(small_panel):
     assert early.as_of == 2014 and early.years == [2015, 2016, 2017, 2018]
     truncated = replace(small_panel)  # the panel itself is unchanged by forecasting
     assert truncated.last_year == 2016
+
+
+def test_commune_heterogeneity_is_detected_and_absent_when_there_is_none():
+    base = GeneratorParams(loss_criterion=(0.0,) * 19, b_close=0.8)
+    varied = simulate_panel(replace(base, commune_sd=1.0), seed=9, communes_per_district=40)
+    uniform = simulate_panel(replace(base, commune_sd=0.0), seed=9, communes_per_district=40)
+    tau_varied = fit(varied).communes["tau"].iloc[0]
+    tau_uniform = fit(uniform).communes["tau"].iloc[0]
+    # n_met absorbs part of a commune's persistent effect, so tau is below the true 1.0
+    assert 0.4 < tau_varied < 1.3
+    assert tau_uniform < tau_varied / 2

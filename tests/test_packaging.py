@@ -17,10 +17,14 @@ def _pyproject() -> set[str]:
 
 
 def _environment() -> set[str]:
-    names = set()
+    """Conda package names under ``dependencies:`` (not channels, not the pip sub-list)."""
+    names, section = set(), None
     for line in (ROOT / "environment.yml").read_text(encoding="utf-8").splitlines():
+        if re.match(r"^[a-z]+:", line):
+            section = line.split(":")[0]
+            continue
         match = re.match(r"^  - ([A-Za-z0-9_.\-]+)", line)
-        if match:
+        if section == "dependencies" and match:
             names.add(_name(match.group(1)))
     return names - {"python", "pip"}
 
