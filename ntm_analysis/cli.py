@@ -111,7 +111,12 @@ def cmd_forecast(args: argparse.Namespace) -> int:
     if target is None:
         target = target_value(load_targets(args.targets), args.year, "n_ntm", unit)
         official = target is not None
-    result = unit_results(panel, forecast, unit, target, args.year, official, args.lang)
+    mean_target = None
+    if unit is None:
+        mean_target = target_value(load_targets(args.targets), args.year, "mean_criteria")
+    result = unit_results(
+        panel, forecast, unit, target, args.year, official, args.lang, mean_target=mean_target
+    )
     if args.out:
         write_results(result, Path(args.out) / "result.json")
         write_forecast_tables(forecast, args.out)

@@ -73,12 +73,15 @@ def unit_results(
     year: int | None = None,
     target_official: bool = False,
     lang: str = "vi",
+    mean_target: float | None = None,
 ) -> dict[str, Any]:
     """Everything the reports say about one unit, JSON-safe.
 
     ``target`` is the count of communes meeting the standard to reach by ``year`` (default:
     the forecast's last year). Without a target (a district with no supplied target) the
     result has the expected count and its distribution but no probability or status.
+    ``mean_target`` (e.g. the plan's 13.8 criteria per commune) adds its probability and
+    the criteria-per-commune pace it needs (``mean_criteria``).
     """
     year = forecast.years[-1] if year is None else year
     quantiles = forecast.quantiles(unit, "ntm")
@@ -123,6 +126,15 @@ def unit_results(
             for _, row in baselines.iterrows()
         ]
     result["baselines"] = baselines
+    if mean_target is not None:
+        result["mean_criteria"] = {
+            "target": mean_target,
+            "expected": forecast.quantiles(unit, "mean_criteria").set_index("year").loc[
+                year, "mean"
+            ],
+            "probability": forecast.probability_mean_criteria(mean_target, year, unit),
+            "pace": pace(past["mean_criteria"], mean_target, year).as_dict(),
+        }
     result["headline"] = headline(result, lang)
     return jsonable(result)
 

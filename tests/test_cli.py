@@ -65,6 +65,9 @@ def test_forecast_json_answers_the_77_question(capsys):
     lo95, hi95 = result["interval95"]
     assert lo95 <= lo80 <= result["median"] <= hi80 <= hi95
     assert [row["year"] for row in result["yearly"]] == [2017, 2018, 2019, 2020]
+    criteria = result["mean_criteria"]
+    assert criteria["target"] == 13.8 and 0 <= criteria["probability"] <= 1
+    assert criteria["pace"]["required_per_year"] == pytest.approx((13.8 - 8.536) / 4, abs=1e-3)
 
 
 def test_forecast_text_for_a_district_with_an_explicit_target(capsys):
