@@ -54,7 +54,7 @@ from typing import Any
 
 from . import __version__, i18n
 from .atomic import write_text_atomic
-from .paths import PROJECT_DIR, default_targets_path, default_units_path
+from .paths import PACKAGE_DIR, PROJECT_DIR, default_targets_path, default_units_path
 from .text import fold
 
 __all__ = [
@@ -89,8 +89,16 @@ DEFAULT_TIMEOUT = 900  # seconds per cell; a hung kernel must not hang the batch
 CACHE_DIR, STAGING_DIR = ".cache", ".staging"
 NOTEBOOK_ONLY_TAG = "notebook-only"  # narrative for notebook readers, left out of the HTML
 KEY_PACKAGES = (
-    "pandas", "numpy", "statsmodels", "papermill", "matplotlib", "seaborn", "nbconvert",
-    "nbclient", "ipykernel", "jupyter_client",
+    "pandas",
+    "numpy",
+    "statsmodels",
+    "papermill",
+    "matplotlib",
+    "seaborn",
+    "nbconvert",
+    "nbclient",
+    "ipykernel",
+    "jupyter_client",
 )
 MANIFEST, INDEX = "manifest.json", "index.html"
 # keys of a unit's parameters that name this run's files rather than change its numbers
@@ -130,25 +138,54 @@ PARAMETERS: dict[str, Param] = {
     for p in (
         Param("district", "str", "", 'district name or GSO code; "" for the whole province'),
         Param("data_path", "str", "", 'panel file (CSV, XLSX, Parquet); "" for the bundled data'),
-        Param("as_of", "int", None, "last year of data to use; None for the latest",
-              nullable=True, minimum=2000, maximum=2100),
-        Param("target_year", "int", 2020, "year the targets refer to", minimum=2000,
-              maximum=2100),
-        Param("province_target", "number", 77, "communes meeting the standard by the target "
-              "year (province plan)", nullable=True, minimum=0),
-        Param("district_target", "number", None, "the district's own target, if it has one",
-              nullable=True, minimum=0),
+        Param(
+            "as_of",
+            "int",
+            None,
+            "last year of data to use; None for the latest",
+            nullable=True,
+            minimum=2000,
+            maximum=2100,
+        ),
+        Param("target_year", "int", 2020, "year the targets refer to", minimum=2000, maximum=2100),
+        Param(
+            "province_target",
+            "number",
+            77,
+            "communes meeting the standard by the target year (province plan)",
+            nullable=True,
+            minimum=0,
+        ),
+        Param(
+            "district_target",
+            "number",
+            None,
+            "the district's own target, if it has one",
+            nullable=True,
+            minimum=0,
+        ),
         Param("draws", "int", DEFAULT_DRAWS, "Monte Carlo draws", minimum=1, maximum=1_000_000),
         Param("seed", "int", 0, "random seed", minimum=0, maximum=2**63 - 1),
         Param("lang", "str", "vi", "language of the report", choices=("vi", "en")),
-        Param("scenario", "dict", None, 'None or {"name": ..., "criterion_odds": {"10": 1.5}, '
-              '"priority_communes": [...], "priority_odds": 2.0}', nullable=True),
+        Param(
+            "scenario",
+            "dict",
+            None,
+            'None or {"name": ..., "criterion_odds": {"10": 1.5}, '
+            '"priority_communes": [...], "priority_odds": 2.0}',
+            nullable=True,
+        ),
         Param("results_path", "str", "", 'where the JSON sidecar goes; "" for none'),
         Param("forecast_cache", "str", "", 'the batch\'s cached forecast; "" to compute'),
-        Param("backtest_draws", "int", DEFAULT_BACKTEST_DRAWS, "draws per backtest origin; 0 "
-              "skips the backtest", minimum=0, maximum=1_000_000),
-        Param("criterion", "int", 10, "criterion number (explore notebook)", minimum=1,
-              maximum=19),
+        Param(
+            "backtest_draws",
+            "int",
+            DEFAULT_BACKTEST_DRAWS,
+            "draws per backtest origin; 0 skips the backtest",
+            minimum=0,
+            maximum=1_000_000,
+        ),
+        Param("criterion", "int", 10, "criterion number (explore notebook)", minimum=1, maximum=19),
     )
 }
 _SCENARIO_KEYS = {"name", "criterion_odds", "priority_communes", "priority_odds"}
@@ -168,10 +205,15 @@ def json_problems(value: object, where: str) -> list[str]:
     """
     module = type(value).__module__.split(".")[0]
     if module in ("numpy", "pandas"):
-        hint = "int(...)" if "int" in type(value).__name__ else (
-            "float(...)" if "float" in type(value).__name__ else "a plain Python value")
-        return [f"{where}: {_type_name(value)} {value!r} is a {module} value, not plain JSON; "
-                f"convert it with {hint}"]
+        hint = (
+            "int(...)"
+            if "int" in type(value).__name__
+            else ("float(...)" if "float" in type(value).__name__ else "a plain Python value")
+        )
+        return [
+            f"{where}: {_type_name(value)} {value!r} is a {module} value, not plain JSON; "
+            f"convert it with {hint}"
+        ]
     if value is None or isinstance(value, bool | str | int):
         return []
     if isinstance(value, float):
@@ -179,13 +221,18 @@ def json_problems(value: object, where: str) -> list[str]:
     if isinstance(value, list):
         return [p for i, v in enumerate(value) for p in json_problems(v, f"{where}[{i}]")]
     if isinstance(value, dict):
-        problems = [f"{where}: key {k!r} must be a string (JSON object keys are strings)"
-                    for k in value if not isinstance(k, str)]
+        problems = [
+            f"{where}: key {k!r} must be a string (JSON object keys are strings)"
+            for k in value
+            if not isinstance(k, str)
+        ]
         return problems + [p for k, v in value.items() for p in json_problems(v, f"{where}[{k!r}]")]
     if isinstance(value, tuple):
         return [f"{where}: a tuple is not JSON; use a list"]
-    return [f"{where}: {_type_name(value)} is not JSON-safe (use None, bool, int, float, str, "
-            "list or dict)"]
+    return [
+        f"{where}: {_type_name(value)} is not JSON-safe (use None, bool, int, float, str, "
+        "list or dict)"
+    ]
 
 
 def _type_problems(spec: Param, value: object) -> list[str]:
@@ -199,10 +246,16 @@ def _type_problems(spec: Param, value: object) -> list[str]:
         "dict": lambda v: type(v) is dict,
     }
     if not kinds[spec.kind](value):
-        wanted = {"int": "a whole number", "number": "a number", "str": "a string",
-                  "dict": "a dict"}[spec.kind]
-        return [f"{name}: expected {wanted}{' or None' if spec.nullable else ''}, got "
-                f"{_type_name(value)} {value!r}"]
+        wanted = {
+            "int": "a whole number",
+            "number": "a number",
+            "str": "a string",
+            "dict": "a dict",
+        }[spec.kind]
+        return [
+            f"{name}: expected {wanted}{' or None' if spec.nullable else ''}, got "
+            f"{_type_name(value)} {value!r}"
+        ]
     problems = []
     if spec.choices is not None and value not in spec.choices:
         problems.append(f"{name}: must be one of {list(spec.choices)}, got {value!r}")
@@ -214,8 +267,11 @@ def _type_problems(spec: Param, value: object) -> list[str]:
 
 
 def _scenario_problems(value: Mapping[str, Any], communes: set[str] | None) -> list[str]:
-    problems = [f"scenario: unknown key {k!r}; expected {sorted(_SCENARIO_KEYS)}"
-                for k in value if k not in _SCENARIO_KEYS]
+    problems = [
+        f"scenario: unknown key {k!r}; expected {sorted(_SCENARIO_KEYS)}"
+        for k in value
+        if k not in _SCENARIO_KEYS
+    ]
     if "name" in value and not isinstance(value["name"], str):
         problems.append("scenario: name must be a string")
     odds = value.get("criterion_odds", {})
@@ -224,11 +280,13 @@ def _scenario_problems(value: Mapping[str, Any], communes: set[str] | None) -> l
     else:
         for key, ratio in odds.items():
             if not (isinstance(key, str) and key.isdigit() and 1 <= int(key) <= 19):
-                problems.append(f"scenario: criterion_odds key {key!r} must be a criterion "
-                                'number "1"–"19"')
+                problems.append(
+                    f'scenario: criterion_odds key {key!r} must be a criterion number "1"–"19"'
+                )
             if type(ratio) not in (int, float) or not ratio > 0:
-                problems.append(f"scenario: criterion_odds[{key!r}] must be a positive number, "
-                                f"got {ratio!r}")
+                problems.append(
+                    f"scenario: criterion_odds[{key!r}] must be a positive number, got {ratio!r}"
+                )
     priority = value.get("priority_communes", [])
     if not isinstance(priority, list) or not all(isinstance(c, str) for c in priority):
         problems.append("scenario: priority_communes must be a list of commune codes (strings)")
@@ -236,8 +294,9 @@ def _scenario_problems(value: Mapping[str, Any], communes: set[str] | None) -> l
         unknown = sorted(set(priority) - communes)
         if unknown:
             problems.append(f"scenario: unknown priority commune code(s) {unknown}")
-    if "priority_odds" in value and (type(value["priority_odds"]) not in (int, float)
-                                     or not value["priority_odds"] > 0):
+    if "priority_odds" in value and (
+        type(value["priority_odds"]) not in (int, float) or not value["priority_odds"] > 0
+    ):
         problems.append("scenario: priority_odds must be a positive number")
     return problems
 
@@ -249,8 +308,9 @@ def notebook_parameters(notebook: str | Path) -> dict[str, Any]:
     nb = nbformat.read(str(notebook), as_version=4)
     cells = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
     if len(cells) != 1:
-        raise ParameterError([f"{Path(notebook).name}: expected one cell tagged 'parameters', "
-                              f"found {len(cells)}"])
+        raise ParameterError(
+            [f"{Path(notebook).name}: expected one cell tagged 'parameters', found {len(cells)}"]
+        )
     declared: dict[str, Any] = {}
     for node in ast.parse(cells[0].source).body:
         if isinstance(node, ast.Assign) and len(node.targets) == 1:
@@ -303,14 +363,17 @@ def validate_parameters(
         unknown = sorted(set(params) - set(declared))
         missing = sorted(set(declared) - set(params))
         if unknown:
-            problems.append(f"unknown parameter(s) {unknown} for {path.name}; it declares "
-                            f"{sorted(declared)}")
+            problems.append(
+                f"unknown parameter(s) {unknown} for {path.name}; it declares {sorted(declared)}"
+            )
         if missing:
             problems.append(f"missing parameter(s) {missing} for {path.name}")
         undeclared = sorted(set(declared) - set(PARAMETERS))
         if undeclared:
-            problems.append(f"{path.name} declares parameter(s) {undeclared} that the schema "
-                            "(batch.PARAMETERS) does not know")
+            problems.append(
+                f"{path.name} declares parameter(s) {undeclared} that the schema "
+                "(batch.PARAMETERS) does not know"
+            )
     for name, value in params.items():
         if name not in PARAMETERS:
             if notebook is None:
@@ -369,8 +432,9 @@ def _context_problems(
             problems.append(f"province_target: {target:g} is more than the {total} communes")
         target = params.get("district_target")
         if target is not None and n_communes is not None and target > n_communes:
-            problems.append(f"district_target: {target:g} is more than the district's "
-                            f"{n_communes} communes")
+            problems.append(
+                f"district_target: {target:g} is more than the district's {n_communes} communes"
+            )
     scenario = params.get("scenario")
     if isinstance(scenario, dict):
         codes = set(panel.communes["commune_code"]) if panel is not None else None
@@ -408,20 +472,25 @@ def plan_units(
             code = registry.find(str(item))
             if code is None:
                 hint = registry.suggestions(str(item))
-                problems.append(f"--districts: unknown district {str(item)!r} in "
-                                f"{registry.province_name}"
-                                + (f"; did you mean {' or '.join(hint)}?" if hint else ""))
+                problems.append(
+                    f"--districts: unknown district {str(item)!r} in "
+                    f"{registry.province_name}"
+                    + (f"; did you mean {' or '.join(hint)}?" if hint else "")
+                )
             elif code not in panel.district_codes:
-                problems.append(f"--districts: {registry.name(code)!r} has no communes in the "
-                                "data")
+                problems.append(f"--districts: {registry.name(code)!r} has no communes in the data")
             elif code not in codes:
                 codes.append(code)
     if problems:
         raise ParameterError(problems)
     units = [Unit("province", "province", None, registry.province_name)] if province else []
     units += [
-        Unit(f"{code}-{_slug(registry.name(code))}", "district", code,
-             registry.name(code, with_type=True))
+        Unit(
+            f"{code}-{_slug(registry.name(code))}",
+            "district",
+            code,
+            registry.name(code, with_type=True),
+        )
         for code in codes
     ]
     if not units:
@@ -447,11 +516,22 @@ def _fingerprint(value: object) -> str:
 
 def _git_revision() -> dict[str, Any] | None:
     try:
-        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=PROJECT_DIR, capture_output=True,
-                              text=True, timeout=10, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
-                               cwd=PROJECT_DIR, capture_output=True, text=True, timeout=10,
-                               check=True).stdout.strip()
+        head = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            cwd=PROJECT_DIR,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=PROJECT_DIR,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return None
     return {"revision": head, "dirty": bool(dirty)} if head else None
@@ -515,20 +595,31 @@ _EXTERNAL = re.compile(
 
 def external_references(text: str) -> list[str]:
     """Every reference in ``text`` to a resource outside the file (should be none)."""
-    return [text[max(0, m.start() - 20): m.end() + 60] for m in _EXTERNAL.finditer(text)]
+    return [text[max(0, m.start() - 20) : m.end() + 60] for m in _EXTERNAL.finditer(text)]
 
 
 def _strip_external(text: str) -> str:
     """Remove scripts and stylesheets loaded from elsewhere (a template update could add one)."""
-    text = re.sub(r"<script\b[^>]*\bsrc\s*=\s*[\"']?(?:https?:)?//[^>]*>\s*</script>", "", text,
-                  flags=re.IGNORECASE)
-    return re.sub(r"<link\b[^>]*\bhref\s*=\s*[\"']?(?:https?:)?//[^>]*>", "", text,
-                  flags=re.IGNORECASE)
+    text = re.sub(
+        r"<script\b[^>]*\bsrc\s*=\s*[\"']?(?:https?:)?//[^>]*>\s*</script>",
+        "",
+        text,
+        flags=re.IGNORECASE,
+    )
+    return re.sub(
+        r"<link\b[^>]*\bhref\s*=\s*[\"']?(?:https?:)?//[^>]*>", "", text, flags=re.IGNORECASE
+    )
 
 
 def footer_html(run_id: str, data_sha256: str, lang: str, when: str | None = None) -> str:
-    text = i18n.t("report.footer", lang, run_id=run_id, data=data_sha256[:12],
-                  version=__version__, time=when or _now())
+    text = i18n.t(
+        "report.footer",
+        lang,
+        run_id=run_id,
+        data=data_sha256[:12],
+        version=__version__,
+        time=when or _now(),
+    )
     return html.escape(text)
 
 
@@ -545,9 +636,11 @@ def export_html(
     class DropStderr(Preprocessor):  # warnings belong in the notebook, not the report
         def preprocess_cell(self, cell, resources, index):
             if "outputs" in cell:
-                cell.outputs = [o for o in cell.outputs
-                                if not (o.get("output_type") == "stream"
-                                        and o.get("name") == "stderr")]
+                cell.outputs = [
+                    o
+                    for o in cell.outputs
+                    if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
+                ]
             return cell, resources
 
     nb = nbformat.read(str(notebook), as_version=4)
@@ -563,8 +656,9 @@ def export_html(
         language_code=lang,
     )
     exporter.register_preprocessor(
-        TagRemovePreprocessor(remove_cell_tags={NOTEBOOK_ONLY_TAG, "injected-parameters"},
-                              enabled=True),
+        TagRemovePreprocessor(
+            remove_cell_tags={NOTEBOOK_ONLY_TAG, "injected-parameters"}, enabled=True
+        ),
         enabled=True,
     )
     exporter.register_preprocessor(DropStderr(), enabled=True)
@@ -602,10 +696,15 @@ def _execute_unit(task: dict[str, Any]) -> dict[str, Any]:
         redirect = _redirect_stderr(log) if task.get("quiet") else contextlib.nullcontext()
         with redirect:
             pm.execute_notebook(
-                task["notebook"], str(staged_nb), parameters=task["parameters"],
-                kernel_name=task.get("kernel", KERNEL_NAME), progress_bar=False,
-                log_output=False, request_save_on_cell_execute=False,
-                execution_timeout=task["timeout"], cwd=str(staging),
+                task["notebook"],
+                str(staged_nb),
+                parameters=task["parameters"],
+                kernel_name=task.get("kernel", KERNEL_NAME),
+                progress_bar=False,
+                log_output=False,
+                request_save_on_cell_execute=False,
+                execution_timeout=task["timeout"],
+                cwd=str(staging),
             )
     except Exception as exc:  # papermill's error, a dead kernel, a timeout: the unit failed
         error = _describe_error(exc)
@@ -617,13 +716,20 @@ def _execute_unit(task: dict[str, Any]) -> dict[str, Any]:
         error = _check_sidecar(sidecar, task)
     if error is None:
         try:
-            export_html(staged_nb, staged_html, title=task["title"], lang=task["lang"],
-                        footer=footer_html(task["run_id"], task["data_sha256"], task["lang"]))
+            export_html(
+                staged_nb,
+                staged_html,
+                title=task["title"],
+                lang=task["lang"],
+                footer=footer_html(task["run_id"], task["data_sha256"], task["lang"]),
+            )
         except Exception as exc:
-            error = {"ename": type(exc).__name__, "evalue": str(exc), "cell": None,
-                     "stage": "html"}
-    outputs = {"html": f"{unit_id}.html", "notebook": f"notebooks/{unit_id}.ipynb",
-               "results": f"results/{unit_id}.json"}
+            error = {"ename": type(exc).__name__, "evalue": str(exc), "cell": None, "stage": "html"}
+    outputs = {
+        "html": f"{unit_id}.html",
+        "notebook": f"notebooks/{unit_id}.ipynb",
+        "results": f"results/{unit_id}.json",
+    }
     (out / "notebooks").mkdir(parents=True, exist_ok=True)
     (out / "results").mkdir(parents=True, exist_ok=True)
     if error is None:
@@ -666,26 +772,46 @@ def _redirect_stderr(path: Path) -> Any:
 def _describe_error(exc: BaseException) -> dict[str, Any]:
     ename = getattr(exc, "ename", None)
     if ename is not None:  # PapermillExecutionError: the failing cell's exception
-        return {"ename": str(ename), "evalue": str(getattr(exc, "evalue", "")),
-                "cell": getattr(exc, "exec_count", None), "stage": "execute"}
-    return {"ename": type(exc).__name__, "evalue": str(exc).strip()[:2000], "cell": None,
-            "stage": "execute"}
+        return {
+            "ename": str(ename),
+            "evalue": str(getattr(exc, "evalue", "")),
+            "cell": getattr(exc, "exec_count", None),
+            "stage": "execute",
+        }
+    return {
+        "ename": type(exc).__name__,
+        "evalue": str(exc).strip()[:2000],
+        "cell": None,
+        "stage": "execute",
+    }
 
 
 def _check_sidecar(sidecar: Path, task: Mapping[str, Any]) -> dict[str, Any] | None:
     if not sidecar.exists():
-        return {"ename": "NoResults", "evalue": "the notebook ended without writing its results "
-                "sidecar (it stopped early or skipped save_results)", "cell": None,
-                "stage": "check"}
+        return {
+            "ename": "NoResults",
+            "evalue": "the notebook ended without writing its results "
+            "sidecar (it stopped early or skipped save_results)",
+            "cell": None,
+            "stage": "check",
+        }
     try:
         result = json.loads(sidecar.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        return {"ename": "BadResults", "evalue": f"unreadable results sidecar: {exc}",
-                "cell": None, "stage": "check"}
+        return {
+            "ename": "BadResults",
+            "evalue": f"unreadable results sidecar: {exc}",
+            "cell": None,
+            "stage": "check",
+        }
     if result.get("unit_code") != task["code"]:
-        return {"ename": "BadResults", "evalue": f"the sidecar is for unit "
-                f"{result.get('unit_code')!r}, expected {task['code']!r}", "cell": None,
-                "stage": "check"}
+        return {
+            "ename": "BadResults",
+            "evalue": f"the sidecar is for unit "
+            f"{result.get('unit_code')!r}, expected {task['code']!r}",
+            "cell": None,
+            "stage": "check",
+        }
     return None
 
 
@@ -713,8 +839,9 @@ def _run_dask(
 
     with Client(address) as client:
         futures = {
-            client.submit(_execute_unit, task, key=f"ntm-{task['id']}-{task['run_id']}",
-                          pure=False): task
+            client.submit(
+                _execute_unit, task, key=f"ntm-{task['id']}-{task['run_id']}", pure=False
+            ): task
             for task in tasks
         }
         for future in dask_completed(list(futures)):
@@ -725,20 +852,31 @@ def _result_or_crash(future: Any, task: Mapping[str, Any]) -> dict[str, Any]:
     try:
         return future.result()
     except Exception as exc:  # the worker itself died: still a named, failed unit
-        return {"id": task["id"], "status": "failed", "seconds": None, "finished": _now(),
-                "error": {"ename": type(exc).__name__, "evalue": str(exc), "cell": None,
-                          "stage": "worker"},
-                "outputs": {"html": None, "notebook": None, "results": None}}
+        return {
+            "id": task["id"],
+            "status": "failed",
+            "seconds": None,
+            "finished": _now(),
+            "error": {
+                "ename": type(exc).__name__,
+                "evalue": str(exc),
+                "cell": None,
+                "stage": "worker",
+            },
+            "outputs": {"html": None, "notebook": None, "results": None},
+        }
 
 
 def _require_dask() -> None:
     try:
         import distributed  # noqa: F401
     except ImportError as exc:
-        raise ParameterError([
-            "--dask needs the optional 'distributed' package, which is not installed; "
-            "install it with: pip install 'ntm-analysis[dask]'"
-        ]) from exc
+        raise ParameterError(
+            [
+                "--dask needs the optional 'distributed' package, which is not installed; "
+                "install it with: pip install 'ntm-analysis[dask]'"
+            ]
+        ) from exc
 
 
 def _require_kernel(name: str) -> None:
@@ -747,10 +885,12 @@ def _require_kernel(name: str) -> None:
     try:
         KernelSpecManager().get_kernel_spec(name)
     except NoSuchKernel as exc:
-        raise ParameterError([
-            f"the Jupyter kernel {name!r} is not installed in this environment; install it "
-            "with: python -m ipykernel install --sys-prefix"
-        ]) from exc
+        raise ParameterError(
+            [
+                f"the Jupyter kernel {name!r} is not installed in this environment; install it "
+                "with: python -m ipykernel install --sys-prefix"
+            ]
+        ) from exc
 
 
 def _alive(pid: int) -> bool:
@@ -778,10 +918,12 @@ def _output_lock(out: Path) -> Any:
             except (OSError, ValueError):
                 pid = 0
             if pid and pid != os.getpid() and _alive(pid):
-                raise ParameterError([
-                    f"another ntm batch (process {pid}) is writing to {out}; wait for it to "
-                    f"finish, or delete {path} if that process is gone"
-                ]) from None
+                raise ParameterError(
+                    [
+                        f"another ntm batch (process {pid}) is writing to {out}; wait for it to "
+                        f"finish, or delete {path} if that process is gone"
+                    ]
+                ) from None
             path.unlink(missing_ok=True)
             continue
         with os.fdopen(fd, "w", encoding="ascii") as handle:
@@ -819,8 +961,16 @@ class BatchResult:
 
 
 def _common_parameters(
-    data_path: Path, *, as_of: int | None, target_year: int, province_target: float | None,
-    draws: int, seed: int, lang: str, scenario: Mapping[str, Any] | None, backtest_draws: int,
+    data_path: Path,
+    *,
+    as_of: int | None,
+    target_year: int,
+    province_target: float | None,
+    draws: int,
+    seed: int,
+    lang: str,
+    scenario: Mapping[str, Any] | None,
+    backtest_draws: int,
 ) -> dict[str, Any]:
     return {
         "data_path": str(data_path),
@@ -847,8 +997,9 @@ def _load_manifest(out: Path) -> dict[str, Any] | None:
 
 def _outputs_exist(out: Path, entry: Mapping[str, Any]) -> bool:
     outputs = entry.get("outputs") or {}
-    return all(outputs.get(k) and (out / outputs[k]).exists()
-               for k in ("html", "notebook", "results"))
+    return all(
+        outputs.get(k) and (out / outputs[k]).exists() for k in ("html", "notebook", "results")
+    )
 
 
 def run_batch(
@@ -912,8 +1063,15 @@ def run_batch(
 
     path = data_file(data)
     common = _common_parameters(
-        path, as_of=as_of, target_year=target_year, province_target=province_target,
-        draws=draws, seed=seed, lang=lang, scenario=scenario, backtest_draws=backtest_draws,
+        path,
+        as_of=as_of,
+        target_year=target_year,
+        province_target=province_target,
+        draws=draws,
+        seed=seed,
+        lang=lang,
+        scenario=scenario,
+        backtest_draws=backtest_draws,
     )
     validate_parameters(common, require_files=False)  # types first: cheap, clear messages
     if not path.is_file():
@@ -932,8 +1090,13 @@ def run_batch(
     data_sha = _sha256(path)
     resolved_as_of = panel.last_year if as_of is None else as_of
     meta = analysis_meta(
-        data_sha, as_of=resolved_as_of, target_year=target_year, draws=draws, seed=seed,
-        scenario=scenario, backtest_draws=backtest_draws,
+        data_sha,
+        as_of=resolved_as_of,
+        target_year=target_year,
+        draws=draws,
+        seed=seed,
+        scenario=scenario,
+        backtest_draws=backtest_draws,
     )
     cache = Path(cache_dir).resolve() if cache_dir is not None else out / CACHE_DIR
     cache_path = analysis_path(meta, cache)
@@ -941,11 +1104,15 @@ def run_batch(
     provenance = {
         "data_sha256": data_sha,
         "units_sha256": _sha256(default_units_path()),
-        "targets_sha256": _sha256(default_targets_path()) if default_targets_path().exists()
+        "targets_sha256": _sha256(default_targets_path())
+        if default_targets_path().exists()
         else None,
         "version": __version__,
     }
-    code = code_fingerprint()
+    # every module a report's words or numbers come from (not the batch or the CLI)
+    code = code_fingerprint(
+        [p.stem for p in PACKAGE_DIR.glob("*.py") if p.stem not in ("batch", "cli")]
+    )
     tasks: list[dict[str, Any]] = []
     for unit in units:
         notebook = templates[unit.kind]
@@ -955,24 +1122,39 @@ def run_batch(
             params["district_target"] = targets.get(unit.code)
         params["results_path"] = str(staging / f"{unit.id}.json")
         params["forecast_cache"] = str(cache_path)
-        validate_parameters(params, notebook, panel=panel, registry=registry,
-                            require_files=False)
+        validate_parameters(params, notebook, panel=panel, registry=registry, require_files=False)
         if _unit_overrides and unit.id in _unit_overrides:
             params.update(_unit_overrides[unit.id])
         if _unit_notebooks and unit.id in _unit_notebooks:
             notebook = Path(_unit_notebooks[unit.id])
-        fingerprint = _fingerprint({
-            "parameters": {k: v for k, v in params.items() if k not in _RUN_PATHS},
-            "notebook_sha256": _sha256(notebook), "code": code, **provenance,
-        })
-        tasks.append({
-            "id": unit.id, "kind": unit.kind, "code": unit.code, "name": unit.name,
-            "notebook": str(notebook), "parameters": params, "fingerprint": fingerprint,
-            "out": str(out), "staging": str(staging), "run_id": run_id,
-            "data_sha256": data_sha, "lang": lang, "timeout": timeout, "kernel": KERNEL_NAME,
-            "quiet": dask is None,
-            "title": _unit_title(unit, registry, lang, target_year),
-        })
+        fingerprint = _fingerprint(
+            {
+                "parameters": {k: v for k, v in params.items() if k not in _RUN_PATHS},
+                "notebook_sha256": _sha256(notebook),
+                "code": code,
+                **provenance,
+            }
+        )
+        tasks.append(
+            {
+                "id": unit.id,
+                "kind": unit.kind,
+                "code": unit.code,
+                "name": unit.name,
+                "notebook": str(notebook),
+                "parameters": params,
+                "fingerprint": fingerprint,
+                "out": str(out),
+                "staging": str(staging),
+                "run_id": run_id,
+                "data_sha256": data_sha,
+                "lang": lang,
+                "timeout": timeout,
+                "kernel": KERNEL_NAME,
+                "quiet": dask is None,
+                "title": _unit_title(unit, registry, lang, target_year),
+            }
+        )
 
     # one batch at a time per output folder: a second one would overwrite the first's
     lock = contextlib.nullcontext() if dry_run else _output_lock(out)
@@ -983,17 +1165,25 @@ def run_batch(
         skipped, to_run = [], []
         for task in tasks:
             before = previous_units.get(task["id"])
-            if (resume and before is not None and before.get("status") == "ok"
-                    and before.get("fingerprint") == task["fingerprint"]
-                    and _outputs_exist(out, before)):
+            if (
+                resume
+                and before is not None
+                and before.get("status") == "ok"
+                and before.get("fingerprint") == task["fingerprint"]
+                and _outputs_exist(out, before)
+            ):
                 skipped.append(task["id"])
             else:
                 to_run.append(task)
 
         if dry_run:
             return BatchResult(
-                run_id=run_id, out=out, index=out / INDEX, manifest=out / MANIFEST,
-                skipped=skipped, planned=[t["id"] for t in to_run],
+                run_id=run_id,
+                out=out,
+                index=out / INDEX,
+                manifest=out / MANIFEST,
+                skipped=skipped,
+                planned=[t["id"] for t in to_run],
                 seconds=round(time.time() - started, 2),
             )
 
@@ -1007,8 +1197,11 @@ def run_batch(
             history_panel = panel.subset(years=[y for y in panel.years if y <= resolved_as_of])
             _, reused = ensure_analysis(history_panel, meta, cache)
             forecast_seconds = time.time() - t0
-            cache_info = {"path": str(cache_path), "reused": reused,
-                          "seconds": round(forecast_seconds, 2)}
+            cache_info = {
+                "path": str(cache_path),
+                "reused": reused,
+                "seconds": round(forecast_seconds, 2),
+            }
 
         # ---- 4. execute in parallel -----------------------------------------------------------
         results: dict[str, dict[str, Any]] = {}
@@ -1044,16 +1237,24 @@ def run_batch(
             else:
                 outcome = results[task["id"]]
                 entry = {
-                    "id": task["id"], "kind": task["kind"], "district_code": task["code"],
-                    "name": task["name"], "notebook_template": task["notebook"],
+                    "id": task["id"],
+                    "kind": task["kind"],
+                    "district_code": task["code"],
+                    "name": task["name"],
+                    "notebook_template": task["notebook"],
                     "parameters": task["parameters"]
                     | {"results_path": outcome["outputs"]["results"]},
-                    "fingerprint": task["fingerprint"], "run_id": run_id, **outcome,
+                    "fingerprint": task["fingerprint"],
+                    "run_id": run_id,
+                    **outcome,
                 }
             entries.append(entry)
         this_run = {t["id"] for t in tasks}
-        carried = [dict(u, carried_from_earlier_run=True) for uid, u in previous_units.items()
-                   if uid not in this_run and u.get("status") == "ok" and _outputs_exist(out, u)]
+        carried = [
+            dict(u, carried_from_earlier_run=True)
+            for uid, u in previous_units.items()
+            if uid not in this_run and u.get("status") == "ok" and _outputs_exist(out, u)
+        ]
         manifest = {
             "run_id": run_id,
             "started": _dt.datetime.fromtimestamp(started, _dt.UTC).isoformat(timespec="seconds"),
@@ -1065,12 +1266,18 @@ def run_batch(
             "data_files": {
                 "panel": {"path": str(path), "sha256": data_sha},
                 "units": {"path": str(default_units_path()), "sha256": provenance["units_sha256"]},
-                "targets": {"path": str(default_targets_path()),
-                            "sha256": provenance["targets_sha256"]},
+                "targets": {
+                    "path": str(default_targets_path()),
+                    "sha256": provenance["targets_sha256"],
+                },
             },
-            "parameters": common | {
+            "parameters": common
+            | {
                 "districts": [u.name for u in units if u.kind == "district"],
-                "province": province, "workers": workers, "resume": resume, "timeout": timeout,
+                "province": province,
+                "workers": workers,
+                "resume": resume,
+                "timeout": timeout,
                 "dask": None if dask is None else str(dask),
             },
             "cache": cache_info,
@@ -1085,13 +1292,21 @@ def run_batch(
             out / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
         )
         index_path = write_index(out, manifest, lang)
-        failed = [{"id": e["id"], "name": e["name"], "error": e["error"]}
-                  for e in entries if e["status"] != "ok"]
+        failed = [
+            {"id": e["id"], "name": e["name"], "error": e["error"]}
+            for e in entries
+            if e["status"] != "ok"
+        ]
         return BatchResult(
-            run_id=run_id, out=out, index=index_path, manifest=manifest_path,
+            run_id=run_id,
+            out=out,
+            index=index_path,
+            manifest=manifest_path,
             planned=[t["id"] for t in to_run],
             ok=[e["id"] for e in entries if e["status"] == "ok" and e["id"] not in skipped],
-            skipped=skipped, failed=failed, seconds=round(time.time() - started, 2),
+            skipped=skipped,
+            failed=failed,
+            seconds=round(time.time() - started, 2),
             forecast_seconds=round(forecast_seconds, 2),
         )
 
@@ -1116,7 +1331,7 @@ def _progress(total: int, enabled: bool) -> Any:
 
 
 def _error_message(error: Mapping[str, Any], limit: int = 400) -> str:
-    """"DataError: 1 problem found in the data: - x.csv: unknown district 'Nowhere' …"."""
+    """ "DataError: 1 problem found in the data: - x.csv: unknown district 'Nowhere' …"."""
     value = " ".join(str(error.get("evalue", "")).split())
     if len(value) > limit:
         value = value[: limit - 1] + "…"
@@ -1146,11 +1361,15 @@ def _read_sidecar(out: Path, entry: Mapping[str, Any]) -> dict[str, Any] | None:
 def _links(entry: Mapping[str, Any], lang: str) -> str:
     outputs = entry.get("outputs") or {}
     links = []
-    for key, label in (("html", "index.link.html"), ("notebook", "index.link.notebook"),
-                       ("results", "index.link.results")):
+    for key, label in (
+        ("html", "index.link.html"),
+        ("notebook", "index.link.notebook"),
+        ("results", "index.link.results"),
+    ):
         if outputs.get(key):
-            links.append(f'<a href="{html.escape(outputs[key])}">'
-                         f"{html.escape(i18n.t(label, lang))}</a>")
+            links.append(
+                f'<a href="{html.escape(outputs[key])}">{html.escape(i18n.t(label, lang))}</a>'
+            )
     return " · ".join(links)
 
 
@@ -1162,13 +1381,13 @@ def write_index(out: Path, manifest: Mapping[str, Any], lang: str) -> Path:
     units = manifest["units"]
     sidecars = {u["id"]: _read_sidecar(out, u) for u in units}
     synthetic = any(s and s.get("synthetic") for s in sidecars.values())
-    province_name = next((s["unit"] for s in sidecars.values() if s and s.get("level") ==
-                          "province"), None)
+    province_name = next(
+        (s["unit"] for s in sidecars.values() if s and s.get("level") == "province"), None
+    )
     if province_name is None:
         from .communes import Registry
 
-        province_name = i18n.t("report.unit.province", lang,
-                               name=Registry.from_csv().province_name)
+        province_name = i18n.t("report.unit.province", lang, name=Registry.from_csv().province_name)
     body = [f"<h1>{esc(i18n.t('index.title', lang, province=province_name))}</h1>"]
     if synthetic:
         body.append(synthetic_banner(lang))
@@ -1176,8 +1395,10 @@ def write_index(out: Path, manifest: Mapping[str, Any], lang: str) -> Path:
         body.append(f"<h2>{esc(i18n.t('index.province', lang))}</h2>")
         side = sidecars[entry["id"]]
         if side is not None:
-            body.append(f"<p>{esc(i18n.t('report.status.label', lang))} "
-                        f"{status_badge(side.get('status'), lang)}</p>")
+            body.append(
+                f"<p>{esc(i18n.t('report.status.label', lang))} "
+                f"{status_badge(side.get('status'), lang)}</p>"
+            )
             body.append(f'<p class="headline">{esc(side["headline"])}</p>')
         else:
             body.append(f"<p>{_failure_text(entry, lang)}</p>")
@@ -1185,16 +1406,28 @@ def write_index(out: Path, manifest: Mapping[str, Any], lang: str) -> Path:
     district_entries = [u for u in units if u["kind"] == "district"]
     if district_entries:
         year = next((s["year"] for s in sidecars.values() if s), "")
-        head = [i18n.t("col.district", lang), i18n.t("col.now", lang),
-                f"{i18n.t('col.expected', lang)} ({year})", i18n.t("col.interval80", lang),
-                i18n.t("col.probability", lang), i18n.t("col.status", lang),
-                i18n.t("index.col.reports", lang)]
+        head = [
+            i18n.t("col.district", lang),
+            i18n.t("col.now", lang),
+            f"{i18n.t('col.expected', lang)} ({year})",
+            i18n.t("col.interval80", lang),
+            i18n.t("col.probability", lang),
+            i18n.t("col.status", lang),
+            i18n.t("index.col.reports", lang),
+        ]
         rows = []
         for entry in district_entries:
             side = sidecars[entry["id"]]
             if side is None:
-                cells = [esc(entry["name"]), "–", "–", "–", "–",
-                         _failure_text(entry, lang), _links(entry, lang)]
+                cells = [
+                    esc(entry["name"]),
+                    "–",
+                    "–",
+                    "–",
+                    "–",
+                    _failure_text(entry, lang),
+                    _links(entry, lang),
+                ]
             else:
                 lo, hi = side["interval80"]
                 probability = side.get("probability")
@@ -1203,20 +1436,25 @@ def write_index(out: Path, manifest: Mapping[str, Any], lang: str) -> Path:
                     esc(i18n.fmt_number(side["now"]["n_ntm"], lang, 0)),
                     esc(i18n.fmt_number(side["expected"], lang, 1)),
                     esc(f"{i18n.fmt_number(lo, lang, 0)}–{i18n.fmt_number(hi, lang, 0)}"),
-                    esc(i18n.fmt_percent(probability, lang)) if probability is not None
+                    esc(i18n.fmt_percent(probability, lang))
+                    if probability is not None
                     else esc(i18n.t("index.no_target", lang)),
-                    status_badge(side.get("status"), lang) if side.get("status")
-                    else esc("–"),
+                    status_badge(side.get("status"), lang) if side.get("status") else esc("–"),
                     _links(entry, lang),
                 ]
             rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
         body.append(f"<h2>{esc(i18n.t('index.districts', lang))}</h2>")
-        body.append("<table><thead><tr>" + "".join(f"<th>{esc(h)}</th>" for h in head)
-                    + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
-        body.append(f"<p class=\"note\">{esc(i18n.t('index.note_districts', lang))}</p>")
+        body.append(
+            "<table><thead><tr>"
+            + "".join(f"<th>{esc(h)}</th>" for h in head)
+            + "</tr></thead><tbody>"
+            + "".join(rows)
+            + "</tbody></table>"
+        )
+        body.append(f'<p class="note">{esc(i18n.t("index.note_districts", lang))}</p>')
     failures = [u for u in units if u.get("status") != "ok"]
     if failures:
-        body.append(f"<h2>{esc(i18n.t('index.failed.title', lang))}</h2><ul class=\"failed\">")
+        body.append(f'<h2>{esc(i18n.t("index.failed.title", lang))}</h2><ul class="failed">')
         for entry in failures:
             body.append(f"<li>{_failure_text(entry, lang)} {_links(entry, lang)}</li>")
         body.append("</ul>")
@@ -1227,7 +1465,7 @@ def write_index(out: Path, manifest: Mapping[str, Any], lang: str) -> Path:
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>{esc(i18n.t('index.title', lang, province=province_name))}</title>
+<title>{esc(i18n.t("index.title", lang, province=province_name))}</title>
 <style>
 body {{ font-family: "DejaVu Sans", "Segoe UI", Arial, sans-serif; max-width: 1100px;
   margin: 0 auto; padding: 1em 1.5em; color: #222; line-height: 1.45; }}
@@ -1258,6 +1496,7 @@ def _failure_text(entry: Mapping[str, Any], lang: str) -> str:
     cell = error.get("cell") if error.get("cell") is not None else "–"
     message = _error_message(error)
     label = html.escape(i18n.t("index.status.failed", lang))
-    text = i18n.t("index.failed.item", lang, unit=entry.get("name", entry["id"]), cell=cell,
-                  error=message)
+    text = i18n.t(
+        "index.failed.item", lang, unit=entry.get("name", entry["id"]), cell=cell, error=message
+    )
     return f"<strong>{label}</strong> — {html.escape(text)}"

@@ -182,7 +182,10 @@ def _district_targets(items: Sequence[str] | None) -> dict[str, float]:
     return targets
 
 
-def _report_batch(result, lang: str) -> int:  # result: batch.BatchResult
+def _report_batch(result, lang: str, dry_run: bool = False) -> int:  # batch.BatchResult
+    if dry_run:
+        _print_json({"run": result.planned, "up_to_date": result.skipped})
+        return 0
     if result.failed:
         print(i18n.t("cli.batch.failed", lang, n=len(result.failed)), file=sys.stderr)
         from .batch import _error_text
@@ -223,6 +226,7 @@ def _batch_kwargs(args: argparse.Namespace) -> dict:
         "progress": not args.no_progress,
         "cache_dir": args.cache,
         "district_targets": _district_targets(args.district_target),
+        "dry_run": args.dry_run,
     }
 
 
@@ -235,13 +239,9 @@ def cmd_batch(args: argparse.Namespace) -> int:
         province=not args.no_province,
         workers=args.workers,
         dask=args.dask,
-        dry_run=args.dry_run,
         **_batch_kwargs(args),
     )
-    if args.dry_run:
-        print(json.dumps({"run": result.planned, "up_to_date": result.skipped}, indent=2))
-        return 0
-    return _report_batch(result, args.lang)
+    return _report_batch(result, args.lang, args.dry_run)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -255,7 +255,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         workers=1,
         **_batch_kwargs(args),
     )
-    return _report_batch(result, args.lang)
+    return _report_batch(result, args.lang, args.dry_run)
 
 
 # -- parser -----------------------------------------------------------------------------------
@@ -320,6 +320,11 @@ def _batch_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--cache", help="forecast cache folder (default: OUT/.cache)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="check the parameters and list the reports that would run",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -404,11 +409,6 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=None,
         help="notebooks run at once (default: the number of CPUs)",
-    )
-    p.add_argument(
-        "--dry-run",
-        action="store_true",
-        help="check the parameters and list the reports that would run",
     )
     p.add_argument(
         "--dask",

@@ -116,8 +116,17 @@ def file_sha256(path: str | Path) -> str:
 
 # the modules whose code decides the cached numbers (reading, fitting, simulating, scoring)
 COMPUTE_MODULES = (
-    "backtest", "baselines", "communes", "criteria", "forecast", "layout", "load", "metrics",
-    "model", "panel", "text",
+    "backtest",
+    "baselines",
+    "communes",
+    "criteria",
+    "forecast",
+    "layout",
+    "load",
+    "metrics",
+    "model",
+    "panel",
+    "text",
 )
 
 
@@ -125,8 +134,11 @@ def code_fingerprint(modules: Sequence[str] | None = None) -> str:
     """Hash of the package version and source (``modules``, default all of it): a cached
     forecast made by other code is never reused, even when the version was not bumped."""
     digest = hashlib.sha256(__version__.encode())
-    paths = (sorted(PACKAGE_DIR.glob("*.py")) if modules is None
-             else [PACKAGE_DIR / f"{name}.py" for name in sorted(modules)])
+    paths = (
+        sorted(PACKAGE_DIR.glob("*.py"))
+        if modules is None
+        else [PACKAGE_DIR / f"{name}.py" for name in sorted(modules)]
+    )
     for path in paths:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
@@ -153,8 +165,7 @@ def scenario_from_dict(spec: Mapping[str, Any] | None) -> Scenario | None:
             odds[int(key)] = float(value)
         except (TypeError, ValueError) as exc:
             raise ValueError(
-                f"scenario: criterion_odds needs criterion numbers and odds, got {key!r}: "
-                f"{value!r}"
+                f"scenario: criterion_odds needs criterion numbers and odds, got {key!r}: {value!r}"
             ) from exc
     return Scenario(
         name=str(spec.get("name", "scenario")),
@@ -178,7 +189,7 @@ def _num(x: float | None, lang: str, decimals: int = 0) -> str:
 
 
 def _interval(lo: float | None, hi: float | None, lang: str) -> str:
-    """"12–18", or an en dash alone when the interval is unknown."""
+    """ "12–18", or an en dash alone when the interval is unknown."""
     if any(v is None or (isinstance(v, float) and np.isnan(v)) for v in (lo, hi)):
         return "–"
     return f"{_num(lo, lang)}–{_num(hi, lang)}"
@@ -227,8 +238,13 @@ class Section:
         for part in self.parts:
             if isinstance(part, Figure):
                 alt = " ".join(part.get_suptitle().split()) or (self.title or "")
-                display(Image(data=plots.fig_to_png_bytes(part, dpi=FIGURE_DPI), format="png",
-                              metadata={"alt": alt}))
+                display(
+                    Image(
+                        data=plots.fig_to_png_bytes(part, dpi=FIGURE_DPI),
+                        format="png",
+                        metadata={"alt": alt},
+                    )
+                )
             elif isinstance(part, str):
                 display(HTML(part))
             else:
@@ -250,12 +266,16 @@ def _styled(
         styler = styler.format({k: v for k, v in formats.items() if k in frame.columns})
     numeric = [c for c in frame.columns if c not in left]
     styler = styler.set_properties(subset=numeric, **{"text-align": "right"})
-    styler = styler.set_properties(subset=[c for c in left if c in frame.columns],
-                                   **{"text-align": "left"})
+    styler = styler.set_properties(
+        subset=[c for c in left if c in frame.columns], **{"text-align": "left"}
+    )
     return styler.set_table_styles(
         [
-            {"selector": "th", "props": "text-align: left; vertical-align: bottom; "
-             "padding: 4px 10px; max-width: 16em; white-space: normal;"},
+            {
+                "selector": "th",
+                "props": "text-align: left; vertical-align: bottom; "
+                "padding: 4px 10px; max-width: 16em; white-space: normal;",
+            },
             {"selector": "td", "props": "padding: 4px 10px;"},
             {"selector": "tbody tr:nth-child(even)", "props": "background-color: #F4F4F4;"},
             {"selector": "", "props": "border-collapse: collapse; margin: 0.5em 0 1em 0;"},
@@ -342,8 +362,9 @@ def _compute_backtest(
 ) -> tuple[Backtest | None, str | None]:
     if meta["backtest_draws"] <= 0:
         return None, "skipped"
-    bt_meta = {k: meta[k] for k in ("data_sha256", "as_of", "seed", "backtest_draws", "version",
-                                    "code")}
+    bt_meta = {
+        k: meta[k] for k in ("data_sha256", "as_of", "seed", "backtest_draws", "version", "code")
+    }
     path = cache_dir / f"backtest-{cache_key(bt_meta)}.pkl" if cache_dir is not None else None
     if path is not None and path.exists():
         with contextlib.suppress(Exception), open(path, "rb") as handle:
@@ -351,8 +372,10 @@ def _compute_backtest(
             if stored.get("meta") == bt_meta:
                 return stored["backtest"], stored["note"]
     try:
-        result, note = run_backtest(history_panel, n_draws=meta["backtest_draws"],
-                                    seed=meta["seed"]), None
+        result, note = (
+            run_backtest(history_panel, n_draws=meta["backtest_draws"], seed=meta["seed"]),
+            None,
+        )
     except ValueError:  # too few years to fit and score
         result, note = None, "too_short"
     if path is not None:
@@ -529,8 +552,13 @@ def prepare(
             )
     data_sha = file_sha256(path)
     meta = analysis_meta(
-        data_sha, as_of=as_of, target_year=target_year, draws=draws, seed=seed,
-        scenario=scenario, backtest_draws=backtest_draws,
+        data_sha,
+        as_of=as_of,
+        target_year=target_year,
+        draws=draws,
+        seed=seed,
+        scenario=scenario,
+        backtest_draws=backtest_draws,
     )
     if forecast_cache:
         analysis = load_analysis(forecast_cache, meta)
@@ -542,18 +570,28 @@ def prepare(
         file_value, file_official = _official_target(target_year, None)
     else:
         file_value, file_official = _official_target(target_year, unit)
-        target = float(district_target) if district_target is not None else (
-            file_value if file_official else None
+        target = (
+            float(district_target)
+            if district_target is not None
+            else (file_value if file_official else None)
         )
     official = target is not None and file_official and file_value == target
-    results = unit_results(history_panel, analysis.forecast, unit, target, target_year, official,
-                           lang)
+    results = unit_results(
+        history_panel, analysis.forecast, unit, target, target_year, official, lang
+    )
     results["unit"] = _unit_name(registry, unit, lang)
     parameters = {
-        "district": district, "data_path": data_path, "as_of": as_of,
-        "target_year": target_year, "province_target": province_target,
-        "district_target": district_target, "draws": draws, "seed": seed, "lang": lang,
-        "scenario": scenario, "backtest_draws": backtest_draws,
+        "district": district,
+        "data_path": data_path,
+        "as_of": as_of,
+        "target_year": target_year,
+        "province_target": province_target,
+        "district_target": district_target,
+        "draws": draws,
+        "seed": seed,
+        "lang": lang,
+        "scenario": scenario,
+        "backtest_draws": backtest_draws,
     }
     return Report(
         panel=history_panel,
@@ -605,7 +643,9 @@ def headline(rep: Report) -> Section:
     parts.append(
         _p(
             rep.t(
-                "headline.current", year=rep.as_of, n_ntm=now_["n_ntm"],
+                "headline.current",
+                year=rep.as_of,
+                n_ntm=now_["n_ntm"],
                 n_communes=res["n_communes"],
                 share=i18n.fmt_share(now_["n_ntm"] / max(res["n_communes"], 1), rep.lang),
             )
@@ -617,8 +657,9 @@ def headline(rep: Report) -> Section:
 
 def _target_sentence(rep: Report) -> str:
     if rep.target is None:
-        return rep.t("report.target.none_province" if rep.unit is None
-                     else "report.target.none_district")
+        return rep.t(
+            "report.target.none_province" if rep.unit is None else "report.target.none_district"
+        )
     key = "report.target.official" if rep.target_official else "report.target.user"
     return rep.t(key, target=_num(rep.target, rep.lang), year=rep.year)
 
@@ -637,8 +678,9 @@ def now(rep: Report) -> Section:
     row = past.loc[rep.as_of]
     previous = rep.as_of - 1 if rep.as_of - 1 in past.index else None
     measures = ["n_communes", "n_ntm", "share_ntm", "mean_criteria", "n_close", "n_below_5"]
-    table = pd.DataFrame({rep.t("report.col.measure"): [i18n.t(f"col.{m}", lang)
-                                                        for m in measures]})
+    table = pd.DataFrame(
+        {rep.t("report.col.measure"): [i18n.t(f"col.{m}", lang) for m in measures]}
+    )
     fmt = {
         "share_ntm": lambda v: i18n.fmt_share(v, lang),
         "mean_criteria": lambda v: _num(v, lang, 1),
@@ -657,22 +699,33 @@ def now(rep: Report) -> Section:
                 changes.append(_signed(delta, lang, 1 if m == "mean_criteria" else 0))
         table[change_col] = changes
     sentence = rep.t(
-        "report.now.sentence", year=rep.as_of, n_ntm=int(row["n_ntm"]),
-        n_communes=int(row["n_communes"]), share=i18n.fmt_share(row["share_ntm"], lang),
-        mean=_num(row["mean_criteria"], lang, 1), n_close=int(row["n_close"]),
+        "report.now.sentence",
+        year=rep.as_of,
+        n_ntm=int(row["n_ntm"]),
+        n_communes=int(row["n_communes"]),
+        share=i18n.fmt_share(row["share_ntm"], lang),
+        mean=_num(row["mean_criteria"], lang, 1),
+        n_close=int(row["n_close"]),
         n_below=int(row["n_below_5"]),
     )
     unit_panel = rep.unit_panel
     wide = unit_panel.wide().xs(rep.as_of, level="year")
     labels = unit_panel.communes.set_index("commune_code")["commune_name"]
     grid = plots.criteria_heatmap(
-        wide, labels, lang=lang, synthetic=rep.synthetic,
+        wide,
+        labels,
+        lang=lang,
+        synthetic=rep.synthetic,
         title=rep.t("report.heatmap.title", unit=rep.unit_name, year=rep.as_of),
     )
     return Section(
         rep.t("report.section.now", year=rep.as_of),
-        [_p(sentence), _styled(table, left=[rep.t("report.col.measure")]),
-         _p(rep.t("report.now.heatmap_note")), grid],
+        [
+            _p(sentence),
+            _styled(table, left=[rep.t("report.col.measure")]),
+            _p(rep.t("report.now.heatmap_note")),
+            grid,
+        ],
     )
 
 
@@ -682,8 +735,11 @@ def trend(rep: Report) -> Section:
     past = _history(rep)
     first, last = past.iloc[0], past.iloc[-1]
     sentence = rep.t(
-        "report.trend.sentence", first=int(first["year"]), last=int(last["year"]),
-        start=int(first["n_ntm"]), end=int(last["n_ntm"]),
+        "report.trend.sentence",
+        first=int(first["year"]),
+        last=int(last["year"]),
+        start=int(first["n_ntm"]),
+        end=int(last["n_ntm"]),
         mean_start=_num(first["mean_criteria"], lang, 1),
         mean_end=_num(last["mean_criteria"], lang, 1),
     )
@@ -727,15 +783,22 @@ def forecast(rep: Report) -> Section:
     fan = plots.fan_chart(
         past[["year", "n_ntm"]].rename(columns={"n_ntm": "value"}),
         yearly[["year", "mean", "median", "lo80", "hi80", "lo95", "hi95"]],
-        target=target, lang=lang, synthetic=rep.synthetic,
+        target=target,
+        lang=lang,
+        synthetic=rep.synthetic,
         title=rep.t("report.fan.title", unit=rep.unit_name),
     )
     lo80, hi80 = res["interval80"]
     lo95, hi95 = res["interval95"]
     sentence = rep.t(
-        "report.forecast.sentence", year=rep.year, expected=_num(res["expected"], lang, 1),
-        median=_num(res["median"], lang), lo80=_num(lo80, lang), hi80=_num(hi80, lang),
-        lo95=_num(lo95, lang), hi95=_num(hi95, lang),
+        "report.forecast.sentence",
+        year=rep.year,
+        expected=_num(res["expected"], lang, 1),
+        median=_num(res["median"], lang),
+        lo80=_num(lo80, lang),
+        hi80=_num(hi80, lang),
+        lo95=_num(lo95, lang),
+        hi95=_num(hi95, lang),
     )
     table = pd.DataFrame(
         {
@@ -743,15 +806,12 @@ def forecast(rep: Report) -> Section:
             rep.t("report.col.mean"): [_num(v, lang, 1) for v in yearly["mean"]],
             rep.t("report.col.median"): [_num(v, lang) for v in yearly["median"]],
             i18n.t("col.interval80", lang): [
-                _interval(a, b, lang) for a, b in zip(yearly["lo80"],
-                                                                   yearly["hi80"], strict=True)
+                _interval(a, b, lang) for a, b in zip(yearly["lo80"], yearly["hi80"], strict=True)
             ],
             i18n.t("col.interval95", lang): [
-                _interval(a, b, lang) for a, b in zip(yearly["lo95"],
-                                                                   yearly["hi95"], strict=True)
+                _interval(a, b, lang) for a, b in zip(yearly["lo95"], yearly["hi95"], strict=True)
             ],
-            i18n.t("col.mean_criteria", lang): [_num(v, lang, 1)
-                                                for v in yearly["mean_criteria"]],
+            i18n.t("col.mean_criteria", lang): [_num(v, lang, 1) for v in yearly["mean_criteria"]],
         }
     )
     parts: list[Any] = [_p(sentence), fan, _styled(table, left=[i18n.t("col.year", lang)])]
@@ -763,12 +823,14 @@ def forecast(rep: Report) -> Section:
                 pd.DataFrame(
                     {
                         i18n.t("col.year", lang): [
-                            str(y) if y is not None and not pd.isna(y)
+                            str(int(y))
+                            if y is not None and not pd.isna(y)
                             else rep.t("report.first.never", year=rep.year)
                             for y in first["year"]
                         ],
-                        rep.t("report.col.chance"): [i18n.fmt_percent(p, lang)
-                                                     for p in first["probability"]],
+                        rep.t("report.col.chance"): [
+                            i18n.fmt_percent(p, lang) for p in first["probability"]
+                        ],
                     }
                 ),
                 left=[i18n.t("col.year", lang)],
@@ -788,8 +850,9 @@ def _at_least_table(rep: Report, rows: int = 7) -> pd.DataFrame:
     return pd.DataFrame(
         {
             rep.t("report.col.at_least"): [_num(k, rep.lang) for k in ks],
-            rep.t("report.col.chance"): [i18n.fmt_percent(float((counts >= k).mean()), rep.lang)
-                                         for k in ks],
+            rep.t("report.col.chance"): [
+                i18n.fmt_percent(float((counts >= k).mean()), rep.lang) for k in ks
+            ],
         }
     )
 
@@ -817,9 +880,10 @@ def closest(rep: Report, n: int = N_CLOSEST) -> Section:
     probs = probs[probs["year"] == rep.year].set_index("commune_code")["p_ntm"]
     shown = pd.DataFrame(
         {
-            i18n.t("col.commune", lang): [f"{name} ({code})" for name, code in
-                                          zip(table["commune_name"], table["commune_code"],
-                                              strict=True)],
+            i18n.t("col.commune", lang): [
+                f"{name} ({code})"
+                for name, code in zip(table["commune_name"], table["commune_code"], strict=True)
+            ],
         }
     )
     if rep.unit is None:
@@ -829,12 +893,13 @@ def closest(rep: Report, n: int = N_CLOSEST) -> Section:
     shown[rep.t("report.col.p_ntm_year", year=rep.year)] = [
         i18n.fmt_percent(probs.get(code, np.nan), lang) for code in table["commune_code"]
     ]
-    left = [i18n.t("col.commune", lang), i18n.t("col.district", lang),
-            rep.t("report.col.missing")]
+    left = [i18n.t("col.commune", lang), i18n.t("col.district", lang), rep.t("report.col.missing")]
     return Section(
         title,
-        [_p(rep.t("report.closest.sentence", n=len(table), as_of=rep.as_of, year=rep.year)),
-         _styled(shown, left=left)],
+        [
+            _p(rep.t("report.closest.sentence", n=len(table), as_of=rep.as_of, year=rep.year)),
+            _styled(shown, left=left),
+        ],
     )
 
 
@@ -848,13 +913,17 @@ def bottlenecks(rep: Report, n: int = N_BOTTLENECKS) -> Section:
         return Section(title, [_p(rep.t("report.bottleneck.none", year=rep.year))])
     top = future[future["n_missing"] > 0].head(n)
     sentence = rep.t(
-        "report.bottleneck.sentence", year=rep.year,
-        criteria=", ".join(f"{criterion_label(int(c), lang)} ({i18n.fmt_share(s, lang)})"
-                           for c, s in zip(top["criterion"].head(3), top["share"].head(3),
-                                           strict=True)),
+        "report.bottleneck.sentence",
+        year=rep.year,
+        criteria=", ".join(
+            f"{criterion_label(int(c), lang)} ({i18n.fmt_share(s, lang)})"
+            for c, s in zip(top["criterion"].head(3), top["share"].head(3), strict=True)
+        ),
     )
     chart = plots.bottleneck_chart(
-        top[["criterion", "share"]], lang=lang, synthetic=rep.synthetic,
+        top[["criterion", "share"]],
+        lang=lang,
+        synthetic=rep.synthetic,
         title=rep.t("report.bottleneck.chart_title", year=rep.year, unit=rep.unit_name),
     )
     today_table = current_bottlenecks(rep.unit_panel, rep.as_of)
@@ -862,8 +931,9 @@ def bottlenecks(rep: Report, n: int = N_BOTTLENECKS) -> Section:
     no_close_now = int(today_table["n_close"].iloc[0]) == 0
     table = pd.DataFrame(
         {
-            i18n.t("col.criterion", lang): [criterion_label(int(c), lang)
-                                            for c in top["criterion"]],
+            i18n.t("col.criterion", lang): [
+                criterion_label(int(c), lang) for c in top["criterion"]
+            ],
             rep.t("report.col.share_forecast", year=rep.year): [
                 i18n.fmt_share(s, lang) for s in top["share"]
             ],
@@ -873,8 +943,9 @@ def bottlenecks(rep: Report, n: int = N_BOTTLENECKS) -> Section:
             ],
         }
     )
-    return Section(title, [_p(sentence), chart,
-                           _styled(table, left=[i18n.t("col.criterion", lang)])])
+    return Section(
+        title, [_p(sentence), chart, _styled(table, left=[i18n.t("col.criterion", lang)])]
+    )
 
 
 # --------------------------------------------------------------------------- pace and methods
@@ -887,35 +958,61 @@ def pace(rep: Report) -> Section:
     series = _history(rep).set_index("year")["n_ntm"]
     if rep.target is None or not res.get("pace"):
         observed = observed_pace(series, float(series.iloc[-1]), rep.year)
-        return Section(title, [_p(rep.t("report.pace.no_target", window=observed.window,
-                                         observed=_num(observed.observed_per_year, lang, 1)))])
+        return Section(
+            title,
+            [
+                _p(
+                    rep.t(
+                        "report.pace.no_target",
+                        window=observed.window,
+                        observed=_num(observed.observed_per_year, lang, 1),
+                    )
+                )
+            ],
+        )
     p = res["pace"]
     sentence = rep.t(
-        "report.pace.sentence", required=_num(p["required_per_year"], lang, 1),
-        window=p["window"], observed=_num(p["observed_per_year"], lang, 1), year=rep.year,
+        "report.pace.sentence",
+        required=_num(p["required_per_year"], lang, 1),
+        window=p["window"],
+        observed=_num(p["observed_per_year"], lang, 1),
+        year=rep.year,
         projected=_num(p["projected"], lang),
     )
-    chart = plots.pace_chart(p["required_per_year"], p["observed_per_year"], lang=lang,
-                             synthetic=rep.synthetic,
-                             title=f"{i18n.t('chart.pace.title', lang)} — {rep.unit_name}")
-    status = (f"<p>{_esc(rep.t('report.pace.status'))} "
-              f"{status_badge(p['status'], lang)}</p>")
+    chart = plots.pace_chart(
+        p["required_per_year"],
+        p["observed_per_year"],
+        lang=lang,
+        synthetic=rep.synthetic,
+        title=f"{i18n.t('chart.pace.title', lang)} — {rep.unit_name}",
+    )
+    status = f"<p>{_esc(rep.t('report.pace.status'))} {status_badge(p['status'], lang)}</p>"
     return Section(title, [_p(sentence), status, chart])
 
 
 def _method_rows(rep: Report) -> pd.DataFrame:
     res = rep.results
-    rows = [{
-        "method": "transition", "mean": res["expected"], "lo80": res["interval80"][0],
-        "hi80": res["interval80"][1], "probability": res["probability"],
-    }]
+    rows = [
+        {
+            "method": "transition",
+            "mean": res["expected"],
+            "lo80": res["interval80"][0],
+            "hi80": res["interval80"][1],
+            "probability": res["probability"],
+        }
+    ]
     baselines = pd.DataFrame(res["baselines"])
     at_year = baselines[baselines["year"] == rep.year]
     for _, row in at_year.iterrows():
-        rows.append({
-            "method": row["method"], "mean": row["mean"], "lo80": row["lo80"], "hi80": row["hi80"],
-            "probability": row.get("probability"),
-        })
+        rows.append(
+            {
+                "method": row["method"],
+                "mean": row["mean"],
+                "lo80": row["lo80"],
+                "hi80": row["hi80"],
+                "probability": row.get("probability"),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -930,8 +1027,7 @@ def methods(rep: Report) -> Section:
             rep.t("report.col.method"): [i18n.t(f"method.{m}", lang) for m in rows["method"]],
             i18n.t("col.expected", lang): [_num(v, lang, 1) for v in rows["mean"]],
             i18n.t("col.interval80", lang): [
-                _interval(a, b, lang) for a, b in zip(rows["lo80"], rows["hi80"],
-                                                                   strict=True)
+                _interval(a, b, lang) for a, b in zip(rows["lo80"], rows["hi80"], strict=True)
             ],
         }
     )
@@ -950,16 +1046,27 @@ def methods(rep: Report) -> Section:
         if p is not None and p_main is not None and not pd.isna(p) and not pd.isna(p_main):
             far = far or abs(p - p_main) > DISAGREE_PROBABILITY
         if far:
-            details.append(rep.t("report.methods.item", method=i18n.t(f"method.{row['method']}",
-                                                                     lang),
-                                 value=_num(row["mean"], lang), main=_num(main["mean"], lang)))
-    verdict = (rep.t("report.methods.disagree", details="; ".join(details)) if details
-               else rep.t("report.methods.agree"))
+            details.append(
+                rep.t(
+                    "report.methods.item",
+                    method=i18n.t(f"method.{row['method']}", lang),
+                    value=_num(row["mean"], lang),
+                    main=_num(main["mean"], lang),
+                )
+            )
+    verdict = (
+        rep.t("report.methods.disagree", details="; ".join(details))
+        if details
+        else rep.t("report.methods.agree")
+    )
     n_years = len(_history(rep))
     return Section(
         rep.t("report.section.methods"),
-        [_p(verdict), _styled(table, left=[rep.t("report.col.method")]),
-         _p(rep.t("report.methods.why", n=n_years))],
+        [
+            _p(verdict),
+            _styled(table, left=[rep.t("report.col.method")]),
+            _p(rep.t("report.methods.why", n=n_years)),
+        ],
     )
 
 
@@ -971,8 +1078,9 @@ def _calibration_quote(
 ) -> pd.Series | None:
     """The calibration bin holding ``quote`` (0.7 -> the 60–70% or 70–80% bin), pooled with its
     neighbour when either is thin, so "when it said 70%" rests on more than a handful."""
-    rows = calibration[(calibration["predicted"] >= quote - 0.2)
-                       & (calibration["predicted"] < quote + 0.2)]
+    rows = calibration[
+        (calibration["predicted"] >= quote - 0.2) & (calibration["predicted"] < quote + 0.2)
+    ]
     if rows.empty or rows["n"].sum() == 0:
         return None
     n = rows["n"].sum()
@@ -992,8 +1100,11 @@ def backtest(rep: Report) -> Section:
     title = rep.t("report.section.backtest")
     bt = rep.backtest
     if bt is None:
-        key = "report.backtest.too_short" if rep.backtest_note == "too_short" else (
-            "report.backtest.skipped")
+        key = (
+            "report.backtest.too_short"
+            if rep.backtest_note == "too_short"
+            else ("report.backtest.skipped")
+        )
         return Section(title, [_p(rep.t(key))])
     origins = ", ".join(str(o) for o in bt.origins)
     quote = _calibration_quote(bt.calibration)
@@ -1001,10 +1112,18 @@ def backtest(rep: Report) -> Section:
     if quote is None:
         parts.append(_p(rep.t("report.backtest.no_cases", origins=origins)))
     else:
-        parts.append(_p(rep.t(
-            "report.backtest.sentence", predicted=i18n.fmt_percent(quote["predicted"], lang),
-            observed=i18n.fmt_share(quote["observed"], lang), n=int(quote["n"]), origins=origins,
-        ), "font-weight:bold"))
+        parts.append(
+            _p(
+                rep.t(
+                    "report.backtest.sentence",
+                    predicted=i18n.fmt_percent(quote["predicted"], lang),
+                    observed=i18n.fmt_share(quote["observed"], lang),
+                    n=int(quote["n"]),
+                    origins=origins,
+                ),
+                "font-weight:bold",
+            )
+        )
     summary = bt.summary[bt.summary["figure"] == "n_ntm"]
     level = "province" if rep.unit is None else "district"
     cover = summary[summary["level"] == level].set_index("method")["coverage80"]
@@ -1012,16 +1131,26 @@ def backtest(rep: Report) -> Section:
     def share(method: str) -> str:
         return i18n.fmt_share(cover[method], lang) if method in cover.index else "–"
 
-    parts.append(_p(rep.t("report.backtest.coverage", main=share("transition"),
-                          linear=share("linear_trend"), damped=share("damped_trend"))))
+    parts.append(
+        _p(
+            rep.t(
+                "report.backtest.coverage",
+                main=share("transition"),
+                linear=share("linear_trend"),
+                damped=share("damped_trend"),
+            )
+        )
+    )
     calibration = bt.calibration
     table = pd.DataFrame(
         {
             rep.t("report.col.bin"): [_bin_label(b, lang) for b in calibration["bin"]],
-            rep.t("report.col.predicted"): [i18n.fmt_percent(p, lang)
-                                            for p in calibration["predicted"]],
-            rep.t("report.col.observed_share"): [i18n.fmt_share(o, lang)
-                                                 for o in calibration["observed"]],
+            rep.t("report.col.predicted"): [
+                i18n.fmt_percent(p, lang) for p in calibration["predicted"]
+            ],
+            rep.t("report.col.observed_share"): [
+                i18n.fmt_share(o, lang) for o in calibration["observed"]
+            ],
             rep.t("report.col.n_cases"): [_num(n, lang) for n in calibration["n"]],
         }
     )
@@ -1030,7 +1159,7 @@ def backtest(rep: Report) -> Section:
 
 
 def _bin_label(text: str, lang: str) -> str:
-    """"(0.6, 0.7]" -> "60–70%"."""
+    """ "(0.6, 0.7]" -> "60–70%"."""
     import re
 
     numbers = [float(x) for x in re.findall(r"-?\d+(?:\.\d+)?", str(text))]
@@ -1048,13 +1177,21 @@ def _scenario_text(rep: Report) -> str:
     if sc.is_baseline:
         return rep.t("report.note.baseline")
     details = [
-        rep.t("report.scenario.criterion", criterion=criterion_label(c, rep.lang),
-              odds=_num(o, rep.lang, 2))
+        rep.t(
+            "report.scenario.criterion",
+            criterion=criterion_label(c, rep.lang),
+            odds=_num(o, rep.lang, 2),
+        )
         for c, o in sorted(sc.criterion_odds.items())
     ]
     if sc.priority_communes:
-        details.append(rep.t("report.scenario.priority", n=len(sc.priority_communes),
-                             odds=_num(sc.priority_odds, rep.lang, 2)))
+        details.append(
+            rep.t(
+                "report.scenario.priority",
+                n=len(sc.priority_communes),
+                odds=_num(sc.priority_odds, rep.lang, 2),
+            )
+        )
     return rep.t("report.note.scenario", name=sc.name, details="; ".join(details))
 
 
@@ -1067,23 +1204,45 @@ def note(rep: Report) -> Section:
     parts = []
     if rep.synthetic:
         parts.append(synthetic_banner(lang))
-    parts.append(_p(rep.t(
-        "report.note.data", source=source, n_communes=len(panel.communes),
-        n_districts=len(panel.district_codes), first=panel.first_year, last=panel.last_year,
-    )))
+    parts.append(
+        _p(
+            rep.t(
+                "report.note.data",
+                source=source,
+                n_communes=len(panel.communes),
+                n_districts=len(panel.district_codes),
+                first=panel.first_year,
+                last=panel.last_year,
+            )
+        )
+    )
     parts.append(_p(rep.t("report.note.synthetic" if rep.synthetic else "report.note.real")))
     parts.append(_p(rep.t("report.note.definitions")))
-    parts.append(_p(rep.t(
-        "report.note.model", first=panel.first_year, as_of=rep.as_of, draws=rep.forecast.n_draws,
-        year=rep.year, seed=rep.forecast.seed,
-    )))
+    parts.append(
+        _p(
+            rep.t(
+                "report.note.model",
+                first=panel.first_year,
+                as_of=rep.as_of,
+                draws=rep.forecast.n_draws,
+                year=rep.year,
+                seed=rep.forecast.seed,
+            )
+        )
+    )
     parts.append(_p(_target_sentence(rep)))
-    parts.append(_p(rep.t(
-        "report.note.status", hi=i18n.fmt_share(ON_TRACK, lang),
-        lo=i18n.fmt_share(OFF_TRACK, lang), on_track=i18n.status_label("on_track", lang),
-        off_track=i18n.status_label("off_track", lang),
-        needs=i18n.status_label("needs_acceleration", lang),
-    )))
+    parts.append(
+        _p(
+            rep.t(
+                "report.note.status",
+                hi=i18n.fmt_share(ON_TRACK, lang),
+                lo=i18n.fmt_share(OFF_TRACK, lang),
+                on_track=i18n.status_label("on_track", lang),
+                off_track=i18n.status_label("off_track", lang),
+                needs=i18n.status_label("needs_acceleration", lang),
+            )
+        )
+    )
     parts.append(_p(_scenario_text(rep)))
     parts.append(_p(rep.t("report.note.version", version=__version__), "color:#555"))
     return Section(rep.t("report.section.note"), parts)
@@ -1100,10 +1259,14 @@ def _district_frame(rep: Report) -> pd.DataFrame:
         value, official = _official_target(rep.year, int(code))
         targets.append(value if official else np.nan)
     table["target"] = targets
-    counts = [rep.forecast.unit_draws(int(c))[:, rep.forecast.years.index(rep.year)]
-              for c in table["district_code"]]
-    table["p_target"] = [float((cnt >= t).mean()) if not pd.isna(t) else np.nan
-                         for cnt, t in zip(counts, targets, strict=True)]
+    counts = [
+        rep.forecast.unit_draws(int(c))[:, rep.forecast.years.index(rep.year)]
+        for c in table["district_code"]
+    ]
+    table["p_target"] = [
+        float((cnt >= t).mean()) if not pd.isna(t) else np.nan
+        for cnt, t in zip(counts, targets, strict=True)
+    ]
     return table
 
 
@@ -1117,13 +1280,15 @@ def districts(rep: Report) -> Section:
             i18n.t("col.district", lang): frame["district_name"],
             i18n.t("col.n_communes", lang): frame["n_communes"],
             rep.t("report.col.in_year", year=rep.as_of): frame["now"],
-            i18n.t("col.expected", lang) + f" ({rep.year})": [_num(v, lang, 1)
-                                                              for v in frame["expected"]],
-            i18n.t("col.interval80", lang): [_interval(a, b, lang)
-                                             for a, b in zip(frame["lo80"], frame["hi80"],
-                                                             strict=True)],
-            i18n.t("col.share_of_province", lang): [i18n.fmt_share(s, lang)
-                                                    for s in frame["share_of_province"]],
+            i18n.t("col.expected", lang) + f" ({rep.year})": [
+                _num(v, lang, 1) for v in frame["expected"]
+            ],
+            i18n.t("col.interval80", lang): [
+                _interval(a, b, lang) for a, b in zip(frame["lo80"], frame["hi80"], strict=True)
+            ],
+            i18n.t("col.share_of_province", lang): [
+                i18n.fmt_share(s, lang) for s in frame["share_of_province"]
+            ],
         }
     )
     if frame["target"].notna().any():
@@ -1133,8 +1298,10 @@ def districts(rep: Report) -> Section:
         ]
     return Section(
         rep.t("report.section.districts", year=rep.year),
-        [_styled(table, left=[i18n.t("col.district", lang)]),
-         _p(i18n.t("index.note_districts", lang))],
+        [
+            _styled(table, left=[i18n.t("col.district", lang)]),
+            _p(i18n.t("index.note_districts", lang)),
+        ],
     )
 
 
@@ -1143,8 +1310,12 @@ def district_chart(rep: Report) -> Section:
     frame = _district_frame(rep)
     target_col = "target" if frame["target"].notna().any() else None
     fig = plots.district_comparison(
-        frame, lang=rep.lang, synthetic=rep.synthetic, target_col=target_col,
-        now_year=rep.as_of, target_year=rep.year,
+        frame,
+        lang=rep.lang,
+        synthetic=rep.synthetic,
+        target_col=target_col,
+        now_year=rep.as_of,
+        target_year=rep.year,
     )
     return Section(None, [fig])
 
@@ -1179,7 +1350,9 @@ def criterion_trend(
     fig = plots.trend_chart(lines, "share_met", lang=lang, synthetic=panel.synthetic)
     fig.suptitle(
         i18n.t("report.criterion_trend.title", lang, criterion=criterion_label(criterion, lang)),
-        x=0.01, ha="left", fontsize=plots.TITLE_SIZE, fontweight="bold",
+        x=0.01,
+        ha="left",
+        fontsize=plots.TITLE_SIZE,
+        fontweight="bold",
     )
     return fig
-

@@ -26,11 +26,21 @@ from ntm_analysis.synthetic import simulate_panel
 
 DISTRICTS = ["Tràng Định", "182"]  # one by name, one by GSO code
 IDS = {"province", "180-trang-dinh", "182-van-lang"}
-RUN = {"draws": 200, "seed": 1, "province_target": 20, "backtest_draws": 50, "workers": 2,
-       "progress": False}
+RUN = {
+    "draws": 200,
+    "seed": 1,
+    "province_target": 20,
+    "backtest_draws": 50,
+    "workers": 2,
+    "progress": False,
+}
 # strings of code cells that must never reach an HTML report
-CODE_STRINGS = ["report.prepare(", "report.headline(rep)", "forecast_cache=forecast_cache",
-                "saved = report.save_results"]
+CODE_STRINGS = [
+    "report.prepare(",
+    "report.headline(rep)",
+    "forecast_cache=forecast_cache",
+    "saved = report.save_results",
+]
 
 
 @pytest.fixture(scope="module")
@@ -54,8 +64,11 @@ def first_run(tmp_path_factory, panel_file, cache_dir):
 
 
 def _district_params(panel_file, **changes):
-    params = {name: spec.default for name, spec in batch.PARAMETERS.items()
-              if name in batch.notebook_parameters(batch.NOTEBOOKS["district"])}
+    params = {
+        name: spec.default
+        for name, spec in batch.PARAMETERS.items()
+        if name in batch.notebook_parameters(batch.NOTEBOOKS["district"])
+    }
     params.update(data_path=str(panel_file), province_target=20)
     return params | changes
 
@@ -80,8 +93,11 @@ def test_the_batch_writes_every_output(first_run):
 @pytest.mark.slow
 def test_html_reports_have_no_code_and_load_nothing_from_outside(first_run):
     out, result = first_run
-    sha = hashlib.sha256(Path(json.loads((out / "manifest.json").read_text())["data_files"]
-                              ["panel"]["path"]).read_bytes()).hexdigest()
+    sha = hashlib.sha256(
+        Path(
+            json.loads((out / "manifest.json").read_text())["data_files"]["panel"]["path"]
+        ).read_bytes()
+    ).hexdigest()
     for unit in IDS:
         text = (out / f"{unit}.html").read_text(encoding="utf-8")
         assert 'class="jp-InputArea' not in text and 'class="jp-InputPrompt' not in text
@@ -92,7 +108,7 @@ def test_html_reports_have_no_code_and_load_nothing_from_outside(first_run):
         assert not re.search(r"""(?:src|href)\s*=\s*["']?https?://""", text, re.IGNORECASE)
         assert "data:image/png;base64," in text, "charts are embedded"
         assert "Dữ liệu mô phỏng" in text, "synthetic data is labelled"
-        footer = text[text.index('class="ntm-footer"'):]
+        footer = text[text.index('class="ntm-footer"') :]
         assert result.run_id in footer and sha[:12] in footer and __version__ in footer
     district_html = (out / "180-trang-dinh.html").read_text(encoding="utf-8")
     assert "Khi mô hình nói" in district_html or "Chưa có đủ trường hợp" in district_html
@@ -149,8 +165,9 @@ def test_the_index_links_everything(first_run):
 
 
 @pytest.mark.slow
-def test_resume_skips_up_to_date_units_and_reruns_a_missing_one(first_run, panel_file,
-                                                               cache_dir, tmp_path):
+def test_resume_skips_up_to_date_units_and_reruns_a_missing_one(
+    first_run, panel_file, cache_dir, tmp_path
+):
     out = tmp_path / "reports"
     shutil.copytree(first_run[0], out)
     first_id = first_run[1].run_id
@@ -167,14 +184,24 @@ def test_resume_skips_up_to_date_units_and_reruns_a_missing_one(first_run, panel
     units = {u["id"]: u for u in json.loads((out / "manifest.json").read_text())["units"]}
     assert units["182-van-lang"]["run_id"] == result.run_id
     assert units["province"]["run_id"] == first_id  # produced by the first run, kept
+    assert "Huyện Tràng Định" in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_ntm_run_plans_one_unit(panel_file, tmp_path, capsys, no_kernels):
+    common = ["--out", str(tmp_path), "--data", str(panel_file), "--target", "20", "--dry-run"]
+    assert cli.main(["run", "--district", "Văn Lãng", *common]) == 0
+    assert json.loads(capsys.readouterr().out) == {"run": ["182-van-lang"], "up_to_date": []}
+    assert cli.main(["run", *common]) == 0
+    assert json.loads(capsys.readouterr().out)["run"] == ["province"]
 
 
 # --------------------------------------------------------------------------- failures
 
 
 @pytest.mark.slow
-def test_a_failing_unit_does_not_stop_the_others(panel_file, cache_dir, tmp_path, monkeypatch,
-                                                  capsys):
+def test_a_failing_unit_does_not_stop_the_others(
+    panel_file, cache_dir, tmp_path, monkeypatch, capsys
+):
     # one unit whose notebook raises (an unknown district slipped past validation), and one
     # whose notebook exits early without an error: it must not pass as a success either
     early_exit = tmp_path / "early_exit.ipynb"
@@ -189,11 +216,31 @@ def test_a_failing_unit_does_not_stop_the_others(panel_file, cache_dir, tmp_path
     )
     monkeypatch.setattr(batch, "run_batch", hooked)
     out = tmp_path / "reports"
-    code = cli.main([
-        "batch", "--out", str(out), "--data", str(panel_file), "--no-province",
-        "--districts", "Tràng Định", "Văn Lãng", "Bình Gia", "--draws", "200", "--seed", "1",
-        "--target", "20", "--backtest-draws", "50", "--workers", "2", "--no-progress",
-    ])
+    code = cli.main(
+        [
+            "batch",
+            "--out",
+            str(out),
+            "--data",
+            str(panel_file),
+            "--no-province",
+            "--districts",
+            "Tràng Định",
+            "Văn Lãng",
+            "Bình Gia",
+            "--draws",
+            "200",
+            "--seed",
+            "1",
+            "--target",
+            "20",
+            "--backtest-draws",
+            "50",
+            "--workers",
+            "2",
+            "--no-progress",
+        ]
+    )
     assert code == batch.EXIT_FAILED
     terminal = capsys.readouterr().err
     assert "182-van-lang" in terminal and "DataError" in terminal and "Nowhere" in terminal
@@ -215,8 +262,9 @@ def test_a_failing_unit_does_not_stop_the_others(panel_file, cache_dir, tmp_path
     assert "Huyện Văn Lãng" in index and "DataError" in index and "Nowhere" in index
     assert "Huyện Bình Gia" in index and "NoResults" in index
     executed = nbformat.read(out / "notebooks" / "182-van-lang.ipynb", as_version=4)
-    assert any(o.get("output_type") == "error" for c in executed.cells
-               for o in c.get("outputs", [])), "the executed notebook shows the error"
+    assert any(
+        o.get("output_type") == "error" for c in executed.cells for o in c.get("outputs", [])
+    ), "the executed notebook shows the error"
 
 
 # --------------------------------------------------------------------------- validation
@@ -225,6 +273,7 @@ def test_a_failing_unit_does_not_stop_the_others(panel_file, cache_dir, tmp_path
 @pytest.fixture
 def no_kernels(monkeypatch):
     """Fail the test if anything would simulate or start a notebook."""
+
     def forbidden(*args, **kwargs):
         raise AssertionError("a kernel or the simulation started before validation finished")
 
@@ -275,8 +324,9 @@ def test_bad_values_are_refused(panel_file, name, value, message):
 
     params = _district_params(panel_file, **{name: value})
     with pytest.raises(ParameterError, match=message):
-        validate_parameters(params, "district", panel=load_panel(panel_file),
-                            registry=Registry.from_csv())
+        validate_parameters(
+            params, "district", panel=load_panel(panel_file), registry=Registry.from_csv()
+        )
 
 
 @pytest.mark.parametrize(
@@ -292,18 +342,31 @@ def test_bad_values_are_refused(panel_file, name, value, message):
         ({"data": "/nonexistent/panel.csv"}, "not found"),
     ],
 )
-def test_the_batch_validates_before_any_kernel_starts(panel_file, tmp_path, no_kernels, kwargs,
-                                                      message):
+def test_the_batch_validates_before_any_kernel_starts(
+    panel_file, tmp_path, no_kernels, kwargs, message
+):
     args = {"data": panel_file, "province_target": 20, "progress": False} | kwargs
     with pytest.raises(ParameterError, match=message):
         run_batch(tmp_path / "out", **args)
     assert not (tmp_path / "out").exists(), "nothing is written before validation passes"
 
 
-def test_the_command_line_reports_bad_parameters_with_exit_code_2(panel_file, tmp_path,
-                                                                  no_kernels, capsys):
-    code = cli.main(["batch", "--out", str(tmp_path), "--data", str(panel_file),
-                     "--districts", "Nowhere", "--target", "20"])
+def test_the_command_line_reports_bad_parameters_with_exit_code_2(
+    panel_file, tmp_path, no_kernels, capsys
+):
+    code = cli.main(
+        [
+            "batch",
+            "--out",
+            str(tmp_path),
+            "--data",
+            str(panel_file),
+            "--districts",
+            "Nowhere",
+            "--target",
+            "20",
+        ]
+    )
     assert code == cli.EXIT_DATA_ERROR
     assert "Nowhere" in capsys.readouterr().err
 
@@ -319,18 +382,24 @@ def test_every_notebook_declares_only_schema_parameters_with_valid_defaults():
 
 def test_html_export_refuses_outside_resources(tmp_path):
     nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     cell = nbformat.v4.new_code_cell("x")
-    cell.outputs = [nbformat.v4.new_output(
-        "display_data",
-        data={"text/html": '<script src="https://cdn.example.org/x.js"></script><b>kept</b>'},
-    )]
+    cell.outputs = [
+        nbformat.v4.new_output(
+            "display_data",
+            data={"text/html": '<script src="https://cdn.example.org/x.js"></script><b>kept</b>'},
+        )
+    ]
     nb.cells.append(cell)
     path = tmp_path / "nb.ipynb"
     nbformat.write(nb, path)
-    html = batch.export_html(path, tmp_path / "nb.html", title="t", lang="en",
-                             footer="footer-text").read_text(encoding="utf-8")
+    html = batch.export_html(
+        path, tmp_path / "nb.html", title="t", lang="en", footer="footer-text"
+    ).read_text(encoding="utf-8")
     assert "<b>kept</b>" in html and "footer-text" in html
     assert batch.external_references(html) == []
     cell.outputs[0]["data"]["text/html"] = '<img src="https://example.org/a.png">'
@@ -357,9 +426,17 @@ def test_dask_without_distributed_is_a_clear_error(panel_file, tmp_path, no_kern
 @pytest.mark.slow
 def test_the_batch_runs_on_a_dask_cluster(panel_file, cache_dir, tmp_path):
     distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster:
-        result = run_batch(tmp_path, data=panel_file, districts=["Tràng Định"], province=False,
-                           cache_dir=cache_dir, dask=cluster.scheduler_address, **RUN)
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        result = run_batch(
+            tmp_path,
+            data=panel_file,
+            districts=["Tràng Định"],
+            province=False,
+            cache_dir=cache_dir,
+            dask=cluster.scheduler_address,
+            **RUN,
+        )
     assert result.exit_code == 0 and result.ok == ["180-trang-dinh"]
     assert (tmp_path / "180-trang-dinh.html").is_file()

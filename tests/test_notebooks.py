@@ -31,7 +31,9 @@ def panel_file(tmp_path_factory):
 
 def test_the_three_notebooks_exist():
     assert {p.name for p in NOTEBOOKS} >= {
-        "district_forecast.ipynb", "province_overview.ipynb", "explore.ipynb"
+        "district_forecast.ipynb",
+        "province_overview.ipynb",
+        "explore.ipynb",
     }
 
 
@@ -54,16 +56,24 @@ def _execute(path: str, output: str, parameters: dict) -> list:
     """Run one notebook with papermill (in a worker process); return its code-cell outputs."""
     import papermill as pm
 
-    pm.execute_notebook(path, output, parameters=parameters, kernel_name="python3",
-                        progress_bar=False, request_save_on_cell_execute=False,
-                        cwd=str(Path(output).parent))
+    pm.execute_notebook(
+        path,
+        output,
+        parameters=parameters,
+        kernel_name="python3",
+        progress_bar=False,
+        request_save_on_cell_execute=False,
+        cwd=str(Path(output).parent),
+    )
     executed = nbformat.read(output, as_version=4)
     return [dict(o) for c in executed.cells if c.cell_type == "code" for o in c.outputs]
 
 
 def _defaults(kind: str) -> dict:
-    return {name: batch.PARAMETERS[name].default
-            for name in batch.notebook_parameters(batch.NOTEBOOKS[kind])}
+    return {
+        name: batch.PARAMETERS[name].default
+        for name in batch.notebook_parameters(batch.NOTEBOOKS[kind])
+    }
 
 
 @pytest.fixture(scope="module")
@@ -72,25 +82,35 @@ def executed(panel_file, tmp_path_factory):
     time as the batch would; parameters validated against the schema first."""
     tmp = tmp_path_factory.mktemp("executed")
     runs = {
-        "district": _defaults("district") | {
-            "district": "Tràng Định", "data_path": panel_file, "province_target": 20,
-            "draws": 200, "backtest_draws": 0, "lang": "en", "district_target": 2,
+        "district": _defaults("district")
+        | {
+            "district": "Tràng Định",
+            "data_path": panel_file,
+            "province_target": 20,
+            "draws": 200,
+            "backtest_draws": 0,
+            "lang": "en",
+            "district_target": 2,
             "results_path": str(tmp / "district.json"),
         },
-        "province": _defaults("province") | {
-            "data_path": panel_file, "province_target": 20, "draws": 200, "backtest_draws": 0,
+        "province": _defaults("province")
+        | {
+            "data_path": panel_file,
+            "province_target": 20,
+            "draws": 200,
+            "backtest_draws": 0,
             "results_path": str(tmp / "province.json"),
         },
-        "explore": {"data_path": panel_file, "district": "Văn Lãng", "criterion": 10,
-                    "lang": "vi"},
+        "explore": {"data_path": panel_file, "district": "Văn Lãng", "criterion": 10, "lang": "vi"},
     }
     for kind, params in runs.items():
         batch.validate_parameters(params, batch.NOTEBOOKS[kind])
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=2, mp_context=context) as pool:
         futures = {
-            kind: pool.submit(_execute, str(batch.NOTEBOOKS[kind]), str(tmp / f"{kind}.ipynb"),
-                              params)
+            kind: pool.submit(
+                _execute, str(batch.NOTEBOOKS[kind]), str(tmp / f"{kind}.ipynb"), params
+            )
             for kind, params in runs.items()
         }
         outcome = {}

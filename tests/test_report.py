@@ -11,11 +11,25 @@ from ntm_analysis.layout import write_panel
 from ntm_analysis.synthetic import simulate_panel
 
 SECTIONS = [
-    report.headline, report.now, report.trend, report.forecast, report.closest,
-    report.bottlenecks, report.pace, report.methods, report.backtest, report.note,
+    report.headline,
+    report.now,
+    report.trend,
+    report.forecast,
+    report.closest,
+    report.bottlenecks,
+    report.pace,
+    report.methods,
+    report.backtest,
+    report.note,
 ]
-PROVINCE_SECTIONS = [report.headline, report.districts, report.district_chart, report.forecast,
-                     report.backtest, report.note]
+PROVINCE_SECTIONS = [
+    report.headline,
+    report.districts,
+    report.district_chart,
+    report.forecast,
+    report.backtest,
+    report.note,
+]
 FAST = {"draws": 200, "seed": 3, "province_target": 20, "backtest_draws": 0}
 
 
@@ -31,24 +45,36 @@ def cache(panel_file, tmp_path_factory):
     """One fitted and simulated forecast, shared by every report below (as in the batch)."""
     from ntm_analysis.load import load_panel
 
-    meta = report.analysis_meta(report.file_sha256(panel_file), as_of=2016, target_year=2020,
-                                draws=FAST["draws"], seed=FAST["seed"], scenario=None,
-                                backtest_draws=0)
-    path, _ = report.ensure_analysis(load_panel(panel_file), meta,
-                                     tmp_path_factory.mktemp("cache"))
+    meta = report.analysis_meta(
+        report.file_sha256(panel_file),
+        as_of=2016,
+        target_year=2020,
+        draws=FAST["draws"],
+        seed=FAST["seed"],
+        scenario=None,
+        backtest_draws=0,
+    )
+    path, _ = report.ensure_analysis(load_panel(panel_file), meta, tmp_path_factory.mktemp("cache"))
     return str(path)
 
 
 @pytest.fixture(scope="module")
 def district(panel_file, cache):
-    return report.prepare(district="Tràng Định", data_path=panel_file, lang="vi",
-                          forecast_cache=cache, **FAST)
+    return report.prepare(
+        district="Tràng Định", data_path=panel_file, lang="vi", forecast_cache=cache, **FAST
+    )
 
 
 @pytest.fixture(scope="module")
 def district_en_with_target(panel_file, cache):
-    return report.prepare(district="180", data_path=panel_file, lang="en", district_target=2,
-                          forecast_cache=cache, **FAST)
+    return report.prepare(
+        district="180",
+        data_path=panel_file,
+        lang="en",
+        district_target=2,
+        forecast_cache=cache,
+        **FAST,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -111,8 +137,12 @@ def test_the_cache_is_reused_and_refuses_other_parameters(panel_file, cache, dis
     path, reused = report.ensure_analysis(district.panel, meta, report.Path(cache).parent)
     assert reused and str(path) == cache
     with pytest.raises(ValueError, match="draws"):
-        report.prepare(district="Tràng Định", data_path=panel_file, forecast_cache=cache,
-                       **(FAST | {"draws": 300}))
+        report.prepare(
+            district="Tràng Định",
+            data_path=panel_file,
+            forecast_cache=cache,
+            **(FAST | {"draws": 300}),
+        )
     with pytest.raises(ValueError, match="data_sha256"):
         report.load_analysis(cache, meta | {"data_sha256": "0" * 64})
     other = report.Path(cache).with_name("other.pkl")
