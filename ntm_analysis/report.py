@@ -21,7 +21,7 @@ import html
 import json
 import pickle
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -537,8 +537,6 @@ def prepare(
     path = data_file(data_path)
     registry = Registry.from_csv()
     panel = load_panel(path, registry=registry)
-    if not panel.province_name:
-        panel = replace(panel, province_name=registry.province_name)
     as_of = panel.last_year if as_of is None else int(as_of)
     if as_of not in panel.years:
         raise DataError.single(str(path), f"as_of {as_of} is not a year of the data {panel.years}")
