@@ -77,7 +77,7 @@ def _commune_probabilities(panel: Panel, forecast_probs: pd.DataFrame, origin: i
     return table[["origin", "commune_code", "year", *columns, "ntm"]]
 
 
-def _summarise(scores: pd.DataFrame, communes: pd.DataFrame) -> pd.DataFrame:
+def _summarise(scores: pd.DataFrame) -> pd.DataFrame:
     scored = scores.dropna(subset=["mean"])
     summary = (
         scored.groupby(["figure", "level", "method"])
@@ -89,10 +89,6 @@ def _summarise(scores: pd.DataFrame, communes: pd.DataFrame) -> pd.DataFrame:
         )
         .reset_index()
     )
-    brier = brier_scores(communes).set_index("method")["brier"]
-    summary["brier"] = np.where(
-        summary["figure"] == "n_ntm", summary["method"].map(brier), np.nan
-    ).astype(float)
     return summary
 
 
@@ -179,7 +175,7 @@ def backtest(
     commune_table = pd.concat(communes, ignore_index=True)
     return Backtest(
         scores=scores,
-        summary=_summarise(scores, commune_table),
+        summary=_summarise(scores),
         calibration=calibration_table(commune_table),
         brier=brier_scores(commune_table),
         origins=list(origins),

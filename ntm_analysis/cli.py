@@ -23,7 +23,7 @@ from .load import load_panel, summarise
 from .metrics import unit_summary
 from .panel import Panel
 from .results import jsonable, unit_results, write_forecast_tables, write_results
-from .targets import load_targets, target_value
+from .targets import load_targets, lookup, target_value
 
 EXIT_DATA_ERROR = 2
 
@@ -61,7 +61,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
     year = args.year if args.year is not None else panel.last_year
     if year not in panel.years:
         raise DataError.single(panel.source, f"year {year} is not in the data {panel.years}")
-    table = table[table["year"] == year]
+    table = table[table["year"] == year].assign(synthetic=panel.synthetic)
     if args.json:
         _print_json(table)
         return 0
@@ -109,8 +109,8 @@ def cmd_forecast(args: argparse.Namespace) -> int:
     )
     target, official = args.target, False
     if target is None:
-        target = target_value(load_targets(args.targets), args.year, "n_ntm", unit)
-        official = target is not None
+        found = lookup(load_targets(args.targets), args.year, "n_ntm", unit)
+        target, official = found if found is not None else (None, False)
     mean_target = None
     if unit is None:
         mean_target = target_value(load_targets(args.targets), args.year, "mean_criteria")
@@ -137,7 +137,13 @@ def cmd_backtest(args: argparse.Namespace) -> int:
     result = backtest(panel, n_draws=args.draws, seed=args.seed)
     if args.json:
         _print_json(
-            {"summary": result.summary, "brier": result.brier, "calibration": result.calibration}
+            {
+                "synthetic": panel.synthetic,
+                "origins": result.origins,
+                "summary": result.summary,
+                "brier": result.brier,
+                "calibration": result.calibration,
+            }
         )
         return 0
     _note_synthetic(panel, args.lang)

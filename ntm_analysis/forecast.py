@@ -14,8 +14,9 @@ streams, so a baseline and a scenario run with the same seed share their random 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -33,8 +34,9 @@ JUST_SHORT = (17, 18)  # "ends just short": the communes whose missing criteria 
 class Scenario:
     """A "what if" a planner can pull.
 
-    ``criterion_odds``: multiply the odds of *gaining* these criteria (an investment
-    programme: {10: 1.5} makes income 1.5 times as likely to be reached each year).
+    ``criterion_odds``: multiply the yearly odds of *gaining* these criteria (an investment
+    programme: {10: 1.5} turns a 20% yearly chance of reaching income into 27%; odds, not
+    probabilities, so a chance never exceeds 100%).
     ``priority_communes`` with ``priority_odds``: the province's registered target communes,
     whose gain odds on every criterion are multiplied.
     """
@@ -53,9 +55,68 @@ class Scenario:
         if not self.priority_odds > 0:
             raise ValueError(f"scenario {self.name!r}: priority_odds must be positive")
 
+    @classmethod
+    def from_dict(cls, value: Mapping[str, Any]) -> Scenario:
+        """A scenario from JSON-like data (notebook parameters, ``--scenario``), listing every
+        problem at once in one ``ValueError``.
+
+        Keys: ``name``, ``criterion_odds`` ({"10": 1.5}; keys may be strings, as JSON's are),
+        ``priority_communes`` (list of codes), ``priority_odds``.
+        """
+        allowed = {"name", "criterion_odds", "priority_communes", "priority_odds"}
+        problems = [f"unknown scenario key {key!r}" for key in value if key not in allowed]
+        odds: dict[int, float] = {}
+        raw_odds = value.get("criterion_odds", {})
+        if not isinstance(raw_odds, Mapping):
+            problems.append('criterion_odds must be a mapping such as {"10": 1.5}')
+            raw_odds = {}
+        for key, multiplier in raw_odds.items():
+            try:
+                criterion = int(key)
+            except (TypeError, ValueError):
+                problems.append(f"criterion_odds: {key!r} is not a criterion number 1–19")
+                continue
+            if criterion not in CRITERIA_NUMBERS:
+                problems.append(f"criterion_odds: criterion must be 1–19, got {criterion}")
+            elif isinstance(multiplier, bool) or not isinstance(multiplier, int | float):
+                problems.append(f"criterion_odds[{key!r}]: expected a number, got {multiplier!r}")
+            elif not multiplier > 0:
+                problems.append(f"criterion_odds[{key!r}]: odds must be positive")
+            else:
+                odds[criterion] = float(multiplier)
+        communes = value.get("priority_communes", [])
+        if isinstance(communes, str) or not isinstance(communes, Sequence):
+            problems.append("priority_communes must be a list of commune codes")
+            communes = []
+        priority_odds = value.get("priority_odds", 2.0)
+        if isinstance(priority_odds, bool) or not isinstance(priority_odds, int | float):
+            problems.append(f"priority_odds: expected a number, got {priority_odds!r}")
+        elif not priority_odds > 0:
+            problems.append("priority_odds must be positive")
+        name = value.get("name", "scenario")
+        if not isinstance(name, str) or not name.strip():
+            problems.append("name must be a non-empty string")
+        if problems:
+            raise ValueError("invalid scenario: " + "; ".join(problems))
+        return cls(
+            name=name,
+            criterion_odds=odds,
+            priority_communes=tuple(str(c) for c in communes),
+            priority_odds=float(priority_odds),
+        )
+
     @property
     def is_baseline(self) -> bool:
         return not self.criterion_odds and not self.priority_communes
+
+
+def check_as_of(panel: Panel, as_of: int | None) -> int:
+    """The as-of year (default: the panel's last), which must be a year of the data."""
+    if as_of is None:
+        return panel.last_year
+    if as_of not in panel.years:
+        raise ValueError(f"as-of year {as_of} is not a year of the data {panel.years}")
+    return int(as_of)
 
 
 def _sigmoid_inplace(x: np.ndarray) -> np.ndarray:
@@ -190,7 +251,7 @@ def simulate(
     as_of: int | None = None,
 ) -> Forecast:
     """Simulate every commune from ``as_of`` (default: the panel's last year) to ``target_year``."""
-    as_of = panel.last_year if as_of is None else as_of
+    as_of = check_as_of(panel, as_of)
     if target_year <= as_of:
         raise ValueError(f"target year {target_year} must be after the as-of year {as_of}")
     if n_draws < 1:
@@ -492,7 +553,7 @@ def run_forecast(
     trend: bool = True,
 ) -> Forecast:
     """Fit the transition model on the panel up to ``as_of`` and simulate to ``target_year``."""
-    as_of = panel.last_year if as_of is None else as_of
+    as_of = check_as_of(panel, as_of)
     history = panel.subset(years=[y for y in panel.years if y <= as_of])
     model = fit(history, trend=trend)
     return simulate(history, model, target_year, n_draws, seed, scenario, as_of)

@@ -1193,7 +1193,8 @@ def _to_panel(records: _Records, registry: Registry, source: str) -> Panel:
     )
     names = {code: registry.name(code) for code in registry.codes()}
     communes["district_name"] = communes["district_code"].map(names)
-    synthetic = bool(rows["synthetic"].all())  # False where the column is absent
+    # one flagged row makes the whole panel synthetic: a mixed file must not pass as real
+    synthetic = bool(rows["synthetic"].any())  # False where the column is absent
     return Panel.from_frames(
         status, communes, source=source, synthetic=synthetic,
         province_name=registry.province_name,

@@ -84,6 +84,8 @@ def unit_results(
     the criteria-per-commune pace it needs (``mean_criteria``).
     """
     year = forecast.years[-1] if year is None else year
+    # only what was known at the as-of year: baselines and pace must not see later data
+    panel = panel.subset(years=[y for y in panel.years if y <= forecast.as_of])
     quantiles = forecast.quantiles(unit, "ntm")
     at_year = quantiles[quantiles["year"] == year].iloc[0]
     past = history(panel, unit).set_index("year")
@@ -129,9 +131,9 @@ def unit_results(
     if mean_target is not None:
         result["mean_criteria"] = {
             "target": mean_target,
-            "expected": forecast.quantiles(unit, "mean_criteria").set_index("year").loc[
-                year, "mean"
-            ],
+            "expected": forecast.quantiles(unit, "mean_criteria")
+            .set_index("year")
+            .loc[year, "mean"],
             "probability": forecast.probability_mean_criteria(mean_target, year, unit),
             "pace": pace(past["mean_criteria"], mean_target, year).as_dict(),
         }
@@ -188,12 +190,14 @@ def forecast_tables(forecast: Forecast) -> dict[str, pd.DataFrame]:
         code = 0 if unit is None else unit
         yearly.append(forecast.yearly(unit).assign(unit_code=code))
         blocking.append(forecast.bottlenecks(unit).assign(unit_code=code))
-    return {
+    tables = {
         "yearly": pd.concat(yearly, ignore_index=True),
         "districts": forecast.district_table(),
         "communes": forecast.commune_probabilities(),
         "bottlenecks": pd.concat(blocking, ignore_index=True),
     }
+    # every table says whether it came from synthetic data, wherever it ends up
+    return {name: t.assign(synthetic=forecast.synthetic) for name, t in tables.items()}
 
 
 def write_forecast_tables(forecast: Forecast, folder: str | Path) -> list[Path]:

@@ -55,13 +55,24 @@ def load_targets(path: str | Path | None = None) -> pd.DataFrame:
     return table[TARGET_COLUMNS]
 
 
-def target_value(
+def lookup(
     targets: pd.DataFrame, year: int, indicator: str = "n_ntm", unit_code: int | None = None
-) -> float | None:
-    """The target for a district (``unit_code``) or the province (None) in ``year``, if any."""
+) -> tuple[float, bool] | None:
+    """``(value, official)`` of the target for a district (``unit_code``) or the province
+    (None) in ``year``, or None when the file has none."""
     rows = targets[(targets["year"] == year) & (targets["indicator"] == indicator)]
     if unit_code is None:
         rows = rows[rows["level"] == "province"]
     else:
         rows = rows[(rows["level"] == "district") & (rows["unit_code"] == unit_code)]
-    return None if rows.empty else float(rows["value"].iloc[0])
+    if rows.empty:
+        return None
+    return float(rows["value"].iloc[0]), bool(int(rows["official"].iloc[0]))
+
+
+def target_value(
+    targets: pd.DataFrame, year: int, indicator: str = "n_ntm", unit_code: int | None = None
+) -> float | None:
+    """The target's value alone (see ``lookup``)."""
+    found = lookup(targets, year, indicator, unit_code)
+    return None if found is None else found[0]

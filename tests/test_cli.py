@@ -141,3 +141,22 @@ def test_backtest_prints_the_comparison_table(capsys):
     for method in ["transition", "linear_trend", "damped_trend", "persistence"]:
         assert method in out
     assert "coverage80" in out and "brier" in out
+
+
+def test_forecast_as_of_uses_only_the_past_and_rejects_unknown_years(capsys):
+    code, out, _ = run(capsys, "forecast", "--json", "--draws", "100", "--as-of", "2014")
+    assert code == 0
+    result = json.loads(out)
+    assert result["as_of"] == 2014
+    assert result["pace"]["as_of"] == 2014  # the pace check sees no year after 2014
+    assert [row["year"] for row in result["yearly"]] == [2015, 2016, 2017, 2018, 2019, 2020]
+    code, _, err = run(capsys, "forecast", "--as-of", "2030", "--year", "2035", "--draws", "10")
+    assert code == 2 and "as-of year 2030 is not a year of the data" in err
+    assert "Traceback" not in err
+
+
+def test_json_outputs_say_the_data_is_synthetic(capsys):
+    _, out, _ = run(capsys, "summary", "--json")
+    assert json.loads(out)[0]["synthetic"] is True
+    _, out, _ = run(capsys, "forecast", "--json", "--draws", "50")
+    assert json.loads(out)["synthetic"] is True

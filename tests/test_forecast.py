@@ -220,3 +220,16 @@ def test_commune_heterogeneity_is_detected_and_absent_when_there_is_none():
     # n_met absorbs part of a commune's persistent effect, so tau is below the true 1.0
     assert 0.4 < tau_varied < 1.3
     assert tau_uniform < tau_varied / 2
+
+
+def test_scenario_from_dict_accepts_json_and_lists_every_problem():
+    scenario = Scenario.from_dict(
+        {"name": "đầu tư", "criterion_odds": {"10": 1.5}, "priority_communes": ["X18001"]}
+    )
+    assert scenario.criterion_odds == {10: 1.5}
+    assert scenario.priority_communes == ("X18001",)
+    with pytest.raises(ValueError) as info:
+        Scenario.from_dict({"criterion_odds": {"25": 2, "x": 1, "3": -1}, "colour": "red"})
+    message = str(info.value)
+    for words in ["unknown scenario key 'colour'", "1–19, got 25", "'x' is not", "positive"]:
+        assert words in message

@@ -83,9 +83,12 @@ def test_synthetic_flag_round_trips(tmp_path, suffix):
     assert_same_panel(got, synthetic)
 
 
-def test_synthetic_only_if_every_row_says_so(tmp_path):
+def test_one_synthetic_row_marks_the_whole_panel(tmp_path):
+    # a file mixing generated and real rows must never pass as real data
     table = make.wide().assign(**{"Dữ liệu mô phỏng": [1, 1, 1, 1, 1, 0]})
-    assert load_panel(write_csv(table, tmp_path / "mixed.csv")).synthetic is False
+    assert load_panel(write_csv(table, tmp_path / "mixed.csv")).synthetic is True
+    table = make.wide().assign(**{"Dữ liệu mô phỏng": [0] * 6})
+    assert load_panel(write_csv(table, tmp_path / "real.csv")).synthetic is False
 
 
 def test_placeholder_codes_are_not_padded(tmp_path):
