@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from .baselines import baseline_forecasts
+from .criteria import N_CRITERIA
 from .forecast import run_forecast
 from .metrics import criteria_met, unit_summary
 from .panel import Panel
@@ -52,7 +53,7 @@ def _observed(panel: Panel) -> pd.DataFrame:
     frames = [unit_summary(panel, "province"), unit_summary(panel, "district")]
     table = pd.concat(frames, ignore_index=True)
     table["level"] = np.where(table["unit_code"] == 0, "province", "district")
-    return table[["level", "unit_code", "unit", "year", *FIGURES]]
+    return table[["level", "unit_code", "unit", "year", "n_communes", *FIGURES]]
 
 
 def _score_rows(
@@ -155,7 +156,10 @@ def backtest(
                 for method, fc in forecasts.items():
                     predicted = fc.quantiles(unit, key)
                     rows.append(_score_rows(method, origin, unit_code, figure, predicted))
-                base = baseline_forecasts(series_all[figure], future)
+                upper = (
+                    N_CRITERIA if figure == "mean_criteria" else series_all["n_communes"].iloc[-1]
+                )
+                base = baseline_forecasts(series_all[figure], future, upper=upper)
                 for method, frame in base.groupby("method", sort=False):
                     rows.append(_score_rows(str(method), origin, unit_code, figure, frame))
     scores = pd.concat(rows, ignore_index=True)

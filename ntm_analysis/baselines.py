@@ -152,11 +152,18 @@ def pace(series: pd.Series, target: float, target_year: int, window: int = PACE_
 BASELINES = {"linear_trend": linear_trend, "damped_trend": damped_trend}
 
 
-def baseline_forecasts(series: pd.Series, years: list[int]) -> pd.DataFrame:
-    """Every baseline's forecast of ``series`` for ``years``, long, with a ``method`` column."""
+def baseline_forecasts(
+    series: pd.Series, years: list[int], upper: float | None = None
+) -> pd.DataFrame:
+    """Every baseline's forecast of ``series`` for ``years``, long, with a ``method`` column.
+
+    Values are clipped to [0, ``upper``] (e.g. the unit's number of communes, or 19
+    criteria): a straight line does not know that a district of 3 communes cannot have 6.
+    """
     frames = []
     for method, func in BASELINES.items():
         frame = func(series, years)
+        frame[FORECAST_COLUMNS[1:]] = frame[FORECAST_COLUMNS[1:]].clip(lower=0.0, upper=upper)
         frame.insert(0, "method", method)
         frames.append(frame)
     return pd.concat(frames, ignore_index=True)

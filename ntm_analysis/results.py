@@ -116,7 +116,7 @@ def unit_results(
         "probability": None,
         "status": None,
     }
-    baselines = baseline_forecasts(past["n_ntm"], forecast.years)
+    baselines = baseline_forecasts(past["n_ntm"], forecast.years, upper=forecast.n_communes(unit))
     if target is not None:
         probability = forecast.probability(target, year, unit)
         result["probability"] = probability

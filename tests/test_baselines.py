@@ -80,3 +80,12 @@ def test_probability_at_least_from_interval():
     assert np.isnan(
         probability_at_least(pd.Series({"mean": np.nan, "lo95": np.nan, "hi95": np.nan}), 1)
     )
+
+
+def test_baselines_are_clipped_to_what_is_possible():
+    # a 3-commune city that went 0, 1, 3: a straight line would promise 6 communes by 2020
+    series = pd.Series([0.0, 0.0, 0.0, 1.0, 3.0, 3.0], index=range(2011, 2017))
+    frame = baseline_forecasts(series, YEARS, upper=3)
+    values = frame[["mean", "lo80", "hi80", "lo95", "hi95"]].dropna()
+    assert (values.to_numpy() <= 3).all() and (values.to_numpy() >= 0).all()
+    assert linear_trend(series, YEARS)["hi95"].max() > 3  # unclipped, it would overshoot
