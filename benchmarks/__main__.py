@@ -1,96 +1,120 @@
-"""``python -m benchmarks [--quick]``: time and memory of the forecast engine against its floor.
+"""``python -m benchmarks [--quick]``: every figure beside a reference measured in the same run.
 
-Every figure is printed beside a reference measured in the same process, seconds apart, so
-the ratio means something on a noisy 2-core machine where absolute seconds do not. The
-floor of a simulation is drawing the same number of uniform random numbers with numpy: the
-engine needs one per commune, criterion and year, and cannot do less.
+Sections (``--only`` picks some): ``forecast`` (the Monte Carlo engine against drawing its
+random numbers), ``batch`` (``ntm batch`` against the same work in one process and against
+running the notebooks one by one), ``scale`` (province to national size), ``load`` (a large
+XLSX against ``pandas.read_excel``). ``--quick`` runs small sizes (a smoke run; goals are
+only judged in the full run). See benchmarks/README.md for what each row measures.
+
+The in-process rows run on one BLAS/OpenMP thread: the pools are pinned here, before numpy
+is imported, and the memory probes inherit the setting. The batch rows run the ``ntm``
+command with the caller's own environment.
 """
 
 from __future__ import annotations
 
 import argparse
-import platform
+import importlib
+import sys
 import time
-import tracemalloc
-from collections.abc import Callable
+import traceback
 
-import numpy as np
+from .common import pin_threads
 
-from ntm_analysis.criteria import N_CRITERIA
-from ntm_analysis.forecast import CELLS_PER_CHUNK, simulate
-from ntm_analysis.model import fit
-from ntm_analysis.synthetic import simulate_panel
+SECTIONS = ("forecast", "batch", "scale", "load")
+PURE_PYTHON = ("forecast", "scale", "load")  # no notebooks or kernels
 
 
-def measure(func: Callable[[], object], repeat: int = 3) -> tuple[float, float]:
-    """Best wall time of ``repeat`` runs (seconds) and peak traced memory (MB) of one run."""
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        func()
-        best = min(best, time.perf_counter() - start)
-    tracemalloc.start()
-    func()
-    peak = tracemalloc.get_traced_memory()[1] / 2**20
-    tracemalloc.stop()
-    return best, peak
+def expected_ids(quick: bool, sections: tuple[str, ...] = SECTIONS) -> list[str]:
+    """The row ids a run of ``sections`` prints (the smoke test checks them)."""
+    ids: list[str] = []
+    for name in sections:
+        ids += importlib.import_module(f"benchmarks.{name}").expected_ids(quick)
+    return ids
 
 
-def draw_uniforms(n: int) -> None:
-    """The floor: ``n`` float64 uniforms from numpy, in the engine's chunk size (so the floor
-    is not charged for one giant allocation the engine never makes)."""
-    rng = np.random.default_rng(0)
-    for start in range(0, n, CELLS_PER_CHUNK):
-        rng.random(min(CELLS_PER_CHUNK, n - start))
-
-
-def forecast_rows(draws: int, scales: list[int]) -> list[tuple[str, float, float, float, float]]:
-    rows = []
-    for scale in scales:
-        panel = (
-            simulate_panel(seed=1)
-            if scale == 1
-            else simulate_panel(
-                seed=1, communes_per_district={c: n * scale for c, n in _counts().items()}
-            )
-        )
-        model = fit(panel)
-        n_communes = len(panel.communes)
-        years = 2020 - panel.last_year
-        n_uniform = draws * n_communes * N_CRITERIA * years
-        floor_s, floor_mb = measure(lambda n=n_uniform: draw_uniforms(n))
-        sim_s, sim_mb = measure(lambda p=panel, m=model: simulate(p, m, 2020, draws, seed=1))
-        label = f"forecast {n_communes} communes × {draws} draws × {years} years"
-        rows.append((label, sim_s, floor_s, sim_mb, floor_mb))
-    return rows
-
-
-def _counts() -> dict[int, int]:
-    from ntm_analysis.communes import Registry
-
-    districts = Registry.from_csv().districts
-    return dict(zip(districts["district_code"], districts["n_communes"], strict=True))
-
-
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="small sizes: a smoke run")
-    args = parser.parse_args(argv)
-    draws = 1000 if args.quick else 10_000
-    scales = [1] if args.quick else [1, 4]
-    print(
-        f"machine: {platform.machine()}, {platform.python_implementation()} "
-        f"{platform.python_version()}, numpy {np.__version__}"
+    parser.add_argument(
+        "--only",
+        default=",".join(SECTIONS),
+        help=f"comma-separated sections to run (default: all of {','.join(SECTIONS)})",
     )
-    columns = ("seconds", "floor s", "ratio", "peak MB", "floor MB")
-    header = f"{'benchmark':58} " + " ".join(f"{c:>8}" for c in columns)
-    print(header)
-    print("-" * len(header))
-    for label, sec, floor_s, mb, floor_mb in forecast_rows(draws, scales):
+    parser.add_argument("--json", metavar="FILE", help="also write the rows as JSON")
+    parser.add_argument(
+        "--record",
+        action="store_true",
+        help="write the table into benchmarks/README.md (full runs of every section only)",
+    )
+    args = parser.parse_args(argv)
+    sections = tuple(s.strip() for s in args.only.split(",") if s.strip())
+    unknown = [s for s in sections if s not in SECTIONS]
+    if unknown:
+        parser.error(f"unknown section(s) {unknown}; choose from {list(SECTIONS)}")
+    if args.record and (args.quick or set(sections) != set(SECTIONS)):
+        parser.error("--record needs a full run of every section")
+
+    pin_threads()
+    from . import common
+
+    head = common.machine_lines()
+    head.append(
+        f"mode: {'quick' if args.quick else 'full'}; sections: {', '.join(sections)}; "
+        f"started {time.strftime('%Y-%m-%d %H:%M:%S %Z')}"
+    )
+    for line in head:
+        print(line, flush=True)
+    rows: list[common.Row] = []
+    failed: list[str] = []
+    started = time.perf_counter()
+    for name in sections:
+        section_start = time.perf_counter()
+        print(f"[{name}] running… (load average {common.load_average()})", file=sys.stderr)
+        module = importlib.import_module(f"benchmarks.{name}")
+        try:
+            rows += module.rows(args.quick)
+        except Exception as exc:  # the other sections still run; the exit code says so
+            traceback.print_exc()
+            failed.append(name)
+            rows += [
+                common.Row(
+                    id=row_id,
+                    label=f"FAILED: {type(exc).__name__}: {exc}",
+                    seconds=None,
+                    ref_label="",
+                    ref_seconds=None,
+                )
+                for row_id in module.expected_ids(args.quick)
+            ]
         print(
-            f"{label:58} {sec:8.2f} {floor_s:8.2f} {sec / floor_s:8.2f} {mb:8.0f} {floor_mb:8.0f}"
+            f"[{name}] done in {time.perf_counter() - section_start:.0f} s",
+            file=sys.stderr,
+            flush=True,
         )
+    tail = [
+        f"load average at end: {common.load_average()}; "
+        f"whole run {time.perf_counter() - started:.0f} s"
+    ]
+    lines = common.table_lines(rows)
+    notes = [f"  {r.id}: {note}" for r in rows for note in r.notes]
+    print()
+    print("\n".join(lines))
+    if notes:
+        print("notes:")
+        print("\n".join(notes))
+    print(tail[0])
+    if args.json:
+        common.to_json(rows, head + tail, args.json)
+    if args.record:
+        from .record import record
+
+        if failed:
+            print("not recorded: some sections failed", file=sys.stderr)
+        else:
+            record(head + tail, lines, notes)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

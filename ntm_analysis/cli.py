@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -47,6 +48,11 @@ def _resolve_district(panel: Panel, name: str | None, units: str | None) -> int 
             panel.source, f"district {registry.name(code)!r} has no communes in this data"
         )
     return code
+
+
+def _targets(args: argparse.Namespace, panel: Panel) -> pd.DataFrame:
+    """The targets file's rows for this panel's province (others' plans never apply)."""
+    return load_targets(args.targets, province_name=panel.province_name)
 
 
 def _note_synthetic(panel: Panel, lang: str) -> None:
@@ -109,11 +115,11 @@ def cmd_forecast(args: argparse.Namespace) -> int:
     )
     target, official = args.target, False
     if target is None:
-        found = lookup(load_targets(args.targets), args.year, "n_ntm", unit)
+        found = lookup(_targets(args, panel), args.year, "n_ntm", unit)
         target, official = found if found is not None else (None, False)
     mean_target = None
     if unit is None:
-        mean_target = target_value(load_targets(args.targets), args.year, "mean_criteria")
+        mean_target = target_value(_targets(args, panel), args.year, "mean_criteria")
     result = unit_results(
         panel, forecast, unit, target, args.year, official, args.lang, mean_target=mean_target
     )
@@ -157,12 +163,15 @@ def cmd_backtest(args: argparse.Namespace) -> int:
 
 
 def _batch_scenario(text: str | None) -> dict | None:
-    """``--scenario``: a JSON object, or @FILE holding one."""
+    """``--scenario``: a JSON object, or @FILE holding one (checked with the parameters)."""
     if not text:
         return None
     if text.startswith("@"):
-        with open(text[1:], encoding="utf-8") as handle:
-            text = handle.read()
+        try:
+            with open(text[1:], encoding="utf-8") as handle:
+                text = handle.read()
+        except OSError as exc:
+            raise ValueError(f"--scenario: cannot read {text[1:]!r}: {exc.strerror}") from exc
     try:
         value = json.loads(text)
     except ValueError as exc:
@@ -189,18 +198,20 @@ def _district_targets(items: Sequence[str] | None) -> dict[str, float]:
 
 
 def _report_batch(result, lang: str, dry_run: bool = False) -> int:  # batch.BatchResult
+    from .executor import error_text
+
     if dry_run:
         _print_json({"run": result.planned, "up_to_date": result.skipped})
         return 0
     if result.failed:
         print(i18n.t("cli.batch.failed", lang, n=len(result.failed)), file=sys.stderr)
-        from .batch import _error_text
-
         for failure in result.failed:
             print(
-                f"  - {failure['name']} ({failure['id']}): {_error_text(failure['error'])}",
+                f"  - {failure['name']} ({failure['id']}): {error_text(failure['error'])}",
                 file=sys.stderr,
             )
+    if result.record_error:
+        print(f"error: {result.record_error}", file=sys.stderr)
     print(
         i18n.t(
             "cli.batch.summary",
@@ -209,7 +220,7 @@ def _report_batch(result, lang: str, dry_run: bool = False) -> int:  # batch.Bat
             skipped=len(result.skipped),
             failed=len(result.failed),
             seconds=i18n.fmt_number(result.seconds, lang, 0),
-            index=result.index,
+            index=result.index or "–",
         ),
         file=sys.stderr,
     )
@@ -219,6 +230,7 @@ def _report_batch(result, lang: str, dry_run: bool = False) -> int:  # batch.Bat
 def _batch_kwargs(args: argparse.Namespace) -> dict:
     return {
         "data": args.data,
+        "units": args.units,
         "draws": args.draws,
         "seed": args.seed,
         "lang": args.lang,
@@ -273,8 +285,18 @@ def _data_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lang", choices=["vi", "en"], default="vi", help="language of the output")
 
 
+def _param_default(name: str):
+    """A batch option's default, from the one parameter schema (``params``)."""
+    from .params import default
+
+    return default(name)
+
+
 def _batch_options(parser: argparse.ArgumentParser) -> None:
-    from .batch import DEFAULT_BACKTEST_DRAWS, DEFAULT_DRAWS, DEFAULT_OUT, DEFAULT_TIMEOUT
+    """Options of ``ntm batch`` and ``ntm run``; defaults from the parameter schema."""
+    from .batch import DEFAULT_OUT
+
+    default = _param_default
 
     parser.add_argument(
         "--out", default=str(DEFAULT_OUT), help=f"output folder (default: {DEFAULT_OUT}/)"
@@ -282,20 +304,36 @@ def _batch_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--data", help="panel file (CSV, XLSX or Parquet); default: the bundled synthetic data"
     )
-    parser.add_argument("--lang", choices=["vi", "en"], default="vi", help="report language")
+    parser.add_argument(
+        "--units",
+        metavar="PATH",
+        help="units file of the province: districts are resolved against it "
+        "(default: the bundled Lạng Sơn 2017 file)",
+    )
+    parser.add_argument(
+        "--lang", choices=["vi", "en"], default=default("lang"), help="report language"
+    )
     parser.add_argument(
         "--draws",
         type=int,
-        default=DEFAULT_DRAWS,
-        help=f"Monte Carlo draws (default {DEFAULT_DRAWS})",
+        default=default("draws"),
+        help=f"Monte Carlo draws (default {default('draws')})",
     )
-    parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    parser.add_argument("--year", type=int, default=2020, help="target year (default 2020)")
+    parser.add_argument(
+        "--seed", type=int, default=default("seed"), help=f"random seed (default {default('seed')})"
+    )
+    parser.add_argument(
+        "--year",
+        type=int,
+        default=default("target_year"),
+        help=f"target year (default {default('target_year')})",
+    )
     parser.add_argument(
         "--target",
         type=float,
-        default=77,
-        help="province target: communes meeting the standard (default 77)",
+        default=default("province_target"),
+        help="your own province target: communes meeting the standard by --year (default: "
+        "the targets file's figure for --year, shown as official when the file says so)",
     )
     parser.add_argument(
         "--district-target",
@@ -312,14 +350,15 @@ def _batch_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--backtest-draws",
         type=int,
-        default=DEFAULT_BACKTEST_DRAWS,
-        help=f"draws per backtest origin, 0 to skip (default {DEFAULT_BACKTEST_DRAWS})",
+        default=default("backtest_draws"),
+        help=f"draws per backtest origin, 0 to skip (default {default('backtest_draws')})",
     )
     parser.add_argument(
         "--timeout",
         type=int,
-        default=DEFAULT_TIMEOUT,
-        help=f"seconds a notebook cell may run (default {DEFAULT_TIMEOUT})",
+        default=default("timeout"),
+        help=f"seconds one notebook may run before it is stopped and reported as failed "
+        f"(default {default('timeout')})",
     )
     parser.add_argument(
         "--resume", action="store_true", help="re-run only reports that are missing or out of date"
@@ -413,13 +452,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--workers",
         type=int,
-        default=None,
+        default=_param_default("workers"),
         help="notebooks run at once (default: the number of CPUs)",
     )
     p.add_argument(
         "--dask",
         metavar="ADDRESS",
-        help="run the notebooks on this Dask scheduler (needs ntm-analysis[dask])",
+        help="run the notebooks on this Dask scheduler (needs ntm-analysis[dask]). The "
+        "workers must see this machine's files at the same absolute paths (a shared "
+        "filesystem): the data, the units file, the notebooks, the output and cache folders; "
+        "this is checked before anything runs",
     )
 
     p = add(
@@ -440,6 +482,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args._commands[args.command](args)
+    except BrokenPipeError:  # output piped into `head` and the like: stop quietly
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - replaces the closed stream
+        return 0
     except DataError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_DATA_ERROR

@@ -327,6 +327,7 @@ def simulate(
         scenario=scenario,
         synthetic=panel.synthetic,
         province_name=panel.province_name,
+        model=model,
     )
 
 
@@ -384,6 +385,7 @@ class Forecast:
     scenario: Scenario
     synthetic: bool
     province_name: str = ""
+    model: TransitionModel | None = None  # the fit the draws came from (its coefficients)
 
     # -- selecting a unit -------------------------------------------------------------------
     def _columns(self, unit: int | None) -> np.ndarray:

@@ -19,6 +19,8 @@ import string
 import unicodedata
 from collections.abc import Iterator
 
+from .text import fold, nfc
+
 LANGS: tuple[str, ...] = ("vi", "en")
 DEFAULT_LANG = "vi"
 
@@ -34,11 +36,8 @@ _TABLE: dict[str, dict[str, str]] = {
     # --- administrative units (lower case, for use inside sentences) -------------------------
     "unit.province": {"vi": "tỉnh", "en": "province"},
     "unit.district": {"vi": "huyện", "en": "district"},
-    "unit.commune": {"vi": "xã", "en": "commune"},
-    "unit.communes": {"vi": "xã", "en": "communes"},
     # --- table headers / column names --------------------------------------------------------
     "col.unit": {"vi": "Đơn vị", "en": "Unit"},
-    "col.province": {"vi": "Tỉnh", "en": "Province"},
     "col.district": {"vi": "Huyện", "en": "District"},
     "col.commune": {"vi": "Xã", "en": "Commune"},
     "col.year": {"vi": "Năm", "en": "Year"},
@@ -61,23 +60,20 @@ _TABLE: dict[str, dict[str, str]] = {
     "col.n_met": {"vi": "Số tiêu chí đạt", "en": "Criteria met"},
     "col.probability": {"vi": "Khả năng đạt mục tiêu", "en": "Probability of reaching the target"},
     "col.expected": {
-        "vi": "Số xã dự báo đạt chuẩn",
-        "en": "Expected communes meeting the standard",
+        "vi": "Số xã đạt chuẩn dự báo (trung bình)",
+        "en": "Communes meeting the standard, expected",
+    },
+    "col.expected_year": {
+        "vi": "Số xã đạt chuẩn dự báo năm {year} (trung bình)",
+        "en": "Communes meeting the standard in {year}, expected",
     },
     "col.interval80": {"vi": "Khoảng dự báo 80%", "en": "80% forecast interval"},
     "col.interval95": {"vi": "Khoảng dự báo 95%", "en": "95% forecast interval"},
     "col.now": {"vi": "Hiện nay", "en": "Now"},
-    "col.target": {"vi": "Mục tiêu", "en": "Target"},
-    "col.target_year": {"vi": "Năm mục tiêu", "en": "Target year"},
     "col.status": {"vi": "Đánh giá tiến độ", "en": "Progress"},
     "col.share_missing": {
         "vi": "Tỷ lệ xã gần đạt chuẩn còn thiếu tiêu chí",
         "en": "Share of near-standard communes missing the criterion",
-    },
-    "col.required_pace": {"vi": "Số xã cần đạt thêm mỗi năm", "en": "Communes needed per year"},
-    "col.observed_pace": {
-        "vi": "Số xã đạt thêm mỗi năm (thực tế)",
-        "en": "Communes added per year (observed)",
     },
     # --- progress statuses (always shown as text, never as colour alone) --------------------
     "status.on_track": {"vi": "Đúng tiến độ", "en": "On track"},
@@ -95,24 +91,42 @@ _TABLE: dict[str, dict[str, str]] = {
     # --- headline sentences ------------------------------------------------------------------
     "headline.probability": {
         "vi": "Khả năng đạt {target} xã đạt chuẩn NTM vào năm {year}: {prob} ({words}). "
-        "Dự báo: {expected} xã (khoảng 80%: {lo}–{hi}).",
+        "Dự báo trung bình: {expected} xã (khoảng 80%: {lo}–{hi}).",
         "en": "Probability of reaching {target} NTM communes by {year}: {prob} ({words}). "
-        "Forecast: {expected} communes (80% interval {lo}–{hi}).",
+        "Expected: {expected} communes (80% interval {lo}–{hi}).",
     },
     "headline.current": {
         "vi": "Năm {year}: {n_ntm}/{n_communes} xã đạt chuẩn NTM ({share}).",
         "en": "{year}: {n_ntm} of {n_communes} communes meet the NTM standard ({share}).",
     },
-    "headline.pace": {
-        "vi": "Cần thêm bình quân {required} xã đạt chuẩn mỗi năm; "
-        "những năm gần đây đạt {observed} xã/năm.",
-        "en": "On average {required} more communes a year must meet the standard; "
-        "recent years added {observed} a year.",
-    },
     "headline.expected_only": {
-        "vi": "Dự báo năm {year}: {expected} xã đạt chuẩn NTM (khoảng 80%: {lo}–{hi}).",
-        "en": "Forecast for {year}: {expected} communes meeting the NTM standard "
+        "vi": "Dự báo năm {year}: trung bình {expected} xã đạt chuẩn NTM (khoảng 80%: {lo}–{hi}).",
+        "en": "Forecast for {year}: {expected} communes meeting the NTM standard expected "
         "(80% interval {lo}–{hi}).",
+    },
+    "headline.all_met": {
+        "vi": "Cả {n} xã đều đã đạt chuẩn NTM (năm {as_of}). Dự báo năm {year}: trung bình "
+        "{expected} xã (khoảng 80%: {lo}–{hi}); cả {n} xã vẫn đạt chuẩn trong {keep} số lần mô "
+        "phỏng.",
+        "en": "All {n} communes already meet the NTM standard ({as_of}). Forecast for {year}: "
+        "{expected} expected (80% interval {lo}–{hi}); all {n} still meet it in {keep} of the "
+        "simulations.",
+    },
+    "headline.all_met_below": {
+        "vi": "Cả {n} xã đều đã đạt chuẩn NTM (năm {as_of}). Mô hình cho phép một xã mất tiêu "
+        "chí khi được đánh giá lại, nên số xã đạt chuẩn dự báo năm {year} trung bình là "
+        "{expected} (khoảng 80%: {lo}–{hi}), hơi dưới {n}: cả {n} xã vẫn đạt chuẩn trong {keep} "
+        "số lần mô phỏng.",
+        "en": "All {n} communes already meet the NTM standard ({as_of}). The model allows a "
+        "commune to lose a criterion at re-assessment, so the expected count in {year} is "
+        "{expected} (80% interval {lo}–{hi}), slightly below {n}: all {n} still meet it in "
+        "{keep} of the simulations.",
+    },
+    "headline.mean_criteria": {
+        "vi": "Số tiêu chí đạt bình quân/xã: khả năng đạt mục tiêu {target} vào năm {year} là "
+        "{prob} ({words}); dự báo trung bình {expected} (năm {as_of}: {now}).",
+        "en": "Average criteria met per commune: the probability of reaching the target of "
+        "{target} by {year} is {prob} ({words}); expected {expected} ({as_of}: {now}).",
     },
     "headline.already_met": {
         "vi": "Đã đạt mục tiêu {target} xã đạt chuẩn NTM (năm {year}: {n_ntm} xã).",
@@ -121,7 +135,6 @@ _TABLE: dict[str, dict[str, str]] = {
     # --- charts: shared ----------------------------------------------------------------------
     "chart.target_label": {"vi": "Mục tiêu: {value} ({year})", "en": "Target: {value} ({year})"},
     "chart.target_label_noyear": {"vi": "Mục tiêu: {value}", "en": "Target: {value}"},
-    "chart.no_data": {"vi": "Không có dữ liệu", "en": "No data"},
     "axis.year": {"vi": "Năm", "en": "Year"},
     "legend.target": {"vi": "Mục tiêu", "en": "Target"},
     # --- charts: heatmap ---------------------------------------------------------------------
@@ -146,25 +159,25 @@ _TABLE: dict[str, dict[str, str]] = {
         "en": "Communes meeting the NTM standard: observed and forecast",
     },
     "legend.observed": {"vi": "Thực tế", "en": "Observed"},
-    "legend.median": {"vi": "Dự báo (trung vị)", "en": "Forecast (median)"},
+    "legend.mean": {"vi": "Dự báo (trung bình)", "en": "Forecast (expected)"},
     # --- charts: district comparison ---------------------------------------------------------
     "chart.district.title": {
         "vi": "Các huyện: số xã đạt chuẩn hiện nay và dự báo",
         "en": "Districts: communes meeting the standard now and forecast",
     },
     "chart.district.numbers_header": {
-        "vi": "Hiện nay → dự báo\n(khoảng 80%)",
-        "en": "Now → forecast\n(80% interval)",
+        "vi": "Hiện nay → dự báo\ntrung bình (khoảng 80%)",
+        "en": "Now → expected\n(80% interval)",
     },
     "legend.now": {"vi": "Hiện nay (thực tế)", "en": "Now (observed)"},
     "legend.now_year": {"vi": "Năm {year} (thực tế)", "en": "{year} (observed)"},
     "legend.expected": {
-        "vi": "Năm mục tiêu (dự báo, khoảng 80%)",
-        "en": "Target year (forecast, 80% interval)",
+        "vi": "Năm mục tiêu (dự báo trung bình, khoảng 80%)",
+        "en": "Target year (expected, 80% interval)",
     },
     "legend.expected_year": {
-        "vi": "Năm {year} (dự báo, khoảng 80%)",
-        "en": "{year} (forecast, 80% interval)",
+        "vi": "Năm {year} (dự báo trung bình, khoảng 80%)",
+        "en": "{year} (expected, 80% interval)",
     },
     # --- charts: bottlenecks -----------------------------------------------------------------
     "chart.bottleneck.title": {
@@ -173,8 +186,8 @@ _TABLE: dict[str, dict[str, str]] = {
     },
     # --- charts: pace ------------------------------------------------------------------------
     "chart.pace.title": {
-        "vi": "Tốc độ cần thiết và tốc độ thực tế",
-        "en": "Pace needed and pace observed",
+        "vi": "Tốc độ cần thiết và tốc độ gần đây (đường thẳng)",
+        "en": "Pace needed and recent pace (straight-line check)",
     },
     "chart.pace.required": {"vi": "Cần đạt mỗi năm", "en": "Needed per year"},
     "chart.pace.observed": {"vi": "Thực tế bình quân", "en": "Observed average"},
@@ -212,10 +225,17 @@ _TABLE: dict[str, dict[str, str]] = {
     },
     "cli.did_you_mean": {"vi": "Có phải là: {names}?", "en": "Did you mean: {names}?"},
     # =========================================================================================
-    # Reports, the batch index page and batch messages (moved here from _report_i18n.py)
+    # Reports, the batch index page and batch messages
     # =========================================================================================
     # --- report: names of units and titles ---------------------------------------------------
     "report.unit.province": {"vi": "Tỉnh {name}", "en": "{name} province"},
+    "unit.named": {"vi": "{kind} {name}", "en": "{name} {kind}"},
+    "unit.this": {"vi": "{kind} này", "en": "this {kind}"},
+    "unit.kind.rural_district": {"vi": "huyện", "en": "district"},
+    "unit.kind.city": {"vi": "thành phố", "en": "city"},
+    "unit.kind.town": {"vi": "thị xã", "en": "town"},
+    "unit.kind.urban_district": {"vi": "quận", "en": "urban district"},
+    "report.list.and": {"vi": "{head} và {last}", "en": "{head} and {last}"},
     "report.title": {
         "vi": "{unit}: khả năng đạt chuẩn nông thôn mới đến năm {year}",
         "en": "{unit}: reaching the New Rural Development standard by {year}",
@@ -239,12 +259,12 @@ _TABLE: dict[str, dict[str, str]] = {
         "en": "Bottleneck criteria",
     },
     "report.section.pace": {
-        "vi": "Tốc độ cần thiết so với tốc độ thực tế",
-        "en": "Required pace against observed pace",
+        "vi": "Kiểm tra theo tốc độ gần đây (đường thẳng)",
+        "en": "Straight-line check: the recent pace against the pace needed",
     },
     "report.section.methods": {
-        "vi": "Các phương pháp dự báo khác nhau ở đâu",
-        "en": "Where the forecasting methods disagree",
+        "vi": "So sánh các phương pháp dự báo",
+        "en": "How the forecasting methods compare",
     },
     "report.section.backtest": {
         "vi": "Kiểm định trên số liệu các năm trước",
@@ -262,14 +282,23 @@ _TABLE: dict[str, dict[str, str]] = {
         "en": "Synthetic data — dữ liệu mô phỏng. Every figure in this report was generated to "
         "demonstrate the tool; none is a real commune's result.",
     },
-    "report.status.label": {"vi": "Đánh giá tiến độ:", "en": "Progress:"},
+    "report.status.label": {
+        "vi": "Đánh giá tiến độ (theo mô hình):",
+        "en": "Progress (from the model):",
+    },
     "report.status.none": {
-        "vi": "Không đánh giá tiến độ (đơn vị này chưa có mục tiêu)",
-        "en": "No progress status (this unit has no target)",
+        "vi": "Không đánh giá tiến độ: chưa có mục tiêu",
+        "en": "No progress status: no target",
     },
     "report.target.official": {
         "vi": "Mục tiêu: {target} xã đạt chuẩn vào năm {year} (chỉ tiêu kế hoạch chính thức).",
         "en": "Target: {target} communes meeting the standard by {year} (official plan target).",
+    },
+    "report.target.file": {
+        "vi": "Mục tiêu: {target} xã đạt chuẩn vào năm {year} (theo tệp mục tiêu; không ghi là "
+        "chỉ tiêu chính thức).",
+        "en": "Target: {target} communes meeting the standard by {year} (from the targets file; "
+        "not marked as an official target).",
     },
     "report.target.user": {
         "vi": "Mục tiêu: {target} xã đạt chuẩn vào năm {year} (do người dùng nhập, không phải "
@@ -277,17 +306,35 @@ _TABLE: dict[str, dict[str, str]] = {
         "en": "Target: {target} communes meeting the standard by {year} (supplied by the user, "
         "not an official target).",
     },
+    "report.target.real_but_synthetic": {
+        "vi": "Chỉ tiêu này là thật, nhưng số liệu là mô phỏng: khả năng đạt mục tiêu nêu ở đây "
+        "chỉ minh họa cách dùng công cụ, không nói gì về tỉnh thật.",
+        "en": "The target is real but the data are synthetic: the probability of reaching it "
+        "shown here only demonstrates the tool and says nothing about the real province.",
+    },
+    "report.mean_target.official": {
+        "vi": "Mục tiêu bình quân {target} tiêu chí/xã vào năm {year} (chỉ tiêu kế hoạch chính "
+        "thức).",
+        "en": "Target of {target} criteria per commune on average by {year} (official plan "
+        "target).",
+    },
+    "report.mean_target.file": {
+        "vi": "Mục tiêu bình quân {target} tiêu chí/xã vào năm {year} (theo tệp mục tiêu; không "
+        "ghi là chỉ tiêu chính thức).",
+        "en": "Target of {target} criteria per commune on average by {year} (from the targets "
+        "file; not marked as an official target).",
+    },
     "report.target.none_district": {
-        "vi": "Huyện này chưa có mục tiêu riêng. Báo cáo nêu số xã dự báo đạt chuẩn và phân bố "
-        "của nó, không tính khả năng đạt mục tiêu, và không tự chia mục tiêu của tỉnh cho từng "
-        "huyện: một cách chia như vậy không phải chỉ tiêu chính thức.",
-        "en": "This district has no target of its own. The report gives the expected number of "
+        "vi": "{this_unit} chưa có mục tiêu riêng. Báo cáo nêu số xã đạt chuẩn dự báo và "
+        "phân bố của nó, không tính khả năng đạt mục tiêu, và không tự chia mục tiêu của tỉnh "
+        "cho các huyện, thành phố: một cách chia như vậy không phải chỉ tiêu chính thức.",
+        "en": "{this_unit} has no target of its own. The report gives the expected number of "
         "communes meeting the standard and its distribution, no probability of reaching a "
-        "target, and does not split the province's target among districts: such a split would "
-        "not be an official target.",
+        "target, and does not split the province's target: such a split would not be an "
+        "official target.",
     },
     "report.target.none_province": {
-        "vi": "Chưa có mục tiêu cho toàn tỉnh: báo cáo chỉ nêu số xã dự báo đạt chuẩn.",
+        "vi": "Chưa có mục tiêu cho toàn tỉnh: báo cáo chỉ nêu số xã đạt chuẩn dự báo.",
         "en": "No province target was given: the report gives the expected count only.",
     },
     # --- report: now and trend ----------------------------------------------------------------
@@ -314,12 +361,21 @@ _TABLE: dict[str, dict[str, str]] = {
         "en": "From {first} to {last}: communes meeting the NTM standard went from {start} to "
         "{end}; average criteria met per commune from {mean_start} to {mean_end}.",
     },
+    "report.trend.sentence_flat": {
+        "vi": "Từ năm {first} đến năm {last}: số xã đạt chuẩn NTM không đổi ({start} năm {first}, "
+        "{end} năm {last}); số tiêu chí đạt bình quân mỗi xã từ {mean_start} thành {mean_end}.",
+        "en": "From {first} to {last}: the number of communes meeting the NTM standard did not "
+        "change ({start} in {first}, {end} in {last}); average criteria met per commune went "
+        "from {mean_start} to {mean_end}.",
+    },
     # --- report: forecast ---------------------------------------------------------------------
     "report.forecast.sentence": {
-        "vi": "Năm {year}: dự báo bình quân {expected} xã đạt chuẩn (trung vị {median}; khoảng "
-        "80%: {lo80}–{hi80}; khoảng 95%: {lo95}–{hi95}).",
-        "en": "{year}: on average {expected} communes meeting the standard are forecast "
-        "(median {median}; 80% interval {lo80}–{hi80}; 95% interval {lo95}–{hi95}).",
+        "vi": "Năm {year}: số xã đạt chuẩn dự báo trung bình {expected} (khoảng 80%: "
+        "{lo80}–{hi80}; khoảng 95%: {lo95}–{hi95}). Mọi con số dự báo đơn lẻ trong báo cáo là "
+        "giá trị trung bình của các lần mô phỏng.",
+        "en": "{year}: {expected} communes meeting the standard expected (80% interval "
+        "{lo80}–{hi80}; 95% interval {lo95}–{hi95}). Every single forecast number in this "
+        "report is the expected value, the average over the simulations.",
     },
     "report.forecast.distribution": {
         "vi": "Phân bố số xã đạt chuẩn năm {year}: khả năng có ít nhất bao nhiêu xã.",
@@ -332,8 +388,10 @@ _TABLE: dict[str, dict[str, str]] = {
     "report.first.never": {"vi": "Chưa đạt đến năm {year}", "en": "Not reached by {year}"},
     "report.col.at_least": {"vi": "Ít nhất (số xã)", "en": "At least (communes)"},
     "report.col.chance": {"vi": "Khả năng", "en": "Probability"},
-    "report.col.median": {"vi": "Trung vị", "en": "Median"},
-    "report.col.mean": {"vi": "Bình quân", "en": "Average"},
+    "report.col.mean_criteria_expected": {
+        "vi": "Số tiêu chí đạt bình quân/xã (trung bình dự báo)",
+        "en": "Average criteria met per commune (expected)",
+    },
     # --- report: closest communes and bottlenecks -------------------------------------------
     "report.closest.sentence": {
         "vi": "{n} xã chưa đạt chuẩn có nhiều tiêu chí đạt nhất năm {as_of}. Cột cuối là khả "
@@ -343,28 +401,65 @@ _TABLE: dict[str, dict[str, str]] = {
         "{year}.",
     },
     "report.closest.all_met": {
-        "vi": "Tất cả các xã đã đạt chuẩn NTM.",
-        "en": "Every commune already meets the NTM standard.",
+        "vi": "Cả {n} xã đều đã đạt chuẩn NTM: không còn xã nào thiếu tiêu chí.",
+        "en": "All {n} communes already meet the NTM standard: none is missing a criterion.",
     },
+    "report.col.commune_code": {"vi": "Mã xã", "en": "Commune code"},
     "report.col.missing": {"vi": "Tiêu chí còn thiếu", "en": "Criteria still missing"},
-    "report.col.n_missing": {"vi": "Số tiêu chí còn thiếu", "en": "Criteria missing"},
     "report.col.p_ntm_year": {
         "vi": "Khả năng đạt chuẩn năm {year}",
         "en": "Probability of meeting the standard in {year}",
     },
-    "report.bottleneck.sentence": {
-        "vi": "Các tiêu chí còn thiếu thường gặp nhất ở những xã được dự báo dừng ở 17–18 tiêu "
-        "chí năm {year}: {criteria}.",
-        "en": "The criteria most often missing in communes forecast to end {year} at 17–18 "
-        "criteria: {criteria}.",
+    "report.bottleneck.all_met": {
+        "vi": "Cả {n} xã đều đã đạt chuẩn, nên không có xã nào gần chuẩn còn thiếu tiêu chí và "
+        "không có tiêu chí “nút thắt”.",
+        "en": "All {n} communes already meet the standard, so no commune is close to it with a "
+        "criterion missing, and there is no bottleneck criterion.",
     },
     "report.bottleneck.none": {
-        "vi": "Không có xã nào được dự báo dừng ở 17–18 tiêu chí năm {year}.",
-        "en": "No commune is forecast to end {year} at 17–18 criteria.",
+        "vi": "Không có xã nào gần chuẩn: năm {as_of} không xã nào đạt 15–18 tiêu chí, và đến "
+        "năm {year} bình quân chỉ {per_run} xã mỗi lần mô phỏng dừng ở 17–18 tiêu chí.",
+        "en": "No commune is close to the standard: none met 15–18 criteria in {as_of}, and in "
+        "{year} on average only {per_run} communes per simulation end at 17–18 criteria.",
+    },
+    "report.bottleneck.sentence": {
+        "vi": "Đến năm {year}, bình quân {per_run} xã mỗi lần mô phỏng dừng ở 17–18 tiêu chí. "
+        "Các tiêu chí các xã này thường thiếu nhất: {criteria}.",
+        "en": "In {year}, on average {per_run} communes per simulation end at 17–18 criteria. "
+        "The criteria they most often miss: {criteria}.",
+    },
+    "report.bottleneck.few_forecast": {
+        "vi": "Đến năm {year} hầu như không có xã nào dừng ở 17–18 tiêu chí (bình quân "
+        "{per_run} xã mỗi lần mô phỏng), nên bảng dưới chỉ nêu các xã gần chuẩn hiện nay.",
+        "en": "Hardly any commune ends {year} at 17–18 criteria (on average {per_run} per "
+        "simulation), so the table shows today's near-standard communes only.",
     },
     "report.bottleneck.chart_title": {
-        "vi": "Tiêu chí còn thiếu ở xã đạt 17–18 TC năm {year} — {unit}",
-        "en": "Missing criteria, communes at 17–18 in {year} — {unit}",
+        "vi": "Tiêu chí còn thiếu ở xã dừng ở 17–18 TC năm {year} — {unit}",
+        "en": "Missing criteria, communes ending {year} at 17–18 — {unit}",
+    },
+    "report.bottleneck.axis": {
+        "vi": "Tỷ lệ trong số xã dừng ở 17–18 tiêu chí năm {year} (dự báo)",
+        "en": "Share of the communes ending {year} at 17–18 criteria (forecast)",
+    },
+    "report.col.share_forecast": {
+        "vi": "Dự báo {year}: tỷ lệ còn thiếu, trong số xã dừng ở 17–18 TC (bình quân {per_run} "
+        "xã/lần mô phỏng)",
+        "en": "Forecast {year}: share missing it among communes ending at 17–18 (on average "
+        "{per_run} per simulation)",
+    },
+    "report.col.share_now": {
+        "vi": "Năm {year}: tỷ lệ còn thiếu, trong số {n} xã đạt 15–18 TC",
+        "en": "{year}: share missing it among the {n} communes at 15–18",
+    },
+    "report.bottleneck.bases": {
+        "vi": "Hai cột có gốc khác nhau: cột dự báo tính trên các xã được dự báo dừng ở "
+        "{lo}–{hi} tiêu chí năm {year}; cột năm {as_of} tính trên các xã đạt {close_lo}–"
+        "{close_hi} tiêu chí năm đó. Bảng gồm các tiêu chí đứng đầu ở một trong hai cột.",
+        "en": "The two columns have different bases: the forecast column counts the communes "
+        "forecast to end {year} at {lo}–{hi} criteria; the {as_of} column the communes that met "
+        "{close_lo}–{close_hi} criteria that year. The table lists the criteria at the top of "
+        "either column.",
     },
     "report.heatmap.title": {
         "vi": "19 tiêu chí theo xã — {unit}, {year}",
@@ -374,26 +469,54 @@ _TABLE: dict[str, dict[str, str]] = {
         "vi": "Số xã đạt chuẩn NTM — {unit}",
         "en": "Communes meeting the standard — {unit}",
     },
-    "report.col.share_now": {
-        "vi": "Hiện nay ({year}): tỷ lệ xã đạt 15–18 TC còn thiếu",
-        "en": "Now ({year}): share of communes at 15–18 missing it",
+    # --- report: pace (the straight-line check) ----------------------------------------------
+    "report.pace.intro": {
+        "vi": "Cách kiểm tra đơn giản mà cơ quan thống kê thường dùng: kéo dài tốc độ của vài "
+        "năm gần đây theo đường thẳng, không dùng mô hình. Đánh giá tiến độ ở đầu báo cáo thì "
+        "dựa trên mô hình.",
+        "en": "The simple check statistical offices use: extend the pace of the last few years "
+        "in a straight line, without the model. The progress status at the top of the report "
+        "comes from the model.",
     },
-    "report.col.share_forecast": {
-        "vi": "Dự báo ({year}): tỷ lệ xã đạt 17–18 TC còn thiếu",
-        "en": "Forecast ({year}): share of communes at 17–18 missing it",
+    "report.pace.all_met": {
+        "vi": "Cả {n} xã đều đã đạt chuẩn: không cần thêm xã nào.",
+        "en": "All {n} communes already meet the standard: no more are needed.",
     },
-    # --- report: pace -------------------------------------------------------------------------
+    "report.pace.added": {
+        "vi": "{window} năm qua bình quân thêm {observed} xã/năm",
+        "en": "the last {window} years added {observed} a year",
+    },
+    "report.pace.none_added": {
+        "vi": "trong {window} năm qua không có thêm xã nào đạt chuẩn",
+        "en": "no commune reached the standard in the last {window} years",
+    },
     "report.pace.sentence": {
-        "vi": "Cần thêm bình quân {required} xã đạt chuẩn mỗi năm để đạt mục tiêu; {window} năm "
-        "qua bình quân thêm {observed} xã/năm. Giữ tốc độ này thì năm {year} có khoảng "
-        "{projected} xã.",
-        "en": "On average {required} more communes a year must meet the standard to reach the "
-        "target; the last {window} years added {observed} a year. At that pace there would be "
-        "about {projected} in {year}.",
+        "vi": "Để đạt mục tiêu cần thêm bình quân {required} xã đạt chuẩn mỗi năm; {added}. Giữ "
+        "tốc độ này thì năm {year} có khoảng {projected} xã.",
+        "en": "Reaching the target needs {required} more communes meeting the standard a year "
+        "on average; {added}. At that pace there would be about {projected} in {year}.",
     },
     "report.pace.status": {
-        "vi": "Đánh giá theo tốc độ (không dùng mô hình):",
-        "en": "Status from the pace alone (no model):",
+        "vi": "Theo đường thẳng (chỉ kéo dài tốc độ gần đây):",
+        "en": "Straight-line check (recent pace extended):",
+    },
+    "report.pace.mean_status": {
+        "vi": "Số tiêu chí bình quân/xã, theo đường thẳng:",
+        "en": "Criteria per commune, straight-line check:",
+    },
+    "report.pace.see_methods": {
+        "vi": "Kết quả này khác với đánh giá theo mô hình ở đầu báo cáo; phần “So sánh các "
+        "phương pháp dự báo” giải thích vì sao.",
+        "en": "This differs from the model's status at the top of the report; the section "
+        "“How the forecasting methods compare” explains why.",
+    },
+    "report.pace.mean_sentence": {
+        "vi": "Số tiêu chí đạt bình quân/xã: để đạt {target} vào năm {year} cần tăng {required} "
+        "tiêu chí/xã mỗi năm; {window} năm qua tăng {observed}/năm. Giữ tốc độ này thì năm "
+        "{year} đạt khoảng {projected}.",
+        "en": "Average criteria met per commune: reaching {target} by {year} needs {required} "
+        "more per commune a year; the last {window} years added {observed} a year. At that pace "
+        "it would be about {projected} in {year}.",
     },
     "report.pace.no_target": {
         "vi": "Chưa có mục tiêu nên không tính tốc độ cần thiết. {window} năm qua bình quân thêm "
@@ -401,68 +524,171 @@ _TABLE: dict[str, dict[str, str]] = {
         "en": "With no target there is no required pace. The last {window} years added "
         "{observed} communes meeting the standard a year.",
     },
+    "report.pace.no_target_none_added": {
+        "vi": "Chưa có mục tiêu nên không tính tốc độ cần thiết. Trong {window} năm qua không có "
+        "thêm xã nào đạt chuẩn.",
+        "en": "With no target there is no required pace. No commune reached the standard in the "
+        "last {window} years.",
+    },
     # --- report: methods ----------------------------------------------------------------------
     "report.col.method": {"vi": "Phương pháp", "en": "Method"},
     "method.transition": {
         "vi": "Mô hình chính (mô phỏng từng xã)",
         "en": "Main model (commune-level simulation)",
     },
-    "method.transition_no_trend": {
-        "vi": "Mô hình chính, không có xu thế thời gian",
-        "en": "Main model without the time trend",
-    },
     "method.linear_trend": {"vi": "Đường xu thế tuyến tính", "en": "Linear trend"},
     "method.damped_trend": {
         "vi": "Xu thế giảm dần (san bằng mũ)",
         "en": "Damped trend (exponential smoothing)",
     },
-    "method.persistence": {
-        "vi": "Giữ nguyên như năm gốc",
-        "en": "Persistence (as in the origin year)",
-    },
-    "report.methods.why": {
-        "vi": "Phần đầu báo cáo dùng mô hình chính: mô hình này dùng số liệu của từng tiêu chí ở "
-        "từng xã, tính đến việc xã càng gần chuẩn càng dễ đạt thêm tiêu chí, và khoảng dự báo "
-        "tính cả sai số của chính mô hình. Hai đường xu thế chỉ dựa trên {n} con số hằng năm "
-        "của đơn vị, nên khoảng dự báo của chúng thường quá hẹp (xem phần kiểm định).",
-        "en": "The headline uses the main model: it uses every criterion of every commune, "
-        "allows for communes close to the standard gaining criteria faster, and its intervals "
-        "include the model's own uncertainty. The two trend lines rest on the unit's {n} "
-        "yearly figures only, so their intervals are usually far too narrow (see the "
-        "backtest).",
-    },
+    "method.inline.transition": {"vi": "mô hình chính", "en": "the main model"},
+    "method.inline.linear_trend": {"vi": "đường xu thế tuyến tính", "en": "the linear trend"},
+    "method.inline.damped_trend": {"vi": "xu thế giảm dần", "en": "the damped trend"},
     "report.methods.agree": {
         "vi": "Các phương pháp cho kết quả gần nhau.",
         "en": "The methods broadly agree.",
     },
     "report.methods.disagree": {
-        "vi": "Các phương pháp khác nhau rõ rệt: {details}.",
-        "en": "The methods clearly disagree: {details}.",
+        "vi": "Các phương pháp khác nhau rõ rệt: mô hình chính dự báo trung bình {main} xã, "
+        "còn {items}.",
+        "en": "The methods clearly disagree: the main model expects {main} communes, against "
+        "{items}.",
     },
-    "report.methods.item": {
-        "vi": "{method} dự báo {value} xã, mô hình chính {main} xã",
-        "en": "{method} forecasts {value} communes against the main model's {main}",
+    "report.methods.item": {"vi": "{method} {value} xã", "en": "{value} from {method}"},
+    "report.methods.all_met": {
+        "vi": "Cả {n} xã đều đã đạt chuẩn, nên mọi phương pháp đều dự báo khoảng {n} xã. Mô hình "
+        "chính dự báo trung bình {main}, hơi thấp hơn, vì mô hình cho phép một xã mất tiêu chí "
+        "khi được đánh giá lại.",
+        "en": "All {n} communes already meet the standard, so every method forecasts about {n}. "
+        "The main model expects {main}, a little lower, because it allows a commune to lose a "
+        "criterion at re-assessment.",
+    },
+    "report.methods.not_computed": {"vi": "không tính được", "en": "not computable"},
+    "report.methods.note_nan": {
+        "vi": "{method}: không tính được, vì chuỗi số liệu hằng năm của đơn vị quá ngắn hoặc "
+        "không thay đổi.",
+        "en": "{method}: not computable, because the unit's yearly series is too short or never "
+        "changed.",
+    },
+    "report.methods.note_flat": {
+        "vi": "{method}: khoảng dự báo {interval} không có độ rộng vì số xã đạt chuẩn các năm "
+        "trước không đổi (luôn là {value}); điều đó không có nghĩa là chắc chắn.",
+        "en": "{method}: the interval {interval} has no width because the yearly count never "
+        "changed (always {value}); that is not certainty.",
+    },
+    "report.methods.note_capped": {
+        "vi": "{method}: số liệu được giới hạn trong khoảng 0–{n} xã; tự nó, đường xu thế vượt "
+        "ra ngoài số xã mà đơn vị có.",
+        "en": "{method}: kept within 0–{n} communes; on its own the trend line runs beyond the "
+        "number of communes the unit has.",
+    },
+    "report.methods.why": {
+        "vi": "Phần đầu báo cáo dùng mô hình chính: mô hình này dùng số liệu của từng tiêu chí ở "
+        "từng xã, tính đến việc xã càng gần chuẩn càng dễ đạt thêm tiêu chí, và khoảng dự báo "
+        "tính cả sai số của chính mô hình. Hai đường xu thế chỉ dựa trên {n} con số hằng năm "
+        "của đơn vị.",
+        "en": "The headline uses the main model: it uses every criterion of every commune, "
+        "allows for communes close to the standard gaining criteria faster, and its intervals "
+        "include the model's own uncertainty. The two trend lines rest on the unit's {n} "
+        "yearly figures only.",
+    },
+    "report.methods.cover_unknown": {
+        "vi": "Không có kiểm định để so sánh độ tin cậy của các khoảng dự báo.",
+        "en": "Without a backtest the intervals' reliability cannot be compared.",
+    },
+    "report.methods.cover_numbers": {
+        "vi": "Trong kiểm định ({level}), khoảng 80% của mô hình chính chứa giá trị thực {main} "
+        "số lần; của {others}.",
+        "en": "In the backtest ({level}), the main model's 80% intervals contained the actual "
+        "value {main} of the time; those of {others}.",
+    },
+    "report.methods.cover_item": {"vi": "{method} {share}", "en": "{method} {share}"},
+    "report.methods.cover_narrow_all": {
+        "vi": "Khoảng dự báo của các đường xu thế quá hẹp so với mức 80% đã nêu.",
+        "en": "The trend lines' intervals are too narrow for the 80% they claim.",
+    },
+    "report.methods.cover_narrow_some": {
+        "vi": "Khoảng dự báo của {methods} quá hẹp so với mức 80% đã nêu.",
+        "en": "The intervals of {methods} are too narrow for the 80% they claim.",
+    },
+    "report.methods.cover_ok": {
+        "vi": "Ở cấp này, khoảng dự báo của các đường xu thế không hẹp hơn mức đã nêu.",
+        "en": "At this level the trend lines' intervals were not narrower than they claim.",
+    },
+    "report.methods.cover_main_narrow": {
+        "vi": "Khoảng của mô hình chính cũng chứa giá trị thực ít hơn 80% số lần: hãy coi nó là "
+        "mức bất định tối thiểu, không phải một bảo đảm.",
+        "en": "The main model's intervals also held the actual value less than 80% of the time: "
+        "treat them as a floor on the uncertainty, not a guarantee.",
+    },
+    "report.level.province": {
+        "vi": "cấp tỉnh",
+        "en": "province level",
+    },
+    "report.level.districts": {
+        "vi": "gộp {n} huyện, không riêng đơn vị này",
+        "en": "the {n} districts pooled, not this unit alone",
+    },
+    "report.methods.status_model_higher": {
+        "vi": "Hai cách đánh giá tiến độ khác nhau. Theo mô hình, khả năng đạt mục tiêu là "
+        "{prob} (“{model}”); theo đường thẳng là “{line}”: giữ tốc độ {observed} xã/năm của "
+        "{window} năm qua thì năm {year} chỉ có khoảng {projected} xã. Mô hình lạc quan hơn vì "
+        "nó theo dõi từng xã: năm {as_of} có {n_close} xã đã đạt 15–18 tiêu chí và nhiều xã "
+        "trong số đó sẽ đạt chuẩn trong vài năm tới, điều mà đường thẳng qua số xã đạt chuẩn "
+        "các năm trước không thấy được. Kết luận ở đầu báo cáo dùng mô hình.",
+        "en": "The two progress checks disagree. The model gives a {prob} chance of reaching "
+        "the target (“{model}”); the straight line says “{line}”: at the last {window} years' "
+        "pace of {observed} communes a year there would be only about {projected} in {year}. "
+        "The model is more optimistic because it follows each commune: in {as_of}, {n_close} "
+        "communes already met 15–18 criteria and many of them will reach the standard within a "
+        "few years, which a straight line through past counts cannot see. The headline uses "
+        "the model.",
+    },
+    "report.methods.status_model_lower": {
+        "vi": "Hai cách đánh giá tiến độ khác nhau. Theo mô hình, khả năng đạt mục tiêu là "
+        "{prob} (“{model}”); theo đường thẳng là “{line}”: giữ tốc độ {observed} xã/năm của "
+        "{window} năm qua thì năm {year} có khoảng {projected} xã. Mô hình thận trọng hơn vì nó "
+        "theo dõi từng xã: năm {as_of} chỉ có {n_close} xã đạt 15–18 tiêu chí, còn các xã xa "
+        "chuẩn cần nhiều năm để đạt các tiêu chí khó nhất (thu nhập, hộ nghèo, tổ chức sản "
+        "xuất). Kết luận ở đầu báo cáo dùng mô hình.",
+        "en": "The two progress checks disagree. The model gives a {prob} chance of reaching "
+        "the target (“{model}”); the straight line says “{line}”: at the last {window} years' "
+        "pace of {observed} communes a year there would be about {projected} in {year}. The "
+        "model is more cautious because it follows each commune: in {as_of} only {n_close} "
+        "communes met 15–18 criteria, and communes far from the standard need years to gain "
+        "the hardest criteria (income, poverty, production organisation). The headline uses "
+        "the model.",
     },
     # --- report: backtest ---------------------------------------------------------------------
     "report.backtest.sentence": {
-        "vi": "Khi mô hình nói một xã có khả năng đạt chuẩn khoảng {predicted}, thực tế xã đạt "
-        "chuẩn {observed} số lần ({n} trường hợp trong toàn tỉnh, dự báo từ các năm gốc "
-        "{origins}).",
-        "en": "When the model gave a commune about {predicted}, it met the standard {observed} "
-        "of the time ({n} cases across the province, forecasts made in {origins}).",
+        "vi": "Khi mô hình cho một xã khả năng đạt chuẩn từ {lo} đến {hi} (bình quân "
+        "{predicted}), thực tế {observed} số xã đó đã đạt chuẩn ({n} trường hợp, tất cả các xã "
+        "trong tỉnh, dự báo từ các năm gốc {origins}).",
+        "en": "When the model gave a commune between {lo} and {hi} (on average {predicted}), "
+        "{observed} of those communes met the standard ({n} cases, every commune in the "
+        "province, forecasts made in {origins}).",
     },
     "report.backtest.no_cases": {
-        "vi": "Chưa có đủ trường hợp với xác suất dự báo từ 50% đến 90% để đánh giá (các năm "
+        "vi": "Chưa có trường hợp nào với xác suất dự báo từ 50% đến 90% để đánh giá (các năm "
         "gốc {origins}).",
-        "en": "Too few cases with forecast probabilities between 50% and 90% to judge (origin "
+        "en": "No case with a forecast probability between 50% and 90% to judge by (origin "
         "years {origins}).",
     },
     "report.backtest.coverage": {
-        "vi": "Khoảng dự báo 80% chứa giá trị thực: mô hình chính {main}, xu thế tuyến tính "
-        "{linear}, xu thế giảm dần {damped} số lần (khoảng trung thực chứa khoảng 80%).",
-        "en": "The 80% intervals contained the actual value: main model {main}, linear trend "
-        "{linear}, damped trend {damped} of the time (an honest interval does so about 80% of "
-        "the time).",
+        "vi": "Số xã đạt chuẩn ({level}): khoảng dự báo 80% chứa giá trị thực ở {items}. Một "
+        "khoảng trung thực chứa giá trị thực khoảng 80% số lần.",
+        "en": "Communes meeting the standard ({level}): the 80% intervals contained the actual "
+        "value for {items}. An honest interval does so about 80% of the time.",
+    },
+    "report.backtest.coverage_item": {
+        "vi": "{method} {share} số lần ({n} trường hợp)",
+        "en": "{method} {share} of the time ({n} cases)",
+    },
+    "report.backtest.table_caption": {
+        "vi": "Độ tin cậy của xác suất từng xã — toàn tỉnh (tất cả các xã, dự báo từ các năm gốc "
+        "{origins})",
+        "en": "Reliability of the commune probabilities — province-wide (every commune, "
+        "forecasts made in {origins})",
     },
     "report.backtest.skipped": {
         "vi": "Không chạy kiểm định trong báo cáo này.",
@@ -483,11 +709,20 @@ _TABLE: dict[str, dict[str, str]] = {
         "{first}–{last}.",
     },
     "report.note.synthetic": {
-        "vi": "Dữ liệu mô phỏng (synthetic data): tạo ra để chạy thử công cụ, tái hiện vài con "
-        "số cấp tỉnh đã công bố; tên và mã xã là tên giả. Không được trích dẫn như kết quả thật.",
-        "en": "Synthetic data (dữ liệu mô phỏng): generated to demonstrate the tool, matching a "
-        "few published province-level figures; commune names and codes are placeholders. Never "
-        "cite them as real results.",
+        "vi": "Dữ liệu mô phỏng (synthetic data): tạo ra để chạy thử công cụ; tên và mã xã là "
+        "tên giả. Không được trích dẫn như kết quả thật.",
+        "en": "Synthetic data (dữ liệu mô phỏng): generated to demonstrate the tool; commune "
+        "names and codes are placeholders. Never cite them as real results.",
+    },
+    "report.note.published": {
+        "vi": "Dữ liệu mô phỏng được tạo để khớp với các số liệu thật đã công bố sau ({file}): "
+        "{items}. Ngoài các con số này, mọi số liệu của xã và huyện đều là giả định.",
+        "en": "The synthetic data were made to match these real published figures ({file}): "
+        "{items}. Beyond these, every commune and district figure is made up.",
+    },
+    "report.note.published_item": {
+        "vi": "{measure} {value} (năm {year})",
+        "en": "{measure} {value} ({year})",
     },
     "report.note.real": {
         "vi": "Số liệu do người dùng cung cấp; đối chiếu với số liệu gốc trước khi sử dụng.",
@@ -502,20 +737,32 @@ _TABLE: dict[str, dict[str, str]] = {
     "report.note.model": {
         "vi": "Phương pháp: từ số liệu {first}–{as_of}, mô hình ước lượng khả năng mỗi xã đạt "
         "thêm hoặc mất từng tiêu chí mỗi năm, rồi mô phỏng {draws} lần từ năm {as_of} đến năm "
-        "{year} (hạt giống ngẫu nhiên {seed}). Mỗi lần mô phỏng dùng một bộ hệ số riêng, nên "
-        "khoảng dự báo có tính cả sai số của mô hình. Số liệu các huyện lấy từ cùng các lần mô "
-        "phỏng của cả tỉnh, nên tổng các huyện luôn bằng toàn tỉnh.",
+        "{year}. Mỗi lần mô phỏng dùng một bộ hệ số riêng, nên khoảng dự báo có tính cả sai số "
+        "của mô hình. Số liệu các huyện lấy từ cùng các lần mô phỏng của cả tỉnh, nên tổng các "
+        "huyện luôn bằng toàn tỉnh. Chạy lại với cùng số liệu và tham số (mã ngẫu nhiên {seed}) "
+        "cho đúng các con số này.",
         "en": "Method: from the {first}–{as_of} data the model estimates each commune's yearly "
         "chance of gaining or losing each criterion, then simulates {draws} times from {as_of} "
-        "to {year} (random seed {seed}). Each simulation draws its own coefficients, so the "
-        "intervals include the model's uncertainty. District figures are slices of the same "
-        "province-wide simulations, so the districts always add up to the province.",
+        "to {year}. Each simulation draws its own coefficients, so the intervals include the "
+        "model's uncertainty. District figures are slices of the same province-wide "
+        "simulations, so the districts always add up to the province. Re-running with the same "
+        "data and settings (random seed {seed}) gives exactly these numbers.",
     },
     "report.note.status": {
-        "vi": "Đánh giá tiến độ theo khả năng đạt mục tiêu: từ {hi} trở lên là “{on_track}”, "
-        "dưới {lo} là “{off_track}”, ở giữa là “{needs}”.",
-        "en": "Progress status from the probability of reaching the target: {hi} or more is "
-        "“{on_track}”, below {lo} “{off_track}”, in between “{needs}”.",
+        "vi": "Đánh giá tiến độ (theo mô hình) dựa trên khả năng đạt mục tiêu: từ {hi} trở lên "
+        "là “{on_track}”, dưới {lo} là “{off_track}”, ở giữa là “{needs}”.",
+        "en": "Progress status (from the model), by the probability of reaching the target: "
+        "{hi} or more is “{on_track}”, below {lo} “{off_track}”, in between “{needs}”.",
+    },
+    "report.note.line_status": {
+        "vi": "Kiểm tra theo đường thẳng: kéo dài tốc độ bình quân của vài năm gần đây đến năm "
+        "mục tiêu; “Đúng tiến độ” nếu đủ để đạt mục tiêu, “Đang giảm sút” nếu số xã giảm, còn "
+        "lại là “Cần đẩy nhanh”. Cách này không dùng mô hình nên có thể khác đánh giá ở đầu "
+        "báo cáo.",
+        "en": "Straight-line check: the average pace of the last few years extended to the "
+        "target year; “On track” if that reaches the target, “Regressing” if the count fell, "
+        "otherwise “Needs acceleration”. It does not use the model, so it can differ from the "
+        "status at the top.",
     },
     "report.note.scenario": {
         "vi": "Kịch bản: {name} (giả định thay đổi: {details}).",
@@ -537,13 +784,44 @@ _TABLE: dict[str, dict[str, str]] = {
         "vi": "Tạo bằng ntm-analysis {version}.",
         "en": "Made with ntm-analysis {version}.",
     },
+    "report.coef.summary": {
+        "vi": "Hệ số của mô hình (bấm để xem)",
+        "en": "The model's coefficients (click to show)",
+    },
+    "report.coef.explain": {
+        "vi": "Hệ số trên thang log-odds của khả năng đạt thêm (hoặc mất) một tiêu chí trong một "
+        "năm; cột cuối là số lần odds được nhân lên (lớn hơn 1: dễ hơn). Hệ số của từng tiêu "
+        "chí là mức cơ sở cho một xã đạt 10 tiêu chí.",
+        "en": "Coefficients on the log-odds scale of gaining (or losing) a criterion in a year; "
+        "the last column is the factor the odds are multiplied by (above 1: more likely). Each "
+        "criterion's coefficient is the baseline for a commune meeting 10 criteria.",
+    },
+    "report.coef.col.model": {"vi": "Mô hình", "en": "Model"},
+    "report.coef.col.term": {"vi": "Yếu tố", "en": "Term"},
+    "report.coef.col.estimate": {"vi": "Hệ số (log-odds)", "en": "Estimate (log-odds)"},
+    "report.coef.col.se": {"vi": "Sai số chuẩn", "en": "Standard error"},
+    "report.coef.col.odds": {"vi": "Nhân odds", "en": "Odds multiplier"},
+    "report.coef.gain": {"vi": "Đạt thêm", "en": "Gain"},
+    "report.coef.loss": {"vi": "Mất", "en": "Loss"},
+    "report.coef.fixed": {"vi": "không ước lượng được", "en": "not estimable"},
+    "report.coef.group": {"vi": "Nhóm tiêu chí {group}", "en": "Criteria group {group}"},
+    "report.coef.n_met": {
+        "vi": "Mỗi tiêu chí đã đạt (so với 10)",
+        "en": "Each criterion already met (relative to 10)",
+    },
+    "report.coef.close": {
+        "vi": "Xã gần chuẩn (15–18 tiêu chí)",
+        "en": "Close to the standard (15–18 criteria)",
+    },
+    "report.coef.difficult": {"vi": "Xã đặc biệt khó khăn", "en": "Especially difficult commune"},
+    "report.coef.trend": {"vi": "Xu thế thời gian (mỗi năm)", "en": "Time trend (per year)"},
     "report.footer": {
         "vi": "Lần chạy {run_id} · dữ liệu {data} · ntm-analysis {version} · {time}",
         "en": "Run {run_id} · data {data} · ntm-analysis {version} · {time}",
     },
     "col.share_of_province": {
         "vi": "Tỷ trọng trong số xã đạt chuẩn dự báo của tỉnh",
-        "en": "Share of the province's forecast count",
+        "en": "Share of the province's expected count",
     },
     "col.share_met": {"vi": "Tỷ lệ xã đạt tiêu chí", "en": "Share of communes meeting it"},
     "col.p_district_target": {
@@ -573,7 +851,6 @@ _TABLE: dict[str, dict[str, str]] = {
     },
     "index.status.failed": {"vi": "Lỗi", "en": "Failed"},
     "index.no_target": {"vi": "Không có mục tiêu", "en": "No target"},
-    "index.missing": {"vi": "Chưa có kết quả", "en": "No results"},
     "index.note_districts": {
         "vi": "Các huyện không có mục tiêu riêng: chỉ nêu số xã dự báo đạt chuẩn, không chia "
         "mục tiêu của tỉnh cho từng huyện.",
@@ -625,6 +902,9 @@ def t(key: str, lang: str = DEFAULT_LANG, **fmt: object) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+MINUS = "\u2212"  # the minus sign, not the hyphen "-"
+
+
 def _group_digits(integer_digits: str, sep: str) -> str:
     groups = []
     while len(integer_digits) > 3:
@@ -638,7 +918,8 @@ def fmt_number(x: float, lang: str = DEFAULT_LANG, decimals: int = 1) -> str:
     """``x`` written the way a reader of ``lang`` expects: vi "1.234,5", en "1,234.5".
 
     Missing values (None/NaN) become an en dash rather than "nan", which means nothing to a
-    reader. A value that rounds to zero is written without a minus sign.
+    reader. Negative numbers take a real minus sign ("−2,5", U+2212, as typeset text does),
+    and a value that rounds to zero is written without one.
     """
     check_lang(lang)
     if x is None or (isinstance(x, float) and math.isnan(x)):
@@ -650,7 +931,7 @@ def fmt_number(x: float, lang: str = DEFAULT_LANG, decimals: int = 1) -> str:
     thousands, decimal = (".", ",") if lang == "vi" else (",", ".")
     out = _group_digits(integer, thousands) + (decimal + fraction if fraction else "")
     if negative and any(ch not in "0" for ch in integer + fraction):
-        out = "-" + out
+        out = MINUS + out
     return out
 
 
@@ -732,3 +1013,38 @@ def status_label(status: str, lang: str = DEFAULT_LANG) -> str:
 def synthetic_mark_text(lang: str = DEFAULT_LANG) -> str:
     """The label put on every output made from generated data."""
     return t("mark.synthetic", lang)
+
+
+# the kinds of district-level unit (``district_type`` in a units file), folded -> key
+_UNIT_KINDS: dict[str, str] = {
+    "huyen": "unit.kind.rural_district",
+    "thanh pho": "unit.kind.city",
+    "thi xa": "unit.kind.town",
+    "quan": "unit.kind.urban_district",
+}
+
+
+def unit_kind(district_type: str, lang: str = DEFAULT_LANG) -> str:
+    """The kind of unit in lower case: "Thành phố" -> "thành phố" / "city", "Huyện" ->
+    "huyện" / "district". An unknown type is kept as written in Vietnamese and is a
+    "district" in English."""
+    key = _UNIT_KINDS.get(fold(district_type))
+    if key is not None:
+        return t(key, lang)
+    return nfc(district_type).lower() if check_lang(lang) == "vi" else t("unit.district", lang)
+
+
+def unit_name(name: str, district_type: str, lang: str = DEFAULT_LANG) -> str:
+    """A district-level unit's name in ``lang``: ("Tràng Định", "Huyện") -> "Huyện Tràng Định"
+    / "Tràng Định district"; ("Thành phố Lạng Sơn", "Thành phố") -> "Thành phố Lạng Sơn" /
+    "Lạng Sơn city" (a name that already starts with its type does not get it twice)."""
+    name, kind = nfc(name), nfc(district_type)
+    if fold(name).startswith(fold(kind) + " "):
+        name = name.split(" ", len(kind.split(" ")))[-1]
+    word = capitalize(kind) if check_lang(lang) == "vi" else unit_kind(kind, lang)
+    return t("unit.named", lang, kind=word, name=name)
+
+
+def capitalize(text: str) -> str:
+    """First letter upper case, the rest untouched ("thành phố" -> "Thành phố")."""
+    return text[:1].upper() + text[1:]

@@ -8,6 +8,21 @@ and nothing ambiguous: every cell it cannot read is reported, all at once, with 
 sheet, row (as Excel numbers it) and column, because a planner fixes the spreadsheet, not the
 code. Parsing maps each *distinct* cell value once (columns repeat a handful of spellings): a
 20,000-row wide CSV loads in under a second, the same XLSX in about six (mostly openpyxl).
+
+What loads and what is refused, where a reader could hesitate:
+
+- a two-row header block (a label merged over sub-headers, e.g. "Tiêu chí" over 1…19) is read
+  as one header, because the second row can only be a header: it holds nothing but headers
+  and criterion numbers;
+- totals and subtotals ("Tổng cộng", "Cộng", "Cộng huyện Tràng Định", "Toàn tỉnh") are
+  skipped when the row has no commune code: they sum communes, they are not one, and every
+  provincial report has them. A row with a commune code is always data;
+- numbers must look like numbers: "1", "1.0" and "1,0" are one, but "01", "1e0", "+1" or
+  "１" are refused, since a flag or a year spelled that way is more likely a typo than meant;
+- the same commune-year must agree with itself: in the long layout its 19 rows must give the
+  same especially-difficult flag (and the same count, if there is a count column);
+- a damaged file (truncated UTF-8, a corrupted workbook or Parquet file, binary data under a
+  .csv name) is refused with one clear problem, early, without reading all of a huge file.
 """
 
 from __future__ import annotations
@@ -16,12 +31,12 @@ import codecs
 import csv
 import difflib
 import io
+import itertools
 import numbers
 import re
 import unicodedata
-import zipfile
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -41,6 +56,12 @@ YEAR_MIN, YEAR_MAX = 2000, 2035  # the programme began in 2010: years far outsid
 CODE_WIDTH = 5  # GSO commune codes have 5 digits; Excel drops the leading zeros
 HEADER_SEARCH_ROWS = 20  # title rows above the header are never more than a few
 MIN_HEADER_MATCHES = 3  # a title cell may match one header by chance, never three
+SNIFF_BYTES = 1 << 16  # enough of a file to tell text from binary before reading it all
+MAX_CELL_PROBLEMS = 1000  # listed per column; more means the wrong file, not typos
+MAX_SUGGESTIONS = 20  # unknown district names given a "did you mean" (difflib is slow)
+JUNK_SAMPLE_ROWS = 500  # rows read before deciding a large file is not a panel at all
+HEAD_ROWS = HEADER_SEARCH_ROWS + 2 * JUNK_SAMPLE_ROWS  # rows read first from a large file
+HEAD_BYTES = 1 << 20  # a text file larger than this is read in two steps (see load_panel)
 
 TEXT_SUFFIXES = (".csv", ".txt", ".tsv")  # Excel's "Unicode text" is tab-separated .txt
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
@@ -62,8 +83,11 @@ _CRITERION_NAMES: dict[str, int] = {
     ].itertuples(index=False)
     for name in (name_vi, name_en)
 }
-_YEAR_TEXT = re.compile(r"^(?:năm|nam|year)? ?(\d{4})(?:[.,]0+)?$", re.IGNORECASE)
-_CODE_FLOAT_TEXT = re.compile(r"^(\d+)\.0+$")  # "6112.0": a code that passed through a float
+# [0-9], not \d: \d also matches "１" and other scripts' digits, which no office types
+_YEAR_TEXT = re.compile(r"^(?:năm|nam|year)? ?([0-9]{4})(?:[.,]0+)?$", re.IGNORECASE)
+_NUMBER = re.compile(r"^-?[0-9]+(?:[.,][0-9]+)?$")  # "12", "012", "1.0", "0,5"; not "1e0"
+_FLAG_NUMBER = re.compile(r"^([01])(?:[.,]0+)?$")  # "1", "1.0", "0,00"; "01" is a typo
+_CODE_FLOAT_TEXT = re.compile(r"^([0-9]+)\.0+$")  # "6112.0": a code that passed through a float
 _DIGITS = re.compile(r"^[0-9]+$")
 _WORDS = re.compile(r"^[^\W\d_]+(?: [^\W\d_]+)*$")  # "Chưa đạt" yes; "Đạt?" no (ambiguous)
 _COMMUNE_PREFIXES = ("xa", "phuong", "thi tran", "commune", "ward", "town")
@@ -74,6 +98,15 @@ _MARKS = frozenset({"x", "✓", "✔", "√", "☑"})
 _YES = frozenset({"dat", "d", "true", "co", "yes", "met"})
 _NO = frozenset({"chua dat", "khong dat", "false", "khong", "no", "not met"})
 _FLAG_EXPECTED = "Đạt or Chưa đạt, 1 or 0, x or blank, Có or Không, TRUE or FALSE"
+
+# the label of a totals row, folded (see _without_summary_rows): exact, or as a prefix
+_SUMMARY_LABELS = frozenset(
+    {"tong", "cong", "tong cong", "tong so", "toan tinh", "toan huyen", "total", "sum"}
+)
+_SUMMARY_PREFIXES = (
+    *("tong cong ", "tong so ", "toan tinh ", "toan huyen ", "total "),
+    *("cong huyen ", "cong thanh pho ", "cong thi xa ", "cong tp "),
+)
 
 _DESCRIPTIONS = {
     "commune_code": "the commune code",
@@ -94,6 +127,10 @@ _MAGIC = (
     (b"\xd0\xcf\x11\xe0", "an old Excel .xls workbook (or an encrypted one)"),
     (b"PAR1", "a Parquet file"),
     (b"%PDF", "a PDF document"),
+    (b"\x1f\x8b", "a gzip-compressed file"),
+    (b"Rar!", "a RAR archive"),
+    (b"7z\xbc\xaf", "a 7-Zip archive"),
+    (b"{\\rtf", "a Word/RTF document"),
 )
 
 
@@ -117,8 +154,12 @@ def load_panel(
     """
     path = Path(path) if path is not None else default_panel_path()
     registry = registry if registry is not None else Registry.from_csv()
-    table = _read_table(path, sheet)
+    table = _read_table(path, sheet, head=True)
+    if not table.complete:  # a large file: judge its first rows before reading all of it
+        _refuse_junk(table, registry)
+        table = _read_table(path, sheet)
     columns = _identify_columns(table, _PANEL_REQUIREMENTS)
+    table = _without_summary_rows(table, columns)
     records, problems = _parse_records(table, columns, registry)
     problems += _check_records(table, columns, records, registry)
     if communes_path is not None:
@@ -154,10 +195,11 @@ class _Table:
 
     file: str
     sheet: str | None
-    header_row: int  # spreadsheet row number of the header
+    header_row: int  # spreadsheet row number of the header (the last, of a two-row block)
     headers: tuple[str, ...]  # as written (NFC); "" for an empty header cell
     body: pd.DataFrame  # object cells, positional columns, blank rows dropped
     rows: np.ndarray  # spreadsheet row number of each body row
+    complete: bool = True  # False: only the first rows of a large file (see load_panel)
 
     def problem(self, message: str, row: int | None = None, column: str | None = None) -> Problem:
         return Problem(self.file, message, sheet=self.sheet, row=row, column=column)
@@ -170,8 +212,12 @@ def _fail(file: str | Path, message: str, sheet: str | None = None) -> DataError
     return DataError([Problem(str(file), message, sheet=sheet)])
 
 
-def _read_table(path: Path, sheet: str | int | None) -> _Table:
-    """Dispatch on the extension; a file that cannot be read at all fails here, alone."""
+def _read_table(path: Path, sheet: str | int | None, *, head: bool = False) -> _Table:
+    """Dispatch on the extension; a file that cannot be read at all fails here, alone.
+
+    ``head=True`` reads only about the first ``HEAD_ROWS`` rows (``HEAD_BYTES`` of a text
+    file), so that a large file of something else fails before it is read and parsed whole.
+    """
     if not path.exists():
         raise _fail(path, "file not found")
     if path.is_dir():
@@ -187,30 +233,50 @@ def _read_table(path: Path, sheet: str | int | None) -> _Table:
     if data_size == 0:
         raise _fail(path, "the file is empty (0 bytes)")
     if suffix in EXCEL_SUFFIXES:
-        return _read_excel(path, sheet)
+        return _read_excel(path, sheet, head)
     if sheet is not None:
         raise _fail(path, f"sheet={sheet!r} was given but a {suffix} file has no sheets")
     if suffix in PARQUET_SUFFIXES:
-        return _read_parquet(path)
+        return _read_parquet(path)  # compact and typed: always read whole
+    if head and data_size > HEAD_BYTES:
+        return _table_from_grid(_read_text_head(path), str(path), None, complete=False)
     return _table_from_grid(_read_text_grid(path), str(path), None)
 
 
-def _read_bytes(path: Path) -> bytes:
+def _read_bytes(path: Path, limit: int | None = None) -> bytes:
+    """The file's bytes (only the first ``limit`` if given)."""
     try:
-        return path.read_bytes()
+        with path.open("rb") as stream:
+            return stream.read() if limit is None else stream.read(limit)
     except OSError as exc:
         raise _fail(path, f"cannot read the file: {exc.strerror or exc}") from exc
 
 
+def _looks_like(head: bytes) -> str | None:
+    """What a file is, from its first bytes, when it is a known binary format."""
+    return next((what for magic, what in _MAGIC if head.startswith(magic)), None)
+
+
 def _read_text_grid(path: Path) -> list[list[object]]:
     """Rows of a delimited text file, decoded and NFC-normalised."""
-    text = _decode(_read_bytes(path), path)
+    return _csv_rows(_decode(_read_bytes(path), path), path)
+
+
+def _read_text_head(path: Path) -> list[list[object]]:
+    """The first rows of a large text file: those whole within its first ``HEAD_BYTES``."""
+    text = _decode(_read_bytes(path, HEAD_BYTES), path, complete=False)
+    return _csv_rows(text, path, HEAD_ROWS)[:-1]  # the last row may be cut short
+
+
+def _csv_rows(text: str, path: Path, limit: int | None = None) -> list[list[object]]:
     if not text.strip():
         raise _fail(path, "the file is empty (no text)")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text[:SNIFF_BYTES]))
     try:
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
+        return list(itertools.islice(reader, limit))
     except csv.Error as exc:
-        raise _fail(path, f"cannot read as CSV: {exc}") from exc
+        why = "a cell is longer than any table's" if "field limit" in str(exc) else str(exc)
+        raise _fail(path, f"cannot read as CSV: {why}") from exc
 
 
 def _candidate_encodings(data: bytes) -> list[str]:
@@ -229,23 +295,54 @@ def _candidate_encodings(data: bytes) -> list[str]:
     return ["utf-8", "cp1258"]
 
 
-def _decode(data: bytes, path: Path) -> str:
-    """The file's text in NFC (Windows-1258 and some Mac programs write combining marks)."""
-    for magic, what in _MAGIC:
-        if data.startswith(magic):
-            raise _fail(path, f"this is not a text CSV file: it looks like {what}")
+def _decode(data: bytes, path: Path, *, complete: bool = True) -> str:
+    """The file's text in NFC (Windows-1258 and some Mac programs write combining marks).
+
+    ``complete=False`` decodes the first bytes of a file, which may end inside a character.
+    Text that is mostly UTF-8 (or UTF-16) but has invalid bytes is a damaged file, not
+    Windows-1258: decoding it as such would turn every Vietnamese letter into nonsense.
+    """
+    what = _looks_like(data)
+    if what is not None:
+        raise _fail(path, f"this is not a text CSV file: it looks like {what}")
     for encoding in _candidate_encodings(data):
         try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
+            text = codecs.getincrementaldecoder(encoding)().decode(data, final=complete)
+        except UnicodeDecodeError as exc:
+            if encoding == "cp1258":
+                continue
+            if encoding != "utf-8" or _mostly_utf8(data):  # a BOM or UTF-16 zeros are certain
+                raise _fail(path, _damaged_text(encoding, data, exc)) from exc
             continue
         if "\x00" in text:
             raise _fail(path, "this is not a text CSV file: it contains binary data")
-        return unicodedata.normalize("NFC", text)
+        return (
+            text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
+        )
     raise _fail(
         path,
         "cannot decode the text as UTF-8, UTF-16 or Windows-1258 (Vietnamese); "
         "save it from Excel as 'CSV UTF-8'",
+    )
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """More valid UTF-8 letters than invalid bytes: UTF-8 with damage (Windows-1258 has none)."""
+    text = data.decode("utf-8", errors="replace")
+    invalid = text.count("\ufffd")
+    non_ascii = len(text) - len(text.encode("ascii", errors="ignore"))
+    return non_ascii - invalid > invalid
+
+
+def _damaged_text(encoding: str, data: bytes, exc: UnicodeDecodeError) -> str:
+    name = "UTF-16" if encoding.startswith("utf-16") else "UTF-8"
+    where = f"byte {exc.start + 1}"
+    if name == "UTF-8":
+        line = data.count(b"\n", 0, exc.start) + 1
+        where += f" (line {line})"
+    return (
+        f"cannot decode the text: it is {name} but {where} is not valid {name}, so the file "
+        f"is damaged or cut short; save it again from Excel as 'CSV UTF-8'"
     )
 
 
@@ -256,15 +353,9 @@ def _delimiter(text: str) -> str:
     return max(counts, key=lambda d: counts[d])  # ties keep the comma (first)
 
 
-def _read_excel(path: Path, sheet: str | int | None) -> _Table:
+def _read_excel(path: Path, sheet: str | int | None, head: bool = False) -> _Table:
     """The chosen sheet, or the first one whose top rows hold a recognisable header."""
-    import openpyxl  # imported here: CSV-only users should not pay for it
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, OSError, KeyError, ValueError) as exc:
-        raise _fail(path, f"cannot open as an Excel .xlsx workbook: {_not_xlsx(path)}") from exc
+    book = _open_workbook(path)
     try:
         sheets = [ws for ws in book.worksheets if hasattr(ws, "iter_rows")]
         names = ", ".join(f"'{ws.title}'" for ws in sheets)
@@ -272,11 +363,13 @@ def _read_excel(path: Path, sheet: str | int | None) -> _Table:
             chosen = _choose_sheet(sheets, sheet)
             if chosen is None:
                 raise _fail(path, f"there is no sheet {sheet!r}; the sheets are {names}")
-            return _table_from_grid(_sheet_rows(chosen), str(path), chosen.title)
+            return _sheet_table(chosen, path, head)
+        tops = []
         for ws in sheets:
-            if _find_header(_sheet_rows(ws, HEADER_SEARCH_ROWS)) is not None:
-                return _table_from_grid(_sheet_rows(ws), str(path), ws.title)
-        if not any(_sheet_rows(ws, HEADER_SEARCH_ROWS) for ws in sheets):
+            tops.append(_sheet_rows(ws, path, HEADER_SEARCH_ROWS + 1))
+            if _find_header(tops[-1]) is not None:
+                return _sheet_table(ws, path, head)
+        if not any(tops):
             raise _fail(path, "the workbook is empty")
         raise _fail(
             path,
@@ -287,13 +380,24 @@ def _read_excel(path: Path, sheet: str | int | None) -> _Table:
         book.close()
 
 
+def _open_workbook(path: Path):  # -> a read-only openpyxl workbook
+    import openpyxl  # imported here: CSV-only users should not pay for it
+
+    try:
+        return openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except MemoryError:
+        raise
+    except Exception as exc:  # a damaged zip or XML raises almost anything; all mean one thing
+        raise _fail(path, f"cannot open as an Excel .xlsx workbook: {_not_xlsx(path)}") from exc
+
+
 def _not_xlsx(path: Path) -> str:
     """Why a .xlsx file would not open, guessed from its first bytes."""
-    head = _read_bytes(path)[:4]
+    head = _read_bytes(path, 4)
     if head == b"\xd0\xcf\x11\xe0":
         return "it is an old .xls or a password-protected workbook; save it as .xlsx, no password"
     if head == b"PK\x03\x04":
-        return "it is a zip archive without a valid workbook inside"
+        return "it is damaged (cut short?) or a zip archive without a workbook inside"
     return "it is not a workbook (a CSV or text file renamed .xlsx?)"
 
 
@@ -309,10 +413,25 @@ def _choose_sheet(sheets: Sequence, sheet: str | int):  # -> an openpyxl workshe
     return (exact or loose or [None])[0]
 
 
-def _sheet_rows(ws, max_row: int | None = None) -> list[list[object]]:
-    """Cell values by row; the sheet's stored dimensions are not trusted (often wrong)."""
-    ws.reset_dimensions()
-    rows = [list(r) for r in ws.iter_rows(max_row=max_row, values_only=True)]
+def _sheet_table(ws, path: Path, head: bool) -> _Table:
+    """A sheet as a table: whole, or only its first ``HEAD_ROWS`` rows if ``head``."""
+    rows = _sheet_rows(ws, path, HEAD_ROWS + 1 if head else None)
+    complete = not head or len(rows) <= HEAD_ROWS  # (trailing blank rows are dropped)
+    return _table_from_grid(rows, str(path), ws.title, complete=complete)
+
+
+def _sheet_rows(ws, path: Path, max_row: int | None = None) -> list[list[object]]:
+    """Cell values by row; the sheet's stored dimensions are not trusted (often wrong).
+
+    A read-only workbook is read lazily, so damage inside a sheet surfaces only here.
+    """
+    try:
+        ws.reset_dimensions()
+        rows = [list(r) for r in ws.iter_rows(max_row=max_row, values_only=True)]
+    except MemoryError:
+        raise
+    except Exception as exc:  # as in _open_workbook: any error means a damaged sheet
+        raise _fail(path, "cannot read this sheet: the workbook is damaged", ws.title) from exc
     while rows and all(_is_blank(v) for v in rows[-1]):
         rows.pop()
     return rows
@@ -320,55 +439,47 @@ def _sheet_rows(ws, max_row: int | None = None) -> list[list[object]]:
 
 def _read_parquet(path: Path) -> _Table:
     """A Parquet file: its column names are the header (row 1), its rows follow."""
+    head = _read_bytes(path, 4)
+    if head != b"PAR1":
+        what = _looks_like(head)
+        why = f"it looks like {what}" if what else "a Parquet file starts with 'PAR1'"
+        raise _fail(path, f"cannot read as a Parquet file: it is not one ({why})")
     try:
         frame = pd.read_parquet(path)
-    except (OSError, ValueError, ImportError) as exc:
-        raise _fail(path, f"cannot read as a Parquet file: {exc}") from exc
+    except MemoryError:
+        raise
+    except Exception as exc:  # pyarrow's errors for a damaged file have many types
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise _fail(path, f"cannot read as a Parquet file: it is damaged ({reason})") from exc
     headers = tuple(_header_text(c) for c in frame.columns)
     body = pd.DataFrame(frame.to_numpy(dtype=object), dtype=object)
     return _make_table(str(path), None, 1, headers, body)
 
 
-def _table_from_grid(rows: list[list[object]], file: str, sheet: str | None) -> _Table:
-    """Find the header row in raw rows and keep what is below it."""
+def _table_from_grid(
+    rows: list[list[object]], file: str, sheet: str | None, *, complete: bool = True
+) -> _Table:
+    """Find the header (a row or a two-row block) in raw rows and keep what is below it."""
     if not rows or all(all(_is_blank(v) for v in row) for row in rows):
         raise _fail(file, "the file is empty" if sheet is None else "the sheet is empty", sheet)
-    at = _find_header(rows)
-    if at is None:
+    header = _find_header(rows)
+    if header is None:
         raise _fail(
             file,
             f"no header row found in the first {HEADER_SEARCH_ROWS} rows; "
             f"expected headers such as {_EXAMPLE_HEADERS}",
             sheet,
         )
-    width = max(len(row) for row in rows[at:])
-    padded = [list(row) + [None] * (width - len(row)) for row in rows[at:]]
-    headers = tuple(_header_text(v) for v in padded[0])
-    header_rows = 1
-    numbered = _criterion_subheader(headers, padded[1]) if len(padded) > 1 else None
-    if numbered is not None:
-        headers, header_rows = numbered, 2
-    body = pd.DataFrame(padded[header_rows:], columns=range(width), dtype=object)
-    # spreadsheet rows are 1-based: the header is row at + 1, the body starts below it
-    return _make_table(file, sheet, at + 1, headers, body, first_row=at + header_rows + 1)
-
-
-def _criterion_subheader(headers: tuple[str, ...], below: list[object]) -> tuple[str, ...] | None:
-    """Headers of a two-row header: "Tiêu chí" merged above a row numbering 1…19.
-
-    Official report templates put the criterion numbers in a second header row; such a row
-    is taken as part of the header only if it numbers all 19 criteria, so a data row can
-    never be mistaken for it.
-    """
-    numbers = {}
-    for j, (head, cell) in enumerate(zip(headers, below, strict=True)):
-        if (not head or _header_meaning(head) == "criterion") and not _is_blank(cell):
-            number = _parse_criterion(cell)
-            if number in CRITERIA_NUMBERS:
-                numbers[j] = number
-    if sorted(numbers.values()) != list(CRITERIA_NUMBERS):
-        return None
-    return tuple(f"Tiêu chí {numbers[j]}" if j in numbers else h for j, h in enumerate(headers))
+    below = rows[header.at + header.height :]
+    width = max([len(header.names), *(len(row) for row in below)])
+    headers = header.names + ("",) * (width - len(header.names))
+    padded = [list(row) + [None] * (width - len(row)) for row in below]
+    body = pd.DataFrame(padded, columns=range(width), dtype=object)
+    # spreadsheet rows are 1-based: a header block's problems are placed on its last row
+    # (where a two-row block has its criterion numbers); the body starts below it
+    last = header.at + header.height
+    table = _make_table(file, sheet, last, headers, body, first_row=last + 1)
+    return replace(table, complete=complete)
 
 
 def _make_table(
@@ -411,13 +522,64 @@ def _header_meaning(header: str) -> str | int | None:
     return int(match.group(1)) if match else None
 
 
-def _find_header(rows: Sequence[Sequence[object]]) -> int | None:
-    """Index of the first row with several recognised headers (title rows have at most one)."""
+@dataclass(frozen=True)
+class _Header:
+    """Where the header is: its first row (0-based), its height (1 or 2) and its names."""
+
+    at: int
+    height: int
+    names: tuple[str, ...]
+
+
+def _n_meanings(names: Iterable[str]) -> int:
+    return len({_header_meaning(n) for n in names} - {None})
+
+
+def _find_header(rows: Sequence[Sequence[object]]) -> _Header | None:
+    """The header: the first row with several recognised headers (a title has at most one).
+
+    The row below is read with it when the two rows form one header block (``_header_block``).
+    """
     for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        meanings = {_header_meaning(_header_text(v)) for v in row} - {None}
-        if len(meanings) >= MIN_HEADER_MATCHES:
-            return i
+        single = tuple(_header_text(v) for v in row)
+        if i + 1 < len(rows):
+            block = _header_block(single, rows[i + 1])
+            if block is not None:
+                return _Header(i, 2, block)
+        if _n_meanings(single) >= MIN_HEADER_MATCHES:
+            return _Header(i, 1, single)
     return None
+
+
+def _header_block(upper: tuple[str, ...], lower: Sequence[object]) -> tuple[str, ...] | None:
+    """The names of a two-row header block, or None when ``lower`` does not continue ``upper``.
+
+    Report templates merge a label over sub-headers ("Tiêu chí" over 1…19, "Đơn vị" over
+    "Mã xã" and "Tên xã") and merge single headers down both rows; merged cells are empty
+    but for the first. ``lower`` continues the header only if it holds nothing but recognised
+    headers, and criterion numbers under a label or a gap -- a data row always has a value,
+    such as its code or year, that is neither -- and only if the block recognises more columns
+    than either row alone, so a title row above a header is never taken for a block.
+    """
+    width = max(len(upper), len(lower))
+    names = []
+    for j in range(width):
+        top = upper[j] if j < len(upper) else ""
+        cell = lower[j] if j < len(lower) else None
+        if _is_blank(cell):
+            names.append(top)  # a header merged down, or a gap
+            continue
+        number = _parse_int(cell)
+        if number is not None and 1 <= number <= 99 and _header_meaning(top) in (None, "criterion"):
+            names.append(f"Tiêu chí {number}")
+        elif _header_meaning(_header_text(cell)) is not None:
+            names.append(_header_text(cell))
+        else:
+            return None
+    block = tuple(names)
+    alone = max(_n_meanings(upper), _n_meanings(_header_text(v) for v in lower))
+    found = _n_meanings(block)
+    return block if found >= MIN_HEADER_MATCHES and found > alone else None
 
 
 @dataclass(frozen=True)
@@ -472,8 +634,8 @@ def _identify_columns(table: _Table, needs: _Requirements) -> _Columns:
             first = table.headers[found[meaning]]
             problems.append(
                 table.problem(
-                    f"this column means the same as column '{first}' "
-                    f"({_describe(meaning)}); keep only one of them",
+                    f"this column ({_letter(j)}) means the same as column '{first}' "
+                    f"({_letter(found[meaning])}: {_describe(meaning)}); keep only one of them",
                     row=table.header_row,
                     column=header,
                 )
@@ -485,6 +647,16 @@ def _identify_columns(table: _Table, needs: _Requirements) -> _Columns:
     if problems:
         raise DataError(problems)
     return columns
+
+
+def _letter(j: int) -> str:
+    """The spreadsheet letter of the column at 0-based position ``j``: A, …, Z, AA, …"""
+    letters = ""
+    j += 1
+    while j:
+        j, rest = divmod(j - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 def _describe(meaning: str | int) -> str:
@@ -538,13 +710,42 @@ def _missing_criterion_columns(columns: _Columns) -> list[str]:
 # --------------------------------------------------------------------------- cell values
 
 
+@dataclass(frozen=True)
+class _BoolKey:
+    """A boolean cell as a key that does not compare equal to the number 1 or 0."""
+
+    value: bool
+
+
 def _map_values(values: np.ndarray, parse: Callable[[object], object]) -> np.ndarray:
-    """``parse`` applied to each distinct value once, spread back over all cells."""
-    codes, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=False)
+    """``parse`` applied to each distinct value once, spread back over all cells.
+
+    pandas hashes TRUE like 1 and FALSE like 0, so in a column mixing Excel booleans with the
+    numbers 1 and 0 one would be parsed as the other (TRUE read as commune code 1): booleans
+    get keys of their own whenever such a mix is possible.
+    """
+    values = np.asarray(values, dtype=object)
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    if pd.api.types.infer_dtype(uniques) != "string" and any(
+        _is_number(u) and u in (0, 1) for u in uniques
+    ):
+        is_bool = np.fromiter(
+            (isinstance(v, bool | np.bool_) for v in values), dtype=bool, count=len(values)
+        )
+        if is_bool.any():
+            keys = values.copy()
+            keys[is_bool] = [_BoolKey(bool(v)) for v in values[is_bool]]
+            codes, uniques = pd.factorize(keys, use_na_sentinel=False)
+            uniques = [u.value if isinstance(u, _BoolKey) else u for u in uniques]
     parsed = np.empty(len(uniques), dtype=object)
     for i, value in enumerate(uniques):
         parsed[i] = parse(value)
     return parsed[codes]
+
+
+def _is_number(value: object) -> bool:
+    """A numeric cell (Excel, Parquet) rather than text; booleans count as numbers here."""
+    return isinstance(value, numbers.Number | np.bool_) and not isinstance(value, str)
 
 
 def _is_blank(value: object) -> bool:
@@ -567,10 +768,12 @@ def _cell_text(value: object) -> str:
 
 
 def _as_number(text: str) -> float | None:
-    try:
-        return float(text.replace(",", "."))  # a decimal comma in Vietnamese locales
-    except ValueError:
-        return None
+    """A number typed as text: "12", "12.0" or "12,0" (a decimal comma in Vietnamese locales).
+
+    Stricter than ``float``, which also takes "1e0", "+1", "1_0", "nan" or "１": in a
+    spreadsheet cell those are typos, not numbers.
+    """
+    return float(text.replace(",", ".")) if _NUMBER.match(text) else None
 
 
 def _parse_flag(value: object) -> int:
@@ -585,10 +788,11 @@ def _parse_flag(value: object) -> int:
         text = nfc(str(value))
         if text.lower() in _MARKS:
             return _MARK
-        number = _as_number(text)
-        if number is None:
-            key = fold(text) if _WORDS.match(text) else ""
-            return _MET if key in _YES else _NOT_MET if key in _NO else _BAD
+        flag = _FLAG_NUMBER.match(text)
+        if flag:
+            return _MET if flag.group(1) == "1" else _NOT_MET
+        key = fold(text) if _WORDS.match(text) else ""
+        return _MET if key in _YES else _NOT_MET if key in _NO else _BAD
     return _MET if number == 1 else _NOT_MET if number == 0 else _BAD
 
 
@@ -621,9 +825,15 @@ def _parse_criterion(value: object) -> int | None:
 
 
 def _parse_code(value: object) -> str | None:
-    """A commune code as text; a number Excel stored as 6112.0 becomes "6112"."""
+    """A commune code as text; a number Excel stored as 6112.0 becomes "6112".
+
+    A code stored as a number must be a whole number: 6112.5 or -6112 is no code.
+    """
     if _is_blank(value) or isinstance(value, bool | np.bool_):
         return None
+    if isinstance(value, numbers.Real):
+        number = _parse_int(value)
+        return str(number) if number is not None and number >= 0 else None
     text = _cell_text(value)
     match = _CODE_FLOAT_TEXT.match(text)
     return match.group(1) if match else text
@@ -640,14 +850,34 @@ def _shown(value: object) -> str:
 def _bad_cells(
     table: _Table, j: int, values: np.ndarray, bad: np.ndarray, expected: str
 ) -> list[Problem]:
-    """One problem per unreadable cell of column ``j``, saying what it should hold."""
-    return [
+    """A problem for each unreadable cell of column ``j`` (the first ``MAX_CELL_PROBLEMS``)."""
+    where = np.flatnonzero(bad)
+    problems = [
         table.problem(
             f"cannot read {_shown(values[i])}: expected {expected}",
             row=int(table.rows[i]),
             column=table.headers[j],
         )
-        for i in np.flatnonzero(bad)
+        for i in where[:MAX_CELL_PROBLEMS]
+    ]
+    return problems + _more_cells(table, where, table.headers[j])
+
+
+def _more_cells(table: _Table, where: np.ndarray, column: str) -> list[Problem]:
+    """One problem standing for a column's unreadable cells beyond ``MAX_CELL_PROBLEMS``.
+
+    Thousands of unreadable cells mean the wrong file or a shifted column, not typos; listing
+    them all would only cost memory and time (a 50 MB file of junk would take minutes).
+    """
+    extra = len(where) - MAX_CELL_PROBLEMS
+    if extra <= 0:
+        return []
+    return [
+        table.problem(
+            f"… and {extra} more unreadable cells in this column from this row on",
+            row=int(table.rows[where[MAX_CELL_PROBLEMS]]),
+            column=column,
+        )
     ]
 
 
@@ -683,14 +913,8 @@ def _parse_flag_cells(
         blank_means_no = bool((codes == _MARK).any())
     bad = (codes == _BAD) | ((codes == _EMPTY) & (not blank_means_no))
     problems = []
-    for i, k in zip(*np.nonzero(bad), strict=True):
-        problems.append(
-            table.problem(
-                f"cannot read {_shown(values[i, k])}: expected {_FLAG_EXPECTED}",
-                row=int(table.rows[i]),
-                column=table.headers[positions[k]],
-            )
-        )
+    for k, j in enumerate(positions):  # column by column; reading order is restored later
+        problems += _bad_cells(table, j, values[:, k], bad[:, k], _FLAG_EXPECTED)
     return (codes == _MET) | (codes == _MARK), ~bad, problems
 
 
@@ -738,8 +962,10 @@ def _parse_records(
     )
     for canonical in ("difficult", "synthetic"):
         if canonical in named:
-            flags, _, found = _parse_flag_cells(table, [named[canonical]], blank_means_no=True)
-            rows[canonical] = flags[:, 0]
+            flags, readable, found = _parse_flag_cells(
+                table, [named[canonical]], blank_means_no=True
+            )
+            rows[canonical] = np.where(readable[:, 0], flags[:, 0], None)  # None: reported
             problems += found
         else:
             rows[canonical] = False
@@ -754,6 +980,27 @@ def _parse_records(
         status, found = _long_status(table, columns)
     problems += found
     return _Records(rows, status), problems
+
+
+def _refuse_junk(head: _Table, registry: Registry) -> None:
+    """Stop early when the first rows of a large file are nearly all unreadable.
+
+    That is the wrong file under a right-looking header, or a shifted column: checking
+    every row of a large one would take minutes to list problems nobody reads one by one.
+    """
+    columns = _identify_columns(head, _PANEL_REQUIREMENTS)
+    head = _without_summary_rows(head, columns)
+    n = min(len(head.body), JUNK_SAMPLE_ROWS)
+    sample = replace(head, body=head.body.iloc[:n], rows=head.rows[:n])
+    _, problems = _parse_records(sample, columns, registry)
+    if len({p.row for p in problems}) < 0.9 * n:
+        return
+    stop = head.problem(  # first: the one line to read when the list is long
+        f"stopped after row {int(sample.rows[-1])}: nearly every row so far cannot be read "
+        "(listed below), so the rest of this large file was not checked; is it the right "
+        "file, with its columns under the right headers?"
+    )
+    raise DataError([stop, *_in_reading_order(problems)])
 
 
 def _parse_count(value: object) -> int | None:
@@ -840,12 +1087,12 @@ def _resolve_districts(
     problems: list[Problem] = []
     if "district_name" in columns.named:
         by_name, found = _district_lookup(
-            table, columns.named["district_name"], registry, _district_from_name
+            table, columns.named["district_name"], _DistrictNames(registry)
         )
         problems += found
     if "district_code" in columns.named:
         by_code, found = _district_lookup(
-            table, columns.named["district_code"], registry, _district_from_code
+            table, columns.named["district_code"], _district_codes(registry)
         )
         problems += found
     problems += _districts_missing(table, columns)
@@ -855,46 +1102,75 @@ def _resolve_districts(
     return both, problems
 
 
-def _district_from_name(value: object, registry: Registry) -> int | str | None:
-    """The district code, None for a blank, or a message for an unknown name."""
-    if _is_blank(value):
-        return None
-    code = registry.find(_cell_text(value))
-    if code is not None:
-        return code
-    hint = registry.suggestions(_cell_text(value))
-    parts = [f"unknown district {_shown(value)} in {registry.province_name}"]
-    if hint:
-        parts.append(f"did you mean {' or '.join(hint)}?")
-    parts.append(f"known districts: {', '.join(registry.districts['district_name'])}")
-    return "; ".join(parts)
+class _DistrictNames:
+    """Look district names up in the registry, quickly even for thousands of distinct cells.
+
+    A registry lookup takes milliseconds and a file of junk has thousands of distinct
+    "names": every spelling the registry accepts has the last word of a district's name
+    among its words (or is a code), so anything else is unknown without asking, and only
+    the first ``MAX_SUGGESTIONS`` unknown names get a (slow) "did you mean".
+    """
+
+    def __init__(self, registry: Registry):
+        self.registry = registry
+        self.words = {fold(name).split()[-1] for name in registry.districts["district_name"]}
+        self.known = f"known districts: {', '.join(registry.districts['district_name'])}"
+        self.suggested = 0
+
+    def __call__(self, value: object) -> int | str | None:
+        """The district code, None for a blank, or a message for an unknown name."""
+        if _is_blank(value):
+            return None
+        text = _cell_text(value)
+        words = set(fold(text).split())
+        if words & self.words or any(w.isdigit() for w in words):
+            code = self.registry.find(text)
+            if code is not None:
+                return code
+        parts = [f"unknown district {_shown(value)} in {self.registry.province_name}"]
+        if self.suggested < MAX_SUGGESTIONS:
+            self.suggested += 1
+            hint = self.registry.suggestions(text)
+            if hint:
+                parts.append(f"did you mean {' or '.join(hint)}?")
+        parts.append(self.known)
+        return "; ".join(parts)
 
 
-def _district_from_code(value: object, registry: Registry) -> int | str | None:
-    if _is_blank(value):
-        return None
-    code = _parse_int(value)
-    if code in registry.codes():
-        return code
+def _district_codes(registry: Registry) -> Callable[[object], int | str | None]:
+    """Like ``_DistrictNames`` for the district code column."""
+    codes = set(registry.codes())
     known = ", ".join(str(c) for c in registry.codes())
-    return f"unknown district code {_shown(value)} in {registry.province_name}; known: {known}"
+
+    def lookup(value: object) -> int | str | None:
+        if _is_blank(value):
+            return None
+        code = _parse_int(value)
+        if code in codes:
+            return code
+        return f"unknown district code {_shown(value)} in {registry.province_name}; known: {known}"
+
+    return lookup
 
 
 def _district_lookup(
-    table: _Table,
-    j: int,
-    registry: Registry,
-    lookup: Callable[[object, Registry], int | str | None],
+    table: _Table, j: int, lookup: Callable[[object], int | str | None]
 ) -> tuple[np.ndarray, list[Problem]]:
-    values = table.column(j)
-    found = _map_values(values, lambda v: lookup(v, registry))
+    """District codes of column ``j``; each unknown value is reported once, at its first row."""
+    found = _map_values(table.column(j), lookup)
+    first: dict[str, int] = {}
+    count: dict[str, int] = {}
+    for i, f in enumerate(found):  # one pass: a file of junk may hold thousands of names
+        if isinstance(f, str):
+            first.setdefault(f, i)
+            count[f] = count.get(f, 0) + 1
     problems = []
-    for message in dict.fromkeys(f for f in found if isinstance(f, str)):
-        where = np.flatnonzero(found == message)
-        more = f" ({len(where)} rows; the first is shown)" if len(where) > 1 else ""
+    for message, i in itertools.islice(first.items(), MAX_CELL_PROBLEMS):
+        more = f" ({count[message]} rows; the first is shown)" if count[message] > 1 else ""
         problems.append(
-            table.problem(message + more, row=int(table.rows[where[0]]), column=table.headers[j])
+            table.problem(message + more, row=int(table.rows[i]), column=table.headers[j])
         )
+    problems += _more_cells(table, np.array(sorted(first.values())), table.headers[j])
     codes = np.array(
         [None if f is None or isinstance(f, str) else int(f) for f in found], dtype=object
     )
@@ -954,6 +1230,9 @@ def _check_records(
     problems += _missing_years(table, rows)
     if columns.layout == "long":
         problems += _missing_criteria(table, rows, status)
+        problems += _difficult_disagrees(table, columns, rows)
+        if "n_met" in rows:
+            problems += _wrong_long_counts(table, columns, status)
     elif "n_met" in rows:
         problems += _wrong_counts(table, columns, rows, status)
     return problems
@@ -1089,6 +1368,95 @@ def _wrong_counts(
     ]
 
 
+def _difficult_disagrees(table: _Table, columns: _Columns, rows: pd.DataFrame) -> list[Problem]:
+    """Long layout: the rows of one commune-year must agree on its especially-difficult flag.
+
+    Otherwise one of them is a typo and nothing says which: taking the last row's would
+    silently change the commune's status whenever the typo is in that row.
+    """
+    if "difficult" not in columns.named:
+        return []
+    frame = _keyed(rows, ["code", "year", "difficult"])
+    frame = frame.assign(difficult=frame["difficult"].astype(bool))
+    both = frame.groupby(["code", "year"], sort=False)["difficult"].transform("nunique") > 1
+    problems = []
+    for (code, year), group in frame[both].groupby(["code", "year"], sort=False):
+        yes, no = (
+            group.loc[group["difficult"], "row"].min(),
+            group.loc[~group["difficult"], "row"].min(),
+        )
+        problems.append(
+            table.problem(
+                f"commune {code}, year {year} is marked especially difficult in row {yes} "
+                f"but not in row {no}; its rows must agree",
+                row=int(max(yes, no)),
+                column=table.headers[columns.named["difficult"]],
+            )
+        )
+    return problems
+
+
+def _wrong_long_counts(table: _Table, columns: _Columns, status: pd.DataFrame) -> list[Problem]:
+    """Long layout: a count column must agree with the commune-year's 19 results, once each."""
+    frame = _keyed(status, ["code", "year"])
+    groups = frame.groupby(["code", "year"], sort=False)
+    complete = (
+        groups["readable"].transform("all")
+        & (groups["criterion"].transform("min") > 0)  # 0: an unreadable criterion
+        & (groups["criterion"].transform("nunique") == N_CRITERIA)
+    )
+    counted = groups["met"].transform("sum")
+    wrong = frame[complete & frame["n_met"].notna() & (frame["n_met"] != counted)]
+    wrong = wrong.assign(counted=counted[wrong.index]).drop_duplicates(["code", "year"])
+    header = table.headers[columns.named["n_met"]]
+    return [
+        table.problem(
+            f"says {r.n_met} criteria met but the rows of commune {r.code}, year {r.year} "
+            f"show {r.counted}",
+            row=int(r.row),
+            column=header,
+        )
+        for r in wrong.itertuples()
+    ]
+
+
+# --------------------------------------------------------------------------- summary rows
+
+
+def _is_summary_label(value: object) -> bool:
+    """ "Tổng cộng", "Cộng", "TỔNG SỐ", "Cộng huyện Tràng Định", "Toàn tỉnh", "Total"."""
+    if not isinstance(value, str) or value.lstrip()[:1].lower() not in ("t", "c", "s"):
+        return False  # the quick refusal: every label starts with T(ổng), C(ộng) or S(um)
+    key = fold(value)
+    return key in _SUMMARY_LABELS or key.startswith(_SUMMARY_PREFIXES)
+
+
+def _without_summary_rows(table: _Table, columns: _Columns) -> _Table:
+    """The table without its totals and subtotals rows.
+
+    Such a row sums communes, so it has neither a commune code nor a commune name of its
+    own, only a label: in the code or name column, or to their left (merged cells put it
+    in the first column, often "STT"). A row with a commune code or name is data whatever
+    else it says: a commune may be called "Tổng Cọt", and a row that lost its code must be
+    reported, not dropped because a note beside it says "Tổng".
+    """
+    code_j, name_j = columns.named["commune_code"], columns.named["commune_name"]
+    left = list(range(max(code_j, name_j) + 1))  # the code, the name and what precedes them
+    cells = table.body[left].to_numpy(dtype=object)
+    blank = _map_values(cells.ravel(), _is_blank).astype(bool).reshape(cells.shape)
+    label = _map_values(cells.ravel(), _is_summary_label).astype(bool).reshape(cells.shape)
+    no_commune = (blank | label)[:, [code_j, name_j]].all(axis=1)
+    drop = no_commune & label.any(axis=1)
+    if not drop.any():
+        return table
+    if drop.all():
+        raise _fail(
+            table.file, f"no data rows below the header (row {table.header_row})", table.sheet
+        )
+    keep = ~drop
+    return replace(table, body=table.body.loc[keep].reset_index(drop=True), rows=table.rows[keep])
+
+
 # --------------------------------------------------------------------------- units file
 
 
@@ -1105,6 +1473,7 @@ def _read_units(path: Path, registry: Registry) -> tuple[pd.DataFrame, list[Prob
     """The communes of a units file: code, name, district_code (one row per commune)."""
     table = _read_table(path, None)
     columns = _identify_columns(table, _UNITS_REQUIREMENTS)
+    table = _without_summary_rows(table, columns)
     codes, problems = _parse_column(
         table, columns.named["commune_code"], _parse_code, "a commune code"
     )
@@ -1196,6 +1565,9 @@ def _to_panel(records: _Records, registry: Registry, source: str) -> Panel:
     # one flagged row makes the whole panel synthetic: a mixed file must not pass as real
     synthetic = bool(rows["synthetic"].any())  # False where the column is absent
     return Panel.from_frames(
-        status, communes, source=source, synthetic=synthetic,
+        status,
+        communes,
+        source=source,
+        synthetic=synthetic,
         province_name=registry.province_name,
     )

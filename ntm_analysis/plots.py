@@ -193,9 +193,18 @@ def _new_figure(width: float, height: float) -> Figure:
     return fig
 
 
-def _set_title(fig: Figure, text: str) -> None:
-    """Left-aligned, wrapped title: long Vietnamese titles must not run off the slide."""
-    chars = int(fig.get_figwidth() * 72 / (TITLE_SIZE * 0.56))
+# average advance of a bold DejaVu Sans character, as a share of the font size (measured on
+# Vietnamese and English titles: 0.56 let long titles run off the right edge)
+_TITLE_CHAR_WIDTH = 0.62
+
+
+def _set_title(fig: Figure, text: str, reserve: float = 0.0) -> None:
+    """Left-aligned, wrapped title: long Vietnamese titles must not run off the slide.
+
+    ``reserve``: inches kept free at the right of the title (for a legend beside it).
+    """
+    width = max(fig.get_figwidth() - reserve - 0.3, 2.0)
+    chars = int(width * 72 / (TITLE_SIZE * _TITLE_CHAR_WIDTH))
     fig.suptitle(_wrap(text, chars), x=0.01, ha="left", fontsize=TITLE_SIZE, fontweight="bold")
 
 
@@ -217,9 +226,13 @@ def _number_axis(axis: Any, lang: str, percent: bool = False, integer: bool = Fa
         axis.set_major_formatter(FuncFormatter(lambda x, _pos: _tick_number(x, lang)))
 
 
-def _year_axis(axis: Any) -> None:
-    """Whole years only, and no thousands separator ("2020", never "2.020")."""
-    axis.set_major_locator(MaxNLocator(integer=True))
+def _year_axis(axis: Any, locate: bool = True) -> None:
+    """Whole years only, and no thousands separator ("2020", never "2.020").
+
+    ``locate=False`` keeps ticks already placed (e.g. only the years that have data).
+    """
+    if locate:
+        axis.set_major_locator(MaxNLocator(integer=True))
     axis.set_major_formatter(
         FuncFormatter(lambda x, _pos: str(round(x)) if abs(x - round(x)) < 1e-6 else "")
     )
@@ -418,10 +431,18 @@ def criteria_heatmap(
     labels = dict(commune_labels.items()) if commune_labels is not None else None
     data = _heatmap_rows(wide, labels)
     n_rows = max(len(data), 1)
-    row_h = 0.34 if n_rows <= 50 else max(0.12, 18.0 / n_rows)
+    if n_rows <= 8:  # a few rows (a city's 3 communes): rows as tall as they need, no more
+        row_h = 0.45
+    elif n_rows <= 50:
+        row_h = 0.34
+    else:
+        row_h = max(0.12, 18.0 / n_rows)
     label_size = TICK_SIZE if row_h >= 0.3 else max(6.0, row_h * 40)
+    lines = _group_key(lang).count("\n") + 1
     with _themed():
-        fig = _new_figure(12.0, max(5.5, n_rows * row_h + 3.2))
+        # rows, plus the title band, the group numerals, the axis with the groups' names
+        # (one line each) and the synthetic-data strip
+        fig = _new_figure(12.0, n_rows * row_h + 2.9 + 0.25 * lines)
         ax = fig.subplots()
         sns.heatmap(
             data.astype(int),
@@ -435,9 +456,14 @@ def criteria_heatmap(
             xticklabels=[str(c) for c in CRITERIA_NUMBERS],
             yticklabels=data.index.tolist(),
         )
-        ax.tick_params(axis="y", labelsize=label_size, length=0)
+        # seaborn turns the names vertical when they fit that way (few rows): never
+        ax.tick_params(axis="y", labelsize=label_size, length=0, labelrotation=0)
         ax.tick_params(axis="x", labelsize=TICK_SIZE, length=0, labelrotation=0)
-        ax.set_ylabel(t("axis.commune", lang), fontsize=LABEL_SIZE)
+        height_pt = n_rows * row_h * 72
+        ax.set_ylabel(
+            _wrap(t("axis.commune", lang), max(12, int(height_pt / (LABEL_SIZE * 0.6)))),
+            fontsize=LABEL_SIZE,
+        )
         ax.set_xlabel(t("axis.criterion", lang) + "\n" + _group_key(lang), fontsize=NOTE_SIZE)
         _heatmap_groups(ax, n_rows)
         _heatmap_counts(ax, data, lang, label_size)
@@ -452,8 +478,12 @@ def criteria_heatmap(
             ncols=2,
             fontsize=LEGEND_SIZE,
         )
-        _set_title(fig, title or t("chart.heatmap.title", lang))
+        # the legend sits in the title's band, at the right: keep the title clear of it
+        _set_title(fig, title or t("chart.heatmap.title", lang), reserve=_HEATMAP_LEGEND_INCHES)
         return _finish(fig, lang, synthetic)
+
+
+_HEATMAP_LEGEND_INCHES = 3.0  # "■ Đạt ■ Chưa đạt" / "■ Met ■ Not met" at LEGEND_SIZE
 
 
 def _heatmap_groups(ax: Any, n_rows: int) -> None:
@@ -578,15 +608,16 @@ def fan_chart(
     title: str | None = None,
     ylabel: str | None = None,
 ) -> Figure:
-    """Observed values, then the forecast median inside its 80% and 95% bands.
+    """Observed values, then the expected (mean) forecast inside its 80% and 95% bands.
 
-    ``history``: ``year, value``; ``forecast``: ``year, mean, median, lo80, hi80, lo95, hi95``;
-    ``target``: ``(year, value)`` or None. The last forecast year is annotated with its median
-    and 80% interval so the key numbers can be read without estimating from the axis.
+    ``history``: ``year, value``; ``forecast``: ``year, mean, lo80, hi80, lo95, hi95``;
+    ``target``: ``(year, value)`` or None. The last forecast year is annotated with its
+    expected value and 80% interval, right of the last year (the axis extends to make room),
+    on a white ground so neither the target line nor the star runs through it.
     """
     check_lang(lang)
     _require_columns(history, ["year", "value"], "fan_chart history")
-    _require_columns(forecast, ["year", "median", "lo80", "hi80", "lo95", "hi95"], "fan_chart")
+    _require_columns(forecast, ["year", "mean", "lo80", "hi80", "lo95", "hi95"], "fan_chart")
     history = history.sort_values("year")
     bands = _bridge(history, forecast.sort_values("year"))
     with _themed():
@@ -612,10 +643,10 @@ def fan_chart(
         )
         ax.plot(
             bands["year"],
-            bands["median"],
+            bands["mean"],
             color=FORECAST_COLOR,
             linestyle="--",
-            label=t("legend.median", lang),
+            label=t("legend.mean", lang),
         )
         ax.plot(
             history["year"],
@@ -625,16 +656,25 @@ def fan_chart(
             label=t("legend.observed", lang),
         )
         target_handles = _draw_target(ax, target, lang)
-        _annotate_forecast_end(ax, forecast, lang)
+        end_label = _annotate_forecast_end(ax, forecast, lang)
         ax.set_xlabel(t("axis.year", lang))
         ax.set_ylabel(_wrap(ylabel or t("col.n_ntm", lang), 32))
-        _year_axis(ax.xaxis)
+        years = sorted({*history["year"].astype(int), *forecast["year"].astype(int)})
+        if years:
+            step = 1 if len(years) <= 12 else 2
+            ax.set_xticks(years[::step])
+            ax.set_xlim(years[0] - 0.4, years[-1] + 0.4)
+        _year_axis(ax.xaxis, locate=False)
         _number_axis(ax.yaxis, lang, integer=True)
-        ax.set_ylim(bottom=0)
+        tops = [bands["hi95"].max(), history["value"].max()]
+        if target is not None:
+            tops.append(target[1])
+        top = float(np.nanmax(tops)) if len(tops) else 1.0
+        ax.set_ylim(0, top * 1.06 + 0.3)  # headroom: the end label never touches the frame
         handles, labels = ax.get_legend_handles_labels()
         order = [
             labels.index(t(k, lang))
-            for k in ("legend.observed", "legend.median", "col.interval80", "col.interval95")
+            for k in ("legend.observed", "legend.mean", "col.interval80", "col.interval95")
         ]
         handles, labels = [handles[i] for i in order], [labels[i] for i in order]
         if target_handles:
@@ -652,27 +692,50 @@ def fan_chart(
             labels.append(t("legend.target", lang))
         _legend_right(ax, handles, labels)
         _set_title(fig, title or t("chart.fan.title", lang))
-        return _finish(fig, lang, synthetic)
+        _finish(fig, lang, synthetic)
+        if end_label is not None and years:
+            _make_room_right(fig, ax, end_label, years[-1])
+        return fig
 
 
-def _annotate_forecast_end(ax: Any, forecast: pd.DataFrame, lang: str) -> None:
+def _make_room_right(fig: Figure, ax: Any, label: Any, last: float) -> None:
+    """Extend the x axis so ``label`` (placed right of x = ``last``) ends inside the axes.
+
+    Measured after a layout pass, since the label's width depends on its digits and the
+    language. With W the axes width and L the room the label needs (both in pixels), the
+    right limit xr must satisfy (xr - last) / (xr - x0) >= L / W.
+    """
+    fig.draw_without_rendering()  # runs the constrained layout: sizes are final
+    renderer = fig.canvas.get_renderer()
+    box, axes = label.get_window_extent(renderer), ax.get_window_extent(renderer)
+    x0, xr = ax.get_xlim()
+    anchor = ax.transData.transform((last, 0))[0]
+    needed = box.x1 - anchor + 8  # from the last year to the label's end, with a margin
+    share = needed / max(axes.width, 1.0)
+    if share < 1.0 and (xr - last) / (xr - x0) < share:
+        ax.set_xlim(x0, (last - share * x0) / (1.0 - share))
+
+
+def _annotate_forecast_end(ax: Any, forecast: pd.DataFrame, lang: str) -> Any:
     if forecast.empty:
-        return
+        return None
     end = forecast.sort_values("year").iloc[-1]
     text = (
-        f"{fmt_number(end['median'], lang, 0)}\n"
+        f"{fmt_number(end['mean'], lang, 1)}\n"
         f"({fmt_number(end['lo80'], lang, 0)}–{fmt_number(end['hi80'], lang, 0)})"
     )
-    ax.annotate(
+    return ax.annotate(
         text,
-        xy=(end["year"], end["median"]),
-        xytext=(10, 0),
+        xy=(end["year"], end["mean"]),
+        xytext=(18, 0),  # clear of the target star (22 pt wide) drawn at the same year
         textcoords="offset points",
         ha="left",
         va="center",
         fontsize=NOTE_SIZE,
         fontweight="bold",
         color=FORECAST_COLOR,
+        bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none"},
+        zorder=8,
         annotation_clip=False,
     )
 
@@ -693,10 +756,11 @@ def district_comparison(
     """One row per district: communes meeting the standard now, and forecast at the target year.
 
     ``table``: ``district_name, now, expected, lo80, hi80`` (optional ``status`` and the
-    ``target_col``). Hollow circle = now, filled dot with bar = forecast and its 80% interval,
-    vermillion bar = the district's target. Rows are sorted by the forecast, largest on top.
-    The numbers ("now → forecast (80% range)") and the status in words are written in a
-    column at the right: a projector washes out small differences in position.
+    ``target_col``). Ring = now, dot with bar = expected (mean) forecast and its 80% interval,
+    vermillion bar = the district's target. The ring is hollow and larger than the dot, so
+    a forecast equal to today stays visible inside it. Rows are sorted by the forecast,
+    largest on top. The numbers ("now → expected (80% range)") and the status in words are
+    written in a column at the right: a projector washes out small differences in position.
     """
     check_lang(lang)
     _require_columns(
@@ -714,15 +778,15 @@ def district_comparison(
             1, 2, sharey=True, gridspec_kw={"width_ratios": [2.0, 1.3] if has_status else [3, 1]}
         )
         ax.hlines(y, rows["lo80"], rows["hi80"], color=FORECAST_COLOR, alpha=0.45, linewidth=9)
-        dots = ax.plot(rows["expected"], y, "o", color=FORECAST_COLOR, markersize=12, zorder=4)
+        dots = ax.plot(rows["expected"], y, "o", color=FORECAST_COLOR, markersize=9, zorder=4)
         now = ax.plot(
             rows["now"],
             y,
             "o",
-            markerfacecolor="white",
+            markerfacecolor="none",
             markeredgecolor=OBSERVED_COLOR,
             markeredgewidth=2.5,
-            markersize=12,
+            markersize=17,
             zorder=5,
         )
         band = Line2D([], [], color=FORECAST_COLOR, alpha=0.45, linewidth=9)
@@ -744,7 +808,12 @@ def district_comparison(
             labels.append(t("legend.target", lang))
         ax.set_yticks(y, [_nfc(n) for n in rows["district_name"]])
         ax.set_ylim(-0.6, len(rows) - 0.4)
-        ax.set_xlim(left=0)
+        values = pd.concat([rows["now"], rows["hi80"], rows["expected"]]).astype(float)
+        if target_col is not None:
+            values = pd.concat([values, rows[target_col].astype(float)])
+        top = float(np.nanmax(values)) if len(values) else 1.0
+        # start a little below 0, so a ring at 0 is drawn whole rather than cut in half
+        ax.set_xlim(-0.04 * max(top, 1.0) - 0.3, max(top, 1.0) * 1.05 + 0.3)
         ax.grid(axis="y", visible=False)
         ax.set_xlabel(t("col.n_ntm", lang))
         _number_axis(ax.xaxis, lang, integer=True)
@@ -791,7 +860,7 @@ def _district_notes(ax: Any, rows: pd.DataFrame, lang: str, has_status: bool) ->
         )
     for i, row in rows.iterrows():
         text = (
-            f"{fmt_number(row['now'], lang, 0)} → {fmt_number(row['expected'], lang, 0)} "
+            f"{fmt_number(row['now'], lang, 0)} → {fmt_number(row['expected'], lang, 1)} "
             f"({fmt_number(row['lo80'], lang, 0)}–{fmt_number(row['hi80'], lang, 0)})"
         )
         ax.text(0.02, i, text, ha="left", va="center", fontsize=NOTE_SIZE)
@@ -822,12 +891,14 @@ def bottleneck_chart(
     lang: str = DEFAULT_LANG,
     synthetic: bool = False,
     title: str | None = None,
+    xlabel: str | None = None,
 ) -> Figure:
     """Which criteria hold back the communes that are nearly there (15–18 criteria met).
 
     ``table``: ``criterion`` (1–19), ``share`` (0–1, share of near-standard communes missing
     it). Bars are sorted largest first, labelled with the criterion's name in ``lang`` and
-    with the percentage written at the end of each bar.
+    with the percentage written at the end of each bar. ``xlabel`` names the share's base
+    when it is not today's near-standard communes (e.g. communes forecast to end at 17–18).
     """
     check_lang(lang)
     _require_columns(table, ["criterion", "share"], "bottleneck_chart")
@@ -854,7 +925,7 @@ def bottleneck_chart(
         top = float(rows["share"].max()) if len(rows) else 1.0
         ax.set_xlim(0, min(1.0, top * 1.2) if top > 0 else 1.0)
         ax.grid(axis="y", visible=False)
-        ax.set_xlabel(t("col.share_missing", lang))
+        ax.set_xlabel(_wrap(xlabel or t("col.share_missing", lang), 70))
         _number_axis(ax.xaxis, lang, percent=True)
         _set_title(fig, title or t("chart.bottleneck.title", lang))
         return _finish(fig, lang, synthetic)

@@ -115,6 +115,8 @@ def unit_results(
         "synthetic": forecast.synthetic,
         "probability": None,
         "status": None,
+        # share of draws in which every commune meets the standard in ``year``
+        "all_remain": forecast.probability(forecast.n_communes(unit), year, unit),
     }
     baselines = baseline_forecasts(past["n_ntm"], forecast.years, upper=forecast.n_communes(unit))
     if target is not None:
@@ -142,9 +144,28 @@ def unit_results(
 
 
 def headline(result: dict[str, Any], lang: str = "vi") -> str:
-    """One or two plain sentences for the top of a report, from a ``unit_results`` dict."""
+    """One or two plain sentences for the top of a report, from a ``unit_results`` dict.
+
+    "Every commune already meets the standard" is its own case: the model lets a commune
+    fall back at re-assessment, so the expected count can be a little below the total.
+    The expected count is the mean, with one decimal, as everywhere beside an interval.
+    """
     lo, hi = result["interval80"]
-    expected = i18n.fmt_number(result["expected"], lang, decimals=0)
+    expected = i18n.fmt_number(result["expected"], lang, decimals=1)
+    n = result["n_communes"]
+    if result["now"]["n_ntm"] == n:
+        below = result["expected"] < n - 0.05
+        return i18n.t(
+            "headline.all_met_below" if below else "headline.all_met",
+            lang,
+            keep=i18n.fmt_percent(result["all_remain"], lang),
+            n=n,
+            year=result["year"],
+            as_of=result["as_of"],
+            expected=expected,
+            lo=i18n.fmt_number(lo, lang, 0),
+            hi=i18n.fmt_number(hi, lang, 0),
+        )
     if result["target"] is None:
         return i18n.t(
             "headline.expected_only",

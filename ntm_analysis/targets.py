@@ -14,6 +14,7 @@ import pandas as pd
 
 from .errors import DataError, Problem
 from .paths import default_targets_path
+from .text import fold
 
 TARGET_COLUMNS = [
     "level",
@@ -29,8 +30,18 @@ LEVELS = {"province", "district"}
 INDICATORS = {"n_ntm", "mean_criteria", "n_below_5_change", "n_ntm_change"}
 
 
-def load_targets(path: str | Path | None = None) -> pd.DataFrame:
-    """Read a targets file (default: the bundled Lạng Sơn plan targets)."""
+def plan_targets(province_name: str) -> pd.DataFrame | None:
+    """The bundled plan targets for ``province_name``, or None when the file is absent."""
+    path = default_targets_path()
+    return load_targets(path, province_name) if path.exists() else None
+
+
+def load_targets(path: str | Path | None = None, province_name: str | None = None) -> pd.DataFrame:
+    """Read a targets file (default: the bundled Lạng Sơn plan targets).
+
+    With ``province_name``, province rows naming another province are dropped: the bundled
+    Lạng Sơn targets must never be presented as another province's plan.
+    """
     path = Path(path) if path is not None else default_targets_path()
     try:
         table = pd.read_csv(path)
@@ -52,7 +63,13 @@ def load_targets(path: str | Path | None = None) -> pd.DataFrame:
     ]
     if problems:
         raise DataError(problems)
-    return table[TARGET_COLUMNS]
+    table = table[TARGET_COLUMNS]
+    if province_name is not None:
+        other = (table["level"] == "province") & (
+            table["unit_name"].astype(str).map(fold) != fold(province_name)
+        )
+        table = table[~other]
+    return table.reset_index(drop=True)
 
 
 def lookup(

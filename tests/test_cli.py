@@ -160,3 +160,25 @@ def test_json_outputs_say_the_data_is_synthetic(capsys):
     assert json.loads(out)[0]["synthetic"] is True
     _, out, _ = run(capsys, "forecast", "--json", "--draws", "50")
     assert json.loads(out)["synthetic"] is True
+
+
+def test_another_provinces_panel_never_gets_lang_son_targets(capsys, tmp_path):
+    units = tmp_path / "units.csv"
+    units.write_text(
+        "province_code,province_name,district_code,district_name,district_type,short,n_communes\n"
+        "99,Tỉnh Thử,901,Huyện Một,Huyện,HM,4\n",
+        encoding="utf-8",
+    )
+    from ntm_analysis.communes import Registry
+    from ntm_analysis.layout import write_panel
+    from ntm_analysis.synthetic import simulate_panel
+
+    panel = simulate_panel(registry=Registry.from_csv(units), seed=1)
+    data = write_panel(panel, tmp_path / "thu.csv")
+    code, out, _ = run(
+        capsys, "forecast", "--json", "--draws", "50", "--data", str(data), "--units", str(units)
+    )
+    assert code == 0
+    result = json.loads(out)
+    assert result["unit"] == "Tỉnh Thử"
+    assert result["target"] is None and result["probability"] is None

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
+from pathlib import Path
 
 import pytest
 from matplotlib import font_manager, ft2font
@@ -101,12 +103,12 @@ def test_headline_template_fills_in_both_languages():
     }
     assert t("headline.probability", "vi", **values) == (
         "Khả năng đạt 150 xã đạt chuẩn NTM vào năm 2020: 23% (khó xảy ra). "
-        "Dự báo: 131 xã (khoảng 80%: 118–145)."
+        "Dự báo trung bình: 131 xã (khoảng 80%: 118–145)."
     )
     values["words"] = "unlikely"
     assert t("headline.probability", "en", **values) == (
         "Probability of reaching 150 NTM communes by 2020: 23% (unlikely). "
-        "Forecast: 131 communes (80% interval 118–145)."
+        "Expected: 131 communes (80% interval 118–145)."
     )
     with pytest.raises(KeyError):
         t("headline.probability", "vi", target=150)  # a missing value is an error, not "{year}"
@@ -122,7 +124,7 @@ def test_headline_template_fills_in_both_languages():
         (999, 0, "999", "999"),
         (1000, 0, "1.000", "1,000"),
         (0.25, 2, "0,25", "0.25"),
-        (-2.5, 1, "-2,5", "-2.5"),
+        (-2.5, 1, "−2,5", "−2.5"),  # a real minus sign (U+2212), not a hyphen
         (-0.04, 1, "0,0", "0.0"),  # no "-0,0"
         (2020, 0, "2.020", "2,020"),  # numbers, not years: callers print years with str()
     ],
@@ -225,3 +227,55 @@ def test_status_labels():
     assert status_label("off_track", "en") == "Off track"
     with pytest.raises(KeyError):
         status_label("fine")
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "vi", "en"),
+    [
+        ("Tràng Định", "Huyện", "Huyện Tràng Định", "Tràng Định district"),
+        ("Thành phố Lạng Sơn", "Thành phố", "Thành phố Lạng Sơn", "Lạng Sơn city"),  # not twice
+        ("Lạng Sơn", "Thành phố", "Thành phố Lạng Sơn", "Lạng Sơn city"),
+        ("Sơn Tây", "Thị xã", "Thị xã Sơn Tây", "Sơn Tây town"),
+    ],
+)
+def test_unit_names_in_each_language(name, kind, vi, en):
+    assert i18n.unit_name(name, kind, "vi") == vi
+    assert i18n.unit_name(name, kind, "en") == en
+    assert "Huyện" not in i18n.unit_name(name, kind, "en")
+
+
+def test_unit_kinds():
+    assert i18n.unit_kind("Thành phố", "vi") == "thành phố"
+    assert i18n.unit_kind("Thành phố", "en") == "city"
+    assert i18n.unit_kind("Huyện", "en") == "district"
+    assert i18n.capitalize(t("unit.this", "vi", kind="thành phố")) == "Thành phố này"
+
+
+# keys looked up with a computed name: f"col.{column}", f"status.{status}", …
+DYNAMIC_PREFIXES = (
+    "col.",
+    "status.",
+    "prob.",
+    "method.",
+    "unit.kind.",
+    "report.target.",
+    "report.mean_target.",
+    "report.coef.",
+    "cli.",  # the command line's messages, used by cli.py
+)
+
+
+def test_every_key_is_used_somewhere():
+    """A key nothing looks up is a wording nobody sees: remove it (or use it)."""
+    root = Path(i18n.__file__).parent
+    sources = [p for p in root.glob("*.py") if p.name != "i18n.py"]
+    sources += list((root.parent / "notebooks").glob("*.ipynb"))
+    text = "\n".join(p.read_text(encoding="utf-8") for p in sources)
+    own = Path(i18n.__file__).read_text(encoding="utf-8").split("def check_lang", 1)[1]
+    unused = [
+        key
+        for key in ALL_KEYS
+        if not key.startswith(DYNAMIC_PREFIXES)
+        and not re.search(rf"[\"']{re.escape(key)}[\"']", text + own)
+    ]
+    assert unused == []

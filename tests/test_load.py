@@ -556,8 +556,79 @@ BAD_CASES = [
     ("text_named.xlsx", {}, 1, ["cannot open as an Excel .xlsx workbook", "not a workbook"]),
     ("xls_named.xlsx", {}, 1, ["cannot open as an Excel .xlsx workbook", "old .xls"]),
     ("text_named.parquet", {}, 1, ["cannot read as a Parquet file"]),
-    ("undecodable.csv", {}, 1, ["cannot decode", "UTF-8, UTF-16 or Windows-1258"]),
+    (
+        "undecodable.csv",  # UTF-8 with invalid bytes at the end: damaged, not Windows-1258
+        {},
+        1,
+        ["cannot decode the text: it is UTF-8 but byte 668 (line 8) is not valid", "cut short"],
+    ),
     ("old_excel.xls", {}, 1, ["unsupported file type '.xls'", "save as .xlsx"]),
+    # found while hardening the loader (issue 6)
+    (
+        "header_block_typo.xlsx",  # 17 typed for 7 in the row numbering the criteria
+        {},
+        2,
+        [
+            "sheet 'Biểu 01', row 3, column 'Tiêu chí 17': this column (W) means the same as "
+            "column 'Tiêu chí 17' (M: criterion 17)",
+            "sheet 'Biểu 01', row 3: missing required column: criterion column(s) TC7;",
+        ],
+    ),
+    (
+        "not_vietnamese_encoding.csv",
+        {},
+        1,
+        ["cannot decode the text as UTF-8, UTF-16 or Windows-1258"],
+    ),
+    (
+        "truncated.xlsx",
+        {},
+        1,
+        ["cannot open as an Excel .xlsx workbook: it is damaged (cut short?)"],
+    ),
+    (
+        "long_difficult_disagrees.csv",
+        {},
+        1,
+        [
+            "row 63, column 'difficult': commune 06103, year 2016 is marked especially "
+            "difficult in row 59 but not in row 63; its rows must agree"
+        ],
+    ),
+    (
+        "long_count_mismatch.csv",
+        {},
+        1,
+        [
+            "row 78, column 'Số tiêu chí đạt': says 15 criteria met but the rows of commune "
+            "06208, year 2015 show 14"
+        ],
+    ),
+    (
+        "odd_numbers.csv",
+        {},
+        4,
+        [
+            "row 2, column 'TC1': cannot read '01'",
+            "row 3, column 'TC2': cannot read '1e0'",
+            "row 4, column 'Năm': cannot read '2_016': expected a year",
+            "row 5, column 'TC3': cannot read '１'",
+        ],
+    ),
+    ("empty_workbook.xlsx", {}, 1, ["the workbook is empty"]),
+]
+
+# files in bad/ that look wrong but mean exactly the expected panel: they must load
+MESSY_CASES = [
+    "merged_header_block.xlsx",  # title; "Đơn vị" over code/name/district; numbers 1…19
+    "title_rows.csv",  # a title and a subtitle above the header
+    "totals_rows.xlsx",  # "Cộng huyện …" subtotals and "TỔNG CỘNG", skipped (no code)
+    "district_no_diacritics.csv",  # "Trang Dinh", "huyện binh gia", no district code
+    "nfd_text.xlsx",  # every text NFD, the sheet name too, no district code
+    "codes_as_numbers.xlsx",  # 6100 and 6100.0 for "06100"
+    "mixed_flags.xlsx",  # Đạt/đạt/Đ/x/X/✓/1/"1.0" and Chưa đạt/0/"0.0"/Không in each column
+    "year_as_text.csv",  # "Năm 2015", "năm 2016", "NĂM 2015", "2015"
+    "utf16.csv",  # UTF-16 with a BOM and commas, as some Excel versions save "CSV"
 ]
 
 
@@ -574,8 +645,14 @@ def test_bad_file(name, kwargs, count, words):
         assert word in message
 
 
+@pytest.mark.parametrize("name", MESSY_CASES)
+def test_messy_file_loads_exactly(name):
+    assert_same_panel(load_panel(BAD / name))
+
+
 def test_every_bad_file_has_a_case():
-    assert sorted(p.name for p in BAD.iterdir()) == sorted(c[0] for c in BAD_CASES)
+    cases = [c[0] for c in BAD_CASES] + MESSY_CASES
+    assert sorted(p.name for p in BAD.iterdir()) == sorted(cases)
 
 
 def test_problem_fields_locate_the_cell():

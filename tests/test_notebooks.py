@@ -14,7 +14,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from ntm_analysis import batch
+from ntm_analysis import batch, i18n
 from ntm_analysis.layout import write_panel
 from ntm_analysis.synthetic import simulate_panel
 
@@ -50,6 +50,26 @@ def test_notebooks_are_committed_clean_and_thin(path):
             assert cell.outputs == [] and cell.execution_count is None, "no outputs committed"
             assert len(cell.source.splitlines()) <= MAX_CODE_LINES, cell.source
     assert any(c.cell_type == "markdown" for c in nb.cells), "narrative in markdown"
+
+
+@pytest.mark.parametrize("kind", ["district", "province"])
+def test_report_notebooks_take_a_units_file_and_look_targets_up(kind):
+    """``units_path`` ("" = bundled) and targets left at None (= the targets file's)."""
+    declared = batch.notebook_parameters(batch.NOTEBOOKS[kind])
+    assert declared["units_path"] == "" and declared["province_target"] is None
+    source = "".join(c.source for c in nbformat.read(batch.NOTEBOOKS[kind], as_version=4).cells)
+    assert "units_path=units_path" in source
+
+
+def test_the_province_overview_has_the_straight_line_check_and_the_methods():
+    nb = nbformat.read(batch.NOTEBOOKS["province"], as_version=4)
+    calls = [c.source.strip() for c in nb.cells if c.cell_type == "code"]
+    assert "report.pace(rep)" in calls and "report.methods(rep)" in calls
+    assert calls.index("report.pace(rep)") > calls.index("report.forecast(rep)")
+
+
+def _html(outputs) -> str:
+    return "\n".join(o.get("data", {}).get("text/html", "") for o in outputs if "data" in o)
 
 
 def _execute(path: str, output: str, parameters: dict) -> list:
@@ -142,14 +162,22 @@ def test_district_forecast_runs(executed):
     result = json.loads((executed[0] / "district.json").read_text(encoding="utf-8"))
     assert result["unit_code"] == 180 and result["target"] == 2
     assert result["probability"] is not None and result["target_official"] is False
+    html = _html(outputs)  # the English report: unit names in English only
+    assert "Tràng Định district" in html and "Huyện" not in html
+    assert result["unit_name"] == "Tràng Định district"
 
 
 @pytest.mark.slow
 def test_province_overview_runs(executed):
     outputs = _outputs(executed, "province")
     assert len(_images(outputs)) >= 2  # comparison chart and fan chart
+    assert len(_images(outputs)) >= 3  # … and the pace chart
     result = json.loads((executed[0] / "province.json").read_text(encoding="utf-8"))
     assert result["level"] == "province" and len(result["district_table"]) == 11
+    html = _html(outputs)
+    assert i18n.t("report.section.pace", "vi") in html
+    assert i18n.t("report.section.methods", "vi") in html
+    assert result["target_source"] == "user" and result["mean_criteria"]["target"] == 13.8
 
 
 @pytest.mark.slow

@@ -302,14 +302,14 @@ def test_fan_chart_labels_bands_target_and_end_value(caplog):
     drawn = texts(fig)
     for key in (
         "legend.observed",
-        "legend.median",
+        "legend.mean",
         "col.interval80",
         "col.interval95",
         "legend.target",
     ):
         assert t(key, "vi") in drawn
     assert "Mục tiêu: 60 (2020)" in drawn
-    assert "55\n(43–67)" in drawn
+    assert "55,4\n(43–67)" in drawn  # the expected value (mean), as everywhere else
 
 
 def test_fan_bands_open_from_the_last_observation():
@@ -326,8 +326,8 @@ def test_district_comparison_sorted_with_words_for_status(caplog):
     drawn = texts(fig)
     for status in district_table()["status"]:
         assert status_label(status, "vi") in drawn
-    assert "6 → 12 (9–15)" in drawn
-    assert "Năm 2020 (dự báo, khoảng 80%)" in drawn and "Năm 2016 (thực tế)" in drawn
+    assert "6 → 12,0 (9–15)" in drawn
+    assert "Năm 2020 (dự báo trung bình, khoảng 80%)" in drawn and "Năm 2016 (thực tế)" in drawn
 
 
 def test_district_comparison_without_status_or_target(caplog):
@@ -391,3 +391,91 @@ def test_figures_stay_out_of_pyplot():
     """Built without pyplot: no GUI backend needed and nothing to close in a batch run."""
     fig = BUILDERS["fan"]("vi", False)
     assert fig.canvas.manager is None
+
+
+# --- layout: nothing overlaps or is cut off -------------------------------------------------
+
+
+def _box(artist, fig):
+    return artist.get_window_extent(fig.canvas.get_renderer())
+
+
+def _overlap(a, b) -> bool:
+    return a.x0 < b.x1 and b.x0 < a.x1 and a.y0 < b.y1 and b.y0 < a.y1
+
+
+def _end_label(fig):
+    return next(a for a in fig.axes[0].texts if "\n(" in a.get_text())
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_fan_end_label_clear_of_the_target_star_and_legend(lang, caplog):
+    """The end label ("55,4 (43–67)") was overprinted by the target star and, for a small
+    unit, ran into the legend."""
+    forecast = forecast_table()
+    target_value = float(forecast["mean"].iloc[-1]) - 1  # the star right at the label
+    fig = plots.fan_chart(history_table(), forecast, (2020, target_value), lang, True)
+    render(fig, caplog)
+    label = _box(_end_label(fig), fig)
+    star = next(
+        line for line in fig.axes[0].lines if line.get_marker() == "*" and len(line.get_xdata())
+    )
+    assert not _overlap(label, _box(star, fig))
+    assert not _overlap(label, _box(fig.axes[0].get_legend(), fig))
+    assert label.x1 <= _box(fig.axes[0], fig).x1  # inside the axes, not clipped by the frame
+    assert [t.get_text() for t in fig.axes[0].get_xticklabels()][-1] == "2020"  # no "2021"
+
+
+def test_fan_end_label_of_a_small_unit_stays_inside(caplog):
+    """Three communes, all met: the label sits at the top of the axes and beside the legend."""
+    history = pd.DataFrame({"year": range(2011, 2017), "value": [0, 0, 2, 3, 3, 3]})
+    forecast = pd.DataFrame(
+        {
+            "year": range(2017, 2021),
+            "mean": [2.9] * 4,
+            "lo80": [2, 2, 2, 3],
+            "hi80": [3] * 4,
+            "lo95": [2] * 4,
+            "hi95": [3] * 4,
+        }
+    )
+    fig = plots.fan_chart(history, forecast, None, "vi", True)
+    render(fig, caplog)
+    label, axes = _box(_end_label(fig), fig), _box(fig.axes[0], fig)
+    assert not _overlap(label, _box(fig.axes[0].get_legend(), fig))
+    assert axes.x0 <= label.x0 and label.x1 <= axes.x1 and label.y1 <= axes.y1
+
+
+def test_district_comparison_shows_a_zero_whole_and_the_dot_inside_the_ring(caplog):
+    table = district_table()
+    table.loc[0, ["now", "expected", "lo80", "hi80"]] = [0, 0.0, 0, 0]
+    fig = plots.district_comparison(table, "vi", False)
+    render(fig, caplog)
+    ax = fig.axes[0]
+    assert ax.get_xlim()[0] < 0  # a ring at 0 is drawn whole, not cut in half
+    ring = next(line for line in ax.lines if line.get_markerfacecolor() == "none")
+    dot = next(line for line in ax.lines if line.get_marker() == "o" and line is not ring)
+    assert ring.get_markersize() > dot.get_markersize()  # the forecast shows inside the ring
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_heatmap_with_three_rows_keeps_names_horizontal_and_title_clear(lang, caplog):
+    wide = wide_table().iloc[:3]
+    long_title = t("report.heatmap.title", lang, unit="Thành phố Lạng Sơn", year=2016)
+    fig = plots.criteria_heatmap(wide, commune_labels(), lang, True, title=long_title)
+    render(fig, caplog)
+    ax = fig.axes[0]
+    assert all(label.get_rotation() == 0 for label in ax.get_yticklabels())
+    assert fig.get_figheight() < 5.5  # rows are not stretched to fill a fixed height
+    title = _box(fig._suptitle, fig)
+    assert not _overlap(title, _box(fig.legends[0], fig))
+    assert title.x1 <= fig.bbox.x1
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_long_titles_stay_on_the_figure(lang, caplog):
+    title = t("report.bottleneck.chart_title", lang, year=2020, unit="Thành phố Lạng Sơn") * 2
+    fig = plots.bottleneck_chart(bottleneck_table(), lang, True, title=title)
+    render(fig, caplog)
+    assert "\n" in fig.get_suptitle()
+    assert _box(fig._suptitle, fig).x1 <= fig.bbox.x1

@@ -1,13 +1,25 @@
-"""Report sections built in-process: words from i18n, synthetic labels, targets, the cache."""
+"""Report sections built in-process: concrete words from i18n, targets, the all-met case,
+one statistic, unit names in the reader's language, the backtest's numbers, the cache."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
+import numpy as np
+import pandas as pd
 import pytest
+from matplotlib.text import Text
 
-from ntm_analysis import i18n, plots, report
+from ntm_analysis import i18n, plots, report, report_base, report_methods
+from ntm_analysis.backtest import Backtest
+from ntm_analysis.baselines import pace as observed_pace
+from ntm_analysis.criteria import criterion_label
 from ntm_analysis.layout import write_panel
+from ntm_analysis.load import load_panel
+from ntm_analysis.metrics import bottlenecks as current_bottlenecks
+from ntm_analysis.paths import default_units_path
+from ntm_analysis.results import history
 from ntm_analysis.synthetic import simulate_panel
 
 SECTIONS = [
@@ -27,24 +39,32 @@ PROVINCE_SECTIONS = [
     report.districts,
     report.district_chart,
     report.forecast,
+    report.pace,
+    report.methods,
     report.backtest,
     report.note,
 ]
-FAST = {"draws": 200, "seed": 3, "province_target": 20, "backtest_draws": 0}
+FAST = {"draws": 200, "seed": 3, "backtest_draws": 40}
+N_PER_DISTRICT = 5
+CITY = 178  # Thành phố Lạng Sơn: in the fixture every one of its communes meets the standard
 
 
 @pytest.fixture(scope="module")
 def panel_file(tmp_path_factory):
+    """Synthetic panel, 5 communes per district; the city's communes meet all 19 from 2014."""
     path = tmp_path_factory.mktemp("report") / "panel.csv"
-    write_panel(simulate_panel(seed=7, communes_per_district=5), path)
+    write_panel(simulate_panel(seed=7, communes_per_district=N_PER_DISTRICT), path)
+    table = pd.read_csv(path, dtype={"Mã xã": str})
+    city = (table["Mã huyện"] == CITY) & (table["Năm"] >= 2014)
+    table.loc[city, [f"TC{c}" for c in range(1, 20)]] = 1
+    table.loc[city, "Số tiêu chí đạt"] = 19
+    table.to_csv(path, index=False)
     return str(path)
 
 
 @pytest.fixture(scope="module")
 def cache(panel_file, tmp_path_factory):
-    """One fitted and simulated forecast, shared by every report below (as in the batch)."""
-    from ntm_analysis.load import load_panel
-
+    """One fitted and simulated forecast (and backtest), shared by every report below."""
     meta = report.analysis_meta(
         report.file_sha256(panel_file),
         as_of=2016,
@@ -52,79 +72,353 @@ def cache(panel_file, tmp_path_factory):
         draws=FAST["draws"],
         seed=FAST["seed"],
         scenario=None,
-        backtest_draws=0,
+        backtest_draws=FAST["backtest_draws"],
     )
     path, _ = report.ensure_analysis(load_panel(panel_file), meta, tmp_path_factory.mktemp("cache"))
     return str(path)
 
 
+def _prepare(panel_file, cache, **kwargs):
+    return report.prepare(data_path=panel_file, forecast_cache=cache, **(FAST | kwargs))
+
+
 @pytest.fixture(scope="module")
 def district(panel_file, cache):
-    return report.prepare(
-        district="Tràng Định", data_path=panel_file, lang="vi", forecast_cache=cache, **FAST
-    )
+    return _prepare(panel_file, cache, district="Tràng Định", lang="vi")
 
 
 @pytest.fixture(scope="module")
 def district_en_with_target(panel_file, cache):
-    return report.prepare(
-        district="180",
-        data_path=panel_file,
-        lang="en",
-        district_target=2,
-        forecast_cache=cache,
-        **FAST,
-    )
+    return _prepare(panel_file, cache, district="180", lang="en", district_target=2)
+
+
+@pytest.fixture(scope="module")
+def city(panel_file, cache):
+    return _prepare(panel_file, cache, district="Thành phố Lạng Sơn", lang="vi")
+
+
+@pytest.fixture(scope="module")
+def city_en(panel_file, cache):
+    return _prepare(panel_file, cache, district="178", lang="en")
 
 
 @pytest.fixture(scope="module")
 def province(panel_file, cache):
-    return report.prepare(data_path=panel_file, lang="en", forecast_cache=cache, **FAST)
+    """The province with the user's target (20 of its 55 communes)."""
+    return _prepare(panel_file, cache, lang="en", province_target=20)
 
 
-def _check_section(section: report.Section, synthetic: bool = True) -> None:
+@pytest.fixture(scope="module")
+def province_plan(panel_file, cache):
+    """The province with no target given: the plan's, from the targets file."""
+    return _prepare(panel_file, cache, lang="vi")
+
+
+def _all_text(section: report.Section) -> str:
+    """Words of a section, its tables and its charts."""
+    words = [section.text()]
+    for table in section.tables():
+        words.append(" ".join(map(str, table.columns)))
+        words.append(" ".join(str(v) for v in table.to_numpy().ravel()))
+    for fig in section.figures():
+        words += [t.get_text() for t in fig.findobj(Text) if t.get_text()]
+        for ax in fig.axes:
+            words += [label.get_text() for label in ax.get_yticklabels()]
+            legend = ax.get_legend()
+            if legend is not None:
+                words += [t.get_text() for t in legend.get_texts()]
+    return " ".join(words)
+
+
+def _check_section(section: report.Section) -> str:
     assert isinstance(section, report.Section)
-    text = section.text()
-    assert not re.search(r"\b(nan|None|NaN)\b", text), text
+    text = _all_text(section)
+    assert not re.search(r"\b(nan|None|NaN|inf)\b", text), text
+    assert "{" not in section.text(), "an unfilled placeholder"
     for fig in section.figures():
         gids = {t.get_gid() for t in fig.texts}
-        assert (plots.MARK_GID in gids) == synthetic, "every chart is labelled synthetic"
+        assert plots.MARK_GID in gids, "every chart is labelled synthetic"
+    return text
+
+
+# --------------------------------------------------------------------------- every section
 
 
 @pytest.mark.parametrize("section", SECTIONS, ids=lambda f: f.__name__)
-def test_every_district_section_renders(district, district_en_with_target, section):
-    _check_section(section(district))
-    _check_section(section(district_en_with_target))
+def test_every_district_section_renders(district, district_en_with_target, city, section):
+    for rep in (district, district_en_with_target, city):
+        _check_section(section(rep))
 
 
 @pytest.mark.parametrize("section", PROVINCE_SECTIONS, ids=lambda f: f.__name__)
-def test_every_province_section_renders(province, section):
+def test_every_province_section_renders(province, province_plan, section):
     _check_section(section(province))
+    _check_section(section(province_plan))
+
+
+# --------------------------------------------------------------------------- unit names
+
+
+def test_the_english_report_names_units_in_english(district_en_with_target, province):
+    rep = district_en_with_target
+    assert rep.unit_name == "Tràng Định district"
+    for section in SECTIONS:
+        text = _all_text(section(rep))
+        assert "Huyện" not in text and "Tỉnh" not in text, section.__name__
+    assert "Lạng Sơn province" in _all_text(report.trend(rep))  # the comparison line
+    districts = _all_text(report.districts(province)) + _all_text(report.district_chart(province))
+    assert "Huyện" not in districts and "Thành phố" not in districts
+    assert "Lạng Sơn city" in districts and "Tràng Định district" in districts
+
+
+def test_vietnamese_names_carry_the_unit_type_once(city, district, province_plan):
+    assert city.unit_name == "Thành phố Lạng Sơn"  # never "Thành phố Thành phố …"
+    assert district.unit_name == "Huyện Tràng Định"
+    assert province_plan.unit_name == "Tỉnh Lạng Sơn"
+    table = report.districts(province_plan).tables()[0]
+    assert "Thành phố Lạng Sơn" in set(table.iloc[:, 0]) and "Huyện Bình Gia" in set(
+        table.iloc[:, 0]
+    )
+
+
+# --------------------------------------------------------------------------- all communes met
+
+
+def test_the_city_headline_says_every_commune_already_meets_the_standard(city, city_en):
+    assert city.all_met and city.results["now"]["n_ntm"] == N_PER_DISTRICT
+    text = report.headline(city).text()
+    assert f"Cả {N_PER_DISTRICT} xã đều đã đạt chuẩn NTM (năm 2016)" in text
+    assert city.results["headline"] in text  # the sidecar (and the index) say the same
+    assert "Thành phố này chưa có mục tiêu riêng" in text and "Huyện này" not in text
+    english = report.headline(city_en).text()
+    assert f"All {N_PER_DISTRICT} communes already meet the NTM standard" in english
+    assert "This city has no target of its own" in english
+
+
+def test_the_city_has_no_bottlenecks_no_pace_and_capped_methods(city):
+    n = N_PER_DISTRICT
+    assert report.bottlenecks(city).text().endswith(i18n.t("report.bottleneck.all_met", "vi", n=n))
+    assert not report.bottlenecks(city).figures()
+    assert i18n.t("report.pace.all_met", "vi", n=n) in report.pace(city).text()
+    methods = report.methods(city)
+    assert f"Cả {n} xã đều đã đạt chuẩn, nên mọi phương pháp" in methods.text()
+    rows = report_methods._method_rows(city)
+    assert rows[["mean", "lo80", "hi80"]].max().max() <= n  # never more communes than exist
+    assert rows[["mean", "lo80", "hi80"]].min().min() >= 0
+
+
+# --------------------------------------------------------------------------- targets
 
 
 def test_a_district_without_a_target_gets_no_probability_and_no_split(district):
     res = district.results
     assert res["target"] is None and res["probability"] is None and res["status"] is None
+    assert district.target_source is None
     text = report.headline(district).text()
     assert i18n.t("report.status.none", "vi") in text
-    assert i18n.t("report.target.none_district", "vi") in text
-    assert "77" not in text and "20" not in text.split("2020")[0]  # no province figure
+    assert "Huyện này chưa có mục tiêu riêng" in text
+    assert "77" not in text  # the province's plan target is not split or shown here
     forecast = report.forecast(district).text()
     assert i18n.t("report.forecast.distribution", "vi", year=2020) in forecast
-    assert i18n.t("report.pace.no_target", "vi", window=3, observed="0,0")[:30] in (
-        report.pace(district).text()
+
+
+def test_no_province_target_means_the_plan_target_from_the_targets_file(province_plan):
+    rep = province_plan
+    assert rep.target == 77 and rep.target_source == "official" and rep.target_official
+    assert rep.results["target_official"] is True
+    text = report.headline(rep).text()
+    assert "Mục tiêu: 77 xã đạt chuẩn vào năm 2020 (chỉ tiêu kế hoạch chính thức)." in text
+    assert i18n.t("report.target.real_but_synthetic", "vi") in text
+
+
+def test_the_plan_mean_criteria_target_has_its_probability_and_pace(province_plan):
+    rep = province_plan
+    assert rep.mean_target == 13.8 and rep.mean_target_source == "official"
+    mc = rep.results["mean_criteria"]
+    assert mc["target"] == 13.8 and 0 <= mc["probability"] <= 1 and mc["pace"]
+    assert "Số tiêu chí đạt bình quân/xã: khả năng đạt mục tiêu 13,8 vào năm 2020" in (
+        report.headline(rep).text()
     )
+    assert "để đạt 13,8 vào năm 2020 cần tăng" in report.pace(rep).text()
 
 
-def test_a_user_target_is_labelled_not_official(district_en_with_target):
+def test_a_number_is_the_users_target_never_official(province, district_en_with_target):
+    assert province.target == 20 and province.target_source == "user"
+    assert not province.target_official and province.mean_target == 13.8
     rep = district_en_with_target
     text = report.headline(rep).text()
     assert "supplied by the user, not an official target" in text
     assert rep.results["probability"] is not None
     assert i18n.status_label(rep.results["status"], "en") in text
-    assert "Not reached by 2020" in report.forecast(rep).text() or "First year" in (
-        report.forecast(rep).text()
+    first = report.forecast(rep).tables()[-1]
+    assert list(first.columns) == ["Year", "Probability"]
+    assert first.iloc[-1, 0] == "Not reached by 2020"
+
+
+# --------------------------------------------------------------------------- one statistic
+
+
+def test_the_mean_is_the_single_number_everywhere(province):
+    res = province.results
+    mean = i18n.fmt_number(res["expected"], "en", 1)
+    assert f"{mean} communes meeting the standard expected" in report.forecast(province).text()
+    assert "median" not in _all_text(report.forecast(province)).lower()
+    table = report.districts(province).tables()[0]
+    frame = province.forecast.district_table(province.year)
+    expected_col = i18n.t("col.expected_year", "en", year=2020)
+    assert list(table[expected_col]) == [i18n.fmt_number(v, "en", 1) for v in frame["expected"]]
+    fan = report.forecast(province).figures()[0]
+    assert any(t.get_text().startswith(mean + "\n") for t in fan.axes[0].texts)
+    assert "Expected:" in res["headline"] or "expected" in res["headline"]
+
+
+def test_shares_of_the_province_add_up_to_100(province):
+    table = report.districts(province).tables()[0]
+    shares = table[i18n.t("col.share_of_province", "en")]
+    assert sum(int(s.rstrip("%").lstrip("<>")) for s in shares if s[0].isdigit()) in (
+        range(98, 101)
     )
+    assert report_base._percents_to_100([1, 1, 1], "vi") in (["34%", "33%", "33%"],)
+    assert report_base._percents_to_100([0.0, 0.996, 0.004], "en") == ["<1%", ">99%", "<1%"]
+
+
+# --------------------------------------------------------------------------- sections' content
+
+
+def test_the_commune_code_has_its_own_column(district):
+    table = report.closest(district).tables()[0]
+    names, codes = table[i18n.t("col.commune", "vi")], table["Mã xã"]
+    assert all(re.fullmatch(r"X\d{5}", c) for c in codes)
+    assert not any("(" in n for n in names)
+
+
+def test_bottleneck_columns_state_their_base_and_include_todays_criteria(district):
+    section = report.bottlenecks(district)
+    text = section.text()
+    table = section.tables()[0]
+    today = current_bottlenecks(district.unit_panel, district.as_of)
+    n_close = int(today["n_close"].iloc[0])
+    if n_close:
+        now_col = i18n.t("report.col.share_now", "vi", year=2016, n=n_close)
+        assert now_col in table.columns
+        missing_now = today[today["n_missing"] > 0]["criterion"].head(report.N_BOTTLENECKS)
+        shown = set(table[i18n.t("col.criterion", "vi")])
+        assert {criterion_label(int(c), "vi") for c in missing_now} <= shown
+    assert "Hai cột có gốc khác nhau" in text
+
+
+def test_negative_changes_use_a_real_minus_sign(district):
+    changes = report.now(district).tables()[0].iloc[:, -1]
+    assert not any(str(v).startswith("-") for v in changes)
+    assert report_base._signed(-3, "vi") == "−3" and report_base._signed(2, "en") == "+2"
+
+
+def test_no_commune_added_is_said_in_words(district):
+    past = history(district.panel, district.unit).set_index("year")["n_ntm"]
+    observed = observed_pace(past, float(past.iloc[-1]), 2020).observed_per_year
+    text = report.pace(district).text()
+    if observed == 0:
+        assert "không có thêm xã nào đạt chuẩn" in text
+    else:
+        assert f"thêm {report_base._rate(observed, 'vi')} xã đạt chuẩn mỗi năm" in text
+    assert "0,0 xã" not in text
+
+
+def test_the_methods_sentence_names_the_main_model_once(province):
+    text = report.methods(province).text()
+    assert text.count("main model expects") <= 1
+    assert "; Linear" not in text and "; Damped" not in text  # no capital after a semicolon
+
+
+def test_the_two_progress_checks_are_explained_when_they_disagree(province_plan):
+    rep = province_plan
+    pace_status = rep.results["pace"]["status"]
+    methods = report.methods(rep).text()
+    if report_base._statuses_disagree(rep.results["status"], pace_status):
+        assert "Hai cách đánh giá tiến độ khác nhau" in methods
+        assert i18n.t("report.pace.see_methods", "vi") in report.pace(rep).text()
+    else:
+        assert "Hai cách đánh giá tiến độ khác nhau" not in methods
+    assert i18n.t("report.pace.status", "vi") in report.pace(rep).text()
+
+
+# --------------------------------------------------------------------------- backtest
+
+
+def test_the_backtest_sentences_carry_their_level_and_number_of_cases(province, district):
+    for rep, level in ((province, "province"), (district, "district")):
+        bt = rep.backtest
+        text = report.backtest(rep).text()
+        quote = report_methods._calibration_quote(bt.calibration)
+        assert quote is not None
+        assert f"{int(quote['n'])} " in text and str(int(quote["n"])) in text
+        summary = bt.summary[(bt.summary["figure"] == "n_ntm") & (bt.summary["level"] == level)]
+        n_main = int(summary.set_index("method").loc["transition", "n"])
+        unit = "cases" if rep.lang == "en" else "trường hợp"
+        assert f"({n_main} {unit})" in text
+        assert report_methods._level_text(rep) in text
+    assert "province-wide" in report.backtest(province).text()
+    assert "toàn tỉnh" in report.backtest(district).text()
+
+
+def test_the_calibration_quote_is_a_range_with_its_cases():
+    calibration = pd.DataFrame(
+        {
+            "bin": ["(0.5, 0.6]", "(0.6, 0.7]", "(0.7, 0.8]", "(0.8, 0.9]", "(0.9, 1.0]"],
+            "n": [3, 7, 10, 29, 500],
+            "predicted": [0.55, 0.65, 0.75, 0.85, 0.95],
+            "observed": [0.6, 1.0, 1.0, 0.9, 1.0],
+        }
+    )
+    quote = report_methods._calibration_quote(calibration)
+    assert (quote["lo"], quote["hi"]) == (0.7, 0.9)  # 10 cases, then the bigger neighbour
+    assert quote["n"] == 39
+    assert quote["observed"] == pytest.approx((10 * 1.0 + 29 * 0.9) / 39)
+    enough = report_methods._calibration_quote(calibration, min_cases=5)
+    assert (enough["lo"], enough["hi"], enough["n"]) == (0.7, 0.8, 10)
+    capped = report_methods._calibration_quote(calibration, min_cases=10_000)
+    assert (capped["lo"], capped["hi"]) == (0.5, 0.9)  # never the 90–100% bin
+    assert report_methods._calibration_quote(calibration.assign(n=0)) is None
+
+
+def _with_coverage(rep, coverage: dict[str, float]):
+    level = "province" if rep.unit is None else "district"
+    summary = pd.DataFrame(
+        [
+            {"figure": "n_ntm", "level": level, "method": m, "n": 6, "coverage80": c}
+            for m, c in coverage.items()
+        ]
+    )
+    bt = Backtest(
+        scores=pd.DataFrame(),
+        summary=summary,
+        calibration=rep.backtest.calibration,
+        brier=pd.DataFrame(),
+        origins=[2013, 2014, 2015],
+    )
+    return dataclasses.replace(rep, backtest=bt)
+
+
+def test_too_narrow_trend_intervals_are_a_finding_of_the_backtest(province):
+    narrow = _with_coverage(
+        province, {"transition": 0.83, "linear_trend": 0.17, "damped_trend": 0.0}
+    )
+    assert i18n.t("report.methods.cover_narrow_all", "en") in report.methods(narrow).text()
+    fine = _with_coverage(province, {"transition": 0.83, "linear_trend": 0.8, "damped_trend": 0.9})
+    text = report.methods(fine).text()
+    assert i18n.t("report.methods.cover_ok", "en") in text
+    assert "too narrow" not in text
+    assert "83%" in text and "80%" in text
+
+
+# --------------------------------------------------------------------------- note
+
+
+def test_the_note_shows_the_coefficients_and_the_published_figures(province_plan):
+    text = report.note(province_plan).text()
+    assert "Hệ số của mô hình" in text and "Xã gần chuẩn (15–18 tiêu chí)" in text
+    assert "lang_son_published_figures.csv" in text and "số xã đạt chuẩn NTM 24 (năm 2016)" in text
+    assert "hạt giống" not in text and "Chạy lại với cùng số liệu" in text
 
 
 def test_the_synthetic_data_is_named_in_the_banner_and_the_note(district):
@@ -132,17 +426,16 @@ def test_the_synthetic_data_is_named_in_the_banner_and_the_note(district):
     assert "synthetic data" in report.note(district).text()
 
 
+# --------------------------------------------------------------------------- cache
+
+
 def test_the_cache_is_reused_and_refuses_other_parameters(panel_file, cache, district):
     meta = report.load_analysis(cache).meta
+    assert meta["units_sha256"] == report.file_sha256(default_units_path())
     path, reused = report.ensure_analysis(district.panel, meta, report.Path(cache).parent)
     assert reused and str(path) == cache
     with pytest.raises(ValueError, match="draws"):
-        report.prepare(
-            district="Tràng Định",
-            data_path=panel_file,
-            forecast_cache=cache,
-            **(FAST | {"draws": 300}),
-        )
+        _prepare(panel_file, cache, district="Tràng Định", draws=300)
     with pytest.raises(ValueError, match="data_sha256"):
         report.load_analysis(cache, meta | {"data_sha256": "0" * 64})
     other = report.Path(cache).with_name("other.pkl")
@@ -151,12 +444,52 @@ def test_the_cache_is_reused_and_refuses_other_parameters(panel_file, cache, dis
         report.load_analysis(other, meta)
 
 
-def test_scenario_from_dict():
+def test_another_units_file_is_another_cache_key(panel_file, cache, tmp_path):
+    units = tmp_path / "units.csv"
+    units.write_bytes(default_units_path().read_bytes() + b"\n")
+    meta = report.load_analysis(cache).meta
+    other = report.analysis_meta(
+        meta["data_sha256"],
+        as_of=2016,
+        target_year=2020,
+        draws=FAST["draws"],
+        seed=FAST["seed"],
+        scenario=None,
+        backtest_draws=FAST["backtest_draws"],
+        units_path=str(units),
+    )
+    assert other["units_sha256"] != meta["units_sha256"]
+    assert report.cache_key(other) != report.cache_key(meta)
+    with pytest.raises(ValueError, match="units_sha256"):
+        _prepare(panel_file, cache, district="Tràng Định", units_path=str(units))
+
+
+def test_scenario_from_dict_lists_every_problem():
     scenario = report.scenario_from_dict(
         {"name": "income", "criterion_odds": {"10": 1.5}, "priority_communes": ["X18001"]}
     )
     assert scenario.criterion_odds == {10: 1.5}
     assert scenario.priority_communes == ("X18001",)
     assert report.scenario_from_dict(None) is None
-    with pytest.raises(ValueError, match="unknown key"):
-        report.scenario_from_dict({"odds": {}})
+    with pytest.raises(ValueError, match=r"unknown scenario key 'odds'.*priority_odds"):
+        report.scenario_from_dict({"odds": {}, "priority_odds": -1})
+
+
+def test_the_results_sidecar_has_the_district_table(province, tmp_path):
+    path = report.save_results(province, tmp_path / "province.json")
+    import json
+
+    saved = json.loads(path.read_text(encoding="utf-8"))
+    assert saved["unit_name"] == "Lạng Sơn province" and saved["target_source"] == "user"
+    assert len(saved["district_table"]) == 11
+    assert np.isclose(sum(r["expected"] for r in saved["district_table"]), saved["expected"])
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_explore_chart_names_its_measure_and_units_in_the_language(panel_file, lang):
+    fig = report.criterion_trend(load_panel(panel_file), 10, "Tràng Định", lang)
+    ax = fig.axes[0]
+    assert " ".join(ax.get_ylabel().split()) == i18n.t("col.share_met", lang)
+    names = {t.get_text() for t in ax.get_legend().get_texts()}
+    expected = {"vi": {"Huyện Tràng Định", "Tỉnh Lạng Sơn"}, "en": {"Tràng Định district"}}
+    assert expected[lang] <= names

@@ -1,10 +1,12 @@
 """Regenerate the loader's test inputs: ``python tests/data/make_test_files.py``.
 
 The good files are one small panel (3 communes of Lạng Sơn, 2015–2016) in the layouts,
-encodings and spellings offices actually send; ``bad/`` holds one file per kind of mistake
-``load_panel`` must report. XLSX files are binary, so this script is their source of truth:
-edit it, rerun it, and commit the files it writes. ``expected_panel()`` is what every good file
-must load as; the tests import it from here.
+encodings and spellings offices actually send; ``bad/`` holds one file per kind of trouble:
+mistakes ``load_panel`` must report, and messy-but-unambiguous files it must read exactly
+(``write_messy``; the tests say which is which). XLSX files are binary, so this script is
+their source of truth: edit it, rerun it, and commit the files it writes (it rewrites them
+byte for byte). ``expected_panel()`` is what every good file must load as; the tests import
+it from here.
 """
 
 from __future__ import annotations
@@ -62,14 +64,19 @@ def csv(table: pd.DataFrame, name: str, folder: Path = BAD) -> None:
     table.to_csv(folder / name, index=False, encoding="utf-8")
 
 
-def xlsx(sheets: dict[str, list[list[object]]], path: Path) -> None:
-    """A workbook from raw rows per sheet (so title rows and gaps are exactly as given)."""
+def xlsx(sheets: dict[str, list[list[object]]], path: Path, merges: tuple[str, ...] = ()) -> None:
+    """A workbook from raw rows per sheet (so title rows and gaps are exactly as given).
+
+    ``merges`` are cell ranges ("B2:D2") merged in the first sheet, as report templates do.
+    """
     book = openpyxl.Workbook()
     book.remove(book.active)
     for title, rows in sheets.items():
         ws = book.create_sheet(title)
         for row in rows:
             ws.append(row)
+    for cells in merges:
+        book.worksheets[0].merge_cells(cells)
     save(book, path)
 
 
@@ -252,10 +259,129 @@ def write_bad() -> None:
     (BAD / "old_excel.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
 
 
+TC = [f"TC{c}" for c in CRITERIA_NUMBERS]
+
+
+def header_block(table: pd.DataFrame, numbers: list[int]) -> tuple[list[list[object]], tuple]:
+    """Rows and merges of a report template's two-row header over ``table`` (no district code).
+
+    Row 2: "STT", "Đơn vị hành chính" merged over code, name and district, "Năm" and
+    "Xã ĐBKK" merged down, "Kết quả thực hiện các tiêu chí" merged over the criteria (whose
+    numbers, ``numbers``, are in row 3), "Số tiêu chí đạt" merged down; row 1 is a title.
+    """
+    table = table.drop(columns=["Mã huyện"])
+    n = len(TC)
+    upper = ["STT", "Đơn vị hành chính", None, None, "Năm", "Xã ĐBKK"]
+    upper += ["Kết quả thực hiện các tiêu chí", *[None] * (n - 1), "Số tiêu chí đạt"]
+    lower = [None, "Mã xã", "Tên xã", "Huyện", None, None, *numbers, None]
+    body = [[i + 1, *row] for i, row in enumerate(table.astype(object).values.tolist())]
+    merges = ("A2:A3", "B2:D2", "E2:E3", "F2:F3", "G2:Y2", "Z2:Z3")
+    return [[TITLE], upper, lower, *body], merges
+
+
+def spelled(table: pd.DataFrame, yes: list[object], no: list[object]) -> pd.DataFrame:
+    """The table with each criterion cell spelled in turn by one of ``yes``/``no``."""
+    out = table.astype(object)
+    for r in range(len(out)):
+        for k, col in enumerate(TC):
+            turn = r * len(TC) + k
+            out.loc[r, col] = yes[turn % len(yes)] if table.loc[r, col] else no[turn % len(no)]
+    return out
+
+
+def write_messy() -> None:
+    """Files in ``bad/`` that look wrong but mean exactly ``expected_panel()``."""
+    table = wide()
+    rows, merges = header_block(table, list(CRITERIA_NUMBERS))
+    xlsx({"Biểu 01": rows}, BAD / "merged_header_block.xlsx", merges)
+    (BAD / "title_rows.csv").write_text(
+        f"{TITLE},,\n{SUBTITLE}\n" + table.to_csv(index=False), "utf-8"
+    )
+    # totals: subtotals after each district (label in the name column), a grand total with
+    # its label in the code column, counts in the criterion columns; all without a code
+    numeric = ["Xã ĐBKK", *TC, "Số tiêu chí đạt"]
+
+    def total(label: str, part: pd.DataFrame, where: str) -> list[object]:
+        row = dict.fromkeys(table.columns, None) | {where: label}
+        row |= {c: int(part[c].sum()) for c in numeric}
+        return list(row.values())
+
+    body = grid(table)
+    tđ, bg = table.iloc[:4], table.iloc[4:]
+    xlsx(
+        {
+            "Tổng hợp": [
+                *body[:5],
+                total("Cộng huyện Tràng Định", tđ, "Tên xã"),
+                *body[5:],
+                total("Cộng huyện Bình Gia", bg, "Tên xã"),
+                [],
+                total("TỔNG CỘNG", table, "Mã xã"),
+            ]
+        },
+        BAD / "totals_rows.xlsx",
+    )
+    plain = table.drop(columns=["Mã huyện"])
+    plain["Huyện"] = [
+        *("Trang Dinh", "trang dinh", "Huyen Trang Dinh", "TRANG DINH"),
+        *("Binh Gia", "huyện binh gia"),
+    ]
+    csv(plain, "district_no_diacritics.csv")
+    decomposed = spelled(plain.assign(Huyện=table["Huyện"]), ["Đạt"], ["Chưa đạt"])
+    decomposed = decomposed.map(lambda v: nfd(v) if isinstance(v, str) else v)
+    decomposed.columns = [nfd(c) for c in decomposed.columns]
+    xlsx({nfd("Báo cáo"): grid(decomposed)}, BAD / "nfd_text.xlsx")
+    numbers = table.astype(object)
+    numbers["Mã xã"] = [
+        int(c) if i % 2 else float(c) for i, c in enumerate(table["Mã xã"])
+    ]  # Excel dropped the zeros: 6100 and 6100.0
+    xlsx({"Sheet1": grid(numbers)}, BAD / "codes_as_numbers.xlsx")
+    mixed = spelled(
+        table,
+        ["Đạt", "đạt", "Đ", "x", "X", "✓", 1, "1.0"],
+        ["Chưa đạt", "chưa đạt", 0, "0.0", "Không đạt", "Không"],
+    )
+    xlsx({"Sheet1": grid(mixed)}, BAD / "mixed_flags.xlsx")
+    years = table.astype(object)
+    years["Năm"] = ["Năm 2015", "năm 2016", "NĂM 2015", "Năm 2016", "2015", "Năm 2016"]
+    csv(years, "year_as_text.csv")
+    (BAD / "utf16.csv").write_bytes(table.to_csv(index=False).encode("utf-16"))
+
+
+def write_damaged() -> None:
+    """Mistakes found while hardening the loader (issue 6): each must be reported."""
+    table = wide()
+    rows, merges = header_block(table, [17 if c == 7 else c for c in CRITERIA_NUMBERS])
+    xlsx({"Biểu 01": rows}, BAD / "header_block_typo.xlsx", merges)  # 17 typed for 7
+    text = table.to_csv(index=False)
+    (BAD / "not_vietnamese_encoding.csv").write_bytes(cp1258_bytes(text) + b"\x81\n")
+    xlsx({"NTM": grid(table)}, BAD / "truncated.xlsx")
+    data = (BAD / "truncated.xlsx").read_bytes()
+    (BAD / "truncated.xlsx").write_bytes(data[: len(data) // 2])
+    long_rows = long().astype(object)
+    first = long_rows.index[(long_rows["commune_code"] == "06103") & (long_rows["year"] == 2016)]
+    long_rows.loc[first[4], "difficult"] = 0  # row 63; the commune-year starts at row 59
+    csv(long_rows, "long_difficult_disagrees.csv")
+    counted = long()
+    counted["Số tiêu chí đạt"] = counted.groupby(["commune_code", "year"])["met"].transform("sum")
+    wrong = (counted["commune_code"] == "06208") & (counted["year"] == 2015)  # rows 78–96
+    counted.loc[wrong, "Số tiêu chí đạt"] += 1
+    csv(counted, "long_count_mismatch.csv")
+    odd = table.astype(object)
+    odd.loc[0, "TC1"] = "01"  # row 2: a flag with a leading zero
+    odd.loc[1, "TC2"] = "1e0"  # row 3: scientific notation
+    odd.loc[2, "Năm"] = "2_016"  # row 4: Python reads this as 2016; nobody types it
+    odd.loc[3, "TC3"] = "１"  # row 5: a full-width digit
+    csv(odd, "odd_numbers.csv")
+    xlsx({"Sheet1": []}, BAD / "empty_workbook.xlsx")
+
+
 def main() -> None:
     BAD.mkdir(parents=True, exist_ok=True)
     write_good()
     write_bad()
+    write_messy()
+    write_damaged()
 
 
 if __name__ == "__main__":

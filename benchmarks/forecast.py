@@ -1,0 +1,99 @@
+"""Section 1: the forecast engine against its floor.
+
+The engine (``forecast.simulate``) needs one uniform random number per commune, criterion,
+year and draw and cannot do with fewer; drawing exactly that many with numpy, in the engine's
+chunk size, is the floor. The engine draws float32 uniforms (``rng.random(dtype=float32)``);
+the table gives the ratio against both a float64 and a float32 floor, since which of the two
+numpy draws faster depends on the machine (float32 halves the memory traffic but goes through
+numpy's 32-bit buffering of PCG64's 64-bit outputs).
+
+The panel is the bundled Lạng Sơn data (207 communes, 2011–2016); the model is fitted once,
+outside the timing; the forecast runs 2016 → 2020 (4 simulated years).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .common import Row, interleaved, probe
+
+TARGET_YEAR = 2020
+GOAL_SECONDS, GOAL_RATIO = 2.0, 3.0
+
+
+def draws(quick: bool) -> int:
+    return 500 if quick else 10_000
+
+
+def floor(n: int, dtype: str) -> Callable[[], None]:
+    """Draw ``n`` uniforms of ``dtype`` in the engine's chunk size (so the floor is not
+    charged for one giant allocation the engine never makes)."""
+    import numpy as np
+
+    from ntm_analysis.forecast import CELLS_PER_CHUNK
+
+    kind = np.dtype(dtype)
+
+    def run() -> None:
+        rng = np.random.default_rng(0)
+        for start in range(0, n, CELLS_PER_CHUNK):
+            rng.random(min(CELLS_PER_CHUNK, n - start), dtype=kind)
+
+    return run
+
+
+def cases(n_draws: int) -> dict[str, Callable[[], object]]:
+    """Setup (outside any timing): the bundled panel, its fitted model; the calls to time."""
+    from ntm_analysis.criteria import N_CRITERIA
+    from ntm_analysis.forecast import simulate
+    from ntm_analysis.load import load_panel
+    from ntm_analysis.model import fit
+
+    panel = load_panel()
+    model = fit(panel)
+    n_uniform = n_draws * len(panel.communes) * N_CRITERIA * (TARGET_YEAR - panel.last_year)
+    return {
+        "engine": lambda: simulate(panel, model, TARGET_YEAR, n_draws, seed=1),
+        "floor64": floor(n_uniform, "float64"),
+        "floor32": floor(n_uniform, "float32"),
+    }
+
+
+def rows(quick: bool) -> list[Row]:
+    n_draws = draws(quick)
+    from ntm_analysis.criteria import N_CRITERIA
+    from ntm_analysis.load import load_panel
+
+    panel = load_panel()
+    n_communes, years = len(panel.communes), TARGET_YEAR - panel.last_year
+    n_uniform = n_draws * n_communes * N_CRITERIA * years
+    best = interleaved(cases(n_draws), repeat=1 if quick else 5, warmup=not quick)
+    memory = probe(
+        "benchmarks.forecast:cases", {"n_draws": n_draws}, best, traced=True, isolated=not quick
+    )
+    label = f"simulate: {n_draws} draws × {n_communes} communes × {years} years"
+    out = []
+    for dtype in ("64", "32"):
+        ratio = best["engine"] / best[f"floor{dtype}"]
+        out.append(
+            Row(
+                id=f"forecast.f{dtype}",
+                label=label,
+                seconds=best["engine"],
+                ref_label=f"{n_uniform / 1e6:.0f}M uniforms, float{dtype}",
+                ref_seconds=best[f"floor{dtype}"],
+                peak_mb=memory["engine"]["rss_mb"],
+                ref_mb=memory[f"floor{dtype}"]["rss_mb"],
+                goal=f"≤ {GOAL_SECONDS:g} s, ≤ {GOAL_RATIO:g}× floor",
+                met=None if quick else bool(best["engine"] <= GOAL_SECONDS and ratio <= GOAL_RATIO),
+                notes=[
+                    f"tracemalloc peak: engine {memory['engine']['traced_mb']:.0f} MB, "
+                    f"floor{dtype} {memory[f'floor{dtype}']['traced_mb']:.0f} MB"
+                ],
+            )
+        )
+    return out
+
+
+def expected_ids(quick: bool) -> list[str]:
+    return ["forecast.f64", "forecast.f32"]

@@ -1,0 +1,100 @@
+"""Section 4: reading a large office spreadsheet.
+
+A synthetic panel of 2,000 communes × 10 years (2011–2020; the Lạng Sơn registry with every
+district's commune count scaled up) is written once with ``layout.write_panel(..., "wide")``
+to an XLSX (sheet "NTM", 20,000 rows, Vietnamese headers, 1/0 flags) and a CSV in a temporary
+folder. ``load.load_panel`` — which finds the header, maps every cell spelling, checks every
+row and builds the panel — is timed against plain ``pandas.read_excel`` / ``pandas.read_csv``
+of the same file, which only parse it. Both XLSX readers go through openpyxl.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from .common import Row, interleaved, probe
+
+YEARS = tuple(range(2011, 2021))
+SHEET = "NTM"
+
+
+def n_communes(quick: bool) -> int:
+    return 50 if quick else 2000
+
+
+def write_files(folder: Path, communes: int) -> dict[str, Path]:
+    from ntm_analysis.communes import Registry
+    from ntm_analysis.layout import write_panel
+    from ntm_analysis.synthetic import simulate_panel
+
+    districts = Registry.from_csv().districts
+    base = dict(zip(districts["district_code"], districts["n_communes"], strict=True))
+    total = sum(base.values())
+    counts = {code: max(1, round(n * communes / total)) for code, n in base.items()}
+    largest = max(counts, key=lambda c: counts[c])
+    counts[largest] += communes - sum(counts.values())
+    panel = simulate_panel(years=YEARS, seed=3, communes_per_district=counts)
+    return {
+        kind: write_panel(panel, folder / f"panel_{communes}x{len(YEARS)}.{kind}", "wide")
+        for kind in ("xlsx", "csv")
+    }
+
+
+def cases(xlsx: str, csv: str) -> dict[str, Callable[[], object]]:
+    import pandas as pd
+
+    from ntm_analysis.load import load_panel
+
+    return {
+        "load_xlsx": lambda: load_panel(xlsx),
+        "read_excel": lambda: pd.read_excel(xlsx, sheet_name=SHEET, engine="openpyxl"),
+        "load_csv": lambda: load_panel(csv),
+        "read_csv": lambda: pd.read_csv(csv),
+    }
+
+
+def rows(quick: bool) -> list[Row]:
+    communes = n_communes(quick)
+    with tempfile.TemporaryDirectory(prefix="ntm-bench-load-") as tmp:
+        files = write_files(Path(tmp), communes)
+        kwargs = {"xlsx": str(files["xlsx"]), "csv": str(files["csv"])}
+        calls = cases(**kwargs)
+        xlsx = interleaved(
+            {k: calls[k] for k in ("load_xlsx", "read_excel")},
+            repeat=1 if quick else 2,
+            warmup=not quick,
+        )
+        text = interleaved(
+            {k: calls[k] for k in ("load_csv", "read_csv")},
+            repeat=1 if quick else 3,
+            warmup=not quick,
+        )
+        memory = probe("benchmarks.load:cases", kwargs, list(calls), isolated=not quick)
+        size_mb = files["xlsx"].stat().st_size / 2**20
+    n_rows = communes * len(YEARS)
+    return [
+        Row(
+            id="load.xlsx",
+            label=f"load_panel: XLSX, {communes} communes × {len(YEARS)} y, {size_mb:.1f} MB",
+            seconds=xlsx["load_xlsx"],
+            ref_label="pandas.read_excel, same sheet",
+            ref_seconds=xlsx["read_excel"],
+            peak_mb=memory["load_xlsx"]["rss_mb"],
+            ref_mb=memory["read_excel"]["rss_mb"],
+        ),
+        Row(
+            id="load.csv",
+            label=f"load_panel: CSV, the same {n_rows} rows",
+            seconds=text["load_csv"],
+            ref_label="pandas.read_csv, same file",
+            ref_seconds=text["read_csv"],
+            peak_mb=memory["load_csv"]["rss_mb"],
+            ref_mb=memory["read_csv"]["rss_mb"],
+        ),
+    ]
+
+
+def expected_ids(quick: bool) -> list[str]:
+    return ["load.xlsx", "load.csv"]

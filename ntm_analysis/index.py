@@ -1,0 +1,184 @@
+"""``index.html``: the batch's front page, written from ``manifest.json`` and the sidecars.
+
+The province headline, one row per district (now, expected, 80% interval, probability,
+status), links to each unit's report, notebook and figures, every failed unit with its
+failing cell and error, and a footer naming the run. Whether the data is synthetic comes from
+the manifest, so the warning is there even when no unit produced a sidecar. Offline: nothing
+is loaded from elsewhere.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from . import i18n
+from .atomic import write_text_atomic
+from .executor import error_message
+from .export import external_references, footer_html
+from .provenance import MANIFEST
+
+__all__ = ["INDEX", "write_index"]
+
+INDEX = "index.html"
+
+_STYLE = """
+body { font-family: "DejaVu Sans", "Segoe UI", Arial, sans-serif; max-width: 1100px;
+  margin: 0 auto; padding: 1em 1.5em; color: #222; line-height: 1.45; }
+table { border-collapse: collapse; width: 100%; margin: 0.5em 0 1em 0; }
+th, td { padding: 6px 10px; border-bottom: 1px solid #DDD; text-align: left;
+  vertical-align: top; }
+th { background: #F0F0F0; }
+tbody tr:nth-child(even) { background: #FAFAFA; }
+p.headline { font-size: 1.25em; font-weight: bold; }
+ul.failed li { color: #8B1A00; margin-bottom: 0.4em; }
+footer { margin-top: 3em; padding-top: 0.6em; border-top: 1px solid #CCC; color: #555;
+  font-size: 0.85em; }
+"""
+
+
+def _read_sidecar(out: Path, entry: Mapping[str, Any]) -> dict[str, Any] | None:
+    if entry.get("status") != "ok":
+        return None
+    rel = (entry.get("outputs") or {}).get("results")
+    if not rel or not (out / rel).exists():
+        return None
+    try:
+        value = json.loads((out / rel).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def _links(entry: Mapping[str, Any], lang: str) -> str:
+    outputs = entry.get("outputs") or {}
+    links = [
+        f'<a href="{html.escape(outputs[key])}">{html.escape(i18n.t(label, lang))}</a>'
+        for key, label in (
+            ("html", "index.link.html"),
+            ("notebook", "index.link.notebook"),
+            ("results", "index.link.results"),
+        )
+        if outputs.get(key)
+    ]
+    return " · ".join(links)
+
+
+def _failure_text(entry: Mapping[str, Any], lang: str) -> str:
+    error = entry.get("error") or {}
+    cell = error.get("cell") if error.get("cell") is not None else "–"
+    label = html.escape(i18n.t("index.status.failed", lang))
+    text = i18n.t(
+        "index.failed.item",
+        lang,
+        unit=entry.get("name", entry["id"]),
+        cell=cell,
+        error=error_message(error),
+    )
+    return f"<strong>{label}</strong> — {html.escape(text)}"
+
+
+def _district_row(entry: Mapping[str, Any], side: Mapping[str, Any] | None, lang: str) -> str:
+    from .report import status_badge
+
+    esc = html.escape
+    if side is None:
+        cells = [esc(entry["name"]), "–", "–", "–", "–", _failure_text(entry, lang)]
+    else:
+        lo, hi = side["interval80"]
+        probability = side.get("probability")
+        cells = [
+            esc(side.get("unit_name") or entry["name"]),
+            esc(i18n.fmt_number(side["now"]["n_ntm"], lang, 0)),
+            esc(i18n.fmt_number(side["expected"], lang, 1)),
+            esc(f"{i18n.fmt_number(lo, lang, 0)}–{i18n.fmt_number(hi, lang, 0)}"),
+            esc(i18n.fmt_percent(probability, lang))
+            if probability is not None
+            else esc(i18n.t("index.no_target", lang)),
+            status_badge(side.get("status"), lang) if side.get("status") else "–",
+        ]
+    cells.append(_links(entry, lang))
+    return "<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
+
+
+def write_index(out: Path, manifest: Mapping[str, Any], lang: str) -> Path:
+    """``index.html``: the province headline, a row per district, links, failures, footer."""
+    from .report import status_badge, synthetic_banner
+
+    esc = html.escape
+    out = Path(out)
+    units = manifest["units"]
+    sidecars = {u["id"]: _read_sidecar(out, u) for u in units}
+    synthetic = bool(manifest.get("synthetic")) or any(
+        s and s.get("synthetic") for s in sidecars.values()
+    )
+    province_name = i18n.t(
+        "report.unit.province", lang, name=(manifest.get("province") or {}).get("name", "")
+    )
+    body = [f"<h1>{esc(i18n.t('index.title', lang, province=province_name))}</h1>"]
+    if synthetic:
+        body.append(synthetic_banner(lang))
+    for entry in (u for u in units if u["kind"] == "province"):
+        body.append(f"<h2>{esc(i18n.t('index.province', lang))}</h2>")
+        side = sidecars[entry["id"]]
+        if side is not None:
+            body.append(
+                f"<p>{esc(i18n.t('report.status.label', lang))} "
+                f"{status_badge(side.get('status'), lang)}</p>"
+            )
+            body.append(f'<p class="headline">{esc(side["headline"])}</p>')
+        else:
+            body.append(f"<p>{_failure_text(entry, lang)}</p>")
+        body.append(f"<p>{_links(entry, lang)}</p>")
+    district_entries = [u for u in units if u["kind"] == "district"]
+    if district_entries:
+        year = (manifest.get("parameters") or {}).get("target_year") or next(
+            (s["year"] for s in sidecars.values() if s), ""
+        )
+        head = [
+            i18n.t("col.district", lang),
+            i18n.t("col.now", lang),
+            f"{i18n.t('col.expected', lang)} ({year})",
+            i18n.t("col.interval80", lang),
+            i18n.t("col.probability", lang),
+            i18n.t("col.status", lang),
+            i18n.t("index.col.reports", lang),
+        ]
+        rows = [_district_row(e, sidecars[e["id"]], lang) for e in district_entries]
+        body.append(f"<h2>{esc(i18n.t('index.districts', lang))}</h2>")
+        body.append(
+            "<table><thead><tr>"
+            + "".join(f"<th>{esc(h)}</th>" for h in head)
+            + "</tr></thead><tbody>"
+            + "".join(rows)
+            + "</tbody></table>"
+        )
+        body.append(f'<p class="note">{esc(i18n.t("index.note_districts", lang))}</p>')
+    failures = [u for u in units if u.get("status") != "ok"]
+    if failures:
+        body.append(f'<h2>{esc(i18n.t("index.failed.title", lang))}</h2><ul class="failed">')
+        body += [f"<li>{_failure_text(e, lang)} {_links(e, lang)}</li>" for e in failures]
+        body.append("</ul>")
+    data_sha = manifest["data_files"]["panel"]["sha256"]
+    footer = footer_html(manifest["run_id"], data_sha, lang, manifest.get("finished"))
+    title = esc(i18n.t("index.title", lang, province=province_name))
+    page = f"""<!DOCTYPE html>
+<html lang="{esc(lang)}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<title>{title}</title>
+<style>{_STYLE}</style>
+</head>
+<body>
+{chr(10).join(body)}
+<footer>{footer} · <a href="{MANIFEST}">{MANIFEST}</a></footer>
+</body>
+</html>
+"""
+    if external_references(page):
+        raise RuntimeError("index.html would load outside resources")
+    return write_text_atomic(out / INDEX, page)
