@@ -14,6 +14,12 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+# One BLAS thread unless the user chose otherwise, set before numpy loads: the simulation is
+# not BLAS-bound, and on a 2-core machine BLAS's spinning threads fight the batch's workers
+# and kernels (which inherit this). Measured in benchmarks/README.md (batch.blas1: 0.73–0.86×).
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
 import pandas as pd
 
 from . import __version__, i18n

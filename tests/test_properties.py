@@ -404,7 +404,8 @@ def test_damaged_files_fail_cleanly_or_mean_the_same(case, suffix, layout, data)
         path = write_panel(case.written, Path(folder) / f"panel{suffix}", layout)
         if data.draw(st.booleans(), label="damage the bytes"):
             raw = path.read_bytes()
-            at = data.draw(st.integers(0, len(raw)), label="offset")
+            # a fraction of the length: an XLSX file's length varies with its timestamps
+            at = data.draw(st.integers(0, 1 << 16), label="offset") * len(raw) >> 16
             if data.draw(st.booleans(), label="truncate"):
                 path.write_bytes(raw[:at])
                 damage = Damage("truncate", row=at)
