@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import shutil
-import time
 import unicodedata
 from pathlib import Path
 
@@ -374,32 +373,6 @@ def test_custom_registry(tmp_path):
 
 def test_communes_units_file_accepts_matching_communes():
     assert_same_panel(load_panel(DATA / "wide_vi.csv", communes_path=UNITS))
-
-
-def test_a_thousand_communes_load_fast(tmp_path):
-    """10,000 commune-years load in well under a second; the bound leaves room for slow CI."""
-    n, years = 1000, range(2011, 2021)
-    communes = pd.DataFrame(
-        {
-            "commune_code": [f"{i:05d}" for i in range(n)],
-            "commune_name": [f"Xã {i}" for i in range(n)],
-            "district_code": 180,
-            "district_name": "Tràng Định",
-        }
-    )
-    index = pd.MultiIndex.from_product(
-        [communes["commune_code"], years, CRITERIA_NUMBERS],
-        names=["commune_code", "year", "criterion"],
-    )
-    status = index.to_frame(index=False).assign(
-        met=np.random.default_rng(0).random(len(index)) < 0.5
-    )
-    panel = Panel.from_frames(status, communes)
-    path = write_panel(panel, tmp_path / "big.csv", "wide")
-    start = time.perf_counter()
-    got = load_panel(path)
-    assert time.perf_counter() - start < 5
-    assert_same_panel(got, panel)
 
 
 # --------------------------------------------------------------------------- summary

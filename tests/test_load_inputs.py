@@ -165,9 +165,7 @@ def test_a_large_valid_file_is_read_in_two_steps(tmp_path):
     panel = big_panel(2000, range(2011, 2021))
     path = write_panel(panel, tmp_path / "big.csv", "wide")
     assert path.stat().st_size > HEAD_BYTES
-    start = time.perf_counter()
-    got = load_panel(path)
-    assert time.perf_counter() - start < 5
+    got = load_panel(path)  # load time is measured in benchmarks/, not asserted here
     assert_same_panel(got, panel)
     small = big_panel(60, range(2001, 2021))  # 1,200 rows: more than HEAD_ROWS
     assert HEAD_ROWS < 60 * 20
