@@ -7,6 +7,7 @@ import pytest
 
 matplotlib.use("Agg")
 
+from ntm_analysis.layout import write_panel
 from ntm_analysis.synthetic import simulate_panel
 
 
@@ -14,3 +15,17 @@ from ntm_analysis.synthetic import simulate_panel
 def small_panel():
     """Five communes per district of Lạng Sơn, 2011–2016 (55 communes): fast to fit."""
     return simulate_panel(seed=7, communes_per_district=5)
+
+
+@pytest.fixture(scope="module")
+def panel_file(tmp_path_factory, small_panel):
+    """``small_panel`` as a wide CSV, for tests that run notebooks or the batch."""
+    path = tmp_path_factory.mktemp("data") / "panel.csv"
+    write_panel(small_panel, path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def cache_dir(tmp_path_factory):
+    """Shared by every batch run in a test file, as a planner's reports/.cache is."""
+    return tmp_path_factory.mktemp("cache")

@@ -21,8 +21,6 @@ import pytest
 
 from ntm_analysis import __version__, batch, cli, executor, report
 from ntm_analysis.batch import ParameterError, run_batch, validate_parameters
-from ntm_analysis.layout import write_panel
-from ntm_analysis.synthetic import simulate_panel
 
 DISTRICTS = ["Tràng Định", "182"]  # one by name, one by GSO code
 IDS = {"province", "180-trang-dinh", "182-van-lang"}
@@ -41,19 +39,6 @@ CODE_STRINGS = [
     "forecast_cache=forecast_cache",
     "saved = report.save_results",
 ]
-
-
-@pytest.fixture(scope="module")
-def panel_file(tmp_path_factory):
-    path = tmp_path_factory.mktemp("data") / "panel.csv"
-    write_panel(simulate_panel(seed=7, communes_per_district=5), path)
-    return path
-
-
-@pytest.fixture(scope="module")
-def cache_dir(tmp_path_factory):
-    """Shared by every run in this file, as a planner's reports/.cache is between runs."""
-    return tmp_path_factory.mktemp("cache")
 
 
 @pytest.fixture(scope="module")

@@ -29,26 +29,12 @@ import pytest
 
 from ntm_analysis import cli, executor, params
 from ntm_analysis.batch import EXIT_FAILED, ParameterError, run_batch
-from ntm_analysis.layout import write_panel
 from ntm_analysis.lock import output_lock
-from ntm_analysis.synthetic import simulate_panel
 
 RUN = {"draws": 50, "seed": 1, "province_target": 20, "backtest_draws": 0, "progress": False}
 CLI = ["--draws", "50", "--seed", "1", "--target", "20", "--backtest-draws", "0", "--no-progress"]
 # every file a successful unit leaves, relative to the output folder
 FILES = ("{id}.html", "notebooks/{id}.ipynb", "results/{id}.json")
-
-
-@pytest.fixture(scope="module")
-def panel_file(tmp_path_factory):
-    path = tmp_path_factory.mktemp("data") / "panel.csv"
-    write_panel(simulate_panel(seed=7, communes_per_district=5), path)
-    return path
-
-
-@pytest.fixture(scope="module")
-def cache_dir(tmp_path_factory):
-    return tmp_path_factory.mktemp("cache")
 
 
 @pytest.fixture(scope="module")

@@ -16,18 +16,9 @@ import pytest
 from ntm_analysis import batch, cli, executor, params, report
 from ntm_analysis.batch import ParameterError, run_batch
 from ntm_analysis.index import write_index
-from ntm_analysis.layout import write_panel
 from ntm_analysis.paths import default_units_path
-from ntm_analysis.synthetic import simulate_panel
 
 RUN = {"draws": 50, "seed": 1, "province_target": 20, "backtest_draws": 0, "progress": False}
-
-
-@pytest.fixture(scope="module")
-def panel_file(tmp_path_factory):
-    path = tmp_path_factory.mktemp("data") / "panel.csv"
-    write_panel(simulate_panel(seed=7, communes_per_district=5), path)
-    return path
 
 
 def _sidecar(task):
