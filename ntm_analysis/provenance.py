@@ -56,25 +56,18 @@ def fingerprint(value: object) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def _git(*args: str) -> str:
+    """Output of one git command in the project folder (raises if git fails or is absent)."""
+    return subprocess.run(
+        ["git", *args], cwd=PROJECT_DIR, capture_output=True, text=True, timeout=10, check=True
+    ).stdout.strip()
+
+
 def git_revision() -> dict[str, Any] | None:
     """The project's git revision and whether tracked files differ from it (None outside git)."""
     try:
-        head = subprocess.run(
-            ["git", "rev-parse", "HEAD"],
-            cwd=PROJECT_DIR,
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=True,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
-            cwd=PROJECT_DIR,
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=True,
-        ).stdout.strip()
+        head = _git("rev-parse", "HEAD")
+        dirty = _git("status", "--porcelain", "--untracked-files=no")
     except (OSError, subprocess.SubprocessError):
         return None
     return {"revision": head, "dirty": bool(dirty)} if head else None

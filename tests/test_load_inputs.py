@@ -64,16 +64,7 @@ TC = [f"TC{c}" for c in CRITERIA_NUMBERS]
 MB = 1 << 20
 
 
-def assert_same_panel(got: Panel, expected: Panel = EXPECTED) -> None:
-    pd.testing.assert_frame_equal(got.status, expected.status)
-    pd.testing.assert_frame_equal(got.communes, expected.communes)
-    assert got.synthetic == expected.synthetic
-
-
-def load_error(path: Path, **kwargs) -> DataError:
-    with pytest.raises(DataError) as caught:
-        load_panel(path, **kwargs)
-    return caught.value
+from test_load import assert_same_panel, load_error  # noqa: E402  (shared assertions)
 
 
 def big_panel(n_communes: int, years: range) -> Panel:
