@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: report test lint bench clean
+.PHONY: report test lint bench clean browser
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,10 +14,21 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $(STAMP)
 
-report: $(STAMP)
+# Debian's Chromium prints the PDFs and runs the browser test; never a browser download.
+# Installed where missing if this machine lets us (root with apt-get); otherwise say so:
+# the batch then makes no PDFs and the browser test is skipped, both with this reason.
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 \
+	|| { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+	     && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	        --no-install-recommends chromium fonts-dejavu-core >/dev/null; } \
+	|| echo "Chromium is not installed and cannot be installed here (needs root and" \
+	        "apt-get): no PDFs, browser test skipped. Install it: apt-get install chromium"
+
+report: $(STAMP) browser
 	$(BIN)/ntm batch
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/ruff check ntm_analysis tests benchmarks
 	$(BIN)/python -m pytest
 

@@ -14,7 +14,8 @@
 4. **Execute in parallel** (``executor``): each notebook in its own worker process, several at
    once (``--workers``) or on a Dask cluster (``--dask``), within ``--timeout`` seconds each.
    A unit succeeds only if its notebook ran to the end, wrote its results sidecar in this run
-   and exported; its files are then renamed into place. A failing unit does not stop the
+   and exported (HTML, and a PDF printed by the machine's Chromium where it is installed,
+   see ``pdf``); its files are then renamed into place. A failing unit does not stop the
    others.
 5. **Record** (``provenance``, ``index``): ``manifest.json`` (updated as units finish, so an
    interrupted run can be resumed) and ``index.html``, which names every failed unit, where
@@ -59,6 +60,7 @@ from .params import (
     validate_parameters,
 )
 from .paths import PACKAGE_DIR, default_targets_path
+from .pdf import CHROMIUM_ENV, find_chromium
 from .provenance import (
     MANIFEST,
     fingerprint,
@@ -182,6 +184,7 @@ class BatchResult:
     seconds: float = 0.0
     forecast_seconds: float = 0.0
     record_error: str | None = None  # manifest.json or index.html could not be written
+    pdf: bool = False  # each report was also printed to PDF
 
     @property
     def exit_code(self) -> int:
@@ -215,11 +218,11 @@ def _is_file(path: Path) -> bool:
         return False
 
 
-def _outputs_exist(out: Path, entry: Mapping[str, Any]) -> bool:
+def _outputs_exist(out: Path, entry: Mapping[str, Any], pdf: bool) -> bool:
+    """Whether every file this run would make for ``entry`` is there (the PDF if ``pdf``)."""
     outputs = entry.get("outputs") or {}
-    return all(
-        outputs.get(k) and (out / outputs[k]).exists() for k in ("html", "notebook", "results")
-    )
+    needed = ("html", "notebook", "results", "pdf") if pdf else ("html", "notebook", "results")
+    return all(outputs.get(k) and (out / outputs[k]).exists() for k in needed)
 
 
 def _ordered(entries: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
@@ -286,6 +289,7 @@ class _Prepared:
     code: str
     run_fingerprint: str
     tasks: list[dict[str, Any]]
+    chromium: str | None  # the browser printing each report to PDF; None: no PDFs
 
 
 def _prepare(
@@ -300,6 +304,7 @@ def _prepare(
     timeout: int,
     dask: Any,
     common: dict[str, Any],
+    pdf: bool | None,
 ) -> _Prepared:
     """Validate everything (raising ``ParameterError`` with every problem) and build the
     tasks; starts no kernel and writes nothing."""
@@ -314,6 +319,7 @@ def _prepare(
     if dask is not None:
         executor.require_dask()
     executor.require_kernel(KERNEL_NAME)
+    chromium = _printer(pdf)
     templates = {kind: Path(path) for kind, path in NOTEBOOKS.items()}
     templates.update({kind: Path(path) for kind, path in (notebooks or {}).items()})
     path = Path(common["data_path"])
@@ -403,6 +409,9 @@ def _prepare(
                 "timeout": timeout,
                 "kernel": KERNEL_NAME,
                 "title": _unit_title(unit, registry, common["lang"], common["target_year"]),
+                "synthetic": bool(panel.synthetic),
+                "chromium": chromium,
+                "home": INDEX,  # every report sits beside the index
             }
         )
     return _Prepared(
@@ -426,7 +435,23 @@ def _prepare(
         code=code,
         run_fingerprint=run_fingerprint,
         tasks=tasks,
+        chromium=chromium,
     )
+
+
+def _printer(pdf: bool | None) -> str | None:
+    """The Chromium that prints the PDFs: required if ``pdf``, used if found when None."""
+    if pdf is False:
+        return None
+    chromium = find_chromium()
+    if chromium is None and pdf:
+        raise ParameterError(
+            [
+                "pdf: Chromium not found; install it (Debian/Ubuntu: apt-get install chromium, "
+                f"which `make` does) or set {CHROMIUM_ENV} to its path, or run without --pdf"
+            ]
+        )
+    return chromium
 
 
 def _bundled_units() -> Path:
@@ -448,7 +473,7 @@ def _up_to_date(
             and before is not None
             and before.get("status") == "ok"
             and before.get("fingerprint") == task["fingerprint"]
-            and _outputs_exist(prep.out, before)
+            and _outputs_exist(prep.out, before, prep.chromium is not None)
         ):
             skipped.append(task["id"])
         else:
@@ -472,7 +497,7 @@ def _earlier_units(
         if (
             entry.get("status") == "ok"
             and entry.get("run_fingerprint") == prep.run_fingerprint
-            and _outputs_exist(prep.out, entry)
+            and _outputs_exist(prep.out, entry, prep.chromium is not None)
         ):
             carried.append(dict(entry, carried_from_run=entry.get("run_id")))
         else:
@@ -577,6 +602,7 @@ def run_batch(
     cache_dir: str | Path | None = None,
     dry_run: bool = False,
     notebooks: Mapping[str, str | Path] | None = None,
+    pdf: bool | None = None,
 ) -> BatchResult:
     """Run the province overview and one district report per district; see the module doc.
 
@@ -590,6 +616,8 @@ def run_batch(
     ``cache_dir``: where the shared forecast cache lives (default ``OUT/.cache``).
     ``notebooks``: {"province"/"district": path} to use other report templates.
     ``dry_run``: validate and decide what would run (``planned``/``skipped``), run nothing.
+    ``pdf``: print each report to PDF with the machine's Chromium — True requires it, None
+    (the default) prints when Chromium is installed and says so in the index when not.
     """
     from .report import data_file
 
@@ -618,6 +646,7 @@ def run_batch(
         timeout=timeout,
         dask=dask,
         common=common,
+        pdf=pdf,
     )
     if dry_run:
         previous = {u["id"]: u for u in (load_manifest(out) or {}).get("units", []) if "id" in u}
@@ -639,6 +668,7 @@ def run_batch(
         "resume": resume,
         "timeout": timeout,
         "dask": None if dask is None else str(dask),
+        "pdf": prep.chromium is not None,
     }
     with output_lock(out, prep.run_id):
         # no other batch can be running: staging left by a crashed one is rubbish
@@ -681,6 +711,7 @@ def run_batch(
             seconds=round(time.time() - prep.started, 2),
             forecast_seconds=forecast_seconds,
             record_error=record_error,
+            pdf=prep.chromium is not None,
         )
 
 

@@ -51,7 +51,7 @@ def _resolve_district(panel: Panel, name: str | None, units: str | None) -> int 
     code = registry.resolve(name)
     if code not in panel.district_codes:
         raise DataError.single(
-            panel.source, f"district {registry.name(code)!r} has no communes in this data"
+            panel.source, "error.data.district_no_communes", name=registry.name(code)
         )
     return code
 
@@ -72,7 +72,12 @@ def cmd_summary(args: argparse.Namespace) -> int:
     table = unit_summary(panel, args.by)
     year = args.year if args.year is not None else panel.last_year
     if year not in panel.years:
-        raise DataError.single(panel.source, f"year {year} is not in the data {panel.years}")
+        raise DataError.single(
+            panel.source,
+            "error.data.year_not_in_data",
+            year=year,
+            years=", ".join(map(str, panel.years)),
+        )
     table = table[table["year"] == year].assign(synthetic=panel.synthetic)
     if args.json:
         _print_json(table)
@@ -88,7 +93,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     registry = Registry.from_csv(args.units) if args.units else None
     panel = load_panel(args.path, sheet=args.sheet, registry=registry, communes_path=args.communes)
-    print(f"OK: {summarise(panel)}")
+    print(i18n.t("cli.validate.ok", args.lang, summary=summarise(panel, args.lang)))
     return 0
 
 
@@ -99,9 +104,7 @@ def _scenario(args: argparse.Namespace) -> Scenario | None:
         try:
             odds[int(criterion)] = float(value)
         except ValueError as exc:
-            raise SystemExit(
-                f"--boost expects CRITERION:ODDS such as 10:1.5, got {item!r}"
-            ) from exc
+            raise ValueError(i18n.t("cli.boost.bad", args.lang, item=repr(item))) from exc
     if not odds and not args.priority:
         return None
     return Scenario(name="scenario", criterion_odds=odds, priority_communes=tuple(args.priority))
@@ -137,9 +140,25 @@ def cmd_forecast(args: argparse.Namespace) -> int:
         return 0
     _note_synthetic(panel, args.lang)
     print(result["headline"])
-    yearly = pd.DataFrame(result["yearly"])[["year", "mean", "lo80", "hi80", "lo95", "hi95"]]
-    print(yearly.round(1).to_string(index=False))
+    print(_yearly_table(result["yearly"], args.lang).to_string(index=False))
     return 0
+
+
+def _yearly_table(yearly: Sequence[dict], lang: str) -> pd.DataFrame:
+    """The forecast year by year as a reader sees it: the mean and the 80%/95% intervals."""
+
+    def interval(row: dict, level: int) -> str:
+        lo, hi = (i18n.fmt_number(row[f"{end}{level}"], lang, 0) for end in ("lo", "hi"))
+        return f"{lo}–{hi}"
+
+    return pd.DataFrame(
+        {
+            i18n.t("col.year", lang): [row["year"] for row in yearly],
+            i18n.t("cli.col.mean", lang): [i18n.fmt_number(r["mean"], lang, 1) for r in yearly],
+            i18n.t("col.interval80", lang): [interval(row, 80) for row in yearly],
+            i18n.t("col.interval95", lang): [interval(row, 95) for row in yearly],
+        }
+    )
 
 
 def cmd_backtest(args: argparse.Namespace) -> int:
@@ -159,16 +178,60 @@ def cmd_backtest(args: argparse.Namespace) -> int:
         )
         return 0
     _note_synthetic(panel, args.lang)
-    print(f"origins: {result.origins}")
-    print(result.summary.round(3).to_string(index=False))
-    print()
-    print(result.brier.round(4).to_string(index=False))
-    print()
-    print(result.calibration.round(3).to_string(index=False))
+    print(i18n.t("cli.backtest.origins", args.lang, origins=", ".join(map(str, result.origins))))
+    for table in _backtest_tables(result, args.lang):
+        print()
+        print(table.to_string(index=False))
     return 0
 
 
-def _batch_scenario(text: str | None) -> dict | None:
+def _backtest_tables(result, lang: str) -> list[pd.DataFrame]:  # backtest.BacktestResult
+    """Coverage and error by figure, level and method; Brier scores; calibration — with
+    the words and number format of ``lang``."""
+    from .report_methods import bin_label
+
+    def word(key: str) -> str:
+        return i18n.t(key, lang)
+
+    def num(decimals: int) -> Callable[[float], str]:
+        return lambda x: i18n.fmt_number(x, lang, decimals)
+
+    summary, brier, calibration = result.summary, result.brier, result.calibration
+    return [
+        pd.DataFrame(
+            {
+                word("cli.col.figure"): [word(f"col.{f}") for f in summary["figure"]],
+                word("cli.col.level"): [word(f"unit.{level}") for level in summary["level"]],
+                word("report.col.method"): [word(f"method.{m}") for m in summary["method"]],
+                word("report.col.n_cases"): summary["n"],
+                word("cli.col.coverage80"): summary["coverage80"].map(num(2)),
+                word("cli.col.coverage95"): summary["coverage95"].map(num(2)),
+                word("cli.col.mae"): summary["mae"].map(num(2)),
+            }
+        ),
+        pd.DataFrame(
+            {
+                word("report.col.method"): [word(f"method.{m}") for m in brier["method"]],
+                word("cli.col.brier"): brier["brier"].map(num(4)),
+                word("report.col.n_cases"): brier["n"],
+            }
+        ),
+        pd.DataFrame(
+            {
+                word("report.col.bin"): [bin_label(b, lang) for b in calibration["bin"]],
+                word("report.col.predicted"): calibration["predicted"].map(
+                    lambda x: i18n.fmt_percent(x, lang)
+                ),
+                word("report.col.observed_share"): calibration["observed"].map(
+                    lambda x: i18n.fmt_share(x, lang)
+                ),
+                word("report.col.n_cases"): calibration["n"],
+            }
+        ),
+    ]
+
+
+def _batch_scenario(text: str | None, lang: str) -> dict | None:
     """``--scenario``: a JSON object, or @FILE holding one (checked with the parameters)."""
     if not text:
         return None
@@ -177,20 +240,19 @@ def _batch_scenario(text: str | None) -> dict | None:
             with open(text[1:], encoding="utf-8") as handle:
                 text = handle.read()
         except OSError as exc:
-            raise ValueError(f"--scenario: cannot read {text[1:]!r}: {exc.strerror}") from exc
+            raise ValueError(
+                i18n.t("cli.scenario.unreadable", lang, path=repr(text[1:]), reason=exc.strerror)
+            ) from exc
     try:
         value = json.loads(text)
     except ValueError as exc:
-        raise ValueError(f"--scenario must be a JSON object: {exc}") from exc
+        raise ValueError(i18n.t("cli.scenario.not_json", lang, reason=exc)) from exc
     if not isinstance(value, dict):
-        raise ValueError(
-            "--scenario must be a JSON object such as "
-            '{"name": "income", "criterion_odds": {"10": 1.5}}'
-        )
+        raise ValueError(i18n.t("cli.scenario.not_object", lang, example=SCENARIO_EXAMPLE))
     return value
 
 
-def _district_targets(items: Sequence[str] | None) -> dict[str, float]:
+def _district_targets(items: Sequence[str] | None, lang: str) -> dict[str, float]:
     targets = {}
     for item in items or []:
         name, sep, value = item.rpartition("=")
@@ -199,14 +261,15 @@ def _district_targets(items: Sequence[str] | None) -> dict[str, float]:
                 raise ValueError
             targets[name] = float(value)
         except ValueError:
-            raise ValueError(f"--district-target expects NAME=COUNT, got {item!r}") from None
+            raise ValueError(i18n.t("cli.district_target.bad", lang, item=repr(item))) from None
     return targets
 
 
-def _report_batch(result, lang: str, dry_run: bool = False) -> int:  # batch.BatchResult
+def _report_batch(result, args: argparse.Namespace) -> int:  # batch.BatchResult
     from .executor import error_text
 
-    if dry_run:
+    lang, pdf = args.lang, args.pdf
+    if args.dry_run:
         _print_json({"run": result.planned, "up_to_date": result.skipped})
         return 0
     if result.failed:
@@ -217,7 +280,9 @@ def _report_batch(result, lang: str, dry_run: bool = False) -> int:  # batch.Bat
                 file=sys.stderr,
             )
     if result.record_error:
-        print(f"error: {result.record_error}", file=sys.stderr)
+        print(i18n.t("cli.error", lang, message=result.record_error), file=sys.stderr)
+    if not result.pdf and pdf is None:  # asked for nothing, and no Chromium to print with
+        print(i18n.t("cli.batch.no_pdf", lang), file=sys.stderr)
     print(
         i18n.t(
             "cli.batch.summary",
@@ -244,13 +309,14 @@ def _batch_kwargs(args: argparse.Namespace) -> dict:
         "target_year": args.year,
         "province_target": args.target,
         "as_of": args.as_of,
-        "scenario": _batch_scenario(args.scenario),
+        "scenario": _batch_scenario(args.scenario, args.lang),
         "backtest_draws": args.backtest_draws,
         "timeout": args.timeout,
         "progress": not args.no_progress,
         "cache_dir": args.cache,
-        "district_targets": _district_targets(args.district_target),
+        "district_targets": _district_targets(args.district_target, args.lang),
         "dry_run": args.dry_run,
+        "pdf": args.pdf,
     }
 
 
@@ -265,7 +331,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         dask=args.dask,
         **_batch_kwargs(args),
     )
-    return _report_batch(result, args.lang, args.dry_run)
+    return _report_batch(result, args)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -279,16 +345,52 @@ def cmd_run(args: argparse.Namespace) -> int:
         workers=1,
         **_batch_kwargs(args),
     )
-    return _report_batch(result, args.lang, args.dry_run)
+    return _report_batch(result, args)
 
 
 # -- parser -----------------------------------------------------------------------------------
-def _data_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--data", help="panel file (CSV, XLSX or Parquet); default: the bundled synthetic data"
-    )
-    parser.add_argument("--units", help="units file of another province (default: Lạng Sơn 2017)")
-    parser.add_argument("--lang", choices=["vi", "en"], default="vi", help="language of the output")
+LANG_ENV = "NTM_LANG"  # a planner's standing choice of language; --lang overrides it
+SCENARIO_EXAMPLE = '{"name": "income", "criterion_odds": {"10": 1.5}}'
+
+
+def chosen_lang(argv: Sequence[str]) -> str:
+    """The language asked for by ``--lang`` in ``argv``, else ``$NTM_LANG``, else Vietnamese.
+
+    Known before the parser is built, so that even ``--help`` speaks the reader's language.
+    """
+    lang = os.environ.get(LANG_ENV) or i18n.DEFAULT_LANG
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            lang = argv[i + 1]
+        elif arg.startswith("--lang="):
+            lang = arg.split("=", 1)[1]
+    return lang if lang in i18n.LANGS else i18n.DEFAULT_LANG
+
+
+class _Formatter(argparse.HelpFormatter):
+    lang = i18n.DEFAULT_LANG
+
+    def add_usage(self, usage, actions, groups, prefix=None):
+        if prefix is None:  # "" is argparse asking for no prefix at all
+            prefix = i18n.t("cli.usage", self.lang)
+        super().add_usage(usage, actions, groups, prefix)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse in the reader's language: section titles, usage, help and the error line."""
+
+    def __init__(self, *args, lang: str = i18n.DEFAULT_LANG, **kwargs) -> None:
+        formatter = type("Formatter", (_Formatter,), {"lang": lang})
+        super().__init__(*args, formatter_class=formatter, add_help=False, **kwargs)
+        self.lang = lang
+        self._positionals.title = i18n.t("cli.positionals", lang)
+        self._optionals.title = i18n.t("cli.options", lang)
+        self.add_argument("-h", "--help", action="help", help=i18n.t("cli.help.help", lang))
+
+    def error(self, message: str):  # exits with the code of every other input mistake
+        self.print_usage(sys.stderr)
+        text = i18n.t("cli.error", self.lang, message=message)
+        self.exit(EXIT_DATA_ERROR, f"{self.prog}: {text}\n")
 
 
 def _param_default(name: str):
@@ -298,204 +400,168 @@ def _param_default(name: str):
     return default(name)
 
 
-def _batch_options(parser: argparse.ArgumentParser) -> None:
+def _data_options(parser: _Parser, data: bool = True) -> None:
+    h = parser.lang
+    if data:
+        parser.add_argument("--data", help=i18n.t("cli.help.data", h))
+    parser.add_argument("--units", metavar="PATH", help=i18n.t("cli.help.units", h))
+    parser.add_argument(
+        "--lang", choices=i18n.LANGS, default=parser.lang, help=i18n.t("cli.help.lang", h)
+    )
+
+
+def _option(parser: _Parser, name: str, key: str, **kwargs) -> None:
+    """An option whose help names its default: ``key``'s text with ``{default}`` filled."""
+    kwargs["help"] = i18n.t(key, parser.lang, default=kwargs.get("default"))
+    parser.add_argument(name, **kwargs)
+
+
+def _batch_options(parser: _Parser) -> None:
     """Options of ``ntm batch`` and ``ntm run``; defaults from the parameter schema."""
     from .batch import DEFAULT_OUT
 
-    default = _param_default
-
+    h, default = parser.lang, _param_default
+    _data_options(parser)
+    _option(parser, "--out", "cli.help.out", default=str(DEFAULT_OUT))
     parser.add_argument(
-        "--out", default=str(DEFAULT_OUT), help=f"output folder (default: {DEFAULT_OUT}/)"
+        "--pdf",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help=i18n.t("cli.help.pdf", h),
     )
-    parser.add_argument(
-        "--data", help="panel file (CSV, XLSX or Parquet); default: the bundled synthetic data"
-    )
-    parser.add_argument(
-        "--units",
-        metavar="PATH",
-        help="units file of the province: districts are resolved against it "
-        "(default: the bundled Lạng Sơn 2017 file)",
-    )
-    parser.add_argument(
-        "--lang", choices=["vi", "en"], default=default("lang"), help="report language"
-    )
-    parser.add_argument(
-        "--draws",
-        type=int,
-        default=default("draws"),
-        help=f"Monte Carlo draws (default {default('draws')})",
-    )
-    parser.add_argument(
-        "--seed", type=int, default=default("seed"), help=f"random seed (default {default('seed')})"
-    )
-    parser.add_argument(
-        "--year",
-        type=int,
-        default=default("target_year"),
-        help=f"target year (default {default('target_year')})",
-    )
+    _option(parser, "--draws", "cli.help.draws", type=int, default=default("draws"))
+    _option(parser, "--seed", "cli.help.seed", type=int, default=default("seed"))
+    _option(parser, "--year", "cli.help.year", type=int, default=default("target_year"))
     parser.add_argument(
         "--target",
         type=float,
         default=default("province_target"),
-        help="your own province target: communes meeting the standard by --year (default: "
-        "the targets file's figure for --year, shown as official when the file says so)",
+        help=i18n.t("cli.help.batch_target", h),
     )
     parser.add_argument(
         "--district-target",
         action="append",
         metavar="NAME=COUNT",
-        help="a district's own target (repeatable); never a split of the province target",
+        help=i18n.t("cli.help.district_target", h),
     )
-    parser.add_argument("--as-of", type=int, help="last year of data to use (default: latest)")
+    parser.add_argument("--as-of", type=int, help=i18n.t("cli.help.as_of", h))
     parser.add_argument(
         "--scenario",
         metavar="JSON",
-        help='scenario as JSON or @FILE, e.g. {"name": "income", "criterion_odds": {"10": 1.5}}',
+        help=i18n.t("cli.help.scenario", h, example=SCENARIO_EXAMPLE),
     )
-    parser.add_argument(
+    _option(
+        parser,
         "--backtest-draws",
+        "cli.help.backtest_draws",
         type=int,
         default=default("backtest_draws"),
-        help=f"draws per backtest origin, 0 to skip (default {default('backtest_draws')})",
     )
+    _option(parser, "--timeout", "cli.help.timeout", type=int, default=default("timeout"))
+    parser.add_argument("--resume", action="store_true", help=i18n.t("cli.help.resume", h))
+    parser.add_argument("--cache", help=i18n.t("cli.help.cache", h))
     parser.add_argument(
-        "--timeout",
-        type=int,
-        default=default("timeout"),
-        help=f"seconds one notebook may run before it is stopped and reported as failed "
-        f"(default {default('timeout')})",
+        "--no-progress", action="store_true", help=i18n.t("cli.help.no_progress", h)
     )
-    parser.add_argument(
-        "--resume", action="store_true", help="re-run only reports that are missing or out of date"
-    )
-    parser.add_argument("--cache", help="forecast cache folder (default: OUT/.cache)")
-    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
-    parser.add_argument(
-        "--dry-run",
-        action="store_true",
-        help="check the parameters and list the reports that would run",
-    )
+    parser.add_argument("--dry-run", action="store_true", help=i18n.t("cli.help.dry_run", h))
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="ntm",
-        description="New Rural Development (Nông thôn mới) analysis: where communes stand, "
-        "and whether the province and its districts will reach their targets.",
+def build_parser(lang: str = i18n.DEFAULT_LANG) -> argparse.ArgumentParser:
+    """The ``ntm`` parser with every help text in ``lang``."""
+    h = i18n.check_lang(lang)
+    parser = _Parser(prog="ntm", description=i18n.t("cli.help.program", h), lang=h)
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"ntm-analysis {__version__}",
+        help=i18n.t("cli.help.version", h),
     )
-    parser.add_argument("--version", action="version", version=f"ntm-analysis {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", title=i18n.t("cli.commands", h)
+    )
     commands: dict[str, Callable[[argparse.Namespace], int]] = {}
 
-    def add(name: str, func: Callable[[argparse.Namespace], int], help_text: str):
+    def add(name: str, func: Callable[[argparse.Namespace], int], help_key: str) -> _Parser:
         commands[name] = func
-        return sub.add_parser(name, help=help_text, description=help_text)
+        text = i18n.t(help_key, h)
+        return sub.add_parser(name, help=text, description=text, lang=h)
 
-    p = add("summary", cmd_summary, "Where the province or each district stands in a year.")
+    p = add("summary", cmd_summary, "cli.help.cmd.summary")
     _data_options(p)
-    p.add_argument("--by", choices=["province", "district"], default="province")
-    p.add_argument("--year", type=int, help="year to show (default: the latest in the data)")
-    p.add_argument("--json", action="store_true", help="print a JSON array of records")
+    p.add_argument(
+        "--by",
+        choices=["province", "district"],
+        default="province",
+        help=i18n.t("cli.help.by", h),
+    )
+    p.add_argument("--year", type=int, help=i18n.t("cli.help.summary_year", h))
+    p.add_argument("--json", action="store_true", help=i18n.t("cli.help.json", h))
 
-    p = add("validate", cmd_validate, "Check a data file and list every problem found.")
-    p.add_argument("path", help="the file to check (CSV, XLSX or Parquet)")
-    p.add_argument("--sheet", help="XLSX sheet name (default: the first with a header)")
-    p.add_argument("--units", help="units file of another province (default: Lạng Sơn 2017)")
-    p.add_argument("--communes", help="official list of communes to check the file against")
+    p = add("validate", cmd_validate, "cli.help.cmd.validate")
+    p.add_argument("path", help=i18n.t("cli.help.path", h))
+    p.add_argument("--sheet", help=i18n.t("cli.help.sheet", h))
+    _data_options(p, data=False)
+    p.add_argument("--communes", help=i18n.t("cli.help.communes", h))
 
-    p = add("forecast", cmd_forecast, "Probability of reaching a target, with intervals.")
+    p = add("forecast", cmd_forecast, "cli.help.cmd.forecast")
     _data_options(p)
-    p.add_argument("--district", help="district name or GSO code (default: the whole province)")
+    p.add_argument("--district", help=i18n.t("cli.help.district", h))
+    p.add_argument("--target", type=float, help=i18n.t("cli.help.forecast_target", h))
+    _option(p, "--year", "cli.help.year", type=int, default=2020)
+    p.add_argument("--as-of", type=int, help=i18n.t("cli.help.as_of", h))
+    _option(p, "--draws", "cli.help.draws", type=int, default=2000)
+    _option(p, "--seed", "cli.help.seed", type=int, default=0)
+    p.add_argument("--targets", help=i18n.t("cli.help.targets", h))
+    p.add_argument("--no-trend", action="store_true", help=i18n.t("cli.help.no_trend", h))
+    p.add_argument("--boost", nargs="*", metavar="C:ODDS", help=i18n.t("cli.help.boost", h))
     p.add_argument(
-        "--target",
-        type=float,
-        help="communes meeting the standard to reach "
-        "(default: the province plan target from the targets file)",
+        "--priority", nargs="*", default=[], metavar="CODE", help=i18n.t("cli.help.priority", h)
     )
-    p.add_argument("--year", type=int, default=2020, help="target year (default 2020)")
-    p.add_argument("--as-of", type=int, help="last year of data to use (default: latest)")
-    p.add_argument("--draws", type=int, default=2000, help="Monte Carlo draws (default 2000)")
-    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    p.add_argument("--targets", help="targets file (default: the bundled plan targets)")
-    p.add_argument("--no-trend", action="store_true", help="fit without the time trend")
-    p.add_argument(
-        "--boost",
-        nargs="*",
-        metavar="C:ODDS",
-        help="scenario: multiply the yearly odds of gaining criterion C, e.g. 10:1.5",
-    )
-    p.add_argument(
-        "--priority",
-        nargs="*",
-        default=[],
-        metavar="CODE",
-        help="scenario: commune codes to prioritise (gain odds doubled)",
-    )
-    p.add_argument("--json", action="store_true", help="print one JSON object")
-    p.add_argument("--out", help="also write result.json and the forecast tables (Parquet) here")
+    p.add_argument("--json", action="store_true", help=i18n.t("cli.help.json", h))
+    p.add_argument("--out", help=i18n.t("cli.help.forecast_out", h))
 
-    p = add("backtest", cmd_backtest, "Score the model and baselines on past years.")
+    p = add("backtest", cmd_backtest, "cli.help.cmd.backtest")
     _data_options(p)
-    p.add_argument("--draws", type=int, default=1000, help="draws per origin (default 1000)")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--json", action="store_true")
+    _option(p, "--draws", "cli.help.backtest_draws_origin", type=int, default=1000)
+    _option(p, "--seed", "cli.help.seed", type=int, default=0)
+    p.add_argument("--json", action="store_true", help=i18n.t("cli.help.json", h))
 
-    p = add(
-        "batch",
-        cmd_batch,
-        "Reports for the province and every district: notebooks, "
-        "HTML, JSON results, index.html and manifest.json.",
-    )
+    p = add("batch", cmd_batch, "cli.help.cmd.batch")
     _batch_options(p)
     p.add_argument(
-        "--districts",
-        nargs="+",
-        metavar="NAME",
-        help="district names or GSO codes (default: every district)",
+        "--districts", nargs="+", metavar="NAME", help=i18n.t("cli.help.districts", h)
     )
-    p.add_argument("--no-province", action="store_true", help="skip the province overview")
+    p.add_argument("--no-province", action="store_true", help=i18n.t("cli.help.no_province", h))
     p.add_argument(
         "--workers",
         type=int,
         default=_param_default("workers"),
-        help="notebooks run at once (default: the number of CPUs)",
+        help=i18n.t("cli.help.workers", h),
     )
-    p.add_argument(
-        "--dask",
-        metavar="ADDRESS",
-        help="run the notebooks on this Dask scheduler (needs ntm-analysis[dask]). The "
-        "workers must see this machine's files at the same absolute paths (a shared "
-        "filesystem): the data, the units file, the notebooks, the output and cache folders; "
-        "this is checked before anything runs",
-    )
+    p.add_argument("--dask", metavar="ADDRESS", help=i18n.t("cli.help.dask", h))
 
-    p = add(
-        "run",
-        cmd_run,
-        "The report of one district (or, without --district, the "
-        "province overview), as in the batch.",
-    )
+    p = add("run", cmd_run, "cli.help.cmd.run")
     _batch_options(p)
-    p.add_argument("--district", help="district name or GSO code (default: the province)")
+    p.add_argument("--district", help=i18n.t("cli.help.run_district", h))
 
     parser.set_defaults(_commands=commands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    lang = chosen_lang(argv)
+    args = build_parser(lang).parse_args(argv)
     try:
         return args._commands[args.command](args)
     except BrokenPipeError:  # output piped into `head` and the like: stop quietly
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - replaces the closed stream
         return 0
     except DataError as exc:
-        print(str(exc), file=sys.stderr)
+        print(exc.render(args.lang), file=sys.stderr)
         return EXIT_DATA_ERROR
     except ValueError as exc:  # invalid option values the parser could not check
-        print(f"error: {exc}", file=sys.stderr)
+        print(i18n.t("cli.error", args.lang, message=exc), file=sys.stderr)
         return EXIT_DATA_ERROR
 
 

@@ -10,12 +10,13 @@ closest real names suggested, since a typo is the usual cause.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from .errors import DataError, Problem
+from .errors import DataError, Msg, either
 from .paths import default_units_path
 from .text import fold, nfc
 
@@ -45,21 +46,21 @@ class Registry:
         try:
             table = pd.read_csv(path, dtype={"district_code": int, "n_communes": int})
         except (OSError, ValueError) as exc:
-            raise DataError([Problem(str(path), f"cannot read the units file: {exc}")]) from exc
+            raise DataError.single(str(path), "error.units.unreadable", reason=str(exc)) from exc
         missing = [c for c in ["province_name", *UNIT_COLUMNS] if c not in table.columns]
         if missing:
-            raise DataError(
-                [Problem(str(path), f"missing column(s) {missing}; expected {UNIT_COLUMNS}")]
+            raise DataError.single(
+                str(path), "error.units.missing_columns", missing=missing, expected=UNIT_COLUMNS
             )
         for col in ("district_name", "district_type", "short", "province_name"):
             table[col] = table[col].astype(str).map(nfc)
         provinces = table["province_name"].unique()
         if len(provinces) != 1:
-            raise DataError([Problem(str(path), f"expected one province, found {list(provinces)}")])
+            raise DataError.single(str(path), "error.units.provinces", found=list(provinces))
         dup = table["district_code"].duplicated()
         if dup.any():
             codes = table.loc[dup, "district_code"].tolist()
-            raise DataError([Problem(str(path), f"district codes repeated: {codes}")])
+            raise DataError.single(str(path), "error.units.repeated_codes", codes=codes)
         districts = table[UNIT_COLUMNS].sort_values("district_code").reset_index(drop=True)
         return cls(province_name=provinces[0], districts=districts, source=str(path))
 
@@ -107,10 +108,26 @@ class Registry:
         code = self.find(name_or_code)
         if code is not None:
             return code
-        hint = self.suggestions(str(name_or_code))
-        did_you_mean = f"; did you mean {' or '.join(hint)}?" if hint else ""
-        message = (
-            f"unknown district {str(name_or_code)!r} in {self.province_name}{did_you_mean} "
-            f"Known: {', '.join(self.districts['district_name'])}"
-        )
-        raise DataError([Problem(self.source, message)])
+        name = str(name_or_code)
+        message = self.unknown_message(name, self.suggestions(name))
+        raise DataError.single(self.source, message.key, **dict(message.params))
+
+    def unknown_message(
+        self, name: str, suggestions: Sequence[str] = (), known: str | None = None
+    ) -> Msg:
+        """ "unknown district 'X' in P; did you mean A? Known districts: …" (in any language).
+
+        ``known``: the list of district names, when the caller has it ready (the loader
+        reports thousands of unknown names in a file of junk).
+        """
+        if known is None:
+            known = ", ".join(self.districts["district_name"])
+        if suggestions:
+            return Msg(
+                "error.district.unknown_hint",
+                name=name,
+                province=self.province_name,
+                suggestions=either(suggestions),
+                known=known,
+            )
+        return Msg("error.district.unknown", name=name, province=self.province_name, known=known)

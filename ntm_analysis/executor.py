@@ -67,7 +67,12 @@ LOG_TAIL = 8  # lines of the worker's log shown when there is no cell error to s
 WORKER_COMMAND = [sys.executable, "-m", "ntm_analysis.executor"]
 # routine kernel messages that say nothing about why a unit failed
 _LOG_NOISE = re.compile(r"Kernel is running over TCP without encryption|^\s*$")
-OUTPUTS = {"notebook": "notebooks/{id}.ipynb", "html": "{id}.html", "results": "results/{id}.json"}
+OUTPUTS = {
+    "notebook": "notebooks/{id}.ipynb",
+    "html": "{id}.html",
+    "results": "results/{id}.json",
+    "pdf": "pdf/{id}.pdf",
+}
 
 
 # --------------------------------------------------------------------------- errors
@@ -75,7 +80,7 @@ OUTPUTS = {"notebook": "notebooks/{id}.ipynb", "html": "{id}.html", "results": "
 
 def unit_error(ename: str, evalue: str, stage: str, cell: int | None = None) -> dict[str, Any]:
     """A failed unit's error: exception name, message, the cell (its execution count) and the
-    stage ("execute", "check", "html", "publish", "worker")."""
+    stage ("execute", "check", "html", "pdf", "publish", "worker")."""
     return {"ename": str(ename), "evalue": str(evalue).strip()[:4000], "cell": cell, "stage": stage}
 
 
@@ -161,6 +166,7 @@ def _staged(task: Mapping[str, Any]) -> dict[str, Path]:
         "notebook": staging / f"{task['id']}.ipynb",
         "html": staging / f"{task['id']}.html",
         "results": Path(task["parameters"]["results_path"]),
+        "pdf": staging / f"{task['id']}.pdf",
     }
 
 
@@ -206,9 +212,18 @@ def execute_unit(task: Mapping[str, Any]) -> dict[str, Any]:
                 title=task["title"],
                 lang=task["lang"],
                 footer=footer_html(task["run_id"], task["data_sha256"], task["lang"]),
+                synthetic=bool(task.get("synthetic")),
+                home=task.get("home"),
             )
         except Exception as exc:
             error = unit_error(type(exc).__name__, str(exc), "html")
+    if error is None and task.get("chromium"):
+        try:
+            from .pdf import print_pdf
+
+            print_pdf(staged["html"], staged["pdf"], chromium=task["chromium"])
+        except Exception as exc:
+            error = unit_error(type(exc).__name__, str(exc), "pdf")
     return {"status": "ready"} if error is None else {"status": "failed", "error": error}
 
 
@@ -430,7 +445,8 @@ def publish(
 
 
 def _discard(task: Mapping[str, Any], keep: Mapping[str, str | None]) -> None:
-    """Remove a failed unit's outputs of earlier runs: they must not pass for this run's."""
+    """Remove a unit's outputs of earlier runs that this run did not replace (a failed unit's
+    report, a PDF when this run made none): they must not pass for this run's."""
     out = Path(task["out"])
     for key, pattern in OUTPUTS.items():
         if not keep.get(key):
@@ -482,13 +498,13 @@ def run_unit(task: Mapping[str, Any], worker: Worker | None = None) -> dict[str,
                 error["evalue"] += "\n" + tail
     keys: list[str] = []
     if outcome is not None:  # a worker that reported has finished writing its files
-        keys = ["notebook", "html", "results"] if error is None else ["notebook"]
+        keys = ["notebook", "html", "results", "pdf"] if error is None else ["notebook"]
         keys = [k for k in keys if staged[k].exists()]
     outputs, publish_error = publish(task, staged, keys)
     error = error or publish_error
     if error is not None:  # the executed notebook, if any, shows where it failed
         outputs = {**dict.fromkeys(OUTPUTS), "notebook": outputs["notebook"]}
-        _discard(task, outputs)
+    _discard(task, outputs)
     return {
         "id": task["id"],
         "status": "ok" if error is None else "failed",

@@ -5,6 +5,11 @@ the injected-parameters cell; images are embedded, and any script or stylesheet 
 another site is removed (and the result checked), so the file opens offline and shows only
 what the report means to say. Every report ends with a footer naming the run, the data and
 the package version.
+
+Reports are printed for hearings, so each carries a table of contents (its ``<h2>``
+sections) and an A4 print stylesheet: every section starts a new page, charts and table rows
+are never cut, and each page's margin names the unit, the synthetic-data mark where it
+applies, and "page k / n" — a loose printed page still says what it is.
 """
 
 from __future__ import annotations
@@ -17,7 +22,14 @@ from . import __version__, i18n
 from .atomic import write_text_atomic
 from .provenance import now
 
-__all__ = ["NOTEBOOK_ONLY_TAG", "export_html", "external_references", "footer_html"]
+__all__ = [
+    "NOTEBOOK_ONLY_TAG",
+    "add_contents",
+    "export_html",
+    "external_references",
+    "footer_html",
+    "print_css",
+]
 
 NOTEBOOK_ONLY_TAG = "notebook-only"  # narrative for notebook readers, left out of the HTML
 
@@ -31,9 +43,14 @@ _TEMPLATE = """{%- extends 'index.html.j2' -%}
 body.jp-Notebook { max-width: 1100px; margin: 0 auto; padding: 1em 1.5em;
   font-family: "DejaVu Sans", "Segoe UI", Arial, sans-serif; }
 .jp-OutputArea-output img { max-width: 100%; height: auto; }
-.jp-OutputArea-output table { font-size: 0.95em; }
-footer.ntm-footer { margin-top: 3em; padding-top: 0.6em; border-top: 1px solid #CCC;
+.jp-RenderedHTMLCommon { font-size: 15px; line-height: 1.5; }
+.jp-RenderedHTMLCommon h1 { font-size: 1.9em; font-weight: bold; }
+.jp-RenderedHTMLCommon h2 { font-weight: bold; }
+.jp-RenderedHTMLCommon table { font-size: 14px; }
+nav.ntm-home { font-size: 0.9em; margin: 0.4em 0 0 0; }
+footer.ntm-footer { margin: 3em 0 0 0; padding-top: 0.6em; border-top: 1px solid #CCC;
   color: #555; font-size: 0.85em; }
+{{ resources.ntm_print_css }}
 </style>
 {% endblock extra_css %}
 {% block data_png scoped %}
@@ -74,6 +91,81 @@ def _strip_external(text: str) -> str:
     )
 
 
+# on screen and on paper; {running} is filled by ``print_css``
+_PRINT_CSS = """
+nav.ntm-toc { border: 1px solid #CCC; background: #FAFAFA; padding: 0.4em 1.2em 0.6em;
+  margin: 1em 0; }
+nav.ntm-toc h2 { font-size: 1.1em; margin: 0.4em 0; }
+nav.ntm-toc ol { margin: 0; padding-left: 1.6em; line-height: 1.6; }
+nav.ntm-toc a { color: #1F4E8C; text-decoration: underline; }
+@page { size: A4; margin: 14mm 13mm 16mm 13mm;
+  @bottom-left { content: {running}; font: 8pt "DejaVu Sans", sans-serif; color: #555; }
+  @bottom-right { content: {page} " " counter(page) " / " counter(pages);
+    font: 8pt "DejaVu Sans", sans-serif; color: #555; } }
+@media print {
+  body, body.jp-Notebook { max-width: none; margin: 0; padding: 0; font-size: 10pt; }
+  nav.ntm-toc a { color: inherit; text-decoration: none; }
+  h2.ntm-section { break-before: page; }
+  h1, h2, h3 { break-after: avoid; }
+  img, figure, tr, .ntm-synthetic, nav.ntm-toc { break-inside: avoid; }
+  img { max-height: 240mm; object-fit: contain; }
+  thead { display: table-header-group; }
+  a { color: inherit; text-decoration: none; }
+  .jp-InternalAnchorLink, nav.ntm-home { display: none; }
+  .jp-RenderedHTMLCommon { font-size: 10pt; }
+  .jp-RenderedHTMLCommon table { font-size: 9pt; }
+}
+"""
+
+
+def _css_string(text: str) -> str:
+    """``text`` as a CSS string literal (names come from data files: quote everything)."""
+    escaped = "".join(c if c.isalnum() or c in " .,:;·—–()/-" else f"\\{ord(c):x} " for c in text)
+    return f'"{escaped}"'
+
+
+def print_css(title: str, lang: str, synthetic: bool) -> str:
+    """The contents box and A4 print rules; each page's margin names ``title`` (and says
+    the data is synthetic where it is)."""
+    running = f"{title} · {i18n.t('mark.synthetic', lang)}" if synthetic else title
+    return _PRINT_CSS.replace("{running}", _css_string(running)).replace(
+        "{page}", _css_string(i18n.t("report.print.page", lang))
+    )
+
+
+_H2 = re.compile(r"<h2(?P<attrs>[^>]*)>(?P<inner>.*?)</h2>", re.IGNORECASE | re.DOTALL)
+
+
+def add_contents(body: str, lang: str) -> str:
+    """A table of contents of the ``<h2>`` sections, placed before the first of them.
+
+    Each section heading gets an anchor (``sec-1``, …) and the class that starts a printed
+    page. Placed just before the first section (in its column), so it sits after the title,
+    the synthetic-data banner and the headline: the first printed page is the summary.
+    """
+    sections: list[tuple[str, str]] = []
+
+    def anchor(match: re.Match[str]) -> str:
+        attrs = match.group("attrs")
+        if "ntm-toc-title" in attrs:
+            return match.group(0)
+        number = len(sections) + 1
+        sections.append((f"sec-{number}", re.sub(r"<[^>]+>", "", match.group("inner")).strip()))
+        return f'<h2 id="sec-{number}" class="ntm-section"{attrs}>{match.group("inner")}</h2>'
+
+    body = _H2.sub(anchor, body)
+    if not sections:
+        return body
+    items = "".join(f'<li><a href="#{key}">{text}</a></li>' for key, text in sections)
+    nav = (
+        f'<nav class="ntm-toc" aria-label="{html.escape(i18n.t("report.contents", lang))}">'
+        f'<h2 class="ntm-toc-title">{html.escape(i18n.t("report.contents", lang))}</h2>'
+        f"<ol>{items}</ol></nav>\n"
+    )
+    at = body.rfind("<h2", 0, body.find('id="sec-1"'))
+    return body[:at] + nav + body[at:]
+
+
 def footer_html(run_id: str, data_sha256: str, lang: str, when: str | None = None) -> str:
     """The escaped footer text: run id, data hash, package version, time."""
     text = i18n.t(
@@ -88,10 +180,19 @@ def footer_html(run_id: str, data_sha256: str, lang: str, when: str | None = Non
 
 
 def export_html(
-    notebook: str | Path, target: str | Path, *, title: str, lang: str, footer: str
+    notebook: str | Path,
+    target: str | Path,
+    *,
+    title: str,
+    lang: str,
+    footer: str,
+    synthetic: bool = False,
+    home: str | None = None,
 ) -> Path:
     """The executed notebook as a standalone HTML report: no code, no prompts, no
-    ``notebook-only`` cells, no stderr, images embedded, nothing loaded from elsewhere."""
+    ``notebook-only`` cells, no stderr, images embedded, nothing loaded from elsewhere; a
+    table of contents and A4 print rules (``synthetic`` puts the mark on every page);
+    ``home``: the batch's index beside it, linked at the top (not printed)."""
     import nbformat
     from jinja2 import DictLoader
     from nbconvert import HTMLExporter
@@ -126,8 +227,13 @@ def export_html(
         enabled=True,
     )
     exporter.register_preprocessor(DropStderr(), enabled=True)
-    body, _ = exporter.from_notebook_node(nb, resources={"ntm_footer": footer})
-    body = _strip_external(body)
+    resources = {"ntm_footer": footer, "ntm_print_css": print_css(title, lang, synthetic)}
+    body, _ = exporter.from_notebook_node(nb, resources=resources)
+    body = add_contents(_strip_external(body), lang)
+    if home:
+        link = f'<nav class="ntm-home"><a href="{html.escape(home)}">'
+        link += f"{html.escape(i18n.t('report.home', lang))}</a></nav>"
+        body = body.replace("<main>", "<main>" + link, 1)
     left = external_references(body)
     if left:
         raise RuntimeError(f"the HTML report would load outside resources: {left[:3]}")

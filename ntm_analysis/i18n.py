@@ -19,6 +19,7 @@ import string
 import unicodedata
 from collections.abc import Iterator
 
+from .i18n_errors import ERRORS
 from .text import fold, nfc
 
 LANGS: tuple[str, ...] = ("vi", "en")
@@ -205,25 +206,249 @@ _TABLE: dict[str, dict[str, str]] = {
         "en": "Target already reached: no more communes needed.",
     },
     # --- command line ------------------------------------------------------------------------
-    "cli.reading": {"vi": "Đang đọc dữ liệu: {path}", "en": "Reading data: {path}"},
-    "cli.writing": {"vi": "Đang ghi: {path}", "en": "Writing: {path}"},
-    "cli.done": {
-        "vi": "Hoàn thành. Kết quả lưu tại: {path}",
-        "en": "Done. Results saved in: {path}",
-    },
     "cli.synthetic_warning": {
         "vi": "Lưu ý: đây là dữ liệu mô phỏng, không phải số liệu thật.",
         "en": "Note: this is synthetic data, not real figures.",
     },
-    "cli.data_errors": {
-        "vi": "Dữ liệu có {n} lỗi cần sửa:",
-        "en": "The data has {n} problem(s) to fix:",
+    "cli.error": {"vi": "Lỗi: {message}", "en": "error: {message}"},
+    "cli.validate.ok": {"vi": "Hợp lệ: {summary}", "en": "OK: {summary}"},
+    "cli.backtest.origins": {
+        "vi": "Dự báo thử từ các năm gốc: {origins}",
+        "en": "Forecasts made from the years: {origins}",
     },
-    "cli.unknown_district": {
-        "vi": "Không tìm thấy huyện “{name}”.",
-        "en": "Unknown district “{name}”.",
+    "cli.col.figure": {"vi": "Chỉ tiêu", "en": "Figure"},
+    "cli.col.level": {"vi": "Cấp", "en": "Level"},
+    "cli.col.mean": {"vi": "Trung bình", "en": "Mean"},
+    "cli.col.coverage80": {
+        "vi": "Tỷ lệ rơi vào khoảng 80%",
+        "en": "Share inside the 80% interval",
     },
-    "cli.did_you_mean": {"vi": "Có phải là: {names}?", "en": "Did you mean: {names}?"},
+    "cli.col.coverage95": {
+        "vi": "Tỷ lệ rơi vào khoảng 95%",
+        "en": "Share inside the 95% interval",
+    },
+    "cli.col.mae": {"vi": "Sai số tuyệt đối trung bình", "en": "Mean absolute error"},
+    "cli.col.brier": {
+        "vi": "Điểm Brier (càng nhỏ càng tốt)",
+        "en": "Brier score (lower is better)",
+    },
+    "cli.boost.bad": {
+        "vi": "--boost cần dạng TIÊU_CHÍ:HỆ_SỐ, ví dụ 10:1.5; nhận được {item}",
+        "en": "--boost expects CRITERION:ODDS such as 10:1.5, got {item}",
+    },
+    "cli.district_target.bad": {
+        "vi": "--district-target cần dạng TÊN=SỐ_XÃ; nhận được {item}",
+        "en": "--district-target expects NAME=COUNT, got {item}",
+    },
+    "cli.scenario.unreadable": {
+        "vi": "--scenario: không đọc được {path}: {reason}",
+        "en": "--scenario: cannot read {path}: {reason}",
+    },
+    "cli.scenario.not_json": {
+        "vi": "--scenario phải là một đối tượng JSON: {reason}",
+        "en": "--scenario must be a JSON object: {reason}",
+    },
+    "cli.scenario.not_object": {
+        "vi": "--scenario phải là một đối tượng JSON, ví dụ {example}",
+        "en": "--scenario must be a JSON object such as {example}",
+    },
+    # --- command line: argparse's own words and the help of every option -------------------
+    "cli.usage": {"vi": "Cách dùng: ", "en": "usage: "},
+    "cli.options": {"vi": "tùy chọn", "en": "options"},
+    "cli.positionals": {"vi": "tham số", "en": "positional arguments"},
+    "cli.commands": {"vi": "lệnh", "en": "commands"},
+    "cli.help.help": {"vi": "hiện hướng dẫn này rồi thoát", "en": "show this help and exit"},
+    "cli.help.version": {"vi": "hiện phiên bản rồi thoát", "en": "show the version and exit"},
+    "cli.help.program": {
+        "vi": "Phân tích Chương trình xây dựng nông thôn mới: các xã đang ở đâu, tỉnh và các "
+        "huyện có đạt mục tiêu không.",
+        "en": "New Rural Development (Nông thôn mới) analysis: where communes stand, and "
+        "whether the province and its districts will reach their targets.",
+    },
+    "cli.help.cmd.summary": {
+        "vi": "Hiện trạng của tỉnh hoặc từng huyện trong một năm.",
+        "en": "Where the province or each district stands in a year.",
+    },
+    "cli.help.cmd.validate": {
+        "vi": "Kiểm tra một tệp dữ liệu và liệt kê mọi lỗi tìm thấy.",
+        "en": "Check a data file and list every problem found.",
+    },
+    "cli.help.cmd.forecast": {
+        "vi": "Khả năng đạt một mục tiêu, kèm khoảng dự báo.",
+        "en": "Probability of reaching a target, with intervals.",
+    },
+    "cli.help.cmd.backtest": {
+        "vi": "Chấm điểm mô hình và các phương pháp đơn giản trên số liệu các năm trước.",
+        "en": "Score the model and baselines on past years.",
+    },
+    "cli.help.cmd.batch": {
+        "vi": "Báo cáo cho tỉnh và mọi huyện: notebook, HTML, PDF, số liệu JSON, index.html và "
+        "manifest.json.",
+        "en": "Reports for the province and every district: notebooks, HTML, PDF, JSON "
+        "results, index.html and manifest.json.",
+    },
+    "cli.help.cmd.run": {
+        "vi": "Báo cáo của một huyện (không có --district: báo cáo tổng quan của tỉnh), như "
+        "trong lệnh batch.",
+        "en": "The report of one district (or, without --district, the province overview), "
+        "as in the batch.",
+    },
+    "cli.help.data": {
+        "vi": "tệp dữ liệu (CSV, XLSX hoặc Parquet); mặc định: dữ liệu mô phỏng kèm theo",
+        "en": "panel file (CSV, XLSX or Parquet); default: the bundled synthetic data",
+    },
+    "cli.help.units": {
+        "vi": "danh mục đơn vị hành chính của tỉnh, để tra tên huyện (mặc định: Lạng Sơn "
+        "2017)",
+        "en": "units file of the province, to resolve district names (default: Lạng Sơn 2017)",
+    },
+    "cli.help.lang": {
+        "vi": "ngôn ngữ: vi (tiếng Việt) hoặc en (tiếng Anh); mặc định lấy từ biến môi trường "
+        "NTM_LANG, không có thì vi",
+        "en": "language: vi (Vietnamese) or en (English); default from the NTM_LANG "
+        "environment variable, else vi",
+    },
+    "cli.help.by": {"vi": "theo tỉnh hoặc theo huyện", "en": "by province or by district"},
+    "cli.help.summary_year": {
+        "vi": "năm cần xem (mặc định: năm mới nhất trong dữ liệu)",
+        "en": "year to show (default: the latest in the data)",
+    },
+    "cli.help.json": {"vi": "in kết quả dạng JSON", "en": "print JSON"},
+    "cli.help.path": {
+        "vi": "tệp cần kiểm tra (CSV, XLSX hoặc Parquet)",
+        "en": "the file to check (CSV, XLSX or Parquet)",
+    },
+    "cli.help.sheet": {
+        "vi": "tên trang tính XLSX (mặc định: trang đầu tiên có dòng tiêu đề)",
+        "en": "XLSX sheet name (default: the first with a header)",
+    },
+    "cli.help.communes": {
+        "vi": "danh sách xã chính thức để đối chiếu tệp",
+        "en": "official list of communes to check the file against",
+    },
+    "cli.help.district": {
+        "vi": "tên huyện hoặc mã GSO (mặc định: cả tỉnh)",
+        "en": "district name or GSO code (default: the whole province)",
+    },
+    "cli.help.forecast_target": {
+        "vi": "số xã đạt chuẩn cần đạt (mặc định: mục tiêu kế hoạch của tỉnh trong tệp mục "
+        "tiêu)",
+        "en": "communes meeting the standard to reach (default: the province plan target "
+        "from the targets file)",
+    },
+    "cli.help.year": {
+        "vi": "năm mục tiêu (mặc định {default})",
+        "en": "target year (default {default})",
+    },
+    "cli.help.as_of": {
+        "vi": "năm cuối của dữ liệu được dùng (mặc định: năm mới nhất)",
+        "en": "last year of data to use (default: latest)",
+    },
+    "cli.help.draws": {
+        "vi": "số lần mô phỏng Monte Carlo (mặc định {default})",
+        "en": "Monte Carlo draws (default {default})",
+    },
+    "cli.help.seed": {
+        "vi": "hạt giống ngẫu nhiên (mặc định {default})",
+        "en": "random seed (default {default})",
+    },
+    "cli.help.targets": {
+        "vi": "tệp mục tiêu (mặc định: mục tiêu kế hoạch kèm theo)",
+        "en": "targets file (default: the bundled plan targets)",
+    },
+    "cli.help.no_trend": {
+        "vi": "ước lượng không có xu thế thời gian",
+        "en": "fit without the time trend",
+    },
+    "cli.help.boost": {
+        "vi": "kịch bản: nhân khả năng đạt thêm tiêu chí C mỗi năm (tỷ số odds), ví dụ 10:1.5",
+        "en": "scenario: multiply the yearly odds of gaining criterion C, e.g. 10:1.5",
+    },
+    "cli.help.priority": {
+        "vi": "kịch bản: mã các xã được ưu tiên (odds đạt thêm tiêu chí nhân đôi)",
+        "en": "scenario: commune codes to prioritise (gain odds doubled)",
+    },
+    "cli.help.forecast_out": {
+        "vi": "ghi thêm result.json và các bảng dự báo (Parquet) vào thư mục này",
+        "en": "also write result.json and the forecast tables (Parquet) here",
+    },
+    "cli.help.backtest_draws_origin": {
+        "vi": "số lần mô phỏng cho mỗi năm gốc (mặc định {default})",
+        "en": "draws per origin (default {default})",
+    },
+    "cli.help.out": {
+        "vi": "thư mục kết quả (mặc định: {default}/)",
+        "en": "output folder (default: {default}/)",
+    },
+    "cli.help.pdf": {
+        "vi": "in thêm mỗi báo cáo ra PDF bằng Chromium của máy (mặc định: khi máy đã cài "
+        "Chromium)",
+        "en": "also print each report to PDF with the machine's Chromium (default: when "
+        "Chromium is installed)",
+    },
+    "cli.help.batch_target": {
+        "vi": "mục tiêu riêng của tỉnh: số xã đạt chuẩn đến năm --year (mặc định: số trong tệp "
+        "mục tiêu, ghi là chính thức khi tệp ghi như vậy)",
+        "en": "your own province target: communes meeting the standard by --year (default: "
+        "the targets file's figure for --year, shown as official when the file says so)",
+    },
+    "cli.help.district_target": {
+        "vi": "mục tiêu riêng của một huyện (dùng nhiều lần được); không bao giờ tự chia mục "
+        "tiêu của tỉnh",
+        "en": "a district's own target (repeatable); never a split of the province target",
+    },
+    "cli.help.scenario": {
+        "vi": "kịch bản dạng JSON hoặc @TỆP, ví dụ {example}",
+        "en": "scenario as JSON or @FILE, e.g. {example}",
+    },
+    "cli.help.backtest_draws": {
+        "vi": "số lần mô phỏng cho mỗi năm gốc khi kiểm định, 0 để bỏ qua (mặc định {default})",
+        "en": "draws per backtest origin, 0 to skip (default {default})",
+    },
+    "cli.help.timeout": {
+        "vi": "số giây tối đa cho một notebook, quá thì dừng và ghi là lỗi (mặc định {default})",
+        "en": "seconds one notebook may run before it is stopped and reported as failed "
+        "(default {default})",
+    },
+    "cli.help.resume": {
+        "vi": "chỉ chạy lại các báo cáo còn thiếu hoặc đã cũ",
+        "en": "re-run only reports that are missing or out of date",
+    },
+    "cli.help.cache": {
+        "vi": "thư mục lưu kết quả dự báo dùng chung (mặc định: OUT/.cache)",
+        "en": "forecast cache folder (default: OUT/.cache)",
+    },
+    "cli.help.no_progress": {"vi": "không hiện thanh tiến độ", "en": "no progress bar"},
+    "cli.help.dry_run": {
+        "vi": "chỉ kiểm tra tham số và liệt kê các báo cáo sẽ chạy",
+        "en": "check the parameters and list the reports that would run",
+    },
+    "cli.help.districts": {
+        "vi": "tên huyện hoặc mã GSO (mặc định: mọi huyện)",
+        "en": "district names or GSO codes (default: every district)",
+    },
+    "cli.help.no_province": {
+        "vi": "bỏ báo cáo tổng quan của tỉnh",
+        "en": "skip the province overview",
+    },
+    "cli.help.workers": {
+        "vi": "số notebook chạy cùng lúc (mặc định: số lõi CPU)",
+        "en": "notebooks run at once (default: the number of CPUs)",
+    },
+    "cli.help.dask": {
+        "vi": "chạy các notebook trên bộ điều phối Dask này (cần ntm-analysis[dask]). Các máy "
+        "trạm phải thấy các tệp của máy này ở cùng đường dẫn tuyệt đối (hệ thống tệp dùng "
+        "chung): dữ liệu, danh mục đơn vị, notebook, thư mục kết quả và bộ nhớ đệm; điều này "
+        "được kiểm tra trước khi chạy",
+        "en": "run the notebooks on this Dask scheduler (needs ntm-analysis[dask]). The "
+        "workers must see this machine's files at the same absolute paths (a shared "
+        "filesystem): the data, the units file, the notebooks, the output and cache folders; "
+        "this is checked before anything runs",
+    },
+    "cli.help.run_district": {
+        "vi": "tên huyện hoặc mã GSO (mặc định: báo cáo của tỉnh)",
+        "en": "district name or GSO code (default: the province)",
+    },
     # =========================================================================================
     # Reports, the batch index page and batch messages
     # =========================================================================================
@@ -541,6 +766,14 @@ _TABLE: dict[str, dict[str, str]] = {
         "vi": "Xu thế giảm dần (san bằng mũ)",
         "en": "Damped trend (exponential smoothing)",
     },
+    "method.transition_no_trend": {
+        "vi": "Mô hình chính, không có xu thế thời gian",
+        "en": "Main model without the time trend",
+    },
+    "method.persistence": {
+        "vi": "Giữ nguyên hiện trạng (không xã nào thay đổi)",
+        "en": "Persistence (nothing changes)",
+    },
     "method.inline.transition": {"vi": "mô hình chính", "en": "the main model"},
     "method.inline.linear_trend": {"vi": "đường xu thế tuyến tính", "en": "the linear trend"},
     "method.inline.damped_trend": {"vi": "xu thế giảm dần", "en": "the damped trend"},
@@ -815,6 +1048,12 @@ _TABLE: dict[str, dict[str, str]] = {
     },
     "report.coef.difficult": {"vi": "Xã đặc biệt khó khăn", "en": "Especially difficult commune"},
     "report.coef.trend": {"vi": "Xu thế thời gian (mỗi năm)", "en": "Time trend (per year)"},
+    "report.contents": {"vi": "Mục lục", "en": "Contents"},
+    "report.home": {
+        "vi": "← Tất cả báo cáo của tỉnh",
+        "en": "← All reports of the province",
+    },
+    "report.print.page": {"vi": "Trang", "en": "Page"},
     "report.footer": {
         "vi": "Lần chạy {run_id} · dữ liệu {data} · ntm-analysis {version} · {time}",
         "en": "Run {run_id} · data {data} · ntm-analysis {version} · {time}",
@@ -842,6 +1081,7 @@ _TABLE: dict[str, dict[str, str]] = {
     "index.districts": {"vi": "Các huyện", "en": "Districts"},
     "index.col.reports": {"vi": "Báo cáo", "en": "Reports"},
     "index.link.html": {"vi": "báo cáo", "en": "report"},
+    "index.link.pdf": {"vi": "bản in (PDF)", "en": "print (PDF)"},
     "index.link.notebook": {"vi": "notebook", "en": "notebook"},
     "index.link.results": {"vi": "số liệu (JSON)", "en": "figures (JSON)"},
     "index.failed.title": {"vi": "Đơn vị chạy lỗi", "en": "Units that failed"},
@@ -861,6 +1101,10 @@ _TABLE: dict[str, dict[str, str]] = {
         "vi": "{n} đơn vị chạy lỗi:",
         "en": "{n} unit(s) failed:",
     },
+    "cli.batch.no_pdf": {
+        "vi": "Không tạo bản PDF: máy chưa cài Chromium (cài bằng: apt-get install chromium).",
+        "en": "No PDFs made: Chromium is not installed (install it: apt-get install chromium).",
+    },
     "cli.batch.summary": {
         "vi": "Xong: {ok} thành công, {skipped} giữ nguyên, {failed} lỗi; {seconds} giây. "
         "Mục lục: {index}",
@@ -868,6 +1112,8 @@ _TABLE: dict[str, dict[str, str]] = {
         "Index: {index}",
     },
 }
+
+_TABLE.update(ERRORS)  # data-error messages: kept in their own module (they are many)
 
 
 def check_lang(lang: str) -> str:

@@ -1,10 +1,10 @@
 """``index.html``: the batch's front page, written from ``manifest.json`` and the sidecars.
 
 The province headline, one row per district (now, expected, 80% interval, probability,
-status), links to each unit's report, notebook and figures, every failed unit with its
+status), links to each unit's report, its PDF, notebook and figures, every failed unit with its
 failing cell and error, and a footer naming the run. Whether the data is synthetic comes from
 the manifest, so the warning is there even when no unit produced a sidecar. Offline: nothing
-is loaded from elsewhere.
+is loaded from elsewhere; it prints on A4 like the reports (``export.print_css``).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Any
 from . import i18n
 from .atomic import write_text_atomic
 from .executor import error_message
-from .export import external_references, footer_html
+from .export import external_references, footer_html, print_css
 from .provenance import MANIFEST
 
 __all__ = ["INDEX", "write_index"]
@@ -33,7 +33,10 @@ th, td { padding: 6px 10px; border-bottom: 1px solid #DDD; text-align: left;
   vertical-align: top; }
 th { background: #F0F0F0; }
 tbody tr:nth-child(even) { background: #FAFAFA; }
+h1 { font-size: 1.9em; }
 p.headline { font-size: 1.25em; font-weight: bold; }
+a { color: #1F4E8C; }
+td a { white-space: nowrap; }
 ul.failed li { color: #8B1A00; margin-bottom: 0.4em; }
 footer { margin-top: 3em; padding-top: 0.6em; border-top: 1px solid #CCC; color: #555;
   font-size: 0.85em; }
@@ -59,6 +62,7 @@ def _links(entry: Mapping[str, Any], lang: str) -> str:
         f'<a href="{html.escape(outputs[key])}">{html.escape(i18n.t(label, lang))}</a>'
         for key, label in (
             ("html", "index.link.html"),
+            ("pdf", "index.link.pdf"),
             ("notebook", "index.link.notebook"),
             ("results", "index.link.results"),
         )
@@ -138,9 +142,10 @@ def write_index(out: Path, manifest: Mapping[str, Any], lang: str) -> Path:
         year = (manifest.get("parameters") or {}).get("target_year") or next(
             (s["year"] for s in sidecars.values() if s), ""
         )
+        as_of = next((s.get("as_of") for s in sidecars.values() if s), None)
         head = [
             i18n.t("col.district", lang),
-            i18n.t("col.now", lang),
+            f"{i18n.t('col.now', lang)} ({as_of})" if as_of else i18n.t("col.now", lang),
             f"{i18n.t('col.expected', lang)} ({year})",
             i18n.t("col.interval80", lang),
             i18n.t("col.probability", lang),
@@ -164,14 +169,14 @@ def write_index(out: Path, manifest: Mapping[str, Any], lang: str) -> Path:
         body.append("</ul>")
     data_sha = manifest["data_files"]["panel"]["sha256"]
     footer = footer_html(manifest["run_id"], data_sha, lang, manifest.get("finished"))
-    title = esc(i18n.t("index.title", lang, province=province_name))
+    title = i18n.t("index.title", lang, province=province_name)
     page = f"""<!DOCTYPE html>
 <html lang="{esc(lang)}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>{title}</title>
-<style>{_STYLE}</style>
+<title>{esc(title)}</title>
+<style>{_STYLE}{print_css(title, lang, synthetic)}</style>
 </head>
 <body>
 {chr(10).join(body)}

@@ -44,7 +44,8 @@ import pandas as pd
 
 from .communes import Registry
 from .criteria import CRITERIA_NUMBERS, N_CRITERIA, criteria_table
-from .errors import DataError, Problem
+from .errors import DataError, Join, Msg, Problem, either
+from .i18n import t
 from .layout import HEADER_ALIASES
 from .panel import Panel
 from .paths import default_panel_path
@@ -97,7 +98,9 @@ _MET, _NOT_MET, _MARK, _EMPTY, _BAD = 1, 0, 2, -1, -2
 _MARKS = frozenset({"x", "✓", "✔", "√", "☑"})
 _YES = frozenset({"dat", "d", "true", "co", "yes", "met"})
 _NO = frozenset({"chua dat", "khong dat", "false", "khong", "no", "not met"})
-_FLAG_EXPECTED = "Đạt or Chưa đạt, 1 or 0, x or blank, Có or Không, TRUE or FALSE"
+_FLAG_EXPECTED = Msg("error.load.expect.flag")  # Đạt or Chưa đạt, 1 or 0, x or blank, …
+_EXPECT_CODE = Msg("error.load.expect.commune_code")
+_EXPECT_NAME = Msg("error.load.expect.commune_name")
 
 # the label of a totals row, folded (see _without_summary_rows): exact, or as a prefix
 _SUMMARY_LABELS = frozenset(
@@ -108,29 +111,29 @@ _SUMMARY_PREFIXES = (
     *("cong huyen ", "cong thanh pho ", "cong thi xa ", "cong tp "),
 )
 
-_DESCRIPTIONS = {
-    "commune_code": "the commune code",
-    "commune_name": "the commune name",
-    "district_code": "the district code",
-    "district_name": "the district name",
-    "year": "the year",
-    "criterion": "the criterion number",
-    "met": "whether the criterion is met",
-    "difficult": "the especially-difficult flag",
-    "n_met": "the number of criteria met",
-    "synthetic": "the synthetic-data flag",
+_DESCRIPTIONS = {  # what a column holds, for messages (keys written out: see test_i18n)
+    "commune_code": Msg("error.load.what.commune_code"),
+    "commune_name": Msg("error.load.what.commune_name"),
+    "district_code": Msg("error.load.what.district_code"),
+    "district_name": Msg("error.load.what.district_name"),
+    "year": Msg("error.load.what.year"),
+    "criterion": Msg("error.load.what.criterion"),
+    "met": Msg("error.load.what.met"),
+    "difficult": Msg("error.load.what.difficult"),
+    "n_met": Msg("error.load.what.n_met"),
+    "synthetic": Msg("error.load.what.synthetic"),
 }
 
 # files that are not what their extension says, recognised by their first bytes
 _MAGIC = (
-    (b"PK\x03\x04", "an Excel workbook (.xlsx) or another zip archive"),
-    (b"\xd0\xcf\x11\xe0", "an old Excel .xls workbook (or an encrypted one)"),
-    (b"PAR1", "a Parquet file"),
-    (b"%PDF", "a PDF document"),
-    (b"\x1f\x8b", "a gzip-compressed file"),
-    (b"Rar!", "a RAR archive"),
-    (b"7z\xbc\xaf", "a 7-Zip archive"),
-    (b"{\\rtf", "a Word/RTF document"),
+    (b"PK\x03\x04", Msg("error.load.kind.zip")),
+    (b"\xd0\xcf\x11\xe0", Msg("error.load.kind.xls")),
+    (b"PAR1", Msg("error.load.kind.parquet")),
+    (b"%PDF", Msg("error.load.kind.pdf")),
+    (b"\x1f\x8b", Msg("error.load.kind.gzip")),
+    (b"Rar!", Msg("error.load.kind.rar")),
+    (b"7z\xbc\xaf", Msg("error.load.kind.7z")),
+    (b"{\\rtf", Msg("error.load.kind.rtf")),
 )
 
 
@@ -169,21 +172,33 @@ def load_panel(
     return _to_panel(records, registry, source=str(path))
 
 
-def summarise(panel: Panel) -> str:
-    """One line for ``ntm validate``: how many communes, districts and years were read."""
+def summarise(panel: Panel, lang: str = "en") -> str:
+    """One line for ``ntm validate``: how many communes, districts and years were read.
+
+    English by default, as before languages were added; ``ntm validate`` passes ``--lang``.
+    Years are written as they are ("2011–2016"), never with a thousands separator.
+    """
     n_communes = int(panel.communes["commune_code"].nunique())
     n_districts = len(panel.district_codes)
     years = panel.years
-    span = f"year {years[0]}" if len(years) == 1 else f"years {years[0]}–{years[-1]}"
-    line = (
-        f"{_plural(n_communes, 'commune')} in {_plural(n_districts, 'district')}, "
-        f"{span} ({_plural(len(years), 'year')})"
+    if len(years) == 1:
+        span = t("validate.span_one", lang, year=years[0])
+    else:
+        span = t("validate.span_many", lang, first=years[0], last=years[-1])
+    line = t(
+        "validate.summary",
+        lang,
+        communes=_count("validate.communes_one", "validate.communes_many", n_communes, lang),
+        districts=_count("validate.districts_one", "validate.districts_many", n_districts, lang),
+        span=span,
+        n_years=_count("validate.years_one", "validate.years_many", len(years), lang),
     )
-    return line + ", synthetic demo data" if panel.synthetic else line
+    return t("validate.synthetic", lang, summary=line) if panel.synthetic else line
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
+def _count(one: str, many: str, n: int, lang: str) -> str:
+    """ "1 commune" / "3 communes" (Vietnamese has one form: "1 xã", "3 xã")."""
+    return t(one if n == 1 else many, lang, n=n)
 
 
 # --------------------------------------------------------------------------- reading
@@ -201,15 +216,17 @@ class _Table:
     rows: np.ndarray  # spreadsheet row number of each body row
     complete: bool = True  # False: only the first rows of a large file (see load_panel)
 
-    def problem(self, message: str, row: int | None = None, column: str | None = None) -> Problem:
-        return Problem(self.file, message, sheet=self.sheet, row=row, column=column)
+    def problem(
+        self, key: str, /, row: int | None = None, column: str | None = None, **params: object
+    ) -> Problem:
+        return Problem(self.file, key, params, sheet=self.sheet, row=row, column=column)
 
     def column(self, j: int) -> np.ndarray:
         return self.body[j].to_numpy(dtype=object)
 
 
-def _fail(file: str | Path, message: str, sheet: str | None = None) -> DataError:
-    return DataError([Problem(str(file), message, sheet=sheet)])
+def _fail(file: str | Path, key: str, sheet: str | None = None, **params: object) -> DataError:
+    return DataError.single(str(file), key, sheet=sheet, **params)
 
 
 def _read_table(path: Path, sheet: str | int | None, *, head: bool = False) -> _Table:
@@ -219,23 +236,24 @@ def _read_table(path: Path, sheet: str | int | None, *, head: bool = False) -> _
     file), so that a large file of something else fails before it is read and parsed whole.
     """
     if not path.exists():
-        raise _fail(path, "file not found")
+        raise _fail(path, "error.load.file_not_found")
     if path.is_dir():
-        raise _fail(path, "this is a folder, not a data file")
+        raise _fail(path, "error.load.is_folder")
     suffix = path.suffix.lower()
     if suffix not in (*TEXT_SUFFIXES, *EXCEL_SUFFIXES, *PARQUET_SUFFIXES):
-        hint = " (old Excel format: open it in Excel and save as .xlsx)" if suffix == ".xls" else ""
-        raise _fail(path, f"unsupported file type '{suffix}'{hint}; use .csv, .xlsx or .parquet")
+        if suffix == ".xls":
+            raise _fail(path, "error.load.old_excel", suffix=suffix)
+        raise _fail(path, "error.load.unsupported_type", suffix=suffix)
     try:
         data_size = path.stat().st_size
     except OSError as exc:
-        raise _fail(path, f"cannot read the file: {exc.strerror or exc}") from exc
+        raise _fail(path, "error.load.cannot_read_file", reason=str(exc.strerror or exc)) from exc
     if data_size == 0:
-        raise _fail(path, "the file is empty (0 bytes)")
+        raise _fail(path, "error.load.empty_bytes")
     if suffix in EXCEL_SUFFIXES:
         return _read_excel(path, sheet, head)
     if sheet is not None:
-        raise _fail(path, f"sheet={sheet!r} was given but a {suffix} file has no sheets")
+        raise _fail(path, "error.load.no_sheets", wanted=repr(sheet), suffix=suffix)
     if suffix in PARQUET_SUFFIXES:
         return _read_parquet(path)  # compact and typed: always read whole
     if head and data_size > HEAD_BYTES:
@@ -249,10 +267,10 @@ def _read_bytes(path: Path, limit: int | None = None) -> bytes:
         with path.open("rb") as stream:
             return stream.read() if limit is None else stream.read(limit)
     except OSError as exc:
-        raise _fail(path, f"cannot read the file: {exc.strerror or exc}") from exc
+        raise _fail(path, "error.load.cannot_read_file", reason=str(exc.strerror or exc)) from exc
 
 
-def _looks_like(head: bytes) -> str | None:
+def _looks_like(head: bytes) -> Msg | None:
     """What a file is, from its first bytes, when it is a known binary format."""
     return next((what for magic, what in _MAGIC if head.startswith(magic)), None)
 
@@ -270,13 +288,14 @@ def _read_text_head(path: Path) -> list[list[object]]:
 
 def _csv_rows(text: str, path: Path, limit: int | None = None) -> list[list[object]]:
     if not text.strip():
-        raise _fail(path, "the file is empty (no text)")
+        raise _fail(path, "error.load.empty_text")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text[:SNIFF_BYTES]))
     try:
         return list(itertools.islice(reader, limit))
     except csv.Error as exc:
-        why = "a cell is longer than any table's" if "field limit" in str(exc) else str(exc)
-        raise _fail(path, f"cannot read as CSV: {why}") from exc
+        if "field limit" in str(exc):
+            raise _fail(path, "error.load.csv_cell_too_long") from exc
+        raise _fail(path, "error.load.csv_error", reason=str(exc)) from exc
 
 
 def _candidate_encodings(data: bytes) -> list[str]:
@@ -304,7 +323,7 @@ def _decode(data: bytes, path: Path, *, complete: bool = True) -> str:
     """
     what = _looks_like(data)
     if what is not None:
-        raise _fail(path, f"this is not a text CSV file: it looks like {what}")
+        raise _fail(path, "error.load.not_text", what=what)
     for encoding in _candidate_encodings(data):
         try:
             text = codecs.getincrementaldecoder(encoding)().decode(data, final=complete)
@@ -312,18 +331,14 @@ def _decode(data: bytes, path: Path, *, complete: bool = True) -> str:
             if encoding == "cp1258":
                 continue
             if encoding != "utf-8" or _mostly_utf8(data):  # a BOM or UTF-16 zeros are certain
-                raise _fail(path, _damaged_text(encoding, data, exc)) from exc
+                raise _damaged_text(path, encoding, data, exc) from exc
             continue
         if "\x00" in text:
-            raise _fail(path, "this is not a text CSV file: it contains binary data")
+            raise _fail(path, "error.load.binary")
         return (
             text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
         )
-    raise _fail(
-        path,
-        "cannot decode the text as UTF-8, UTF-16 or Windows-1258 (Vietnamese); "
-        "save it from Excel as 'CSV UTF-8'",
-    )
+    raise _fail(path, "error.load.undecodable")
 
 
 def _mostly_utf8(data: bytes) -> bool:
@@ -334,15 +349,13 @@ def _mostly_utf8(data: bytes) -> bool:
     return non_ascii - invalid > invalid
 
 
-def _damaged_text(encoding: str, data: bytes, exc: UnicodeDecodeError) -> str:
-    name = "UTF-16" if encoding.startswith("utf-16") else "UTF-8"
-    where = f"byte {exc.start + 1}"
-    if name == "UTF-8":
-        line = data.count(b"\n", 0, exc.start) + 1
-        where += f" (line {line})"
-    return (
-        f"cannot decode the text: it is {name} but {where} is not valid {name}, so the file "
-        f"is damaged or cut short; save it again from Excel as 'CSV UTF-8'"
+def _damaged_text(path: Path, encoding: str, data: bytes, exc: UnicodeDecodeError) -> DataError:
+    """Where text in a certain encoding stops being valid (the line too, for UTF-8)."""
+    if encoding.startswith("utf-16"):
+        return _fail(path, "error.load.damaged_text", encoding="UTF-16", byte=exc.start + 1)
+    line = data.count(b"\n", 0, exc.start) + 1
+    return _fail(
+        path, "error.load.damaged_text_line", encoding="UTF-8", byte=exc.start + 1, line=line
     )
 
 
@@ -362,7 +375,7 @@ def _read_excel(path: Path, sheet: str | int | None, head: bool = False) -> _Tab
         if sheet is not None:
             chosen = _choose_sheet(sheets, sheet)
             if chosen is None:
-                raise _fail(path, f"there is no sheet {sheet!r}; the sheets are {names}")
+                raise _fail(path, "error.load.no_such_sheet", wanted=repr(sheet), names=names)
             return _sheet_table(chosen, path, head)
         tops = []
         for ws in sheets:
@@ -370,11 +383,13 @@ def _read_excel(path: Path, sheet: str | int | None, head: bool = False) -> _Tab
             if _find_header(tops[-1]) is not None:
                 return _sheet_table(ws, path, head)
         if not any(tops):
-            raise _fail(path, "the workbook is empty")
+            raise _fail(path, "error.load.empty_workbook")
         raise _fail(
             path,
-            f"no sheet has a header row in its first {HEADER_SEARCH_ROWS} rows; "
-            f"the sheets are {names}; expected headers such as {_EXAMPLE_HEADERS}",
+            "error.load.no_header_in_sheets",
+            n=HEADER_SEARCH_ROWS,
+            names=names,
+            examples=_EXAMPLE_HEADERS,
         )
     finally:
         book.close()
@@ -388,17 +403,17 @@ def _open_workbook(path: Path):  # -> a read-only openpyxl workbook
     except MemoryError:
         raise
     except Exception as exc:  # a damaged zip or XML raises almost anything; all mean one thing
-        raise _fail(path, f"cannot open as an Excel .xlsx workbook: {_not_xlsx(path)}") from exc
+        raise _fail(path, "error.load.not_xlsx", why=_not_xlsx(path)) from exc
 
 
-def _not_xlsx(path: Path) -> str:
+def _not_xlsx(path: Path) -> Msg:
     """Why a .xlsx file would not open, guessed from its first bytes."""
     head = _read_bytes(path, 4)
     if head == b"\xd0\xcf\x11\xe0":
-        return "it is an old .xls or a password-protected workbook; save it as .xlsx, no password"
+        return Msg("error.load.why.old_or_password")
     if head == b"PK\x03\x04":
-        return "it is damaged (cut short?) or a zip archive without a workbook inside"
-    return "it is not a workbook (a CSV or text file renamed .xlsx?)"
+        return Msg("error.load.why.damaged_zip")
+    return Msg("error.load.why.not_a_workbook")
 
 
 def _choose_sheet(sheets: Sequence, sheet: str | int):  # -> an openpyxl worksheet or None
@@ -431,7 +446,7 @@ def _sheet_rows(ws, path: Path, max_row: int | None = None) -> list[list[object]
     except MemoryError:
         raise
     except Exception as exc:  # as in _open_workbook: any error means a damaged sheet
-        raise _fail(path, "cannot read this sheet: the workbook is damaged", ws.title) from exc
+        raise _fail(path, "error.load.damaged_sheet", ws.title) from exc
     while rows and all(_is_blank(v) for v in rows[-1]):
         rows.pop()
     return rows
@@ -442,15 +457,16 @@ def _read_parquet(path: Path) -> _Table:
     head = _read_bytes(path, 4)
     if head != b"PAR1":
         what = _looks_like(head)
-        why = f"it looks like {what}" if what else "a Parquet file starts with 'PAR1'"
-        raise _fail(path, f"cannot read as a Parquet file: it is not one ({why})")
+        if what is not None:
+            raise _fail(path, "error.load.parquet_looks_like", what=what)
+        raise _fail(path, "error.load.parquet_no_magic")
     try:
         frame = pd.read_parquet(path)
     except MemoryError:
         raise
     except Exception as exc:  # pyarrow's errors for a damaged file have many types
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise _fail(path, f"cannot read as a Parquet file: it is damaged ({reason})") from exc
+        raise _fail(path, "error.load.parquet_damaged", reason=reason) from exc
     headers = tuple(_header_text(c) for c in frame.columns)
     body = pd.DataFrame(frame.to_numpy(dtype=object), dtype=object)
     return _make_table(str(path), None, 1, headers, body)
@@ -461,14 +477,13 @@ def _table_from_grid(
 ) -> _Table:
     """Find the header (a row or a two-row block) in raw rows and keep what is below it."""
     if not rows or all(all(_is_blank(v) for v in row) for row in rows):
-        raise _fail(file, "the file is empty" if sheet is None else "the sheet is empty", sheet)
+        if sheet is None:
+            raise _fail(file, "error.load.empty_file")
+        raise _fail(file, "error.load.empty_sheet", sheet)
     header = _find_header(rows)
     if header is None:
         raise _fail(
-            file,
-            f"no header row found in the first {HEADER_SEARCH_ROWS} rows; "
-            f"expected headers such as {_EXAMPLE_HEADERS}",
-            sheet,
+            file, "error.load.no_header", sheet, n=HEADER_SEARCH_ROWS, examples=_EXAMPLE_HEADERS
         )
     below = rows[header.at + header.height :]
     width = max([len(header.names), *(len(row) for row in below)])
@@ -500,7 +515,7 @@ def _make_table(
         keep = ~blank.reshape(body.shape).all(axis=1)
         body, rows = body.loc[keep].reset_index(drop=True), rows[keep]
     if body.empty:
-        raise _fail(file, f"no data rows below the header (row {header_row})", sheet)
+        raise _fail(file, "error.load.no_data_rows", sheet, header_row=header_row)
     return _Table(file, sheet, header_row, headers, body, rows)
 
 
@@ -621,9 +636,11 @@ def _identify_columns(table: _Table, needs: _Requirements) -> _Columns:
         if isinstance(meaning, int) and meaning not in CRITERIA_NUMBERS:
             problems.append(
                 table.problem(
-                    f"there is no criterion {meaning}: criteria are numbered 1–{N_CRITERIA}",
+                    "error.load.no_such_criterion",
                     row=table.header_row,
                     column=header,
+                    n=meaning,
+                    max=N_CRITERIA,
                 )
             )
             continue
@@ -634,10 +651,13 @@ def _identify_columns(table: _Table, needs: _Requirements) -> _Columns:
             first = table.headers[found[meaning]]
             problems.append(
                 table.problem(
-                    f"this column ({_letter(j)}) means the same as column '{first}' "
-                    f"({_letter(found[meaning])}: {_describe(meaning)}); keep only one of them",
+                    "error.load.same_meaning",
                     row=table.header_row,
                     column=header,
+                    letter=_letter(j),
+                    first=first,
+                    first_letter=_letter(found[meaning]),
+                    what=_describe(meaning),
                 )
             )
             continue
@@ -659,52 +679,56 @@ def _letter(j: int) -> str:
     return letters
 
 
-def _describe(meaning: str | int) -> str:
-    return f"criterion {meaning}" if isinstance(meaning, int) else _DESCRIPTIONS[meaning]
+def _describe(meaning: str | int) -> Msg:
+    if isinstance(meaning, int):
+        return Msg("error.load.what.criterion_n", n=meaning)
+    return _DESCRIPTIONS[meaning]
 
 
-def _expected_headers(canonical: str) -> str:
+def _expected_headers(canonical: str) -> Join:
     """How the column may be headed: our Vietnamese header or the English canonical name."""
-    return f"'{HEADER_ALIASES[canonical][0]}' or '{canonical}'"
+    return either((f"'{HEADER_ALIASES[canonical][0]}'", f"'{canonical}'"))
+
+
+def _headed(canonical: str, headers: Join | None = None) -> Msg:
+    """ "the year, headed 'Năm' or 'year'": a column and how it may be headed."""
+    headers = headers if headers is not None else _expected_headers(canonical)
+    return Msg("error.load.headed", what=_DESCRIPTIONS[canonical], headers=headers)
 
 
 def _missing_columns(table: _Table, columns: _Columns, needs: _Requirements) -> list[Problem]:
     """One problem per required column (or group of alternatives) the header lacks."""
-    absent = [c for c in needs.required if c not in columns.named]
-    wanted = [f"{_DESCRIPTIONS[c]}, headed {_expected_headers(c)}" for c in absent]
+    wanted = [_headed(c) for c in needs.required if c not in columns.named]
     for group in needs.one_of:
         if not any(c in columns.named for c in group):
-            choices = " and/or ".join(_expected_headers(c) for c in group)
-            wanted.append(f"{_DESCRIPTIONS[group[0]]}, headed {choices}")
+            choices = Join(tuple(_expected_headers(c) for c in group), word="error.word.and_or")
+            wanted.append(_headed(group[0], choices))
     if needs.criteria:
         wanted += _missing_criterion_columns(columns)
     return [
-        table.problem(f"missing required column: {what}", row=table.header_row) for what in wanted
+        table.problem("error.load.missing_column", row=table.header_row, what=what)
+        for what in wanted
     ]
 
 
-def _missing_criterion_columns(columns: _Columns) -> list[str]:
+def _missing_criterion_columns(columns: _Columns) -> list[Msg]:
     """Wide needs all 19 criterion columns; long needs a criterion and a result column."""
     if columns.layout == "wide":
         absent = [f"TC{c}" for c in CRITERIA_NUMBERS if c not in columns.criteria]
         if not absent:
             return []
-        return [
-            f"criterion column(s) {', '.join(absent)}; a file with one row per commune and "
-            f"year needs all of TC1…TC{N_CRITERIA}"
-        ]
+        return [Msg("error.load.criterion_columns_wide", absent=", ".join(absent), n=N_CRITERIA)]
     long_columns = [c for c in ("criterion", "met") if c in columns.named]
     if not long_columns:
         return [
-            f"criterion columns TC1…TC{N_CRITERIA} (one row per commune and year), or a "
-            f"{_expected_headers('criterion')} column with a {_expected_headers('met')} "
-            "column (one row per commune, year and criterion)"
+            Msg(
+                "error.load.criterion_columns_long",
+                n=N_CRITERIA,
+                criterion=_expected_headers("criterion"),
+                met=_expected_headers("met"),
+            )
         ]
-    return [
-        f"{_DESCRIPTIONS[c]}, headed {_expected_headers(c)}"
-        for c in ("criterion", "met")
-        if c not in long_columns
-    ]
+    return [_headed(c) for c in ("criterion", "met") if c not in long_columns]
 
 
 # --------------------------------------------------------------------------- cell values
@@ -843,20 +867,27 @@ def _parse_text(value: object) -> str | None:
     return None if _is_blank(value) else _cell_text(value)
 
 
-def _shown(value: object) -> str:
-    return "an empty cell" if _is_blank(value) else f"'{_cell_text(value)}'"
-
-
 def _bad_cells(
-    table: _Table, j: int, values: np.ndarray, bad: np.ndarray, expected: str
+    table: _Table, j: int, values: np.ndarray, bad: np.ndarray, expected: Msg
 ) -> list[Problem]:
     """A problem for each unreadable cell of column ``j`` (the first ``MAX_CELL_PROBLEMS``)."""
     where = np.flatnonzero(bad)
     problems = [
-        table.problem(
-            f"cannot read {_shown(values[i])}: expected {expected}",
-            row=int(table.rows[i]),
-            column=table.headers[j],
+        (
+            table.problem(
+                "error.load.empty_cell",
+                row=int(table.rows[i]),
+                column=table.headers[j],
+                expected=expected,
+            )
+            if _is_blank(values[i])
+            else table.problem(
+                "error.load.unreadable_cell",
+                row=int(table.rows[i]),
+                column=table.headers[j],
+                value=_cell_text(values[i]),
+                expected=expected,
+            )
         )
         for i in where[:MAX_CELL_PROBLEMS]
     ]
@@ -874,9 +905,10 @@ def _more_cells(table: _Table, where: np.ndarray, column: str) -> list[Problem]:
         return []
     return [
         table.problem(
-            f"… and {extra} more unreadable cells in this column from this row on",
+            "error.load.more_cells",
             row=int(table.rows[where[MAX_CELL_PROBLEMS]]),
             column=column,
+            n=extra,
         )
     ]
 
@@ -885,7 +917,7 @@ def _parse_column(
     table: _Table,
     j: int,
     parse: Callable[[object], object],
-    expected: str,
+    expected: Msg,
     *,
     blank_ok: bool = False,
 ) -> tuple[np.ndarray, list[Problem]]:
@@ -940,13 +972,11 @@ def _parse_records(
     """Read every cell into typed values, collecting a problem for each unreadable one."""
     problems: list[Problem] = []
     named = columns.named
-    codes, found = _parse_column(table, named["commune_code"], _parse_code, "a commune code")
+    codes, found = _parse_column(table, named["commune_code"], _parse_code, _EXPECT_CODE)
     problems += found
-    names, found = _parse_column(table, named["commune_name"], _parse_text, "a commune name")
+    names, found = _parse_column(table, named["commune_name"], _parse_text, _EXPECT_NAME)
     problems += found
-    years, found = _parse_column(
-        table, named["year"], _parse_year, "a year such as 2016 or 'Năm 2016'"
-    )
+    years, found = _parse_column(table, named["year"], _parse_year, Msg("error.load.expect.year"))
     problems += found
     problems += _years_in_range(table, named["year"], years)
     districts, found = _resolve_districts(table, columns, registry)
@@ -971,7 +1001,7 @@ def _parse_records(
             rows[canonical] = False
     if "n_met" in named:
         rows["n_met"], found = _parse_column(
-            table, named["n_met"], _parse_count, "a whole number 0–19", blank_ok=True
+            table, named["n_met"], _parse_count, Msg("error.load.expect.count"), blank_ok=True
         )
         problems += found
     if columns.layout == "wide":
@@ -995,11 +1025,8 @@ def _refuse_junk(head: _Table, registry: Registry) -> None:
     _, problems = _parse_records(sample, columns, registry)
     if len({p.row for p in problems}) < 0.9 * n:
         return
-    stop = head.problem(  # first: the one line to read when the list is long
-        f"stopped after row {int(sample.rows[-1])}: nearly every row so far cannot be read "
-        "(listed below), so the rest of this large file was not checked; is it the right "
-        "file, with its columns under the right headers?"
-    )
+    # first: the one line to read when the list is long
+    stop = head.problem("error.load.stopped", last=int(sample.rows[-1]))
     raise DataError([stop, *_in_reading_order(problems)])
 
 
@@ -1012,9 +1039,12 @@ def _years_in_range(table: _Table, j: int, years: np.ndarray) -> list[Problem]:
     out = [(i, y) for i, y in enumerate(years) if y is not None and not YEAR_MIN <= y <= YEAR_MAX]
     return [
         table.problem(
-            f"year {y} is outside {YEAR_MIN}–{YEAR_MAX}",
+            "error.load.year_out_of_range",
             row=int(table.rows[i]),
             column=table.headers[j],
+            year=y,
+            min=YEAR_MIN,
+            max=YEAR_MAX,
         )
         for i, y in out
     ]
@@ -1056,9 +1086,7 @@ def _long_status(table: _Table, columns: _Columns) -> tuple[pd.DataFrame, list[P
     values = table.column(j)
     parsed = _map_values(values, _parse_criterion)
     ok = np.array([c in CRITERIA_NUMBERS for c in parsed], dtype=bool)
-    problems = _bad_cells(
-        table, j, values, ~ok, f"a criterion number 1–{N_CRITERIA} such as 7, 'TC7' or 'Tiêu chí 7'"
-    )
+    problems = _bad_cells(table, j, values, ~ok, Msg("error.load.expect.criterion", n=N_CRITERIA))
     met, readable, found = _parse_flag_cells(table, [columns.named["met"]], blank_means_no=None)
     status = pd.DataFrame(
         {
@@ -1114,10 +1142,10 @@ class _DistrictNames:
     def __init__(self, registry: Registry):
         self.registry = registry
         self.words = {fold(name).split()[-1] for name in registry.districts["district_name"]}
-        self.known = f"known districts: {', '.join(registry.districts['district_name'])}"
+        self.known = ", ".join(registry.districts["district_name"])
         self.suggested = 0
 
-    def __call__(self, value: object) -> int | str | None:
+    def __call__(self, value: object) -> int | Msg | None:
         """The district code, None for a blank, or a message for an unknown name."""
         if _is_blank(value):
             return None
@@ -1127,52 +1155,57 @@ class _DistrictNames:
             code = self.registry.find(text)
             if code is not None:
                 return code
-        parts = [f"unknown district {_shown(value)} in {self.registry.province_name}"]
+        hint: tuple[str, ...] = ()
         if self.suggested < MAX_SUGGESTIONS:
             self.suggested += 1
-            hint = self.registry.suggestions(text)
-            if hint:
-                parts.append(f"did you mean {' or '.join(hint)}?")
-        parts.append(self.known)
-        return "; ".join(parts)
+            hint = tuple(self.registry.suggestions(text))
+        return self.registry.unknown_message(text, hint, self.known)
 
 
-def _district_codes(registry: Registry) -> Callable[[object], int | str | None]:
+def _district_codes(registry: Registry) -> Callable[[object], int | Msg | None]:
     """Like ``_DistrictNames`` for the district code column."""
     codes = set(registry.codes())
     known = ", ".join(str(c) for c in registry.codes())
 
-    def lookup(value: object) -> int | str | None:
+    def lookup(value: object) -> int | Msg | None:
         if _is_blank(value):
             return None
         code = _parse_int(value)
         if code in codes:
             return code
-        return f"unknown district code {_shown(value)} in {registry.province_name}; known: {known}"
+        return Msg(
+            "error.load.unknown_district_code",
+            value=_cell_text(value),
+            province=registry.province_name,
+            known=known,
+        )
 
     return lookup
 
 
 def _district_lookup(
-    table: _Table, j: int, lookup: Callable[[object], int | str | None]
+    table: _Table, j: int, lookup: Callable[[object], int | Msg | None]
 ) -> tuple[np.ndarray, list[Problem]]:
     """District codes of column ``j``; each unknown value is reported once, at its first row."""
     found = _map_values(table.column(j), lookup)
-    first: dict[str, int] = {}
-    count: dict[str, int] = {}
+    first: dict[Msg, int] = {}
+    count: dict[Msg, int] = {}
     for i, f in enumerate(found):  # one pass: a file of junk may hold thousands of names
-        if isinstance(f, str):
+        if isinstance(f, Msg):
             first.setdefault(f, i)
             count[f] = count.get(f, 0) + 1
     problems = []
     for message, i in itertools.islice(first.items(), MAX_CELL_PROBLEMS):
-        more = f" ({count[message]} rows; the first is shown)" if count[message] > 1 else ""
-        problems.append(
-            table.problem(message + more, row=int(table.rows[i]), column=table.headers[j])
-        )
+        where = {"row": int(table.rows[i]), "column": table.headers[j]}
+        if count[message] > 1:
+            problems.append(
+                table.problem("error.load.in_rows", **where, message=message, n=count[message])
+            )
+        else:
+            problems.append(table.problem(message.key, **where, **dict(message.params)))
     problems += _more_cells(table, np.array(sorted(first.values())), table.headers[j])
     codes = np.array(
-        [None if f is None or isinstance(f, str) else int(f) for f in found], dtype=object
+        [None if f is None or isinstance(f, Msg) else int(f) for f in found], dtype=object
     )
     return codes, problems
 
@@ -1184,7 +1217,7 @@ def _districts_missing(table: _Table, columns: _Columns) -> list[Problem]:
         if canonical in columns.named:
             missing &= _blank_column(table, columns.named[canonical])
     return [
-        table.problem("empty district: expected the district's name or code", int(table.rows[i]))
+        table.problem("error.load.empty_district", row=int(table.rows[i]))
         for i in np.flatnonzero(missing)
     ]
 
@@ -1200,10 +1233,12 @@ def _district_disagreements(
     given = ~pd.isna(by_name) & ~pd.isna(by_code)
     return [
         table.problem(
-            f"the district code says {registry.name(by_code[i])} ({by_code[i]}) but the "
-            f"district name says {registry.name(by_name[i])}",
+            "error.load.district_disagrees",
             row=int(table.rows[i]),
             column=table.headers[columns.named["district_code"]],
+            by_code=registry.name(by_code[i]),
+            code=by_code[i],
+            by_name=registry.name(by_name[i]),
         )
         for i in np.flatnonzero(given & (by_name != by_code))
     ]
@@ -1223,9 +1258,13 @@ def _check_records(
     rows = records.rows
     status = records.status.merge(rows, left_on="i", right_index=True)
     problems = _duplicates(table, columns, rows, status)
-    problems += _two_values(table, rows, "name", "names", lambda v: f"'{v}'")
+    problems += _two_values(table, rows, "name", "error.load.two_names", lambda v: f"'{v}'")
     problems += _two_values(
-        table, rows, "district_code", "districts", lambda c: f"{registry.name(c)} ({c})"
+        table,
+        rows,
+        "district_code",
+        "error.load.two_districts",
+        lambda c: f"{registry.name(c)} ({c})",
     )
     problems += _missing_years(table, rows)
     if columns.layout == "long":
@@ -1253,19 +1292,26 @@ def _duplicates(
         frame = _keyed(status[status["criterion"] > 0], ["code", "year"])
     first_row = frame.groupby(keys, sort=False)["row"].transform("min")
     repeats = frame[frame["row"] != first_row]
+    if "criterion" in keys:
+        return [
+            table.problem(
+                "error.load.duplicate_criterion",
+                row=int(r.row),
+                code=r.code,
+                year=r.year,
+                criterion=r.criterion,
+                first=first,
+            )
+            for r, first in zip(repeats.itertuples(), first_row[repeats.index], strict=True)
+        ]
     return [
-        table.problem(
-            f"commune {r.code}, year {r.year}"
-            + (f", criterion {r.criterion}" if "criterion" in keys else "")
-            + f" appears more than once (first at row {first})",
-            row=int(r.row),
-        )
+        table.problem("error.load.duplicate", row=int(r.row), code=r.code, year=r.year, first=first)
         for r, first in zip(repeats.itertuples(), first_row[repeats.index], strict=True)
     ]
 
 
 def _two_values(
-    table: _Table, rows: pd.DataFrame, field: str, plural: str, show: Callable[[object], str]
+    table: _Table, rows: pd.DataFrame, field: str, key: str, show: Callable[[object], str]
 ) -> list[Problem]:
     """A commune code given two different names (or districts) in different rows."""
     frame = _keyed(rows, ["code", field])
@@ -1274,13 +1320,16 @@ def _two_values(
     problems = []
     for code, group in firsts[counts > 1].groupby("code", sort=False):
         group = group.sort_values("row")
-        listed = "; ".join(
-            f"{show(v)} (row {r})" for v, r in zip(group[field], group["row"], strict=True)
+        listed = Join(
+            tuple(
+                Msg("error.load.value_at_row", value=show(v), row=int(r))
+                for v, r in zip(group[field], group["row"], strict=True)
+            ),
+            sep="; ",
         )
         problems.append(
             table.problem(
-                f"commune code {code} has {len(group)} different {plural}: {listed}",
-                row=int(group["row"].iloc[1]),
+                key, row=int(group["row"].iloc[1]), code=code, n=len(group), listed=listed
             )
         )
     return problems
@@ -1311,10 +1360,10 @@ def _missing_years(table: _Table, rows: pd.DataFrame) -> list[Problem]:
         if absent and code not in uncertain:
             problems.append(
                 table.problem(
-                    f"commune {_label(code, group['name'])} has no row for year(s)"
-                    f" {', '.join(map(str, absent))}, which other communes have; "
-                    "every commune needs every year",
+                    "error.load.missing_years",
                     row=int(group["row"].min()),
+                    commune=_label(code, group["name"]),
+                    years=", ".join(map(str, absent)),
                 )
             )
     return problems
@@ -1340,10 +1389,12 @@ def _missing_criteria(table: _Table, rows: pd.DataFrame, status: pd.DataFrame) -
         if absent:
             problems.append(
                 table.problem(
-                    f"commune {code}, year {year} has no row for criteria "
-                    f"{', '.join(map(str, absent))}; each commune and year needs all "
-                    f"{N_CRITERIA}",
+                    "error.load.missing_criteria",
                     row=int(group["row"].min()),
+                    code=code,
+                    year=year,
+                    absent=", ".join(map(str, absent)),
+                    n=N_CRITERIA,
                 )
             )
     return problems
@@ -1360,9 +1411,11 @@ def _wrong_counts(
     header = table.headers[columns.named["n_met"]]
     return [
         table.problem(
-            f"says {stated[i]} criteria met but the row's criterion columns show {counted[i]}",
+            "error.load.wrong_count",
             row=int(rows.at[i, "row"]),
             column=header,
+            stated=stated[i],
+            counted=counted[i],
         )
         for i in rows.index[wrong]
     ]
@@ -1387,10 +1440,13 @@ def _difficult_disagrees(table: _Table, columns: _Columns, rows: pd.DataFrame) -
         )
         problems.append(
             table.problem(
-                f"commune {code}, year {year} is marked especially difficult in row {yes} "
-                f"but not in row {no}; its rows must agree",
+                "error.load.difficult_disagrees",
                 row=int(max(yes, no)),
                 column=table.headers[columns.named["difficult"]],
+                code=code,
+                year=year,
+                yes=yes,
+                no=no,
             )
         )
     return problems
@@ -1411,10 +1467,13 @@ def _wrong_long_counts(table: _Table, columns: _Columns, status: pd.DataFrame) -
     header = table.headers[columns.named["n_met"]]
     return [
         table.problem(
-            f"says {r.n_met} criteria met but the rows of commune {r.code}, year {r.year} "
-            f"show {r.counted}",
+            "error.load.wrong_long_count",
             row=int(r.row),
             column=header,
+            stated=r.n_met,
+            code=r.code,
+            year=r.year,
+            counted=r.counted,
         )
         for r in wrong.itertuples()
     ]
@@ -1450,9 +1509,7 @@ def _without_summary_rows(table: _Table, columns: _Columns) -> _Table:
     if not drop.any():
         return table
     if drop.all():
-        raise _fail(
-            table.file, f"no data rows below the header (row {table.header_row})", table.sheet
-        )
+        raise _fail(table.file, "error.load.no_data_rows", table.sheet, header_row=table.header_row)
     keep = ~drop
     return replace(table, body=table.body.loc[keep].reset_index(drop=True), rows=table.rows[keep])
 
@@ -1474,12 +1531,8 @@ def _read_units(path: Path, registry: Registry) -> tuple[pd.DataFrame, list[Prob
     table = _read_table(path, None)
     columns = _identify_columns(table, _UNITS_REQUIREMENTS)
     table = _without_summary_rows(table, columns)
-    codes, problems = _parse_column(
-        table, columns.named["commune_code"], _parse_code, "a commune code"
-    )
-    names, found = _parse_column(
-        table, columns.named["commune_name"], _parse_text, "a commune name"
-    )
+    codes, problems = _parse_column(table, columns.named["commune_code"], _parse_code, _EXPECT_CODE)
+    names, found = _parse_column(table, columns.named["commune_name"], _parse_text, _EXPECT_NAME)
     districts, more = _resolve_districts(table, columns, registry)
     units = pd.DataFrame(
         {"code": _pad_codes(codes), "name": names, "district_code": districts, "row": table.rows}
@@ -1494,45 +1547,58 @@ def _check_units(table: _Table, records: _Records, path: Path, registry: Registr
     communes = _keyed(records.rows, ["code"]).drop_duplicates("code")
     for r in communes.itertuples():
         if r.code not in listed.index:
-            problems.append(
-                table.problem(
-                    f"commune {r.code} ({r.name}) is not in the units file {path.name}"
-                    + _unit_suggestion(units, r.name),
-                    row=int(r.row),
-                )
-            )
+            problems.append(_not_in_units(table, units, r.code, r.name, int(r.row), path.name))
             continue
         unit = listed.loc[r.code]
         if r.name is not None and _commune_key(r.name) != _commune_key(str(unit["name"])):
             problems.append(
                 table.problem(
-                    f"commune {r.code} is named '{r.name}' but the units file {path.name} "
-                    f"calls it '{unit['name']}'",
+                    "error.load.units_other_name",
                     row=int(r.row),
+                    code=r.code,
+                    name=r.name,
+                    units=path.name,
+                    listed=unit["name"],
                 )
             )
         if r.district_code is not None and unit["district_code"] not in (None, r.district_code):
             problems.append(
                 table.problem(
-                    f"commune {r.code} is in {registry.name(r.district_code)} here but in "
-                    f"{registry.name(unit['district_code'])} in the units file {path.name}",
+                    "error.load.units_other_district",
                     row=int(r.row),
+                    code=r.code,
+                    here=registry.name(r.district_code),
+                    there=registry.name(unit["district_code"]),
+                    units=path.name,
                 )
             )
     return problems
 
 
-def _unit_suggestion(units: pd.DataFrame, name: str | None) -> str:
-    """A "did you mean": the code of a commune with that name, or the closest names."""
+def _not_in_units(
+    table: _Table, units: pd.DataFrame, code: str, name: str | None, row: int, file: str
+) -> Problem:
+    """A commune missing from the units file, with a "did you mean": the code of a commune
+    with that name, or the closest names."""
+    where = {"row": row, "code": code, "name": name, "units": file}
     if name is None:
-        return ""
+        return table.problem("error.load.not_in_units", **where)
     keys = units["name"].dropna().map(_commune_key)
     same = units.loc[keys[keys == _commune_key(name)].index]
     if len(same):
-        return f"; the units file has '{same['name'].iloc[0]}' with code {same['code'].iloc[0]}"
+        return table.problem(
+            "error.load.not_in_units_same_name",
+            **where,
+            listed=same["name"].iloc[0],
+            listed_code=same["code"].iloc[0],
+        )
     by_key = dict(zip(keys, units.loc[keys.index, "name"], strict=True))
     close = difflib.get_close_matches(_commune_key(name), list(by_key), n=3, cutoff=0.6)
-    return f"; did you mean {' or '.join(by_key[c] for c in close)}?" if close else ""
+    if close:
+        return table.problem(
+            "error.load.not_in_units_hint", **where, suggestions=either(by_key[c] for c in close)
+        )
+    return table.problem("error.load.not_in_units", **where)
 
 
 # --------------------------------------------------------------------------- assembly

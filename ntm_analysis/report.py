@@ -194,14 +194,15 @@ def prepare(
     panel = load_panel(path, registry=registry)
     as_of = panel.last_year if as_of is None else int(as_of)
     if as_of not in panel.years:
-        raise DataError.single(str(path), f"as_of {as_of} is not a year of the data {panel.years}")
+        years = ", ".join(map(str, panel.years))
+        raise DataError.single(str(path), "error.data.as_of_not_in_data", as_of=as_of, years=years)
     history_panel = panel.subset(years=[y for y in panel.years if y <= as_of])
     unit = None
     if str(district).strip():
         unit = registry.resolve(str(district).strip())
         if unit not in panel.district_codes:
             raise DataError.single(
-                str(path), f"district {registry.name(unit)!r} has no communes in this data"
+                str(path), "error.data.district_no_communes", name=registry.name(unit)
             )
     data_sha = file_sha256(path)
     meta = analysis_meta(
@@ -533,10 +534,11 @@ def _at_least_table(rep: Report, rows: int = 7) -> pd.DataFrame:
 
 
 def _criteria_list(criteria: Sequence[int], lang: str) -> str:
-    names = [criterion_label(int(c), lang) for c in criteria]
-    if len(names) > MAX_MISSING_SHOWN:
-        names = [*names[:MAX_MISSING_SHOWN], "…"]
-    return ", ".join(names)
+    """Every missing criterion: the first few by name, the rest by number only ("TC17"), so
+    a long list stays readable and a planner still sees all of it."""
+    labels = [criterion_label(int(c), lang) for c in criteria]
+    short = [label.split(" ", 1)[0] for label in labels[MAX_MISSING_SHOWN:]]
+    return ", ".join(labels[:MAX_MISSING_SHOWN] + short)
 
 
 def closest(rep: Report, n: int = N_CLOSEST) -> Section:

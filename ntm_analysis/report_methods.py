@@ -353,7 +353,7 @@ def backtest(rep: Report) -> Section:
     calibration = bt.calibration
     table = pd.DataFrame(
         {
-            rep.t("report.col.bin"): [_bin_label(b, lang) for b in calibration["bin"]],
+            rep.t("report.col.bin"): [bin_label(b, lang) for b in calibration["bin"]],
             rep.t("report.col.predicted"): [
                 i18n.fmt_percent(p, lang) for p in calibration["predicted"]
             ],
@@ -368,7 +368,7 @@ def backtest(rep: Report) -> Section:
     return Section(title, parts)
 
 
-def _bin_label(text: str, lang: str) -> str:
+def bin_label(text: str, lang: str) -> str:
     """ "(0.6, 0.7]" -> "60–70%"."""
     bounds = _bin_bounds(text)
     if bounds is None:

@@ -29,9 +29,12 @@ ON_TRACK, OFF_TRACK = 0.75, 0.25
 
 
 def status_from_probability(probability: float) -> str:
-    if probability >= ON_TRACK:
+    """The status band of ``probability`` *as the reader sees it*, rounded to a whole percent
+    the way reports print it: "75%" next to "needs acceleration" would look like an error."""
+    shown = float(f"{100 * probability:.0f}") / 100
+    if shown >= ON_TRACK:
         return "on_track"
-    if probability < OFF_TRACK:
+    if shown < OFF_TRACK:
         return "off_track"
     return "needs_acceleration"
 

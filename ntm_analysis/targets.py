@@ -46,14 +46,15 @@ def load_targets(path: str | Path | None = None, province_name: str | None = Non
     try:
         table = pd.read_csv(path)
     except (OSError, ValueError) as exc:
-        raise DataError([Problem(str(path), f"cannot read the targets file: {exc}")]) from exc
+        raise DataError.single(str(path), "error.targets.unreadable", reason=str(exc)) from exc
     missing = [c for c in TARGET_COLUMNS if c not in table.columns]
     if missing:
-        raise DataError([Problem(str(path), f"missing column(s) {missing}")])
+        raise DataError.single(str(path), "error.targets.missing_columns", missing=missing)
     problems = [
         Problem(
             str(path),
-            f"unknown {column} {value!r}; expected one of {sorted(allowed)}",
+            "error.targets.unknown_value",
+            {"name": column, "value": repr(value), "allowed": sorted(allowed)},
             row=i + 2,
             column=column,
         )

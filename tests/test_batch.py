@@ -21,6 +21,7 @@ import pytest
 
 from ntm_analysis import __version__, batch, cli, executor, report
 from ntm_analysis.batch import ParameterError, run_batch, validate_parameters
+from ntm_analysis.pdf import find_chromium
 
 DISTRICTS = ["Tràng Định", "182"]  # one by name, one by GSO code
 IDS = {"province", "180-trang-dinh", "182-van-lang"}
@@ -70,6 +71,9 @@ def test_the_batch_writes_every_output(first_run):
         assert (out / f"{unit}.html").is_file()
         assert (out / "notebooks" / f"{unit}.ipynb").is_file()
         assert (out / "results" / f"{unit}.json").is_file()
+        # a PDF wherever Chromium is installed (make installs it; its pages: test_browser.py)
+        assert (out / "pdf" / f"{unit}.pdf").is_file() == result.pdf
+    assert result.pdf == (find_chromium() is not None)
     assert (out / "index.html").is_file() and (out / "manifest.json").is_file()
     assert not (out / ".staging").exists(), "temporary files are cleaned up"
     assert not list(out.rglob("*.tmp"))
@@ -145,6 +149,7 @@ def test_the_index_links_everything(first_run):
     for unit in IDS:
         for link in (f"{unit}.html", f"notebooks/{unit}.ipynb", f"results/{unit}.json"):
             assert f'href="{link}"' in index
+        assert (f'href="pdf/{unit}.pdf"' in index) == (out / "pdf" / f"{unit}.pdf").is_file()
     assert "Huyện Tràng Định" in index and "Huyện Văn Lãng" in index
     assert batch.external_references(index) == []
 

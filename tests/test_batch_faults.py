@@ -31,8 +31,18 @@ from ntm_analysis import cli, executor, params
 from ntm_analysis.batch import EXIT_FAILED, ParameterError, run_batch
 from ntm_analysis.lock import output_lock
 
-RUN = {"draws": 50, "seed": 1, "province_target": 20, "backtest_draws": 0, "progress": False}
+# no PDFs: printing is the same publish step as every other file, and tests/test_browser.py
+# checks the PDFs themselves; here it would only add seconds per unit
+RUN = {
+    "draws": 50,
+    "seed": 1,
+    "province_target": 20,
+    "backtest_draws": 0,
+    "progress": False,
+    "pdf": False,
+}
 CLI = ["--draws", "50", "--seed", "1", "--target", "20", "--backtest-draws", "0", "--no-progress"]
+CLI += ["--no-pdf"]
 # every file a successful unit leaves, relative to the output folder
 FILES = ("{id}.html", "notebooks/{id}.ipynb", "results/{id}.json")
 
@@ -286,7 +296,7 @@ def test_a_worker_that_outlives_its_deadline_is_killed(tmp_path, monkeypatch):
     result = executor.run_unit(task)
     assert time.monotonic() - started < 10
     assert result["status"] == "failed" and result["error"]["ename"] == "Timeout"
-    assert result["outputs"] == {"notebook": None, "html": None, "results": None}
+    assert result["outputs"] == {"notebook": None, "html": None, "results": None, "pdf": None}
     assert not (tmp_path / "out" / "u.html").exists()
     assert not (tmp_path / "out" / "results" / "u.json").exists()
     assert not executor._LIVE, "no worker left running"

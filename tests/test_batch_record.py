@@ -99,7 +99,7 @@ def test_the_province_target_comes_from_the_targets_file_unless_given():
 
 
 def test_command_line_defaults_come_from_the_schema(capsys):
-    parser = cli.build_parser()
+    parser = cli.build_parser("en")
     for command in ("batch", "run"):
         args = parser.parse_args([command])
         assert args.draws == params.default("draws")
@@ -163,11 +163,11 @@ def test_the_index_says_synthetic_even_when_every_unit_failed(panel_file, tmp_pa
     assert manifest["synthetic"] is True
     assert manifest["summary"] == {"ok": 0, "skipped": 0, "failed": 2, "pending": 0}
     page = (out / "index.html").read_text(encoding="utf-8")
-    assert "ntm-synthetic" in page, "no sidecar, but the manifest says the data is synthetic"
+    assert 'class="ntm-synthetic"' in page, "no sidecar, but the manifest says it is synthetic"
     assert "Tỉnh Lạng Sơn" in page
     real = dict(manifest, synthetic=False)
     write_index(out, real, "en")
-    assert "ntm-synthetic" not in (out / "index.html").read_text(encoding="utf-8")
+    assert 'class="ntm-synthetic"' not in (out / "index.html").read_text(encoding="utf-8")
 
 
 def test_units_of_earlier_runs_are_kept_only_if_made_alike(panel_file, tmp_path, fake_units):

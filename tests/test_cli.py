@@ -7,9 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from ntm_analysis.cli import build_parser, main
+from ntm_analysis.cli import LANG_ENV, build_parser, main
 
 DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(autouse=True)
+def no_language_setting(monkeypatch):
+    """Each test says its language (or gets the default), whatever the machine's NTM_LANG."""
+    monkeypatch.delenv(LANG_ENV, raising=False)
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -37,21 +43,28 @@ def test_summary_table_by_district_in_english(capsys):
 
 
 def test_summary_unknown_year_is_a_clean_error(capsys):
-    code, _, err = run(capsys, "summary", "--year", "1999")
+    code, _, err = run(capsys, "summary", "--year", "1999", "--lang", "en")
     assert code == 2 and "year 1999 is not in the data" in err
 
 
 def test_validate_wide_xlsx_with_vietnamese_headers(capsys):
-    code, out, _ = run(capsys, "validate", str(DATA / "wide_title_rows.xlsx"))
+    code, out, _ = run(capsys, "validate", str(DATA / "wide_title_rows.xlsx"), "--lang", "en")
     assert code == 0 and out.startswith("OK: ")
     assert "communes" in out
+    code, out, _ = run(capsys, "validate", str(DATA / "wide_title_rows.xlsx"))
+    assert code == 0 and out.startswith("Hợp lệ: ") and " xã" in out
 
 
 def test_validate_bad_file_lists_problems_without_traceback(capsys):
-    code, out, err = run(capsys, "validate", str(DATA / "bad" / "bad_values.xlsx"))
+    bad = str(DATA / "bad" / "bad_values.xlsx")
+    code, out, err = run(capsys, "validate", bad, "--lang", "en")
     assert code == 2 and out == ""
     assert "bad_values.xlsx" in err and "row 5" in err and "TC7" in err
     assert "Traceback" not in err
+    code, out, err = run(capsys, "validate", bad)  # Vietnamese unless told otherwise
+    assert code == 2 and out == ""
+    assert "bad_values.xlsx" in err and "dòng 5" in err and "cột 'TC7'" in err
+    assert "row 5" not in err and "Traceback" not in err
 
 
 def test_forecast_json_answers_the_77_question(capsys):
@@ -88,8 +101,11 @@ def test_forecast_text_for_a_district_with_an_explicit_target(capsys):
 
 
 def test_forecast_unknown_district_suggests(capsys):
-    code, _, err = run(capsys, "forecast", "--district", "Trang Dihn", "--draws", "10")
+    argv = ["forecast", "--district", "Trang Dihn", "--draws", "10"]
+    code, _, err = run(capsys, *argv, "--lang", "en")
     assert code == 2 and "did you mean Tràng Định" in err
+    code, _, err = run(capsys, *argv)
+    assert code == 2 and "Tràng Định" in err and "did you mean" not in err
 
 
 def test_forecast_scenario_options(capsys):
@@ -97,26 +113,54 @@ def test_forecast_scenario_options(capsys):
     assert code == 0 and json.loads(out)["scenario"] == "scenario"
 
 
-def test_every_subcommand_explains_itself(capsys):
-    parser = build_parser()
+@pytest.mark.parametrize(
+    ("lang", "usage", "options"),
+    [("vi", "Cách dùng: ntm ", "tùy chọn:"), ("en", "usage: ntm ", "options:")],
+)
+def test_every_subcommand_explains_itself_in_the_chosen_language(capsys, lang, usage, options):
+    parser = build_parser(lang)
     commands = parser._subparsers._group_actions[0].choices
-    assert {"summary", "validate", "forecast", "backtest"} <= set(commands)
+    assert {"summary", "validate", "forecast", "backtest", "batch", "run"} <= set(commands)
+    english = build_parser("en")._subparsers._group_actions[0].choices.values()
+    english_help = {action.help for sub in english for action in sub._actions}
     for name in commands:
         with pytest.raises(SystemExit) as info:
-            main([name, "--help"])
+            main([name, "--help", "--lang", lang])
         assert info.value.code == 0
-        assert "usage: ntm " + name in capsys.readouterr().out
+        out = capsys.readouterr().out
+        assert out.startswith(usage + name) and options in out
+        if lang == "vi":  # no option is left with its English help
+            helps = {a.help for a in commands[name]._actions if a.help}
+            assert not helps & english_help, helps & english_help
+
+
+def test_the_language_can_be_set_once_in_the_environment(capsys, monkeypatch):
+    monkeypatch.setenv(LANG_ENV, "en")
+    with pytest.raises(SystemExit):
+        main(["summary", "--help"])
+    assert capsys.readouterr().out.startswith("usage: ntm summary")
+    code, _, err = run(capsys, "summary", "--year", "1999", "--lang", "vi")  # --lang wins
+    assert code == 2 and "1999" in err and "is not in the data" not in err
+
+
+def test_a_mistyped_option_is_a_clean_error_in_the_chosen_language(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["forecast", "--draws", "many"])
+    assert info.value.code == 2
+    assert "ntm forecast: Lỗi: " in capsys.readouterr().err
 
 
 def test_readme_shows_the_real_error_message(capsys):
     """The "when your file is rejected" example in the README is what the tool prints."""
     readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
-    code, _, err = run(capsys, "validate", str(DATA / "bad" / "bad_values.xlsx"))
-    assert code == 2
-    problem_lines = [line for line in err.splitlines() if line.startswith("  - ")]
-    assert len(problem_lines) == 2
-    for line in problem_lines:
-        assert line in readme
+    bad = str(DATA / "bad" / "bad_values.xlsx")
+    for lang in ("vi", "en"):
+        code, _, err = run(capsys, "validate", bad, "--lang", lang)
+        assert code == 2
+        lines = err.splitlines()
+        assert len(lines) == 3 and lines[1].startswith("  - ") and lines[2].startswith("  - ")
+        for line in lines:
+            assert f"\n{line}\n" in readme
 
 
 def test_forecast_writes_json_and_parquet_tables(capsys, tmp_path):
@@ -135,12 +179,21 @@ def test_forecast_writes_json_and_parquet_tables(capsys, tmp_path):
     pd.testing.assert_series_equal(province, districts, check_names=False)
 
 
-def test_backtest_prints_the_comparison_table(capsys):
-    code, out, _ = run(capsys, "backtest", "--draws", "100", "--lang", "en")
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("en", ["Main model", "Linear trend", "Damped trend", "Persistence", "Brier score",
+                "Share inside the 80% interval", "0.0"]),
+        ("vi", ["Mô hình chính", "Đường xu thế tuyến tính", "Xu thế giảm dần", "Giữ nguyên",
+                "Điểm Brier", "Tỷ lệ rơi vào khoảng 80%", "0,0"]),
+    ],
+)
+def test_backtest_prints_the_comparison_table(capsys, lang, words):
+    code, out, _ = run(capsys, "backtest", "--draws", "100", "--lang", lang)
     assert code == 0
-    for method in ["transition", "linear_trend", "damped_trend", "persistence"]:
-        assert method in out
-    assert "coverage80" in out and "brier" in out
+    for word in words:
+        assert word in out
+    assert "coverage80" not in out and "transition_no_trend" not in out
 
 
 def test_forecast_as_of_uses_only_the_past_and_rejects_unknown_years(capsys):
@@ -150,7 +203,9 @@ def test_forecast_as_of_uses_only_the_past_and_rejects_unknown_years(capsys):
     assert result["as_of"] == 2014
     assert result["pace"]["as_of"] == 2014  # the pace check sees no year after 2014
     assert [row["year"] for row in result["yearly"]] == [2015, 2016, 2017, 2018, 2019, 2020]
-    code, _, err = run(capsys, "forecast", "--as-of", "2030", "--year", "2035", "--draws", "10")
+    code, _, err = run(
+        capsys, "forecast", "--as-of", "2030", "--year", "2035", "--draws", "10", "--lang", "en"
+    )
     assert code == 2 and "as-of year 2030 is not a year of the data" in err
     assert "Traceback" not in err
 

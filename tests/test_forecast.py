@@ -233,3 +233,20 @@ def test_scenario_from_dict_accepts_json_and_lists_every_problem():
     message = str(info.value)
     for words in ["unknown scenario key 'colour'", "1–19, got 25", "'x' is not", "positive"]:
         assert words in message
+
+
+@pytest.mark.parametrize("p", [0.2449, 0.245, 0.2451, 0.2499, 0.25, 0.7449, 0.745, 0.7467, 0.75])
+def test_the_status_agrees_with_the_percentage_printed_beside_it(p):
+    """0.7467 prints as "75%", and 75% is on track: the badge must not say otherwise."""
+    from ntm_analysis.i18n import fmt_percent
+    from ntm_analysis.results import OFF_TRACK, ON_TRACK, status_from_probability
+
+    shown = int(fmt_percent(p, "en").rstrip("%"))
+    expected = (
+        "on_track"
+        if shown >= 100 * ON_TRACK
+        else "off_track"
+        if shown < 100 * OFF_TRACK
+        else "needs_acceleration"
+    )
+    assert status_from_probability(p) == expected

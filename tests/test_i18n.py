@@ -261,7 +261,6 @@ DYNAMIC_PREFIXES = (
     "report.target.",
     "report.mean_target.",
     "report.coef.",
-    "cli.",  # the command line's messages, used by cli.py
 )
 
 

@@ -493,3 +493,17 @@ def test_the_explore_chart_names_its_measure_and_units_in_the_language(panel_fil
     names = {t.get_text() for t in ax.get_legend().get_texts()}
     expected = {"vi": {"Huyện Tràng Định", "Tỉnh Lạng Sơn"}, "en": {"Tràng Định district"}}
     assert expected[lang] <= names
+
+
+def test_a_long_list_of_missing_criteria_is_shown_in_full():
+    """Nine missing criteria: six by name, the other three by number — none left out."""
+    from ntm_analysis.report import MAX_MISSING_SHOWN, _criteria_list
+
+    missing = [2, 5, 7, 10, 11, 12, 13, 17, 19]
+    for lang, prefix in (("vi", "TC"), ("en", "C")):
+        text = _criteria_list(missing, lang)
+        assert "…" not in text
+        items = text.split(", ")
+        assert [item.split(" ", 1)[0] for item in items] == [f"{prefix}{c}" for c in missing]
+        assert all(" " in item for item in items[:MAX_MISSING_SHOWN])
+        assert all(" " not in item for item in items[MAX_MISSING_SHOWN:])

@@ -1,0 +1,495 @@
+"""The batch's reports as a planner sees them: opened from disk in a real headless Chromium.
+
+One batch on the bundled data (the province and Lộc Bình) is opened as ``file://`` pages, as a
+planner opens ``index.html`` from a USB stick. On the index and the district report: no code
+is visible, every image is decoded, no request leaves the machine, the console has no errors,
+the Vietnamese headline and the synthetic-data mark are shown, and every link on the index
+resolves to a file of the batch. Full-page screenshots are saved under ``reports/browser-check/``
+(ignored by git) for a person to look at.
+
+The browser is the system Chromium (``apt-get update && apt-get install -y chromium``, which
+``make`` does), driven by Playwright for Python; the tests are skipped, saying so, only where
+either is missing. ``test_the_checker_catches_broken_pages`` proves every check can fail.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import struct
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+import pytest
+
+from ntm_analysis.batch import run_batch
+
+pytestmark = pytest.mark.slow
+
+try:
+    from playwright.sync_api import sync_playwright
+except ImportError:  # pragma: no cover - depends on the environment
+    sync_playwright = None
+
+REPO = Path(__file__).resolve().parents[1]
+SCREENSHOTS = REPO / "reports" / "browser-check"  # reports/ is in .gitignore
+DISTRICT = "Lộc Bình"
+SYNTHETIC_MARK = "Dữ liệu mô phỏng"
+VIETNAMESE_PHRASE = "đạt chuẩn"  # Vietnamese only, with diacritics: not in the English reports
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",  # we run as root in CI
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    # Chromium's own traffic (updates, sync, safe browsing…) is not the page's: keep it quiet.
+    # It could not pollute the checks anyway: only the page's requests are recorded.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-features=Translate,OptimizationHints,MediaRouter",
+]
+VIEWPORT = {"width": 1280, "height": 900}
+LOCAL_SCHEMES = ("file:", "data:", "blob:")
+# as tests/test_batch.py: strings of code cells that must never reach an HTML report
+CODE_STRINGS = [
+    "report.prepare(",
+    "report.headline(rep)",
+    "forecast_cache=forecast_cache",
+    "saved = report.save_results",
+]
+# visible text that only code, a traceback or a stray warning would produce
+CODE_PATTERNS = [
+    re.compile(r"^\s*(?:import [\w.]+|from [\w.]+ import )", re.MULTILINE),
+    re.compile(r"\b(?:report|rep|fc|pd|np|plt)\.\w+\("),
+    re.compile(r"Traceback \(most recent call last\)"),
+    re.compile(r"\b\w*(?:Warning|Error): "),
+    re.compile(r"^\s*In \[\d*\]:", re.MULTILINE),
+]
+# elements of a notebook's code input (or stderr output), which nbconvert must have left out
+CODE_SELECTORS = (
+    ".jp-InputArea, .jp-InputPrompt, .jp-CodeMirrorEditor, .jp-Editor, .CodeMirror, "
+    ".cm-editor, div.input, .input_area, .highlight, "
+    '[data-mime-type="application/vnd.jupyter.stderr"]'
+)
+_VISIBLE_JS = """el => { const r = el.getBoundingClientRect(), s = getComputedStyle(el);
+  return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && s.display !== 'none'; }"""
+
+
+# --------------------------------------------------------------------------- the checker
+
+
+@dataclass
+class Visit:
+    """A page opened in its own browser context, with everything it asked for and logged."""
+
+    page: object
+    requests: list[str] = field(default_factory=list)
+    outside: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def _is_local(url: str) -> bool:
+    return url.startswith(LOCAL_SCHEMES)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """The system Chromium, headless; skipped (saying why and how to fix it) where absent."""
+    if sync_playwright is None:
+        pytest.skip(
+            "Playwright for Python is not installed: pip install -e '.[dev]' (make does this)"
+        )
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None and Path("/usr/bin/chromium").is_file():
+        chromium = "/usr/bin/chromium"
+    if chromium is None:
+        pytest.skip(
+            "Chromium is not installed: apt-get update && apt-get install -y chromium "
+            "(make does this; `playwright install` is not needed)"
+        )
+    with sync_playwright() as pw:
+        instance = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            yield instance
+        finally:
+            instance.close()
+
+
+@pytest.fixture
+def visit(browser) -> Iterator:
+    """``visit(url)``: open ``url`` in a fresh context that lets nothing leave the machine."""
+    contexts = []
+
+    def open_(url: str) -> Visit:
+        context = browser.new_context(
+            viewport=VIEWPORT, locale="vi-VN", service_workers="block", java_script_enabled=True
+        )
+        contexts.append(context)
+        context.set_default_timeout(15_000)
+        page = context.new_page()
+        seen = Visit(page)
+
+        def on_request(request):
+            seen.requests.append(request.url)
+            if not _is_local(request.url):
+                seen.outside.append(request.url)
+
+        context.on("request", on_request)
+        # outside requests fail too (aborted below): they are reported as leaving the machine
+        context.on(
+            "requestfailed",
+            lambda r: _is_local(r.url) and seen.failed.append(f"{r.url}: {r.failure}"),
+        )
+        # anything non-local is aborted, so a regression cannot hang on an unreachable host
+        context.route(lambda url: not _is_local(url), lambda route: route.abort("blockedbyclient"))
+        page.on("websocket", lambda ws: seen.outside.append(ws.url))
+        page.on(
+            "console",
+            lambda m: m.type == "error" and seen.errors.append(f"console.error: {m.text}"),
+        )
+        page.on("pageerror", lambda exc: seen.errors.append(f"page error: {exc}"))
+        page.goto(url, wait_until="load")
+        return seen
+
+    yield open_
+    for context in contexts:
+        context.close()
+
+
+def visible_text(page) -> str:
+    """The page's rendered text (CSS-hidden and closed <details> content excluded), NFC."""
+    return " ".join(unicodedata.normalize("NFC", page.inner_text("body")).split())
+
+
+def shown(page, text: str) -> bool:
+    return " ".join(unicodedata.normalize("NFC", text).split()) in visible_text(page)
+
+
+def page_problems(seen: Visit) -> list[str]:
+    """What is wrong with an opened page, whatever it is: [] when nothing is."""
+    page = seen.page
+    page.wait_for_load_state("load")
+    problems = [f"request leaves the machine: {url}" for url in seen.outside]
+    problems += [f"request failed: {f}" for f in seen.failed]
+    problems += seen.errors
+    problems += [
+        f"code element visible: {text}"
+        for text in page.eval_on_selector_all(
+            CODE_SELECTORS,
+            f"els => els.filter({_VISIBLE_JS}).map(e => e.className + ' ' + "
+            "e.innerText.slice(0, 80))",
+        )
+    ]
+    blocks = page.eval_on_selector_all(
+        "pre, code", f"els => els.filter({_VISIBLE_JS}).map(e => e.innerText)"
+    )
+    text = visible_text(page)
+    raw_text = unicodedata.normalize("NFC", page.inner_text("body"))
+    problems += [f"code visible: {code!r}" for code in CODE_STRINGS if code in text]
+    for pattern in CODE_PATTERNS:
+        for where in [raw_text, *blocks]:
+            if match := pattern.search(where):
+                problems.append(f"code visible: {match.group(0).strip()!r}")
+                break
+    problems += [
+        f"image not decoded: {src}"
+        for src in page.evaluate(
+            "() => Array.from(document.images)"
+            ".filter(i => !i.complete || i.naturalWidth === 0)"
+            ".map(i => (i.getAttribute('src') || '').slice(0, 80))"
+        )
+    ]
+    return problems
+
+
+def link_problems(seen: Visit, root: Path, *, required: bool = True) -> list[str]:
+    """Every <a href> must open a file of the output folder ``root`` (and its #anchor);
+    ``required``: the page must have links at all."""
+    page = seen.page
+    root = root.resolve()
+    links = page.eval_on_selector_all(
+        "a[href]", "els => els.map(a => [a.getAttribute('href'), a.href])"
+    )
+    problems = [] if links or not required else ["no links at all"]
+    for raw, resolved in links:
+        parts = urlsplit(resolved)
+        if parts.scheme != "file":
+            problems.append(f"link {raw!r} does not point to a local file")
+            continue
+        target = Path(url2pathname(parts.path)).resolve()
+        if not target.is_file():
+            problems.append(f"link {raw!r}: {target} does not exist")
+        elif root not in target.parents:
+            problems.append(f"link {raw!r} leaves the output folder: {target}")
+        elif (
+            parts.fragment
+            and target == Path(url2pathname(urlsplit(page.url).path)).resolve()
+            and not page.evaluate("id => !!document.getElementById(id)", parts.fragment)
+        ):
+            problems.append(f"link {raw!r}: no element with id {parts.fragment!r}")
+    return problems
+
+
+def images(seen: Visit) -> int:
+    return seen.page.evaluate("() => document.images.length")
+
+
+def screenshot(seen: Visit, name: str) -> Path:
+    """A full-page PNG under reports/browser-check/, checked to be a real, page-wide image."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    seen.page.screenshot(path=str(path), full_page=True)
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", path
+    width, height = struct.unpack(">II", data[16:24])
+    assert width >= VIEWPORT["width"] and height >= 300, (path, width, height)
+    assert len(data) > 20_000, f"{path} is suspiciously small ({len(data)} bytes)"
+    print(f"screenshot: {path} ({width}×{height})")
+    return path
+
+
+# --------------------------------------------------------------------------- the checker, checked
+
+
+BROKEN_PAGE = """<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8">
+<title>Hỏng</title><script src="https://example.org/x.js"></script></head><body>
+<h1>Trang hỏng</h1>
+<img src="broken.png" alt="missing">
+<img src="data:image/png;base64,bm90IGEgcG5n" alt="not a png">
+<img src="https://example.org/chart.png" alt="remote">
+<pre>import numpy as np
+fc = report.prepare(panel)</pre>
+<div class="jp-InputArea">x = 1</div>
+<a href="missing.html">missing</a> <a href="https://example.org/">outside</a>
+<a href="#nowhere">anchor</a>
+<script>console.error("boom"); fetch("http://192.0.2.1/beacon"); throw new Error("bad");</script>
+</body></html>"""
+
+CLEAN_PAGE = """<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8">
+<title>Tốt</title></head><body><h1 id="top">Trang tốt</h1>
+<p>Xã đạt chuẩn NTM.</p>
+<img src="data:image/png;base64,{png}" alt="dot">
+<details><summary>Chi tiết</summary><pre>import hidden</pre></details>
+<a href="other.html">khác</a> <a href="#top">đầu trang</a>
+</body></html>"""
+
+# a 1×1 PNG
+DOT_PNG = (
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5E"
+    "rkJggg=="
+)
+
+
+def test_the_checker_catches_broken_pages(tmp_path, visit):
+    """Each check fails on the fault it is for, and passes a clean page."""
+    bad = tmp_path / "bad.html"
+    bad.write_text(BROKEN_PAGE, encoding="utf-8")
+    seen = visit(bad.as_uri())
+    problems = page_problems(seen)
+    joined = "\n".join(problems)
+    assert "request leaves the machine: https://example.org/x.js" in joined
+    assert "request leaves the machine: https://example.org/chart.png" in joined
+    assert "request leaves the machine: http://192.0.2.1/beacon" in joined
+    assert "console.error: boom" in joined
+    assert "page error:" in joined and "bad" in joined
+    assert "request failed: file://" in joined and "broken.png" in joined
+    assert "image not decoded: broken.png" in joined
+    assert "image not decoded: data:image/png;base64,bm90" in joined
+    assert "code element visible: jp-InputArea" in joined
+    assert "code visible: 'report.prepare('" in joined
+    assert "code visible: 'import numpy'" in joined
+    links = "\n".join(link_problems(seen, tmp_path))
+    assert "'missing.html'" in links and "does not exist" in links
+    assert "'https://example.org/' does not point to a local file" in links
+    assert "no element with id 'nowhere'" in links
+    assert not shown(seen.page, "import numpy as np fc = nothing")
+
+    good = tmp_path / "good.html"
+    good.write_text(CLEAN_PAGE.format(png=DOT_PNG), encoding="utf-8")
+    (tmp_path / "other.html").write_text("<title>x</title>", encoding="utf-8")
+    seen = visit(good.as_uri())
+    assert page_problems(seen) == []
+    assert link_problems(seen, tmp_path) == []
+    assert link_problems(seen, tmp_path / "elsewhere") != [], "links outside the folder"
+    assert images(seen) == 1 and shown(seen.page, "Xã đạt chuẩn NTM.")
+
+
+# --------------------------------------------------------------------------- the batch's pages
+
+
+@pytest.fixture(scope="module")
+def batch_out(browser, tmp_path_factory) -> tuple[Path, dict]:
+    """One batch on the bundled data: (output folder, manifest).
+
+    Requests ``browser`` first so a machine without Chromium skips before the batch runs.
+    The PDF checks (another part of the same issue) can reuse this fixture's output folder.
+    """
+    out = tmp_path_factory.mktemp("browser-reports")
+    result = run_batch(
+        out,
+        districts=[DISTRICT],
+        draws=300,
+        backtest_draws=50,
+        seed=1,
+        workers=2,
+        progress=False,
+        cache_dir=tmp_path_factory.mktemp("browser-cache"),
+    )
+    assert result.exit_code == 0, result.failed
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    return out, manifest
+
+
+def _unit(manifest: dict, kind: str) -> dict:
+    (unit,) = [u for u in manifest["units"] if u["kind"] == kind and u["status"] == "ok"]
+    return unit
+
+
+def _headline(out: Path, unit: dict) -> str:
+    results = json.loads((out / unit["outputs"]["results"]).read_text(encoding="utf-8"))
+    assert results["headline"], unit["id"]
+    return results["headline"]
+
+
+# --------------------------------------------------------------------------- the printed PDFs
+A4_POINTS = (595.3, 841.9)
+
+
+def _flat(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def _sections(html_file: Path) -> list[str]:
+    """The report's section titles, as its table of contents lists them."""
+    toc = re.search(r'<nav class="ntm-toc".*?</nav>', html_file.read_text(encoding="utf-8"), re.S)
+    assert toc, f"{html_file.name} has a table of contents"
+    return [_flat(re.sub(r"<[^>]+>", "", item)) for item in re.findall(r"<li>(.*?)</li>", toc[0])]
+
+
+def pdf_problems(pdf: Path, sections: list[str], title: str, headline: str) -> list[str]:
+    """What is wrong with a report's PDF: the paper, the pages, the margins, the text.
+
+    Every section starts a page of its own (the print stylesheet says so) and none runs over
+    more than one extra page, so a report of n sections prints on 1 + n pages plus one
+    continuation page for each long section: no page is blank, none is cut.
+    """
+    from pypdf import PdfReader
+
+    pages = PdfReader(pdf).pages
+    n = len(pages)
+    problems = []
+    if not 1 + len(sections) <= n <= 2 * (1 + len(sections)):
+        problems.append(f"{n} pages for {len(sections)} sections")
+    starts, bodies = [], []
+    for k, page in enumerate(pages, start=1):
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        if abs(width - A4_POINTS[0]) > 1 or abs(height - A4_POINTS[1]) > 1:
+            problems.append(f"page {k} is {width:.0f}×{height:.0f} pt, not A4")
+        text = _flat(page.extract_text() or "")
+        margin = f"Trang {k} / {n}"
+        for expected in (margin, title, SYNTHETIC_MARK):
+            if expected not in text:
+                problems.append(f"page {k} lacks {expected!r} in its margin")
+        body = _flat(text.replace(margin, "").replace(_flat(title), "", 1))
+        body = body.replace(_flat(f"· {SYNTHETIC_MARK} — synthetic data"), "").strip()
+        if not body and not page.images:
+            problems.append(f"page {k} is blank")
+        starts.append(next((i for i, s in enumerate(sections) if body.startswith(s)), None))
+        bodies.append(body)
+    found = [i for i in starts if i is not None]
+    if found != list(range(len(sections))):
+        problems.append(f"sections do not each start a page, in order: {found}")
+    if _flat(headline) not in bodies[0]:
+        problems.append("the headline is not on the first page")
+    leaked = [c for c in CODE_STRINGS if any(c in body for body in bodies)]
+    if leaked:
+        problems.append(f"code in the PDF: {leaked}")
+    return problems
+
+
+def test_every_report_prints_to_an_a4_pdf_with_its_sections_on_their_own_pages(batch_out):
+    out, manifest = batch_out
+    assert manifest["parameters"]["pdf"] is True
+    for unit in manifest["units"]:
+        pdf = out / unit["outputs"]["pdf"]
+        assert pdf.read_bytes()[:5] == b"%PDF-", unit["id"]
+        html_file = out / unit["outputs"]["html"]
+        title = _flat(re.search(r"<title>(.*?)</title>", html_file.read_text("utf-8"))[1])
+        problems = pdf_problems(pdf, _sections(html_file), title, _headline(out, unit))
+        assert problems == [], (unit["id"], problems)
+
+
+def test_the_pdf_checker_catches_a_wrong_print(batch_out, tmp_path):
+    """The same checks on a PDF printed without the report's print rules must fail."""
+    from ntm_analysis.pdf import print_pdf
+
+    out, manifest = batch_out
+    unit = _unit(manifest, "district")
+    html_file = out / unit["outputs"]["html"]
+    text = html_file.read_text(encoding="utf-8")
+    no_breaks = tmp_path / "no-page-breaks.html"  # sections no longer start a page
+    no_breaks.write_text(text.replace("break-before: page", "break-before: auto"), "utf-8")
+    pdf = print_pdf(no_breaks, tmp_path / "no-page-breaks.pdf")
+    title = _flat(re.search(r"<title>(.*?)</title>", text)[1])
+    problems = pdf_problems(pdf, _sections(html_file), title, _headline(out, unit))
+    assert any("do not each start a page" in p for p in problems), problems
+    no_margins = tmp_path / "no-margins.html"
+    no_margins.write_text(re.sub(r"@bottom-\w+ \{[^}]*\}", "", text), encoding="utf-8")
+    pdf = print_pdf(no_margins, tmp_path / "no-margins.pdf")
+    problems = pdf_problems(pdf, _sections(html_file), title, _headline(out, unit))
+    assert any("in its margin" in p for p in problems), problems
+
+
+def test_the_index_in_a_browser(batch_out, visit):
+    out, manifest = batch_out
+    province = _unit(manifest, "province")
+    seen = visit((out / "index.html").as_uri())
+    assert page_problems(seen) == []
+    assert seen.requests and all(_is_local(u) for u in seen.requests)
+    assert seen.page.evaluate("document.documentElement.lang") == "vi"
+    assert shown(seen.page, _headline(out, province)), "the province headline is shown"
+    assert shown(seen.page, VIETNAMESE_PHRASE) and shown(seen.page, SYNTHETIC_MARK)
+    assert link_problems(seen, out) == []
+    hrefs = seen.page.eval_on_selector_all("a[href]", "els => els.map(a => a.getAttribute('href'))")
+    for unit in manifest["units"]:
+        assert unit["outputs"]["html"] in hrefs, f"the index links {unit['id']}'s report"
+    screenshot(seen, "index")
+
+
+def test_the_district_report_reached_from_the_index(batch_out, visit):
+    out, manifest = batch_out
+    district = _unit(manifest, "district")
+    html = district["outputs"]["html"]
+    seen = visit((out / "index.html").as_uri())
+    seen.page.locator(f'a[href="{html}"]').first.click()
+    seen.page.wait_for_url(f"**/{html}", wait_until="load")
+    page = seen.page
+    assert DISTRICT in page.title() and DISTRICT in page.inner_text("h1")
+    assert district["name"] in page.title(), "titled with the unit's full name"
+    assert page_problems(seen) == []
+    assert link_problems(seen, out, required=False) == [], "its table of contents works"
+    assert shown(page, _headline(out, district)), "the district headline is shown"
+    assert shown(page, VIETNAMESE_PHRASE) and shown(page, SYNTHETIC_MARK)
+    assert images(seen) >= 3, "the charts are there"
+    assert page.evaluate("document.documentElement.scrollWidth") <= VIEWPORT["width"], (
+        "nothing overflows the page sideways"
+    )
+    screenshot(seen, district["id"])
+
+
+def test_every_report_on_the_index_opens_cleanly(batch_out, visit):
+    out, manifest = batch_out
+    for unit in manifest["units"]:
+        seen = visit((out / unit["outputs"]["html"]).as_uri())
+        assert page_problems(seen) == [], unit["id"]
+        assert link_problems(seen, out, required=False) == [], unit["id"]
+        assert shown(seen.page, SYNTHETIC_MARK), unit["id"]
+        assert shown(seen.page, _headline(out, unit)), unit["id"]
