@@ -285,6 +285,7 @@ def _run_batch(
         str(s["draws"]),
         "--workers",
         str(WORKERS),
+        "--no-pdf",  # the floor makes no PDFs either: the goal compares like with like
     ]
     if s["backtest_draws"] is not None:
         command += ["--backtest-draws", str(s["backtest_draws"])]

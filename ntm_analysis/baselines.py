@@ -25,6 +25,8 @@ import pandas as pd
 import statsmodels.api as sm
 from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
+from .errors import MessageError, Msg
+
 FORECAST_COLUMNS = ["year", "mean", "lo80", "hi80", "lo95", "hi95"]
 PACE_WINDOW = 3
 
@@ -127,7 +129,9 @@ def pace(series: pd.Series, target: float, target_year: int, window: int = PACE_
     observed = (current - float(series.loc[start_year])) / span if span > 0 else 0.0
     years_left = target_year - as_of
     if years_left <= 0:
-        raise ValueError(f"target year {target_year} must be after the last year {as_of}")
+        raise MessageError(
+            Msg("error.forecast.target_not_after", target_year=target_year, as_of=as_of)
+        )
     required = (target - current) / years_left
     projected = current + observed * years_left
     if current >= target or projected >= target:

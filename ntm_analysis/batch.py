@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__, executor, i18n
+from .errors import Msg
 from .export import NOTEBOOK_ONLY_TAG, export_html, external_references, footer_html
 from .index import INDEX, write_index
 from .lock import OutputError, OutputLocked, output_lock
@@ -155,15 +156,17 @@ def plan_units(
         for code in codes
     ]
     if not units:
-        raise ParameterError(["nothing to run: no districts and no province"])
+        raise ParameterError([Msg("error.param.nothing_to_run")])
     return units
 
 
 def _unit_title(unit: Unit, registry: Any, lang: str, year: int) -> str:
-    if unit.kind == "province":
-        name = i18n.t("report.unit.province", lang, name=registry.province_name)
-        return i18n.t("report.title.overview", lang, unit=name, year=year)
-    return i18n.t("report.title", lang, unit=unit.name, year=year)
+    """The report's title (browser tab, printed margins) with the unit named in ``lang``."""
+    from .report_base import unit_label
+
+    name = unit_label(registry, unit.code, lang)
+    key = "report.title.overview" if unit.kind == "province" else "report.title"
+    return i18n.t(key, lang, unit=name, year=year)
 
 
 # --------------------------------------------------------------------------- the result
@@ -326,7 +329,7 @@ def _prepare(
     units_path = Path(common["units_path"]) if common["units_path"] else _bundled_units()
     validate_parameters(common, require_files=False)  # types first: cheap, clear messages
     missing = [
-        f"{name}: file {str(p)!r} not found"
+        Msg("error.param.file_not_found", name=name, path=repr(str(p)))
         for name, p in (("data", path), ("units", units_path))
         if not _is_file(p)
     ]
@@ -445,12 +448,7 @@ def _printer(pdf: bool | None) -> str | None:
         return None
     chromium = find_chromium()
     if chromium is None and pdf:
-        raise ParameterError(
-            [
-                "pdf: Chromium not found; install it (Debian/Ubuntu: apt-get install chromium, "
-                f"which `make` does) or set {CHROMIUM_ENV} to its path, or run without --pdf"
-            ]
-        )
+        raise ParameterError([Msg("error.param.no_chromium", env=CHROMIUM_ENV)])
     return chromium
 
 

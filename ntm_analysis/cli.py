@@ -24,11 +24,12 @@ import pandas as pd
 
 from . import __version__, i18n
 from .communes import Registry
-from .errors import DataError
+from .errors import DataError, MessageError
 from .forecast import Scenario, run_forecast
 from .load import load_panel, summarise
 from .metrics import unit_summary
 from .panel import Panel
+from .params import ParameterError
 from .results import jsonable, unit_results, write_forecast_tables, write_results
 from .targets import load_targets, lookup, target_value
 
@@ -559,6 +560,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except DataError as exc:
         print(exc.render(args.lang), file=sys.stderr)
+        return EXIT_DATA_ERROR
+    except ParameterError as exc:  # every problem, under its count
+        print(exc.render(args.lang), file=sys.stderr)
+        return EXIT_DATA_ERROR
+    except MessageError as exc:  # one sentence: a locked output folder, a bad scenario
+        print(i18n.t("cli.error", args.lang, message=exc.render(args.lang)), file=sys.stderr)
         return EXIT_DATA_ERROR
     except ValueError as exc:  # invalid option values the parser could not check
         print(i18n.t("cli.error", args.lang, message=exc), file=sys.stderr)

@@ -11,10 +11,15 @@ themselves words (what a cell should hold, "A or B") are ``Msg`` or ``Join`` val
 in the same language as the sentence around them. File names, headers, cell values and
 district names are the user's own and are shown as they are. ``str()`` is English, the
 language of logs, tracebacks and the tests.
+
+The other expected mistakes — parameters, the output folder, a scenario — are not about a
+file's cells, so they have no location: ``MessageError`` is one translatable sentence, and
+``params.ParameterError`` lists several under a count, as ``DataError`` does.
 """
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -155,3 +160,46 @@ class DataError(ValueError):
             more = i18n.t("error.more", lang, more=n - len(shown), shown=len(shown))
             lines.append(f"  {more}")
         return "\n".join(lines)
+
+
+class MessageError(ValueError):
+    """An expected mistake that is one sentence: a ``Msg`` (or ``Join``) written out on demand.
+
+    ``render(lang)`` gives it in the user's language, ``str()`` in English. Subclasses name
+    the kind of mistake (``lock.OutputError``, ``forecast.ScenarioError``).
+    """
+
+    def __init__(self, message: Msg | Join):
+        if not isinstance(message, Msg | Join):
+            raise TypeError(f"{type(self).__name__} needs a Msg, got {type(message).__name__}")
+        self.message = message
+        super().__init__(self.render("en"))  # rendered now: a bad key fails where it is raised
+
+    def __reduce__(self):
+        return type(self), (self.message,)
+
+    def render(self, lang: str = i18n.DEFAULT_LANG) -> str:
+        return self.message.render(lang)
+
+
+# why the operating system refused (an OSError's errno) -> the key of its words
+_OS_REASONS = {
+    errno.ENOENT: "error.os.no_such_file",
+    errno.EACCES: "error.os.permission_denied",
+    errno.EPERM: "error.os.not_permitted",
+    errno.ENOTDIR: "error.os.not_a_directory",
+    errno.EISDIR: "error.os.is_a_directory",
+    errno.EROFS: "error.os.read_only",
+    errno.ENOSPC: "error.os.no_space",
+    errno.ENAMETOOLONG: "error.os.name_too_long",
+    errno.EEXIST: "error.os.exists",
+}
+if hasattr(errno, "EDQUOT"):
+    _OS_REASONS[errno.EDQUOT] = "error.os.quota"
+
+
+def os_reason(exc: OSError) -> Msg | str:
+    """Why a file operation failed, in either language: the common refusals are translated,
+    any other is the system's own text."""
+    key = _OS_REASONS.get(exc.errno) if exc.errno is not None else None
+    return Msg(key) if key else str(exc.strerror or exc)

@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from .atomic import write_text_atomic
+from .errors import Msg, os_reason
 from .params import KERNEL_NAME, ParameterError
 from .provenance import now
 
@@ -579,12 +580,7 @@ def require_dask() -> None:
     try:
         import distributed  # noqa: F401
     except ImportError as exc:
-        raise ParameterError(
-            [
-                "--dask needs the optional 'distributed' package, which is not installed; "
-                "install it with: pip install 'ntm-analysis[dask]'"
-            ]
-        ) from exc
+        raise ParameterError([Msg("error.param.no_distributed")]) from exc
 
 
 def require_kernel(name: str = KERNEL_NAME) -> None:
@@ -593,31 +589,28 @@ def require_kernel(name: str = KERNEL_NAME) -> None:
     try:
         KernelSpecManager().get_kernel_spec(name)
     except NoSuchKernel as exc:
-        raise ParameterError(
-            [
-                f"the Jupyter kernel {name!r} is not installed in this environment; install it "
-                "with: python -m ipykernel install --sys-prefix"
-            ]
-        ) from exc
+        raise ParameterError([Msg("error.param.no_kernel", name=repr(name))]) from exc
 
 
-def _probe(probe: str, token: str, paths: Sequence[str]) -> list[str]:
+def _probe(probe: str, token: str, paths: Sequence[str]) -> list[Msg]:
     """On a Dask worker: can it read the probe file, see ``paths`` and write beside them?"""
     import socket
 
     problems = []
     try:
         if Path(probe).read_text(encoding="utf-8") != token:
-            problems.append(f"{probe} has other contents there")
+            problems.append(Msg("error.param.dask_probe_differs", path=probe))
     except OSError as exc:
-        problems.append(f"cannot read {probe}: {exc.strerror or exc}")
-    problems += [f"{p} not found" for p in paths if not Path(p).exists()]
+        problems.append(Msg("error.param.dask_unreadable", path=probe, reason=os_reason(exc)))
+    problems += [Msg("error.param.dask_not_found", path=p) for p in paths if not Path(p).exists()]
     mine = Path(f"{probe}-{socket.gethostname()}-{os.getpid()}")
     try:
         mine.write_text("ok", encoding="utf-8")
         mine.unlink()
     except OSError as exc:
-        problems.append(f"cannot write to {mine.parent}: {exc.strerror or exc}")
+        problems.append(
+            Msg("error.param.dask_unwritable", path=str(mine.parent), reason=os_reason(exc))
+        )
     return problems
 
 
@@ -632,7 +625,7 @@ def check_dask_filesystem(client: Any, staging: Path, paths: Sequence[str | Path
             client.wait_for_workers(1, timeout=30)
             workers = client.scheduler_info().get("workers", {})
     if not workers:
-        raise ParameterError(["--dask: the Dask cluster has no workers"])
+        raise ParameterError([Msg("error.param.dask_no_workers")])
     staging.mkdir(parents=True, exist_ok=True)
     token = secrets.token_hex(8)
     probe = staging / f"dask-probe-{token}"
@@ -641,22 +634,17 @@ def check_dask_filesystem(client: Any, staging: Path, paths: Sequence[str | Path
         answers = client.run(_probe, str(probe), token, [str(p) for p in paths])
     except Exception as exc:
         raise ParameterError(
-            [
-                f"--dask: the workers could not run the file check ({type(exc).__name__}: "
-                f"{exc}); is ntm-analysis installed on every worker?"
-            ]
+            [Msg("error.param.dask_check_failed", error=f"{type(exc).__name__}: {exc}")]
         ) from exc
     finally:
         probe.unlink(missing_ok=True)
-    problems = [f"worker {worker}: {p}" for worker, found in answers.items() for p in found]
+    problems = [
+        Msg("error.param.dask_worker", worker=worker, problem=p)
+        for worker, found in answers.items()
+        for p in found
+    ]
     if problems:
-        raise ParameterError(
-            [
-                "--dask needs a filesystem shared with the workers, at the same absolute paths "
-                "as on this machine (the data, the notebooks, the output and cache folders)",
-                *problems,
-            ]
-        )
+        raise ParameterError([Msg("error.param.dask_not_shared"), *problems])
 
 
 def run_dask(

@@ -43,10 +43,11 @@ _TEMPLATE = """{%- extends 'index.html.j2' -%}
 body.jp-Notebook { max-width: 1100px; margin: 0 auto; padding: 1em 1.5em;
   font-family: "DejaVu Sans", "Segoe UI", Arial, sans-serif; }
 .jp-OutputArea-output img { max-width: 100%; height: auto; }
-.jp-RenderedHTMLCommon { font-size: 15px; line-height: 1.5; }
-.jp-RenderedHTMLCommon h1 { font-size: 1.9em; font-weight: bold; }
-.jp-RenderedHTMLCommon h2 { font-weight: bold; }
-.jp-RenderedHTMLCommon table { font-size: 14px; }
+/* "body.jp-Notebook" outranks JupyterLab's own rules, which come later in the file */
+body.jp-Notebook .jp-RenderedHTMLCommon { font-size: 15px; line-height: 1.5; }
+body.jp-Notebook .jp-RenderedHTMLCommon h1 { font-size: 1.9em; font-weight: bold; }
+body.jp-Notebook .jp-RenderedHTMLCommon h2 { font-size: 1.4em; font-weight: bold; }
+body.jp-Notebook .jp-RenderedHTMLCommon table { font-size: 14px; }
 nav.ntm-home { font-size: 0.9em; margin: 0.4em 0 0 0; }
 footer.ntm-footer { margin: 3em 0 0 0; padding-top: 0.6em; border-top: 1px solid #CCC;
   color: #555; font-size: 0.85em; }
@@ -95,7 +96,7 @@ def _strip_external(text: str) -> str:
 _PRINT_CSS = """
 nav.ntm-toc { border: 1px solid #CCC; background: #FAFAFA; padding: 0.4em 1.2em 0.6em;
   margin: 1em 0; }
-nav.ntm-toc h2 { font-size: 1.1em; margin: 0.4em 0; }
+body nav.ntm-toc h2 { font-size: 1.1em; margin: 0.4em 0; }
 nav.ntm-toc ol { margin: 0; padding-left: 1.6em; line-height: 1.6; }
 nav.ntm-toc a { color: #1F4E8C; text-decoration: underline; }
 @page { size: A4; margin: 14mm 13mm 16mm 13mm;
@@ -104,7 +105,6 @@ nav.ntm-toc a { color: #1F4E8C; text-decoration: underline; }
     font: 8pt "DejaVu Sans", sans-serif; color: #555; } }
 @media print {
   body, body.jp-Notebook { max-width: none; margin: 0; padding: 0; font-size: 10pt; }
-  nav.ntm-toc a { color: inherit; text-decoration: none; }
   h2.ntm-section { break-before: page; }
   h1, h2, h3 { break-after: avoid; }
   img, figure, tr, .ntm-synthetic, nav.ntm-toc { break-inside: avoid; }
@@ -112,8 +112,8 @@ nav.ntm-toc a { color: #1F4E8C; text-decoration: underline; }
   thead { display: table-header-group; }
   a { color: inherit; text-decoration: none; }
   .jp-InternalAnchorLink, nav.ntm-home { display: none; }
-  .jp-RenderedHTMLCommon { font-size: 10pt; }
-  .jp-RenderedHTMLCommon table { font-size: 9pt; }
+  body.jp-Notebook .jp-RenderedHTMLCommon { font-size: 10pt; }
+  body.jp-Notebook .jp-RenderedHTMLCommon table { font-size: 9pt; }
 }
 """
 

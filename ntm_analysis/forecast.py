@@ -22,12 +22,18 @@ import numpy as np
 import pandas as pd
 
 from .criteria import CRITERIA_NUMBERS, N_CRITERIA
+from .errors import Join, MessageError, Msg
 from .metrics import BELOW, CLOSE_HIGH, CLOSE_LOW
 from .model import GROUP_SLICES, N_MET_CENTRE, TransitionModel, fit
 from .panel import Panel
 
 CELLS_PER_CHUNK = 4_000_000  # float32 cells per working array: ~16 MB, whatever the size
 JUST_SHORT = (17, 18)  # "ends just short": the communes whose missing criteria are bottlenecks
+
+
+class ScenarioError(MessageError):
+    """An invalid scenario (a ``ValueError``): ``render(lang)`` in the user's language, keys
+    ``error.scenario.*``; ``str()`` is English."""
 
 
 @dataclass(frozen=True)
@@ -47,57 +53,62 @@ class Scenario:
     priority_odds: float = 2.0
 
     def __post_init__(self) -> None:
+        name = repr(self.name)
         for c, odds in self.criterion_odds.items():
             if c not in CRITERIA_NUMBERS:
-                raise ValueError(f"scenario {self.name!r}: criterion must be 1–19, got {c!r}")
+                raise ScenarioError(Msg("error.scenario.criterion", name=name, criterion=repr(c)))
             if not odds > 0:
-                raise ValueError(f"scenario {self.name!r}: odds must be positive, got {odds!r}")
+                raise ScenarioError(Msg("error.scenario.odds", name=name, odds=repr(odds)))
         if not self.priority_odds > 0:
-            raise ValueError(f"scenario {self.name!r}: priority_odds must be positive")
+            raise ScenarioError(Msg("error.scenario.priority", name=name))
 
     @classmethod
     def from_dict(cls, value: Mapping[str, Any]) -> Scenario:
         """A scenario from JSON-like data (notebook parameters, ``--scenario``), listing every
-        problem at once in one ``ValueError``.
+        problem at once in one ``ScenarioError`` (a ``ValueError``).
 
         Keys: ``name``, ``criterion_odds`` ({"10": 1.5}; keys may be strings, as JSON's are),
         ``priority_communes`` (list of codes), ``priority_odds``.
         """
         allowed = {"name", "criterion_odds", "priority_communes", "priority_odds"}
-        problems = [f"unknown scenario key {key!r}" for key in value if key not in allowed]
+        problems = [
+            Msg("error.scenario.unknown_key", entry=repr(k)) for k in value if k not in allowed
+        ]
         odds: dict[int, float] = {}
         raw_odds = value.get("criterion_odds", {})
         if not isinstance(raw_odds, Mapping):
-            problems.append('criterion_odds must be a mapping such as {"10": 1.5}')
+            problems.append(Msg("error.scenario.odds_not_mapping", example='{"10": 1.5}'))
             raw_odds = {}
         for key, multiplier in raw_odds.items():
             try:
                 criterion = int(key)
             except (TypeError, ValueError):
-                problems.append(f"criterion_odds: {key!r} is not a criterion number 1–19")
+                problems.append(Msg("error.scenario.not_a_criterion", entry=repr(key)))
                 continue
             if criterion not in CRITERIA_NUMBERS:
-                problems.append(f"criterion_odds: criterion must be 1–19, got {criterion}")
+                problems.append(Msg("error.scenario.criterion_range", criterion=criterion))
             elif isinstance(multiplier, bool) or not isinstance(multiplier, int | float):
-                problems.append(f"criterion_odds[{key!r}]: expected a number, got {multiplier!r}")
+                problems.append(
+                    Msg("error.scenario.odds_not_number", entry=repr(key), value=repr(multiplier))
+                )
             elif not multiplier > 0:
-                problems.append(f"criterion_odds[{key!r}]: odds must be positive")
+                problems.append(Msg("error.scenario.odds_not_positive", entry=repr(key)))
             else:
                 odds[criterion] = float(multiplier)
         communes = value.get("priority_communes", [])
         if isinstance(communes, str) or not isinstance(communes, Sequence):
-            problems.append("priority_communes must be a list of commune codes")
+            problems.append(Msg("error.scenario.communes_not_list"))
             communes = []
         priority_odds = value.get("priority_odds", 2.0)
         if isinstance(priority_odds, bool) or not isinstance(priority_odds, int | float):
-            problems.append(f"priority_odds: expected a number, got {priority_odds!r}")
+            problems.append(Msg("error.scenario.priority_not_number", value=repr(priority_odds)))
         elif not priority_odds > 0:
-            problems.append("priority_odds must be positive")
+            problems.append(Msg("error.scenario.priority_not_positive"))
         name = value.get("name", "scenario")
         if not isinstance(name, str) or not name.strip():
-            problems.append("name must be a non-empty string")
+            problems.append(Msg("error.scenario.bad_name"))
         if problems:
-            raise ValueError("invalid scenario: " + "; ".join(problems))
+            raise ScenarioError(Msg("error.scenario.invalid", problems=Join(tuple(problems), "; ")))
         return cls(
             name=name,
             criterion_odds=odds,
@@ -115,7 +126,8 @@ def check_as_of(panel: Panel, as_of: int | None) -> int:
     if as_of is None:
         return panel.last_year
     if as_of not in panel.years:
-        raise ValueError(f"as-of year {as_of} is not a year of the data {panel.years}")
+        years = ", ".join(map(str, panel.years))
+        raise MessageError(Msg("error.forecast.as_of_not_in_data", as_of=as_of, years=years))
     return int(as_of)
 
 
@@ -253,15 +265,23 @@ def simulate(
     """Simulate every commune from ``as_of`` (default: the panel's last year) to ``target_year``."""
     as_of = check_as_of(panel, as_of)
     if target_year <= as_of:
-        raise ValueError(f"target year {target_year} must be after the as-of year {as_of}")
+        raise MessageError(
+            Msg("error.forecast.target_not_after", target_year=target_year, as_of=as_of)
+        )
     if n_draws < 1:
-        raise ValueError(f"draws must be at least 1, got {n_draws}")
+        raise MessageError(Msg("error.forecast.draws", draws=n_draws))
     scenario = scenario or Scenario()
     communes = panel.communes
     codes = communes["commune_code"].tolist()
     unknown = sorted(set(scenario.priority_communes) - set(codes))
     if unknown:
-        raise ValueError(f"scenario {scenario.name!r}: unknown commune code(s) {unknown}")
+        raise ScenarioError(
+            Msg(
+                "error.scenario.unknown_communes",
+                name=scenario.name,
+                codes=", ".join(map(str, unknown)),
+            )
+        )
     wide = panel.wide().xs(as_of, level="year").reindex(codes)
     districts = model.districts["district_code"].tolist()
     district_index = communes["district_code"].map({c: i for i, c in enumerate(districts)})

@@ -7,6 +7,11 @@ programmer's: "tệp", "trang tính", "dòng", "cột". The English keeps the wo
 always had (logs and tests match it). User values are filled in as they are: a template
 quotes them ('{value}') where the sentence needs it. ``validate.*`` is the one-line summary
 of a file that loaded (``ntm validate``), the counterpart of these messages.
+
+The other expected mistakes live here too: ``error.param.*`` (notebook and batch parameters,
+``params.ParameterError``), ``error.scenario.*`` (``forecast.ScenarioError``) and
+``error.output.*`` (the output folder, ``lock.OutputError``). Parameter and option names
+(``as_of``, ``--districts``) stay as the user types them.
 """
 
 from __future__ import annotations
@@ -405,6 +410,327 @@ ERRORS: dict[str, dict[str, str]] = {
         "vi": "huyện '{name}' không có xã nào trong dữ liệu này",
         "en": "district '{name}' has no communes in this data",
     },
+    # --- notebook and batch parameters (params.py, batch.py, executor.py) -------------------
+    # Parameter and option names (as_of, --districts) are what the user typed: kept as they
+    # are. A problem about one of them reads "name: what is wrong".
+    "error.param.header": {
+        "vi": "Tham số có {n} lỗi cần sửa:",
+        "en": "{n} problem(s) with the parameters:",
+    },
+    "error.param.numpy": {
+        "vi": "{where}: {type} {value} là giá trị kiểu {module}, không phải giá trị JSON thông "
+        "thường; hãy chuyển đổi bằng {hint}",
+        "en": "{where}: {type} {value} is a {module} value, not plain JSON; convert it with {hint}",
+    },
+    "error.param.hint.plain": {
+        "vi": "một giá trị Python thông thường",
+        "en": "a plain Python value",
+    },
+    "error.param.not_finite": {
+        "vi": "{where}: {value} không phải là số hữu hạn",
+        "en": "{where}: {value} is not a finite number",
+    },
+    "error.param.key_not_string": {
+        "vi": "{where}: khóa {entry} phải là chuỗi ký tự (khóa của đối tượng JSON luôn là chuỗi)",
+        "en": "{where}: key {entry} must be a string (JSON object keys are strings)",
+    },
+    "error.param.tuple": {
+        "vi": "{where}: JSON không có kiểu tuple; hãy dùng list",
+        "en": "{where}: a tuple is not JSON; use a list",
+    },
+    "error.param.not_json": {
+        "vi": "{where}: không dùng được giá trị kiểu {type} trong JSON (hãy dùng None, bool, "
+        "int, float, str, list hoặc dict)",
+        "en": "{where}: {type} is not JSON-safe (use None, bool, int, float, str, list or dict)",
+    },
+    "error.param.none": {
+        "vi": "{name}: không được để giá trị None",
+        "en": "{name}: must not be None",
+    },
+    "error.param.wrong_type": {
+        "vi": "{name}: cần {wanted}, nhưng nhận được {type} {value}",
+        "en": "{name}: expected {wanted}, got {type} {value}",
+    },
+    "error.param.wrong_type_or_none": {
+        "vi": "{name}: cần {wanted} hoặc None, nhưng nhận được {type} {value}",
+        "en": "{name}: expected {wanted} or None, got {type} {value}",
+    },
+    "error.param.kind.int": {"vi": "một số nguyên", "en": "a whole number"},
+    "error.param.kind.number": {"vi": "một số", "en": "a number"},
+    "error.param.kind.str": {"vi": "một chuỗi ký tự", "en": "a string"},
+    "error.param.kind.dict": {"vi": "một từ điển (dict)", "en": "a dict"},
+    "error.param.not_a_choice": {
+        "vi": "{name}: phải là một trong các giá trị {choices}, nhưng nhận được {value}",
+        "en": "{name}: must be one of {choices}, got {value}",
+    },
+    "error.param.too_small": {
+        "vi": "{name}: không được nhỏ hơn {minimum}, nhưng nhận được {value}",
+        "en": "{name}: must be at least {minimum}, got {value}",
+    },
+    "error.param.too_large": {
+        "vi": "{name}: không được lớn hơn {maximum}, nhưng nhận được {value}",
+        "en": "{name}: must be at most {maximum}, got {value}",
+    },
+    "error.param.no_communes": {
+        "vi": "{where}: {name} không có xã nào trong dữ liệu",
+        "en": "{where}: {name} has no communes in the data",
+    },
+    "error.param.parameters_cell": {
+        "vi": "{notebook}: cần đúng một ô được gắn thẻ 'parameters', nhưng có {n} ô",
+        "en": "{notebook}: expected one cell tagged 'parameters', found {n}",
+    },
+    "error.param.injected_invalid": {
+        "vi": "các tham số sẽ được đưa vào notebook dưới dạng mã Python không hợp lệ ({reason})",
+        "en": "the parameters would be injected as invalid Python ({reason})",
+    },
+    "error.param.injected_code": {
+        "vi": "các tham số sẽ được đưa vào notebook dưới dạng mã lệnh: {code}",
+        "en": "the parameters would be injected as code: {code}",
+    },
+    "error.param.injected_value_code": {
+        "vi": "tham số {name}: sẽ được đưa vào notebook dưới dạng mã lệnh, không phải giá trị: "
+        "{code}",
+        "en": "parameter {name}: would be injected as code, not a value: {code}",
+    },
+    "error.param.changed": {
+        "vi": "tham số {name}: giá trị {value} sẽ bị thay đổi khi đưa vào notebook",
+        "en": "parameter {name}: {value} would not reach the notebook unchanged",
+    },
+    "error.param.not_a_dict": {
+        "vi": "các tham số phải là một từ điển (dict), nhưng nhận được {type}",
+        "en": "parameters must be a dict, got {type}",
+    },
+    "error.param.name_not_string": {
+        "vi": "tên tham số {name} phải là chuỗi ký tự",
+        "en": "parameter name {name} must be a string",
+    },
+    "error.param.notebook_not_found": {
+        "vi": "không tìm thấy notebook {path}",
+        "en": "notebook {path} not found",
+    },
+    "error.param.unknown_for_notebook": {
+        "vi": "{notebook} không có tham số {unknown}; các tham số được khai báo là {declared}",
+        "en": "unknown parameter(s) {unknown} for {notebook}; it declares {declared}",
+    },
+    "error.param.missing": {
+        "vi": "thiếu tham số {missing} của {notebook}",
+        "en": "missing parameter(s) {missing} for {notebook}",
+    },
+    "error.param.undeclared": {
+        "vi": "{notebook} khai báo tham số {undeclared} nhưng danh mục tham số "
+        "(params.PARAMETERS) không có",
+        "en": "{notebook} declares parameter(s) {undeclared} that the schema "
+        "(params.PARAMETERS) does not know",
+    },
+    "error.param.unknown": {
+        "vi": "không có tham số {name}; các tham số hiện có: {known}",
+        "en": "unknown parameter {name}; known: {known}",
+    },
+    "error.param.file_not_found": {
+        "vi": "{name}: không tìm thấy tệp {path}",
+        "en": "{name}: file {path} not found",
+    },
+    "error.param.as_of_not_in_data": {
+        "vi": "as_of: năm {as_of} không có trong dữ liệu ({first}–{last})",
+        "en": "as_of: {as_of} is not a year of the data ({first}–{last})",
+    },
+    "error.param.as_of_first": {
+        "vi": "as_of: {as_of} là năm đầu tiên của dữ liệu; mô hình cần số liệu ít nhất hai năm",
+        "en": "as_of: {as_of} is the first year; the model needs at least two",
+    },
+    "error.param.target_year": {
+        "vi": "target_year: năm mục tiêu {target_year} phải sau năm mốc {last}",
+        "en": "target_year: {target_year} must be after the as-of year {last}",
+    },
+    "error.param.province_target": {
+        "vi": "province_target: chỉ tiêu {target} lớn hơn tổng số xã ({total} xã)",
+        "en": "province_target: {target} is more than the {total} communes",
+    },
+    "error.param.district_target": {
+        "vi": "district_target: chỉ tiêu {target} lớn hơn số xã của huyện ({n} xã)",
+        "en": "district_target: {target} is more than the district's {n} communes",
+    },
+    "error.param.unknown_priority": {
+        "vi": "scenario: không có xã ưu tiên mang mã {codes} trong dữ liệu",
+        "en": "scenario: unknown priority commune code(s) {codes}",
+    },
+    "error.param.nothing_to_run": {
+        "vi": "không có gì để chạy: không chọn huyện nào và cũng không chọn báo cáo cấp tỉnh",
+        "en": "nothing to run: no districts and no province",
+    },
+    "error.param.no_chromium": {
+        "vi": "pdf: không tìm thấy Chromium; hãy cài đặt (Debian/Ubuntu: apt-get install "
+        "chromium, lệnh `make` tự làm việc này), hoặc đặt biến môi trường {env} là đường dẫn "
+        "tới Chromium, hoặc chạy không có --pdf",
+        "en": "pdf: Chromium not found; install it (Debian/Ubuntu: apt-get install chromium, "
+        "which `make` does) or set {env} to its path, or run without --pdf",
+    },
+    "error.param.no_distributed": {
+        "vi": "--dask cần gói tùy chọn 'distributed' nhưng gói này chưa được cài; hãy cài bằng "
+        "lệnh: pip install 'ntm-analysis[dask]'",
+        "en": "--dask needs the optional 'distributed' package, which is not installed; "
+        "install it with: pip install 'ntm-analysis[dask]'",
+    },
+    "error.param.no_kernel": {
+        "vi": "môi trường này chưa cài nhân (kernel) Jupyter {name}; hãy cài bằng lệnh: "
+        "python -m ipykernel install --sys-prefix",
+        "en": "the Jupyter kernel {name} is not installed in this environment; install it "
+        "with: python -m ipykernel install --sys-prefix",
+    },
+    # --dask: every worker must see this machine's files (executor.check_dask_filesystem)
+    "error.param.dask_no_workers": {
+        "vi": "--dask: cụm Dask không có máy trạm nào",
+        "en": "--dask: the Dask cluster has no workers",
+    },
+    "error.param.dask_check_failed": {
+        "vi": "--dask: các máy trạm không chạy được bước kiểm tra tệp ({error}); đã cài "
+        "ntm-analysis trên mọi máy trạm chưa?",
+        "en": "--dask: the workers could not run the file check ({error}); is ntm-analysis "
+        "installed on every worker?",
+    },
+    "error.param.dask_not_shared": {
+        "vi": "--dask cần một hệ thống tệp dùng chung với các máy trạm, ở cùng đường dẫn tuyệt "
+        "đối như trên máy này (dữ liệu, các notebook, thư mục kết quả và thư mục bộ nhớ đệm)",
+        "en": "--dask needs a filesystem shared with the workers, at the same absolute paths "
+        "as on this machine (the data, the notebooks, the output and cache folders)",
+    },
+    "error.param.dask_worker": {
+        "vi": "máy trạm {worker}: {problem}",
+        "en": "worker {worker}: {problem}",
+    },
+    "error.param.dask_probe_differs": {
+        "vi": "tệp {path} ở máy trạm có nội dung khác",
+        "en": "{path} has other contents there",
+    },
+    "error.param.dask_unreadable": {
+        "vi": "không đọc được {path}: {reason}",
+        "en": "cannot read {path}: {reason}",
+    },
+    "error.param.dask_not_found": {
+        "vi": "không tìm thấy {path}",
+        "en": "{path} not found",
+    },
+    "error.param.dask_unwritable": {
+        "vi": "không ghi được vào {path}: {reason}",
+        "en": "cannot write to {path}: {reason}",
+    },
+    # --- a scenario (forecast.Scenario) -----------------------------------------------------
+    "error.forecast.as_of_not_in_data": {
+        "vi": "năm dữ liệu cuối {as_of} không có trong dữ liệu ({years})",
+        "en": "as-of year {as_of} is not a year of the data ({years})",
+    },
+    "error.forecast.target_not_after": {
+        "vi": "năm mục tiêu {target_year} phải sau năm dữ liệu cuối {as_of}",
+        "en": "target year {target_year} must be after the as-of year {as_of}",
+    },
+    "error.forecast.draws": {
+        "vi": "số lần mô phỏng phải ít nhất là 1, nhận được {draws}",
+        "en": "draws must be at least 1, got {draws}",
+    },
+    "error.scenario.unknown_communes": {
+        "vi": "kịch bản '{name}': không có xã mang mã {codes}",
+        "en": "scenario '{name}': unknown commune code(s) {codes}",
+    },
+    "error.scenario.invalid": {
+        "vi": "kịch bản không hợp lệ: {problems}",
+        "en": "invalid scenario: {problems}",
+    },
+    "error.scenario.unknown_key": {
+        "vi": "khóa kịch bản {entry} không hợp lệ",
+        "en": "unknown scenario key {entry}",
+    },
+    "error.scenario.odds_not_mapping": {
+        "vi": "criterion_odds phải là ánh xạ từ số thứ tự tiêu chí sang hệ số nhân, ví dụ "
+        "{example}",
+        "en": "criterion_odds must be a mapping such as {example}",
+    },
+    "error.scenario.not_a_criterion": {
+        "vi": "criterion_odds: {entry} không phải số thứ tự tiêu chí từ 1 đến 19",
+        "en": "criterion_odds: {entry} is not a criterion number 1–19",
+    },
+    "error.scenario.criterion_range": {
+        "vi": "criterion_odds: tiêu chí phải từ 1 đến 19, nhưng nhận được {criterion}",
+        "en": "criterion_odds: criterion must be 1–19, got {criterion}",
+    },
+    "error.scenario.odds_not_number": {
+        "vi": "criterion_odds[{entry}]: cần một số, nhưng nhận được {value}",
+        "en": "criterion_odds[{entry}]: expected a number, got {value}",
+    },
+    "error.scenario.odds_not_positive": {
+        "vi": "criterion_odds[{entry}]: hệ số nhân odds phải là số dương",
+        "en": "criterion_odds[{entry}]: odds must be positive",
+    },
+    "error.scenario.communes_not_list": {
+        "vi": "priority_communes phải là danh sách mã xã",
+        "en": "priority_communes must be a list of commune codes",
+    },
+    "error.scenario.priority_not_number": {
+        "vi": "priority_odds: cần một số, nhưng nhận được {value}",
+        "en": "priority_odds: expected a number, got {value}",
+    },
+    "error.scenario.priority_not_positive": {
+        "vi": "priority_odds phải là số dương",
+        "en": "priority_odds must be positive",
+    },
+    "error.scenario.bad_name": {
+        "vi": "name (tên kịch bản) không được để trống và phải là chuỗi ký tự",
+        "en": "name must be a non-empty string",
+    },
+    # a scenario made in code or from --boost/--priority (Scenario itself)
+    "error.scenario.criterion": {
+        "vi": "kịch bản {name}: tiêu chí phải từ 1 đến 19, nhưng nhận được {criterion}",
+        "en": "scenario {name}: criterion must be 1–19, got {criterion}",
+    },
+    "error.scenario.odds": {
+        "vi": "kịch bản {name}: hệ số nhân odds phải là số dương, nhưng nhận được {odds}",
+        "en": "scenario {name}: odds must be positive, got {odds}",
+    },
+    "error.scenario.priority": {
+        "vi": "kịch bản {name}: priority_odds phải là số dương",
+        "en": "scenario {name}: priority_odds must be positive",
+    },
+    # --- the output folder (lock.py) --------------------------------------------------------
+    "error.output.unwritable": {
+        "vi": "không ghi được vào thư mục kết quả {out}: {reason}",
+        "en": "cannot write to the output folder {out}: {reason}",
+    },
+    "error.output.locked": {
+        "vi": "một lượt chạy ntm batch khác đang ghi vào {out} ({holder}); hãy chờ lượt đó "
+        "chạy xong hoặc dùng thư mục --out khác",
+        "en": "another ntm batch is writing to {out} ({holder}); wait for it to finish or use "
+        "another --out folder",
+    },
+    "error.output.holder": {
+        "vi": "tiến trình {pid}, lượt chạy {run}, bắt đầu lúc {started}",
+        "en": "process {pid}, run {run}, started {started}",
+    },
+    "error.output.holder_starting": {
+        "vi": "một tiến trình vừa khởi động",
+        "en": "a process that has just started",
+    },
+    # --- why the operating system refused (errors.os_reason) -------------------------------
+    "error.os.no_such_file": {
+        "vi": "không có tệp hoặc thư mục này",
+        "en": "No such file or directory",
+    },
+    "error.os.permission_denied": {"vi": "không có quyền truy cập", "en": "Permission denied"},
+    "error.os.not_permitted": {
+        "vi": "thao tác không được phép",
+        "en": "Operation not permitted",
+    },
+    "error.os.not_a_directory": {
+        "vi": "một phần của đường dẫn không phải là thư mục",
+        "en": "Not a directory",
+    },
+    "error.os.is_a_directory": {"vi": "đây là một thư mục", "en": "Is a directory"},
+    "error.os.read_only": {
+        "vi": "hệ thống tệp chỉ cho phép đọc",
+        "en": "Read-only file system",
+    },
+    "error.os.no_space": {"vi": "ổ đĩa đã hết dung lượng", "en": "No space left on device"},
+    "error.os.name_too_long": {"vi": "tên tệp quá dài", "en": "File name too long"},
+    "error.os.exists": {"vi": "tệp đã tồn tại", "en": "File exists"},
+    "error.os.quota": {"vi": "đã vượt hạn mức dung lượng đĩa", "en": "Disk quota exceeded"},
     # --- a file that loaded: the one line `ntm validate` prints (load.summarise) -------------
     "validate.summary": {
         "vi": "{communes} thuộc {districts}, {span} ({n_years})",

@@ -13,6 +13,10 @@ options. ``validate_parameters`` lists every problem at once:
 * the values reach the notebook unchanged and inert: the code papermill would inject must
   parse as plain assignments of literals equal to the values given (a name or path holding
   quotes, newlines or Python code is passed as a string, never run).
+
+Each problem is a translatable ``Msg`` (keys ``error.param.*`` in ``i18n_errors``), or a
+``Join`` of where and what ("district: unknown district …"); ``ParameterError.render(lang)``
+writes them in the user's language, ``str()`` in English.
 """
 
 from __future__ import annotations
@@ -25,7 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import DataError
+from . import i18n
+from .errors import DataError, Join, Msg
 from .paths import PROJECT_DIR
 
 __all__ = [
@@ -53,13 +58,34 @@ NOTEBOOKS = {
 KERNEL_NAME = "python3"
 
 
-class ParameterError(ValueError):
-    """Invalid notebook or batch parameters; lists every problem at once."""
+Message = Msg | Join  # one problem with the parameters, in either language
 
-    def __init__(self, problems: Iterable[str]):
-        self.problems = list(problems)
-        head = f"{len(self.problems)} problem(s) with the parameters:"
-        super().__init__("\n".join([head, *(f"  - {p}" for p in self.problems)]))
+
+class ParameterError(ValueError):
+    """Invalid notebook or batch parameters; lists every problem at once.
+
+    ``problems`` are ``Msg``/``Join`` values (never finished English sentences);
+    ``render(lang)`` writes them under a count in ``lang``, ``str()`` in English.
+    """
+
+    def __init__(self, problems: Iterable[Message]):
+        self.problems: list[Message] = list(problems)
+        wrong = [p for p in self.problems if not isinstance(p, Msg | Join)]
+        if wrong or not self.problems:
+            raise TypeError(f"ParameterError needs Msg problems, got {wrong or 'none'}")
+        super().__init__(self.render("en"))  # rendered now: a bad key fails where it is raised
+
+    def __reduce__(self):
+        return type(self), (self.problems,)
+
+    def render(self, lang: str = i18n.DEFAULT_LANG) -> str:
+        head = i18n.t("error.param.header", lang, n=len(self.problems))
+        return "\n".join([head, *(f"  - {p.render(lang)}" for p in self.problems)])
+
+
+def at(where: str, message: Message) -> Join:
+    """ "where: message" — the parameter or option a problem is about, then the problem."""
+    return Join((where, message), sep=": ")
 
 
 @dataclass(frozen=True)
@@ -172,7 +198,7 @@ def _type_name(value: object) -> str:
     return kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__name__}"
 
 
-def json_problems(value: object, where: str) -> list[str]:
+def json_problems(value: object, where: str) -> list[Message]:
     """Why ``value`` is not plain JSON (None, bool, int, float, str, list, dict of str keys).
 
     numpy and pandas scalars are refused with the conversion to use: papermill writes a
@@ -184,59 +210,90 @@ def json_problems(value: object, where: str) -> list[str]:
         name = type(value).__name__
         hint = "int(...)" if "int" in name else "float(...)" if "float" in name else None
         return [
-            f"{where}: {_type_name(value)} {value!r} is a {module} value, not plain JSON; "
-            f"convert it with {hint or 'a plain Python value'}"
+            Msg(
+                "error.param.numpy",
+                where=where,
+                type=_type_name(value),
+                value=repr(value),
+                module=module,
+                hint=hint or Msg("error.param.hint.plain"),
+            )
         ]
     if value is None or isinstance(value, bool | str | int):
         return []
     if isinstance(value, float):
-        return [] if math.isfinite(value) else [f"{where}: {value!r} is not a finite number"]
+        if math.isfinite(value):
+            return []
+        return [Msg("error.param.not_finite", where=where, value=repr(value))]
     if isinstance(value, list):
         return [p for i, v in enumerate(value) for p in json_problems(v, f"{where}[{i}]")]
     if isinstance(value, dict):
-        problems = [
-            f"{where}: key {k!r} must be a string (JSON object keys are strings)"
+        problems: list[Message] = [
+            Msg("error.param.key_not_string", where=where, entry=repr(k))
             for k in value
             if not isinstance(k, str)
         ]
         return problems + [p for k, v in value.items() for p in json_problems(v, f"{where}[{k!r}]")]
     if isinstance(value, tuple):
-        return [f"{where}: a tuple is not JSON; use a list"]
-    return [
-        f"{where}: {_type_name(value)} is not JSON-safe (use None, bool, int, float, str, "
-        "list or dict)"
-    ]
+        return [Msg("error.param.tuple", where=where)]
+    return [Msg("error.param.not_json", where=where, type=_type_name(value))]
 
 
-_KINDS = {
-    "int": (lambda v: type(v) is int, "a whole number"),
-    "number": (lambda v: type(v) in (int, float), "a number"),
-    "str": (lambda v: type(v) is str, "a string"),
-    "dict": (lambda v: type(v) is dict, "a dict"),
+_KINDS = {  # kind -> (does a value fit, the key of what was expected)
+    "int": (lambda v: type(v) is int, "error.param.kind.int"),
+    "number": (lambda v: type(v) in (int, float), "error.param.kind.number"),
+    "str": (lambda v: type(v) is str, "error.param.kind.str"),
+    "dict": (lambda v: type(v) is dict, "error.param.kind.dict"),
 }
 
 
-def type_problems(spec: Param, value: object) -> list[str]:
+def type_problems(spec: Param, value: object) -> list[Message]:
     """Why ``value`` does not fit ``spec`` (type, choices, limits)."""
     if value is None:
-        return [] if spec.nullable else [f"{spec.name}: must not be None"]
+        return [] if spec.nullable else [Msg("error.param.none", name=spec.name)]
     fits, wanted = _KINDS[spec.kind]
     if not fits(value):
         return [
-            f"{spec.name}: expected {wanted}{' or None' if spec.nullable else ''}, got "
-            f"{_type_name(value)} {value!r}"
+            Msg(
+                "error.param.wrong_type_or_none" if spec.nullable else "error.param.wrong_type",
+                name=spec.name,
+                wanted=Msg(wanted),
+                type=_type_name(value),
+                value=repr(value),
+            )
         ]
-    problems = []
+    problems: list[Message] = []
     if spec.choices is not None and value not in spec.choices:
-        problems.append(f"{spec.name}: must be one of {list(spec.choices)}, got {value!r}")
+        problems.append(
+            Msg(
+                "error.param.not_a_choice",
+                name=spec.name,
+                choices=list(spec.choices),
+                value=repr(value),
+            )
+        )
     if spec.minimum is not None and value < spec.minimum:
-        problems.append(f"{spec.name}: must be at least {spec.minimum:g}, got {value!r}")
+        problems.append(
+            Msg(
+                "error.param.too_small",
+                name=spec.name,
+                minimum=format(spec.minimum, "g"),
+                value=repr(value),
+            )
+        )
     if spec.maximum is not None and value > spec.maximum:
-        problems.append(f"{spec.name}: must be at most {spec.maximum:g}, got {value!r}")
+        problems.append(
+            Msg(
+                "error.param.too_large",
+                name=spec.name,
+                maximum=format(spec.maximum, "g"),
+                value=repr(value),
+            )
+        )
     return problems
 
 
-def option_problems(options: Mapping[str, Any]) -> list[str]:
+def option_problems(options: Mapping[str, Any]) -> list[Message]:
     """Problems with the batch's own options (``BATCH_OPTIONS``)."""
     return [
         p
@@ -247,15 +304,17 @@ def option_problems(options: Mapping[str, Any]) -> list[str]:
 
 def district_code(
     registry: Any, name: str | int, where: str, panel: Any = None
-) -> tuple[int | None, str | None]:
+) -> tuple[int | None, Message | None]:
     """``(code, None)`` for a district name or code, or ``(None, problem)``: unknown (with the
-    registry's "did you mean") or, given ``panel``, without communes in the data."""
+    registry's "did you mean", in the same language as the rest) or, given ``panel``, without
+    communes in the data."""
     try:
         code = registry.resolve(str(name))
     except DataError as exc:
-        return None, f"{where}: " + "; ".join(p.message for p in exc.problems)
+        found = tuple(Msg(p.key, **dict(p.params)) for p in exc.problems)
+        return None, at(where, Join(found, sep="; "))
     if panel is not None and code not in panel.district_codes:
-        return None, f"{where}: {registry.name(code)!r} has no communes in the data"
+        return None, Msg("error.param.no_communes", where=where, name=repr(registry.name(code)))
     return code, None
 
 
@@ -270,7 +329,7 @@ def notebook_parameters(notebook: str | Path) -> dict[str, Any]:
     cells = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
     if len(cells) != 1:
         raise ParameterError(
-            [f"{Path(notebook).name}: expected one cell tagged 'parameters', found {len(cells)}"]
+            [Msg("error.param.parameters_cell", notebook=Path(notebook).name, n=len(cells))]
         )
     declared: dict[str, Any] = {}
     for node in ast.parse(cells[0].source).body:
@@ -296,7 +355,7 @@ def resolve_notebook(notebook: str | Path) -> Path:
     return path
 
 
-def injection_problems(params: Mapping[str, Any], kernel: str = KERNEL_NAME) -> list[str]:
+def injection_problems(params: Mapping[str, Any], kernel: str = KERNEL_NAME) -> list[Message]:
     """Whether ``params`` reach the kernel unchanged and inert.
 
     Builds the very source papermill injects into the notebook and checks that it is nothing
@@ -310,7 +369,7 @@ def injection_problems(params: Mapping[str, Any], kernel: str = KERNEL_NAME) -> 
     try:
         tree = ast.parse(source)
     except SyntaxError as exc:
-        return [f"the parameters would be injected as invalid Python ({exc.msg})"]
+        return [Msg("error.param.injected_invalid", reason=exc.msg)]
     received: dict[str, Any] = {}
     for node in tree.body:
         if not (
@@ -318,20 +377,23 @@ def injection_problems(params: Mapping[str, Any], kernel: str = KERNEL_NAME) -> 
             and len(node.targets) == 1
             and isinstance(node.targets[0], ast.Name)
         ):
-            return [f"the parameters would be injected as code: {ast.unparse(node)[:120]!r}"]
+            return [Msg("error.param.injected_code", code=repr(ast.unparse(node)[:120]))]
         try:
             received[node.targets[0].id] = ast.literal_eval(node.value)
         except (ValueError, TypeError, SyntaxError, RecursionError):
             return [
-                f"parameter {node.targets[0].id}: would be injected as code, not a value: "
-                f"{ast.unparse(node.value)[:120]!r}"
+                Msg(
+                    "error.param.injected_value_code",
+                    name=node.targets[0].id,
+                    code=repr(ast.unparse(node.value)[:120]),
+                )
             ]
 
     def canonical(value: Any) -> str:
         return json.dumps(value, sort_keys=True, ensure_ascii=True)
 
     return [
-        f"parameter {name}: {value!r} would not reach the notebook unchanged"
+        Msg("error.param.changed", name=name, value=repr(value))
         for name, value in params.items()
         if name not in received or canonical(received[name]) != canonical(value)
     ]
@@ -359,31 +421,39 @@ def validate_parameters(
     problem.
     """
     if not isinstance(params, Mapping):
-        raise ParameterError([f"parameters must be a dict, got {_type_name(params)}"])
-    problems = [f"parameter name {k!r} must be a string" for k in params if not isinstance(k, str)]
+        raise ParameterError([Msg("error.param.not_a_dict", type=_type_name(params))])
+    problems: list[Message] = [
+        Msg("error.param.name_not_string", name=repr(k)) for k in params if not isinstance(k, str)
+    ]
     if notebook is not None:
         path = resolve_notebook(notebook)
         if not path.exists():
-            raise ParameterError([f"notebook {path} not found"])
+            raise ParameterError([Msg("error.param.notebook_not_found", path=str(path))])
         declared = notebook_parameters(path)
         unknown = sorted(set(params) - set(declared))
         missing = sorted(set(declared) - set(params))
         if unknown:
             problems.append(
-                f"unknown parameter(s) {unknown} for {path.name}; it declares {sorted(declared)}"
+                Msg(
+                    "error.param.unknown_for_notebook",
+                    unknown=unknown,
+                    notebook=path.name,
+                    declared=sorted(declared),
+                )
             )
         if missing:
-            problems.append(f"missing parameter(s) {missing} for {path.name}")
+            problems.append(Msg("error.param.missing", missing=missing, notebook=path.name))
         undeclared = sorted(set(declared) - set(PARAMETERS))
         if undeclared:
             problems.append(
-                f"{path.name} declares parameter(s) {undeclared} that the schema "
-                "(params.PARAMETERS) does not know"
+                Msg("error.param.undeclared", notebook=path.name, undeclared=undeclared)
             )
     for name, value in params.items():
         if name not in PARAMETERS:
             if notebook is None:
-                problems.append(f"unknown parameter {name!r}; known: {sorted(PARAMETERS)}")
+                problems.append(
+                    Msg("error.param.unknown", name=repr(name), known=sorted(PARAMETERS))
+                )
             continue
         problems += json_problems(value, name) or type_problems(PARAMETERS[name], value)
     if problems:
@@ -405,15 +475,15 @@ def _is_file(path: str) -> bool:
 
 def _context_problems(
     params: Mapping[str, Any], panel: Any, registry: Any, require_files: bool
-) -> list[str]:
+) -> list[Message]:
     """Checks that need the data, the registry or the file system."""
-    from .forecast import Scenario
+    from .forecast import Scenario, ScenarioError
 
-    problems: list[str] = []
+    problems: list[Message] = []
     for name in ("data_path", "units_path", "forecast_cache"):
         value = params.get(name)
         if require_files and value and not _is_file(value):
-            problems.append(f"{name}: file {value!r} not found")
+            problems.append(Msg("error.param.file_not_found", name=name, path=repr(value)))
     district = params.get("district")
     n_communes = None
     if district and registry is not None:
@@ -426,33 +496,37 @@ def _context_problems(
         years = panel.years
         as_of = params.get("as_of")
         if as_of is not None and as_of not in years:
-            problems.append(f"as_of: {as_of} is not a year of the data ({years[0]}–{years[-1]})")
+            problems.append(
+                Msg("error.param.as_of_not_in_data", as_of=as_of, first=years[0], last=years[-1])
+            )
         elif as_of is not None and as_of == years[0]:
-            problems.append(f"as_of: {as_of} is the first year; the model needs at least two")
+            problems.append(Msg("error.param.as_of_first", as_of=as_of))
         last = as_of if as_of is not None else years[-1]
         target_year = params.get("target_year")
         if target_year is not None and target_year <= last:
-            problems.append(f"target_year: {target_year} must be after the as-of year {last}")
+            problems.append(Msg("error.param.target_year", target_year=target_year, last=last))
         total = len(panel.communes)
         target = params.get("province_target")
         if target is not None and target > total:
-            problems.append(f"province_target: {target:g} is more than the {total} communes")
+            problems.append(
+                Msg("error.param.province_target", target=format(target, "g"), total=total)
+            )
         target = params.get("district_target")
         if target is not None and n_communes is not None and target > n_communes:
             problems.append(
-                f"district_target: {target:g} is more than the district's {n_communes} communes"
+                Msg("error.param.district_target", target=format(target, "g"), n=n_communes)
             )
     scenario = params.get("scenario")
     if isinstance(scenario, dict):
         try:
             parsed = Scenario.from_dict(scenario)
-        except ValueError as exc:
-            problems.append(f"scenario: {exc}")
+        except ScenarioError as exc:
+            problems.append(at("scenario", exc.message))
         else:
             if panel is not None:
                 unknown = sorted(
                     set(parsed.priority_communes) - set(panel.communes["commune_code"])
                 )
                 if unknown:
-                    problems.append(f"scenario: unknown priority commune code(s) {unknown}")
+                    problems.append(Msg("error.param.unknown_priority", codes=unknown))
     return problems

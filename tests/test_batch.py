@@ -361,3 +361,24 @@ def test_the_batch_runs_on_a_dask_cluster(panel_file, cache_dir, tmp_path):
         )
     assert result.exit_code == 0 and result.ok == ["180-trang-dinh"]
     assert (tmp_path / "180-trang-dinh.html").is_file()
+
+
+@pytest.mark.parametrize(
+    ("code", "lang", "start"),
+    [
+        (180, "vi", "Huyện Tràng Định: "),
+        (180, "en", "Tràng Định district: "),
+        (178, "en", "Lạng Sơn city: "),
+        (None, "en", "Lạng Sơn province: "),
+    ],
+)
+def test_report_titles_name_the_unit_in_the_report_language(code, lang, start):
+    """The title is the browser tab and every printed page's margin: "Huyện" in English
+    would be a half-translated heading."""
+    from ntm_analysis.communes import Registry
+
+    registry = Registry.from_csv()
+    kind = "province" if code is None else "district"
+    unit = batch.Unit(id="u", kind=kind, code=code, name=registry.name(code) if code else "")
+    title = batch._unit_title(unit, registry, lang, 2020)
+    assert title.startswith(start) and "2020" in title

@@ -351,7 +351,7 @@ def test_injected_parameters_must_read_back_as_the_same_values(monkeypatch):
     # a translator that quoted naively would let a value run as code: that is refused
     monkeypatch.setattr(PythonTranslator, "translate_str", classmethod(lambda c, v: f'"{v}"'))
     problems = params.injection_problems({"district": 'x"; import os; "'})
-    assert problems and "as code" in problems[0]
+    assert problems and "as code" in problems[0].render("en")
     assert params.injection_problems({"district": 'a"b'}), "not the same value: refused"
 
 
@@ -408,7 +408,11 @@ def test_a_second_batch_on_a_locked_folder_stops_at_once(panel_file, tmp_path, c
     try:
         assert holder.stdout.readline().strip() == "locked"
         argv = ["batch", "--out", str(out), "--data", str(panel_file), *CLI]
-        assert cli.main(argv) == cli.EXIT_DATA_ERROR
+        assert cli.main(argv) == cli.EXIT_DATA_ERROR  # in Vietnamese, the default
+        message = capsys.readouterr().err
+        assert "một lượt chạy ntm batch khác" in message and "run-of-the-other" in message
+        assert f"tiến trình {holder.pid}, lượt chạy run-of-the-other" in message
+        assert cli.main([*argv, "--lang", "en"]) == cli.EXIT_DATA_ERROR
         message = capsys.readouterr().err
         assert "another ntm batch" in message and "run-of-the-other" in message
         assert f"process {holder.pid}" in message

@@ -309,4 +309,6 @@ def test_an_output_folder_that_cannot_be_made_is_a_clear_error(
     blocker.write_text("not a folder", encoding="utf-8")
     argv = ["batch", "--out", str(blocker / "out"), "--data", str(panel_file), "--target", "20"]
     assert cli.main([*argv, "--districts", "Tràng Định", "--no-progress"]) == 2
-    assert "cannot write to the output folder" in capsys.readouterr().err
+    assert "Lỗi: không ghi được vào thư mục kết quả" in capsys.readouterr().err
+    assert cli.main([*argv, "--districts", "Tràng Định", "--no-progress", "--lang", "en"]) == 2
+    assert "error: cannot write to the output folder" in capsys.readouterr().err

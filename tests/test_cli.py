@@ -208,6 +208,23 @@ def test_forecast_as_of_uses_only_the_past_and_rejects_unknown_years(capsys):
     )
     assert code == 2 and "as-of year 2030 is not a year of the data" in err
     assert "Traceback" not in err
+    code, _, err = run(capsys, "forecast", "--as-of", "2030", "--year", "2035", "--draws", "10")
+    assert code == 2 and err.startswith("Lỗi: ") and "2030 không có trong dữ liệu" in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "vi", "en"),
+    [
+        (["--priority", "X99"], "không có xã mang mã X99", "unknown commune code(s) X99"),
+        (["--year", "2016"], "phải sau năm dữ liệu cuối 2016", "must be after the as-of year"),
+        (["--draws", "0"], "số lần mô phỏng phải ít nhất là 1", "draws must be at least 1"),
+    ],
+)
+def test_forecast_option_mistakes_are_explained_in_the_chosen_language(capsys, argv, vi, en):
+    code, _, err = run(capsys, "forecast", *argv)
+    assert code == 2 and vi in err and "Traceback" not in err
+    code, _, err = run(capsys, "forecast", *argv, "--lang", "en")
+    assert code == 2 and en in err
 
 
 def test_json_outputs_say_the_data_is_synthetic(capsys):
