@@ -615,7 +615,7 @@ def run_batch(
     ``notebooks``: {"province"/"district": path} to use other report templates.
     ``dry_run``: validate and decide what would run (``planned``/``skipped``), run nothing.
     ``pdf``: print each report to PDF with the machine's Chromium — True requires it, None
-    (the default) prints when Chromium is installed and says so in the index when not.
+    (the default) prints when Chromium is installed (``ntm batch`` says when it is not).
     """
     from .report import data_file
 

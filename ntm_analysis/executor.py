@@ -222,7 +222,8 @@ def execute_unit(task: Mapping[str, Any]) -> dict[str, Any]:
         try:
             from .pdf import print_pdf
 
-            print_pdf(staged["html"], staged["pdf"], chromium=task["chromium"])
+            left = max(10.0, deadline - time.monotonic())  # the worker dies at the deadline
+            print_pdf(staged["html"], staged["pdf"], chromium=task["chromium"], timeout=left)
         except Exception as exc:
             error = unit_error(type(exc).__name__, str(exc), "pdf")
     return {"status": "ready"} if error is None else {"status": "failed", "error": error}
@@ -498,12 +499,16 @@ def run_unit(task: Mapping[str, Any], worker: Worker | None = None) -> dict[str,
             if tail:
                 error["evalue"] += "\n" + tail
     keys: list[str] = []
+    # a failed print leaves a good report: publish it, the unit still fails (and --resume
+    # re-runs it) so the missing PDF is not overlooked
+    pdf_failed = error is not None and error.get("stage") == "pdf"
     if outcome is not None:  # a worker that reported has finished writing its files
         keys = ["notebook", "html", "results", "pdf"] if error is None else ["notebook"]
+        keys = ["notebook", "html", "results"] if pdf_failed else keys
         keys = [k for k in keys if staged[k].exists()]
     outputs, publish_error = publish(task, staged, keys)
     error = error or publish_error
-    if error is not None:  # the executed notebook, if any, shows where it failed
+    if error is not None and not pdf_failed:  # the executed notebook shows where it failed
         outputs = {**dict.fromkeys(OUTPUTS), "notebook": outputs["notebook"]}
     _discard(task, outputs)
     return {

@@ -146,12 +146,20 @@ def add_contents(body: str, lang: str) -> str:
     sections: list[tuple[str, str]] = []
 
     def anchor(match: re.Match[str]) -> str:
-        attrs = match.group("attrs")
+        attrs, inner = match.group("attrs"), match.group("inner")
         if "ntm-toc-title" in attrs:
             return match.group(0)
-        number = len(sections) + 1
-        sections.append((f"sec-{number}", re.sub(r"<[^>]+>", "", match.group("inner")).strip()))
-        return f'<h2 id="sec-{number}" class="ntm-section"{attrs}>{match.group("inner")}</h2>'
+        own_id = re.search(r'\bid="([^"]*)"', attrs)  # a markdown heading's own anchor
+        key = own_id.group(1) if own_id else f"sec-{len(sections) + 1}"
+        if not own_id:
+            attrs = f' id="{key}"' + attrs
+        if re.search(r'\bclass="', attrs):
+            attrs = re.sub(r'\bclass="', 'class="ntm-section ', attrs, count=1)
+        else:
+            attrs += ' class="ntm-section"'
+        text = re.sub(r"<a\b[^>]*class=\"anchor-link\"[^>]*>.*?</a>", "", inner, flags=re.S)
+        sections.append((key, re.sub(r"<[^>]+>", "", text).strip()))
+        return f"<h2{attrs}>{inner}</h2>"
 
     body = _H2.sub(anchor, body)
     if not sections:
@@ -162,7 +170,7 @@ def add_contents(body: str, lang: str) -> str:
         f'<h2 class="ntm-toc-title">{html.escape(i18n.t("report.contents", lang))}</h2>'
         f"<ol>{items}</ol></nav>\n"
     )
-    at = body.rfind("<h2", 0, body.find('id="sec-1"'))
+    at = body.rfind("<h2", 0, body.find(f'id="{sections[0][0]}"'))
     return body[:at] + nav + body[at:]
 
 

@@ -233,8 +233,8 @@ _TABLE: dict[str, dict[str, str]] = {
         "en": "Brier score (lower is better)",
     },
     "cli.boost.bad": {
-        "vi": "--boost cần dạng TIÊU_CHÍ:HỆ_SỐ, ví dụ 10:1.5; nhận được {item}",
-        "en": "--boost expects CRITERION:ODDS such as 10:1.5, got {item}",
+        "vi": "--boost cần dạng C:HỆ_SỐ (C là số thứ tự tiêu chí), ví dụ 10:1.5; nhận được {item}",
+        "en": "--boost expects C:ODDS (C the criterion number) such as 10:1.5, got {item}",
     },
     "cli.district_target.bad": {
         "vi": "--district-target cần dạng TÊN=SỐ_XÃ; nhận được {item}",
@@ -331,7 +331,7 @@ _TABLE: dict[str, dict[str, str]] = {
         "en": "district name or GSO code (default: the whole province)",
     },
     "cli.help.forecast_target": {
-        "vi": "số xã đạt chuẩn cần đạt (mặc định: mục tiêu kế hoạch của tỉnh trong tệp mục "
+        "vi": "số xã đạt chuẩn theo mục tiêu (mặc định: mục tiêu kế hoạch của tỉnh trong tệp mục "
         "tiêu)",
         "en": "communes meeting the standard to reach (default: the province plan target "
         "from the targets file)",
@@ -349,7 +349,7 @@ _TABLE: dict[str, dict[str, str]] = {
         "en": "Monte Carlo draws (default {default})",
     },
     "cli.help.seed": {
-        "vi": "hạt giống ngẫu nhiên (mặc định {default})",
+        "vi": "giá trị khởi tạo ngẫu nhiên (seed; mặc định {default})",
         "en": "random seed (default {default})",
     },
     "cli.help.targets": {
@@ -361,11 +361,11 @@ _TABLE: dict[str, dict[str, str]] = {
         "en": "fit without the time trend",
     },
     "cli.help.boost": {
-        "vi": "kịch bản: nhân khả năng đạt thêm tiêu chí C mỗi năm (tỷ số odds), ví dụ 10:1.5",
+        "vi": "kịch bản: nhân tỷ số chênh (odds) đạt thêm tiêu chí C mỗi năm, ví dụ 10:1.5",
         "en": "scenario: multiply the yearly odds of gaining criterion C, e.g. 10:1.5",
     },
     "cli.help.priority": {
-        "vi": "kịch bản: mã các xã được ưu tiên (odds đạt thêm tiêu chí nhân đôi)",
+        "vi": "kịch bản: mã các xã được ưu tiên (tỷ số chênh đạt thêm tiêu chí nhân đôi)",
         "en": "scenario: commune codes to prioritise (gain odds doubled)",
     },
     "cli.help.forecast_out": {
@@ -1006,11 +1006,11 @@ _TABLE: dict[str, dict[str, str]] = {
         "en": "Baseline scenario: no change of policy assumed.",
     },
     "report.scenario.criterion": {
-        "vi": "khả năng đạt {criterion} mỗi năm nhân {odds} lần (theo odds)",
+        "vi": "tỷ số chênh (odds) đạt {criterion} mỗi năm nhân {odds} lần",
         "en": "odds of gaining {criterion} each year multiplied by {odds}",
     },
     "report.scenario.priority": {
-        "vi": "{n} xã ưu tiên, odds đạt thêm tiêu chí nhân {odds} lần",
+        "vi": "{n} xã ưu tiên, tỷ số chênh đạt thêm tiêu chí nhân {odds} lần",
         "en": "{n} priority communes, odds of gaining criteria multiplied by {odds}",
     },
     "report.note.version": {
@@ -1107,7 +1107,7 @@ _TABLE: dict[str, dict[str, str]] = {
     },
     "cli.batch.summary": {
         "vi": "Xong: {ok} thành công, {skipped} giữ nguyên, {failed} lỗi; {seconds} giây. "
-        "Mục lục: {index}",
+        "Trang tổng hợp: {index}",
         "en": "Done: {ok} succeeded, {skipped} up to date, {failed} failed; {seconds} s. "
         "Index: {index}",
     },

@@ -386,7 +386,7 @@ ERRORS: dict[str, dict[str, str]] = {
     },
     # --- the targets file (targets.py) ------------------------------------------------------
     "error.targets.unreadable": {
-        "vi": "không đọc được tệp chỉ tiêu: {reason}",
+        "vi": "không đọc được tệp mục tiêu: {reason}",
         "en": "cannot read the targets file: {reason}",
     },
     "error.targets.missing_columns": {
@@ -579,27 +579,27 @@ ERRORS: dict[str, dict[str, str]] = {
     },
     # --dask: every worker must see this machine's files (executor.check_dask_filesystem)
     "error.param.dask_no_workers": {
-        "vi": "--dask: cụm Dask không có máy trạm nào",
+        "vi": "--dask: cụm Dask không có tiến trình worker nào",
         "en": "--dask: the Dask cluster has no workers",
     },
     "error.param.dask_check_failed": {
-        "vi": "--dask: các máy trạm không chạy được bước kiểm tra tệp ({error}); đã cài "
-        "ntm-analysis trên mọi máy trạm chưa?",
+        "vi": "--dask: các worker của Dask không chạy được bước kiểm tra tệp ({error}); đã cài "
+        "ntm-analysis trên mọi worker của Dask chưa?",
         "en": "--dask: the workers could not run the file check ({error}); is ntm-analysis "
         "installed on every worker?",
     },
     "error.param.dask_not_shared": {
-        "vi": "--dask cần một hệ thống tệp dùng chung với các máy trạm, ở cùng đường dẫn tuyệt "
-        "đối như trên máy này (dữ liệu, các notebook, thư mục kết quả và thư mục bộ nhớ đệm)",
+        "vi": "--dask cần một hệ thống tệp dùng chung với các worker của Dask, ở cùng đường dẫn "
+        "tuyệt đối như trên máy này (dữ liệu, các notebook, thư mục kết quả và thư mục bộ nhớ đệm)",
         "en": "--dask needs a filesystem shared with the workers, at the same absolute paths "
         "as on this machine (the data, the notebooks, the output and cache folders)",
     },
     "error.param.dask_worker": {
-        "vi": "máy trạm {worker}: {problem}",
+        "vi": "worker của Dask {worker}: {problem}",
         "en": "worker {worker}: {problem}",
     },
     "error.param.dask_probe_differs": {
-        "vi": "tệp {path} ở máy trạm có nội dung khác",
+        "vi": "tệp {path} ở worker của Dask có nội dung khác",
         "en": "{path} has other contents there",
     },
     "error.param.dask_unreadable": {

@@ -10,6 +10,7 @@ printing works on an offline laptop and leaves nothing behind.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -43,6 +44,13 @@ class PdfError(RuntimeError):
     """The PDF could not be made; the message says why and what to do."""
 
 
+def _stop(proc: subprocess.Popen) -> None:
+    """Kill the browser's whole process group (it was started in its own session)."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.communicate()
+
+
 def find_chromium() -> str | None:
     """The Chromium to print with: ``$NTM_CHROMIUM`` if set, else the first on PATH."""
     chosen = os.environ.get(CHROMIUM_ENV)
@@ -66,7 +74,7 @@ def print_pdf(
             f"or set {CHROMIUM_ENV} to its path"
         )
     source, target = Path(html).resolve(), Path(target)
-    with tempfile.TemporaryDirectory(prefix="ntm-chromium-") as profile:
+    with tempfile.TemporaryDirectory(prefix="ntm-chromium-", ignore_cleanup_errors=True) as profile:
         partial = target.with_name(f".{target.name}.{os.getpid()}.part")
         command = [
             browser,
@@ -88,10 +96,14 @@ def print_pdf(
         try:
             _, stderr = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.communicate()
+            _stop(proc)
             partial.unlink(missing_ok=True)
             raise PdfError(f"Chromium did not print {source.name} within {timeout:g} s") from None
+        except BaseException:  # the worker is being stopped: take the browser with it
+            _stop(proc)
+            partial.unlink(missing_ok=True)
+            raise
+        _stop(proc)  # helper processes that outlived the browser's main process
         try:
             with partial.open("rb") as made:
                 is_pdf = made.read(5) == b"%PDF-"

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ntm_analysis import __version__, batch, cli, executor, report
+from ntm_analysis import __version__, batch, cli, executor, export, report
 from ntm_analysis.batch import ParameterError, run_batch, validate_parameters
 from ntm_analysis.pdf import find_chromium
 
@@ -382,3 +382,16 @@ def test_report_titles_name_the_unit_in_the_report_language(code, lang, start):
     unit = batch.Unit(id="u", kind=kind, code=code, name=registry.name(code) if code else "")
     title = batch._unit_title(unit, registry, lang, 2020)
     assert title.startswith(start) and "2020" in title
+
+
+def test_the_table_of_contents_keeps_headings_own_anchors_and_classes():
+    body = (
+        '<main><div class="jp-Cell "><h1>Tiêu đề</h1><h2>Một</h2><p>x</p>'
+        '<h2 id="Hai" class="x">Hai<a class="anchor-link" href="#Hai">¶</a></h2></div></main>'
+    )
+    page = export.add_contents(body, "vi")
+    assert '<li><a href="#sec-1">Một</a></li><li><a href="#Hai">Hai</a></li>' in page
+    assert '<h2 id="sec-1" class="ntm-section">Một</h2>' in page
+    assert '<h2 id="Hai" class="ntm-section x">' in page and page.count('id="Hai"') == 1
+    assert page.index("Mục lục") < page.index('id="sec-1"'), "after the title, before section 1"
+    assert export.add_contents("<p>no sections</p>", "vi") == "<p>no sections</p>"

@@ -31,8 +31,8 @@ from ntm_analysis import cli, executor, params
 from ntm_analysis.batch import EXIT_FAILED, ParameterError, run_batch
 from ntm_analysis.lock import output_lock
 
-# no PDFs: printing is the same publish step as every other file, and tests/test_browser.py
-# checks the PDFs themselves; here it would only add seconds per unit
+# no PDFs: these faults are in the notebook and the worker; a failed print has its own test
+# (tests/test_pdf.py) and tests/test_browser.py checks the PDFs themselves
 RUN = {
     "draws": 50,
     "seed": 1,

@@ -330,7 +330,7 @@ def batch_out(browser, tmp_path_factory) -> tuple[Path, dict]:
     """One batch on the bundled data: (output folder, manifest).
 
     Requests ``browser`` first so a machine without Chromium skips before the batch runs.
-    The PDF checks (another part of the same issue) can reuse this fixture's output folder.
+    The PDF checks below read the PDFs of this same run.
     """
     out = tmp_path_factory.mktemp("browser-reports")
     result = run_batch(

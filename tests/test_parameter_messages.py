@@ -386,7 +386,7 @@ def test_a_dask_cluster_that_cannot_see_the_files(tmp_path):
         "worker tcp://10.0.0.2:4000: /nonexistent/mount/data.csv not found",
         "worker tcp://10.0.0.2:4000: cannot write to /nonexistent/mount/out/.staging/run:",
     )
-    assert "máy trạm tcp://10.0.0.2:4000: không tìm thấy /nonexistent/mount/data.csv" in vi
+    assert "worker của Dask tcp://10.0.0.2:4000: không tìm thấy /nonexistent/mount/data.csv" in vi
     assert "không có tệp hoặc thư mục này" in vi  # the system's reason, translated
     error = refused(check_files, _Client(token="other"), staging, [data])
     check(error, "has other contents there", paths=[tmp_path])

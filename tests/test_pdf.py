@@ -112,3 +112,30 @@ def test_a_pdf_from_an_earlier_run_does_not_outlive_a_run_without_pdfs(tmp_path)
     assert error is None and outputs["pdf"] is None
     executor._discard(task, outputs)
     assert (out / "u.html").is_file() and not (out / "pdf" / "u.pdf").exists()
+
+
+@pytest.mark.slow
+def test_a_failed_print_keeps_the_report_and_fails_the_unit(tmp_path, panel_file, monkeypatch):
+    """The HTML is good: it is published; the unit fails at the "pdf" stage, saying why, so
+    the index shows it and --resume prints it again."""
+    monkeypatch.setenv(CHROMIUM_ENV, fake_browser(tmp_path, 'echo "no display" >&2; exit 7'))
+    out = tmp_path / "reports"
+    result = batch.run_batch(
+        out,
+        data=panel_file,
+        districts=["Tràng Định"],
+        province=False,
+        draws=50,
+        backtest_draws=0,
+        province_target=20,
+        workers=1,
+        progress=False,
+        pdf=True,
+    )
+    (failure,) = result.failed
+    assert failure["error"]["stage"] == "pdf" and "exit code 7" in failure["error"]["evalue"]
+    uid = failure["id"]
+    assert (out / f"{uid}.html").is_file() and (out / "results" / f"{uid}.json").is_file()
+    assert not (out / "pdf").exists() or not list((out / "pdf").iterdir())
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert f'href="{uid}.html"' in index and "exit code 7" in index
