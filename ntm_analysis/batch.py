@@ -294,6 +294,10 @@ class _Prepared:
     tasks: list[dict[str, Any]]
     chromium: str | None  # the browser printing each report to PDF; None: no PDFs
 
+    @property
+    def pdf(self) -> bool:
+        return self.chromium is not None
+
 
 def _prepare(
     out: Path,
@@ -471,7 +475,7 @@ def _up_to_date(
             and before is not None
             and before.get("status") == "ok"
             and before.get("fingerprint") == task["fingerprint"]
-            and _outputs_exist(prep.out, before, prep.chromium is not None)
+            and _outputs_exist(prep.out, before, prep.pdf)
         ):
             skipped.append(task["id"])
         else:
@@ -495,7 +499,7 @@ def _earlier_units(
         if (
             entry.get("status") == "ok"
             and entry.get("run_fingerprint") == prep.run_fingerprint
-            and _outputs_exist(prep.out, entry, prep.chromium is not None)
+            and _outputs_exist(prep.out, entry, prep.pdf)
         ):
             carried.append(dict(entry, carried_from_run=entry.get("run_id")))
         else:
@@ -666,7 +670,7 @@ def run_batch(
         "resume": resume,
         "timeout": timeout,
         "dask": None if dask is None else str(dask),
-        "pdf": prep.chromium is not None,
+        "pdf": prep.pdf,
     }
     with output_lock(out, prep.run_id):
         # no other batch can be running: staging left by a crashed one is rubbish
@@ -709,7 +713,7 @@ def run_batch(
             seconds=round(time.time() - prep.started, 2),
             forecast_seconds=forecast_seconds,
             record_error=record_error,
-            pdf=prep.chromium is not None,
+            pdf=prep.pdf,
         )
 
 

@@ -57,11 +57,6 @@ def _resolve_district(panel: Panel, name: str | None, units: str | None) -> int 
     return code
 
 
-def _targets(args: argparse.Namespace, panel: Panel) -> pd.DataFrame:
-    """The targets file's rows for this panel's province (others' plans never apply)."""
-    return load_targets(args.targets, province_name=panel.province_name)
-
-
 def _note_synthetic(panel: Panel, lang: str) -> None:
     if panel.synthetic:
         print(i18n.t("cli.synthetic_warning", lang), file=sys.stderr)
@@ -123,13 +118,14 @@ def cmd_forecast(args: argparse.Namespace) -> int:
         args.as_of,
         trend=not args.no_trend,
     )
-    target, official = args.target, False
-    if target is None:
-        found = lookup(_targets(args, panel), args.year, "n_ntm", unit)
-        target, official = found if found is not None else (None, False)
-    mean_target = None
-    if unit is None:
-        mean_target = target_value(_targets(args, panel), args.year, "mean_criteria")
+    target, official, mean_target = args.target, False, None
+    if target is None or unit is None:  # the plan's figures, for this province only
+        plan = load_targets(args.targets, province_name=panel.province_name)
+        if target is None:
+            found = lookup(plan, args.year, "n_ntm", unit)
+            target, official = found if found is not None else (None, False)
+        if unit is None:
+            mean_target = target_value(plan, args.year, "mean_criteria")
     result = unit_results(
         panel, forecast, unit, target, args.year, official, args.lang, mean_target=mean_target
     )
@@ -558,10 +554,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and the like: stop quietly
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - replaces the closed stream
         return 0
-    except DataError as exc:
-        print(exc.render(args.lang), file=sys.stderr)
-        return EXIT_DATA_ERROR
-    except ParameterError as exc:  # every problem, under its count
+    except (DataError, ParameterError) as exc:  # every problem, under its count
         print(exc.render(args.lang), file=sys.stderr)
         return EXIT_DATA_ERROR
     except MessageError as exc:  # one sentence: a locked output folder, a bad scenario

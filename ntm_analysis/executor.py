@@ -503,8 +503,10 @@ def run_unit(task: Mapping[str, Any], worker: Worker | None = None) -> dict[str,
     # re-runs it) so the missing PDF is not overlooked
     pdf_failed = error is not None and error.get("stage") == "pdf"
     if outcome is not None:  # a worker that reported has finished writing its files
-        keys = ["notebook", "html", "results", "pdf"] if error is None else ["notebook"]
-        keys = ["notebook", "html", "results"] if pdf_failed else keys
+        if error is None:
+            keys = ["notebook", "html", "results", "pdf"]
+        else:
+            keys = ["notebook", "html", "results"] if pdf_failed else ["notebook"]
         keys = [k for k in keys if staged[k].exists()]
     outputs, publish_error = publish(task, staged, keys)
     error = error or publish_error

@@ -18,12 +18,13 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-__all__ = ["CHROMIUM_ENV", "PdfError", "find_chromium", "print_pdf"]
+__all__ = ["CHROMIUM_ENV", "QUIET_FLAGS", "PdfError", "find_chromium", "print_pdf"]
 
 CHROMIUM_ENV = "NTM_CHROMIUM"  # a browser other than the one on PATH
 _NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 # a closed network makes Chromium's own background traffic fail loudly and slowly: turn it off
-_FLAGS = (
+# (also how tests/test_browser.py starts it)
+QUIET_FLAGS = (
     "--headless=new",
     "--no-sandbox",  # the batch may run as root (CI, containers), where the sandbox refuses
     "--disable-gpu",
@@ -36,6 +37,9 @@ _FLAGS = (
     "--disable-default-apps",
     "--disable-extensions",
     "--mute-audio",
+)
+_PRINT_FLAGS = (
+    *QUIET_FLAGS,
     "--no-pdf-header-footer",  # the report's own @page margins name the unit and the page
 )
 
@@ -78,7 +82,7 @@ def print_pdf(
         partial = target.with_name(f".{target.name}.{os.getpid()}.part")
         command = [
             browser,
-            *_FLAGS,
+            *_PRINT_FLAGS,
             f"--user-data-dir={profile}",
             f"--print-to-pdf={partial}",
             source.as_uri(),

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import struct
 import unicodedata
 from collections.abc import Iterator
@@ -28,6 +27,7 @@ from urllib.request import url2pathname
 import pytest
 
 from ntm_analysis.batch import run_batch
+from ntm_analysis.pdf import QUIET_FLAGS, find_chromium
 
 pytestmark = pytest.mark.slow
 
@@ -41,20 +41,9 @@ SCREENSHOTS = REPO / "reports" / "browser-check"  # reports/ is in .gitignore
 DISTRICT = "Lộc Bình"
 SYNTHETIC_MARK = "Dữ liệu mô phỏng"
 VIETNAMESE_PHRASE = "đạt chuẩn"  # Vietnamese only, with diacritics: not in the English reports
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",  # we run as root in CI
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    # Chromium's own traffic (updates, sync, safe browsing…) is not the page's: keep it quiet.
-    # It could not pollute the checks anyway: only the page's requests are recorded.
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-default-apps",
-    "--disable-features=Translate,OptimizationHints,MediaRouter",
-]
+# Chromium's own traffic (updates, sync…) is not the page's: keep it quiet, as the batch does.
+# It could not pollute the checks anyway: only the page's requests are recorded.
+CHROMIUM_ARGS = [*QUIET_FLAGS, "--disable-features=Translate,OptimizationHints,MediaRouter"]
 VIEWPORT = {"width": 1280, "height": 900}
 LOCAL_SCHEMES = ("file:", "data:", "blob:")
 # as tests/test_batch.py: strings of code cells that must never reach an HTML report
@@ -107,9 +96,7 @@ def browser() -> Iterator[object]:
         pytest.skip(
             "Playwright for Python is not installed: pip install -e '.[dev]' (make does this)"
         )
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if chromium is None and Path("/usr/bin/chromium").is_file():
-        chromium = "/usr/bin/chromium"
+    chromium = find_chromium()  # the browser the batch prints with
     if chromium is None:
         pytest.skip(
             "Chromium is not installed: apt-get update && apt-get install -y chromium "
