@@ -40,8 +40,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import __version__, executor, i18n
-from .errors import Msg
+from . import BLAS_VARS, __version__, executor, i18n
+from .errors import Msg, os_reason
 from .export import NOTEBOOK_ONLY_TAG, export_html, external_references, footer_html
 from .index import INDEX, write_index
 from .lock import OutputError, OutputLocked, output_lock
@@ -60,7 +60,7 @@ from .params import (
     option_problems,
     validate_parameters,
 )
-from .paths import PACKAGE_DIR, default_targets_path
+from .paths import PACKAGE_DIR, InstallationError, default_targets_path
 from .pdf import CHROMIUM_ENV, find_chromium
 from .provenance import (
     MANIFEST,
@@ -70,6 +70,7 @@ from .provenance import (
     load_manifest,
     new_run_id,
     now,
+    package_source,
     versions,
     write_manifest,
 )
@@ -87,6 +88,7 @@ __all__ = [
     "Param",
     "ParameterError",
     "Unit",
+    "copy_notebooks",
     "export_html",
     "external_references",
     "footer_html",
@@ -419,6 +421,9 @@ def _prepare(
                 "synthetic": bool(panel.synthetic),
                 "chromium": chromium,
                 "home": INDEX,  # every report sits beside the index
+                # one BLAS thread (or the user's choice) in the unit's worker and kernel, also
+                # on a Dask worker, whose environment is not this process's
+                "env": {var: os.environ.get(var, "1") for var in BLAS_VARS},
             }
         )
     return _Prepared(
@@ -454,6 +459,34 @@ def _printer(pdf: bool | None) -> str | None:
     if chromium is None and pdf:
         raise ParameterError([Msg("error.param.no_chromium", env=CHROMIUM_ENV)])
     return chromium
+
+
+def copy_notebooks(dest: str | Path, *, overwrite: bool = False) -> list[Path]:
+    """Copy the bundled notebook templates into ``dest`` (``ntm notebooks DEST``), for
+    JupyterLab or as the start of one's own templates (``ntm batch --notebooks DEST``).
+
+    A notebook already there with other contents (the user's edits) is kept, and the copy
+    refused before anything is written, unless ``overwrite``. Returns the paths written.
+    """
+    from .atomic import write_atomic
+
+    dest = Path(dest)
+    sources = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
+    if not sources:
+        raise InstallationError(NOTEBOOK_DIR / NOTEBOOKS["district"].name)
+    for source in sources:
+        target = dest / source.name
+        if not overwrite and target.exists() and target.read_bytes() != source.read_bytes():
+            raise OutputError(Msg("error.notebooks.differs", path=str(target)))
+    try:
+        dest.mkdir(parents=True, exist_ok=True)
+        return [
+            write_atomic(dest / s.name, lambda tmp, s=s: shutil.copyfile(s, tmp)) for s in sources
+        ]
+    except OSError as exc:
+        raise OutputError(
+            Msg("error.output.unwritable", out=str(dest), reason=os_reason(exc))
+        ) from exc
 
 
 def _bundled_units() -> Path:
@@ -530,7 +563,12 @@ class _Record:
         self.head = {
             "run_id": prep.run_id,
             "started": iso(prep.started),
-            "package": {"name": "ntm-analysis", "version": __version__, "code": prep.code},
+            "package": {
+                "name": "ntm-analysis",
+                "version": __version__,
+                "code": prep.code,
+                "source": package_source(),
+            },
             "git": git_revision(),
             "versions": versions(),
             "synthetic": bool(prep.panel.synthetic),
@@ -729,7 +767,7 @@ def _execute(
     ``record`` (and in the manifest, as it comes). Returns the simulation's seconds."""
     if not to_run:
         return 0.0
-    from .report import ensure_analysis
+    from .report import code_fingerprint, ensure_analysis
 
     out, staging = prep.out, prep.staging
     with contextlib.ExitStack() as stack:  # closed in reverse: workers, then staging
@@ -743,6 +781,7 @@ def _execute(
             client = stack.enter_context(Client(dask))
             notebooks = sorted({t["notebook"] for t in to_run})
             paths = [prep.data, prep.units_file, prep.cache, *notebooks]
+            executor.check_dask_workers(client, code=code_fingerprint(), chromium=prep.chromium)
             executor.check_dask_filesystem(client, staging, paths)
         else:  # the workers import while the simulation runs
             slots = executor.start_workers(n_workers, staging)

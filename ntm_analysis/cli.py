@@ -17,7 +17,9 @@ from pathlib import Path
 # One BLAS thread unless the user chose otherwise, set before numpy loads: the simulation is
 # not BLAS-bound, and on a 2-core machine BLAS's spinning threads fight the batch's workers
 # and kernels (which inherit this). Measured in benchmarks/README.md (batch.blas1: 0.73–0.86×).
-for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+from . import BLAS_VARS
+
+for _var in BLAS_VARS:
     os.environ.setdefault(_var, "1")
 
 import pandas as pd
@@ -30,10 +32,12 @@ from .load import load_panel, summarise
 from .metrics import unit_summary
 from .panel import Panel
 from .params import ParameterError
+from .paths import InstallationError
 from .results import jsonable, unit_results, write_forecast_tables, write_results
 from .targets import load_targets, lookup, target_value
 
 EXIT_DATA_ERROR = 2
+EXIT_BROKEN_INSTALL = 3  # a file the package ships with is missing: not the user's mistake
 
 
 def _print_json(value: object) -> None:
@@ -314,7 +318,26 @@ def _batch_kwargs(args: argparse.Namespace) -> dict:
         "district_targets": _district_targets(args.district_target, args.lang),
         "dry_run": args.dry_run,
         "pdf": args.pdf,
+        "notebooks": _templates(args.notebooks),
     }
+
+
+def _templates(folder: str | None) -> dict[str, Path] | None:
+    """``--notebooks DIR``: the user's own report templates, named as the bundled ones."""
+    if not folder:
+        return None
+    from .params import NOTEBOOKS
+
+    return {kind: Path(folder) / path.name for kind, path in NOTEBOOKS.items()}
+
+
+def cmd_notebooks(args: argparse.Namespace) -> int:
+    from .batch import copy_notebooks
+
+    for path in copy_notebooks(args.dest, overwrite=args.force):
+        print(path)
+    print(i18n.t("cli.notebooks.copied", args.lang, dest=args.dest), file=sys.stderr)
+    return 0
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
@@ -461,6 +484,7 @@ def _batch_options(parser: _Parser) -> None:
         "--no-progress", action="store_true", help=i18n.t("cli.help.no_progress", h)
     )
     parser.add_argument("--dry-run", action="store_true", help=i18n.t("cli.help.dry_run", h))
+    parser.add_argument("--notebooks", metavar="DIR", help=i18n.t("cli.help.notebooks_dir", h))
 
 
 def build_parser(lang: str = i18n.DEFAULT_LANG) -> argparse.ArgumentParser:
@@ -541,6 +565,11 @@ def build_parser(lang: str = i18n.DEFAULT_LANG) -> argparse.ArgumentParser:
     _batch_options(p)
     p.add_argument("--district", help=i18n.t("cli.help.run_district", h))
 
+    p = add("notebooks", cmd_notebooks, "cli.help.cmd.notebooks")
+    p.add_argument("dest", help=i18n.t("cli.help.notebooks_dest", h))
+    p.add_argument("--force", action="store_true", help=i18n.t("cli.help.notebooks_force", h))
+    _data_options(p, data=False)
+
     parser.set_defaults(_commands=commands)
     return parser
 
@@ -557,6 +586,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (DataError, ParameterError) as exc:  # every problem, under its count
         print(exc.render(args.lang), file=sys.stderr)
         return EXIT_DATA_ERROR
+    except InstallationError as exc:  # a broken installation, never a data error
+        print(i18n.t("cli.error", args.lang, message=exc.render(args.lang)), file=sys.stderr)
+        return EXIT_BROKEN_INSTALL
     except MessageError as exc:  # one sentence: a locked output folder, a bad scenario
         print(i18n.t("cli.error", args.lang, message=exc.render(args.lang)), file=sys.stderr)
         return EXIT_DATA_ERROR

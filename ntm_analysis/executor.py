@@ -48,6 +48,7 @@ __all__ = [
     "KILL_GRACE",
     "Worker",
     "check_dask_filesystem",
+    "check_dask_workers",
     "close_workers",
     "error_text",
     "execute_unit",
@@ -310,8 +311,9 @@ class Worker:
     """A worker process that runs units one at a time, started when first needed and
     replaced after it is stopped (past its deadline) or dies."""
 
-    def __init__(self, name: str = "worker") -> None:
+    def __init__(self, name: str = "worker", env: Mapping[str, str] | None = None) -> None:
         self.name = name
+        self.env = dict(env or {})  # set in the worker and its kernels (the BLAS threads)
         self.proc: subprocess.Popen | None = None
         self.log: Path | None = None
 
@@ -330,6 +332,7 @@ class Worker:
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 cwd=staging,
+                env={**os.environ, **self.env},
             )
         with _LIVE_LOCK:
             _LIVE.add(self)
@@ -469,7 +472,7 @@ def run_unit(task: Mapping[str, Any], worker: Worker | None = None) -> dict[str,
     Path(task["result_file"]).unlink(missing_ok=True)
     staged = _staged(task)
     own = worker is None
-    worker = worker or Worker(f"worker-{task['id']}")
+    worker = worker or Worker(f"worker-{task['id']}", env=task.get("env"))
     error: dict[str, Any] | None = None
     try:
         outcome, why = worker.run(task)
@@ -652,6 +655,63 @@ def check_dask_filesystem(client: Any, staging: Path, paths: Sequence[str | Path
     ]
     if problems:
         raise ParameterError([Msg("error.param.dask_not_shared"), *problems])
+
+
+def _worker_facts(kernel: str, chromium: str | None) -> dict[str, Any]:
+    """On a Dask worker: the package it runs (version, code fingerprint), whether the Jupyter
+    kernel ``kernel`` imports the same version, and whether ``chromium`` is there."""
+    import shutil
+
+    from . import __version__
+    from .cache import code_fingerprint
+
+    facts: dict[str, Any] = {"version": __version__, "code": code_fingerprint()}
+    try:
+        from jupyter_client.kernelspec import KernelSpecManager
+
+        python = KernelSpecManager().get_kernel_spec(kernel).argv[0]
+        probe = "import ntm_analysis; print(ntm_analysis.__version__)"
+        done = subprocess.run(
+            [python, "-c", probe], capture_output=True, text=True, timeout=120, check=False
+        )
+        reason = done.stderr.strip().splitlines()[-1:] or [f"exit code {done.returncode}"]
+        facts["kernel"] = done.stdout.strip() if done.returncode == 0 else None
+        facts["kernel_reason"] = None if done.returncode == 0 else reason[0]
+    except Exception as exc:  # no such kernel, its Python missing: reported, not raised
+        facts["kernel"], facts["kernel_reason"] = None, f"{type(exc).__name__}: {exc}"
+    facts["chromium"] = bool(chromium and shutil.which(chromium))
+    return facts
+
+
+def check_dask_workers(client: Any, *, code: str, chromium: str | None) -> None:
+    """Before any unit runs, every worker must run this very package: the same version and
+    code fingerprint (``code``: ``cache.code_fingerprint()`` here), a Jupyter kernel that
+    imports it, and — when PDFs are asked for — the Chromium this machine prints with
+    (``chromium``). The refusal names each worker and what it lacks."""
+    from . import __version__
+    from .pdf import CHROMIUM_ENV
+
+    try:
+        answers = client.run(_worker_facts, KERNEL_NAME, chromium)
+    except Exception as exc:
+        raise ParameterError(
+            [Msg("error.param.dask_check_failed", error=f"{type(exc).__name__}: {exc}")]
+        ) from exc
+    problems = []
+    for worker, facts in sorted(answers.items()):
+        lacks = []
+        if facts["version"] != __version__:
+            lacks.append(Msg("error.param.dask_version", theirs=facts["version"], ours=__version__))
+        elif facts["code"] != code:
+            lacks.append(Msg("error.param.dask_code", theirs=facts["code"], ours=code))
+        if facts["kernel"] != __version__:
+            reason = facts["kernel_reason"] or f"ntm-analysis {facts['kernel']}"
+            lacks.append(Msg("error.param.dask_kernel", name=repr(KERNEL_NAME), reason=reason))
+        if chromium and not facts["chromium"]:
+            lacks.append(Msg("error.param.dask_chromium", env=CHROMIUM_ENV))
+        problems += [Msg("error.param.dask_worker", worker=worker, problem=p) for p in lacks]
+    if problems:
+        raise ParameterError(problems)
 
 
 def run_dask(

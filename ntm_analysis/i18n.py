@@ -293,6 +293,31 @@ _TABLE: dict[str, dict[str, str]] = {
         "en": "The report of one district (or, without --district, the province overview), "
         "as in the batch.",
     },
+    # --- notebooks out of the package (ntm notebooks, --notebooks) --------------------------
+    "cli.help.cmd.notebooks": {
+        "vi": "Chép các notebook mẫu ra thư mục DEST để mở trong JupyterLab.",
+        "en": "Copy the notebook templates to DEST to open them in JupyterLab.",
+    },
+    "cli.help.notebooks_dest": {
+        "vi": "thư mục nhận các notebook (tạo mới nếu chưa có)",
+        "en": "folder to copy the notebooks to (created if missing)",
+    },
+    "cli.help.notebooks_force": {
+        "vi": "ghi đè notebook đã có và đã sửa trong DEST",
+        "en": "overwrite notebooks already in DEST that differ",
+    },
+    "cli.help.notebooks_dir": {
+        "vi": "thư mục chứa notebook mẫu của bạn (cùng tên tệp như các notebook đi kèm: "
+        "province_overview.ipynb, district_forecast.ipynb; chép ra bằng: ntm notebooks DIR)",
+        "en": "folder holding your own report templates (named as the bundled ones: "
+        "province_overview.ipynb, district_forecast.ipynb; copy them with: ntm notebooks DIR)",
+    },
+    "cli.notebooks.copied": {
+        "vi": "Đã chép các notebook vào {dest}. Mở bằng: jupyter lab {dest} "
+        "(với tài khoản root: jupyter lab --allow-root {dest})",
+        "en": "Notebooks copied to {dest}. Open them with: jupyter lab {dest} "
+        "(as root: jupyter lab --allow-root {dest})",
+    },
     "cli.help.data": {
         "vi": "tệp dữ liệu (CSV, XLSX hoặc Parquet); mặc định: dữ liệu mô phỏng kèm theo",
         "en": "panel file (CSV, XLSX or Parquet); default: the bundled synthetic data",

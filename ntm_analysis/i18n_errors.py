@@ -614,6 +614,38 @@ ERRORS: dict[str, dict[str, str]] = {
         "vi": "không ghi được vào {path}: {reason}",
         "en": "cannot write to {path}: {reason}",
     },
+    # --dask: every worker must run this very package (executor.check_dask_workers)
+    "error.param.dask_version": {
+        "vi": "có ntm-analysis {theirs}, còn máy này có {ours}",
+        "en": "has ntm-analysis {theirs}, this machine has {ours}",
+    },
+    "error.param.dask_code": {
+        "vi": "mã nguồn ntm-analysis khác với máy này (dấu vân tay {theirs}, ở đây {ours})",
+        "en": "runs other ntm-analysis code (fingerprint {theirs}, here {ours})",
+    },
+    "error.param.dask_kernel": {
+        "vi": "không có nhân (kernel) Jupyter {name} nạp được ntm-analysis ({reason})",
+        "en": "has no Jupyter kernel {name} that imports ntm-analysis ({reason})",
+    },
+    "error.param.dask_chromium": {
+        "vi": "không có Chromium để xuất báo cáo PDF (cài bằng apt-get install chromium, "
+        "đặt biến {env}, hoặc chạy với --no-pdf)",
+        "en": "has no Chromium to print the PDFs (apt-get install chromium, set {env}, "
+        "or run with --no-pdf)",
+    },
+    # --- a broken installation: a file the package ships with is missing (paths) ----------
+    "error.install.missing": {
+        "vi": "bản cài đặt ntm-analysis bị hỏng: thiếu tệp {file}; hãy cài lại gói "
+        "(pip install --force-reinstall ntm-analysis)",
+        "en": "installation is broken: {file} missing; reinstall the package "
+        "(pip install --force-reinstall ntm-analysis)",
+    },
+    "error.notebooks.differs": {
+        "vi": "{path} đã có và khác notebook mẫu; chọn thư mục khác, hoặc thêm --force để "
+        "ghi đè",
+        "en": "{path} exists and differs from the template; choose another folder, or add "
+        "--force to overwrite it",
+    },
     # --- a scenario (forecast.Scenario) -----------------------------------------------------
     "error.forecast.as_of_not_in_data": {
         "vi": "năm dữ liệu cuối {as_of} không có trong dữ liệu ({years})",

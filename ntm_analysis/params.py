@@ -31,7 +31,7 @@ from typing import Any
 
 from . import i18n
 from .errors import DataError, Join, Msg
-from .paths import PROJECT_DIR
+from .paths import InstallationError, notebook_dir
 
 __all__ = [
     "BATCH_OPTIONS",
@@ -49,7 +49,7 @@ __all__ = [
     "validate_parameters",
 ]
 
-NOTEBOOK_DIR = PROJECT_DIR / "notebooks"
+NOTEBOOK_DIR = notebook_dir()  # the bundled templates (the checkout's, or the wheel's copy)
 NOTEBOOKS = {
     "province": NOTEBOOK_DIR / "province_overview.ipynb",
     "district": NOTEBOOK_DIR / "district_forecast.ipynb",
@@ -428,6 +428,8 @@ def validate_parameters(
     if notebook is not None:
         path = resolve_notebook(notebook)
         if not path.exists():
+            if path.parent == NOTEBOOK_DIR:  # one of ours: the installation is broken
+                raise InstallationError(path)
             raise ParameterError([Msg("error.param.notebook_not_found", path=str(path))])
         declared = notebook_parameters(path)
         unknown = sorted(set(params) - set(declared))

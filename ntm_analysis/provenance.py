@@ -1,9 +1,10 @@
 """Provenance of a batch run: run ids, fingerprints, versions, git revision, the manifest.
 
 ``manifest.json`` is the run's record: what ran (run id, times, package version and code
-fingerprint, git revision, key library versions), on what (each data file's path and SHA-256,
-whether the data is synthetic), with which parameters, and each unit's outcome. ``--resume``
-and the index read it back.
+fingerprint, where the code came from — the git revision of the package's own checkout, or
+for an installed package its version and pip's ``direct_url.json`` —, key library versions),
+on what (each data file's path and SHA-256, whether the data is synthetic), with which
+parameters, and each unit's outcome. ``--resume`` and the index read it back.
 """
 
 from __future__ import annotations
@@ -15,13 +16,13 @@ import secrets
 import subprocess
 import sys
 from collections.abc import Mapping
-from importlib.metadata import PackageNotFoundError
+from importlib.metadata import PackageNotFoundError, distribution
 from importlib.metadata import version as _dist_version
 from pathlib import Path
 from typing import Any
 
 from .atomic import write_text_atomic
-from .paths import PROJECT_DIR
+from .paths import PROJECT_NAME, checkout_dir
 
 __all__ = [
     "KEY_PACKAGES",
@@ -31,6 +32,7 @@ __all__ = [
     "load_manifest",
     "new_run_id",
     "now",
+    "package_source",
     "versions",
     "write_manifest",
 ]
@@ -56,21 +58,47 @@ def fingerprint(value: object) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _git(*args: str) -> str:
-    """Output of one git command in the project folder (raises if git fails or is absent)."""
+def _git(root: Path, *args: str) -> str:
+    """Output of one git command in ``root`` (raises if git fails or is absent)."""
     return subprocess.run(
-        ["git", *args], cwd=PROJECT_DIR, capture_output=True, text=True, timeout=10, check=True
+        ["git", *args], cwd=root, capture_output=True, text=True, timeout=10, check=True
     ).stdout.strip()
 
 
 def git_revision() -> dict[str, Any] | None:
-    """The project's git revision and whether tracked files differ from it (None outside git)."""
+    """The git revision of the package's own checkout and whether tracked files differ from
+    it; None for an installed package, or a checkout that is not itself a git work tree
+    (an unpacked sdist inside someone else's repository must not report theirs)."""
+    root = checkout_dir()
+    if root is None:
+        return None
     try:
-        head = _git("rev-parse", "HEAD")
-        dirty = _git("status", "--porcelain", "--untracked-files=no")
+        if Path(_git(root, "rev-parse", "--show-toplevel")).resolve() != root.resolve():
+            return None
+        head = _git(root, "rev-parse", "HEAD")
+        dirty = _git(root, "status", "--porcelain", "--untracked-files=no")
     except (OSError, subprocess.SubprocessError):
         return None
     return {"revision": head, "dirty": bool(dirty)} if head else None
+
+
+def package_source() -> dict[str, Any]:
+    """Where the running code came from: its checkout (and git revision), or the installed
+    distribution's version and ``direct_url.json`` (pip's record of the wheel, sdist, URL or
+    folder it was installed from; None from an index)."""
+    root = checkout_dir()
+    if root is not None:
+        return {"checkout": str(root), "git": git_revision()}
+    try:
+        dist = distribution(PROJECT_NAME)
+    except PackageNotFoundError:
+        return {"installed": None, "direct_url": None}
+    text = dist.read_text("direct_url.json")
+    try:
+        direct_url = json.loads(text) if text else None
+    except ValueError:
+        direct_url = None
+    return {"installed": dist.version, "direct_url": direct_url}
 
 
 def versions() -> dict[str, str | None]:

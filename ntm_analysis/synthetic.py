@@ -57,7 +57,7 @@ from .communes import Registry
 from .criteria import CRITERIA_NUMBERS, N_CRITERIA
 from .layout import write_panel
 from .panel import Panel
-from .paths import default_panel_path
+from .paths import PANEL_FILE, data_dir
 
 DistrictValues = tuple[tuple[int, float], ...]  # (district_code, value) pairs; others use 0
 
@@ -508,7 +508,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     seed = find_calibration_seed() if args.search else CALIBRATION_SEED
     panel = calibrated_lang_son(seed)
-    out = write_panel(panel, args.out if args.out is not None else default_panel_path(), "wide")
+    out = write_panel(panel, args.out if args.out is not None else data_dir() / PANEL_FILE, "wide")
     counts = panel.wide().sum(axis=1).groupby(level="year")
     summary = ", ".join(
         f"{year}: mean {c.mean():.2f}, {int((c == N_CRITERIA).sum())} NTM" for year, c in counts

@@ -15,11 +15,11 @@ from ntm_analysis.communes import Registry
 from ntm_analysis.criteria import CRITERIA_NUMBERS, N_CRITERIA
 from ntm_analysis.layout import HEADER_ALIASES, criterion_header
 from ntm_analysis.load import load_panel
-from ntm_analysis.paths import PROJECT_DIR
+from ntm_analysis.paths import bundled_dir
 from ntm_analysis.synthetic import CALIBRATION_SEED, EASY_CRITERIA, HARD_CRITERIA
 from ntm_analysis.targets import load_targets, target_value
 
-DATA = PROJECT_DIR / "data"
+DATA = bundled_dir("data")
 PANEL_FILE = DATA / "lang_son_ntm_2011_2016_synthetic.csv"
 H = {canonical: names[0] for canonical, names in HEADER_ALIASES.items()}  # written headers
 TC = [criterion_header(c) for c in CRITERIA_NUMBERS]

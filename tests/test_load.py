@@ -23,7 +23,7 @@ from ntm_analysis.errors import DataError
 from ntm_analysis.layout import write_panel
 from ntm_analysis.load import load_panel, summarise
 from ntm_analysis.panel import Panel
-from ntm_analysis.paths import PROJECT_DIR, default_panel_path
+from ntm_analysis.paths import bundled_dir, default_panel_path
 
 DATA = Path(__file__).resolve().parent / "data"
 BAD = DATA / "bad"
@@ -342,7 +342,7 @@ def test_input_files_are_not_modified(tmp_path):
 
 
 def test_default_path_and_registry_come_from_the_data_dir(tmp_path, monkeypatch):
-    shutil.copy(PROJECT_DIR / "data" / "units_lang_son_2017.csv", tmp_path)
+    shutil.copy(bundled_dir("data") / "units_lang_son_2017.csv", tmp_path)
     monkeypatch.setenv("NTM_DATA_DIR", str(tmp_path))
     write_panel(EXPECTED, default_panel_path(), "wide")
     got = load_panel()
@@ -360,7 +360,7 @@ def test_bundled_default_panel_loads():
 
 
 def test_custom_registry(tmp_path):
-    units = pd.read_csv(PROJECT_DIR / "data" / "units_lang_son_2017.csv")
+    units = pd.read_csv(bundled_dir("data") / "units_lang_son_2017.csv")
     units = units[units["district_code"].isin([180, 181])]
     units.loc[units["district_code"] == 181, "district_name"] = "Bình Gia Mới"
     units.to_csv(tmp_path / "units.csv", index=False)

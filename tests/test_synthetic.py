@@ -12,7 +12,7 @@ import pytest
 from ntm_analysis import synthetic
 from ntm_analysis.communes import Registry
 from ntm_analysis.criteria import N_CRITERIA
-from ntm_analysis.paths import PROJECT_DIR
+from ntm_analysis.paths import bundled_dir
 from ntm_analysis.synthetic import (
     CALIBRATION_SEED,
     CALIBRATION_SEED_START,
@@ -24,8 +24,8 @@ from ntm_analysis.synthetic import (
     simulate_panel,
 )
 
-BUNDLED = PROJECT_DIR / "data" / "lang_son_ntm_2011_2016_synthetic.csv"
-REGISTRY = Registry.from_csv(PROJECT_DIR / "data" / "units_lang_son_2017.csv")
+BUNDLED = bundled_dir("data") / "lang_son_ntm_2011_2016_synthetic.csv"
+REGISTRY = Registry.from_csv(bundled_dir("data") / "units_lang_son_2017.csv")
 
 
 def counts(panel) -> pd.Series:
