@@ -45,11 +45,11 @@ ERRORS: dict[str, dict[str, str]] = {
         "vi": "không hỗ trợ loại tệp '{suffix}'; hãy dùng tệp .csv, .xlsx hoặc .parquet",
         "en": "unsupported file type '{suffix}'; use .csv, .xlsx or .parquet",
     },
-    "error.load.old_excel": {
-        "vi": "không hỗ trợ loại tệp '{suffix}' (định dạng Excel cũ: hãy mở tệp bằng Excel và "
-        "lưu lại dưới dạng .xlsx); hãy dùng tệp .csv, .xlsx hoặc .parquet",
-        "en": "unsupported file type '{suffix}' (old Excel format: open it in Excel and save as "
-        ".xlsx); use .csv, .xlsx or .parquet",
+    "error.load.not_xls": {
+        "vi": "không mở được tệp Excel .xls: tệp bị hỏng hoặc đã đặt mật khẩu; hãy mở tệp bằng "
+        "Excel và lưu lại dưới dạng .xlsx, không đặt mật khẩu",
+        "en": "cannot open as an Excel .xls workbook: it is damaged or password-protected; "
+        "open it in Excel and save it as .xlsx, no password",
     },
     "error.load.cannot_read_file": {
         "vi": "không đọc được tệp: {reason}",

@@ -107,6 +107,7 @@ def test_placeholder_codes_are_not_padded(tmp_path):
         "long_en.csv",  # long layout, English headers
         "wide_title_rows.xlsx",  # notes sheet first, two title rows, a blank row in the data
         "wide_two_row_header.xlsx",  # "Tiêu chí" merged over a row numbering 1…19
+        "wide_legacy.xls",  # Excel 97–2003 (BIFF8), two title rows and a blank row
         "wide_x_marks.csv",  # x / X / ✓ for met, empty for not met
         "wide_nfd_no_zeros.csv",  # NFD text, "Đạt"/"Chưa đạt", codes without leading zeros
         "wide_utf8_bom.csv",
@@ -418,6 +419,15 @@ BAD_CASES = [
         ],
     ),
     (
+        "bad_values.xls",  # the same rows in a legacy workbook: the same places
+        {},
+        2,
+        [
+            "sheet 'Báo cáo 2016', row 5, column 'TC7': cannot read 'Đạt?'",
+            "sheet 'Báo cáo 2016', row 6, column 'Năm': cannot read '20l6': expected a year",
+        ],
+    ),
+    (
         "duplicate_commune_year.csv",
         {},
         1,
@@ -535,7 +545,8 @@ BAD_CASES = [
         1,
         ["cannot decode the text: it is UTF-8 but byte 668 (line 8) is not valid", "cut short"],
     ),
-    ("old_excel.xls", {}, 1, ["unsupported file type '.xls'", "save as .xlsx"]),
+    # legacy .xls is read (calamine); this one is only an empty OLE header: damaged
+    ("old_excel.xls", {}, 1, ["cannot open as an Excel .xls workbook", "save it as .xlsx"]),
     # found while hardening the loader (issue 6)
     (
         "header_block_typo.xlsx",  # 17 typed for 7 in the row numbering the criteria
@@ -633,6 +644,8 @@ def test_problem_fields_locate_the_cell():
     located = [(p.sheet, p.row, p.column) for p in error.problems]
     assert located == [("Báo cáo 2016", 5, "TC7"), ("Báo cáo 2016", 6, "Năm")]
     assert all(p.sheet is None for p in load_error(BAD / "bad_values.csv").problems)
+    legacy = load_error(BAD / "bad_values.xls")  # .xls: calamine reads it, same places
+    assert [(p.sheet, p.row, p.column) for p in legacy.problems] == located
 
 
 def test_all_problems_reported_at_once(tmp_path):

@@ -80,6 +80,24 @@ def xlsx(sheets: dict[str, list[list[object]]], path: Path, merges: tuple[str, .
     save(book, path)
 
 
+def xls(sheets: dict[str, list[list[object]]], path: Path) -> None:
+    """A legacy Excel 97–2003 workbook (BIFF8), as old office computers still save.
+
+    Written with ``xlwt`` (pip install xlwt; needed only to regenerate this file, so imported
+    here), a writer independent of the calamine reader under test.
+    """
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    for title, rows in sheets.items():
+        ws = book.add_sheet(title)
+        for i, row in enumerate(rows):
+            for j, value in enumerate(row):
+                if value is not None and value != "":
+                    ws.write(i, j, value)
+    book.save(str(path))
+
+
 _STAMP = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)")
 
 
@@ -140,6 +158,7 @@ def write_good() -> None:
         },
         HERE / "wide_title_rows.xlsx",
     )
+    xls({"Báo cáo": [[TITLE], [SUBTITLE], [], *body]}, HERE / "wide_legacy.xls")
     xlsx({"TH": [[TITLE], *two_row_header(table)]}, HERE / "wide_two_row_header.xlsx")
     book = openpyxl.load_workbook(HERE / "wide_two_row_header.xlsx")
     tc1 = list(table.columns).index("TC1") + 1
@@ -193,6 +212,7 @@ def write_bad() -> None:
     rows[2][rows[0].index("TC7")] = "Đạt?"  # spreadsheet row 5 (title, subtitle, header, …)
     rows[3][rows[0].index("Năm")] = "20l6"  # row 6
     xlsx({"Báo cáo 2016": [[TITLE], [SUBTITLE], *rows]}, BAD / "bad_values.xlsx")
+    xls({"Báo cáo 2016": [[TITLE], [SUBTITLE], *rows]}, BAD / "bad_values.xls")  # same places
     csv(pd.concat([table, table.iloc[[0]]]), "duplicate_commune_year.csv")  # row 8 repeats 2
     long_rows = long()
     csv(pd.concat([long_rows, long_rows.iloc[[3]]]), "duplicate_long.csv")  # 116 repeats 5
