@@ -5,7 +5,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: report test lint bench clean browser
+# A second Python for the wheel smoke: the first 3.13 that runs (pyenv's, or python3.13 on
+# PATH; a pyenv shim without that version selected does not run). None: skipped.
+PY313 ?= $(shell for p in $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3) \
+                 $$(command -v python3.13); do "$$p" -c '' 2>/dev/null && { echo "$$p"; break; }; \
+                 done)
+
+.PHONY: report test smoke lint bench clean browser
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +37,13 @@ report: $(STAMP) browser
 test: $(STAMP) browser
 	$(BIN)/ruff check ntm_analysis tests benchmarks
 	$(BIN)/python -m pytest
+	$(MAKE) --no-print-directory smoke
+
+# The wheel outside the checkout: build it (from the sdist), install it in fresh venvs under a
+# temporary folder, run ntm from another folder (tests/smoke_wheel.py says what it checks).
+smoke: $(STAMP)
+	@test -n "$(PY313)" || echo "smoke: no Python 3.13 found; the wheel is tried on $(PYTHON) only"
+	$(BIN)/python tests/smoke_wheel.py --python $(PYTHON) $(if $(PY313),--python $(PY313))
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
