@@ -44,22 +44,29 @@ def write_files(folder: Path, communes: int) -> dict[str, Path]:
     }
 
 
-def _openpyxl_sheet_rows(book, title, path, max_row=None) -> list[list[object]]:
-    """``load._sheet_rows`` as it was before calamine: openpyxl, read-only, values only."""
+def _openpyxl_read_excel(path, sheet=None, head=False):
+    """``load._read_excel`` as it was before calamine, for a workbook that loads: openpyxl,
+    read-only, asking for the same rows (the header search's top rows, then the head or the
+    whole sheet)."""
     import openpyxl
 
     from ntm_analysis import load
 
-    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    try:
-        ws = workbook[title]
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+
+    def rows_of(ws, max_row):
         ws.reset_dimensions()
-        rows = [list(r) for r in ws.iter_rows(max_row=max_row, values_only=True)]
+        return load._trimmed([list(r) for r in ws.iter_rows(max_row=max_row, values_only=True)])
+
+    try:
+        for ws in book.worksheets:
+            if load._find_header(rows_of(ws, load.HEADER_SEARCH_ROWS + 1)) is not None:
+                rows = rows_of(ws, load.HEAD_ROWS + 1 if head else None)
+                complete = not head or len(rows) <= load.HEAD_ROWS
+                return load._table_from_grid(rows, str(path), ws.title, complete=complete)
+        raise ValueError(f"{path}: no sheet with a header")
     finally:
-        workbook.close()
-    while rows and all(load._is_blank(v) for v in rows[-1]):
-        rows.pop()
-    return rows
+        book.close()
 
 
 def load_with_openpyxl(xlsx: str) -> object:
@@ -68,7 +75,7 @@ def load_with_openpyxl(xlsx: str) -> object:
 
     from ntm_analysis import load
 
-    with mock.patch.object(load, "_sheet_rows", _openpyxl_sheet_rows):
+    with mock.patch.object(load, "_read_excel", _openpyxl_read_excel):
         return load.load_panel(xlsx)
 
 

@@ -365,7 +365,11 @@ def _delimiter(text: str) -> str:
 
 
 def _read_excel(path: Path, sheet: str | int | None, head: bool = False) -> _Table:
-    """The chosen sheet, or the first one whose top rows hold a recognisable header."""
+    """The chosen sheet, or the first one whose top rows hold a recognisable header.
+
+    calamine parses a whole sheet whatever the rows asked for, so each sheet is read once
+    and its top rows, head and body are slices of that one grid.
+    """
     book = _open_workbook(path)
     try:
         sheets = _worksheet_names(book, path)
@@ -374,12 +378,13 @@ def _read_excel(path: Path, sheet: str | int | None, head: bool = False) -> _Tab
             chosen = _choose_sheet(sheets, sheet)
             if chosen is None:
                 raise _fail(path, "error.load.no_such_sheet", wanted=repr(sheet), names=names)
-            return _sheet_table(book, chosen, path, head)
+            return _sheet_table(_sheet_rows(book, chosen, path), chosen, path, head)
         tops = []
         for title in sheets:
-            tops.append(_sheet_rows(book, title, path, HEADER_SEARCH_ROWS + 1))
+            rows = _sheet_rows(book, title, path)
+            tops.append(_trimmed(rows[: HEADER_SEARCH_ROWS + 1]))
             if _find_header(tops[-1]) is not None:
-                return _sheet_table(book, title, path, head)
+                return _sheet_table(rows, title, path, head)
         if not any(tops):
             raise _fail(path, "error.load.empty_workbook")
         raise _fail(
@@ -444,35 +449,36 @@ def _choose_sheet(sheets: Sequence[str], sheet: str | int) -> str | None:
     return (exact or loose or [None])[0]
 
 
-def _sheet_table(book: pd.ExcelFile, title: str, path: Path, head: bool) -> _Table:
-    """A sheet as a table: whole, or only its first ``HEAD_ROWS`` rows if ``head``."""
-    rows = _sheet_rows(book, title, path, HEAD_ROWS + 1 if head else None)
+def _sheet_table(rows: list[list[object]], title: str, path: Path, head: bool) -> _Table:
+    """A sheet's rows as a table: whole, or only its first ``HEAD_ROWS`` rows if ``head``."""
+    rows = _trimmed(rows[: HEAD_ROWS + 1]) if head else rows
     complete = not head or len(rows) <= HEAD_ROWS  # (trailing blank rows are dropped)
     return _table_from_grid(rows, str(path), title, complete=complete)
 
 
-def _sheet_rows(
-    book: pd.ExcelFile, title: str, path: Path, max_row: int | None = None
-) -> list[list[object]]:
+def _trimmed(rows: list[list[object]]) -> list[list[object]]:
+    """``rows`` without its trailing blank rows."""
+    end = len(rows)
+    while end and all(_is_blank(v) for v in rows[end - 1]):
+        end -= 1
+    return rows[:end]
+
+
+def _sheet_rows(book: pd.ExcelFile, title: str, path: Path) -> list[list[object]]:
     """Cell values by row, from cell A1 (leading blank rows and columns kept, so that row and
     column numbers are Excel's); a blank cell is None, as openpyxl gave it.
 
     A sheet is parsed only when read, so damage inside a sheet surfaces here.
     """
     try:
-        frame = pd.read_excel(
-            book, sheet_name=title, header=None, dtype=object, na_filter=False, nrows=max_row
-        )
+        frame = pd.read_excel(book, sheet_name=title, header=None, dtype=object, na_filter=False)
     except MemoryError:
         raise
     except Exception as exc:  # as in _open_workbook: any error means a damaged sheet
         raise _fail(path, "error.load.damaged_sheet", title) from exc
     cells = frame.to_numpy(dtype=object, copy=True)
     cells[cells == ""] = None
-    rows = cells.tolist()
-    while rows and all(_is_blank(v) for v in rows[-1]):
-        rows.pop()
-    return rows
+    return _trimmed(cells.tolist())
 
 
 def _read_parquet(path: Path) -> _Table:
