@@ -107,3 +107,12 @@ def test_the_sdist_carries_what_its_tests_need(tmp_path):
     missing = sorted(wanted - names)
     assert not missing, missing
     assert "tests/conftest.py" in names
+
+
+def test_readme_says_how_to_install_without_the_repository():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Install without the repository", 1)[1].split("\n## ", 1)[0]
+    for needed in ("pip install", "environment.yml", "--dask", "ntm notebooks", "--allow-root"):
+        assert needed in section, needed
+    for variable in ("NTM_DATA_DIR", "NTM_CHROMIUM"):
+        assert f"| `{variable}` |" in section, variable
