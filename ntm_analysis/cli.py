@@ -568,7 +568,7 @@ def build_parser(lang: str = i18n.DEFAULT_LANG) -> argparse.ArgumentParser:
     p = add("notebooks", cmd_notebooks, "cli.help.cmd.notebooks")
     p.add_argument("dest", help=i18n.t("cli.help.notebooks_dest", h))
     p.add_argument("--force", action="store_true", help=i18n.t("cli.help.notebooks_force", h))
-    _data_options(p, data=False)
+    p.add_argument("--lang", choices=i18n.LANGS, default=h, help=i18n.t("cli.help.lang", h))
 
     parser.set_defaults(_commands=commands)
     return parser
