@@ -17,6 +17,7 @@ mistake in the user's data.
 from __future__ import annotations
 
 import os
+import tomllib
 from importlib.resources import files
 from pathlib import Path
 
@@ -64,10 +65,10 @@ def checkout_dir() -> Path | None:
     """
     root = PACKAGE_DIR.parent
     try:
-        text = (root / "pyproject.toml").read_text(encoding="utf-8")
-    except OSError:
+        project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # none there, or not TOML
         return None
-    return root if f'name = "{PROJECT_NAME}"' in text else None
+    return root if project.get("project", {}).get("name") == PROJECT_NAME else None
 
 
 def bundled_dir(name: str) -> Path:

@@ -64,6 +64,24 @@ def test_the_checkout_reads_its_top_level_folders():
     assert paths.default_units_path() == ROOT / "data" / "units_lang_son_2017.csv"
 
 
+@pytest.mark.parametrize(
+    ("pyproject", "ours"),
+    [
+        ('[project]\nname="ntm-analysis"\n', True),
+        ('[project]\nname = "someone-elses"\n', False),
+        ("not toml [", False),
+        (None, False),
+    ],
+)
+def test_a_checkout_is_recognised_by_its_own_pyproject(tmp_path, monkeypatch, pyproject, ours):
+    """Never by position alone: the folder above an installed package is site-packages, or
+    a user's project that has a pyproject.toml of its own."""
+    if pyproject is not None:
+        (tmp_path / "pyproject.toml").write_text(pyproject, encoding="utf-8")
+    monkeypatch.setattr(paths, "PACKAGE_DIR", tmp_path / "ntm_analysis")
+    assert paths.checkout_dir() == (tmp_path if ours else None)
+
+
 def test_an_installed_package_reads_its_own_copy(installed, tmp_path):
     code = (
         "from ntm_analysis import paths, params; "
