@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: report test lint bench clean browser
+.PHONY: report test lint bench calibrate clean browser
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ test: $(STAMP) browser
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
+
+# Simulation-based calibration (issue 13): 100 replicates of every known process, 2 workers,
+# about an hour of CPU; rewrites benchmarks/CALIBRATION.md. Not part of `make test`.
+calibrate: $(STAMP)
+	nice -n 10 $(BIN)/python -m benchmarks.calibrate --jobs 2
 
 clean:
 	rm -rf $(VENV) reports
