@@ -133,6 +133,43 @@ _TABLE: dict[str, dict[str, str]] = {
         "vi": "Đã đạt mục tiêu {target} xã đạt chuẩn NTM (năm {year}: {n_ntm} xã).",
         "en": "The target of {target} NTM communes is already reached ({year}: {n_ntm}).",
     },
+    # --- forecast you can defend (issue 13): caveats beside the headline, plan, new terms ---
+    "headline.close_to_threshold": {
+        "vi": "Kết quả sát ngưỡng {threshold}: với sai số mô phỏng ±{se} điểm phần trăm, "
+        "chưa thể kết luận chắc chắn về tiến độ.",
+        "en": "This is close to the {threshold} threshold: with a simulation error of ±{se} "
+        "percentage points the verdict is not settled.",
+    },
+    "headline.trend_dependence": {
+        "vi": "Nếu giữ xu thế thời gian: {with_trend}; nếu không có xu thế: {without_trend} "
+        "(trọng số dữ liệu dành cho xu thế: {weight}).",
+        "en": "With the time trend: {with_trend}; without it: {without_trend} (weight the "
+        "data give the trend: {weight}).",
+    },
+    "headline.thin_panel": {
+        "vi": "Dữ liệu chỉ có {n} lần chuyển năm: xu thế và biến động theo năm dựa nhiều vào "
+        "giả định, nên khoảng dự báo rộng hơn.",
+        "en": "The data hold only {n} year-to-year transition(s): the trend and the "
+        "year-to-year variation rest mostly on assumptions, so the intervals are wider.",
+    },
+    "headline.gap_years": {
+        "vi": "Dữ liệu thiếu năm giữa {years}: thay đổi qua khoảng trống này không được dùng "
+        "để ước lượng mô hình.",
+        "en": "The data miss the year(s) between {years}: the change across this gap is not "
+        "used to fit the model.",
+    },
+    "headline.plan": {
+        "vi": "Khả năng đạt kế hoạch năm {year} ({plan} xã): {prob}.",
+        "en": "Probability of meeting the {year} plan ({plan} communes): {prob}.",
+    },
+    "method.plan": {"vi": "Kế hoạch như dự báo", "en": "Plan as forecast"},
+    "method.inline.plan": {"vi": "kế hoạch của tỉnh", "en": "the plan"},
+    "report.coef.close_11": {"vi": "Bước tăng từ 11 tiêu chí", "en": "Step from 11 criteria"},
+    "report.coef.close_12": {"vi": "Bước tăng từ 12 tiêu chí", "en": "Step from 12 criteria"},
+    "report.coef.close_13": {"vi": "Bước tăng từ 13 tiêu chí", "en": "Step from 13 criteria"},
+    "report.coef.close_14": {"vi": "Bước tăng từ 14 tiêu chí", "en": "Step from 14 criteria"},
+    "report.coef.close_16": {"vi": "Bước tăng từ 16 tiêu chí", "en": "Step from 16 criteria"},
+    "report.coef.close_17": {"vi": "Bước tăng từ 17 tiêu chí", "en": "Step from 17 criteria"},
     # --- charts: shared ----------------------------------------------------------------------
     "chart.target_label": {"vi": "Mục tiêu: {value} ({year})", "en": "Target: {value} ({year})"},
     "chart.target_label_noyear": {"vi": "Mục tiêu: {value}", "en": "Target: {value}"},

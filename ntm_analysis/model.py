@@ -12,9 +12,9 @@ rows are explained by their commune effects, not read as a slowing trend:
   in difficulty — electricity is a grid connection, income and poverty need years of growth.
 - **criteria already met** (``n_met - 10``, linear): a commune's count summarises capacity.
 - **push near the standard**: provinces register "target communes" and concentrate money
-  there, so gains jump once a commune is within reach. Where the jump starts is not fixed
-  in advance: one step each at 13, 14, 15 (``close``), 16 and 17 criteria, each with the same
-  weakly informative prior, so the data say where the push is.
+  there, so gains jump once a commune is within reach. Where the jump starts is a provincial
+  policy choice, not a constant: one step each at 11, 12, …, 17 criteria (15 is ``close``),
+  each with the same weakly informative prior, so the data say where the push is.
 - **especially difficult commune** (xã đặc biệt khó khăn), when the data flags it.
 - **time trend** (years relative to the last observed transition). See "trend choice".
 - **district**, **commune** and **year** random intercepts. Districts and communes differ
@@ -24,7 +24,7 @@ rows are explained by their commune effects, not read as a slowing trend:
   years are random effects, the trend's standard error counts years, not rows, as replicates.
 
 Priors (all weakly informative, on the log-odds scale): criterion N(0, 3²), ``n_met``
-N(0, 1²), push steps and ``difficult`` N(0, 2.5²), trend N(0, 0.5²) per year; spreads of the
+N(0, 1²), push steps N(0, 2²), ``difficult`` N(0, 2.5²), trend N(0, 0.5²) per year; spreads of the
 random effects scaled-inverse-χ² with one pseudo-level of 0.5, bounded to [0.02, 3]. A term
 the data separate (8 of 8 near-standard communes succeeded) keeps a finite estimate with a
 wide posterior instead of being dropped.
@@ -58,7 +58,7 @@ from .glmm import Factor, Posterior, VariancePrior, fit_glmm
 from .panel import Panel
 
 N_MET_CENTRE = 10
-PUSH_STEPS = (13, 14, 15, 16, 17)  # a push step at "at least k criteria met"
+PUSH_STEPS = (11, 12, 13, 14, 15, 16, 17)  # a push step at "at least k criteria met"
 GROUP_NAMES = tuple(GROUPS)
 _GROUP_OF = np.array([GROUP_NAMES.index(criterion_group(c)) for c in CRITERIA_NUMBERS])
 # criteria of a group are consecutive (I: 1, II: 2–9, …): (first, last + 1) column per group
@@ -78,7 +78,7 @@ N_PUSH = len(PUSH_STEPS)
 TREND = GAIN_TERMS.index("trend")
 
 _GAIN_PRIOR_MEAN = np.zeros(len(GAIN_TERMS))
-_GAIN_PRIOR_SD = np.array([3.0] * N_CRITERIA + [1.0] + [2.5] * N_PUSH + [2.5, 0.5])
+_GAIN_PRIOR_SD = np.array([3.0] * N_CRITERIA + [1.0] + [2.0] * N_PUSH + [2.5, 0.5])
 _LOSS_PRIOR_MEAN = np.array([-3.0] * len(GROUP_NAMES) + [0.0])
 _LOSS_PRIOR_SD = np.array([3.0] * len(GROUP_NAMES) + [1.0])
 SPREAD_PRIOR = VariancePrior(df=1.0, scale=0.5, lower=0.02, upper=3.0)
