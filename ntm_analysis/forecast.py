@@ -23,7 +23,7 @@ streams, so a baseline and a scenario run with the same seed share their random 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -37,6 +37,7 @@ from .model import (
     GROUP_SLICES,
     N_MET_CENTRE,
     N_PUSH,
+    Registrations,
     TransitionModel,
     fit,
     push_matrix,
@@ -171,6 +172,7 @@ class _Inputs:
     difficult: np.ndarray  # (n_communes,) float
     commune_shift: np.ndarray  # (n_communes,) log-odds from the scenario's priority list
     criterion_shift: np.ndarray  # (19,) log-odds from the scenario's criterion odds
+    registered: np.ndarray  # (simulated year, n_communes) 1.0 where registered for that year
 
 
 @dataclass(frozen=True)
@@ -301,7 +303,9 @@ def _simulate_chunk(
     crit_gain = (gain[:, :N_CRITERIA] + inputs.criterion_shift).T.astype(np.float32)[:, :, None]
     b_nmet = gain[:, N_CRITERIA][:, None]
     b_push = gain[:, N_CRITERIA + 1 : N_CRITERIA + 1 + N_PUSH]
-    b_diff, b_trend = (gain[:, N_CRITERIA + 1 + N_PUSH + k][:, None] for k in range(2))
+    b_diff, b_trend, b_registered = (
+        gain[:, N_CRITERIA + 1 + N_PUSH + k][:, None] for k in range(3)
+    )
     # capacity(n_met) per draw, as a lookup table over 0..19 criteria met: slope and push steps
     levels = np.arange(N_CRITERIA + 1)
     capacity = b_nmet * (levels - N_MET_CENTRE) + b_push @ push_matrix(levels).T
@@ -329,7 +333,7 @@ def _simulate_chunk(
     for step, trend in enumerate(trend_steps):
         centred = n_met - N_MET_CENTRE
         base = static + np.take_along_axis(capacity, n_met, axis=1) + b_trend * trend
-        base += draws.shocks[:, step : step + 1]
+        base += draws.shocks[:, step : step + 1] + b_registered * inputs.registered[step]
         np.add(crit_gain, base.astype(np.float32), out=p_gain)
         _sigmoid_inplace(p_gain)
         # P(keep) depends on the criterion only through its group: 5 planes, not 19
@@ -371,8 +375,13 @@ def simulate(
     seed: int = 0,
     scenario: Scenario | None = None,
     as_of: int | None = None,
+    registered: Registrations | None = None,
 ) -> Forecast:
     """Simulate every commune from ``as_of`` (default: the panel's last year) to ``target_year``.
+
+    ``registered`` (year → communes registered to reach the standard that year) adds the
+    fitted registration push to those communes in that year; it is 0 when the history had
+    no registrations to estimate it from (then use a scenario's ``priority_communes``).
 
     Only communes assessed in the as-of year are simulated (a commune merged away earlier
     is not forecast); a commune or district the model has not seen gets effects drawn from
@@ -418,8 +427,16 @@ def simulate(
             0.0,
         ),
         criterion_shift=criterion_shift,
+        registered=np.zeros((0, len(codes))),
     )
     years = list(range(as_of + 1, target_year + 1))
+    registered = registered or {}
+    inputs = replace(
+        inputs,
+        registered=np.array(
+            [np.isin(codes, [str(c) for c in registered.get(t, ())]) for t in years], float
+        ),
+    )
     # trend value of the transition from year t to t+1 is t - trend_origin
     trend_steps = np.array([t - 1 - model.trend_origin for t in years], dtype=float)
 
@@ -430,9 +447,7 @@ def simulate(
     rng = np.random.default_rng(flip_seed)
     chunk = max(1, CELLS_PER_CHUNK // (len(codes) * N_CRITERIA))
     parts = [
-        _simulate_chunk(
-            inputs, draws.rows(start, start + chunk), trend_steps, rng, len(districts)
-        )
+        _simulate_chunk(inputs, draws.rows(start, start + chunk), trend_steps, rng, len(districts))
         for start in range(0, n_draws, chunk)
     ]
     return Forecast(
@@ -722,13 +737,15 @@ def run_forecast(
     scenario: Scenario | None = None,
     as_of: int | None = None,
     trend: bool | str = "auto",
+    registered: Registrations | None = None,
 ) -> Forecast:
     """Fit the transition model on the panel up to ``as_of`` and simulate to ``target_year``.
 
     ``trend``: "auto" averages the trend and no-trend fits by their held-out scores; True
     (the trend fit alone) and False (no trend) force one (see ``model.fit``).
+    ``registered``: registration lists, history and future years alike (see ``simulate``).
     """
     as_of = check_as_of(panel, as_of)
     history = panel.subset(years=[y for y in panel.years if y <= as_of])
-    model = fit(history, trend=trend)
-    return simulate(history, model, target_year, n_draws, seed, scenario, as_of)
+    model = fit(history, trend=trend, registered=registered)
+    return simulate(history, model, target_year, n_draws, seed, scenario, as_of, registered)

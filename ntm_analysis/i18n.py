@@ -170,6 +170,16 @@ _TABLE: dict[str, dict[str, str]] = {
     "report.coef.close_14": {"vi": "Bước tăng từ 14 tiêu chí", "en": "Step from 14 criteria"},
     "report.coef.close_16": {"vi": "Bước tăng từ 16 tiêu chí", "en": "Step from 16 criteria"},
     "report.coef.close_17": {"vi": "Bước tăng từ 17 tiêu chí", "en": "Step from 17 criteria"},
+    "report.coef.registered": {
+        "vi": "Xã đăng ký đạt chuẩn trong năm",
+        "en": "Registered to reach the standard that year",
+    },
+    "headline.registered_scenario": {
+        "vi": "Danh sách đăng ký chưa ước lượng được từ lịch sử: tác động của việc đăng ký "
+        "chỉ là một kịch bản giả định.",
+        "en": "The registration list cannot be estimated from history: the effect of "
+        "registration is an assumed scenario only.",
+    },
     # --- charts: shared ----------------------------------------------------------------------
     "chart.target_label": {"vi": "Mục tiêu: {value} ({year})", "en": "Target: {value} ({year})"},
     "chart.target_label_noyear": {"vi": "Mục tiêu: {value}", "en": "Target: {value}"},

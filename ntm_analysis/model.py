@@ -47,6 +47,7 @@ used. Communes present in only one of two years contribute no transition for tha
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -72,23 +73,31 @@ GAIN_TERMS = [f"criterion_{c}" for c in CRITERIA_NUMBERS] + [
     *_PUSH_NAMES,
     "difficult",
     "trend",
+    "registered",
 ]
 LOSS_TERMS = [f"group_{g}" for g in GROUP_NAMES] + ["n_met"]
 N_PUSH = len(PUSH_STEPS)
 TREND = GAIN_TERMS.index("trend")
+REGISTERED = GAIN_TERMS.index("registered")
 
 _GAIN_PRIOR_MEAN = np.zeros(len(GAIN_TERMS))
-_GAIN_PRIOR_SD = np.array([3.0] * N_CRITERIA + [1.0] + [2.0] * N_PUSH + [2.5, 0.5])
+_GAIN_PRIOR_SD = np.array([3.0] * N_CRITERIA + [1.0] + [2.0] * N_PUSH + [2.5, 0.5, 2.5])
+FIXED_AT_ZERO = 1e-6  # prior sd of a term the data cannot inform (it stays at 0)
 _LOSS_PRIOR_MEAN = np.array([-3.0] * len(GROUP_NAMES) + [0.0])
 _LOSS_PRIOR_SD = np.array([3.0] * len(GROUP_NAMES) + [1.0])
 SPREAD_PRIOR = VariancePrior(df=1.0, scale=0.5, lower=0.02, upper=3.0)
 MAX_SCORED_CUTOFFS = 3
 
 
-def transitions(panel: Panel) -> pd.DataFrame:
+Registrations = Mapping[int, Iterable[str]]  # year -> communes registered to meet it then
+
+
+def transitions(panel: Panel, registered: Registrations | None = None) -> pd.DataFrame:
     """One row per commune × criterion × year t with the state at t and at t+1.
 
     Only consecutive years form a transition, and only communes observed in both years.
+    ``registered`` (year → commune codes the province registered to reach the standard that
+    year) marks the transition into that year (column ``registered``).
     """
     wide = panel.wide()
     info = panel.communes.set_index("commune_code")
@@ -119,6 +128,10 @@ def transitions(panel: Panel) -> pd.DataFrame:
     table = pd.concat(frames, ignore_index=True)
     table["district_code"] = table["commune_code"].map(info["district_code"]).astype("int64")
     table["difficult"] = table["commune_code"].map(info["difficult"]).astype(bool)
+    table["registered"] = False
+    for year, codes in (registered or {}).items():
+        rows = table["year"] == int(year) - 1
+        table.loc[rows, "registered"] = table.loc[rows, "commune_code"].isin(set(map(str, codes)))
     return table
 
 
@@ -133,13 +146,36 @@ def push_matrix(n_met: np.ndarray) -> np.ndarray:
 
 
 def gain_design(
-    criterion: np.ndarray, n_met: np.ndarray, difficult: np.ndarray, trend: np.ndarray
+    criterion: np.ndarray,
+    n_met: np.ndarray,
+    difficult: np.ndarray,
+    trend: np.ndarray,
+    registered: np.ndarray | None = None,
 ) -> np.ndarray:
     """Design matrix of the gain model, columns ``GAIN_TERMS``."""
     onehot = (criterion[:, None] == np.array(CRITERIA_NUMBERS)[None, :]).astype(float)
+    reg = np.zeros(len(criterion)) if registered is None else registered
     return np.column_stack(
-        [onehot, n_met - N_MET_CENTRE, push_matrix(n_met), difficult, trend]
+        [onehot, n_met - N_MET_CENTRE, push_matrix(n_met), difficult, trend, reg]
     ).astype(float)
+
+
+def _gain_rows_design(rows: pd.DataFrame, trend: np.ndarray) -> np.ndarray:
+    return gain_design(
+        rows["criterion"].to_numpy(),
+        rows["n_met"].to_numpy(float),
+        rows["difficult"].to_numpy(float),
+        trend,
+        rows["registered"].to_numpy(float),
+    )
+
+
+def registered_estimable(table: pd.DataFrame) -> bool:
+    """History shows registered and non-registered communes' outcomes in the same years."""
+    gains = table[~table["met"]]
+    years = gains.loc[gains["registered"], "year"].unique()
+    mixed = gains[gains["year"].isin(years)]
+    return bool(len(years)) and bool((~mixed["registered"]).any())
 
 
 def loss_design(criterion: np.ndarray, n_met: np.ndarray) -> np.ndarray:
@@ -226,17 +262,14 @@ def _fit_one(
     lost = table[table["met"]] if losses else table.iloc[:0]
 
     trend_col = (gains["year"] - origin).to_numpy(float) if trend else np.zeros(len(gains))
-    x_gain = gain_design(
-        gains["criterion"].to_numpy(),
-        gains["n_met"].to_numpy(float),
-        gains["difficult"].to_numpy(float),
-        trend_col,
-    )
+    x_gain = _gain_rows_design(gains, trend_col)
     prior_sd = _GAIN_PRIOR_SD.copy()
     if not trend:
-        prior_sd[TREND] = 1e-6  # fixed at 0: the no-trend variant
-    if "difficult" in GAIN_TERMS and not gains["difficult"].any():
-        prior_sd[GAIN_TERMS.index("difficult")] = 1e-6  # no flagged communes: not a term
+        prior_sd[TREND] = FIXED_AT_ZERO  # the no-trend variant
+    if not gains["difficult"].any():
+        prior_sd[GAIN_TERMS.index("difficult")] = FIXED_AT_ZERO  # no flagged communes
+    if not registered_estimable(table):
+        prior_sd[REGISTERED] = FIXED_AT_ZERO  # no registration history: a scenario only
     y_gain = gains["met_next"].to_numpy(float)
     gain_post = fit_glmm(
         x_gain,
@@ -245,12 +278,14 @@ def _fit_one(
         _GAIN_PRIOR_MEAN,
         prior_sd,
         [
-            Factor("district", _codes(gains["district_code"], districts), len(districts),
-                   SPREAD_PRIOR),
+            Factor(
+                "district", _codes(gains["district_code"], districts), len(districts), SPREAD_PRIOR
+            ),
             Factor("year", _codes(gains["year"], years), len(years), SPREAD_PRIOR),
         ],
-        commune=Factor("commune", _codes(gains["commune_code"], communes), len(communes),
-                       SPREAD_PRIOR),
+        commune=Factor(
+            "commune", _codes(gains["commune_code"], communes), len(communes), SPREAD_PRIOR
+        ),
     )
     x_loss = loss_design(lost["criterion"].to_numpy(), lost["n_met"].to_numpy(float))
     loss_post = fit_glmm(
@@ -259,8 +294,11 @@ def _fit_one(
         np.ones(len(lost)),
         _LOSS_PRIOR_MEAN,
         _LOSS_PRIOR_SD,
-        [Factor("district", _codes(lost["district_code"], districts), len(districts),
-                SPREAD_PRIOR)],
+        [
+            Factor(
+                "district", _codes(lost["district_code"], districts), len(districts), SPREAD_PRIOR
+            )
+        ],
     )
     p, q = len(GAIN_TERMS), len(LOSS_TERMS)
     nd = len(districts)
@@ -285,9 +323,7 @@ def _fit_one(
             "tau": gain_post.sd["commune"],
         }
     )
-    year_table = pd.DataFrame(
-        {"year": years, "effect": gmean[p + nd :], "sd": gsd[p + nd :]}
-    )
+    year_table = pd.DataFrame({"year": years, "effect": gmean[p + nd :], "sd": gsd[p + nd :]})
     gain_cov = gcov[:p, :p].copy()
     if not trend:
         gain_cov[TREND, :] = gain_cov[:, TREND] = 0.0
@@ -314,19 +350,19 @@ def _fit_one(
 def _year_shift(model: TransitionModel, rows: pd.DataFrame) -> tuple[float, float]:
     """The held-out year's common log-odds shift relative to ``model`` at trend 0, with its
     standard error: solves sum(P(gain)) = observed gains for one offset (Newton, bounded)."""
-    x = gain_design(
-        rows["criterion"].to_numpy(),
-        rows["n_met"].to_numpy(float),
-        rows["difficult"].to_numpy(float),
-        np.zeros(len(rows)),
+    eta = _gain_rows_design(rows, np.zeros(len(rows))) @ model.gain_params
+    eta += (
+        rows["district_code"]
+        .map(model.districts.set_index("district_code")["effect"])
+        .fillna(0.0)
+        .to_numpy(float)
     )
-    eta = x @ model.gain_params
-    eta += rows["district_code"].map(model.districts.set_index("district_code")["effect"]).fillna(
-        0.0
-    ).to_numpy(float)
-    eta += rows["commune_code"].map(model.communes.set_index("commune_code")["effect"]).fillna(
-        0.0
-    ).to_numpy(float)
+    eta += (
+        rows["commune_code"]
+        .map(model.communes.set_index("commune_code")["effect"])
+        .fillna(0.0)
+        .to_numpy(float)
+    )
     n = len(rows)
     target = float(np.clip(rows["met_next"].sum(), 0.5, n - 0.5))
     shift, info = 0.0, 1.0
@@ -359,24 +395,38 @@ def _trend_scores(table: pd.DataFrame, panel: Panel) -> pd.DataFrame:
                 mean = beta * h
                 lpd = -0.5 * (np.log(2 * np.pi * var) + (shift - mean) ** 2 / var)
                 rows.append(
-                    {"cutoff": origin, "year": int(year), "trend": trend, "shift": shift,
-                     "predicted": mean, "sd": np.sqrt(var), "log_score": lpd}
+                    {
+                        "cutoff": origin,
+                        "year": int(year),
+                        "trend": trend,
+                        "shift": shift,
+                        "predicted": mean,
+                        "sd": np.sqrt(var),
+                        "log_score": lpd,
+                    }
                 )
     return pd.DataFrame(rows)
 
 
-def fit(panel: Panel, trend: bool | str = "auto") -> TransitionModel:
+def fit(
+    panel: Panel, trend: bool | str = "auto", registered: Registrations | None = None
+) -> TransitionModel:
     """Fit the gain and loss models to every consecutive-year transition in ``panel``.
 
     ``trend``: "auto" (default) averages the trend and no-trend fits with weights from the
-    data; True or False forces one fit.
+    data; True or False forces one fit. ``registered``: the province's registration lists
+    (year → communes registered to reach the standard that year); where history has
+    registered and non-registered communes in the same year, their extra push is estimated
+    (term ``registered``), otherwise it stays 0 and ``notes`` says "registered:scenario".
     """
-    table = transitions(panel)
+    table = transitions(panel, registered)
     origin = int(table["year"].max())
     n_trans = table["year"].nunique()
     notes = tuple(f"gap:{a}-{b}" for a, b in gaps(panel.years))
     if n_trans < 3:
         notes += (f"thin:{n_trans}",)
+    if registered and not registered_estimable(table):
+        notes += ("registered:scenario",)
     if trend is False or (trend == "auto" and n_trans < 2):
         model = _fit_one(table, panel, False, origin)
         choice = "off" if trend is False else "one_transition"

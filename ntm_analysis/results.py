@@ -301,6 +301,8 @@ def _headline_caveats(result: dict[str, Any], lang: str) -> list[str]:
             out.append(i18n.t("headline.thin_panel", lang, n=value))
         elif kind == "gap":
             out.append(i18n.t("headline.gap_years", lang, years=value.replace("-", "–")))
+        elif kind == "registered":
+            out.append(i18n.t("headline.registered_scenario", lang))
     return out
 
 

@@ -200,3 +200,34 @@ def test_fit_handles_a_panel_without_difficult_communes():
     model = fit(replace(panel, communes=communes))
     assert abs(model.gain_params[GAIN_TERMS.index("difficult")]) < 1e-3
     assert isinstance(model.coefficients(), pd.DataFrame)
+
+
+def _registrations(panel: Panel) -> dict[int, set[str]]:
+    """Registration lists for 2013–2016 that carry information: communes at 10+ criteria the
+    year before that then gained at least two (a push the fit must find, without every
+    registered row succeeding)."""
+    n_met = panel.wide().sum(axis=1).unstack("year")
+    return {
+        year: set(n_met.index[(n_met[year - 1] >= 10) & (n_met[year] - n_met[year - 1] >= 2)])
+        for year in range(2013, 2017)
+    }
+
+
+def test_registered_push_is_estimated_where_history_shows_it():
+    panel = simulate_panel(seed=12, communes_per_district=12)
+    strong = fit(panel, trend=True, registered=_registrations(panel))
+    k = GAIN_TERMS.index("registered")
+    est, se = strong.gain_params[k], np.sqrt(strong.gain_cov[k, k])
+    assert est > 3 * se > 0
+    assert "registered:scenario" not in strong.notes
+
+
+def test_registration_without_history_is_a_labelled_scenario():
+    panel = simulate_panel(seed=12, communes_per_district=4)
+    future = {2017: set(panel.communes["commune_code"][:5])}
+    model = fit(panel, registered=future)
+    assert "registered:scenario" in model.notes
+    assert model.gain_params[GAIN_TERMS.index("registered")] == pytest.approx(0.0, abs=1e-4)
+    forecast = run_forecast(panel, 2018, n_draws=200, seed=1, registered=future)
+    result = unit_results(panel, forecast, None, target=20, year=2018, lang="en")
+    assert "assumed scenario" in result["headline"]
