@@ -36,6 +36,7 @@ from scipy import linalg, sparse
 MAX_ITER = 300  # Newton steps and variance updates together
 TOL = 1e-8  # relative change of the penalised log-likelihood: the mode is reached
 VAR_TOL = 2e-3  # largest change of a standard deviation: the variances have settled
+SPARSE_ABOVE = 150  # columns of the small block beyond which the design is kept sparse
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ class Posterior:
     commune_mean: np.ndarray
     commune_sd: np.ndarray  # conditional standard deviations given the small block
     commune_marginal_sd: np.ndarray
-    coupling: np.ndarray  # (n_communes, k)
+    coupling: np.ndarray | sparse.csr_matrix  # (n_communes, k): D⁻¹ Bᵀ
     sd: dict[str, float]
     sumsq: dict[str, float]
     levels: dict[str, int]
@@ -87,7 +88,9 @@ class Posterior:
         """``n`` joint draws: (n, k) small block and (n, n_communes) commune effects."""
         block = rng.multivariate_normal(self.mean, self.cov, size=n, method="eigh")
         z = rng.standard_normal((n, len(self.commune_mean)))
-        communes = self.commune_mean + z * self.commune_sd - (block - self.mean) @ self.coupling.T
+        communes = (
+            self.commune_mean + z * self.commune_sd - (self.coupling @ (block - self.mean).T).T
+        )
         return block, communes
 
     def draw_sd(self, name: str, rng: np.random.Generator, n: int) -> np.ndarray:
@@ -101,6 +104,13 @@ class Posterior:
         s2 = (self.sumsq[name] + prior.df * prior.scale**2) / nu
         var = nu * s2 / rng.chisquare(nu, size=n)
         return np.clip(np.sqrt(var), prior.lower, prior.upper)
+
+
+def _row_quadratic(coupling: np.ndarray | sparse.sparray, cov: np.ndarray) -> np.ndarray:
+    """diag(G Σ Gᵀ) for a dense or sparse G."""
+    if sparse.issparse(coupling):
+        return np.asarray(coupling.multiply(coupling @ cov).sum(axis=1)).ravel()
+    return ((coupling @ cov) * coupling).sum(axis=1)
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -120,24 +130,29 @@ def fit_glmm(
     factors: list[Factor],
     commune: Factor | None = None,
     offset: np.ndarray | None = None,
-    start: Posterior | None = None,
+    variances: dict[str, float] | None = None,
 ) -> Posterior:
     """Fit the penalised binomial GLMM (see the module docstring).
 
     ``fixed``: (n, p) design; ``events``/``trials``: binomial counts per row; ``prior_mean``/
     ``prior_sd``: the fixed terms' Gaussian priors (``inf`` sd: flat); ``factors``: small
     random intercepts (districts, years); ``commune``: the large one, eliminated by Schur
-    complement. ``start`` warm-starts from an earlier fit of the same shape.
+    complement. ``variances`` (name → sd) holds the variance components fixed at those values
+    (the trend scores refit on part of the data with the full fit's spreads).
+
+    The design is dense for a province; with many small-factor levels (a national panel's
+    ~700 districts) it and the commune coupling are sparse, so memory and time stay linear
+    in rows.
     """
     n, p = fixed.shape
-    cols = [np.asarray(fixed, float)]
+    k = p + sum(f.n_levels for f in factors)
+    sparse_mode = k > SPARSE_ABOVE
+    cols = [sparse.csr_matrix(fixed) if sparse_mode else np.asarray(fixed, float)]
     for f in factors:
-        z = np.zeros((n, f.n_levels))
         rows = np.flatnonzero(f.index >= 0)
-        z[rows, f.index[rows]] = 1.0
-        cols.append(z)
-    a = np.hstack(cols)
-    k = a.shape[1]
+        z = sparse.csr_matrix((np.ones(len(rows)), (rows, f.index[rows])), shape=(n, f.n_levels))
+        cols.append(z if sparse_mode else z.toarray())
+    a = sparse.hstack(cols, format="csr") if sparse_mode else np.hstack(cols)
     slices, pos = {}, p
     for f in factors:
         slices[f.name] = slice(pos, pos + f.n_levels)
@@ -152,13 +167,10 @@ def fit_glmm(
 
     all_f = [*factors, *([commune] if commune is not None else [])]
     tau2 = {f.name: f.prior.scale**2 for f in all_f}
-    if start is not None:
-        tau2 = {name: s**2 for name, s in start.sd.items()}
-        theta = start.mean.copy()
-        v = start.commune_mean.copy()
-    else:
-        theta = np.concatenate([np.where(np.isfinite(prior_sd), prior_mean, 0.0), np.zeros(k - p)])
-        v = np.zeros(n_c)
+    if variances is not None:
+        tau2.update({name: sd**2 for name, sd in variances.items() if name in tau2})
+    theta = np.concatenate([np.where(np.isfinite(prior_sd), prior_mean, 0.0), np.zeros(k - p)])
+    v = np.zeros(n_c)
     fixed_prec = np.where(np.isfinite(prior_sd), 1.0 / np.square(prior_sd), 0.0)
     m0 = np.concatenate([np.where(np.isfinite(prior_sd), prior_mean, 0.0), np.zeros(k - p)])
 
@@ -174,6 +186,13 @@ def fit_glmm(
         penalty = 0.5 * float((prec * (th - m0) ** 2).sum()) + 0.5 * cprec * float((vv**2).sum())
         return loglik - penalty
 
+    def expected_sumsq(f: Factor, th, vv, cov, coupling, d) -> float:
+        """E[Σ level²] of a random factor under the Gaussian posterior (the EM statistic)."""
+        if f is commune:
+            return float((vv**2).sum() + (1.0 / d).sum() + _row_quadratic(coupling, cov).sum())
+        sl = slices[f.name]
+        return float((th[sl] ** 2).sum() + np.diag(cov)[sl].sum())
+
     # One loop: a damped Newton step on the mode at the current variances; once the step no
     # longer moves the objective, an EM update of the variances from the same curvature.
     converged = False
@@ -185,15 +204,24 @@ def fit_glmm(
         mu = _sigmoid(eta)
         w = m * mu * (1.0 - mu)
         r = y - m * mu
-        aw = a * w[:, None]
-        h1 = aw.T @ a + np.diag(prec)
+        if sparse_mode:
+            aw = a.multiply(w[:, None]).tocsr()
+            h1 = (a.T @ aw).toarray() + np.diag(prec)
+        else:
+            aw = a * w[:, None]
+            h1 = aw.T @ a + np.diag(prec)
         g1 = a.T @ r - prec * (theta - m0)
         if n_c:
-            b = (c_rows @ aw).T  # (k, n_c)
             d = np.bincount(c_index, w, n_c) + cprec
             g2 = np.bincount(c_index, r, n_c) - cprec * v
-            coupling = (b / d).T  # D⁻¹ Bᵀ
-            cov = linalg.inv(h1 - b @ coupling, check_finite=False)
+            cb = c_rows @ aw  # (n_c, k) = Bᵀ
+            if sparse_mode:
+                coupling = sparse.diags(1.0 / d) @ cb  # D⁻¹ Bᵀ, sparse
+                schur = h1 - (cb.T @ coupling).toarray()
+            else:
+                coupling = cb / d[:, None]
+                schur = h1 - cb.T @ coupling
+            cov = linalg.inv(schur, check_finite=False)
             step1 = cov @ (g1 - coupling.T @ g2)
             step2 = g2 / d - coupling @ step1
         else:
@@ -214,35 +242,33 @@ def fit_glmm(
         theta, v, current = new_theta, new_v, value
         if abs(gain) > TOL * (1.0 + abs(current)):
             continue
+        if variances is not None:  # held fixed: the mode is the answer
+            converged = True
+            break
         # at the mode for these variances: EM update of each variance (MAP under its prior)
-        c_var = 1.0 / d + np.einsum("ck,kl,cl->c", coupling, cov, coupling) if n_c else d
-        sumsq, levels, changed = {}, {}, 0.0
+        changed = 0.0
         for f in all_f:
-            if f is commune:
-                ss = float((v**2).sum() + c_var.sum())
-            else:
-                sl = slices[f.name]
-                ss = float((theta[sl] ** 2).sum() + np.diag(cov)[sl].sum())
+            ss = expected_sumsq(f, theta, v, cov, coupling, d)
             new = (ss + f.prior.df * f.prior.scale**2) / (f.n_levels + f.prior.df + 2.0)
             new = float(np.clip(new, f.prior.lower**2, f.prior.upper**2))
             changed = max(changed, abs(np.sqrt(new) - np.sqrt(tau2[f.name])))
             tau2[f.name] = new
-            sumsq[f.name], levels[f.name] = ss, f.n_levels
         if changed < VAR_TOL:
             converged = True
             break
         prec, cprec = precision()
         current = objective(theta, v, prec, cprec)
+    c_var = 1.0 / d + _row_quadratic(coupling, cov) if n_c else np.zeros(0)
     return Posterior(
         mean=theta,
         cov=cov,
         commune_mean=v,
         commune_sd=1.0 / np.sqrt(d) if n_c else np.zeros(0),
-        commune_marginal_sd=np.sqrt(c_var) if n_c else np.zeros(0),
+        commune_marginal_sd=np.sqrt(c_var),
         coupling=coupling,
         sd={name: float(np.sqrt(t)) for name, t in tau2.items()},
-        sumsq=sumsq,
-        levels=levels,
+        sumsq={f.name: expected_sumsq(f, theta, v, cov, coupling, d) for f in all_f},
+        levels={f.name: f.n_levels for f in all_f},
         priors={f.name: f.prior for f in all_f},
         converged=converged,
         iterations=iterations,

@@ -251,10 +251,16 @@ def _codes(values: pd.Series, levels: list) -> np.ndarray:
 
 
 def _fit_one(
-    table: pd.DataFrame, panel: Panel, trend: bool, origin: int, losses: bool = True
+    table: pd.DataFrame,
+    panel: Panel,
+    trend: bool,
+    origin: int,
+    losses: bool = True,
+    variances: dict[str, float] | None = None,
 ) -> TransitionModel:
     """The gain and loss GLMMs on one transitions table (trend on or off); ``losses=False``
-    skips the loss model (the trend scores need gains only)."""
+    skips the loss model and ``variances`` fixes the gain model's spreads (the trend scores
+    refit on earlier years with the full fit's spreads: gains only, and fast)."""
     districts = panel.district_codes
     communes = panel.communes["commune_code"].tolist()
     years = sorted(table["year"].unique().tolist())
@@ -286,6 +292,7 @@ def _fit_one(
         commune=Factor(
             "commune", _codes(gains["commune_code"], communes), len(communes), SPREAD_PRIOR
         ),
+        variances=variances,
     )
     x_loss = loss_design(lost["criterion"].to_numpy(), lost["n_met"].to_numpy(float))
     loss_post = fit_glmm(
@@ -376,8 +383,11 @@ def _year_shift(model: TransitionModel, rows: pd.DataFrame) -> tuple[float, floa
     return shift, 1.0 / np.sqrt(info)
 
 
-def _trend_scores(table: pd.DataFrame, panel: Panel) -> pd.DataFrame:
-    """Held-out scores of the trend and no-trend fits (see "trend choice")."""
+def _trend_scores(
+    table: pd.DataFrame, panel: Panel, spreads: dict[bool, dict[str, float]]
+) -> pd.DataFrame:
+    """Held-out scores of the trend and no-trend fits (see "trend choice"); ``spreads``: the
+    full fits' random-effect spreads, held fixed in the refits."""
     years = sorted(table["year"].unique().tolist())
     rows = []
     for i in range(max(2, len(years) - MAX_SCORED_CUTOFFS), len(years)):
@@ -385,7 +395,7 @@ def _trend_scores(table: pd.DataFrame, panel: Panel) -> pd.DataFrame:
         origin = years[i - 1]
         later = table[(table["year"] >= years[i]) & ~table["met"]]
         for trend in (True, False):
-            model = _fit_one(train, panel, trend, origin, losses=False)
+            model = _fit_one(train, panel, trend, origin, losses=False, variances=spreads[trend])
             beta = model.gain_params[TREND]
             var_beta = model.gain_cov[TREND, TREND]
             for year, held in later.groupby("year"):
@@ -435,7 +445,8 @@ def fit(
     if trend is True:
         return replace(with_trend, trend_choice="fixed", notes=notes)
     without = _fit_one(table, panel, False, origin)
-    scores = _trend_scores(table, panel) if n_trans >= 3 else pd.DataFrame()
+    spreads = {True: with_trend.gain_posterior.sd, False: without.gain_posterior.sd}
+    scores = _trend_scores(table, panel, spreads) if n_trans >= 3 else pd.DataFrame()
     if scores.empty:
         weight, choice = 0.5, "equal"
     else:

@@ -231,3 +231,21 @@ def test_registration_without_history_is_a_labelled_scenario():
     forecast = run_forecast(panel, 2018, n_draws=200, seed=1, registered=future)
     result = unit_results(panel, forecast, None, target=20, year=2018, lang="en")
     assert "assumed scenario" in result["headline"]
+
+
+def test_sparse_design_path_gives_the_dense_answer(monkeypatch):
+    """National panels (~700 districts) use the sparse path; it must fit the same model."""
+    import ntm_analysis.glmm as glmm
+
+    panel = simulate_panel(seed=2, communes_per_district=4)
+    dense = fit(panel, trend=True)
+    monkeypatch.setattr(glmm, "SPARSE_ABOVE", 0)
+    sparse = fit(panel, trend=True)
+    np.testing.assert_allclose(sparse.gain_params, dense.gain_params, atol=1e-6)
+    np.testing.assert_allclose(sparse.gain_cov, dense.gain_cov, atol=1e-8)
+    np.testing.assert_allclose(
+        sparse.communes["sd"].to_numpy(), dense.communes["sd"].to_numpy(), atol=1e-8
+    )
+    draws = sparse.gain_posterior.draw(np.random.default_rng(0), 5)[1]
+    expected = dense.gain_posterior.draw(np.random.default_rng(0), 5)[1]
+    np.testing.assert_allclose(draws, expected, atol=1e-8)
