@@ -12,7 +12,7 @@ and comes from the trend fit or the no-trend fit in the proportion the data chos
 (``TransitionModel.trend_weight``; draws are stratified: the first ``round(w·n)`` draws use the
 trend fit). Monte Carlo error: every probability is a share of independent draws, so its
 standard error is sqrt(p(1−p)/n) (``Forecast.probability_se``); ``DEFAULT_DRAWS`` keeps it at or
-below one percentage point anywhere near a verdict threshold (p(1−p) ≤ 0.25 → n ≥ 2,500).
+below one percentage point at the verdict thresholds (p = 0.25 or 0.75: n ≥ 1,875).
 
 Random numbers come from two independent streams spawned from one seed: one for
 coefficients, one for the yearly coin flips. A scenario changes probabilities, never the
@@ -44,7 +44,10 @@ from .model import (
 )
 from .panel import Panel
 
-DEFAULT_DRAWS = 4000  # MC standard error <= 0.8 percentage point for any probability
+# MC standard error at a verdict threshold (25%, 75%): sqrt(0.1875 / 2000) = 0.97 percentage
+# point; nearer the threshold than its 80% band the headline says "close to the threshold".
+# The CLI, parameters and notebooks use the same 2,000.
+DEFAULT_DRAWS = 2000
 CELLS_PER_CHUNK = 4_000_000  # float32 cells per working array: ~16 MB, whatever the size
 JUST_SHORT = (17, 18)  # "ends just short": the communes whose missing criteria are bottlenecks
 
