@@ -739,13 +739,13 @@ def run_forecast(
     seed: int = 0,
     scenario: Scenario | None = None,
     as_of: int | None = None,
-    trend: bool | str = "auto",
+    trend: bool | str = True,
     registered: Registrations | None = None,
 ) -> Forecast:
     """Fit the transition model on the panel up to ``as_of`` and simulate to ``target_year``.
 
-    ``trend``: "auto" averages the trend and no-trend fits by their held-out scores; True
-    (the trend fit alone) and False (no trend) force one (see ``model.fit``).
+    ``trend``: True (default) averages the trend and no-trend fits by their held-out scores;
+    False fits no trend; "only" the trend fit alone (see ``model.fit``).
     ``registered``: registration lists, history and future years alike (see ``simulate``).
     """
     as_of = check_as_of(panel, as_of)

@@ -36,8 +36,8 @@ the commune's count, and district random intercepts; group priors N(−3, 3²) s
 each earlier cut-off (≥ 2 transitions before it) both are refitted and scored on the later
 years' province-wide shift (log predictive density, year-shock variance included); weights
 ∝ exp(total score) (pseudo-Bayesian model averaging). With too few years to score, the weight
-is ½ (two transitions) or 0 (one transition: a trend is not identified). ``trend=True`` or
-``False`` forces one fit.
+is ½ (two transitions) or 0 (one transition: a trend is not identified). ``trend=False``
+fits no trend, ``trend="only"`` the trend fit alone.
 
 **Gaps and changing communes.** Only consecutive years form transitions; a gap (2017 missing
 between 2016 and 2018) is named in ``TransitionModel.notes`` and its two-year change is not
@@ -419,15 +419,19 @@ def _trend_scores(
 
 
 def fit(
-    panel: Panel, trend: bool | str = "auto", registered: Registrations | None = None
+    panel: Panel, trend: bool | str = True, registered: Registrations | None = None
 ) -> TransitionModel:
     """Fit the gain and loss models to every consecutive-year transition in ``panel``.
 
-    ``trend``: "auto" (default) averages the trend and no-trend fits with weights from the
-    data; True or False forces one fit. ``registered``: the province's registration lists
-    (year → communes registered to reach the standard that year); where history has
-    registered and non-registered communes in the same year, their extra push is estimated
-    (term ``registered``), otherwise it stays 0 and ``notes`` says "registered:scenario".
+    ``trend``: True (default, also "auto") averages the trend and no-trend fits with weights
+    from the data — the trend is used as far as the data support it; False fits no trend;
+    "only" forces the trend fit alone (for comparisons). Callers that passed ``trend=True``
+    before (CLI, backtest) get the data-weighted average.
+
+    ``registered``: the province's registration lists (year → communes registered to reach
+    the standard that year); where history has registered and non-registered communes in the
+    same year, their extra push is estimated (term ``registered``), otherwise it stays 0 and
+    ``notes`` says "registered:scenario".
     """
     table = transitions(panel, registered)
     origin = int(table["year"].max())
@@ -437,12 +441,15 @@ def fit(
         notes += (f"thin:{n_trans}",)
     if registered and not registered_estimable(table):
         notes += ("registered:scenario",)
+    trend = "auto" if trend is True else trend
+    if trend not in (False, "auto", "only"):
+        raise ValueError(f"trend must be True/'auto', False or 'only', got {trend!r}")
     if trend is False or (trend == "auto" and n_trans < 2):
         model = _fit_one(table, panel, False, origin)
         choice = "off" if trend is False else "one_transition"
         return replace(model, trend_choice=choice, notes=notes)
     with_trend = _fit_one(table, panel, True, origin)
-    if trend is True:
+    if trend == "only":
         return replace(with_trend, trend_choice="fixed", notes=notes)
     without = _fit_one(table, panel, False, origin)
     spreads = {True: with_trend.gain_posterior.sd, False: without.gain_posterior.sd}

@@ -40,7 +40,7 @@ def test_trend_is_recovered_under_strong_commune_differences_from_an_early_origi
     unmet rows as a slowing trend (−0.3 where the truth was +0.05); jointly it is not."""
     truth = GeneratorParams(commune_sd=1.5, b_trend=0.05, loss_criterion=NO_LOSS)
     panel = simulate_panel(truth, seed=11, communes_per_district=25, years=range(2011, 2015))
-    model = fit(panel, trend=True)
+    model = fit(panel, trend="only")
     est, se = model.gain_params[TREND], np.sqrt(model.gain_cov[TREND, TREND])
     assert abs(est - truth.b_trend) < 3 * se, (est, se)
     assert se < 0.5  # the data, not only the prior (sd 0.5), inform it
@@ -54,7 +54,7 @@ def test_fixed_terms_are_recovered_within_their_standard_errors():
         commune_sd=0.6, b_close=1.5, b_trend=0.1, loss_criterion=NO_LOSS, b_difficult=-0.5
     )
     panel = simulate_panel(truth, seed=5, communes_per_district=30)
-    model = fit(panel, trend=True)
+    model = fit(panel, trend="only")
     est = dict(zip(GAIN_TERMS, model.gain_params, strict=True))
     se = dict(zip(GAIN_TERMS, np.sqrt(np.diag(model.gain_cov)), strict=True))
     for term, value in [
@@ -167,7 +167,7 @@ def test_year_shocks_widen_the_trend_standard_error_and_are_not_estimated_as_zer
     ses, sds = [], []
     for process in (calm, shocked):
         panel = process.realise(3).panel(2016)
-        model = fit(panel, trend=True)
+        model = fit(panel, trend="only")
         ses.append(np.sqrt(model.gain_cov[TREND, TREND]))
         sds.append(model.year_sd)
         draws = model.gain_posterior.draw_sd("year", np.random.default_rng(0), 2000)
@@ -215,7 +215,7 @@ def _registrations(panel: Panel) -> dict[int, set[str]]:
 
 def test_registered_push_is_estimated_where_history_shows_it():
     panel = simulate_panel(seed=12, communes_per_district=12)
-    strong = fit(panel, trend=True, registered=_registrations(panel))
+    strong = fit(panel, trend="only", registered=_registrations(panel))
     k = GAIN_TERMS.index("registered")
     est, se = strong.gain_params[k], np.sqrt(strong.gain_cov[k, k])
     assert est > 3 * se > 0
@@ -238,9 +238,9 @@ def test_sparse_design_path_gives_the_dense_answer(monkeypatch):
     import ntm_analysis.glmm as glmm
 
     panel = simulate_panel(seed=2, communes_per_district=4)
-    dense = fit(panel, trend=True)
+    dense = fit(panel, trend="only")
     monkeypatch.setattr(glmm, "SPARSE_ABOVE", 0)
-    sparse = fit(panel, trend=True)
+    sparse = fit(panel, trend="only")
     np.testing.assert_allclose(sparse.gain_params, dense.gain_params, atol=1e-6)
     np.testing.assert_allclose(sparse.gain_cov, dense.gain_cov, atol=1e-8)
     np.testing.assert_allclose(
