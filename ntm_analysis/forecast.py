@@ -176,6 +176,7 @@ class _Inputs:
     commune_shift: np.ndarray  # (n_communes,) log-odds from the scenario's priority list
     criterion_shift: np.ndarray  # (19,) log-odds from the scenario's criterion odds
     registered: np.ndarray  # (simulated year, n_communes) 1.0 where registered for that year
+    level: np.ndarray  # (n_communes,) criteria met in the fitted data's first year, centred
 
 
 @dataclass(frozen=True)
@@ -258,6 +259,15 @@ def _component_draws(
     )
 
 
+def _levels(model: TransitionModel, codes: list[str], now: np.ndarray) -> np.ndarray:
+    """Each commune's level (its count in the fitted data's first year); a commune the fit has not
+    seen (or a hand-built model without levels) uses its count at the as-of year."""
+    if "level" not in model.communes:
+        return now
+    known = model.communes.set_index("commune_code")["level"].reindex(codes).to_numpy(float)
+    return np.where(np.isfinite(known), known, now)
+
+
 def _draw_coefficients(
     model: TransitionModel,
     n_draws: int,
@@ -315,8 +325,10 @@ def _simulate_chunk(
     neg_group_loss = (-loss[:, : len(GROUP_SLICES)]).T.astype(np.float32)[:, :, None]
     c_nmet = loss[:, -1][:, None].astype(np.float32)
     loss_static = draws.loss_district[:, inputs.district_index].astype(np.float32)
+    b_level = gain[:, GAIN_TERMS.index("level")][:, None]
     static = (
         b_diff * inputs.difficult
+        + b_level * inputs.level
         + draws.district[:, inputs.district_index]
         + draws.commune
         + inputs.commune_shift
@@ -431,6 +443,7 @@ def simulate(
         ),
         criterion_shift=criterion_shift,
         registered=np.zeros((0, len(codes))),
+        level=_levels(model, codes, wide.sum(axis=1).to_numpy(float)) - N_MET_CENTRE,
     )
     years = list(range(as_of + 1, target_year + 1))
     registered = registered or {}

@@ -10,7 +10,14 @@ rows are explained by their commune effects, not read as a slowing trend:
 
 - **criterion** (one coefficient per criterion, no separate intercept): criteria differ hugely
   in difficulty — electricity is a grid connection, income and poverty need years of growth.
-- **criteria already met** (``n_met - 10``, linear): a commune's count summarises capacity.
+- **criteria already met** (``n_met - 10``, linear) and the commune's **level** (its count
+  in the first year of the data, centred at 10): a count mixes a lasting capacity (strong
+  communes start high *and* progress fast) with the effect of the count itself. With the
+  count alone, the model reads every commune's rising count as rising capacity and then needs
+  a falling trend to explain why gains do not speed up. The initial count (Wooldridge's
+  initial-conditions device for dynamic random-effects models; not the mean over years,
+  which would contain the outcomes being fitted) carries the lasting difference, ``n_met``
+  the effect of the count itself. In the simulation a commune's level stays fixed.
 - **push near the standard**: provinces register "target communes" and concentrate money
   there, so gains jump once a commune is within reach. Where the jump starts is a provincial
   policy choice, not a constant: one step each at 11, 12, …, 17 criteria (15 is ``close``),
@@ -23,11 +30,11 @@ rows are explained by their commune effects, not read as a slowing trend:
   simulation draws a fresh shock per simulated year per draw, shared by every commune. Because
   years are random effects, the trend's standard error counts years, not rows, as replicates.
 
-Priors (all weakly informative, on the log-odds scale): criterion N(0, 3²), ``n_met``
-N(0, 1²), push steps N(0, 2²), ``difficult`` N(0, 2.5²), trend N(0, 0.5²) per year; spreads of the
-random effects scaled-inverse-χ² with one pseudo-level of 0.5, bounded to [0.02, 3]. A term
-the data separate (8 of 8 near-standard communes succeeded) keeps a finite estimate with a
-wide posterior instead of being dropped.
+Priors (all weakly informative, on the log-odds scale): criterion N(0, 3²), ``n_met`` and
+``level`` N(0, 1²), push steps N(0, 2²), ``difficult`` N(0, 2.5²), trend N(0, 0.5²) per
+year; spreads of the random effects scaled-inverse-χ² with one pseudo-level of 0.5, bounded
+to [0.02, 3]. A term the data separate (8 of 8 near-standard communes succeeded) keeps a
+finite estimate with a wide posterior instead of being dropped.
 
 Loss model: losing a criterion once met is rare; one coefficient per criteria group (I–V),
 the commune's count, and district random intercepts; group priors N(−3, 3²) say "rare".
@@ -74,14 +81,16 @@ GAIN_TERMS = [f"criterion_{c}" for c in CRITERIA_NUMBERS] + [
     "difficult",
     "trend",
     "registered",
+    "level",
 ]
 LOSS_TERMS = [f"group_{g}" for g in GROUP_NAMES] + ["n_met"]
 N_PUSH = len(PUSH_STEPS)
 TREND = GAIN_TERMS.index("trend")
 REGISTERED = GAIN_TERMS.index("registered")
+LEVEL = GAIN_TERMS.index("level")
 
 _GAIN_PRIOR_MEAN = np.zeros(len(GAIN_TERMS))
-_GAIN_PRIOR_SD = np.array([3.0] * N_CRITERIA + [1.0] + [2.0] * N_PUSH + [2.5, 0.5, 2.5])
+_GAIN_PRIOR_SD = np.array([3.0] * N_CRITERIA + [1.0] + [2.0] * N_PUSH + [2.5, 0.5, 2.5, 1.0])
 FIXED_AT_ZERO = 1e-6  # prior sd of a term the data cannot inform (it stays at 0)
 _LOSS_PRIOR_MEAN = np.array([-3.0] * len(GROUP_NAMES) + [0.0])
 _LOSS_PRIOR_SD = np.array([3.0] * len(GROUP_NAMES) + [1.0])
@@ -128,6 +137,9 @@ def transitions(panel: Panel, registered: Registrations | None = None) -> pd.Dat
     table = pd.concat(frames, ignore_index=True)
     table["district_code"] = table["commune_code"].map(info["district_code"]).astype("int64")
     table["difficult"] = table["commune_code"].map(info["difficult"]).astype(bool)
+    counts = wide.sum(axis=1).reset_index(name="n").sort_values("year")
+    level = counts.groupby("commune_code")["n"].first()  # the count in its first year
+    table["level"] = table["commune_code"].map(level).to_numpy(float)
     table["registered"] = False
     for year, codes in (registered or {}).items():
         rows = table["year"] == int(year) - 1
@@ -151,12 +163,23 @@ def gain_design(
     difficult: np.ndarray,
     trend: np.ndarray,
     registered: np.ndarray | None = None,
+    level: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Design matrix of the gain model, columns ``GAIN_TERMS``."""
+    """Design matrix of the gain model, columns ``GAIN_TERMS``; ``level`` is the commune's
+    count in its first year of the fitted data (default: its current count)."""
     onehot = (criterion[:, None] == np.array(CRITERIA_NUMBERS)[None, :]).astype(float)
     reg = np.zeros(len(criterion)) if registered is None else registered
+    level = n_met if level is None else level
     return np.column_stack(
-        [onehot, n_met - N_MET_CENTRE, push_matrix(n_met), difficult, trend, reg]
+        [
+            onehot,
+            n_met - N_MET_CENTRE,
+            push_matrix(n_met),
+            difficult,
+            trend,
+            reg,
+            level - N_MET_CENTRE,
+        ]
     ).astype(float)
 
 
@@ -167,6 +190,7 @@ def _gain_rows_design(rows: pd.DataFrame, trend: np.ndarray) -> np.ndarray:
         rows["difficult"].to_numpy(float),
         trend,
         rows["registered"].to_numpy(float),
+        rows["level"].to_numpy(float),
     )
 
 
@@ -322,9 +346,11 @@ def _fit_one(
             "tau": gain_post.sd["district"],
         }
     )
+    level = table.groupby("commune_code")["level"].first()
     commune_table = pd.DataFrame(
         {
             "commune_code": communes,
+            "level": level.reindex(communes).to_numpy(float),
             "effect": gain_post.commune_mean,
             "sd": gain_post.commune_marginal_sd,
             "tau": gain_post.sd["commune"],
