@@ -150,7 +150,9 @@ def section(result: cal.Calibration, label: str, seconds: float, jobs: int, note
         "",
         f"- written {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; commit "
         f"`{rev.get('revision', '?')[:10]}`{dirty}",
-        f"- {s['replicates']} replicates per scenario; origins {s['origins']}, horizons "
+        f"- {s['replicates']} replicates per scenario planned, completed: "
+        + ", ".join(f"{name} {n}" for name, n in s["completed"].items())
+        + f"; origins {s['origins']}, horizons "
         f"{s['horizons']}; {s['n_draws']} model draws, {s['n_ideal']} ideal draws; seed "
         f"{s['seed']}",
         f"- wall time {seconds / 60:.1f} min on {jobs} worker process(es), under `nice`",
@@ -206,6 +208,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--label", default="latest")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--note", default="", help="a line saying what was measured")
+    parser.add_argument(
+        "--minutes",
+        type=float,
+        default=None,
+        help="start no replicate after this many minutes (a busy machine); the table says "
+        "how many each scenario completed",
+    )
     args = parser.parse_args(argv)
     scenarios = [SCENARIOS[name] for name in args.scenarios.split(",")]
     start = time.time()
@@ -228,6 +237,7 @@ def main(argv: list[str] | None = None) -> int:
         seed=args.seed,
         jobs=args.jobs,
         progress=progress,
+        deadline=start + 60 * args.minutes if args.minutes else None,
     )
     seconds = time.time() - start
     write(args.out, args.label, section(result, args.label, seconds, args.jobs, args.note))

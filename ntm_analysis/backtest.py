@@ -47,7 +47,7 @@ from .panel import Panel
 
 FIGURES = {"n_ntm": "ntm", "mean_criteria": "mean_criteria"}
 # method -> ``run_forecast``'s trend option; "transition" is the forecast the reports show
-MODEL_METHODS: dict[str, bool | str] = {"transition": "auto", "transition_no_trend": False}
+MODEL_METHODS: dict[str, bool | str] = {"transition": True, "transition_no_trend": False}
 MAIN_METHOD = "transition"
 CASE_KEYS = ["unit_code", "origin", "year", "figure"]
 BINS = np.linspace(0.0, 1.0, 11)

@@ -33,6 +33,7 @@ meeting the standard (``n_ntm``) and its mean criteria per commune (``mean_crite
 
 from __future__ import annotations
 
+import time
 import warnings
 import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -339,6 +340,15 @@ def _task(args: tuple) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     )
 
 
+def _task_if_open(
+    args: tuple, deadline: float | None
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame] | None:
+    """``_task`` unless the deadline has passed when a worker picks it up."""
+    if deadline is not None and time.time() >= deadline:
+        return None
+    return _task(args)
+
+
 def run(
     scenarios: Iterable[Process] | None = None,
     forecasters: Mapping[str, Forecaster] | None = None,
@@ -351,35 +361,48 @@ def run(
     seed: int = 0,
     jobs: int = 1,
     progress: Callable[[int, int], None] | None = None,
+    deadline: float | None = None,
 ) -> Calibration:
     """Score ``forecasters`` (default: the project's model) and ``oracles`` on ``replicates``
     provinces of each scenario (default: every ``known_processes.SCENARIOS``).
 
     ``jobs`` > 1 runs replicates in that many processes (forecasters and oracles must then be
-    picklable: module-level functions or ``functools.partial`` of them).
+    picklable: module-level functions or ``functools.partial`` of them). Replicates run
+    round-robin over the scenarios, so that with a ``deadline`` (a ``time.time()``; no
+    replicate starts after it) every scenario has about as many; ``settings["completed"]``
+    then says how many each got.
     """
     scenarios = list(SCENARIOS.values()) if scenarios is None else list(scenarios)
     forecasters = {"model": model_forecaster} if forecasters is None else dict(forecasters)
     tasks = [
         (p, r, forecasters, dict(oracles), tuple(origins), tuple(horizons), n_draws, n_ideal, seed)
-        for p in scenarios
         for r in range(replicates)
+        for p in scenarios
     ]
     results = []
+
+    def open_for_work() -> bool:
+        return deadline is None or time.time() < deadline
+
     if jobs > 1:
         with ProcessPoolExecutor(jobs) as pool:
-            for done, result in enumerate(pool.map(_task, tasks, chunksize=1), 1):
-                results.append(result)
+            pending = [pool.submit(_task_if_open, task, deadline) for task in tasks]
+            for done, future in enumerate(pending, 1):
+                result = future.result()
+                if result is not None:
+                    results.append(result)
                 if progress:
                     progress(done, len(tasks))
     else:
         for done, task in enumerate(tasks, 1):
-            results.append(_task(task))
+            if open_for_work():
+                results.append(_task(task))
             if progress:
                 progress(done, len(tasks))
     cases = pd.concat([r[0] for r in results], ignore_index=True)
     communes = pd.concat([r[1] for r in results if not r[1].empty], ignore_index=True)
     errors = pd.concat([r[2] for r in results], ignore_index=True)
+    completed = cases.groupby("scenario")["replicate"].nunique()
     settings = {
         "replicates": replicates,
         "origins": list(origins),
@@ -389,6 +412,7 @@ def run(
         "seed": seed,
         "scenarios": {p.name: p.description for p in scenarios},
         "communes": {p.name: p.n_communes for p in scenarios},
+        "completed": {p.name: int(completed.get(p.name, 0)) for p in scenarios},
     }
     return Calibration(
         cases=cases,

@@ -220,3 +220,20 @@ def test_the_table_keeps_other_runs_sections(tmp_path):
     assert text.startswith("# Calibration table")
     assert "rerun" in text and "new" in text and "old" not in text
     assert text.index("## Run: before") < text.index("## Run: after")
+
+
+def test_the_written_table_marks_failures_beside_the_ideal(oracle_run):
+    from benchmarks.calibrate import section
+
+    renamed = {"overconfident": "model"}
+    result = replace(
+        oracle_run,
+        summary=oracle_run.summary.replace({"forecaster": renamed}),
+        settings={**oracle_run.settings, "completed": {TINY.name: REPLICATES}},
+    )
+    text = section(result, "test", 60.0, 1)
+    assert text.startswith("## Run: test")
+    # the overconfident forecaster, shown as "model", fails 80% coverage in both cells; the
+    # ideal, in brackets, passes them
+    assert "| strong_communes | n_ntm | 0/2 (" in text
+    assert "✗" in text and "Forecaster errors: 0" in text
