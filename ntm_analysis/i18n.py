@@ -978,6 +978,53 @@ _TABLE: dict[str, dict[str, str]] = {
         "vi": "Chuỗi số liệu quá ngắn để kiểm định (cần ít nhất bốn năm).",
         "en": "The data are too short to backtest (at least four years are needed).",
     },
+    # --- backtest: effective cases, methods compared, reliability diagram (issue 13) ---------
+    "report.backtest.coverage_item_effective": {
+        "vi": "{method} {share} số lần ({n} dự báo về {n_effective} kết quả khác nhau)",
+        "en": "{method} {share} of the time ({n} forecasts of {n_effective} distinct outcomes)",
+    },
+    "report.backtest.trivial": {
+        "vi": "{n} trường hợp hiển nhiên (không có xã đạt chuẩn và khoảng dự báo [0, 0]) không "
+        "được tính. Các dự báo từ những năm gốc khác nhau cho cùng một năm không phải là những "
+        "phép thử độc lập: số kết quả khác nhau mới là lượng bằng chứng thực có.",
+        "en": "{n} certain cases (nothing observed and an interval of [0, 0]) are left out. "
+        "Forecasts of the same year from different origins are not independent tests: the "
+        "number of distinct outcomes is the real amount of evidence.",
+    },
+    "report.backtest.errors": {
+        "vi": "Sai số tuyệt đối bình quân của số xã đạt chuẩn ({level}): {items}.",
+        "en": "Mean absolute error of the number of communes meeting the standard ({level}): "
+        "{items}.",
+    },
+    "report.backtest.error_item": {
+        "vi": "{method} {mae} ({n} dự báo)",
+        "en": "{method} {mae} ({n} forecasts)",
+    },
+    "method.inline.persistence": {
+        "vi": "giữ nguyên mức năm gốc",
+        "en": "persistence (no change from the origin)",
+    },
+    "chart.reliability.title": {
+        "vi": "Xác suất dự báo so với thực tế: từng xã (kiểm định quá khứ)",
+        "en": "Forecast probabilities against what happened: every commune (backtest)",
+    },
+    "chart.reliability.x": {
+        "vi": "Xác suất dự báo xã đạt chuẩn",
+        "en": "Forecast probability that the commune meets the standard",
+    },
+    "chart.reliability.y": {
+        "vi": "Tỷ lệ thực tế đã đạt chuẩn",
+        "en": "Share that actually met the standard",
+    },
+    "chart.reliability.diagonal": {
+        "vi": "Đường chéo: dự báo đáng tin cậy",
+        "en": "Diagonal: reliable forecasts",
+    },
+    "chart.reliability.cases": {"vi": "{n} trường hợp", "en": "{n} cases"},
+    "chart.reliability.cases_distinct": {
+        "vi": "{n} trường hợp ({distinct} kết quả khác nhau)",
+        "en": "{n} cases ({distinct} distinct outcomes)",
+    },
     "report.col.bin": {"vi": "Xác suất dự báo", "en": "Forecast probability"},
     "report.col.predicted": {"vi": "Bình quân dự báo", "en": "Average forecast"},
     "report.col.observed_share": {"vi": "Tỷ lệ thực tế đạt chuẩn", "en": "Share that made it"},

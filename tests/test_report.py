@@ -354,9 +354,14 @@ def test_the_backtest_sentences_carry_their_level_and_number_of_cases(province, 
         assert quote is not None
         assert f"{int(quote['n'])} " in text and str(int(quote["n"])) in text
         summary = bt.summary[(bt.summary["figure"] == "n_ntm") & (bt.summary["level"] == level)]
-        n_main = int(summary.set_index("method").loc["transition", "n"])
-        unit = "cases" if rep.lang == "en" else "trường hợp"
-        assert f"({n_main} {unit})" in text
+        main = summary.set_index("method").loc["transition"]
+        n_main, n_outcomes = int(main["n"]), int(main["n_effective"])
+        counted = (
+            f"({n_main} forecasts of {n_outcomes} distinct outcomes)"
+            if rep.lang == "en"
+            else f"({n_main} dự báo về {n_outcomes} kết quả khác nhau)"
+        )
+        assert counted in text
         assert report_methods._level_text(rep) in text
     assert "province-wide" in report.backtest(province).text()
     assert "toàn tỉnh" in report.backtest(district).text()
