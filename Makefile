@@ -11,7 +11,7 @@ PY313 ?= $(shell for p in $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3) 
                  $$(command -v python3.13); do "$$p" -c '' 2>/dev/null && { echo "$$p"; break; }; \
                  done)
 
-.PHONY: report test smoke lint bench clean browser
+.PHONY: report test smoke lint bench calibrate clean browser
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,11 @@ smoke: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
+
+# Simulation-based calibration (issue 13): 100 replicates of every known process, 2 workers,
+# about an hour of CPU; rewrites benchmarks/CALIBRATION.md. Not part of `make test`.
+calibrate: $(STAMP)
+	nice -n 10 $(BIN)/python -m benchmarks.calibrate --jobs 2
 
 clean:
 	rm -rf $(VENV) reports

@@ -7,7 +7,13 @@ Three yardsticks a statistics office would use without commune data:
   lets the recent slope fade rather than run on for ever;
 - the **anticipated progress** check used for target tracking (UNECE/Eurostat style):
   extrapolate the pace of the last few years to the target year, compare it with the pace
-  the target requires and label the unit on track, needing acceleration or regressing.
+  the target requires and label the unit on track, needing acceleration or regressing;
+- **the plan as forecast** (``plan_forecast``): the province's own yearly plan read as a
+  prediction, interpolated linearly from the last observed value between plan years. It has
+  no interval; the backtest scores its point error beside the others.
+
+Years may have gaps (a missing middle year): the linear trend and the pace use the years
+present; damped-trend smoothing needs equally spaced years and is left out (NaN) otherwise.
 
 With six yearly points both fitted models give intervals that are far too narrow; the
 backtest (``backtest``) measures how narrow, and the reports say so. They are here to show
@@ -57,7 +63,8 @@ def damped_trend(series: pd.Series, years: list[int]) -> pd.DataFrame:
 
     Returns NaN rows when the series is too short or flat for the model to be estimated.
     """
-    if len(series) < 4 or series.nunique() < 2:
+    spaced = np.all(np.diff(series.index.to_numpy()) == 1)
+    if len(series) < 4 or series.nunique() < 2 or not spaced:
         return _empty(years)
     index = pd.period_range(start=str(int(series.index[0])), periods=len(series), freq="Y")
     endog = pd.Series(series.to_numpy(float), index=index)
@@ -117,14 +124,15 @@ def pace(series: pd.Series, target: float, target_year: int, window: int = PACE_
     """Anticipated progress of ``series`` (indexed by year) towards ``target`` by ``target_year``.
 
     The observed pace is the average yearly change over the last ``window`` years (fewer if
-    the series is shorter); the required pace spreads the remaining gap over the years left.
+    the series is shorter; from the earliest year present in the window when a year is
+    missing); the required pace spreads the remaining gap over the years left.
     On track: already there, or the observed pace carries the unit there. Otherwise a falling
     series is regressing and a flat or too-slow one needs acceleration.
     """
     series = series.sort_index()
     as_of = int(series.index[-1])
     current = float(series.iloc[-1])
-    start_year = max(int(series.index[0]), as_of - window)
+    start_year = int(series.index[series.index >= as_of - window][0])
     span = as_of - start_year
     observed = (current - float(series.loc[start_year])) / span if span > 0 else 0.0
     years_left = target_year - as_of
@@ -153,19 +161,43 @@ def pace(series: pd.Series, target: float, target_year: int, window: int = PACE_
     )
 
 
+def plan_forecast(
+    plan: dict[int, float], current: float, as_of: int, years: list[int]
+) -> pd.DataFrame:
+    """The plan read as a forecast: each plan year's figure, linear in between from
+    ``current`` at ``as_of``; after the last plan year it stays there. No interval (NaN):
+    a plan states one number. Empty (NaN) when no plan year lies after ``as_of``."""
+    ahead = {int(y): float(v) for y, v in plan.items() if int(y) > as_of}
+    frame = _empty(years)
+    if not ahead:
+        return frame
+    xs = np.array([as_of, *sorted(ahead)], float)
+    ys = np.array([current, *(ahead[int(y)] for y in xs[1:])], float)
+    frame["mean"] = np.interp(np.asarray(years, float), xs, ys)
+    return frame
+
+
 BASELINES = {"linear_trend": linear_trend, "damped_trend": damped_trend}
 
 
 def baseline_forecasts(
-    series: pd.Series, years: list[int], upper: float | None = None
+    series: pd.Series,
+    years: list[int],
+    upper: float | None = None,
+    plan: dict[int, float] | None = None,
 ) -> pd.DataFrame:
-    """Every baseline's forecast of ``series`` for ``years``, long, with a ``method`` column.
+    """Every baseline's forecast of ``series`` for ``years``, long, with a ``method`` column;
+    with ``plan`` (year → planned value) also the plan as forecast (method "plan").
 
     Values are clipped to [0, ``upper``] (e.g. the unit's number of communes, or 19
     criteria): a straight line does not know that a district of 3 communes cannot have 6.
     """
+    series = series.sort_index()
+    methods = dict(BASELINES)
+    if plan:
+        methods["plan"] = lambda s, y: plan_forecast(plan, float(s.iloc[-1]), int(s.index[-1]), y)
     frames = []
-    for method, func in BASELINES.items():
+    for method, func in methods.items():
         frame = func(series, years)
         frame[FORECAST_COLUMNS[1:]] = frame[FORECAST_COLUMNS[1:]].clip(lower=0.0, upper=upper)
         frame.insert(0, "method", method)

@@ -6,6 +6,14 @@ then replays the gain/loss model from the as-of year to the target year. All com
 simulated together and districts are slices of the same draws, so district counts always
 add up to the province count draw by draw.
 
+Each draw also takes a spread for the year shocks from its posterior and one shock per
+simulated year from it, shared by every commune (a good or bad year for the whole province),
+and comes from the trend fit or the no-trend fit in the proportion the data chose
+(``TransitionModel.trend_weight``; draws are stratified: the first ``round(w·n)`` draws use the
+trend fit). Monte Carlo error: every probability is a share of independent draws, so its
+standard error is sqrt(p(1−p)/n) (``Forecast.probability_se``); ``DEFAULT_DRAWS`` keeps it at or
+below one percentage point at the verdict thresholds (p = 0.25 or 0.75: n ≥ 1,875).
+
 Random numbers come from two independent streams spawned from one seed: one for
 coefficients, one for the yearly coin flips. A scenario changes probabilities, never the
 streams, so a baseline and a scenario run with the same seed share their random numbers
@@ -15,7 +23,7 @@ streams, so a baseline and a scenario run with the same seed share their random 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -24,9 +32,22 @@ import pandas as pd
 from .criteria import CRITERIA_NUMBERS, N_CRITERIA
 from .errors import Join, MessageError, Msg
 from .metrics import BELOW, CLOSE_HIGH, CLOSE_LOW
-from .model import GROUP_SLICES, N_MET_CENTRE, TransitionModel, fit
+from .model import (
+    GAIN_TERMS,
+    GROUP_SLICES,
+    N_MET_CENTRE,
+    N_PUSH,
+    Registrations,
+    TransitionModel,
+    fit,
+    push_matrix,
+)
 from .panel import Panel
 
+# MC standard error at a verdict threshold (25%, 75%): sqrt(0.1875 / 2000) = 0.97 percentage
+# point; nearer the threshold than its 80% band the headline says "close to the threshold".
+# The CLI, parameters and notebooks use the same 2,000.
+DEFAULT_DRAWS = 2000
 CELLS_PER_CHUNK = 4_000_000  # float32 cells per working array: ~16 MB, whatever the size
 JUST_SHORT = (17, 18)  # "ends just short": the communes whose missing criteria are bottlenecks
 
@@ -154,33 +175,126 @@ class _Inputs:
     difficult: np.ndarray  # (n_communes,) float
     commune_shift: np.ndarray  # (n_communes,) log-odds from the scenario's priority list
     criterion_shift: np.ndarray  # (19,) log-odds from the scenario's criterion odds
+    registered: np.ndarray  # (simulated year, n_communes) 1.0 where registered for that year
+    level: np.ndarray  # (n_communes,) criteria met in the fitted data's first year, centred
+
+
+@dataclass(frozen=True)
+class _Draws:
+    """Coefficients of every draw, aligned with the simulated communes and districts."""
+
+    gain: np.ndarray  # (draw, GAIN_TERMS)
+    loss: np.ndarray  # (draw, LOSS_TERMS)
+    district: np.ndarray  # (draw, district): gain log-odds shift
+    loss_district: np.ndarray  # (draw, district): loss log-odds shift
+    commune: np.ndarray  # (draw, commune)
+    shocks: np.ndarray  # (draw, simulated year): the year's shock shared by every commune
+
+    def rows(self, lo: int, hi: int) -> _Draws:
+        return _Draws(*(getattr(self, f)[lo:hi] for f in self.__dataclass_fields__))
+
+
+def _reindexed(
+    draws: np.ndarray, known: list, wanted: list, tau: float, rng: np.random.Generator
+) -> np.ndarray:
+    """Columns of ``draws`` (one per ``known`` unit) for ``wanted`` units; a unit the fit has
+    not seen (a new commune) gets a fresh effect from the population, N(0, tau)."""
+    pos = {code: i for i, code in enumerate(known)}
+    idx = np.array([pos.get(code, -1) for code in wanted], dtype=int)
+    out = draws[:, np.maximum(idx, 0)] if len(known) else np.zeros((len(draws), len(wanted)))
+    new = idx < 0
+    if new.any():
+        out[:, new] = rng.normal(0.0, tau, size=(len(draws), int(new.sum())))
+    return out
+
+
+def _component_draws(
+    model: TransitionModel,
+    n_draws: int,
+    rng: np.random.Generator,
+    codes: list[str],
+    districts: list[int],
+    horizon: int,
+) -> _Draws:
+    """Coefficients for ``n_draws`` draws from one fit (see the module docstring).
+
+    A fitted model is drawn jointly from its Laplace posteriors (communes coupled to the fixed
+    part, year-shock spread drawn per draw); a hand-built one (no posteriors) from its
+    marginals, with a fixed year-shock spread.
+    """
+    p = len(GAIN_TERMS)
+    known_d = model.districts["district_code"].tolist()
+    gp, lp = model.gain_posterior, model.loss_posterior
+    if gp is not None and lp is not None:
+        nd = len(known_d)
+        block, com = gp.draw(rng, n_draws)
+        gain, district = block[:, :p], block[:, p : p + nd]
+        lblock, _ = lp.draw(rng, n_draws)
+        q = lblock.shape[1] - nd
+        loss, loss_district = lblock[:, :q], lblock[:, q:]
+        year_sd = gp.draw_sd("year", rng, n_draws)[:, None]
+        tau_c, tau_d, tau_ld = gp.sd["commune"], gp.sd["district"], lp.sd["district"]
+    else:
+        gain = rng.multivariate_normal(model.gain_params, model.gain_cov, n_draws, method="eigh")
+        loss = rng.multivariate_normal(model.loss_params, model.loss_cov, n_draws, method="eigh")
+        eff = model.districts
+        district = rng.normal(eff["effect"].to_numpy(), eff["sd"].to_numpy(), (n_draws, len(eff)))
+        loss_district = np.zeros_like(district)
+        com_table = model.communes
+        com = rng.normal(
+            com_table["effect"].to_numpy(), com_table["sd"].to_numpy(), (n_draws, len(com_table))
+        )
+        year_sd = np.full((n_draws, 1), model.year_sd)
+        tau_c = tau_d = tau_ld = 0.0
+    if not model.trend_weight:  # the no-trend fit: its trend is 0 in every draw
+        gain[:, GAIN_TERMS.index("trend")] = 0.0
+    known_c = model.communes["commune_code"].tolist()
+    return _Draws(
+        gain=gain,
+        loss=loss,
+        district=_reindexed(district, known_d, districts, tau_d, rng),
+        loss_district=_reindexed(loss_district, known_d, districts, tau_ld, rng),
+        commune=_reindexed(com, known_c, codes, tau_c, rng),
+        shocks=rng.standard_normal((n_draws, horizon)) * year_sd,
+    )
+
+
+def _levels(model: TransitionModel, codes: list[str], now: np.ndarray) -> np.ndarray:
+    """Each commune's level (its count in the fitted data's first year); a commune the fit has not
+    seen (or a hand-built model without levels) uses its count at the as-of year."""
+    if "level" not in model.communes:
+        return now
+    known = model.communes.set_index("commune_code")["level"].reindex(codes).to_numpy(float)
+    return np.where(np.isfinite(known), known, now)
 
 
 def _draw_coefficients(
-    model: TransitionModel, n_draws: int, rng: np.random.Generator, codes: list[str], horizon: int
-) -> tuple[np.ndarray, ...]:
-    """Coefficients for each draw: gain and loss terms, district and commune shifts, and the
-    common shock of each simulated year.
-
-    Commune shifts follow ``codes``; a commune the model has not seen gets none.
-    """
-    gain = rng.multivariate_normal(model.gain_params, model.gain_cov, size=n_draws, method="eigh")
-    loss = rng.multivariate_normal(model.loss_params, model.loss_cov, size=n_draws, method="eigh")
-    eff = model.districts
-    district = rng.normal(eff["effect"].to_numpy(), eff["sd"].to_numpy(), size=(n_draws, len(eff)))
-    com = model.communes.set_index("commune_code").reindex(codes).fillna(0.0)
-    commune = rng.normal(com["effect"].to_numpy(), com["sd"].to_numpy(), size=(n_draws, len(com)))
-    shocks = rng.normal(0.0, model.year_sd, size=(n_draws, horizon))
-    return gain, loss, district, commune, shocks
+    model: TransitionModel,
+    n_draws: int,
+    rng: np.random.Generator,
+    codes: list[str],
+    districts: list[int],
+    horizon: int,
+) -> tuple[_Draws, np.ndarray]:
+    """Every draw's coefficients and whether it came from the trend fit: the first
+    ``round(trend_weight · n)`` from the trend fit, the rest from the no-trend fit."""
+    alt = model.no_trend
+    n_trend = n_draws if alt is None else round(model.trend_weight * n_draws)
+    parts = [_component_draws(model, n_trend, rng, codes, districts, horizon)]
+    if n_trend < n_draws and alt is not None:
+        parts.append(_component_draws(alt, n_draws - n_trend, rng, codes, districts, horizon))
+    draws = _Draws(
+        *(np.concatenate([getattr(d, f) for d in parts]) for f in _Draws.__dataclass_fields__)
+    )
+    from_trend = np.arange(n_draws) < n_trend
+    if alt is None and not model.trend_weight:
+        from_trend[:] = False
+    return draws, from_trend
 
 
 def _simulate_chunk(
     inputs: _Inputs,
-    gain: np.ndarray,
-    loss: np.ndarray,
-    district: np.ndarray,
-    commune: np.ndarray,
-    shocks: np.ndarray,
+    draws: _Draws,
     trend_steps: np.ndarray,
     rng: np.random.Generator,
     n_districts: int,
@@ -189,21 +303,34 @@ def _simulate_chunk(
 
     Arrays are criterion-major, (criterion, draw, commune): each criterion is a contiguous
     plane, so counting criteria met is 19 plane additions and a criteria group (whose loss
-    probability is shared) is a contiguous block.
+    probability is shared) is a contiguous block. Per simulated year (``step``): the gain
+    log-odds are criterion + capacity(n_met) + static commune part + trend + the year's
+    shock; one uniform per cell decides keep/gain; then the year's aggregates are recorded.
     """
+    gain, loss = draws.gain, draws.loss
     b = gain.shape[0]
     n = inputs.state.shape[0]
     horizon = len(trend_steps)
     state = np.broadcast_to(inputs.state.T[:, None, :], (N_CRITERIA, b, n)).copy()
 
     crit_gain = (gain[:, :N_CRITERIA] + inputs.criterion_shift).T.astype(np.float32)[:, :, None]
-    b_nmet, b_close, b_diff, b_trend = (gain[:, N_CRITERIA + k][:, None] for k in range(4))
+    b_nmet = gain[:, N_CRITERIA][:, None]
+    b_push = gain[:, N_CRITERIA + 1 : N_CRITERIA + 1 + N_PUSH]
+    b_diff, b_trend, b_registered = (
+        gain[:, N_CRITERIA + 1 + N_PUSH + k][:, None] for k in range(3)
+    )
+    # capacity(n_met) per draw, as a lookup table over 0..19 criteria met: slope and push steps
+    levels = np.arange(N_CRITERIA + 1)
+    capacity = b_nmet * (levels - N_MET_CENTRE) + b_push @ push_matrix(levels).T
     neg_group_loss = (-loss[:, : len(GROUP_SLICES)]).T.astype(np.float32)[:, :, None]
     c_nmet = loss[:, -1][:, None].astype(np.float32)
+    loss_static = draws.loss_district[:, inputs.district_index].astype(np.float32)
+    b_level = gain[:, GAIN_TERMS.index("level")][:, None]
     static = (
         b_diff * inputs.difficult
-        + district[:, inputs.district_index]
-        + commune
+        + b_level * inputs.level
+        + draws.district[:, inputs.district_index]
+        + draws.commune
         + inputs.commune_shift
     )
     starts = np.flatnonzero(np.diff(inputs.district_index, prepend=-1))  # communes by district
@@ -220,12 +347,14 @@ def _simulate_chunk(
     n_met = _count_met(state)
     for step, trend in enumerate(trend_steps):
         centred = n_met - N_MET_CENTRE
-        base = static + b_nmet * centred + b_close * (n_met >= CLOSE_LOW) + b_trend * trend
-        base += shocks[:, step : step + 1]
+        base = static + np.take_along_axis(capacity, n_met, axis=1) + b_trend * trend
+        base += draws.shocks[:, step : step + 1] + b_registered * inputs.registered[step]
         np.add(crit_gain, base.astype(np.float32), out=p_gain)
         _sigmoid_inplace(p_gain)
         # P(keep) depends on the criterion only through its group: 5 planes, not 19
-        p_keep = _sigmoid_inplace(neg_group_loss - c_nmet * centred.astype(np.float32))
+        p_keep = _sigmoid_inplace(
+            neg_group_loss - (c_nmet * centred.astype(np.float32) + loss_static)
+        )
         u = rng.random((N_CRITERIA, b, n), dtype=np.float32)
         for g, (lo, hi) in enumerate(GROUP_SLICES):
             np.less(u[lo:hi], p_keep[g], out=kept[lo:hi])
@@ -257,12 +386,22 @@ def simulate(
     panel: Panel,
     model: TransitionModel,
     target_year: int,
-    n_draws: int = 2000,
+    n_draws: int = DEFAULT_DRAWS,
     seed: int = 0,
     scenario: Scenario | None = None,
     as_of: int | None = None,
+    registered: Registrations | None = None,
 ) -> Forecast:
-    """Simulate every commune from ``as_of`` (default: the panel's last year) to ``target_year``."""
+    """Simulate every commune from ``as_of`` (default: the panel's last year) to ``target_year``.
+
+    ``registered`` (year → communes registered to reach the standard that year) adds the
+    fitted registration push to those communes in that year; it is 0 when the history had
+    no registrations to estimate it from (then use a scenario's ``priority_communes``).
+
+    Only communes assessed in the as-of year are simulated (a commune merged away earlier
+    is not forecast); a commune or district the model has not seen gets effects drawn from
+    the fitted population spread.
+    """
     as_of = check_as_of(panel, as_of)
     if target_year <= as_of:
         raise MessageError(
@@ -271,6 +410,9 @@ def simulate(
     if n_draws < 1:
         raise MessageError(Msg("error.forecast.draws", draws=n_draws))
     scenario = scenario or Scenario()
+    now = panel.wide().xs(as_of, level="year")
+    if len(now) < len(panel.communes):
+        panel = panel.subset(communes=now.index.tolist())
     communes = panel.communes
     codes = communes["commune_code"].tolist()
     unknown = sorted(set(scenario.priority_communes) - set(codes))
@@ -282,13 +424,10 @@ def simulate(
                 codes=", ".join(map(str, unknown)),
             )
         )
-    wide = panel.wide().xs(as_of, level="year").reindex(codes)
-    districts = model.districts["district_code"].tolist()
+    wide = now.reindex(codes)
+    districts = panel.district_codes
     district_index = communes["district_code"].map({c: i for i, c in enumerate(districts)})
-    index = district_index.to_numpy()
-    if district_index.isna().any() or len(np.unique(index)) != len(districts):
-        raise ValueError("the model was fitted on a panel with different districts")
-    if np.any(np.diff(index) < 0):  # Panel keeps communes sorted by district; sums rely on it
+    if np.any(np.diff(district_index.to_numpy()) < 0):  # Panel sorts communes by district
         raise ValueError("communes must be ordered by district")
     criterion_shift = np.zeros(N_CRITERIA)
     for c, odds in scenario.criterion_odds.items():
@@ -303,38 +442,36 @@ def simulate(
             0.0,
         ),
         criterion_shift=criterion_shift,
+        registered=np.zeros((0, len(codes))),
+        level=_levels(model, codes, wide.sum(axis=1).to_numpy(float)) - N_MET_CENTRE,
     )
     years = list(range(as_of + 1, target_year + 1))
+    registered = registered or {}
+    inputs = replace(
+        inputs,
+        registered=np.array(
+            [np.isin(codes, [str(c) for c in registered.get(t, ())]) for t in years], float
+        ),
+    )
     # trend value of the transition from year t to t+1 is t - trend_origin
     trend_steps = np.array([t - 1 - model.trend_origin for t in years], dtype=float)
 
     coef_seed, flip_seed = np.random.SeedSequence(seed).spawn(2)
-    gain, loss, district, commune, shocks = _draw_coefficients(
-        model, n_draws, np.random.default_rng(coef_seed), codes, len(years)
+    draws, from_trend = _draw_coefficients(
+        model, n_draws, np.random.default_rng(coef_seed), codes, districts, len(years)
     )
     rng = np.random.default_rng(flip_seed)
     chunk = max(1, CELLS_PER_CHUNK // (len(codes) * N_CRITERIA))
     parts = [
-        _simulate_chunk(
-            inputs,
-            gain[start : start + chunk],
-            loss[start : start + chunk],
-            district[start : start + chunk],
-            commune[start : start + chunk],
-            shocks[start : start + chunk],
-            trend_steps,
-            rng,
-            len(districts),
-        )
+        _simulate_chunk(inputs, draws.rows(start, start + chunk), trend_steps, rng, len(districts))
         for start in range(0, n_draws, chunk)
     ]
-    now = _observed_now(panel, wide, districts)
     return Forecast(
         as_of=as_of,
         years=years,
         districts=_district_table(panel, districts),
         communes=communes[["commune_code", "commune_name", "district_code"]].reset_index(drop=True),
-        observed=now,
+        observed=_observed_now(panel, wide, districts),
         ntm=np.concatenate([p["ntm"] for p in parts]),
         sum_met=np.concatenate([p["sum_met"] for p in parts]),
         below=np.concatenate([p["below"] for p in parts]),
@@ -348,6 +485,7 @@ def simulate(
         synthetic=panel.synthetic,
         province_name=panel.province_name,
         model=model,
+        from_trend=from_trend,
     )
 
 
@@ -406,6 +544,7 @@ class Forecast:
     synthetic: bool
     province_name: str = ""
     model: TransitionModel | None = None  # the fit the draws came from (its coefficients)
+    from_trend: np.ndarray | None = None  # (draw,) True where the draw used the trend fit
 
     # -- selecting a unit -------------------------------------------------------------------
     def _columns(self, unit: int | None) -> np.ndarray:
@@ -442,6 +581,47 @@ class Forecast:
         """P(communes meeting the standard in ``year`` >= ``target``) for the unit."""
         counts = self.unit_draws(unit)[:, self._year_index(year)]
         return float((counts >= target).mean())
+
+    def probability_se(self, probability: float) -> float:
+        """Monte Carlo standard error of a probability estimated from this forecast's draws
+        (independent draws: binomial)."""
+        return float(np.sqrt(max(probability * (1.0 - probability), 0.0) / self.n_draws))
+
+    def probability_by_trend(
+        self, target: float, year: int, unit: int | None = None
+    ) -> dict[str, float | None]:
+        """P(target) among the draws from the trend fit and from the no-trend fit (None when
+        the forecast has no such draws), with the trend fit's weight."""
+        counts = self.unit_draws(unit)[:, self._year_index(year)] >= target
+        split = self.from_trend if self.from_trend is not None else np.ones(self.n_draws, bool)
+        return {
+            "with_trend": float(counts[split].mean()) if split.any() else None,
+            "without_trend": float(counts[~split].mean()) if (~split).any() else None,
+            "trend_weight": float(split.mean()),
+            "n_with_trend": int(split.sum()),
+            "n_without_trend": int((~split).sum()),
+        }
+
+    def plan_probabilities(
+        self, plan: Mapping[int, float], unit: int | None = None
+    ) -> pd.DataFrame:
+        """P(meeting each forecast year's plan): ``plan`` maps year → communes meeting the
+        standard planned by then; years outside the forecast are left out."""
+        rows = []
+        for year, target in sorted(plan.items()):
+            if year not in self.years:
+                continue
+            p = self.probability(target, year, unit)
+            rows.append(
+                {
+                    "year": int(year),
+                    "plan": float(target),
+                    "probability": p,
+                    "mc_se": self.probability_se(p),
+                    "expected": float(self.unit_draws(unit)[:, self._year_index(year)].mean()),
+                }
+            )
+        return pd.DataFrame(rows, columns=["year", "plan", "probability", "mc_se", "expected"])
 
     def probability_mean_criteria(self, target: float, year: int, unit: int | None = None) -> float:
         """P(mean criteria per commune in ``year`` >= ``target``)."""
@@ -568,14 +748,20 @@ class Forecast:
 def run_forecast(
     panel: Panel,
     target_year: int = 2020,
-    n_draws: int = 2000,
+    n_draws: int = DEFAULT_DRAWS,
     seed: int = 0,
     scenario: Scenario | None = None,
     as_of: int | None = None,
-    trend: bool = True,
+    trend: bool | str = True,
+    registered: Registrations | None = None,
 ) -> Forecast:
-    """Fit the transition model on the panel up to ``as_of`` and simulate to ``target_year``."""
+    """Fit the transition model on the panel up to ``as_of`` and simulate to ``target_year``.
+
+    ``trend``: True (default) averages the trend and no-trend fits by their held-out scores;
+    False fits no trend; "only" the trend fit alone (see ``model.fit``).
+    ``registered``: registration lists, history and future years alike (see ``simulate``).
+    """
     as_of = check_as_of(panel, as_of)
     history = panel.subset(years=[y for y in panel.years if y <= as_of])
-    model = fit(history, trend=trend)
-    return simulate(history, model, target_year, n_draws, seed, scenario, as_of)
+    model = fit(history, trend=trend, registered=registered)
+    return simulate(history, model, target_year, n_draws, seed, scenario, as_of, registered)

@@ -133,6 +133,53 @@ _TABLE: dict[str, dict[str, str]] = {
         "vi": "Đã đạt mục tiêu {target} xã đạt chuẩn NTM (năm {year}: {n_ntm} xã).",
         "en": "The target of {target} NTM communes is already reached ({year}: {n_ntm}).",
     },
+    # --- forecast you can defend (issue 13): caveats beside the headline, plan, new terms ---
+    "headline.close_to_threshold": {
+        "vi": "Kết quả sát ngưỡng {threshold}: với sai số mô phỏng ±{se} điểm phần trăm, "
+        "chưa thể kết luận chắc chắn về tiến độ.",
+        "en": "This is close to the {threshold} threshold: with a simulation error of ±{se} "
+        "percentage points the verdict is not settled.",
+    },
+    "headline.trend_dependence": {
+        "vi": "Nếu giữ xu thế thời gian: {with_trend}; nếu không có xu thế: {without_trend} "
+        "(trọng số dữ liệu dành cho xu thế: {weight}).",
+        "en": "With the time trend: {with_trend}; without it: {without_trend} (weight the "
+        "data give the trend: {weight}).",
+    },
+    "headline.thin_panel": {
+        "vi": "Dữ liệu chỉ có {n} lần chuyển năm: xu thế và biến động theo năm dựa nhiều vào "
+        "giả định, nên khoảng dự báo rộng hơn.",
+        "en": "The data hold only {n} year-to-year transition(s): the trend and the "
+        "year-to-year variation rest mostly on assumptions, so the intervals are wider.",
+    },
+    "headline.gap_years": {
+        "vi": "Dữ liệu thiếu năm giữa {years}: thay đổi qua khoảng trống này không được dùng "
+        "để ước lượng mô hình.",
+        "en": "The data miss the year(s) between {years}: the change across this gap is not "
+        "used to fit the model.",
+    },
+    "headline.plan": {
+        "vi": "Khả năng đạt kế hoạch năm {year} ({plan} xã): {prob}.",
+        "en": "Probability of meeting the {year} plan ({plan} communes): {prob}.",
+    },
+    "method.plan": {"vi": "Kế hoạch như dự báo", "en": "Plan as forecast"},
+    "method.inline.plan": {"vi": "kế hoạch của tỉnh", "en": "the plan"},
+    "report.coef.close_11": {"vi": "Bước tăng từ 11 tiêu chí", "en": "Step from 11 criteria"},
+    "report.coef.close_12": {"vi": "Bước tăng từ 12 tiêu chí", "en": "Step from 12 criteria"},
+    "report.coef.close_13": {"vi": "Bước tăng từ 13 tiêu chí", "en": "Step from 13 criteria"},
+    "report.coef.close_14": {"vi": "Bước tăng từ 14 tiêu chí", "en": "Step from 14 criteria"},
+    "report.coef.close_16": {"vi": "Bước tăng từ 16 tiêu chí", "en": "Step from 16 criteria"},
+    "report.coef.close_17": {"vi": "Bước tăng từ 17 tiêu chí", "en": "Step from 17 criteria"},
+    "report.coef.registered": {
+        "vi": "Xã đăng ký đạt chuẩn trong năm",
+        "en": "Registered to reach the standard that year",
+    },
+    "headline.registered_scenario": {
+        "vi": "Danh sách đăng ký chưa ước lượng được từ lịch sử: tác động của việc đăng ký "
+        "chỉ là một kịch bản giả định.",
+        "en": "The registration list cannot be estimated from history: the effect of "
+        "registration is an assumed scenario only.",
+    },
     # --- charts: shared ----------------------------------------------------------------------
     "chart.target_label": {"vi": "Mục tiêu: {value} ({year})", "en": "Target: {value} ({year})"},
     "chart.target_label_noyear": {"vi": "Mục tiêu: {value}", "en": "Target: {value}"},
@@ -955,6 +1002,53 @@ _TABLE: dict[str, dict[str, str]] = {
     "report.backtest.too_short": {
         "vi": "Chuỗi số liệu quá ngắn để kiểm định (cần ít nhất bốn năm).",
         "en": "The data are too short to backtest (at least four years are needed).",
+    },
+    # --- backtest: effective cases, methods compared, reliability diagram (issue 13) ---------
+    "report.backtest.coverage_item_effective": {
+        "vi": "{method} {share} số lần ({n} dự báo về {n_effective} kết quả khác nhau)",
+        "en": "{method} {share} of the time ({n} forecasts of {n_effective} distinct outcomes)",
+    },
+    "report.backtest.trivial": {
+        "vi": "{n} trường hợp hiển nhiên (không có xã đạt chuẩn và khoảng dự báo [0, 0]) không "
+        "được tính. Các dự báo từ những năm gốc khác nhau cho cùng một năm không phải là những "
+        "phép thử độc lập: số kết quả khác nhau mới là lượng bằng chứng thực có.",
+        "en": "{n} certain cases (nothing observed and an interval of [0, 0]) are left out. "
+        "Forecasts of the same year from different origins are not independent tests: the "
+        "number of distinct outcomes is the real amount of evidence.",
+    },
+    "report.backtest.errors": {
+        "vi": "Sai số tuyệt đối bình quân của số xã đạt chuẩn ({level}): {items}.",
+        "en": "Mean absolute error of the number of communes meeting the standard ({level}): "
+        "{items}.",
+    },
+    "report.backtest.error_item": {
+        "vi": "{method} {mae} ({n} dự báo)",
+        "en": "{method} {mae} ({n} forecasts)",
+    },
+    "method.inline.persistence": {
+        "vi": "giữ nguyên mức năm gốc",
+        "en": "persistence (no change from the origin)",
+    },
+    "chart.reliability.title": {
+        "vi": "Xác suất dự báo so với thực tế: từng xã (kiểm định quá khứ)",
+        "en": "Forecast probabilities against what happened: every commune (backtest)",
+    },
+    "chart.reliability.x": {
+        "vi": "Xác suất dự báo xã đạt chuẩn",
+        "en": "Forecast probability that the commune meets the standard",
+    },
+    "chart.reliability.y": {
+        "vi": "Tỷ lệ thực tế đã đạt chuẩn",
+        "en": "Share that actually met the standard",
+    },
+    "chart.reliability.diagonal": {
+        "vi": "Đường chéo: dự báo đáng tin cậy",
+        "en": "Diagonal: reliable forecasts",
+    },
+    "chart.reliability.cases": {"vi": "{n} trường hợp", "en": "{n} cases"},
+    "chart.reliability.cases_distinct": {
+        "vi": "{n} trường hợp ({distinct} kết quả khác nhau)",
+        "en": "{n} cases ({distinct} distinct outcomes)",
     },
     "report.col.bin": {"vi": "Xác suất dự báo", "en": "Forecast probability"},
     "report.col.predicted": {"vi": "Bình quân dự báo", "en": "Average forecast"},

@@ -659,6 +659,13 @@ ERRORS: dict[str, dict[str, str]] = {
         "vi": "số lần mô phỏng phải ít nhất là 1, nhận được {draws}",
         "en": "draws must be at least 1, got {draws}",
     },
+    # --- forecast: gaps in the years (issue 13) ---
+    "error.forecast.no_consecutive_years": {
+        "vi": "không thể ước lượng mô hình: dữ liệu không có hai năm liên tiếp nào (các năm có: "
+        "{years}); cần ít nhất hai năm đánh giá liền nhau",
+        "en": "cannot fit the model: the data have no two consecutive years (years present: "
+        "{years}); at least two adjacent assessment years are needed",
+    },
     "error.scenario.unknown_communes": {
         "vi": "kịch bản '{name}': không có xã mang mã {codes}",
         "en": "scenario '{name}': unknown commune code(s) {codes}",

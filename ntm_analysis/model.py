@@ -1,60 +1,72 @@
 """The commune-level transition model: how likely a commune is to gain, or lose, a criterion.
 
 Each year every commune either gains a criterion it lacked, keeps it, or — at re-assessment —
-loses one it had. Two binomial GLMs (statsmodels, logit link) are fitted to the panel's
-year-to-year transitions, one for gains (rows where the criterion was not met) and one for
-losses (rows where it was). The simulation in ``forecast`` replays them forward.
+loses one it had. Two binomial mixed models (``glmm.fit_glmm``: penalised Laplace fit, logit
+link) are fitted to the panel's year-to-year transitions, one for gains (rows where the
+criterion was not met) and one for losses (rows where it was). ``forecast`` replays them.
 
-Gain covariates, and why each is there:
+Gain model — every term fitted *jointly*, so that weak communes piling up among the unmet
+rows are explained by their commune effects, not read as a slowing trend:
 
 - **criterion** (one coefficient per criterion, no separate intercept): criteria differ hugely
   in difficulty — electricity is a grid connection, income and poverty need years of growth.
-- **criteria already met** (``n_met - 10``, linear): a commune's count summarises its capacity
-  (budget, staff, accessibility) that the data does not otherwise show.
-- **close to the standard** (15–18 met): provinces register "target communes" each year and
-  concentrate money there, so gains jump once a commune is within reach.
-- **especially difficult commune** (xã đặc biệt khó khăn), when the data flags it: these
-  communes progress slower for reasons a count does not capture.
-- **time trend** (years relative to the last observed transition): the programme's pace
-  changes as funding rules and priorities change. Extrapolating it is the largest single
-  assumption of the forecast; its uncertainty is carried into the draws, the backtest
-  compares it with a no-trend variant, and ``trend=False`` turns it off.
-- **district** (partially pooled): districts differ in leadership and funding. With 3 to 27
-  communes each, a free coefficient per district would overfit the small ones, so district
-  effects are estimated on top of the pooled model and shrunk towards zero in proportion to
-  how little data each has (empirical Bayes, DerSimonian–Laird variance of the effects).
-- **commune** (partially pooled, the same way): communes differ persistently in ways their
-  count does not show; without this every commune's last criteria would look like
-  independent coin flips, understating how many strong communes finish together.
-- **year shocks**: some years are better than others for every commune at once (a budget
-  round, a campaign). Their spread around the trend (``year_sd``, the same empirical-Bayes
-  variance) is estimated and each simulated year draws a common shock, which widens the
-  province interval honestly; with five or six years this spread is itself rough.
+- **criteria already met** (``n_met - 10``, linear) and the commune's **level** (its count
+  in the first year of the data, centred at 10): a count mixes a lasting capacity (strong
+  communes start high *and* progress fast) with the effect of the count itself. With the
+  count alone, the model reads every commune's rising count as rising capacity and then needs
+  a falling trend to explain why gains do not speed up. The initial count (Wooldridge's
+  initial-conditions device for dynamic random-effects models; not the mean over years,
+  which would contain the outcomes being fitted) carries the lasting difference, ``n_met``
+  the effect of the count itself. In the simulation a commune's level stays fixed.
+- **push near the standard**: provinces register "target communes" and concentrate money
+  there, so gains jump once a commune is within reach. Where the jump starts is a provincial
+  policy choice, not a constant: one step each at 11, 12, …, 17 criteria (15 is ``close``),
+  each with the same weakly informative prior, so the data say where the push is.
+- **especially difficult commune** (xã đặc biệt khó khăn), when the data flags it.
+- **time trend** (years relative to the last observed transition). See "trend choice".
+- **district**, **commune** and **year** random intercepts. Districts and communes differ
+  persistently; years differ for every commune at once (a budget round, a campaign). The
+  year shocks' spread is estimated under a prior (five points cannot say it is 0), and the
+  simulation draws a fresh shock per simulated year per draw, shared by every commune. Because
+  years are random effects, the trend's standard error counts years, not rows, as replicates.
 
-Losses are rare, so the loss model is deliberately smaller: one coefficient per criteria
-*group* (I–V) and the commune's count.
+Priors (all weakly informative, on the log-odds scale): criterion N(0, 3²), ``n_met`` and
+``level`` N(0, 1²), push steps N(0, 2²), ``difficult`` N(0, 2.5²), trend N(0, 0.5²) per
+year; spreads of the random effects scaled-inverse-χ² with one pseudo-level of 0.5, bounded
+to [0.02, 3]. A term the data separate (8 of 8 near-standard communes succeeded) keeps a
+finite estimate with a wide posterior instead of being dropped.
 
-Both GLMs get a weak prior against separation: per criterion (gains) or group (losses) half
-an observation of success and half of failure at the centre of the covariates. With
-thousands of real transitions it moves nothing; on a thin subset (a three-commune district, an
-early backtest origin) it keeps a criterion nobody gained from getting an infinite log-odds.
+Loss model: losing a criterion once met is rare; one coefficient per criteria group (I–V),
+the commune's count, and district random intercepts; group priors N(−3, 3²) say "rare".
+
+**Trend choice.** The trend and no-trend fits are averaged with weights from the data: for
+each earlier cut-off (≥ 2 transitions before it) both are refitted and scored on the later
+years' province-wide shift (log predictive density, year-shock variance included); weights
+∝ exp(total score) (pseudo-Bayesian model averaging). With too few years to score, the weight
+is ½ (two transitions) or 0 (one transition: a trend is not identified). ``trend=False``
+fits no trend, ``trend="only"`` the trend fit alone.
+
+**Gaps and changing communes.** Only consecutive years form transitions; a gap (2017 missing
+between 2016 and 2018) is named in ``TransitionModel.notes`` and its two-year change is not
+used. Communes present in only one of two years contribute no transition for that pair.
 """
 
 from __future__ import annotations
 
 import itertools
-import warnings
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 
 from .criteria import CRITERIA_NUMBERS, GROUPS, N_CRITERIA, criterion_group
-from .metrics import CLOSE_LOW
+from .errors import MessageError, Msg
+from .glmm import Factor, Posterior, VariancePrior, fit_glmm
 from .panel import Panel
 
 N_MET_CENTRE = 10
+PUSH_STEPS = (11, 12, 13, 14, 15, 16, 17)  # a push step at "at least k criteria met"
 GROUP_NAMES = tuple(GROUPS)
 _GROUP_OF = np.array([GROUP_NAMES.index(criterion_group(c)) for c in CRITERIA_NUMBERS])
 # criteria of a group are consecutive (I: 1, II: 2–9, …): (first, last + 1) column per group
@@ -62,59 +74,132 @@ GROUP_SLICES = tuple(
     (int(np.flatnonzero(g == _GROUP_OF)[0]), int(np.flatnonzero(g == _GROUP_OF)[-1]) + 1)
     for g in range(len(GROUP_NAMES))
 )
+_PUSH_NAMES = tuple("close" if k == 15 else f"close_{k}" for k in PUSH_STEPS)
 GAIN_TERMS = [f"criterion_{c}" for c in CRITERIA_NUMBERS] + [
     "n_met",
-    "close",
+    *_PUSH_NAMES,
     "difficult",
     "trend",
+    "registered",
+    "level",
 ]
 LOSS_TERMS = [f"group_{g}" for g in GROUP_NAMES] + ["n_met"]
-PRIOR_WEIGHT = 0.5
-MAX_STD_ERROR = 10.0  # log-odds: beyond this a covariate is separated, not estimated
+N_PUSH = len(PUSH_STEPS)
+TREND = GAIN_TERMS.index("trend")
+REGISTERED = GAIN_TERMS.index("registered")
+LEVEL = GAIN_TERMS.index("level")
+
+_GAIN_PRIOR_MEAN = np.zeros(len(GAIN_TERMS))
+_GAIN_PRIOR_SD = np.array([3.0] * N_CRITERIA + [1.0] + [2.0] * N_PUSH + [2.5, 0.5, 2.5, 1.0])
+FIXED_AT_ZERO = 1e-6  # prior sd of a term the data cannot inform (it stays at 0)
+_LOSS_PRIOR_MEAN = np.array([-3.0] * len(GROUP_NAMES) + [0.0])
+_LOSS_PRIOR_SD = np.array([3.0] * len(GROUP_NAMES) + [1.0])
+SPREAD_PRIOR = VariancePrior(df=1.0, scale=0.5, lower=0.02, upper=3.0)
+MAX_SCORED_CUTOFFS = 3
 
 
-def transitions(panel: Panel) -> pd.DataFrame:
+Registrations = Mapping[int, Iterable[str]]  # year -> communes registered to meet it then
+
+
+def transitions(panel: Panel, registered: Registrations | None = None) -> pd.DataFrame:
     """One row per commune × criterion × year t with the state at t and at t+1.
 
-    Only consecutive years present in the panel form a transition.
+    Only consecutive years form a transition, and only communes observed in both years.
+    ``registered`` (year → commune codes the province registered to reach the standard that
+    year) marks the transition into that year (column ``registered``).
     """
     wide = panel.wide()
-    years = panel.years
     info = panel.communes.set_index("commune_code")
     frames = []
-    for year, next_year in itertools.pairwise(years):
+    for year, next_year in itertools.pairwise(panel.years):
         if next_year != year + 1:
             continue
         now = wide.xs(year, level="year")
-        nxt = wide.xs(next_year, level="year").reindex(now.index)
+        nxt = wide.xs(next_year, level="year")
+        both = now.index.intersection(nxt.index)
+        now, nxt = now.loc[both], nxt.loc[both]
         n_met = now.sum(axis=1)
-        frame = pd.DataFrame(
-            {
-                "commune_code": np.repeat(now.index.to_numpy(), N_CRITERIA),
-                "criterion": np.tile(np.array(CRITERIA_NUMBERS), len(now)),
-                "year": year,
-                "n_met": np.repeat(n_met.to_numpy(), N_CRITERIA),
-                "met": now.to_numpy().ravel(),
-                "met_next": nxt.to_numpy().ravel(),
-            }
+        frames.append(
+            pd.DataFrame(
+                {
+                    "commune_code": np.repeat(now.index.to_numpy(), N_CRITERIA),
+                    "criterion": np.tile(np.array(CRITERIA_NUMBERS), len(now)),
+                    "year": year,
+                    "n_met": np.repeat(n_met.to_numpy(), N_CRITERIA),
+                    "met": now.to_numpy(bool).ravel(),
+                    "met_next": nxt.to_numpy(bool).ravel(),
+                }
+            )
         )
-        frames.append(frame)
     if not frames:
-        raise ValueError("the panel needs at least two consecutive years to fit transitions")
+        years = ", ".join(map(str, panel.years))
+        raise MessageError(Msg("error.forecast.no_consecutive_years", years=years))
     table = pd.concat(frames, ignore_index=True)
     table["district_code"] = table["commune_code"].map(info["district_code"]).astype("int64")
     table["difficult"] = table["commune_code"].map(info["difficult"]).astype(bool)
+    counts = wide.sum(axis=1).reset_index(name="n").sort_values("year")
+    level = counts.groupby("commune_code")["n"].first()  # the count in its first year
+    table["level"] = table["commune_code"].map(level).to_numpy(float)
+    table["registered"] = False
+    for year, codes in (registered or {}).items():
+        rows = table["year"] == int(year) - 1
+        table.loc[rows, "registered"] = table.loc[rows, "commune_code"].isin(set(map(str, codes)))
     return table
 
 
+def gaps(years: list[int]) -> list[tuple[int, int]]:
+    """Pairs of observed years with missing years between them."""
+    return [(a, b) for a, b in itertools.pairwise(years) if b != a + 1]
+
+
+def push_matrix(n_met: np.ndarray) -> np.ndarray:
+    """The push-step indicators (n_met >= k for each k in ``PUSH_STEPS``)."""
+    return (np.asarray(n_met)[..., None] >= np.array(PUSH_STEPS)).astype(float)
+
+
 def gain_design(
-    criterion: np.ndarray, n_met: np.ndarray, difficult: np.ndarray, trend: np.ndarray
+    criterion: np.ndarray,
+    n_met: np.ndarray,
+    difficult: np.ndarray,
+    trend: np.ndarray,
+    registered: np.ndarray | None = None,
+    level: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Design matrix of the gain model, columns ``GAIN_TERMS``."""
+    """Design matrix of the gain model, columns ``GAIN_TERMS``; ``level`` is the commune's
+    count in its first year of the fitted data (default: its current count)."""
     onehot = (criterion[:, None] == np.array(CRITERIA_NUMBERS)[None, :]).astype(float)
+    reg = np.zeros(len(criterion)) if registered is None else registered
+    level = n_met if level is None else level
     return np.column_stack(
-        [onehot, n_met - N_MET_CENTRE, n_met >= CLOSE_LOW, difficult, trend]
+        [
+            onehot,
+            n_met - N_MET_CENTRE,
+            push_matrix(n_met),
+            difficult,
+            trend,
+            reg,
+            level - N_MET_CENTRE,
+        ]
     ).astype(float)
+
+
+def _gain_rows_design(rows: pd.DataFrame, trend: np.ndarray) -> np.ndarray:
+    return gain_design(
+        rows["criterion"].to_numpy(),
+        rows["n_met"].to_numpy(float),
+        rows["difficult"].to_numpy(float),
+        trend,
+        rows["registered"].to_numpy(float),
+        rows["level"].to_numpy(float),
+    )
+
+
+def registered_estimable(table: pd.DataFrame) -> bool:
+    """History shows registered and non-registered communes' outcomes in the same years."""
+    gains = table[~table["met"]]
+    years = gains.loc[gains["registered"], "year"].unique()
+    mixed = gains[gains["year"].isin(years)]
+    return bool(len(years)) and bool((~mixed["registered"]).any())
 
 
 def loss_design(criterion: np.ndarray, n_met: np.ndarray) -> np.ndarray:
@@ -124,118 +209,42 @@ def loss_design(criterion: np.ndarray, n_met: np.ndarray) -> np.ndarray:
     return np.column_stack([onehot, n_met - N_MET_CENTRE]).astype(float)
 
 
-def _with_prior(x: np.ndarray, counts: np.ndarray, n_groups: int) -> tuple[np.ndarray, ...]:
-    """Append the weak anti-separation prior: half a success and half a failure per group."""
-    prior = np.zeros((n_groups, x.shape[1]))
-    prior[np.arange(n_groups), np.arange(n_groups)] = 1.0
-    prior_counts = np.full((n_groups, 2), PRIOR_WEIGHT)
-    return np.vstack([x, prior]), np.vstack([counts, prior_counts])
-
-
-def _fit_glm(x: np.ndarray, counts: np.ndarray, n_groups: int) -> tuple[np.ndarray, np.ndarray]:
-    """Binomial GLM fit; coefficients the data cannot identify are fixed at 0.
-
-    Not identified: a column that is all zeros (no especially difficult communes flagged), or
-    a covariate beyond the criterion/group columns whose standard error explodes because
-    the data separate it (at an early backtest origin every commune close to the standard
-    may have gained). Such a term is dropped and the model refitted, rather than
-    extrapolated with an effectively infinite coefficient.
-    """
-    x_all, counts_all = _with_prior(x, counts, n_groups)
-    used = np.flatnonzero(np.abs(x_all).sum(axis=0) > 0)
-    while True:
-        glm = sm.GLM(counts_all, x_all[:, used], family=sm.families.Binomial())
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # separation and convergence chatter, handled below
-            result = glm.fit()
-        separated = [
-            col
-            for col, se in zip(used, result.bse, strict=True)
-            if col >= n_groups and not se < MAX_STD_ERROR
-        ]
-        if not separated:
-            break
-        used = np.array([col for col in used if col not in separated])
-    params = np.zeros(x.shape[1])
-    cov = np.zeros((x.shape[1], x.shape[1]))
-    params[used] = result.params
-    cov[np.ix_(used, used)] = result.cov_params()
-    return params, cov
-
-
-def _pooled_effects(
-    eta: np.ndarray, counts: np.ndarray, unit: np.ndarray, codes: list, key: str
-) -> pd.DataFrame:
-    """Partially pooled shifts of units (districts, communes) on the log-odds scale.
-
-    For each unit the shift u solving sum(sigmoid(eta + u)) = observed gains is the raw
-    effect, with standard error 1/sqrt(Fisher information); their between-unit variance
-    tau² comes from DerSimonian–Laird, and each raw effect is shrunk by tau² / (tau² + se²)
-    (empirical Bayes): a unit with little data keeps little of its raw effect.
-    """
-    order = np.argsort(unit, kind="stable")
-    sorted_units = unit[order]
-    bounds = (
-        np.searchsorted(sorted_units, codes, side="left"),
-        np.searchsorted(sorted_units, codes, side="right"),
-    )
-    raw, se = [], []
-    for lo, hi in zip(*bounds, strict=True):
-        rows = order[lo:hi]
-        e, trials = eta[rows], counts[rows].sum(axis=1)
-        obs, n = counts[rows, 0].sum(), trials.sum()
-        if n == 0:
-            raw.append(0.0)
-            se.append(np.inf)
-            continue
-        target = np.clip(obs, 0.5, n - 0.5)  # continuity correction: no infinite shifts
-        u = 0.0
-        for _ in range(25):
-            p = 0.5 * (1.0 + np.tanh(0.5 * (e + u)))  # sigmoid without overflow
-            info = max(float((trials * p * (1 - p)).sum()), 1e-9)
-            step = (target - (trials * p).sum()) / info
-            u += step
-            if abs(step) < 1e-10:
-                break
-        raw.append(u)
-        se.append(1.0 / np.sqrt(info))
-    raw_a, se_a = np.array(raw), np.array(se)
-    finite = np.isfinite(se_a)
-    w = 1.0 / se_a[finite] ** 2
-    k = int(finite.sum())
-    tau2 = 0.0
-    if k > 1:
-        mean = (w * raw_a[finite]).sum() / w.sum()
-        q = (w * (raw_a[finite] - mean) ** 2).sum()
-        tau2 = max(0.0, (q - (k - 1)) / (w.sum() - (w**2).sum() / w.sum()))
-    shrink = np.where(finite, tau2 / (tau2 + np.where(finite, se_a, 1.0) ** 2), 0.0)
-    return pd.DataFrame(
-        {
-            key: codes,
-            "raw_effect": np.where(finite, raw_a, 0.0),
-            "raw_se": se_a,
-            "effect": shrink * np.where(finite, raw_a, 0.0),
-            "sd": np.sqrt(shrink * np.where(finite, se_a, 0.0) ** 2),
-            "shrinkage": 1.0 - shrink,
-            "tau": np.sqrt(tau2),
-        }
-    )
-
-
 @dataclass(frozen=True)
 class TransitionModel:
-    """Fitted gain and loss models, with what the simulation needs to draw from them."""
+    """Fitted gain and loss models, with what the simulation needs to draw from them.
+
+    ``gain_params``/``gain_cov`` and ``districts``/``communes`` are marginal summaries (for
+    tables and tests); ``gain_posterior``/``loss_posterior`` hold the joint Laplace posteriors
+    the simulation draws from (None for a hand-built model: marginals are drawn
+    independently). ``no_trend`` is the no-trend fit the draws are mixed with, in
+    proportion ``1 - trend_weight``.
+    """
 
     gain_params: np.ndarray  # GAIN_TERMS
     gain_cov: np.ndarray
     loss_params: np.ndarray  # LOSS_TERMS
     loss_cov: np.ndarray
-    districts: pd.DataFrame  # district_code, effect, sd, ... (empirical Bayes)
-    communes: pd.DataFrame  # commune_code, effect, sd, ... (empirical Bayes, within district)
-    year_sd: float  # spread of whole-year shocks to gain log-odds beyond the trend
+    districts: pd.DataFrame  # district_code, effect, sd, loss_effect, loss_sd, tau
+    communes: pd.DataFrame  # commune_code, effect, sd, tau
+    year_sd: float  # spread of whole-year shocks to gain log-odds beyond the trend (mode)
     trend_origin: int  # the year whose transition has trend = 0
     n_gain_rows: int
     n_loss_rows: int
+    year_effects: pd.DataFrame = field(default_factory=pd.DataFrame)  # year, effect, sd
+    gain_posterior: Posterior | None = None
+    loss_posterior: Posterior | None = None
+    n_transitions: int = 0  # transition years the fit saw
+    trend_weight: float = 1.0  # share of draws from this (trend) fit
+    trend_choice: str = "fixed"  # "data", "equal", "off", "fixed"
+    trend_scores: pd.DataFrame = field(default_factory=pd.DataFrame)  # the held-out scores
+    no_trend: TransitionModel | None = None
+    notes: tuple[str, ...] = ()  # gaps skipped, thin panels: shown with the forecast
+
+    @property
+    def thin(self) -> bool:
+        """Fewer than three transitions (a 2- or 3-year panel): trend and year-shock spread
+        rest mostly on their priors, and the report must say so."""
+        return self.n_transitions < 3
 
     def coefficients(self) -> pd.DataFrame:
         """Readable table of every coefficient with its standard error."""
@@ -260,98 +269,228 @@ class TransitionModel:
         return pd.DataFrame(rows, columns=["model", "term", "estimate", "std_error"])
 
 
-def _grouped(rows: pd.DataFrame, event: pd.Series) -> pd.DataFrame:
-    """Identical covariate patterns collapsed to (events, non-events) counts.
-
-    The covariates take few distinct values, so ~20,000 commune-criterion-year rows become
-    a few thousand binomial cells: the same likelihood, fitted many times faster.
-    """
-    keys = ["criterion", "n_met", "difficult", "year", "district_code"]
-    grouped = (
-        rows.assign(event=event.to_numpy()).groupby(keys, sort=True)["event"].agg(["sum", "size"])
-    )
-    grouped = grouped.reset_index()
-    grouped["non_event"] = grouped["size"] - grouped["sum"]
-    return grouped
+def _codes(values: pd.Series, levels: list) -> np.ndarray:
+    lookup = {v: i for i, v in enumerate(levels)}
+    return values.map(lookup).fillna(-1).to_numpy(int)
 
 
-def _commune_effects(
-    rows: pd.DataFrame,
-    gain_params: np.ndarray,
-    districts: pd.DataFrame,
-    trend_origin: int | None,
+def _fit_one(
+    table: pd.DataFrame,
     panel: Panel,
-) -> pd.DataFrame:
-    """Partially pooled commune shifts on top of the fitted model and district effects.
+    trend: bool,
+    origin: int,
+    losses: bool = True,
+    variances: dict[str, float] | None = None,
+) -> TransitionModel:
+    """The gain and loss GLMMs on one transitions table (trend on or off); ``losses=False``
+    skips the loss model and ``variances`` fixes the gain model's spreads (the trend scores
+    refit on earlier years with the full fit's spreads: gains only, and fast)."""
+    districts = panel.district_codes
+    communes = panel.communes["commune_code"].tolist()
+    years = sorted(table["year"].unique().tolist())
+    gains = table[~table["met"]]
+    lost = table[table["met"]] if losses else table.iloc[:0]
 
-    Communes differ persistently (leadership, remoteness, budget) in ways their count does
-    not show; ignoring that makes every commune's last criteria look independent coin flips
-    and understates how many strong communes finish together.
-    """
-    trend = (rows["year"] - trend_origin).to_numpy(float) if trend_origin is not None else 0.0
-    x = gain_design(
-        rows["criterion"].to_numpy(),
-        rows["n_met"].to_numpy(float),
-        rows["difficult"].to_numpy(float),
-        np.broadcast_to(trend, len(rows)).astype(float),
+    trend_col = (gains["year"] - origin).to_numpy(float) if trend else np.zeros(len(gains))
+    x_gain = _gain_rows_design(gains, trend_col)
+    prior_sd = _GAIN_PRIOR_SD.copy()
+    if not trend:
+        prior_sd[TREND] = FIXED_AT_ZERO  # the no-trend variant
+    if not gains["difficult"].any():
+        prior_sd[GAIN_TERMS.index("difficult")] = FIXED_AT_ZERO  # no flagged communes
+    if not registered_estimable(table):
+        prior_sd[REGISTERED] = FIXED_AT_ZERO  # no registration history: a scenario only
+    y_gain = gains["met_next"].to_numpy(float)
+    gain_post = fit_glmm(
+        x_gain,
+        y_gain,
+        np.ones(len(gains)),
+        _GAIN_PRIOR_MEAN,
+        prior_sd,
+        [
+            Factor(
+                "district", _codes(gains["district_code"], districts), len(districts), SPREAD_PRIOR
+            ),
+            Factor("year", _codes(gains["year"], years), len(years), SPREAD_PRIOR),
+        ],
+        commune=Factor(
+            "commune", _codes(gains["commune_code"], communes), len(communes), SPREAD_PRIOR
+        ),
+        variances=variances,
     )
-    district_effect = rows["district_code"].map(districts.set_index("district_code")["effect"])
-    eta = x @ gain_params + district_effect.to_numpy(float)
-    y = rows["met_next"].to_numpy(float)
-    counts = np.column_stack([y, 1.0 - y])
-    codes = panel.communes["commune_code"].to_numpy()
-    return _pooled_effects(
-        eta, counts, rows["commune_code"].to_numpy(), list(codes), "commune_code"
+    x_loss = loss_design(lost["criterion"].to_numpy(), lost["n_met"].to_numpy(float))
+    loss_post = fit_glmm(
+        x_loss,
+        (~lost["met_next"]).to_numpy(float),
+        np.ones(len(lost)),
+        _LOSS_PRIOR_MEAN,
+        _LOSS_PRIOR_SD,
+        [
+            Factor(
+                "district", _codes(lost["district_code"], districts), len(districts), SPREAD_PRIOR
+            )
+        ],
     )
-
-
-def fit(panel: Panel, trend: bool = True) -> TransitionModel:
-    """Fit the gain and loss models to every year-to-year transition in ``panel``."""
-    table = transitions(panel)
-    trend_origin = int(table["year"].max())
-    gains = _grouped(table[~table["met"]], table.loc[~table["met"], "met_next"])
-    losses = _grouped(table[table["met"]], ~table.loc[table["met"], "met_next"])
-
-    g_trend = (gains["year"] - trend_origin).to_numpy(float) if trend else np.zeros(len(gains))
-    x_gain = gain_design(
-        gains["criterion"].to_numpy(),
-        gains["n_met"].to_numpy(float),
-        gains["difficult"].to_numpy(float),
-        g_trend,
+    p, q = len(GAIN_TERMS), len(LOSS_TERMS)
+    nd = len(districts)
+    gmean, gcov = gain_post.mean, gain_post.cov
+    gsd = np.sqrt(np.diag(gcov))
+    lsd = np.sqrt(np.diag(loss_post.cov))
+    district_table = pd.DataFrame(
+        {
+            "district_code": districts,
+            "effect": gmean[p : p + nd],
+            "sd": gsd[p : p + nd],
+            "loss_effect": loss_post.mean[q : q + nd],
+            "loss_sd": lsd[q : q + nd],
+            "tau": gain_post.sd["district"],
+        }
     )
-    gain_counts = gains[["sum", "non_event"]].to_numpy(float)
-    gain_params, gain_cov = _fit_glm(x_gain, gain_counts, N_CRITERIA)
-
-    x_loss = loss_design(losses["criterion"].to_numpy(), losses["n_met"].to_numpy(float))
-    loss_counts = losses[["sum", "non_event"]].to_numpy(float)
-    loss_params, loss_cov = _fit_glm(x_loss, loss_counts, len(GROUP_NAMES))
-
-    districts = _pooled_effects(
-        x_gain @ gain_params,
-        gain_counts,
-        gains["district_code"].to_numpy(),
-        panel.district_codes,
-        "district_code",
+    level = table.groupby("commune_code")["level"].first()
+    commune_table = pd.DataFrame(
+        {
+            "commune_code": communes,
+            "level": level.reindex(communes).to_numpy(float),
+            "effect": gain_post.commune_mean,
+            "sd": gain_post.commune_marginal_sd,
+            "tau": gain_post.sd["commune"],
+        }
     )
-    years = _pooled_effects(
-        x_gain @ gain_params,
-        gain_counts,
-        gains["year"].to_numpy(),
-        sorted(gains["year"].unique().tolist()),
-        "year",
-    )
-    communes = _commune_effects(
-        table[~table["met"]], gain_params, districts, trend_origin if trend else None, panel
-    )
-    return TransitionModel(
-        gain_params=gain_params,
+    year_table = pd.DataFrame({"year": years, "effect": gmean[p + nd :], "sd": gsd[p + nd :]})
+    gain_cov = gcov[:p, :p].copy()
+    if not trend:
+        gain_cov[TREND, :] = gain_cov[:, TREND] = 0.0
+    model = TransitionModel(
+        gain_params=np.where(np.arange(p) == TREND, gmean[:p] if trend else 0.0, gmean[:p]),
         gain_cov=gain_cov,
-        loss_params=loss_params,
-        loss_cov=loss_cov,
-        districts=districts,
-        communes=communes,
-        year_sd=float(years["tau"].iloc[0]),
-        trend_origin=trend_origin,
-        n_gain_rows=int(gains["size"].sum()),
-        n_loss_rows=int(losses["size"].sum()),
+        loss_params=loss_post.mean[:q].copy(),
+        loss_cov=loss_post.cov[:q, :q].copy(),
+        districts=district_table,
+        communes=commune_table,
+        year_sd=gain_post.sd["year"],
+        trend_origin=origin,
+        n_gain_rows=len(gains),
+        n_loss_rows=len(lost),
+        year_effects=year_table,
+        gain_posterior=gain_post,
+        loss_posterior=loss_post,
+        n_transitions=len(years),
+        trend_weight=1.0 if trend else 0.0,
+    )
+    return model
+
+
+def _year_shift(model: TransitionModel, rows: pd.DataFrame) -> tuple[float, float]:
+    """The held-out year's common log-odds shift relative to ``model`` at trend 0, with its
+    standard error: solves sum(P(gain)) = observed gains for one offset (Newton, bounded)."""
+    eta = _gain_rows_design(rows, np.zeros(len(rows))) @ model.gain_params
+    eta += (
+        rows["district_code"]
+        .map(model.districts.set_index("district_code")["effect"])
+        .fillna(0.0)
+        .to_numpy(float)
+    )
+    eta += (
+        rows["commune_code"]
+        .map(model.communes.set_index("commune_code")["effect"])
+        .fillna(0.0)
+        .to_numpy(float)
+    )
+    n = len(rows)
+    target = float(np.clip(rows["met_next"].sum(), 0.5, n - 0.5))
+    shift, info = 0.0, 1.0
+    for _ in range(50):
+        p = 0.5 * (1.0 + np.tanh(0.5 * (eta + shift)))
+        info = max(float((p * (1 - p)).sum()), 1e-9)
+        step = float(np.clip((target - p.sum()) / info, -1.0, 1.0))
+        shift += step
+        if abs(step) < 1e-9:
+            break
+    return shift, 1.0 / np.sqrt(info)
+
+
+def _trend_scores(
+    table: pd.DataFrame, panel: Panel, spreads: dict[bool, dict[str, float]]
+) -> pd.DataFrame:
+    """Held-out scores of the trend and no-trend fits (see "trend choice"); ``spreads``: the
+    full fits' random-effect spreads, held fixed in the refits."""
+    years = sorted(table["year"].unique().tolist())
+    rows = []
+    for i in range(max(2, len(years) - MAX_SCORED_CUTOFFS), len(years)):
+        train = table[table["year"] < years[i]]
+        origin = years[i - 1]
+        later = table[(table["year"] >= years[i]) & ~table["met"]]
+        for trend in (True, False):
+            model = _fit_one(train, panel, trend, origin, losses=False, variances=spreads[trend])
+            beta = model.gain_params[TREND]
+            var_beta = model.gain_cov[TREND, TREND]
+            for year, held in later.groupby("year"):
+                h = year - origin
+                shift, se = _year_shift(model, held)
+                var = var_beta * h * h + model.year_sd**2 + se**2
+                mean = beta * h
+                lpd = -0.5 * (np.log(2 * np.pi * var) + (shift - mean) ** 2 / var)
+                rows.append(
+                    {
+                        "cutoff": origin,
+                        "year": int(year),
+                        "trend": trend,
+                        "shift": shift,
+                        "predicted": mean,
+                        "sd": np.sqrt(var),
+                        "log_score": lpd,
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+def fit(
+    panel: Panel, trend: bool | str = True, registered: Registrations | None = None
+) -> TransitionModel:
+    """Fit the gain and loss models to every consecutive-year transition in ``panel``.
+
+    ``trend``: True (default, also "auto") averages the trend and no-trend fits with weights
+    from the data — the trend is used as far as the data support it; False fits no trend;
+    "only" forces the trend fit alone (for comparisons). Callers that passed ``trend=True``
+    before (CLI, backtest) get the data-weighted average.
+
+    ``registered``: the province's registration lists (year → communes registered to reach
+    the standard that year); where history has registered and non-registered communes in the
+    same year, their extra push is estimated (term ``registered``), otherwise it stays 0 and
+    ``notes`` says "registered:scenario".
+    """
+    table = transitions(panel, registered)
+    origin = int(table["year"].max())
+    n_trans = table["year"].nunique()
+    notes = tuple(f"gap:{a}-{b}" for a, b in gaps(panel.years))
+    if n_trans < 3:
+        notes += (f"thin:{n_trans}",)
+    if registered and not registered_estimable(table):
+        notes += ("registered:scenario",)
+    trend = "auto" if trend is True else trend
+    if trend not in (False, "auto", "only"):
+        raise ValueError(f"trend must be True/'auto', False or 'only', got {trend!r}")
+    if trend is False or (trend == "auto" and n_trans < 2):
+        model = _fit_one(table, panel, False, origin)
+        choice = "off" if trend is False else "one_transition"
+        return replace(model, trend_choice=choice, notes=notes)
+    with_trend = _fit_one(table, panel, True, origin)
+    if trend == "only":
+        return replace(with_trend, trend_choice="fixed", notes=notes)
+    without = _fit_one(table, panel, False, origin)
+    spreads = {True: with_trend.gain_posterior.sd, False: without.gain_posterior.sd}
+    scores = _trend_scores(table, panel, spreads) if n_trans >= 3 else pd.DataFrame()
+    if scores.empty:
+        weight, choice = 0.5, "equal"
+    else:
+        total = scores.groupby("trend")["log_score"].sum()
+        diff = float(total.get(True, 0.0) - total.get(False, 0.0))
+        weight, choice = float(1.0 / (1.0 + np.exp(-np.clip(diff, -50, 50)))), "data"
+    return replace(
+        with_trend,
+        trend_weight=weight,
+        trend_choice=choice,
+        trend_scores=scores,
+        no_trend=replace(without, notes=notes),
+        notes=notes,
     )

@@ -993,3 +993,80 @@ def _pace_sentence(required: float, observed: float, lang: str) -> str:
         return t("chart.pace.already_met", lang)
     ratio = fmt_number(100.0 * max(observed, 0.0) / required, lang, 0) + "%"
     return t("chart.pace.ratio", lang, ratio=ratio)
+
+
+# --- reliability diagram (backtest) ----------------------------------------------------------
+
+RELIABILITY_Z80 = 1.2816  # two-sided 80% normal quantile, for the bins' Wilson intervals
+
+
+def _wilson(share: np.ndarray, n: np.ndarray, z: float = RELIABILITY_Z80) -> np.ndarray:
+    """(2, bins) lower and upper Wilson interval of a share observed in ``n`` cases."""
+    n = np.maximum(np.asarray(n, float), 1.0)
+    centre = (share + z**2 / (2 * n)) / (1 + z**2 / n)
+    half = z * np.sqrt(share * (1 - share) / n + z**2 / (4 * n**2)) / (1 + z**2 / n)
+    return np.vstack([centre - half, centre + half])
+
+
+def reliability_diagram(
+    calibration: pd.DataFrame,
+    lang: str = DEFAULT_LANG,
+    synthetic: bool = False,
+    title: str | None = None,
+) -> Figure:
+    """Forecast probability (average per bin) against the share that met the standard.
+
+    ``calibration`` is ``Backtest.calibration``: one row per probability bin with ``n``,
+    ``predicted``, ``observed`` and, when known, ``n_effective`` (distinct outcomes). Each bin
+    is labelled with its number of cases; its vertical bar is an 80% Wilson interval computed
+    from the distinct outcomes (overlapping origins are not independent), so a bin resting on
+    a handful of communes shows how little it says. Points on the diagonal are reliable.
+    """
+    check_lang(lang)
+    _require_columns(calibration, ["n", "predicted", "observed"], "reliability_diagram")
+    rows = calibration[calibration["n"] > 0]
+    n = rows["n"].to_numpy(float)
+    distinct = rows["n_effective"].to_numpy(float) if "n_effective" in rows else n
+    x, y = rows["predicted"].to_numpy(float), rows["observed"].to_numpy(float)
+    with _themed():
+        fig = _new_figure(*WIDE_FIGSIZE)
+        ax = fig.subplots()
+        ax.plot([0, 1], [0, 1], color="#777777", linestyle="--", linewidth=2, zorder=1)
+        ax.text(
+            0.97,
+            0.92,
+            t("chart.reliability.diagonal", lang),
+            ha="right",
+            va="top",
+            fontsize=NOTE_SIZE,
+            color="#555555",
+            rotation=0,
+        )
+        bars = _wilson(y, distinct)
+        ax.vlines(x, bars[0], bars[1], color=FORECAST_COLOR, linewidth=2, alpha=0.6, zorder=2)
+        sizes = 40 + 400 * np.sqrt(n / max(n.max(), 1.0))
+        ax.scatter(x, y, s=sizes, color=FORECAST_COLOR, edgecolor="white", zorder=3)
+        for xi, yi, ni, di in zip(x, y, n, distinct, strict=True):
+            label = t("chart.reliability.cases", lang, n=fmt_number(ni, lang, 0))
+            if di < ni:
+                label = t(
+                    "chart.reliability.cases_distinct",
+                    lang,
+                    n=fmt_number(ni, lang, 0),
+                    distinct=fmt_number(di, lang, 0),
+                )
+            ax.annotate(
+                label,
+                (xi, yi),
+                xytext=(8, -14 if yi > 0.9 else 8),
+                textcoords="offset points",
+                fontsize=NOTE_SIZE,
+            )
+        ax.set_xlim(-0.02, 1.02)
+        ax.set_ylim(-0.02, 1.05)
+        ax.set_xlabel(t("chart.reliability.x", lang))
+        ax.set_ylabel(_wrap(t("chart.reliability.y", lang), 30))
+        _number_axis(ax.xaxis, lang, percent=True)
+        _number_axis(ax.yaxis, lang, percent=True)
+        _set_title(fig, title or t("chart.reliability.title", lang))
+        return _finish(fig, lang, synthetic)

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import __version__, i18n
+from . import __version__, i18n, plots
 from .criteria import criterion_label
 from .paths import default_published_path
 from .report_base import (
@@ -305,6 +305,51 @@ def _calibration_quote(
     )
 
 
+def _backtest_cases(rep: Report) -> list[str]:
+    """Coverage with forecasts and distinct outcomes counted, the certain cases left out, and
+    the error of the main model beside persistence, the trends and the plan (communes count,
+    at the report's level)."""
+    lang, bt = rep.lang, rep.backtest
+    level = "province" if rep.unit is None else "district"
+    rows = bt.summary[(bt.summary["figure"] == "n_ntm") & (bt.summary["level"] == level)]
+    rows = rows.set_index("method")
+    if rows.empty:
+        return []
+    effective = "n_effective" in rows
+    cover = [
+        rep.t(
+            "report.backtest.coverage_item_effective"
+            if effective
+            else "report.backtest.coverage_item",
+            method=i18n.t(f"method.inline.{m}", lang),
+            share=i18n.fmt_share(rows.loc[m, "coverage80"], lang),
+            n=int(rows.loc[m, "n"]),
+            n_effective=int(rows.loc[m, "n_effective"]) if effective else 0,
+        )
+        for m in ("transition", "linear_trend", "damped_trend")
+        if m in rows.index and rows.loc[m, "n"] > 0 and pd.notna(rows.loc[m, "coverage80"])
+    ]
+    errors = [
+        rep.t(
+            "report.backtest.error_item",
+            method=i18n.t(f"method.inline.{m}", lang),
+            mae=i18n.fmt_number(rows.loc[m, "mae"], lang, 1),
+            n=int(rows.loc[m, "n"]),
+        )
+        for m in ("transition", "persistence", "linear_trend", "damped_trend", "plan")
+        if m in rows.index and rows.loc[m, "n"] > 0
+    ]
+    text = _level_text(rep)
+    parts = []
+    if cover:
+        parts.append(_p(rep.t("report.backtest.coverage", level=text, items=_join(cover, lang))))
+    if errors:
+        parts.append(_p(rep.t("report.backtest.errors", level=text, items=_join(errors, lang))))
+    if "n_trivial" in rows:
+        parts.append(_p(rep.t("report.backtest.trivial", n=int(rows["n_trivial"].max()))))
+    return parts
+
+
 def backtest(rep: Report) -> Section:
     """How past forecasts held up: the calibration of commune probabilities (province-wide,
     a range with its number of cases), then the 80% interval coverage of the main model and
@@ -335,21 +380,8 @@ def backtest(rep: Report) -> Section:
                 "font-weight:bold",
             )
         )
-    cover = _coverage(rep)
-    if cover is not None:
-        items = [
-            rep.t(
-                "report.backtest.coverage_item",
-                method=i18n.t(f"method.inline.{m}", lang),
-                share=i18n.fmt_share(cover.loc[m, "coverage80"], lang),
-                n=int(cover.loc[m, "n"]),
-            )
-            for m in ("transition", "linear_trend", "damped_trend")
-            if m in cover.index
-        ]
-        parts.append(
-            _p(rep.t("report.backtest.coverage", level=_level_text(rep), items=_join(items, lang)))
-        )
+    parts += _backtest_cases(rep)
+    parts.append(plots.reliability_diagram(bt.calibration, lang, synthetic=rep.synthetic))
     calibration = bt.calibration
     table = pd.DataFrame(
         {

@@ -21,11 +21,16 @@ from .baselines import baseline_forecasts, pace, probability_at_least
 from .forecast import Forecast
 from .metrics import unit_summary
 from .panel import Panel
+from .targets import plan_targets
 
 # Headline status from the main model's probability of reaching the target. The bands are a
 # communication choice, stated in the report: likely (>= 75%) is on track, unlikely (< 25%)
 # is off track, anything between needs acceleration.
 ON_TRACK, OFF_TRACK = 0.75, 0.25
+# Monte Carlo 80% interval of a probability: p ± Z80 × its standard error. When it contains a
+# verdict threshold, another seed could print the other verdict: the result says "close to
+# the threshold" rather than a confident status.
+Z80 = 1.2816
 
 
 def status_from_probability(probability: float) -> str:
@@ -37,6 +42,33 @@ def status_from_probability(probability: float) -> str:
     if shown < OFF_TRACK:
         return "off_track"
     return "needs_acceleration"
+
+
+def threshold_straddled(probability: float, se: float) -> float | None:
+    """The verdict threshold (``ON_TRACK`` or ``OFF_TRACK``) inside the Monte Carlo 80%
+    interval of ``probability``, or None when the verdict is settled."""
+    lo, hi = probability - Z80 * se, probability + Z80 * se
+    for threshold in (ON_TRACK, OFF_TRACK):
+        # the printed status rounds to whole percents: 74.5% already prints as 75%
+        if lo < threshold + 0.005 and hi >= threshold - 0.005:
+            return threshold
+    return None
+
+
+def plan_by_year(
+    plan: pd.DataFrame | None, unit: int | None, province_name: str
+) -> dict[int, float]:
+    """Year → planned number of communes meeting the standard for a unit, from a targets
+    table (default: the bundled plan for this province; none for other provinces)."""
+    table = plan if plan is not None else plan_targets(province_name)
+    if table is None or table.empty:
+        return {}
+    rows = table[table["indicator"] == "n_ntm"]
+    if unit is None:
+        rows = rows[rows["level"] == "province"]
+    else:
+        rows = rows[(rows["level"] == "district") & (rows["unit_code"] == unit)]
+    return {int(y): float(v) for y, v in zip(rows["year"], rows["value"], strict=True)}
 
 
 def jsonable(value: Any) -> Any:
@@ -77,8 +109,16 @@ def unit_results(
     target_official: bool = False,
     lang: str = "vi",
     mean_target: float | None = None,
+    plan: pd.DataFrame | None = None,
 ) -> dict[str, Any]:
     """Everything the reports say about one unit, JSON-safe.
+
+    Every probability carries its Monte Carlo standard error (``probability_se``); when its
+    80% Monte Carlo interval holds a verdict threshold, ``close_to_threshold`` names it and
+    the headline says so. ``trend_dependence`` gives P(target) with and without the time
+    trend, and ``plan`` P(meeting each forecast year's plan) from ``plan`` (a targets table;
+    default: the bundled plan of this province). ``model_notes`` lists gaps skipped and thin
+    panels.
 
     ``target`` is the count of communes meeting the standard to reach by ``year`` (default:
     the forecast's last year). Without a target (a district with no supplied target) the
@@ -117,14 +157,28 @@ def unit_results(
         "scenario": forecast.scenario.name,
         "synthetic": forecast.synthetic,
         "probability": None,
+        "probability_se": None,
+        "close_to_threshold": None,
+        "trend_dependence": None,
         "status": None,
         # share of draws in which every commune meets the standard in ``year``
         "all_remain": forecast.probability(forecast.n_communes(unit), year, unit),
     }
-    baselines = baseline_forecasts(past["n_ntm"], forecast.years, upper=forecast.n_communes(unit))
+    yearly_plan = plan_by_year(plan, unit, forecast.province_name)
+    result["plan"] = forecast.plan_probabilities(yearly_plan, unit)
+    model = forecast.model
+    result["model_notes"] = list(model.notes) if model is not None else []
+    result["trend_choice"] = model.trend_choice if model is not None else None
+    baselines = baseline_forecasts(
+        past["n_ntm"], forecast.years, upper=forecast.n_communes(unit), plan=yearly_plan
+    )
     if target is not None:
         probability = forecast.probability(target, year, unit)
+        se = forecast.probability_se(probability)
         result["probability"] = probability
+        result["probability_se"] = se
+        result["close_to_threshold"] = threshold_straddled(probability, se)
+        result["trend_dependence"] = forecast.probability_by_trend(target, year, unit)
         result["status"] = status_from_probability(probability)
         result["first_reached"] = forecast.first_reached(target, unit)
         result["pace"] = pace(past["n_ntm"], target, year).as_dict()
@@ -134,12 +188,14 @@ def unit_results(
         ]
     result["baselines"] = baselines
     if mean_target is not None:
+        p_mean = forecast.probability_mean_criteria(mean_target, year, unit)
         result["mean_criteria"] = {
             "target": mean_target,
             "expected": forecast.quantiles(unit, "mean_criteria")
             .set_index("year")
             .loc[year, "mean"],
-            "probability": forecast.probability_mean_criteria(mean_target, year, unit),
+            "probability": p_mean,
+            "probability_se": forecast.probability_se(p_mean),
             "pace": pace(past["mean_criteria"], mean_target, year).as_dict(),
         }
     result["headline"] = headline(result, lang)
@@ -188,17 +244,66 @@ def headline(result: dict[str, Any], lang: str = "vi") -> str:
             n_ntm=result["now"]["n_ntm"],
         )
     p = result["probability"]
-    return i18n.t(
-        "headline.probability",
-        lang,
-        target=target,
-        year=result["year"],
-        prob=i18n.fmt_percent(p, lang),
-        words=i18n.probability_words(p, lang),
-        expected=expected,
-        lo=i18n.fmt_number(lo, lang, 0),
-        hi=i18n.fmt_number(hi, lang, 0),
-    )
+    sentences = [
+        i18n.t(
+            "headline.probability",
+            lang,
+            target=target,
+            year=result["year"],
+            prob=i18n.fmt_percent(p, lang),
+            words=i18n.probability_words(p, lang),
+            expected=expected,
+            lo=i18n.fmt_number(lo, lang, 0),
+            hi=i18n.fmt_number(hi, lang, 0),
+        )
+    ]
+    return " ".join(sentences + _headline_caveats(result, lang))
+
+
+def _headline_caveats(result: dict[str, Any], lang: str) -> list[str]:
+    """What must be read beside the probability: a verdict threshold within the Monte
+    Carlo error, how much the answer depends on the trend, thin or gappy data."""
+    out = []
+    if result.get("close_to_threshold") is not None:
+        out.append(
+            i18n.t(
+                "headline.close_to_threshold",
+                lang,
+                threshold=i18n.fmt_percent(result["close_to_threshold"], lang),
+                se=i18n.fmt_number(100 * (result.get("probability_se") or 0.0), lang, 1),
+            )
+        )
+    dep = result.get("trend_dependence") or {}
+    if dep.get("with_trend") is not None and dep.get("without_trend") is not None:
+        out.append(
+            i18n.t(
+                "headline.trend_dependence",
+                lang,
+                with_trend=i18n.fmt_percent(dep["with_trend"], lang),
+                without_trend=i18n.fmt_percent(dep["without_trend"], lang),
+                weight=i18n.fmt_percent(dep["trend_weight"], lang),
+            )
+        )
+    for row in jsonable(result.get("plan")) or []:
+        if row["year"] != result["year"]:
+            out.append(
+                i18n.t(
+                    "headline.plan",
+                    lang,
+                    year=row["year"],
+                    plan=i18n.fmt_number(row["plan"], lang, 0),
+                    prob=i18n.fmt_percent(row["probability"], lang),
+                )
+            )
+    for note in result.get("model_notes") or []:
+        kind, _, value = note.partition(":")
+        if kind == "thin":
+            out.append(i18n.t("headline.thin_panel", lang, n=value))
+        elif kind == "gap":
+            out.append(i18n.t("headline.gap_years", lang, years=value.replace("-", "–")))
+        elif kind == "registered":
+            out.append(i18n.t("headline.registered_scenario", lang))
+    return out
 
 
 def forecast_tables(forecast: Forecast) -> dict[str, pd.DataFrame]:

@@ -94,3 +94,40 @@ def target_value(
     """The target's value alone (see ``lookup``)."""
     found = lookup(targets, year, indicator, unit_code)
     return None if found is None else found[0]
+
+
+REGISTRATION_COLUMNS = ["year", "commune_code"]
+
+
+def load_registrations(path: str | Path) -> dict[int, set[str]]:
+    """A registration list: CSV with ``year`` and ``commune_code``, one row per commune the
+    province registered to reach the NTM standard in that year (its yearly plan list).
+
+    Returns year → set of commune codes, for ``model.fit`` and ``forecast.simulate``
+    (``registered=``).
+    """
+    try:
+        table = pd.read_csv(path, dtype={"commune_code": str})
+    except (OSError, ValueError) as exc:
+        raise DataError.single(str(path), "error.targets.unreadable", reason=str(exc)) from exc
+    missing = [c for c in REGISTRATION_COLUMNS if c not in table.columns]
+    if missing:
+        raise DataError.single(str(path), "error.targets.missing_columns", missing=missing)
+    years = pd.to_numeric(table["year"], errors="coerce")
+    problems = [
+        Problem(
+            str(path),
+            "error.targets.unknown_value",
+            {"name": "year", "value": repr(value), "allowed": ["a year such as 2017"]},
+            row=i + 2,
+            column="year",
+        )
+        for i, (value, number) in enumerate(zip(table["year"], years, strict=True))
+        if not (number == number and float(number).is_integer())
+    ]
+    if problems:
+        raise DataError(problems)
+    out: dict[int, set[str]] = {}
+    for year, code in zip(years.astype(int), table["commune_code"].str.strip(), strict=True):
+        out.setdefault(int(year), set()).add(code)
+    return out

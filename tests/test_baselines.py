@@ -11,6 +11,7 @@ from ntm_analysis.baselines import (
     damped_trend,
     linear_trend,
     pace,
+    plan_forecast,
     probability_at_least,
 )
 
@@ -89,3 +90,31 @@ def test_baselines_are_clipped_to_what_is_possible():
     values = frame[["mean", "lo80", "hi80", "lo95", "hi95"]].dropna()
     assert (values.to_numpy() <= 3).all() and (values.to_numpy() >= 0).all()
     assert linear_trend(series, YEARS)["hi95"].max() > 3  # unclipped, it would overshoot
+
+
+def test_pace_with_a_missing_year_uses_the_years_present():
+    """A missing middle year crashed `ntm forecast` (KeyError); the window starts at the
+    first year present in it."""
+    series = pd.Series([2.0, 4.0, 10.0, 12.0], index=[2011, 2012, 2014, 2016])
+    result = pace(series, target=20, target_year=2020)
+    assert result.window == 2  # 2014 -> 2016 (2013 is missing)
+    assert result.observed_per_year == pytest.approx(1.0)
+
+
+def test_damped_trend_refuses_unequally_spaced_years():
+    series = pd.Series([1.0, 2.0, 4.0, 5.0, 7.0], index=[2011, 2012, 2013, 2015, 2016])
+    assert damped_trend(series, YEARS)["mean"].isna().all()
+    assert linear_trend(series, YEARS)["mean"].notna().all()
+
+
+def test_plan_as_forecast_interpolates_between_plan_years():
+    frame = plan_forecast({2017: 38, 2020: 77}, current=24, as_of=2016, years=YEARS)
+    np.testing.assert_allclose(frame["mean"], [38, 51, 64, 77])
+    assert frame["lo80"].isna().all()  # a plan states one number
+    later = plan_forecast({2017: 38}, current=24, as_of=2017, years=[2018])
+    assert later["mean"].isna().all()  # no plan year ahead: no plan forecast
+    table = baseline_forecasts(
+        pd.Series([10.0, 24.0], index=[2015, 2016]), YEARS, upper=50, plan={2020: 77}
+    )
+    plan_rows = table[table["method"] == "plan"]
+    np.testing.assert_allclose(plan_rows["mean"], [37.25, 50, 50, 50])  # clipped to 50

@@ -178,11 +178,13 @@ def test_model_recovers_known_parameters():
     assert abs(loss_slope - truth.b_loss_n_met) < 4 * np.sqrt(model.loss_cov[-1, -1])
 
 
-def test_small_districts_are_shrunk_towards_zero(small_panel):
-    model = fit(small_panel)
+def test_district_effects_are_pooled_towards_zero_when_districts_do_not_differ():
+    truth = GeneratorParams(district_effect=(), loss_criterion=(0.0,) * 19)
+    model = fit(simulate_panel(truth, seed=3, communes_per_district=8))
     d = model.districts
-    assert (d["effect"].abs() <= d["raw_effect"].abs() + 1e-12).all()
-    assert d["shrinkage"].between(0, 1).all()
+    assert d["tau"].iloc[0] < 0.35
+    assert d["effect"].abs().max() < 0.4
+    assert (d["sd"] > 0).all()  # pooled, not fixed: every effect keeps its uncertainty
 
 
 def test_no_trend_variant_has_zero_trend(small_panel):
@@ -250,3 +252,76 @@ def test_the_status_agrees_with_the_percentage_printed_beside_it(p):
         else "needs_acceleration"
     )
     assert status_from_probability(p) == expected
+
+
+def test_every_probability_carries_its_monte_carlo_error(small_panel):
+    forecast = run_forecast(small_panel, 2020, n_draws=800, seed=3)
+    p = forecast.probability(15, 2020)
+    assert forecast.probability_se(p) == pytest.approx(np.sqrt(p * (1 - p) / 800))
+    result = unit_results(small_panel, forecast, None, target=15, year=2020, lang="en")
+    assert result["probability_se"] == pytest.approx(forecast.probability_se(p))
+
+
+def test_the_trend_split_recombines_into_the_headline_probability(small_panel):
+    forecast = run_forecast(small_panel, 2020, n_draws=1000, seed=4)
+    split = forecast.probability_by_trend(15, 2020)
+    w = split["trend_weight"]
+    assert w == pytest.approx(forecast.model.trend_weight, abs=1e-3)
+    if split["with_trend"] is not None and split["without_trend"] is not None:
+        mixed = w * split["with_trend"] + (1 - w) * split["without_trend"]
+        assert mixed == pytest.approx(forecast.probability(15, 2020))
+    no_trend = run_forecast(small_panel, 2020, n_draws=300, seed=4, trend=False)
+    assert no_trend.probability_by_trend(15, 2020)["with_trend"] is None
+
+
+def test_each_years_plan_gets_its_probability(small_panel):
+    forecast = run_forecast(small_panel, 2020, n_draws=500, seed=2)
+    table = forecast.plan_probabilities({2017: 12, 2020: 25, 2030: 50})
+    assert table["year"].tolist() == [2017, 2020]  # 2030 is not forecast
+    assert table["probability"].tolist() == [
+        forecast.probability(12, 2017),
+        forecast.probability(25, 2020),
+    ]
+    plan = pd.DataFrame(
+        {
+            "level": ["province", "province"],
+            "unit_code": [0, 0],
+            "unit_name": ["x", "x"],
+            "year": [2017, 2020],
+            "indicator": ["n_ntm", "n_ntm"],
+            "value": [12, 25],
+            "official": [1, 1],
+            "source": ["test", "test"],
+        }
+    )
+    result = unit_results(small_panel, forecast, None, 25, 2020, lang="en", plan=plan)
+    assert [row["year"] for row in result["plan"]] == [2017, 2020]
+    assert "Probability of meeting the 2017 plan (12 communes)" in result["headline"]
+    assert "plan" in {row["method"] for row in result["baselines"]}
+
+
+@pytest.mark.parametrize(
+    ("p", "se", "expected"),
+    [(0.756, 0.0096, 0.75), (0.742, 0.0098, 0.75), (0.80, 0.009, None), (0.26, 0.0098, 0.25)],
+)
+def test_close_to_a_threshold_when_the_mc_interval_holds_it(p, se, expected):
+    from ntm_analysis.results import threshold_straddled
+
+    assert threshold_straddled(p, se) == expected
+
+
+def test_the_headline_says_close_to_the_threshold_instead_of_a_settled_verdict(small_panel):
+    """P = 0.756 with seed 0 and 0.742 with seed 5 used to print "on track" and "needs
+    acceleration": within the MC band of 75% the headline says the verdict is not settled."""
+    from ntm_analysis.results import headline
+
+    forecast = run_forecast(small_panel, 2020, n_draws=500, seed=1)
+    result = unit_results(small_panel, forecast, None, target=20, year=2020, lang="vi")
+    for p, close in [(0.756, True), (0.742, True), (0.80, False)]:
+        se = float(np.sqrt(p * (1 - p) / 2000))
+        crafted = {**result, "probability": p, "probability_se": se}
+        from ntm_analysis.results import threshold_straddled
+
+        crafted["close_to_threshold"] = threshold_straddled(p, se)
+        assert ("sát ngưỡng 75%" in headline(crafted, "vi")) is close
+        assert ("close to the 75% threshold" in headline(crafted, "en")) is close

@@ -292,11 +292,12 @@ def test_the_commune_code_has_its_own_column(district):
     assert not any("(" in n for n in names)
 
 
-def test_bottleneck_columns_state_their_base_and_include_todays_criteria(district):
-    section = report.bottlenecks(district)
+def test_bottleneck_columns_state_their_base_and_include_todays_criteria(province_plan):
+    # the whole province: a 5-commune district may have no commune forecast to end just short
+    section = report.bottlenecks(province_plan)
     text = section.text()
     table = section.tables()[0]
-    today = current_bottlenecks(district.unit_panel, district.as_of)
+    today = current_bottlenecks(province_plan.unit_panel, province_plan.as_of)
     n_close = int(today["n_close"].iloc[0])
     if n_close:
         now_col = i18n.t("report.col.share_now", "vi", year=2016, n=n_close)
@@ -353,9 +354,14 @@ def test_the_backtest_sentences_carry_their_level_and_number_of_cases(province, 
         assert quote is not None
         assert f"{int(quote['n'])} " in text and str(int(quote["n"])) in text
         summary = bt.summary[(bt.summary["figure"] == "n_ntm") & (bt.summary["level"] == level)]
-        n_main = int(summary.set_index("method").loc["transition", "n"])
-        unit = "cases" if rep.lang == "en" else "trường hợp"
-        assert f"({n_main} {unit})" in text
+        main = summary.set_index("method").loc["transition"]
+        n_main, n_outcomes = int(main["n"]), int(main["n_effective"])
+        counted = (
+            f"({n_main} forecasts of {n_outcomes} distinct outcomes)"
+            if rep.lang == "en"
+            else f"({n_main} dự báo về {n_outcomes} kết quả khác nhau)"
+        )
+        assert counted in text
         assert report_methods._level_text(rep) in text
     assert "province-wide" in report.backtest(province).text()
     assert "toàn tỉnh" in report.backtest(district).text()

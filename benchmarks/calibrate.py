@@ -1,0 +1,250 @@
+"""``python -m benchmarks.calibrate`` (``make calibrate``): the full calibration suite.
+
+Scores the project's forecast (``calibration.model_forecaster``) and the ideal forecast on
+``--replicates`` provinces of every known process (``known_processes.SCENARIOS``), origins
+2013–2016, horizons 1–4, and writes the table into ``benchmarks/CALIBRATION.md`` under the
+run's ``--label`` (a rerun with the same label replaces its section, other labels stay, so a
+"before" and an "after" sit side by side), and the full summary as
+``benchmarks/calibration-<label>.csv``.
+
+Not part of the test suite: the full run fits the model ``replicates × scenarios × origins``
+times (about an hour of CPU at 100 replicates; run it under ``nice``). ``tests/test_calibration
+.py`` runs a small version that checks the harness itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from .common import pin_threads
+
+pin_threads()  # before numpy is imported: one BLAS thread per worker, ``--jobs`` workers
+
+import pandas as pd  # noqa: E402
+
+from ntm_analysis import calibration as cal  # noqa: E402
+from ntm_analysis.known_processes import SCENARIOS  # noqa: E402
+from ntm_analysis.provenance import git_revision  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_OUT = HERE / "CALIBRATION.md"
+FAIL, PASS = "✗", ""
+INTRO = """# Calibration table (simulation-based)
+
+Written by `make calibrate` (`python -m benchmarks.calibrate`); see `ntm_analysis/calibration.py`
+for what each score means and `ntm_analysis/known_processes.py` for the processes. Every
+province is synthetic, drawn from a known process; the **ideal** forecast is that process run
+forward from the true origin state with fresh luck, scored with independent draws: where the
+ideal itself misses a goal, the miss is chance (about 1 cell in 20 at 100 replicates) or the
+discreteness of a small count (an interval of whole numbers covers more than its nominal
+share), not the model. `✗` marks a failed goal; values in brackets are the ideal's.
+"""
+
+
+def _fmt(value: object, digits: int = 2) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.{digits}f}"
+    return str(value)
+
+
+def _mark(row: pd.Series, goal: str) -> str:
+    return FAIL if row.get(goal) is False else PASS
+
+
+def headline(summary: pd.DataFrame) -> list[str]:
+    """Goals passed per scenario (cells of origin × horizon), model beside ideal."""
+    counts = cal.goal_counts(summary)
+    lines = [
+        "| scenario | figure | " + " | ".join(cal.GOALS) + " |",
+        "|---|---|" + "---|" * len(cal.GOALS),
+    ]
+    model = counts[counts["forecaster"] == "model"]
+    ideal = counts[counts["forecaster"] == "ideal"].set_index(["scenario", "figure"])
+    for _, row in model.iterrows():
+        key = (row["scenario"], row["figure"])
+        cells = [
+            f"{row[goal]} ({ideal.loc[key, goal] if key in ideal.index else '–'})"
+            for goal in cal.GOALS
+        ]
+        lines.append(f"| {row['scenario']} | {row['figure']} | " + " | ".join(cells) + " |")
+    return lines
+
+
+POOLED_COLUMNS = (
+    ("coverage80", "cov80"),
+    ("coverage95", "cov95"),
+    ("pit_low", "PIT<.1"),
+    ("pit_high", "PIT>.9"),
+    ("bias", "bias"),
+    ("bias_ratio", "abs(bias)/w80"),
+    ("crps_ratio", "CRPS/ideal"),
+    ("slope", "slope"),
+    ("p_target", "P(target)"),
+    ("hit_rate", "hit rate"),
+    ("brier_ratio", "Brier/ideal"),
+)
+
+
+def detail(summary: pd.DataFrame, scenario: str) -> list[str]:
+    """Every origin × horizon cell (and the pooled row) of the model, the ideal in brackets."""
+    lines = []
+    for figure in ("n_ntm", "mean_criteria"):
+        cells = summary[
+            (summary["scenario"] == scenario)
+            & (summary["figure"] == figure)
+            & (summary["forecaster"] == "model")
+        ]
+        if cells.empty:
+            continue
+        ideal = summary[
+            (summary["scenario"] == scenario)
+            & (summary["figure"] == figure)
+            & (summary["forecaster"] == "ideal")
+        ].set_index(["origin", "horizon"])
+        columns = [c for c in POOLED_COLUMNS if figure == "n_ntm" or c[0] in _CONTINUOUS]
+        lines += [
+            "",
+            f"`{figure}`:",
+            "",
+            "| origin | h | n | " + " | ".join(label for _, label in columns) + " |",
+            "|---|---|---|" + "---|" * len(columns),
+        ]
+        goal_of = {column: goal for goal, (column, _, _) in cal.GOALS.items()}
+        for _, row in cells.iterrows():
+            out = []
+            for column, _ in columns:
+                value = _fmt(row.get(column))
+                if (row["origin"], row["horizon"]) in ideal.index:
+                    value += f" ({_fmt(ideal.loc[(row['origin'], row['horizon']), column])})"
+                if column in goal_of:
+                    value += " " + _mark(row, goal_of[column])
+                out.append(value.strip())
+            origin = "all" if row["origin"] == 0 else str(row["origin"])
+            horizon = "all" if row["horizon"] == 0 else str(row["horizon"])
+            lines.append(f"| {origin} | {horizon} | {row['n']} | " + " | ".join(out) + " |")
+    return lines
+
+
+_CONTINUOUS = {
+    "coverage80",
+    "coverage95",
+    "pit_low",
+    "pit_high",
+    "bias",
+    "bias_ratio",
+    "crps_ratio",
+}
+
+
+def section(result: cal.Calibration, label: str, seconds: float, jobs: int, note: str = "") -> str:
+    rev = git_revision() or {}
+    dirty = " (with uncommitted changes)" if rev.get("dirty") else ""
+    s = result.settings
+    lines = [
+        f"## Run: {label}",
+        "",
+        f"- written {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; commit "
+        f"`{rev.get('revision', '?')[:10]}`{dirty}",
+        f"- {s['replicates']} replicates per scenario planned, completed: "
+        + ", ".join(f"{name} {n}" for name, n in s["completed"].items())
+        + f"; origins {s['origins']}, horizons "
+        f"{s['horizons']}; {s['n_draws']} model draws, {s['n_ideal']} ideal draws; seed "
+        f"{s['seed']}",
+        f"- wall time {seconds / 60:.1f} min on {jobs} worker process(es), under `nice`",
+        *([f"- {note}"] if note else []),
+        "",
+        "Scenarios: "
+        + "; ".join(
+            f"**{name}** ({s['communes'][name]} communes): {text}"
+            for name, text in s["scenarios"].items()
+        ),
+        "",
+        "### Goals passed (origin × horizon cells passed / judged; the ideal in brackets)",
+        "",
+        *headline(result.summary),
+    ]
+    errors = result.errors
+    model_errors = errors[errors["forecaster"] == "model"] if not errors.empty else errors
+    lines += ["", f"### Forecaster errors: {len(model_errors)}"]
+    if len(model_errors):
+        lines += ["", "| scenario | origin | count | first message |", "|---|---|---|---|"]
+        for (scenario, origin), group in model_errors.groupby(["scenario", "origin"]):
+            message = group["message"].iloc[0].replace("|", "/").replace("\n", " ")
+            lines.append(f"| {scenario} | {origin} | {len(group)} | {message} |")
+    lines += ["", "### Every cell (model; ideal in brackets)"]
+    for scenario in s["scenarios"]:
+        lines += ["", f"#### {scenario}", *detail(result.summary, scenario)]
+    return "\n".join(lines) + "\n"
+
+
+def write(out: Path, label: str, text: str) -> None:
+    """Replace (or append) the ``## Run: label`` section of ``out``, keeping the others."""
+    sections: dict[str, str] = {}
+    if out.exists():
+        body = out.read_text(encoding="utf-8")
+        for part in body.split("\n## Run: ")[1:]:
+            name = part.split("\n", 1)[0].strip()
+            sections[name] = "## Run: " + part.rstrip("\n") + "\n"
+    sections[label] = text
+    tmp = out.with_suffix(".tmp")
+    tmp.write_text(INTRO + "\n" + "\n".join(sections.values()), encoding="utf-8")
+    tmp.replace(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--replicates", type=int, default=100)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--draws", type=int, default=500, help="model draws per forecast")
+    parser.add_argument("--ideal-draws", type=int, default=2000)
+    parser.add_argument("--scenarios", default=",".join(SCENARIOS))
+    parser.add_argument("--origins", default=",".join(map(str, cal.ORIGINS)))
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--label", default="latest")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--note", default="", help="a line saying what was measured")
+    parser.add_argument(
+        "--minutes",
+        type=float,
+        default=None,
+        help="start no replicate after this many minutes (a busy machine); the table says "
+        "how many each scenario completed",
+    )
+    args = parser.parse_args(argv)
+    scenarios = [SCENARIOS[name] for name in args.scenarios.split(",")]
+    start = time.time()
+
+    def progress(done: int, total: int) -> None:
+        if done % max(1, total // 20) == 0 or done == total:
+            print(
+                f"{done}/{total} replicates, {(time.time() - start) / 60:.1f} min",
+                file=sys.stderr,
+                flush=True,
+            )
+
+    result = cal.run(
+        scenarios,
+        oracles={"ideal": cal.identity},
+        replicates=args.replicates,
+        origins=[int(o) for o in args.origins.split(",")],
+        n_draws=args.draws,
+        n_ideal=args.ideal_draws,
+        seed=args.seed,
+        jobs=args.jobs,
+        progress=progress,
+        deadline=start + 60 * args.minutes if args.minutes else None,
+    )
+    seconds = time.time() - start
+    write(args.out, args.label, section(result, args.label, seconds, args.jobs, args.note))
+    result.summary.to_csv(args.out.parent / f"calibration-{args.label}.csv", index=False)
+    print(f"wrote {args.out} (section {args.label!r}) in {seconds / 60:.1f} min")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,275 @@
+"""A penalised (Laplace) binomial GLMM on numpy/scipy: the estimator behind ``model.fit``.
+
+Why our own rather than statsmodels' ``BinomialBayesMixedGLM`` or PyMC: the forecast needs
+(a) fixed effects, district, year *and* commune random intercepts fitted jointly, (b) the
+joint Gaussian posterior to draw coefficients from, (c) a fit in well under a second so the
+calibration suite can run hundreds and the national panel (8,000 communes) stays in budget,
+and (d) no divergence on two-year panels. ``BinomialBayesMixedGLM`` fits variational
+posteriors with fixed variance-component priors and no commune-level coupling to the fixed
+part; PyMC is a large install and minutes per fit. The model here is small enough to solve
+exactly:
+
+    logit P(y=1) = A θ + v[commune] + offset,   θ = (fixed terms, district and year levels)
+    θ_j ~ N(m_j, s_j²)  (weakly informative for fixed terms, N(0, τ_f²) for random levels)
+    v_c ~ N(0, τ_c²)
+
+* **Mode**: Newton's method on the penalised log-likelihood with step halving (the objective
+  never decreases, so the solver cannot run away), the commune block eliminated by its
+  Schur complement: the commune block of the Hessian is diagonal, so each step costs one
+  (k × k) solve with k ≈ 40 whatever the number of communes.
+* **Variance components**: EM on the Laplace approximation (τ² ← E[Σ v²] / J under the
+  Gaussian posterior) with a scaled-inverse-χ² prior (ν₀ pseudo-levels of spread s₀) and
+  bounds, i.e. the MAP; a component with few levels (years, districts) is never estimated
+  as exactly 0 and never explodes.
+* **Posterior**: Gaussian at the mode (Laplace). ``Posterior.draw`` samples the small block
+  from its marginal and the communes from their exact conditional given it, so commune
+  effects stay coupled to the fixed part they trade off against.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import linalg, sparse
+
+MAX_ITER = 300  # Newton steps and variance updates together
+TOL = 1e-8  # relative change of the penalised log-likelihood: the mode is reached
+VAR_TOL = 2e-3  # largest change of a standard deviation: the variances have settled
+SPARSE_ABOVE = 150  # columns of the small block beyond which the design is kept sparse
+
+
+@dataclass(frozen=True)
+class VariancePrior:
+    """Scaled-inverse-χ² prior on a random effect's variance: ``df`` pseudo-levels with
+    spread ``scale``; the estimate is bounded to [``lower``, ``upper``] (standard deviations)."""
+
+    df: float = 1.0
+    scale: float = 0.5
+    lower: float = 0.02
+    upper: float = 3.0
+
+
+@dataclass(frozen=True)
+class Factor:
+    """A random intercept: ``index`` (row → level, −1 for none) with ``n_levels`` levels."""
+
+    name: str
+    index: np.ndarray
+    n_levels: int
+    prior: VariancePrior = field(default_factory=VariancePrior)
+
+
+@dataclass(frozen=True)
+class Posterior:
+    """Laplace posterior of one GLMM.
+
+    ``mean``/``cov``: the small block (fixed terms, then each small factor's levels);
+    communes given the small block θ: ``v = commune_mean − coupling @ (θ − mean) + sd · z``.
+    ``sd[name]`` are the variance components' standard deviations (posterior mode) and
+    ``sumsq[name]``/``levels[name]`` their sufficient statistics (E[Σ v²], number of levels),
+    from which a variance can be drawn (``draw_sd``).
+    """
+
+    mean: np.ndarray
+    cov: np.ndarray
+    commune_mean: np.ndarray
+    commune_sd: np.ndarray  # conditional standard deviations given the small block
+    commune_marginal_sd: np.ndarray
+    coupling: np.ndarray | sparse.csr_matrix  # (n_communes, k): D⁻¹ Bᵀ
+    sd: dict[str, float]
+    sumsq: dict[str, float]
+    levels: dict[str, int]
+    priors: dict[str, VariancePrior]
+    converged: bool
+    iterations: int
+
+    def draw(self, rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """``n`` joint draws: (n, k) small block and (n, n_communes) commune effects."""
+        block = rng.multivariate_normal(self.mean, self.cov, size=n, method="eigh")
+        z = rng.standard_normal((n, len(self.commune_mean)))
+        communes = (
+            self.commune_mean + z * self.commune_sd - (self.coupling @ (block - self.mean).T).T
+        )
+        return block, communes
+
+    def draw_sd(self, name: str, rng: np.random.Generator, n: int) -> np.ndarray:
+        """Draws of a component's standard deviation from its scaled-inverse-χ² posterior
+        (conditional on the estimated levels), within the prior's bounds.
+
+        With five years the spread of year shocks is itself very uncertain; drawing it per
+        draw gives the heavier tails that uncertainty implies."""
+        prior = self.priors[name]
+        nu = self.levels[name] + prior.df
+        s2 = (self.sumsq[name] + prior.df * prior.scale**2) / nu
+        var = nu * s2 / rng.chisquare(nu, size=n)
+        return np.clip(np.sqrt(var), prior.lower, prior.upper)
+
+
+def _row_quadratic(coupling: np.ndarray | sparse.sparray, cov: np.ndarray) -> np.ndarray:
+    """diag(G Σ Gᵀ) for a dense or sparse G."""
+    if sparse.issparse(coupling):
+        return np.asarray(coupling.multiply(coupling @ cov).sum(axis=1)).ravel()
+    return ((coupling @ cov) * coupling).sum(axis=1)
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 0.5 * (1.0 + np.tanh(0.5 * x))
+
+
+def _log1pexp(x: np.ndarray) -> np.ndarray:
+    return np.logaddexp(0.0, x)
+
+
+def fit_glmm(
+    fixed: np.ndarray,
+    events: np.ndarray,
+    trials: np.ndarray,
+    prior_mean: np.ndarray,
+    prior_sd: np.ndarray,
+    factors: list[Factor],
+    commune: Factor | None = None,
+    offset: np.ndarray | None = None,
+    variances: dict[str, float] | None = None,
+) -> Posterior:
+    """Fit the penalised binomial GLMM (see the module docstring).
+
+    ``fixed``: (n, p) design; ``events``/``trials``: binomial counts per row; ``prior_mean``/
+    ``prior_sd``: the fixed terms' Gaussian priors (``inf`` sd: flat); ``factors``: small
+    random intercepts (districts, years); ``commune``: the large one, eliminated by Schur
+    complement. ``variances`` (name → sd) holds the variance components fixed at those values
+    (the trend scores refit on part of the data with the full fit's spreads).
+
+    The design is dense for a province; with many small-factor levels (a national panel's
+    ~700 districts) it and the commune coupling are sparse, so memory and time stay linear
+    in rows.
+    """
+    n, p = fixed.shape
+    k = p + sum(f.n_levels for f in factors)
+    sparse_mode = k > SPARSE_ABOVE
+    cols = [sparse.csr_matrix(fixed) if sparse_mode else np.asarray(fixed, float)]
+    for f in factors:
+        rows = np.flatnonzero(f.index >= 0)
+        z = sparse.csr_matrix((np.ones(len(rows)), (rows, f.index[rows])), shape=(n, f.n_levels))
+        cols.append(z if sparse_mode else z.toarray())
+    a = sparse.hstack(cols, format="csr") if sparse_mode else np.hstack(cols)
+    slices, pos = {}, p
+    for f in factors:
+        slices[f.name] = slice(pos, pos + f.n_levels)
+        pos += f.n_levels
+    c_index = commune.index if commune is not None else np.zeros(n, int)
+    n_c = commune.n_levels if commune is not None else 0
+    # communes × rows indicator: B = Aᵀ W C is one sparse-times-dense product
+    c_rows = sparse.csr_matrix((np.ones(n), (c_index, np.arange(n))), shape=(max(n_c, 1), n))
+    offset = np.zeros(n) if offset is None else offset
+    y = events.astype(float)
+    m = trials.astype(float)
+
+    all_f = [*factors, *([commune] if commune is not None else [])]
+    tau2 = {f.name: f.prior.scale**2 for f in all_f}
+    if variances is not None:
+        tau2.update({name: sd**2 for name, sd in variances.items() if name in tau2})
+    theta = np.concatenate([np.where(np.isfinite(prior_sd), prior_mean, 0.0), np.zeros(k - p)])
+    v = np.zeros(n_c)
+    fixed_prec = np.where(np.isfinite(prior_sd), 1.0 / np.square(prior_sd), 0.0)
+    m0 = np.concatenate([np.where(np.isfinite(prior_sd), prior_mean, 0.0), np.zeros(k - p)])
+
+    def precision() -> tuple[np.ndarray, float]:
+        prec = np.concatenate([fixed_prec, np.zeros(k - p)])
+        for f in factors:
+            prec[slices[f.name]] = 1.0 / tau2[f.name]
+        return prec, (1.0 / tau2[commune.name] if commune is not None else 0.0)
+
+    def objective(th: np.ndarray, vv: np.ndarray, prec: np.ndarray, cprec: float) -> float:
+        eta = a @ th + offset + (vv[c_index] if n_c else 0.0)
+        loglik = float((y * eta - m * _log1pexp(eta)).sum())
+        penalty = 0.5 * float((prec * (th - m0) ** 2).sum()) + 0.5 * cprec * float((vv**2).sum())
+        return loglik - penalty
+
+    def expected_sumsq(f: Factor, th, vv, cov, coupling, d) -> float:
+        """E[Σ level²] of a random factor under the Gaussian posterior (the EM statistic)."""
+        if f is commune:
+            return float((vv**2).sum() + (1.0 / d).sum() + _row_quadratic(coupling, cov).sum())
+        sl = slices[f.name]
+        return float((th[sl] ** 2).sum() + np.diag(cov)[sl].sum())
+
+    # One loop: a damped Newton step on the mode at the current variances; once the step no
+    # longer moves the objective, an EM update of the variances from the same curvature.
+    converged = False
+    prec, cprec = precision()
+    current = objective(theta, v, prec, cprec)
+    iterations = 0
+    for iterations in range(1, MAX_ITER + 1):  # noqa: B007 (reported)
+        eta = a @ theta + offset + (v[c_index] if n_c else 0.0)
+        mu = _sigmoid(eta)
+        w = m * mu * (1.0 - mu)
+        r = y - m * mu
+        if sparse_mode:
+            aw = a.multiply(w[:, None]).tocsr()
+            h1 = (a.T @ aw).toarray() + np.diag(prec)
+        else:
+            aw = a * w[:, None]
+            h1 = aw.T @ a + np.diag(prec)
+        g1 = a.T @ r - prec * (theta - m0)
+        if n_c:
+            d = np.bincount(c_index, w, n_c) + cprec
+            g2 = np.bincount(c_index, r, n_c) - cprec * v
+            cb = c_rows @ aw  # (n_c, k) = Bᵀ
+            if sparse_mode:
+                coupling = sparse.diags(1.0 / d) @ cb  # D⁻¹ Bᵀ, sparse
+                schur = h1 - (cb.T @ coupling).toarray()
+            else:
+                coupling = cb / d[:, None]
+                schur = h1 - cb.T @ coupling
+            cov = linalg.inv(schur, check_finite=False)
+            step1 = cov @ (g1 - coupling.T @ g2)
+            step2 = g2 / d - coupling @ step1
+        else:
+            cov = linalg.inv(h1, check_finite=False)
+            step1 = cov @ g1
+            step2 = v
+            coupling, d = np.zeros((0, k)), np.zeros(0)
+        cov = 0.5 * (cov + cov.T)
+        scale = 1.0
+        while True:  # step halving: the penalised likelihood never decreases
+            new_theta = theta + scale * step1
+            new_v = v + scale * step2 if n_c else v
+            value = objective(new_theta, new_v, prec, cprec)
+            if value >= current - 1e-10 or scale < 1e-6:
+                break
+            scale *= 0.5
+        gain = value - current
+        theta, v, current = new_theta, new_v, value
+        if abs(gain) > TOL * (1.0 + abs(current)):
+            continue
+        if variances is not None:  # held fixed: the mode is the answer
+            converged = True
+            break
+        # at the mode for these variances: EM update of each variance (MAP under its prior)
+        changed = 0.0
+        for f in all_f:
+            ss = expected_sumsq(f, theta, v, cov, coupling, d)
+            new = (ss + f.prior.df * f.prior.scale**2) / (f.n_levels + f.prior.df + 2.0)
+            new = float(np.clip(new, f.prior.lower**2, f.prior.upper**2))
+            changed = max(changed, abs(np.sqrt(new) - np.sqrt(tau2[f.name])))
+            tau2[f.name] = new
+        if changed < VAR_TOL:
+            converged = True
+            break
+        prec, cprec = precision()
+        current = objective(theta, v, prec, cprec)
+    c_var = 1.0 / d + _row_quadratic(coupling, cov) if n_c else np.zeros(0)
+    return Posterior(
+        mean=theta,
+        cov=cov,
+        commune_mean=v,
+        commune_sd=1.0 / np.sqrt(d) if n_c else np.zeros(0),
+        commune_marginal_sd=np.sqrt(c_var),
+        coupling=coupling,
+        sd={name: float(np.sqrt(t)) for name, t in tau2.items()},
+        sumsq={f.name: expected_sumsq(f, theta, v, cov, coupling, d) for f in all_f},
+        levels={f.name: f.n_levels for f in all_f},
+        priors={f.name: f.prior for f in all_f},
+        converged=converged,
+        iterations=iterations,
+    )
