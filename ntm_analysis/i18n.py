@@ -19,6 +19,7 @@ import string
 import unicodedata
 from collections.abc import Iterator
 
+from .i18n_admin import ADMIN
 from .i18n_errors import ERRORS
 from .text import fold, nfc
 
@@ -298,8 +299,7 @@ _TABLE: dict[str, dict[str, str]] = {
         "en": "panel file (CSV, XLSX or Parquet); default: the bundled synthetic data",
     },
     "cli.help.units": {
-        "vi": "danh mục đơn vị hành chính của tỉnh, để tra tên huyện (mặc định: Lạng Sơn "
-        "2017)",
+        "vi": "danh mục đơn vị hành chính của tỉnh, để tra tên huyện (mặc định: Lạng Sơn 2017)",
         "en": "units file of the province, to resolve district names (default: Lạng Sơn 2017)",
     },
     "cli.help.lang": {
@@ -1114,6 +1114,7 @@ _TABLE: dict[str, dict[str, str]] = {
 }
 
 _TABLE.update(ERRORS)  # data-error messages: kept in their own module (they are many)
+_TABLE.update(ADMIN)  # administrative units and boundary changes (i18n_admin.py)
 
 
 def check_lang(lang: str) -> str:
