@@ -263,7 +263,7 @@ def harmonise_records(
     reg = registry()
     years = sorted(check.vintage_of_year)
     target = target if target is not None else check.vintage_of_year[years[-1]]
-    if target not in reg.keys():
+    if target not in set(reg.keys()):
         allowed = ", ".join(reg.keys())
         return (
             rows,

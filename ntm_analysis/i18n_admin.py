@@ -123,25 +123,31 @@ ADMIN: dict[str, dict[str, str]] = {
     "geo.rule.largest": {"vi": "phần đông dân nhất đạt", "en": "the part with most people met it"},
     "geo.rule.assessed": {"vi": "theo kết quả thẩm định", "en": "as assessed"},
     "geo.rule.sentence.all": {
-        "vi": "Số liệu được quy đổi về các đơn vị của danh mục {vintage} (toàn tỉnh {n} xã; {basis}). Xã hình thành "
+        "vi": "Số liệu được quy đổi về các đơn vị của danh mục {vintage} (toàn tỉnh {n} xã; "
+        "{basis}). Xã hình thành "
         "do sáp nhập được tính là đạt một tiêu chí chỉ khi tất cả các phần hợp thành đều đạt "
         "tiêu chí đó; danh hiệu NTM không tự động chuyển sang xã mới.",
-        "en": "Figures are harmonised to the units of the {vintage} list ({n} xã in the province; {basis}). A commune "
+        "en": "Figures are harmonised to the units of the {vintage} list ({n} xã in the "
+        "province; {basis}). A commune "
         "formed by a merger counts as meeting a criterion only if all its parts met it; NTM "
         "status never carries over automatically.",
     },
     "geo.rule.sentence.largest": {
-        "vi": "Số liệu được quy đổi về các đơn vị của danh mục {vintage} (toàn tỉnh {n} xã; {basis}). Xã hình thành "
+        "vi": "Số liệu được quy đổi về các đơn vị của danh mục {vintage} (toàn tỉnh {n} xã; "
+        "{basis}). Xã hình thành "
         "do sáp nhập nhận kết quả của phần đông dân nhất (nếu biết số dân của mọi phần; nếu "
         "không: tất cả các phần đều phải đạt).",
-        "en": "Figures are harmonised to the units of the {vintage} list ({n} xã in the province; {basis}). A commune "
+        "en": "Figures are harmonised to the units of the {vintage} list ({n} xã in the "
+        "province; {basis}). A commune "
         "formed by a merger takes the results of its part with most people (where every "
         "part's people are known; otherwise all parts must have met it).",
     },
     "geo.rule.sentence.assessed": {
-        "vi": "Số liệu được quy đổi về các đơn vị của danh mục {vintage} (toàn tỉnh {n} xã; {basis}). Xã hình thành "
+        "vi": "Số liệu được quy đổi về các đơn vị của danh mục {vintage} (toàn tỉnh {n} xã; "
+        "{basis}). Xã hình thành "
         "do sáp nhập nhận kết quả thẩm định trong tệp {file}.",
-        "en": "Figures are harmonised to the units of the {vintage} list ({n} xã in the province; {basis}). A commune "
+        "en": "Figures are harmonised to the units of the {vintage} list ({n} xã in the "
+        "province; {basis}). A commune "
         "formed by a merger takes the assessment given in {file}.",
     },
     "geo.unchanged": {
