@@ -50,7 +50,7 @@ def and_list(items: Sequence[str]) -> Msg | str:
     """ "A, B and C" / "A, B và C"."""
     if len(items) == 1:
         return items[0]
-    return Join((", ".join(items[:-1]), Msg("geo.and"), items[-1]), sep=" ")
+    return Join((", ".join(items[:-1]), Msg("error.geo.and"), items[-1]), sep=" ")
 
 
 @dataclass
@@ -121,7 +121,7 @@ def _check_row(
         if former is not None:
             check.notes.append(
                 Msg(
-                    "geo.note.old_name",
+                    "error.geo.note.old_name",
                     row=int(r.row),
                     name=name,
                     unit=label(unit),
@@ -206,7 +206,7 @@ def _history(reg: AdminRegistry, units: list[Unit], key: str, vintage: str) -> M
         on = reg.vintage(nxt).valid_from
         if (succ["relation"] == "recode").any():
             return Msg(
-                "geo.history.recoded",
+                "error.geo.history.recoded",
                 code=unit.code,
                 unit=label(unit),
                 until=day(until),
@@ -215,7 +215,7 @@ def _history(reg: AdminRegistry, units: list[Unit], key: str, vintage: str) -> M
             )
         into = [label(reg.unit(nxt, c)) for c in succ["to_code"]]
         return Msg(
-            "geo.history.dissolved",
+            "error.geo.history.dissolved",
             code=unit.code,
             unit=label(unit),
             until=day(until),
@@ -224,7 +224,7 @@ def _history(reg: AdminRegistry, units: list[Unit], key: str, vintage: str) -> M
         )
     unit = min(named or units, key=lambda u: order.index(u.vintage))
     return Msg(
-        "geo.history.later",
+        "error.geo.history.later",
         code=unit.code,
         unit=label(unit),
         on=day(reg.vintage(unit.vintage).valid_from),

@@ -32,7 +32,7 @@ import pandas as pd
 from .admin import AdminRegistry, registry
 from .admin_check import FileCheck, _Located, and_list, day, label
 from .criteria import CRITERIA_NUMBERS
-from .errors import Msg, Problem
+from .errors import MessageError, Msg, Problem
 from .i18n import LANGS, t
 
 RULES = ("all", "largest", "assessed")
@@ -43,7 +43,7 @@ _CRITERIA = list(CRITERIA_NUMBERS)
 
 def check_rule(rule: str) -> str:
     if rule not in RULES:
-        raise ValueError(Msg("error.geo.rule", rule=rule, allowed=", ".join(RULES)).render("en"))
+        raise MessageError(Msg("error.geo.rule", rule=rule, allowed=", ".join(RULES)))
     return rule
 
 
@@ -99,7 +99,9 @@ class Harmoniser:
             current = self._step(current, order[k - 1], order[k], target)
             current = pd.concat([current, data[data["vintage"] == order[k]]], ignore_index=True)
         if self.fallback:
-            self.notes.append(Msg("geo.note.fallback", units=", ".join(sorted(set(self.fallback)))))
+            self.notes.append(
+                Msg("error.geo.note.fallback", units=", ".join(sorted(set(self.fallback))))
+            )
         current = current.drop(columns="vintage")
         self._missing_years(current, target)
         return current
@@ -116,12 +118,12 @@ class Harmoniser:
             into = sorted(
                 {
                     label(reg.unit(after, c))
-                    for c in merged.loc[merged["from_code"] == code, "to_code"]
+                    for c in merged.loc[leaving & (merged["from_code"] == code), "to_code"]
                 }
             )
             self.notes.append(
                 Msg(
-                    "geo.note.left_out",
+                    "error.geo.note.left_out",
                     unit=label(reg.unit(before, code)),
                     into=and_list(into),
                     on=on,
@@ -152,7 +154,7 @@ class Harmoniser:
             if len(untested) and int(year) == int(merged["year"].min()):
                 self.notes.append(
                     Msg(
-                        "geo.note.not_assessed",
+                        "error.geo.note.not_assessed",
                         unit=label(unit),
                         parts=and_list([label(reg.unit(before, c)) for c in untested]),
                     )

@@ -9,17 +9,17 @@ from __future__ import annotations
 
 ADMIN: dict[str, dict[str, str]] = {
     # --- lists and histories ------------------------------------------------------------------
-    "geo.and": {"vi": "và", "en": "and"},
-    "geo.history.dissolved": {
+    "error.geo.and": {"vi": "và", "en": "and"},
+    "error.geo.history.dissolved": {
         "vi": "{code} là mã của {unit} đến hết {until}; đơn vị này giải thể từ {on}, "
         "nhập vào {into}",
         "en": "{code} was {unit} until {until}; dissolved on {on} into {into}",
     },
-    "geo.history.recoded": {
+    "error.geo.history.recoded": {
         "vi": "{code} là mã của {unit} đến hết {until}; từ {on} {unit} mang mã {new_code}",
         "en": "{code} was the code of {unit} until {until}; from {on} {unit} has code {new_code}",
     },
-    "geo.history.later": {
+    "error.geo.history.later": {
         "vi": "{code} là mã của {unit} chỉ từ {on}",
         "en": "{code} is {unit} only from {on}",
     },
@@ -94,25 +94,25 @@ ADMIN: dict[str, dict[str, str]] = {
         "en": "no list '{vintage}'; the lists are {allowed}",
     },
     # --- notes (the file loads) ------------------------------------------------------------------
-    "geo.note.old_name": {
+    "error.geo.note.old_name": {
         "vi": "dòng {row}: '{name}' là tên cũ của {unit} (mã {code}, đổi tên từ {on}); "
         "đã đọc là {unit}",
         "en": "row {row}: '{name}' is the former name of {unit} (code {code}, renamed on {on}); "
         "read as {unit}",
     },
-    "geo.note.left_out": {
+    "error.geo.note.left_out": {
         "vi": "{unit} (toàn bộ hoặc một phần) nhập vào {into} từ {on}; thị trấn và phường không "
         "tính trong số xã NTM, nên phần này không đưa vào bảng quy đổi",
         "en": "{unit} (all or part of it) joined {into} on {on}; thị trấn and phường are not "
         "counted among NTM communes, so that part is not carried into the harmonised panel",
     },
-    "geo.note.fallback": {
+    "error.geo.note.fallback": {
         "vi": "không đủ số dân của các phần hợp thành {units}: áp dụng quy tắc 'tất cả các phần "
         "đều đạt'",
         "en": "the people of every part are not known for {units}: rule 'all parts met it' used "
         "instead",
     },
-    "geo.note.not_assessed": {
+    "error.geo.note.not_assessed": {
         "vi": "{unit} gồm cả {parts} (thị trấn/phường, không đánh giá theo tiêu chí NTM); "
         "chỉ các phần là xã được dùng",
         "en": "{unit} also takes in {parts} (thị trấn/phường, not assessed on the NTM "
