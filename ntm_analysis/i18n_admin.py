@@ -180,6 +180,22 @@ ADMIN: dict[str, dict[str, str]] = {
         "vi": "ngày, dạng YYYY-MM-DD (mặc định: hôm nay)",
         "en": "the date, YYYY-MM-DD (default: today)",
     },
+    "cli.help.vintage": {
+        "vi": "danh mục đơn vị hành chính để quy đổi số liệu (mặc định: danh mục của năm cuối "
+        "trong tệp); chỉ dùng cho tệp có mã xã thật của Tổng cục Thống kê",
+        "en": "the list of units to harmonise to (default: the list of the file's last year); "
+        "only for files with real GSO commune codes",
+    },
+    "cli.help.merge_rule": {
+        "vi": "cách tính tiêu chí của xã sáp nhập: all = tất cả các phần đều đạt (mặc định), "
+        "largest = phần đông dân nhất đạt, assessed = theo tệp kết quả thẩm định (--assessed)",
+        "en": "how a merged commune's criteria are combined: all = all parts met it (default), "
+        "largest = the part with most people met it, assessed = as in the file --assessed",
+    },
+    "cli.help.assessed": {
+        "vi": "tệp CSV kết quả thẩm định các xã sáp nhập (commune_code, year, TC1…TC19)",
+        "en": "CSV of the merged communes' assessments (commune_code, year, TC1…TC19)",
+    },
     "cli.help.unit_query": {"vi": "tên hoặc mã đơn vị", "en": "the unit's name or code"},
     "cli.units.title": {
         "vi": "{n} đơn vị cấp xã có hiệu lực ngày {on} (danh mục {vintage}: {basis}): "
@@ -188,8 +204,8 @@ ADMIN: dict[str, dict[str, str]] = {
         "{n_xa} xã, {n_tt} thị trấn, {n_p} phường",
     },
     "cli.units.columns": {
-        "vi": "mã|tên|loại|huyện|huyện cũ",
-        "en": "code|name|kind|district|former district",
+        "vi": "mã|tên|huyện|huyện cũ",
+        "en": "code|name|district|former district",
     },
     "cli.lineage.none": {
         "vi": "không tìm thấy đơn vị '{query}' trong các danh mục 2017–2025",
@@ -202,8 +218,10 @@ ADMIN: dict[str, dict[str, str]] = {
     },
     "cli.lineage.changes": {"vi": "Các thay đổi:", "en": "Changes:"},
     "cli.lineage.change": {
-        "vi": "  {on}: {from_unit} ({from_code}) → {to_unit} ({to_code}): {relation} [{evidence}]",
-        "en": "  {on}: {from_unit} ({from_code}) → {to_unit} ({to_code}): {relation} [{evidence}]",
+        "vi": "  {on}: {from_unit} ({from_code}) → {to_unit} ({to_code}): {relation}; nguồn "
+        "{evidence}",
+        "en": "  {on}: {from_unit} ({from_code}) → {to_unit} ({to_code}): {relation}; evidence "
+        "{evidence}",
     },
     "cli.lineage.no_changes": {"vi": "  (không thay đổi)", "en": "  (no change)"},
     "geo.relation.whole": {"vi": "toàn bộ", "en": "whole"},
