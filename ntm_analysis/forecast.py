@@ -184,6 +184,7 @@ def _simulate_chunk(
     trend_steps: np.ndarray,
     rng: np.random.Generator,
     n_districts: int,
+    record_states: bool = False,
 ) -> dict[str, np.ndarray]:
     """Simulate one chunk of draws; returns per-draw district aggregates and commune sums.
 
@@ -215,6 +216,8 @@ def _simulate_chunk(
         "close": np.zeros((b, horizon, n_districts), np.int32),
         "commune_ntm": np.zeros((horizon, n), np.int64),
     }
+    if record_states:  # [geo] per-commune criteria as a bitmask (bit c-1 = criterion c met)
+        out["states"] = np.zeros((b, horizon, n), np.uint32)
     p_gain = np.empty((N_CRITERIA, b, n), np.float32)
     kept = np.empty((N_CRITERIA, b, n), bool)
     n_met = _count_met(state)
@@ -247,6 +250,9 @@ def _simulate_chunk(
         ):
             out[key][:, step, :] = np.add.reduceat(per_commune, starts, axis=1, dtype=np.int32)
         out["commune_ntm"][step] = ntm.sum(axis=0)
+        if record_states:  # [geo] see simulate(record_states=...)
+            for c in range(N_CRITERIA):
+                out["states"][:, step, :] |= state[c].astype(np.uint32) << np.uint32(c)
     short = (n_met >= JUST_SHORT[0]) & (n_met <= JUST_SHORT[1])
     out["blocking"] = (~state & short).sum(axis=1).T
     out["just_short"] = short.sum(axis=0)
@@ -261,8 +267,15 @@ def simulate(
     seed: int = 0,
     scenario: Scenario | None = None,
     as_of: int | None = None,
+    record_states: bool = False,
 ) -> Forecast:
-    """Simulate every commune from ``as_of`` (default: the panel's last year) to ``target_year``."""
+    """Simulate every commune from ``as_of`` (default: the panel's last year) to ``target_year``.
+
+    ``record_states`` [geo]: also keep every commune's criteria in every draw and year
+    (``Forecast.states``), so that ``crossing.py`` can map the simulated units onto the units
+    of a later registry list (a forecast across a boundary change). Off by default: it costs
+    4 bytes per draw × year × commune.
+    """
     as_of = check_as_of(panel, as_of)
     if target_year <= as_of:
         raise MessageError(
@@ -325,6 +338,7 @@ def simulate(
             trend_steps,
             rng,
             len(districts),
+            record_states,
         )
         for start in range(0, n_draws, chunk)
     ]
@@ -348,6 +362,7 @@ def simulate(
         synthetic=panel.synthetic,
         province_name=panel.province_name,
         model=model,
+        states=np.concatenate([p["states"] for p in parts]) if record_states else None,  # [geo]
     )
 
 
@@ -406,6 +421,8 @@ class Forecast:
     synthetic: bool
     province_name: str = ""
     model: TransitionModel | None = None  # the fit the draws came from (its coefficients)
+    # [geo] (draw, year, commune) uint32 criteria bitmasks, only with record_states=True
+    states: np.ndarray | None = None
 
     # -- selecting a unit -------------------------------------------------------------------
     def _columns(self, unit: int | None) -> np.ndarray:
@@ -573,9 +590,10 @@ def run_forecast(
     scenario: Scenario | None = None,
     as_of: int | None = None,
     trend: bool = True,
+    record_states: bool = False,
 ) -> Forecast:
     """Fit the transition model on the panel up to ``as_of`` and simulate to ``target_year``."""
     as_of = check_as_of(panel, as_of)
     history = panel.subset(years=[y for y in panel.years if y <= as_of])
     model = fit(history, trend=trend)
-    return simulate(history, model, target_year, n_draws, seed, scenario, as_of)
+    return simulate(history, model, target_year, n_draws, seed, scenario, as_of, record_states)

@@ -112,6 +112,10 @@ ADMIN: dict[str, dict[str, str]] = {
         "en": "the people of every part are not known for {units}: rule 'all parts met it' used "
         "instead",
     },
+    "error.geo.note.assessed_future": {
+        "vi": "các năm dự báo chưa có kết quả thẩm định: áp dụng quy tắc 'tất cả các phần đều đạt'",
+        "en": "forecast years have no assessment: rule 'all parts met it' used for them",
+    },
     "error.geo.note.not_assessed": {
         "vi": "{unit} gồm cả {parts} (thị trấn/phường, không đánh giá theo tiêu chí NTM); "
         "chỉ các phần là xã được dùng",
