@@ -73,13 +73,30 @@ class CrossingForecast:
     from_vintage: str
     to_vintage: str
     rule: str
-    units: pd.DataFrame  # the new xã counted: code, name, district_code
-    ntm: np.ndarray  # (draw,) NTM communes among ``units`` in ``year``
+    units: pd.DataFrame  # the new xã counted: code, name, district_code, former_district
+    mapped_ntm: np.ndarray  # (draw, unit) the new unit meets all 19 criteria in ``year``
     metadata: dict
+
+    @property
+    def ntm(self) -> np.ndarray:
+        """(draw,) NTM communes among ``units`` in ``year``."""
+        return self.mapped_ntm.sum(axis=1)
 
     @property
     def n_units(self) -> int:
         return len(self.units)
+
+    def by_former_district(self) -> pd.DataFrame:
+        """NTM communes per former district (huyện cũ): the grouping left after 1 Jul 2025,
+        when districts were abolished. A unit formed across two former districts is its own
+        group ("Cao Lộc + Văn Quan"): no district is invented. Columns: former_district,
+        n_units, mean, low, high (80% interval of the NTM count)."""
+        rows = []
+        for name, group in self.units.groupby("former_district", sort=True):
+            counts = self.mapped_ntm[:, group.index.to_numpy()].sum(axis=1)
+            low, high = np.quantile(counts, [0.1, 0.9])
+            rows.append((name, len(group), counts.mean(), low, high))
+        return pd.DataFrame(rows, columns=["former_district", "n_units", "mean", "low", "high"])
 
     def probability(self, target: float) -> float:
         """P(at least ``target`` NTM communes among the new units)."""
@@ -107,9 +124,18 @@ def map_states(
     cw = reg.crosswalk(from_vintage, to_vintage)
     new_xa = reg.units_in(to_vintage, ["xa"]).set_index("code")
     old_xa = set(reg.units_in(from_vintage, ["xa"])["code"])
-    cw = cw[cw["to_code"].isin(new_xa.index) & cw["from_code"].isin(old_xa)]
     where = {c: i for i, c in enumerate(codes)}
+    cw = cw[cw["to_code"].isin(new_xa.index)]
     cw = cw[cw["to_code"].isin(set(cw.loc[cw["from_code"].isin(where), "to_code"]))]
+    for to_code, group in cw[~cw["from_code"].isin(old_xa)].groupby("to_code"):
+        notes.append(  # a thị trấn or phường taken into a new xã: not assessed on NTM criteria
+            Msg(
+                "error.geo.note.not_assessed",
+                unit=label(reg.unit(to_vintage, to_code)),
+                parts=", ".join(label(reg.unit(from_vintage, c)) for c in group["from_code"]),
+            )
+        )
+    cw = cw[cw["from_code"].isin(old_xa)]
     people = _people(reg, from_vintage, to_vintage)
     if rule == "assessed":
         notes.append(Msg("error.geo.note.assessed_future"))
@@ -146,6 +172,7 @@ def map_states(
             "code": to_codes,
             "name": new_xa.loc[to_codes, "name"].to_numpy(),
             "district_code": new_xa.loc[to_codes, "district_code"].to_numpy(),
+            "former_district": new_xa.loc[to_codes, "former_district"].to_numpy(),
         }
     )
     return units, mapped, notes
@@ -182,7 +209,6 @@ def forecast_across(
     codes = forecast.communes["commune_code"].tolist()
     states = forecast.states[:, forecast.years.index(year), :]
     units, mapped, notes = map_states(states, codes, from_vintage, to_vintage, rule, reg)
-    ntm = (mapped == FULL).sum(axis=1)
     on = reg.vintage(to_vintage).valid_from
     meta: dict = {
         "from_vintage": from_vintage,
@@ -210,4 +236,6 @@ def forecast_across(
             )
             for lang in LANGS
         }
-    return CrossingForecast(forecast, year, from_vintage, to_vintage, rule, units, ntm, meta)
+    return CrossingForecast(
+        forecast, year, from_vintage, to_vintage, rule, units, mapped == FULL, meta
+    )

@@ -94,3 +94,18 @@ def test_the_bundled_2020_target_says_which_units_it_counts():
     assert (
         target_on_units(value, vintage, set_in).words("en").startswith("77 of 207 xã, set in 2017")
     )
+
+
+def test_forecast_across_1_july_2025_counts_on_the_new_xa_by_former_district():
+    panel = load_panel(Path(__file__).parent / "data" / "admin_synthetic_values_2023_2024.csv")
+    assert panel.geography["vintage"] == "2024" and panel.communes.shape[0] == 175
+    cf = forecast_across(panel, 2025, n_draws=100, seed=2)
+    assert cf.to_vintage == "2025" and cf.n_units == 61  # the province: 61 xã, no districts
+    assert cf.units["district_code"].isna().all()
+    groups = cf.by_former_district()
+    assert groups["n_units"].sum() == 61
+    assert np.allclose(groups["mean"].sum(), cf.ntm.mean())
+    names = set(groups["former_district"])
+    assert "Đình Lập" in names and "Cao Lộc + Văn Quan" in names  # Khánh Khê, Tân Đoàn
+    notes = " ".join(n["en"] for n in cf.metadata["notes"])
+    assert "xã Na Sầm also takes in TT Na Sầm" in notes  # a thị trấn has no NTM assessment

@@ -1,6 +1,7 @@
 """Write the test files in real GSO codes with SYNTHETIC values (tests/test_admin_load.py).
 
-The codes and names are the real Lạng Sơn units of Văn Quan and Văn Lãng districts; every
+The codes and names are the real Lạng Sơn units (Văn Quan and Văn Lãng districts for
+2018–2021; the whole province for 2023–2024); every
 criterion value is random (seed 2020) and the files carry the "Dữ liệu mô phỏng" column = 1,
 so a panel loaded from them is marked synthetic everywhere. Never show them as real results.
 
@@ -21,9 +22,12 @@ DISTRICTS = (182, 184)  # Văn Lãng, Văn Quan: the 2020 mergers, splits and co
 HEADER = ["Mã xã", "Tên xã", "Mã huyện", "Huyện", "Năm"]
 
 
-def rows(vintage: str, years: list[int], rng: np.random.Generator) -> list[list[object]]:
+def rows(
+    vintage: str, years: list[int], rng: np.random.Generator, districts=DISTRICTS
+) -> list[list[object]]:
     units = registry().units_in(vintage, kinds=["xa"])
-    units = units[units["district_code"].isin(DISTRICTS)]
+    if districts is not None:
+        units = units[units["district_code"].isin(districts)]
     out = []
     for year in years:
         for u in units.itertuples():
@@ -42,6 +46,10 @@ def main() -> None:
     reuse = rows("2017", [2019], rng) + rows("2021", [2021], rng)
     pd.DataFrame(reuse, columns=columns).to_csv(
         HERE / "admin_synthetic_values_2019_2021.csv", index=False
+    )
+    province = rows("2021", [2023], rng, None) + rows("2024", [2024], rng, None)
+    pd.DataFrame(province, columns=columns).to_csv(
+        HERE / "admin_synthetic_values_2023_2024.csv", index=False
     )
 
 
