@@ -21,12 +21,14 @@ from pathlib import Path
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
+import numpy as np
 import pandas as pd
 
 from . import __version__, i18n
 from .admin import registry
 from .admin_check import label
 from .communes import Registry
+from .crossing import forecast_across, target_on_units
 from .errors import DataError, MessageError, Msg
 from .forecast import Scenario, run_forecast
 from .harmonise import DEFAULT_RULE, RULES
@@ -35,7 +37,7 @@ from .metrics import unit_summary
 from .panel import Panel
 from .params import ParameterError
 from .results import jsonable, unit_results, write_forecast_tables, write_results
-from .targets import load_targets, lookup, target_value
+from .targets import load_targets, lookup, target_value, units_of
 
 EXIT_DATA_ERROR = 2
 
@@ -149,6 +151,7 @@ def cmd_forecast(args: argparse.Namespace) -> int:
     _note_synthetic(panel, args.lang)
     print(result["headline"])
     print(_yearly_table(result["yearly"], args.lang).to_string(index=False))
+    _print_crossing(args, panel, unit, target)  # [geo] the units change before args.year
     return 0
 
 
@@ -587,6 +590,45 @@ def _print_geography(panel: Panel, lang: str) -> None:
         return
     print(panel.geography["sentence"][lang])
     for note in panel.geography["notes"]:
+        print(f"- {note[lang]}")
+
+
+def _print_crossing(
+    args: argparse.Namespace, panel: Panel, unit: int | None, target: float | None
+) -> None:
+    """When the target year is on other units than the data (a boundary change in between),
+    count the forecast on those units and restate the target (crossing.py)."""
+    reg, lang = registry(), args.lang
+    if panel.geography is None or unit is not None:
+        return
+    to = reg.vintage_of_year(args.year).key
+    if to == panel.geography["vintage"]:
+        return
+    on_units = None
+    if target is not None:
+        plan = load_targets(args.targets, province_name=panel.province_name)
+        found = units_of(plan, args.year) or (str(panel.geography["vintage"]), panel.last_year)
+        on_units = target_on_units(target, *found)
+    cf = forecast_across(panel, args.year, on_units, args.merge_rule, args.draws, args.seed)
+    low, high = np.quantile(cf.ntm, [0.1, 0.9])
+    print(
+        i18n.t(
+            "cli.crossing.count",
+            lang,
+            n=cf.n_units,
+            vintage=to,
+            year=args.year,
+            mean=i18n.fmt_number(float(cf.ntm.mean()), lang),
+            low=int(low),
+            high=int(high),
+            rule=cf.metadata["rule_label"][lang],
+        )
+    )
+    if on_units is not None:
+        print(cf.metadata["denominator_change"][lang])
+        p = i18n.fmt_percent(cf.probability_of_share(on_units), lang)
+        print(i18n.t("cli.crossing.probability", lang, target=on_units.words(lang), p=p))
+    for note in cf.metadata["notes"]:
         print(f"- {note[lang]}")
 
 

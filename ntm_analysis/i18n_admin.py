@@ -200,6 +200,16 @@ ADMIN: dict[str, dict[str, str]] = {
         "vi": "tệp CSV kết quả thẩm định các xã sáp nhập (commune_code, year, TC1…TC19)",
         "en": "CSV of the merged communes' assessments (commune_code, year, TC1…TC19)",
     },
+    "cli.crossing.count": {
+        "vi": "Tính trên {n} xã của danh mục {vintage} (áp dụng cuối năm {year}): dự kiến {mean} "
+        "xã đạt chuẩn (khoảng 80%: {low}–{high}); quy tắc quy đổi xã sáp nhập: {rule}.",
+        "en": "Counted on the {n} xã of the {vintage} list (in force at the end of {year}): "
+        "{mean} NTM communes expected (80% interval {low}–{high}); merge rule: {rule}.",
+    },
+    "cli.crossing.probability": {
+        "vi": "Xác suất đạt tỷ lệ của chỉ tiêu ({target}): {p}",
+        "en": "Probability of reaching the target's share ({target}): {p}",
+    },
     "cli.help.unit_query": {"vi": "tên hoặc mã đơn vị", "en": "the unit's name or code"},
     "cli.units.title": {
         "vi": "{n} đơn vị cấp xã có hiệu lực ngày {on} (danh mục {vintage}: {basis}): "

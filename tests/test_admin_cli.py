@@ -52,3 +52,18 @@ def test_validate_says_which_rule_was_used(capsys):
     assert "takes the results of its part with most people" in out
     assert main(["validate", str(CROSSING), "--vintage", "2017", "--lang", "en"]) == 2
     assert "cannot harmonise to the units of the 2017 list" in capsys.readouterr().err
+
+
+def test_forecast_across_the_2020_change_counts_on_the_2020_units(tmp_path, capsys):
+    import pandas as pd
+
+    raw = pd.read_csv(CROSSING, dtype={"Mã xã": str})
+    path = tmp_path / "synthetic_2018_2019.csv"
+    raw[raw["Năm"] <= 2019].to_csv(path, index=False)
+    args = ["forecast", "--data", str(path), "--year", "2020", "--draws", "50", "--lang", "en"]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "Counted on the 32 xã of the 2020 list (in force at the end of 2020)" in out
+    assert "merge rule: all parts met it" in out
+    assert "set in 2017 on 207 xã; from 1/1/2020 the province has 181 xã" in out
+    assert "Probability of reaching the target's share (77 of 207 xã, set in 2017" in out
