@@ -114,6 +114,17 @@ def _check_row(
 ) -> None:
     unit = reg.unit(vintage, r.code)
     name = r.name if isinstance(r.name, str) else ""
+    if _other_district(unit, r.district_code):  # the file's district is checked too
+        check.problems.append(
+            table.problem(
+                "error.geo.wrong_district",
+                row=int(r.row),
+                code=r.code,
+                unit=label(unit),
+                vintage=vintage,
+                district=unit.district_name,
+            )
+        )
     if unit is not None:
         if r.key == name_key(unit.name):
             return
@@ -171,6 +182,13 @@ def _check_row(
             key, row=int(r.row), column=column, code=r.code, name=name, province=PROVINCE, **extra
         )
     )
+
+
+def _other_district(unit: Unit | None, district_code: object) -> bool:
+    """The row's district is not the unit's (2025 units have none to compare)."""
+    if unit is None or unit.district_code is None or pd.isna(district_code):
+        return False
+    return int(district_code) != unit.district_code
 
 
 def _former_name(reg: AdminRegistry, unit: Unit, key: str) -> str | None:

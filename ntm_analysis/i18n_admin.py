@@ -51,6 +51,12 @@ ADMIN: dict[str, dict[str, str]] = {
         "en": "in the {vintage} list, code {code} is {unit}, not '{name}'; '{name}' has code "
         "{other}",
     },
+    "error.geo.wrong_district": {
+        "vi": "trong danh mục {vintage}, {unit} (mã {code}) thuộc huyện {district}, không phải "
+        "huyện ghi ở dòng này",
+        "en": "in the {vintage} list, {unit} (code {code}) is in {district}, not in the district "
+        "given on this row",
+    },
     "error.geo.incomplete_merge": {
         "vi": "{unit} (danh mục {vintage}) được hình thành từ {parts}; tệp không có dòng năm "
         "{year} của {missing}, nên không thể quy đổi",

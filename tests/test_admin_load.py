@@ -195,3 +195,15 @@ def test_the_synthetic_panel_with_placeholder_codes_loads_as_before():
     panel = load_panel()
     assert panel.geography is None and panel.synthetic
     assert panel.communes.shape[0] == 207
+
+
+def test_a_commune_in_the_wrong_district_is_reported(tmp_path):
+    raw = _raw(CROSSING)
+    i = raw.index[(raw["Năm"] == 2018) & (raw["Mã xã"] == "06256")][0]
+    raw.loc[i, ["Mã huyện", "Huyện"]] = [182, "Văn Lãng"]
+    path = tmp_path / "district.csv"
+    raw.to_csv(path, index=False)
+    assert any(
+        f"row {i + 2}: in the 2017 list, xã Trấn Ninh (code 06256) is in Văn Quan" in m
+        for m in _messages(path)
+    )
