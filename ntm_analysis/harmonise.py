@@ -107,20 +107,47 @@ class Harmoniser:
         return current
 
     def _step(self, frame: pd.DataFrame, before: str, after: str, target: str) -> pd.DataFrame:
+        """One change: rows on the units of ``before`` → rows on the units of ``after``."""
         reg = self.reg
         links = reg.change_links(after)[["from_code", "to_code", "relation", "people"]]
-        merged = frame.merge(links, left_on="code", right_on="from_code")
-        on = day(reg.vintage(after).valid_from)
-        was_xa = merged["from_code"].map(lambda c: reg.unit(before, c).kind) == "xa"
-        to_xa = merged["to_code"].map(lambda c: reg.unit(after, c).kind) == "xa"
-        leaving = was_xa & ~to_xa  # a xã joining a thị trấn or phường
-        for code in sorted(set(merged.loc[leaving, "from_code"])):
-            into = sorted(
-                {
-                    label(reg.unit(after, c))
-                    for c in merged.loc[leaving & (merged["from_code"] == code), "to_code"]
-                }
-            )
+        kind_before = reg.units_in(before).set_index("code")["kind"]
+        kind_after = reg.units_in(after).set_index("code")["kind"]
+        merged = frame.drop(columns=["code", "vintage"]).merge(
+            links, left_on=frame["code"].to_numpy(), right_on="from_code"
+        )
+        leaving = merged["from_code"].map(kind_before).eq("xa") & ~merged["to_code"].map(
+            kind_after
+        ).eq("xa")  # a xã (or part of one) joining a thị trấn or phường
+        self._note_left_out(merged[leaving], before, after)
+        merged = merged[~leaving]
+        self._note_not_assessed(links, kind_before, set(merged["to_code"]), before, after)
+        keys = ["to_code", "year"]
+        expected = links[links["from_code"].map(kind_before).eq("xa")].groupby("to_code").size()
+        grouped = merged.groupby(keys, sort=False)
+        present = grouped["from_code"].nunique()
+        short = present.index[
+            present.to_numpy() < expected.reindex(present.index.get_level_values(0)).to_numpy()
+        ]
+        for to_code, year in short:
+            self._incomplete(merged, links, kind_before, to_code, int(year), before, after)
+        result = grouped[_CRITERIA].all()
+        result["row"] = grouped["row"].min()
+        result["difficult"] = grouped["difficult"].agg(lambda v: bool(v.astype(bool).any()))
+        result["synthetic"] = grouped["synthetic"].agg(lambda v: bool(v.astype(bool).any()))
+        size = grouped.size()
+        if self.rule != "all":
+            multi = merged.set_index(keys).index.isin(size.index[size.to_numpy() > 1])
+            for (to_code, year), group in merged[multi].groupby(keys, sort=False):
+                combined = self._combine(group, to_code, int(year), after, target)
+                result.loc[(to_code, year), _CRITERIA] = combined
+        result = result.drop(index=list(short)).reset_index()
+        result = result.rename(columns={"to_code": "code"}).assign(vintage=after)
+        return result[list(frame.columns)]
+
+    def _note_left_out(self, leaving: pd.DataFrame, before: str, after: str) -> None:
+        reg, on = self.reg, day(self.reg.vintage(after).valid_from)
+        for code, group in leaving.groupby("from_code"):
+            into = sorted({label(reg.unit(after, c)) for c in group["to_code"]})
             self.notes.append(
                 Msg(
                     "error.geo.note.left_out",
@@ -129,45 +156,51 @@ class Harmoniser:
                     on=on,
                 )
             )
-        merged = merged[~leaving]
-        out = []
-        for (to_code, year), group in merged.groupby(["to_code", "year"], sort=False):
-            parts = links[links["to_code"] == to_code]
-            kinds_before = parts["from_code"].map(lambda c: reg.unit(before, c).kind)
-            wanted = parts[kinds_before == "xa"]
-            missing = sorted(set(wanted["from_code"]) - set(group["from_code"]))
-            unit = reg.unit(after, to_code)
-            if missing:
-                self.problems.append(
-                    self.table.problem(
-                        "error.geo.incomplete_merge",
-                        row=int(group["row"].min()),
-                        unit=label(unit),
-                        vintage=after,
-                        year=int(year),
-                        parts=and_list([label(reg.unit(before, c)) for c in parts["from_code"]]),
-                        missing=and_list([label(reg.unit(before, c)) for c in missing]),
-                    )
+
+    def _note_not_assessed(
+        self, links: pd.DataFrame, kind_before: pd.Series, formed: set, before: str, after: str
+    ) -> None:
+        """A new xã taking in a thị trấn or phường: only its xã parts have NTM results."""
+        reg = self.reg
+        other = links[~links["from_code"].map(kind_before).eq("xa") & links["to_code"].isin(formed)]
+        for to_code, group in other.groupby("to_code"):
+            self.notes.append(
+                Msg(
+                    "error.geo.note.not_assessed",
+                    unit=label(reg.unit(after, to_code)),
+                    parts=and_list([label(reg.unit(before, c)) for c in group["from_code"]]),
                 )
-                continue
-            untested = parts[kinds_before != "xa"]["from_code"]
-            if len(untested) and int(year) == int(merged["year"].min()):
-                self.notes.append(
-                    Msg(
-                        "error.geo.note.not_assessed",
-                        unit=label(unit),
-                        parts=and_list([label(reg.unit(before, c)) for c in untested]),
-                    )
-                )
-            row = group.iloc[0].copy()
-            row["code"], row["row"] = to_code, group["row"].min()
-            row["difficult"] = bool(group["difficult"].astype(bool).any())
-            row["synthetic"] = bool(group["synthetic"].astype(bool).any())
-            row[_CRITERIA] = self._combine(group, to_code, int(year), after, target)
-            row["vintage"] = after
-            out.append(row)
-        columns = [c for c in frame.columns]
-        return pd.DataFrame(out, columns=columns) if out else frame.iloc[:0]
+            )
+
+    def _incomplete(
+        self,
+        merged: pd.DataFrame,
+        links: pd.DataFrame,
+        kind_before: pd.Series,
+        to_code: str,
+        year: int,
+        before: str,
+        after: str,
+    ) -> None:
+        reg = self.reg
+        parts = links.loc[links["to_code"] == to_code, "from_code"]
+        have = merged.loc[(merged["to_code"] == to_code) & (merged["year"] == year), "from_code"]
+        missing = sorted(set(parts[parts.map(kind_before).eq("xa")]) - set(have))
+        self.problems.append(
+            self.table.problem(
+                "error.geo.incomplete_merge",
+                row=int(
+                    merged.loc[
+                        (merged["to_code"] == to_code) & (merged["year"] == year), "row"
+                    ].min()
+                ),
+                unit=label(reg.unit(after, to_code)),
+                vintage=after,
+                year=year,
+                parts=and_list([label(reg.unit(before, c)) for c in parts]),
+                missing=and_list([label(reg.unit(before, c)) for c in missing]),
+            )
+        )
 
     def _combine(
         self, group: pd.DataFrame, to_code: str, year: int, after: str, target: str

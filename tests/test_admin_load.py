@@ -207,3 +207,15 @@ def test_a_commune_in_the_wrong_district_is_reported(tmp_path):
         f"row {i + 2}: in the 2017 list, xã Trấn Ninh (code 06256) is in Văn Quan" in m
         for m in _messages(path)
     )
+
+
+def test_largest_part_rule_takes_the_most_populous_part_where_people_are_known():
+    """Khánh Khê (1 Dec 2024) = Khánh Khê 1,940 people + Đồng Giáp 2,747 + Tràng Các 2,439."""
+    path = DATA / "admin_synthetic_values_2023_2024.csv"
+    raw = _raw(path)
+    parts = [_criteria(raw, c, 2023) for c in ("06286", "06295", "06301")]
+    largest = load_panel(path, merge_rule="largest")
+    assert _met(largest, "06286", 2023) == parts[1]  # Đồng Giáp has the most people
+    every = load_panel(path)
+    assert _met(every, "06286", 2023) == [all(v) for v in zip(*parts, strict=True)]
+    assert parts[1] != [all(v) for v in zip(*parts, strict=True)]  # the rules differ here
