@@ -117,6 +117,7 @@ class AdminRegistry:
         self.vintages = vintages
         self.units = units
         self.links = links
+        self._pairs: dict[str | None, frozenset[tuple[str, str]]] = {}
         self._by_key = {
             (r.vintage, r.code): Unit(
                 r.vintage,
@@ -129,6 +130,14 @@ class AdminRegistry:
             )
             for r in units[UNIT_COLUMNS].itertuples(index=False)
         }
+
+    def pairs(self, vintage: str | None = None) -> frozenset[tuple[str, str]]:
+        """(code, name_key) of every unit of ``vintage`` (None: of every vintage)."""
+        if vintage not in self._pairs:
+            units = self.units if vintage is None else self.units_in(vintage)
+            keys = units["name"].map(name_key)
+            self._pairs[vintage] = frozenset(zip(units["code"], keys, strict=True))
+        return self._pairs[vintage]
 
     # ------------------------------------------------------------------ vintages and dates
 

@@ -68,8 +68,7 @@ def uses_real_codes(rows: pd.DataFrame, reg: AdminRegistry) -> bool:
     pairs = set(zip(keyed["code"], keyed["name"].map(name_key), strict=True))
     if not pairs:
         return False
-    known = set(zip(reg.units["code"], reg.units["name"].map(name_key), strict=True))
-    return 2 * len(pairs & known) >= len(pairs)
+    return 2 * len(pairs & reg.pairs()) >= len(pairs)
 
 
 def check_file(table: _Located, column: str, rows: pd.DataFrame) -> FileCheck | None:
@@ -81,7 +80,9 @@ def check_file(table: _Located, column: str, rows: pd.DataFrame) -> FileCheck | 
 def check_rows(table: _Located, column: str, rows: pd.DataFrame, reg: AdminRegistry) -> FileCheck:
     """Validate every row with a code and a year; ``column`` is the code column's header."""
     keyed = rows.dropna(subset=["code", "year"])
-    keyed = keyed.assign(key=keyed["name"].map(lambda n: name_key(n) if isinstance(n, str) else ""))
+    names = keyed["name"].astype(object)
+    keys = {n: name_key(n) for n in names.dropna().unique()}  # distinct names: a few hundred
+    keyed = keyed.assign(key=names.map(lambda n: keys.get(n, "")))
     check = FileCheck({})
     for year, group in keyed.groupby("year"):
         vintage = _best_vintage(int(year), group, reg)
@@ -95,8 +96,7 @@ def _best_vintage(year: int, group: pd.DataFrame, reg: AdminRegistry) -> str:
     """The list a year's rows use: the year-end list unless an earlier one fits better."""
     best, best_score = "", -1
     for v in reg.vintages_in_year(year):
-        units = reg.units_in(v.key)
-        known = set(zip(units["code"], units["name"].map(name_key), strict=True))
+        known = reg.pairs(v.key)
         score = sum((c, k) in known for c, k in zip(group["code"], group["key"], strict=True))
         if score > best_score:
             best, best_score = v.key, score

@@ -123,6 +123,7 @@ class Harmoniser:
         self._note_not_assessed(links, kind_before, set(merged["to_code"]), before, after)
         keys = ["to_code", "year"]
         expected = links[links["from_code"].map(kind_before).eq("xa")].groupby("to_code").size()
+        merged = merged.astype({"difficult": bool, "synthetic": bool})
         grouped = merged.groupby(keys, sort=False)
         present = grouped["from_code"].nunique()
         short = present.index[
@@ -132,8 +133,8 @@ class Harmoniser:
             self._incomplete(merged, links, kind_before, to_code, int(year), before, after)
         result = grouped[_CRITERIA].all()
         result["row"] = grouped["row"].min()
-        result["difficult"] = grouped["difficult"].agg(lambda v: bool(v.astype(bool).any()))
-        result["synthetic"] = grouped["synthetic"].agg(lambda v: bool(v.astype(bool).any()))
+        result["difficult"] = grouped["difficult"].any()
+        result["synthetic"] = grouped["synthetic"].any()
         size = grouped.size()
         if self.rule != "all":
             multi = merged.set_index(keys).index.isin(size.index[size.to_numpy() > 1])
