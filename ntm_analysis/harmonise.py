@@ -13,7 +13,9 @@ them), its criteria are combined by an explicit rule:
 - ``assessed``: the province's own assessment of the merged unit, from a user file (CSV:
   commune_code, year, TC1…TC19 as 1/0), for every merged unit and year before the change.
 
-A piece of a split unit carries the whole unit's results (nothing finer is known). Units that
+A piece of a split unit carries the whole unit's results (nothing finer is known). A merged
+unit is flagged especially difficult (ĐBKK) if any part was: the flag is a targeting list, not
+an assessment, and dropping it would hide the parts that needed support. Units that
 become part of a thị trấn or phường leave the rural communes NTM counts; they are left out,
 with a note. Thị trấn and phường are not assessed on the NTM criteria, so when a new xã takes
 one in (2025) only its xã parts are combined. Mapping backwards (splitting merged results) is
