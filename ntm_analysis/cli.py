@@ -540,7 +540,9 @@ def build_parser(lang: str = i18n.DEFAULT_LANG) -> argparse.ArgumentParser:
 
     p = add("batch", cmd_batch, "cli.help.cmd.batch")
     _batch_options(p)
-    p.add_argument("--districts", nargs="+", metavar="NAME", help=i18n.t("cli.help.districts", h))
+    p.add_argument(
+        "--districts", nargs="+", metavar="NAME", help=i18n.t("cli.help.districts", h)
+    )
     p.add_argument("--no-province", action="store_true", help=i18n.t("cli.help.no_province", h))
     p.add_argument(
         "--workers",

@@ -299,7 +299,8 @@ _TABLE: dict[str, dict[str, str]] = {
         "en": "panel file (CSV, XLSX or Parquet); default: the bundled synthetic data",
     },
     "cli.help.units": {
-        "vi": "danh mục đơn vị hành chính của tỉnh, để tra tên huyện (mặc định: Lạng Sơn 2017)",
+        "vi": "danh mục đơn vị hành chính của tỉnh, để tra tên huyện (mặc định: Lạng Sơn "
+        "2017)",
         "en": "units file of the province, to resolve district names (default: Lạng Sơn 2017)",
     },
     "cli.help.lang": {

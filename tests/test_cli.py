@@ -182,30 +182,10 @@ def test_forecast_writes_json_and_parquet_tables(capsys, tmp_path):
 @pytest.mark.parametrize(
     ("lang", "words"),
     [
-        (
-            "en",
-            [
-                "Main model",
-                "Linear trend",
-                "Damped trend",
-                "Persistence",
-                "Brier score",
-                "Share inside the 80% interval",
-                "0.0",
-            ],
-        ),
-        (
-            "vi",
-            [
-                "Mô hình chính",
-                "Đường xu thế tuyến tính",
-                "Xu thế giảm dần",
-                "Giữ nguyên",
-                "Điểm Brier",
-                "Tỷ lệ rơi vào khoảng 80%",
-                "0,0",
-            ],
-        ),
+        ("en", ["Main model", "Linear trend", "Damped trend", "Persistence", "Brier score",
+                "Share inside the 80% interval", "0.0"]),
+        ("vi", ["Mô hình chính", "Đường xu thế tuyến tính", "Xu thế giảm dần", "Giữ nguyên",
+                "Điểm Brier", "Tỷ lệ rơi vào khoảng 80%", "0,0"]),
     ],
 )
 def test_backtest_prints_the_comparison_table(capsys, lang, words):
