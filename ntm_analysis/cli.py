@@ -8,6 +8,7 @@ never a traceback.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import sys
@@ -22,19 +23,24 @@ from . import BLAS_VARS
 for _var in BLAS_VARS:
     os.environ.setdefault(_var, "1")
 
+import numpy as np
 import pandas as pd
 
 from . import __version__, i18n
+from .admin import registry
+from .admin_check import label
 from .communes import Registry
-from .errors import DataError, MessageError
+from .crossing import forecast_across, target_on_units
+from .errors import DataError, MessageError, Msg
 from .forecast import Scenario, run_forecast
+from .harmonise import DEFAULT_RULE, RULES
 from .load import load_panel, summarise
 from .metrics import unit_summary
 from .panel import Panel
 from .params import ParameterError
 from .paths import InstallationError
 from .results import jsonable, unit_results, write_forecast_tables, write_results
-from .targets import load_targets, lookup, target_value
+from .targets import load_targets, lookup, target_value, units_of
 
 EXIT_DATA_ERROR = 2
 EXIT_BROKEN_INSTALL = 3  # a file the package ships with is missing: not the user's mistake
@@ -46,7 +52,7 @@ def _print_json(value: object) -> None:
 
 def _load(args: argparse.Namespace) -> Panel:
     registry = Registry.from_csv(args.units) if getattr(args, "units", None) else None
-    return load_panel(args.data, registry=registry)
+    return load_panel(args.data, registry=registry, **_geography_options(args))
 
 
 def _resolve_district(panel: Panel, name: str | None, units: str | None) -> int | None:
@@ -92,8 +98,15 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     registry = Registry.from_csv(args.units) if args.units else None
-    panel = load_panel(args.path, sheet=args.sheet, registry=registry, communes_path=args.communes)
+    panel = load_panel(
+        args.path,
+        sheet=args.sheet,
+        registry=registry,
+        communes_path=args.communes,
+        **_geography_options(args),
+    )
     print(i18n.t("cli.validate.ok", args.lang, summary=summarise(panel, args.lang)))
+    _print_geography(panel, args.lang)
     return 0
 
 
@@ -142,6 +155,7 @@ def cmd_forecast(args: argparse.Namespace) -> int:
     _note_synthetic(panel, args.lang)
     print(result["headline"])
     print(_yearly_table(result["yearly"], args.lang).to_string(index=False))
+    _print_crossing(args, panel, unit, target)  # [geo] the units change before args.year
     return 0
 
 
@@ -428,6 +442,7 @@ def _data_options(parser: _Parser, data: bool = True) -> None:
     parser.add_argument(
         "--lang", choices=i18n.LANGS, default=parser.lang, help=i18n.t("cli.help.lang", h)
     )
+    _geography_arguments(parser)
 
 
 def _option(parser: _Parser, name: str, key: str, **kwargs) -> None:
@@ -570,8 +585,181 @@ def build_parser(lang: str = i18n.DEFAULT_LANG) -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help=i18n.t("cli.help.notebooks_force", h))
     p.add_argument("--lang", choices=i18n.LANGS, default=h, help=i18n.t("cli.help.lang", h))
 
+    _add_admin_commands(add, h)
+
     parser.set_defaults(_commands=commands)
     return parser
+
+
+# --------------------------------------------------------------------------- administrative units
+# `ntm units`, `ntm lineage` and the boundary-change options of every command that loads data
+# (admin.py, harmonise.py); kept together in this one block.
+
+
+def _geography_arguments(parser: _Parser) -> None:
+    """--vintage, --merge-rule, --assessed: how a file in real GSO codes crossing a boundary
+    change is harmonised (see harmonise.py)."""
+    h = parser.lang
+    parser.add_argument("--vintage", choices=registry().keys(), help=i18n.t("cli.help.vintage", h))
+    parser.add_argument(
+        "--merge-rule", choices=RULES, default=DEFAULT_RULE, help=i18n.t("cli.help.merge_rule", h)
+    )
+    parser.add_argument("--assessed", metavar="PATH", help=i18n.t("cli.help.assessed", h))
+
+
+def _geography_options(args: argparse.Namespace) -> dict:
+    return {
+        "vintage": getattr(args, "vintage", None),
+        "merge_rule": getattr(args, "merge_rule", DEFAULT_RULE),
+        "assessed_path": getattr(args, "assessed", None),
+    }
+
+
+def _print_geography(panel: Panel, lang: str) -> None:
+    """The list the panel is on, the merge rule in plain words, and the loader's notes."""
+    if panel.geography is None:
+        return
+    print(panel.geography["sentence"][lang])
+    for note in panel.geography["notes"]:
+        print(f"- {note[lang]}")
+
+
+def _print_crossing(
+    args: argparse.Namespace, panel: Panel, unit: int | None, target: float | None
+) -> None:
+    """When the target year is on other units than the data (a boundary change in between),
+    count the forecast on those units and restate the target (crossing.py)."""
+    reg, lang = registry(), args.lang
+    if panel.geography is None or unit is not None:
+        return
+    to = reg.vintage_of_year(args.year).key
+    if to == panel.geography["vintage"]:
+        return
+    on_units = None
+    if target is not None:
+        plan = load_targets(args.targets, province_name=panel.province_name)
+        found = units_of(plan, args.year) or (str(panel.geography["vintage"]), panel.last_year)
+        on_units = target_on_units(target, *found)
+    cf = forecast_across(panel, args.year, on_units, args.merge_rule, args.draws, args.seed)
+    low, high = np.quantile(cf.ntm, [0.1, 0.9])
+    print(
+        i18n.t(
+            "cli.crossing.count",
+            lang,
+            n=cf.n_units,
+            vintage=to,
+            year=args.year,
+            mean=i18n.fmt_number(float(cf.ntm.mean()), lang),
+            low=int(low),
+            high=int(high),
+            rule=cf.metadata["rule_label"][lang],
+        )
+    )
+    if on_units is not None:
+        print(cf.metadata["denominator_change"][lang])
+        p = i18n.fmt_percent(cf.probability_of_share(on_units), lang)
+        print(i18n.t("cli.crossing.probability", lang, target=on_units.words(lang), p=p))
+    for note in cf.metadata["notes"]:
+        print(f"- {note[lang]}")
+
+
+def _date(text: str | None, lang: str) -> dt.date:
+    if text is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(i18n.t("cli.error.bad_date", lang, value=text)) from None
+
+
+def cmd_units(args: argparse.Namespace) -> int:
+    reg = registry()
+    on = _date(args.on, args.lang)
+    vintage = reg.vintage_on(on)
+    units = reg.units_on(on)
+    if args.json:
+        _print_json(units.astype(object).where(units.notna(), None).to_dict("records"))
+        return 0
+    kinds = units["kind"].value_counts()
+    basis = vintage.basis_vi if args.lang == "vi" else vintage.basis_en
+    print(
+        i18n.t(
+            "cli.units.title",
+            args.lang,
+            n=len(units),
+            on=f"{on.day}/{on.month}/{on.year}",
+            vintage=vintage.key,
+            basis=basis,
+            n_xa=int(kinds.get("xa", 0)),
+            n_tt=int(kinds.get("thi-tran", 0)),
+            n_p=int(kinds.get("phuong", 0)),
+        )
+    )
+    table = pd.DataFrame(
+        {
+            "code": units["code"],
+            "name": [label(reg.unit(vintage.key, c)) for c in units["code"]],
+            "district": units["district_name"].fillna("—"),
+            "former": units["former_district"],
+        }
+    )
+    table.columns = i18n.t("cli.units.columns", args.lang).split("|")
+    print(table.to_string(index=False))
+    return 0
+
+
+def cmd_lineage(args: argparse.Namespace) -> int:
+    reg, lang = registry(), args.lang
+    units = reg.find(args.query)
+    if not units:
+        raise MessageError(Msg("cli.lineage.none", query=args.query))
+    changes = reg.lineage(args.query)
+    if args.json:
+        _print_json({"units": [u.__dict__ for u in units], "changes": changes.to_dict("records")})
+        return 0
+    print(i18n.t("cli.lineage.units", lang, query=args.query))
+    for u in units:
+        district = f", {u.district_name}" if u.district_name else ""
+        print(
+            i18n.t(
+                "cli.lineage.unit",
+                lang,
+                vintage=u.vintage,
+                unit=label(u),
+                code=u.code,
+                district=district,
+            )
+        )
+    print(i18n.t("cli.lineage.changes", lang))
+    if changes.empty:
+        print(i18n.t("cli.lineage.no_changes", lang))
+    for c in changes.itertuples():
+        on = reg.vintage(c.to_vintage).valid_from
+        print(
+            i18n.t(
+                "cli.lineage.change",
+                lang,
+                on=f"{on.day}/{on.month}/{on.year}",
+                from_unit=label(reg.unit(c.from_vintage, c.from_code)),
+                from_code=c.from_code,
+                to_unit=label(reg.unit(c.to_vintage, c.to_code)),
+                to_code=c.to_code,
+                relation=i18n.t(f"geo.relation.{c.relation}", lang),
+                evidence=c.evidence,
+            )
+        )
+    return 0
+
+
+def _add_admin_commands(add: Callable[..., _Parser], h: str) -> None:
+    p = add("units", cmd_units, "cli.help.cmd.units")
+    p.add_argument("--on", metavar="YYYY-MM-DD", help=i18n.t("cli.help.on", h))
+    p.add_argument("--json", action="store_true", help=i18n.t("cli.help.json", h))
+    p.add_argument("--lang", choices=i18n.LANGS, default=p.lang, help=i18n.t("cli.help.lang", h))
+    p = add("lineage", cmd_lineage, "cli.help.cmd.lineage")
+    p.add_argument("query", metavar="NAME_OR_CODE", help=i18n.t("cli.help.unit_query", h))
+    p.add_argument("--json", action="store_true", help=i18n.t("cli.help.json", h))
+    p.add_argument("--lang", choices=i18n.LANGS, default=p.lang, help=i18n.t("cli.help.lang", h))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -298,6 +298,7 @@ def _simulate_chunk(
     trend_steps: np.ndarray,
     rng: np.random.Generator,
     n_districts: int,
+    record_states: bool = False,
 ) -> dict[str, np.ndarray]:
     """Simulate one chunk of draws; returns per-draw district aggregates and commune sums.
 
@@ -342,6 +343,8 @@ def _simulate_chunk(
         "close": np.zeros((b, horizon, n_districts), np.int32),
         "commune_ntm": np.zeros((horizon, n), np.int64),
     }
+    if record_states:  # [geo] per-commune criteria as a bitmask (bit c-1 = criterion c met)
+        out["states"] = np.zeros((b, horizon, n), np.uint32)
     p_gain = np.empty((N_CRITERIA, b, n), np.float32)
     kept = np.empty((N_CRITERIA, b, n), bool)
     n_met = _count_met(state)
@@ -376,6 +379,9 @@ def _simulate_chunk(
         ):
             out[key][:, step, :] = np.add.reduceat(per_commune, starts, axis=1, dtype=np.int32)
         out["commune_ntm"][step] = ntm.sum(axis=0)
+        if record_states:  # [geo] see simulate(record_states=...)
+            for c in range(N_CRITERIA):
+                out["states"][:, step, :] |= state[c].astype(np.uint32) << np.uint32(c)
     short = (n_met >= JUST_SHORT[0]) & (n_met <= JUST_SHORT[1])
     out["blocking"] = (~state & short).sum(axis=1).T
     out["just_short"] = short.sum(axis=0)
@@ -391,6 +397,7 @@ def simulate(
     scenario: Scenario | None = None,
     as_of: int | None = None,
     registered: Registrations | None = None,
+    record_states: bool = False,
 ) -> Forecast:
     """Simulate every commune from ``as_of`` (default: the panel's last year) to ``target_year``.
 
@@ -401,6 +408,11 @@ def simulate(
     Only communes assessed in the as-of year are simulated (a commune merged away earlier
     is not forecast); a commune or district the model has not seen gets effects drawn from
     the fitted population spread.
+
+    ``record_states``: also keep every commune's criteria in every draw and year
+    (``Forecast.states``), so that ``crossing.py`` can map the simulated units onto the units
+    of a later registry list (a forecast across a boundary change). Off by default: it costs
+    4 bytes per draw × year × commune.
     """
     as_of = check_as_of(panel, as_of)
     if target_year <= as_of:
@@ -463,7 +475,10 @@ def simulate(
     rng = np.random.default_rng(flip_seed)
     chunk = max(1, CELLS_PER_CHUNK // (len(codes) * N_CRITERIA))
     parts = [
-        _simulate_chunk(inputs, draws.rows(start, start + chunk), trend_steps, rng, len(districts))
+        _simulate_chunk(
+            inputs, draws.rows(start, start + chunk), trend_steps, rng, len(districts),
+            record_states,
+        )
         for start in range(0, n_draws, chunk)
     ]
     return Forecast(
@@ -486,6 +501,7 @@ def simulate(
         province_name=panel.province_name,
         model=model,
         from_trend=from_trend,
+        states=np.concatenate([p["states"] for p in parts]) if record_states else None,
     )
 
 
@@ -545,6 +561,8 @@ class Forecast:
     province_name: str = ""
     model: TransitionModel | None = None  # the fit the draws came from (its coefficients)
     from_trend: np.ndarray | None = None  # (draw,) True where the draw used the trend fit
+    # (draw, year, commune) uint32 criteria bitmasks, only with record_states=True
+    states: np.ndarray | None = None
 
     # -- selecting a unit -------------------------------------------------------------------
     def _columns(self, unit: int | None) -> np.ndarray:
@@ -754,6 +772,7 @@ def run_forecast(
     as_of: int | None = None,
     trend: bool | str = True,
     registered: Registrations | None = None,
+    record_states: bool = False,
 ) -> Forecast:
     """Fit the transition model on the panel up to ``as_of`` and simulate to ``target_year``.
 
@@ -764,4 +783,6 @@ def run_forecast(
     as_of = check_as_of(panel, as_of)
     history = panel.subset(years=[y for y in panel.years if y <= as_of])
     model = fit(history, trend=trend, registered=registered)
-    return simulate(history, model, target_year, n_draws, seed, scenario, as_of, registered)
+    return simulate(
+        history, model, target_year, n_draws, seed, scenario, as_of, registered, record_states
+    )

@@ -19,6 +19,7 @@ import string
 import unicodedata
 from collections.abc import Iterator
 
+from .i18n_admin import ADMIN
 from .i18n_errors import ERRORS
 from .text import fold, nfc
 
@@ -1233,6 +1234,7 @@ _TABLE: dict[str, dict[str, str]] = {
 }
 
 _TABLE.update(ERRORS)  # data-error messages: kept in their own module (they are many)
+_TABLE.update(ADMIN)  # administrative units and boundary changes (i18n_admin.py)
 
 
 def check_lang(lang: str) -> str:

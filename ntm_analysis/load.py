@@ -42,9 +42,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .admin_check import check_file
 from .communes import Registry
 from .criteria import CRITERIA_NUMBERS, N_CRITERIA, criteria_table
 from .errors import DataError, Join, Msg, Problem, either
+from .harmonise import DEFAULT_RULE, harmonise_records
 from .i18n import t
 from .layout import HEADER_ALIASES
 from .panel import Panel
@@ -146,6 +148,9 @@ def load_panel(
     sheet: str | int | None = None,
     registry: Registry | None = None,
     communes_path: str | Path | None = None,
+    vintage: str | None = None,
+    merge_rule: str = DEFAULT_RULE,
+    assessed_path: str | Path | None = None,
 ) -> Panel:
     """Read a panel from CSV, XLSX or Parquet, wide or long layout, checking everything.
 
@@ -154,6 +159,11 @@ def load_panel(
     the province's districts (default: the bundled units file). ``communes_path``, a units
     file of communes (commune code, name and district), makes every commune be checked
     against it. Raises ``DataError`` listing every problem found.
+
+    A file in real Lạng Sơn GSO codes is also checked against the list of units in force in
+    each row's year (``admin_check``) and harmonised to the units of ``vintage`` (default:
+    the list of the last year) with ``merge_rule`` ("all", "largest", "assessed" with
+    ``assessed_path``), see ``harmonise``; ``Panel.geography`` records what was done.
     """
     path = Path(path) if path is not None else default_panel_path()
     registry = registry if registry is not None else Registry.from_csv()
@@ -164,12 +174,22 @@ def load_panel(
     columns = _identify_columns(table, _PANEL_REQUIREMENTS)
     table = _without_summary_rows(table, columns)
     records, problems = _parse_records(table, columns, registry)
-    problems += _check_records(table, columns, records, registry)
+    # real GSO codes: checked per year's list; None for placeholder codes (synthetic panel)
+    real = check_file(table, table.headers[columns.named["commune_code"]], records.rows)
+    problems += _check_records(table, columns, records, registry, real_codes=real is not None)
     if communes_path is not None:
         problems += _check_units(table, records, Path(communes_path), registry)
+    geography = None
+    if real is not None:
+        problems += real.problems
+        if not problems:
+            rows, status, geography, problems = harmonise_records(
+                table, records.rows, records.status, real, vintage, merge_rule, assessed_path
+            )
+            records = _Records(rows, status)
     if problems:
         raise DataError(_in_reading_order(problems))
-    return _to_panel(records, registry, source=str(path))
+    return replace(_to_panel(records, registry, source=str(path)), geography=geography)
 
 
 def summarise(panel: Panel, lang: str = "en") -> str:
@@ -1281,12 +1301,23 @@ def _blank_column(table: _Table, j: int) -> np.ndarray:
 
 
 def _check_records(
-    table: _Table, columns: _Columns, records: _Records, registry: Registry
+    table: _Table,
+    columns: _Columns,
+    records: _Records,
+    registry: Registry,
+    real_codes: bool = False,
 ) -> list[Problem]:
-    """Whole-file checks, run on the rows whose keys could be read."""
+    """Whole-file checks, run on the rows whose keys could be read.
+
+    ``real_codes``: the file uses real GSO codes, which are reused across list versions, so
+    a code's names and years are checked per list by ``admin_check``/``harmonise`` instead.
+    """
     rows = records.rows
     status = records.status.merge(rows, left_on="i", right_index=True)
     problems = _duplicates(table, columns, rows, status)
+    if real_codes:
+        problems += _per_list_checks(table, columns, rows, status)
+        return problems
     problems += _two_values(table, rows, "name", "error.load.two_names", lambda v: f"'{v}'")
     problems += _two_values(
         table,
@@ -1296,6 +1327,14 @@ def _check_records(
         lambda c: f"{registry.name(c)} ({c})",
     )
     problems += _missing_years(table, rows)
+    return problems + _per_list_checks(table, columns, rows, status)
+
+
+def _per_list_checks(
+    table: _Table, columns: _Columns, rows: pd.DataFrame, status: pd.DataFrame
+) -> list[Problem]:
+    """The checks of each commune-year alone (valid whatever list its code is from)."""
+    problems: list[Problem] = []
     if columns.layout == "long":
         problems += _missing_criteria(table, rows, status)
         problems += _difficult_disagrees(table, columns, rows)

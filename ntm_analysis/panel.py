@@ -7,7 +7,7 @@ copy of the data to drift out of sync.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 import pandas as pd
@@ -28,6 +28,8 @@ class Panel:
     difficult communes (xã đặc biệt khó khăn) and is False where unknown.
     ``synthetic`` is True for generated demo data, so every output can say so.
     ``province_name`` names the whole panel in summaries ("Lạng Sơn").
+    ``geography``: for a file in real GSO codes, the registry list the panel is on, the rule
+    used to combine merged communes and that rule in plain words (``harmonise.metadata``).
     """
 
     status: pd.DataFrame
@@ -35,6 +37,8 @@ class Panel:
     source: str = ""
     synthetic: bool = False
     province_name: str = ""
+    # boundary changes crossed and the merge rule used (harmonise.metadata), or None
+    geography: Mapping[str, object] | None = None
 
     @classmethod
     def from_frames(

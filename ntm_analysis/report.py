@@ -306,6 +306,8 @@ def headline(rep: Report) -> Section:
     parts: list[Any] = []
     if rep.synthetic:
         parts.append(synthetic_banner(rep.lang))
+    if rep.panel.geography is not None:  # [geo] registry list and merge rule (harmonise.py)
+        parts.append(_p(rep.panel.geography["sentence"][rep.lang]))
     parts.append(
         f'<p style="font-size:1.15em">{_esc(rep.t("report.status.label"))} '
         f"{status_badge(res['status'], rep.lang)}</p>"

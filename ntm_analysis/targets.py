@@ -26,6 +26,9 @@ TARGET_COLUMNS = [
     "official",
     "source",
 ]
+# [geo] optional: the registry list whose xã a target counts ("2017": the 207 xã) and the year
+# it was set, so a target survives a boundary change ("77 of 207 xã, set in 2017"; crossing.py)
+OPTIONAL_COLUMNS = ["vintage", "set_in"]
 LEVELS = {"province", "district"}
 INDICATORS = {"n_ntm", "mean_criteria", "n_below_5_change", "n_ntm_change"}
 
@@ -64,7 +67,7 @@ def load_targets(path: str | Path | None = None, province_name: str | None = Non
     ]
     if problems:
         raise DataError(problems)
-    table = table[TARGET_COLUMNS]
+    table = table[TARGET_COLUMNS + [c for c in OPTIONAL_COLUMNS if c in table.columns]]
     if province_name is not None:
         other = (table["level"] == "province") & (
             table["unit_name"].astype(str).map(fold) != fold(province_name)
@@ -86,6 +89,22 @@ def lookup(
     if rows.empty:
         return None
     return float(rows["value"].iloc[0]), bool(int(rows["official"].iloc[0]))
+
+
+def units_of(
+    targets: pd.DataFrame, year: int, indicator: str = "n_ntm", unit_code: int | None = None
+) -> tuple[str, int] | None:
+    """[geo] ``(vintage, set_in)`` of a target, or None when the file does not say."""
+    if not set(OPTIONAL_COLUMNS) <= set(targets.columns):
+        return None
+    rows = targets[(targets["year"] == year) & (targets["indicator"] == indicator)]
+    level = "province" if unit_code is None else "district"
+    rows = rows[rows["level"] == level]
+    if unit_code is not None:
+        rows = rows[rows["unit_code"] == unit_code]
+    if rows.empty or pd.isna(rows["vintage"].iloc[0]):
+        return None
+    return str(int(rows["vintage"].iloc[0])), int(rows["set_in"].iloc[0])
 
 
 def target_value(
