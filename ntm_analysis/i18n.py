@@ -1111,6 +1111,192 @@ _TABLE: dict[str, dict[str, str]] = {
         "en": "Done: {ok} succeeded, {skipped} up to date, {failed} failed; {seconds} s. "
         "Index: {index}",
     },
+    # --- the planner's year: this year's plan, priority list, brief, slides, workbook ---------
+    "plan.section": {
+        "vi": "Kế hoạch năm {year} so với dự báo",
+        "en": "The {year} plan against the forecast",
+    },
+    "plan.intro": {
+        "vi": "Kế hoạch năm {year} của tỉnh so với dự báo cho năm đó. Khoảng dự báo nêu ở đây là "
+        "khoảng 95%, vì kiểm định trên các năm đã qua cho thấy khoảng 80% thường quá hẹp.",
+        "en": "The province's {year} plan against the forecast for that year. Ranges here are "
+        "95% ranges, because the backtest found the 80% ranges too narrow.",
+    },
+    "plan.district": {
+        "vi": "Huyện chưa có chỉ tiêu riêng cho năm {year}. Bảng nêu dự báo của huyện, tức phần "
+        "đóng góp dự kiến vào kế hoạch của tỉnh ({target} xã đạt chuẩn NTM năm {year}); "
+        "kế hoạch của tỉnh không được chia cho từng huyện.",
+        "en": "The district has no target of its own for {year}. The table shows its forecast, "
+        "that is its expected contribution to the province's plan ({target} communes meeting "
+        "the NTM standard in {year}); the province plan is not split among districts.",
+    },
+    "plan.none": {
+        "vi": "Tệp mục tiêu không có kế hoạch cho năm {year}; bảng chỉ nêu dự báo.",
+        "en": "The targets file has no plan for {year}; the table shows the forecast only.",
+    },
+    "plan.sentence": {
+        "vi": "Kế hoạch năm {year}: {target} xã đạt chuẩn NTM. Khả năng đạt: {prob} ({words}); "
+        "dự kiến {expected} xã (khoảng 95%: {lo}–{hi}), {gap_words}.",
+        "en": "The {year} plan: {target} communes meeting the NTM standard. Probability of "
+        "reaching it: {prob} ({words}); expected {expected} communes (95% range {lo}–{hi}), "
+        "{gap_words}.",
+    },
+    "plan.sentence.district": {
+        "vi": "Năm {year}, huyện dự kiến có {expected} xã đạt chuẩn NTM (khoảng 95%: {lo}–{hi}); "
+        "hiện có {now} xã.",
+        "en": "In {year} the district is expected to have {expected} communes meeting the NTM "
+        "standard (95% range {lo}–{hi}); it has {now} now.",
+    },
+    "plan.gap.short": {
+        "vi": "thiếu khoảng {gap} xã so với kế hoạch",
+        "en": "about {gap} communes short of the plan",
+    },
+    "plan.gap.over": {
+        "vi": "vượt kế hoạch khoảng {gap} xã",
+        "en": "about {gap} communes above the plan",
+    },
+    "plan.cell.short": {"vi": "thiếu {gap}", "en": "{gap} short"},
+    "plan.cell.over": {"vi": "vượt {gap}", "en": "{gap} above"},
+    "plan.cell.more_below": {"vi": "nhiều hơn {gap}", "en": "{gap} more"},
+    "plan.cell.fewer_below": {"vi": "ít hơn {gap}", "en": "{gap} fewer"},
+    "plan.cell.none": {"vi": "không có chỉ tiêu", "en": "no target"},
+    "plan.col.figure": {"vi": "Chỉ tiêu", "en": "Figure"},
+    "plan.col.now": {"vi": "Thực tế năm {year}", "en": "Observed {year}"},
+    "plan.col.target": {"vi": "Kế hoạch năm {year}", "en": "Plan for {year}"},
+    "plan.col.expected": {"vi": "Dự kiến năm {year}", "en": "Expected {year}"},
+    "plan.col.range95": {"vi": "Khoảng 95%", "en": "95% range"},
+    "plan.col.probability": {"vi": "Khả năng đạt kế hoạch", "en": "Probability of the plan"},
+    "plan.col.gap": {"vi": "So với kế hoạch", "en": "Against the plan"},
+    "plan.index.cell": {
+        "vi": "Kế hoạch {year}: {target} xã · khả năng {prob} · dự kiến {expected} ({lo}–{hi})",
+        "en": "{year} plan: {target} communes · probability {prob} · expected {expected} "
+        "({lo}–{hi})",
+    },
+    "priority.section": {
+        "vi": "Danh sách ưu tiên: các xã có khả năng đạt chuẩn NTM sớm nhất",
+        "en": "Priority list: the communes most likely to meet the NTM standard next",
+    },
+    "priority.sentence": {
+        "vi": "Xếp theo khả năng đạt chuẩn NTM ngay năm {next}, rồi theo khả năng đạt chuẩn năm "
+        "{year}. Bảng nêu {n} xã đứng đầu trong {total} xã chưa đạt chuẩn năm {as_of}; danh sách "
+        "đầy đủ có trong tệp Excel.",
+        "en": "Ranked by the chance of meeting the NTM standard already in {next}, then by the "
+        "chance in {year}. The table shows the first {n} of the {total} communes not meeting "
+        "the standard in {as_of}; the full list is in the Excel file.",
+    },
+    "priority.none": {
+        "vi": "Mọi xã đã đạt chuẩn NTM năm {as_of}: không có danh sách ưu tiên.",
+        "en": "Every commune met the NTM standard in {as_of}: there is no priority list.",
+    },
+    "priority.note": {
+        "vi": "Mỗi khả năng là tỷ lệ trong {draws} lần mô phỏng; sai số mô phỏng tối đa ±{points} "
+        "điểm phần trăm, nên hai xã chênh nhau ít hơn mức đó là ngang nhau. Khả năng “đạt chuẩn "
+        "năm X” tính cho đúng năm X: xã đã đạt chuẩn vẫn có thể mất một tiêu chí khi đánh giá "
+        "lại, vì vậy khả năng dừng ở mức dưới 100%.",
+        "en": "Each chance is a share of {draws} simulations; the simulation error is at most "
+        "±{points} percentage points, so two communes closer than that are tied. The chance of "
+        "“meeting the standard in year X” is for that year: a commune that meets it can still "
+        "lose a criterion at re-assessment, so the chance levels off below 100%.",
+    },
+    "priority.col.rank": {"vi": "Thứ tự", "en": "Rank"},
+    "priority.col.n_met": {"vi": "Số tiêu chí đạt năm {year}", "en": "Criteria met in {year}"},
+    "priority.col.p_year": {
+        "vi": "Khả năng đạt chuẩn năm {year}",
+        "en": "Chance of meeting the standard in {year}",
+    },
+    "priority.col.se_year": {
+        "vi": "Sai số mô phỏng năm {year} (điểm %)",
+        "en": "Simulation error {year} (points)",
+    },
+    "priority.col.why": {"vi": "Lý do xếp hạng", "en": "Why it ranks here"},
+    "priority.reason.next": {
+        "vi": "thiếu {k} tiêu chí, nhiều khả năng đạt chuẩn ngay năm {year}",
+        "en": "{k} criteria missing: likely to meet the standard already in {year}",
+    },
+    "priority.reason.hard": {
+        "vi": "còn thiếu tiêu chí khó: {criteria}",
+        "en": "still lacks hard criteria: {criteria}",
+    },
+    "priority.reason.tied": {
+        "vi": "khả năng năm {year} chỉ chênh với xã ít tiêu chí hơn trong phạm vi sai số mô phỏng "
+        "(±{points} điểm %): coi như ngang nhau",
+        "en": "its {year} chance differs from that of communes with fewer criteria only within "
+        "simulation error (±{points} points): a tie",
+    },
+    "priority.reason.behind": {
+        "vi": "khả năng năm {year} thấp hơn một số xã ít tiêu chí hơn",
+        "en": "a lower {year} chance than some communes with fewer criteria",
+    },
+    "priority.reason.ceiling": {
+        "vi": "khả năng đã chững ở mức trần (cao nhất {peak}): xã đạt chuẩn sớm vẫn có thể mất "
+        "tiêu chí khi đánh giá lại trước năm {year}",
+        "en": "its chance has levelled off at the ceiling (highest {peak}): a commune meeting "
+        "the standard early can still lose a criterion at re-assessment before {year}",
+    },
+    "priority.reason.slow": {
+        "vi": "tiến độ riêng của xã những năm qua chậm hơn mức chung",
+        "en": "its own progress in past years was slower than the average",
+    },
+    "priority.reason.fast": {
+        "vi": "tiến độ riêng của xã những năm qua nhanh hơn mức chung",
+        "en": "its own progress in past years was faster than the average",
+    },
+    "brief.title": {"vi": "Tóm tắt cho phiên họp", "en": "Hearing brief"},
+    "brief.subtitle": {
+        "vi": "Số liệu đến năm {as_of}; dự báo đến năm {year}; {draws} lần mô phỏng",
+        "en": "Data to {as_of}; forecast to {year}; {draws} simulations",
+    },
+    "brief.priority": {
+        "vi": "Các xã có khả năng đạt chuẩn NTM sớm nhất",
+        "en": "The communes most likely to meet the NTM standard next",
+    },
+    "brief.priority_sentence": {
+        "vi": "Các xã có khả năng đạt chuẩn sớm nhất: {communes}.",
+        "en": "The communes most likely to meet the standard next: {communes}.",
+    },
+    "brief.priority_item": {"vi": "{name} ({prob} năm {year})", "en": "{name} ({prob} in {year})"},
+    "brief.caveat": {
+        "vi": "Dự báo giả định những năm tới diễn ra như các năm đã quan sát; chính sách hay nguồn "
+        "vốn mới chưa được tính. Khoảng dự báo là mức tối thiểu của độ bất định.",
+        "en": "The forecast assumes the coming years behave like the observed ones; new policies "
+        "or funds are not included. Its ranges are a floor on the uncertainty.",
+    },
+    "brief.source": {
+        "vi": "Nguồn: ntm-analysis {version}; tóm tắt của báo cáo đầy đủ cùng thư mục.",
+        "en": "Source: ntm-analysis {version}; a summary of the full report in the same folder.",
+    },
+    "slides.title": {
+        "vi": "{unit}: số xã đạt chuẩn nông thôn mới đến năm {year}",
+        "en": "{unit}: communes meeting the new rural standard by {year}",
+    },
+    "slides.subtitle": {
+        "vi": "Dự báo cho phiên họp · số liệu đến năm {as_of}",
+        "en": "Forecast for the hearing · data to {as_of}",
+    },
+    "slides.headline": {"vi": "Kết luận", "en": "The answer"},
+    "slides.limits": {"vi": "Giới hạn của dự báo", "en": "Limits of the forecast"},
+    "slides.keys": {
+        "vi": "Phím ← → hoặc Page Up/Page Down để chuyển trang",
+        "en": "← → or Page Up/Page Down to move between slides",
+    },
+    "slides.page": {"vi": "Trang {n}/{total}", "en": "Slide {n}/{total}"},
+    "workbook.sheet.info": {"vi": "Thông tin", "en": "About"},
+    "workbook.sheet.plan": {"vi": "Kế hoạch năm", "en": "Plan this year"},
+    "workbook.sheet.priority": {"vi": "Danh sách ưu tiên", "en": "Priority list"},
+    "workbook.info.unit": {"vi": "Đơn vị", "en": "Unit"},
+    "workbook.info.as_of": {"vi": "Số liệu đến năm", "en": "Data up to"},
+    "workbook.info.year": {"vi": "Dự báo đến năm", "en": "Forecast to"},
+    "workbook.info.draws": {"vi": "Số lần mô phỏng", "en": "Simulations"},
+    "workbook.info.version": {"vi": "Phiên bản ntm-analysis", "en": "ntm-analysis version"},
+    "workbook.info.data": {"vi": "Dữ liệu", "en": "Data"},
+    "workbook.info.real": {"vi": "Dữ liệu thực", "en": "Real data"},
+    "workbook.info.synthetic": {"vi": "DỮ LIỆU MÔ PHỎNG", "en": "SYNTHETIC DATA"},
+    "workbook.info.sheets": {"vi": "Các trang tính", "en": "Sheets"},
+    "hearing.pack.failed": {
+        "vi": "Không tạo được bộ tài liệu phiên họp cho {unit}: {error}",
+        "en": "Could not make the hearing pack for {unit}: {error}",
+    },
+    # --- end of the planner's year block -------------------------------------------------------
 }
 
 _TABLE.update(ERRORS)  # data-error messages: kept in their own module (they are many)
