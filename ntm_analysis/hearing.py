@@ -63,7 +63,7 @@ REPORT_SECTIONS: dict[str, tuple[str, ...]] = {
     ),
 }
 N_BRIEF = 5  # communes of the priority list on the brief
-N_SLIDE = 8  # on the slide
+N_SLIDE = 6  # on the slide
 CHART_DPI = 150
 EXCEL_SHEET = 31  # Excel's limit on a sheet name
 
@@ -255,10 +255,11 @@ _PAGE_CSS = """
 body { font-family: "Noto Sans", "DejaVu Sans", "Segoe UI", Arial, sans-serif; color: #111;
        margin: 0; }
 table { border-collapse: collapse; width: 100%; }
-th, td { text-align: left; padding: 3px 6px; vertical-align: top; }
-th { background: #DDE7F0; }
+th, td { text-align: left; padding: 3px 6px; vertical-align: top; white-space: nowrap; }
+th { background: #DDE7F0; white-space: normal; vertical-align: bottom; }
 tr:nth-child(even) td { background: #F4F4F4; }
-td.num, th.num { text-align: right; white-space: nowrap; }
+td.num, th.num { text-align: right; }
+td.wrap { white-space: normal; }
 .ntm-mark { color: #6B2A00; font-weight: bold; }
 """
 
@@ -270,7 +271,8 @@ body { font-size: 10.5pt; line-height: 1.35; max-width: 182mm; margin: 0 auto; }
 h1 { font-size: 16pt; margin: 0 0 2pt 0; }
 .sub { color: #444; margin: 0 0 6pt 0; }
 .headline { font-size: 12.5pt; font-weight: bold; margin: 6pt 0; }
-.chart img { width: 100%; max-height: 88mm; object-fit: contain; }
+.chart { text-align: center; }
+.chart img { width: 100%; max-height: 80mm; object-fit: contain; }
 ul { margin: 4pt 0 6pt 0; padding-left: 16pt; }
 li { margin-bottom: 2pt; }
 h2 { font-size: 12pt; margin: 6pt 0 3pt 0; }
@@ -312,16 +314,19 @@ def brief_sentences(rep: Report, top: pd.DataFrame) -> list[str]:
     return out[:5]
 
 
-def _table_html(frame: pd.DataFrame, numeric: Iterable[str] = ()) -> str:
-    numeric = set(numeric)
-    head = "".join(
-        f'<th class="{"num" if c in numeric else ""}">{_esc(c)}</th>' for c in frame.columns
-    )
+def _table_html(frame: pd.DataFrame, numeric: Iterable[str] = (), wrap: Iterable[str] = ()) -> str:
+    """A plain table: ``numeric`` columns right-aligned, ``wrap`` columns may break lines
+    (every other cell stays on one line, so names and percentages never split)."""
+    numeric, wrap = set(numeric), set(wrap)
+
+    def css(column: str) -> str:
+        return "num" if column in numeric else "wrap" if column in wrap else ""
+
+    head = "".join(f'<th class="{css(c)}">{_esc(c)}</th>' for c in frame.columns)
     body = "".join(
         "<tr>"
         + "".join(
-            f'<td class="{"num" if c in numeric else ""}">{_esc(v)}</td>'
-            for c, v in zip(frame.columns, row, strict=True)
+            f'<td class="{css(c)}">{_esc(v)}</td>' for c, v in zip(frame.columns, row, strict=True)
         )
         + "</tr>"
         for row in frame.itertuples(index=False)
@@ -382,7 +387,7 @@ def brief_html(rep: Report, parts: Sequence[Section], full: pd.DataFrame) -> str
     if not full.empty:
         short = _short_priority(rep, full, N_BRIEF)
         body.append(f"<h2>{_esc(rep.t('brief.priority'))}</h2>")
-        body.append(_table_html(short, numeric=_numeric_columns(rep, short)))
+        body.append(_table_html(short, _numeric_columns(rep, short), [rep.t("report.col.missing")]))
     body.append(f'<p class="foot">{_esc(rep.t("brief.source", version=__version__))}</p>')
     return _document(title, _BRIEF_CSS, "".join(body), lang)
 
@@ -492,7 +497,7 @@ def slides_html(rep: Report, parts: Sequence[Section], full: pd.DataFrame) -> st
         short = _short_priority(rep, full, N_SLIDE)
         slides.append(
             f"<h2>{_esc(rep.t('priority.section'))}</h2>"
-            + _table_html(short, numeric=_numeric_columns(rep, short))
+            + _table_html(short, _numeric_columns(rep, short), [rep.t("report.col.missing")])
         )
     for name in ("district_chart", "bottlenecks", "trend"):
         section = named.get(name)
