@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import __version__, executor, i18n
+from . import __version__, executor, hearing, i18n
 from .errors import Msg
 from .export import NOTEBOOK_ONLY_TAG, export_html, external_references, footer_html
 from .index import INDEX, write_index
@@ -687,6 +687,7 @@ def run_batch(
                     entry["reused_in_run"] = prep.run_id
                 record.entries[task["id"]] = entry
         forecast_seconds = _execute(prep, record, to_run, workers, dask, progress)
+        hearing.write_batch(out, record.finished(), prep.chromium)  # OUT/hearing/<id>/
 
         # ---- 5. manifest and index --------------------------------------------------------
         final = record.manifest(final=True)

@@ -563,6 +563,50 @@ def write(rep: Report, folder: str | Path, chromium: str | None = None) -> dict[
     return out
 
 
+PACK_FILES = (
+    ("brief.pdf", "hearing.link.brief_pdf"),
+    ("brief.html", "hearing.link.brief"),
+    ("slides.html", "hearing.link.slides"),
+    ("slides.pdf", "hearing.link.slides_pdf"),
+    ("tables.xlsx", "hearing.link.workbook"),
+)
+
+
+def index_html(
+    out: str | Path, entry: Mapping[str, Any], side: Mapping[str, Any], lang: str
+) -> str:
+    """For the index: this year's plan against the forecast (one line) and links to the
+    unit's hearing pack (the files that exist)."""
+    parts = []
+    ty = side.get("this_year")
+    row = (ty or {}).get("figures", {}).get("n_ntm")
+    if row and row.get("target") is not None:
+        text = i18n.t(
+            "plan.index.cell",
+            lang,
+            year=ty["year"],
+            target=i18n.fmt_number(row["target"], lang, 0),
+            prob=i18n.fmt_percent(row["probability"], lang),
+            expected=i18n.fmt_number(row["expected"], lang, 1),
+            lo=i18n.fmt_number(row["lo95"], lang, 0),
+            hi=i18n.fmt_number(row["hi95"], lang, 0),
+        )
+        parts.append(f'<p class="ntm-plan-year"><strong>{_esc(text)}</strong></p>')
+    folder = Path(out) / HEARING_DIR / str(entry["id"])
+    links = [
+        f'<a href="{HEARING_DIR}/{_esc(entry["id"])}/{name}">{_esc(i18n.t(key, lang))}</a>'
+        for name, key in PACK_FILES
+        if (folder / name).is_file()
+    ]
+    if links:
+        parts.append(
+            f'<p class="ntm-hearing">{_esc(i18n.t("hearing.link.label", lang))} '
+            + " · ".join(links)
+            + "</p>"
+        )
+    return "".join(parts)
+
+
 def _prepare_arguments(parameters: Mapping[str, Any]) -> dict[str, Any]:
     """The unit's notebook parameters that ``report.prepare`` takes."""
     accepted = set(inspect.signature(report.prepare).parameters)
@@ -598,6 +642,7 @@ __all__ = [
     "HEARING_DIR",
     "REPORT_SECTIONS",
     "brief_html",
+    "index_html",
     "sections",
     "slides_html",
     "write",

@@ -1296,6 +1296,12 @@ _TABLE: dict[str, dict[str, str]] = {
         "vi": "Không tạo được bộ tài liệu phiên họp cho {unit}: {error}",
         "en": "Could not make the hearing pack for {unit}: {error}",
     },
+    "hearing.link.label": {"vi": "Tài liệu cho phiên họp:", "en": "For the hearing:"},
+    "hearing.link.brief": {"vi": "tóm tắt 1 trang (HTML)", "en": "one-page brief (HTML)"},
+    "hearing.link.brief_pdf": {"vi": "tóm tắt 1 trang (PDF)", "en": "one-page brief (PDF)"},
+    "hearing.link.slides": {"vi": "bản trình chiếu (HTML)", "en": "slides (HTML)"},
+    "hearing.link.slides_pdf": {"vi": "bản trình chiếu (PDF)", "en": "slides (PDF)"},
+    "hearing.link.workbook": {"vi": "các bảng số liệu (Excel)", "en": "all tables (Excel)"},
     # --- end of the planner's year block -------------------------------------------------------
 }
 

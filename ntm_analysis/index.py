@@ -110,6 +110,7 @@ def _district_row(entry: Mapping[str, Any], side: Mapping[str, Any] | None, lang
 
 def write_index(out: Path, manifest: Mapping[str, Any], lang: str) -> Path:
     """``index.html``: the province headline, a row per district, links, failures, footer."""
+    from .hearing import index_html as hearing_index_html
     from .report import status_badge, synthetic_banner
 
     esc = html.escape
@@ -134,6 +135,7 @@ def write_index(out: Path, manifest: Mapping[str, Any], lang: str) -> Path:
                 f"{status_badge(side.get('status'), lang)}</p>"
             )
             body.append(f'<p class="headline">{esc(side["headline"])}</p>')
+            body.append(hearing_index_html(out, entry, side, lang))  # this year's plan, pack
         else:
             body.append(f"<p>{_failure_text(entry, lang)}</p>")
         body.append(f"<p>{_links(entry, lang)}</p>")
