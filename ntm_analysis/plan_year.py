@@ -48,7 +48,7 @@ def _plan_value(
     if change is not None:
         found = lookup(targets, year, change, unit)
         if found is not None:
-            return now + found[0], found[1]
+            return max(0.0, now + found[0]), found[1]  # a count never planned below 0
     return None, False
 
 
