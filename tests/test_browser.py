@@ -480,3 +480,80 @@ def test_every_report_on_the_index_opens_cleanly(batch_out, visit):
         assert link_problems(seen, out, required=False) == [], unit["id"]
         assert shown(seen.page, SYNTHETIC_MARK), unit["id"]
         assert shown(seen.page, _headline(out, unit)), unit["id"]
+
+
+# --------------------------------------------------------------------------- the hearing pack
+
+# Each character drawn on a canvas in the page's font and compared with a character no font
+# has (U+10FFFD, drawn as the fallback box): a Vietnamese letter drawn the same way as the
+# box is a missing glyph. Returns the letters that failed.
+_GLYPHS_JS = """text => {
+  const font = getComputedStyle(document.body).fontFamily;
+  const draw = ch => { const c = document.createElement('canvas'); c.width = 48; c.height = 48;
+    const g = c.getContext('2d'); g.font = '32px ' + font; g.fillText(ch, 4, 36);
+    return Array.from(g.getImageData(0, 0, 48, 48).data).join(','); };
+  const box = draw('\\u{10FFFD}');
+  return Array.from(text).filter(ch => ch.trim() && draw(ch) === box);
+}"""
+VIETNAMESE_LETTERS = "đạtchuẩnĐẠƯướỹỳữệộắằẵặếềểễ"
+
+
+def glyph_problems(seen: Visit, letters: str = VIETNAMESE_LETTERS) -> list[str]:
+    return [f"no glyph for {ch!r}" for ch in seen.page.evaluate(_GLYPHS_JS, letters)]
+
+
+def test_the_glyph_check_can_fail(tmp_path, visit):
+    page = tmp_path / "g.html"
+    page.write_text(CLEAN_PAGE.format(png=DOT_PNG), encoding="utf-8")
+    seen = visit(page.as_uri())
+    assert glyph_problems(seen, "\U0010fffd") == ["no glyph for '\\U0010fffd'"]
+    assert glyph_problems(seen) == []
+
+
+def _pack(out: Path, unit: dict) -> Path:
+    return out / "hearing" / unit["id"]
+
+
+def test_the_brief_and_the_slides_in_a_browser(batch_out, visit):
+    """Every unit's brief and slides: offline, images decoded, Vietnamese glyphs drawn, the
+    headline and the synthetic mark shown; the slides move with the arrow keys."""
+    out, manifest = batch_out
+    for unit in manifest["units"]:
+        folder = _pack(out, unit)
+        for name in ("brief", "slides"):
+            seen = visit((folder / f"{name}.html").as_uri())
+            assert page_problems(seen) == [], (unit["id"], name)
+            assert glyph_problems(seen) == [], (unit["id"], name)
+            assert seen.requests and all(_is_local(u) for u in seen.requests)
+            assert images(seen) >= 1, (unit["id"], name)
+            assert shown(seen.page, _headline(out, unit)), (unit["id"], name)
+            assert shown(seen.page, SYNTHETIC_MARK) and shown(seen.page, VIETNAMESE_PHRASE)
+            screenshot(seen, f"{unit['id']}-{name}")
+        page = seen.page  # the slides
+        n = page.evaluate("document.querySelectorAll('.slide').length")
+        assert n >= 5
+        before = page.evaluate("window.scrollY")
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function(f"window.scrollY > {before}")
+        assert page.evaluate("window.scrollY") > before, "the arrow key moves to the next slide"
+
+
+def test_the_hearing_pack_prints(batch_out):
+    """The brief is one A4 page and the slides one 16:9 page each, with Vietnamese text."""
+    from pypdf import PdfReader
+
+    out, manifest = batch_out
+    for unit in manifest["units"]:
+        folder = _pack(out, unit)
+        brief = PdfReader(folder / "brief.pdf")
+        assert len(brief.pages) == 1, unit["id"]
+        box = brief.pages[0].mediabox
+        assert abs(float(box.width) - 595) < 2 and abs(float(box.height) - 842) < 2
+        text = unicodedata.normalize("NFC", brief.pages[0].extract_text())
+        assert VIETNAMESE_PHRASE in text and SYNTHETIC_MARK in text
+        slides = PdfReader(folder / "slides.pdf")
+        html_text = (folder / "slides.html").read_text(encoding="utf-8")
+        assert len(slides.pages) == html_text.count('class="slide"'), unit["id"]
+        for page in slides.pages:
+            assert abs(float(page.mediabox.width) / float(page.mediabox.height) - 16 / 9) < 0.01
+        assert (folder / "tables.xlsx").stat().st_size > 5_000
