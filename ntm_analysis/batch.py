@@ -161,12 +161,11 @@ def plan_units(
 
 
 def _unit_title(unit: Unit, registry: Any, lang: str, year: int) -> str:
-    """The report's title (browser tab, printed margins) with the unit named in ``lang``."""
+    """The report's title (browser tab, printed margins) with the unit named in ``lang``:
+    the report's own heading, word for word."""
     from .report_base import unit_label
 
-    name = unit_label(registry, unit.code, lang)
-    key = "report.title.overview" if unit.kind == "province" else "report.title"
-    return i18n.t(key, lang, unit=name, year=year)
+    return i18n.t("report.title", lang, unit=unit_label(registry, unit.code, lang), year=year)
 
 
 # --------------------------------------------------------------------------- the result
@@ -243,12 +242,13 @@ def _remove_staging(root: Path, staging: Path) -> None:
         root.rmdir()
 
 
-def _progress(total: int, enabled: bool) -> Any:
+def _progress(total: int, enabled: bool, lang: str) -> Any:
     if not enabled:
         return None
     from tqdm.auto import tqdm
 
-    return tqdm(total=total, desc="ntm batch", unit="report", file=sys.stderr)
+    desc, unit = i18n.t("cli.progress", lang), i18n.t("cli.progress.unit", lang)
+    return tqdm(total=total, desc=desc, unit=unit, file=sys.stderr)
 
 
 def _entry(task: Mapping[str, Any], outcome: Mapping[str, Any]) -> dict[str, Any]:
@@ -760,7 +760,7 @@ def _execute(
 
         # ---- 4. execute in parallel -------------------------------------------------------
         by_id = {t["id"]: t for t in to_run}
-        bar = _progress(len(to_run), progress)
+        bar = _progress(len(to_run), progress, to_run[0]["lang"])  # one language per run
 
         def done(outcome: dict[str, Any]) -> None:
             record.entries[outcome["id"]] = _entry(by_id[outcome["id"]], outcome)

@@ -30,7 +30,7 @@ DEFAULT_LANG = "vi"
 _TABLE: dict[str, dict[str, str]] = {
     # --- marks -------------------------------------------------------------------------------
     "mark.synthetic": {
-        "vi": "Dữ liệu mô phỏng — synthetic data",
+        "vi": "Dữ liệu mô phỏng — không phải số liệu thật",
         "en": "Synthetic data — dữ liệu mô phỏng",
     },
     "mark.synthetic_watermark": {"vi": "DỮ LIỆU MÔ PHỎNG", "en": "SYNTHETIC DATA"},
@@ -91,7 +91,7 @@ _TABLE: dict[str, dict[str, str]] = {
     "prob.almost_impossible": {"vi": "gần như không thể", "en": "almost impossible"},
     # --- headline sentences ------------------------------------------------------------------
     "headline.probability": {
-        "vi": "Khả năng đạt {target} xã đạt chuẩn NTM vào năm {year}: {prob} ({words}). "
+        "vi": "Khả năng có ít nhất {target} xã đạt chuẩn NTM vào năm {year}: {prob} ({words}). "
         "Dự báo trung bình: {expected} xã (khoảng 80%: {lo}–{hi}).",
         "en": "Probability of reaching {target} NTM communes by {year}: {prob} ({words}). "
         "Expected: {expected} communes (80% interval {lo}–{hi}).",
@@ -233,7 +233,8 @@ _TABLE: dict[str, dict[str, str]] = {
         "en": "Brier score (lower is better)",
     },
     "cli.boost.bad": {
-        "vi": "--boost cần dạng C:HỆ_SỐ (C là số thứ tự tiêu chí), ví dụ 10:1.5; nhận được {item}",
+        "vi": "--boost cần dạng TC:HỆ_SỐ (TC là số thứ tự tiêu chí), ví dụ 10:1,5; nhận được "
+        "{item}",
         "en": "--boost expects C:ODDS (C the criterion number) such as 10:1.5, got {item}",
     },
     "cli.district_target.bad": {
@@ -252,6 +253,90 @@ _TABLE: dict[str, dict[str, str]] = {
         "vi": "--scenario phải là một đối tượng JSON, ví dụ {example}",
         "en": "--scenario must be a JSON object such as {example}",
     },
+    # --- command line: argparse's errors, placeholders, value kinds, exits (issue 15) ------
+    "cli.argparse.argument": {
+        "vi": "tùy chọn %(argument_name)s: %(message)s",
+        "en": "argument %(argument_name)s: %(message)s",
+    },
+    "cli.argparse.unrecognized": {
+        "vi": "không hiểu các tham số: %s",
+        "en": "unrecognized arguments: %s",
+    },
+    "cli.argparse.required": {
+        "vi": "còn thiếu: %s",
+        "en": "the following arguments are required: %s",
+    },
+    "cli.argparse.one_required": {
+        "vi": "cần một trong các tùy chọn %s",
+        "en": "one of the arguments %s is required",
+    },
+    "cli.argparse.not_allowed": {
+        "vi": "không dùng được cùng với %s",
+        "en": "not allowed with argument %s",
+    },
+    "cli.argparse.ignored": {
+        "vi": "giá trị %r bị bỏ qua (tùy chọn này không nhận giá trị)",
+        "en": "ignored explicit argument %r",
+    },
+    "cli.argparse.one": {"vi": "cần một giá trị", "en": "expected one argument"},
+    "cli.argparse.at_most_one": {
+        "vi": "chỉ nhận nhiều nhất một giá trị",
+        "en": "expected at most one argument",
+    },
+    "cli.argparse.at_least_one": {
+        "vi": "cần ít nhất một giá trị",
+        "en": "expected at least one argument",
+    },
+    "cli.argparse.n": {"vi": "cần %s giá trị", "en": "expected %s arguments"},
+    "cli.argparse.ambiguous": {
+        "vi": "tùy chọn %(option)s chưa rõ, có thể là %(matches)s",
+        "en": "ambiguous option: %(option)s could match %(matches)s",
+    },
+    "cli.argparse.invalid_value": {
+        "vi": "không đọc được %(value)r: cần một %(type)s",
+        "en": "invalid %(type)s value: %(value)r",
+    },
+    "cli.argparse.invalid_choice": {
+        "vi": "không có lựa chọn %(value)r; chọn một trong %(choices)s",
+        "en": "invalid choice: %(value)r (choose from %(choices)s)",
+    },
+    "cli.argparse.unexpected": {
+        "vi": "không chờ tùy chọn %s ở đây",
+        "en": "unexpected option string: %s",
+    },
+    "cli.type.integer": {"vi": "số nguyên", "en": "integer"},
+    "cli.type.number": {"vi": "số (ví dụ 1,5 hoặc 1.5)", "en": "number"},
+    "cli.metavar.command": {"vi": "LỆNH", "en": "COMMAND"},
+    "cli.metavar.file": {"vi": "TỆP", "en": "FILE"},
+    "cli.metavar.folder": {"vi": "THƯ_MỤC", "en": "FOLDER"},
+    "cli.metavar.sheet": {"vi": "TRANG_TÍNH", "en": "SHEET"},
+    "cli.metavar.year": {"vi": "NĂM", "en": "YEAR"},
+    "cli.metavar.count": {"vi": "SỐ", "en": "N"},
+    "cli.metavar.seconds": {"vi": "GIÂY", "en": "SECONDS"},
+    "cli.metavar.name": {"vi": "TÊN", "en": "NAME"},
+    "cli.metavar.name_count": {"vi": "TÊN=SỐ_XÃ", "en": "NAME=COUNT"},
+    "cli.metavar.criterion_odds": {"vi": "TC:HỆ_SỐ", "en": "C:FACTOR"},
+    "cli.metavar.commune": {"vi": "MÃ_HOẶC_TÊN_XÃ", "en": "CODE_OR_NAME"},
+    "cli.metavar.json": {"vi": "JSON", "en": "JSON"},
+    "cli.metavar.address": {"vi": "ĐỊA_CHỈ", "en": "ADDRESS"},
+    "cli.priority.ambiguous": {
+        "vi": "--priority: có nhiều xã tên '{item}'; hãy ghi mã xã: {choices}",
+        "en": "--priority: several communes are called '{item}'; give the code: {choices}",
+    },
+    "cli.target.impossible": {
+        "vi": "--target {target}: không thể đạt, {unit} có {n} xã",
+        "en": "--target {target}: impossible, {unit} has {n} communes",
+    },
+    "cli.interrupted": {
+        "vi": "Đã dừng theo yêu cầu (Ctrl-C). Các tệp đã ghi xong vẫn giữ nguyên.",
+        "en": "Stopped on request (Ctrl-C). Files already finished are kept.",
+    },
+    "cli.os_error": {
+        "vi": "không đọc hoặc ghi được {path}: {reason}",
+        "en": "cannot read or write {path}: {reason}",
+    },
+    "cli.progress": {"vi": "Đang lập báo cáo", "en": "Making reports"},
+    "cli.progress.unit": {"vi": "báo cáo", "en": "report"},
     # --- command line: argparse's own words and the help of every option -------------------
     "cli.usage": {"vi": "Cách dùng: ", "en": "usage: "},
     "cli.options": {"vi": "tùy chọn", "en": "options"},
@@ -282,8 +367,8 @@ _TABLE: dict[str, dict[str, str]] = {
         "en": "Score the model and baselines on past years.",
     },
     "cli.help.cmd.batch": {
-        "vi": "Báo cáo cho tỉnh và mọi huyện: notebook, HTML, PDF, số liệu JSON, index.html và "
-        "manifest.json.",
+        "vi": "Báo cáo cho tỉnh và mọi huyện: sổ tính Jupyter, HTML, PDF, số liệu JSON, "
+        "index.html và manifest.json.",
         "en": "Reports for the province and every district: notebooks, HTML, PDF, JSON "
         "results, index.html and manifest.json.",
     },
@@ -349,7 +434,7 @@ _TABLE: dict[str, dict[str, str]] = {
         "en": "Monte Carlo draws (default {default})",
     },
     "cli.help.seed": {
-        "vi": "giá trị khởi tạo ngẫu nhiên (seed; mặc định {default})",
+        "vi": "giá trị khởi tạo ngẫu nhiên (mặc định {default})",
         "en": "random seed (default {default})",
     },
     "cli.help.targets": {
@@ -361,12 +446,13 @@ _TABLE: dict[str, dict[str, str]] = {
         "en": "fit without the time trend",
     },
     "cli.help.boost": {
-        "vi": "kịch bản: nhân tỷ số chênh (odds) đạt thêm tiêu chí C mỗi năm, ví dụ 10:1.5",
+        "vi": "kịch bản: nhân tỷ số chênh đạt thêm tiêu chí C mỗi năm, ví dụ 10:1,5 (hoặc 10:1.5)",
         "en": "scenario: multiply the yearly odds of gaining criterion C, e.g. 10:1.5",
     },
     "cli.help.priority": {
-        "vi": "kịch bản: mã các xã được ưu tiên (tỷ số chênh đạt thêm tiêu chí nhân đôi)",
-        "en": "scenario: commune codes to prioritise (gain odds doubled)",
+        "vi": "kịch bản: các xã được ưu tiên, theo mã hoặc tên (tỷ số chênh đạt thêm tiêu chí "
+        "nhân đôi)",
+        "en": "scenario: communes to prioritise, by code or name (gain odds doubled)",
     },
     "cli.help.forecast_out": {
         "vi": "ghi thêm result.json và các bảng dự báo (Parquet) vào thư mục này",
@@ -406,7 +492,7 @@ _TABLE: dict[str, dict[str, str]] = {
         "en": "draws per backtest origin, 0 to skip (default {default})",
     },
     "cli.help.timeout": {
-        "vi": "số giây tối đa cho một notebook, quá thì dừng và ghi là lỗi (mặc định {default})",
+        "vi": "số giây tối đa cho một sổ tính, quá thì dừng và ghi là lỗi (mặc định {default})",
         "en": "seconds one notebook may run before it is stopped and reported as failed "
         "(default {default})",
     },
@@ -432,13 +518,13 @@ _TABLE: dict[str, dict[str, str]] = {
         "en": "skip the province overview",
     },
     "cli.help.workers": {
-        "vi": "số notebook chạy cùng lúc (mặc định: số lõi CPU)",
+        "vi": "số sổ tính chạy cùng lúc (mặc định: số lõi CPU)",
         "en": "notebooks run at once (default: the number of CPUs)",
     },
     "cli.help.dask": {
-        "vi": "chạy các notebook trên bộ điều phối Dask này (cần ntm-analysis[dask]). Các máy "
+        "vi": "chạy các sổ tính trên bộ điều phối Dask này (cần ntm-analysis[dask]). Các máy "
         "trạm phải thấy các tệp của máy này ở cùng đường dẫn tuyệt đối (hệ thống tệp dùng "
-        "chung): dữ liệu, danh mục đơn vị, notebook, thư mục kết quả và bộ nhớ đệm; điều này "
+        "chung): dữ liệu, danh mục đơn vị, sổ tính, thư mục kết quả và bộ nhớ đệm; điều này "
         "được kiểm tra trước khi chạy",
         "en": "run the notebooks on this Dask scheduler (needs ntm-analysis[dask]). The "
         "workers must see this machine's files at the same absolute paths (a shared "
@@ -462,12 +548,8 @@ _TABLE: dict[str, dict[str, str]] = {
     "unit.kind.urban_district": {"vi": "quận", "en": "urban district"},
     "report.list.and": {"vi": "{head} và {last}", "en": "{head} and {last}"},
     "report.title": {
-        "vi": "{unit}: khả năng đạt chuẩn nông thôn mới đến năm {year}",
-        "en": "{unit}: reaching the New Rural Development standard by {year}",
-    },
-    "report.title.overview": {
-        "vi": "{unit}: tổng quan các huyện đến năm {year}",
-        "en": "{unit}: the districts at a glance, to {year}",
+        "vi": "{unit}: dự báo số xã đạt chuẩn nông thôn mới đến năm {year}",
+        "en": "{unit}: communes meeting the New Rural Development standard by {year}, forecast",
     },
     "report.section.now": {"vi": "Hiện trạng năm {year}", "en": "Where things stand in {year}"},
     "report.section.trend": {
@@ -502,8 +584,8 @@ _TABLE: dict[str, dict[str, str]] = {
     },
     # --- report: banner, status and targets ------------------------------------------------
     "report.synthetic_banner": {
-        "vi": "Dữ liệu mô phỏng — synthetic data. Mọi con số trong báo cáo này được tạo ra để "
-        "minh họa cách dùng công cụ, không phải kết quả thật của bất kỳ xã nào.",
+        "vi": "Dữ liệu mô phỏng, không phải số liệu thật. Mọi con số trong báo cáo này được tạo "
+        "ra để minh họa cách dùng công cụ, không phải kết quả thật của bất kỳ xã nào.",
         "en": "Synthetic data — dữ liệu mô phỏng. Every figure in this report was generated to "
         "demonstrate the tool; none is a real commune's result.",
     },
@@ -763,7 +845,7 @@ _TABLE: dict[str, dict[str, str]] = {
     },
     "method.linear_trend": {"vi": "Đường xu thế tuyến tính", "en": "Linear trend"},
     "method.damped_trend": {
-        "vi": "Xu thế giảm dần (san bằng mũ)",
+        "vi": "Xu thế tắt dần (san bằng mũ)",
         "en": "Damped trend (exponential smoothing)",
     },
     "method.transition_no_trend": {
@@ -942,7 +1024,7 @@ _TABLE: dict[str, dict[str, str]] = {
         "{first}–{last}.",
     },
     "report.note.synthetic": {
-        "vi": "Dữ liệu mô phỏng (synthetic data): tạo ra để chạy thử công cụ; tên và mã xã là "
+        "vi": "Dữ liệu mô phỏng: tạo ra để chạy thử công cụ; tên và mã xã là "
         "tên giả. Không được trích dẫn như kết quả thật.",
         "en": "Synthetic data (dữ liệu mô phỏng): generated to demonstrate the tool; commune "
         "names and codes are placeholders. Never cite them as real results.",
@@ -1006,7 +1088,7 @@ _TABLE: dict[str, dict[str, str]] = {
         "en": "Baseline scenario: no change of policy assumed.",
     },
     "report.scenario.criterion": {
-        "vi": "tỷ số chênh (odds) đạt {criterion} mỗi năm nhân {odds} lần",
+        "vi": "tỷ số chênh đạt {criterion} mỗi năm nhân {odds} lần",
         "en": "odds of gaining {criterion} each year multiplied by {odds}",
     },
     "report.scenario.priority": {
@@ -1022,8 +1104,9 @@ _TABLE: dict[str, dict[str, str]] = {
         "en": "The model's coefficients (click to show)",
     },
     "report.coef.explain": {
-        "vi": "Hệ số trên thang log-odds của khả năng đạt thêm (hoặc mất) một tiêu chí trong một "
-        "năm; cột cuối là số lần odds được nhân lên (lớn hơn 1: dễ hơn). Hệ số của từng tiêu "
+        "vi": "Hệ số tính trên thang lôgarit của tỷ số chênh, cho khả năng đạt thêm (hoặc mất) "
+        "một tiêu chí trong một năm; cột cuối là số lần tỷ số chênh được nhân lên (lớn hơn 1: "
+        "dễ hơn). Hệ số của từng tiêu "
         "chí là mức cơ sở cho một xã đạt 10 tiêu chí.",
         "en": "Coefficients on the log-odds scale of gaining (or losing) a criterion in a year; "
         "the last column is the factor the odds are multiplied by (above 1: more likely). Each "
@@ -1031,9 +1114,12 @@ _TABLE: dict[str, dict[str, str]] = {
     },
     "report.coef.col.model": {"vi": "Mô hình", "en": "Model"},
     "report.coef.col.term": {"vi": "Yếu tố", "en": "Term"},
-    "report.coef.col.estimate": {"vi": "Hệ số (log-odds)", "en": "Estimate (log-odds)"},
+    "report.coef.col.estimate": {
+        "vi": "Hệ số (lôgarit tỷ số chênh)",
+        "en": "Estimate (log-odds)",
+    },
     "report.coef.col.se": {"vi": "Sai số chuẩn", "en": "Standard error"},
-    "report.coef.col.odds": {"vi": "Nhân odds", "en": "Odds multiplier"},
+    "report.coef.col.odds": {"vi": "Hệ số nhân tỷ số chênh", "en": "Odds multiplier"},
     "report.coef.gain": {"vi": "Đạt thêm", "en": "Gain"},
     "report.coef.loss": {"vi": "Mất", "en": "Loss"},
     "report.coef.fixed": {"vi": "không ước lượng được", "en": "not estimable"},
@@ -1082,7 +1168,7 @@ _TABLE: dict[str, dict[str, str]] = {
     "index.col.reports": {"vi": "Báo cáo", "en": "Reports"},
     "index.link.html": {"vi": "báo cáo", "en": "report"},
     "index.link.pdf": {"vi": "bản in (PDF)", "en": "print (PDF)"},
-    "index.link.notebook": {"vi": "notebook", "en": "notebook"},
+    "index.link.notebook": {"vi": "sổ tính Jupyter", "en": "notebook"},
     "index.link.results": {"vi": "số liệu (JSON)", "en": "figures (JSON)"},
     "index.failed.title": {"vi": "Đơn vị chạy lỗi", "en": "Units that failed"},
     "index.failed.item": {

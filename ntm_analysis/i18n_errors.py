@@ -480,20 +480,20 @@ ERRORS: dict[str, dict[str, str]] = {
         "en": "{notebook}: expected one cell tagged 'parameters', found {n}",
     },
     "error.param.injected_invalid": {
-        "vi": "các tham số sẽ được đưa vào notebook dưới dạng mã Python không hợp lệ ({reason})",
+        "vi": "các tham số sẽ được đưa vào sổ tính dưới dạng mã Python không hợp lệ ({reason})",
         "en": "the parameters would be injected as invalid Python ({reason})",
     },
     "error.param.injected_code": {
-        "vi": "các tham số sẽ được đưa vào notebook dưới dạng mã lệnh: {code}",
+        "vi": "các tham số sẽ được đưa vào sổ tính dưới dạng mã lệnh: {code}",
         "en": "the parameters would be injected as code: {code}",
     },
     "error.param.injected_value_code": {
-        "vi": "tham số {name}: sẽ được đưa vào notebook dưới dạng mã lệnh, không phải giá trị: "
+        "vi": "tham số {name}: sẽ được đưa vào sổ tính dưới dạng mã lệnh, không phải giá trị: "
         "{code}",
         "en": "parameter {name}: would be injected as code, not a value: {code}",
     },
     "error.param.changed": {
-        "vi": "tham số {name}: giá trị {value} sẽ bị thay đổi khi đưa vào notebook",
+        "vi": "tham số {name}: giá trị {value} sẽ bị thay đổi khi đưa vào sổ tính",
         "en": "parameter {name}: {value} would not reach the notebook unchanged",
     },
     "error.param.not_a_dict": {
@@ -505,7 +505,7 @@ ERRORS: dict[str, dict[str, str]] = {
         "en": "parameter name {name} must be a string",
     },
     "error.param.notebook_not_found": {
-        "vi": "không tìm thấy notebook {path}",
+        "vi": "không tìm thấy sổ tính {path}",
         "en": "notebook {path} not found",
     },
     "error.param.unknown_for_notebook": {
@@ -590,7 +590,7 @@ ERRORS: dict[str, dict[str, str]] = {
     },
     "error.param.dask_not_shared": {
         "vi": "--dask cần một hệ thống tệp dùng chung với các worker của Dask, ở cùng đường dẫn "
-        "tuyệt đối như trên máy này (dữ liệu, các notebook, thư mục kết quả và thư mục bộ nhớ đệm)",
+        "tuyệt đối như trên máy này (dữ liệu, các sổ tính, thư mục kết quả và thư mục bộ nhớ đệm)",
         "en": "--dask needs a filesystem shared with the workers, at the same absolute paths "
         "as on this machine (the data, the notebooks, the output and cache folders)",
     },
@@ -657,7 +657,7 @@ ERRORS: dict[str, dict[str, str]] = {
         "en": "criterion_odds[{entry}]: expected a number, got {value}",
     },
     "error.scenario.odds_not_positive": {
-        "vi": "criterion_odds[{entry}]: hệ số nhân odds phải là số dương",
+        "vi": "criterion_odds[{entry}]: hệ số nhân tỷ số chênh phải là số dương",
         "en": "criterion_odds[{entry}]: odds must be positive",
     },
     "error.scenario.communes_not_list": {
@@ -682,7 +682,7 @@ ERRORS: dict[str, dict[str, str]] = {
         "en": "scenario {name}: criterion must be 1–19, got {criterion}",
     },
     "error.scenario.odds": {
-        "vi": "kịch bản {name}: hệ số nhân odds phải là số dương, nhưng nhận được {odds}",
+        "vi": "kịch bản {name}: hệ số nhân tỷ số chênh phải là số dương, nhưng nhận được {odds}",
         "en": "scenario {name}: odds must be positive, got {odds}",
     },
     "error.scenario.priority": {

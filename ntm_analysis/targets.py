@@ -49,7 +49,9 @@ def load_targets(path: str | Path | None = None, province_name: str | None = Non
         raise DataError.single(str(path), "error.targets.unreadable", reason=str(exc)) from exc
     missing = [c for c in TARGET_COLUMNS if c not in table.columns]
     if missing:
-        raise DataError.single(str(path), "error.targets.missing_columns", missing=missing)
+        raise DataError.single(
+            str(path), "error.targets.missing_columns", missing=", ".join(missing)
+        )
     problems = [
         Problem(
             str(path),

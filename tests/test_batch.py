@@ -292,7 +292,7 @@ def test_the_command_line_reports_bad_parameters_with_exit_code_2(
             "20",
         ]
     )
-    assert code == cli.EXIT_DATA_ERROR
+    assert code == cli.EXIT_USAGE == 2
     assert "Nowhere" in capsys.readouterr().err
 
 

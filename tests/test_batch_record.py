@@ -308,7 +308,8 @@ def test_an_output_folder_that_cannot_be_made_is_a_clear_error(
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder", encoding="utf-8")
     argv = ["batch", "--out", str(blocker / "out"), "--data", str(panel_file), "--target", "20"]
-    assert cli.main([*argv, "--districts", "Tràng Định", "--no-progress"]) == 2
+    assert cli.main([*argv, "--districts", "Tràng Định", "--no-progress"]) == cli.EXIT_DATA_ERROR
     assert "Lỗi: không ghi được vào thư mục kết quả" in capsys.readouterr().err
-    assert cli.main([*argv, "--districts", "Tràng Định", "--no-progress", "--lang", "en"]) == 2
+    argv += ["--districts", "Tràng Định", "--no-progress", "--lang", "en"]
+    assert cli.main(argv) == cli.EXIT_DATA_ERROR
     assert "error: cannot write to the output folder" in capsys.readouterr().err

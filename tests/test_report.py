@@ -431,7 +431,8 @@ def test_the_note_shows_the_coefficients_and_the_published_figures(province_plan
 
 def test_the_synthetic_data_is_named_in_the_banner_and_the_note(district):
     assert "Dữ liệu mô phỏng" in report.headline(district).text()
-    assert "synthetic data" in report.note(district).text()
+    assert "Dữ liệu mô phỏng" in report.note(district).text()
+    assert "synthetic" not in report.note(district).text()  # no English in Vietnamese text
 
 
 # --------------------------------------------------------------------------- cache
