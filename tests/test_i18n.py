@@ -261,6 +261,7 @@ DYNAMIC_PREFIXES = (
     "report.target.",
     "report.mean_target.",
     "report.coef.",
+    "priority.reason.",  # priority.reason_text: one key per reason
     "cli.metavar.",  # cli._METAVARS
     "cli.argparse.",  # cli._ARGPARSE_MESSAGES
 )
