@@ -42,7 +42,7 @@ from .metrics import unit_summary
 from .panel import Panel
 from .params import ParameterError
 from .results import jsonable, unit_results, write_forecast_tables, write_results
-from .targets import load_targets, lookup, target_value
+from .targets import DISTRICT_TEMPLATE, load_targets, lookup, target_value
 from .text import fold
 
 EXIT_FAILED = 1  # some reports of a batch failed (batch.EXIT_FAILED)
@@ -206,6 +206,8 @@ def cmd_forecast(args: argparse.Namespace) -> int:
         trend=not args.no_trend,
     )
     target, official, mean_target = args.target, False, None
+    if target is None and unit is not None and args.district_targets:
+        target = _own_target(panel, unit, args)
     if target is None or unit is None:  # the plan's figures, for this province only
         plan = load_targets(args.targets, province_name=panel.province_name)
         if target is None:
@@ -225,6 +227,60 @@ def cmd_forecast(args: argparse.Namespace) -> int:
     _note_synthetic(panel, args.lang)
     print(result["headline"])
     print(_yearly_table(result["yearly"], args.lang).to_string(index=False))
+    return 0
+
+
+def _own_target(panel: Panel, unit: int, args: argparse.Namespace) -> float | None:
+    """``unit``'s target for ``--year`` in the filled-in district template, if any."""
+    from .params import district_code
+    from .targets import read_district_targets
+
+    registry = Registry.from_csv(args.units) if args.units else Registry.from_csv()
+    for name, value in read_district_targets(args.district_targets, args.year).items():
+        code, problem = district_code(registry, name, "--district-targets", panel)
+        if problem is not None:
+            raise ParameterError([problem])
+        if code == unit:
+            return value
+    return None
+
+
+def cmd_targets(args: argparse.Namespace) -> int:
+    """The plan targets in use, or (``--template``) a district-targets file to fill in."""
+    if args.template:
+        from .targets import write_district_template
+
+        panel = _load(args)
+        years = sorted(set(args.year or [panel.last_year + 1, 2020]))
+        path = write_district_template(args.template, panel, years)
+        n = len(panel.district_codes)
+        print(
+            i18n.t(
+                "cli.targets.template_written",
+                args.lang,
+                path=path,
+                n=n,
+                years=", ".join(map(str, years)),
+            )
+        )
+        return 0
+    plan = load_targets(args.targets)
+    for row in plan.itertuples():
+        official = i18n.t("cli.targets.official" if row.official else "cli.targets.own", args.lang)
+        print(
+            i18n.t(
+                "cli.targets.row",
+                args.lang,
+                year=row.year,
+                unit=row.unit_name,
+                indicator=i18n.t(f"cli.targets.indicator.{row.indicator}", args.lang),
+                value=i18n.fmt_number(
+                    row.value, args.lang, 0 if float(row.value).is_integer() else 1
+                ),
+                official=official,
+            )
+        )
+    print(i18n.t("cli.targets.hint", args.lang))
     return 0
 
 
@@ -336,9 +392,16 @@ def _batch_scenario(text: str | None, lang: str) -> dict | None:
     return value
 
 
-def _district_targets(items: Sequence[str] | None, lang: str) -> dict[str, float]:
+def _district_targets(args: argparse.Namespace) -> dict[str, float]:
+    """District targets for ``--year``: the filled-in template (``--district-targets FILE``),
+    then each ``--district-target NAME=COUNT`` (which wins for its district)."""
+    from .targets import read_district_targets
+
+    lang = args.lang
     targets = {}
-    for item in items or []:
+    if args.district_targets:
+        targets.update(read_district_targets(args.district_targets, args.year))
+    for item in args.district_target or []:
         name, sep, value = item.rpartition("=")
         try:
             if not sep or not name:
@@ -398,7 +461,7 @@ def _batch_kwargs(args: argparse.Namespace) -> dict:
         "timeout": args.timeout,
         "progress": not args.no_progress,
         "cache_dir": args.cache,
-        "district_targets": _district_targets(args.district_target, args.lang),
+        "district_targets": _district_targets(args),
         "dry_run": args.dry_run,
         "pdf": args.pdf,
     }
@@ -498,6 +561,8 @@ _METAVARS = {
     "district": "name",
     "districts": "name",
     "district_target": "name_count",
+    "district_targets": "file",
+    "template": "file",
     "boost": "criterion_odds",
     "priority": "commune",
     "scenario": "json",
@@ -623,6 +688,7 @@ def _batch_options(parser: _Parser) -> None:
         action="append",
         help=i18n.t("cli.help.district_target", h),
     )
+    parser.add_argument("--district-targets", help=i18n.t("cli.help.district_targets", h))
     parser.add_argument("--as-of", type=int, help=i18n.t("cli.help.as_of", h))
     parser.add_argument(
         "--scenario",
@@ -693,11 +759,23 @@ def build_parser(lang: str = i18n.DEFAULT_LANG) -> argparse.ArgumentParser:
     _option(p, "--draws", "cli.help.draws", type=int, default=2000)
     _option(p, "--seed", "cli.help.seed", type=int, default=0)
     p.add_argument("--targets", help=i18n.t("cli.help.targets", h))
+    p.add_argument("--district-targets", help=i18n.t("cli.help.district_targets", h))
     p.add_argument("--no-trend", action="store_true", help=i18n.t("cli.help.no_trend", h))
     p.add_argument("--boost", nargs="*", help=i18n.t("cli.help.boost", h))
     p.add_argument("--priority", nargs="*", default=[], help=i18n.t("cli.help.priority", h))
     p.add_argument("--json", action="store_true", help=i18n.t("cli.help.json", h))
     p.add_argument("--out", help=i18n.t("cli.help.forecast_out", h))
+
+    p = add("targets", cmd_targets, "cli.help.cmd.targets")
+    _data_options(p)
+    p.add_argument("--targets", help=i18n.t("cli.help.targets", h))
+    p.add_argument(
+        "--template",
+        nargs="?",
+        const=DISTRICT_TEMPLATE,
+        help=i18n.t("cli.help.template", h, default=DISTRICT_TEMPLATE),
+    )
+    p.add_argument("--year", type=int, action="append", help=i18n.t("cli.help.template_year", h))
 
     p = add("backtest", cmd_backtest, "cli.help.cmd.backtest")
     _data_options(p)

@@ -92,35 +92,36 @@ _TABLE: dict[str, dict[str, str]] = {
     # --- headline sentences ------------------------------------------------------------------
     "headline.probability": {
         "vi": "Khả năng có ít nhất {target} xã đạt chuẩn NTM vào năm {year}: {prob} ({words}). "
-        "Dự báo trung bình: {expected} xã (khoảng 80%: {lo}–{hi}).",
+        "Dự báo trung bình: {expected} xã (khoảng {level}%: {lo}–{hi}).",
         "en": "Probability of reaching {target} NTM communes by {year}: {prob} ({words}). "
-        "Expected: {expected} communes (80% interval {lo}–{hi}).",
+        "Expected: {expected} communes ({level}% interval {lo}–{hi}).",
     },
     "headline.current": {
         "vi": "Năm {year}: {n_ntm}/{n_communes} xã đạt chuẩn NTM ({share}).",
         "en": "{year}: {n_ntm} of {n_communes} communes meet the NTM standard ({share}).",
     },
     "headline.expected_only": {
-        "vi": "Dự báo năm {year}: trung bình {expected} xã đạt chuẩn NTM (khoảng 80%: {lo}–{hi}).",
+        "vi": "Dự báo năm {year}: trung bình {expected} xã đạt chuẩn NTM (khoảng {level}%: "
+        "{lo}–{hi}).",
         "en": "Forecast for {year}: {expected} communes meeting the NTM standard expected "
-        "(80% interval {lo}–{hi}).",
+        "({level}% interval {lo}–{hi}).",
     },
     "headline.all_met": {
         "vi": "Cả {n} xã đều đã đạt chuẩn NTM (năm {as_of}). Dự báo năm {year}: trung bình "
-        "{expected} xã (khoảng 80%: {lo}–{hi}); cả {n} xã vẫn đạt chuẩn trong {keep} số lần mô "
-        "phỏng.",
+        "{expected} xã (khoảng {level}%: {lo}–{hi}); cả {n} xã vẫn đạt chuẩn trong {keep} số "
+        "lần mô phỏng.",
         "en": "All {n} communes already meet the NTM standard ({as_of}). Forecast for {year}: "
-        "{expected} expected (80% interval {lo}–{hi}); all {n} still meet it in {keep} of the "
+        "{expected} expected ({level}% interval {lo}–{hi}); all {n} still meet it in {keep} of the "
         "simulations.",
     },
     "headline.all_met_below": {
         "vi": "Cả {n} xã đều đã đạt chuẩn NTM (năm {as_of}). Mô hình cho phép một xã mất tiêu "
         "chí khi được đánh giá lại, nên số xã đạt chuẩn dự báo năm {year} trung bình là "
-        "{expected} (khoảng 80%: {lo}–{hi}), hơi dưới {n}: cả {n} xã vẫn đạt chuẩn trong {keep} "
-        "số lần mô phỏng.",
+        "{expected} (khoảng {level}%: {lo}–{hi}), hơi dưới {n}: cả {n} xã vẫn đạt chuẩn trong "
+        "{keep} số lần mô phỏng.",
         "en": "All {n} communes already meet the NTM standard ({as_of}). The model allows a "
         "commune to lose a criterion at re-assessment, so the expected count in {year} is "
-        "{expected} (80% interval {lo}–{hi}), slightly below {n}: all {n} still meet it in "
+        "{expected} ({level}% interval {lo}–{hi}), slightly below {n}: all {n} still meet it in "
         "{keep} of the simulations.",
     },
     "headline.mean_criteria": {
@@ -252,6 +253,88 @@ _TABLE: dict[str, dict[str, str]] = {
     "cli.scenario.not_object": {
         "vi": "--scenario phải là một đối tượng JSON, ví dụ {example}",
         "en": "--scenario must be a JSON object such as {example}",
+    },
+    # --- district targets: template, index verdicts, ntm targets (issue 15) -----------------
+    "cli.help.district_targets": {
+        "vi": "tệp mục tiêu của các huyện (CSV: district, year, target), tạo mẫu bằng "
+        "`ntm targets --template` rồi điền cột target; dùng các dòng của năm --year",
+        "en": "the districts' targets file (CSV: district, year, target): make the template "
+        "with `ntm targets --template` and fill in the target column; rows of --year are used",
+    },
+    "cli.help.cmd.targets": {
+        "vi": "Các mục tiêu kế hoạch đang dùng; --template: tạo tệp mẫu mục tiêu của huyện.",
+        "en": "The plan targets in use; --template: write a district targets file to fill in.",
+    },
+    "cli.help.template": {
+        "vi": "ghi tệp mẫu mục tiêu của các huyện (mặc định {default}); không ghi đè tệp đã có",
+        "en": "write the district targets template (default {default}); never overwrites a file",
+    },
+    "cli.help.template_year": {
+        "vi": "năm của mục tiêu trong tệp mẫu (dùng nhiều lần được; mặc định: năm kế hoạch "
+        "tới và 2020)",
+        "en": "a target year of the template (repeatable; default: next year and 2020)",
+    },
+    "cli.targets.template_written": {
+        "vi": "Đã ghi tệp mẫu {path}: {n} huyện, năm {years}. Điền số xã đạt chuẩn vào cột "
+        "target (để trống nếu huyện chưa có mục tiêu), rồi chạy: ntm batch --district-targets "
+        "{path}",
+        "en": "Wrote the template {path}: {n} districts, years {years}. Fill in the target "
+        "column with the number of communes meeting the standard (blank: no target), then run: "
+        "ntm batch --district-targets {path}",
+    },
+    "cli.targets.row": {
+        "vi": "{year} · {unit} · {indicator}: {value} ({official})",
+        "en": "{year} · {unit} · {indicator}: {value} ({official})",
+    },
+    "cli.targets.official": {"vi": "chỉ tiêu chính thức", "en": "official"},
+    "cli.targets.own": {"vi": "không ghi là chính thức", "en": "not marked official"},
+    "cli.targets.indicator.n_ntm": {
+        "vi": "số xã đạt chuẩn NTM",
+        "en": "communes meeting the NTM standard",
+    },
+    "cli.targets.indicator.n_ntm_change": {
+        "vi": "số xã đạt chuẩn thêm trong năm",
+        "en": "more communes meeting the standard in the year",
+    },
+    "cli.targets.indicator.mean_criteria": {
+        "vi": "số tiêu chí đạt bình quân/xã",
+        "en": "average criteria met per commune",
+    },
+    "cli.targets.indicator.n_below_5_change": {
+        "vi": "thay đổi số xã đạt dưới 5 tiêu chí",
+        "en": "change in communes below 5 criteria",
+    },
+    "cli.targets.hint": {
+        "vi": "Mục tiêu của từng huyện: ntm targets --template, điền tệp, rồi ntm batch "
+        "--district-targets TỆP.",
+        "en": "Targets for each district: ntm targets --template, fill in the file, then ntm "
+        "batch --district-targets FILE.",
+    },
+    "index.col.target": {
+        "vi": "Mục tiêu của huyện năm {year} · khả năng đạt",
+        "en": "District target for {year} · probability",
+    },
+    "index.col.contribution": {
+        "vi": "Đóng góp dự kiến vào kế hoạch của tỉnh năm {year}",
+        "en": "Expected contribution to the province plan for {year}",
+    },
+    "index.contribution": {"vi": "{share} của {target} xã", "en": "{share} of {target}"},
+    "index.target_reached": {"vi": "đã đạt", "en": "reached"},
+    "index.note_districts": {
+        "vi": "Chưa có mục tiêu riêng cho từng huyện (kế hoạch của tỉnh không chia theo huyện): "
+        "bảng nêu số xã dự báo đạt chuẩn của mỗi huyện và phần đóng góp dự kiến vào mục tiêu "
+        "của tỉnh. Để có đánh giá cho từng huyện: ntm targets --template, điền mục tiêu, rồi "
+        "chạy lại với --district-targets.",
+        "en": "No district has a target of its own (the province plan is not split by "
+        "district): the table shows each district's forecast and its expected contribution to "
+        "the province target. For a verdict per district: ntm targets --template, fill in the "
+        "targets, and run again with --district-targets.",
+    },
+    "index.note_with_targets": {
+        "vi": "Mục tiêu của huyện do người dùng nhập (tệp --district-targets hoặc "
+        "--district-target), không phải chỉ tiêu chính thức trừ khi tệp mục tiêu ghi như vậy.",
+        "en": "District targets are the user's (--district-targets file or --district-target), "
+        "not official unless the targets file says so.",
     },
     # --- command line: argparse's errors, placeholders, value kinds, exits (issue 15) ------
     "cli.argparse.argument": {
@@ -479,9 +562,12 @@ _TABLE: dict[str, dict[str, str]] = {
         "the targets file's figure for --year, shown as official when the file says so)",
     },
     "cli.help.district_target": {
-        "vi": "mục tiêu riêng của một huyện (dùng nhiều lần được); không bao giờ tự chia mục "
-        "tiêu của tỉnh",
-        "en": "a district's own target (repeatable); never a split of the province target",
+        "vi": "mục tiêu riêng của một huyện: số xã đạt chuẩn đến năm --year, ví dụ "
+        "\"Tràng Định=8\" (dùng nhiều lần được; thắng giá trị trong --district-targets). Công cụ "
+        "không bao giờ tự chia mục tiêu của tỉnh",
+        "en": "a district's own target: communes meeting the standard by --year, e.g. "
+        "\"Tràng Định=8\" (repeatable; wins over --district-targets). The tool never splits "
+        "the province target itself",
     },
     "cli.help.scenario": {
         "vi": "kịch bản dạng JSON hoặc @TỆP, ví dụ {example}",
@@ -1176,13 +1262,7 @@ _TABLE: dict[str, dict[str, str]] = {
         "en": "{unit}: failed in cell {cell} — {error}",
     },
     "index.status.failed": {"vi": "Lỗi", "en": "Failed"},
-    "index.no_target": {"vi": "Không có mục tiêu", "en": "No target"},
-    "index.note_districts": {
-        "vi": "Các huyện không có mục tiêu riêng: chỉ nêu số xã dự báo đạt chuẩn, không chia "
-        "mục tiêu của tỉnh cho từng huyện.",
-        "en": "Districts without a target of their own show the forecast count only; the "
-        "province target is not split among districts.",
-    },
+    "index.no_target": {"vi": "Chưa giao mục tiêu", "en": "No target set"},
     "cli.batch.failed": {
         "vi": "{n} đơn vị chạy lỗi:",
         "en": "{n} unit(s) failed:",
@@ -1296,36 +1376,36 @@ _TABLE: dict[str, dict[str, str]] = {
     },
     "priority.col.why": {"vi": "Lý do xếp hạng", "en": "Why it ranks here"},
     "priority.reason.next": {
-        "vi": "thiếu {k} tiêu chí, nhiều khả năng đạt chuẩn ngay năm {year}",
-        "en": "{k} criteria missing: likely to meet the standard already in {year}",
+        "vi": "có thể đạt chuẩn ngay năm {year}",
+        "en": "may meet the standard already in {year}",
     },
     "priority.reason.hard": {
-        "vi": "còn thiếu tiêu chí khó: {criteria}",
-        "en": "still lacks hard criteria: {criteria}",
+        "vi": "còn thiếu tiêu chí khó ({criteria})",
+        "en": "lacks hard criteria ({criteria})",
     },
     "priority.reason.tied": {
-        "vi": "khả năng năm {year} chỉ chênh với xã ít tiêu chí hơn trong phạm vi sai số mô phỏng "
-        "(±{points} điểm %): coi như ngang nhau",
-        "en": "its {year} chance differs from that of communes with fewer criteria only within "
-        "simulation error (±{points} points): a tie",
+        "vi": "khả năng năm {year} ngang các xã ít tiêu chí hơn (chênh lệch nằm trong sai số mô "
+        "phỏng ±{points} điểm %)",
+        "en": "tied in {year} with communes meeting fewer criteria (difference within the "
+        "simulation error, ±{points} points)",
     },
     "priority.reason.behind": {
         "vi": "khả năng năm {year} thấp hơn một số xã ít tiêu chí hơn",
-        "en": "a lower {year} chance than some communes with fewer criteria",
+        "en": "lower in {year} than some communes meeting fewer criteria",
     },
     "priority.reason.ceiling": {
-        "vi": "khả năng đã chững ở mức trần (cao nhất {peak}): xã đạt chuẩn sớm vẫn có thể mất "
-        "tiêu chí khi đánh giá lại trước năm {year}",
-        "en": "its chance has levelled off at the ceiling (highest {peak}): a commune meeting "
-        "the standard early can still lose a criterion at re-assessment before {year}",
+        "vi": "đã chững ở mức trần {peak}: xã đạt chuẩn vẫn có thể mất tiêu chí khi đánh giá lại "
+        "trước năm {year}",
+        "en": "levelled off at {peak}: a commune meeting the standard can still lose a "
+        "criterion at re-assessment before {year}",
     },
     "priority.reason.slow": {
-        "vi": "tiến độ riêng của xã những năm qua chậm hơn mức chung",
-        "en": "its own progress in past years was slower than the average",
+        "vi": "tiến độ riêng của xã chậm hơn mức chung",
+        "en": "its own past progress was slower than the average",
     },
     "priority.reason.fast": {
-        "vi": "tiến độ riêng của xã những năm qua nhanh hơn mức chung",
-        "en": "its own progress in past years was faster than the average",
+        "vi": "tiến độ riêng của xã nhanh hơn mức chung",
+        "en": "its own past progress was faster than the average",
     },
     "brief.title": {"vi": "Tóm tắt cho phiên họp", "en": "Hearing brief"},
     "brief.subtitle": {

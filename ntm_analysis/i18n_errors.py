@@ -393,6 +393,24 @@ ERRORS: dict[str, dict[str, str]] = {
         "vi": "thiếu cột {missing}",
         "en": "missing column(s) {missing}",
     },
+    "error.district_targets.year": {
+        "vi": "không đọc được năm {value}; cần nhập năm, ví dụ 2020",
+        "en": "cannot read the year {value}; expected a year such as 2020",
+    },
+    "error.district_targets.target": {
+        "vi": "không đọc được mục tiêu {value}; cần số xã đạt chuẩn (số không âm, ví dụ 8) "
+        "hoặc để trống nếu huyện chưa có mục tiêu",
+        "en": "cannot read the target {value}; expected a number of communes (0 or more, "
+        "e.g. 8) or a blank cell for a district without a target",
+    },
+    "error.district_targets.no_district": {
+        "vi": "có mục tiêu nhưng thiếu tên huyện",
+        "en": "a target without a district name",
+    },
+    "error.district_targets.repeated": {
+        "vi": "huyện {name} đã có mục tiêu năm {year} ở dòng {first}",
+        "en": "district {name} already has a {year} target in row {first}",
+    },
     "error.targets.unknown_value": {
         "vi": "giá trị {value} không hợp lệ ở cột {name}; chỉ được là một trong {allowed}",
         "en": "unknown {name} {value}; expected one of {allowed}",

@@ -350,3 +350,44 @@ def test_a_folder_that_cannot_be_written_and_ctrl_c_end_cleanly(capsys, tmp_path
     monkeypatch.setattr("ntm_analysis.cli.load_panel", interrupted)
     code, _, err = run(capsys, "summary")
     assert code == 130 and err.startswith("Đã dừng theo yêu cầu") and "Traceback" not in err
+
+
+def test_the_district_targets_template_round_trips_into_verdicts(capsys, tmp_path):
+    """`ntm targets --template` writes a file a planner fills in; given back, a district
+    gets a probability of its own target (the user's, never called official)."""
+    import pandas as pd
+
+    template = tmp_path / "muc_tieu_huyen.csv"
+    code, out, _ = run(capsys, "targets", "--template", str(template), "--year", "2020")
+    assert code == 0 and "ntm batch --district-targets" in out
+    table = pd.read_csv(template, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert list(table.columns[:3]) == ["district", "year", "target"] and len(table) == 11
+    assert set(table["target"]) == {""}
+    huu_lung = table["district"] == "Hữu Lũng"
+    assert table.loc[huu_lung, ["n_communes", "n_ntm_now"]].values.tolist() == [["25", "5"]]
+    code, _, err = run(capsys, "targets", "--template", str(template))
+    assert code == EXIT_DATA_ERROR and "tệp đã tồn tại" in err, "a filled file is never lost"
+
+    table.loc[huu_lung, "target"] = "12"
+    table.to_csv(template, index=False)
+    argv = ["forecast", "--json", "--draws", "100", "--district", "Hữu Lũng"]
+    _, out, _ = run(capsys, *argv, "--district-targets", str(template))
+    result = json.loads(out)
+    assert result["target"] == 12 and result["target_official"] is False
+    assert 0 <= result["probability"] <= 1
+    _, out, _ = run(capsys, *argv, "--target", "12")
+    assert json.loads(out)["probability"] == result["probability"]
+
+
+def test_a_bad_district_targets_file_lists_every_problem(capsys, tmp_path):
+    bad = tmp_path / "targets.csv"
+    bad.write_text(
+        "Huyện,Năm,Mục tiêu\nHữu Lũng,2020,mười\nHữu Lũng,20x0,3\nBình Gia,2020,-1\n"
+        "Bình Gia,2017,4\nTràng Định,2020,\n",
+        encoding="utf-8",
+    )
+    argv = ["forecast", "--draws", "10", "--district", "Hữu Lũng", "--district-targets", str(bad)]
+    code, _, err = run(capsys, *argv)
+    assert code == EXIT_DATA_ERROR and "3 lỗi" in err
+    assert "dòng 2, cột 'Mục tiêu'" in err and "'mười'" in err
+    assert "dòng 3, cột 'Năm'" in err and "dòng 4, cột 'Mục tiêu'" in err

@@ -98,6 +98,7 @@ def test_headline_template_fills_in_both_languages():
         "prob": "23%",
         "words": "khó xảy ra",
         "expected": 131,
+        "level": 80,
         "lo": 118,
         "hi": 145,
     }
@@ -264,6 +265,7 @@ DYNAMIC_PREFIXES = (
     "priority.reason.",  # priority.reason_text: one key per reason
     "cli.metavar.",  # cli._METAVARS
     "cli.argparse.",  # cli._ARGPARSE_MESSAGES
+    "cli.targets.indicator.",
 )
 
 
@@ -301,5 +303,25 @@ def test_titles_and_headlines_read_as_communes_reaching_the_standard():
     title = t("report.title", "vi", unit="Huyện Tràng Định", year=2020)
     assert title == "Huyện Tràng Định: dự báo số xã đạt chuẩn nông thôn mới đến năm 2020"
     assert t("method.damped_trend").startswith("Xu thế tắt dần")
-    values = dict(target=77, year=2020, prob="5%", words="w", expected=1, lo=0, hi=2)
+    values = dict(target=77, year=2020, prob="5%", words="w", expected=1, level=95, lo=0, hi=2)
     assert t("headline.probability", "vi", **values).count("đạt") == 1
+
+
+def test_a_single_value_range_is_never_shown_as_certain():
+    """ "1,1 xã (khoảng 80%: 1–1)" beside a backtest that finds 80% ranges too narrow would
+    be falsely certain: the headline shows the 95% range instead."""
+    from ntm_analysis.results import headline
+
+    result = {
+        "interval80": [1.0, 1.0],
+        "interval95": [0.0, 3.0],
+        "expected": 1.1,
+        "n_communes": 19,
+        "now": {"n_ntm": 1},
+        "target": None,
+        "year": 2020,
+    }
+    assert headline(result, "vi").endswith("trung bình 1,1 xã đạt chuẩn NTM (khoảng 95%: 0–3).")
+    assert "(95% interval 0–3)" in headline(result, "en")
+    result["interval80"] = [1.0, 2.0]
+    assert "(khoảng 80%: 1–2)" in headline(result, "vi")
