@@ -712,7 +712,9 @@ def _at_least_table(rep: Report, rows: int = 7) -> pd.DataFrame:
     """P(count >= k) at the target year for a few k spread over the 95% interval."""
     counts = rep.forecast.unit_draws(rep.unit)[:, rep.forecast.years.index(rep.year)]
     lo, hi = np.quantile(counts, [0.025, 0.975])
-    ks = sorted({int(k) for k in np.linspace(np.floor(lo), np.ceil(hi), rows).round()})
+    lo, hi = int(np.floor(lo)), int(np.ceil(hi))  # every count of a narrow range (no gap
+    step = 1 if hi - lo < 2 * rows else -(-(hi - lo) // (rows - 1))  # beside the median),
+    ks = list(range(lo, hi + 1, step))  # else an even step
     return pd.DataFrame(
         {
             rep.t("report.col.at_least"): [_num(k, rep.lang) for k in ks],
