@@ -30,6 +30,7 @@ from matplotlib.figure import Figure
 from . import __version__, i18n, plots, report
 from .atomic import write_atomic, write_text_atomic
 from .criteria import criterion_label
+from .priority import short_criteria
 from .report_base import Report, Section, _esc, _num, status_badge, synthetic_banner
 from .text import fold
 
@@ -337,12 +338,10 @@ def _table_html(frame: pd.DataFrame, numeric: Iterable[str] = (), wrap: Iterable
 def _short_priority(rep: Report, full: pd.DataFrame, n: int) -> pd.DataFrame:
     """The top of the priority list with short columns (criteria by number), for paper."""
     shown = report.priority_display(rep, full, n)
-    missing = rep.t("report.col.missing")
-    shown[missing] = [
-        ", ".join(criterion_label(int(c), rep.lang).split(" ", 1)[0] for c in m)
-        for m in full.head(n)["missing"]
+    shown[rep.t("report.col.missing")] = [
+        short_criteria(m, rep.lang) for m in full.head(n)["missing"]
     ]
-    return shown.drop(columns=[rep.t("priority.col.why"), rep.t("report.col.commune_code")])
+    return shown.drop(columns=[rep.t("priority.col.why")])
 
 
 def _document(title: str, css: str, body: str, lang: str, script: str = "") -> str:

@@ -158,13 +158,18 @@ def reason_text(reasons: list[tuple[str, dict[str, Any]]], lang: str) -> str:
     for key, values in reasons:
         fmt = dict(values)
         if "criteria" in fmt:
-            fmt["criteria"] = ", ".join(criterion_label(c, lang) for c in fmt["criteria"])
+            fmt["criteria"] = short_criteria(fmt["criteria"], lang)
         if "points" in fmt:
             fmt["points"] = i18n.fmt_number(fmt["points"], lang, 1)
         if "peak" in fmt:
             fmt["peak"] = i18n.fmt_percent(fmt["peak"], lang)
         phrases.append(i18n.t(f"priority.reason.{key}", lang, **fmt))
     return "; ".join(phrases)
+
+
+def short_criteria(criteria: list[int], lang: str) -> str:
+    """Criteria by number only ("TC10, TC13"): the names are in the "missing" column."""
+    return ", ".join(criterion_label(int(c), lang).split(" ", 1)[0] for c in criteria)
 
 
 def max_half_width(table: pd.DataFrame) -> float:

@@ -59,7 +59,7 @@ from .metrics import CLOSE_HIGH, CLOSE_LOW, missing_criteria, unit_summary
 from .metrics import bottlenecks as current_bottlenecks
 from .panel import Panel
 from .plan_year import this_year as plan_this_year
-from .priority import max_half_width, priority_table, reason_text
+from .priority import max_half_width, priority_table, reason_text, short_criteria
 from .report_base import (
     FIGURE_DPI,
     Report,
@@ -462,7 +462,8 @@ def plan(rep: Report) -> Section:
 # --------------------------------------------------------------------------- priority list
 
 
-N_PRIORITY = {"province": 20, "district": 10}
+N_PRIORITY = {"province": 15, "district": 10}
+NAMED_MISSING = 2  # up to this many missing criteria are named in the priority table
 
 
 def priority_frame(rep: Report) -> pd.DataFrame:
@@ -475,18 +476,20 @@ def priority_display(rep: Report, table: pd.DataFrame, n: int | None = None) -> 
     lang = rep.lang
     table = table if n is None else table.head(n)
     next_year = rep.forecast.years[0]
-    commune, code = i18n.t("col.commune", lang), rep.t("report.col.commune_code")
+    commune = i18n.t("col.commune", lang)
     shown = pd.DataFrame(
         {
             rep.t("priority.col.rank"): table["rank"].to_numpy(),
             commune: table["commune_name"].to_numpy(),
-            code: table["commune_code"].to_numpy(),
         }
     )
     if rep.unit is None:
         shown[i18n.t("col.district", lang)] = [rep.label(int(c)) for c in table["district_code"]]
     shown[rep.t("priority.col.n_met", year=rep.as_of)] = table["n_met"].to_numpy()
-    shown[rep.t("report.col.missing")] = [_criteria_list(m, lang) for m in table["missing"]]
+    shown[rep.t("report.col.missing")] = [
+        _criteria_list(m, lang) if len(m) <= NAMED_MISSING else short_criteria(m, lang)
+        for m in table["missing"]
+    ]
     shown[rep.t("priority.col.p_year", year=next_year)] = [
         i18n.fmt_percent(p, lang) for p in table["p_next"]
     ]
@@ -507,9 +510,8 @@ def priority(rep: Report, n: int | None = None) -> Section:
         return Section(title, [_p(rep.t("priority.none", as_of=rep.as_of))])
     n = N_PRIORITY["province" if rep.unit is None else "district"] if n is None else n
     shown = priority_display(rep, full, n)
-    commune, code = i18n.t("col.commune", rep.lang), rep.t("report.col.commune_code")
-    district = i18n.t("col.district", rep.lang)
-    left = [commune, code, district, rep.t("report.col.missing"), rep.t("priority.col.why")]
+    commune, district = i18n.t("col.commune", rep.lang), i18n.t("col.district", rep.lang)
+    left = [commune, district, rep.t("report.col.missing"), rep.t("priority.col.why")]
     return Section(
         title,
         [
@@ -523,7 +525,7 @@ def priority(rep: Report, n: int | None = None) -> Section:
                     as_of=rep.as_of,
                 )
             ),
-            _styled(shown, left=left, nowrap=[commune, code, district]),
+            _styled(shown, left=left, nowrap=[commune, district]),
             _p(
                 rep.t(
                     "priority.note",
@@ -764,7 +766,7 @@ def closest(rep: Report, n: int = N_CLOSEST) -> Section:
         title,
         [
             _p(rep.t("report.closest.sentence", n=len(table), as_of=rep.as_of, year=rep.year)),
-            _styled(shown, left=left, nowrap=[commune, code, district]),
+            _styled(shown, left=left, nowrap=[commune, district]),
         ],
     )
 
