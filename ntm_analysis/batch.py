@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import __version__, executor, hearing, i18n
+from . import __version__, changes, executor, hearing, i18n
 from .errors import Msg
 from .export import NOTEBOOK_ONLY_TAG, export_html, external_references, footer_html
 from .index import INDEX, write_index
@@ -605,6 +605,7 @@ def run_batch(
     dry_run: bool = False,
     notebooks: Mapping[str, str | Path] | None = None,
     pdf: bool | None = None,
+    compare_with: str | Path | None = None,
 ) -> BatchResult:
     """Run the province overview and one district report per district; see the module doc.
 
@@ -620,6 +621,8 @@ def run_batch(
     ``dry_run``: validate and decide what would run (``planned``/``skipped``), run nothing.
     ``pdf``: print each report to PDF with the machine's Chromium — True requires it, None
     (the default) prints when Chromium is installed (``ntm batch`` says when it is not).
+    ``compare_with``: an earlier batch folder to compare the new forecasts with (default:
+    the forecasts ``out`` holds from its last run); the index shows what changed and why.
     """
     from .report import data_file
 
@@ -650,6 +653,8 @@ def run_batch(
         common=common,
         pdf=pdf,
     )
+    if compare_with is not None and changes.snapshot(compare_with) is None:
+        raise ParameterError([Msg("error.param.compare_with", path=str(compare_with))])
     if dry_run:
         previous = {u["id"]: u for u in (load_manifest(out) or {}).get("units", []) if "id" in u}
         skipped, to_run = _up_to_date(prep, previous, resume)
@@ -676,6 +681,7 @@ def run_batch(
         # no other batch can be running: staging left by a crashed one is rubbish
         shutil.rmtree(out / STAGING_DIR, ignore_errors=True)
         previous = {u["id"]: u for u in (load_manifest(out) or {}).get("units", []) if "id" in u}
+        last_report = changes.snapshot(compare_with if compare_with is not None else out)
         record = _Record(prep, options)
         record.skipped, to_run = _up_to_date(prep, previous, resume)
         record.carried, record.not_in_index = _earlier_units(prep, previous)
@@ -694,6 +700,7 @@ def run_batch(
         manifest_path = index_path = record_error = None
         try:
             manifest_path = write_manifest(out, final)
+            changes.write_changes(out, last_report)
             index_path = write_index(out, final, lang)
         except OSError as exc:
             record_error = f"cannot write {MANIFEST if manifest_path is None else INDEX}: {exc}"

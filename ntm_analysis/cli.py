@@ -464,6 +464,7 @@ def _batch_kwargs(args: argparse.Namespace) -> dict:
         "district_targets": _district_targets(args),
         "dry_run": args.dry_run,
         "pdf": args.pdf,
+        "compare_with": args.compare_with,
     }
 
 
@@ -563,6 +564,7 @@ _METAVARS = {
     "district_target": "name_count",
     "district_targets": "file",
     "template": "file",
+    "compare_with": "folder",
     "boost": "criterion_odds",
     "priority": "commune",
     "scenario": "json",
@@ -708,6 +710,7 @@ def _batch_options(parser: _Parser) -> None:
         "--no-progress", action="store_true", help=i18n.t("cli.help.no_progress", h)
     )
     parser.add_argument("--dry-run", action="store_true", help=i18n.t("cli.help.dry_run", h))
+    parser.add_argument("--compare-with", help=i18n.t("cli.help.compare_with", h))
 
 
 def build_parser(lang: str = i18n.DEFAULT_LANG) -> argparse.ArgumentParser:

@@ -254,6 +254,73 @@ _TABLE: dict[str, dict[str, str]] = {
         "vi": "--scenario phải là một đối tượng JSON, ví dụ {example}",
         "en": "--scenario must be a JSON object such as {example}",
     },
+    # --- what changed since the last report (issue 15) ---------------------------------------
+    "cli.help.compare_with": {
+        "vi": "so sánh với các dự báo trong thư mục kết quả này của một lần chạy trước (mặc "
+        "định: lần chạy trước trong --out)",
+        "en": "compare with the forecasts in this output folder of an earlier run (default: "
+        "the last run in --out)",
+    },
+    "changes.title": {
+        "vi": "Thay đổi so với lần báo cáo trước",
+        "en": "Changes since the last report",
+    },
+    "changes.intro": {
+        "vi": "So với lần chạy {run} ({when}): dự báo trước, điều đã quan sát được từ đó, dự "
+        "báo mới và lý do thay đổi.",
+        "en": "Against run {run} ({when}): the last forecast, what was observed since, the new "
+        "forecast and why it changed.",
+    },
+    "changes.col.before": {"vi": "Dự báo trước", "en": "Last forecast"},
+    "changes.col.observed": {"vi": "Đã quan sát từ đó", "en": "Observed since"},
+    "changes.col.after": {"vi": "Dự báo mới", "en": "New forecast"},
+    "changes.col.reasons": {"vi": "Lý do thay đổi", "en": "Why it changed"},
+    "changes.forecast": {
+        "vi": "năm {year}: {expected} xã ({range})",
+        "en": "{year}: {expected} communes ({range})",
+    },
+    "changes.probability": {
+        "vi": "khả năng {prob} có ít nhất {target} xã",
+        "en": "{prob} chance of {target} or more",
+    },
+    "changes.observed": {
+        "vi": "năm {year}: {n} xã đạt chuẩn",
+        "en": "{year}: {n} communes meet the standard",
+    },
+    "changes.observed_vs": {
+        "vi": "năm {year}: {n} xã đạt chuẩn (lần trước dự báo {expected}, {range})",
+        "en": "{year}: {n} communes meet the standard (forecast {expected}, {range})",
+    },
+    "changes.range95": {"vi": "{range}, khoảng 95%", "en": "{range}, 95% interval"},
+    "changes.outside": {
+        "vi": " — nằm ngoài khoảng dự báo",
+        "en": " — outside the forecast range",
+    },
+    "changes.no_new_year": {"vi": "chưa có năm số liệu mới", "en": "no new data year"},
+    "changes.reason.new_year": {
+        "vi": "có thêm số liệu năm {years}",
+        "en": "new data for {years}",
+    },
+    "changes.reason.data": {
+        "vi": "số liệu các năm cũ đã được sửa",
+        "en": "the data of earlier years was corrected",
+    },
+    "changes.reason.model": {
+        "vi": "mô hình (mã nguồn) đã thay đổi: phiên bản {old} → {new}",
+        "en": "the model (its code) changed: version {old} → {new}",
+    },
+    "changes.reason.target": {"vi": "mục tiêu đổi: {old} → {new}", "en": "target: {old} → {new}"},
+    "changes.target": {"vi": "{target} xã năm {year}", "en": "{target} by {year}"},
+    "changes.no_target": {"vi": "chưa giao (năm {year})", "en": "none ({year})"},
+    "changes.reason.settings": {
+        "vi": "thông số mô phỏng hoặc kịch bản đã đổi",
+        "en": "the simulation settings or scenario changed",
+    },
+    "changes.reason.none": {
+        "vi": "số liệu, mô hình và mục tiêu không đổi; chênh lệch (nếu có) chỉ do mô phỏng "
+        "ngẫu nhiên",
+        "en": "same data, model and target; any difference is the simulation's randomness",
+    },
     # --- district targets: template, index verdicts, ntm targets (issue 15) -----------------
     "cli.help.district_targets": {
         "vi": "tệp mục tiêu của các huyện (CSV: district, year, target), tạo mẫu bằng "

@@ -576,6 +576,12 @@ ERRORS: dict[str, dict[str, str]] = {
         "vi": "không có gì để chạy: không chọn huyện nào và cũng không chọn báo cáo cấp tỉnh",
         "en": "nothing to run: no districts and no province",
     },
+    "error.param.compare_with": {
+        "vi": "--compare-with: thư mục {path} không có báo cáo nào đã chạy xong (cần "
+        "manifest.json và thư mục results của một lần chạy ntm batch)",
+        "en": "--compare-with: {path} holds no finished report (it needs the manifest.json and "
+        "results folder of an ntm batch run)",
+    },
     "error.param.no_chromium": {
         "vi": "pdf: không tìm thấy Chromium; hãy cài đặt (Debian/Ubuntu: apt-get install "
         "chromium, lệnh `make` tự làm việc này), hoặc đặt biến môi trường {env} là đường dẫn "

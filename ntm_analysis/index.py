@@ -17,6 +17,7 @@ from typing import Any
 
 from . import i18n
 from .atomic import write_text_atomic
+from .changes import changes_html, read_changes
 from .executor import error_message
 from .export import external_references, footer_html, print_css
 from .provenance import MANIFEST
@@ -221,6 +222,7 @@ def write_index(out: Path, manifest: Mapping[str, Any], lang: str) -> Path:
         )
         note = "index.note_with_targets" if with_targets else "index.note_districts"
         body.append(f'<p class="note">{esc(i18n.t(note, lang))}</p>')
+    body.append(changes_html(read_changes(out), lang))  # since the last report, and why
     failures = [u for u in units if u.get("status") != "ok"]
     if failures:
         body.append(f'<h2>{esc(i18n.t("index.failed.title", lang))}</h2><ul class="failed">')

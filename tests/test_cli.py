@@ -391,3 +391,9 @@ def test_a_bad_district_targets_file_lists_every_problem(capsys, tmp_path):
     assert code == EXIT_DATA_ERROR and "3 lỗi" in err
     assert "dòng 2, cột 'Mục tiêu'" in err and "'mười'" in err
     assert "dòng 3, cột 'Năm'" in err and "dòng 4, cột 'Mục tiêu'" in err
+
+
+def test_compare_with_a_folder_without_reports_is_refused(capsys, tmp_path):
+    argv = ["batch", "--out", str(tmp_path / "o"), "--dry-run", "--compare-with", str(tmp_path)]
+    code, _, err = run(capsys, *argv)
+    assert code == EXIT_USAGE and "--compare-with" in err and "không có báo cáo" in err
