@@ -747,8 +747,8 @@ _TABLE: dict[str, dict[str, str]] = {
         "en": "Progress (from the model):",
     },
     "report.status.none": {
-        "vi": "Không đánh giá tiến độ: chưa có mục tiêu",
-        "en": "No progress status: no target",
+        "vi": "Chưa đánh giá: chưa được giao mục tiêu riêng",
+        "en": "Not assessed: no target of its own",
     },
     "report.target.official": {
         "vi": "Mục tiêu: {target} xã đạt chuẩn vào năm {year} (chỉ tiêu kế hoạch chính thức).",
@@ -785,20 +785,22 @@ _TABLE: dict[str, dict[str, str]] = {
         "file; not marked as an official target).",
     },
     "report.target.none_district": {
-        "vi": "{this_unit} chưa có mục tiêu riêng. Báo cáo nêu số xã đạt chuẩn dự báo và "
-        "phân bố của nó, không tính khả năng đạt mục tiêu, và không tự chia mục tiêu của tỉnh "
-        "cho các huyện, thành phố: một cách chia như vậy không phải chỉ tiêu chính thức.",
+        "vi": "{this_unit} chưa được giao mục tiêu riêng. Báo cáo nêu số xã dự kiến đạt chuẩn, "
+        "tức phần đóng góp dự kiến vào kế hoạch của tỉnh, và phân bố của nó; không tự chia "
+        "mục tiêu của tỉnh cho các huyện, thành phố, vì một cách chia như vậy không phải chỉ "
+        "tiêu chính thức. Khi có mục tiêu riêng, nhập bằng tệp mẫu (ntm targets --template).",
         "en": "{this_unit} has no target of its own. The report gives the expected number of "
-        "communes meeting the standard and its distribution, no probability of reaching a "
-        "target, and does not split the province's target: such a split would not be an "
-        "official target.",
+        "communes meeting the standard, its expected contribution to the province plan, and "
+        "its distribution; it does not split the province's target: such a split would not "
+        "be an official target. A target of its own can be given with the template (ntm "
+        "targets --template).",
     },
     "report.target.none_province": {
         "vi": "Chưa có mục tiêu cho toàn tỉnh: báo cáo chỉ nêu số xã đạt chuẩn dự báo.",
         "en": "No province target was given: the report gives the expected count only.",
     },
     # --- report: now and trend ----------------------------------------------------------------
-    "report.points": {"vi": "{value} điểm %", "en": "{value} pp"},
+    "report.points": {"vi": "{value} điểm phần trăm", "en": "{value} pp"},
     "report.col.measure": {"vi": "Chỉ tiêu", "en": "Measure"},
     "report.col.in_year": {"vi": "Năm {year}", "en": "{year}"},
     "report.col.change_since": {"vi": "Thay đổi so với năm {year}", "en": "Change since {year}"},
@@ -1011,7 +1013,7 @@ _TABLE: dict[str, dict[str, str]] = {
     },
     "method.inline.transition": {"vi": "mô hình chính", "en": "the main model"},
     "method.inline.linear_trend": {"vi": "đường xu thế tuyến tính", "en": "the linear trend"},
-    "method.inline.damped_trend": {"vi": "xu thế giảm dần", "en": "the damped trend"},
+    "method.inline.damped_trend": {"vi": "xu thế tắt dần", "en": "the damped trend"},
     "report.methods.agree": {
         "vi": "Các phương pháp cho kết quả gần nhau.",
         "en": "The methods broadly agree.",
@@ -1207,8 +1209,8 @@ _TABLE: dict[str, dict[str, str]] = {
         "thêm hoặc mất từng tiêu chí mỗi năm, rồi mô phỏng {draws} lần từ năm {as_of} đến năm "
         "{year}. Mỗi lần mô phỏng dùng một bộ hệ số riêng, nên khoảng dự báo có tính cả sai số "
         "của mô hình. Số liệu các huyện lấy từ cùng các lần mô phỏng của cả tỉnh, nên tổng các "
-        "huyện luôn bằng toàn tỉnh. Chạy lại với cùng số liệu và tham số (mã ngẫu nhiên {seed}) "
-        "cho đúng các con số này.",
+        "huyện luôn bằng toàn tỉnh. Chạy lại với cùng số liệu và tham số (giá trị khởi tạo "
+        "ngẫu nhiên {seed}) cho đúng các con số này.",
         "en": "Method: from the {first}–{as_of} data the model estimates each commune's yearly "
         "chance of gaining or losing each criterion, then simulates {draws} times from {as_of} "
         "to {year}. Each simulation draws its own coefficients, so the intervals include the "
@@ -1253,8 +1255,8 @@ _TABLE: dict[str, dict[str, str]] = {
         "en": "Made with ntm-analysis {version}.",
     },
     "report.coef.summary": {
-        "vi": "Hệ số của mô hình (bấm để xem)",
-        "en": "The model's coefficients (click to show)",
+        "vi": "Phụ lục: hệ số của mô hình",
+        "en": "Appendix: the model's coefficients",
     },
     "report.coef.explain": {
         "vi": "Hệ số tính trên thang lôgarit của tỷ số chênh, cho khả năng đạt thêm (hoặc mất) "
