@@ -20,6 +20,7 @@ import argparse
 import contextlib
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -806,6 +807,30 @@ def build_parser(lang: str = i18n.DEFAULT_LANG) -> argparse.ArgumentParser:
     return parser
 
 
+# batch parameters (as params.py names them) -> the option a command-line user typed
+_OPTIONS = {
+    "province_target": "--target",
+    "district_target": "--district-target",
+    "district_targets": "--district-target",
+    "target_year": "--year",
+    "as_of": "--as-of",
+    "backtest_draws": "--backtest-draws",
+    "data_path": "--data",
+    "units_path": "--units",
+    **{name: f"--{name}" for name in ("draws", "seed", "scenario", "workers", "timeout", "pdf")},
+}
+
+
+def _as_options(text: str) -> str:
+    """A parameter problem ("  - province_target: …") as the option typed ("  - --target: …")."""
+    return re.sub(
+        r"^(  - )(\w+):",
+        lambda m: f"{m[1]}{_OPTIONS.get(m[2], m[2])}:",
+        text,
+        flags=re.MULTILINE,
+    )
+
+
 def _exit_code(exc: ParameterError) -> int:
     """4 when every problem is a missing installation, else 2 (the command line)."""
     keys = {getattr(problem, "key", None) for problem in exc.problems}
@@ -830,7 +855,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(exc.render(lang), file=sys.stderr)
         return EXIT_DATA_ERROR
     except ParameterError as exc:
-        print(exc.render(lang), file=sys.stderr)
+        print(_as_options(exc.render(lang)), file=sys.stderr)
         return _exit_code(exc)
     except MessageError as exc:  # one sentence: a locked output folder, a bad scenario
         print(i18n.t("cli.error", lang, message=exc.render(lang)), file=sys.stderr)

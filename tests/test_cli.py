@@ -397,3 +397,13 @@ def test_compare_with_a_folder_without_reports_is_refused(capsys, tmp_path):
     argv = ["batch", "--out", str(tmp_path / "o"), "--dry-run", "--compare-with", str(tmp_path)]
     code, _, err = run(capsys, *argv)
     assert code == EXIT_USAGE and "--compare-with" in err and "không có báo cáo" in err
+
+
+def test_batch_problems_name_the_option_typed(capsys, tmp_path):
+    argv = ["batch", "--out", str(tmp_path / "o"), "--dry-run"]
+    code, _, err = run(capsys, *argv, "--target", "300")
+    assert code == EXIT_USAGE and "province_target" not in err
+    assert "  - --target: chỉ tiêu 300 lớn hơn tổng số xã (207 xã)" in err
+    code, _, err = run(capsys, *argv, "--district-target", "Hữu Lũng=30")
+    assert code == EXIT_USAGE
+    assert "  - --district-target: chỉ tiêu 30 lớn hơn số xã của huyện (25 xã)" in err
