@@ -18,9 +18,14 @@ from __future__ import annotations
 
 import base64
 import inspect
+import multiprocessing
+import os
 import re
 import sys
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -612,28 +617,51 @@ def _prepare_arguments(parameters: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in parameters.items() if k in accepted}
 
 
+def _write_unit(out: Path, entry: Mapping[str, Any], chromium: str | None) -> str | None:
+    """One unit's pack (in a pool process); the failure message, or None."""
+    parameters = dict(entry["parameters"])
+    try:
+        rep = report.prepare(**_prepare_arguments(parameters))
+        write(rep, out / HEARING_DIR / entry["id"], chromium)
+    except Exception as exc:  # one unit's pack must not stop the others or the index
+        lang = parameters.get("lang", i18n.DEFAULT_LANG)
+        return i18n.t("hearing.pack.failed", lang, unit=entry.get("name", entry["id"]), error=exc)
+    return None
+
+
 def write_batch(
-    out: str | Path, entries: Iterable[Mapping[str, Any]], chromium: str | None = None
+    out: str | Path,
+    entries: Iterable[Mapping[str, Any]],
+    chromium: str | None = None,
+    workers: int | None = None,
 ) -> list[str]:
     """The batch's one call: a hearing pack for every unit that ran successfully, from its
-    parameters and the run's forecast cache, in ``OUT/hearing/<id>/``. A unit whose pack
-    fails is named on stderr and in the returned list; its report is untouched."""
+    parameters and the run's forecast cache, in ``OUT/hearing/<id>/``, on ``workers``
+    processes (default: one per core). A unit whose pack fails is named on stderr and in the
+    returned list; its report is untouched."""
     out = Path(out)
-    failures = []
-    for entry in entries:
-        if entry.get("status") != "ok":
-            continue
-        parameters = dict(entry["parameters"])
+    todo = [dict(e) for e in entries if e.get("status") == "ok"]
+    workers = min(len(todo), workers or os.cpu_count() or 1)
+    if workers <= 1:
+        results = [_write_unit(out, entry, chromium) for entry in todo]
+    else:  # spawned, not forked: the batch process has threads
+        context = multiprocessing.get_context("spawn")
         try:
-            rep = report.prepare(**_prepare_arguments(parameters))
-            write(rep, out / HEARING_DIR / entry["id"], chromium)
-        except Exception as exc:  # one unit's pack must not stop the others or the index
-            lang = parameters.get("lang", i18n.DEFAULT_LANG)
-            message = i18n.t(
-                "hearing.pack.failed", lang, unit=entry.get("name", entry["id"]), error=exc
-            )
-            print(message, file=sys.stderr)
-            failures.append(message)
+            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+                results = list(pool.map(_write_unit, repeat(out), todo, repeat(chromium)))
+        except BrokenProcessPool as exc:
+            results = [
+                i18n.t(
+                    "hearing.pack.failed",
+                    e["parameters"].get("lang", i18n.DEFAULT_LANG),
+                    unit=e.get("name", e["id"]),
+                    error=exc,
+                )
+                for e in todo
+            ]
+    failures = [message for message in results if message]
+    for message in failures:
+        print(message, file=sys.stderr)
     return failures
 
 

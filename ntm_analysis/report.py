@@ -525,7 +525,10 @@ def priority(rep: Report, n: int | None = None) -> Section:
                     as_of=rep.as_of,
                 )
             ),
-            _styled(shown, left=left, nowrap=[commune, district]),
+            _styled(shown, left=left, nowrap=[commune, district])
+            # criteria codes and reasons read on two lines, not one word per line
+            .set_properties(subset=[rep.t("report.col.missing")], **{"min-width": "10em"})
+            .set_properties(subset=[rep.t("priority.col.why")], **{"min-width": "18em"}),
             _p(
                 rep.t(
                     "priority.note",
