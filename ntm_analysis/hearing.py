@@ -130,7 +130,12 @@ def _img(fig: Figure, css: str = "") -> str:
 
 
 def _sheet_name(text: str, used: set[str]) -> str:
-    name = re.sub(r"[\[\]:*?/\\]", " ", text).strip()[:EXCEL_SHEET].strip() or "Sheet"
+    """A unique sheet name: Excel's forbidden characters dropped, cut at a word boundary to
+    Excel's 31 characters."""
+    name = " ".join(re.sub(r"[\[\]:*?/\\]", "", text).split())
+    if len(name) > EXCEL_SHEET:
+        name = name[: EXCEL_SHEET + 1].rsplit(" ", 1)[0]
+    name = name[:EXCEL_SHEET] or "Sheet"
     base, i = name, 2
     while name.lower() in used:
         suffix = f" ({i})"
@@ -153,8 +158,8 @@ def workbook_tables(rep: Report, parts: Sequence[Section]) -> list[tuple[str, pd
                 rep.t("plan.col.now", year=ty["as_of"]): row["now"],
                 rep.t("plan.col.target", year=ty["year"]): row["target"],
                 rep.t("plan.col.expected", year=ty["year"]): row["expected"],
-                f"{rep.t('plan.col.range95')} (min)": row["lo95"],
-                f"{rep.t('plan.col.range95')} (max)": row["hi95"],
+                rep.t("plan.col.lo95"): row["lo95"],
+                rep.t("plan.col.hi95"): row["hi95"],
                 rep.t("plan.col.probability"): row["probability"],
                 rep.t("plan.col.gap"): row["gap"],
             }
@@ -215,6 +220,9 @@ def write_workbook(rep: Report, parts: Sequence[Section], path: Path) -> Path:
     info.append(())
     info.append((rep.t("workbook.info.sheets"),))
     bold = Font(bold=True)
+    percent = {rep.t("plan.col.probability")} | {
+        rep.t("priority.col.p_year", year=y) for y in rep.forecast.years
+    }
     for title, table in tables:
         sheet = book.create_sheet(_sheet_name(title, used))
         info.append(("", sheet.title))
@@ -234,6 +242,10 @@ def write_workbook(rep: Report, parts: Sequence[Section], path: Path) -> Path:
             cell.alignment = Alignment(wrap_text=True, vertical="bottom")
         for values in table.itertuples(index=False):
             sheet.append([_cell(v) for v in values])
+        for i, column in enumerate(table.columns, start=1):
+            if column in percent:  # probabilities stay numbers, shown as 97%
+                for (cell,) in sheet.iter_rows(min_row=header_row + 1, min_col=i, max_col=i):
+                    cell.number_format = "0%"
         sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
         for i, column in enumerate(table.columns, start=1):
             longest = max([len(str(column)) // 2, *(len(str(v)) for v in table[column])], default=8)
@@ -249,8 +261,8 @@ def _cell(value: Any) -> Any:
     if value is None or (isinstance(value, float) and value != value):
         return None
     if hasattr(value, "item"):
-        return value.item()
-    return value
+        value = value.item()
+    return round(value, 4) if isinstance(value, float) else value
 
 
 # --------------------------------------------------------------------------- brief

@@ -1400,6 +1400,8 @@ _TABLE: dict[str, dict[str, str]] = {
     "plan.col.target": {"vi": "Kế hoạch năm {year}", "en": "Plan for {year}"},
     "plan.col.expected": {"vi": "Dự kiến năm {year}", "en": "Expected {year}"},
     "plan.col.range95": {"vi": "Khoảng 95%", "en": "95% range"},
+    "plan.col.lo95": {"vi": "Cận dưới khoảng 95%", "en": "95% range, low end"},
+    "plan.col.hi95": {"vi": "Cận trên khoảng 95%", "en": "95% range, high end"},
     "plan.col.probability": {"vi": "Khả năng đạt kế hoạch", "en": "Probability of the plan"},
     "plan.col.gap": {"vi": "So với kế hoạch", "en": "Against the plan"},
     "plan.index.cell": {
