@@ -127,11 +127,15 @@ nav.ntm-toc a { color: #1F4E8C; text-decoration: underline; }
   body.jp-Notebook .jp-RenderedHTMLCommon { font-size: 10.5pt; line-height: 1.4; }
   body.jp-Notebook .jp-RenderedHTMLCommon table { font-size: 10pt; margin: 0.3em 0 0.6em; }
   body.jp-Notebook .jp-RenderedHTMLCommon td, body.jp-Notebook .jp-RenderedHTMLCommon th {
-    padding: 0.15em 0.45em; line-height: 1.3; }
+    padding: 0.15em 0.4em !important; line-height: 1.3; }  /* over the tables' own rules */
   body.jp-Notebook .jp-RenderedHTMLCommon tbody tr:nth-child(odd) { background: #F3F3F3; }
   .jp-Cell, .jp-OutputArea-output { margin: 0; padding: 0; }
+  /* an output is a table cell that scrolls on screen: on paper a wide table was cut off */
+  body.jp-Notebook .jp-OutputArea-output { display: block; }
+  body.jp-Notebook div { overflow: visible !important; }  /* paper cannot scroll */
+  body.jp-Notebook .jp-RenderedHTMLCommon table { max-width: 100%; }
   /* JupyterLab keeps each output on one page: a whole section here, so pages went half empty */
-  body.jp-Notebook .jp-OutputArea-child { break-inside: auto; }
+  body.jp-Notebook .jp-OutputArea-child { break-inside: auto; display: block; overflow: visible; }
 }
 """
 
@@ -142,13 +146,28 @@ def _css_string(text: str) -> str:
     return f'"{escaped}"'
 
 
-def print_css(title: str, lang: str, synthetic: bool) -> str:
+# a district report prints the appendix's title only: the model (and so its coefficients) is
+# the province's, printed in full in the province report — 1–2 pages fewer per district
+_APPENDIX_ELSEWHERE = """
+@media print {
+  details::details-content { display: none; }
+  details > summary::after { content: {elsewhere}; font-weight: normal; }
+}
+"""
+
+
+def print_css(title: str, lang: str, synthetic: bool, appendix: bool = True) -> str:
     """The contents box and A4 print rules; each page's margin names ``title`` (and says
-    the data is synthetic where it is)."""
+    the data is synthetic where it is). ``appendix`` False: collapsed sections print their
+    title and where to find them in full (the province report), not their content."""
     running = f"{title} · {i18n.t('mark.synthetic', lang)}" if synthetic else title
-    return _PRINT_CSS.replace("{running}", _css_string(running)).replace(
+    css = _PRINT_CSS.replace("{running}", _css_string(running)).replace(
         "{page}", _css_string(i18n.t("report.print.page", lang))
     )
+    if not appendix:
+        elsewhere = _css_string(i18n.t("report.print.appendix_elsewhere", lang))
+        css += _APPENDIX_ELSEWHERE.replace("{elsewhere}", elsewhere)
+    return css
 
 
 _H2 = re.compile(r"<h2(?P<attrs>[^>]*)>(?P<inner>.*?)</h2>", re.IGNORECASE | re.DOTALL)
@@ -214,11 +233,13 @@ def export_html(
     footer: str,
     synthetic: bool = False,
     home: str | None = None,
+    print_appendix: bool = True,
 ) -> Path:
     """The executed notebook as a standalone HTML report: no code, no prompts, no
     ``notebook-only`` cells, no stderr, images embedded, nothing loaded from elsewhere; a
     table of contents and A4 print rules (``synthetic`` puts the mark on every page);
-    ``home``: the batch's index beside it, linked at the top (not printed)."""
+    ``home``: the batch's index beside it, linked at the top (not printed);
+    ``print_appendix`` False: a district report, whose appendix the province report prints."""
     import nbformat
     from jinja2 import DictLoader
     from nbconvert import HTMLExporter
@@ -253,7 +274,8 @@ def export_html(
         enabled=True,
     )
     exporter.register_preprocessor(DropStderr(), enabled=True)
-    resources = {"ntm_footer": footer, "ntm_print_css": print_css(title, lang, synthetic)}
+    css = print_css(title, lang, synthetic, appendix=print_appendix)
+    resources = {"ntm_footer": footer, "ntm_print_css": css}
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     body = add_contents(_strip_external(body), lang)
     if home:

@@ -1294,6 +1294,10 @@ _TABLE: dict[str, dict[str, str]] = {
         "vi": "← Tất cả báo cáo của tỉnh",
         "en": "← All reports of the province",
     },
+    "report.print.appendix_elsewhere": {
+        "vi": " — in đầy đủ trong báo cáo toàn tỉnh (cả tỉnh dùng chung một mô hình)",
+        "en": " — printed in full in the province report (one model for the whole province)",
+    },
     "report.print.page": {"vi": "Trang", "en": "Page"},
     "report.footer": {
         "vi": "Lần chạy {run_id} · dữ liệu {data} · ntm-analysis {version} · {time}",

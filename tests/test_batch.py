@@ -426,3 +426,35 @@ def test_print_rules_open_collapsed_sections_and_start_no_page_per_section(tmp_p
     text = " ".join(p.extract_text() for p in pages)
     assert len(pages) == 1, f"{len(pages)} pages for four short sections"
     assert "Bảng hệ số ẩn" in text and "Phần 4" in text and "Dữ liệu mô phỏng" in text
+
+
+def test_a_district_prints_the_appendix_title_and_where_it_is_in_full(tmp_path):
+    """One model serves the whole province: its coefficients print once, in the province
+    report; a district's print says where to find them, and a wide table is not cut off."""
+    from pypdf import PdfReader
+
+    from ntm_analysis.pdf import find_chromium, print_pdf
+
+    if find_chromium() is None:
+        pytest.skip("Chromium is not installed (make installs it)")
+    wide = "".join(f"<td>ô {k} {'chữ ' * 12}</td>" for k in range(6))
+    body = (
+        f'<main><h1>Huyện Lộc Bình</h1><div class="jp-OutputArea-child" style="overflow:hidden">'
+        f"<table><tr>{wide}<td>CUỐI BẢNG</td></tr></table></div>"
+        "<details><summary>Phụ lục: hệ số</summary><p>Bảng hệ số ẩn</p></details></main>"
+    )
+    for appendix, shown in ((True, True), (False, False)):
+        css = export.print_css("Huyện Lộc Bình", "vi", synthetic=False, appendix=appendix)
+        page = tmp_path / f"r{appendix}.html"
+        page.write_text(
+            f'<html><head><style>{css}</style></head><body class="jp-Notebook">{body}</body>'
+            "</html>",
+            encoding="utf-8",
+        )
+        text = " ".join(
+            p.extract_text() for p in PdfReader(print_pdf(page, tmp_path / "r.pdf")).pages
+        )
+        text = " ".join(text.split())
+        assert ("Bảng hệ số ẩn" in text) is shown
+        assert ("in đầy đủ trong báo cáo toàn tỉnh" in text) is not shown
+        assert "CUỐI BẢNG" in text
