@@ -22,6 +22,7 @@ import multiprocessing
 import os
 import re
 import sys
+import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -40,6 +41,7 @@ from .report_base import Report, Section, _esc, _num, status_badge, synthetic_ba
 from .text import fold
 
 HEARING_DIR = "hearing"
+ENV = "NTM_HEARING"  # "0": the batch makes no hearing packs (faster; the test suite's batches)
 # the report sections of each kind, in the notebooks' order (a test keeps them in step)
 REPORT_SECTIONS: dict[str, tuple[str, ...]] = {
     "province": (
@@ -116,12 +118,18 @@ def write_charts(parts: Sequence[Section], folder: Path) -> list[Path]:
     return written
 
 
-def _png(fig: Figure, dpi: int = CHART_DPI) -> bytes:
-    return plots.fig_to_png_bytes(fig, dpi=dpi)
+_PNG: weakref.WeakKeyDictionary[Figure, bytes] = weakref.WeakKeyDictionary()
+
+
+def _png(fig: Figure) -> bytes:
+    """The figure as PNG, rendered once for the chart file, the brief and the slides."""
+    if fig not in _PNG:
+        _PNG[fig] = plots.fig_to_png_bytes(fig, dpi=CHART_DPI)
+    return _PNG[fig]
 
 
 def _img(fig: Figure, css: str = "") -> str:
-    data = base64.b64encode(_png(fig, 110)).decode("ascii")
+    data = base64.b64encode(_png(fig)).decode("ascii")
     alt = _esc(" ".join(fig.get_suptitle().split()))
     return f'<img src="data:image/png;base64,{data}" alt="{alt}" style="{css}">'
 
@@ -649,9 +657,11 @@ def write_batch(
 ) -> list[str]:
     """The batch's one call: a hearing pack for every unit that ran successfully, from its
     parameters and the run's forecast cache, in ``OUT/hearing/<id>/``, on ``workers``
-    processes (default: one per core). A unit whose pack fails is named on stderr and in the
-    returned list; its report is untouched."""
+    processes (default: one per core); nothing when ``$NTM_HEARING`` is "0". A unit whose
+    pack fails is named on stderr and in the returned list; its report is untouched."""
     out = Path(out)
+    if os.environ.get(ENV, "1") == "0":
+        return []
     todo = [dict(e) for e in entries if e.get("status") == "ok"]
     workers = min(len(todo), workers or os.cpu_count() or 1)
     if workers <= 1:

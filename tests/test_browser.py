@@ -15,6 +15,7 @@ either is missing. ``test_the_checker_catches_broken_pages`` proves every check 
 from __future__ import annotations
 
 import json
+import os
 import re
 import struct
 import unicodedata
@@ -27,6 +28,7 @@ from urllib.request import url2pathname
 import pytest
 
 from ntm_analysis.batch import run_batch
+from ntm_analysis.hearing import ENV as HEARING_ENV
 from ntm_analysis.pdf import QUIET_FLAGS, find_chromium
 
 pytestmark = pytest.mark.slow
@@ -320,16 +322,20 @@ def batch_out(browser, tmp_path_factory) -> tuple[Path, dict]:
     The PDF checks below read the PDFs of this same run.
     """
     out = tmp_path_factory.mktemp("browser-reports")
-    result = run_batch(
-        out,
-        districts=[DISTRICT],
-        draws=300,
-        backtest_draws=50,
-        seed=1,
-        workers=2,
-        progress=False,
-        cache_dir=tmp_path_factory.mktemp("browser-cache"),
-    )
+    os.environ[HEARING_ENV] = "1"  # this batch makes the hearing packs checked below
+    try:
+        result = run_batch(
+            out,
+            districts=[DISTRICT],
+            draws=300,
+            backtest_draws=50,
+            seed=1,
+            workers=2,
+            progress=False,
+            cache_dir=tmp_path_factory.mktemp("browser-cache"),
+        )
+    finally:
+        os.environ[HEARING_ENV] = "0"
     assert result.exit_code == 0, result.failed
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     return out, manifest

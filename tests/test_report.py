@@ -647,3 +647,29 @@ def test_index_shows_this_years_plan_and_the_pack(province, tmp_path):
     assert "Kế hoạch 2017: 38 xã" in html.unescape(text)
     assert 'href="hearing/province/brief.pdf"' in text and "slides.html" not in text
     assert hearing.index_html(tmp_path, {"id": "x"}, {}, "vi") == ""
+
+
+def test_hearing_packs_in_the_batch_name_a_failing_unit_and_can_be_turned_off(
+    panel_file, cache, tmp_path, monkeypatch, capsys
+):
+    from ntm_analysis import hearing
+
+    good = {
+        "id": "180-trang-dinh",
+        "name": "Tràng Định",
+        "status": "ok",
+        "parameters": {"district": "Tràng Định", "data_path": panel_file, "forecast_cache": cache}
+        | FAST
+        | {"results_path": "results/x.json"},  # not report.prepare's: left out
+    }
+    bad = {**good, "id": "bad", "name": "Nowhere", "parameters": {"district": "Nowhere"}}
+    skipped = {**good, "id": "failed-unit", "status": "failed"}
+    monkeypatch.setenv(hearing.ENV, "0")
+    assert hearing.write_batch(tmp_path, [good], workers=1) == []
+    assert not (tmp_path / "hearing").exists()
+    monkeypatch.setenv(hearing.ENV, "1")
+    failures = hearing.write_batch(tmp_path, [good, bad, skipped], workers=1)
+    assert len(failures) == 1 and "Nowhere" in failures[0]
+    assert "Nowhere" in capsys.readouterr().err
+    assert (tmp_path / "hearing" / "180-trang-dinh" / "brief.html").is_file()
+    assert not (tmp_path / "hearing" / "failed-unit").exists()
