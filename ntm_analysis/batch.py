@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import BLAS_VARS, __version__, executor, i18n
+from . import BLAS_VARS, __version__, changes, executor, hearing, i18n
 from .errors import Msg, os_reason
 from .export import NOTEBOOK_ONLY_TAG, export_html, external_references, footer_html
 from .index import INDEX, write_index
@@ -163,12 +163,11 @@ def plan_units(
 
 
 def _unit_title(unit: Unit, registry: Any, lang: str, year: int) -> str:
-    """The report's title (browser tab, printed margins) with the unit named in ``lang``."""
+    """The report's title (browser tab, printed margins) with the unit named in ``lang``:
+    the report's own heading, word for word."""
     from .report_base import unit_label
 
-    name = unit_label(registry, unit.code, lang)
-    key = "report.title.overview" if unit.kind == "province" else "report.title"
-    return i18n.t(key, lang, unit=name, year=year)
+    return i18n.t("report.title", lang, unit=unit_label(registry, unit.code, lang), year=year)
 
 
 # --------------------------------------------------------------------------- the result
@@ -245,12 +244,13 @@ def _remove_staging(root: Path, staging: Path) -> None:
         root.rmdir()
 
 
-def _progress(total: int, enabled: bool) -> Any:
+def _progress(total: int, enabled: bool, lang: str) -> Any:
     if not enabled:
         return None
     from tqdm.auto import tqdm
 
-    return tqdm(total=total, desc="ntm batch", unit="report", file=sys.stderr)
+    desc, unit = i18n.t("cli.progress", lang), i18n.t("cli.progress.unit", lang)
+    return tqdm(total=total, desc=desc, unit=unit, file=sys.stderr)
 
 
 def _entry(task: Mapping[str, Any], outcome: Mapping[str, Any]) -> dict[str, Any]:
@@ -643,6 +643,7 @@ def run_batch(
     dry_run: bool = False,
     notebooks: Mapping[str, str | Path] | None = None,
     pdf: bool | None = None,
+    compare_with: str | Path | None = None,
 ) -> BatchResult:
     """Run the province overview and one district report per district; see the module doc.
 
@@ -658,6 +659,8 @@ def run_batch(
     ``dry_run``: validate and decide what would run (``planned``/``skipped``), run nothing.
     ``pdf``: print each report to PDF with the machine's Chromium — True requires it, None
     (the default) prints when Chromium is installed (``ntm batch`` says when it is not).
+    ``compare_with``: an earlier batch folder to compare the new forecasts with (default:
+    the forecasts ``out`` holds from its last run); the index shows what changed and why.
     """
     from .report import data_file
 
@@ -688,6 +691,8 @@ def run_batch(
         common=common,
         pdf=pdf,
     )
+    if compare_with is not None and changes.snapshot(compare_with) is None:
+        raise ParameterError([Msg("error.param.compare_with", path=str(compare_with))])
     if dry_run:
         previous = {u["id"]: u for u in (load_manifest(out) or {}).get("units", []) if "id" in u}
         skipped, to_run = _up_to_date(prep, previous, resume)
@@ -714,6 +719,7 @@ def run_batch(
         # no other batch can be running: staging left by a crashed one is rubbish
         shutil.rmtree(out / STAGING_DIR, ignore_errors=True)
         previous = {u["id"]: u for u in (load_manifest(out) or {}).get("units", []) if "id" in u}
+        last_report = changes.snapshot(compare_with if compare_with is not None else out)
         record = _Record(prep, options)
         record.skipped, to_run = _up_to_date(prep, previous, resume)
         record.carried, record.not_in_index = _earlier_units(prep, previous)
@@ -725,12 +731,14 @@ def run_batch(
                     entry["reused_in_run"] = prep.run_id
                 record.entries[task["id"]] = entry
         forecast_seconds = _execute(prep, record, to_run, workers, dask, progress)
+        hearing.write_batch(out, record.finished(), prep.chromium)  # OUT/hearing/<id>/
 
         # ---- 5. manifest and index --------------------------------------------------------
         final = record.manifest(final=True)
         manifest_path = index_path = record_error = None
         try:
             manifest_path = write_manifest(out, final)
+            changes.write_changes(out, last_report)
             index_path = write_index(out, final, lang)
         except OSError as exc:
             record_error = f"cannot write {MANIFEST if manifest_path is None else INDEX}: {exc}"
@@ -798,7 +806,7 @@ def _execute(
 
         # ---- 4. execute in parallel -------------------------------------------------------
         by_id = {t["id"]: t for t in to_run}
-        bar = _progress(len(to_run), progress)
+        bar = _progress(len(to_run), progress, to_run[0]["lang"])  # one language per run
 
         def done(outcome: dict[str, Any]) -> None:
             record.entries[outcome["id"]] = _entry(by_id[outcome["id"]], outcome)

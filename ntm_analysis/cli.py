@@ -1,18 +1,29 @@
 """The ``ntm`` command: summaries, validation, forecasts, backtests and the report batch.
 
 Every subcommand works with no arguments on the bundled (synthetic) Lạng Sơn data. Expected
-mistakes — a bad file, an unknown district — end with a clear message and exit code 2,
-never a traceback.
+mistakes end with a clear message in the reader's language and one of these exit codes,
+never a traceback (the README lists them for planners' scripts):
+
+- 0: done; 1: ``ntm batch``/``ntm run`` made some reports but not all (each failure named);
+- 2: the command line is wrong (an unknown option, a value that cannot be a number, an
+  unknown district or commune, an impossible target, bad batch parameters);
+- 3: the data or a file: an input that cannot be read or used (every problem listed, with
+  sheet, row and column), or an output folder that cannot be written;
+- 4: the installation: something the command needs is not installed (Chromium for
+  ``--pdf``, the ``dask`` extra, the notebook kernel);
+- 130: interrupted (Ctrl-C); nothing half-written is left in place.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
+import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 # One BLAS thread unless the user chose otherwise, set before numpy loads: the simulation is
@@ -31,19 +42,33 @@ from .admin import registry
 from .admin_check import label
 from .communes import Registry
 from .crossing import forecast_across, target_on_units
-from .errors import DataError, MessageError, Msg
+from .errors import DataError, MessageError, Msg, os_reason
 from .forecast import Scenario, run_forecast
 from .harmonise import DEFAULT_RULE, RULES
 from .load import load_panel, summarise
+from .lock import OutputError
 from .metrics import unit_summary
 from .panel import Panel
 from .params import ParameterError
 from .paths import InstallationError
 from .results import jsonable, unit_results, write_forecast_tables, write_results
-from .targets import load_targets, lookup, target_value, units_of
+from .targets import DISTRICT_TEMPLATE, load_targets, lookup, target_value, units_of
+from .text import fold
 
-EXIT_DATA_ERROR = 2
-EXIT_BROKEN_INSTALL = 3  # a file the package ships with is missing: not the user's mistake
+EXIT_FAILED = 1  # some reports of a batch failed (batch.EXIT_FAILED)
+EXIT_USAGE = 2  # the command line: argparse's own code for it
+EXIT_DATA_ERROR = 3  # the data, or a file or folder that cannot be read or written
+EXIT_INSTALL = 4  # something needed is not installed, or a file the package ships is missing
+EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report SIGINT
+# parameter problems that are the installation's, not the user's (exit code 4)
+_INSTALL_KEYS = frozenset(
+    {"error.param.no_chromium", "error.param.no_distributed", "error.param.no_kernel"}
+)
+
+
+def number(text: str) -> float:
+    """A number as a Vietnamese or English reader types it: "1,5" and "1.5" alike."""
+    return float(str(text).strip().replace(",", "."))
 
 
 def _print_json(value: object) -> None:
@@ -56,14 +81,16 @@ def _load(args: argparse.Namespace) -> Panel:
 
 
 def _resolve_district(panel: Panel, name: str | None, units: str | None) -> int | None:
+    """``--district`` as a code: a name (with or without diacritics or "Huyện") or a code of
+    the units file, with communes in the data; else the command line is wrong (exit 2)."""
+    from .params import district_code
+
     if not name:
         return None
     registry = Registry.from_csv(units) if units else Registry.from_csv()
-    code = registry.resolve(name)
-    if code not in panel.district_codes:
-        raise DataError.single(
-            panel.source, "error.data.district_no_communes", name=registry.name(code)
-        )
+    code, problem = district_code(registry, name, "--district", panel)
+    if problem is not None:
+        raise ParameterError([problem])
     return code
 
 
@@ -90,7 +117,9 @@ def cmd_summary(args: argparse.Namespace) -> int:
         return 0
     _note_synthetic(panel, args.lang)
     shown = table[["unit", "year", "n_communes", "n_ntm", "mean_criteria", "n_below_5", "n_close"]]
-    shown = shown.assign(mean_criteria=shown["mean_criteria"].round(1))
+    shown = shown.assign(
+        mean_criteria=[i18n.fmt_number(x, args.lang, 1) for x in shown["mean_criteria"]]
+    )
     shown.columns = [i18n.t(f"col.{c}", args.lang) for c in shown.columns]
     print(shown.to_string(index=False))
     return 0
@@ -110,32 +139,92 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _scenario(args: argparse.Namespace) -> Scenario | None:
+def _scenario(args: argparse.Namespace, panel: Panel) -> Scenario | None:
     odds = {}
     for item in args.boost or []:
         criterion, _, value = item.partition(":")
         try:
-            odds[int(criterion)] = float(value)
+            odds[int(criterion)] = number(value)
         except ValueError as exc:
             raise ValueError(i18n.t("cli.boost.bad", args.lang, item=repr(item))) from exc
     if not odds and not args.priority:
         return None
-    return Scenario(name="scenario", criterion_odds=odds, priority_communes=tuple(args.priority))
+    priority = tuple(_commune_code(panel, item, args.lang) for item in args.priority)
+    return Scenario(name="scenario", criterion_odds=odds, priority_communes=priority)
+
+
+_COMMUNE_PREFIXES = ("xa ", "thi tran ", "phuong ")
+
+
+def _bare_name(name: str) -> str:
+    """A commune name folded, without "Xã"/"Thị trấn"/"Phường": "xa hl 02" -> "hl 02"."""
+    folded = fold(name)
+    for prefix in _COMMUNE_PREFIXES:
+        if folded.startswith(prefix):
+            return folded[len(prefix) :]
+    return folded
+
+
+def _commune_code(panel: Panel, item: str, lang: str) -> str:
+    """A commune given by code or by name (with or without diacritics or "Xã"), as its code.
+
+    A name two districts share is refused with both codes; an unknown one is passed on as
+    a code, so the scenario's own check names it with the others."""
+    communes = panel.communes
+    if item in set(communes["commune_code"]):
+        return item
+    matches = communes[[_bare_name(n) == _bare_name(item) for n in communes["commune_name"]]]
+    if len(matches) == 1:
+        return str(matches["commune_code"].iloc[0])
+    if len(matches) > 1:
+        choices = ", ".join(
+            f"{r.commune_code} ({r.commune_name}, {r.district_name})" for r in matches.itertuples()
+        )
+        raise ValueError(i18n.t("cli.priority.ambiguous", lang, item=item, choices=choices))
+    return item
+
+
+def _check_target(panel: Panel, unit: int | None, target: float | None, lang: str) -> None:
+    """Refuse a target no outcome can reach: more communes than the unit has, or below 0."""
+    if target is None:
+        return
+    communes = panel.communes
+    if unit is not None:
+        communes = communes[communes["district_code"] == unit]
+    if not 0 <= target <= len(communes):
+        kind, name = (
+            ("unit.province", panel.province_name)
+            if unit is None
+            else ("unit.district", communes["district_name"].iloc[0])
+        )
+        name = i18n.t("unit.named", lang, kind=i18n.t(kind, lang), name=name)
+        raise ValueError(
+            i18n.t(
+                "cli.target.impossible",
+                lang,
+                target=i18n.fmt_number(target, lang, 0 if float(target).is_integer() else 1),
+                unit=name,
+                n=len(communes),
+            )
+        )
 
 
 def cmd_forecast(args: argparse.Namespace) -> int:
     panel = _load(args)
     unit = _resolve_district(panel, args.district, args.units)
+    _check_target(panel, unit, args.target, args.lang)
     forecast = run_forecast(
         panel,
         args.year,
         args.draws,
         args.seed,
-        _scenario(args),
+        _scenario(args, panel),
         args.as_of,
         trend=not args.no_trend,
     )
     target, official, mean_target = args.target, False, None
+    if target is None and unit is not None and args.district_targets:
+        target = _own_target(panel, unit, args)
     if target is None or unit is None:  # the plan's figures, for this province only
         plan = load_targets(args.targets, province_name=panel.province_name)
         if target is None:
@@ -156,6 +245,60 @@ def cmd_forecast(args: argparse.Namespace) -> int:
     print(result["headline"])
     print(_yearly_table(result["yearly"], args.lang).to_string(index=False))
     _print_crossing(args, panel, unit, target)  # [geo] the units change before args.year
+    return 0
+
+
+def _own_target(panel: Panel, unit: int, args: argparse.Namespace) -> float | None:
+    """``unit``'s target for ``--year`` in the filled-in district template, if any."""
+    from .params import district_code
+    from .targets import read_district_targets
+
+    registry = Registry.from_csv(args.units) if args.units else Registry.from_csv()
+    for name, value in read_district_targets(args.district_targets, args.year).items():
+        code, problem = district_code(registry, name, "--district-targets", panel)
+        if problem is not None:
+            raise ParameterError([problem])
+        if code == unit:
+            return value
+    return None
+
+
+def cmd_targets(args: argparse.Namespace) -> int:
+    """The plan targets in use, or (``--template``) a district-targets file to fill in."""
+    if args.template:
+        from .targets import write_district_template
+
+        panel = _load(args)
+        years = sorted(set(args.year or [panel.last_year + 1, 2020]))
+        path = write_district_template(args.template, panel, years)
+        n = len(panel.district_codes)
+        print(
+            i18n.t(
+                "cli.targets.template_written",
+                args.lang,
+                path=path,
+                n=n,
+                years=", ".join(map(str, years)),
+            )
+        )
+        return 0
+    plan = load_targets(args.targets)
+    for row in plan.itertuples():
+        official = i18n.t("cli.targets.official" if row.official else "cli.targets.own", args.lang)
+        print(
+            i18n.t(
+                "cli.targets.row",
+                args.lang,
+                year=row.year,
+                unit=row.unit_name,
+                indicator=i18n.t(f"cli.targets.indicator.{row.indicator}", args.lang),
+                value=i18n.fmt_number(
+                    row.value, args.lang, 0 if float(row.value).is_integer() else 1
+                ),
+                official=official,
+            )
+        )
+    print(i18n.t("cli.targets.hint", args.lang))
     return 0
 
 
@@ -267,14 +410,21 @@ def _batch_scenario(text: str | None, lang: str) -> dict | None:
     return value
 
 
-def _district_targets(items: Sequence[str] | None, lang: str) -> dict[str, float]:
+def _district_targets(args: argparse.Namespace) -> dict[str, float]:
+    """District targets for ``--year``: the filled-in template (``--district-targets FILE``),
+    then each ``--district-target NAME=COUNT`` (which wins for its district)."""
+    from .targets import read_district_targets
+
+    lang = args.lang
     targets = {}
-    for item in items or []:
+    if args.district_targets:
+        targets.update(read_district_targets(args.district_targets, args.year))
+    for item in args.district_target or []:
         name, sep, value = item.rpartition("=")
         try:
             if not sep or not name:
                 raise ValueError
-            targets[name] = float(value)
+            targets[name] = number(value)
         except ValueError:
             raise ValueError(i18n.t("cli.district_target.bad", lang, item=repr(item))) from None
     return targets
@@ -329,10 +479,11 @@ def _batch_kwargs(args: argparse.Namespace) -> dict:
         "timeout": args.timeout,
         "progress": not args.no_progress,
         "cache_dir": args.cache,
-        "district_targets": _district_targets(args.district_target, args.lang),
+        "district_targets": _district_targets(args),
         "dry_run": args.dry_run,
         "pdf": args.pdf,
         "notebooks": _templates(args.notebooks),
+        "compare_with": args.compare_with,
     }
 
 
@@ -372,6 +523,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     from .batch import run_batch
 
     district = (args.district or "").strip()
+    if district:  # named here as the user typed it (the batch would say --districts)
+        from .params import district_code
+
+        registry = Registry.from_csv(args.units) if args.units else Registry.from_csv()
+        _, problem = district_code(registry, district, "--district")
+        if problem is not None:
+            raise ParameterError([problem])
     result = run_batch(
         args.out,
         districts=[district] if district else [],
@@ -401,6 +559,87 @@ def chosen_lang(argv: Sequence[str]) -> str:
     return lang if lang in i18n.LANGS else i18n.DEFAULT_LANG
 
 
+# argparse's own messages (Python 3.11–3.13) -> their keys in the translation table
+_ARGPARSE_MESSAGES = {
+    "argument %(argument_name)s: %(message)s": "cli.argparse.argument",
+    "unrecognized arguments: %s": "cli.argparse.unrecognized",
+    "the following arguments are required: %s": "cli.argparse.required",
+    "one of the arguments %s is required": "cli.argparse.one_required",
+    "not allowed with argument %s": "cli.argparse.not_allowed",
+    "ignored explicit argument %r": "cli.argparse.ignored",
+    "expected one argument": "cli.argparse.one",
+    "expected at most one argument": "cli.argparse.at_most_one",
+    "expected at least one argument": "cli.argparse.at_least_one",
+    "expected %s argument": "cli.argparse.n",
+    "expected %s arguments": "cli.argparse.n",
+    "ambiguous option: %(option)s could match %(matches)s": "cli.argparse.ambiguous",
+    "invalid %(type)s value: %(value)r": "cli.argparse.invalid_value",
+    "invalid choice: %(value)r (choose from %(choices)s)": "cli.argparse.invalid_choice",
+    "unexpected option string: %s": "cli.argparse.unexpected",
+}
+# an option's placeholder in the help ("--data TỆP") -> the key of its word
+_METAVARS = {
+    "command": "command",
+    "path": "file",
+    "data": "file",
+    "units": "file",
+    "targets": "file",
+    "communes": "file",
+    "out": "folder",
+    "cache": "folder",
+    "sheet": "sheet",
+    "year": "year",
+    "as_of": "year",
+    "draws": "count",
+    "backtest_draws": "count",
+    "seed": "count",
+    "workers": "count",
+    "target": "count",
+    "timeout": "seconds",
+    "district": "name",
+    "districts": "name",
+    "district_target": "name_count",
+    "district_targets": "file",
+    "template": "file",
+    "compare_with": "folder",
+    "boost": "criterion_odds",
+    "priority": "commune",
+    "scenario": "json",
+    "dask": "address",
+}
+
+
+@contextlib.contextmanager
+def _argparse_in(lang: str) -> Iterator[None]:
+    """argparse's error texts in ``lang`` while parsing (it looks them up through its module's
+    ``_``/``ngettext`` when it needs them; restored afterwards)."""
+
+    def gettext(message: str) -> str:
+        key = _ARGPARSE_MESSAGES.get(message)
+        return i18n.t(key, lang) if key else message
+
+    def ngettext(singular: str, plural: str, n: int) -> str:
+        return gettext(singular if n == 1 else plural)
+
+    saved = argparse._, argparse.ngettext  # type: ignore[attr-defined]
+    argparse._, argparse.ngettext = gettext, ngettext  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]
+
+
+def _named_type(convert: Callable[[str], object], key: str, lang: str) -> Callable[[str], object]:
+    """``convert`` under the reader's word for its kind of value: argparse names a value it
+    cannot read by its type's name ("cần một số nguyên", not "invalid int value")."""
+
+    def typed(text: str) -> object:
+        return convert(text)
+
+    typed.__name__ = i18n.t(key, lang)
+    return typed
+
+
 class _Formatter(argparse.HelpFormatter):
     lang = i18n.DEFAULT_LANG
 
@@ -421,10 +660,21 @@ class _Parser(argparse.ArgumentParser):
         self._optionals.title = i18n.t("cli.options", lang)
         self.add_argument("-h", "--help", action="help", help=i18n.t("cli.help.help", lang))
 
+    def add_argument(self, *args, **kwargs):  # placeholders and value kinds in the language
+        kind = {int: "cli.type.integer", float: "cli.type.number", number: "cli.type.number"}
+        if kwargs.get("type") in kind:
+            kwargs["type"] = _named_type(kwargs["type"], kind[kwargs["type"]], self.lang)
+        action = super().add_argument(*args, **kwargs)
+        if action.metavar is None and action.nargs != 0 and action.choices is None:
+            key = _METAVARS.get(action.dest)
+            if key:
+                action.metavar = i18n.t(f"cli.metavar.{key}", self.lang)
+        return action
+
     def error(self, message: str):  # exits with the code of every other input mistake
         self.print_usage(sys.stderr)
         text = i18n.t("cli.error", self.lang, message=message)
-        self.exit(EXIT_DATA_ERROR, f"{self.prog}: {text}\n")
+        self.exit(EXIT_USAGE, f"{self.prog}: {text}\n")
 
 
 def _param_default(name: str):
@@ -438,7 +688,7 @@ def _data_options(parser: _Parser, data: bool = True) -> None:
     h = parser.lang
     if data:
         parser.add_argument("--data", help=i18n.t("cli.help.data", h))
-    parser.add_argument("--units", metavar="PATH", help=i18n.t("cli.help.units", h))
+    parser.add_argument("--units", help=i18n.t("cli.help.units", h))
     parser.add_argument(
         "--lang", choices=i18n.LANGS, default=parser.lang, help=i18n.t("cli.help.lang", h)
     )
@@ -469,20 +719,19 @@ def _batch_options(parser: _Parser) -> None:
     _option(parser, "--year", "cli.help.year", type=int, default=default("target_year"))
     parser.add_argument(
         "--target",
-        type=float,
+        type=number,
         default=default("province_target"),
         help=i18n.t("cli.help.batch_target", h),
     )
     parser.add_argument(
         "--district-target",
         action="append",
-        metavar="NAME=COUNT",
         help=i18n.t("cli.help.district_target", h),
     )
+    parser.add_argument("--district-targets", help=i18n.t("cli.help.district_targets", h))
     parser.add_argument("--as-of", type=int, help=i18n.t("cli.help.as_of", h))
     parser.add_argument(
         "--scenario",
-        metavar="JSON",
         help=i18n.t("cli.help.scenario", h, example=SCENARIO_EXAMPLE),
     )
     _option(
@@ -500,6 +749,7 @@ def _batch_options(parser: _Parser) -> None:
     )
     parser.add_argument("--dry-run", action="store_true", help=i18n.t("cli.help.dry_run", h))
     parser.add_argument("--notebooks", metavar="DIR", help=i18n.t("cli.help.notebooks_dir", h))
+    parser.add_argument("--compare-with", help=i18n.t("cli.help.compare_with", h))
 
 
 def build_parser(lang: str = i18n.DEFAULT_LANG) -> argparse.ArgumentParser:
@@ -513,7 +763,10 @@ def build_parser(lang: str = i18n.DEFAULT_LANG) -> argparse.ArgumentParser:
         help=i18n.t("cli.help.version", h),
     )
     sub = parser.add_subparsers(
-        dest="command", required=True, metavar="COMMAND", title=i18n.t("cli.commands", h)
+        dest="command",
+        required=True,
+        metavar=i18n.t("cli.metavar.command", h),
+        title=i18n.t("cli.commands", h),
     )
     commands: dict[str, Callable[[argparse.Namespace], int]] = {}
 
@@ -542,19 +795,29 @@ def build_parser(lang: str = i18n.DEFAULT_LANG) -> argparse.ArgumentParser:
     p = add("forecast", cmd_forecast, "cli.help.cmd.forecast")
     _data_options(p)
     p.add_argument("--district", help=i18n.t("cli.help.district", h))
-    p.add_argument("--target", type=float, help=i18n.t("cli.help.forecast_target", h))
+    p.add_argument("--target", type=number, help=i18n.t("cli.help.forecast_target", h))
     _option(p, "--year", "cli.help.year", type=int, default=2020)
     p.add_argument("--as-of", type=int, help=i18n.t("cli.help.as_of", h))
     _option(p, "--draws", "cli.help.draws", type=int, default=2000)
     _option(p, "--seed", "cli.help.seed", type=int, default=0)
     p.add_argument("--targets", help=i18n.t("cli.help.targets", h))
+    p.add_argument("--district-targets", help=i18n.t("cli.help.district_targets", h))
     p.add_argument("--no-trend", action="store_true", help=i18n.t("cli.help.no_trend", h))
-    p.add_argument("--boost", nargs="*", metavar="C:ODDS", help=i18n.t("cli.help.boost", h))
-    p.add_argument(
-        "--priority", nargs="*", default=[], metavar="CODE", help=i18n.t("cli.help.priority", h)
-    )
+    p.add_argument("--boost", nargs="*", help=i18n.t("cli.help.boost", h))
+    p.add_argument("--priority", nargs="*", default=[], help=i18n.t("cli.help.priority", h))
     p.add_argument("--json", action="store_true", help=i18n.t("cli.help.json", h))
     p.add_argument("--out", help=i18n.t("cli.help.forecast_out", h))
+
+    p = add("targets", cmd_targets, "cli.help.cmd.targets")
+    _data_options(p)
+    p.add_argument("--targets", help=i18n.t("cli.help.targets", h))
+    p.add_argument(
+        "--template",
+        nargs="?",
+        const=DISTRICT_TEMPLATE,
+        help=i18n.t("cli.help.template", h, default=DISTRICT_TEMPLATE),
+    )
+    p.add_argument("--year", type=int, action="append", help=i18n.t("cli.help.template_year", h))
 
     p = add("backtest", cmd_backtest, "cli.help.cmd.backtest")
     _data_options(p)
@@ -564,9 +827,7 @@ def build_parser(lang: str = i18n.DEFAULT_LANG) -> argparse.ArgumentParser:
 
     p = add("batch", cmd_batch, "cli.help.cmd.batch")
     _batch_options(p)
-    p.add_argument(
-        "--districts", nargs="+", metavar="NAME", help=i18n.t("cli.help.districts", h)
-    )
+    p.add_argument("--districts", nargs="+", help=i18n.t("cli.help.districts", h))
     p.add_argument("--no-province", action="store_true", help=i18n.t("cli.help.no_province", h))
     p.add_argument(
         "--workers",
@@ -574,7 +835,7 @@ def build_parser(lang: str = i18n.DEFAULT_LANG) -> argparse.ArgumentParser:
         default=_param_default("workers"),
         help=i18n.t("cli.help.workers", h),
     )
-    p.add_argument("--dask", metavar="ADDRESS", help=i18n.t("cli.help.dask", h))
+    p.add_argument("--dask", help=i18n.t("cli.help.dask", h))
 
     p = add("run", cmd_run, "cli.help.cmd.run")
     _batch_options(p)
@@ -762,26 +1023,71 @@ def _add_admin_commands(add: Callable[..., _Parser], h: str) -> None:
     p.add_argument("--lang", choices=i18n.LANGS, default=p.lang, help=i18n.t("cli.help.lang", h))
 
 
+# batch parameters (as params.py names them) -> the option a command-line user typed
+_OPTIONS = {
+    "province_target": "--target",
+    "district_target": "--district-target",
+    "district_targets": "--district-target",
+    "target_year": "--year",
+    "as_of": "--as-of",
+    "backtest_draws": "--backtest-draws",
+    "data_path": "--data",
+    "units_path": "--units",
+    **{name: f"--{name}" for name in ("draws", "seed", "scenario", "workers", "timeout", "pdf")},
+}
+
+
+def _as_options(text: str) -> str:
+    """A parameter problem ("  - province_target: …") as the option typed ("  - --target: …")."""
+    return re.sub(
+        r"^(  - )(\w+):",
+        lambda m: f"{m[1]}{_OPTIONS.get(m[2], m[2])}:",
+        text,
+        flags=re.MULTILINE,
+    )
+
+
+def _exit_code(exc: ParameterError) -> int:
+    """4 when every problem is a missing installation, else 2 (the command line)."""
+    keys = {getattr(problem, "key", None) for problem in exc.problems}
+    return EXIT_INSTALL if keys <= _INSTALL_KEYS else EXIT_USAGE
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one ``ntm`` command; the exit codes are listed in the module's docstring."""
     argv = list(sys.argv[1:] if argv is None else argv)
     lang = chosen_lang(argv)
-    args = build_parser(lang).parse_args(argv)
     try:
+        with _argparse_in(lang):
+            args = build_parser(lang).parse_args(argv)
         return args._commands[args.command](args)
     except BrokenPipeError:  # output piped into `head` and the like: stop quietly
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - replaces the closed stream
         return 0
-    except (DataError, ParameterError) as exc:  # every problem, under its count
-        print(exc.render(args.lang), file=sys.stderr)
+    except KeyboardInterrupt:
+        print(i18n.t("cli.interrupted", lang), file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except DataError as exc:  # every problem, under its count
+        print(exc.render(lang), file=sys.stderr)
         return EXIT_DATA_ERROR
     except InstallationError as exc:  # a broken installation, never a data error
-        print(i18n.t("cli.error", args.lang, message=exc.render(args.lang)), file=sys.stderr)
-        return EXIT_BROKEN_INSTALL
+        print(i18n.t("cli.error", lang, message=exc.render(lang)), file=sys.stderr)
+        return EXIT_INSTALL
+    except ParameterError as exc:
+        print(_as_options(exc.render(lang)), file=sys.stderr)
+        return _exit_code(exc)
     except MessageError as exc:  # one sentence: a locked output folder, a bad scenario
-        print(i18n.t("cli.error", args.lang, message=exc.render(args.lang)), file=sys.stderr)
-        return EXIT_DATA_ERROR
+        print(i18n.t("cli.error", lang, message=exc.render(lang)), file=sys.stderr)
+        return EXIT_DATA_ERROR if isinstance(exc, OutputError) else EXIT_USAGE
     except ValueError as exc:  # invalid option values the parser could not check
-        print(i18n.t("cli.error", args.lang, message=exc), file=sys.stderr)
+        print(i18n.t("cli.error", lang, message=exc), file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as exc:  # a file or folder the system refused: said plainly, no traceback
+        reason = os_reason(exc)
+        reason = reason.render(lang) if hasattr(reason, "render") else reason
+        where = exc.filename if exc.filename is not None else ""
+        message = i18n.t("cli.os_error", lang, path=where, reason=reason)
+        print(i18n.t("cli.error", lang, message=message), file=sys.stderr)
         return EXIT_DATA_ERROR
 
 

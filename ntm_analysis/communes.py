@@ -49,17 +49,20 @@ class Registry:
             raise DataError.single(str(path), "error.units.unreadable", reason=str(exc)) from exc
         missing = [c for c in ["province_name", *UNIT_COLUMNS] if c not in table.columns]
         if missing:
-            raise DataError.single(
-                str(path), "error.units.missing_columns", missing=missing, expected=UNIT_COLUMNS
+            raise DataError.single(  # names, not Python lists: a planner reads this
+                str(path),
+                "error.units.missing_columns",
+                missing=", ".join(missing),
+                expected=", ".join(["province_name", *UNIT_COLUMNS]),
             )
         for col in ("district_name", "district_type", "short", "province_name"):
             table[col] = table[col].astype(str).map(nfc)
         provinces = table["province_name"].unique()
         if len(provinces) != 1:
-            raise DataError.single(str(path), "error.units.provinces", found=list(provinces))
+            raise DataError.single(str(path), "error.units.provinces", found=", ".join(provinces))
         dup = table["district_code"].duplicated()
         if dup.any():
-            codes = table.loc[dup, "district_code"].tolist()
+            codes = ", ".join(map(str, table.loc[dup, "district_code"].unique()))
             raise DataError.single(str(path), "error.units.repeated_codes", codes=codes)
         districts = table[UNIT_COLUMNS].sort_values("district_code").reset_index(drop=True)
         return cls(province_name=provinces[0], districts=districts, source=str(path))

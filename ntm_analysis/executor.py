@@ -216,6 +216,7 @@ def execute_unit(task: Mapping[str, Any]) -> dict[str, Any]:
                 footer=footer_html(task["run_id"], task["data_sha256"], task["lang"]),
                 synthetic=bool(task.get("synthetic")),
                 home=task.get("home"),
+                print_appendix=task.get("kind") != "district",
             )
         except Exception as exc:
             error = unit_error(type(exc).__name__, str(exc), "html")

@@ -7,8 +7,10 @@ what the report means to say. Every report ends with a footer naming the run, th
 the package version.
 
 Reports are printed for hearings, so each carries a table of contents (its ``<h2>``
-sections) and an A4 print stylesheet: every section starts a new page, charts and table rows
-are never cut, and each page's margin names the unit, the synthetic-data mark where it
+sections) and an A4 print stylesheet: sections follow one another (a rule above each
+heading, never a heading alone at the foot of a page) so no page is left nearly empty,
+collapsed sections print open, charts and table rows are never cut, tables are set at a
+readable size, and each page's margin names the unit, the synthetic-data mark where it
 applies, and "page k / n" — a loose printed page still says what it is.
 """
 
@@ -47,7 +49,7 @@ body.jp-Notebook { max-width: 1100px; margin: 0 auto; padding: 1em 1.5em;
 body.jp-Notebook .jp-RenderedHTMLCommon { font-size: 15px; line-height: 1.5; }
 body.jp-Notebook .jp-RenderedHTMLCommon h1 { font-size: 1.9em; font-weight: bold; }
 body.jp-Notebook .jp-RenderedHTMLCommon h2 { font-size: 1.4em; font-weight: bold; }
-body.jp-Notebook .jp-RenderedHTMLCommon table { font-size: 14px; }
+body.jp-Notebook .jp-RenderedHTMLCommon table { font-size: 14px; table-layout: auto; }
 nav.ntm-home { font-size: 0.9em; margin: 0.4em 0 0 0; }
 footer.ntm-footer { margin: 3em 0 0 0; padding-top: 0.6em; border-top: 1px solid #CCC;
   color: #555; font-size: 0.85em; }
@@ -104,16 +106,36 @@ nav.ntm-toc a { color: #1F4E8C; text-decoration: underline; }
   @bottom-right { content: {page} " " counter(page) " / " counter(pages);
     font: 8pt "DejaVu Sans", sans-serif; color: #555; } }
 @media print {
-  body, body.jp-Notebook { max-width: none; margin: 0; padding: 0; font-size: 10pt; }
-  h2.ntm-section { break-before: page; }
-  h1, h2, h3 { break-after: avoid; }
+  body, body.jp-Notebook { max-width: none; margin: 0; padding: 0; font-size: 10.5pt; }
+  h1, h2, h3, summary { break-after: avoid; }
+  h2.ntm-section { margin-top: 1.1em; padding-top: 0.3em; border-top: 1px solid #BBB; }
   img, figure, tr, .ntm-synthetic, nav.ntm-toc { break-inside: avoid; }
-  img { max-height: 240mm; object-fit: contain; }
+  /* charts keep their shape at under half a page: two fit on one sheet with their text */
+  img { max-width: 75%; max-height: 88mm; object-fit: contain; }
+  nav.ntm-toc ol { column-count: 2; column-gap: 8mm; }
+  p { orphans: 3; widows: 3; }
+  /* a collapsed section prints open: paper cannot be clicked */
+  details::details-content { content-visibility: visible; display: block; }
+  details > summary { list-style: none; font-weight: bold; }
+  body.jp-Notebook details table { font-size: 8.5pt; }  /* the technical appendix */
+  body.jp-Notebook details td, body.jp-Notebook details th { white-space: nowrap; }
+  footer.ntm-footer { margin-top: 1em; break-before: avoid; }
+  details > summary::-webkit-details-marker { display: none; }
   thead { display: table-header-group; }
   a { color: inherit; text-decoration: none; }
   .jp-InternalAnchorLink, nav.ntm-home { display: none; }
-  body.jp-Notebook .jp-RenderedHTMLCommon { font-size: 10pt; }
-  body.jp-Notebook .jp-RenderedHTMLCommon table { font-size: 9pt; }
+  body.jp-Notebook .jp-RenderedHTMLCommon { font-size: 10.5pt; line-height: 1.4; }
+  body.jp-Notebook .jp-RenderedHTMLCommon table { font-size: 10pt; margin: 0.3em 0 0.6em; }
+  body.jp-Notebook .jp-RenderedHTMLCommon td, body.jp-Notebook .jp-RenderedHTMLCommon th {
+    padding: 0.15em 0.4em !important; line-height: 1.3; }  /* over the tables' own rules */
+  body.jp-Notebook .jp-RenderedHTMLCommon tbody tr:nth-child(odd) { background: #F3F3F3; }
+  .jp-Cell, .jp-OutputArea-output { margin: 0; padding: 0; }
+  /* an output is a table cell that scrolls on screen: on paper a wide table was cut off */
+  body.jp-Notebook .jp-OutputArea-output { display: block; }
+  body.jp-Notebook div { overflow: visible !important; }  /* paper cannot scroll */
+  body.jp-Notebook .jp-RenderedHTMLCommon table { max-width: 100%; }
+  /* JupyterLab keeps each output on one page: a whole section here, so pages went half empty */
+  body.jp-Notebook .jp-OutputArea-child { break-inside: auto; display: block; overflow: visible; }
 }
 """
 
@@ -124,13 +146,28 @@ def _css_string(text: str) -> str:
     return f'"{escaped}"'
 
 
-def print_css(title: str, lang: str, synthetic: bool) -> str:
+# a district report prints the appendix's title only: the model (and so its coefficients) is
+# the province's, printed in full in the province report — 1–2 pages fewer per district
+_APPENDIX_ELSEWHERE = """
+@media print {
+  details::details-content { display: none; }
+  details > summary::after { content: {elsewhere}; font-weight: normal; }
+}
+"""
+
+
+def print_css(title: str, lang: str, synthetic: bool, appendix: bool = True) -> str:
     """The contents box and A4 print rules; each page's margin names ``title`` (and says
-    the data is synthetic where it is)."""
+    the data is synthetic where it is). ``appendix`` False: collapsed sections print their
+    title and where to find them in full (the province report), not their content."""
     running = f"{title} · {i18n.t('mark.synthetic', lang)}" if synthetic else title
-    return _PRINT_CSS.replace("{running}", _css_string(running)).replace(
+    css = _PRINT_CSS.replace("{running}", _css_string(running)).replace(
         "{page}", _css_string(i18n.t("report.print.page", lang))
     )
+    if not appendix:
+        elsewhere = _css_string(i18n.t("report.print.appendix_elsewhere", lang))
+        css += _APPENDIX_ELSEWHERE.replace("{elsewhere}", elsewhere)
+    return css
 
 
 _H2 = re.compile(r"<h2(?P<attrs>[^>]*)>(?P<inner>.*?)</h2>", re.IGNORECASE | re.DOTALL)
@@ -196,11 +233,13 @@ def export_html(
     footer: str,
     synthetic: bool = False,
     home: str | None = None,
+    print_appendix: bool = True,
 ) -> Path:
     """The executed notebook as a standalone HTML report: no code, no prompts, no
     ``notebook-only`` cells, no stderr, images embedded, nothing loaded from elsewhere; a
     table of contents and A4 print rules (``synthetic`` puts the mark on every page);
-    ``home``: the batch's index beside it, linked at the top (not printed)."""
+    ``home``: the batch's index beside it, linked at the top (not printed);
+    ``print_appendix`` False: a district report, whose appendix the province report prints."""
     import nbformat
     from jinja2 import DictLoader
     from nbconvert import HTMLExporter
@@ -235,7 +274,8 @@ def export_html(
         enabled=True,
     )
     exporter.register_preprocessor(DropStderr(), enabled=True)
-    resources = {"ntm_footer": footer, "ntm_print_css": print_css(title, lang, synthetic)}
+    css = print_css(title, lang, synthetic, appendix=print_appendix)
+    resources = {"ntm_footer": footer, "ntm_print_css": css}
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     body = add_contents(_strip_external(body), lang)
     if home:

@@ -31,7 +31,7 @@ DEFAULT_LANG = "vi"
 _TABLE: dict[str, dict[str, str]] = {
     # --- marks -------------------------------------------------------------------------------
     "mark.synthetic": {
-        "vi": "Dữ liệu mô phỏng — synthetic data",
+        "vi": "Dữ liệu mô phỏng — không phải số liệu thật",
         "en": "Synthetic data — dữ liệu mô phỏng",
     },
     "mark.synthetic_watermark": {"vi": "DỮ LIỆU MÔ PHỎNG", "en": "SYNTHETIC DATA"},
@@ -92,36 +92,37 @@ _TABLE: dict[str, dict[str, str]] = {
     "prob.almost_impossible": {"vi": "gần như không thể", "en": "almost impossible"},
     # --- headline sentences ------------------------------------------------------------------
     "headline.probability": {
-        "vi": "Khả năng đạt {target} xã đạt chuẩn NTM vào năm {year}: {prob} ({words}). "
-        "Dự báo trung bình: {expected} xã (khoảng 80%: {lo}–{hi}).",
+        "vi": "Khả năng có ít nhất {target} xã đạt chuẩn NTM vào năm {year}: {prob} ({words}). "
+        "Dự báo trung bình: {expected} xã (khoảng {level}%: {lo}–{hi}).",
         "en": "Probability of reaching {target} NTM communes by {year}: {prob} ({words}). "
-        "Expected: {expected} communes (80% interval {lo}–{hi}).",
+        "Expected: {expected} communes ({level}% interval {lo}–{hi}).",
     },
     "headline.current": {
         "vi": "Năm {year}: {n_ntm}/{n_communes} xã đạt chuẩn NTM ({share}).",
         "en": "{year}: {n_ntm} of {n_communes} communes meet the NTM standard ({share}).",
     },
     "headline.expected_only": {
-        "vi": "Dự báo năm {year}: trung bình {expected} xã đạt chuẩn NTM (khoảng 80%: {lo}–{hi}).",
+        "vi": "Dự báo năm {year}: trung bình {expected} xã đạt chuẩn NTM (khoảng {level}%: "
+        "{lo}–{hi}).",
         "en": "Forecast for {year}: {expected} communes meeting the NTM standard expected "
-        "(80% interval {lo}–{hi}).",
+        "({level}% interval {lo}–{hi}).",
     },
     "headline.all_met": {
         "vi": "Cả {n} xã đều đã đạt chuẩn NTM (năm {as_of}). Dự báo năm {year}: trung bình "
-        "{expected} xã (khoảng 80%: {lo}–{hi}); cả {n} xã vẫn đạt chuẩn trong {keep} số lần mô "
-        "phỏng.",
+        "{expected} xã (khoảng {level}%: {lo}–{hi}); cả {n} xã vẫn đạt chuẩn trong {keep} số "
+        "lần mô phỏng.",
         "en": "All {n} communes already meet the NTM standard ({as_of}). Forecast for {year}: "
-        "{expected} expected (80% interval {lo}–{hi}); all {n} still meet it in {keep} of the "
+        "{expected} expected ({level}% interval {lo}–{hi}); all {n} still meet it in {keep} of the "
         "simulations.",
     },
     "headline.all_met_below": {
         "vi": "Cả {n} xã đều đã đạt chuẩn NTM (năm {as_of}). Mô hình cho phép một xã mất tiêu "
         "chí khi được đánh giá lại, nên số xã đạt chuẩn dự báo năm {year} trung bình là "
-        "{expected} (khoảng 80%: {lo}–{hi}), hơi dưới {n}: cả {n} xã vẫn đạt chuẩn trong {keep} "
-        "số lần mô phỏng.",
+        "{expected} (khoảng {level}%: {lo}–{hi}), hơi dưới {n}: cả {n} xã vẫn đạt chuẩn trong "
+        "{keep} số lần mô phỏng.",
         "en": "All {n} communes already meet the NTM standard ({as_of}). The model allows a "
         "commune to lose a criterion at re-assessment, so the expected count in {year} is "
-        "{expected} (80% interval {lo}–{hi}), slightly below {n}: all {n} still meet it in "
+        "{expected} ({level}% interval {lo}–{hi}), slightly below {n}: all {n} still meet it in "
         "{keep} of the simulations.",
     },
     "headline.mean_criteria": {
@@ -281,7 +282,8 @@ _TABLE: dict[str, dict[str, str]] = {
         "en": "Brier score (lower is better)",
     },
     "cli.boost.bad": {
-        "vi": "--boost cần dạng C:HỆ_SỐ (C là số thứ tự tiêu chí), ví dụ 10:1.5; nhận được {item}",
+        "vi": "--boost cần dạng TC:HỆ_SỐ (TC là số thứ tự tiêu chí), ví dụ 10:1,5; nhận được "
+        "{item}",
         "en": "--boost expects C:ODDS (C the criterion number) such as 10:1.5, got {item}",
     },
     "cli.district_target.bad": {
@@ -300,6 +302,239 @@ _TABLE: dict[str, dict[str, str]] = {
         "vi": "--scenario phải là một đối tượng JSON, ví dụ {example}",
         "en": "--scenario must be a JSON object such as {example}",
     },
+    # --- what changed since the last report (issue 15) ---------------------------------------
+    "cli.help.compare_with": {
+        "vi": "so sánh với các dự báo trong thư mục kết quả này của một lần chạy trước (mặc "
+        "định: lần chạy trước trong --out)",
+        "en": "compare with the forecasts in this output folder of an earlier run (default: "
+        "the last run in --out)",
+    },
+    "changes.title": {
+        "vi": "Thay đổi so với lần báo cáo trước",
+        "en": "Changes since the last report",
+    },
+    "changes.intro": {
+        "vi": "So với lần chạy {run} ({when}): dự báo trước, điều đã quan sát được từ đó, dự "
+        "báo mới và lý do thay đổi.",
+        "en": "Against run {run} ({when}): the last forecast, what was observed since, the new "
+        "forecast and why it changed.",
+    },
+    "changes.col.before": {"vi": "Dự báo trước", "en": "Last forecast"},
+    "changes.col.observed": {"vi": "Đã quan sát từ đó", "en": "Observed since"},
+    "changes.col.after": {"vi": "Dự báo mới", "en": "New forecast"},
+    "changes.col.reasons": {"vi": "Lý do thay đổi", "en": "Why it changed"},
+    "changes.forecast": {
+        "vi": "năm {year}: {expected} xã ({range})",
+        "en": "{year}: {expected} communes ({range})",
+    },
+    "changes.probability": {
+        "vi": "khả năng {prob} có ít nhất {target} xã",
+        "en": "{prob} chance of {target} or more",
+    },
+    "changes.observed": {
+        "vi": "năm {year}: {n} xã đạt chuẩn",
+        "en": "{year}: {n} communes meet the standard",
+    },
+    "changes.observed_vs": {
+        "vi": "năm {year}: {n} xã đạt chuẩn (lần trước dự báo {expected}, {range})",
+        "en": "{year}: {n} communes meet the standard (forecast {expected}, {range})",
+    },
+    "changes.range95": {"vi": "{range}, khoảng 95%", "en": "{range}, 95% interval"},
+    "changes.outside": {
+        "vi": " — nằm ngoài khoảng dự báo",
+        "en": " — outside the forecast range",
+    },
+    "changes.no_new_year": {"vi": "chưa có năm số liệu mới", "en": "no new data year"},
+    "changes.reason.new_year": {
+        "vi": "có thêm số liệu năm {years}",
+        "en": "new data for {years}",
+    },
+    "changes.reason.data": {
+        "vi": "số liệu các năm cũ đã được sửa",
+        "en": "the data of earlier years was corrected",
+    },
+    "changes.reason.model": {
+        "vi": "mô hình (mã nguồn) đã thay đổi: phiên bản {old} → {new}",
+        "en": "the model (its code) changed: version {old} → {new}",
+    },
+    "changes.reason.target": {"vi": "mục tiêu đổi: {old} → {new}", "en": "target: {old} → {new}"},
+    "changes.target": {"vi": "{target} xã năm {year}", "en": "{target} by {year}"},
+    "changes.no_target": {"vi": "chưa giao (năm {year})", "en": "none ({year})"},
+    "changes.reason.settings": {
+        "vi": "thông số mô phỏng hoặc kịch bản đã đổi",
+        "en": "the simulation settings or scenario changed",
+    },
+    "changes.reason.none": {
+        "vi": "số liệu, mô hình và mục tiêu không đổi; chênh lệch (nếu có) chỉ do mô phỏng "
+        "ngẫu nhiên",
+        "en": "same data, model and target; any difference is the simulation's randomness",
+    },
+    # --- district targets: template, index verdicts, ntm targets (issue 15) -----------------
+    "cli.help.district_targets": {
+        "vi": "tệp mục tiêu của các huyện (CSV: district, year, target), tạo mẫu bằng "
+        "`ntm targets --template` rồi điền cột target; dùng các dòng của năm --year",
+        "en": "the districts' targets file (CSV: district, year, target): make the template "
+        "with `ntm targets --template` and fill in the target column; rows of --year are used",
+    },
+    "cli.help.cmd.targets": {
+        "vi": "Các mục tiêu kế hoạch đang dùng; --template: tạo tệp mẫu mục tiêu của huyện.",
+        "en": "The plan targets in use; --template: write a district targets file to fill in.",
+    },
+    "cli.help.template": {
+        "vi": "ghi tệp mẫu mục tiêu của các huyện (mặc định {default}); không ghi đè tệp đã có",
+        "en": "write the district targets template (default {default}); never overwrites a file",
+    },
+    "cli.help.template_year": {
+        "vi": "năm của mục tiêu trong tệp mẫu (dùng nhiều lần được; mặc định: năm kế hoạch "
+        "tới và 2020)",
+        "en": "a target year of the template (repeatable; default: next year and 2020)",
+    },
+    "cli.targets.template_written": {
+        "vi": "Đã ghi tệp mẫu {path}: {n} huyện, năm {years}. Điền số xã đạt chuẩn vào cột "
+        "target (để trống nếu huyện chưa có mục tiêu), rồi chạy: ntm batch --district-targets "
+        "{path}",
+        "en": "Wrote the template {path}: {n} districts, years {years}. Fill in the target "
+        "column with the number of communes meeting the standard (blank: no target), then run: "
+        "ntm batch --district-targets {path}",
+    },
+    "cli.targets.row": {
+        "vi": "{year} · {unit} · {indicator}: {value} ({official})",
+        "en": "{year} · {unit} · {indicator}: {value} ({official})",
+    },
+    "cli.targets.official": {"vi": "chỉ tiêu chính thức", "en": "official"},
+    "cli.targets.own": {"vi": "không ghi là chính thức", "en": "not marked official"},
+    "cli.targets.indicator.n_ntm": {
+        "vi": "số xã đạt chuẩn NTM",
+        "en": "communes meeting the NTM standard",
+    },
+    "cli.targets.indicator.n_ntm_change": {
+        "vi": "số xã đạt chuẩn thêm trong năm",
+        "en": "more communes meeting the standard in the year",
+    },
+    "cli.targets.indicator.mean_criteria": {
+        "vi": "số tiêu chí đạt bình quân/xã",
+        "en": "average criteria met per commune",
+    },
+    "cli.targets.indicator.n_below_5_change": {
+        "vi": "thay đổi số xã đạt dưới 5 tiêu chí",
+        "en": "change in communes below 5 criteria",
+    },
+    "cli.targets.hint": {
+        "vi": "Mục tiêu của từng huyện: ntm targets --template, điền tệp, rồi ntm batch "
+        "--district-targets TỆP.",
+        "en": "Targets for each district: ntm targets --template, fill in the file, then ntm "
+        "batch --district-targets FILE.",
+    },
+    "index.col.target": {
+        "vi": "Mục tiêu của huyện năm {year} · khả năng đạt",
+        "en": "District target for {year} · probability",
+    },
+    "index.col.contribution": {
+        "vi": "Đóng góp dự kiến vào kế hoạch của tỉnh năm {year}",
+        "en": "Expected contribution to the province plan for {year}",
+    },
+    "index.contribution": {"vi": "{share} của {target} xã", "en": "{share} of {target}"},
+    "index.target_reached": {"vi": "đã đạt", "en": "reached"},
+    "index.note_districts": {
+        "vi": "Chưa có mục tiêu riêng cho từng huyện (kế hoạch của tỉnh không chia theo huyện): "
+        "bảng nêu số xã dự báo đạt chuẩn của mỗi huyện và phần đóng góp dự kiến vào mục tiêu "
+        "của tỉnh. Để có đánh giá cho từng huyện: ntm targets --template, điền mục tiêu, rồi "
+        "chạy lại với --district-targets.",
+        "en": "No district has a target of its own (the province plan is not split by "
+        "district): the table shows each district's forecast and its expected contribution to "
+        "the province target. For a verdict per district: ntm targets --template, fill in the "
+        "targets, and run again with --district-targets.",
+    },
+    "index.note_with_targets": {
+        "vi": "Mục tiêu của huyện do người dùng nhập (tệp --district-targets hoặc "
+        "--district-target), không phải chỉ tiêu chính thức trừ khi tệp mục tiêu ghi như vậy.",
+        "en": "District targets are the user's (--district-targets file or --district-target), "
+        "not official unless the targets file says so.",
+    },
+    # --- command line: argparse's errors, placeholders, value kinds, exits (issue 15) ------
+    "cli.argparse.argument": {
+        "vi": "tùy chọn %(argument_name)s: %(message)s",
+        "en": "argument %(argument_name)s: %(message)s",
+    },
+    "cli.argparse.unrecognized": {
+        "vi": "không hiểu các tham số: %s",
+        "en": "unrecognized arguments: %s",
+    },
+    "cli.argparse.required": {
+        "vi": "còn thiếu: %s",
+        "en": "the following arguments are required: %s",
+    },
+    "cli.argparse.one_required": {
+        "vi": "cần một trong các tùy chọn %s",
+        "en": "one of the arguments %s is required",
+    },
+    "cli.argparse.not_allowed": {
+        "vi": "không dùng được cùng với %s",
+        "en": "not allowed with argument %s",
+    },
+    "cli.argparse.ignored": {
+        "vi": "giá trị %r bị bỏ qua (tùy chọn này không nhận giá trị)",
+        "en": "ignored explicit argument %r",
+    },
+    "cli.argparse.one": {"vi": "cần một giá trị", "en": "expected one argument"},
+    "cli.argparse.at_most_one": {
+        "vi": "chỉ nhận nhiều nhất một giá trị",
+        "en": "expected at most one argument",
+    },
+    "cli.argparse.at_least_one": {
+        "vi": "cần ít nhất một giá trị",
+        "en": "expected at least one argument",
+    },
+    "cli.argparse.n": {"vi": "cần %s giá trị", "en": "expected %s arguments"},
+    "cli.argparse.ambiguous": {
+        "vi": "tùy chọn %(option)s chưa rõ, có thể là %(matches)s",
+        "en": "ambiguous option: %(option)s could match %(matches)s",
+    },
+    "cli.argparse.invalid_value": {
+        "vi": "không đọc được %(value)r: cần một %(type)s",
+        "en": "invalid %(type)s value: %(value)r",
+    },
+    "cli.argparse.invalid_choice": {
+        "vi": "không có lựa chọn %(value)r; chọn một trong %(choices)s",
+        "en": "invalid choice: %(value)r (choose from %(choices)s)",
+    },
+    "cli.argparse.unexpected": {
+        "vi": "không chờ tùy chọn %s ở đây",
+        "en": "unexpected option string: %s",
+    },
+    "cli.type.integer": {"vi": "số nguyên", "en": "integer"},
+    "cli.type.number": {"vi": "số (ví dụ 1,5 hoặc 1.5)", "en": "number"},
+    "cli.metavar.command": {"vi": "LỆNH", "en": "COMMAND"},
+    "cli.metavar.file": {"vi": "TỆP", "en": "FILE"},
+    "cli.metavar.folder": {"vi": "THƯ_MỤC", "en": "FOLDER"},
+    "cli.metavar.sheet": {"vi": "TRANG_TÍNH", "en": "SHEET"},
+    "cli.metavar.year": {"vi": "NĂM", "en": "YEAR"},
+    "cli.metavar.count": {"vi": "SỐ", "en": "N"},
+    "cli.metavar.seconds": {"vi": "GIÂY", "en": "SECONDS"},
+    "cli.metavar.name": {"vi": "TÊN", "en": "NAME"},
+    "cli.metavar.name_count": {"vi": "TÊN=SỐ_XÃ", "en": "NAME=COUNT"},
+    "cli.metavar.criterion_odds": {"vi": "TC:HỆ_SỐ", "en": "C:FACTOR"},
+    "cli.metavar.commune": {"vi": "MÃ_HOẶC_TÊN_XÃ", "en": "CODE_OR_NAME"},
+    "cli.metavar.json": {"vi": "JSON", "en": "JSON"},
+    "cli.metavar.address": {"vi": "ĐỊA_CHỈ", "en": "ADDRESS"},
+    "cli.priority.ambiguous": {
+        "vi": "--priority: có nhiều xã tên '{item}'; hãy ghi mã xã: {choices}",
+        "en": "--priority: several communes are called '{item}'; give the code: {choices}",
+    },
+    "cli.target.impossible": {
+        "vi": "--target {target}: không thể đạt, {unit} có {n} xã",
+        "en": "--target {target}: impossible, {unit} has {n} communes",
+    },
+    "cli.interrupted": {
+        "vi": "Đã dừng theo yêu cầu (Ctrl-C). Các tệp đã ghi xong vẫn giữ nguyên.",
+        "en": "Stopped on request (Ctrl-C). Files already finished are kept.",
+    },
+    "cli.os_error": {
+        "vi": "không đọc hoặc ghi được {path}: {reason}",
+        "en": "cannot read or write {path}: {reason}",
+    },
+    "cli.progress": {"vi": "Đang lập báo cáo", "en": "Making reports"},
+    "cli.progress.unit": {"vi": "báo cáo", "en": "report"},
     # --- command line: argparse's own words and the help of every option -------------------
     "cli.usage": {"vi": "Cách dùng: ", "en": "usage: "},
     "cli.options": {"vi": "tùy chọn", "en": "options"},
@@ -330,8 +565,8 @@ _TABLE: dict[str, dict[str, str]] = {
         "en": "Score the model and baselines on past years.",
     },
     "cli.help.cmd.batch": {
-        "vi": "Báo cáo cho tỉnh và mọi huyện: notebook, HTML, PDF, số liệu JSON, index.html và "
-        "manifest.json.",
+        "vi": "Báo cáo cho tỉnh và mọi huyện: sổ tính Jupyter, HTML, PDF, số liệu JSON, "
+        "index.html và manifest.json.",
         "en": "Reports for the province and every district: notebooks, HTML, PDF, JSON "
         "results, index.html and manifest.json.",
     },
@@ -422,7 +657,7 @@ _TABLE: dict[str, dict[str, str]] = {
         "en": "Monte Carlo draws (default {default})",
     },
     "cli.help.seed": {
-        "vi": "giá trị khởi tạo ngẫu nhiên (seed; mặc định {default})",
+        "vi": "giá trị khởi tạo ngẫu nhiên (mặc định {default})",
         "en": "random seed (default {default})",
     },
     "cli.help.targets": {
@@ -434,12 +669,13 @@ _TABLE: dict[str, dict[str, str]] = {
         "en": "fit without the time trend",
     },
     "cli.help.boost": {
-        "vi": "kịch bản: nhân tỷ số chênh (odds) đạt thêm tiêu chí C mỗi năm, ví dụ 10:1.5",
+        "vi": "kịch bản: nhân tỷ số chênh đạt thêm tiêu chí C mỗi năm, ví dụ 10:1,5 (hoặc 10:1.5)",
         "en": "scenario: multiply the yearly odds of gaining criterion C, e.g. 10:1.5",
     },
     "cli.help.priority": {
-        "vi": "kịch bản: mã các xã được ưu tiên (tỷ số chênh đạt thêm tiêu chí nhân đôi)",
-        "en": "scenario: commune codes to prioritise (gain odds doubled)",
+        "vi": "kịch bản: các xã được ưu tiên, theo mã hoặc tên (tỷ số chênh đạt thêm tiêu chí "
+        "nhân đôi)",
+        "en": "scenario: communes to prioritise, by code or name (gain odds doubled)",
     },
     "cli.help.forecast_out": {
         "vi": "ghi thêm result.json và các bảng dự báo (Parquet) vào thư mục này",
@@ -466,9 +702,12 @@ _TABLE: dict[str, dict[str, str]] = {
         "the targets file's figure for --year, shown as official when the file says so)",
     },
     "cli.help.district_target": {
-        "vi": "mục tiêu riêng của một huyện (dùng nhiều lần được); không bao giờ tự chia mục "
-        "tiêu của tỉnh",
-        "en": "a district's own target (repeatable); never a split of the province target",
+        "vi": "mục tiêu riêng của một huyện: số xã đạt chuẩn đến năm --year, ví dụ "
+        "\"Tràng Định=8\" (dùng nhiều lần được; thắng giá trị trong --district-targets). Công cụ "
+        "không bao giờ tự chia mục tiêu của tỉnh",
+        "en": "a district's own target: communes meeting the standard by --year, e.g. "
+        "\"Tràng Định=8\" (repeatable; wins over --district-targets). The tool never splits "
+        "the province target itself",
     },
     "cli.help.scenario": {
         "vi": "kịch bản dạng JSON hoặc @TỆP, ví dụ {example}",
@@ -479,7 +718,7 @@ _TABLE: dict[str, dict[str, str]] = {
         "en": "draws per backtest origin, 0 to skip (default {default})",
     },
     "cli.help.timeout": {
-        "vi": "số giây tối đa cho một notebook, quá thì dừng và ghi là lỗi (mặc định {default})",
+        "vi": "số giây tối đa cho một sổ tính, quá thì dừng và ghi là lỗi (mặc định {default})",
         "en": "seconds one notebook may run before it is stopped and reported as failed "
         "(default {default})",
     },
@@ -505,13 +744,13 @@ _TABLE: dict[str, dict[str, str]] = {
         "en": "skip the province overview",
     },
     "cli.help.workers": {
-        "vi": "số notebook chạy cùng lúc (mặc định: số lõi CPU)",
+        "vi": "số sổ tính chạy cùng lúc (mặc định: số lõi CPU)",
         "en": "notebooks run at once (default: the number of CPUs)",
     },
     "cli.help.dask": {
-        "vi": "chạy các notebook trên bộ điều phối Dask này (cần ntm-analysis[dask]). Các máy "
+        "vi": "chạy các sổ tính trên bộ điều phối Dask này (cần ntm-analysis[dask]). Các máy "
         "trạm phải thấy các tệp của máy này ở cùng đường dẫn tuyệt đối (hệ thống tệp dùng "
-        "chung): dữ liệu, danh mục đơn vị, notebook, thư mục kết quả và bộ nhớ đệm; điều này "
+        "chung): dữ liệu, danh mục đơn vị, sổ tính, thư mục kết quả và bộ nhớ đệm; điều này "
         "được kiểm tra trước khi chạy",
         "en": "run the notebooks on this Dask scheduler (needs ntm-analysis[dask]). The "
         "workers must see this machine's files at the same absolute paths (a shared "
@@ -535,12 +774,8 @@ _TABLE: dict[str, dict[str, str]] = {
     "unit.kind.urban_district": {"vi": "quận", "en": "urban district"},
     "report.list.and": {"vi": "{head} và {last}", "en": "{head} and {last}"},
     "report.title": {
-        "vi": "{unit}: khả năng đạt chuẩn nông thôn mới đến năm {year}",
-        "en": "{unit}: reaching the New Rural Development standard by {year}",
-    },
-    "report.title.overview": {
-        "vi": "{unit}: tổng quan các huyện đến năm {year}",
-        "en": "{unit}: the districts at a glance, to {year}",
+        "vi": "{unit}: dự báo số xã đạt chuẩn nông thôn mới đến năm {year}",
+        "en": "{unit}: communes meeting the New Rural Development standard by {year}, forecast",
     },
     "report.section.now": {"vi": "Hiện trạng năm {year}", "en": "Where things stand in {year}"},
     "report.section.trend": {
@@ -575,8 +810,8 @@ _TABLE: dict[str, dict[str, str]] = {
     },
     # --- report: banner, status and targets ------------------------------------------------
     "report.synthetic_banner": {
-        "vi": "Dữ liệu mô phỏng — synthetic data. Mọi con số trong báo cáo này được tạo ra để "
-        "minh họa cách dùng công cụ, không phải kết quả thật của bất kỳ xã nào.",
+        "vi": "Dữ liệu mô phỏng, không phải số liệu thật. Mọi con số trong báo cáo này được tạo "
+        "ra để minh họa cách dùng công cụ, không phải kết quả thật của bất kỳ xã nào.",
         "en": "Synthetic data — dữ liệu mô phỏng. Every figure in this report was generated to "
         "demonstrate the tool; none is a real commune's result.",
     },
@@ -585,8 +820,8 @@ _TABLE: dict[str, dict[str, str]] = {
         "en": "Progress (from the model):",
     },
     "report.status.none": {
-        "vi": "Không đánh giá tiến độ: chưa có mục tiêu",
-        "en": "No progress status: no target",
+        "vi": "Chưa đánh giá: chưa được giao mục tiêu riêng",
+        "en": "Not assessed: no target of its own",
     },
     "report.target.official": {
         "vi": "Mục tiêu: {target} xã đạt chuẩn vào năm {year} (chỉ tiêu kế hoạch chính thức).",
@@ -623,20 +858,22 @@ _TABLE: dict[str, dict[str, str]] = {
         "file; not marked as an official target).",
     },
     "report.target.none_district": {
-        "vi": "{this_unit} chưa có mục tiêu riêng. Báo cáo nêu số xã đạt chuẩn dự báo và "
-        "phân bố của nó, không tính khả năng đạt mục tiêu, và không tự chia mục tiêu của tỉnh "
-        "cho các huyện, thành phố: một cách chia như vậy không phải chỉ tiêu chính thức.",
+        "vi": "{this_unit} chưa được giao mục tiêu riêng. Báo cáo nêu số xã dự kiến đạt chuẩn, "
+        "tức phần đóng góp dự kiến vào kế hoạch của tỉnh, và phân bố của nó; không tự chia "
+        "mục tiêu của tỉnh cho các huyện, thành phố, vì một cách chia như vậy không phải chỉ "
+        "tiêu chính thức. Khi có mục tiêu riêng, nhập bằng tệp mẫu (ntm targets --template).",
         "en": "{this_unit} has no target of its own. The report gives the expected number of "
-        "communes meeting the standard and its distribution, no probability of reaching a "
-        "target, and does not split the province's target: such a split would not be an "
-        "official target.",
+        "communes meeting the standard, its expected contribution to the province plan, and "
+        "its distribution; it does not split the province's target: such a split would not "
+        "be an official target. A target of its own can be given with the template (ntm "
+        "targets --template).",
     },
     "report.target.none_province": {
         "vi": "Chưa có mục tiêu cho toàn tỉnh: báo cáo chỉ nêu số xã đạt chuẩn dự báo.",
         "en": "No province target was given: the report gives the expected count only.",
     },
     # --- report: now and trend ----------------------------------------------------------------
-    "report.points": {"vi": "{value} điểm %", "en": "{value} pp"},
+    "report.points": {"vi": "{value} điểm phần trăm", "en": "{value} pp"},
     "report.col.measure": {"vi": "Chỉ tiêu", "en": "Measure"},
     "report.col.in_year": {"vi": "Năm {year}", "en": "{year}"},
     "report.col.change_since": {"vi": "Thay đổi so với năm {year}", "en": "Change since {year}"},
@@ -836,7 +1073,7 @@ _TABLE: dict[str, dict[str, str]] = {
     },
     "method.linear_trend": {"vi": "Đường xu thế tuyến tính", "en": "Linear trend"},
     "method.damped_trend": {
-        "vi": "Xu thế giảm dần (san bằng mũ)",
+        "vi": "Xu thế tắt dần (san bằng mũ)",
         "en": "Damped trend (exponential smoothing)",
     },
     "method.transition_no_trend": {
@@ -849,7 +1086,7 @@ _TABLE: dict[str, dict[str, str]] = {
     },
     "method.inline.transition": {"vi": "mô hình chính", "en": "the main model"},
     "method.inline.linear_trend": {"vi": "đường xu thế tuyến tính", "en": "the linear trend"},
-    "method.inline.damped_trend": {"vi": "xu thế giảm dần", "en": "the damped trend"},
+    "method.inline.damped_trend": {"vi": "xu thế tắt dần", "en": "the damped trend"},
     "report.methods.agree": {
         "vi": "Các phương pháp cho kết quả gần nhau.",
         "en": "The methods broadly agree.",
@@ -1062,7 +1299,7 @@ _TABLE: dict[str, dict[str, str]] = {
         "{first}–{last}.",
     },
     "report.note.synthetic": {
-        "vi": "Dữ liệu mô phỏng (synthetic data): tạo ra để chạy thử công cụ; tên và mã xã là "
+        "vi": "Dữ liệu mô phỏng: tạo ra để chạy thử công cụ; tên và mã xã là "
         "tên giả. Không được trích dẫn như kết quả thật.",
         "en": "Synthetic data (dữ liệu mô phỏng): generated to demonstrate the tool; commune "
         "names and codes are placeholders. Never cite them as real results.",
@@ -1092,8 +1329,8 @@ _TABLE: dict[str, dict[str, str]] = {
         "thêm hoặc mất từng tiêu chí mỗi năm, rồi mô phỏng {draws} lần từ năm {as_of} đến năm "
         "{year}. Mỗi lần mô phỏng dùng một bộ hệ số riêng, nên khoảng dự báo có tính cả sai số "
         "của mô hình. Số liệu các huyện lấy từ cùng các lần mô phỏng của cả tỉnh, nên tổng các "
-        "huyện luôn bằng toàn tỉnh. Chạy lại với cùng số liệu và tham số (mã ngẫu nhiên {seed}) "
-        "cho đúng các con số này.",
+        "huyện luôn bằng toàn tỉnh. Chạy lại với cùng số liệu và tham số (giá trị khởi tạo "
+        "ngẫu nhiên {seed}) cho đúng các con số này.",
         "en": "Method: from the {first}–{as_of} data the model estimates each commune's yearly "
         "chance of gaining or losing each criterion, then simulates {draws} times from {as_of} "
         "to {year}. Each simulation draws its own coefficients, so the intervals include the "
@@ -1126,7 +1363,7 @@ _TABLE: dict[str, dict[str, str]] = {
         "en": "Baseline scenario: no change of policy assumed.",
     },
     "report.scenario.criterion": {
-        "vi": "tỷ số chênh (odds) đạt {criterion} mỗi năm nhân {odds} lần",
+        "vi": "tỷ số chênh đạt {criterion} mỗi năm nhân {odds} lần",
         "en": "odds of gaining {criterion} each year multiplied by {odds}",
     },
     "report.scenario.priority": {
@@ -1138,12 +1375,13 @@ _TABLE: dict[str, dict[str, str]] = {
         "en": "Made with ntm-analysis {version}.",
     },
     "report.coef.summary": {
-        "vi": "Hệ số của mô hình (bấm để xem)",
-        "en": "The model's coefficients (click to show)",
+        "vi": "Phụ lục: hệ số của mô hình",
+        "en": "Appendix: the model's coefficients",
     },
     "report.coef.explain": {
-        "vi": "Hệ số trên thang log-odds của khả năng đạt thêm (hoặc mất) một tiêu chí trong một "
-        "năm; cột cuối là số lần odds được nhân lên (lớn hơn 1: dễ hơn). Hệ số của từng tiêu "
+        "vi": "Hệ số tính trên thang lôgarit của tỷ số chênh, cho khả năng đạt thêm (hoặc mất) "
+        "một tiêu chí trong một năm; cột cuối là số lần tỷ số chênh được nhân lên (lớn hơn 1: "
+        "dễ hơn). Hệ số của từng tiêu "
         "chí là mức cơ sở cho một xã đạt 10 tiêu chí.",
         "en": "Coefficients on the log-odds scale of gaining (or losing) a criterion in a year; "
         "the last column is the factor the odds are multiplied by (above 1: more likely). Each "
@@ -1151,9 +1389,12 @@ _TABLE: dict[str, dict[str, str]] = {
     },
     "report.coef.col.model": {"vi": "Mô hình", "en": "Model"},
     "report.coef.col.term": {"vi": "Yếu tố", "en": "Term"},
-    "report.coef.col.estimate": {"vi": "Hệ số (log-odds)", "en": "Estimate (log-odds)"},
+    "report.coef.col.estimate": {
+        "vi": "Hệ số (lôgarit tỷ số chênh)",
+        "en": "Estimate (log-odds)",
+    },
     "report.coef.col.se": {"vi": "Sai số chuẩn", "en": "Standard error"},
-    "report.coef.col.odds": {"vi": "Nhân odds", "en": "Odds multiplier"},
+    "report.coef.col.odds": {"vi": "Hệ số nhân tỷ số chênh", "en": "Odds multiplier"},
     "report.coef.gain": {"vi": "Đạt thêm", "en": "Gain"},
     "report.coef.loss": {"vi": "Mất", "en": "Loss"},
     "report.coef.fixed": {"vi": "không ước lượng được", "en": "not estimable"},
@@ -1172,6 +1413,10 @@ _TABLE: dict[str, dict[str, str]] = {
     "report.home": {
         "vi": "← Tất cả báo cáo của tỉnh",
         "en": "← All reports of the province",
+    },
+    "report.print.appendix_elsewhere": {
+        "vi": " — in đầy đủ trong báo cáo toàn tỉnh (cả tỉnh dùng chung một mô hình)",
+        "en": " — printed in full in the province report (one model for the whole province)",
     },
     "report.print.page": {"vi": "Trang", "en": "Page"},
     "report.footer": {
@@ -1202,7 +1447,7 @@ _TABLE: dict[str, dict[str, str]] = {
     "index.col.reports": {"vi": "Báo cáo", "en": "Reports"},
     "index.link.html": {"vi": "báo cáo", "en": "report"},
     "index.link.pdf": {"vi": "bản in (PDF)", "en": "print (PDF)"},
-    "index.link.notebook": {"vi": "notebook", "en": "notebook"},
+    "index.link.notebook": {"vi": "sổ tính Jupyter", "en": "notebook"},
     "index.link.results": {"vi": "số liệu (JSON)", "en": "figures (JSON)"},
     "index.failed.title": {"vi": "Đơn vị chạy lỗi", "en": "Units that failed"},
     "index.failed.item": {
@@ -1210,13 +1455,7 @@ _TABLE: dict[str, dict[str, str]] = {
         "en": "{unit}: failed in cell {cell} — {error}",
     },
     "index.status.failed": {"vi": "Lỗi", "en": "Failed"},
-    "index.no_target": {"vi": "Không có mục tiêu", "en": "No target"},
-    "index.note_districts": {
-        "vi": "Các huyện không có mục tiêu riêng: chỉ nêu số xã dự báo đạt chuẩn, không chia "
-        "mục tiêu của tỉnh cho từng huyện.",
-        "en": "Districts without a target of their own show the forecast count only; the "
-        "province target is not split among districts.",
-    },
+    "index.no_target": {"vi": "Chưa giao mục tiêu", "en": "No target set"},
     "cli.batch.failed": {
         "vi": "{n} đơn vị chạy lỗi:",
         "en": "{n} unit(s) failed:",
@@ -1231,6 +1470,200 @@ _TABLE: dict[str, dict[str, str]] = {
         "en": "Done: {ok} succeeded, {skipped} up to date, {failed} failed; {seconds} s. "
         "Index: {index}",
     },
+    # --- the planner's year: this year's plan, priority list, brief, slides, workbook ---------
+    "plan.section": {
+        "vi": "Kế hoạch năm {year} so với dự báo",
+        "en": "The {year} plan against the forecast",
+    },
+    "plan.intro": {
+        "vi": "Kế hoạch năm {year} của tỉnh so với dự báo cho năm đó. Khoảng dự báo nêu ở đây là "
+        "khoảng 95%, vì kiểm định trên các năm đã qua cho thấy khoảng 80% thường quá hẹp.",
+        "en": "The province's {year} plan against the forecast for that year. Ranges here are "
+        "95% ranges, because the backtest found the 80% ranges too narrow.",
+    },
+    "plan.district": {
+        "vi": "Huyện chưa có chỉ tiêu riêng cho năm {year}. Bảng nêu dự báo của huyện, tức phần "
+        "đóng góp dự kiến vào kế hoạch của tỉnh ({target} xã đạt chuẩn NTM năm {year}); "
+        "kế hoạch của tỉnh không được chia cho từng huyện.",
+        "en": "The district has no target of its own for {year}. The table shows its forecast, "
+        "that is its expected contribution to the province's plan ({target} communes meeting "
+        "the NTM standard in {year}); the province plan is not split among districts.",
+    },
+    "plan.none": {
+        "vi": "Tệp mục tiêu không có kế hoạch cho năm {year}; bảng chỉ nêu dự báo.",
+        "en": "The targets file has no plan for {year}; the table shows the forecast only.",
+    },
+    "plan.sentence": {
+        "vi": "Kế hoạch năm {year}: {target} xã đạt chuẩn NTM. Khả năng đạt: {prob} ({words}); "
+        "dự kiến {expected} xã (khoảng 95%: {lo}–{hi}), {gap_words}.",
+        "en": "The {year} plan: {target} communes meeting the NTM standard. Probability of "
+        "reaching it: {prob} ({words}); expected {expected} communes (95% range {lo}–{hi}), "
+        "{gap_words}.",
+    },
+    "plan.sentence.district": {
+        "vi": "Năm {year}, huyện dự kiến có {expected} xã đạt chuẩn NTM (khoảng 95%: {lo}–{hi}); "
+        "hiện có {now} xã.",
+        "en": "In {year} the district is expected to have {expected} communes meeting the NTM "
+        "standard (95% range {lo}–{hi}); it has {now} now.",
+    },
+    "plan.gap.short": {
+        "vi": "thiếu khoảng {gap} xã so với kế hoạch",
+        "en": "about {gap} communes short of the plan",
+    },
+    "plan.gap.over": {
+        "vi": "vượt kế hoạch khoảng {gap} xã",
+        "en": "about {gap} communes above the plan",
+    },
+    "plan.cell.short": {"vi": "thiếu {gap}", "en": "{gap} short"},
+    "plan.cell.over": {"vi": "vượt {gap}", "en": "{gap} above"},
+    "plan.cell.more_below": {"vi": "nhiều hơn {gap}", "en": "{gap} more"},
+    "plan.cell.fewer_below": {"vi": "ít hơn {gap}", "en": "{gap} fewer"},
+    "plan.cell.none": {"vi": "không có chỉ tiêu", "en": "no target"},
+    "plan.col.figure": {"vi": "Chỉ tiêu", "en": "Figure"},
+    "plan.col.now": {"vi": "Thực tế năm {year}", "en": "Observed {year}"},
+    "plan.col.target": {"vi": "Kế hoạch năm {year}", "en": "Plan for {year}"},
+    "plan.col.expected": {"vi": "Dự kiến năm {year}", "en": "Expected {year}"},
+    "plan.col.range95": {"vi": "Khoảng 95%", "en": "95% range"},
+    "plan.col.lo95": {"vi": "Cận dưới khoảng 95%", "en": "95% range, low end"},
+    "plan.col.hi95": {"vi": "Cận trên khoảng 95%", "en": "95% range, high end"},
+    "plan.col.probability": {"vi": "Khả năng đạt kế hoạch", "en": "Probability of the plan"},
+    "plan.col.gap": {"vi": "So với kế hoạch", "en": "Against the plan"},
+    "plan.index.cell": {
+        "vi": "Kế hoạch {year}: {target} xã · khả năng {prob} · dự kiến {expected} ({lo}–{hi})",
+        "en": "{year} plan: {target} communes · probability {prob} · expected {expected} "
+        "({lo}–{hi})",
+    },
+    "priority.section": {
+        "vi": "Danh sách ưu tiên: các xã có khả năng đạt chuẩn NTM sớm nhất",
+        "en": "Priority list: the communes most likely to meet the NTM standard next",
+    },
+    "priority.sentence": {
+        "vi": "Xếp theo khả năng đạt chuẩn NTM ngay năm {next}, rồi theo khả năng đạt chuẩn năm "
+        "{year}. Bảng nêu {n} xã đứng đầu trong {total} xã chưa đạt chuẩn năm {as_of}; danh sách "
+        "đầy đủ có trong tệp Excel.",
+        "en": "Ranked by the chance of meeting the NTM standard already in {next}, then by the "
+        "chance in {year}. The table shows the first {n} of the {total} communes not meeting "
+        "the standard in {as_of}; the full list is in the Excel file.",
+    },
+    "priority.none": {
+        "vi": "Mọi xã đã đạt chuẩn NTM năm {as_of}: không có danh sách ưu tiên.",
+        "en": "Every commune met the NTM standard in {as_of}: there is no priority list.",
+    },
+    "priority.note": {
+        "vi": "Mỗi khả năng là tỷ lệ trong {draws} lần mô phỏng; sai số mô phỏng tối đa ±{points} "
+        "điểm phần trăm, nên hai xã chênh nhau ít hơn mức đó là ngang nhau. Khả năng “đạt chuẩn "
+        "năm X” tính cho đúng năm X: xã đã đạt chuẩn vẫn có thể mất một tiêu chí khi đánh giá "
+        "lại, vì vậy khả năng dừng ở mức dưới 100%.",
+        "en": "Each chance is a share of {draws} simulations; the simulation error is at most "
+        "±{points} percentage points, so two communes closer than that are tied. The chance of "
+        "“meeting the standard in year X” is for that year: a commune that meets it can still "
+        "lose a criterion at re-assessment, so the chance levels off below 100%.",
+    },
+    "priority.col.rank": {"vi": "Thứ tự", "en": "Rank"},
+    "priority.col.n_met": {"vi": "Số tiêu chí đạt năm {year}", "en": "Criteria met in {year}"},
+    "priority.col.p_year": {
+        "vi": "Khả năng đạt chuẩn năm {year}",
+        "en": "Chance of meeting the standard in {year}",
+    },
+    "priority.col.se_year": {
+        "vi": "Sai số mô phỏng năm {year} (điểm %)",
+        "en": "Simulation error {year} (points)",
+    },
+    "priority.col.why": {"vi": "Lý do xếp hạng", "en": "Why it ranks here"},
+    "priority.reason.next": {
+        "vi": "có thể đạt chuẩn ngay năm {year}",
+        "en": "may meet the standard already in {year}",
+    },
+    "priority.reason.hard": {
+        "vi": "còn thiếu tiêu chí khó ({criteria})",
+        "en": "lacks hard criteria ({criteria})",
+    },
+    "priority.reason.tied": {
+        "vi": "khả năng năm {year} ngang các xã ít tiêu chí hơn (chênh lệch nằm trong sai số mô "
+        "phỏng ±{points} điểm %)",
+        "en": "tied in {year} with communes meeting fewer criteria (difference within the "
+        "simulation error, ±{points} points)",
+    },
+    "priority.reason.behind": {
+        "vi": "khả năng năm {year} thấp hơn một số xã ít tiêu chí hơn",
+        "en": "lower in {year} than some communes meeting fewer criteria",
+    },
+    "priority.reason.ceiling": {
+        "vi": "đã chững ở mức trần {peak}: xã đạt chuẩn vẫn có thể mất tiêu chí khi đánh giá lại "
+        "trước năm {year}",
+        "en": "levelled off at {peak}: a commune meeting the standard can still lose a "
+        "criterion at re-assessment before {year}",
+    },
+    "priority.reason.slow": {
+        "vi": "tiến độ riêng của xã chậm hơn mức chung",
+        "en": "its own past progress was slower than the average",
+    },
+    "priority.reason.fast": {
+        "vi": "tiến độ riêng của xã nhanh hơn mức chung",
+        "en": "its own past progress was faster than the average",
+    },
+    "brief.title": {"vi": "Tóm tắt cho phiên họp", "en": "Hearing brief"},
+    "brief.subtitle": {
+        "vi": "Số liệu đến năm {as_of}; dự báo đến năm {year}; {draws} lần mô phỏng",
+        "en": "Data to {as_of}; forecast to {year}; {draws} simulations",
+    },
+    "brief.priority": {
+        "vi": "Các xã có khả năng đạt chuẩn NTM sớm nhất",
+        "en": "The communes most likely to meet the NTM standard next",
+    },
+    "brief.priority_sentence": {
+        "vi": "Các xã có khả năng đạt chuẩn sớm nhất: {communes}.",
+        "en": "The communes most likely to meet the standard next: {communes}.",
+    },
+    "brief.priority_item": {"vi": "{name} ({prob} năm {year})", "en": "{name} ({prob} in {year})"},
+    "brief.caveat": {
+        "vi": "Dự báo giả định những năm tới diễn ra như các năm đã quan sát; chính sách hay nguồn "
+        "vốn mới chưa được tính. Khoảng dự báo là mức tối thiểu của độ bất định.",
+        "en": "The forecast assumes the coming years behave like the observed ones; new policies "
+        "or funds are not included. Its ranges are a floor on the uncertainty.",
+    },
+    "brief.source": {
+        "vi": "Nguồn: ntm-analysis {version}; tóm tắt của báo cáo đầy đủ cùng thư mục.",
+        "en": "Source: ntm-analysis {version}; a summary of the full report in the same folder.",
+    },
+    "slides.title": {
+        "vi": "{unit}: số xã đạt chuẩn nông thôn mới đến năm {year}",
+        "en": "{unit}: communes meeting the new rural standard by {year}",
+    },
+    "slides.subtitle": {
+        "vi": "Dự báo cho phiên họp · số liệu đến năm {as_of}",
+        "en": "Forecast for the hearing · data to {as_of}",
+    },
+    "slides.headline": {"vi": "Kết luận", "en": "The answer"},
+    "slides.limits": {"vi": "Giới hạn của dự báo", "en": "Limits of the forecast"},
+    "slides.keys": {
+        "vi": "Phím ← → hoặc Page Up/Page Down để chuyển trang",
+        "en": "← → or Page Up/Page Down to move between slides",
+    },
+    "slides.page": {"vi": "Trang {n}/{total}", "en": "Slide {n}/{total}"},
+    "workbook.sheet.info": {"vi": "Thông tin", "en": "About"},
+    "workbook.sheet.plan": {"vi": "Kế hoạch năm", "en": "Plan this year"},
+    "workbook.sheet.priority": {"vi": "Danh sách ưu tiên", "en": "Priority list"},
+    "workbook.info.unit": {"vi": "Đơn vị", "en": "Unit"},
+    "workbook.info.as_of": {"vi": "Số liệu đến năm", "en": "Data up to"},
+    "workbook.info.year": {"vi": "Dự báo đến năm", "en": "Forecast to"},
+    "workbook.info.draws": {"vi": "Số lần mô phỏng", "en": "Simulations"},
+    "workbook.info.version": {"vi": "Phiên bản ntm-analysis", "en": "ntm-analysis version"},
+    "workbook.info.data": {"vi": "Dữ liệu", "en": "Data"},
+    "workbook.info.real": {"vi": "Dữ liệu thực", "en": "Real data"},
+    "workbook.info.synthetic": {"vi": "DỮ LIỆU MÔ PHỎNG", "en": "SYNTHETIC DATA"},
+    "workbook.info.sheets": {"vi": "Các trang tính", "en": "Sheets"},
+    "hearing.pack.failed": {
+        "vi": "Không tạo được bộ tài liệu phiên họp cho {unit}: {error}",
+        "en": "Could not make the hearing pack for {unit}: {error}",
+    },
+    "hearing.link.label": {"vi": "Tài liệu cho phiên họp:", "en": "For the hearing:"},
+    "hearing.link.brief": {"vi": "tóm tắt 1 trang (HTML)", "en": "one-page brief (HTML)"},
+    "hearing.link.brief_pdf": {"vi": "tóm tắt 1 trang (PDF)", "en": "one-page brief (PDF)"},
+    "hearing.link.slides": {"vi": "bản trình chiếu (HTML)", "en": "slides (HTML)"},
+    "hearing.link.slides_pdf": {"vi": "bản trình chiếu (PDF)", "en": "slides (PDF)"},
+    "hearing.link.workbook": {"vi": "các bảng số liệu (Excel)", "en": "all tables (Excel)"},
+    # --- end of the planner's year block -------------------------------------------------------
 }
 
 _TABLE.update(ERRORS)  # data-error messages: kept in their own module (they are many)

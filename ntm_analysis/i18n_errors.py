@@ -393,6 +393,24 @@ ERRORS: dict[str, dict[str, str]] = {
         "vi": "thiếu cột {missing}",
         "en": "missing column(s) {missing}",
     },
+    "error.district_targets.year": {
+        "vi": "không đọc được năm {value}; cần nhập năm, ví dụ 2020",
+        "en": "cannot read the year {value}; expected a year such as 2020",
+    },
+    "error.district_targets.target": {
+        "vi": "không đọc được mục tiêu {value}; cần số xã đạt chuẩn (số không âm, ví dụ 8) "
+        "hoặc để trống nếu huyện chưa có mục tiêu",
+        "en": "cannot read the target {value}; expected a number of communes (0 or more, "
+        "e.g. 8) or a blank cell for a district without a target",
+    },
+    "error.district_targets.no_district": {
+        "vi": "có mục tiêu nhưng thiếu tên huyện",
+        "en": "a target without a district name",
+    },
+    "error.district_targets.repeated": {
+        "vi": "huyện {name} đã có mục tiêu năm {year} ở dòng {first}",
+        "en": "district {name} already has a {year} target in row {first}",
+    },
     "error.targets.unknown_value": {
         "vi": "giá trị {value} không hợp lệ ở cột {name}; chỉ được là một trong {allowed}",
         "en": "unknown {name} {value}; expected one of {allowed}",
@@ -480,20 +498,20 @@ ERRORS: dict[str, dict[str, str]] = {
         "en": "{notebook}: expected one cell tagged 'parameters', found {n}",
     },
     "error.param.injected_invalid": {
-        "vi": "các tham số sẽ được đưa vào notebook dưới dạng mã Python không hợp lệ ({reason})",
+        "vi": "các tham số sẽ được đưa vào sổ tính dưới dạng mã Python không hợp lệ ({reason})",
         "en": "the parameters would be injected as invalid Python ({reason})",
     },
     "error.param.injected_code": {
-        "vi": "các tham số sẽ được đưa vào notebook dưới dạng mã lệnh: {code}",
+        "vi": "các tham số sẽ được đưa vào sổ tính dưới dạng mã lệnh: {code}",
         "en": "the parameters would be injected as code: {code}",
     },
     "error.param.injected_value_code": {
-        "vi": "tham số {name}: sẽ được đưa vào notebook dưới dạng mã lệnh, không phải giá trị: "
+        "vi": "tham số {name}: sẽ được đưa vào sổ tính dưới dạng mã lệnh, không phải giá trị: "
         "{code}",
         "en": "parameter {name}: would be injected as code, not a value: {code}",
     },
     "error.param.changed": {
-        "vi": "tham số {name}: giá trị {value} sẽ bị thay đổi khi đưa vào notebook",
+        "vi": "tham số {name}: giá trị {value} sẽ bị thay đổi khi đưa vào sổ tính",
         "en": "parameter {name}: {value} would not reach the notebook unchanged",
     },
     "error.param.not_a_dict": {
@@ -505,7 +523,7 @@ ERRORS: dict[str, dict[str, str]] = {
         "en": "parameter name {name} must be a string",
     },
     "error.param.notebook_not_found": {
-        "vi": "không tìm thấy notebook {path}",
+        "vi": "không tìm thấy sổ tính {path}",
         "en": "notebook {path} not found",
     },
     "error.param.unknown_for_notebook": {
@@ -558,6 +576,12 @@ ERRORS: dict[str, dict[str, str]] = {
         "vi": "không có gì để chạy: không chọn huyện nào và cũng không chọn báo cáo cấp tỉnh",
         "en": "nothing to run: no districts and no province",
     },
+    "error.param.compare_with": {
+        "vi": "--compare-with: thư mục {path} không có báo cáo nào đã chạy xong (cần "
+        "manifest.json và thư mục results của một lần chạy ntm batch)",
+        "en": "--compare-with: {path} holds no finished report (it needs the manifest.json and "
+        "results folder of an ntm batch run)",
+    },
     "error.param.no_chromium": {
         "vi": "pdf: không tìm thấy Chromium; hãy cài đặt (Debian/Ubuntu: apt-get install "
         "chromium, lệnh `make` tự làm việc này), hoặc đặt biến môi trường {env} là đường dẫn "
@@ -590,7 +614,7 @@ ERRORS: dict[str, dict[str, str]] = {
     },
     "error.param.dask_not_shared": {
         "vi": "--dask cần một hệ thống tệp dùng chung với các worker của Dask, ở cùng đường dẫn "
-        "tuyệt đối như trên máy này (dữ liệu, các notebook, thư mục kết quả và thư mục bộ nhớ đệm)",
+        "tuyệt đối như trên máy này (dữ liệu, các sổ tính, thư mục kết quả và thư mục bộ nhớ đệm)",
         "en": "--dask needs a filesystem shared with the workers, at the same absolute paths "
         "as on this machine (the data, the notebooks, the output and cache folders)",
     },
@@ -696,7 +720,7 @@ ERRORS: dict[str, dict[str, str]] = {
         "en": "criterion_odds[{entry}]: expected a number, got {value}",
     },
     "error.scenario.odds_not_positive": {
-        "vi": "criterion_odds[{entry}]: hệ số nhân odds phải là số dương",
+        "vi": "criterion_odds[{entry}]: hệ số nhân tỷ số chênh phải là số dương",
         "en": "criterion_odds[{entry}]: odds must be positive",
     },
     "error.scenario.communes_not_list": {
@@ -721,7 +745,7 @@ ERRORS: dict[str, dict[str, str]] = {
         "en": "scenario {name}: criterion must be 1–19, got {criterion}",
     },
     "error.scenario.odds": {
-        "vi": "kịch bản {name}: hệ số nhân odds phải là số dương, nhưng nhận được {odds}",
+        "vi": "kịch bản {name}: hệ số nhân tỷ số chênh phải là số dương, nhưng nhận được {odds}",
         "en": "scenario {name}: odds must be positive, got {odds}",
     },
     "error.scenario.priority": {

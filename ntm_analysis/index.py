@@ -17,6 +17,7 @@ from typing import Any
 
 from . import i18n
 from .atomic import write_text_atomic
+from .changes import changes_html, read_changes
 from .executor import error_message
 from .export import external_references, footer_html, print_css
 from .provenance import MANIFEST
@@ -36,7 +37,7 @@ tbody tr:nth-child(even) { background: #FAFAFA; }
 h1 { font-size: 1.9em; }
 p.headline { font-size: 1.25em; font-weight: bold; }
 a { color: #1F4E8C; }
-td a { white-space: nowrap; }
+td a, td > span { white-space: nowrap; }
 ul.failed li { color: #8B1A00; margin-bottom: 0.4em; }
 footer { margin-top: 3em; padding-top: 0.6em; border-top: 1px solid #CCC; color: #555;
   font-size: 0.85em; }
@@ -85,31 +86,72 @@ def _failure_text(entry: Mapping[str, Any], lang: str) -> str:
     return f"<strong>{label}</strong> — {html.escape(text)}"
 
 
-def _district_row(entry: Mapping[str, Any], side: Mapping[str, Any] | None, lang: str) -> str:
+def _interval_text(side: Mapping[str, Any], lang: str) -> str:
+    """The 80% interval, or the 95% one (so marked) where the 80% one is a single value."""
+    from .results import reader_interval
+
+    level, lo, hi = reader_interval(side)
+    text = f"{i18n.fmt_number(lo, lang, 0)}–{i18n.fmt_number(hi, lang, 0)}"
+    return text if level == 80 else f"{text} ({level}%)"
+
+
+def _district_row(
+    entry: Mapping[str, Any],
+    side: Mapping[str, Any] | None,
+    lang: str,
+    with_targets: bool,
+    province_target: float | None,
+) -> str:
+    """A district's row. With district targets in the run: its target, the probability of
+    reaching it and the verdict ("no target set" in words where a district has none).
+    Without any: its expected contribution to the province plan — never a column of "–"."""
     from .report import status_badge
 
     esc = html.escape
+    n_cells = 6 if with_targets else 5
     if side is None:
-        cells = [esc(entry["name"]), "–", "–", "–", "–", _failure_text(entry, lang)]
+        cells = [esc(entry["name"]), *[""] * (n_cells - 2), _failure_text(entry, lang)]
     else:
-        lo, hi = side["interval80"]
-        probability = side.get("probability")
         cells = [
             esc(side.get("unit_name") or entry["name"]),
             esc(i18n.fmt_number(side["now"]["n_ntm"], lang, 0)),
             esc(i18n.fmt_number(side["expected"], lang, 1)),
-            esc(f"{i18n.fmt_number(lo, lang, 0)}–{i18n.fmt_number(hi, lang, 0)}"),
-            esc(i18n.fmt_percent(probability, lang))
-            if probability is not None
-            else esc(i18n.t("index.no_target", lang)),
-            status_badge(side.get("status"), lang) if side.get("status") else "–",
+            esc(_interval_text(side, lang)),
         ]
+        if not with_targets:
+            cells.append(esc(_contribution(side, province_target, lang)))
+        elif side.get("target") is None:
+            cells += [esc(i18n.t("index.no_target", lang)), ""]
+        else:
+            decimals = 0 if float(side["target"]).is_integer() else 1
+            target = i18n.fmt_number(side["target"], lang, decimals)
+            probability = side.get("probability")
+            verdict = status_badge(side.get("status"), lang) if side.get("status") else ""
+            chance = (
+                i18n.fmt_percent(probability, lang)
+                if probability is not None
+                else i18n.t("index.target_reached", lang)
+            )
+            cells += [esc(f"{target} · {chance}"), verdict]
     cells.append(_links(entry, lang))
     return "<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
 
 
+def _contribution(side: Mapping[str, Any], province_target: float | None, lang: str) -> str:
+    """ "16% của 77 xã": the district's expected count as a share of the province target."""
+    if not province_target:
+        return i18n.fmt_number(side["expected"], lang, 1)
+    return i18n.t(
+        "index.contribution",
+        lang,
+        share=i18n.fmt_share(side["expected"] / province_target, lang),
+        target=i18n.fmt_number(province_target, lang, 0),
+    )
+
+
 def write_index(out: Path, manifest: Mapping[str, Any], lang: str) -> Path:
     """``index.html``: the province headline, a row per district, links, failures, footer."""
+    from .hearing import index_html as hearing_index_html
     from .report import status_badge, synthetic_banner
 
     esc = html.escape
@@ -134,6 +176,7 @@ def write_index(out: Path, manifest: Mapping[str, Any], lang: str) -> Path:
                 f"{status_badge(side.get('status'), lang)}</p>"
             )
             body.append(f'<p class="headline">{esc(side["headline"])}</p>')
+            body.append(hearing_index_html(out, entry, side, lang))  # this year's plan, pack
         else:
             body.append(f"<p>{_failure_text(entry, lang)}</p>")
         body.append(f"<p>{_links(entry, lang)}</p>")
@@ -143,16 +186,32 @@ def write_index(out: Path, manifest: Mapping[str, Any], lang: str) -> Path:
             (s["year"] for s in sidecars.values() if s), ""
         )
         as_of = next((s.get("as_of") for s in sidecars.values() if s), None)
+        with_targets = any(
+            s and s.get("target") is not None
+            for s in sidecars.values()
+            if s and s.get("level") == "district"
+        )
+        province_side = next(
+            (sidecars[u["id"]] for u in units if u["kind"] == "province" and sidecars[u["id"]]),
+            None,
+        )
+        province_target = province_side.get("target") if province_side else None
         head = [
             i18n.t("col.district", lang),
             f"{i18n.t('col.now', lang)} ({as_of})" if as_of else i18n.t("col.now", lang),
             f"{i18n.t('col.expected', lang)} ({year})",
             i18n.t("col.interval80", lang),
-            i18n.t("col.probability", lang),
-            i18n.t("col.status", lang),
+            *(
+                [i18n.t("index.col.target", lang, year=year), i18n.t("col.status", lang)]
+                if with_targets
+                else [i18n.t("index.col.contribution", lang, year=year)]
+            ),
             i18n.t("index.col.reports", lang),
         ]
-        rows = [_district_row(e, sidecars[e["id"]], lang) for e in district_entries]
+        rows = [
+            _district_row(e, sidecars[e["id"]], lang, with_targets, province_target)
+            for e in district_entries
+        ]
         body.append(f"<h2>{esc(i18n.t('index.districts', lang))}</h2>")
         body.append(
             "<table><thead><tr>"
@@ -161,7 +220,9 @@ def write_index(out: Path, manifest: Mapping[str, Any], lang: str) -> Path:
             + "".join(rows)
             + "</tbody></table>"
         )
-        body.append(f'<p class="note">{esc(i18n.t("index.note_districts", lang))}</p>')
+        note = "index.note_with_targets" if with_targets else "index.note_districts"
+        body.append(f'<p class="note">{esc(i18n.t(note, lang))}</p>')
+    body.append(changes_html(read_changes(out), lang))  # since the last report, and why
     failures = [u for u in units if u.get("status") != "ok"]
     if failures:
         body.append(f'<h2>{esc(i18n.t("index.failed.title", lang))}</h2><ul class="failed">')

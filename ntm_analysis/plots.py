@@ -20,6 +20,7 @@ Design rules, applied by every function here:
 from __future__ import annotations
 
 import io
+import re
 import textwrap
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
@@ -74,6 +75,12 @@ NOT_MET_COLOR = "#E3E3E3"  # light grey: dark/light contrast survives greyscale 
 OBSERVED_COLOR = "#222222"
 FORECAST_COLOR = OKABE_ITO["blue"]
 TARGET_COLOR = OKABE_ITO["vermillion"]
+# One colour per role in every chart, so a slide deck never swaps them between districts:
+# the district (its own line, forecast or dots) blue, the province dark grey and dashed, the
+# target vermillion. Lines of several districts take PALETTE colours by district name.
+DISTRICT_COLOR = FORECAST_COLOR
+PROVINCE_COLOR = "#555555"
+PROVINCE_STYLE = "--"
 
 TITLE_SIZE = 20
 LABEL_SIZE = 16
@@ -528,6 +535,15 @@ def _heatmap_counts(ax: Any, data: pd.DataFrame, lang: str, size: float) -> None
 # --- trend -----------------------------------------------------------------------------------
 
 
+def _province_units(summary: pd.DataFrame, units: Sequence[str], lang: str) -> set[str]:
+    """The lines that are the province: ``unit_code`` 0 (``metrics.unit_summary``), else a
+    label written as the translation table writes a province ("Tỉnh …" / "… province")."""
+    if "unit_code" in summary.columns:
+        return set(summary.loc[summary["unit_code"] == 0, "unit"])
+    pattern = re.escape(t("report.unit.province", lang, name="\x00")).replace("\x00", ".+")
+    return {u for u in units if re.fullmatch(pattern, _nfc(str(u)))}
+
+
 def trend_chart(
     summary: pd.DataFrame,
     value: str = "n_ntm",
@@ -538,8 +554,11 @@ def trend_chart(
     """History of one measure per year, one line per unit (province or districts).
 
     ``summary``: columns ``unit, year`` and ``value`` (e.g. n_ntm, share_ntm, mean_criteria,
-    n_below_5). Each unit has its own colour *and* marker, and the legend lists units in the
-    order their lines end (highest first) so a reader can match them without colour.
+    n_below_5). Colours follow roles, never line order, so they stay put from one report to
+    the next: the province is dark grey and dashed, a lone district blue, several districts
+    each a colour fixed by the order of their names. Each line also has its own marker, and
+    the legend lists units in the order their lines end (highest first) so a reader can
+    match them without colour.
     ``target``: a level (horizontal line) or ``(year, level)`` (line and star).
     """
     check_lang(lang)
@@ -548,19 +567,29 @@ def trend_chart(
     count = value.startswith("n_")
     last = summary.sort_values("year").groupby("unit", sort=False)[value].last()
     units = last.sort_values(ascending=False).index.tolist()
+    province = _province_units(summary, units, lang)
+    districts = sorted((u for u in units if u not in province), key=lambda u: fold(str(u)))
     measure = _measure_label(value, lang)
     with _themed():
         fig = _new_figure(*WIDE_FIGSIZE)
         ax = fig.subplots()
-        for i, unit in enumerate(units):
+        for unit in units:
             rows = summary[summary["unit"] == unit].sort_values("year")
+            if unit in province:
+                color, style, marker = PROVINCE_COLOR, PROVINCE_STYLE, "s"
+            elif len(districts) == 1:
+                color, style, marker = DISTRICT_COLOR, "-", "o"
+            else:
+                i = districts.index(unit)
+                color, marker = PALETTE[i % len(PALETTE)], MARKERS[i % len(MARKERS)]
+                style = "-" if i < len(PALETTE) else ":"
             ax.plot(
                 rows["year"],
                 rows[value],
-                marker=MARKERS[i % len(MARKERS)],
-                color=PALETTE[i % len(PALETTE)],
+                marker=marker,
+                color=color,
                 label=_nfc(unit),
-                linestyle="-" if i < len(PALETTE) else "--",
+                linestyle=style,
             )
         target_text = None
         if target is not None and percent:

@@ -58,6 +58,8 @@ from .load import load_panel
 from .metrics import CLOSE_HIGH, CLOSE_LOW, missing_criteria, unit_summary
 from .metrics import bottlenecks as current_bottlenecks
 from .panel import Panel
+from .plan_year import this_year as plan_this_year
+from .priority import max_half_width, priority_table, reason_text, short_criteria
 from .report_base import (
     FIGURE_DPI,
     Report,
@@ -112,7 +114,9 @@ __all__ = [
     "note",
     "now",
     "pace",
+    "plan",
     "prepare",
+    "priority",
     "save_results",
     "scenario_from_dict",
     "status_badge",
@@ -275,6 +279,7 @@ def prepare(
         model=analysis.forecast.model,
     )
     results["headline"] = headline_text(rep)
+    results["this_year"] = plan_this_year(analysis.forecast, targets, unit)
     return rep
 
 
@@ -342,6 +347,199 @@ def _mean_target_headline(rep: Report) -> str:
         expected=_num(mc["expected"], rep.lang, 1),
         as_of=rep.as_of,
         now=_num(rep.results["now"]["mean_criteria"], rep.lang, 1),
+    )
+
+
+# --------------------------------------------------------------------------- this year's plan
+
+
+def _gap_cell(row: Mapping[str, Any], lang: str, decimals: int) -> str:
+    """ "thiếu 5,9" / "vượt 0,4" (for "below 5": "nhiều hơn 3" / "ít hơn 2")."""
+    if row["gap"] is None:
+        return i18n.t("plan.cell.none", lang)
+    gap = _num(abs(row["gap"]), lang, decimals)
+    if row["direction"] == "at_most":
+        key = "plan.cell.more_below" if row["gap"] > 0 else "plan.cell.fewer_below"
+    else:
+        key = "plan.cell.short" if row["gap"] > 0 else "plan.cell.over"
+    return i18n.t(key, lang, gap=gap)
+
+
+def plan_sentence(rep: Report) -> str:
+    """One sentence: the first forecast year's commune figure against the plan (province) or
+    the district's expected count (its contribution); used by the report, brief and slides."""
+    ty = rep.results["this_year"]
+    row = ty["figures"]["n_ntm"]
+    lang = rep.lang
+    expected, lo, hi = (
+        _mean(row["expected"], lang),
+        _num(row["lo95"], lang),
+        _num(row["hi95"], lang),
+    )
+    if row["target"] is None:
+        return rep.t(
+            "plan.sentence.district",
+            year=ty["year"],
+            expected=expected,
+            lo=lo,
+            hi=hi,
+            now=_num(row["now"], lang),
+        )
+    gap = row["gap"]
+    gap_words = rep.t("plan.gap.short" if gap > 0 else "plan.gap.over", gap=_num(abs(gap), lang, 1))
+    return rep.t(
+        "plan.sentence",
+        year=ty["year"],
+        target=_num(row["target"], lang),
+        prob=i18n.fmt_percent(row["probability"], lang),
+        words=i18n.probability_words(row["probability"], lang),
+        expected=expected,
+        lo=lo,
+        hi=hi,
+        gap_words=gap_words,
+    )
+
+
+def plan(rep: Report) -> Section:
+    """This year's plan (the first forecast year) against the forecast: per figure the
+    observed value, the plan, the expected value with its 95% range, the probability of
+    reaching the plan and the gap. A district without a plan of its own shows its forecast
+    as its expected contribution to the province's plan, never "–"."""
+    lang = rep.lang
+    ty = rep.results["this_year"]
+    year = ty["year"]
+    figures = ty["figures"]
+    decimals = {"n_ntm": 0, "mean_criteria": 1, "n_below_5": 0}
+    table = pd.DataFrame(
+        {
+            rep.t("plan.col.figure"): [i18n.t(f"col.{f}", lang) for f in figures],
+            rep.t("plan.col.now", year=ty["as_of"]): [
+                _num(r["now"], lang, decimals[f]) for f, r in figures.items()
+            ],
+            rep.t("plan.col.target", year=year): [
+                _num(r["target"], lang, decimals[f])
+                if r["target"] is not None
+                else rep.t("plan.cell.none")
+                for f, r in figures.items()
+            ],
+            rep.t("plan.col.expected", year=year): [
+                _num(r["expected"], lang, 1) for r in figures.values()
+            ],
+            rep.t("plan.col.range95"): [
+                f"{_num(r['lo95'], lang, decimals[f])}–{_num(r['hi95'], lang, decimals[f])}"
+                for f, r in figures.items()
+            ],
+        }
+    )
+    parts: list[Any] = []
+    if ty["has_plan"]:
+        table[rep.t("plan.col.probability")] = [
+            i18n.fmt_percent(r["probability"], lang)
+            if r["probability"] is not None
+            else rep.t("plan.cell.none")
+            for r in figures.values()
+        ]
+        table[rep.t("plan.col.gap")] = [
+            _gap_cell(r, lang, 0 if f == "n_ntm" else decimals[f]) for f, r in figures.items()
+        ]
+        parts.append(_p(rep.t("plan.intro", year=year), "color:#555"))
+    elif rep.unit is not None:
+        province = rep.forecast.observed_now(None)
+        targets = plan_targets(rep.registry.province_name)
+        found = lookup(targets, year, "n_ntm", None) if targets is not None else None
+        if found is None and targets is not None:
+            change = lookup(targets, year, "n_ntm_change", None)
+            found = None if change is None else (province["n_ntm"] + change[0], change[1])
+        if found is not None:
+            parts.append(_p(rep.t("plan.district", year=year, target=_num(found[0], lang))))
+        else:
+            parts.append(_p(rep.t("plan.none", year=year)))
+    else:
+        parts.append(_p(rep.t("plan.none", year=year)))
+    parts.insert(0, _p(plan_sentence(rep), "font-size:1.15em;font-weight:bold"))
+    parts.append(_styled(table, left=[rep.t("plan.col.figure")]))
+    return Section(rep.t("plan.section", year=year), parts)
+
+
+# --------------------------------------------------------------------------- priority list
+
+
+N_PRIORITY = {"province": 15, "district": 10}
+NAMED_MISSING = 2  # up to this many missing criteria are named in the priority table
+
+
+def priority_frame(rep: Report) -> pd.DataFrame:
+    """The unit's full priority list (``priority.priority_table``) at the report's year."""
+    return priority_table(rep.panel, rep.forecast, rep.unit, rep.year)
+
+
+def priority_display(rep: Report, table: pd.DataFrame, n: int | None = None) -> pd.DataFrame:
+    """The priority list in the reader's words (the first ``n`` rows; all when None)."""
+    lang = rep.lang
+    table = table if n is None else table.head(n)
+    next_year = rep.forecast.years[0]
+    commune = i18n.t("col.commune", lang)
+    shown = pd.DataFrame(
+        {
+            rep.t("priority.col.rank"): table["rank"].to_numpy(),
+            commune: table["commune_name"].to_numpy(),
+        }
+    )
+    if rep.unit is None:
+        shown[i18n.t("col.district", lang)] = [rep.label(int(c)) for c in table["district_code"]]
+    shown[rep.t("priority.col.n_met", year=rep.as_of)] = table["n_met"].to_numpy()
+    shown[rep.t("report.col.missing")] = [
+        _criteria_list(m, lang) if len(m) <= NAMED_MISSING else short_criteria(m, lang)
+        for m in table["missing"]
+    ]
+    shown[rep.t("priority.col.p_year", year=next_year)] = [
+        i18n.fmt_percent(p, lang) for p in table["p_next"]
+    ]
+    if rep.year != next_year:
+        shown[rep.t("priority.col.p_year", year=rep.year)] = [
+            i18n.fmt_percent(p, lang) for p in table["p_target"]
+        ]
+    shown[rep.t("priority.col.why")] = [reason_text(r, lang) for r in table["reasons"]]
+    return shown
+
+
+def priority(rep: Report, n: int | None = None) -> Section:
+    """The communes most likely to meet the standard next year and by the target year, what
+    each lacks, its chances and why it ranks where it does (see ``priority``)."""
+    title = rep.t("priority.section")
+    full = priority_frame(rep)
+    if full.empty:
+        return Section(title, [_p(rep.t("priority.none", as_of=rep.as_of))])
+    n = N_PRIORITY["province" if rep.unit is None else "district"] if n is None else n
+    shown = priority_display(rep, full, n)
+    commune, district = i18n.t("col.commune", rep.lang), i18n.t("col.district", rep.lang)
+    left = [commune, district, rep.t("report.col.missing"), rep.t("priority.col.why")]
+    return Section(
+        title,
+        [
+            _p(
+                rep.t(
+                    "priority.sentence",
+                    next=rep.forecast.years[0],
+                    year=rep.year,
+                    n=len(shown),
+                    total=len(full),
+                    as_of=rep.as_of,
+                )
+            ),
+            _styled(shown, left=left, nowrap=[commune, district])
+            # criteria codes and reasons read on two lines, not one word per line
+            .set_properties(subset=[rep.t("report.col.missing")], **{"min-width": "10em"})
+            .set_properties(subset=[rep.t("priority.col.why")], **{"min-width": "18em"}),
+            _p(
+                rep.t(
+                    "priority.note",
+                    draws=_num(rep.forecast.n_draws, rep.lang),
+                    points=_num(max_half_width(full.head(n)), rep.lang, 1),
+                ),
+                "color:#555",
+            ),
+        ],
     )
 
 
@@ -521,7 +719,9 @@ def _at_least_table(rep: Report, rows: int = 7) -> pd.DataFrame:
     """P(count >= k) at the target year for a few k spread over the 95% interval."""
     counts = rep.forecast.unit_draws(rep.unit)[:, rep.forecast.years.index(rep.year)]
     lo, hi = np.quantile(counts, [0.025, 0.975])
-    ks = sorted({int(k) for k in np.linspace(np.floor(lo), np.ceil(hi), rows).round()})
+    lo, hi = int(np.floor(lo)), int(np.ceil(hi))  # every count of a narrow range (no gap
+    step = 1 if hi - lo < 2 * rows else -(-(hi - lo) // (rows - 1))  # beside the median),
+    ks = list(range(lo, hi + 1, step))  # else an even step
     return pd.DataFrame(
         {
             rep.t("report.col.at_least"): [_num(k, rep.lang) for k in ks],
@@ -571,7 +771,7 @@ def closest(rep: Report, n: int = N_CLOSEST) -> Section:
         title,
         [
             _p(rep.t("report.closest.sentence", n=len(table), as_of=rep.as_of, year=rep.year)),
-            _styled(shown, left=left, nowrap=[commune, code, district]),
+            _styled(shown, left=left, nowrap=[commune, district]),
         ],
     )
 

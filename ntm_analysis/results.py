@@ -202,6 +202,17 @@ def unit_results(
     return jsonable(result)
 
 
+def reader_interval(result: dict[str, Any]) -> tuple[int, float, float]:
+    """``(level, lo, hi)``: the interval shown beside an expected count — the 80% one, or
+    the 95% one when the 80% one is a single value. "1,1 xã (khoảng 80%: 1–1)" reads as a
+    certainty the backtest does not support (it finds the 80% intervals too narrow)."""
+    lo, hi = result["interval80"]
+    if hi > lo:
+        return 80, lo, hi
+    lo95, hi95 = result["interval95"]
+    return 95, lo95, hi95
+
+
 def headline(result: dict[str, Any], lang: str = "vi") -> str:
     """One or two plain sentences for the top of a report, from a ``unit_results`` dict.
 
@@ -209,7 +220,7 @@ def headline(result: dict[str, Any], lang: str = "vi") -> str:
     fall back at re-assessment, so the expected count can be a little below the total.
     The expected count is the mean, with one decimal, as everywhere beside an interval.
     """
-    lo, hi = result["interval80"]
+    level, lo, hi = reader_interval(result)
     expected = i18n.fmt_number(result["expected"], lang, decimals=1)
     n = result["n_communes"]
     if result["now"]["n_ntm"] == n:
@@ -222,6 +233,7 @@ def headline(result: dict[str, Any], lang: str = "vi") -> str:
             year=result["year"],
             as_of=result["as_of"],
             expected=expected,
+            level=level,
             lo=i18n.fmt_number(lo, lang, 0),
             hi=i18n.fmt_number(hi, lang, 0),
         )
@@ -231,6 +243,7 @@ def headline(result: dict[str, Any], lang: str = "vi") -> str:
             lang,
             year=result["year"],
             expected=expected,
+            level=level,
             lo=i18n.fmt_number(lo, lang, 0),
             hi=i18n.fmt_number(hi, lang, 0),
         )
@@ -253,6 +266,7 @@ def headline(result: dict[str, Any], lang: str = "vi") -> str:
             prob=i18n.fmt_percent(p, lang),
             words=i18n.probability_words(p, lang),
             expected=expected,
+            level=level,
             lo=i18n.fmt_number(lo, lang, 0),
             hi=i18n.fmt_number(hi, lang, 0),
         )

@@ -8,10 +8,15 @@ official and must not be presented as if it were.
 
 from __future__ import annotations
 
+import errno
+import os
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
+from .atomic import write_atomic
 from .errors import DataError, Problem
 from .paths import default_targets_path
 from .text import fold
@@ -52,7 +57,9 @@ def load_targets(path: str | Path | None = None, province_name: str | None = Non
         raise DataError.single(str(path), "error.targets.unreadable", reason=str(exc)) from exc
     missing = [c for c in TARGET_COLUMNS if c not in table.columns]
     if missing:
-        raise DataError.single(str(path), "error.targets.missing_columns", missing=missing)
+        raise DataError.single(
+            str(path), "error.targets.missing_columns", missing=", ".join(missing)
+        )
     problems = [
         Problem(
             str(path),
@@ -150,3 +157,128 @@ def load_registrations(path: str | Path) -> dict[int, set[str]]:
     for year, code in zip(years.astype(int), table["commune_code"].str.strip(), strict=True):
         out.setdefault(int(year), set()).add(code)
     return out
+
+
+# --- district targets a planner fills in ---------------------------------------------------
+# The province plan has no official split by district; a planner who has one (or wants to
+# test one) fills in this template. Its values are the user's targets, never "official".
+DISTRICT_TEMPLATE_COLUMNS = ["district", "year", "target", "n_communes", "n_ntm_now"]
+DISTRICT_TEMPLATE = "muc_tieu_huyen.csv"  # the default file name: "district targets"
+# header spellings accepted when reading it back (folded: no diacritics, lower case)
+_DISTRICT_HEADERS = {
+    "district": {"district", "huyen", "ten huyen", "don vi"},
+    "year": {"year", "nam"},
+    "target": {"target", "muc tieu", "chi tieu"},
+}
+
+
+def district_template(panel: Any, years: Sequence[int]) -> pd.DataFrame:
+    """One row per district with communes and per year, ``target`` left blank for the
+    planner; ``n_communes`` and ``n_ntm_now`` (at the data's last year) to fill it in with
+    the facts at hand. Only ``district``, ``year`` and ``target`` are read back."""
+    last = panel.status[panel.status["year"] == panel.last_year]
+    met = last.groupby("commune_code")["met"].all()
+    communes = panel.communes.assign(ntm=panel.communes["commune_code"].map(met).fillna(False))
+    by_district = communes.groupby(["district_code", "district_name"], sort=True).agg(
+        n_communes=("commune_code", "size"), n_ntm_now=("ntm", "sum")
+    )
+    rows = [
+        {
+            "district": name,
+            "year": year,
+            "target": None,
+            "n_communes": int(row.n_communes),
+            "n_ntm_now": int(row.n_ntm_now),
+        }
+        for year in years
+        for (_, name), row in by_district.iterrows()
+    ]
+    return pd.DataFrame(rows, columns=DISTRICT_TEMPLATE_COLUMNS)
+
+
+def write_district_template(path: str | Path, panel: Any, years: Sequence[int]) -> Path:
+    """Write the template (UTF-8 with BOM, so Excel shows the diacritics); never overwrites a
+    file, which may be a planner's filled-in targets."""
+    path = Path(path)
+    if path.exists():
+        raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(path))
+    text = district_template(panel, years).to_csv(index=False)
+    return write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8-sig"))
+
+
+def _number(value: object) -> float | None:
+    text = str(value).strip().replace(",", ".")
+    if text in {"", "nan", "None"}:
+        return None
+    return float(text)
+
+
+def read_district_targets(path: str | Path, year: int) -> dict[str, float]:
+    """``{district name or code: target}`` for ``year`` from a filled-in template (CSV).
+
+    Blank targets are skipped (no target for that district); rows of other years are
+    ignored. Every problem — a missing column, a year or target that is not a number, a
+    negative target, a district given twice — is reported at once with its row and column.
+    Names are resolved (and checked against the data) by the caller, like
+    ``--district-target``.
+    """
+    path = Path(path)
+    try:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        raise DataError.single(str(path), "error.targets.unreadable", reason=str(exc)) from exc
+    columns = {}
+    for header in table.columns:
+        for name, spellings in _DISTRICT_HEADERS.items():
+            if fold(str(header)) in spellings:
+                columns.setdefault(name, header)
+    missing = [name for name in _DISTRICT_HEADERS if name not in columns]
+    if missing:
+        raise DataError.single(
+            str(path), "error.targets.missing_columns", missing=", ".join(missing)
+        )
+    problems: list[Problem] = []
+    targets: dict[str, float] = {}
+    seen: dict[str, int] = {}
+    for i, row in enumerate(table.itertuples(index=False), start=2):  # row 1: the header
+        values = dict(zip(table.columns, row, strict=True))
+        district = str(values[columns["district"]]).strip()
+        raw_year, raw_target = values[columns["year"]], values[columns["target"]]
+
+        def problem(column: str, key: str, **params: object) -> None:
+            problems.append(
+                Problem(str(path), key, params, row=i, column=columns[column])  # noqa: B023
+            )
+
+        try:
+            row_year = int(str(raw_year).strip())
+        except ValueError:
+            problem("year", "error.district_targets.year", value=repr(raw_year))
+            continue
+        if row_year != year:
+            continue
+        try:
+            target = _number(raw_target)
+        except ValueError:
+            problem("target", "error.district_targets.target", value=repr(raw_target))
+            continue
+        if target is None:
+            continue
+        if target < 0:
+            problem("target", "error.district_targets.target", value=repr(raw_target))
+        elif not district:
+            problem("district", "error.district_targets.no_district")
+        elif fold(district) in seen:
+            problem(
+                "district",
+                "error.district_targets.repeated",
+                name=district,
+                year=year,
+                first=seen[fold(district)],
+            )
+        else:
+            seen[fold(district)] = i
+            targets[district] = target
+    if problems:
+        raise DataError(problems)
+    return targets

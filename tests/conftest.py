@@ -11,6 +11,23 @@ from ntm_analysis.layout import write_panel
 from ntm_analysis.synthetic import simulate_panel
 
 
+@pytest.fixture(scope="session", autouse=True)
+def no_hearing_packs():
+    """Batches in tests make no hearing packs (10–20 s a unit); the browser test and the
+    hearing tests make and check them explicitly."""
+    import os
+
+    from ntm_analysis.hearing import ENV
+
+    before = os.environ.get(ENV)
+    os.environ[ENV] = "0"
+    yield
+    if before is None:
+        os.environ.pop(ENV, None)
+    else:
+        os.environ[ENV] = before
+
+
 @pytest.fixture(scope="session")
 def small_panel():
     """Five communes per district of Lạng Sơn, 2011–2016 (55 communes): fast to fit."""

@@ -292,7 +292,7 @@ def test_the_command_line_reports_bad_parameters_with_exit_code_2(
             "20",
         ]
     )
-    assert code == cli.EXIT_DATA_ERROR
+    assert code == cli.EXIT_USAGE == 2
     assert "Nowhere" in capsys.readouterr().err
 
 
@@ -395,3 +395,66 @@ def test_the_table_of_contents_keeps_headings_own_anchors_and_classes():
     assert '<h2 id="Hai" class="ntm-section x">' in page and page.count('id="Hai"') == 1
     assert page.index("Mục lục") < page.index('id="sec-1"'), "after the title, before section 1"
     assert export.add_contents("<p>no sections</p>", "vi") == "<p>no sections</p>"
+
+
+def test_print_rules_open_collapsed_sections_and_start_no_page_per_section(tmp_path):
+    """Printed for a hearing: a collapsed section is printed open (paper cannot be clicked)
+    and short sections share a page instead of each leaving one nearly empty."""
+    from pypdf import PdfReader
+
+    from ntm_analysis.pdf import find_chromium, print_pdf
+
+    if find_chromium() is None:
+        pytest.skip("Chromium is not installed (make installs it)")
+    sections = "".join(
+        f'<div class="jp-OutputArea-child"><h2>Phần {k}</h2><p>Nội dung {k}.</p></div>'
+        for k in range(1, 5)
+    )
+    body = export.add_contents(
+        f"<main><h1>Huyện Lộc Bình</h1>{sections}"
+        "<details><summary>Hệ số (bấm để xem)</summary><p>Bảng hệ số ẩn</p></details></main>",
+        "vi",
+    )
+    css = ".jp-OutputArea-child { break-inside: avoid-page; }"  # as JupyterLab's own rules
+    css += export.print_css("Huyện Lộc Bình", "vi", synthetic=True)
+    page = tmp_path / "r.html"
+    page.write_text(
+        f'<html><head><style>{css}</style></head><body class="jp-Notebook">{body}</body></html>',
+        encoding="utf-8",
+    )
+    pages = PdfReader(print_pdf(page, tmp_path / "r.pdf")).pages
+    text = " ".join(p.extract_text() for p in pages)
+    assert len(pages) == 1, f"{len(pages)} pages for four short sections"
+    assert "Bảng hệ số ẩn" in text and "Phần 4" in text and "Dữ liệu mô phỏng" in text
+
+
+def test_a_district_prints_the_appendix_title_and_where_it_is_in_full(tmp_path):
+    """One model serves the whole province: its coefficients print once, in the province
+    report; a district's print says where to find them, and a wide table is not cut off."""
+    from pypdf import PdfReader
+
+    from ntm_analysis.pdf import find_chromium, print_pdf
+
+    if find_chromium() is None:
+        pytest.skip("Chromium is not installed (make installs it)")
+    wide = "".join(f"<td>ô {k} {'chữ ' * 12}</td>" for k in range(6))
+    body = (
+        f'<main><h1>Huyện Lộc Bình</h1><div class="jp-OutputArea-child" style="overflow:hidden">'
+        f"<table><tr>{wide}<td>CUỐI BẢNG</td></tr></table></div>"
+        "<details><summary>Phụ lục: hệ số</summary><p>Bảng hệ số ẩn</p></details></main>"
+    )
+    for appendix, shown in ((True, True), (False, False)):
+        css = export.print_css("Huyện Lộc Bình", "vi", synthetic=False, appendix=appendix)
+        page = tmp_path / f"r{appendix}.html"
+        page.write_text(
+            f'<html><head><style>{css}</style></head><body class="jp-Notebook">{body}</body>'
+            "</html>",
+            encoding="utf-8",
+        )
+        text = " ".join(
+            p.extract_text() for p in PdfReader(print_pdf(page, tmp_path / "r.pdf")).pages
+        )
+        text = " ".join(text.split())
+        assert ("Bảng hệ số ẩn" in text) is shown
+        assert ("in đầy đủ trong báo cáo toàn tỉnh" in text) is not shown
+        assert "CUỐI BẢNG" in text

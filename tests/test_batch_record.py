@@ -8,6 +8,7 @@ take milliseconds; test_batch.py and test_batch_faults.py run real notebooks.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import pytest
 
 from ntm_analysis import batch, cli, executor, params, report
 from ntm_analysis.batch import ParameterError, run_batch
+from ntm_analysis.i18n import status_label
 from ntm_analysis.index import write_index
 from ntm_analysis.paths import default_units_path
 
@@ -308,7 +310,74 @@ def test_an_output_folder_that_cannot_be_made_is_a_clear_error(
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder", encoding="utf-8")
     argv = ["batch", "--out", str(blocker / "out"), "--data", str(panel_file), "--target", "20"]
-    assert cli.main([*argv, "--districts", "Tràng Định", "--no-progress"]) == 2
+    assert cli.main([*argv, "--districts", "Tràng Định", "--no-progress"]) == cli.EXIT_DATA_ERROR
     assert "Lỗi: không ghi được vào thư mục kết quả" in capsys.readouterr().err
-    assert cli.main([*argv, "--districts", "Tràng Định", "--no-progress", "--lang", "en"]) == 2
+    argv += ["--districts", "Tràng Định", "--no-progress", "--lang", "en"]
+    assert cli.main(argv) == cli.EXIT_DATA_ERROR
     assert "error: cannot write to the output folder" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- district targets
+
+
+def _index_with(tmp_path: Path, targets: dict[str, float | None]) -> str:
+    """The index of a made-up run: the province (target 77) and two districts, each with the
+    target given (None: no target), as the sidecars of a real run carry them."""
+    units = [{"id": "province", "kind": "province", "name": "Lạng Sơn"}]
+    sides = {"province": {"target": 77.0, "expected": 80.2, "status": "on_track"}}
+    for i, (name, target) in enumerate(targets.items()):
+        uid = f"18{i}-x"
+        units.append({"id": uid, "kind": "district", "name": name})
+        sides[uid] = {
+            "level": "district",
+            "unit_name": f"Huyện {name}",
+            "target": target,
+            "probability": None if target is None else 0.25,
+            "status": None if target is None else "off_track",
+            "expected": 12.32,
+            "interval80": [1.0, 1.0] if i else [10.0, 14.0],  # the second: a single value
+            "interval95": [0.0, 3.0],
+            "now": {"n_ntm": 5},
+            "as_of": 2016,
+            "year": 2020,
+        }
+    (tmp_path / "results").mkdir()
+    for unit in units:
+        side = {"headline": "…", "synthetic": True, **sides[unit["id"]]}
+        (tmp_path / "results" / f"{unit['id']}.json").write_text(json.dumps(side), "utf-8")
+        unit.update(status="ok", outputs={"results": f"results/{unit['id']}.json"})
+    manifest = {
+        "units": units,
+        "run_id": "r",
+        "synthetic": True,
+        "province": {"name": "Lạng Sơn"},
+        "parameters": {"target_year": 2020},
+        "data_files": {"panel": {"sha256": "0" * 64}},
+    }
+    return write_index(tmp_path, manifest, "vi").read_text(encoding="utf-8")
+
+
+def _district_cells(page: str) -> list[list[str]]:
+    body = page.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    return [
+        [re.sub(r"<[^>]+>", "", cell) for cell in re.findall(r"<td>(.*?)</td>", row, re.S)]
+        for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)
+    ]
+
+
+def test_without_district_targets_the_index_shows_expected_contributions(tmp_path):
+    page = _index_with(tmp_path, {"Tràng Định": None, "Văn Lãng": None})
+    assert "Đóng góp dự kiến vào kế hoạch của tỉnh năm 2020" in page
+    assert "ntm targets --template" in page
+    rows = _district_cells(page)
+    assert rows[0][1:5] == ["5", "12,3", "10–14", "16% của 77 xã"]
+    assert rows[1][3] == "0–3 (95%)", "a single-value 80% range is replaced by the 95% one"
+    assert all(cell.strip() != "–" for row in rows for cell in row), "no cell is a bare dash"
+
+
+def test_with_district_targets_the_index_gives_each_district_its_verdict(tmp_path):
+    page = _index_with(tmp_path, {"Tràng Định": 8.0, "Văn Lãng": None})
+    rows = _district_cells(page)
+    assert rows[0][4] == "8 · 25%" and rows[0][5].strip() == status_label("off_track", "vi")
+    assert rows[1][4] == "Chưa giao mục tiêu" and rows[1][5] == ""
+    assert "Đóng góp dự kiến" not in page and "do người dùng nhập" in page

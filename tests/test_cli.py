@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ntm_analysis.cli import LANG_ENV, build_parser, main
+from ntm_analysis.cli import EXIT_DATA_ERROR, EXIT_USAGE, LANG_ENV, build_parser, main
 
 DATA = Path(__file__).parent / "data"
 
@@ -44,7 +44,7 @@ def test_summary_table_by_district_in_english(capsys):
 
 def test_summary_unknown_year_is_a_clean_error(capsys):
     code, _, err = run(capsys, "summary", "--year", "1999", "--lang", "en")
-    assert code == 2 and "year 1999 is not in the data" in err
+    assert code == EXIT_DATA_ERROR and "year 1999 is not in the data" in err
 
 
 def test_validate_wide_xlsx_with_vietnamese_headers(capsys):
@@ -58,11 +58,11 @@ def test_validate_wide_xlsx_with_vietnamese_headers(capsys):
 def test_validate_bad_file_lists_problems_without_traceback(capsys):
     bad = str(DATA / "bad" / "bad_values.xlsx")
     code, out, err = run(capsys, "validate", bad, "--lang", "en")
-    assert code == 2 and out == ""
+    assert code == EXIT_DATA_ERROR and out == ""
     assert "bad_values.xlsx" in err and "row 5" in err and "TC7" in err
     assert "Traceback" not in err
     code, out, err = run(capsys, "validate", bad)  # Vietnamese unless told otherwise
-    assert code == 2 and out == ""
+    assert code == EXIT_DATA_ERROR and out == ""
     assert "bad_values.xlsx" in err and "dòng 5" in err and "cột 'TC7'" in err
     assert "row 5" not in err and "Traceback" not in err
 
@@ -103,9 +103,9 @@ def test_forecast_text_for_a_district_with_an_explicit_target(capsys):
 def test_forecast_unknown_district_suggests(capsys):
     argv = ["forecast", "--district", "Trang Dihn", "--draws", "10"]
     code, _, err = run(capsys, *argv, "--lang", "en")
-    assert code == 2 and "did you mean Tràng Định" in err
+    assert code == EXIT_USAGE and "did you mean Tràng Định" in err
     code, _, err = run(capsys, *argv)
-    assert code == 2 and "Tràng Định" in err and "did you mean" not in err
+    assert code == EXIT_USAGE and "Tràng Định" in err and "did you mean" not in err
 
 
 def test_forecast_scenario_options(capsys):
@@ -140,7 +140,7 @@ def test_the_language_can_be_set_once_in_the_environment(capsys, monkeypatch):
         main(["summary", "--help"])
     assert capsys.readouterr().out.startswith("usage: ntm summary")
     code, _, err = run(capsys, "summary", "--year", "1999", "--lang", "vi")  # --lang wins
-    assert code == 2 and "1999" in err and "is not in the data" not in err
+    assert code == EXIT_DATA_ERROR and "1999" in err and "is not in the data" not in err
 
 
 def test_a_mistyped_option_is_a_clean_error_in_the_chosen_language(capsys):
@@ -156,7 +156,7 @@ def test_readme_shows_the_real_error_message(capsys):
     bad = str(DATA / "bad" / "bad_values.xlsx")
     for lang in ("vi", "en"):
         code, _, err = run(capsys, "validate", bad, "--lang", lang)
-        assert code == 2
+        assert code == EXIT_DATA_ERROR
         lines = err.splitlines()
         assert len(lines) == 3 and lines[1].startswith("  - ") and lines[2].startswith("  - ")
         for line in lines:
@@ -184,7 +184,7 @@ def test_forecast_writes_json_and_parquet_tables(capsys, tmp_path):
     [
         ("en", ["Main model", "Linear trend", "Damped trend", "Persistence", "Brier score",
                 "Share inside the 80% interval", "0.0"]),
-        ("vi", ["Mô hình chính", "Đường xu thế tuyến tính", "Xu thế giảm dần", "Giữ nguyên",
+        ("vi", ["Mô hình chính", "Đường xu thế tuyến tính", "Xu thế tắt dần", "Giữ nguyên",
                 "Điểm Brier", "Tỷ lệ rơi vào khoảng 80%", "0,0"]),
     ],
 )
@@ -254,3 +254,156 @@ def test_another_provinces_panel_never_gets_lang_son_targets(capsys, tmp_path):
     result = json.loads(out)
     assert result["unit"] == "Tỉnh Thử"
     assert result["target"] is None and result["probability"] is None
+
+
+# --- one voice: numbers, words, names and exits (issue 15) ----------------------------------
+
+
+def test_summary_writes_numbers_as_the_reader_does(capsys):
+    _, out, _ = run(capsys, "summary")
+    assert " 8,5 " in f" {out} " and "8.5" not in out
+    _, out, _ = run(capsys, "summary", "--lang", "en")
+    assert " 8.5 " in f" {out} "
+    _, out, _ = run(capsys, "summary", "--json")
+    assert '"Lạng Sơn"' in out and "\\u" not in out  # JSON: plain numbers, unescaped text
+    assert isinstance(json.loads(out)[0]["mean_criteria"], float)
+
+
+def test_a_decimal_comma_is_read_like_a_decimal_point(capsys):
+    argv = ["forecast", "--json", "--draws", "100", "--seed", "3"]
+    _, comma, _ = run(capsys, *argv, "--boost", "10:1,5", "--target", "70,5")
+    _, point, _ = run(capsys, *argv, "--boost", "10:1.5", "--target", "70.5")
+    assert json.loads(comma)["probability"] == json.loads(point)["probability"]
+    assert json.loads(comma)["target"] == 70.5
+
+
+def test_communes_are_accepted_by_name_as_well_as_by_code(capsys):
+    argv = ["forecast", "--json", "--draws", "100", "--district", "Hữu Lũng"]
+    _, by_code, _ = run(capsys, *argv, "--priority", "X18602", "X18604")
+    _, by_name, _ = run(capsys, *argv, "--priority", "Xã HL-02", "hl-04")
+    assert json.loads(by_name) == json.loads(by_code)
+    _, no_priority, _ = run(capsys, *argv)
+    assert json.loads(no_priority)["yearly"] != json.loads(by_code)["yearly"]  # names counted
+
+
+@pytest.mark.parametrize(
+    ("argv", "vi", "en"),
+    [
+        (["--target", "300"], "tỉnh Lạng Sơn có 207 xã", "Lạng Sơn province has 207 communes"),
+        (["--district", "Hữu Lũng", "--target", "30"], "huyện Hữu Lũng có 25 xã", "has 25"),
+        (["--target", "-1"], "không thể đạt", "impossible"),
+    ],
+)
+def test_an_impossible_target_is_refused(capsys, argv, vi, en):
+    code, out, err = run(capsys, "forecast", "--draws", "10", *argv)
+    assert code == EXIT_USAGE and vi in err and out == ""
+    code, _, err = run(capsys, "forecast", "--draws", "10", *argv, "--lang", "en")
+    assert code == EXIT_USAGE and en in err
+
+
+def test_argparse_speaks_vietnamese_with_vietnamese_placeholders(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["forecast", "--nonsense"])
+    assert info.value.code == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert "không hiểu các tham số: --nonsense" in err and "unrecognized" not in err
+    with pytest.raises(SystemExit):
+        main(["validate"])
+    assert "còn thiếu: TỆP" in capsys.readouterr().err
+    for command in ("forecast", "batch", "validate"):
+        with pytest.raises(SystemExit):
+            main([command, "--help"])
+        text = capsys.readouterr().out
+        for english in ("COMMAND", "PATH", "C:ODDS", "CODE", "NAME", "DATA", "DRAWS", "YEAR"):
+            assert english not in text, (command, english)
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    assert "LỆNH" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["forecast", "--draws", "many", "--lang", "en"])
+    assert "invalid integer value: 'many'" in capsys.readouterr().err
+
+
+def test_a_misspelt_district_of_ntm_run_names_the_option_typed(capsys, tmp_path):
+    code, _, err = run(capsys, "run", "--district", "Huu Lungg", "--out", str(tmp_path / "o"))
+    assert code == EXIT_USAGE and "--district:" in err and "--districts" not in err
+    assert "Hữu Lũng" in err
+
+
+def test_a_wrong_units_file_names_the_columns_plainly(capsys):
+    targets = str(Path(__file__).parents[1] / "data" / "lang_son_targets.csv")
+    code, _, err = run(capsys, "validate", str(DATA / "wide_title_rows.xlsx"), "--units", targets)
+    assert code == EXIT_DATA_ERROR and "thiếu cột province_name, district_code" in err
+    assert "[" not in err and "Traceback" not in err
+
+
+def test_a_folder_that_cannot_be_written_and_ctrl_c_end_cleanly(capsys, tmp_path, monkeypatch):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("", encoding="utf-8")
+    code, _, err = run(capsys, "forecast", "--draws", "10", "--out", str(blocker / "out"))
+    assert code == EXIT_DATA_ERROR and str(blocker) in err and "Traceback" not in err
+    assert err.splitlines()[-1].startswith("Lỗi: không đọc hoặc ghi được")
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("ntm_analysis.cli.load_panel", interrupted)
+    code, _, err = run(capsys, "summary")
+    assert code == 130 and err.startswith("Đã dừng theo yêu cầu") and "Traceback" not in err
+
+
+def test_the_district_targets_template_round_trips_into_verdicts(capsys, tmp_path):
+    """`ntm targets --template` writes a file a planner fills in; given back, a district
+    gets a probability of its own target (the user's, never called official)."""
+    import pandas as pd
+
+    template = tmp_path / "muc_tieu_huyen.csv"
+    code, out, _ = run(capsys, "targets", "--template", str(template), "--year", "2020")
+    assert code == 0 and "ntm batch --district-targets" in out
+    table = pd.read_csv(template, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert list(table.columns[:3]) == ["district", "year", "target"] and len(table) == 11
+    assert set(table["target"]) == {""}
+    huu_lung = table["district"] == "Hữu Lũng"
+    assert table.loc[huu_lung, ["n_communes", "n_ntm_now"]].values.tolist() == [["25", "5"]]
+    code, _, err = run(capsys, "targets", "--template", str(template))
+    assert code == EXIT_DATA_ERROR and "tệp đã tồn tại" in err, "a filled file is never lost"
+
+    table.loc[huu_lung, "target"] = "12"
+    table.to_csv(template, index=False)
+    argv = ["forecast", "--json", "--draws", "100", "--district", "Hữu Lũng"]
+    _, out, _ = run(capsys, *argv, "--district-targets", str(template))
+    result = json.loads(out)
+    assert result["target"] == 12 and result["target_official"] is False
+    assert 0 <= result["probability"] <= 1
+    _, out, _ = run(capsys, *argv, "--target", "12")
+    assert json.loads(out)["probability"] == result["probability"]
+
+
+def test_a_bad_district_targets_file_lists_every_problem(capsys, tmp_path):
+    bad = tmp_path / "targets.csv"
+    bad.write_text(
+        "Huyện,Năm,Mục tiêu\nHữu Lũng,2020,mười\nHữu Lũng,20x0,3\nBình Gia,2020,-1\n"
+        "Bình Gia,2017,4\nTràng Định,2020,\n",
+        encoding="utf-8",
+    )
+    argv = ["forecast", "--draws", "10", "--district", "Hữu Lũng", "--district-targets", str(bad)]
+    code, _, err = run(capsys, *argv)
+    assert code == EXIT_DATA_ERROR and "3 lỗi" in err
+    assert "dòng 2, cột 'Mục tiêu'" in err and "'mười'" in err
+    assert "dòng 3, cột 'Năm'" in err and "dòng 4, cột 'Mục tiêu'" in err
+
+
+def test_compare_with_a_folder_without_reports_is_refused(capsys, tmp_path):
+    argv = ["batch", "--out", str(tmp_path / "o"), "--dry-run", "--compare-with", str(tmp_path)]
+    code, _, err = run(capsys, *argv)
+    assert code == EXIT_USAGE and "--compare-with" in err and "không có báo cáo" in err
+
+
+def test_batch_problems_name_the_option_typed(capsys, tmp_path):
+    argv = ["batch", "--out", str(tmp_path / "o"), "--dry-run"]
+    code, _, err = run(capsys, *argv, "--target", "300")
+    assert code == EXIT_USAGE and "province_target" not in err
+    assert "  - --target: chỉ tiêu 300 lớn hơn tổng số xã (207 xã)" in err
+    code, _, err = run(capsys, *argv, "--district-target", "Hữu Lũng=30")
+    assert code == EXIT_USAGE
+    assert "  - --district-target: chỉ tiêu 30 lớn hơn số xã của huyện (25 xã)" in err

@@ -63,7 +63,7 @@ def test_vietnamese_is_the_default_and_has_diacritics():
     assert t("col.n_ntm") == "Số xã đạt chuẩn NTM"
     assert t("col.n_ntm", "en") == "Communes meeting the NTM standard"
     assert t("unit.province") == "tỉnh" and t("unit.district", "en") == "district"
-    assert t("mark.synthetic") == "Dữ liệu mô phỏng — synthetic data"
+    assert t("mark.synthetic") == "Dữ liệu mô phỏng — không phải số liệu thật"
 
 
 def test_required_keys_for_tables_and_headlines_exist():
@@ -98,11 +98,12 @@ def test_headline_template_fills_in_both_languages():
         "prob": "23%",
         "words": "khó xảy ra",
         "expected": 131,
+        "level": 80,
         "lo": 118,
         "hi": 145,
     }
     assert t("headline.probability", "vi", **values) == (
-        "Khả năng đạt 150 xã đạt chuẩn NTM vào năm 2020: 23% (khó xảy ra). "
+        "Khả năng có ít nhất 150 xã đạt chuẩn NTM vào năm 2020: 23% (khó xảy ra). "
         "Dự báo trung bình: 131 xã (khoảng 80%: 118–145)."
     )
     values["words"] = "unlikely"
@@ -261,6 +262,10 @@ DYNAMIC_PREFIXES = (
     "report.target.",
     "report.mean_target.",
     "report.coef.",
+    "priority.reason.",  # priority.reason_text: one key per reason
+    "cli.metavar.",  # cli._METAVARS
+    "cli.argparse.",  # cli._ARGPARSE_MESSAGES
+    "cli.targets.indicator.",
 )
 
 
@@ -278,3 +283,45 @@ def test_every_key_is_used_somewhere():
         and not re.search(rf"[\"']{re.escape(key)}[\"']", text + own)
     ]
     assert unused == []
+
+
+# English words a Vietnamese reader met in the reports and the command line (issue 15);
+# technical names (JSON, PDF, Chromium, Dask, Brier) are names, not words to translate.
+ENGLISH_WORDS = re.compile(r"\b(odds|log-odds|notebooks?|synthetic|seed)\b", re.IGNORECASE)
+
+
+def test_vietnamese_text_has_no_english_words():
+    def words(key: str) -> str:  # placeholders ({notebook}) are names for code, not text
+        return re.sub(r"\{[^}]*\}", "", t(key, "vi"))
+
+    leaks = {key: t(key, "vi") for key in ALL_KEYS if ENGLISH_WORDS.search(words(key))}
+    assert leaks == {}
+
+
+def test_titles_and_headlines_read_as_communes_reaching_the_standard():
+    """Not "the district reaches NTM status" (another designation), not "đạt … đạt"."""
+    title = t("report.title", "vi", unit="Huyện Tràng Định", year=2020)
+    assert title == "Huyện Tràng Định: dự báo số xã đạt chuẩn nông thôn mới đến năm 2020"
+    assert t("method.damped_trend").startswith("Xu thế tắt dần")
+    values = dict(target=77, year=2020, prob="5%", words="w", expected=1, level=95, lo=0, hi=2)
+    assert t("headline.probability", "vi", **values).count("đạt") == 1
+
+
+def test_a_single_value_range_is_never_shown_as_certain():
+    """ "1,1 xã (khoảng 80%: 1–1)" beside a backtest that finds 80% ranges too narrow would
+    be falsely certain: the headline shows the 95% range instead."""
+    from ntm_analysis.results import headline
+
+    result = {
+        "interval80": [1.0, 1.0],
+        "interval95": [0.0, 3.0],
+        "expected": 1.1,
+        "n_communes": 19,
+        "now": {"n_ntm": 1},
+        "target": None,
+        "year": 2020,
+    }
+    assert headline(result, "vi").endswith("trung bình 1,1 xã đạt chuẩn NTM (khoảng 95%: 0–3).")
+    assert "(95% interval 0–3)" in headline(result, "en")
+    result["interval80"] = [1.0, 2.0]
+    assert "(khoảng 80%: 1–2)" in headline(result, "vi")

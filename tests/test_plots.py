@@ -479,3 +479,52 @@ def test_long_titles_stay_on_the_figure(lang, caplog):
     render(fig, caplog)
     assert "\n" in fig.get_suptitle()
     assert _box(fig._suptitle, fig).x1 <= fig.bbox.x1
+
+
+# --- one colour per role ----------------------------------------------------------------------
+
+
+def _line_colours(fig: Figure) -> dict[str, str]:
+    ax = fig.axes[0]
+    return {line.get_label(): mpl.colors.to_hex(line.get_color()) for line in ax.get_lines()}
+
+
+@pytest.mark.parametrize("district_higher", [True, False])
+def test_the_province_and_the_district_keep_their_colours_whichever_ends_higher(
+    district_higher,
+):
+    """Colours follow roles, not the order the lines end in: a slide deck of district
+    reports never paints the province blue in one and orange in the next."""
+    years = [2014, 2015, 2016]
+    district = [5.0, 7.0, 12.0 if district_higher else 4.0]
+    lines = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "unit": "Huyện Tràng Định",
+                    "unit_code": 180,
+                    "year": years,
+                    "mean_criteria": district,
+                }
+            ),
+            pd.DataFrame(
+                {
+                    "unit": "Tỉnh Lạng Sơn",
+                    "unit_code": 0,
+                    "year": years,
+                    "mean_criteria": [6.0, 7.5, 8.5],
+                }
+            ),
+        ]
+    )
+    for frame in (lines, lines.drop(columns="unit_code")):  # by code, else by the label
+        colours = _line_colours(plots.trend_chart(frame, "mean_criteria", "vi"))
+        assert colours["Tỉnh Lạng Sơn"] == plots.PROVINCE_COLOR.lower()
+        assert colours["Huyện Tràng Định"] == plots.DISTRICT_COLOR.lower()
+
+
+def test_many_districts_keep_a_colour_fixed_by_name():
+    summary = summary_table()
+    first = _line_colours(plots.trend_chart(summary, "n_ntm", "en"))
+    flipped = summary.assign(n_ntm=summary["n_ntm"].max() - summary["n_ntm"])
+    assert _line_colours(plots.trend_chart(flipped, "n_ntm", "en")) == first

@@ -4,7 +4,10 @@ one statistic, unit names in the reader's language, the backtest's numbers, the 
 from __future__ import annotations
 
 import dataclasses
+import html
+import json
 import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -24,10 +27,12 @@ from ntm_analysis.synthetic import simulate_panel
 
 SECTIONS = [
     report.headline,
+    report.plan,
     report.now,
     report.trend,
     report.forecast,
     report.closest,
+    report.priority,
     report.bottlenecks,
     report.pace,
     report.methods,
@@ -36,9 +41,11 @@ SECTIONS = [
 ]
 PROVINCE_SECTIONS = [
     report.headline,
+    report.plan,
     report.districts,
     report.district_chart,
     report.forecast,
+    report.priority,
     report.pace,
     report.methods,
     report.backtest,
@@ -46,6 +53,7 @@ PROVINCE_SECTIONS = [
 ]
 FAST = {"draws": 200, "seed": 3, "backtest_draws": 40}
 N_PER_DISTRICT = 5
+REPO = Path(__file__).resolve().parents[1]
 CITY = 178  # Thành phố Lạng Sơn: in the fixture every one of its communes meets the standard
 
 
@@ -429,7 +437,8 @@ def test_the_note_shows_the_coefficients_and_the_published_figures(province_plan
 
 def test_the_synthetic_data_is_named_in_the_banner_and_the_note(district):
     assert "Dữ liệu mô phỏng" in report.headline(district).text()
-    assert "synthetic data" in report.note(district).text()
+    assert "Dữ liệu mô phỏng" in report.note(district).text()
+    assert "synthetic" not in report.note(district).text()  # no English in Vietnamese text
 
 
 # --------------------------------------------------------------------------- cache
@@ -513,3 +522,160 @@ def test_a_long_list_of_missing_criteria_is_shown_in_full():
         assert [item.split(" ", 1)[0] for item in items] == [f"{prefix}{c}" for c in missing]
         assert all(" " in item for item in items[:MAX_MISSING_SHOWN])
         assert all(" " not in item for item in items[MAX_MISSING_SHOWN:])
+
+
+# --------------------------------------------------------------------------- the planner's year
+
+
+def test_this_years_plan_is_read_against_the_draws(province):
+    """2017 plan of the targets file (38 communes, 9.4 criteria, 20 fewer below 5) against the
+    2017 draws: probability, expected value and gap computed from the same draws."""
+    ty = province.results["this_year"]
+    fc = province.forecast
+    assert ty["year"] == fc.years[0] == 2017 and ty["has_plan"]
+    ntm = ty["figures"]["n_ntm"]
+    draws = fc.unit_draws(None)[:, 0]
+    assert ntm["target"] == 38
+    assert ntm["probability"] == pytest.approx(float((draws >= 38).mean()))
+    assert ntm["gap"] == pytest.approx(38 - draws.mean())
+    below = ty["figures"]["n_below_5"]
+    assert below["target"] == max(0, below["now"] - 20)  # a planned change becomes a level
+    below_draws = fc.unit_draws(None, "below")[:, 0]
+    assert below["probability"] == pytest.approx(float((below_draws <= below["target"]).mean()))
+    assert ty["figures"]["mean_criteria"]["target"] == pytest.approx(9.4)
+    assert ntm["lo95"] <= ntm["expected"] <= ntm["hi95"]
+    section = report.plan(province)
+    assert "2017" in section.title and "38" in section.text()
+    assert len(section.tables()[0]) == 3
+
+
+def test_a_district_plan_is_its_expected_contribution_never_a_split(district):
+    ty = district.results["this_year"]
+    assert not ty["has_plan"]
+    assert all(f["target"] is None and f["probability"] is None for f in ty["figures"].values())
+    section = report.plan(district)
+    text = section.text()
+    assert "38" in text and "không được chia" in text  # the province plan, named as such
+    assert not any(cell == "–" for cell in section.tables()[0].to_numpy().ravel())
+
+
+def _priority_checks(rep):
+    from ntm_analysis.priority import TIE_SE, priority_table
+
+    table = priority_table(rep.panel, rep.forecast, rep.unit)
+    assert (table["n_met"] < 19).all()
+    order = list(zip(-table["p_next"], -table["p_target"], strict=True))
+    assert order == sorted(order), "ranked by next year, then by the target year"
+    probs = rep.forecast.commune_probabilities(rep.unit)
+    first = probs[probs["year"] == rep.forecast.years[0]].set_index("commune_code")["p_ntm"]
+    assert table.set_index("commune_code")["p_next"].to_dict() == pytest.approx(
+        first[table["commune_code"]].to_dict()
+    )
+    for row in table.itertuples():
+        keys = [k for k, _ in row.reasons]
+        above = table[(table["n_met"] < row.n_met) & (table["p_target"] > row.p_target)]
+        if above.empty:
+            assert "tied" not in keys and "behind" not in keys
+            continue
+        noise = TIE_SE * np.sqrt(above["se_target"] ** 2 + row.se_target**2)
+        within = bool(((above["p_target"] - row.p_target) <= noise).all())
+        assert ("tied" in keys) == within and ("behind" in keys) == (not within)
+    return table
+
+
+def test_priority_list_ranks_and_explains(province, district):
+    from ntm_analysis.priority import reason_text
+
+    table = _priority_checks(province)
+    _priority_checks(district)
+    assert any(k == "hard" for r in table["reasons"] for k, _ in r), "missing hard criteria named"
+    for lang in ("vi", "en"):
+        assert all(isinstance(reason_text(r, lang), str) for r in table["reasons"])
+    section = report.priority(province)
+    shown = section.tables()[0]
+    assert len(shown) == min(report.N_PRIORITY["province"], len(table))
+    assert "Why it ranks here" in shown.columns
+
+
+def test_report_sections_of_the_hearing_pack_match_the_notebooks():
+    from ntm_analysis.hearing import REPORT_SECTIONS
+
+    for kind, name in (("province", "province_overview"), ("district", "district_forecast")):
+        notebook = json.loads((REPO / "notebooks" / f"{name}.ipynb").read_text(encoding="utf-8"))
+        calls = [
+            m.group(1)
+            for cell in notebook["cells"]
+            if cell["cell_type"] == "code"
+            for m in [re.fullmatch(r"report\.(\w+)\(rep\)", "".join(cell["source"]).strip())]
+            if m
+        ]
+        assert tuple(calls) == REPORT_SECTIONS[kind], kind
+
+
+def test_hearing_pack_files(district, tmp_path):
+    from openpyxl import load_workbook
+
+    from ntm_analysis import hearing
+
+    written = hearing.write(district, tmp_path)
+    parts = hearing.sections(district)
+    n_figures = sum(len(s.figures()) for s in parts)
+    pngs = sorted((tmp_path / "charts").glob("*.png"))
+    svgs = sorted((tmp_path / "charts").glob("*.svg"))
+    assert n_figures >= 3 and len(pngs) == len(svgs) == n_figures
+    assert all(p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" for p in pngs)
+    assert all(b"<svg" in p.read_bytes()[:2000] for p in svgs)
+    book = load_workbook(written["workbook"])
+    n_tables = sum(len(s.tables()) for s in parts)
+    assert len(book.sheetnames) == 1 + 2 + n_tables  # about, plan, priority, every table
+    assert book.sheetnames[1:3] == ["Kế hoạch năm 2017", "Danh sách ưu tiên"]
+    priority = book["Danh sách ưu tiên"]
+    assert priority["A2"].value.startswith("Dữ liệu mô phỏng")  # the synthetic mark
+    headers = [c.value for c in priority[4]]
+    assert "Khả năng đạt chuẩn năm 2017" in headers and "Lý do xếp hạng" in headers
+    column = headers.index("Khả năng đạt chuẩn năm 2017") + 1
+    assert isinstance(priority.cell(row=5, column=column).value, int | float)  # a number
+    for name in ("brief", "slides"):
+        text = written[name].read_text(encoding="utf-8")
+        assert 'lang="vi"' in text and district.results["headline"] in html.unescape(text)
+        assert "http://" not in text and "https://" not in text and 'src="data:image/png' in text
+    slides = written["slides"].read_text(encoding="utf-8")
+    assert slides.count('class="slide"') >= 5
+
+
+def test_index_shows_this_years_plan_and_the_pack(province, tmp_path):
+    from ntm_analysis import hearing
+
+    (tmp_path / "hearing" / "province").mkdir(parents=True)
+    (tmp_path / "hearing" / "province" / "brief.pdf").write_bytes(b"%PDF-")
+    side = {"this_year": province.results["this_year"]}
+    text = hearing.index_html(tmp_path, {"id": "province"}, side, "vi")
+    assert "Kế hoạch 2017: 38 xã" in html.unescape(text)
+    assert 'href="hearing/province/brief.pdf"' in text and "slides.html" not in text
+    assert hearing.index_html(tmp_path, {"id": "x"}, {}, "vi") == ""
+
+
+def test_hearing_packs_in_the_batch_name_a_failing_unit_and_can_be_turned_off(
+    panel_file, cache, tmp_path, monkeypatch, capsys
+):
+    from ntm_analysis import hearing
+
+    good = {
+        "id": "180-trang-dinh",
+        "name": "Tràng Định",
+        "status": "ok",
+        "parameters": {"district": "Tràng Định", "data_path": panel_file, "forecast_cache": cache}
+        | FAST
+        | {"results_path": "results/x.json"},  # not report.prepare's: left out
+    }
+    bad = {**good, "id": "bad", "name": "Nowhere", "parameters": {"district": "Nowhere"}}
+    skipped = {**good, "id": "failed-unit", "status": "failed"}
+    monkeypatch.setenv(hearing.ENV, "0")
+    assert hearing.write_batch(tmp_path, [good], workers=1) == []
+    assert not (tmp_path / "hearing").exists()
+    monkeypatch.setenv(hearing.ENV, "1")
+    failures = hearing.write_batch(tmp_path, [good, bad, skipped], workers=1)
+    assert len(failures) == 1 and "Nowhere" in failures[0]
+    assert "Nowhere" in capsys.readouterr().err
+    assert (tmp_path / "hearing" / "180-trang-dinh" / "brief.html").is_file()
+    assert not (tmp_path / "hearing" / "failed-unit").exists()
