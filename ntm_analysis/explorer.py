@@ -27,13 +27,15 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from . import i18n, plots, report
+from .communes import _strip_prefix
 from .criteria import CRITERIA_NUMBERS, N_CRITERIA, criterion_label
 from .forecast import Forecast, Scenario, simulate
 from .metrics import criteria_met, criterion_attainment, missing_criteria, unit_summary
 from .model import TransitionModel, fit
 from .panel import Panel
-from .report_base import _interval, _mean, _num, _signed, synthetic_banner
+from .report_base import _interval, _mean, _num, _signed
 from .targets import load_targets, lookup
+from .text import fold
 
 DEFAULT_DRAWS = 2000  # as the reports: a scenario update at this size answers within 1 s
 DEFAULT_SEED = 0
@@ -180,6 +182,18 @@ class Explorer:
         """The province plan's target count for ``year``, if the targets file has one."""
         found = lookup(self.targets, year, "n_ntm", None)
         return None if found is None else found[0]
+
+    def find_district(self, name: str | int) -> int | None:
+        """A district's code from its name (with or without diacritics or "Huyện"/"Thành
+        phố") or its code; None for "" (the province). Unknown names raise ``KeyError``."""
+        text = str(name).strip()
+        if not text:
+            return None
+        wanted = _strip_prefix(fold(text))
+        for code, district in self.district_options("vi")[1:]:
+            if text == str(code) or _strip_prefix(fold(district)) == wanted:
+                return code
+        raise KeyError(f"district {text!r} is not in the data")
 
     def _district_name(self, code: int) -> str:
         rows = self.panel.communes[self.panel.communes["district_code"] == code]
@@ -457,5 +471,11 @@ def table_html(table: pd.DataFrame) -> str:
 
 
 def synthetic_html(panel: Panel, lang: str) -> str:
-    """The synthetic-data banner, or nothing for real data."""
-    return synthetic_banner(lang) if panel.synthetic else ""
+    """The synthetic-data banner (the reports' colours), or nothing for real data."""
+    if not panel.synthetic:
+        return ""
+    return (
+        "<div class='ntm-synthetic' style='border:2px solid #D55E00;background:#FFF1D6;"
+        "color:#6B2A00;padding:0.4em 0.8em;font-weight:bold'>"
+        f"{escape(i18n.t('explore.synthetic', lang))}</div>"
+    )

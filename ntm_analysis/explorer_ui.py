@@ -14,10 +14,11 @@ thread, which is what the tests use.
 
 from __future__ import annotations
 
+import base64
 import tempfile
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html import escape
 from pathlib import Path
 
@@ -33,6 +34,7 @@ from .explorer import (
     ODDS_STEP,
     Explorer,
     figures_html,
+    synthetic_html,
     table_html,
     what_if_html,
 )
@@ -146,9 +148,10 @@ class ExplorerApp:
         lang: str = i18n.DEFAULT_LANG,
         delay: float | None = DEBOUNCE_SECONDS,
         problem: str = "",
+        first: State | None = None,
     ) -> None:
         self.explorer = explorer
-        self.state = State(lang=i18n.check_lang(lang))
+        self.state = replace(first or State(), lang=i18n.check_lang(lang))
         self.delay = delay
         self._busy = 0
         self._busy_lock = threading.Lock()
@@ -171,16 +174,26 @@ class ExplorerApp:
     # -- construction ---------------------------------------------------------------------
     @classmethod
     def from_path(
-        cls, data_path: str | Path | None = "", lang: str = i18n.DEFAULT_LANG, **kwargs
+        cls,
+        data_path: str | Path | None = "",
+        lang: str = i18n.DEFAULT_LANG,
+        district: str | int = "",
+        criterion: int = 10,
+        **kwargs,
     ) -> ExplorerApp:
-        """The explorer on a panel file ("" or None: the bundled data). A file that cannot
-        be loaded is shown as ``ntm validate`` would list it, with an upload box to try
-        another."""
+        """The explorer on a panel file ("" or None: the bundled data), opened on a district
+        (a name; "" for the province) and a criterion. A file that cannot be loaded is shown
+        as ``ntm validate`` lists it, with the upload box to try another."""
         try:
             explorer = Explorer(load_panel(data_path or None))
         except (DataError, MessageError) as exc:
             return cls(None, lang, problem=exc.render(lang), **kwargs)
-        return cls(explorer, lang, **kwargs)
+        return cls(
+            explorer,
+            lang,
+            first=State(district=explorer.find_district(district), criterion=int(criterion)),
+            **kwargs,
+        )
 
     def _init_state(self) -> None:
         s, ex = self.state, self.explorer
@@ -225,7 +238,7 @@ class ExplorerApp:
         panel = self.explorer.panel
         summary = t("explore.loaded", summary=summarise(panel, self.state.lang))
         loaded = widgets.HTML(f"<p class='ntm-loaded'>{escape(summary)}</p>")
-        banner = widgets.HTML(self._synthetic_html())
+        banner = widgets.HTML(synthetic_html(panel, self.state.lang))
         banner.add_class("ntm-synthetic-banner")
         tabs = widgets.Tab(
             children=[self._build_standing(), self._build_criterion(), self._build_what_if()]
@@ -239,15 +252,6 @@ class ExplorerApp:
 
     def _t(self, key: str, **fmt: object) -> str:
         return i18n.t(key, self.state.lang, **fmt)
-
-    def _synthetic_html(self) -> str:
-        if self.explorer is None or not self.explorer.panel.synthetic:
-            return ""
-        return (
-            "<div class='ntm-synthetic' style='border:2px solid #D55E00;background:#FFF1D6;"
-            "color:#6B2A00;padding:0.4em 0.8em;font-weight:bold'>"
-            f"{escape(self._t('explore.synthetic'))}</div>"
-        )
 
     @staticmethod
     def _problem_html(text: str) -> str:
@@ -514,6 +518,16 @@ class ExplorerApp:
             f"<span class='ntm-{'computing' if computing else 'ready'}'>{escape(text)}</span>"
         )
 
+    def _repr_mimebundle_(self, **kwargs) -> dict:
+        """The explorer's widget, and a picture of the chosen criterion's chart for a
+        notebook run without a live kernel (papermill, an exported or re-opened notebook):
+        a front end with widgets shows the widget, any other the picture."""
+        data = self.root._repr_mimebundle_(**kwargs)
+        if self.explorer is not None:
+            chart = self.explorer.criterion_view(self.state.criterion, self.state.lang)
+            data["image/png"] = base64.b64encode(_png(chart)).decode("ascii")
+        return data
+
     def _show_error(self, exc: Exception) -> None:
         """An update that failed: its message in the user's language where it has one (a
         bad scenario), else the exception's text, so the page never fails silently."""
@@ -525,6 +539,11 @@ class ExplorerApp:
         return all(update.wait(timeout) for update in self.updates.values())
 
 
-def show(data_path: str | Path | None = "", lang: str = i18n.DEFAULT_LANG) -> widgets.Widget:
-    """The explorer's widget, for a notebook's last line."""
-    return ExplorerApp.from_path(data_path, lang).root
+def show(
+    data_path: str | Path | None = "",
+    lang: str = i18n.DEFAULT_LANG,
+    district: str | int = "",
+    criterion: int = 10,
+) -> ExplorerApp:
+    """The explorer, for a notebook's last line (it displays as its widget)."""
+    return ExplorerApp.from_path(data_path, lang, district, criterion)
