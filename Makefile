@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: report test lint bench clean browser
+.PHONY: report test lint bench clean browser lab
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,12 @@ report: $(STAMP) browser
 test: $(STAMP) browser
 	$(BIN)/ruff check ntm_analysis tests benchmarks
 	$(BIN)/python -m pytest
+
+# JupyterLab on the notebooks, on this computer only; as root too (JupyterLab refuses root
+# without --allow-root). For the explorer without code: $(BIN)/ntm explore
+lab: $(STAMP)
+	$(BIN)/jupyter lab --ip=127.0.0.1 --notebook-dir=notebooks \
+		$$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks

@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
+import os
 import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 import webbrowser
 from collections.abc import Callable
 from pathlib import Path
@@ -32,6 +31,15 @@ from .load import load_panel
 from .params import NOTEBOOKS
 
 HOST = "127.0.0.1"
+# Voilà's "lab" page without its CDN icon font (see the template's comment); found through
+# JUPYTER_PATH, where Voilà looks for voila/templates/<name>
+TEMPLATE_PATH = Path(__file__).resolve().parent / "explorer_voila"
+TEMPLATE = "ntm"
+# JupyterLab extensions installed beside Voilà that its page has no use for (a JupyterLab
+# preview button, a code highlighter): not loaded. The widgets' manager stays: Voilà's page
+# registers the widget classes through it (its build, made for the installed JupyterLab,
+# warns in the console that Voilà's own JupyterLab core is older; it works).
+NOT_FOR_VOILA = ("@voila-dashboards/jupyterlab-preview", "jupyterlab_pygments")
 STARTUP_SECONDS = 60.0
 
 
@@ -43,11 +51,14 @@ def free_port() -> int:
 
 
 def parameterised_notebook(folder: Path, data_path: str, lang: str) -> Path:
-    """A copy of the explore notebook in ``folder`` with the parameters injected."""
+    """A copy of the explore notebook in ``folder`` with the parameters injected, and
+    without its text cells (they speak to notebook users; the explorer has its own title)."""
+    from papermill.iorw import load_notebook_node
     from papermill.parameterize import parameterize_notebook
 
-    nb = nbformat.read(NOTEBOOKS["explore"], as_version=4)
+    nb = load_notebook_node(str(NOTEBOOKS["explore"]))
     nb = parameterize_notebook(nb, {"data_path": data_path, "lang": lang})
+    nb.cells = [cell for cell in nb.cells if cell.cell_type == "code"]
     path = folder / "explore.ipynb"
     nbformat.write(nb, path)
     return path
@@ -64,14 +75,26 @@ def voila_command(notebook: Path, port: int) -> list[str]:
         "--Voila.port_retries=0",
         f"--Voila.ip={HOST}",
         "--VoilaConfiguration.show_tracebacks=False",
+        f"--template={TEMPLATE}",
+        *(f"--VoilaConfiguration.extension_denylist={name}" for name in NOT_FOR_VOILA),
     ]
 
 
-def _answers(url: str) -> bool:
+def voila_environment() -> dict[str, str]:
+    """This process's environment, with the explorer's template on JUPYTER_PATH."""
+    env = dict(os.environ)
+    env["JUPYTER_PATH"] = os.pathsep.join(
+        p for p in (str(TEMPLATE_PATH), env.get("JUPYTER_PATH", "")) if p
+    )
+    return env
+
+
+def _listening(port: int) -> bool:
+    """Whether the server accepts connections (a page request would start a kernel)."""
     try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status < 500
-    except (urllib.error.URLError, OSError):
+        with socket.create_connection((HOST, port), timeout=1):
+            return True
+    except OSError:
         return False
 
 
@@ -96,10 +119,12 @@ def serve(
     say(i18n.t("explore.cli.starting", lang))
     with tempfile.TemporaryDirectory(prefix="ntm-explore-") as folder:
         notebook = parameterised_notebook(Path(folder), data, lang)
-        process = subprocess.Popen(voila_command(notebook, port), cwd=folder)
+        process = subprocess.Popen(
+            voila_command(notebook, port), cwd=folder, env=voila_environment()
+        )
         try:
             deadline = time.monotonic() + STARTUP_SECONDS
-            while not _answers(url):
+            while not _listening(port):
                 if process.poll() is not None:
                     raise MessageError(Msg("explore.cli.failed", code=process.returncode))
                 if time.monotonic() > deadline:

@@ -114,6 +114,17 @@ class Debouncer:
         return self._idle.wait(timeout)
 
 
+ALL = ""  # the "province" / "all communes" entry: a Dropdown reads the value None as "none"
+
+
+def _options(pairs: list[tuple[str, object]]) -> list[tuple[str, object]]:
+    return [(label, ALL if value is None else value) for label, value in pairs]
+
+
+def _picked(value: object) -> object:
+    return None if value == ALL else value
+
+
 def _png(fig) -> bytes:
     return plots.fig_to_png_bytes(fig, dpi=PNG_DPI)
 
@@ -266,13 +277,13 @@ class ExplorerApp:
     def _build_standing(self) -> widgets.Widget:
         s, ex, t = self.state, self.explorer, self._t
         self.district = widgets.Dropdown(
-            options=ex.district_options(s.lang),
-            value=s.district,
+            options=_options(ex.district_options(s.lang)),
+            value=ALL if s.district is None else s.district,
             description=t("explore.control.district"),
         )
         self.commune = widgets.Dropdown(
-            options=ex.commune_options(s.district, s.lang),
-            value=s.commune,
+            options=_options(ex.commune_options(s.district, s.lang)),
+            value=ALL if s.commune is None else s.commune,
             description=t("explore.control.commune"),
         )
         self.year = widgets.Dropdown(
@@ -294,16 +305,18 @@ class ExplorerApp:
         )
 
     def _on_district(self, change: dict) -> None:
-        self.state.district = change["new"]
+        self.state.district = _picked(change["new"])
         self.state.commune = None
         self.commune.unobserve(self._on_standing_control, "value")
-        self.commune.options = self.explorer.commune_options(change["new"], self.state.lang)
-        self.commune.value = None
+        self.commune.options = _options(
+            self.explorer.commune_options(self.state.district, self.state.lang)
+        )
+        self.commune.value = ALL
         self.commune.observe(self._on_standing_control, "value")
         self.updates["standing"]()
 
     def _on_standing_control(self, change: dict) -> None:
-        self.state.commune = self.commune.value
+        self.state.commune = _picked(self.commune.value)
         self.state.year = self.year.value
         self.updates["standing"]()
 
