@@ -190,7 +190,7 @@ class Explorer:
         if not text:
             return None
         wanted = _strip_prefix(fold(text))
-        for code, district in self.district_options("vi")[1:]:
+        for district, code in self.district_options("vi")[1:]:
             if text == str(code) or _strip_prefix(fold(district)) == wanted:
                 return code
         raise KeyError(f"district {text!r} is not in the data")
