@@ -73,7 +73,8 @@ class Debouncer:
         self._idle = threading.Event()
         self._idle.set()
 
-    def __call__(self) -> None:
+    def __call__(self, now: bool = False) -> None:
+        """Schedule the action (``now``: run it at once, in this thread)."""
         with self._lock:
             self._generation += 1
             generation = self._generation
@@ -81,7 +82,7 @@ class Debouncer:
                 self._timer.cancel()
             self._idle.clear()
         self.on_busy(True)
-        if self.delay is None:
+        if now or self.delay is None:
             self._run(generation)
             return
         self._timer = threading.Timer(self.delay, self._run, (generation,))
@@ -180,7 +181,9 @@ class ExplorerApp:
             for name in ("standing", "criterion", "what_if")
         }
         self._init_state()
-        self.build()
+        # the first results are computed before the widgets are shown: a page (Voilà) fetches
+        # the widgets' state once as it loads, and a change made meanwhile could be missed
+        self.build(now=True)
 
     # -- construction ---------------------------------------------------------------------
     @classmethod
@@ -225,8 +228,9 @@ class ExplorerApp:
         codes = set(ex.panel.communes["commune_code"])
         s.priority = tuple(c for c in s.priority if c in codes)
 
-    def build(self) -> None:
-        """(Re)build every control in the state's language, then refresh every area."""
+    def build(self, now: bool = False) -> None:
+        """(Re)build every control in the state's language, then refresh every area (``now``:
+        in this thread, before returning)."""
         t = self._t
         lang_toggle = widgets.ToggleButtons(
             options=[("Tiếng Việt", "vi"), ("English", "en")],
@@ -259,7 +263,7 @@ class ExplorerApp:
         self.root.children = [*header, self.problem, banner, loaded, tabs]
         self._set_busy(None)
         for update in self.updates.values():
-            update()
+            update(now)
 
     def _t(self, key: str, **fmt: object) -> str:
         return i18n.t(key, self.state.lang, **fmt)
