@@ -39,7 +39,7 @@ def cases(n_draws: int) -> dict[str, Callable[[], object]]:
     explorer = Explorer(load_panel(), n_draws=n_draws)
     app = ExplorerApp(explorer, "vi", delay=None)
     app.target_year.value = TARGET_YEAR
-    slider = app.sliders.children[0]
+    slider = app.odds_sliders[0]
     values = itertools.cycle([1.5, 2.0, 2.5, 3.0, 1.2])
     odds = itertools.cycle([1.5, 2.0, 2.5, 3.0, 1.2])
 

@@ -385,15 +385,8 @@ class ExplorerApp:
             layout=widgets.Layout(width="40em"),
         )
         self.priority.add_class("ntm-priority")
-        self.priority_odds = widgets.FloatSlider(
-            value=s.priority_odds,
-            min=ODDS_MIN,
-            max=ODDS_MAX,
-            step=ODDS_STEP,
-            description=t("explore.control.priority_odds"),
-            style=wide,
-            continuous_update=False,
-            layout=widgets.Layout(width="40em"),
+        self.priority_odds = self._odds_slider(
+            t("explore.control.priority_odds"), s.priority_odds, "ntm-priority-odds"
         )
         self.target = widgets.BoundedIntText(
             value=s.target,
@@ -408,7 +401,7 @@ class ExplorerApp:
             description=t("explore.control.target_year"),
             style=wide,
         )
-        for control in (self.priority, self.priority_odds, self.target, self.target_year):
+        for control in (self.priority, self.target, self.target_year):
             control.observe(self._on_what_if_control, "value")
         self.what_if_text = widgets.HTML()
         self.what_if_text.add_class("ntm-whatif-box")
@@ -422,7 +415,7 @@ class ExplorerApp:
                 self.sliders,
                 self.priority,
                 widgets.HTML(f"<small>{escape(t('explore.control.priority_help'))}</small>"),
-                self.priority_odds,
+                self.priority_odds.box,
                 widgets.HBox([self.target, self.target_year]),
                 self.what_if_text,
                 widgets.HBox(
@@ -434,26 +427,41 @@ class ExplorerApp:
             ]
         )
 
+    def _odds_slider(self, label: str, value: float, css: str) -> widgets.FloatSlider:
+        """A multiplier slider whose value is written as in the reports ("×1,5"): the
+        slider's own readout knows only the English "1.50". ``slider.box`` holds both."""
+        slider = widgets.FloatSlider(
+            value=value,
+            min=ODDS_MIN,
+            max=ODDS_MAX,
+            step=ODDS_STEP,
+            description=label,
+            style={"description_width": "16em"},
+            continuous_update=False,
+            readout=False,
+            layout=widgets.Layout(width="36em"),
+        )
+        readout = widgets.Label()
+        readout.add_class("ntm-odds-readout")
+
+        def show(_: object = None) -> None:
+            readout.value = "×" + i18n.fmt_number(slider.value, self.state.lang, 1)
+
+        show()
+        slider.observe(show, "value")
+        slider.observe(self._on_what_if_control, "value")
+        slider.add_class(css)
+        slider.box = widgets.HBox([slider, readout])
+        return slider
+
     def _make_sliders(self) -> None:
-        sliders = []
+        self.odds_sliders = []
         for label, c in self.explorer.criterion_options(self.state.lang):
-            if c not in self.state.boosted:
-                continue
-            slider = widgets.FloatSlider(
-                value=self.state.odds.get(c, 1.0),
-                min=ODDS_MIN,
-                max=ODDS_MAX,
-                step=ODDS_STEP,
-                description=label,
-                style={"description_width": "16em"},
-                continuous_update=False,
-                layout=widgets.Layout(width="40em"),
-            )
-            slider.add_class(f"ntm-odds-{c}")
-            slider.observe(self._on_what_if_control, "value")
-            slider.criterion = c
-            sliders.append(slider)
-        self.sliders.children = sliders
+            if c in self.state.boosted:
+                slider = self._odds_slider(label, self.state.odds.get(c, 1.0), f"ntm-odds-{c}")
+                slider.criterion = c
+                self.odds_sliders.append(slider)
+        self.sliders.children = [slider.box for slider in self.odds_sliders]
 
     def _on_boosted(self, change: dict) -> None:
         self._read_sliders()
@@ -463,7 +471,7 @@ class ExplorerApp:
         self.updates["what_if"]()
 
     def _read_sliders(self) -> None:
-        self.state.odds = {s.criterion: s.value for s in self.sliders.children}
+        self.state.odds = {s.criterion: s.value for s in self.odds_sliders}
 
     def _on_what_if_control(self, change: dict) -> None:
         s = self.state

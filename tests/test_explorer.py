@@ -169,23 +169,23 @@ def test_a_slider_and_a_priority_list_change_the_scenario_not_the_baseline(app):
     html = app.what_if_text.value
     base, scen = _number(html, "ntm-p-baseline"), _number(html, "ntm-p-scenario")
     assert base == scen, "no change yet: the scenario is the baseline"
-    for slider in app.sliders.children:
+    for slider in app.odds_sliders:
         slider.value = 3.0
     app.priority.value = tuple(v for _, v in app.priority.options[:5])
     html = app.what_if_text.value
     assert _number(html, "ntm-p-baseline") == base, "the baseline does not move"
     assert _number(html, "ntm-p-scenario") != scen, "the scenario does"
-    assert app.state.priority and app.state.odds[app.sliders.children[0].criterion] == 3.0
+    assert app.state.priority and app.state.odds[app.odds_sliders[0].criterion] == 3.0
     scenario = app.explorer.scenario(app.state.odds, app.state.priority)
     assert scenario.criterion_odds and scenario.priority_communes == app.state.priority
 
 
 def test_choosing_criteria_to_boost_makes_one_slider_each_and_keeps_values(app):
     app.boosted.value = (10,)
-    app.sliders.children[0].value = 1.7
+    app.odds_sliders[0].value = 1.7
     app.boosted.value = (10, 13)
-    assert [s.criterion for s in app.sliders.children] == [10, 13]
-    assert app.sliders.children[0].value == 1.7 and app.sliders.children[1].value == 1.0
+    assert [s.criterion for s in app.odds_sliders] == [10, 13]
+    assert app.odds_sliders[0].value == 1.7 and app.odds_sliders[1].value == 1.0
 
 
 def test_english_switch_relabels_everything_and_keeps_the_choices(app, explorer):
@@ -272,7 +272,7 @@ def test_controls_return_while_the_update_still_runs_in_the_background(explorer,
 
     monkeypatch.setattr(app.explorer, "what_if", slow)
     before = app.what_if_text.value
-    app.sliders.children[0].value = 2.5  # returns although the update cannot finish yet
+    app.odds_sliders[0].value = 2.5  # returns although the update cannot finish yet
     assert entered.wait(30), "the update started in the background"
     assert "ntm-computing" in app.status.value and app.what_if_text.value == before
     release.set()
