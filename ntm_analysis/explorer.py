@@ -437,11 +437,14 @@ def what_if_html(result: WhatIf, lang: str) -> str:
         hi=_num(hi, lang),
     )
     rows = []
-    for which in ("baseline", "scenario"):
+    for which, key in (
+        ("baseline", "explore.whatif.baseline"),
+        ("scenario", "explore.whatif.scenario"),
+    ):
         pw, sw = result.probability(which)
         e, lo_, hi_ = result.expected(which)
         rows.append(
-            f"<tr><td>{escape(i18n.t(f'explore.whatif.{which}', lang))}</td>"
+            f"<tr><td>{escape(i18n.t(key, lang))}</td>"
             f"<td class='ntm-p-{which}'><b>{escape(_percent_pm(pw, sw, lang))}</b></td>"
             f"<td>{escape(_mean(e, lang))}</td><td>{escape(_interval(lo_, hi_, lang))}</td></tr>"
         )

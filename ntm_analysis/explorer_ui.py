@@ -258,7 +258,11 @@ class ExplorerApp:
         tabs = widgets.Tab(
             children=[self._build_standing(), self._build_criterion(), self._build_what_if()]
         )
-        tabs.titles = [t(f"explore.tab.{name}") for name in self.updates]
+        tabs.titles = [
+            t("explore.tab.standing"),
+            t("explore.tab.criterion"),
+            t("explore.tab.what_if"),
+        ]
         self.tabs = tabs
         self.root.children = [*header, self.problem, banner, loaded, tabs]
         self._set_busy(None)

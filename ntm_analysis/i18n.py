@@ -465,7 +465,6 @@ _TABLE: dict[str, dict[str, str]] = {
     "explore.computing": {"vi": "Đang tính…", "en": "Computing…"},
     "explore.ready": {"vi": "Đã cập nhật.", "en": "Up to date."},
     "explore.language": {"vi": "Ngôn ngữ", "en": "Language"},
-    "explore.data_file": {"vi": "Tệp số liệu", "en": "Data file"},
     "explore.upload": {"vi": "Mở tệp của bạn", "en": "Open your file"},
     "explore.loaded": {"vi": "Đang xem: {summary}", "en": "Showing: {summary}"},
     "explore.tab.standing": {"vi": "Hiện trạng", "en": "Where we stand"},
