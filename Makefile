@@ -11,7 +11,7 @@ PY313 ?= $(shell for p in $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3) 
                  $$(command -v python3.13); do "$$p" -c '' 2>/dev/null && { echo "$$p"; break; }; \
                  done)
 
-.PHONY: report test smoke lint bench calibrate clean browser
+.PHONY: report test smoke lint bench calibrate clean browser lab
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,12 @@ test: $(STAMP) browser
 smoke: $(STAMP)
 	@test -n "$(PY313)" || echo "smoke: no Python 3.13 found; the wheel is tried on $(PYTHON) only"
 	$(BIN)/python tests/smoke_wheel.py --python $(PYTHON) $(if $(PY313),--python $(PY313))
+
+# JupyterLab on the notebooks, on this computer only; as root too (JupyterLab refuses root
+# without --allow-root). For the explorer without code: $(BIN)/ntm explore
+lab: $(STAMP)
+	$(BIN)/jupyter lab --ip=127.0.0.1 --notebook-dir=notebooks \
+		$$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks

@@ -3,7 +3,8 @@
 Sections (``--only`` picks some): ``forecast`` (the Monte Carlo engine against drawing its
 random numbers), ``batch`` (``ntm batch`` against the same work in one process and against
 running the notebooks one by one), ``scale`` (province to national size), ``load`` (a large
-XLSX against ``pandas.read_excel``). ``--quick`` runs small sizes (a smoke run; goals are
+XLSX against ``pandas.read_excel``), ``explorer`` (a what-if slider update in a warm kernel
+against the simulation it runs). ``--quick`` runs small sizes (a smoke run; goals are
 only judged in the full run). See benchmarks/README.md for what each row measures.
 
 The in-process rows run on one BLAS/OpenMP thread: the pools are pinned here, before numpy
@@ -21,8 +22,8 @@ import traceback
 
 from .common import pin_threads
 
-SECTIONS = ("forecast", "batch", "scale", "load")
-PURE_PYTHON = ("forecast", "scale", "load")  # no notebooks or kernels
+SECTIONS = ("forecast", "batch", "scale", "load", "explorer")
+PURE_PYTHON = ("forecast", "scale", "load", "explorer")  # no notebooks or kernels
 
 
 def expected_ids(quick: bool, sections: tuple[str, ...] = SECTIONS) -> list[str]:

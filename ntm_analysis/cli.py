@@ -540,6 +540,21 @@ def cmd_run(args: argparse.Namespace) -> int:
     return _report_batch(result, args)
 
 
+# -- explore: the widget explorer as a local web app (explorer_server) ------------------------
+def cmd_explore(args: argparse.Namespace) -> int:
+    from .explorer_server import serve
+
+    return serve(args.data, args.lang, args.port, open_browser=not args.no_browser)
+
+
+def _explore_parser(add: Callable[..., _Parser], h: str) -> None:
+    p = add("explore", cmd_explore, "cli.help.cmd.explore")
+    p.add_argument("--data", help=i18n.t("cli.help.data", h))
+    p.add_argument("--lang", choices=i18n.LANGS, default=p.lang, help=i18n.t("cli.help.lang", h))
+    p.add_argument("--port", type=int, help=i18n.t("cli.help.port", h))
+    p.add_argument("--no-browser", action="store_true", help=i18n.t("cli.help.no_browser", h))
+
+
 # -- parser -----------------------------------------------------------------------------------
 LANG_ENV = "NTM_LANG"  # a planner's standing choice of language; --lang overrides it
 SCENARIO_EXAMPLE = '{"name": "income", "criterion_odds": {"10": 1.5}}'
@@ -847,6 +862,8 @@ def build_parser(lang: str = i18n.DEFAULT_LANG) -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=i18n.LANGS, default=h, help=i18n.t("cli.help.lang", h))
 
     _add_admin_commands(add, h)
+
+    _explore_parser(add, h)
 
     parser.set_defaults(_commands=commands)
     return parser

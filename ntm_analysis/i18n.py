@@ -762,6 +762,133 @@ _TABLE: dict[str, dict[str, str]] = {
         "en": "district name or GSO code (default: the province)",
     },
     # =========================================================================================
+    # The interactive explorer (explorer.py, explorer_ui.py, `ntm explore`)
+    # =========================================================================================
+    "explore.title": {
+        "vi": "Khám phá số liệu nông thôn mới",
+        "en": "Explore the New Rural Development data",
+    },
+    "explore.synthetic": {
+        "vi": "Dữ liệu mô phỏng — synthetic data. Các xã, huyện và con số ở đây được tạo ra để "
+        "minh họa cách dùng công cụ, không phải số liệu thật.",
+        "en": "Synthetic data — dữ liệu mô phỏng. The communes, districts and figures shown "
+        "here were generated to show how the tool works; they are not real.",
+    },
+    "explore.computing": {"vi": "Đang tính…", "en": "Computing…"},
+    "explore.ready": {"vi": "Đã cập nhật.", "en": "Up to date."},
+    "explore.language": {"vi": "Ngôn ngữ", "en": "Language"},
+    "explore.upload": {"vi": "Mở tệp của bạn", "en": "Open your file"},
+    "explore.loaded": {"vi": "Đang xem: {summary}", "en": "Showing: {summary}"},
+    "explore.tab.standing": {"vi": "Hiện trạng", "en": "Where we stand"},
+    "explore.tab.criterion": {"vi": "Một tiêu chí", "en": "One criterion"},
+    "explore.tab.what_if": {"vi": "Nếu… thì", "en": "What if"},
+    "explore.province": {"vi": "Toàn tỉnh", "en": "The province"},
+    "explore.all_communes": {"vi": "(Tất cả các xã)", "en": "(All communes)"},
+    "explore.control.district": {"vi": "Huyện", "en": "District"},
+    "explore.control.commune": {"vi": "Xã", "en": "Commune"},
+    "explore.control.year": {"vi": "Năm", "en": "Year"},
+    "explore.control.criterion": {"vi": "Tiêu chí", "en": "Criterion"},
+    "explore.control.boosted": {
+        "vi": "Tiêu chí được đầu tư thêm",
+        "en": "Criteria given extra support",
+    },
+    "explore.control.odds_help": {
+        "vi": "Hệ số nhân khả năng (odds) mỗi năm để một xã đạt thêm tiêu chí: 1 là như hiện "
+        "nay, 1,5 là nhanh hơn, 0,5 là chậm hơn.",
+        "en": "Multiplier of the yearly odds that a commune gains the criterion: 1 is as now, "
+        "1.5 faster, 0.5 slower.",
+    },
+    "explore.control.priority": {
+        "vi": "Xã ưu tiên (đăng ký phấn đấu đạt chuẩn)",
+        "en": "Priority communes (registered to reach the standard)",
+    },
+    "explore.control.priority_help": {
+        "vi": "Giữ Ctrl (hoặc Shift) để chọn nhiều xã.",
+        "en": "Hold Ctrl (or Shift) to pick several communes.",
+    },
+    "explore.control.priority_odds": {
+        "vi": "Hệ số cho xã ưu tiên",
+        "en": "Multiplier for priority communes",
+    },
+    "explore.control.target": {"vi": "Mục tiêu (số xã)", "en": "Target (communes)"},
+    "explore.control.target_year": {"vi": "Năm mục tiêu", "en": "Target year"},
+    "explore.standing.title": {"vi": "{unit} — năm {year}", "en": "{unit} — {year}"},
+    "explore.heatmap.title": {
+        "vi": "19 tiêu chí theo từng xã: {unit}, năm {year}",
+        "en": "The 19 criteria, commune by commune: {unit}, {year}",
+    },
+    "explore.heatmap.commune_title": {
+        "vi": "19 tiêu chí của {unit} qua các năm",
+        "en": "The 19 criteria of {unit}, year by year",
+    },
+    "explore.commune.status": {"vi": "Đạt chuẩn NTM", "en": "Meets the NTM standard"},
+    "explore.commune.ntm": {"vi": "Đã đạt chuẩn", "en": "Yes"},
+    "explore.commune.not_ntm": {"vi": "Chưa đạt chuẩn", "en": "Not yet"},
+    "explore.commune.missing": {
+        "vi": "Còn thiếu: {criteria}.",
+        "en": "Still missing: {criteria}.",
+    },
+    "explore.col.figure": {"vi": "Chỉ tiêu", "en": "Figure"},
+    "explore.col.value": {"vi": "Giá trị", "en": "Value"},
+    "explore.col.change": {"vi": "So với năm trước", "en": "Change on the year before"},
+    "explore.col.forecast": {"vi": "Dự báo", "en": "Forecast"},
+    "explore.whatif.baseline": {"vi": "Như hiện nay", "en": "Baseline"},
+    "explore.whatif.scenario": {"vi": "Theo giả định", "en": "Scenario"},
+    "explore.whatif.difference": {"vi": "Chênh lệch", "en": "Difference"},
+    "explore.whatif.pm": {"vi": "{p} ± {se} điểm %", "en": "{p} ± {se} points"},
+    "explore.whatif.pp": {"vi": "{d} ± {se} điểm %", "en": "{d} ± {se} points"},
+    "explore.whatif.headline": {
+        "vi": "Theo giả định: khả năng đạt {target} xã đạt chuẩn NTM vào năm {year} là {prob} "
+        "({words}); dự báo trung bình {expected} xã (khoảng 80%: {lo}–{hi}).",
+        "en": "Scenario: probability of reaching {target} NTM communes by {year}: {prob} "
+        "({words}); expected {expected} communes (80% interval {lo}–{hi}).",
+    },
+    "explore.whatif.note": {
+        "vi": "{draws} lần mô phỏng; giả định và hiện trạng dùng chung các số ngẫu nhiên, nên "
+        "chênh lệch là tác động của giả định chứ không phải do ngẫu nhiên. “±” là sai số do "
+        "số lần mô phỏng có hạn (một độ lệch chuẩn).",
+        "en": "{draws} simulations; the scenario and the baseline share their random numbers, "
+        "so the difference is the scenario's effect, not noise. “±” is the error from the "
+        "finite number of simulations (one standard error).",
+    },
+    "explore.fan.baseline": {
+        "vi": "Như hiện nay: số xã đạt chuẩn NTM",
+        "en": "Baseline: communes meeting the NTM standard",
+    },
+    "explore.fan.scenario": {
+        "vi": "Theo giả định: số xã đạt chuẩn NTM",
+        "en": "Scenario: communes meeting the NTM standard",
+    },
+    "explore.error": {"vi": "Không cập nhật được: {message}", "en": "Could not update: {message}"},
+    "explore.cli.url": {
+        "vi": "Công cụ khám phá đang chạy tại {url} (chỉ trên máy này). Nhấn Ctrl+C để dừng.",
+        "en": "The explorer is running at {url} (this computer only). Press Ctrl+C to stop.",
+    },
+    "explore.cli.starting": {
+        "vi": "Đang khởi động công cụ khám phá…",
+        "en": "Starting the explorer…",
+    },
+    "explore.cli.no_voila": {
+        "vi": "Chưa cài Voilà: pip install voila ipywidgets (hoặc make).",
+        "en": "Voilà is not installed: pip install voila ipywidgets (or make).",
+    },
+    "explore.cli.failed": {
+        "vi": "Máy chủ Voilà dừng (mã {code}) trước khi sẵn sàng.",
+        "en": "The Voilà server stopped (exit code {code}) before it was ready.",
+    },
+    "cli.help.cmd.explore": {
+        "vi": "mở công cụ khám phá trong trình duyệt (không cần viết mã)",
+        "en": "open the explorer in the browser (no code needed)",
+    },
+    "cli.help.port": {
+        "vi": "cổng trên máy này (mặc định: một cổng còn trống)",
+        "en": "port on this computer (default: a free one)",
+    },
+    "cli.help.no_browser": {
+        "vi": "không tự mở trình duyệt, chỉ in địa chỉ",
+        "en": "do not open the browser, only print the address",
+    },
+    # =========================================================================================
     # Reports, the batch index page and batch messages
     # =========================================================================================
     # --- report: names of units and titles ---------------------------------------------------
