@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ntm_analysis.cli import main
+from ntm_analysis.cli import EXIT_DATA_ERROR, main
 
 CROSSING = Path(__file__).parent / "data" / "admin_synthetic_values_2018_2020.csv"
 
@@ -50,7 +50,7 @@ def test_validate_says_which_rule_was_used(capsys):
     out = capsys.readouterr().out
     assert "harmonised to the units of the 2020 list" in out
     assert "takes the results of its part with most people" in out
-    assert main(["validate", str(CROSSING), "--vintage", "2017", "--lang", "en"]) == 2
+    assert main(["validate", str(CROSSING), "--vintage", "2017", "--lang", "en"]) == EXIT_DATA_ERROR
     assert "cannot harmonise to the units of the 2017 list" in capsys.readouterr().err
 
 
