@@ -649,6 +649,12 @@ def test_index_shows_this_years_plan_and_the_pack(province, tmp_path):
     assert "Kế hoạch 2017: 38 xã" in html.unescape(text)
     assert 'href="hearing/province/brief.pdf"' in text and "slides.html" not in text
     assert hearing.index_html(tmp_path, {"id": "x"}, {}, "vi") == ""
+    (tmp_path / "hearing" / "180-trang-dinh").mkdir()
+    (tmp_path / "hearing" / "180-trang-dinh" / "slides.html").write_text("<title>x</title>")
+    entries = [{"id": "180-trang-dinh", "name": "Tràng Định"}, {"id": "x", "name": "X"}]
+    listed = hearing.districts_html(tmp_path, entries, "vi")
+    assert 'href="hearing/180-trang-dinh/slides.html"' in listed and ">X:" not in listed
+    assert hearing.districts_html(tmp_path, entries[1:], "vi") == ""
 
 
 def test_hearing_packs_in_the_batch_name_a_failing_unit_and_can_be_turned_off(
