@@ -616,19 +616,35 @@ def index_html(
             hi=i18n.fmt_number(row["hi95"], lang, 0),
         )
         parts.append(f'<p class="ntm-plan-year"><strong>{_esc(text)}</strong></p>')
-    folder = Path(out) / HEARING_DIR / str(entry["id"])
-    links = [
-        f'<a href="{HEARING_DIR}/{_esc(entry["id"])}/{name}">{_esc(i18n.t(key, lang))}</a>'
-        for name, key in PACK_FILES
-        if (folder / name).is_file()
-    ]
+    links = _pack_links(out, str(entry["id"]), lang)
     if links:
         parts.append(
-            f'<p class="ntm-hearing">{_esc(i18n.t("hearing.link.label", lang))} '
-            + " · ".join(links)
-            + "</p>"
+            f'<p class="ntm-hearing">{_esc(i18n.t("hearing.link.label", lang))} {links}</p>'
         )
     return "".join(parts)
+
+
+def _pack_links(out: str | Path, unit_id: str, lang: str) -> str:
+    """Links to the files of a unit's hearing pack that exist ("" when none do)."""
+    folder = Path(out) / HEARING_DIR / unit_id
+    return " · ".join(
+        f'<a href="{HEARING_DIR}/{_esc(unit_id)}/{name}">{_esc(i18n.t(key, lang))}</a>'
+        for name, key in PACK_FILES
+        if (folder / name).is_file()
+    )
+
+
+def districts_html(out: str | Path, entries: Iterable[Mapping[str, Any]], lang: str) -> str:
+    """For the index, below the district table: each district's hearing pack."""
+    items = [
+        f"<li>{_esc(entry['name'])}: {links}</li>"
+        for entry in entries
+        if (links := _pack_links(out, str(entry["id"]), lang))
+    ]
+    if not items:
+        return ""
+    title = _esc(i18n.t("hearing.link.districts", lang))
+    return f'<p class="ntm-hearing">{title}</p><ul class="ntm-hearing">{"".join(items)}</ul>'
 
 
 def _prepare_arguments(parameters: Mapping[str, Any]) -> dict[str, Any]:
@@ -691,6 +707,7 @@ __all__ = [
     "HEARING_DIR",
     "REPORT_SECTIONS",
     "brief_html",
+    "districts_html",
     "index_html",
     "sections",
     "slides_html",

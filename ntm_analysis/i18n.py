@@ -1785,6 +1785,10 @@ _TABLE: dict[str, dict[str, str]] = {
         "en": "Could not make the hearing pack for {unit}: {error}",
     },
     "hearing.link.label": {"vi": "Tài liệu cho phiên họp:", "en": "For the hearing:"},
+    "hearing.link.districts": {
+        "vi": "Tài liệu cho phiên họp của từng huyện:",
+        "en": "Hearing documents of each district:",
+    },
     "hearing.link.brief": {"vi": "tóm tắt 1 trang (HTML)", "en": "one-page brief (HTML)"},
     "hearing.link.brief_pdf": {"vi": "tóm tắt 1 trang (PDF)", "en": "one-page brief (PDF)"},
     "hearing.link.slides": {"vi": "bản trình chiếu (HTML)", "en": "slides (HTML)"},

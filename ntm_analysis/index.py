@@ -151,6 +151,7 @@ def _contribution(side: Mapping[str, Any], province_target: float | None, lang: 
 
 def write_index(out: Path, manifest: Mapping[str, Any], lang: str) -> Path:
     """``index.html``: the province headline, a row per district, links, failures, footer."""
+    from .hearing import districts_html as hearing_districts_html
     from .hearing import index_html as hearing_index_html
     from .report import status_badge, synthetic_banner
 
@@ -222,6 +223,7 @@ def write_index(out: Path, manifest: Mapping[str, Any], lang: str) -> Path:
         )
         note = "index.note_with_targets" if with_targets else "index.note_districts"
         body.append(f'<p class="note">{esc(i18n.t(note, lang))}</p>')
+        body.append(hearing_districts_html(out, district_entries, lang))  # their hearing packs
     body.append(changes_html(read_changes(out), lang))  # since the last report, and why
     failures = [u for u in units if u.get("status") != "ok"]
     if failures:

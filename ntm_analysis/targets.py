@@ -245,7 +245,7 @@ def read_district_targets(path: str | Path, year: int) -> dict[str, float]:
         district = str(values[columns["district"]]).strip()
         raw_year, raw_target = values[columns["year"]], values[columns["target"]]
 
-        def problem(column: str, key: str, **params: object) -> None:
+        def problem(key: str, column: str, **params: object) -> None:
             problems.append(
                 Problem(str(path), key, params, row=i, column=columns[column])  # noqa: B023
             )
@@ -253,25 +253,25 @@ def read_district_targets(path: str | Path, year: int) -> dict[str, float]:
         try:
             row_year = int(str(raw_year).strip())
         except ValueError:
-            problem("year", "error.district_targets.year", value=repr(raw_year))
+            problem("error.district_targets.year", "year", value=repr(raw_year))
             continue
         if row_year != year:
             continue
         try:
             target = _number(raw_target)
         except ValueError:
-            problem("target", "error.district_targets.target", value=repr(raw_target))
+            problem("error.district_targets.target", "target", value=repr(raw_target))
             continue
         if target is None:
             continue
         if target < 0:
-            problem("target", "error.district_targets.target", value=repr(raw_target))
+            problem("error.district_targets.target", "target", value=repr(raw_target))
         elif not district:
-            problem("district", "error.district_targets.no_district")
+            problem("error.district_targets.no_district", "district")
         elif fold(district) in seen:
             problem(
-                "district",
                 "error.district_targets.repeated",
+                "district",
                 name=district,
                 year=year,
                 first=seen[fold(district)],

@@ -134,9 +134,14 @@ def _assert_clean(out, ok, failed):
     ]
     assert leftovers == [], leftovers
     top = {p.name for p in out.iterdir()}
-    assert top <= {".lock", "index.html", "manifest.json", "notebooks", "results"} | {
-        f"{uid}.html" for uid in ok
-    }, top
+    assert top <= {
+        ".lock",
+        "index.html",
+        "manifest.json",
+        "changes.json",
+        "notebooks",
+        "results",
+    } | {f"{uid}.html" for uid in ok}, top
 
 
 def _kernels_in(folder: Path) -> list[int]:

@@ -474,6 +474,8 @@ def test_the_index_in_a_browser(batch_out, visit):
     hrefs = seen.page.eval_on_selector_all("a[href]", "els => els.map(a => a.getAttribute('href'))")
     for unit in manifest["units"]:
         assert unit["outputs"]["html"] in hrefs, f"the index links {unit['id']}'s report"
+        for name in ("brief.pdf", "slides.html", "tables.xlsx"):
+            assert f"hearing/{unit['id']}/{name}" in hrefs, f"the index links its {name}"
     screenshot(seen, "index")
 
 

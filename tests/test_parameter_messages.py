@@ -456,8 +456,8 @@ def test_a_lock_held_by_a_process_that_wrote_nothing_yet(tmp_path, holder, words
 def run_cli(monkeypatch, capsys):
     monkeypatch.delenv(cli.LANG_ENV, raising=False)
 
-    def run(*argv: str) -> str:
-        assert cli.main(list(argv)) == cli.EXIT_DATA_ERROR
+    def run(*argv: str, code: int = cli.EXIT_USAGE) -> str:  # parameters: the command line
+        assert cli.main(list(argv)) == code
         captured = capsys.readouterr()
         assert captured.out == ""
         return captured.err.rstrip("\n")
@@ -482,7 +482,8 @@ def test_the_command_line_reports_a_locked_folder_in_the_users_language(
     out = tmp_path / "out"
     argv = ["batch", "--out", str(out), "--districts", "Tràng Định", "--no-pdf", "--no-progress"]
     with output_lock(out, "run-42"):
-        vi, en = run_cli(*argv), run_cli(*argv, "--lang", "en")
+        locked = cli.EXIT_DATA_ERROR  # the output folder, not the command line
+        vi, en = run_cli(*argv, code=locked), run_cli(*argv, "--lang", "en", code=locked)
     assert vi.startswith(f"Lỗi: một lượt chạy ntm batch khác đang ghi vào {out} (tiến trình ")
     assert "lượt chạy run-42" in vi
     assert en.startswith(f"error: another ntm batch is writing to {out} (process ")
@@ -579,6 +580,7 @@ def test_every_message_error_type_is_rendered_by_the_command_line(error, capsys,
 
     monkeypatch.setattr(cli, "cmd_summary", fails)
     for lang in ("vi", "en"):
-        assert cli.main(["summary", "--lang", lang]) == cli.EXIT_DATA_ERROR
+        expected = cli.EXIT_DATA_ERROR if isinstance(error, OutputError) else cli.EXIT_USAGE
+        assert cli.main(["summary", "--lang", lang]) == expected
         assert error.render(lang) in capsys.readouterr().err
     assert error.render("vi") != str(error)

@@ -197,7 +197,8 @@ def test_the_city_headline_says_every_commune_already_meets_the_standard(city, c
     text = report.headline(city).text()
     assert f"Cả {N_PER_DISTRICT} xã đều đã đạt chuẩn NTM (năm 2016)" in text
     assert city.results["headline"] in text  # the sidecar (and the index) say the same
-    assert "Thành phố này chưa có mục tiêu riêng" in text and "Huyện này" not in text
+    none = i18n.t("report.target.none_district", "vi", this_unit="Thành phố này")
+    assert none in text and "Huyện này" not in text
     english = report.headline(city_en).text()
     assert f"All {N_PER_DISTRICT} communes already meet the NTM standard" in english
     assert "This city has no target of its own" in english
@@ -224,7 +225,7 @@ def test_a_district_without_a_target_gets_no_probability_and_no_split(district):
     assert district.target_source is None
     text = report.headline(district).text()
     assert i18n.t("report.status.none", "vi") in text
-    assert "Huyện này chưa có mục tiêu riêng" in text
+    assert i18n.t("report.target.none_district", "vi", this_unit="Huyện này") in text
     assert "77" not in text  # the province's plan target is not split or shown here
     forecast = report.forecast(district).text()
     assert i18n.t("report.forecast.distribution", "vi", year=2020) in forecast
@@ -430,7 +431,8 @@ def test_too_narrow_trend_intervals_are_a_finding_of_the_backtest(province):
 
 def test_the_note_shows_the_coefficients_and_the_published_figures(province_plan):
     text = report.note(province_plan).text()
-    assert "Hệ số của mô hình" in text and "Xã gần chuẩn (15–18 tiêu chí)" in text
+    assert i18n.t("report.coef.summary", "vi") in text
+    assert "Xã gần chuẩn (15–18 tiêu chí)" in text
     assert "lang_son_published_figures.csv" in text and "số xã đạt chuẩn NTM 24 (năm 2016)" in text
     assert "hạt giống" not in text and "Chạy lại với cùng số liệu" in text
 
@@ -653,6 +655,12 @@ def test_index_shows_this_years_plan_and_the_pack(province, tmp_path):
     assert "Kế hoạch 2017: 38 xã" in html.unescape(text)
     assert 'href="hearing/province/brief.pdf"' in text and "slides.html" not in text
     assert hearing.index_html(tmp_path, {"id": "x"}, {}, "vi") == ""
+    (tmp_path / "hearing" / "180-trang-dinh").mkdir()
+    (tmp_path / "hearing" / "180-trang-dinh" / "slides.html").write_text("<title>x</title>")
+    entries = [{"id": "180-trang-dinh", "name": "Tràng Định"}, {"id": "x", "name": "X"}]
+    listed = hearing.districts_html(tmp_path, entries, "vi")
+    assert 'href="hearing/180-trang-dinh/slides.html"' in listed and ">X:" not in listed
+    assert hearing.districts_html(tmp_path, entries[1:], "vi") == ""
 
 
 def test_hearing_packs_in_the_batch_name_a_failing_unit_and_can_be_turned_off(
