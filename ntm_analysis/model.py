@@ -247,9 +247,10 @@ class TransitionModel:
         return self.n_transitions < 3
 
     def coefficients(self) -> pd.DataFrame:
-        """Readable table of every coefficient with its standard error."""
+        """Readable table of every coefficient with its standard error (0 for a term held at
+        0 because the data cannot inform it: no trend, no flagged or registered communes)."""
         rows = [
-            ("gain", term, value, np.sqrt(var))
+            ("gain", term, value, np.sqrt(var) if var > FIXED_AT_ZERO else 0.0)
             for term, value, var in zip(
                 GAIN_TERMS, self.gain_params, np.diag(self.gain_cov), strict=True
             )
