@@ -172,6 +172,10 @@ _TABLE: dict[str, dict[str, str]] = {
     "report.coef.close_14": {"vi": "Bước tăng từ 14 tiêu chí", "en": "Step from 14 criteria"},
     "report.coef.close_16": {"vi": "Bước tăng từ 16 tiêu chí", "en": "Step from 16 criteria"},
     "report.coef.close_17": {"vi": "Bước tăng từ 17 tiêu chí", "en": "Step from 17 criteria"},
+    "report.coef.level": {
+        "vi": "Số tiêu chí đạt ở năm đầu của dữ liệu (so với 10)",
+        "en": "Criteria met in the data's first year (relative to 10)",
+    },
     "report.coef.registered": {
         "vi": "Xã đăng ký đạt chuẩn trong năm",
         "en": "Registered to reach the standard that year",

@@ -95,6 +95,11 @@ FIXED_AT_ZERO = 1e-6  # prior sd of a term the data cannot inform (it stays at 0
 _LOSS_PRIOR_MEAN = np.array([-3.0] * len(GROUP_NAMES) + [0.0])
 _LOSS_PRIOR_SD = np.array([3.0] * len(GROUP_NAMES) + [1.0])
 SPREAD_PRIOR = VariancePrior(df=1.0, scale=0.5, lower=0.02, upper=3.0)
+# Year shocks: the same prior, bounded at 1 logit. With one or two transitions the spread's
+# posterior is the prior's heavy tail, and a shock sd of 3 (odds ×20 up or down for every
+# commune at once) made a few draws gain nearly everything: the 2-year-panel forecasts of the
+# calibration suite were 18–33 communes too high on average.
+YEAR_PRIOR = VariancePrior(df=1.0, scale=0.5, lower=0.02, upper=1.0)
 MAX_SCORED_CUTOFFS = 3
 
 
@@ -247,9 +252,10 @@ class TransitionModel:
         return self.n_transitions < 3
 
     def coefficients(self) -> pd.DataFrame:
-        """Readable table of every coefficient with its standard error."""
+        """Readable table of every coefficient with its standard error (0 for a term held at
+        0 because the data cannot inform it: no trend, no flagged or registered communes)."""
         rows = [
-            ("gain", term, value, np.sqrt(var))
+            ("gain", term, value, np.sqrt(var) if var > FIXED_AT_ZERO else 0.0)
             for term, value, var in zip(
                 GAIN_TERMS, self.gain_params, np.diag(self.gain_cov), strict=True
             )
@@ -298,6 +304,8 @@ def _fit_one(
         prior_sd[TREND] = FIXED_AT_ZERO  # the no-trend variant
     if not gains["difficult"].any():
         prior_sd[GAIN_TERMS.index("difficult")] = FIXED_AT_ZERO  # no flagged communes
+    if len(years) < 2:  # one transition: the first year's count *is* n_met, not separable
+        prior_sd[LEVEL] = FIXED_AT_ZERO
     if not registered_estimable(table):
         prior_sd[REGISTERED] = FIXED_AT_ZERO  # no registration history: a scenario only
     y_gain = gains["met_next"].to_numpy(float)
@@ -311,7 +319,7 @@ def _fit_one(
             Factor(
                 "district", _codes(gains["district_code"], districts), len(districts), SPREAD_PRIOR
             ),
-            Factor("year", _codes(gains["year"], years), len(years), SPREAD_PRIOR),
+            Factor("year", _codes(gains["year"], years), len(years), YEAR_PRIOR),
         ],
         commune=Factor(
             "commune", _codes(gains["commune_code"], communes), len(communes), SPREAD_PRIOR
