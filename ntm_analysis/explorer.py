@@ -37,7 +37,7 @@ from .report_base import _interval, _mean, _num, _signed
 from .targets import load_targets, lookup
 from .text import fold
 
-DEFAULT_DRAWS = 2000  # as the reports: a scenario update at this size answers within 1 s
+DEFAULT_DRAWS = 2000  # as the reports; the 1 s update goal is measured at this size (benchmarks)
 DEFAULT_SEED = 0
 HORIZON = 9  # target years offered: the as-of year + 1 … + HORIZON
 ODDS_MIN, ODDS_MAX, ODDS_STEP = 0.5, 3.0, 0.1  # the scenario sliders' range (1 = no change)

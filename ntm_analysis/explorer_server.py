@@ -40,7 +40,7 @@ TEMPLATE = "ntm"
 # registers the widget classes through it (its build, made for the installed JupyterLab,
 # warns in the console that Voilà's own JupyterLab core is older; it works).
 NOT_FOR_VOILA = ("@voila-dashboards/jupyterlab-preview", "jupyterlab_pygments")
-STARTUP_SECONDS = 60.0
+STARTUP_SECONDS = 60
 
 
 def free_port() -> int:
@@ -111,7 +111,7 @@ def serve(
     (0 after Ctrl+C).
     """
     if importlib.util.find_spec("voila") is None:
-        raise MessageError(Msg("explore.cli.no_voila"))
+        raise MessageError(Msg("error.explore.no_voila"))
     data = str(Path(data_path).resolve()) if data_path else ""
     load_panel(data or None)  # a bad file stops here, listed as `ntm validate` lists it
     port = port or free_port()
@@ -126,9 +126,9 @@ def serve(
             deadline = time.monotonic() + STARTUP_SECONDS
             while not _listening(port):
                 if process.poll() is not None:
-                    raise MessageError(Msg("explore.cli.failed", code=process.returncode))
+                    raise MessageError(Msg("error.explore.stopped", code=process.returncode))
                 if time.monotonic() > deadline:
-                    raise MessageError(Msg("explore.cli.failed", code="timeout"))
+                    raise MessageError(Msg("error.explore.timeout", seconds=STARTUP_SECONDS))
                 time.sleep(0.3)
             say(i18n.t("explore.cli.url", lang, url=url))
             if open_browser:

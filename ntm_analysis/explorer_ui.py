@@ -352,6 +352,7 @@ class ExplorerApp:
         self.criterion.observe(self._on_criterion, "value")
         self.criterion_chart = _image()
         self.criterion_table = widgets.HTML()
+        self.criterion_table.add_class("ntm-criterion-table")
         return widgets.VBox([self.criterion, self.criterion_chart, self.criterion_table])
 
     def _on_criterion(self, change: dict) -> None:

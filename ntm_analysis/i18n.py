@@ -872,14 +872,6 @@ _TABLE: dict[str, dict[str, str]] = {
         "vi": "Đang khởi động công cụ khám phá…",
         "en": "Starting the explorer…",
     },
-    "explore.cli.no_voila": {
-        "vi": "Chưa cài Voilà: pip install voila ipywidgets (hoặc make).",
-        "en": "Voilà is not installed: pip install voila ipywidgets (or make).",
-    },
-    "explore.cli.failed": {
-        "vi": "Máy chủ Voilà dừng (mã {code}) trước khi sẵn sàng.",
-        "en": "The Voilà server stopped (exit code {code}) before it was ready.",
-    },
     "cli.help.cmd.explore": {
         "vi": "mở công cụ khám phá trong trình duyệt (không cần viết mã)",
         "en": "open the explorer in the browser (no code needed)",

@@ -771,6 +771,19 @@ ERRORS: dict[str, dict[str, str]] = {
         "vi": "một tiến trình vừa khởi động",
         "en": "a process that has just started",
     },
+    # --- the explorer as a local web app (`ntm explore`, explorer_server.py) ----------------
+    "error.explore.no_voila": {
+        "vi": "chưa cài Voilà: pip install voila ipywidgets (hoặc make)",
+        "en": "Voilà is not installed: pip install voila ipywidgets (or make)",
+    },
+    "error.explore.stopped": {
+        "vi": "máy chủ Voilà dừng (mã {code}) trước khi sẵn sàng",
+        "en": "the Voilà server stopped (exit code {code}) before it was ready",
+    },
+    "error.explore.timeout": {
+        "vi": "máy chủ Voilà chưa sẵn sàng sau {seconds} giây",
+        "en": "the Voilà server was not ready after {seconds} s",
+    },
     # --- why the operating system refused (errors.os_reason) -------------------------------
     "error.os.no_such_file": {
         "vi": "không có tệp hoặc thư mục này",

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import threading
-import time
 from html import unescape
 from pathlib import Path
 
@@ -229,23 +228,24 @@ def test_the_notebook_shows_a_picture_where_widgets_cannot_run(explorer):
 # -- never blocking -----------------------------------------------------------------------------
 def test_debouncer_runs_once_after_a_burst_and_drops_superseded_results():
     runs, shown, busy = [], [], []
-    release = threading.Event()
+    started, release = threading.Event(), threading.Event()
 
     def action(is_current):
-        runs.append(time.monotonic())
-        release.wait(5)
+        runs.append(len(runs) + 1)
+        started.set()
+        assert release.wait(30)
         if is_current():
             shown.append(len(runs))
 
-    debounce = Debouncer(action, 0.05, busy.append)
+    debounce = Debouncer(action, 0.5, busy.append)
     for _ in range(5):  # a slider dragged: five changes within the delay
         debounce()
-    time.sleep(0.3)
-    assert len(runs) == 1 and busy[0] is True
+    assert started.wait(30) and runs == [1], "one run for the burst"
+    assert busy[0] is True
     debounce()  # a change while the first one computes: that result is stale
     release.set()
-    assert debounce.wait(5)
-    assert len(runs) == 2 and shown == [2], "only the newest result is shown"
+    assert debounce.wait(30)
+    assert runs == [1, 2] and shown == [2], "only the newest result is shown"
     assert busy[-1] is False
 
 

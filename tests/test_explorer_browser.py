@@ -196,6 +196,15 @@ def test_ntm_explore_in_the_browser(browser, serve):
         assert "Tràng Định" in after and "/22" in after
         _shot(page, "explorer-district")
 
+        # one criterion, picked by its Vietnamese name
+        page.get_by_text("Một tiêu chí", exact=True).click()
+        table = page.locator(".ntm-criterion-table")
+        table.wait_for(timeout=UPDATE)
+        before = _text(page, ".ntm-criterion-table")
+        page.locator(".widget-dropdown select").nth(3).select_option(label="TC11 Hộ nghèo")
+        assert _wait_change(page, ".ntm-criterion-table", before) != before
+        _shot(page, "explorer-criterion")
+
         # what if: a slider, then a priority commune picked by name
         page.get_by_text("Nếu… thì", exact=True).click()
         page.wait_for_selector(".ntm-p-scenario", timeout=UPDATE)
