@@ -48,7 +48,7 @@ smoke: $(STAMP)
 # JupyterLab on the notebooks, on this computer only; as root too (JupyterLab refuses root
 # without --allow-root). For the explorer without code: $(BIN)/ntm explore
 lab: $(STAMP)
-	$(BIN)/jupyter lab --ip=127.0.0.1 --notebook-dir=notebooks \
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(BIN)/jupyter lab --ip=127.0.0.1 --notebook-dir=notebooks \
 		$$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 bench: $(STAMP)

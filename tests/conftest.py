@@ -2,6 +2,16 @@
 
 from __future__ import annotations
 
+import os
+
+from ntm_analysis import BLAS_VARS
+
+# One BLAS thread, as the `ntm` command and the batch set it, before numpy loads: the model's
+# many small dense solves run ~20x slower when OpenBLAS threads spin against the suite's other
+# processes on 2 cores (measured: one fit 21 s against 1.1 s under load).
+for _var in BLAS_VARS:
+    os.environ.setdefault(_var, "1")
+
 import matplotlib
 import pytest
 
