@@ -20,11 +20,10 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 import pandas as pd
 
-from .paths import data_dir
+from .paths import reference_file
 from .text import fold, nfc
 
 KINDS = ("xa", "thi-tran", "phuong")  # xã, thị trấn, phường: only xã are NTM communes
@@ -53,10 +52,6 @@ LINK_COLUMNS = [
 _PREFIXES = {"tt nt ": "Nông trường ", "tt ": "", "p. ": ""}  # as the source tables write
 _KIND_WORDS = {"xa": ("xa",), "thi-tran": ("thi tran", "tt"), "phuong": ("phuong", "p")}
 _DISTRICT_SHORT = {"TP LS": "Thành phố Lạng Sơn"}  # the 2025 table's abbreviation
-
-
-def admin_dir() -> Path:
-    return data_dir() / "admin"
 
 
 def bare_name(name: str) -> str:
@@ -307,7 +302,7 @@ class AdminRegistry:
 
 
 def _read(name: str) -> pd.DataFrame:
-    return pd.read_csv(admin_dir() / name, dtype=str, keep_default_na=False)
+    return pd.read_csv(reference_file("admin", name), dtype=str, keep_default_na=False)
 
 
 def _district(name: str) -> str:

@@ -621,6 +621,12 @@ _METAVARS = {
     "priority": "commune",
     "scenario": "json",
     "dask": "address",
+    "notebooks": "folder",
+    "dest": "folder",
+    "assessed": "file",
+    "on": "date",
+    "query": "unit",
+    "port": "count",
 }
 
 
@@ -763,7 +769,7 @@ def _batch_options(parser: _Parser) -> None:
         "--no-progress", action="store_true", help=i18n.t("cli.help.no_progress", h)
     )
     parser.add_argument("--dry-run", action="store_true", help=i18n.t("cli.help.dry_run", h))
-    parser.add_argument("--notebooks", metavar="DIR", help=i18n.t("cli.help.notebooks_dir", h))
+    parser.add_argument("--notebooks", help=i18n.t("cli.help.notebooks_dir", h))
     parser.add_argument("--compare-with", help=i18n.t("cli.help.compare_with", h))
 
 
@@ -882,7 +888,7 @@ def _geography_arguments(parser: _Parser) -> None:
     parser.add_argument(
         "--merge-rule", choices=RULES, default=DEFAULT_RULE, help=i18n.t("cli.help.merge_rule", h)
     )
-    parser.add_argument("--assessed", metavar="PATH", help=i18n.t("cli.help.assessed", h))
+    parser.add_argument("--assessed", help=i18n.t("cli.help.assessed", h))
 
 
 def _geography_options(args: argparse.Namespace) -> dict:
@@ -1031,11 +1037,11 @@ def cmd_lineage(args: argparse.Namespace) -> int:
 
 def _add_admin_commands(add: Callable[..., _Parser], h: str) -> None:
     p = add("units", cmd_units, "cli.help.cmd.units")
-    p.add_argument("--on", metavar="YYYY-MM-DD", help=i18n.t("cli.help.on", h))
+    p.add_argument("--on", help=i18n.t("cli.help.on", h))
     p.add_argument("--json", action="store_true", help=i18n.t("cli.help.json", h))
     p.add_argument("--lang", choices=i18n.LANGS, default=p.lang, help=i18n.t("cli.help.lang", h))
     p = add("lineage", cmd_lineage, "cli.help.cmd.lineage")
-    p.add_argument("query", metavar="NAME_OR_CODE", help=i18n.t("cli.help.unit_query", h))
+    p.add_argument("query", help=i18n.t("cli.help.unit_query", h))
     p.add_argument("--json", action="store_true", help=i18n.t("cli.help.json", h))
     p.add_argument("--lang", choices=i18n.LANGS, default=p.lang, help=i18n.t("cli.help.lang", h))
 

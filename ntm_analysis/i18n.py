@@ -521,6 +521,8 @@ _TABLE: dict[str, dict[str, str]] = {
     "cli.metavar.commune": {"vi": "MÃ_HOẶC_TÊN_XÃ", "en": "CODE_OR_NAME"},
     "cli.metavar.json": {"vi": "JSON", "en": "JSON"},
     "cli.metavar.address": {"vi": "ĐỊA_CHỈ", "en": "ADDRESS"},
+    "cli.metavar.date": {"vi": "NĂM-THÁNG-NGÀY", "en": "YYYY-MM-DD"},
+    "cli.metavar.unit": {"vi": "TÊN_HOẶC_MÃ", "en": "NAME_OR_CODE"},
     "cli.priority.ambiguous": {
         "vi": "--priority: có nhiều xã tên '{item}'; hãy ghi mã xã: {choices}",
         "en": "--priority: several communes are called '{item}'; give the code: {choices}",
@@ -582,25 +584,25 @@ _TABLE: dict[str, dict[str, str]] = {
     },
     # --- notebooks out of the package (ntm notebooks, --notebooks) --------------------------
     "cli.help.cmd.notebooks": {
-        "vi": "Chép các notebook mẫu ra thư mục DEST để mở trong JupyterLab.",
+        "vi": "Chép các sổ tính Jupyter mẫu ra một thư mục để mở trong JupyterLab.",
         "en": "Copy the notebook templates to DEST to open them in JupyterLab.",
     },
     "cli.help.notebooks_dest": {
-        "vi": "thư mục nhận các notebook (tạo mới nếu chưa có)",
+        "vi": "thư mục nhận các sổ tính Jupyter (tạo mới nếu chưa có)",
         "en": "folder to copy the notebooks to (created if missing)",
     },
     "cli.help.notebooks_force": {
-        "vi": "ghi đè notebook đã có và đã sửa trong DEST",
+        "vi": "ghi đè sổ tính đã có và đã sửa trong thư mục đó",
         "en": "overwrite notebooks already in DEST that differ",
     },
     "cli.help.notebooks_dir": {
-        "vi": "thư mục chứa notebook mẫu của bạn (cùng tên tệp như các notebook đi kèm: "
-        "province_overview.ipynb, district_forecast.ipynb; chép ra bằng: ntm notebooks DIR)",
+        "vi": "thư mục chứa sổ tính mẫu của bạn (cùng tên tệp như các sổ tính đi kèm: "
+        "province_overview.ipynb, district_forecast.ipynb)",
         "en": "folder holding your own report templates (named as the bundled ones: "
         "province_overview.ipynb, district_forecast.ipynb; copy them with: ntm notebooks DIR)",
     },
     "cli.notebooks.copied": {
-        "vi": "Đã chép các notebook vào {dest}. Mở bằng: jupyter lab {dest} "
+        "vi": "Đã chép các sổ tính Jupyter vào {dest}. Mở bằng: jupyter lab {dest} "
         "(với tài khoản root: jupyter lab --allow-root {dest})",
         "en": "Notebooks copied to {dest}. Open them with: jupyter lab {dest} "
         "(as root: jupyter lab --allow-root {dest})",
@@ -773,7 +775,7 @@ _TABLE: dict[str, dict[str, str]] = {
         "en": "Explore the New Rural Development data",
     },
     "explore.synthetic": {
-        "vi": "Dữ liệu mô phỏng — synthetic data. Các xã, huyện và con số ở đây được tạo ra để "
+        "vi": "Dữ liệu mô phỏng. Các xã, huyện và con số ở đây được tạo ra để "
         "minh họa cách dùng công cụ, không phải số liệu thật.",
         "en": "Synthetic data — dữ liệu mô phỏng. The communes, districts and figures shown "
         "here were generated to show how the tool works; they are not real.",
@@ -797,7 +799,7 @@ _TABLE: dict[str, dict[str, str]] = {
         "en": "Criteria given extra support",
     },
     "explore.control.odds_help": {
-        "vi": "Hệ số nhân khả năng (odds) mỗi năm để một xã đạt thêm tiêu chí: 1 là như hiện "
+        "vi": "Hệ số nhân tỷ số chênh mỗi năm để một xã đạt thêm tiêu chí: 1 là như hiện "
         "nay, 1,5 là nhanh hơn, 0,5 là chậm hơn.",
         "en": "Multiplier of the yearly odds that a commune gains the criterion: 1 is as now, "
         "1.5 faster, 0.5 slower.",

@@ -665,7 +665,7 @@ ERRORS: dict[str, dict[str, str]] = {
         "(pip install --force-reinstall ntm-analysis)",
     },
     "error.notebooks.differs": {
-        "vi": "{path} đã có và khác notebook mẫu; chọn thư mục khác, hoặc thêm --force để "
+        "vi": "{path} đã có và khác sổ tính mẫu; chọn thư mục khác, hoặc thêm --force để "
         "ghi đè",
         "en": "{path} exists and differs from the template; choose another folder, or add "
         "--force to overwrite it",

@@ -95,6 +95,16 @@ def data_file(name: str) -> Path:
     return path
 
 
+def reference_file(*parts: str) -> Path:
+    """A reference file the package ships (the administrative registry under ``data/admin``):
+    always the bundled copy, whatever ``$NTM_DATA_DIR`` says, since a user's own data folder
+    holds their panel, not the registry. A missing one is an ``InstallationError``."""
+    path = bundled_dir("data").joinpath(*parts)
+    if not path.is_file():
+        raise InstallationError(path)
+    return path
+
+
 def notebook_dir() -> Path:
     """The folder of the bundled notebook templates (``ntm notebooks DEST`` copies them out)."""
     return bundled_dir("notebooks")

@@ -7,12 +7,12 @@ wheel there (pip resolves its dependencies, as a user's install does), and from 
 temporary folder — a git repository of its own, as a user's project may be — runs:
 
 * ``ntm summary`` and ``ntm forecast --draws 200`` on the bundled data;
-* ``ntm validate`` on a bad file: exit code 2 and the problem's sheet, row and column;
+* ``ntm validate`` on a bad file: exit code 3 and the problem's sheet, row and column;
 * ``ntm notebooks DEST`` and ``python -m ntm_analysis --version``;
 * a one-district ``ntm batch`` (few draws, ``--no-pdf``), whose manifest must name the
   installed wheel (``direct_url.json``) and no git revision (the folder's repository is not
   the package's);
-* ``ntm summary`` again after a bundled file is deleted: exit code 3, "installation is
+* ``ntm summary`` again after a bundled file is deleted: exit code 4, "installation is
   broken", never a data error.
 
 Prints each step's seconds. Exit code 0 when every check held; the first failure stops it.
@@ -103,7 +103,7 @@ def smoke(python: str, wheel: Path, tmp: Path) -> dict[str, float]:
     _expect(step("forecast", [ntm, "forecast", "--draws", "200"]), "Probability of reaching")
     shutil.copy(BAD_FILE, work)
     _expect(
-        step("validate", [ntm, "validate", BAD_FILE.name], expect=2),
+        step("validate", [ntm, "validate", BAD_FILE.name], expect=3),
         "2 problems found in the data",
         "bad_values.xlsx, sheet 'Báo cáo 2016', row 5, column 'TC7': cannot read 'Đạt?'",
     )
@@ -129,7 +129,7 @@ def smoke(python: str, wheel: Path, tmp: Path) -> dict[str, float]:
     site = _run([py, "-c", "import ntm_analysis; print(ntm_analysis.__file__)"], work, env)
     (Path(site.strip()).parent / "_data" / "units_lang_son_2017.csv").unlink()
     _expect(
-        step("broken install", [ntm, "summary"], expect=3),
+        step("broken install", [ntm, "summary"], expect=4),
         "installation is broken",
         "units_lang_son_2017.csv missing",
     )

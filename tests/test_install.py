@@ -108,7 +108,7 @@ def test_a_missing_bundled_file_is_a_broken_installation(installed, tmp_path):
         text=True,
         check=False,
     )
-    assert done.returncode == cli.EXIT_BROKEN_INSTALL == 3
+    assert done.returncode == cli.EXIT_INSTALL == 4
     assert "installation is broken:" in done.stderr
     assert "_data/units_lang_son_2017.csv missing" in done.stderr
     assert "problem" not in done.stderr and "Traceback" not in done.stderr  # not a data error
@@ -117,10 +117,10 @@ def test_a_missing_bundled_file_is_a_broken_installation(installed, tmp_path):
 def test_the_broken_installation_message_is_bilingual(monkeypatch, capsys):
     monkeypatch.delenv("NTM_DATA_DIR", raising=False)
     monkeypatch.setattr(paths, "checkout_dir", lambda: None)  # no _data inside the checkout
-    assert cli.main(["summary", "--lang", "vi"]) == 3
+    assert cli.main(["summary", "--lang", "vi"]) == cli.EXIT_INSTALL
     vi = capsys.readouterr().err
     assert "bản cài đặt ntm-analysis bị hỏng: thiếu tệp " in vi
-    assert cli.main(["summary", "--lang", "en"]) == 3
+    assert cli.main(["summary", "--lang", "en"]) == cli.EXIT_INSTALL
     assert "installation is broken: " in capsys.readouterr().err
 
 
@@ -222,7 +222,7 @@ def test_batch_runs_the_templates_of_notebooks_dir(panel_file, tmp_path, capsys)
     common += ["--no-pdf", "--dry-run", "--lang", "en", "--districts", "Tràng Định"]
     empty = tmp_path / "templates"
     empty.mkdir()
-    assert cli.main(["batch", *common, "--notebooks", str(empty)]) == cli.EXIT_DATA_ERROR
+    assert cli.main(["batch", *common, "--notebooks", str(empty)]) == cli.EXIT_USAGE
     assert f"notebook {empty / 'province_overview.ipynb'} not found" in capsys.readouterr().err
     copy_notebooks(empty)
     assert cli.main(["batch", *common, "--notebooks", str(empty)]) == 0
