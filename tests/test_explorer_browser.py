@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from ntm_analysis.cli import EXIT_DATA_ERROR
 from ntm_analysis.explorer_server import free_port
 from ntm_analysis.pdf import QUIET_FLAGS, find_chromium
 from ntm_analysis.synthetic import simulate_panel, write_panel
@@ -269,6 +270,6 @@ def test_ntm_explore_refuses_a_bad_file_as_ntm_validate_does():
 
     explore = run("explore", "--no-browser", "--data", str(bad))
     validate = run("validate", str(bad))
-    assert explore.returncode == validate.returncode == 2
+    assert explore.returncode == validate.returncode == EXIT_DATA_ERROR
     assert explore.stderr == validate.stderr and "dòng 5" in explore.stderr
     assert "127.0.0.1" not in explore.stdout, "no server started"
