@@ -120,7 +120,7 @@ def test_ntm_explore_in_the_browser(browser, serve):
     watched = _open(browser, url)
     page, outside, errors = watched.page, watched.outside, watched.errors
     try:
-        body = page.innertext("body")
+        body = page.inner_text("body")
         assert "Dữ liệu mô phỏng" in body, "the synthetic-data mark"
         assert "Khám phá số liệu nông thôn mới" in body, "Vietnamese by default"
         assert not [c for c in CODE_TEXT if c in body], "no code visible"
@@ -134,7 +134,7 @@ def test_ntm_explore_in_the_browser(browser, serve):
         shot(page, "explorer-district")
 
         # one criterion, picked by its Vietnamese name
-        page.get_bytext("Một tiêu chí", exact=True).click()
+        page.get_by_text("Một tiêu chí", exact=True).click()
         table = page.locator(".ntm-criterion-table")
         table.wait_for(timeout=UPDATE)
         before = text(page, ".ntm-criterion-table")
@@ -143,7 +143,7 @@ def test_ntm_explore_in_the_browser(browser, serve):
         shot(page, "explorer-criterion")
 
         # what if: a slider, then a priority commune picked by name
-        page.get_bytext("Nếu… thì", exact=True).click()
+        page.get_by_text("Nếu… thì", exact=True).click()
         page.wait_for_selector(".ntm-p-scenario", timeout=UPDATE)
         baseline = text(page, ".ntm-p-baseline")
         scenario = text(page, ".ntm-p-scenario")
@@ -162,10 +162,10 @@ def test_ntm_explore_in_the_browser(browser, serve):
         shot(page, "explorer-what-if")
 
         # the English switch
-        page.get_bytext("English", exact=True).click()
+        page.get_by_text("English", exact=True).click()
         page.wait_for_selector("text=Where we stand", timeout=UPDATE)
         page.wait_for_selector(".ntm-ready", timeout=UPDATE)
-        assert "Synthetic data" in page.innertext("body")
+        assert "Synthetic data" in page.inner_text("body")
         shot(page, "explorer-english")
     except Exception:
         shot(page, "explorer-failure")  # what the page showed when a check failed
@@ -183,7 +183,7 @@ def test_ntm_explore_on_a_users_file(browser, serve, tmp_path):
     watched = _open(browser, served.wait())
     page, outside, errors = watched.page, watched.outside, watched.errors
     try:
-        body = page.innertext("body")
+        body = page.inner_text("body")
         assert "Explore the New Rural Development data" in body
         assert "33 communes" in body, "the user's file, not the bundled data"
     finally:
