@@ -186,3 +186,18 @@ def test_the_explorer_in_jupyterlab(lab):
             watched.close()
     assert watched.outside == [], f"requests left the machine: {watched.outside}"
     assert watched.errors == [], f"console errors: {watched.errors}"
+
+
+def test_the_watcher_catches_outside_requests_and_console_errors():
+    """The checks above can fail: a page that fetches from the internet and logs an error."""
+    with chromium() as browser:
+        watched = Watched(browser)
+        try:
+            watched.page.set_content(
+                '<img src="http://example.org/x.png"><script>console.error("boom")</script>'
+            )
+            watched.page.wait_for_timeout(500)
+        finally:
+            watched.close()
+    assert watched.outside == ["http://example.org/x.png"]
+    assert "boom" in watched.errors, watched.errors  # the blocked request is logged too
