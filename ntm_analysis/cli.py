@@ -10,8 +10,9 @@ never a traceback (the README lists them for planners' scripts):
 - 3: the data or a file: an input that cannot be read or used (every problem listed, with
   sheet, row and column), or an output folder that cannot be written;
 - 4: the installation: something the command needs is not installed (Chromium for
-  ``--pdf``, the ``dask`` extra, the notebook kernel);
-- 130: interrupted (Ctrl-C); nothing half-written is left in place.
+  ``--pdf``, the ``dask`` extra, the notebook kernel, Voilà for ``ntm explore``);
+- 130: interrupted (Ctrl-C); nothing half-written is left in place. ``ntm explore`` is the
+  exception: Ctrl-C is how its app is stopped, so it ends with 0.
 """
 
 from __future__ import annotations

@@ -29,6 +29,7 @@ from . import i18n
 from .errors import MessageError, Msg
 from .load import load_panel
 from .params import NOTEBOOKS
+from .paths import InstallationError
 
 HOST = "127.0.0.1"
 # Voilà's "lab" page without its CDN icon font (see the template's comment); found through
@@ -107,11 +108,12 @@ def serve(
 ) -> int:
     """Check the data, start Voilà on localhost, open the browser, wait until stopped.
 
-    Raises ``DataError`` for a bad file (before anything starts). Returns Voilà's exit code
-    (0 after Ctrl+C).
+    Raises ``DataError`` for a bad file (before anything starts: ``ntm`` exits with 3, as
+    ``ntm validate`` does) and ``InstallationError`` without Voilà (exit code 4). Returns
+    Voilà's exit code; 0 after Ctrl+C, the documented way to stop the app (not a failure).
     """
     if importlib.util.find_spec("voila") is None:
-        raise MessageError(Msg("error.explore.no_voila"))
+        raise InstallationError(Msg("error.explore.no_voila"))  # exit code 4, as Chromium
     data = str(Path(data_path).resolve()) if data_path else ""
     load_panel(data or None)  # a bad file stops here, listed as `ntm validate` lists it
     port = port or free_port()

@@ -212,6 +212,24 @@ def test_a_bad_file_is_listed_as_ntm_validate_lists_it(app, tmp_path):
     assert opened.explorer is None and caught.value.render("en") in unescape(opened.problem.value)
 
 
+def test_ntm_explore_exits_as_the_other_commands_do(monkeypatch, capsys):
+    """A bad file: 3, as `ntm validate` (the browser test runs the real command); Voilà
+    missing: 4, an installation problem like Chromium missing for --pdf."""
+    import importlib.util
+
+    from ntm_analysis import cli
+
+    bad = Path(__file__).parent / "data" / "bad" / "bad_values.xlsx"
+    assert cli.main(["explore", "--no-browser", "--data", str(bad)]) == cli.EXIT_DATA_ERROR
+    assert "dòng 5" in capsys.readouterr().err
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "voila" else real(name, *a)
+    )
+    assert cli.main(["explore", "--no-browser", "--lang", "en"]) == cli.EXIT_INSTALL
+    assert "Voilà is not installed" in capsys.readouterr().err
+
+
 def test_another_file_replaces_the_panel(app, tmp_path):
     other = tmp_path / "other.csv"
     write_panel(simulate_panel(seed=11, communes_per_district=2), other)

@@ -16,50 +16,40 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
-import signal
 import subprocess
 import sys
 import threading
 from collections.abc import Iterator
-from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
+from explorer_page import (
+    REPO,
+    STARTUP,
+    UPDATE,
+    Watched,
+    chromium,
+    drag,
+    shot,
+    stop_group,
+    text,
+    wait_change,
+)
 
+from ntm_analysis.cli import EXIT_DATA_ERROR
 from ntm_analysis.explorer_server import free_port
-from ntm_analysis.pdf import QUIET_FLAGS, find_chromium
 from ntm_analysis.synthetic import simulate_panel, write_panel
 
 pytestmark = pytest.mark.slow
 
-try:
-    from playwright.sync_api import sync_playwright
-except ImportError:  # pragma: no cover - depends on the environment
-    sync_playwright = None
-
-REPO = Path(__file__).resolve().parents[1]
-SCREENSHOTS = REPO / "reports" / "browser-check"
-VIEWPORT = {"width": 1400, "height": 1000}
-STARTUP = 180  # seconds: Voilà, a kernel, the first charts, on a busy 2-core machine
-UPDATE = 120_000  # ms: one scenario update (well under a second when the machine is idle)
 CODE_TEXT = ("import ", "show(", "explorer_ui", "data_path =")
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    if sync_playwright is None:
-        pytest.skip("Playwright for Python is not installed: pip install -e '.[dev]'")
     if importlib.util.find_spec("voila") is None:
         pytest.skip("Voilà is not installed: pip install -e . (it is a dependency)")
-    chromium = find_chromium()
-    if chromium is None:
-        pytest.skip("Chromium is not installed: apt-get update && apt-get install -y chromium")
-    with sync_playwright() as pw:
-        instance = pw.chromium.launch(executable_path=chromium, args=list(QUIET_FLAGS))
-        try:
-            yield instance
-        finally:
-            instance.close()
+    with chromium() as instance:
+        yield instance
 
 
 class Served:
@@ -98,12 +88,7 @@ class Served:
         return self.url
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)  # the command and its Voilà server
-            try:
-                self.process.wait(30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
+        stop_group(self.process)  # the command and its Voilà server
 
 
 @pytest.fixture
@@ -120,121 +105,73 @@ def serve() -> Iterator:
         served.stop()
 
 
-def _is_local(url: str) -> bool:
-    if url.startswith(("data:", "blob:", "about:")):
-        return True
-    return urlsplit(url).hostname in ("127.0.0.1", "localhost")
-
-
-def _open(browser, url: str):
-    context = browser.new_context(viewport=VIEWPORT, locale="vi-VN", service_workers="block")
-    page = context.new_page()
-    outside: list[str] = []
-    errors: list[str] = []
-    context.route(
-        lambda u: not _is_local(u),
-        lambda route: (outside.append(route.request.url), route.abort("blockedbyclient")),
-    )
-    page.on("websocket", lambda ws: _is_local(ws.url) or outside.append(ws.url))
-    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-    page.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
-    page.goto(url, wait_until="load", timeout=STARTUP * 1000)
-    page.wait_for_selector(".ntm-figures", timeout=STARTUP * 1000)
-    page.wait_for_selector(".ntm-ready", timeout=STARTUP * 1000)
-    return context, page, outside, errors
-
-
-def _text(page, selector: str) -> str:
-    return page.inner_text(selector).strip()
-
-
-def _wait_change(page, selector: str, before: str) -> str:
-    page.wait_for_function(
-        "([sel, old]) => { const e = document.querySelector(sel); "
-        "return e && e.innerText.trim() !== old; }",
-        arg=[selector, before],
-        timeout=UPDATE,
-    )
-    page.wait_for_selector(".ntm-ready", timeout=UPDATE)
-    return _text(page, selector)
-
-
-def _drag(page, slider: str, share: float) -> None:
-    """Drag a slider's handle with the mouse to ``share`` of its track, as a planner does."""
-    handle = page.locator(f"{slider} .noUi-handle")
-    handle.scroll_into_view_if_needed()
-    box = handle.bounding_box()
-    track = page.locator(f"{slider} .noUi-base").bounding_box()
-    y = box["y"] + box["height"] / 2
-    page.mouse.move(box["x"] + box["width"] / 2, y)
-    page.mouse.down()
-    page.mouse.move(track["x"] + track["width"] * share, y, steps=8)
-    page.mouse.up()
-
-
-def _shot(page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)
+def _open(browser, url: str) -> Watched:
+    watched = Watched(browser)
+    watched.page.goto(url, wait_until="load", timeout=STARTUP * 1000)
+    watched.page.wait_for_selector(".ntm-figures", timeout=STARTUP * 1000)
+    watched.page.wait_for_selector(".ntm-ready", timeout=STARTUP * 1000)
+    return watched
 
 
 def test_ntm_explore_in_the_browser(browser, serve):
     served = serve("--port", str(free_port()))
     url = served.wait()
     assert url.startswith("http://127.0.0.1:"), "localhost only"
-    context, page, outside, errors = _open(browser, url)
+    watched = _open(browser, url)
+    page, outside, errors = watched.page, watched.outside, watched.errors
     try:
         body = page.inner_text("body")
         assert "Dữ liệu mô phỏng" in body, "the synthetic-data mark"
         assert "Khám phá số liệu nông thôn mới" in body, "Vietnamese by default"
         assert not [c for c in CODE_TEXT if c in body], "no code visible"
-        _shot(page, "explorer-standing")
+        shot(page, "explorer-standing")
 
         # a selection: a district in the drop-down changes the headline figures
-        before = _text(page, ".ntm-figures-box")
+        before = text(page, ".ntm-figures-box")
         page.locator(".widget-dropdown select").first.select_option(label="Tràng Định")
-        after = _wait_change(page, ".ntm-figures-box", before)
+        after = wait_change(page, ".ntm-figures-box", before)
         assert "Tràng Định" in after and "/22" in after
-        _shot(page, "explorer-district")
+        shot(page, "explorer-district")
 
         # one criterion, picked by its Vietnamese name
         page.get_by_text("Một tiêu chí", exact=True).click()
         table = page.locator(".ntm-criterion-table")
         table.wait_for(timeout=UPDATE)
-        before = _text(page, ".ntm-criterion-table")
+        before = text(page, ".ntm-criterion-table")
         page.locator(".widget-dropdown select").nth(3).select_option(label="TC11 Hộ nghèo")
-        assert _wait_change(page, ".ntm-criterion-table", before) != before
-        _shot(page, "explorer-criterion")
+        assert wait_change(page, ".ntm-criterion-table", before) != before
+        shot(page, "explorer-criterion")
 
         # what if: a slider, then a priority commune picked by name
         page.get_by_text("Nếu… thì", exact=True).click()
         page.wait_for_selector(".ntm-p-scenario", timeout=UPDATE)
-        baseline = _text(page, ".ntm-p-baseline")
-        scenario = _text(page, ".ntm-p-scenario")
+        baseline = text(page, ".ntm-p-baseline")
+        scenario = text(page, ".ntm-p-scenario")
         assert baseline == scenario, "no change yet"
-        _drag(page, ".ntm-odds-10", 0.9)  # income's yearly odds: ×1 → ×2.7
-        moved = _wait_change(page, ".ntm-p-scenario", scenario)
-        assert _text(page, ".ntm-p-baseline") == baseline, "the baseline stays"
+        drag(page, ".ntm-odds-10", 0.9)  # income's yearly odds: ×1 → ×2.7
+        moved = wait_change(page, ".ntm-p-scenario", scenario)
+        assert text(page, ".ntm-p-baseline") == baseline, "the baseline stays"
         priority = page.locator(".ntm-priority select")
         labels = priority.locator("option").all_inner_texts()
-        box = _text(page, ".ntm-whatif-box")
+        box = text(page, ".ntm-whatif-box")
         priority.select_option(label=labels[:60])  # 60 communes picked by name: ×2 odds each
-        _wait_change(page, ".ntm-whatif-box", box)
-        assert _text(page, ".ntm-p-scenario") != moved
-        assert _text(page, ".ntm-p-baseline") == baseline
+        wait_change(page, ".ntm-whatif-box", box)
+        assert text(page, ".ntm-p-scenario") != moved
+        assert text(page, ".ntm-p-baseline") == baseline
         page.locator(".ntm-whatif-box").scroll_into_view_if_needed()
-        _shot(page, "explorer-what-if")
+        shot(page, "explorer-what-if")
 
         # the English switch
         page.get_by_text("English", exact=True).click()
         page.wait_for_selector("text=Where we stand", timeout=UPDATE)
         page.wait_for_selector(".ntm-ready", timeout=UPDATE)
         assert "Synthetic data" in page.inner_text("body")
-        _shot(page, "explorer-english")
+        shot(page, "explorer-english")
     except Exception:
-        _shot(page, "explorer-failure")  # what the page showed when a check failed
+        shot(page, "explorer-failure")  # what the page showed when a check failed
         raise
     finally:
-        context.close()
+        watched.close()
     assert outside == [], f"requests left the machine: {outside}"
     assert errors == [], f"console errors: {errors}"
 
@@ -243,13 +180,14 @@ def test_ntm_explore_on_a_users_file(browser, serve, tmp_path):
     data = tmp_path / "so_lieu.csv"
     write_panel(simulate_panel(seed=5, communes_per_district=3), data)
     served = serve("--data", str(data), "--lang", "en", "--port", str(free_port()))
-    context, page, outside, errors = _open(browser, served.wait())
+    watched = _open(browser, served.wait())
+    page, outside, errors = watched.page, watched.outside, watched.errors
     try:
         body = page.inner_text("body")
         assert "Explore the New Rural Development data" in body
         assert "33 communes" in body, "the user's file, not the bundled data"
     finally:
-        context.close()
+        watched.close()
     assert outside == [] and errors == []
 
 
@@ -269,6 +207,6 @@ def test_ntm_explore_refuses_a_bad_file_as_ntm_validate_does():
 
     explore = run("explore", "--no-browser", "--data", str(bad))
     validate = run("validate", str(bad))
-    assert explore.returncode == validate.returncode == 2
+    assert explore.returncode == validate.returncode == EXIT_DATA_ERROR
     assert explore.stderr == validate.stderr and "dòng 5" in explore.stderr
     assert "127.0.0.1" not in explore.stdout, "no server started"
