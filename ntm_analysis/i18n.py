@@ -82,6 +82,12 @@ _TABLE: dict[str, dict[str, str]] = {
     "status.needs_acceleration": {"vi": "Cần đẩy nhanh", "en": "Needs acceleration"},
     "status.off_track": {"vi": "Không đạt tiến độ", "en": "Off track"},
     "status.regressing": {"vi": "Đang giảm sút", "en": "Regressing"},
+    # [w2report] a probability whose Monte Carlo 80% interval holds a verdict threshold: the
+    # badge is neutral and says so (results.displayed_status)
+    "status.close_to_threshold": {
+        "vi": "Sát ngưỡng đánh giá: chưa kết luận",
+        "en": "Close to a verdict threshold: not settled",
+    },
     # --- probability words (bands documented in probability_words) ---------------------------
     "prob.almost_certain": {"vi": "gần như chắc chắn", "en": "almost certain"},
     "prob.very_likely": {"vi": "rất có khả năng", "en": "very likely"},
@@ -1927,7 +1933,13 @@ def probability_words(p: float, lang: str = DEFAULT_LANG) -> str:
     return t(probability_key(p), lang)
 
 
-STATUSES: tuple[str, ...] = ("on_track", "needs_acceleration", "off_track", "regressing")
+STATUSES: tuple[str, ...] = (
+    "on_track",
+    "needs_acceleration",
+    "off_track",
+    "regressing",
+    "close_to_threshold",
+)
 
 
 def status_label(status: str, lang: str = DEFAULT_LANG) -> str:

@@ -78,6 +78,7 @@ from .report_base import (
     _styled,
     _target_sentence,
     _unit_kind,
+    result_badge,
     status_badge,
     synthetic_banner,
     unit_label,
@@ -117,6 +118,7 @@ __all__ = [
     "plan",
     "prepare",
     "priority",
+    "result_badge",
     "save_results",
     "scenario_from_dict",
     "status_badge",
@@ -315,7 +317,7 @@ def headline(rep: Report) -> Section:
         parts.append(_p(rep.panel.geography["sentence"][rep.lang]))
     parts.append(
         f'<p style="font-size:1.15em">{_esc(rep.t("report.status.label"))} '
-        f"{status_badge(res['status'], rep.lang)}</p>"
+        f"{result_badge(res, rep.lang)}</p>"
     )
     parts.append(_p(res["headline"], "font-size:1.3em;font-weight:bold;line-height:1.4"))
     now_ = res["now"]
