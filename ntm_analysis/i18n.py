@@ -1731,6 +1731,57 @@ _TABLE: dict[str, dict[str, str]] = {
         "vi": "tiến độ riêng của xã nhanh hơn mức chung",
         "en": "its own past progress was faster than the average",
     },
+    # [w2report] the printed report's priority table: short reasons, explained once below it
+    # (the full sentences stay in the Excel workbook); keys priority.reason.short.<reason> and
+    # priority.reason.legend.<reason>
+    "priority.reason.short.next": {"vi": "có thể đạt năm {year}", "en": "may meet it in {year}"},
+    "priority.reason.short.hard": {"vi": "TC khó: {criteria}", "en": "hard: {criteria}"},
+    "priority.reason.short.tied": {
+        "vi": "ngang xã ít TC hơn",
+        "en": "tied with fewer-criteria communes",
+    },
+    "priority.reason.short.behind": {
+        "vi": "thấp hơn xã ít TC hơn",
+        "en": "below fewer-criteria communes",
+    },
+    "priority.reason.short.ceiling": {"vi": "chững ở {peak}", "en": "levelled at {peak}"},
+    "priority.reason.short.slow": {"vi": "tiến độ riêng chậm", "en": "slow own progress"},
+    "priority.reason.short.fast": {"vi": "tiến độ riêng nhanh", "en": "fast own progress"},
+    "priority.reason.legend.title": {"vi": "Cách đọc cột “{column}”:", "en": "Reading “{column}”:"},
+    "priority.reason.legend.next": {
+        "vi": "“có thể đạt năm {next}”: khả năng đạt chuẩn ngay năm {next} từ {share} trở lên",
+        "en": "“may meet it in {next}”: a chance of {share} or more of meeting the standard in "
+        "{next}",
+    },
+    "priority.reason.legend.hard": {
+        "vi": "“TC khó”: còn thiếu những tiêu chí mà theo mô hình khó đạt thêm nhất",
+        "en": "“hard”: lacks criteria the model finds hardest to gain",
+    },
+    "priority.reason.legend.tied": {
+        "vi": "“ngang xã ít TC hơn”: khả năng năm {year} ngang các xã đạt ít tiêu chí hơn "
+        "(chênh lệch nằm trong sai số mô phỏng)",
+        "en": "“tied with fewer-criteria communes”: its chance in {year} equals that of communes "
+        "meeting fewer criteria (the difference is within the simulation error)",
+    },
+    "priority.reason.legend.behind": {
+        "vi": "“thấp hơn xã ít TC hơn”: khả năng năm {year} thấp hơn một số xã đạt ít tiêu chí hơn",
+        "en": "“below fewer-criteria communes”: its chance in {year} is below that of some "
+        "communes meeting fewer criteria",
+    },
+    "priority.reason.legend.ceiling": {
+        "vi": "“chững ở …”: khả năng đã dừng ở mức trần đó, vì xã đạt chuẩn vẫn có thể mất tiêu "
+        "chí khi đánh giá lại trước năm {year}",
+        "en": "“levelled at …”: its chance stops at that ceiling, since a commune meeting the "
+        "standard can still lose a criterion at re-assessment before {year}",
+    },
+    "priority.reason.legend.slow": {
+        "vi": "“tiến độ riêng chậm/nhanh”: những năm qua xã tiến chậm hơn/nhanh hơn mức chung",
+        "en": "“slow/fast own progress”: its past progress was slower/faster than the average",
+    },
+    "priority.reason.legend.end": {
+        "vi": "Câu giải thích đầy đủ của từng xã có trong tệp Excel.",
+        "en": "Each commune's full explanation is in the Excel workbook.",
+    },
     "brief.title": {"vi": "Tóm tắt cho phiên họp", "en": "Hearing brief"},
     "brief.subtitle": {
         "vi": "Số liệu đến năm {as_of}; dự báo đến năm {year}; {draws} lần mô phỏng",

@@ -731,3 +731,34 @@ def test_a_result_close_to_a_threshold_shows_a_neutral_badge_everywhere(
     assert displayed_status({**results, "status": None}) is None
     assert "ntm-status-none" in report_base.result_badge({**results, "status": None}, "vi")
     assert i18n.t("status.close_to_threshold", "vi") == "Sát ngưỡng đánh giá: chưa kết luận"
+
+
+def test_the_printed_priority_list_has_short_reasons_explained_once(district, province):
+    """The full reason sentences took two printed pages per district (issue 15): the report
+    shows a few words per reason and one legend sentence per reason used; the Excel workbook
+    keeps the full sentences (test_hearing_pack_files)."""
+    from ntm_analysis.priority import reason_text
+
+    for rep in (district, province):
+        section = report.priority(rep)
+        shown = section.tables()[0]
+        why = rep.t("priority.col.why")
+        rows = report.priority_frame(rep).head(len(shown))["reasons"]
+        assert list(shown[why]) == [reason_text(r, rep.lang, short=True) for r in rows]
+        full_length = sum(len(reason_text(r, rep.lang)) for r in rows)
+        assert sum(map(len, shown[why])) < 0.7 * full_length
+        text = section.text()
+        assert i18n.t("priority.reason.legend.title", rep.lang, column=why) in text
+        assert i18n.t("priority.reason.legend.end", rep.lang) in text
+        used = {key for r in rows for key, _ in r}
+        assert used, "the fixture's priority list gives reasons"
+        share = i18n.fmt_percent(0.5, rep.lang)
+        for key in used:
+            legend = i18n.t(
+                f"priority.reason.legend.{'slow' if key == 'fast' else key}",
+                rep.lang,
+                next=rep.forecast.years[0],
+                year=rep.year,
+                share=share,
+            )
+            assert legend in text, key
