@@ -112,7 +112,7 @@ nav.ntm-toc a { color: #1F4E8C; text-decoration: underline; }
   img, figure, tr, .ntm-synthetic, nav.ntm-toc { break-inside: avoid; }
   /* charts keep their shape at under a third of a page, text and tables are set a little
      tighter: a district report stays within 6 A4 pages (issue 15; test_browser checks it) */
-  img { max-width: 70%; max-height: 62mm; object-fit: contain; }
+  img { max-width: 70%; max-height: 56mm; object-fit: contain; }
   nav.ntm-toc ol { column-count: 2; column-gap: 8mm; }
   p { orphans: 3; widows: 3; }
   /* a collapsed section prints open: paper cannot be clicked */
