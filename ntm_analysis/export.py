@@ -108,10 +108,11 @@ nav.ntm-toc a { color: #1F4E8C; text-decoration: underline; }
 @media print {
   body, body.jp-Notebook { max-width: none; margin: 0; padding: 0; font-size: 10.5pt; }
   h1, h2, h3, summary { break-after: avoid; }
-  h2.ntm-section { margin-top: 1.1em; padding-top: 0.3em; border-top: 1px solid #BBB; }
+  h2.ntm-section { margin-top: 0.6em; padding-top: 0.3em; border-top: 1px solid #BBB; }
   img, figure, tr, .ntm-synthetic, nav.ntm-toc { break-inside: avoid; }
-  /* charts keep their shape at under half a page: two fit on one sheet with their text */
-  img { max-width: 75%; max-height: 88mm; object-fit: contain; }
+  /* charts keep their shape at under a third of a page, text and tables are set a little
+     tighter: a district report stays within 6 A4 pages (issue 15; test_browser checks it) */
+  img { max-width: 70%; max-height: 56mm; object-fit: contain; }
   nav.ntm-toc ol { column-count: 2; column-gap: 8mm; }
   p { orphans: 3; widows: 3; }
   /* a collapsed section prints open: paper cannot be clicked */
@@ -124,8 +125,9 @@ nav.ntm-toc a { color: #1F4E8C; text-decoration: underline; }
   thead { display: table-header-group; }
   a { color: inherit; text-decoration: none; }
   .jp-InternalAnchorLink, nav.ntm-home { display: none; }
-  body.jp-Notebook .jp-RenderedHTMLCommon { font-size: 10.5pt; line-height: 1.4; }
-  body.jp-Notebook .jp-RenderedHTMLCommon table { font-size: 10pt; margin: 0.3em 0 0.6em; }
+  body.jp-Notebook .jp-RenderedHTMLCommon { font-size: 10pt; line-height: 1.3; }
+  body.jp-Notebook .jp-RenderedHTMLCommon p { margin: 0.3em 0; }
+  body.jp-Notebook .jp-RenderedHTMLCommon table { font-size: 9pt; margin: 0.3em 0 0.6em; }
   body.jp-Notebook .jp-RenderedHTMLCommon td, body.jp-Notebook .jp-RenderedHTMLCommon th {
     padding: 0.15em 0.4em !important; line-height: 1.3; }  /* over the tables' own rules */
   body.jp-Notebook .jp-RenderedHTMLCommon tbody tr:nth-child(odd) { background: #F3F3F3; }

@@ -37,7 +37,7 @@ from . import __version__, i18n, plots, report
 from .atomic import write_atomic, write_text_atomic
 from .criteria import criterion_label
 from .priority import short_criteria
-from .report_base import Report, Section, _esc, _num, status_badge, synthetic_banner
+from .report_base import Report, Section, _esc, _num, result_badge, synthetic_banner
 from .text import fold
 
 HEARING_DIR = "hearing"
@@ -400,7 +400,7 @@ def brief_html(rep: Report, parts: Sequence[Section], full: pd.DataFrame) -> str
         + "</p>"
     )
     body.append(
-        f'<p class="headline">{status_badge(rep.results["status"], lang)} '
+        f'<p class="headline">{result_badge(rep.results, lang)} '
         f"{_esc(rep.results['headline'])}</p>"
     )
     fan = _forecast_chart(rep, parts)
@@ -505,7 +505,7 @@ def slides_html(rep: Report, parts: Sequence[Section], full: pd.DataFrame) -> st
     fan = _forecast_chart(rep, parts)
     answer = [f"<h2>{_esc(rep.t('slides.headline'))}</h2>"]
     answer.append(
-        f"<p>{status_badge(rep.results['status'], lang)} {_esc(rep.results['headline'])}</p>"
+        f"<p>{result_badge(rep.results, lang)} {_esc(rep.results['headline'])}</p>"
     )
     if fan is not None:
         answer.append(f'<div class="fig">{_img(fan)}</div>')

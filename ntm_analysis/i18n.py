@@ -82,6 +82,12 @@ _TABLE: dict[str, dict[str, str]] = {
     "status.needs_acceleration": {"vi": "Cần đẩy nhanh", "en": "Needs acceleration"},
     "status.off_track": {"vi": "Không đạt tiến độ", "en": "Off track"},
     "status.regressing": {"vi": "Đang giảm sút", "en": "Regressing"},
+    # [w2report] a probability whose Monte Carlo 80% interval holds a verdict threshold: the
+    # badge is neutral and says so (results.displayed_status)
+    "status.close_to_threshold": {
+        "vi": "Sát ngưỡng đánh giá: chưa kết luận",
+        "en": "Close to a verdict threshold: not settled",
+    },
     # --- probability words (bands documented in probability_words) ---------------------------
     "prob.almost_certain": {"vi": "gần như chắc chắn", "en": "almost certain"},
     "prob.very_likely": {"vi": "rất có khả năng", "en": "very likely"},
@@ -1727,6 +1733,57 @@ _TABLE: dict[str, dict[str, str]] = {
         "vi": "tiến độ riêng của xã nhanh hơn mức chung",
         "en": "its own past progress was faster than the average",
     },
+    # [w2report] the printed report's priority table: short reasons, explained once below it
+    # (the full sentences stay in the Excel workbook); keys priority.reason.short.<reason> and
+    # priority.reason.legend.<reason>
+    "priority.reason.short.next": {"vi": "có thể đạt năm {year}", "en": "may meet it in {year}"},
+    "priority.reason.short.hard": {"vi": "TC khó: {criteria}", "en": "hard: {criteria}"},
+    "priority.reason.short.tied": {
+        "vi": "ngang xã ít TC hơn",
+        "en": "tied with fewer-criteria communes",
+    },
+    "priority.reason.short.behind": {
+        "vi": "thấp hơn xã ít TC hơn",
+        "en": "below fewer-criteria communes",
+    },
+    "priority.reason.short.ceiling": {"vi": "chững ở {peak}", "en": "levelled at {peak}"},
+    "priority.reason.short.slow": {"vi": "tiến độ riêng chậm", "en": "slow own progress"},
+    "priority.reason.short.fast": {"vi": "tiến độ riêng nhanh", "en": "fast own progress"},
+    "priority.reason.legend.title": {"vi": "Cách đọc cột “{column}”:", "en": "Reading “{column}”:"},
+    "priority.reason.legend.next": {
+        "vi": "“có thể đạt năm {next}”: khả năng đạt chuẩn ngay năm {next} từ {share} trở lên",
+        "en": "“may meet it in {next}”: a chance of {share} or more of meeting the standard in "
+        "{next}",
+    },
+    "priority.reason.legend.hard": {
+        "vi": "“TC khó”: còn thiếu những tiêu chí mà theo mô hình khó đạt thêm nhất",
+        "en": "“hard”: lacks criteria the model finds hardest to gain",
+    },
+    "priority.reason.legend.tied": {
+        "vi": "“ngang xã ít TC hơn”: khả năng năm {year} ngang các xã đạt ít tiêu chí hơn "
+        "(chênh lệch nằm trong sai số mô phỏng)",
+        "en": "“tied with fewer-criteria communes”: its chance in {year} equals that of communes "
+        "meeting fewer criteria (the difference is within the simulation error)",
+    },
+    "priority.reason.legend.behind": {
+        "vi": "“thấp hơn xã ít TC hơn”: khả năng năm {year} thấp hơn một số xã đạt ít tiêu chí hơn",
+        "en": "“below fewer-criteria communes”: its chance in {year} is below that of some "
+        "communes meeting fewer criteria",
+    },
+    "priority.reason.legend.ceiling": {
+        "vi": "“chững ở …”: khả năng đã dừng ở mức trần đó, vì xã đạt chuẩn vẫn có thể mất tiêu "
+        "chí khi đánh giá lại trước năm {year}",
+        "en": "“levelled at …”: its chance stops at that ceiling, since a commune meeting the "
+        "standard can still lose a criterion at re-assessment before {year}",
+    },
+    "priority.reason.legend.slow": {
+        "vi": "“tiến độ riêng chậm/nhanh”: những năm qua xã tiến chậm hơn/nhanh hơn mức chung",
+        "en": "“slow/fast own progress”: its past progress was slower/faster than the average",
+    },
+    "priority.reason.legend.end": {
+        "vi": "Câu giải thích đầy đủ của từng xã có trong tệp Excel.",
+        "en": "Each commune's full explanation is in the Excel workbook.",
+    },
     "brief.title": {"vi": "Tóm tắt cho phiên họp", "en": "Hearing brief"},
     "brief.subtitle": {
         "vi": "Số liệu đến năm {as_of}; dự báo đến năm {year}; {draws} lần mô phỏng",
@@ -1929,7 +1986,13 @@ def probability_words(p: float, lang: str = DEFAULT_LANG) -> str:
     return t(probability_key(p), lang)
 
 
-STATUSES: tuple[str, ...] = ("on_track", "needs_acceleration", "off_track", "regressing")
+STATUSES: tuple[str, ...] = (
+    "on_track",
+    "needs_acceleration",
+    "off_track",
+    "regressing",
+    "close_to_threshold",
+)
 
 
 def status_label(status: str, lang: str = DEFAULT_LANG) -> str:

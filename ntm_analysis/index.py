@@ -105,7 +105,7 @@ def _district_row(
     """A district's row. With district targets in the run: its target, the probability of
     reaching it and the verdict ("no target set" in words where a district has none).
     Without any: its expected contribution to the province plan — never a column of "–"."""
-    from .report import status_badge
+    from .report import result_badge
 
     esc = html.escape
     n_cells = 6 if with_targets else 5
@@ -126,7 +126,7 @@ def _district_row(
             decimals = 0 if float(side["target"]).is_integer() else 1
             target = i18n.fmt_number(side["target"], lang, decimals)
             probability = side.get("probability")
-            verdict = status_badge(side.get("status"), lang) if side.get("status") else ""
+            verdict = result_badge(side, lang) if side.get("status") else ""
             chance = (
                 i18n.fmt_percent(probability, lang)
                 if probability is not None
@@ -153,7 +153,7 @@ def write_index(out: Path, manifest: Mapping[str, Any], lang: str) -> Path:
     """``index.html``: the province headline, a row per district, links, failures, footer."""
     from .hearing import districts_html as hearing_districts_html
     from .hearing import index_html as hearing_index_html
-    from .report import status_badge, synthetic_banner
+    from .report import result_badge, synthetic_banner
 
     esc = html.escape
     out = Path(out)
@@ -174,7 +174,7 @@ def write_index(out: Path, manifest: Mapping[str, Any], lang: str) -> Path:
         if side is not None:
             body.append(
                 f"<p>{esc(i18n.t('report.status.label', lang))} "
-                f"{status_badge(side.get('status'), lang)}</p>"
+                f"{result_badge(side, lang)}</p>"
             )
             body.append(f'<p class="headline">{esc(side["headline"])}</p>')
             body.append(hearing_index_html(out, entry, side, lang))  # this year's plan, pack

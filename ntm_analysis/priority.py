@@ -28,6 +28,7 @@ things, all real, explain such orderings, and each is named where it applies:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -152,8 +153,10 @@ def _reasons(
     return out
 
 
-def reason_text(reasons: list[tuple[str, dict[str, Any]]], lang: str) -> str:
-    """The reasons of one row as short phrases ("; "-separated) in ``lang``."""
+def reason_text(reasons: list[tuple[str, dict[str, Any]]], lang: str, short: bool = False) -> str:
+    """The reasons of one row as phrases ("; "-separated) in ``lang``; ``short``: a few words
+    each (the printed report, where ``reason_legend`` explains them once below the table)."""
+    prefix = "priority.reason.short" if short else "priority.reason"
     phrases = []
     for key, values in reasons:
         fmt = dict(values)
@@ -163,8 +166,31 @@ def reason_text(reasons: list[tuple[str, dict[str, Any]]], lang: str) -> str:
             fmt["points"] = i18n.fmt_number(fmt["points"], lang, 1)
         if "peak" in fmt:
             fmt["peak"] = i18n.fmt_percent(fmt["peak"], lang)
-        phrases.append(i18n.t(f"priority.reason.{key}", lang, **fmt))
+        phrases.append(i18n.t(f"{prefix}.{key}", lang, **fmt))
     return "; ".join(phrases)
+
+
+def reason_legend(
+    rows: Iterable[list[tuple[str, dict[str, Any]]]],
+    lang: str,
+    column: str,
+    next_year: int,
+    year: int,
+) -> str:
+    """One sentence per short reason used in ``rows`` (in ``reason_text`` order), headed by
+    ``column``, the table's reason column, and ending where the full sentences are."""
+    used = {key for reasons in rows for key, _ in reasons}
+    values = {"next": next_year, "year": year, "share": i18n.fmt_percent(LIKELY_NEXT, lang)}
+    entries = [
+        i18n.t(f"priority.reason.legend.{key}", lang, **values)
+        for key in ("next", "hard", "tied", "behind", "ceiling", "slow")
+        if key in used or (key == "slow" and "fast" in used)  # one sentence for slow/fast
+    ]
+    if not entries:
+        return ""
+    title = i18n.t("priority.reason.legend.title", lang, column=column)
+    end = i18n.t("priority.reason.legend.end", lang)
+    return f"{title} {'; '.join(entries)}. {end}"
 
 
 def short_criteria(criteria: list[int], lang: str) -> str:

@@ -59,7 +59,7 @@ from .metrics import CLOSE_HIGH, CLOSE_LOW, missing_criteria, unit_summary
 from .metrics import bottlenecks as current_bottlenecks
 from .panel import Panel
 from .plan_year import this_year as plan_this_year
-from .priority import max_half_width, priority_table, reason_text, short_criteria
+from .priority import max_half_width, priority_table, reason_legend, reason_text, short_criteria
 from .report_base import (
     FIGURE_DPI,
     Report,
@@ -78,6 +78,7 @@ from .report_base import (
     _styled,
     _target_sentence,
     _unit_kind,
+    result_badge,
     status_badge,
     synthetic_banner,
     unit_label,
@@ -117,6 +118,7 @@ __all__ = [
     "plan",
     "prepare",
     "priority",
+    "result_badge",
     "save_results",
     "scenario_from_dict",
     "status_badge",
@@ -315,7 +317,7 @@ def headline(rep: Report) -> Section:
         parts.append(_p(rep.panel.geography["sentence"][rep.lang]))
     parts.append(
         f'<p style="font-size:1.15em">{_esc(rep.t("report.status.label"))} '
-        f"{status_badge(res['status'], rep.lang)}</p>"
+        f"{result_badge(res, rep.lang)}</p>"
     )
     parts.append(_p(res["headline"], "font-size:1.3em;font-weight:bold;line-height:1.4"))
     now_ = res["now"]
@@ -473,8 +475,11 @@ def priority_frame(rep: Report) -> pd.DataFrame:
     return priority_table(rep.panel, rep.forecast, rep.unit, rep.year)
 
 
-def priority_display(rep: Report, table: pd.DataFrame, n: int | None = None) -> pd.DataFrame:
-    """The priority list in the reader's words (the first ``n`` rows; all when None)."""
+def priority_display(
+    rep: Report, table: pd.DataFrame, n: int | None = None, short: bool = False
+) -> pd.DataFrame:
+    """The priority list in the reader's words (the first ``n`` rows; all when None);
+    ``short``: reasons in a few words each (see ``priority.reason_legend``)."""
     lang = rep.lang
     table = table if n is None else table.head(n)
     next_year = rep.forecast.years[0]
@@ -499,7 +504,7 @@ def priority_display(rep: Report, table: pd.DataFrame, n: int | None = None) -> 
         shown[rep.t("priority.col.p_year", year=rep.year)] = [
             i18n.fmt_percent(p, lang) for p in table["p_target"]
         ]
-    shown[rep.t("priority.col.why")] = [reason_text(r, lang) for r in table["reasons"]]
+    shown[rep.t("priority.col.why")] = [reason_text(r, lang, short) for r in table["reasons"]]
     return shown
 
 
@@ -511,9 +516,13 @@ def priority(rep: Report, n: int | None = None) -> Section:
     if full.empty:
         return Section(title, [_p(rep.t("priority.none", as_of=rep.as_of))])
     n = N_PRIORITY["province" if rep.unit is None else "district"] if n is None else n
-    shown = priority_display(rep, full, n)
+    # short reasons, explained once below the table: the full sentences took two printed
+    # pages per district; they stay in the Excel workbook of the hearing pack
+    shown = priority_display(rep, full, n, short=True)
+    why = rep.t("priority.col.why")
     commune, district = i18n.t("col.commune", rep.lang), i18n.t("col.district", rep.lang)
-    left = [commune, district, rep.t("report.col.missing"), rep.t("priority.col.why")]
+    left = [commune, district, rep.t("report.col.missing"), why]
+    legend = reason_legend(full.head(n)["reasons"], rep.lang, why, rep.forecast.years[0], rep.year)
     return Section(
         title,
         [
@@ -529,8 +538,9 @@ def priority(rep: Report, n: int | None = None) -> Section:
             ),
             _styled(shown, left=left, nowrap=[commune, district])
             # criteria codes and reasons read on two lines, not one word per line
-            .set_properties(subset=[rep.t("report.col.missing")], **{"min-width": "10em"})
-            .set_properties(subset=[rep.t("priority.col.why")], **{"min-width": "18em"}),
+            .set_properties(subset=[rep.t("report.col.missing")], **{"min-width": "14em"})
+            .set_properties(subset=[why], **{"min-width": "10em"}),
+            *([_p(legend, "color:#555")] if legend else []),
             _p(
                 rep.t(
                     "priority.note",

@@ -22,7 +22,7 @@ from .communes import Registry
 from .forecast import Forecast
 from .model import TransitionModel
 from .panel import Panel
-from .results import history
+from .results import CLOSE_TO_THRESHOLD, displayed_status, history
 
 FIGURE_DPI = 100  # 12 in wide -> 1200 px: sharp on a projector, small enough to e-mail
 # order of the progress statuses, most worrying first (the model's and the straight line's)
@@ -216,6 +216,12 @@ def status_badge(status: str | None, lang: str) -> str:
             f'padding:0.2em 0.6em;border-radius:0.3em">{_esc(i18n.t("report.status.none", lang))}'
             "</span>"
         )
+    if status == CLOSE_TO_THRESHOLD:  # neutral: no verdict colour, a dashed frame
+        return (
+            f'<span class="ntm-status ntm-status-{status}" style="background:#EEEEEE;'
+            "color:#000000;font-weight:bold;border:2px dashed #444444;padding:0.1em 0.5em;"
+            f'border-radius:0.3em">{_esc(i18n.status_label(status, lang))}</span>'
+        )
     color = plots.status_color(status)
     text_color = "#000000" if status == "needs_acceleration" else "#FFFFFF"
     return (
@@ -223,6 +229,12 @@ def status_badge(status: str | None, lang: str) -> str:
         f'color:{text_color};font-weight:bold;padding:0.2em 0.6em;border-radius:0.3em">'
         f"{_esc(i18n.status_label(status, lang))}</span>"
     )
+
+
+def result_badge(result: Mapping[str, Any], lang: str) -> str:
+    """The headline badge of a result (report, index, brief, slides): the status as
+    ``results.displayed_status`` decides it, so "close to a threshold" is never a colour."""
+    return status_badge(displayed_status(result), lang)
 
 
 def synthetic_banner(lang: str) -> str:

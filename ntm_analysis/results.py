@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,20 @@ def status_from_probability(probability: float) -> str:
     if shown < OFF_TRACK:
         return "off_track"
     return "needs_acceleration"
+
+
+CLOSE_TO_THRESHOLD = "close_to_threshold"
+
+
+def displayed_status(result: Mapping[str, Any]) -> str | None:
+    """The status every badge shows for ``result`` (report, index, brief, slides): its
+    ``status``, except ``"close_to_threshold"`` when the Monte Carlo 80% interval of the
+    probability holds a verdict threshold — another seed could print the other colour, so
+    no confident one is shown. None without a target."""
+    status = result.get("status")
+    if status is not None and result.get("close_to_threshold") is not None:
+        return CLOSE_TO_THRESHOLD
+    return status
 
 
 def threshold_straddled(probability: float, se: float) -> float | None:

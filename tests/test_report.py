@@ -687,3 +687,78 @@ def test_hearing_packs_in_the_batch_name_a_failing_unit_and_can_be_turned_off(
     assert "Nowhere" in capsys.readouterr().err
     assert (tmp_path / "hearing" / "180-trang-dinh" / "brief.html").is_file()
     assert not (tmp_path / "hearing" / "failed-unit").exists()
+
+
+# [w2report] a verdict near a threshold is shown neutral, in words, wherever a badge is drawn
+@pytest.mark.parametrize(("p", "close"), [(0.756, True), (0.742, True), (0.80, False)])
+def test_a_result_close_to_a_threshold_shows_a_neutral_badge_everywhere(
+    district_en_with_target, p, close
+):
+    from ntm_analysis import hearing, index
+    from ntm_analysis.results import displayed_status, status_from_probability, threshold_straddled
+
+    rep = district_en_with_target
+    se = float(np.sqrt(p * (1 - p) / 2000))  # 2,000 draws: the default MC error
+    results = {
+        **rep.results,
+        "probability": p,
+        "probability_se": se,
+        "status": status_from_probability(p),
+        "close_to_threshold": threshold_straddled(p, se),
+    }
+    crafted = dataclasses.replace(rep, results=results)
+    shown = "close_to_threshold" if close else results["status"]
+    assert displayed_status(results) == shown
+    neutral = i18n.status_label("close_to_threshold", "en")
+    confident = i18n.status_label(results["status"], "en")
+    full = report.priority_frame(crafted)
+    parts = hearing.sections(crafted)
+    entry = {"id": "180", "name": rep.results["unit"]}
+    outputs = {
+        "report": report.headline(crafted).text(),
+        "brief": hearing.brief_html(crafted, parts, full),
+        "slides": hearing.slides_html(crafted, parts, full),
+        "index": index._district_row(entry, results, "en", True, 77),
+    }
+    for name, text in outputs.items():
+        text = html.unescape(text)
+        assert (neutral in text) is close, name
+        assert (f">{confident}<" in text or f" {confident} " in text) is not close, name
+        assert ("ntm-status-close_to_threshold" in text) is (close and name != "report"), name
+    for fig in (f for s in parts for f in s.figures()):
+        fig.clear()
+    # without a target there is no verdict to hedge: the badge says "no target", never "close"
+    assert displayed_status({**results, "status": None}) is None
+    assert "ntm-status-none" in report_base.result_badge({**results, "status": None}, "vi")
+    assert i18n.t("status.close_to_threshold", "vi") == "Sát ngưỡng đánh giá: chưa kết luận"
+
+
+def test_the_printed_priority_list_has_short_reasons_explained_once(district, province):
+    """The full reason sentences took two printed pages per district (issue 15): the report
+    shows a few words per reason and one legend sentence per reason used; the Excel workbook
+    keeps the full sentences (test_hearing_pack_files)."""
+    from ntm_analysis.priority import reason_text
+
+    for rep in (district, province):
+        section = report.priority(rep)
+        shown = section.tables()[0]
+        why = rep.t("priority.col.why")
+        rows = report.priority_frame(rep).head(len(shown))["reasons"]
+        assert list(shown[why]) == [reason_text(r, rep.lang, short=True) for r in rows]
+        full_length = sum(len(reason_text(r, rep.lang)) for r in rows)
+        assert sum(map(len, shown[why])) < 0.7 * full_length
+        text = section.text()
+        assert i18n.t("priority.reason.legend.title", rep.lang, column=why) in text
+        assert i18n.t("priority.reason.legend.end", rep.lang) in text
+        used = {key for r in rows for key, _ in r}
+        assert used, "the fixture's priority list gives reasons"
+        share = i18n.fmt_percent(0.5, rep.lang)
+        for key in used:
+            legend = i18n.t(
+                f"priority.reason.legend.{'slow' if key == 'fast' else key}",
+                rep.lang,
+                next=rep.forecast.years[0],
+                year=rep.year,
+                share=share,
+            )
+            assert legend in text, key
