@@ -36,6 +36,7 @@ from scipy import linalg, sparse
 MAX_ITER = 300  # Newton steps and variance updates together
 TOL = 1e-8  # relative change of the penalised log-likelihood: the mode is reached
 VAR_TOL = 2e-3  # largest change of a standard deviation: the variances have settled
+FIXED_AT = 1e-3  # a prior sd below this holds a term at its prior mean (no warm start)
 SPARSE_ABOVE = 150  # columns of the small block beyond which the design is kept sparse
 
 
@@ -113,6 +114,21 @@ def _row_quadratic(coupling: np.ndarray | sparse.sparray, cov: np.ndarray) -> np
     return ((coupling @ cov) * coupling).sum(axis=1)
 
 
+def _gram(a: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Aᵀ diag(w) A for w ≥ 0 by one symmetric rank-k update (half the flops of ``aw.T @ a``;
+    the Hessian's largest cost)."""
+    # (√w A)ᵀ is Fortran-ordered: dsyrk reads it without a copy
+    upper = linalg.blas.dsyrk(1.0, (a * np.sqrt(w)[:, None]).T, trans=0)
+    return np.triu(upper) + np.triu(upper, 1).T
+
+
+def _fit_to(values: np.ndarray, k: int) -> np.ndarray:
+    """``values`` truncated or zero-padded to length ``k``."""
+    out = np.zeros(k)
+    out[: min(k, len(values))] = values[:k]
+    return out
+
+
 def _sigmoid(x: np.ndarray) -> np.ndarray:
     return 0.5 * (1.0 + np.tanh(0.5 * x))
 
@@ -131,6 +147,7 @@ def fit_glmm(
     commune: Factor | None = None,
     offset: np.ndarray | None = None,
     variances: dict[str, float] | None = None,
+    start: Posterior | None = None,
 ) -> Posterior:
     """Fit the penalised binomial GLMM (see the module docstring).
 
@@ -143,6 +160,16 @@ def fit_glmm(
     The design is dense for a province; with many small-factor levels (a national panel's
     ~700 districts) it and the commune coupling are sparse, so memory and time stay linear
     in rows.
+
+    ``start``: a posterior of a closely related fit (the trend fit for the no-trend one, the
+    full fit for a refit on its earlier years) whose mode the Newton steps start from. Only
+    the mode: the mode at given variances is unique (the penalised log-likelihood is strictly
+    concave), so the answer is the same within ``TOL`` and only steps are saved. The
+    variances still start from their priors: EM stops when a step changes no spread by more
+    than ``VAR_TOL``, which is not the same as being that close to its fixed point, so a
+    different starting spread would change the answer beyond tolerance. Its small block is
+    truncated or zero-padded to this fit's size (a refit's year levels are the first ones of
+    the full fit's); terms held at a prior sd below ``FIXED_AT`` start at their prior mean.
     """
     n, p = fixed.shape
     k = p + sum(f.n_levels for f in factors)
@@ -161,6 +188,7 @@ def fit_glmm(
     n_c = commune.n_levels if commune is not None else 0
     # communes × rows indicator: B = Aᵀ W C is one sparse-times-dense product
     c_rows = sparse.csr_matrix((np.ones(n), (c_index, np.arange(n))), shape=(max(n_c, 1), n))
+    c_rows.sort_indices()  # its data are refilled with each step's weights
     offset = np.zeros(n) if offset is None else offset
     y = events.astype(float)
     m = trials.astype(float)
@@ -169,10 +197,14 @@ def fit_glmm(
     tau2 = {f.name: f.prior.scale**2 for f in all_f}
     if variances is not None:
         tau2.update({name: sd**2 for name, sd in variances.items() if name in tau2})
-    theta = np.concatenate([np.where(np.isfinite(prior_sd), prior_mean, 0.0), np.zeros(k - p)])
-    v = np.zeros(n_c)
-    fixed_prec = np.where(np.isfinite(prior_sd), 1.0 / np.square(prior_sd), 0.0)
     m0 = np.concatenate([np.where(np.isfinite(prior_sd), prior_mean, 0.0), np.zeros(k - p)])
+    theta, v = m0.copy(), np.zeros(n_c)
+    if start is not None:
+        theta = _fit_to(start.mean, k)
+        theta[:p] = np.where(prior_sd < FIXED_AT, m0[:p], theta[:p])
+        if len(start.commune_mean) == n_c:
+            v = start.commune_mean.copy()
+    fixed_prec = np.where(np.isfinite(prior_sd), 1.0 / np.square(prior_sd), 0.0)
 
     def precision() -> tuple[np.ndarray, float]:
         prec = np.concatenate([fixed_prec, np.zeros(k - p)])
@@ -180,9 +212,14 @@ def fit_glmm(
             prec[slices[f.name]] = 1.0 / tau2[f.name]
         return prec, (1.0 / tau2[commune.name] if commune is not None else 0.0)
 
-    def objective(th: np.ndarray, vv: np.ndarray, prec: np.ndarray, cprec: float) -> float:
-        eta = a @ th + offset + (vv[c_index] if n_c else 0.0)
-        loglik = float((y * eta - m * _log1pexp(eta)).sum())
+    def linear(th: np.ndarray, vv: np.ndarray) -> np.ndarray:
+        eta = a @ th + offset
+        return eta + vv[c_index] if n_c else eta
+
+    def objective(
+        eta: np.ndarray, th: np.ndarray, vv: np.ndarray, prec: np.ndarray, cprec: float
+    ) -> float:
+        loglik = float(y @ eta - m @ _log1pexp(eta))
         penalty = 0.5 * float((prec * (th - m0) ** 2).sum()) + 0.5 * cprec * float((vv**2).sum())
         return loglik - penalty
 
@@ -197,10 +234,10 @@ def fit_glmm(
     # longer moves the objective, an EM update of the variances from the same curvature.
     converged = False
     prec, cprec = precision()
-    current = objective(theta, v, prec, cprec)
+    eta = linear(theta, v)
+    current = objective(eta, theta, v, prec, cprec)
     iterations = 0
     for iterations in range(1, MAX_ITER + 1):  # noqa: B007 (reported)
-        eta = a @ theta + offset + (v[c_index] if n_c else 0.0)
         mu = _sigmoid(eta)
         w = m * mu * (1.0 - mu)
         r = y - m * mu
@@ -208,13 +245,13 @@ def fit_glmm(
             aw = a.multiply(w[:, None]).tocsr()
             h1 = (a.T @ aw).toarray() + np.diag(prec)
         else:
-            aw = a * w[:, None]
-            h1 = aw.T @ a + np.diag(prec)
+            h1 = _gram(a, w) + np.diag(prec)
         g1 = a.T @ r - prec * (theta - m0)
         if n_c:
             d = np.bincount(c_index, w, n_c) + cprec
             g2 = np.bincount(c_index, r, n_c) - cprec * v
-            cb = c_rows @ aw  # (n_c, k) = Bᵀ
+            c_rows.data = w[c_rows.indices]  # Bᵀ = C W A without forming W A
+            cb = c_rows @ a  # (n_c, k)
             if sparse_mode:
                 coupling = sparse.diags(1.0 / d) @ cb  # D⁻¹ Bᵀ, sparse
                 schur = h1 - (cb.T @ coupling).toarray()
@@ -234,12 +271,13 @@ def fit_glmm(
         while True:  # step halving: the penalised likelihood never decreases
             new_theta = theta + scale * step1
             new_v = v + scale * step2 if n_c else v
-            value = objective(new_theta, new_v, prec, cprec)
+            new_eta = linear(new_theta, new_v)
+            value = objective(new_eta, new_theta, new_v, prec, cprec)
             if value >= current - 1e-10 or scale < 1e-6:
                 break
             scale *= 0.5
         gain = value - current
-        theta, v, current = new_theta, new_v, value
+        theta, v, eta, current = new_theta, new_v, new_eta, value
         if abs(gain) > TOL * (1.0 + abs(current)):
             continue
         if variances is not None:  # held fixed: the mode is the answer
@@ -257,7 +295,7 @@ def fit_glmm(
             converged = True
             break
         prec, cprec = precision()
-        current = objective(theta, v, prec, cprec)
+        current = objective(eta, theta, v, prec, cprec)
     c_var = 1.0 / d + _row_quadratic(coupling, cov) if n_c else np.zeros(0)
     return Posterior(
         mean=theta,
