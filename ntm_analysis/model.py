@@ -276,30 +276,32 @@ class TransitionModel:
 
 
 def _codes(values: pd.Series, levels: list) -> np.ndarray:
-    lookup = {v: i for i, v in enumerate(levels)}
-    return values.map(lookup).fillna(-1).to_numpy(int)
+    """Position of each value in ``levels`` (−1 where absent)."""
+    return pd.Index(levels).get_indexer(values)
+
+
+def _effects(values: pd.Series, table: pd.DataFrame, key: str) -> np.ndarray:
+    """``table``'s ``effect`` for each value of its ``key`` column (0 where absent)."""
+    index = _codes(values, table[key].tolist())
+    return np.where(index >= 0, table["effect"].to_numpy(float)[index], 0.0)
 
 
 def _fit_losses(lost: pd.DataFrame, districts: list, start: Posterior | None) -> Posterior:
     """The loss GLMM on the met rows ``lost``. It has no commune effect, so rows alike in
     group, count and district are one binomial: the same likelihood on ~10× fewer rows."""
-    cells = (
-        lost.assign(group=_GROUP_OF[lost["criterion"].to_numpy() - 1], lost=~lost["met_next"])
-        .groupby(["group", "n_met", "district_code"], sort=True)
-        .agg(criterion=("criterion", "first"), events=("lost", "sum"), trials=("lost", "size"))
-        .reset_index()
-    )
+    criterion = lost["criterion"].to_numpy()
+    n_met = lost["n_met"].to_numpy()
+    district = _codes(lost["district_code"], districts)
+    key = np.stack([_GROUP_OF[criterion - 1], n_met, district])
+    _, first, cell = np.unique(key, axis=1, return_index=True, return_inverse=True)
+    cell = cell.ravel()
     return fit_glmm(
-        loss_design(cells["criterion"].to_numpy(), cells["n_met"].to_numpy(float)),
-        cells["events"].to_numpy(float),
-        cells["trials"].to_numpy(float),
+        loss_design(criterion[first], n_met[first].astype(float)),
+        np.bincount(cell, ~lost["met_next"].to_numpy(bool), len(first)),
+        np.bincount(cell, minlength=len(first)).astype(float),
         _LOSS_PRIOR_MEAN,
         _LOSS_PRIOR_SD,
-        [
-            Factor(
-                "district", _codes(cells["district_code"], districts), len(districts), SPREAD_PRIOR
-            )
-        ],
+        [Factor("district", district[first], len(districts), SPREAD_PRIOR)],
         start=start,
     )
 
@@ -411,18 +413,8 @@ def _year_shift(model: TransitionModel, rows: pd.DataFrame) -> tuple[float, floa
     """The held-out year's common log-odds shift relative to ``model`` at trend 0, with its
     standard error: solves sum(P(gain)) = observed gains for one offset (Newton, bounded)."""
     eta = _gain_rows_design(rows, np.zeros(len(rows))) @ model.gain_params
-    eta += (
-        rows["district_code"]
-        .map(model.districts.set_index("district_code")["effect"])
-        .fillna(0.0)
-        .to_numpy(float)
-    )
-    eta += (
-        rows["commune_code"]
-        .map(model.communes.set_index("commune_code")["effect"])
-        .fillna(0.0)
-        .to_numpy(float)
-    )
+    eta += _effects(rows["district_code"], model.districts, "district_code")
+    eta += _effects(rows["commune_code"], model.communes, "commune_code")
     n = len(rows)
     target = float(np.clip(rows["met_next"].sum(), 0.5, n - 0.5))
     shift, info = 0.0, 1.0
