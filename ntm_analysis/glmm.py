@@ -122,6 +122,50 @@ def _gram(a: np.ndarray, w: np.ndarray) -> np.ndarray:
     return np.triu(upper) + np.triu(upper, 1).T
 
 
+class _FactorGram:
+    """Aᵀ diag(w) A for A = [fixed | one indicator block per factor], using the structure:
+    the fixed block by one symmetric rank-k update, fixed × factor as sparse sums over each
+    factor's rows, factor × factor as weighted cross-tabulations. The indicator columns are
+    half the design and almost all zeros, so this is about half the cost of the dense Gram,
+    which is the Newton step's largest cost."""
+
+    def __init__(self, fixed: np.ndarray, factors: list[Factor]) -> None:
+        self.fixed = fixed
+        self.p = fixed.shape[1]
+        self.factors = []
+        n = len(fixed)
+        for f in factors:
+            rows = np.flatnonzero(f.index >= 0)
+            ind = sparse.csr_matrix(
+                (np.ones(len(rows)), (f.index[rows], rows)), shape=(f.n_levels, n)
+            )
+            ind.sort_indices()
+            self.factors.append((f, ind))
+
+    def __call__(self, w: np.ndarray) -> np.ndarray:
+        p = self.p
+        k = p + sum(f.n_levels for f, _ in self.factors)
+        h = np.empty((k, k))
+        h[:p, :p] = _gram(self.fixed, w)
+        start = p
+        for i, (f, ind) in enumerate(self.factors):
+            sl = slice(start, start + f.n_levels)
+            ind.data = w[ind.indices]
+            h[sl, :p] = ind @ self.fixed
+            h[:p, sl] = h[sl, :p].T
+            other = start
+            for g, _ in self.factors[i:]:
+                both = (f.index >= 0) & (g.index >= 0)
+                cell = f.index[both] * g.n_levels + g.index[both]
+                cross = np.bincount(cell, w[both], f.n_levels * g.n_levels)
+                cross = cross.reshape(f.n_levels, g.n_levels)
+                h[sl, other : other + g.n_levels] = cross
+                h[other : other + g.n_levels, sl] = cross.T
+                other += g.n_levels
+            start += f.n_levels
+        return h
+
+
 def _fit_to(values: np.ndarray, k: int) -> np.ndarray:
     """``values`` truncated or zero-padded to length ``k``."""
     out = np.zeros(k)
@@ -180,6 +224,7 @@ def fit_glmm(
         z = sparse.csr_matrix((np.ones(len(rows)), (rows, f.index[rows])), shape=(n, f.n_levels))
         cols.append(z if sparse_mode else z.toarray())
     a = sparse.hstack(cols, format="csr") if sparse_mode else np.hstack(cols)
+    gram = None if sparse_mode else _FactorGram(np.asarray(fixed, float), factors)
     slices, pos = {}, p
     for f in factors:
         slices[f.name] = slice(pos, pos + f.n_levels)
@@ -245,7 +290,7 @@ def fit_glmm(
             aw = a.multiply(w[:, None]).tocsr()
             h1 = (a.T @ aw).toarray() + np.diag(prec)
         else:
-            h1 = _gram(a, w) + np.diag(prec)
+            h1 = gram(w) + np.diag(prec)
         g1 = a.T @ r - prec * (theta - m0)
         if n_c:
             d = np.bincount(c_index, w, n_c) + cprec
