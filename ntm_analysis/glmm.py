@@ -117,53 +117,78 @@ def _row_quadratic(coupling: np.ndarray | sparse.sparray, cov: np.ndarray) -> np
 def _gram(a: np.ndarray, w: np.ndarray) -> np.ndarray:
     """Aᵀ diag(w) A for w ≥ 0 by one symmetric rank-k update (half the flops of ``aw.T @ a``;
     the Hessian's largest cost)."""
+    if a.shape[1] == 0:  # BLAS refuses an empty operand
+        return np.zeros((0, 0))
     # (√w A)ᵀ is Fortran-ordered: dsyrk reads it without a copy
     upper = linalg.blas.dsyrk(1.0, (a * np.sqrt(w)[:, None]).T, trans=0)
     return np.triu(upper) + np.triu(upper, 1).T
 
 
 class _FactorGram:
-    """Aᵀ diag(w) A for A = [fixed | one indicator block per factor], using the structure:
-    the fixed block by one symmetric rank-k update, fixed × factor as sparse sums over each
-    factor's rows, factor × factor as weighted cross-tabulations. The indicator columns are
-    half the design and almost all zeros, so this is about half the cost of the dense Gram,
-    which is the Newton step's largest cost."""
+    """Aᵀ diag(w) A for A = [fixed | one indicator block per factor], using the structure.
+
+    Indicator blocks — each factor's levels, and any one-hot group among the fixed columns
+    (the criteria) — are almost all zeros: their products with the dense columns are sparse
+    sums over their rows and their products with each other weighted cross-tabulations; only
+    the remaining dense columns go through a (small) symmetric rank-k update. The Gram is the
+    Newton step's largest cost; this is ~3× cheaper than the dense one on the gain model.
+    """
 
     def __init__(self, fixed: np.ndarray, factors: list[Factor]) -> None:
-        self.fixed = fixed
-        self.p = fixed.shape[1]
-        self.factors = []
-        n = len(fixed)
+        n, p = fixed.shape
+        self.k = p + sum(f.n_levels for f in factors)
+        onehot = _one_hot_columns(fixed)
+        self.dense_cols = np.setdiff1d(np.arange(p), onehot)
+        self.dense = np.ascontiguousarray(fixed[:, self.dense_cols])
+        blocks = []  # (columns of A, level of each row or −1)
+        if len(onehot):
+            level = np.full(n, -1)
+            rows, which = np.nonzero(fixed[:, onehot])
+            level[rows] = which
+            blocks.append((onehot, level))
+        start = p
         for f in factors:
-            rows = np.flatnonzero(f.index >= 0)
-            ind = sparse.csr_matrix(
-                (np.ones(len(rows)), (f.index[rows], rows)), shape=(f.n_levels, n)
-            )
+            blocks.append((np.arange(start, start + f.n_levels), f.index))
+            start += f.n_levels
+        self.blocks = []
+        for cols, level in blocks:
+            rows = np.flatnonzero(level >= 0)
+            ind = sparse.csr_matrix((np.ones(len(rows)), (level[rows], rows)), (len(cols), n))
             ind.sort_indices()
-            self.factors.append((f, ind))
+            self.blocks.append((cols, level, ind))
+        self.cross = []  # (cols i, cols j, rows in both, their cell) for each pair i ≤ j
+        for i, (ci, li, _) in enumerate(self.blocks):
+            for cj, lj, _ in self.blocks[i:]:
+                both = np.flatnonzero((li >= 0) & (lj >= 0))
+                self.cross.append((ci, cj, both, li[both] * len(cj) + lj[both]))
 
     def __call__(self, w: np.ndarray) -> np.ndarray:
-        p = self.p
-        k = p + sum(f.n_levels for f, _ in self.factors)
-        h = np.empty((k, k))
-        h[:p, :p] = _gram(self.fixed, w)
-        start = p
-        for i, (f, ind) in enumerate(self.factors):
-            sl = slice(start, start + f.n_levels)
+        h = np.empty((self.k, self.k))
+        d = self.dense_cols
+        h[np.ix_(d, d)] = _gram(self.dense, w)
+        for cols, _, ind in self.blocks:
             ind.data = w[ind.indices]
-            h[sl, :p] = ind @ self.fixed
-            h[:p, sl] = h[sl, :p].T
-            other = start
-            for g, _ in self.factors[i:]:
-                both = (f.index >= 0) & (g.index >= 0)
-                cell = f.index[both] * g.n_levels + g.index[both]
-                cross = np.bincount(cell, w[both], f.n_levels * g.n_levels)
-                cross = cross.reshape(f.n_levels, g.n_levels)
-                h[sl, other : other + g.n_levels] = cross
-                h[other : other + g.n_levels, sl] = cross.T
-                other += g.n_levels
-            start += f.n_levels
+            part = ind @ self.dense
+            h[np.ix_(cols, d)] = part
+            h[np.ix_(d, cols)] = part.T
+        for ci, cj, both, cell in self.cross:
+            tab = np.bincount(cell, w[both], len(ci) * len(cj)).reshape(len(ci), len(cj))
+            h[np.ix_(ci, cj)] = tab
+            h[np.ix_(cj, ci)] = tab.T
         return h
+
+
+def _one_hot_columns(x: np.ndarray) -> np.ndarray:
+    """Columns of ``x`` forming one group of 0/1 indicators with at most one 1 per row
+    (greedily, in column order), if the group has at least two columns."""
+    chosen, used = [], np.zeros(len(x), bool)
+    for j in range(x.shape[1]):
+        col = x[:, j]
+        ones = col == 1.0
+        if np.all(ones | (col == 0.0)) and not (ones & used).any():
+            chosen.append(j)
+            used |= ones
+    return np.array(chosen if len(chosen) >= 2 else [], int)
 
 
 def _fit_to(values: np.ndarray, k: int) -> np.ndarray:
