@@ -738,7 +738,7 @@ def _option(parser: _Parser, name: str, key: str, **kwargs) -> None:
 
 def _batch_options(parser: _Parser) -> None:
     """Options of ``ntm batch`` and ``ntm run``; defaults from the parameter schema."""
-    from .batch import DEFAULT_OUT
+    from .paths import DEFAULT_OUT
 
     h, default = parser.lang, _param_default
     _data_options(parser)
