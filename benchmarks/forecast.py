@@ -8,7 +8,12 @@ numpy draws faster depends on the machine (float32 halves the memory traffic but
 numpy's 32-bit buffering of PCG64's 64-bit outputs).
 
 The panel is the bundled Lạng Sơn data (207 communes, 2011–2016); the model is fitted once,
-outside the timing; the forecast runs 2016 → 2020 (4 simulated years).
+outside the engine's timing; the forecast runs 2016 → 2020 (4 simulated years).
+
+``forecast.fit`` times ``model.fit`` on the same panel (the trend and no-trend fits and the
+held-out refits that weight them) against the same float64 floor, in the same run: with the
+engine it is most of what ``ntm forecast`` does beyond imports, so the two ratios show where
+the command's budget (issue 17: whole process ≤ 1.5× drawing the uniforms) goes.
 """
 
 from __future__ import annotations
@@ -54,6 +59,7 @@ def cases(n_draws: int) -> dict[str, Callable[[], object]]:
     n_uniform = n_draws * len(panel.communes) * N_CRITERIA * (TARGET_YEAR - panel.last_year)
     return {
         "engine": lambda: simulate(panel, model, TARGET_YEAR, n_draws, seed=1),
+        "fit": lambda: fit(panel),
         "floor64": floor(n_uniform, "float64"),
         "floor32": floor(n_uniform, "float32"),
     }
@@ -92,8 +98,20 @@ def rows(quick: bool) -> list[Row]:
                 ],
             )
         )
+    out.append(
+        Row(
+            id="forecast.fit",
+            label=f"model.fit: {n_communes} communes, trend + no-trend + held-out refits",
+            seconds=best["fit"],
+            ref_label=f"{n_uniform / 1e6:.0f}M uniforms, float64",
+            ref_seconds=best["floor64"],
+            peak_mb=memory["fit"]["rss_mb"],
+            ref_mb=memory["floor64"]["rss_mb"],
+            notes=[f"fit / engine: {best['fit'] / best['engine']:.2f}"],
+        )
+    )
     return out
 
 
 def expected_ids(quick: bool) -> list[str]:
-    return ["forecast.f64", "forecast.f32"]
+    return ["forecast.f64", "forecast.f32", "forecast.fit"]

@@ -60,7 +60,7 @@ from .params import (
     option_problems,
     validate_parameters,
 )
-from .paths import PACKAGE_DIR, InstallationError, default_targets_path
+from .paths import DEFAULT_OUT, PACKAGE_DIR, InstallationError, default_targets_path
 from .pdf import CHROMIUM_ENV, find_chromium
 from .provenance import (
     MANIFEST,
@@ -100,7 +100,6 @@ __all__ = [
     "write_index",
 ]
 
-DEFAULT_OUT = Path("reports")
 DEFAULT_DRAWS = default("draws")
 DEFAULT_BACKTEST_DRAWS = default("backtest_draws")
 DEFAULT_TIMEOUT = default("timeout")

@@ -53,7 +53,14 @@ from .panel import Panel
 from .params import ParameterError
 from .paths import InstallationError
 from .results import jsonable, unit_results, write_forecast_tables, write_results
-from .targets import DISTRICT_TEMPLATE, load_targets, lookup, target_value, units_of
+from .targets import (
+    DISTRICT_TEMPLATE,
+    load_registrations,
+    load_targets,
+    lookup,
+    target_value,
+    units_of,
+)
 from .text import fold
 
 EXIT_FAILED = 1  # some reports of a batch failed (batch.EXIT_FAILED)
@@ -222,11 +229,15 @@ def cmd_forecast(args: argparse.Namespace) -> int:
         _scenario(args, panel),
         args.as_of,
         trend=not args.no_trend,
+        registered=load_registrations(args.registrations) if args.registrations else None,
     )
     target, official, mean_target = args.target, False, None
     if target is None and unit is not None and args.district_targets:
         target = _own_target(panel, unit, args)
-    if target is None or unit is None:  # the plan's figures, for this province only
+    # the plan's figures, for this province only; a --targets file is also the yearly plan
+    # whose P(met) the result reports (default: the bundled plan)
+    plan = None  # unit_results falls back to the bundled plan of this province
+    if args.targets or target is None or unit is None:
         plan = load_targets(args.targets, province_name=panel.province_name)
         if target is None:
             found = lookup(plan, args.year, "n_ntm", unit)
@@ -234,7 +245,15 @@ def cmd_forecast(args: argparse.Namespace) -> int:
         if unit is None:
             mean_target = target_value(plan, args.year, "mean_criteria")
     result = unit_results(
-        panel, forecast, unit, target, args.year, official, args.lang, mean_target=mean_target
+        panel,
+        forecast,
+        unit,
+        target,
+        args.year,
+        official,
+        args.lang,
+        mean_target=mean_target,
+        plan=plan,
     )
     if args.out:
         write_results(result, Path(args.out) / "result.json")
@@ -616,6 +635,7 @@ _METAVARS = {
     "districts": "name",
     "district_target": "name_count",
     "district_targets": "file",
+    "registrations": "file",
     "template": "file",
     "compare_with": "folder",
     "boost": "criterion_odds",
@@ -725,7 +745,7 @@ def _option(parser: _Parser, name: str, key: str, **kwargs) -> None:
 
 def _batch_options(parser: _Parser) -> None:
     """Options of ``ntm batch`` and ``ntm run``; defaults from the parameter schema."""
-    from .batch import DEFAULT_OUT
+    from .paths import DEFAULT_OUT
 
     h, default = parser.lang, _param_default
     _data_options(parser)
@@ -825,6 +845,7 @@ def build_parser(lang: str = i18n.DEFAULT_LANG) -> argparse.ArgumentParser:
     p.add_argument("--targets", help=i18n.t("cli.help.targets", h))
     p.add_argument("--district-targets", help=i18n.t("cli.help.district_targets", h))
     p.add_argument("--no-trend", action="store_true", help=i18n.t("cli.help.no_trend", h))
+    p.add_argument("--registrations", help=i18n.t("cli.help.registrations", h))
     p.add_argument("--boost", nargs="*", help=i18n.t("cli.help.boost", h))
     p.add_argument("--priority", nargs="*", default=[], help=i18n.t("cli.help.priority", h))
     p.add_argument("--json", action="store_true", help=i18n.t("cli.help.json", h))

@@ -618,8 +618,7 @@ _TABLE: dict[str, dict[str, str]] = {
         "en": "panel file (CSV, XLSX or Parquet); default: the bundled synthetic data",
     },
     "cli.help.units": {
-        "vi": "danh mục đơn vị hành chính của tỉnh, để tra tên huyện (mặc định: Lạng Sơn "
-        "2017)",
+        "vi": "danh mục đơn vị hành chính của tỉnh, để tra tên huyện (mặc định: Lạng Sơn 2017)",
         "en": "units file of the province, to resolve district names (default: Lạng Sơn 2017)",
     },
     "cli.help.lang": {
@@ -676,6 +675,12 @@ _TABLE: dict[str, dict[str, str]] = {
         "vi": "tệp mục tiêu (mặc định: mục tiêu kế hoạch kèm theo)",
         "en": "targets file (default: the bundled plan targets)",
     },
+    "cli.help.registrations": {
+        "vi": "danh sách xã đăng ký đạt chuẩn NTM theo năm: tệp CSV với cột year, commune_code "
+        "(ước lượng tác động của việc đăng ký nếu lịch sử cho thấy, nếu không là kịch bản)",
+        "en": "communes registered to reach the NTM standard each year: CSV with columns year, "
+        "commune_code (their push is estimated where history shows it, else a scenario)",
+    },
     "cli.help.no_trend": {
         "vi": "ước lượng không có xu thế thời gian",
         "en": "fit without the time trend",
@@ -715,10 +720,10 @@ _TABLE: dict[str, dict[str, str]] = {
     },
     "cli.help.district_target": {
         "vi": "mục tiêu riêng của một huyện: số xã đạt chuẩn đến năm --year, ví dụ "
-        "\"Tràng Định=8\" (dùng nhiều lần được; thắng giá trị trong --district-targets). Công cụ "
+        '"Tràng Định=8" (dùng nhiều lần được; thắng giá trị trong --district-targets). Công cụ '
         "không bao giờ tự chia mục tiêu của tỉnh",
         "en": "a district's own target: communes meeting the standard by --year, e.g. "
-        "\"Tràng Định=8\" (repeatable; wins over --district-targets). The tool never splits "
+        '"Tràng Định=8" (repeatable; wins over --district-targets). The tool never splits '
         "the province target itself",
     },
     "cli.help.scenario": {

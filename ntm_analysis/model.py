@@ -276,8 +276,34 @@ class TransitionModel:
 
 
 def _codes(values: pd.Series, levels: list) -> np.ndarray:
-    lookup = {v: i for i, v in enumerate(levels)}
-    return values.map(lookup).fillna(-1).to_numpy(int)
+    """Position of each value in ``levels`` (−1 where absent)."""
+    return pd.Index(levels).get_indexer(values)
+
+
+def _effects(values: pd.Series, table: pd.DataFrame, key: str) -> np.ndarray:
+    """``table``'s ``effect`` for each value of its ``key`` column (0 where absent)."""
+    index = _codes(values, table[key].tolist())
+    return np.where(index >= 0, table["effect"].to_numpy(float)[index], 0.0)
+
+
+def _fit_losses(lost: pd.DataFrame, districts: list, start: Posterior | None) -> Posterior:
+    """The loss GLMM on the met rows ``lost``. It has no commune effect, so rows alike in
+    group, count and district are one binomial: the same likelihood on ~10× fewer rows."""
+    criterion = lost["criterion"].to_numpy()
+    n_met = lost["n_met"].to_numpy()
+    district = _codes(lost["district_code"], districts)
+    key = np.stack([_GROUP_OF[criterion - 1], n_met, district])
+    _, first, cell = np.unique(key, axis=1, return_index=True, return_inverse=True)
+    cell = cell.ravel()
+    return fit_glmm(
+        loss_design(criterion[first], n_met[first].astype(float)),
+        np.bincount(cell, ~lost["met_next"].to_numpy(bool), len(first)),
+        np.bincount(cell, minlength=len(first)).astype(float),
+        _LOSS_PRIOR_MEAN,
+        _LOSS_PRIOR_SD,
+        [Factor("district", district[first], len(districts), SPREAD_PRIOR)],
+        start=start,
+    )
 
 
 def _fit_one(
@@ -285,17 +311,20 @@ def _fit_one(
     panel: Panel,
     trend: bool,
     origin: int,
-    losses: bool = True,
+    losses: bool | Posterior = True,
     variances: dict[str, float] | None = None,
+    start: TransitionModel | None = None,
 ) -> TransitionModel:
     """The gain and loss GLMMs on one transitions table (trend on or off); ``losses=False``
-    skips the loss model and ``variances`` fixes the gain model's spreads (the trend scores
-    refit on earlier years with the full fit's spreads: gains only, and fast)."""
+    skips the loss model (a ``Posterior``: the loss model already fitted to this same table,
+    reused) and ``variances`` fixes the gain model's spreads (the trend scores
+    refit on earlier years with the full fit's spreads: gains only, and fast). ``start``: a
+    related fit to start the solvers from (same answer, fewer steps; see ``fit_glmm``)."""
     districts = panel.district_codes
     communes = panel.communes["commune_code"].tolist()
     years = sorted(table["year"].unique().tolist())
     gains = table[~table["met"]]
-    lost = table[table["met"]] if losses else table.iloc[:0]
+    lost = table[table["met"]] if losses is not False else table.iloc[:0]
 
     trend_col = (gains["year"] - origin).to_numpy(float) if trend else np.zeros(len(gains))
     x_gain = _gain_rows_design(gains, trend_col)
@@ -325,20 +354,12 @@ def _fit_one(
             "commune", _codes(gains["commune_code"], communes), len(communes), SPREAD_PRIOR
         ),
         variances=variances,
+        start=start.gain_posterior if start is not None else None,
     )
-    x_loss = loss_design(lost["criterion"].to_numpy(), lost["n_met"].to_numpy(float))
-    loss_post = fit_glmm(
-        x_loss,
-        (~lost["met_next"]).to_numpy(float),
-        np.ones(len(lost)),
-        _LOSS_PRIOR_MEAN,
-        _LOSS_PRIOR_SD,
-        [
-            Factor(
-                "district", _codes(lost["district_code"], districts), len(districts), SPREAD_PRIOR
-            )
-        ],
-    )
+    if isinstance(losses, Posterior):
+        loss_post = losses
+    else:
+        loss_post = _fit_losses(lost, districts, start.loss_posterior if start else None)
     p, q = len(GAIN_TERMS), len(LOSS_TERMS)
     nd = len(districts)
     gmean, gcov = gain_post.mean, gain_post.cov
@@ -392,18 +413,8 @@ def _year_shift(model: TransitionModel, rows: pd.DataFrame) -> tuple[float, floa
     """The held-out year's common log-odds shift relative to ``model`` at trend 0, with its
     standard error: solves sum(P(gain)) = observed gains for one offset (Newton, bounded)."""
     eta = _gain_rows_design(rows, np.zeros(len(rows))) @ model.gain_params
-    eta += (
-        rows["district_code"]
-        .map(model.districts.set_index("district_code")["effect"])
-        .fillna(0.0)
-        .to_numpy(float)
-    )
-    eta += (
-        rows["commune_code"]
-        .map(model.communes.set_index("commune_code")["effect"])
-        .fillna(0.0)
-        .to_numpy(float)
-    )
+    eta += _effects(rows["district_code"], model.districts, "district_code")
+    eta += _effects(rows["commune_code"], model.communes, "commune_code")
     n = len(rows)
     target = float(np.clip(rows["met_next"].sum(), 0.5, n - 0.5))
     shift, info = 0.0, 1.0
@@ -418,10 +429,11 @@ def _year_shift(model: TransitionModel, rows: pd.DataFrame) -> tuple[float, floa
 
 
 def _trend_scores(
-    table: pd.DataFrame, panel: Panel, spreads: dict[bool, dict[str, float]]
+    table: pd.DataFrame, panel: Panel, full: dict[bool, TransitionModel]
 ) -> pd.DataFrame:
-    """Held-out scores of the trend and no-trend fits (see "trend choice"); ``spreads``: the
-    full fits' random-effect spreads, held fixed in the refits."""
+    """Held-out scores of the trend and no-trend fits (see "trend choice"); ``full``: the
+    full trend and no-trend fits, whose random-effect spreads are held fixed in the refits
+    and whose modes the refits start from."""
     years = sorted(table["year"].unique().tolist())
     rows = []
     for i in range(max(2, len(years) - MAX_SCORED_CUTOFFS), len(years)):
@@ -429,7 +441,15 @@ def _trend_scores(
         origin = years[i - 1]
         later = table[(table["year"] >= years[i]) & ~table["met"]]
         for trend in (True, False):
-            model = _fit_one(train, panel, trend, origin, losses=False, variances=spreads[trend])
+            model = _fit_one(
+                train,
+                panel,
+                trend,
+                origin,
+                losses=False,
+                variances=full[trend].gain_posterior.sd,
+                start=full[trend],
+            )
             beta = model.gain_params[TREND]
             var_beta = model.gain_cov[TREND, TREND]
             for year, held in later.groupby("year"):
@@ -485,9 +505,12 @@ def fit(
     with_trend = _fit_one(table, panel, True, origin)
     if trend == "only":
         return replace(with_trend, trend_choice="fixed", notes=notes)
-    without = _fit_one(table, panel, False, origin)
-    spreads = {True: with_trend.gain_posterior.sd, False: without.gain_posterior.sd}
-    scores = _trend_scores(table, panel, spreads) if n_trans >= 3 else pd.DataFrame()
+    # the loss model does not depend on the trend: the no-trend fit shares it
+    without = _fit_one(
+        table, panel, False, origin, losses=with_trend.loss_posterior, start=with_trend
+    )
+    full = {True: with_trend, False: without}
+    scores = _trend_scores(table, panel, full) if n_trans >= 3 else pd.DataFrame()
     if scores.empty:
         weight, choice = 0.5, "equal"
     else:

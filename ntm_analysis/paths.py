@@ -45,6 +45,9 @@ PROJECT_NAME = "ntm-analysis"
 PANEL_FILE = "lang_son_ntm_2011_2016_synthetic.csv"
 UNITS_FILE = "units_lang_son_2017.csv"
 TARGETS_FILE = "lang_son_targets.csv"
+# ``ntm batch``'s output folder; here, not in batch.py, so that building the command's parser
+# (every ``ntm`` command) does not import the batch, its notebooks and matplotlib (~1.5 s)
+DEFAULT_OUT = Path("reports")
 PUBLISHED_FILE = "lang_son_published_figures.csv"
 
 

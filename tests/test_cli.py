@@ -182,10 +182,30 @@ def test_forecast_writes_json_and_parquet_tables(capsys, tmp_path):
 @pytest.mark.parametrize(
     ("lang", "words"),
     [
-        ("en", ["Main model", "Linear trend", "Damped trend", "Persistence", "Brier score",
-                "Share inside the 80% interval", "0.0"]),
-        ("vi", ["Mô hình chính", "Đường xu thế tuyến tính", "Xu thế tắt dần", "Giữ nguyên",
-                "Điểm Brier", "Tỷ lệ rơi vào khoảng 80%", "0,0"]),
+        (
+            "en",
+            [
+                "Main model",
+                "Linear trend",
+                "Damped trend",
+                "Persistence",
+                "Brier score",
+                "Share inside the 80% interval",
+                "0.0",
+            ],
+        ),
+        (
+            "vi",
+            [
+                "Mô hình chính",
+                "Đường xu thế tuyến tính",
+                "Xu thế tắt dần",
+                "Giữ nguyên",
+                "Điểm Brier",
+                "Tỷ lệ rơi vào khoảng 80%",
+                "0,0",
+            ],
+        ),
     ],
 )
 def test_backtest_prints_the_comparison_table(capsys, lang, words):
@@ -407,3 +427,46 @@ def test_batch_problems_name_the_option_typed(capsys, tmp_path):
     code, _, err = run(capsys, *argv, "--district-target", "Hữu Lũng=30")
     assert code == EXIT_USAGE
     assert "  - --district-target: chỉ tiêu 30 lớn hơn số xã của huyện (25 xã)" in err
+
+
+def test_forecast_targets_file_is_the_yearly_plan_reported(capsys, tmp_path):
+    """``--targets`` is the plan whose yearly P(met) the result reports, not only the source
+    of the headline target."""
+    import pandas as pd
+
+    from ntm_analysis.paths import default_targets_path
+
+    plan = pd.read_csv(default_targets_path())
+    rows = (plan["level"] == "province") & (plan["indicator"] == "n_ntm")
+    plan.loc[rows & (plan["year"] == 2017), "value"] = 30.0
+    own = tmp_path / "own_plan.csv"
+    plan.to_csv(own, index=False)
+    argv = ["forecast", "--json", "--draws", "200"]
+    _, out, _ = run(capsys, *argv)
+    bundled = {row["year"]: row for row in json.loads(out)["plan"]}
+    code, out, _ = run(capsys, *argv, "--targets", str(own))
+    assert code == 0
+    mine = {row["year"]: row for row in json.loads(out)["plan"]}
+    assert bundled[2017]["plan"] == 38 and mine[2017]["plan"] == 30
+    assert mine[2017]["probability"] > bundled[2017]["probability"]
+    assert mine[2020] == bundled[2020]
+
+
+def test_forecast_registrations_file_reaches_the_model(capsys, tmp_path):
+    registrations = tmp_path / "registered.csv"
+    registrations.write_text("year,commune_code\n2017,X17801\n2017,X17802\n", encoding="utf-8")
+    code, out, _ = run(
+        capsys, "forecast", "--json", "--draws", "100", "--registrations", str(registrations)
+    )
+    assert code == 0
+    # no registration history in the bundled panel: the push is a labelled scenario
+    assert "registered:scenario" in json.loads(out)["model_notes"]
+    _, out, _ = run(capsys, "forecast", "--json", "--draws", "100")
+    assert "registered:scenario" not in json.loads(out)["model_notes"]
+    bad = tmp_path / "bad.csv"
+    bad.write_text("year,code\n2017,X17801\n", encoding="utf-8")
+    code, out, err = run(
+        capsys, "forecast", "--draws", "10", "--registrations", str(bad), "--lang", "en"
+    )
+    assert code == EXIT_DATA_ERROR and out == ""
+    assert "bad.csv" in err and "commune_code" in err and "Traceback" not in err

@@ -249,3 +249,83 @@ def test_sparse_design_path_gives_the_dense_answer(monkeypatch):
     draws = sparse.gain_posterior.draw(np.random.default_rng(0), 5)[1]
     expected = dense.gain_posterior.draw(np.random.default_rng(0), 5)[1]
     np.testing.assert_allclose(draws, expected, atol=1e-8)
+
+
+def _reference_fit(panel: Panel, monkeypatch) -> object:
+    """``fit`` with its speed-ups switched off: cold starts, the dense Gram, one loss row per
+    commune × criterion (the estimator as it was before they were added)."""
+    import ntm_analysis.glmm as glmm
+    import ntm_analysis.model as model
+
+    cold = glmm.fit_glmm
+
+    def fit_cold(*args, start=None, **kwargs):
+        return cold(*args, **kwargs)
+
+    class DenseGram:
+        def __init__(self, fixed, factors):
+            blocks = [fixed]
+            for f in factors:
+                z = np.zeros((len(fixed), f.n_levels))
+                rows = np.flatnonzero(f.index >= 0)
+                z[rows, f.index[rows]] = 1.0
+                blocks.append(z)
+            self.a = np.hstack(blocks)
+
+        def __call__(self, w):
+            return (self.a * w[:, None]).T @ self.a
+
+    def losses_by_row(lost, districts, start):
+        return fit_cold(
+            model.loss_design(lost["criterion"].to_numpy(), lost["n_met"].to_numpy(float)),
+            (~lost["met_next"]).to_numpy(float),
+            np.ones(len(lost)),
+            model._LOSS_PRIOR_MEAN,
+            model._LOSS_PRIOR_SD,
+            [
+                Factor(
+                    "district",
+                    model._codes(lost["district_code"], districts),
+                    len(districts),
+                    model.SPREAD_PRIOR,
+                )
+            ],
+        )
+
+    with monkeypatch.context() as patch:
+        patch.setattr(model, "fit_glmm", fit_cold)
+        patch.setattr(glmm, "_FactorGram", DenseGram)
+        patch.setattr(model, "_fit_losses", losses_by_row)
+        return fit(panel)
+
+
+@pytest.mark.parametrize("source", ["bundled", "simulated"])
+def test_speed_ups_leave_the_fit_unchanged(source, monkeypatch):
+    """Warm starts, the structured Gram and pooled loss cells only save work. Tolerance:
+    every coefficient within 1e-4 of its posterior sd, covariances and spreads within 1e-4
+    relative, the trend weight within 1e-4 (measured: ~3e-7 sd, EM's path is unchanged)."""
+    from ntm_analysis.load import load_panel
+
+    panel = (
+        load_panel()
+        if source == "bundled"
+        else simulate_panel(
+            GeneratorParams(commune_sd=1.0, b_trend=0.05), seed=3, communes_per_district=25
+        )
+    )
+    fast, slow = fit(panel), _reference_fit(panel, monkeypatch)
+    assert fast.trend_weight == pytest.approx(slow.trend_weight, abs=1e-4)
+    np.testing.assert_allclose(
+        fast.trend_scores["log_score"], slow.trend_scores["log_score"], atol=1e-4
+    )
+    for a, b in [(fast, slow), (fast.no_trend, slow.no_trend)]:
+        for post_a, post_b in [
+            (a.gain_posterior, b.gain_posterior),
+            (a.loss_posterior, b.loss_posterior),
+        ]:
+            sd = np.sqrt(np.diag(post_b.cov))
+            assert np.abs((post_a.mean - post_b.mean) / sd).max() < 1e-4
+            np.testing.assert_allclose(post_a.cov, post_b.cov, rtol=1e-4, atol=1e-10)
+            np.testing.assert_allclose(post_a.commune_mean, post_b.commune_mean, atol=1e-4)
+            for name, value in post_b.sd.items():
+                assert post_a.sd[name] == pytest.approx(value, rel=1e-4)
