@@ -103,6 +103,26 @@ def drag(page, slider: str, share: float) -> None:
     page.mouse.up()
 
 
+def check_what_if(page) -> None:
+    """On the open what-if tab: a slider, then 60 priority communes picked by name, each move
+    changing the scenario's probability while the baseline's (same random numbers) stays."""
+    page.wait_for_selector(".ntm-p-scenario", timeout=UPDATE)
+    baseline = text(page, ".ntm-p-baseline")
+    scenario = text(page, ".ntm-p-scenario")
+    assert baseline == scenario, "no change yet"
+    drag(page, ".ntm-odds-10", 0.9)  # income's yearly odds: ×1 → ×2.7
+    moved = wait_change(page, ".ntm-p-scenario", scenario)
+    assert text(page, ".ntm-p-baseline") == baseline, "the baseline stays"
+    priority = page.locator(".ntm-priority select")
+    labels = priority.locator("option").all_inner_texts()
+    box = text(page, ".ntm-whatif-box")
+    priority.select_option(label=labels[:60])  # 60 communes picked by name: ×2 odds each
+    wait_change(page, ".ntm-whatif-box", box)
+    assert text(page, ".ntm-p-scenario") != moved
+    assert text(page, ".ntm-p-baseline") == baseline
+    page.locator(".ntm-whatif-box").scroll_into_view_if_needed()
+
+
 def shot(page, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"

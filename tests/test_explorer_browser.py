@@ -27,8 +27,8 @@ from explorer_page import (
     STARTUP,
     UPDATE,
     Watched,
+    check_what_if,
     chromium,
-    drag,
     shot,
     stop_group,
     text,
@@ -144,21 +144,7 @@ def test_ntm_explore_in_the_browser(browser, serve):
 
         # what if: a slider, then a priority commune picked by name
         page.get_by_text("Nếu… thì", exact=True).click()
-        page.wait_for_selector(".ntm-p-scenario", timeout=UPDATE)
-        baseline = text(page, ".ntm-p-baseline")
-        scenario = text(page, ".ntm-p-scenario")
-        assert baseline == scenario, "no change yet"
-        drag(page, ".ntm-odds-10", 0.9)  # income's yearly odds: ×1 → ×2.7
-        moved = wait_change(page, ".ntm-p-scenario", scenario)
-        assert text(page, ".ntm-p-baseline") == baseline, "the baseline stays"
-        priority = page.locator(".ntm-priority select")
-        labels = priority.locator("option").all_inner_texts()
-        box = text(page, ".ntm-whatif-box")
-        priority.select_option(label=labels[:60])  # 60 communes picked by name: ×2 odds each
-        wait_change(page, ".ntm-whatif-box", box)
-        assert text(page, ".ntm-p-scenario") != moved
-        assert text(page, ".ntm-p-baseline") == baseline
-        page.locator(".ntm-whatif-box").scroll_into_view_if_needed()
+        check_what_if(page)
         shot(page, "explorer-what-if")
 
         # the English switch

@@ -21,7 +21,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from explorer_page import REPO, STARTUP, UPDATE, Watched, chromium, drag, shot, stop_group, text
+from explorer_page import (
+    REPO,
+    STARTUP,
+    Watched,
+    check_what_if,
+    chromium,
+    shot,
+    stop_group,
+    text,
+)
 from explorer_page import wait_change as changed
 
 from ntm_analysis import BLAS_VARS
@@ -162,21 +171,7 @@ def test_the_explorer_in_jupyterlab(lab):
 
             # what if: a slider, then priority communes picked by name
             _tab(page, "Nếu… thì")
-            page.wait_for_selector(".ntm-p-scenario", timeout=UPDATE)
-            baseline = text(page, ".ntm-p-baseline")
-            scenario = text(page, ".ntm-p-scenario")
-            assert baseline == scenario, "no change yet"
-            drag(page, ".ntm-odds-10", 0.9)  # income's yearly odds: ×1 → ×2.7
-            moved = changed(page, ".ntm-p-scenario", scenario)
-            assert text(page, ".ntm-p-baseline") == baseline, "the baseline stays"
-            priority = page.locator(".ntm-priority select")
-            labels = priority.locator("option").all_inner_texts()
-            box = text(page, ".ntm-whatif-box")
-            priority.select_option(label=labels[:60])
-            changed(page, ".ntm-whatif-box", box)
-            assert text(page, ".ntm-p-scenario") != moved
-            assert text(page, ".ntm-p-baseline") == baseline
-            page.locator(".ntm-whatif-box").scroll_into_view_if_needed()
+            check_what_if(page)
             shot(page, "explorer-jupyterlab")
             print(f"JupyterLab explorer test: {time.monotonic() - started:.0f} s in the browser")
         except Exception:
