@@ -24,7 +24,7 @@ from functools import lru_cache
 import pandas as pd
 
 from .paths import reference_file
-from .text import fold, nfc
+from .text import fold, nfc, strip_leading_word
 
 KINDS = ("xa", "thi-tran", "phuong")  # xã, thị trấn, phường: only xã are NTM communes
 RELATIONS = ("same", "recode", "whole", "part")
@@ -50,7 +50,7 @@ LINK_COLUMNS = [
     "detail",
 ]
 _PREFIXES = {"tt nt ": "Nông trường ", "tt ": "", "p. ": ""}  # as the source tables write
-_KIND_WORDS = {"xa": ("xa",), "thi-tran": ("thi tran", "tt"), "phuong": ("phuong", "p")}
+_KIND_WORDS = ("xa", "thi tran", "tt", "phuong", "p")  # xã, thị trấn, phường as typed
 _DISTRICT_SHORT = {"TP LS": "Thành phố Lạng Sơn"}  # the 2025 table's abbreviation
 
 
@@ -65,12 +65,7 @@ def bare_name(name: str) -> str:
 
 def name_key(name: str) -> str:
     """Folded name without a unit-kind word: "Xã Xuân Mai", "xuan mai" → "xuan mai"."""
-    folded = fold(bare_name(name))
-    for words in _KIND_WORDS.values():
-        for word in words:
-            if folded.startswith(word + " "):
-                return folded[len(word) + 1 :]
-    return folded
+    return strip_leading_word(fold(bare_name(name)), _KIND_WORDS)
 
 
 @dataclass(frozen=True)

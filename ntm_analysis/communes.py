@@ -18,17 +18,14 @@ import pandas as pd
 
 from .errors import DataError, Msg, either
 from .paths import default_units_path
-from .text import fold, nfc
+from .text import fold, nfc, strip_leading_word
 
 UNIT_COLUMNS = ["district_code", "district_name", "district_type", "short", "n_communes"]
 _PREFIXES = ("thanh pho", "thi xa", "huyen", "quan", "tp", "h", "city", "district", "town")
 
 
 def _strip_prefix(folded: str) -> str:
-    for prefix in _PREFIXES:
-        if folded.startswith(prefix + " "):
-            return folded[len(prefix) + 1 :]
-    return folded
+    return strip_leading_word(folded, _PREFIXES)
 
 
 @dataclass(frozen=True)

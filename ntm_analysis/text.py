@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 _SPACES = re.compile(r"\s+")
 
@@ -24,3 +25,12 @@ def fold(value: str) -> str:
     decomposed = unicodedata.normalize("NFD", nfc(value).replace("đ", "d").replace("Đ", "D"))
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _SPACES.sub(" ", re.sub(r"[^0-9a-z ]+", " ", bare.lower())).strip()
+
+
+def strip_leading_word(folded: str, words: Iterable[str]) -> str:
+    """``folded`` without the first of ``words`` it starts with ("huyen trang dinh" →
+    "trang dinh"): the unit-kind words people type before a name, or leave out."""
+    for word in words:
+        if folded.startswith(word + " "):
+            return folded[len(word) + 1 :]
+    return folded
