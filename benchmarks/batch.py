@@ -71,10 +71,10 @@ def settings(quick: bool) -> dict[str, Any]:
 def _plan(spec: Mapping[str, Any]) -> tuple[list[Any], dict[str, dict[str, Any]]]:
     """The units the batch would run and each one's notebook parameters (as the batch sets
     them: the notebook's defaults, the data path, draws, the district)."""
-    from ntm_analysis import batch as ntm_batch
-    from ntm_analysis import report
-    from ntm_analysis.communes import Registry
-    from ntm_analysis.load import load_panel
+    from ntm_analysis.batch import run as ntm_batch
+    from ntm_analysis.core.communes import Registry
+    from ntm_analysis.io.load import load_panel
+    from ntm_analysis.report import sections as report
 
     registry = Registry.from_csv()
     panel = load_panel(registry=registry)
@@ -109,7 +109,8 @@ def _render(value: Any) -> None:
     """What displaying a cell's value costs in a kernel: figures to PNG, tables to HTML."""
     from matplotlib.figure import Figure
 
-    from ntm_analysis import plots, report
+    from ntm_analysis.report import plots
+    from ntm_analysis.report import sections as report
 
     if value is None or isinstance(value, str):
         return
@@ -138,9 +139,9 @@ def _run_cell(source: str, namespace: dict[str, Any]) -> None:
 def floor_main(spec: Mapping[str, Any]) -> dict[str, Any]:
     """The floor: one process, one forecast, every cell of every unit's notebook."""
     start = time.perf_counter()
-    from ntm_analysis import batch as ntm_batch
-    from ntm_analysis import report
-    from ntm_analysis.load import load_panel
+    from ntm_analysis.batch import run as ntm_batch
+    from ntm_analysis.io.load import load_panel
+    from ntm_analysis.report import sections as report
 
     imported = time.perf_counter()
     units, params = _plan(spec)
@@ -188,7 +189,7 @@ def floor_main(spec: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _export(notebook: Path, target: Path, lang: str) -> None:
-    from ntm_analysis import batch as ntm_batch
+    from ntm_analysis.batch import run as ntm_batch
 
     wanted = inspect.signature(ntm_batch.export_html).parameters
     options = {"title": notebook.stem, "lang": lang, "footer": "benchmark"}
@@ -199,7 +200,7 @@ def naive_main(spec: Mapping[str, Any]) -> dict[str, Any]:
     """Papermill on each unit's notebook in turn, each computing its own forecast."""
     import papermill as pm
 
-    from ntm_analysis import batch as ntm_batch
+    from ntm_analysis.batch import run as ntm_batch
 
     units, params = _plan(spec)
     out = Path(spec["out"])

@@ -25,17 +25,18 @@ pin_threads()  # before numpy is imported: one BLAS thread per worker, ``--jobs`
 
 import pandas as pd  # noqa: E402
 
-from ntm_analysis import calibration as cal  # noqa: E402
-from ntm_analysis.known_processes import SCENARIOS  # noqa: E402
-from ntm_analysis.provenance import git_revision  # noqa: E402
+from ntm_analysis.core.provenance import git_revision  # noqa: E402
+from ntm_analysis.model import calibration as cal  # noqa: E402
+from ntm_analysis.model.known_processes import SCENARIOS  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_OUT = HERE / "CALIBRATION.md"
 FAIL, PASS = "✗", ""
 INTRO = """# Calibration table (simulation-based)
 
-Written by `make calibrate` (`python -m benchmarks.calibrate`); see `ntm_analysis/calibration.py`
-for what each score means and `ntm_analysis/known_processes.py` for the processes. Every
+Written by `make calibrate` (`python -m benchmarks.calibrate`); see
+`ntm_analysis/model/calibration.py` for what each score means and
+`ntm_analysis/model/known_processes.py` for the processes. Every
 province is synthetic, drawn from a known process; the **ideal** forecast is that process run
 forward from the true origin state with fresh luck, scored with independent draws: where the
 ideal itself misses a goal, the miss is chance (about 1 cell in 20 at 100 replicates) or the

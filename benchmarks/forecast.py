@@ -35,7 +35,7 @@ def floor(n: int, dtype: str) -> Callable[[], None]:
     charged for one giant allocation the engine never makes)."""
     import numpy as np
 
-    from ntm_analysis.forecast import CELLS_PER_CHUNK
+    from ntm_analysis.model.forecast import CELLS_PER_CHUNK
 
     kind = np.dtype(dtype)
 
@@ -49,10 +49,10 @@ def floor(n: int, dtype: str) -> Callable[[], None]:
 
 def cases(n_draws: int) -> dict[str, Callable[[], object]]:
     """Setup (outside any timing): the bundled panel, its fitted model; the calls to time."""
-    from ntm_analysis.criteria import N_CRITERIA
-    from ntm_analysis.forecast import simulate
-    from ntm_analysis.load import load_panel
-    from ntm_analysis.model import fit
+    from ntm_analysis.core.criteria import N_CRITERIA
+    from ntm_analysis.io.load import load_panel
+    from ntm_analysis.model.forecast import simulate
+    from ntm_analysis.model.transitions import fit
 
     panel = load_panel()
     model = fit(panel)
@@ -67,8 +67,8 @@ def cases(n_draws: int) -> dict[str, Callable[[], object]]:
 
 def rows(quick: bool) -> list[Row]:
     n_draws = draws(quick)
-    from ntm_analysis.criteria import N_CRITERIA
-    from ntm_analysis.load import load_panel
+    from ntm_analysis.core.criteria import N_CRITERIA
+    from ntm_analysis.io.load import load_panel
 
     panel = load_panel()
     n_communes, years = len(panel.communes), TARGET_YEAR - panel.last_year

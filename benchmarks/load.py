@@ -27,9 +27,9 @@ def n_communes(quick: bool) -> int:
 
 
 def write_files(folder: Path, communes: int) -> dict[str, Path]:
-    from ntm_analysis.communes import Registry
-    from ntm_analysis.layout import write_panel
-    from ntm_analysis.synthetic import simulate_panel
+    from ntm_analysis.core.communes import Registry
+    from ntm_analysis.io.layout import write_panel
+    from ntm_analysis.model.synthetic import simulate_panel
 
     districts = Registry.from_csv().districts
     base = dict(zip(districts["district_code"], districts["n_communes"], strict=True))
@@ -50,7 +50,7 @@ def _openpyxl_read_excel(path, sheet=None, head=False):
     whole sheet)."""
     import openpyxl
 
-    from ntm_analysis import load
+    from ntm_analysis.io import load
 
     book = openpyxl.load_workbook(path, read_only=True, data_only=True)
 
@@ -73,7 +73,7 @@ def load_with_openpyxl(xlsx: str) -> object:
     """``load_panel`` with the sheet read by openpyxl (the reference of ``load.calamine``)."""
     from unittest import mock
 
-    from ntm_analysis import load
+    from ntm_analysis.io import load
 
     with mock.patch.object(load, "_read_excel", _openpyxl_read_excel):
         return load.load_panel(xlsx)
@@ -82,7 +82,7 @@ def load_with_openpyxl(xlsx: str) -> object:
 def cases(xlsx: str, csv: str) -> dict[str, Callable[[], object]]:
     import pandas as pd
 
-    from ntm_analysis.load import load_panel
+    from ntm_analysis.io.load import load_panel
 
     return {
         "load_xlsx": lambda: load_panel(xlsx),

@@ -103,8 +103,8 @@ def national_units(
 
 
 def build_panel(size: Size, folder: Path) -> Any:
-    from ntm_analysis.communes import Registry
-    from ntm_analysis.synthetic import simulate_panel
+    from ntm_analysis.core.communes import Registry
+    from ntm_analysis.model.synthetic import simulate_panel
 
     if size.factor is None:
         registry = Registry.from_csv(national_units(folder, *size.national))
@@ -119,15 +119,15 @@ def build_panel(size: Size, folder: Path) -> Any:
 
 
 def n_cells(panel: Any, n_draws: int) -> int:
-    from ntm_analysis.criteria import N_CRITERIA
+    from ntm_analysis.core.criteria import N_CRITERIA
 
     return n_draws * len(panel.communes) * N_CRITERIA * (TARGET_YEAR - panel.last_year)
 
 
 def cases(size: dict[str, Any]) -> dict[str, Callable[[], object]]:
     """Probe setup: the panel only; "fit" must run before "simulate" (which uses its model)."""
-    from ntm_analysis.forecast import simulate
-    from ntm_analysis.model import fit
+    from ntm_analysis.model.forecast import simulate
+    from ntm_analysis.model.transitions import fit
 
     from .forecast import floor
 
@@ -147,8 +147,8 @@ def cases(size: dict[str, Any]) -> dict[str, Callable[[], object]]:
 
 
 def rows(quick: bool) -> list[Row]:
-    from ntm_analysis.forecast import simulate
-    from ntm_analysis.model import fit
+    from ntm_analysis.model.forecast import simulate
+    from ntm_analysis.model.transitions import fit
 
     from .forecast import floor
 

@@ -30,7 +30,7 @@ from pathlib import Path
 # One BLAS thread unless the user chose otherwise, set before numpy loads: the simulation is
 # not BLAS-bound, and on a 2-core machine BLAS's spinning threads fight the batch's workers
 # and kernels (which inherit this). Measured in benchmarks/README.md (batch.blas1: 0.73–0.86×).
-from . import BLAS_VARS
+from ntm_analysis import BLAS_VARS
 
 for _var in BLAS_VARS:
     os.environ.setdefault(_var, "1")
@@ -38,22 +38,21 @@ for _var in BLAS_VARS:
 import numpy as np
 import pandas as pd
 
-from . import __version__, i18n
-from .admin import registry
-from .admin_check import label
-from .communes import Registry
-from .crossing import forecast_across, target_on_units
-from .errors import DataError, MessageError, Msg, os_reason
-from .forecast import Scenario, run_forecast
-from .harmonise import DEFAULT_RULE, RULES
-from .load import load_panel, summarise
-from .lock import OutputError
-from .metrics import unit_summary
-from .panel import Panel
-from .params import ParameterError
-from .paths import InstallationError
-from .results import jsonable, unit_results, write_forecast_tables, write_results
-from .targets import (
+from ntm_analysis import __version__, i18n
+from ntm_analysis.analysis.crossing import forecast_across, target_on_units
+from ntm_analysis.analysis.results import (
+    jsonable,
+    unit_results,
+    write_forecast_tables,
+    write_results,
+)
+from ntm_analysis.batch.lock import OutputError
+from ntm_analysis.core.communes import Registry
+from ntm_analysis.core.errors import DataError, MessageError, Msg, os_reason
+from ntm_analysis.core.panel import Panel
+from ntm_analysis.core.params import ParameterError
+from ntm_analysis.core.paths import InstallationError
+from ntm_analysis.core.targets import (
     DISTRICT_TEMPLATE,
     load_registrations,
     load_targets,
@@ -61,7 +60,13 @@ from .targets import (
     target_value,
     units_of,
 )
-from .text import fold
+from ntm_analysis.core.text import fold
+from ntm_analysis.geography.admin import registry
+from ntm_analysis.geography.admin_check import label
+from ntm_analysis.geography.harmonise import DEFAULT_RULE, RULES
+from ntm_analysis.io.load import load_panel, summarise
+from ntm_analysis.model.forecast import Scenario, run_forecast
+from ntm_analysis.model.metrics import unit_summary
 
 EXIT_FAILED = 1  # some reports of a batch failed (batch.EXIT_FAILED)
 EXIT_USAGE = 2  # the command line: argparse's own code for it
@@ -91,7 +96,7 @@ def _load(args: argparse.Namespace) -> Panel:
 def _resolve_district(panel: Panel, name: str | None, units: str | None) -> int | None:
     """``--district`` as a code: a name (with or without diacritics or "Huyện") or a code of
     the units file, with communes in the data; else the command line is wrong (exit 2)."""
-    from .params import district_code
+    from ntm_analysis.core.params import district_code
 
     if not name:
         return None
@@ -270,8 +275,8 @@ def cmd_forecast(args: argparse.Namespace) -> int:
 
 def _own_target(panel: Panel, unit: int, args: argparse.Namespace) -> float | None:
     """``unit``'s target for ``--year`` in the filled-in district template, if any."""
-    from .params import district_code
-    from .targets import read_district_targets
+    from ntm_analysis.core.params import district_code
+    from ntm_analysis.core.targets import read_district_targets
 
     registry = Registry.from_csv(args.units) if args.units else Registry.from_csv()
     for name, value in read_district_targets(args.district_targets, args.year).items():
@@ -286,7 +291,7 @@ def _own_target(panel: Panel, unit: int, args: argparse.Namespace) -> float | No
 def cmd_targets(args: argparse.Namespace) -> int:
     """The plan targets in use, or (``--template``) a district-targets file to fill in."""
     if args.template:
-        from .targets import write_district_template
+        from ntm_analysis.core.targets import write_district_template
 
         panel = _load(args)
         years = sorted(set(args.year or [panel.last_year + 1, 2020]))
@@ -340,7 +345,7 @@ def _yearly_table(yearly: Sequence[dict], lang: str) -> pd.DataFrame:
 
 
 def cmd_backtest(args: argparse.Namespace) -> int:
-    from .backtest import backtest
+    from ntm_analysis.model.backtest import backtest
 
     panel = _load(args)
     result = backtest(panel, n_draws=args.draws, seed=args.seed)
@@ -366,7 +371,7 @@ def cmd_backtest(args: argparse.Namespace) -> int:
 def _backtest_tables(result, lang: str) -> list[pd.DataFrame]:  # backtest.BacktestResult
     """Coverage and error by figure, level and method; Brier scores; calibration — with
     the words and number format of ``lang``."""
-    from .report_methods import bin_label
+    from ntm_analysis.report.methods import bin_label
 
     def word(key: str) -> str:
         return i18n.t(key, lang)
@@ -433,7 +438,7 @@ def _batch_scenario(text: str | None, lang: str) -> dict | None:
 def _district_targets(args: argparse.Namespace) -> dict[str, float]:
     """District targets for ``--year``: the filled-in template (``--district-targets FILE``),
     then each ``--district-target NAME=COUNT`` (which wins for its district)."""
-    from .targets import read_district_targets
+    from ntm_analysis.core.targets import read_district_targets
 
     lang = args.lang
     targets = {}
@@ -451,7 +456,7 @@ def _district_targets(args: argparse.Namespace) -> dict[str, float]:
 
 
 def _report_batch(result, args: argparse.Namespace) -> int:  # batch.BatchResult
-    from .executor import error_text
+    from ntm_analysis.batch.executor import error_text
 
     lang, pdf = args.lang, args.pdf
     if args.dry_run:
@@ -511,13 +516,13 @@ def _templates(folder: str | None) -> dict[str, Path] | None:
     """``--notebooks DIR``: the user's own report templates, named as the bundled ones."""
     if not folder:
         return None
-    from .params import NOTEBOOKS
+    from ntm_analysis.core.params import NOTEBOOKS
 
     return {kind: Path(folder) / path.name for kind, path in NOTEBOOKS.items()}
 
 
 def cmd_notebooks(args: argparse.Namespace) -> int:
-    from .batch import copy_notebooks
+    from ntm_analysis.batch.run import copy_notebooks
 
     for path in copy_notebooks(args.dest, overwrite=args.force):
         print(path)
@@ -526,7 +531,7 @@ def cmd_notebooks(args: argparse.Namespace) -> int:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
-    from .batch import run_batch
+    from ntm_analysis.batch.run import run_batch
 
     result = run_batch(
         args.out,
@@ -540,11 +545,11 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from .batch import run_batch
+    from ntm_analysis.batch.run import run_batch
 
     district = (args.district or "").strip()
     if district:  # named here as the user typed it (the batch would say --districts)
-        from .params import district_code
+        from ntm_analysis.core.params import district_code
 
         registry = Registry.from_csv(args.units) if args.units else Registry.from_csv()
         _, problem = district_code(registry, district, "--district")
@@ -562,7 +567,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 # -- explore: the widget explorer as a local web app (explorer_server) ------------------------
 def cmd_explore(args: argparse.Namespace) -> int:
-    from .explorer_server import serve
+    from ntm_analysis.explorer.server import serve
 
     return serve(args.data, args.lang, args.port, open_browser=not args.no_browser)
 
@@ -721,7 +726,7 @@ class _Parser(argparse.ArgumentParser):
 
 def _param_default(name: str):
     """A batch option's default, from the one parameter schema (``params``)."""
-    from .params import default
+    from ntm_analysis.core.params import default
 
     return default(name)
 
@@ -745,7 +750,7 @@ def _option(parser: _Parser, name: str, key: str, **kwargs) -> None:
 
 def _batch_options(parser: _Parser) -> None:
     """Options of ``ntm batch`` and ``ntm run``; defaults from the parameter schema."""
-    from .paths import DEFAULT_OUT
+    from ntm_analysis.core.paths import DEFAULT_OUT
 
     h, default = parser.lang, _param_default
     _data_options(parser)

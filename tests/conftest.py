@@ -17,8 +17,8 @@ import pytest
 
 matplotlib.use("Agg")
 
-from ntm_analysis.layout import write_panel
-from ntm_analysis.synthetic import simulate_panel
+from ntm_analysis.io.layout import write_panel
+from ntm_analysis.model.synthetic import simulate_panel
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -27,7 +27,7 @@ def no_hearing_packs():
     hearing tests make and check them explicitly."""
     import os
 
-    from ntm_analysis.hearing import ENV
+    from ntm_analysis.report.hearing import ENV
 
     before = os.environ.get(ENV)
     os.environ[ENV] = "0"

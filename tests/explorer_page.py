@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from ntm_analysis.pdf import QUIET_FLAGS, find_chromium
+from ntm_analysis.report.pdf import QUIET_FLAGS, find_chromium
 
 try:
     from playwright.sync_api import sync_playwright

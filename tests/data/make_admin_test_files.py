@@ -14,7 +14,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-
 from ntm_analysis.admin import registry
 
 HERE = Path(__file__).resolve().parent

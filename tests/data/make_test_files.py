@@ -18,7 +18,6 @@ from pathlib import Path
 
 import openpyxl
 import pandas as pd
-
 from ntm_analysis.criteria import CRITERIA_NUMBERS
 from ntm_analysis.layout import long_table, wide_table, write_panel
 from ntm_analysis.panel import Panel

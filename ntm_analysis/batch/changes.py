@@ -1,0 +1,278 @@
+"""What changed since the last report: per unit, the last forecast, the new one, what was
+observed in between, and why the numbers moved — in words a hearing can follow.
+
+A batch folder remembers its forecasts (``manifest.json`` and the ``results/*.json``
+sidecars). Before a run replaces them, ``snapshot`` reads them (or another folder's, with
+``--compare-with``); after the run, ``compare`` sets them beside the new ones and
+``write_changes`` records the result in ``changes.json``, which the index shows. The reasons
+come from the provenance both runs recorded: a new data year, corrected data, another
+version of the model code, another target, other simulation settings — or none, when only
+the simulation's own randomness is left.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from ntm_analysis import i18n
+from ntm_analysis.analysis.results import reader_interval
+from ntm_analysis.core.atomic import write_text_atomic
+from ntm_analysis.core.provenance import load_manifest
+
+__all__ = ["CHANGES", "changes_html", "compare", "read_changes", "snapshot", "write_changes"]
+
+CHANGES = "changes.json"
+_SETTINGS = ("draws", "seed", "scenario", "backtest_draws")  # simulation settings compared
+_UNIT_FIELDS = (
+    "unit_name",
+    "level",
+    "as_of",
+    "year",
+    "target",
+    "probability",
+    "expected",
+    "interval80",
+    "interval95",
+    "yearly",
+    "now",
+)
+_SHOWN = ("year", "as_of", "target", "probability", "expected", "interval80", "interval95")
+
+
+def snapshot(folder: str | Path) -> dict[str, Any] | None:
+    """The forecasts a batch folder holds now (None when it holds no finished run)."""
+    folder = Path(folder)
+    manifest = load_manifest(folder)
+    if not manifest or not manifest.get("units"):
+        return None
+    units = {}
+    for entry in manifest["units"]:
+        rel = (entry.get("outputs") or {}).get("results")
+        if entry.get("status") != "ok" or not rel:
+            continue
+        try:
+            side = json.loads((folder / rel).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        units[entry["id"]] = {k: side.get(k) for k in _UNIT_FIELDS}
+    if not units:
+        return None
+    parameters = manifest.get("parameters") or {}
+    return {
+        "folder": str(folder),
+        "run_id": manifest.get("run_id"),
+        "finished": manifest.get("finished"),
+        "data_sha256": ((manifest.get("data_files") or {}).get("panel") or {}).get("sha256"),
+        "package": manifest.get("package") or {},
+        "settings": {k: parameters.get(k) for k in _SETTINGS},
+        "units": units,
+    }
+
+
+def _reasons(before: Mapping[str, Any], after: Mapping[str, Any], old: dict, new: dict) -> list:
+    """Why a unit's forecast may differ: ``[key, {params}]`` pairs of the translation table."""
+    reasons: list[list[Any]] = []
+    if (new.get("as_of") or 0) > (old.get("as_of") or 0):
+        years = range(int(old["as_of"]) + 1, int(new["as_of"]) + 1)
+        reasons.append(["changes.reason.new_year", {"years": ", ".join(map(str, years))}])
+    elif before.get("data_sha256") != after.get("data_sha256"):
+        reasons.append(["changes.reason.data", {}])
+    old_pkg, new_pkg = before.get("package") or {}, after.get("package") or {}
+    if (old_pkg.get("version"), old_pkg.get("code")) != (
+        new_pkg.get("version"),
+        new_pkg.get("code"),
+    ):
+        reasons.append(
+            [
+                "changes.reason.model",
+                {"old": old_pkg.get("version", "?"), "new": new_pkg.get("version", "?")},
+            ]
+        )
+    if old.get("target") != new.get("target") or old.get("year") != new.get("year"):
+        reasons.append(
+            [
+                "changes.reason.target",
+                {
+                    "old": _target(old),
+                    "new": _target(new),
+                },
+            ]
+        )
+    if before.get("settings") != after.get("settings"):
+        reasons.append(["changes.reason.settings", {}])
+    return reasons or [["changes.reason.none", {}]]
+
+
+def _target(unit: Mapping[str, Any]) -> list[Any]:
+    return [unit.get("target"), unit.get("year")]
+
+
+def _observed(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, Any] | None:
+    """What the new data showed in a year the last report forecast, beside that forecast."""
+    year = new.get("as_of")
+    if not year or (old.get("as_of") or 0) >= year:
+        return None
+    forecast = next((row for row in old.get("yearly") or [] if row.get("year") == year), None)
+    return {
+        "year": year,
+        "n_ntm": (new.get("now") or {}).get("n_ntm"),
+        "forecast": forecast,
+    }
+
+
+def compare(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:
+    """Unit by unit (units in both runs): the last forecast, the new one, what was observed
+    in between and the reasons; plain numbers and translation keys, written to JSON."""
+    units = []
+    for uid, new in after["units"].items():
+        old = before["units"].get(uid)
+        if old is None:
+            continue
+        units.append(
+            {
+                "id": uid,
+                "unit": new.get("unit_name") or old.get("unit_name") or uid,
+                "level": new.get("level"),
+                "before": {k: old.get(k) for k in _SHOWN},
+                "after": {k: new.get(k) for k in _SHOWN},
+                "observed": _observed(old, new),
+                "reasons": _reasons(before, after, old, new),
+            }
+        )
+    units.sort(key=lambda u: (u["level"] != "province", u["unit"]))
+    return {
+        "before": {k: before.get(k) for k in ("run_id", "finished", "folder")},
+        "after": {k: after.get(k) for k in ("run_id", "finished")},
+        "units": units,
+    }
+
+
+def write_changes(out: str | Path, before: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """Compare ``before`` with the forecasts ``out`` holds now; write ``changes.json`` (or
+    remove a stale one when there is nothing to compare with)."""
+    path = Path(out) / CHANGES
+    after = snapshot(out)
+    if before is None or after is None or before.get("run_id") == after.get("run_id"):
+        path.unlink(missing_ok=True)
+        return None
+    result = compare(before, after)
+    write_text_atomic(path, json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+    return result
+
+
+def read_changes(out: str | Path) -> dict[str, Any] | None:
+    try:
+        return json.loads((Path(out) / CHANGES).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+# --------------------------------------------------------------------------- in words
+
+
+def _forecast_text(side: Mapping[str, Any], lang: str) -> str:
+    """ "2020: 80,2 xã (74–86) · khả năng 77% đạt 77"."""
+    if side.get("expected") is None:
+        return ""
+    text = i18n.t(
+        "changes.forecast",
+        lang,
+        year=side.get("year"),
+        expected=i18n.fmt_number(side["expected"], lang, 1),
+        range=_range_text(side, lang),
+    )
+    if side.get("probability") is not None and side.get("target") is not None:
+        text += " · " + i18n.t(
+            "changes.probability",
+            lang,
+            prob=i18n.fmt_percent(side["probability"], lang),
+            target=i18n.fmt_number(side["target"], lang, 0),
+        )
+    return text
+
+
+def _range_text(side: Mapping[str, Any], lang: str) -> str:
+    """ "74–86", or "0–3, khoảng 95%" where the 80% range is a single value."""
+    level, lo, hi = reader_interval(side)
+    text = f"{i18n.fmt_number(lo, lang, 0)}–{i18n.fmt_number(hi, lang, 0)}"
+    return text if level == 80 else i18n.t("changes.range95", lang, range=text)
+
+
+def _observed_text(observed: Mapping[str, Any] | None, lang: str) -> str:
+    if not observed:
+        return i18n.t("changes.no_new_year", lang)
+    forecast = observed.get("forecast")
+    if forecast is None:
+        return i18n.t("changes.observed", lang, year=observed["year"], n=observed["n_ntm"])
+    side = {
+        "interval80": [forecast.get("lo80"), forecast.get("hi80")],
+        "interval95": [forecast.get("lo95"), forecast.get("hi95")],
+    }
+    _, lo, hi = reader_interval(side)
+    outside = observed["n_ntm"] is not None and not lo <= observed["n_ntm"] <= hi
+    text = i18n.t(
+        "changes.observed_vs",
+        lang,
+        year=observed["year"],
+        n=observed["n_ntm"],
+        expected=i18n.fmt_number(forecast["mean"], lang, 1),
+        range=_range_text(side, lang),
+    )
+    return text + (i18n.t("changes.outside", lang) if outside else "")
+
+
+def _reason_text(key: str, params: Mapping[str, Any], lang: str) -> str:
+    if key == "changes.reason.target":
+        params = {name: _target_words(params[name], lang) for name in ("old", "new")}
+    return i18n.t(key, lang, **params)
+
+
+def _target_words(value: list[Any], lang: str) -> str:
+    target, year = value
+    if target is None:
+        return i18n.t("changes.no_target", lang, year=year)
+    return i18n.t("changes.target", lang, target=i18n.fmt_number(target, lang, 0), year=year)
+
+
+def changes_html(changes: Mapping[str, Any] | None, lang: str) -> str:
+    """The index section: one row per unit, the reasons in words ("" when nothing to show)."""
+    if not changes or not changes.get("units"):
+        return ""
+    esc = html.escape
+    before = changes["before"]
+    head = [
+        i18n.t("col.unit", lang),
+        i18n.t("changes.col.before", lang),
+        i18n.t("changes.col.observed", lang),
+        i18n.t("changes.col.after", lang),
+        i18n.t("changes.col.reasons", lang),
+    ]
+    rows = []
+    for unit in changes["units"]:
+        reasons = "; ".join(_reason_text(k, p, lang) for k, p in unit["reasons"])
+        cells = [
+            unit["unit"],
+            _forecast_text(unit["before"], lang),
+            _observed_text(unit.get("observed"), lang),
+            _forecast_text(unit["after"], lang),
+            reasons,
+        ]
+        rows.append("<tr>" + "".join(f"<td>{esc(str(c))}</td>" for c in cells) + "</tr>")
+    intro = i18n.t(
+        "changes.intro",
+        lang,
+        run=before.get("run_id") or "?",
+        when=(before.get("finished") or "")[:10],
+    )
+    return (
+        f'<h2>{esc(i18n.t("changes.title", lang))}</h2><p class="note">{esc(intro)}</p>'
+        "<table><thead><tr>"
+        + "".join(f"<th>{esc(h)}</th>" for h in head)
+        + "</tr></thead><tbody>"
+        + "".join(rows)
+        + "</tbody></table>"
+    )

@@ -1,0 +1,740 @@
+"""Run one unit's notebook in isolation, and many at once (locally or on Dask).
+
+Units run in worker processes (``python -m ntm_analysis.batch.executor``, one per ``--workers``
+slot, each running units one after another so the heavy imports are paid once). For each
+unit the worker executes the notebook with papermill (its kernel is yet another process),
+checks that the notebook wrote its results sidecar, and exports the HTML report — all into
+the run's staging folder; its output and the kernel's go to the unit's log file, not the
+terminal.
+
+The batch process (``run_unit``, in one thread per slot) waits for the worker with a
+deadline, and only then publishes: each staged file is renamed into its final name
+(``os.replace``, atomic), so a final name only ever holds a complete file of this run or an
+earlier one. Whatever goes wrong with one unit — the notebook raises, exits early, its kernel
+dies, it runs past ``--timeout``, the worker itself dies, the output folder cannot be
+written — becomes that unit's error (``unit_error``: what, where, why), its stale outputs are
+removed, and the other units carry on.
+
+``--timeout`` is per notebook: the worker gives each cell only the time left, and a worker
+that has not finished ``KILL_GRACE`` seconds after that is stopped (SIGTERM, then SIGKILL; the
+orphaned kernel notices its parent is gone and exits) and replaced for the next unit. A
+worker whose batch process is gone (killed) stops too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import os
+import queue
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from pathlib import Path
+from typing import Any
+
+from ntm_analysis.core.atomic import write_text_atomic
+from ntm_analysis.core.errors import Msg, os_reason
+from ntm_analysis.core.params import KERNEL_NAME, ParameterError
+from ntm_analysis.core.provenance import now
+
+__all__ = [
+    "KILL_GRACE",
+    "Worker",
+    "check_dask_filesystem",
+    "check_dask_workers",
+    "close_workers",
+    "error_text",
+    "execute_unit",
+    "publish",
+    "require_dask",
+    "require_kernel",
+    "run_dask",
+    "run_local",
+    "run_unit",
+    "start_workers",
+    "unit_error",
+]
+
+KILL_GRACE = 60.0  # seconds a worker may outlive its --timeout before it is stopped
+TERM_GRACE = 10.0  # seconds between SIGTERM and SIGKILL
+LOG_TAIL = 8  # lines of the worker's log shown when there is no cell error to show
+# the worker process (tests put a misbehaving one in its place)
+WORKER_COMMAND = [sys.executable, "-m", "ntm_analysis.batch.executor"]
+# routine kernel messages that say nothing about why a unit failed
+_LOG_NOISE = re.compile(r"Kernel is running over TCP without encryption|^\s*$")
+OUTPUTS = {
+    "notebook": "notebooks/{id}.ipynb",
+    "html": "{id}.html",
+    "results": "results/{id}.json",
+    "pdf": "pdf/{id}.pdf",
+}
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def unit_error(ename: str, evalue: str, stage: str, cell: int | None = None) -> dict[str, Any]:
+    """A failed unit's error: exception name, message, the cell (its execution count) and the
+    stage ("execute", "check", "html", "pdf", "publish", "worker")."""
+    return {"ename": str(ename), "evalue": str(evalue).strip()[:4000], "cell": cell, "stage": stage}
+
+
+def error_message(error: Mapping[str, Any], limit: int = 400) -> str:
+    """ "DataError: 1 problem found in the data: - x.csv: unknown district 'Nowhere' …"."""
+    value = " ".join(str(error.get("evalue", "")).split())
+    if len(value) > limit:
+        value = value[: limit - 1] + "…"
+    return f"{error.get('ename', '?')}: {value}"
+
+
+def error_text(error: Mapping[str, Any] | None) -> str:
+    """An error for the terminal: "cell [7] DataError: …"."""
+    if not error:
+        return ""
+    cell = f"cell [{error['cell']}] " if error.get("cell") is not None else ""
+    return cell + error_message(error)
+
+
+def failed_result(task: Mapping[str, Any], error: Mapping[str, Any]) -> dict[str, Any]:
+    """The outcome of a unit that failed before it could produce anything."""
+    return {
+        "id": task["id"],
+        "status": "failed",
+        "error": dict(error),
+        "seconds": None,
+        "finished": now(),
+        "outputs": dict.fromkeys(OUTPUTS),
+    }
+
+
+def _log_tail(log: Path, lines: int = LOG_TAIL) -> str:
+    """The last lines of a log, without the kernel's routine chatter."""
+    try:
+        text = log.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+    kept = [line for line in text.strip().splitlines() if not _LOG_NOISE.search(line)]
+    return "\n".join(kept[-lines:])
+
+
+# --------------------------------------------------------------------------- in the worker
+
+
+def _describe_error(exc: BaseException, timeout: float) -> dict[str, Any]:
+    ename = getattr(exc, "ename", None)
+    if ename is not None:  # PapermillExecutionError: the failing cell's exception
+        return unit_error(
+            ename, getattr(exc, "evalue", ""), "execute", getattr(exc, "exec_count", None)
+        )
+    if isinstance(exc, TimeoutError):  # nbclient's CellTimeoutError: the deadline passed
+        return unit_error(
+            "Timeout",
+            f"the notebook did not finish within --timeout {timeout:g} s and was stopped. {exc}",
+            "execute",
+        )
+    return unit_error(type(exc).__name__, str(exc) or repr(exc), "execute")
+
+
+def _check_sidecar(sidecar: Path, task: Mapping[str, Any]) -> dict[str, Any] | None:
+    if not sidecar.exists():
+        return unit_error(
+            "NoResults",
+            "the notebook ended without writing its results sidecar (it stopped early or "
+            "skipped save_results)",
+            "check",
+        )
+    try:
+        result = json.loads(sidecar.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        return unit_error("BadResults", f"unreadable results sidecar: {exc}", "check")
+    if not isinstance(result, dict) or result.get("unit_code") != task["code"]:
+        found = result.get("unit_code") if isinstance(result, dict) else None
+        return unit_error(
+            "BadResults", f"the sidecar is for unit {found!r}, expected {task['code']!r}", "check"
+        )
+    return None
+
+
+def _staged(task: Mapping[str, Any]) -> dict[str, Path]:
+    staging = Path(task["staging"])
+    return {
+        "notebook": staging / f"{task['id']}.ipynb",
+        "html": staging / f"{task['id']}.html",
+        "results": Path(task["parameters"]["results_path"]),
+        "pdf": staging / f"{task['id']}.pdf",
+    }
+
+
+def execute_unit(task: Mapping[str, Any]) -> dict[str, Any]:
+    """Execute, check and export one unit into the staging folder (in the worker process).
+
+    Returns ``{"status": "ready"}`` or ``{"status": "failed", "error": …}``; never raises.
+    """
+    timeout = float(task["timeout"])
+    deadline = time.monotonic() + timeout
+    staged = _staged(task)
+    staged["results"].unlink(missing_ok=True)  # its existence must prove this run wrote it
+    error: dict[str, Any] | None = None
+    try:
+        import papermill as pm
+
+        def time_left(cell: Any) -> int:  # the whole notebook shares one --timeout
+            return max(1, math.ceil(deadline - time.monotonic()))
+
+        pm.execute_notebook(
+            task["notebook"],
+            str(staged["notebook"]),
+            parameters=dict(task["parameters"]),
+            kernel_name=task.get("kernel", KERNEL_NAME),
+            progress_bar=False,
+            log_output=False,
+            request_save_on_cell_execute=False,
+            start_timeout=max(1, min(60, math.ceil(timeout))),
+            timeout_func=time_left,
+            cwd=str(staged["notebook"].parent),
+        )
+    except BaseException as exc:  # a cell error, a dead kernel, the deadline, a stop signal
+        error = _describe_error(exc, timeout)
+    if error is None:
+        error = _check_sidecar(staged["results"], task)
+    if error is None:
+        try:
+            from ntm_analysis.report.export import export_html, footer_html
+
+            export_html(
+                staged["notebook"],
+                staged["html"],
+                title=task["title"],
+                lang=task["lang"],
+                footer=footer_html(task["run_id"], task["data_sha256"], task["lang"]),
+                synthetic=bool(task.get("synthetic")),
+                home=task.get("home"),
+                print_appendix=task.get("kind") != "district",
+            )
+        except Exception as exc:
+            error = unit_error(type(exc).__name__, str(exc), "html")
+    if error is None and task.get("chromium"):
+        try:
+            from ntm_analysis.report.pdf import print_pdf
+
+            left = max(10.0, deadline - time.monotonic())  # the worker dies at the deadline
+            print_pdf(staged["html"], staged["pdf"], chromium=task["chromium"], timeout=left)
+        except Exception as exc:
+            error = unit_error(type(exc).__name__, str(exc), "pdf")
+    return {"status": "ready"} if error is None else {"status": "failed", "error": error}
+
+
+_STOPPING = False
+
+
+def _on_sigterm(signum: int, frame: Any) -> None:
+    global _STOPPING
+    _STOPPING = True
+    raise SystemExit(f"stopped by signal {signum}")  # unwinds papermill: the kernel is shut
+
+
+@contextlib.contextmanager
+def _output_to(log: Path) -> Any:
+    """Point file descriptors 1 and 2 (inherited by the kernel process) at ``log``."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = [os.dup(1), os.dup(2)]
+    with open(log, "ab") as handle:
+        os.dup2(handle.fileno(), 1)
+        os.dup2(handle.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            for fd, copy in zip((1, 2), saved, strict=True):
+                os.dup2(copy, fd)
+                os.close(copy)
+
+
+def _watch_parent(interval: float = 1.0) -> None:
+    """Stop this worker (as SIGTERM would) once the batch that started it is gone: nobody
+    would publish what it makes, and its kernel must not linger."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(interval)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="ntm-parent-watch", daemon=True).start()
+
+
+def serve() -> int:
+    """The worker process: for each task file named on stdin, run the unit, write its result
+    file. Runs units one after another, so the heavy imports are paid once per worker."""
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    _watch_parent()
+    with contextlib.suppress(ImportError):  # the slow imports, before the first unit arrives
+        import nbconvert  # noqa: F401
+        import papermill  # noqa: F401
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        task = json.loads(Path(line.strip()).read_text(encoding="utf-8"))
+        with _output_to(Path(task["log"])):
+            try:
+                result = execute_unit(task)
+            except BaseException as exc:  # report anything, then carry on or stop
+                error = unit_error(type(exc).__name__, str(exc), "worker")
+                result = {"status": "failed", "error": error}
+        write_text_atomic(task["result_file"], json.dumps(result, ensure_ascii=False))
+        if _STOPPING:
+            break
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m ntm_analysis.batch.executor``: a worker process (see ``serve``)."""
+    return serve()
+
+
+# --------------------------------------------------------------------------- in the caller
+
+POLL = 0.05  # seconds between looks at a running unit
+_LIVE: set[Worker] = set()
+_LIVE_LOCK = threading.Lock()
+
+
+class Worker:
+    """A worker process that runs units one at a time, started when first needed and
+    replaced after it is stopped (past its deadline) or dies."""
+
+    def __init__(self, name: str = "worker", env: Mapping[str, str] | None = None) -> None:
+        self.name = name
+        self.env = dict(env or {})  # set in the worker and its kernels (the BLAS threads)
+        self.proc: subprocess.Popen | None = None
+        self.log: Path | None = None
+
+    def start(self, staging: Path) -> Worker:
+        """Start the process now (it imports while the batch prepares), not at the first unit."""
+        if self.proc is None or self.proc.poll() is not None:
+            self.proc = self._start(Path(staging))
+        return self
+
+    def _start(self, staging: Path) -> subprocess.Popen:
+        self.log = staging / f"{self.name}.log"
+        with open(self.log, "ab") as log:
+            proc = subprocess.Popen(
+                WORKER_COMMAND,
+                stdin=subprocess.PIPE,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                cwd=staging,
+                env={**os.environ, **self.env},
+            )
+        with _LIVE_LOCK:
+            _LIVE.add(self)
+        return proc
+
+    def run(self, task: Mapping[str, Any]) -> tuple[dict[str, Any] | None, str | None]:
+        """``(outcome, None)`` when the worker reported, else ``(None, why)``: "timeout", or
+        how the worker process ended."""
+        staging = Path(task["staging"])
+        task_file = staging / f"{task['id']}.task.json"
+        write_text_atomic(task_file, json.dumps(task, ensure_ascii=False))
+        if self.proc is None or self.proc.poll() is not None:
+            self.proc = self._start(staging)
+        proc = self.proc
+        try:
+            assert proc.stdin is not None
+            proc.stdin.write(f"{task_file}\n".encode())
+            proc.stdin.flush()
+        except OSError:  # it died before it could take the task
+            pass
+        result_file = Path(task["result_file"])
+        deadline = time.monotonic() + float(task["timeout"]) + KILL_GRACE
+        while True:
+            if result_file.exists():
+                try:
+                    return json.loads(result_file.read_text(encoding="utf-8")), None
+                except (OSError, ValueError) as exc:
+                    self.stop()
+                    return None, f"left an unreadable result ({exc})"
+            code = proc.poll()
+            if code is not None:
+                self.proc = None
+                return None, _exit_reason(code)
+            if time.monotonic() > deadline:
+                self.stop()
+                return None, "timeout"
+            time.sleep(POLL)
+
+    def stop(self) -> None:
+        """SIGTERM (the worker shuts its kernel down), then SIGKILL if it does not exit."""
+        proc, self.proc = self.proc, None
+        if proc is None:
+            return
+        with contextlib.suppress(OSError):
+            proc.terminate()
+        try:
+            proc.wait(TERM_GRACE)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(OSError):
+                proc.kill()
+            proc.wait()
+        self._forget(proc)
+
+    def close(self) -> None:
+        """Let the worker finish (end of its input), or stop it."""
+        proc = self.proc
+        if proc is None:
+            return
+        with contextlib.suppress(OSError):
+            assert proc.stdin is not None
+            proc.stdin.close()
+        try:
+            proc.wait(TERM_GRACE)
+        except subprocess.TimeoutExpired:
+            self.stop()
+        self.proc = None
+        self._forget(proc)
+
+    def _forget(self, proc: subprocess.Popen) -> None:
+        with contextlib.suppress(OSError):
+            if proc.stdin is not None:
+                proc.stdin.close()
+        with _LIVE_LOCK:
+            _LIVE.discard(self)
+
+
+def stop_all() -> None:
+    """Stop every worker this process started that is still running (on Ctrl-C)."""
+    with _LIVE_LOCK:
+        live = list(_LIVE)
+    for worker in live:
+        worker.stop()
+
+
+def _exit_reason(code: int | None) -> str:
+    if code is not None and code < 0:
+        with contextlib.suppress(ValueError):
+            return f"was killed by {signal.Signals(-code).name}"
+        return f"was killed by signal {-code}"
+    return f"exited with code {code}"
+
+
+def publish(
+    task: Mapping[str, Any], staged: Mapping[str, Path], keys: Sequence[str]
+) -> tuple[dict[str, str | None], dict[str, Any] | None]:
+    """Rename the staged files ``keys`` into their final names, in order.
+
+    Returns the final names (relative to the output folder) of what was published and, if a
+    rename failed (the folder became unwritable, the disk is full), the error.
+    """
+    out = Path(task["out"])
+    outputs: dict[str, str | None] = dict.fromkeys(OUTPUTS)
+    for key in keys:
+        relative = OUTPUTS[key].format(id=task["id"])
+        try:
+            (out / relative).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staged[key], out / relative)
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            return outputs, unit_error(
+                type(exc).__name__, f"cannot write {out / relative}: {reason}", "publish"
+            )
+        outputs[key] = relative
+    return outputs, None
+
+
+def _discard(task: Mapping[str, Any], keep: Mapping[str, str | None]) -> None:
+    """Remove a unit's outputs of earlier runs that this run did not replace (a failed unit's
+    report, a PDF when this run made none): they must not pass for this run's."""
+    out = Path(task["out"])
+    for key, pattern in OUTPUTS.items():
+        if not keep.get(key):
+            with contextlib.suppress(OSError):
+                (out / pattern.format(id=task["id"])).unlink(missing_ok=True)
+
+
+def run_unit(task: Mapping[str, Any], worker: Worker | None = None) -> dict[str, Any]:
+    """Run one unit in a worker process (``worker``, or a new one used once), then publish its
+    outputs. A failure of the unit is its outcome, never an exception. Runs in a thread of the
+    batch process, or on a Dask worker."""
+    started = time.time()
+    staging = Path(task["staging"])
+    staging.mkdir(parents=True, exist_ok=True)
+    task = dict(task)
+    task["result_file"] = str(staging / f"{task['id']}.result.json")
+    task["log"] = str(staging / f"{task['id']}.log")
+    Path(task["result_file"]).unlink(missing_ok=True)
+    staged = _staged(task)
+    own = worker is None
+    worker = worker or Worker(f"worker-{task['id']}", env=task.get("env"))
+    error: dict[str, Any] | None = None
+    try:
+        outcome, why = worker.run(task)
+    except OSError as exc:
+        outcome, why = None, f"could not be started ({exc})"
+    finally:
+        if own:
+            worker.close()
+    if why == "timeout":
+        error = unit_error(
+            "Timeout",
+            f"the notebook did not finish within --timeout {task['timeout']} s; its worker "
+            "was stopped",
+            "execute",
+        )
+    elif outcome is None:
+        tail = _log_tail(Path(task["log"])) or (_log_tail(worker.log) if worker.log else "")
+        error = unit_error(
+            "WorkerDied",
+            f"the worker process {why} before reporting a result" + (f"\n{tail}" if tail else ""),
+            "worker",
+        )
+    elif outcome.get("status") != "ready":
+        error = dict(outcome.get("error") or unit_error("Unknown", "no error given", "worker"))
+        if error.get("cell") is None and error.get("stage") == "execute":
+            tail = _log_tail(Path(task["log"]))  # no cell error: the kernel's last words
+            if tail:
+                error["evalue"] += "\n" + tail
+    keys: list[str] = []
+    # a failed print leaves a good report: publish it, the unit still fails (and --resume
+    # re-runs it) so the missing PDF is not overlooked
+    pdf_failed = error is not None and error.get("stage") == "pdf"
+    if outcome is not None:  # a worker that reported has finished writing its files
+        if error is None:
+            keys = ["notebook", "html", "results", "pdf"]
+        else:
+            keys = ["notebook", "html", "results"] if pdf_failed else ["notebook"]
+        keys = [k for k in keys if staged[k].exists()]
+    outputs, publish_error = publish(task, staged, keys)
+    error = error or publish_error
+    if error is not None and not pdf_failed:  # the executed notebook shows where it failed
+        outputs = {**dict.fromkeys(OUTPUTS), "notebook": outputs["notebook"]}
+    _discard(task, outputs)
+    return {
+        "id": task["id"],
+        "status": "ok" if error is None else "failed",
+        "error": error,
+        "seconds": round(time.time() - started, 2),
+        "finished": now(),
+        "outputs": outputs,
+    }
+
+
+# --------------------------------------------------------------------------- many units
+
+
+def start_workers(workers: int, staging: Path) -> list[Worker]:
+    """``workers`` worker processes, started now so that their imports overlap with the
+    batch's own work (the simulation); give them to ``run_local`` and then ``close_workers``."""
+    Path(staging).mkdir(parents=True, exist_ok=True)
+    return [Worker(f"worker-{i + 1}").start(staging) for i in range(workers)]
+
+
+def close_workers(slots: Sequence[Worker]) -> None:
+    for slot in slots:
+        slot.close()
+
+
+def run_local(
+    tasks: Sequence[Mapping[str, Any]],
+    workers: int,
+    on_done: Callable[[dict[str, Any]], None],
+    slots: Sequence[Worker] | None = None,
+) -> None:
+    """Run ``tasks`` on ``workers`` worker processes (``slots``, or new ones closed at the
+    end); ``on_done`` gets each outcome as it comes."""
+    own = slots is None
+    slots = [Worker(f"worker-{i + 1}") for i in range(workers)] if slots is None else slots
+    idle: queue.SimpleQueue[Worker] = queue.SimpleQueue()
+    for slot in slots:
+        idle.put(slot)
+
+    def job(task: Mapping[str, Any]) -> dict[str, Any]:
+        slot = idle.get()
+        try:
+            return run_unit(task, slot)
+        finally:
+            idle.put(slot)
+
+    pool = ThreadPoolExecutor(max_workers=len(slots), thread_name_prefix="ntm-unit")
+    futures: dict[Any, Mapping[str, Any]] = {}
+    try:
+        futures = {pool.submit(job, task): task for task in tasks}
+        for future in as_completed(futures):
+            on_done(_outcome(future, futures[future]))
+    except BaseException:  # Ctrl-C: no worker may outlive the batch
+        for future in futures:
+            future.cancel()
+        stop_all()
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        if own:
+            close_workers(slots)
+
+
+def _outcome(future: Any, task: Mapping[str, Any]) -> dict[str, Any]:
+    try:
+        return future.result()
+    except Exception as exc:  # the runner itself failed (a bug, a lost Dask worker)
+        return failed_result(task, unit_error(type(exc).__name__, str(exc), "worker"))
+
+
+def require_dask() -> None:
+    try:
+        import distributed  # noqa: F401
+    except ImportError as exc:
+        raise ParameterError([Msg("error.param.no_distributed")]) from exc
+
+
+def require_kernel(name: str = KERNEL_NAME) -> None:
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    try:
+        KernelSpecManager().get_kernel_spec(name)
+    except NoSuchKernel as exc:
+        raise ParameterError([Msg("error.param.no_kernel", name=repr(name))]) from exc
+
+
+def _probe(probe: str, token: str, paths: Sequence[str]) -> list[Msg]:
+    """On a Dask worker: can it read the probe file, see ``paths`` and write beside them?"""
+    import socket
+
+    problems = []
+    try:
+        if Path(probe).read_text(encoding="utf-8") != token:
+            problems.append(Msg("error.param.dask_probe_differs", path=probe))
+    except OSError as exc:
+        problems.append(Msg("error.param.dask_unreadable", path=probe, reason=os_reason(exc)))
+    problems += [Msg("error.param.dask_not_found", path=p) for p in paths if not Path(p).exists()]
+    mine = Path(f"{probe}-{socket.gethostname()}-{os.getpid()}")
+    try:
+        mine.write_text("ok", encoding="utf-8")
+        mine.unlink()
+    except OSError as exc:
+        problems.append(
+            Msg("error.param.dask_unwritable", path=str(mine.parent), reason=os_reason(exc))
+        )
+    return problems
+
+
+def check_dask_filesystem(client: Any, staging: Path, paths: Sequence[str | Path]) -> None:
+    """Every worker must see this machine's files at the same absolute paths (the data, the
+    notebooks, the forecast cache) and be able to write to the output folder."""
+    import secrets
+
+    workers = client.scheduler_info().get("workers", {})
+    if not workers:
+        with contextlib.suppress(Exception):
+            client.wait_for_workers(1, timeout=30)
+            workers = client.scheduler_info().get("workers", {})
+    if not workers:
+        raise ParameterError([Msg("error.param.dask_no_workers")])
+    staging.mkdir(parents=True, exist_ok=True)
+    token = secrets.token_hex(8)
+    probe = staging / f"dask-probe-{token}"
+    write_text_atomic(probe, token)
+    try:
+        answers = client.run(_probe, str(probe), token, [str(p) for p in paths])
+    except Exception as exc:
+        raise ParameterError(
+            [Msg("error.param.dask_check_failed", error=f"{type(exc).__name__}: {exc}")]
+        ) from exc
+    finally:
+        probe.unlink(missing_ok=True)
+    problems = [
+        Msg("error.param.dask_worker", worker=worker, problem=p)
+        for worker, found in answers.items()
+        for p in found
+    ]
+    if problems:
+        raise ParameterError([Msg("error.param.dask_not_shared"), *problems])
+
+
+def _worker_facts(kernel: str, chromium: str | None) -> dict[str, Any]:
+    """On a Dask worker: the package it runs (version, code fingerprint), whether the Jupyter
+    kernel ``kernel`` imports the same version, and whether ``chromium`` is there."""
+    import shutil
+
+    from ntm_analysis import __version__
+    from ntm_analysis.analysis.cache import code_fingerprint
+
+    facts: dict[str, Any] = {"version": __version__, "code": code_fingerprint()}
+    try:
+        from jupyter_client.kernelspec import KernelSpecManager
+
+        python = KernelSpecManager().get_kernel_spec(kernel).argv[0]
+        probe = "import ntm_analysis; print(ntm_analysis.__version__)"
+        done = subprocess.run(
+            [python, "-c", probe], capture_output=True, text=True, timeout=120, check=False
+        )
+        reason = done.stderr.strip().splitlines()[-1:] or [f"exit code {done.returncode}"]
+        facts["kernel"] = done.stdout.strip() if done.returncode == 0 else None
+        facts["kernel_reason"] = None if done.returncode == 0 else reason[0]
+    except Exception as exc:  # no such kernel, its Python missing: reported, not raised
+        facts["kernel"], facts["kernel_reason"] = None, f"{type(exc).__name__}: {exc}"
+    facts["chromium"] = bool(chromium and shutil.which(chromium))
+    return facts
+
+
+def check_dask_workers(client: Any, *, code: str, chromium: str | None) -> None:
+    """Before any unit runs, every worker must run this very package: the same version and
+    code fingerprint (``code``: ``cache.code_fingerprint()`` here), a Jupyter kernel that
+    imports it, and — when PDFs are asked for — the Chromium this machine prints with
+    (``chromium``). The refusal names each worker and what it lacks."""
+    from ntm_analysis import __version__
+    from ntm_analysis.report.pdf import CHROMIUM_ENV
+
+    try:
+        answers = client.run(_worker_facts, KERNEL_NAME, chromium)
+    except Exception as exc:
+        raise ParameterError(
+            [Msg("error.param.dask_check_failed", error=f"{type(exc).__name__}: {exc}")]
+        ) from exc
+    problems = []
+    for worker, facts in sorted(answers.items()):
+        lacks = []
+        if facts["version"] != __version__:
+            lacks.append(Msg("error.param.dask_version", theirs=facts["version"], ours=__version__))
+        elif facts["code"] != code:
+            lacks.append(Msg("error.param.dask_code", theirs=facts["code"], ours=code))
+        if facts["kernel"] != __version__:
+            reason = facts["kernel_reason"] or f"ntm-analysis {facts['kernel']}"
+            lacks.append(Msg("error.param.dask_kernel", name=repr(KERNEL_NAME), reason=reason))
+        if chromium and not facts["chromium"]:
+            lacks.append(Msg("error.param.dask_chromium", env=CHROMIUM_ENV))
+        problems += [Msg("error.param.dask_worker", worker=worker, problem=p) for p in lacks]
+    if problems:
+        raise ParameterError(problems)
+
+
+def run_dask(
+    tasks: Sequence[Mapping[str, Any]], client: Any, on_done: Callable[[dict[str, Any]], None]
+) -> None:
+    """Run ``tasks`` on the Dask cluster of ``client`` (a ``distributed.Client``); each task
+    starts its worker process on a Dask worker, so the files must be shared
+    (``check_dask_filesystem``)."""
+    from distributed import as_completed as dask_completed
+
+    futures = {
+        client.submit(run_unit, task, key=f"ntm-{task['id']}-{task['run_id']}", pure=False): task
+        for task in tasks
+    }
+    try:
+        for future in dask_completed(list(futures)):
+            on_done(_outcome(future, futures[future]))
+    except BaseException:
+        for future in futures:
+            future.cancel()
+        raise
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

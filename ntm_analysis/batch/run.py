@@ -1,0 +1,838 @@
+"""The report batch: every district's notebook (and the province's) executed, exported, indexed.
+
+``run_batch`` is what ``ntm batch`` and ``ntm run`` call. In order:
+
+1. **Validate before any kernel starts** (``params``): every notebook parameter against one
+   typed schema, districts through the registry (``--units``) with "did you mean", the names
+   passed exactly those each notebook declares, and the values inert when injected.
+2. **Lock the output folder** (``lock``): a second batch on the same folder stops at once,
+   naming the run that holds it.
+3. **Simulate once.** The forecast and the backtest are computed once per (data and units
+   files, parameters, package version and code) and cached under ``OUT/.cache``; every
+   notebook loads them through ``forecast_cache``, so district figures are slices of one
+   province-wide simulation and a re-run with other report options reuses it.
+4. **Execute in parallel** (``executor``): each notebook in its own worker process, several at
+   once (``--workers``) or on a Dask cluster (``--dask``), within ``--timeout`` seconds each.
+   A unit succeeds only if its notebook ran to the end, wrote its results sidecar in this run
+   and exported (HTML, and a PDF printed by the machine's Chromium where it is installed,
+   see ``pdf``); its files are then renamed into place. A failing unit does not stop the
+   others.
+5. **Record** (``provenance``, ``index``): ``manifest.json`` (updated as units finish, so an
+   interrupted run can be resumed) and ``index.html``, which names every failed unit, where
+   and why; the exit code is non-zero if any unit failed.
+
+``--resume`` re-runs only the units whose outputs are missing or stale (their parameters,
+data, notebook or code differ from the last successful run's manifest). Units of earlier runs
+that this run did not ask for stay in the index only if they were made with the same
+parameters and data; the others are listed in the manifest under ``not_in_index``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ntm_analysis import BLAS_VARS, __version__, i18n
+from ntm_analysis.batch import changes, executor
+from ntm_analysis.batch.index import INDEX, write_index
+from ntm_analysis.batch.lock import OutputError, OutputLocked, output_lock
+from ntm_analysis.core.errors import Msg, os_reason
+from ntm_analysis.core.params import (
+    BATCH_OPTIONS,
+    KERNEL_NAME,
+    NOTEBOOK_DIR,
+    NOTEBOOKS,
+    PARAMETERS,
+    Param,
+    ParameterError,
+    default,
+    district_code,
+    json_problems,
+    notebook_parameters,
+    option_problems,
+    validate_parameters,
+)
+from ntm_analysis.core.paths import (
+    DEFAULT_OUT,
+    InstallationError,
+    default_targets_path,
+)
+from ntm_analysis.core.provenance import (
+    MANIFEST,
+    fingerprint,
+    git_revision,
+    iso,
+    load_manifest,
+    new_run_id,
+    now,
+    package_source,
+    versions,
+    write_manifest,
+)
+from ntm_analysis.core.text import fold
+from ntm_analysis.report import hearing
+from ntm_analysis.report.export import (
+    NOTEBOOK_ONLY_TAG,
+    export_html,
+    external_references,
+    footer_html,
+)
+from ntm_analysis.report.pdf import CHROMIUM_ENV, find_chromium
+
+__all__ = [
+    "BATCH_OPTIONS",
+    "NOTEBOOKS",
+    "NOTEBOOK_DIR",
+    "NOTEBOOK_ONLY_TAG",
+    "PARAMETERS",
+    "BatchResult",
+    "OutputError",
+    "OutputLocked",
+    "Param",
+    "ParameterError",
+    "Unit",
+    "copy_notebooks",
+    "export_html",
+    "external_references",
+    "footer_html",
+    "json_problems",
+    "notebook_parameters",
+    "plan_units",
+    "run_batch",
+    "validate_parameters",
+    "write_index",
+]
+
+DEFAULT_DRAWS = default("draws")
+DEFAULT_BACKTEST_DRAWS = default("backtest_draws")
+DEFAULT_TIMEOUT = default("timeout")
+CACHE_DIR, STAGING_DIR = ".cache", ".staging"
+# keys of a unit's parameters that name this run's files rather than change its numbers
+_RUN_PATHS = ("results_path", "forecast_cache")
+
+EXIT_OK, EXIT_FAILED = 0, 1
+
+
+# --------------------------------------------------------------------------- units
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One report: the province overview or one district's forecast."""
+
+    id: str  # file stem: "province", "180-trang-dinh"
+    kind: str  # "province" or "district"
+    code: int | None
+    name: str  # as the registry writes it, with its type: "Huyện Tràng Định"
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-") or "unit"
+
+
+def plan_units(
+    registry: Any, panel: Any, districts: Sequence[str | int] | None, province: bool = True
+) -> list[Unit]:
+    """The province (optional) and the districts asked for (default: every district in the
+    data), resolved through the registry; unknown names are all reported at once."""
+    problems, codes = [], []
+    if districts is None:
+        codes = [c for c in registry.codes() if c in panel.district_codes]
+    else:
+        for item in districts:
+            code, problem = district_code(registry, item, "--districts", panel)
+            if problem:
+                problems.append(problem)
+            elif code not in codes:
+                codes.append(code)
+    if problems:
+        raise ParameterError(problems)
+    units = [Unit("province", "province", None, registry.province_name)] if province else []
+    units += [
+        Unit(
+            f"{code}-{_slug(registry.name(code))}",
+            "district",
+            code,
+            registry.name(code, with_type=True),
+        )
+        for code in codes
+    ]
+    if not units:
+        raise ParameterError([Msg("error.param.nothing_to_run")])
+    return units
+
+
+def _unit_title(unit: Unit, registry: Any, lang: str, year: int) -> str:
+    """The report's title (browser tab, printed margins) with the unit named in ``lang``:
+    the report's own heading, word for word."""
+    from ntm_analysis.report.base import unit_label
+
+    return i18n.t("report.title", lang, unit=unit_label(registry, unit.code, lang), year=year)
+
+
+# --------------------------------------------------------------------------- the result
+
+
+@dataclass
+class BatchResult:
+    """What a run did; ``exit_code`` is 0 only if every unit succeeded and was recorded."""
+
+    run_id: str
+    out: Path
+    index: Path | None
+    manifest: Path | None
+    ok: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    failed: list[dict[str, Any]] = field(default_factory=list)
+    planned: list[str] = field(default_factory=list)  # units that were (or would be) run
+    seconds: float = 0.0
+    forecast_seconds: float = 0.0
+    record_error: str | None = None  # manifest.json or index.html could not be written
+    pdf: bool = False  # each report was also printed to PDF
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_FAILED if self.failed or self.record_error else EXIT_OK
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _province_target(
+    explicit: float | None, target_year: int, province_name: str
+) -> dict[str, Any]:
+    """The province target a run uses and where it comes from: the user's (``--target``),
+    the targets file's for the target year (official or not), or none."""
+    if explicit is not None:
+        return {"value": explicit, "official": False, "source": "user"}
+    from ntm_analysis.core.targets import lookup, plan_targets
+
+    targets = plan_targets(province_name)
+    found = lookup(targets, target_year, "n_ntm", None) if targets is not None else None
+    if found is None:
+        return {"value": None, "official": False, "source": None}
+    value, official = found
+    return {"value": value, "official": official, "source": str(default_targets_path())}
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # a name too long, a folder that cannot be read
+        return False
+
+
+def _outputs_exist(out: Path, entry: Mapping[str, Any], pdf: bool) -> bool:
+    """Whether every file this run would make for ``entry`` is there (the PDF if ``pdf``)."""
+    outputs = entry.get("outputs") or {}
+    needed = ("html", "notebook", "results", "pdf") if pdf else ("html", "notebook", "results")
+    return all(outputs.get(k) and (out / outputs[k]).exists() for k in needed)
+
+
+def _ordered(entries: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        dict(e)
+        for e in sorted(
+            entries, key=lambda e: (e["kind"] != "province", e.get("district_code") or 0)
+        )
+    ]
+
+
+def _remove_staging(root: Path, staging: Path) -> None:
+    shutil.rmtree(staging, ignore_errors=True)
+    with contextlib.suppress(OSError):
+        root.rmdir()
+
+
+def _progress(total: int, enabled: bool, lang: str) -> Any:
+    if not enabled:
+        return None
+    from tqdm.auto import tqdm
+
+    desc, unit = i18n.t("cli.progress", lang), i18n.t("cli.progress.unit", lang)
+    return tqdm(total=total, desc=desc, unit=unit, file=sys.stderr)
+
+
+def _entry(task: Mapping[str, Any], outcome: Mapping[str, Any]) -> dict[str, Any]:
+    """A unit's manifest entry from its task and outcome."""
+    return {
+        "id": task["id"],
+        "kind": task["kind"],
+        "district_code": task["code"],
+        "name": task["name"],
+        "notebook_template": task["notebook"],
+        "parameters": task["parameters"] | {"results_path": outcome["outputs"]["results"]},
+        "fingerprint": task["fingerprint"],
+        "run_fingerprint": task["run_fingerprint"],
+        "run_id": task["run_id"],
+        **outcome,
+    }
+
+
+# --------------------------------------------------------------------------- 1. prepare
+
+
+@dataclass
+class _Prepared:
+    """A validated run: everything decided before the output folder is touched."""
+
+    run_id: str
+    started: float
+    out: Path
+    common: dict[str, Any]  # the parameters every unit shares
+    data: Path
+    units_file: Path
+    registry: Any
+    panel: Any
+    plan: list[Unit]
+    district_targets: dict[int, float]
+    province_target: dict[str, Any]
+    meta: dict[str, Any]  # the forecast cache's key
+    cache: Path
+    staging: Path
+    provenance: dict[str, Any]
+    code: str
+    run_fingerprint: str
+    tasks: list[dict[str, Any]]
+    chromium: str | None  # the browser printing each report to PDF; None: no PDFs
+
+    @property
+    def pdf(self) -> bool:
+        return self.chromium is not None
+
+
+def _prepare(
+    out: Path,
+    *,
+    districts: Sequence[str | int] | None,
+    province: bool,
+    district_targets: Mapping[str | int, float] | None,
+    cache_dir: str | Path | None,
+    notebooks: Mapping[str, str | Path] | None,
+    workers: int | None,
+    timeout: int,
+    dask: Any,
+    common: dict[str, Any],
+    pdf: bool | None,
+) -> _Prepared:
+    """Validate everything (raising ``ParameterError`` with every problem) and build the
+    tasks; starts no kernel and writes nothing."""
+    from ntm_analysis.core.communes import Registry
+    from ntm_analysis.io.load import load_panel
+    from ntm_analysis.report.sections import (
+        analysis_meta,
+        analysis_path,
+        code_fingerprint,
+        file_sha256,
+    )
+
+    started, run_id = time.time(), new_run_id()
+    problems = option_problems({"workers": workers, "timeout": timeout})
+    if problems:
+        raise ParameterError(problems)
+    if dask is not None:
+        executor.require_dask()
+    executor.require_kernel(KERNEL_NAME)
+    chromium = _printer(pdf)
+    templates = {kind: Path(path) for kind, path in NOTEBOOKS.items()}
+    templates.update({kind: Path(path) for kind, path in (notebooks or {}).items()})
+    path = Path(common["data_path"])
+    units_path = Path(common["units_path"]) if common["units_path"] else _bundled_units()
+    validate_parameters(common, require_files=False)  # types first: cheap, clear messages
+    missing = [
+        Msg("error.param.file_not_found", name=name, path=repr(str(p)))
+        for name, p in (("data", path), ("units", units_path))
+        if not _is_file(p)
+    ]
+    if missing:
+        raise ParameterError(missing)
+    registry = Registry.from_csv(units_path)
+    panel = load_panel(path, registry=registry)
+    plan = plan_units(registry, panel, districts, province)
+    targets: dict[int, float] = {}
+    for key, value in (district_targets or {}).items():
+        code, problem = district_code(registry, key, "district_targets", panel)
+        if problem:
+            problems.append(problem)
+        else:
+            targets[code] = value
+    if problems:
+        raise ParameterError(problems)
+    validate_parameters(common, panel=panel, registry=registry)
+
+    data_sha = file_sha256(path)
+    meta = analysis_meta(
+        data_sha,
+        as_of=panel.last_year if common["as_of"] is None else common["as_of"],
+        target_year=common["target_year"],
+        draws=common["draws"],
+        seed=common["seed"],
+        scenario=common["scenario"],
+        backtest_draws=common["backtest_draws"],
+        units_path=common["units_path"] or None,
+    )
+    cache = Path(cache_dir).resolve() if cache_dir is not None else out / CACHE_DIR
+    cache_path = analysis_path(meta, cache)
+    staging = out / STAGING_DIR / run_id
+    targets_path = default_targets_path()
+    provenance = {
+        "data_sha256": data_sha,
+        "units_sha256": file_sha256(units_path),
+        "targets_sha256": file_sha256(targets_path) if targets_path.exists() else None,
+        "version": __version__,
+    }
+    code = code_fingerprint()
+    template_sha = {kind: file_sha256(p) for kind, p in templates.items() if p.exists()}
+    run_fingerprint = fingerprint(
+        {"parameters": common, "templates": template_sha, "code": code, **provenance}
+    )
+    tasks = []
+    for unit in plan:
+        notebook = templates[unit.kind]
+        params = dict(common)
+        if unit.kind == "district":
+            params["district"] = unit.name  # the registry's name, never the user's text
+            params["district_target"] = targets.get(unit.code)
+        params["results_path"] = str(staging / f"{unit.id}.json")
+        params["forecast_cache"] = str(cache_path)
+        validate_parameters(params, notebook, panel=panel, registry=registry, require_files=False)
+        unit_fingerprint = {
+            "parameters": {k: v for k, v in params.items() if k not in _RUN_PATHS},
+            "notebook_sha256": file_sha256(notebook),
+            "code": code,
+            **provenance,
+        }
+        tasks.append(
+            {
+                "id": unit.id,
+                "kind": unit.kind,
+                "code": unit.code,
+                "name": unit.name,
+                "notebook": str(notebook),
+                "parameters": params,
+                "fingerprint": fingerprint(unit_fingerprint),
+                "run_fingerprint": run_fingerprint,
+                "out": str(out),
+                "staging": str(staging),
+                "run_id": run_id,
+                "data_sha256": data_sha,
+                "lang": common["lang"],
+                "timeout": timeout,
+                "kernel": KERNEL_NAME,
+                "title": _unit_title(unit, registry, common["lang"], common["target_year"]),
+                "synthetic": bool(panel.synthetic),
+                "chromium": chromium,
+                "home": INDEX,  # every report sits beside the index
+                # one BLAS thread (or the user's choice) in the unit's worker and kernel, also
+                # on a Dask worker, whose environment is not this process's
+                "env": {var: os.environ.get(var, "1") for var in BLAS_VARS},
+            }
+        )
+    return _Prepared(
+        run_id=run_id,
+        started=started,
+        out=out,
+        common=common,
+        data=path,
+        units_file=units_path,
+        registry=registry,
+        panel=panel,
+        plan=plan,
+        district_targets=targets,
+        province_target=_province_target(
+            common["province_target"], common["target_year"], registry.province_name
+        ),
+        meta=meta,
+        cache=cache,
+        staging=staging,
+        provenance=provenance,
+        code=code,
+        run_fingerprint=run_fingerprint,
+        tasks=tasks,
+        chromium=chromium,
+    )
+
+
+def _printer(pdf: bool | None) -> str | None:
+    """The Chromium that prints the PDFs: required if ``pdf``, used if found when None."""
+    if pdf is False:
+        return None
+    chromium = find_chromium()
+    if chromium is None and pdf:
+        raise ParameterError([Msg("error.param.no_chromium", env=CHROMIUM_ENV)])
+    return chromium
+
+
+def copy_notebooks(dest: str | Path, *, overwrite: bool = False) -> list[Path]:
+    """Copy the bundled notebook templates into ``dest`` (``ntm notebooks DEST``), for
+    JupyterLab or as the start of one's own templates (``ntm batch --notebooks DEST``).
+
+    A notebook already there with other contents (the user's edits) is kept, and the copy
+    refused before anything is written, unless ``overwrite``. Returns the paths written.
+    """
+    from ntm_analysis.core.atomic import write_atomic
+
+    dest = Path(dest)
+    sources = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
+    if not sources:
+        raise InstallationError(NOTEBOOK_DIR / NOTEBOOKS["district"].name)
+    for source in sources:
+        target = dest / source.name
+        if not overwrite and target.exists() and target.read_bytes() != source.read_bytes():
+            raise OutputError(Msg("error.notebooks.differs", path=str(target)))
+    try:
+        dest.mkdir(parents=True, exist_ok=True)
+        return [
+            write_atomic(dest / s.name, lambda tmp, s=s: shutil.copyfile(s, tmp)) for s in sources
+        ]
+    except OSError as exc:
+        raise OutputError(
+            Msg("error.output.unwritable", out=str(dest), reason=os_reason(exc))
+        ) from exc
+
+
+def _bundled_units() -> Path:
+    from ntm_analysis.report.sections import units_file
+
+    return units_file(None)
+
+
+def _up_to_date(
+    prep: _Prepared, previous: Mapping[str, Mapping[str, Any]], resume: bool
+) -> tuple[list[str], list[dict[str, Any]]]:
+    """``(skipped ids, tasks to run)``: with ``resume``, units whose last run succeeded with
+    the same fingerprint and whose outputs are all there are skipped."""
+    skipped, to_run = [], []
+    for task in prep.tasks:
+        before = previous.get(task["id"])
+        if (
+            resume
+            and before is not None
+            and before.get("status") == "ok"
+            and before.get("fingerprint") == task["fingerprint"]
+            and _outputs_exist(prep.out, before, prep.pdf)
+        ):
+            skipped.append(task["id"])
+        else:
+            to_run.append(task)
+    return skipped, to_run
+
+
+def _earlier_units(
+    prep: _Prepared, previous: Mapping[str, Mapping[str, Any]]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Units of earlier runs that this run does not make: ``(carried, not_in_index)``.
+
+    Carried into the index only if made with the same parameters, data and code (the same
+    run fingerprint) and all their files are there; the others are named in the manifest.
+    """
+    this_run = {t["id"] for t in prep.tasks}
+    carried, left_out = [], []
+    for uid, entry in previous.items():
+        if uid in this_run:
+            continue
+        if (
+            entry.get("status") == "ok"
+            and entry.get("run_fingerprint") == prep.run_fingerprint
+            and _outputs_exist(prep.out, entry, prep.pdf)
+        ):
+            carried.append(dict(entry, carried_from_run=entry.get("run_id")))
+        else:
+            reason = (
+                "made with other parameters, data or code"
+                if entry.get("status") == "ok"
+                else "failed in its run"
+            )
+            left_out.append({"id": uid, "run_id": entry.get("run_id"), "reason": reason})
+    return carried, left_out
+
+
+# --------------------------------------------------------------------------- 5. record
+
+
+class _Record:
+    """The manifest of a run as it goes: what is fixed at the start, and each unit's entry."""
+
+    def __init__(self, prep: _Prepared, options: Mapping[str, Any]) -> None:
+        self.prep = prep
+        self.entries: dict[str, dict[str, Any]] = {}
+        self.carried: list[dict[str, Any]] = []
+        self.not_in_index: list[dict[str, Any]] = []
+        self.skipped: list[str] = []
+        self.pending = 0
+        self.cache: dict[str, Any] = {"path": None, "reused": None}
+        targets_path = default_targets_path()
+        self.head = {
+            "run_id": prep.run_id,
+            "started": iso(prep.started),
+            "package": {
+                "name": "ntm-analysis",
+                "version": __version__,
+                "code": prep.code,
+                "source": package_source(),
+            },
+            "git": git_revision(),
+            "versions": versions(),
+            "synthetic": bool(prep.panel.synthetic),
+            "province": {"name": prep.registry.province_name},
+            "data_files": {
+                "panel": {"path": str(prep.data), "sha256": prep.provenance["data_sha256"]},
+                "units": {
+                    "path": str(prep.units_file),
+                    "sha256": prep.provenance["units_sha256"],
+                },
+                "targets": {
+                    "path": str(targets_path),
+                    "sha256": prep.provenance["targets_sha256"],
+                },
+            },
+            "parameters": prep.common
+            | {
+                "districts": [u.name for u in prep.plan if u.kind == "district"],
+                "district_targets": {str(k): v for k, v in prep.district_targets.items()},
+                **options,
+            },
+            "province_target": prep.province_target,
+            "run_fingerprint": prep.run_fingerprint,
+        }
+
+    def finished(self) -> list[dict[str, Any]]:
+        """This run's units (not those reused or carried from earlier runs)."""
+        return [e for e in self.entries.values() if e.get("run_id") == self.prep.run_id]
+
+    def manifest(self, final: bool) -> dict[str, Any]:
+        done = self.finished()
+        return self.head | {
+            "finished": now() if final else None,
+            "seconds": round(time.time() - self.prep.started, 2),
+            "cache": self.cache,
+            "units": _ordered([*self.entries.values(), *self.carried]),
+            "not_in_index": self.not_in_index,
+            "summary": {
+                "ok": sum(1 for e in done if e["status"] == "ok"),
+                "skipped": len(self.skipped),
+                "failed": sum(1 for e in done if e["status"] != "ok"),
+                "pending": 0 if final else self.pending - len(done),
+            },
+        }
+
+
+# --------------------------------------------------------------------------- the batch
+
+
+def run_batch(
+    out: str | Path = DEFAULT_OUT,
+    *,
+    data: str | Path | None = None,
+    units: str | Path | None = None,
+    districts: Sequence[str | int] | None = None,
+    province: bool = True,
+    draws: int = default("draws"),
+    seed: int = default("seed"),
+    lang: str = default("lang"),
+    workers: int | None = default("workers"),
+    resume: bool = False,
+    target_year: int = default("target_year"),
+    province_target: float | None = default("province_target"),
+    district_targets: Mapping[str | int, float] | None = None,
+    as_of: int | None = default("as_of"),
+    scenario: Mapping[str, Any] | None = default("scenario"),
+    backtest_draws: int = default("backtest_draws"),
+    timeout: int = default("timeout"),
+    dask: Any = None,
+    progress: bool = True,
+    cache_dir: str | Path | None = None,
+    dry_run: bool = False,
+    notebooks: Mapping[str, str | Path] | None = None,
+    pdf: bool | None = None,
+    compare_with: str | Path | None = None,
+) -> BatchResult:
+    """Run the province overview and one district report per district; see the module doc.
+
+    ``units``: the units file of the province (default: the bundled Lạng Sơn file); districts
+    are resolved against it. ``districts``: names or GSO codes (default: every district in
+    the data); ``province``: include the province overview. ``province_target``: None means
+    the targets file's value for ``target_year``; a number is the user's own target.
+    ``district_targets``: {district name or code: target}. ``timeout``: seconds each notebook
+    may run. ``dask``: the address of a running Dask scheduler (or a ``distributed``
+    cluster); its workers must see this machine's files at the same absolute paths.
+    ``cache_dir``: where the shared forecast cache lives (default ``OUT/.cache``).
+    ``notebooks``: {"province"/"district": path} to use other report templates.
+    ``dry_run``: validate and decide what would run (``planned``/``skipped``), run nothing.
+    ``pdf``: print each report to PDF with the machine's Chromium — True requires it, None
+    (the default) prints when Chromium is installed (``ntm batch`` says when it is not).
+    ``compare_with``: an earlier batch folder to compare the new forecasts with (default:
+    the forecasts ``out`` holds from its last run); the index shows what changed and why.
+    """
+    from ntm_analysis.report.sections import data_file
+
+    out = Path(out).resolve()
+    common = {
+        "data_path": str(data_file(data)),
+        "units_path": str(Path(units).resolve()) if units else "",
+        "as_of": as_of,
+        "target_year": target_year,
+        "province_target": province_target,
+        "draws": draws,
+        "seed": seed,
+        "lang": lang,
+        "scenario": scenario,
+        "backtest_draws": backtest_draws,
+    }
+    # ---- 1. validate everything before any kernel starts ---------------------------------
+    prep = _prepare(
+        out,
+        districts=districts,
+        province=province,
+        district_targets=district_targets,
+        cache_dir=cache_dir,
+        notebooks=notebooks,
+        workers=workers,
+        timeout=timeout,
+        dask=dask,
+        common=common,
+        pdf=pdf,
+    )
+    if compare_with is not None and changes.snapshot(compare_with) is None:
+        raise ParameterError([Msg("error.param.compare_with", path=str(compare_with))])
+    if dry_run:
+        previous = {u["id"]: u for u in (load_manifest(out) or {}).get("units", []) if "id" in u}
+        skipped, to_run = _up_to_date(prep, previous, resume)
+        return BatchResult(
+            run_id=prep.run_id,
+            out=out,
+            index=out / INDEX,
+            manifest=out / MANIFEST,
+            skipped=skipped,
+            planned=[t["id"] for t in to_run],
+            seconds=round(time.time() - prep.started, 2),
+        )
+
+    # ---- 2. one batch at a time per output folder -----------------------------------------
+    options = {
+        "province": province,
+        "workers": workers,
+        "resume": resume,
+        "timeout": timeout,
+        "dask": None if dask is None else str(dask),
+        "pdf": prep.pdf,
+    }
+    with output_lock(out, prep.run_id):
+        # no other batch can be running: staging left by a crashed one is rubbish
+        shutil.rmtree(out / STAGING_DIR, ignore_errors=True)
+        previous = {u["id"]: u for u in (load_manifest(out) or {}).get("units", []) if "id" in u}
+        last_report = changes.snapshot(compare_with if compare_with is not None else out)
+        record = _Record(prep, options)
+        record.skipped, to_run = _up_to_date(prep, previous, resume)
+        record.carried, record.not_in_index = _earlier_units(prep, previous)
+        record.pending = len(to_run)
+        for task in prep.tasks:  # until this run replaces them
+            if task["id"] in previous:
+                entry = dict(previous[task["id"]])
+                if task["id"] in record.skipped:
+                    entry["reused_in_run"] = prep.run_id
+                record.entries[task["id"]] = entry
+        forecast_seconds = _execute(prep, record, to_run, workers, dask, progress)
+        hearing.write_batch(out, record.finished(), prep.chromium)  # OUT/hearing/<id>/
+
+        # ---- 5. manifest and index --------------------------------------------------------
+        final = record.manifest(final=True)
+        manifest_path = index_path = record_error = None
+        try:
+            manifest_path = write_manifest(out, final)
+            changes.write_changes(out, last_report)
+            index_path = write_index(out, final, lang)
+        except OSError as exc:
+            record_error = f"cannot write {MANIFEST if manifest_path is None else INDEX}: {exc}"
+        finished = _ordered(record.finished())
+        return BatchResult(
+            run_id=prep.run_id,
+            out=out,
+            index=index_path,
+            manifest=manifest_path,
+            planned=[t["id"] for t in to_run],
+            ok=[e["id"] for e in finished if e["status"] == "ok"],
+            skipped=record.skipped,
+            failed=[
+                {"id": e["id"], "name": e["name"], "error": e["error"]}
+                for e in finished
+                if e["status"] != "ok"
+            ],
+            seconds=round(time.time() - prep.started, 2),
+            forecast_seconds=forecast_seconds,
+            record_error=record_error,
+            pdf=prep.pdf,
+        )
+
+
+def _execute(
+    prep: _Prepared,
+    record: _Record,
+    to_run: list[dict[str, Any]],
+    workers: int | None,
+    dask: Any,
+    progress: bool,
+) -> float:
+    """Steps 3 and 4: simulate once, then run ``to_run``, recording each outcome in
+    ``record`` (and in the manifest, as it comes). Returns the simulation's seconds."""
+    if not to_run:
+        return 0.0
+    from ntm_analysis.report.sections import code_fingerprint, ensure_analysis
+
+    out, staging = prep.out, prep.staging
+    with contextlib.ExitStack() as stack:  # closed in reverse: workers, then staging
+        prep.cache.mkdir(parents=True, exist_ok=True)
+        stack.callback(_remove_staging, out / STAGING_DIR, staging)
+        client, slots = None, []
+        n_workers = max(1, min(workers or os.cpu_count() or 1, len(to_run)))
+        if dask is not None:  # before the simulation: fail fast if the files are not shared
+            from distributed import Client
+
+            client = stack.enter_context(Client(dask))
+            notebooks = sorted({t["notebook"] for t in to_run})
+            paths = [prep.data, prep.units_file, prep.cache, *notebooks]
+            executor.check_dask_workers(client, code=code_fingerprint(), chromium=prep.chromium)
+            executor.check_dask_filesystem(client, staging, paths)
+        else:  # the workers import while the simulation runs
+            slots = executor.start_workers(n_workers, staging)
+            stack.callback(executor.close_workers, slots)
+
+        # ---- 3. simulate once, share through the cache ------------------------------------
+        t0 = time.time()
+        panel = prep.panel
+        as_of = prep.meta["as_of"]
+        history = panel.subset(years=[y for y in panel.years if y <= as_of])
+        cache_path, reused = ensure_analysis(history, prep.meta, prep.cache)
+        seconds = round(time.time() - t0, 2)
+        record.cache = {"path": str(cache_path), "reused": reused, "seconds": seconds}
+
+        # ---- 4. execute in parallel -------------------------------------------------------
+        by_id = {t["id"]: t for t in to_run}
+        bar = _progress(len(to_run), progress, to_run[0]["lang"])  # one language per run
+
+        def done(outcome: dict[str, Any]) -> None:
+            record.entries[outcome["id"]] = _entry(by_id[outcome["id"]], outcome)
+            with contextlib.suppress(OSError):  # so that an interrupted run can resume
+                write_manifest(out, record.manifest(final=False))
+            if bar is not None:
+                if outcome["status"] != "ok":
+                    bar.write(f"FAILED {outcome['id']}: {executor.error_text(outcome['error'])}")
+                bar.update(1)
+
+        try:
+            if client is not None:
+                executor.run_dask(to_run, client, done)
+            else:
+                executor.run_local(to_run, n_workers, done, slots=slots)
+        finally:
+            if bar is not None:
+                bar.close()
+    return seconds

@@ -1,0 +1,119 @@
+"""The panel: one tidy long table of commune × year × criterion, plus the communes table.
+
+The long table ``commune_code, year, criterion, met`` is the single source of truth; every
+wide view (one row per commune-year, 19 columns) is derived from it, so there is no second
+copy of the data to drift out of sync.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+
+import pandas as pd
+
+from ntm_analysis.core.criteria import CRITERIA_NUMBERS
+
+STATUS_COLUMNS = ["commune_code", "year", "criterion", "met"]
+COMMUNE_COLUMNS = ["commune_code", "commune_name", "district_code", "district_name", "difficult"]
+
+
+@dataclass(frozen=True)
+class Panel:
+    """Commune-by-criterion assessments over several years.
+
+    ``status``: ``commune_code`` (str), ``year`` (int), ``criterion`` (int 1–19), ``met`` (bool),
+    complete (every commune × year × criterion present) and sorted.
+    ``communes``: one row per commune, ``COMMUNE_COLUMNS``; ``difficult`` flags especially
+    difficult communes (xã đặc biệt khó khăn) and is False where unknown.
+    ``synthetic`` is True for generated demo data, so every output can say so.
+    ``province_name`` names the whole panel in summaries ("Lạng Sơn").
+    ``geography``: for a file in real GSO codes, the registry list the panel is on, the rule
+    used to combine merged communes and that rule in plain words (``harmonise.metadata``).
+    """
+
+    status: pd.DataFrame
+    communes: pd.DataFrame
+    source: str = ""
+    synthetic: bool = False
+    province_name: str = ""
+    # boundary changes crossed and the merge rule used (harmonise.metadata), or None
+    geography: Mapping[str, object] | None = None
+
+    @classmethod
+    def from_frames(
+        cls,
+        status: pd.DataFrame,
+        communes: pd.DataFrame,
+        source: str = "",
+        synthetic: bool = False,
+        province_name: str = "",
+    ) -> Panel:
+        """Build a panel with canonical dtypes and ordering (the loaders' common exit)."""
+        status = status[STATUS_COLUMNS].astype(
+            {"commune_code": str, "year": "int64", "criterion": "int64", "met": bool}
+        )
+        status = status.sort_values(["commune_code", "year", "criterion"]).reset_index(drop=True)
+        communes = communes.copy()
+        if "difficult" not in communes:
+            communes["difficult"] = False
+        communes = communes[COMMUNE_COLUMNS].astype(
+            {"commune_code": str, "district_code": "int64", "difficult": bool}
+        )
+        communes = communes.sort_values(["district_code", "commune_code"]).reset_index(drop=True)
+        return cls(
+            status=status,
+            communes=communes,
+            source=source,
+            synthetic=synthetic,
+            province_name=province_name,
+        )
+
+    @property
+    def years(self) -> list[int]:
+        return sorted(self.status["year"].unique().tolist())
+
+    @property
+    def first_year(self) -> int:
+        return self.years[0]
+
+    @property
+    def last_year(self) -> int:
+        return self.years[-1]
+
+    @property
+    def district_codes(self) -> list[int]:
+        return sorted(self.communes["district_code"].unique().tolist())
+
+    def wide(self) -> pd.DataFrame:
+        """One row per commune-year, one boolean column per criterion (1–19)."""
+        wide = self.status.pivot(
+            index=["commune_code", "year"], columns="criterion", values="met"
+        ).reindex(columns=list(CRITERIA_NUMBERS))
+        wide.columns.name = "criterion"
+        return wide.astype(bool)
+
+    def subset(
+        self,
+        districts: Iterable[int] | None = None,
+        communes: Iterable[str] | None = None,
+        years: Iterable[int] | None = None,
+    ) -> Panel:
+        """The panel restricted to some districts, communes and/or years."""
+        keep = self.communes
+        if districts is not None:
+            keep = keep[keep["district_code"].isin(list(districts))]
+        if communes is not None:
+            keep = keep[keep["commune_code"].isin(list(communes))]
+        status = self.status[self.status["commune_code"].isin(keep["commune_code"])]
+        if years is not None:
+            status = status[status["year"].isin(list(years))]
+        return replace(
+            self,
+            status=status.reset_index(drop=True),
+            communes=keep.reset_index(drop=True),
+        )
+
+    def with_district_info(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """``frame`` (keyed by commune_code) joined to the commune's name and district."""
+        return frame.merge(self.communes, on="commune_code", how="left", validate="many_to_one")

@@ -1,0 +1,2 @@
+"""The interactive explorer: computations, widgets and the local web app.
+"""

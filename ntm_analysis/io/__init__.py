@@ -1,0 +1,2 @@
+"""Reading the files provincial offices keep (and writing the bundled layouts).
+"""

@@ -1,0 +1,547 @@
+"""Simulation-based calibration: does the forecast's uncertainty match reality's?
+
+A backtest on one province's six years has a handful of overlapping cases; it cannot tell an
+honest 80% interval from a lucky one. Here the truth is known: a province is drawn from a
+known commune-level process (``known_processes``), the forecaster sees its history up to an
+origin year, and its forecast is scored against what the process then did — over many
+replicates, so that "covers 80% of the time" is measured rather than hoped for.
+
+Every score is set beside the **ideal forecast**: the true process run forward from the true
+origin state (true parameters, the communes' true abilities) with fresh luck. No forecaster
+can beat it on average, so it gives the yardsticks (its interval width, its CRPS) and, scored
+as a forecaster itself with independent draws, shows how often a perfect forecast misses a
+goal by chance with this many replicates (the noise floor of the table).
+
+Scored per scenario × forecaster × origin × horizon, for the province's number of communes
+meeting the standard (``n_ntm``) and its mean criteria per commune (``mean_criteria``):
+
+- ``coverage80`` / ``coverage95``: share of replicates whose value fell inside the equal-tailed
+  80% / 95% interval (quantiles of the draws, as the reports show them);
+- ``pit_low`` / ``pit_high``: share of randomised PIT values below 0.1 / above 0.9 — each
+  should be 10%; a lopsided pair means the forecast is biased, two high ones overconfident;
+- ``bias`` (forecast mean − realised) against a quarter of the ideal's 80% width;
+- ``crps`` (continuous ranked probability score, from the draws) against the ideal's;
+- ``slope``: commune-level calibration slope, a logistic regression of "met the standard at
+  the horizon" on the logit of the forecast probability, among communes at 13–18 criteria at
+  the origin (1 is calibrated; below 1 over-confident, above 1 under-confident);
+- ``p_target``: with the target set at the ideal forecast's median (a target genuinely in
+  doubt), the forecast P(count ≥ target) against how often it happened (``hit_rate``) and its
+  Brier score against the ideal's.
+
+``GOALS`` holds every threshold (issue 13); ``summarise`` marks each cell pass or fail.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+import zlib
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
+from functools import partial
+
+import numpy as np
+import pandas as pd
+
+from ntm_analysis.core.criteria import N_CRITERIA
+from ntm_analysis.core.panel import Panel
+from ntm_analysis.model.known_processes import SCENARIOS, Process, Truth
+
+ORIGINS: tuple[int, ...] = (2013, 2014, 2015, 2016)
+HORIZONS: tuple[int, ...] = (1, 2, 3, 4)
+QUANTILES = {"lo80": 0.1, "hi80": 0.9, "lo95": 0.025, "hi95": 0.975}
+SLOPE_BAND = (13, 18)  # communes scored for the calibration slope: 13–18 criteria at the origin
+MIN_SLOPE_EVENTS = 10  # fewer events (or non-events) than this: no slope
+P_CLIP = 1e-3  # probabilities clipped to [P_CLIP, 1 - P_CLIP] before the logit
+
+# goal -> (column, low, high); a cell passes when low <= value <= high (NaN: not judged)
+GOALS: dict[str, tuple[str, float, float]] = {
+    "coverage80 0.72–0.88": ("coverage80", 0.72, 0.88),
+    "coverage95 ≥ 0.90": ("coverage95", 0.90, 1.0),
+    "PIT < 0.1 in 5–15%": ("pit_low", 0.05, 0.15),
+    "PIT > 0.9 in 5–15%": ("pit_high", 0.05, 0.15),
+    "abs(bias) ≤ ¼ ideal 80% width": ("bias_ratio", 0.0, 0.25),
+    "CRPS ≤ 1.3 × ideal": ("crps_ratio", 0.0, 1.3),
+    "slope 0.8–1.2": ("slope", 0.8, 1.2),
+    # not fixed by the issue; chosen here: the forecast P(target) is off the realised rate
+    # by at most 0.1 on average, and its Brier score is at most 1.3 × the ideal's
+    "abs(P(target) − hit rate) ≤ 0.1": ("p_target_gap", 0.0, 0.1),
+    "Brier(target) ≤ 1.3 × ideal": ("brier_ratio", 0.0, 1.3),
+}
+
+
+@dataclass(frozen=True)
+class Draws:
+    """What the suite reads from a forecast for the years after the origin."""
+
+    years: list[int]
+    count: np.ndarray  # (draw, year): communes meeting the standard, whole province
+    mean_criteria: np.ndarray  # (draw, year): mean criteria per commune, whole province
+    commune_codes: list[str]
+    commune_p: np.ndarray  # (year, commune): probability the commune meets the standard
+
+    def figure(self, name: str) -> np.ndarray:
+        return self.count if name == "n_ntm" else self.mean_criteria
+
+
+# A forecaster sees only the history panel: (history, last_year, n_draws, seed) -> Draws.
+Forecaster = Callable[[Panel, int, int, int], Draws]
+# An oracle transform turns the ideal forecast's draws into a deliberately wrong (or, as the
+# identity, an independent ideal) forecaster; it is how the suite tests itself.
+OracleTransform = Callable[[Draws], Draws]
+
+
+def model_forecaster(history: Panel, last_year: int, n_draws: int, seed: int) -> Draws:
+    """The project's forecast (``forecast.run_forecast``, default options) as the suite reads it.
+
+    The one place that adapts the forecast's interface: if ``run_forecast`` changes, only this
+    function changes.
+    """
+    from ntm_analysis.model.forecast import run_forecast
+
+    fc = run_forecast(history, last_year, n_draws, seed)
+    return Draws(
+        years=list(fc.years),
+        count=fc.unit_draws(None, "ntm").astype(float),
+        mean_criteria=fc.unit_draws(None, "sum_met") / fc.n_communes(None),
+        commune_codes=fc.communes["commune_code"].astype(str).tolist(),
+        commune_p=np.asarray(fc.commune_ntm, float),
+    )
+
+
+def ideal_draws(truth: Truth, origin: int, last_year: int, n_draws: int, seed) -> Draws:
+    """The ideal forecast: the true process from the true origin state, fresh luck."""
+    rng = np.random.default_rng(seed)
+    path = truth.process.run(truth.states[origin], truth.ability, origin, last_year, n_draws, rng)[
+        1:
+    ]
+    n_met = np.stack([s.sum(axis=2) for s in path], axis=1)  # (draw, year, commune)
+    ntm = n_met == N_CRITERIA
+    return Draws(
+        years=list(range(origin + 1, last_year + 1)),
+        count=ntm.sum(axis=2).astype(float),
+        mean_criteria=n_met.mean(axis=2),
+        commune_codes=truth.communes["commune_code"].tolist(),
+        commune_p=ntm.mean(axis=0),
+    )
+
+
+# --------------------------------------------------------------------------- oracle forecasters
+def identity(draws: Draws) -> Draws:
+    """An independent run of the ideal forecast (the noise floor of every goal)."""
+    return draws
+
+
+def overconfident(draws: Draws, factor: float = 0.4) -> Draws:
+    """The ideal's draws pulled towards their median: the right centre, too narrow a spread.
+
+    Commune probabilities are pushed towards 0 and 1 on the logit scale by ``1 / factor``.
+    """
+
+    def squeeze(x: np.ndarray) -> np.ndarray:
+        centre = np.median(x, axis=0, keepdims=True)
+        return centre + factor * (x - centre)
+
+    p = np.clip(draws.commune_p, P_CLIP, 1 - P_CLIP)
+    sharp = 1.0 / (1.0 + np.exp(-np.log(p / (1 - p)) / factor))
+    return replace(
+        draws,
+        count=squeeze(draws.count),
+        mean_criteria=squeeze(draws.mean_criteria),
+        commune_p=sharp,
+    )
+
+
+def biased(draws: Draws, shift: float = 1.0) -> Draws:
+    """The ideal's draws moved up by ``shift`` of their own 80% widths (same spread)."""
+
+    def move(x: np.ndarray) -> np.ndarray:
+        width = np.quantile(x, 0.9, axis=0) - np.quantile(x, 0.1, axis=0)
+        return x + shift * np.maximum(width, 1e-9)
+
+    return replace(draws, count=move(draws.count), mean_criteria=move(draws.mean_criteria))
+
+
+ORACLES: dict[str, OracleTransform] = {
+    "ideal": identity,
+    "overconfident": overconfident,
+    "biased": biased,
+}
+
+
+# --------------------------------------------------------------------------- scoring one case
+def crps_sample(x: np.ndarray, y: float) -> float:
+    """CRPS of the sample ``x`` at ``y``: E|X − y| − ½ E|X − X'| (lower is better)."""
+    s = np.sort(np.asarray(x, float))
+    n = len(s)
+    spread = 2.0 * np.sum((2 * np.arange(1, n + 1) - n - 1) * s) / n**2
+    return float(np.mean(np.abs(s - y)) - 0.5 * spread)
+
+
+def randomised_pit(x: np.ndarray, y: float, u: float) -> float:
+    """F(y−) + u·(F(y) − F(y−)): uniform for a calibrated forecast even for counts."""
+    below = float(np.mean(x < y))
+    return below + u * (float(np.mean(x <= y)) - below)
+
+
+def _quantiles(x: np.ndarray) -> dict[str, float]:
+    q = np.quantile(x, list(QUANTILES.values()), method="inverted_cdf")
+    return dict(zip(QUANTILES, map(float, q), strict=True))
+
+
+def _score_draws(
+    draws: Draws,
+    ideal: Draws,
+    truth: Truth,
+    origin: int,
+    horizons: Sequence[int],
+    u: np.ndarray,
+) -> tuple[list[dict], pd.DataFrame]:
+    """Case rows (one per horizon and figure) and commune rows for one forecast."""
+    rows = []
+    start = truth.states[origin].sum(axis=1)
+    in_band = (start >= SLOPE_BAND[0]) & (start <= SLOPE_BAND[1])
+    codes = truth.communes["commune_code"].to_numpy()
+    position = pd.Index(draws.commune_codes).get_indexer(codes)
+    communes = []
+    for k, h in enumerate(horizons):
+        year = origin + h
+        j, ji = draws.years.index(year), ideal.years.index(year)
+        state = truth.states[year].sum(axis=1)
+        realised = {"n_ntm": float((state == N_CRITERIA).sum()), "mean_criteria": state.mean()}
+        for figure in ("n_ntm", "mean_criteria"):
+            x, xi, y = draws.figure(figure)[:, j], ideal.figure(figure)[:, ji], realised[figure]
+            qi = _quantiles(xi)
+            row = {
+                "origin": origin,
+                "horizon": h,
+                "figure": figure,
+                "observed": y,
+                "mean": float(x.mean()),
+                **_quantiles(x),
+                "pit": randomised_pit(x, y, u[k]),
+                "crps": crps_sample(x, y),
+                "ideal_width80": qi["hi80"] - qi["lo80"],
+                "ideal_crps": crps_sample(xi, y),
+            }
+            if figure == "n_ntm":
+                target = float(np.median(xi))
+                row |= {
+                    "target": target,
+                    "p_target": float(np.mean(x >= target)),
+                    "ideal_p_target": float(np.mean(xi >= target)),
+                    "hit": float(y >= target),
+                }
+            rows.append(row)
+        p = np.where(position >= 0, draws.commune_p[j, np.maximum(position, 0)], np.nan)
+        communes.append(
+            pd.DataFrame(
+                {
+                    "origin": origin,
+                    "horizon": h,
+                    "p": p[in_band],
+                    "y": (state == N_CRITERIA)[in_band],
+                }
+            )
+        )
+    return rows, pd.concat(communes, ignore_index=True)
+
+
+def scenario_seed(name: str, replicate: int, seed: int = 0) -> np.random.SeedSequence:
+    """Every replicate's randomness from (seed, scenario, replicate): reproducible, and the
+    same truth for every forecaster scored on it."""
+    return np.random.SeedSequence([seed, zlib.crc32(name.encode()), replicate])
+
+
+def score_replicate(
+    process: Process,
+    replicate: int,
+    forecasters: Mapping[str, Forecaster],
+    oracles: Mapping[str, OracleTransform] = ORACLES,
+    origins: Sequence[int] = ORIGINS,
+    horizons: Sequence[int] = HORIZONS,
+    n_draws: int = 500,
+    n_ideal: int = 2000,
+    seed: int = 0,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Realise one province and score every forecaster from every origin.
+
+    Returns (cases, communes, errors). A forecaster that raises is recorded in ``errors``
+    (scenario, replicate, forecaster, origin, message) and scored nowhere for that origin:
+    a crash is a failure the table shows, not a silently smaller sample.
+    """
+    truth_seed, ideal_seed, oracle_seed, model_seed, pit_seed = scenario_seed(
+        process.name, replicate, seed
+    ).spawn(5)
+    truth = process.realise(truth_seed)
+    pit_rng = np.random.default_rng(pit_seed)
+    cases, communes, errors = [], [], []
+    for origin, i_seed, o_seed, m_seed in zip(
+        origins,
+        ideal_seed.spawn(len(origins)),
+        oracle_seed.spawn(len(origins)),
+        model_seed.spawn(len(origins)),
+        strict=True,
+    ):
+        last = origin + max(horizons)
+        ideal = ideal_draws(truth, origin, last, n_ideal, i_seed)
+        u = pit_rng.random(len(horizons))  # shared by forecasters: comparable PITs
+        forecasts: dict[str, Callable[[], Draws]] = {}
+        if oracles:
+            independent = ideal_draws(truth, origin, last, n_draws, o_seed)
+            for name, transform in oracles.items():
+                forecasts[name] = partial(transform, independent)
+        history = truth.panel(origin)
+        fc_seed = int(m_seed.generate_state(1)[0])
+        for name, forecaster in forecasters.items():
+            forecasts[name] = partial(forecaster, history, last, n_draws, fc_seed)
+        for name, make in forecasts.items():
+            try:
+                draws = make()
+            except Exception as error:  # every failure is recorded and shown
+                errors.append(
+                    {
+                        "forecaster": name,
+                        "origin": origin,
+                        "message": f"{type(error).__name__}: {error}"[:300],
+                    }
+                )
+                continue
+            rows, frame = _score_draws(draws, ideal, truth, origin, horizons, u)
+            cases += [{"forecaster": name, **row} for row in rows]
+            communes.append(frame.assign(forecaster=name))
+    meta = {"scenario": process.name, "replicate": replicate}
+    case_frame = pd.DataFrame(cases).assign(**meta)
+    commune_frame = (
+        pd.concat(communes, ignore_index=True).assign(**meta) if communes else pd.DataFrame()
+    )
+    error_frame = pd.DataFrame(errors, columns=["forecaster", "origin", "message"]).assign(**meta)
+    return case_frame, commune_frame, error_frame
+
+
+# --------------------------------------------------------------------------- the whole suite
+@dataclass(frozen=True)
+class Calibration:
+    """Every scored case, the commune rows behind the slopes, errors, and the summary table."""
+
+    cases: pd.DataFrame
+    communes: pd.DataFrame
+    errors: pd.DataFrame
+    summary: pd.DataFrame
+    replicates: int
+    settings: dict
+
+
+def _task(args: tuple) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    process, replicate, forecasters, oracles, origins, horizons, n_draws, n_ideal, seed = args
+    return score_replicate(
+        process, replicate, forecasters, oracles, origins, horizons, n_draws, n_ideal, seed
+    )
+
+
+def _task_if_open(
+    args: tuple, deadline: float | None
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame] | None:
+    """``_task`` unless the deadline has passed when a worker picks it up."""
+    if deadline is not None and time.time() >= deadline:
+        return None
+    return _task(args)
+
+
+def run(
+    scenarios: Iterable[Process] | None = None,
+    forecasters: Mapping[str, Forecaster] | None = None,
+    oracles: Mapping[str, OracleTransform] = ORACLES,
+    replicates: int = 100,
+    origins: Sequence[int] = ORIGINS,
+    horizons: Sequence[int] = HORIZONS,
+    n_draws: int = 500,
+    n_ideal: int = 2000,
+    seed: int = 0,
+    jobs: int = 1,
+    progress: Callable[[int, int], None] | None = None,
+    deadline: float | None = None,
+) -> Calibration:
+    """Score ``forecasters`` (default: the project's model) and ``oracles`` on ``replicates``
+    provinces of each scenario (default: every ``known_processes.SCENARIOS``).
+
+    ``jobs`` > 1 runs replicates in that many processes (forecasters and oracles must then be
+    picklable: module-level functions or ``functools.partial`` of them). Replicates run
+    round-robin over the scenarios, so that with a ``deadline`` (a ``time.time()``; no
+    replicate starts after it) every scenario has about as many; ``settings["completed"]``
+    then says how many each got.
+    """
+    scenarios = list(SCENARIOS.values()) if scenarios is None else list(scenarios)
+    forecasters = {"model": model_forecaster} if forecasters is None else dict(forecasters)
+    tasks = [
+        (p, r, forecasters, dict(oracles), tuple(origins), tuple(horizons), n_draws, n_ideal, seed)
+        for r in range(replicates)
+        for p in scenarios
+    ]
+    results = []
+
+    def open_for_work() -> bool:
+        return deadline is None or time.time() < deadline
+
+    if jobs > 1:
+        with ProcessPoolExecutor(jobs) as pool:
+            pending = [pool.submit(_task_if_open, task, deadline) for task in tasks]
+            for done, future in enumerate(pending, 1):
+                result = future.result()
+                if result is not None:
+                    results.append(result)
+                if progress:
+                    progress(done, len(tasks))
+    else:
+        for done, task in enumerate(tasks, 1):
+            if open_for_work():
+                results.append(_task(task))
+            if progress:
+                progress(done, len(tasks))
+    cases = pd.concat([r[0] for r in results], ignore_index=True)
+    communes = pd.concat([r[1] for r in results if not r[1].empty], ignore_index=True)
+    errors = pd.concat([r[2] for r in results], ignore_index=True)
+    completed = cases.groupby("scenario")["replicate"].nunique()
+    settings = {
+        "replicates": replicates,
+        "origins": list(origins),
+        "horizons": list(horizons),
+        "n_draws": n_draws,
+        "n_ideal": n_ideal,
+        "seed": seed,
+        "scenarios": {p.name: p.description for p in scenarios},
+        "communes": {p.name: p.n_communes for p in scenarios},
+        "completed": {p.name: int(completed.get(p.name, 0)) for p in scenarios},
+    }
+    return Calibration(
+        cases=cases,
+        communes=communes,
+        errors=errors,
+        summary=summarise(cases, communes, errors),
+        replicates=replicates,
+        settings=settings,
+    )
+
+
+# --------------------------------------------------------------------------- the table
+def calibration_slope(p: np.ndarray, y: np.ndarray) -> float:
+    """Slope of a logistic regression of outcome ``y`` on logit(``p``); NaN when fewer than
+    ``MIN_SLOPE_EVENTS`` events or non-events (a slope from a handful is noise)."""
+    import statsmodels.api as sm
+
+    keep = np.isfinite(p)
+    p, y = np.clip(p[keep], P_CLIP, 1 - P_CLIP), np.asarray(y[keep], float)
+    if min(y.sum(), len(y) - y.sum()) < MIN_SLOPE_EVENTS:
+        return float("nan")
+    x = sm.add_constant(np.log(p / (1 - p)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            fit = sm.GLM(y, x, family=sm.families.Binomial()).fit()
+        except (ValueError, np.linalg.LinAlgError):  # perfect separation: no finite slope
+            return float("nan")
+    return float(fit.params[1])
+
+
+def _cell(cases: pd.DataFrame, communes: pd.DataFrame) -> dict[str, float]:
+    width = cases["hi80"] - cases["lo80"]
+    bias = float((cases["mean"] - cases["observed"]).mean())
+    ideal_width = float(cases["ideal_width80"].mean())
+    row = {
+        "n": len(cases),
+        "coverage80": float(cases["observed"].between(cases["lo80"], cases["hi80"]).mean()),
+        "coverage95": float(cases["observed"].between(cases["lo95"], cases["hi95"]).mean()),
+        "pit_low": float((cases["pit"] < 0.1).mean()),
+        "pit_high": float((cases["pit"] > 0.9).mean()),
+        "bias": bias,
+        "width80": float(width.mean()),
+        "ideal_width80": ideal_width,
+        "bias_ratio": abs(bias) / ideal_width if ideal_width > 0 else float("nan"),
+        "crps": float(cases["crps"].mean()),
+        "crps_ratio": float(cases["crps"].mean() / cases["ideal_crps"].mean())
+        if cases["ideal_crps"].mean() > 0
+        else float("nan"),
+    }
+    if "p_target" in cases and cases["p_target"].notna().any():
+        brier = float(((cases["p_target"] - cases["hit"]) ** 2).mean())
+        ideal_brier = float(((cases["ideal_p_target"] - cases["hit"]) ** 2).mean())
+        row |= {
+            "p_target": float(cases["p_target"].mean()),
+            "hit_rate": float(cases["hit"].mean()),
+            "p_target_gap": abs(float(cases["p_target"].mean() - cases["hit"].mean())),
+            "brier": brier,
+            "brier_ratio": brier / ideal_brier if ideal_brier > 0 else float("nan"),
+        }
+    if not communes.empty:
+        row["slope"] = calibration_slope(communes["p"].to_numpy(), communes["y"].to_numpy())
+        row["slope_n"] = len(communes)
+    return row
+
+
+def summarise(
+    cases: pd.DataFrame, communes: pd.DataFrame, errors: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """One row per scenario × forecaster × figure × origin × horizon, plus a pooled row per
+    scenario × forecaster × figure (origin and horizon 0), with a pass/fail column per goal
+    (``GOALS``; commune slope and P(target) for ``n_ntm`` only)."""
+    keys = ["scenario", "forecaster", "figure"]
+    rows = []
+    commune_groups = (
+        dict(list(communes.groupby(["scenario", "forecaster", "origin", "horizon"])))
+        if not communes.empty
+        else {}
+    )
+    for key, group in cases.groupby(keys, sort=False):
+        scenario, forecaster, figure = key
+        empty = pd.DataFrame()
+        pooled = (
+            communes[(communes["scenario"] == scenario) & (communes["forecaster"] == forecaster)]
+            if figure == "n_ntm" and not communes.empty
+            else empty
+        )
+        rows.append(
+            {**dict(zip(keys, key, strict=True)), "origin": 0, "horizon": 0, **_cell(group, pooled)}
+        )
+        for (origin, horizon), cell in group.groupby(["origin", "horizon"]):
+            com = (
+                commune_groups.get((scenario, forecaster, origin, horizon), empty)
+                if figure == "n_ntm"
+                else empty
+            )
+            rows.append(
+                {
+                    **dict(zip(keys, key, strict=True)),
+                    "origin": origin,
+                    "horizon": horizon,
+                    **_cell(cell, com),
+                }
+            )
+    table = pd.DataFrame(rows)
+    for goal, (column, low, high) in GOALS.items():
+        if column in table:
+            value = table[column]
+            table[goal] = np.where(value.isna(), None, value.between(low, high))
+        else:
+            table[goal] = None
+    if errors is not None and not errors.empty:
+        counts = errors.groupby(["scenario", "forecaster"]).size().rename("errors")
+        table = table.merge(counts.reset_index(), on=["scenario", "forecaster"], how="left")
+    if "errors" not in table:
+        table["errors"] = 0
+    table["errors"] = table["errors"].fillna(0).astype(int)
+    return table
+
+
+def goal_counts(summary: pd.DataFrame) -> pd.DataFrame:
+    """Per scenario × forecaster × figure: how many origin × horizon cells pass each goal
+    ("passed/judged"), the pooled rows left out."""
+    cells = summary[summary["origin"] > 0]
+    out = []
+    for key, group in cells.groupby(["scenario", "forecaster", "figure"], sort=False):
+        row = dict(zip(["scenario", "forecaster", "figure"], key, strict=True))
+        for goal in GOALS:
+            judged = group[goal].dropna()
+            row[goal] = f"{int(judged.astype(bool).sum())}/{len(judged)}" if len(judged) else "–"
+        out.append(row)
+    return pd.DataFrame(out)

@@ -1,0 +1,788 @@
+"""Monte Carlo forecast: every commune's 19 criteria, year by year, many times over.
+
+Each draw first takes its own set of model coefficients from the fit's sampling distribution
+(so the spread of the results carries parameter uncertainty, not only year-to-year luck),
+then replays the gain/loss model from the as-of year to the target year. All communes are
+simulated together and districts are slices of the same draws, so district counts always
+add up to the province count draw by draw.
+
+Each draw also takes a spread for the year shocks from its posterior and one shock per
+simulated year from it, shared by every commune (a good or bad year for the whole province),
+and comes from the trend fit or the no-trend fit in the proportion the data chose
+(``TransitionModel.trend_weight``; draws are stratified: the first ``round(w·n)`` draws use the
+trend fit). Monte Carlo error: every probability is a share of independent draws, so its
+standard error is sqrt(p(1−p)/n) (``Forecast.probability_se``); ``DEFAULT_DRAWS`` keeps it at or
+below one percentage point at the verdict thresholds (p = 0.25 or 0.75: n ≥ 1,875).
+
+Random numbers come from two independent streams spawned from one seed: one for
+coefficients, one for the yearly coin flips. A scenario changes probabilities, never the
+streams, so a baseline and a scenario run with the same seed share their random numbers
+(common random numbers) and their difference is the scenario's effect, not noise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ntm_analysis.core.criteria import CRITERIA_NUMBERS, N_CRITERIA
+from ntm_analysis.core.errors import Join, MessageError, Msg
+from ntm_analysis.core.panel import Panel
+from ntm_analysis.model.metrics import BELOW, CLOSE_HIGH, CLOSE_LOW
+from ntm_analysis.model.transitions import (
+    GAIN_TERMS,
+    GROUP_SLICES,
+    N_MET_CENTRE,
+    N_PUSH,
+    Registrations,
+    TransitionModel,
+    fit,
+    push_matrix,
+)
+
+# MC standard error at a verdict threshold (25%, 75%): sqrt(0.1875 / 2000) = 0.97 percentage
+# point; nearer the threshold than its 80% band the headline says "close to the threshold".
+# The CLI, parameters and notebooks use the same 2,000.
+DEFAULT_DRAWS = 2000
+CELLS_PER_CHUNK = 4_000_000  # float32 cells per working array: ~16 MB, whatever the size
+JUST_SHORT = (17, 18)  # "ends just short": the communes whose missing criteria are bottlenecks
+
+
+class ScenarioError(MessageError):
+    """An invalid scenario (a ``ValueError``): ``render(lang)`` in the user's language, keys
+    ``error.scenario.*``; ``str()`` is English."""
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A "what if" a planner can pull.
+
+    ``criterion_odds``: multiply the yearly odds of *gaining* these criteria (an investment
+    programme: {10: 1.5} turns a 20% yearly chance of reaching income into 27%; odds, not
+    probabilities, so a chance never exceeds 100%).
+    ``priority_communes`` with ``priority_odds``: the province's registered target communes,
+    whose gain odds on every criterion are multiplied.
+    """
+
+    name: str = "baseline"
+    criterion_odds: dict[int, float] = field(default_factory=dict)
+    priority_communes: tuple[str, ...] = ()
+    priority_odds: float = 2.0
+
+    def __post_init__(self) -> None:
+        name = repr(self.name)
+        for c, odds in self.criterion_odds.items():
+            if c not in CRITERIA_NUMBERS:
+                raise ScenarioError(Msg("error.scenario.criterion", name=name, criterion=repr(c)))
+            if not odds > 0:
+                raise ScenarioError(Msg("error.scenario.odds", name=name, odds=repr(odds)))
+        if not self.priority_odds > 0:
+            raise ScenarioError(Msg("error.scenario.priority", name=name))
+
+    @classmethod
+    def from_dict(cls, value: Mapping[str, Any]) -> Scenario:
+        """A scenario from JSON-like data (notebook parameters, ``--scenario``), listing every
+        problem at once in one ``ScenarioError`` (a ``ValueError``).
+
+        Keys: ``name``, ``criterion_odds`` ({"10": 1.5}; keys may be strings, as JSON's are),
+        ``priority_communes`` (list of codes), ``priority_odds``.
+        """
+        allowed = {"name", "criterion_odds", "priority_communes", "priority_odds"}
+        problems = [
+            Msg("error.scenario.unknown_key", entry=repr(k)) for k in value if k not in allowed
+        ]
+        odds: dict[int, float] = {}
+        raw_odds = value.get("criterion_odds", {})
+        if not isinstance(raw_odds, Mapping):
+            problems.append(Msg("error.scenario.odds_not_mapping", example='{"10": 1.5}'))
+            raw_odds = {}
+        for key, multiplier in raw_odds.items():
+            try:
+                criterion = int(key)
+            except (TypeError, ValueError):
+                problems.append(Msg("error.scenario.not_a_criterion", entry=repr(key)))
+                continue
+            if criterion not in CRITERIA_NUMBERS:
+                problems.append(Msg("error.scenario.criterion_range", criterion=criterion))
+            elif isinstance(multiplier, bool) or not isinstance(multiplier, int | float):
+                problems.append(
+                    Msg("error.scenario.odds_not_number", entry=repr(key), value=repr(multiplier))
+                )
+            elif not multiplier > 0:
+                problems.append(Msg("error.scenario.odds_not_positive", entry=repr(key)))
+            else:
+                odds[criterion] = float(multiplier)
+        communes = value.get("priority_communes", [])
+        if isinstance(communes, str) or not isinstance(communes, Sequence):
+            problems.append(Msg("error.scenario.communes_not_list"))
+            communes = []
+        priority_odds = value.get("priority_odds", 2.0)
+        if isinstance(priority_odds, bool) or not isinstance(priority_odds, int | float):
+            problems.append(Msg("error.scenario.priority_not_number", value=repr(priority_odds)))
+        elif not priority_odds > 0:
+            problems.append(Msg("error.scenario.priority_not_positive"))
+        name = value.get("name", "scenario")
+        if not isinstance(name, str) or not name.strip():
+            problems.append(Msg("error.scenario.bad_name"))
+        if problems:
+            raise ScenarioError(Msg("error.scenario.invalid", problems=Join(tuple(problems), "; ")))
+        return cls(
+            name=name,
+            criterion_odds=odds,
+            priority_communes=tuple(str(c) for c in communes),
+            priority_odds=float(priority_odds),
+        )
+
+    @property
+    def is_baseline(self) -> bool:
+        return not self.criterion_odds and not self.priority_communes
+
+
+def check_as_of(panel: Panel, as_of: int | None) -> int:
+    """The as-of year (default: the panel's last), which must be a year of the data."""
+    if as_of is None:
+        return panel.last_year
+    if as_of not in panel.years:
+        years = ", ".join(map(str, panel.years))
+        raise MessageError(Msg("error.forecast.as_of_not_in_data", as_of=as_of, years=years))
+    return int(as_of)
+
+
+def _sigmoid_inplace(x: np.ndarray) -> np.ndarray:
+    np.negative(x, out=x)
+    with np.errstate(over="ignore"):  # exp(>88) is inf in float32, and 1/(1+inf) is 0: exact
+        np.exp(x, out=x)
+    x += 1.0
+    np.reciprocal(x, out=x)
+    return x
+
+
+def _count_met(state: np.ndarray) -> np.ndarray:
+    """Criteria met per (draw, commune) from a (criterion, draw, commune) state."""
+    return state.view(np.uint8).sum(axis=0, dtype=np.int16)
+
+
+@dataclass(frozen=True)
+class _Inputs:
+    """Everything the simulation loop reads, as arrays aligned on communes."""
+
+    state: np.ndarray  # (n_communes, 19) bool at the as-of year
+    district_index: np.ndarray  # (n_communes,) index into districts
+    difficult: np.ndarray  # (n_communes,) float
+    commune_shift: np.ndarray  # (n_communes,) log-odds from the scenario's priority list
+    criterion_shift: np.ndarray  # (19,) log-odds from the scenario's criterion odds
+    registered: np.ndarray  # (simulated year, n_communes) 1.0 where registered for that year
+    level: np.ndarray  # (n_communes,) criteria met in the fitted data's first year, centred
+
+
+@dataclass(frozen=True)
+class _Draws:
+    """Coefficients of every draw, aligned with the simulated communes and districts."""
+
+    gain: np.ndarray  # (draw, GAIN_TERMS)
+    loss: np.ndarray  # (draw, LOSS_TERMS)
+    district: np.ndarray  # (draw, district): gain log-odds shift
+    loss_district: np.ndarray  # (draw, district): loss log-odds shift
+    commune: np.ndarray  # (draw, commune)
+    shocks: np.ndarray  # (draw, simulated year): the year's shock shared by every commune
+
+    def rows(self, lo: int, hi: int) -> _Draws:
+        return _Draws(*(getattr(self, f)[lo:hi] for f in self.__dataclass_fields__))
+
+
+def _reindexed(
+    draws: np.ndarray, known: list, wanted: list, tau: float, rng: np.random.Generator
+) -> np.ndarray:
+    """Columns of ``draws`` (one per ``known`` unit) for ``wanted`` units; a unit the fit has
+    not seen (a new commune) gets a fresh effect from the population, N(0, tau)."""
+    pos = {code: i for i, code in enumerate(known)}
+    idx = np.array([pos.get(code, -1) for code in wanted], dtype=int)
+    out = draws[:, np.maximum(idx, 0)] if len(known) else np.zeros((len(draws), len(wanted)))
+    new = idx < 0
+    if new.any():
+        out[:, new] = rng.normal(0.0, tau, size=(len(draws), int(new.sum())))
+    return out
+
+
+def _component_draws(
+    model: TransitionModel,
+    n_draws: int,
+    rng: np.random.Generator,
+    codes: list[str],
+    districts: list[int],
+    horizon: int,
+) -> _Draws:
+    """Coefficients for ``n_draws`` draws from one fit (see the module docstring).
+
+    A fitted model is drawn jointly from its Laplace posteriors (communes coupled to the fixed
+    part, year-shock spread drawn per draw); a hand-built one (no posteriors) from its
+    marginals, with a fixed year-shock spread.
+    """
+    p = len(GAIN_TERMS)
+    known_d = model.districts["district_code"].tolist()
+    gp, lp = model.gain_posterior, model.loss_posterior
+    if gp is not None and lp is not None:
+        nd = len(known_d)
+        block, com = gp.draw(rng, n_draws)
+        gain, district = block[:, :p], block[:, p : p + nd]
+        lblock, _ = lp.draw(rng, n_draws)
+        q = lblock.shape[1] - nd
+        loss, loss_district = lblock[:, :q], lblock[:, q:]
+        year_sd = gp.draw_sd("year", rng, n_draws)[:, None]
+        tau_c, tau_d, tau_ld = gp.sd["commune"], gp.sd["district"], lp.sd["district"]
+    else:
+        gain = rng.multivariate_normal(model.gain_params, model.gain_cov, n_draws, method="eigh")
+        loss = rng.multivariate_normal(model.loss_params, model.loss_cov, n_draws, method="eigh")
+        eff = model.districts
+        district = rng.normal(eff["effect"].to_numpy(), eff["sd"].to_numpy(), (n_draws, len(eff)))
+        loss_district = np.zeros_like(district)
+        com_table = model.communes
+        com = rng.normal(
+            com_table["effect"].to_numpy(), com_table["sd"].to_numpy(), (n_draws, len(com_table))
+        )
+        year_sd = np.full((n_draws, 1), model.year_sd)
+        tau_c = tau_d = tau_ld = 0.0
+    if not model.trend_weight:  # the no-trend fit: its trend is 0 in every draw
+        gain[:, GAIN_TERMS.index("trend")] = 0.0
+    known_c = model.communes["commune_code"].tolist()
+    return _Draws(
+        gain=gain,
+        loss=loss,
+        district=_reindexed(district, known_d, districts, tau_d, rng),
+        loss_district=_reindexed(loss_district, known_d, districts, tau_ld, rng),
+        commune=_reindexed(com, known_c, codes, tau_c, rng),
+        shocks=rng.standard_normal((n_draws, horizon)) * year_sd,
+    )
+
+
+def _levels(model: TransitionModel, codes: list[str], now: np.ndarray) -> np.ndarray:
+    """Each commune's level (its count in the fitted data's first year); a commune the fit has not
+    seen (or a hand-built model without levels) uses its count at the as-of year."""
+    if "level" not in model.communes:
+        return now
+    known = model.communes.set_index("commune_code")["level"].reindex(codes).to_numpy(float)
+    return np.where(np.isfinite(known), known, now)
+
+
+def _draw_coefficients(
+    model: TransitionModel,
+    n_draws: int,
+    rng: np.random.Generator,
+    codes: list[str],
+    districts: list[int],
+    horizon: int,
+) -> tuple[_Draws, np.ndarray]:
+    """Every draw's coefficients and whether it came from the trend fit: the first
+    ``round(trend_weight · n)`` from the trend fit, the rest from the no-trend fit."""
+    alt = model.no_trend
+    n_trend = n_draws if alt is None else round(model.trend_weight * n_draws)
+    parts = [_component_draws(model, n_trend, rng, codes, districts, horizon)]
+    if n_trend < n_draws and alt is not None:
+        parts.append(_component_draws(alt, n_draws - n_trend, rng, codes, districts, horizon))
+    draws = _Draws(
+        *(np.concatenate([getattr(d, f) for d in parts]) for f in _Draws.__dataclass_fields__)
+    )
+    from_trend = np.arange(n_draws) < n_trend
+    if alt is None and not model.trend_weight:
+        from_trend[:] = False
+    return draws, from_trend
+
+
+def _simulate_chunk(
+    inputs: _Inputs,
+    draws: _Draws,
+    trend_steps: np.ndarray,
+    rng: np.random.Generator,
+    n_districts: int,
+    record_states: bool = False,
+) -> dict[str, np.ndarray]:
+    """Simulate one chunk of draws; returns per-draw district aggregates and commune sums.
+
+    Arrays are criterion-major, (criterion, draw, commune): each criterion is a contiguous
+    plane, so counting criteria met is 19 plane additions and a criteria group (whose loss
+    probability is shared) is a contiguous block. Per simulated year (``step``): the gain
+    log-odds are criterion + capacity(n_met) + static commune part + trend + the year's
+    shock; one uniform per cell decides keep/gain; then the year's aggregates are recorded.
+    """
+    gain, loss = draws.gain, draws.loss
+    b = gain.shape[0]
+    n = inputs.state.shape[0]
+    horizon = len(trend_steps)
+    state = np.broadcast_to(inputs.state.T[:, None, :], (N_CRITERIA, b, n)).copy()
+
+    crit_gain = (gain[:, :N_CRITERIA] + inputs.criterion_shift).T.astype(np.float32)[:, :, None]
+    b_nmet = gain[:, N_CRITERIA][:, None]
+    b_push = gain[:, N_CRITERIA + 1 : N_CRITERIA + 1 + N_PUSH]
+    b_diff, b_trend, b_registered = (
+        gain[:, N_CRITERIA + 1 + N_PUSH + k][:, None] for k in range(3)
+    )
+    # capacity(n_met) per draw, as a lookup table over 0..19 criteria met: slope and push steps
+    levels = np.arange(N_CRITERIA + 1)
+    capacity = b_nmet * (levels - N_MET_CENTRE) + b_push @ push_matrix(levels).T
+    neg_group_loss = (-loss[:, : len(GROUP_SLICES)]).T.astype(np.float32)[:, :, None]
+    c_nmet = loss[:, -1][:, None].astype(np.float32)
+    loss_static = draws.loss_district[:, inputs.district_index].astype(np.float32)
+    b_level = gain[:, GAIN_TERMS.index("level")][:, None]
+    static = (
+        b_diff * inputs.difficult
+        + b_level * inputs.level
+        + draws.district[:, inputs.district_index]
+        + draws.commune
+        + inputs.commune_shift
+    )
+    starts = np.flatnonzero(np.diff(inputs.district_index, prepend=-1))  # communes by district
+
+    out = {
+        "ntm": np.zeros((b, horizon, n_districts), np.int32),
+        "sum_met": np.zeros((b, horizon, n_districts), np.int32),
+        "below": np.zeros((b, horizon, n_districts), np.int32),
+        "close": np.zeros((b, horizon, n_districts), np.int32),
+        "commune_ntm": np.zeros((horizon, n), np.int64),
+    }
+    if record_states:  # [geo] per-commune criteria as a bitmask (bit c-1 = criterion c met)
+        out["states"] = np.zeros((b, horizon, n), np.uint32)
+    p_gain = np.empty((N_CRITERIA, b, n), np.float32)
+    kept = np.empty((N_CRITERIA, b, n), bool)
+    n_met = _count_met(state)
+    for step, trend in enumerate(trend_steps):
+        centred = n_met - N_MET_CENTRE
+        base = static + np.take_along_axis(capacity, n_met, axis=1) + b_trend * trend
+        base += draws.shocks[:, step : step + 1] + b_registered * inputs.registered[step]
+        np.add(crit_gain, base.astype(np.float32), out=p_gain)
+        _sigmoid_inplace(p_gain)
+        # P(keep) depends on the criterion only through its group: 5 planes, not 19
+        p_keep = _sigmoid_inplace(
+            neg_group_loss - (c_nmet * centred.astype(np.float32) + loss_static)
+        )
+        u = rng.random((N_CRITERIA, b, n), dtype=np.float32)
+        for g, (lo, hi) in enumerate(GROUP_SLICES):
+            np.less(u[lo:hi], p_keep[g], out=kept[lo:hi])
+        # one uniform per cell: a met criterion is kept when u < P(keep), an unmet one gained
+        # when u < P(gain); bitwise selection is several times faster than np.where here
+        gained = np.less(u, p_gain)
+        kept &= state
+        np.invert(state, out=state)
+        gained &= state
+        np.bitwise_or(kept, gained, out=state)
+
+        n_met = _count_met(state)
+        ntm = n_met == N_CRITERIA
+        for key, per_commune in (
+            ("ntm", ntm),
+            ("sum_met", n_met),
+            ("below", n_met < BELOW),
+            ("close", (n_met >= CLOSE_LOW) & (n_met <= CLOSE_HIGH)),
+        ):
+            out[key][:, step, :] = np.add.reduceat(per_commune, starts, axis=1, dtype=np.int32)
+        out["commune_ntm"][step] = ntm.sum(axis=0)
+        if record_states:  # [geo] see simulate(record_states=...)
+            for c in range(N_CRITERIA):
+                out["states"][:, step, :] |= state[c].astype(np.uint32) << np.uint32(c)
+    short = (n_met >= JUST_SHORT[0]) & (n_met <= JUST_SHORT[1])
+    out["blocking"] = (~state & short).sum(axis=1).T
+    out["just_short"] = short.sum(axis=0)
+    return out
+
+
+def simulate(
+    panel: Panel,
+    model: TransitionModel,
+    target_year: int,
+    n_draws: int = DEFAULT_DRAWS,
+    seed: int = 0,
+    scenario: Scenario | None = None,
+    as_of: int | None = None,
+    registered: Registrations | None = None,
+    record_states: bool = False,
+) -> Forecast:
+    """Simulate every commune from ``as_of`` (default: the panel's last year) to ``target_year``.
+
+    ``registered`` (year → communes registered to reach the standard that year) adds the
+    fitted registration push to those communes in that year; it is 0 when the history had
+    no registrations to estimate it from (then use a scenario's ``priority_communes``).
+
+    Only communes assessed in the as-of year are simulated (a commune merged away earlier
+    is not forecast); a commune or district the model has not seen gets effects drawn from
+    the fitted population spread.
+
+    ``record_states``: also keep every commune's criteria in every draw and year
+    (``Forecast.states``), so that ``crossing.py`` can map the simulated units onto the units
+    of a later registry list (a forecast across a boundary change). Off by default: it costs
+    4 bytes per draw × year × commune.
+    """
+    as_of = check_as_of(panel, as_of)
+    if target_year <= as_of:
+        raise MessageError(
+            Msg("error.forecast.target_not_after", target_year=target_year, as_of=as_of)
+        )
+    if n_draws < 1:
+        raise MessageError(Msg("error.forecast.draws", draws=n_draws))
+    scenario = scenario or Scenario()
+    now = panel.wide().xs(as_of, level="year")
+    if len(now) < len(panel.communes):
+        panel = panel.subset(communes=now.index.tolist())
+    communes = panel.communes
+    codes = communes["commune_code"].tolist()
+    unknown = sorted(set(scenario.priority_communes) - set(codes))
+    if unknown:
+        raise ScenarioError(
+            Msg(
+                "error.scenario.unknown_communes",
+                name=scenario.name,
+                codes=", ".join(map(str, unknown)),
+            )
+        )
+    wide = now.reindex(codes)
+    districts = panel.district_codes
+    district_index = communes["district_code"].map({c: i for i, c in enumerate(districts)})
+    if np.any(np.diff(district_index.to_numpy()) < 0):  # Panel sorts communes by district
+        raise ValueError("communes must be ordered by district")
+    criterion_shift = np.zeros(N_CRITERIA)
+    for c, odds in scenario.criterion_odds.items():
+        criterion_shift[c - 1] = np.log(odds)
+    inputs = _Inputs(
+        state=wide.to_numpy(bool),
+        district_index=district_index.to_numpy(int),
+        difficult=communes["difficult"].to_numpy(float),
+        commune_shift=np.where(
+            communes["commune_code"].isin(scenario.priority_communes),
+            np.log(scenario.priority_odds),
+            0.0,
+        ),
+        criterion_shift=criterion_shift,
+        registered=np.zeros((0, len(codes))),
+        level=_levels(model, codes, wide.sum(axis=1).to_numpy(float)) - N_MET_CENTRE,
+    )
+    years = list(range(as_of + 1, target_year + 1))
+    registered = registered or {}
+    inputs = replace(
+        inputs,
+        registered=np.array(
+            [np.isin(codes, [str(c) for c in registered.get(t, ())]) for t in years], float
+        ),
+    )
+    # trend value of the transition from year t to t+1 is t - trend_origin
+    trend_steps = np.array([t - 1 - model.trend_origin for t in years], dtype=float)
+
+    coef_seed, flip_seed = np.random.SeedSequence(seed).spawn(2)
+    draws, from_trend = _draw_coefficients(
+        model, n_draws, np.random.default_rng(coef_seed), codes, districts, len(years)
+    )
+    rng = np.random.default_rng(flip_seed)
+    chunk = max(1, CELLS_PER_CHUNK // (len(codes) * N_CRITERIA))
+    parts = [
+        _simulate_chunk(
+            inputs, draws.rows(start, start + chunk), trend_steps, rng, len(districts),
+            record_states,
+        )
+        for start in range(0, n_draws, chunk)
+    ]
+    return Forecast(
+        as_of=as_of,
+        years=years,
+        districts=_district_table(panel, districts),
+        communes=communes[["commune_code", "commune_name", "district_code"]].reset_index(drop=True),
+        observed=_observed_now(panel, wide, districts),
+        ntm=np.concatenate([p["ntm"] for p in parts]),
+        sum_met=np.concatenate([p["sum_met"] for p in parts]),
+        below=np.concatenate([p["below"] for p in parts]),
+        close=np.concatenate([p["close"] for p in parts]),
+        commune_ntm=sum(p["commune_ntm"] for p in parts) / n_draws,
+        blocking=sum(p["blocking"] for p in parts),
+        just_short=sum(p["just_short"] for p in parts),
+        n_draws=n_draws,
+        seed=seed,
+        scenario=scenario,
+        synthetic=panel.synthetic,
+        province_name=panel.province_name,
+        model=model,
+        from_trend=from_trend,
+        states=np.concatenate([p["states"] for p in parts]) if record_states else None,
+    )
+
+
+def _district_table(panel: Panel, districts: Sequence[int]) -> pd.DataFrame:
+    info = panel.communes.groupby("district_code").agg(
+        district_name=("district_name", "first"), n_communes=("commune_code", "size")
+    )
+    return info.reindex(districts).reset_index()
+
+
+def _observed_now(panel: Panel, wide: pd.DataFrame, districts: Sequence[int]) -> pd.DataFrame:
+    """The as-of year's state per district: the simulation's starting point."""
+    n_met = wide.sum(axis=1)
+    frame = pd.DataFrame(
+        {
+            "district_code": panel.communes.set_index("commune_code")
+            .loc[wide.index, "district_code"]
+            .to_numpy(),
+            "ntm": (n_met == N_CRITERIA).to_numpy(),
+            "n_met": n_met.to_numpy(),
+            "below": (n_met < BELOW).to_numpy(),
+        }
+    )
+    return (
+        frame.groupby("district_code")
+        .agg(ntm=("ntm", "sum"), sum_met=("n_met", "sum"), below=("below", "sum"))
+        .reindex(districts)
+        .reset_index()
+    )
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """The draws of one simulation and the tables derived from them.
+
+    Arrays are indexed (draw, year, district) with years ``self.years`` (the as-of year
+    excluded) and districts in ``self.districts`` order. A *unit* is ``None`` for the
+    province or a district code.
+    """
+
+    as_of: int
+    years: list[int]
+    districts: pd.DataFrame  # district_code, district_name, n_communes
+    communes: pd.DataFrame  # commune_code, commune_name, district_code
+    observed: pd.DataFrame  # district_code, ntm, sum_met, below at the as-of year
+    ntm: np.ndarray
+    sum_met: np.ndarray
+    below: np.ndarray
+    close: np.ndarray
+    commune_ntm: np.ndarray  # (year, commune): P(commune meets the standard that year)
+    blocking: np.ndarray  # (commune, criterion): draws in which it ends 17–18 missing it
+    just_short: np.ndarray  # (commune,): draws in which it ends the target year at 17–18
+    n_draws: int
+    seed: int
+    scenario: Scenario
+    synthetic: bool
+    province_name: str = ""
+    model: TransitionModel | None = None  # the fit the draws came from (its coefficients)
+    from_trend: np.ndarray | None = None  # (draw,) True where the draw used the trend fit
+    # (draw, year, commune) uint32 criteria bitmasks, only with record_states=True
+    states: np.ndarray | None = None
+
+    # -- selecting a unit -------------------------------------------------------------------
+    def _columns(self, unit: int | None) -> np.ndarray:
+        if unit is None:
+            return np.arange(len(self.districts))
+        codes = self.districts["district_code"].tolist()
+        if unit not in codes:
+            raise KeyError(f"district {unit!r} is not in this forecast ({codes})")
+        return np.array([codes.index(unit)])
+
+    def unit_draws(self, unit: int | None = None, figure: str = "ntm") -> np.ndarray:
+        """(draw, year) array of a figure ("ntm", "sum_met", "below", "close") for a unit."""
+        return getattr(self, figure)[:, :, self._columns(unit)].sum(axis=2)
+
+    def n_communes(self, unit: int | None = None) -> int:
+        return int(self.districts["n_communes"].to_numpy()[self._columns(unit)].sum())
+
+    def observed_now(self, unit: int | None = None) -> dict[str, float]:
+        rows = self.observed.iloc[self._columns(unit)]
+        n = self.n_communes(unit)
+        return {
+            "n_ntm": int(rows["ntm"].sum()),
+            "mean_criteria": float(rows["sum_met"].sum() / n),
+            "n_below_5": int(rows["below"].sum()),
+        }
+
+    def _year_index(self, year: int) -> int:
+        if year not in self.years:
+            raise KeyError(f"year {year} is not forecast (as of {self.as_of}: {self.years})")
+        return self.years.index(year)
+
+    # -- questions ------------------------------------------------------------------------------
+    def probability(self, target: float, year: int, unit: int | None = None) -> float:
+        """P(communes meeting the standard in ``year`` >= ``target``) for the unit."""
+        counts = self.unit_draws(unit)[:, self._year_index(year)]
+        return float((counts >= target).mean())
+
+    def probability_se(self, probability: float) -> float:
+        """Monte Carlo standard error of a probability estimated from this forecast's draws
+        (independent draws: binomial)."""
+        return float(np.sqrt(max(probability * (1.0 - probability), 0.0) / self.n_draws))
+
+    def probability_by_trend(
+        self, target: float, year: int, unit: int | None = None
+    ) -> dict[str, float | None]:
+        """P(target) among the draws from the trend fit and from the no-trend fit (None when
+        the forecast has no such draws), with the trend fit's weight."""
+        counts = self.unit_draws(unit)[:, self._year_index(year)] >= target
+        split = self.from_trend if self.from_trend is not None else np.ones(self.n_draws, bool)
+        return {
+            "with_trend": float(counts[split].mean()) if split.any() else None,
+            "without_trend": float(counts[~split].mean()) if (~split).any() else None,
+            "trend_weight": float(split.mean()),
+            "n_with_trend": int(split.sum()),
+            "n_without_trend": int((~split).sum()),
+        }
+
+    def plan_probabilities(
+        self, plan: Mapping[int, float], unit: int | None = None
+    ) -> pd.DataFrame:
+        """P(meeting each forecast year's plan): ``plan`` maps year → communes meeting the
+        standard planned by then; years outside the forecast are left out."""
+        rows = []
+        for year, target in sorted(plan.items()):
+            if year not in self.years:
+                continue
+            p = self.probability(target, year, unit)
+            rows.append(
+                {
+                    "year": int(year),
+                    "plan": float(target),
+                    "probability": p,
+                    "mc_se": self.probability_se(p),
+                    "expected": float(self.unit_draws(unit)[:, self._year_index(year)].mean()),
+                }
+            )
+        return pd.DataFrame(rows, columns=["year", "plan", "probability", "mc_se", "expected"])
+
+    def probability_mean_criteria(self, target: float, year: int, unit: int | None = None) -> float:
+        """P(mean criteria per commune in ``year`` >= ``target``)."""
+        sums = self.unit_draws(unit, "sum_met")[:, self._year_index(year)]
+        return float((sums / self.n_communes(unit) >= target - 1e-9).mean())
+
+    def quantiles(self, unit: int | None = None, figure: str = "ntm") -> pd.DataFrame:
+        """Per forecast year: mean, median, 80% and 95% intervals of one figure for a unit.
+
+        ``figure`` is "ntm" (communes meeting the standard), "mean_criteria", "below" (<5
+        criteria) or "close" (15–18). Intervals are equal-tailed quantiles of the draws.
+        """
+        if figure == "mean_criteria":
+            values = self.unit_draws(unit, "sum_met") / self.n_communes(unit)
+        else:
+            values = self.unit_draws(unit, figure)
+        q = np.quantile(values, [0.5, 0.1, 0.9, 0.025, 0.975], axis=0, method="inverted_cdf")
+        return pd.DataFrame(
+            {
+                "year": self.years,
+                "mean": values.mean(axis=0),
+                "median": q[0],
+                "lo80": q[1],
+                "hi80": q[2],
+                "lo95": q[3],
+                "hi95": q[4],
+            }
+        )
+
+    def yearly(self, unit: int | None = None) -> pd.DataFrame:
+        """Per forecast year: NTM count (mean, median, intervals), mean criteria, <5, 15–18."""
+        table = self.quantiles(unit, "ntm")
+        table["mean_criteria"] = self.unit_draws(unit, "sum_met").mean(axis=0) / self.n_communes(
+            unit
+        )
+        table["n_below_5"] = self.unit_draws(unit, "below").mean(axis=0)
+        table["n_close"] = self.unit_draws(unit, "close").mean(axis=0)
+        return table
+
+    def first_reached(self, target: float, unit: int | None = None) -> pd.DataFrame:
+        """Distribution of the first forecast year the count reaches ``target``.
+
+        The last row (``year`` = None) is the probability of not reaching it by the final year.
+        Already reached at the as-of year counts as the as-of year.
+        """
+        counts = self.unit_draws(unit)
+        if self.observed_now(unit)["n_ntm"] >= target:
+            return pd.DataFrame({"year": [self.as_of], "probability": [1.0]}).astype(
+                {"year": "Int64"}
+            )
+        reached = counts >= target
+        first = np.where(reached.any(axis=1), reached.argmax(axis=1), len(self.years))
+        shares = np.bincount(first, minlength=len(self.years) + 1) / self.n_draws
+        years = pd.array([*self.years, None], dtype="Int64")
+        return pd.DataFrame({"year": years, "probability": shares})
+
+    def commune_probabilities(self, unit: int | None = None) -> pd.DataFrame:
+        """Per commune and forecast year: probability it meets the standard that year."""
+        frame = pd.DataFrame(self.commune_ntm.T, columns=self.years)
+        frame.insert(0, "commune_code", self.communes["commune_code"])
+        frame.insert(1, "commune_name", self.communes["commune_name"])
+        frame.insert(2, "district_code", self.communes["district_code"])
+        if unit is not None:
+            self._columns(unit)
+            frame = frame[frame["district_code"] == unit]
+        return frame.melt(
+            id_vars=["commune_code", "commune_name", "district_code"],
+            var_name="year",
+            value_name="p_ntm",
+        ).astype({"year": "int64"})
+
+    def bottlenecks(self, unit: int | None = None) -> pd.DataFrame:
+        """Criteria most often missing among communes that end the target year at 17–18.
+
+        ``share`` is the fraction of those just-short commune-draws missing the criterion.
+        """
+        rows = self.communes["district_code"].to_numpy()
+        mask = np.ones(len(rows), bool) if unit is None else rows == unit
+        if unit is not None:
+            self._columns(unit)
+        counts = self.blocking[mask].sum(axis=0)
+        short = int(self.just_short[mask].sum())
+        table = pd.DataFrame(
+            {
+                "criterion": list(CRITERIA_NUMBERS),
+                "n_missing": counts,
+                "share": counts / max(short, 1),
+            }
+        )
+        return table.sort_values(["n_missing", "criterion"], ascending=[False, True]).reset_index(
+            drop=True
+        )
+
+    def district_table(self, year: int | None = None, target: float | None = None) -> pd.DataFrame:
+        """One row per district: now, expected in ``year`` with intervals, share of province."""
+        year = self.years[-1] if year is None else year
+        i = self._year_index(year)
+        province_expected = self.ntm[:, i, :].sum(axis=1).mean()
+        rows = []
+        for code, name, n in self.districts.itertuples(index=False):
+            counts = self.unit_draws(code)[:, i]
+            lo80, hi80, lo95, hi95 = np.quantile(
+                counts, [0.1, 0.9, 0.025, 0.975], method="inverted_cdf"
+            )
+            row = {
+                "district_code": code,
+                "district_name": name,
+                "n_communes": n,
+                "now": self.observed_now(code)["n_ntm"],
+                "expected": counts.mean(),
+                "lo80": lo80,
+                "hi80": hi80,
+                "lo95": lo95,
+                "hi95": hi95,
+                "share_of_province": counts.mean() / province_expected if province_expected else 0,
+                "mean_criteria": self.unit_draws(code, "sum_met")[:, i].mean() / n,
+            }
+            if target is not None:
+                row["p_target"] = float((counts >= target).mean())
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+
+def run_forecast(
+    panel: Panel,
+    target_year: int = 2020,
+    n_draws: int = DEFAULT_DRAWS,
+    seed: int = 0,
+    scenario: Scenario | None = None,
+    as_of: int | None = None,
+    trend: bool | str = True,
+    registered: Registrations | None = None,
+    record_states: bool = False,
+) -> Forecast:
+    """Fit the transition model on the panel up to ``as_of`` and simulate to ``target_year``.
+
+    ``trend``: True (default) averages the trend and no-trend fits by their held-out scores;
+    False fits no trend; "only" the trend fit alone (see ``model.fit``).
+    ``registered``: registration lists, history and future years alike (see ``simulate``).
+    """
+    as_of = check_as_of(panel, as_of)
+    history = panel.subset(years=[y for y in panel.years if y <= as_of])
+    model = fit(history, trend=trend, registered=registered)
+    return simulate(
+        history, model, target_year, n_draws, seed, scenario, as_of, registered, record_states
+    )

@@ -1,0 +1,527 @@
+"""The commune-level transition model: how likely a commune is to gain, or lose, a criterion.
+
+Each year every commune either gains a criterion it lacked, keeps it, or — at re-assessment —
+loses one it had. Two binomial mixed models (``glmm.fit_glmm``: penalised Laplace fit, logit
+link) are fitted to the panel's year-to-year transitions, one for gains (rows where the
+criterion was not met) and one for losses (rows where it was). ``forecast`` replays them.
+
+Gain model — every term fitted *jointly*, so that weak communes piling up among the unmet
+rows are explained by their commune effects, not read as a slowing trend:
+
+- **criterion** (one coefficient per criterion, no separate intercept): criteria differ hugely
+  in difficulty — electricity is a grid connection, income and poverty need years of growth.
+- **criteria already met** (``n_met - 10``, linear) and the commune's **level** (its count
+  in the first year of the data, centred at 10): a count mixes a lasting capacity (strong
+  communes start high *and* progress fast) with the effect of the count itself. With the
+  count alone, the model reads every commune's rising count as rising capacity and then needs
+  a falling trend to explain why gains do not speed up. The initial count (Wooldridge's
+  initial-conditions device for dynamic random-effects models; not the mean over years,
+  which would contain the outcomes being fitted) carries the lasting difference, ``n_met``
+  the effect of the count itself. In the simulation a commune's level stays fixed.
+- **push near the standard**: provinces register "target communes" and concentrate money
+  there, so gains jump once a commune is within reach. Where the jump starts is a provincial
+  policy choice, not a constant: one step each at 11, 12, …, 17 criteria (15 is ``close``),
+  each with the same weakly informative prior, so the data say where the push is.
+- **especially difficult commune** (xã đặc biệt khó khăn), when the data flags it.
+- **time trend** (years relative to the last observed transition). See "trend choice".
+- **district**, **commune** and **year** random intercepts. Districts and communes differ
+  persistently; years differ for every commune at once (a budget round, a campaign). The
+  year shocks' spread is estimated under a prior (five points cannot say it is 0), and the
+  simulation draws a fresh shock per simulated year per draw, shared by every commune. Because
+  years are random effects, the trend's standard error counts years, not rows, as replicates.
+
+Priors (all weakly informative, on the log-odds scale): criterion N(0, 3²), ``n_met`` and
+``level`` N(0, 1²), push steps N(0, 2²), ``difficult`` N(0, 2.5²), trend N(0, 0.5²) per
+year; spreads of the random effects scaled-inverse-χ² with one pseudo-level of 0.5, bounded
+to [0.02, 3]. A term the data separate (8 of 8 near-standard communes succeeded) keeps a
+finite estimate with a wide posterior instead of being dropped.
+
+Loss model: losing a criterion once met is rare; one coefficient per criteria group (I–V),
+the commune's count, and district random intercepts; group priors N(−3, 3²) say "rare".
+
+**Trend choice.** The trend and no-trend fits are averaged with weights from the data: for
+each earlier cut-off (≥ 2 transitions before it) both are refitted and scored on the later
+years' province-wide shift (log predictive density, year-shock variance included); weights
+∝ exp(total score) (pseudo-Bayesian model averaging). With too few years to score, the weight
+is ½ (two transitions) or 0 (one transition: a trend is not identified). ``trend=False``
+fits no trend, ``trend="only"`` the trend fit alone.
+
+**Gaps and changing communes.** Only consecutive years form transitions; a gap (2017 missing
+between 2016 and 2018) is named in ``TransitionModel.notes`` and its two-year change is not
+used. Communes present in only one of two years contribute no transition for that pair.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import pandas as pd
+
+from ntm_analysis.core.criteria import CRITERIA_NUMBERS, GROUPS, N_CRITERIA, criterion_group
+from ntm_analysis.core.errors import MessageError, Msg
+from ntm_analysis.core.panel import Panel
+from ntm_analysis.model.glmm import Factor, Posterior, VariancePrior, fit_glmm
+
+N_MET_CENTRE = 10
+PUSH_STEPS = (11, 12, 13, 14, 15, 16, 17)  # a push step at "at least k criteria met"
+GROUP_NAMES = tuple(GROUPS)
+_GROUP_OF = np.array([GROUP_NAMES.index(criterion_group(c)) for c in CRITERIA_NUMBERS])
+# criteria of a group are consecutive (I: 1, II: 2–9, …): (first, last + 1) column per group
+GROUP_SLICES = tuple(
+    (int(np.flatnonzero(g == _GROUP_OF)[0]), int(np.flatnonzero(g == _GROUP_OF)[-1]) + 1)
+    for g in range(len(GROUP_NAMES))
+)
+_PUSH_NAMES = tuple("close" if k == 15 else f"close_{k}" for k in PUSH_STEPS)
+GAIN_TERMS = [f"criterion_{c}" for c in CRITERIA_NUMBERS] + [
+    "n_met",
+    *_PUSH_NAMES,
+    "difficult",
+    "trend",
+    "registered",
+    "level",
+]
+LOSS_TERMS = [f"group_{g}" for g in GROUP_NAMES] + ["n_met"]
+N_PUSH = len(PUSH_STEPS)
+TREND = GAIN_TERMS.index("trend")
+REGISTERED = GAIN_TERMS.index("registered")
+LEVEL = GAIN_TERMS.index("level")
+
+_GAIN_PRIOR_MEAN = np.zeros(len(GAIN_TERMS))
+_GAIN_PRIOR_SD = np.array([3.0] * N_CRITERIA + [1.0] + [2.0] * N_PUSH + [2.5, 0.5, 2.5, 1.0])
+FIXED_AT_ZERO = 1e-6  # prior sd of a term the data cannot inform (it stays at 0)
+_LOSS_PRIOR_MEAN = np.array([-3.0] * len(GROUP_NAMES) + [0.0])
+_LOSS_PRIOR_SD = np.array([3.0] * len(GROUP_NAMES) + [1.0])
+SPREAD_PRIOR = VariancePrior(df=1.0, scale=0.5, lower=0.02, upper=3.0)
+# Year shocks: the same prior, bounded at 1 logit. With one or two transitions the spread's
+# posterior is the prior's heavy tail, and a shock sd of 3 (odds ×20 up or down for every
+# commune at once) made a few draws gain nearly everything: the 2-year-panel forecasts of the
+# calibration suite were 18–33 communes too high on average.
+YEAR_PRIOR = VariancePrior(df=1.0, scale=0.5, lower=0.02, upper=1.0)
+MAX_SCORED_CUTOFFS = 3
+
+
+Registrations = Mapping[int, Iterable[str]]  # year -> communes registered to meet it then
+
+
+def transitions(panel: Panel, registered: Registrations | None = None) -> pd.DataFrame:
+    """One row per commune × criterion × year t with the state at t and at t+1.
+
+    Only consecutive years form a transition, and only communes observed in both years.
+    ``registered`` (year → commune codes the province registered to reach the standard that
+    year) marks the transition into that year (column ``registered``).
+    """
+    wide = panel.wide()
+    info = panel.communes.set_index("commune_code")
+    frames = []
+    for year, next_year in itertools.pairwise(panel.years):
+        if next_year != year + 1:
+            continue
+        now = wide.xs(year, level="year")
+        nxt = wide.xs(next_year, level="year")
+        both = now.index.intersection(nxt.index)
+        now, nxt = now.loc[both], nxt.loc[both]
+        n_met = now.sum(axis=1)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "commune_code": np.repeat(now.index.to_numpy(), N_CRITERIA),
+                    "criterion": np.tile(np.array(CRITERIA_NUMBERS), len(now)),
+                    "year": year,
+                    "n_met": np.repeat(n_met.to_numpy(), N_CRITERIA),
+                    "met": now.to_numpy(bool).ravel(),
+                    "met_next": nxt.to_numpy(bool).ravel(),
+                }
+            )
+        )
+    if not frames:
+        years = ", ".join(map(str, panel.years))
+        raise MessageError(Msg("error.forecast.no_consecutive_years", years=years))
+    table = pd.concat(frames, ignore_index=True)
+    table["district_code"] = table["commune_code"].map(info["district_code"]).astype("int64")
+    table["difficult"] = table["commune_code"].map(info["difficult"]).astype(bool)
+    counts = wide.sum(axis=1).reset_index(name="n").sort_values("year")
+    level = counts.groupby("commune_code")["n"].first()  # the count in its first year
+    table["level"] = table["commune_code"].map(level).to_numpy(float)
+    table["registered"] = False
+    for year, codes in (registered or {}).items():
+        rows = table["year"] == int(year) - 1
+        table.loc[rows, "registered"] = table.loc[rows, "commune_code"].isin(set(map(str, codes)))
+    return table
+
+
+def gaps(years: list[int]) -> list[tuple[int, int]]:
+    """Pairs of observed years with missing years between them."""
+    return [(a, b) for a, b in itertools.pairwise(years) if b != a + 1]
+
+
+def push_matrix(n_met: np.ndarray) -> np.ndarray:
+    """The push-step indicators (n_met >= k for each k in ``PUSH_STEPS``)."""
+    return (np.asarray(n_met)[..., None] >= np.array(PUSH_STEPS)).astype(float)
+
+
+def gain_design(
+    criterion: np.ndarray,
+    n_met: np.ndarray,
+    difficult: np.ndarray,
+    trend: np.ndarray,
+    registered: np.ndarray | None = None,
+    level: np.ndarray | None = None,
+) -> np.ndarray:
+    """Design matrix of the gain model, columns ``GAIN_TERMS``; ``level`` is the commune's
+    count in its first year of the fitted data (default: its current count)."""
+    onehot = (criterion[:, None] == np.array(CRITERIA_NUMBERS)[None, :]).astype(float)
+    reg = np.zeros(len(criterion)) if registered is None else registered
+    level = n_met if level is None else level
+    return np.column_stack(
+        [
+            onehot,
+            n_met - N_MET_CENTRE,
+            push_matrix(n_met),
+            difficult,
+            trend,
+            reg,
+            level - N_MET_CENTRE,
+        ]
+    ).astype(float)
+
+
+def _gain_rows_design(rows: pd.DataFrame, trend: np.ndarray) -> np.ndarray:
+    return gain_design(
+        rows["criterion"].to_numpy(),
+        rows["n_met"].to_numpy(float),
+        rows["difficult"].to_numpy(float),
+        trend,
+        rows["registered"].to_numpy(float),
+        rows["level"].to_numpy(float),
+    )
+
+
+def registered_estimable(table: pd.DataFrame) -> bool:
+    """History shows registered and non-registered communes' outcomes in the same years."""
+    gains = table[~table["met"]]
+    years = gains.loc[gains["registered"], "year"].unique()
+    mixed = gains[gains["year"].isin(years)]
+    return bool(len(years)) and bool((~mixed["registered"]).any())
+
+
+def loss_design(criterion: np.ndarray, n_met: np.ndarray) -> np.ndarray:
+    """Design matrix of the loss model, columns ``LOSS_TERMS``."""
+    group = _GROUP_OF[criterion - 1]
+    onehot = (group[:, None] == np.arange(len(GROUP_NAMES))[None, :]).astype(float)
+    return np.column_stack([onehot, n_met - N_MET_CENTRE]).astype(float)
+
+
+@dataclass(frozen=True)
+class TransitionModel:
+    """Fitted gain and loss models, with what the simulation needs to draw from them.
+
+    ``gain_params``/``gain_cov`` and ``districts``/``communes`` are marginal summaries (for
+    tables and tests); ``gain_posterior``/``loss_posterior`` hold the joint Laplace posteriors
+    the simulation draws from (None for a hand-built model: marginals are drawn
+    independently). ``no_trend`` is the no-trend fit the draws are mixed with, in
+    proportion ``1 - trend_weight``.
+    """
+
+    gain_params: np.ndarray  # GAIN_TERMS
+    gain_cov: np.ndarray
+    loss_params: np.ndarray  # LOSS_TERMS
+    loss_cov: np.ndarray
+    districts: pd.DataFrame  # district_code, effect, sd, loss_effect, loss_sd, tau
+    communes: pd.DataFrame  # commune_code, effect, sd, tau
+    year_sd: float  # spread of whole-year shocks to gain log-odds beyond the trend (mode)
+    trend_origin: int  # the year whose transition has trend = 0
+    n_gain_rows: int
+    n_loss_rows: int
+    year_effects: pd.DataFrame = field(default_factory=pd.DataFrame)  # year, effect, sd
+    gain_posterior: Posterior | None = None
+    loss_posterior: Posterior | None = None
+    n_transitions: int = 0  # transition years the fit saw
+    trend_weight: float = 1.0  # share of draws from this (trend) fit
+    trend_choice: str = "fixed"  # "data", "equal", "off", "fixed"
+    trend_scores: pd.DataFrame = field(default_factory=pd.DataFrame)  # the held-out scores
+    no_trend: TransitionModel | None = None
+    notes: tuple[str, ...] = ()  # gaps skipped, thin panels: shown with the forecast
+
+    @property
+    def thin(self) -> bool:
+        """Fewer than three transitions (a 2- or 3-year panel): trend and year-shock spread
+        rest mostly on their priors, and the report must say so."""
+        return self.n_transitions < 3
+
+    def coefficients(self) -> pd.DataFrame:
+        """Readable table of every coefficient with its standard error (0 for a term held at
+        0 because the data cannot inform it: no trend, no flagged or registered communes)."""
+        rows = [
+            ("gain", term, value, np.sqrt(var) if var > FIXED_AT_ZERO else 0.0)
+            for term, value, var in zip(
+                GAIN_TERMS, self.gain_params, np.diag(self.gain_cov), strict=True
+            )
+        ]
+        rows += [
+            ("loss", term, value, np.sqrt(var))
+            for term, value, var in zip(
+                LOSS_TERMS, self.loss_params, np.diag(self.loss_cov), strict=True
+            )
+        ]
+        rows += [
+            ("gain", f"district_{code}", effect, sd)
+            for code, effect, sd in self.districts[["district_code", "effect", "sd"]].itertuples(
+                index=False
+            )
+        ]
+        return pd.DataFrame(rows, columns=["model", "term", "estimate", "std_error"])
+
+
+def _codes(values: pd.Series, levels: list) -> np.ndarray:
+    """Position of each value in ``levels`` (−1 where absent)."""
+    return pd.Index(levels).get_indexer(values)
+
+
+def _effects(values: pd.Series, table: pd.DataFrame, key: str) -> np.ndarray:
+    """``table``'s ``effect`` for each value of its ``key`` column (0 where absent)."""
+    index = _codes(values, table[key].tolist())
+    return np.where(index >= 0, table["effect"].to_numpy(float)[index], 0.0)
+
+
+def _fit_losses(lost: pd.DataFrame, districts: list, start: Posterior | None) -> Posterior:
+    """The loss GLMM on the met rows ``lost``. It has no commune effect, so rows alike in
+    group, count and district are one binomial: the same likelihood on ~10× fewer rows."""
+    criterion = lost["criterion"].to_numpy()
+    n_met = lost["n_met"].to_numpy()
+    district = _codes(lost["district_code"], districts)
+    key = np.stack([_GROUP_OF[criterion - 1], n_met, district])
+    _, first, cell = np.unique(key, axis=1, return_index=True, return_inverse=True)
+    cell = cell.ravel()
+    return fit_glmm(
+        loss_design(criterion[first], n_met[first].astype(float)),
+        np.bincount(cell, ~lost["met_next"].to_numpy(bool), len(first)),
+        np.bincount(cell, minlength=len(first)).astype(float),
+        _LOSS_PRIOR_MEAN,
+        _LOSS_PRIOR_SD,
+        [Factor("district", district[first], len(districts), SPREAD_PRIOR)],
+        start=start,
+    )
+
+
+def _fit_one(
+    table: pd.DataFrame,
+    panel: Panel,
+    trend: bool,
+    origin: int,
+    losses: bool | Posterior = True,
+    variances: dict[str, float] | None = None,
+    start: TransitionModel | None = None,
+) -> TransitionModel:
+    """The gain and loss GLMMs on one transitions table (trend on or off); ``losses=False``
+    skips the loss model (a ``Posterior``: the loss model already fitted to this same table,
+    reused) and ``variances`` fixes the gain model's spreads (the trend scores
+    refit on earlier years with the full fit's spreads: gains only, and fast). ``start``: a
+    related fit to start the solvers from (same answer, fewer steps; see ``fit_glmm``)."""
+    districts = panel.district_codes
+    communes = panel.communes["commune_code"].tolist()
+    years = sorted(table["year"].unique().tolist())
+    gains = table[~table["met"]]
+    lost = table[table["met"]] if losses is not False else table.iloc[:0]
+
+    trend_col = (gains["year"] - origin).to_numpy(float) if trend else np.zeros(len(gains))
+    x_gain = _gain_rows_design(gains, trend_col)
+    prior_sd = _GAIN_PRIOR_SD.copy()
+    if not trend:
+        prior_sd[TREND] = FIXED_AT_ZERO  # the no-trend variant
+    if not gains["difficult"].any():
+        prior_sd[GAIN_TERMS.index("difficult")] = FIXED_AT_ZERO  # no flagged communes
+    if len(years) < 2:  # one transition: the first year's count *is* n_met, not separable
+        prior_sd[LEVEL] = FIXED_AT_ZERO
+    if not registered_estimable(table):
+        prior_sd[REGISTERED] = FIXED_AT_ZERO  # no registration history: a scenario only
+    y_gain = gains["met_next"].to_numpy(float)
+    gain_post = fit_glmm(
+        x_gain,
+        y_gain,
+        np.ones(len(gains)),
+        _GAIN_PRIOR_MEAN,
+        prior_sd,
+        [
+            Factor(
+                "district", _codes(gains["district_code"], districts), len(districts), SPREAD_PRIOR
+            ),
+            Factor("year", _codes(gains["year"], years), len(years), YEAR_PRIOR),
+        ],
+        commune=Factor(
+            "commune", _codes(gains["commune_code"], communes), len(communes), SPREAD_PRIOR
+        ),
+        variances=variances,
+        start=start.gain_posterior if start is not None else None,
+    )
+    if isinstance(losses, Posterior):
+        loss_post = losses
+    else:
+        loss_post = _fit_losses(lost, districts, start.loss_posterior if start else None)
+    p, q = len(GAIN_TERMS), len(LOSS_TERMS)
+    nd = len(districts)
+    gmean, gcov = gain_post.mean, gain_post.cov
+    gsd = np.sqrt(np.diag(gcov))
+    lsd = np.sqrt(np.diag(loss_post.cov))
+    district_table = pd.DataFrame(
+        {
+            "district_code": districts,
+            "effect": gmean[p : p + nd],
+            "sd": gsd[p : p + nd],
+            "loss_effect": loss_post.mean[q : q + nd],
+            "loss_sd": lsd[q : q + nd],
+            "tau": gain_post.sd["district"],
+        }
+    )
+    level = table.groupby("commune_code")["level"].first()
+    commune_table = pd.DataFrame(
+        {
+            "commune_code": communes,
+            "level": level.reindex(communes).to_numpy(float),
+            "effect": gain_post.commune_mean,
+            "sd": gain_post.commune_marginal_sd,
+            "tau": gain_post.sd["commune"],
+        }
+    )
+    year_table = pd.DataFrame({"year": years, "effect": gmean[p + nd :], "sd": gsd[p + nd :]})
+    gain_cov = gcov[:p, :p].copy()
+    if not trend:
+        gain_cov[TREND, :] = gain_cov[:, TREND] = 0.0
+    model = TransitionModel(
+        gain_params=np.where(np.arange(p) == TREND, gmean[:p] if trend else 0.0, gmean[:p]),
+        gain_cov=gain_cov,
+        loss_params=loss_post.mean[:q].copy(),
+        loss_cov=loss_post.cov[:q, :q].copy(),
+        districts=district_table,
+        communes=commune_table,
+        year_sd=gain_post.sd["year"],
+        trend_origin=origin,
+        n_gain_rows=len(gains),
+        n_loss_rows=len(lost),
+        year_effects=year_table,
+        gain_posterior=gain_post,
+        loss_posterior=loss_post,
+        n_transitions=len(years),
+        trend_weight=1.0 if trend else 0.0,
+    )
+    return model
+
+
+def _year_shift(model: TransitionModel, rows: pd.DataFrame) -> tuple[float, float]:
+    """The held-out year's common log-odds shift relative to ``model`` at trend 0, with its
+    standard error: solves sum(P(gain)) = observed gains for one offset (Newton, bounded)."""
+    eta = _gain_rows_design(rows, np.zeros(len(rows))) @ model.gain_params
+    eta += _effects(rows["district_code"], model.districts, "district_code")
+    eta += _effects(rows["commune_code"], model.communes, "commune_code")
+    n = len(rows)
+    target = float(np.clip(rows["met_next"].sum(), 0.5, n - 0.5))
+    shift, info = 0.0, 1.0
+    for _ in range(50):
+        p = 0.5 * (1.0 + np.tanh(0.5 * (eta + shift)))
+        info = max(float((p * (1 - p)).sum()), 1e-9)
+        step = float(np.clip((target - p.sum()) / info, -1.0, 1.0))
+        shift += step
+        if abs(step) < 1e-9:
+            break
+    return shift, 1.0 / np.sqrt(info)
+
+
+def _trend_scores(
+    table: pd.DataFrame, panel: Panel, full: dict[bool, TransitionModel]
+) -> pd.DataFrame:
+    """Held-out scores of the trend and no-trend fits (see "trend choice"); ``full``: the
+    full trend and no-trend fits, whose random-effect spreads are held fixed in the refits
+    and whose modes the refits start from."""
+    years = sorted(table["year"].unique().tolist())
+    rows = []
+    for i in range(max(2, len(years) - MAX_SCORED_CUTOFFS), len(years)):
+        train = table[table["year"] < years[i]]
+        origin = years[i - 1]
+        later = table[(table["year"] >= years[i]) & ~table["met"]]
+        for trend in (True, False):
+            model = _fit_one(
+                train,
+                panel,
+                trend,
+                origin,
+                losses=False,
+                variances=full[trend].gain_posterior.sd,
+                start=full[trend],
+            )
+            beta = model.gain_params[TREND]
+            var_beta = model.gain_cov[TREND, TREND]
+            for year, held in later.groupby("year"):
+                h = year - origin
+                shift, se = _year_shift(model, held)
+                var = var_beta * h * h + model.year_sd**2 + se**2
+                mean = beta * h
+                lpd = -0.5 * (np.log(2 * np.pi * var) + (shift - mean) ** 2 / var)
+                rows.append(
+                    {
+                        "cutoff": origin,
+                        "year": int(year),
+                        "trend": trend,
+                        "shift": shift,
+                        "predicted": mean,
+                        "sd": np.sqrt(var),
+                        "log_score": lpd,
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+def fit(
+    panel: Panel, trend: bool | str = True, registered: Registrations | None = None
+) -> TransitionModel:
+    """Fit the gain and loss models to every consecutive-year transition in ``panel``.
+
+    ``trend``: True (default, also "auto") averages the trend and no-trend fits with weights
+    from the data — the trend is used as far as the data support it; False fits no trend;
+    "only" forces the trend fit alone (for comparisons). Callers that passed ``trend=True``
+    before (CLI, backtest) get the data-weighted average.
+
+    ``registered``: the province's registration lists (year → communes registered to reach
+    the standard that year); where history has registered and non-registered communes in the
+    same year, their extra push is estimated (term ``registered``), otherwise it stays 0 and
+    ``notes`` says "registered:scenario".
+    """
+    table = transitions(panel, registered)
+    origin = int(table["year"].max())
+    n_trans = table["year"].nunique()
+    notes = tuple(f"gap:{a}-{b}" for a, b in gaps(panel.years))
+    if n_trans < 3:
+        notes += (f"thin:{n_trans}",)
+    if registered and not registered_estimable(table):
+        notes += ("registered:scenario",)
+    trend = "auto" if trend is True else trend
+    if trend not in (False, "auto", "only"):
+        raise ValueError(f"trend must be True/'auto', False or 'only', got {trend!r}")
+    if trend is False or (trend == "auto" and n_trans < 2):
+        model = _fit_one(table, panel, False, origin)
+        choice = "off" if trend is False else "one_transition"
+        return replace(model, trend_choice=choice, notes=notes)
+    with_trend = _fit_one(table, panel, True, origin)
+    if trend == "only":
+        return replace(with_trend, trend_choice="fixed", notes=notes)
+    # the loss model does not depend on the trend: the no-trend fit shares it
+    without = _fit_one(
+        table, panel, False, origin, losses=with_trend.loss_posterior, start=with_trend
+    )
+    full = {True: with_trend, False: without}
+    scores = _trend_scores(table, panel, full) if n_trans >= 3 else pd.DataFrame()
+    if scores.empty:
+        weight, choice = 0.5, "equal"
+    else:
+        total = scores.groupby("trend")["log_score"].sum()
+        diff = float(total.get(True, 0.0) - total.get(False, 0.0))
+        weight, choice = float(1.0 / (1.0 + np.exp(-np.clip(diff, -50, 50)))), "data"
+    return replace(
+        with_trend,
+        trend_weight=weight,
+        trend_choice=choice,
+        trend_scores=scores,
+        no_trend=replace(without, notes=notes),
+        notes=notes,
+    )

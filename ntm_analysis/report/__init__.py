@@ -1,0 +1,2 @@
+"""What officials read: report sections, charts, the hearing pack, HTML and PDF export.
+"""

@@ -1,0 +1,361 @@
+"""The building blocks of the report sections: the ``Section`` and ``Report`` containers,
+number and text formatting in the reader's language, the status badge, the synthetic-data
+banner and unit names. ``report`` (the sections a notebook calls) and ``report_methods``
+(the methods, backtest and data-and-method sections) are built from these.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from ntm_analysis import i18n
+from ntm_analysis.analysis.results import CLOSE_TO_THRESHOLD, displayed_status, history
+from ntm_analysis.core.communes import Registry
+from ntm_analysis.core.panel import Panel
+from ntm_analysis.model.backtest import Backtest
+from ntm_analysis.model.forecast import Forecast
+from ntm_analysis.model.transitions import TransitionModel
+from ntm_analysis.report import plots
+
+FIGURE_DPI = 100  # 12 in wide -> 1200 px: sharp on a projector, small enough to e-mail
+# order of the progress statuses, most worrying first (the model's and the straight line's)
+_STATUS_RANK = {"regressing": 0, "off_track": 1, "needs_acceleration": 2, "on_track": 3}
+
+
+# --------------------------------------------------------------------------- small helpers
+
+
+def _esc(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _p(text: str, css: str = "") -> str:
+    style = f' style="{css}"' if css else ""
+    return f"<p{style}>{_esc(text)}</p>"
+
+
+def _missing(x: object) -> bool:
+    return x is None or (isinstance(x, float | np.floating) and np.isnan(x)) or x is pd.NA
+
+
+def _num(x: float | None, lang: str, decimals: int = 0) -> str:
+    return i18n.fmt_number(x, lang, decimals)
+
+
+def _mean(x: float | None, lang: str) -> str:
+    """A forecast mean: one decimal ("79,8"), the statistic shown beside every interval."""
+    return _num(x, lang, 1)
+
+
+def _rate(x: float, lang: str) -> str:
+    """A yearly pace: one decimal, none when it is a whole number ("4,7", "5")."""
+    return _num(x, lang, 0 if abs(x - round(x)) < 0.05 else 1)
+
+
+def _interval(lo: float | None, hi: float | None, lang: str) -> str:
+    """ "12–18", or an en dash alone when the interval is unknown."""
+    if _missing(lo) or _missing(hi):
+        return "–"
+    return f"{_num(lo, lang)}–{_num(hi, lang)}"
+
+
+def _signed(x: float | None, lang: str, decimals: int = 0) -> str:
+    """ "+3", "−2" (a real minus sign), "0"."""
+    if _missing(x):
+        return "–"
+    text = _num(x, lang, decimals)
+    return text if text.startswith(("−", "-")) or text == _num(0, lang, decimals) else "+" + text
+
+
+def _percents_to_100(values: Sequence[float], lang: str) -> list[str]:
+    """Simulated shares of a whole as whole percentages that add up to 100% (largest
+    remainder).
+
+    A share that rounds to 0 is written "<1%" (and one that rounds to 100 ">99%"), even when
+    no simulation fell there: "0%" would read as certainty. Honest, at the cost of an exact
+    total in that case.
+    """
+    v = np.clip(np.nan_to_num(np.asarray(values, float)), 0.0, None)
+    total = v.sum()
+    if total <= 0:
+        return ["–" for _ in v]
+    scaled = 100.0 * v / total
+    whole = np.floor(scaled)
+    order = np.argsort(-(scaled - whole), kind="stable")
+    whole[order[: int(100 - whole.sum() + 0.5)]] += 1
+    out = []
+    for pct in whole:
+        if pct == 0:
+            out.append(f"<{_num(1, lang)}%")
+        elif pct == 100:
+            out.append(f">{_num(99, lang)}%")
+        else:
+            out.append(f"{_num(pct, lang)}%")
+    return out
+
+
+def _join(items: Sequence[str], lang: str) -> str:
+    """ "a, b và c" / "a, b and c"."""
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return i18n.t("report.list.and", lang, head=", ".join(items[:-1]), last=items[-1])
+
+
+# --------------------------------------------------------------------------- sections
+
+
+@dataclass
+class Section:
+    """A report section: a heading and parts displayed in order.
+
+    Parts are HTML strings, ``pandas`` Stylers or DataFrames, and matplotlib ``Figure``s
+    (shown as embedded PNG images, so the exported HTML needs no outside resources).
+    """
+
+    title: str | None
+    parts: list[Any] = field(default_factory=list)
+    level: int = 2
+
+    def figures(self) -> list[Figure]:
+        return [p for p in self.parts if isinstance(p, Figure)]
+
+    def tables(self) -> list[pd.DataFrame]:
+        """The tables shown (the data behind each Styler): for tests."""
+        return [
+            p.data if hasattr(p, "data") else p
+            for p in self.parts
+            if isinstance(p, pd.DataFrame) or hasattr(p, "data")
+        ]
+
+    def text(self) -> str:
+        """The section's words (headings and paragraphs, tags stripped): for tests and logs."""
+        chunks = [self.title or ""]
+        for part in self.parts:
+            if isinstance(part, str):
+                part = re.sub(r"<style.*?</style>", " ", part, flags=re.S)
+                chunks.append(html.unescape(re.sub(r"<[^>]+>", " ", part)))
+        return " ".join(" ".join(chunks).split())
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import HTML, Image, display
+
+        if self.title:
+            display(HTML(f"<h{self.level}>{_esc(self.title)}</h{self.level}>"))
+        for part in self.parts:
+            if isinstance(part, Figure):
+                alt = " ".join(part.get_suptitle().split()) or (self.title or "")
+                display(
+                    Image(
+                        data=plots.fig_to_png_bytes(part, dpi=FIGURE_DPI),
+                        format="png",
+                        metadata={"alt": alt},
+                    )
+                )
+            elif isinstance(part, str):
+                display(HTML(part))
+            else:
+                display(part)
+
+    def __repr__(self) -> str:
+        kinds = ", ".join(type(p).__name__ for p in self.parts)
+        return f"Section({self.title!r}: {kinds})"
+
+
+def _styled(
+    frame: pd.DataFrame,
+    formats: Mapping[str, Any] | None = None,
+    left: Sequence[str] = (),
+    nowrap: Sequence[str] = (),
+) -> Any:
+    """A readable table: no index, numbers right-aligned, header wrapped, zebra rows.
+
+    ``nowrap`` columns (names, codes) never break inside a cell.
+    """
+    styler = frame.style.hide(axis="index")
+    if formats:
+        styler = styler.format({k: v for k, v in formats.items() if k in frame.columns})
+    numeric = [c for c in frame.columns if c not in left]
+    styler = styler.set_properties(subset=numeric, **{"text-align": "right"})
+    styler = styler.set_properties(
+        subset=[c for c in left if c in frame.columns], **{"text-align": "left"}
+    )
+    keep = [c for c in nowrap if c in frame.columns]
+    if keep:
+        styler = styler.set_properties(subset=keep, **{"white-space": "nowrap"})
+    return styler.set_table_styles(
+        [
+            {
+                "selector": "th",
+                "props": "text-align: left; vertical-align: bottom; "
+                "padding: 4px 10px; max-width: 16em; white-space: normal;",
+            },
+            {"selector": "td", "props": "padding: 4px 10px;"},
+            {"selector": "tbody tr:nth-child(even)", "props": "background-color: #F4F4F4;"},
+            {"selector": "", "props": "border-collapse: collapse; margin: 0.5em 0 1em 0;"},
+        ]
+    )
+
+
+def _caption(text: str) -> str:
+    return f'<p style="font-weight:bold;margin-bottom:0.2em">{_esc(text)}</p>'
+
+
+def status_badge(status: str | None, lang: str) -> str:
+    """A progress status as colour *and* words (the words alone carry the meaning)."""
+    if status is None:
+        return (
+            '<span class="ntm-status ntm-status-none" style="background:#DDDDDD;color:#222;'
+            f'padding:0.2em 0.6em;border-radius:0.3em">{_esc(i18n.t("report.status.none", lang))}'
+            "</span>"
+        )
+    if status == CLOSE_TO_THRESHOLD:  # neutral: no verdict colour, a dashed frame
+        return (
+            f'<span class="ntm-status ntm-status-{status}" style="background:#EEEEEE;'
+            "color:#000000;font-weight:bold;border:2px dashed #444444;padding:0.1em 0.5em;"
+            f'border-radius:0.3em">{_esc(i18n.status_label(status, lang))}</span>'
+        )
+    color = plots.status_color(status)
+    text_color = "#000000" if status == "needs_acceleration" else "#FFFFFF"
+    return (
+        f'<span class="ntm-status ntm-status-{_esc(status)}" style="background:{color};'
+        f'color:{text_color};font-weight:bold;padding:0.2em 0.6em;border-radius:0.3em">'
+        f"{_esc(i18n.status_label(status, lang))}</span>"
+    )
+
+
+def result_badge(result: Mapping[str, Any], lang: str) -> str:
+    """The headline badge of a result (report, index, brief, slides): the status as
+    ``results.displayed_status`` decides it, so "close to a threshold" is never a colour."""
+    return status_badge(displayed_status(result), lang)
+
+
+def synthetic_banner(lang: str) -> str:
+    return (
+        '<div class="ntm-synthetic" style="border:2px solid #D55E00;background:#FFF1D6;'
+        'color:#6B2A00;padding:0.5em 0.8em;margin:0.5em 0;font-weight:bold">'
+        f"{_esc(i18n.t('report.synthetic_banner', lang))}</div>"
+    )
+
+
+def unit_label(registry: Registry, code: int | None, lang: str) -> str:
+    """A unit's name in the reader's language: "Tỉnh Lạng Sơn" / "Lạng Sơn province",
+    "Huyện Tràng Định" / "Tràng Định district", "Thành phố Lạng Sơn" / "Lạng Sơn city"
+    (the kind of unit from the registry's ``district_type``)."""
+    if code is None:
+        return i18n.t("report.unit.province", lang, name=registry.province_name)
+    row = registry.districts.loc[registry.districts["district_code"] == code]
+    if row.empty:
+        raise KeyError(code)
+    return i18n.unit_name(row["district_name"].iloc[0], row["district_type"].iloc[0], lang)
+
+
+def _unit_kind(registry: Registry, code: int | None, lang: str) -> str:
+    """ "tỉnh"/"province", "huyện"/"district", "thành phố"/"city" (lower case)."""
+    if code is None:
+        return i18n.t("unit.province", lang)
+    row = registry.districts.loc[registry.districts["district_code"] == code]
+    return i18n.unit_kind(row["district_type"].iloc[0], lang)
+
+
+# --------------------------------------------------------------------------- the report
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything one unit's report shows; built by ``prepare``.
+
+    ``target_source`` says where the commune target comes from: "official" (the targets
+    file, marked official), "file" (the targets file, not marked official), "user" (a number
+    passed in) or None (no target). ``mean_target`` is the plan's criteria-per-commune target
+    (the province only).
+    """
+
+    panel: Panel  # observed data up to the as-of year
+    forecast: Forecast
+    backtest: Backtest | None
+    backtest_note: str | None
+    registry: Registry
+    unit: int | None  # district code, None for the province
+    unit_name: str
+    unit_kind: str  # "huyện", "thành phố", "tỉnh" / "district", "city", "province"
+    target: float | None
+    target_source: str | None
+    mean_target: float | None
+    mean_target_source: str | None
+    lang: str
+    results: dict[str, Any]
+    parameters: dict[str, Any]
+    data_sha256: str
+    model: TransitionModel | None = None
+
+    @property
+    def year(self) -> int:
+        return int(self.results["year"])
+
+    @property
+    def as_of(self) -> int:
+        return self.forecast.as_of
+
+    @property
+    def synthetic(self) -> bool:
+        return bool(self.panel.synthetic)
+
+    @property
+    def target_official(self) -> bool:
+        return self.target_source == "official"
+
+    @property
+    def n_communes(self) -> int:
+        return int(self.results["n_communes"])
+
+    @property
+    def all_met(self) -> bool:
+        """Every commune of the unit already meets the standard in the as-of year."""
+        return int(self.results["now"]["n_ntm"]) >= self.n_communes > 0
+
+    @property
+    def unit_panel(self) -> Panel:
+        return self.panel if self.unit is None else self.panel.subset(districts=[self.unit])
+
+    def t(self, key: str, **fmt: object) -> str:
+        return i18n.t(key, self.lang, **fmt)
+
+    def label(self, code: int | None) -> str:
+        """Another unit's name in the report's language."""
+        return unit_label(self.registry, code, self.lang)
+
+
+def _history(rep: Report) -> pd.DataFrame:
+    return history(rep.panel, rep.unit)
+
+
+def _target_sentence(rep: Report) -> str:
+    if rep.target is None:
+        if rep.unit is None:
+            return rep.t("report.target.none_province")
+        this_unit = i18n.capitalize(rep.t("unit.this", kind=rep.unit_kind))
+        return rep.t("report.target.none_district", this_unit=this_unit)
+    fmt = {"target": _num(rep.target, rep.lang), "year": rep.year}
+    sentence = rep.t(f"report.target.{rep.target_source}", **fmt)
+    if rep.target_official and rep.synthetic:
+        sentence += " " + rep.t("report.target.real_but_synthetic")
+    if rep.mean_target is not None:
+        sentence += " " + rep.t(
+            f"report.mean_target.{rep.mean_target_source}",
+            target=_num(rep.mean_target, rep.lang, 1),
+            year=rep.year,
+        )
+    return sentence
+
+
+def _statuses_disagree(model: str, line: str) -> bool:
+    return _STATUS_RANK.get(model) != _STATUS_RANK.get(line)

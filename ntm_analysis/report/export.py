@@ -1,0 +1,290 @@
+"""An executed notebook as a standalone HTML report: no code, nothing loaded from elsewhere.
+
+The report leaves out code cells' input, prompts, stderr, cells tagged ``notebook-only`` and
+the injected-parameters cell; images are embedded, and any script or stylesheet loaded from
+another site is removed (and the result checked), so the file opens offline and shows only
+what the report means to say. Every report ends with a footer naming the run, the data and
+the package version.
+
+Reports are printed for hearings, so each carries a table of contents (its ``<h2>``
+sections) and an A4 print stylesheet: sections follow one another (a rule above each
+heading, never a heading alone at the foot of a page) so no page is left nearly empty,
+collapsed sections print open, charts and table rows are never cut, tables are set at a
+readable size, and each page's margin names the unit, the synthetic-data mark where it
+applies, and "page k / n" — a loose printed page still says what it is.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+from ntm_analysis import __version__, i18n
+from ntm_analysis.core.atomic import write_text_atomic
+from ntm_analysis.core.provenance import now
+
+__all__ = [
+    "NOTEBOOK_ONLY_TAG",
+    "add_contents",
+    "export_html",
+    "external_references",
+    "footer_html",
+    "print_css",
+]
+
+NOTEBOOK_ONLY_TAG = "notebook-only"  # narrative for notebook readers, left out of the HTML
+
+_TEMPLATE = """{%- extends 'index.html.j2' -%}
+{%- block html_head_js -%}{%- endblock html_head_js -%}
+{% block jupyter_widgets %}{% endblock jupyter_widgets %}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{% block extra_css %}
+<style type="text/css">
+body.jp-Notebook { max-width: 1100px; margin: 0 auto; padding: 1em 1.5em;
+  font-family: "DejaVu Sans", "Segoe UI", Arial, sans-serif; }
+.jp-OutputArea-output img { max-width: 100%; height: auto; }
+/* "body.jp-Notebook" outranks JupyterLab's own rules, which come later in the file */
+body.jp-Notebook .jp-RenderedHTMLCommon { font-size: 15px; line-height: 1.5; }
+body.jp-Notebook .jp-RenderedHTMLCommon h1 { font-size: 1.9em; font-weight: bold; }
+body.jp-Notebook .jp-RenderedHTMLCommon h2 { font-size: 1.4em; font-weight: bold; }
+body.jp-Notebook .jp-RenderedHTMLCommon table { font-size: 14px; table-layout: auto; }
+nav.ntm-home { font-size: 0.9em; margin: 0.4em 0 0 0; }
+footer.ntm-footer { margin: 3em 0 0 0; padding-top: 0.6em; border-top: 1px solid #CCC;
+  color: #555; font-size: 0.85em; }
+{{ resources.ntm_print_css }}
+</style>
+{% endblock extra_css %}
+{% block data_png scoped %}
+<div class="jp-RenderedImage jp-OutputArea-output {{ extra_class }}">
+<img src="data:image/png;base64,{{ output.data['image/png'] | escape_html }}"
+alt="{{ (output | get_metadata('alt', 'image/png') or 'chart') | escape_html }}">
+</div>
+{% endblock data_png %}
+{% block body_footer %}
+<footer class="ntm-footer">{{ resources.ntm_footer }}</footer>
+</main>
+</body>
+{% endblock body_footer %}
+"""
+# a reference to anything outside the file: src/href/url()/@import with a scheme or "//"
+_EXTERNAL = re.compile(
+    r"""(?:\b(?:src|href)\s*=\s*["']?\s*(?:https?:)?//)|(?:url\(\s*["']?\s*(?:https?:)?//)"""
+    r"""|(?:@import\s+(?:url\()?\s*["']?\s*(?:https?:)?//)""",
+    re.IGNORECASE,
+)
+
+
+def external_references(text: str) -> list[str]:
+    """Every reference in ``text`` to a resource outside the file (should be none)."""
+    return [text[max(0, m.start() - 20) : m.end() + 60] for m in _EXTERNAL.finditer(text)]
+
+
+def _strip_external(text: str) -> str:
+    """Remove scripts and stylesheets loaded from elsewhere (a template update could add one)."""
+    text = re.sub(
+        r"<script\b[^>]*\bsrc\s*=\s*[\"']?(?:https?:)?//[^>]*>\s*</script>",
+        "",
+        text,
+        flags=re.IGNORECASE,
+    )
+    return re.sub(
+        r"<link\b[^>]*\bhref\s*=\s*[\"']?(?:https?:)?//[^>]*>", "", text, flags=re.IGNORECASE
+    )
+
+
+# on screen and on paper; {running} is filled by ``print_css``
+_PRINT_CSS = """
+nav.ntm-toc { border: 1px solid #CCC; background: #FAFAFA; padding: 0.4em 1.2em 0.6em;
+  margin: 1em 0; }
+body nav.ntm-toc h2 { font-size: 1.1em; margin: 0.4em 0; }
+nav.ntm-toc ol { margin: 0; padding-left: 1.6em; line-height: 1.6; }
+nav.ntm-toc a { color: #1F4E8C; text-decoration: underline; }
+@page { size: A4; margin: 14mm 13mm 16mm 13mm;
+  @bottom-left { content: {running}; font: 8pt "DejaVu Sans", sans-serif; color: #555; }
+  @bottom-right { content: {page} " " counter(page) " / " counter(pages);
+    font: 8pt "DejaVu Sans", sans-serif; color: #555; } }
+@media print {
+  body, body.jp-Notebook { max-width: none; margin: 0; padding: 0; font-size: 10.5pt; }
+  h1, h2, h3, summary { break-after: avoid; }
+  h2.ntm-section { margin-top: 0.6em; padding-top: 0.3em; border-top: 1px solid #BBB; }
+  img, figure, tr, .ntm-synthetic, nav.ntm-toc { break-inside: avoid; }
+  /* charts keep their shape at under a third of a page, text and tables are set a little
+     tighter: a district report stays within 6 A4 pages (issue 15; test_browser checks it) */
+  img { max-width: 70%; max-height: 56mm; object-fit: contain; }
+  nav.ntm-toc ol { column-count: 2; column-gap: 8mm; }
+  p { orphans: 3; widows: 3; }
+  /* a collapsed section prints open: paper cannot be clicked */
+  details::details-content { content-visibility: visible; display: block; }
+  details > summary { list-style: none; font-weight: bold; }
+  body.jp-Notebook details table { font-size: 8.5pt; }  /* the technical appendix */
+  body.jp-Notebook details td, body.jp-Notebook details th { white-space: nowrap; }
+  footer.ntm-footer { margin-top: 1em; break-before: avoid; }
+  details > summary::-webkit-details-marker { display: none; }
+  thead { display: table-header-group; }
+  a { color: inherit; text-decoration: none; }
+  .jp-InternalAnchorLink, nav.ntm-home { display: none; }
+  body.jp-Notebook .jp-RenderedHTMLCommon { font-size: 10pt; line-height: 1.3; }
+  body.jp-Notebook .jp-RenderedHTMLCommon p { margin: 0.3em 0; }
+  body.jp-Notebook .jp-RenderedHTMLCommon table { font-size: 9pt; margin: 0.3em 0 0.6em; }
+  body.jp-Notebook .jp-RenderedHTMLCommon td, body.jp-Notebook .jp-RenderedHTMLCommon th {
+    padding: 0.15em 0.4em !important; line-height: 1.3; }  /* over the tables' own rules */
+  body.jp-Notebook .jp-RenderedHTMLCommon tbody tr:nth-child(odd) { background: #F3F3F3; }
+  .jp-Cell, .jp-OutputArea-output { margin: 0; padding: 0; }
+  /* an output is a table cell that scrolls on screen: on paper a wide table was cut off */
+  body.jp-Notebook .jp-OutputArea-output { display: block; }
+  body.jp-Notebook div { overflow: visible !important; }  /* paper cannot scroll */
+  body.jp-Notebook .jp-RenderedHTMLCommon table { max-width: 100%; }
+  /* JupyterLab keeps each output on one page: a whole section here, so pages went half empty */
+  body.jp-Notebook .jp-OutputArea-child { break-inside: auto; display: block; overflow: visible; }
+}
+"""
+
+
+def _css_string(text: str) -> str:
+    """``text`` as a CSS string literal (names come from data files: quote everything)."""
+    escaped = "".join(c if c.isalnum() or c in " .,:;·—–()/-" else f"\\{ord(c):x} " for c in text)
+    return f'"{escaped}"'
+
+
+# a district report prints the appendix's title only: the model (and so its coefficients) is
+# the province's, printed in full in the province report — 1–2 pages fewer per district
+_APPENDIX_ELSEWHERE = """
+@media print {
+  details::details-content { display: none; }
+  details > summary::after { content: {elsewhere}; font-weight: normal; }
+}
+"""
+
+
+def print_css(title: str, lang: str, synthetic: bool, appendix: bool = True) -> str:
+    """The contents box and A4 print rules; each page's margin names ``title`` (and says
+    the data is synthetic where it is). ``appendix`` False: collapsed sections print their
+    title and where to find them in full (the province report), not their content."""
+    running = f"{title} · {i18n.t('mark.synthetic', lang)}" if synthetic else title
+    css = _PRINT_CSS.replace("{running}", _css_string(running)).replace(
+        "{page}", _css_string(i18n.t("report.print.page", lang))
+    )
+    if not appendix:
+        elsewhere = _css_string(i18n.t("report.print.appendix_elsewhere", lang))
+        css += _APPENDIX_ELSEWHERE.replace("{elsewhere}", elsewhere)
+    return css
+
+
+_H2 = re.compile(r"<h2(?P<attrs>[^>]*)>(?P<inner>.*?)</h2>", re.IGNORECASE | re.DOTALL)
+
+
+def add_contents(body: str, lang: str) -> str:
+    """A table of contents of the ``<h2>`` sections, placed before the first of them.
+
+    Each section heading gets an anchor (``sec-1``, …) and the class that starts a printed
+    page. Placed just before the first section (in its column), so it sits after the title,
+    the synthetic-data banner and the headline: the first printed page is the summary.
+    """
+    sections: list[tuple[str, str]] = []
+
+    def anchor(match: re.Match[str]) -> str:
+        attrs, inner = match.group("attrs"), match.group("inner")
+        if "ntm-toc-title" in attrs:
+            return match.group(0)
+        own_id = re.search(r'\bid="([^"]*)"', attrs)  # a markdown heading's own anchor
+        key = own_id.group(1) if own_id else f"sec-{len(sections) + 1}"
+        if not own_id:
+            attrs = f' id="{key}"' + attrs
+        if re.search(r'\bclass="', attrs):
+            attrs = re.sub(r'\bclass="', 'class="ntm-section ', attrs, count=1)
+        else:
+            attrs += ' class="ntm-section"'
+        text = re.sub(r"<a\b[^>]*class=\"anchor-link\"[^>]*>.*?</a>", "", inner, flags=re.S)
+        sections.append((key, re.sub(r"<[^>]+>", "", text).strip()))
+        return f"<h2{attrs}>{inner}</h2>"
+
+    body = _H2.sub(anchor, body)
+    if not sections:
+        return body
+    items = "".join(f'<li><a href="#{key}">{text}</a></li>' for key, text in sections)
+    nav = (
+        f'<nav class="ntm-toc" aria-label="{html.escape(i18n.t("report.contents", lang))}">'
+        f'<h2 class="ntm-toc-title">{html.escape(i18n.t("report.contents", lang))}</h2>'
+        f"<ol>{items}</ol></nav>\n"
+    )
+    at = body.rfind("<h2", 0, body.find(f'id="{sections[0][0]}"'))
+    return body[:at] + nav + body[at:]
+
+
+def footer_html(run_id: str, data_sha256: str, lang: str, when: str | None = None) -> str:
+    """The escaped footer text: run id, data hash, package version, time."""
+    text = i18n.t(
+        "report.footer",
+        lang,
+        run_id=run_id,
+        data=data_sha256[:12],
+        version=__version__,
+        time=when or now(),
+    )
+    return html.escape(text)
+
+
+def export_html(
+    notebook: str | Path,
+    target: str | Path,
+    *,
+    title: str,
+    lang: str,
+    footer: str,
+    synthetic: bool = False,
+    home: str | None = None,
+    print_appendix: bool = True,
+) -> Path:
+    """The executed notebook as a standalone HTML report: no code, no prompts, no
+    ``notebook-only`` cells, no stderr, images embedded, nothing loaded from elsewhere; a
+    table of contents and A4 print rules (``synthetic`` puts the mark on every page);
+    ``home``: the batch's index beside it, linked at the top (not printed);
+    ``print_appendix`` False: a district report, whose appendix the province report prints."""
+    import nbformat
+    from jinja2 import DictLoader
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
+
+    class DropStderr(Preprocessor):  # warnings belong in the notebook, not the report
+        def preprocess_cell(self, cell, resources, index):
+            if "outputs" in cell:
+                cell.outputs = [
+                    o
+                    for o in cell.outputs
+                    if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
+                ]
+            return cell, resources
+
+    nb = nbformat.read(str(notebook), as_version=4)
+    nb.metadata["title"] = title
+    exporter = HTMLExporter(
+        template_name="lab",
+        extra_loaders=[DictLoader({"ntm_report.html.j2": _TEMPLATE})],
+        template_file="ntm_report.html.j2",
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        embed_images=True,
+        language_code=lang,
+    )
+    exporter.register_preprocessor(
+        TagRemovePreprocessor(
+            remove_cell_tags={NOTEBOOK_ONLY_TAG, "injected-parameters"}, enabled=True
+        ),
+        enabled=True,
+    )
+    exporter.register_preprocessor(DropStderr(), enabled=True)
+    css = print_css(title, lang, synthetic, appendix=print_appendix)
+    resources = {"ntm_footer": footer, "ntm_print_css": css}
+    body, _ = exporter.from_notebook_node(nb, resources=resources)
+    body = add_contents(_strip_external(body), lang)
+    if home:
+        link = f'<nav class="ntm-home"><a href="{html.escape(home)}">'
+        link += f"{html.escape(i18n.t('report.home', lang))}</a></nav>"
+        body = body.replace("<main>", "<main>" + link, 1)
+    left = external_references(body)
+    if left:
+        raise RuntimeError(f"the HTML report would load outside resources: {left[:3]}")
+    return write_text_atomic(target, body)

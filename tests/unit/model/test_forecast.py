@@ -1,0 +1,327 @@
+"""Transition model fit, Monte Carlo simulation, scenarios and the results dict."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from ntm_analysis.analysis.results import jsonable, unit_results
+from ntm_analysis.core.panel import Panel
+from ntm_analysis.model.forecast import Scenario, run_forecast, simulate
+from ntm_analysis.model.synthetic import GeneratorParams, simulate_panel
+from ntm_analysis.model.transitions import GAIN_TERMS, LOSS_TERMS, TransitionModel, fit, transitions
+
+
+def _one_commune_panel(missing: int) -> Panel:
+    """One commune meeting every criterion but ``missing``, observed in 2015 and 2016."""
+    rows = [("X1", year, c, c != missing) for year in (2015, 2016) for c in range(1, 20)]
+    status = pd.DataFrame(rows, columns=["commune_code", "year", "criterion", "met"])
+    communes = pd.DataFrame(
+        [("X1", "Xã A", 1, "Huyện A", False)],
+        columns=["commune_code", "commune_name", "district_code", "district_name", "difficult"],
+    )
+    return Panel.from_frames(status, communes, province_name="Test")
+
+
+def _fixed_model(gain_logit_missing: float, missing: int) -> TransitionModel:
+    """A model with no parameter uncertainty: gain log-odds set for one criterion, no losses."""
+    gain = np.zeros(len(GAIN_TERMS))
+    gain[missing - 1] = gain_logit_missing
+    loss = np.full(len(LOSS_TERMS), -60.0)
+    loss[-1] = 0.0
+    districts = pd.DataFrame({"district_code": [1], "effect": [0.0], "sd": [0.0]})
+    return TransitionModel(
+        gain_params=gain,
+        gain_cov=np.zeros((len(gain), len(gain))),
+        loss_params=loss,
+        loss_cov=np.zeros((len(loss), len(loss))),
+        districts=districts,
+        communes=pd.DataFrame({"commune_code": ["X1"], "effect": [0.0], "sd": [0.0]}),
+        year_sd=0.0,
+        trend_origin=2015,
+        n_gain_rows=1,
+        n_loss_rows=18,
+    )
+
+
+def test_tiny_case_matches_the_exact_probability():
+    # one missing criterion, gain probability p a year, no losses: P(NTM by year k) = 1-(1-p)^k.
+    # n_met = 18 so the close/n_met terms are set to zero in the fixed model.
+    p = 0.3
+    panel = _one_commune_panel(missing=10)
+    model = _fixed_model(np.log(p / (1 - p)), missing=10)
+    n = 40_000
+    forecast = simulate(panel, model, target_year=2019, n_draws=n, seed=3)
+    for k, year in enumerate(forecast.years, start=1):
+        exact = 1 - (1 - p) ** k
+        estimate = forecast.probability(1, year)
+        assert abs(estimate - exact) < 4 * np.sqrt(exact * (1 - exact) / n), (year, estimate)
+    first = forecast.first_reached(1)  # 2017, 2018, 2019, then "not by 2019"
+    exact_first = [(1 - p) ** (k - 1) * p for k in range(1, 4)] + [(1 - p) ** 3]
+    np.testing.assert_allclose(first["probability"].to_numpy(), exact_first, atol=0.01)
+
+
+def test_same_seed_same_result_and_other_seed_differs(small_panel):
+    a = run_forecast(small_panel, 2020, n_draws=300, seed=11)
+    b = run_forecast(small_panel, 2020, n_draws=300, seed=11)
+    c = run_forecast(small_panel, 2020, n_draws=300, seed=12)
+    np.testing.assert_array_equal(a.ntm, b.ntm)
+    np.testing.assert_array_equal(a.sum_met, b.sum_met)
+    assert not np.array_equal(a.sum_met, c.sum_met)
+
+
+def test_districts_add_up_to_the_province_draw_by_draw(small_panel):
+    forecast = run_forecast(small_panel, 2020, n_draws=400, seed=1)
+    province = forecast.unit_draws(None)
+    by_district = sum(forecast.unit_draws(code) for code in forecast.districts["district_code"])
+    np.testing.assert_array_equal(province, by_district)
+    # commune probabilities (accumulated separately) add up to the expected province count
+    np.testing.assert_allclose(forecast.commune_ntm.sum(axis=1), province.mean(axis=0))
+    table = forecast.district_table()
+    assert table["share_of_province"].sum() == pytest.approx(1.0)
+
+
+def test_tables_are_consistent(small_panel):
+    forecast = run_forecast(small_panel, 2020, n_draws=500, seed=2)
+    yearly = forecast.yearly()
+    assert yearly["year"].tolist() == [2017, 2018, 2019, 2020]
+    assert (yearly["lo95"] <= yearly["lo80"]).all() and (yearly["lo80"] <= yearly["median"]).all()
+    assert (yearly["median"] <= yearly["hi80"]).all() and (yearly["hi80"] <= yearly["hi95"]).all()
+    assert (yearly["hi95"] <= forecast.n_communes()).all()
+    first = forecast.first_reached(yearly["median"].iloc[-1])
+    assert first["probability"].sum() == pytest.approx(1.0)
+    blocking = forecast.bottlenecks()
+    assert sorted(blocking["criterion"]) == list(range(1, 20))
+    assert (blocking["share"].between(0, 1)).all()
+
+
+def test_probability_is_monotone_in_the_target(small_panel):
+    forecast = run_forecast(small_panel, 2020, n_draws=500, seed=2)
+    probs = [forecast.probability(t, 2020) for t in range(0, 56, 5)]
+    assert probs[0] == 1.0
+    assert all(a >= b for a, b in itertools.pairwise(probs))
+
+
+def test_scenario_raises_the_count_with_common_random_numbers(small_panel):
+    base = run_forecast(small_panel, 2020, n_draws=500, seed=5)
+    boost = run_forecast(
+        small_panel,
+        2020,
+        n_draws=500,
+        seed=5,
+        scenario=Scenario("income", criterion_odds={10: 3.0, 11: 3.0, 13: 3.0, 17: 3.0}),
+    )
+    # same random numbers and a higher gain probability: no draw can end lower (monotone
+    # coupling), and the mean rises
+    assert (boost.sum_met[:, 0] >= base.sum_met[:, 0]).all()
+    assert boost.yearly()["mean"].iloc[-1] > base.yearly()["mean"].iloc[-1]
+
+
+def test_priority_communes_gain_more(small_panel):
+    codes = small_panel.communes["commune_code"].tolist()[:10]
+    base = run_forecast(small_panel, 2020, n_draws=400, seed=5)
+    prio = run_forecast(
+        small_panel,
+        2020,
+        n_draws=400,
+        seed=5,
+        scenario=Scenario("targets", priority_communes=tuple(codes), priority_odds=4.0),
+    )
+    pb = base.commune_probabilities().query("year == 2020").set_index("commune_code")["p_ntm"]
+    pp = prio.commune_probabilities().query("year == 2020").set_index("commune_code")["p_ntm"]
+    assert pp[codes].sum() > pb[codes].sum()
+    others = [c for c in pb.index if c not in codes]
+    np.testing.assert_allclose(pp[others], pb[others])
+
+
+def test_scenario_rejects_bad_levers(small_panel):
+    with pytest.raises(ValueError, match="criterion must be 1–19"):
+        Scenario(criterion_odds={20: 2.0})
+    with pytest.raises(ValueError, match="unknown commune"):
+        run_forecast(small_panel, 2020, 10, scenario=Scenario(priority_communes=("NOPE",)))
+
+
+def test_model_recovers_known_parameters():
+    """On a large panel from the generator with the model's own form, estimates match truth."""
+    truth = GeneratorParams(
+        commune_sd=0.0,
+        loss_criterion=(0.0,) * 19,
+        b_close=0.8,
+        b_trend=0.15,
+        gain_intercept=-2.5,
+        district_effect=((180, -0.4), (186, 0.4)),
+    )
+    panel = simulate_panel(truth, seed=4, communes_per_district=60)
+    model = fit(panel)
+    est = dict(zip(GAIN_TERMS, model.gain_params, strict=True))
+    se = dict(zip(GAIN_TERMS, np.sqrt(np.diag(model.gain_cov)), strict=True))
+    for term, value in [
+        ("n_met", truth.b_n_met),
+        ("close", truth.b_close),
+        ("difficult", truth.b_difficult),
+        ("trend", truth.b_trend),
+    ]:
+        assert abs(est[term] - value) < 4 * se[term], (term, est[term], value)
+    # criterion coefficients absorb intercept, n_met centring and trend origin
+    origin = int(transitions(panel)["year"].max())
+    shift = truth.gain_intercept + 10 * truth.b_n_met + truth.b_trend * (origin - 2011)
+    expected = np.array(truth.gain_criterion) + shift
+    got = model.gain_params[:19]
+    assert np.corrcoef(expected, got)[0, 1] > 0.95
+    effects = model.districts.set_index("district_code")["effect"]
+    assert effects[186] - effects[180] == pytest.approx(0.8, abs=0.3)
+    loss_slope = model.loss_params[-1]
+    assert abs(loss_slope - truth.b_loss_n_met) < 4 * np.sqrt(model.loss_cov[-1, -1])
+
+
+def test_district_effects_are_pooled_towards_zero_when_districts_do_not_differ():
+    truth = GeneratorParams(district_effect=(), loss_criterion=(0.0,) * 19)
+    model = fit(simulate_panel(truth, seed=3, communes_per_district=8))
+    d = model.districts
+    assert d["tau"].iloc[0] < 0.35
+    assert d["effect"].abs().max() < 0.4
+    assert (d["sd"] > 0).all()  # pooled, not fixed: every effect keeps its uncertainty
+
+
+def test_no_trend_variant_has_zero_trend(small_panel):
+    model = fit(small_panel, trend=False)
+    assert model.gain_params[GAIN_TERMS.index("trend")] == 0.0
+
+
+def test_unit_results_are_json_safe_and_say_the_target(small_panel):
+    forecast = run_forecast(small_panel, 2020, n_draws=300, seed=1)
+    result = unit_results(small_panel, forecast, None, target=20, year=2020, lang="en")
+    assert result == jsonable(result)
+    assert 0 <= result["probability"] <= 1
+    assert result["status"] in {"on_track", "needs_acceleration", "off_track"}
+    assert "20 NTM communes by 2020" in result["headline"]
+    assert "{" not in result["headline"]
+    district = int(forecast.districts["district_code"].iloc[1])
+    no_target = unit_results(small_panel, forecast, district, target=None, lang="vi")
+    assert no_target["probability"] is None and no_target["status"] is None
+    assert "{" not in no_target["headline"]
+
+
+def test_as_of_uses_only_the_past(small_panel):
+    early = run_forecast(small_panel, 2018, n_draws=200, seed=1, as_of=2014)
+    assert early.as_of == 2014 and early.years == [2015, 2016, 2017, 2018]
+    truncated = replace(small_panel)  # the panel itself is unchanged by forecasting
+    assert truncated.last_year == 2016
+
+
+def test_commune_heterogeneity_is_detected_and_absent_when_there_is_none():
+    base = GeneratorParams(loss_criterion=(0.0,) * 19, b_close=0.8)
+    varied = simulate_panel(replace(base, commune_sd=1.0), seed=9, communes_per_district=40)
+    uniform = simulate_panel(replace(base, commune_sd=0.0), seed=9, communes_per_district=40)
+    tau_varied = fit(varied).communes["tau"].iloc[0]
+    tau_uniform = fit(uniform).communes["tau"].iloc[0]
+    # n_met absorbs part of a commune's persistent effect, so tau is below the true 1.0
+    assert 0.4 < tau_varied < 1.3
+    assert tau_uniform < tau_varied / 2
+
+
+def test_scenario_from_dict_accepts_json_and_lists_every_problem():
+    scenario = Scenario.from_dict(
+        {"name": "đầu tư", "criterion_odds": {"10": 1.5}, "priority_communes": ["X18001"]}
+    )
+    assert scenario.criterion_odds == {10: 1.5}
+    assert scenario.priority_communes == ("X18001",)
+    with pytest.raises(ValueError) as info:
+        Scenario.from_dict({"criterion_odds": {"25": 2, "x": 1, "3": -1}, "colour": "red"})
+    message = str(info.value)
+    for words in ["unknown scenario key 'colour'", "1–19, got 25", "'x' is not", "positive"]:
+        assert words in message
+
+
+@pytest.mark.parametrize("p", [0.2449, 0.245, 0.2451, 0.2499, 0.25, 0.7449, 0.745, 0.7467, 0.75])
+def test_the_status_agrees_with_the_percentage_printed_beside_it(p):
+    """0.7467 prints as "75%", and 75% is on track: the badge must not say otherwise."""
+    from ntm_analysis.analysis.results import OFF_TRACK, ON_TRACK, status_from_probability
+    from ntm_analysis.i18n import fmt_percent
+
+    shown = int(fmt_percent(p, "en").rstrip("%"))
+    expected = (
+        "on_track"
+        if shown >= 100 * ON_TRACK
+        else "off_track"
+        if shown < 100 * OFF_TRACK
+        else "needs_acceleration"
+    )
+    assert status_from_probability(p) == expected
+
+
+def test_every_probability_carries_its_monte_carlo_error(small_panel):
+    forecast = run_forecast(small_panel, 2020, n_draws=800, seed=3)
+    p = forecast.probability(15, 2020)
+    assert forecast.probability_se(p) == pytest.approx(np.sqrt(p * (1 - p) / 800))
+    result = unit_results(small_panel, forecast, None, target=15, year=2020, lang="en")
+    assert result["probability_se"] == pytest.approx(forecast.probability_se(p))
+
+
+def test_the_trend_split_recombines_into_the_headline_probability(small_panel):
+    forecast = run_forecast(small_panel, 2020, n_draws=1000, seed=4)
+    split = forecast.probability_by_trend(15, 2020)
+    w = split["trend_weight"]
+    assert w == pytest.approx(forecast.model.trend_weight, abs=1e-3)
+    if split["with_trend"] is not None and split["without_trend"] is not None:
+        mixed = w * split["with_trend"] + (1 - w) * split["without_trend"]
+        assert mixed == pytest.approx(forecast.probability(15, 2020))
+    no_trend = run_forecast(small_panel, 2020, n_draws=300, seed=4, trend=False)
+    assert no_trend.probability_by_trend(15, 2020)["with_trend"] is None
+
+
+def test_each_years_plan_gets_its_probability(small_panel):
+    forecast = run_forecast(small_panel, 2020, n_draws=500, seed=2)
+    table = forecast.plan_probabilities({2017: 12, 2020: 25, 2030: 50})
+    assert table["year"].tolist() == [2017, 2020]  # 2030 is not forecast
+    assert table["probability"].tolist() == [
+        forecast.probability(12, 2017),
+        forecast.probability(25, 2020),
+    ]
+    plan = pd.DataFrame(
+        {
+            "level": ["province", "province"],
+            "unit_code": [0, 0],
+            "unit_name": ["x", "x"],
+            "year": [2017, 2020],
+            "indicator": ["n_ntm", "n_ntm"],
+            "value": [12, 25],
+            "official": [1, 1],
+            "source": ["test", "test"],
+        }
+    )
+    result = unit_results(small_panel, forecast, None, 25, 2020, lang="en", plan=plan)
+    assert [row["year"] for row in result["plan"]] == [2017, 2020]
+    assert "Probability of meeting the 2017 plan (12 communes)" in result["headline"]
+    assert "plan" in {row["method"] for row in result["baselines"]}
+
+
+@pytest.mark.parametrize(
+    ("p", "se", "expected"),
+    [(0.756, 0.0096, 0.75), (0.742, 0.0098, 0.75), (0.80, 0.009, None), (0.26, 0.0098, 0.25)],
+)
+def test_close_to_a_threshold_when_the_mc_interval_holds_it(p, se, expected):
+    from ntm_analysis.analysis.results import threshold_straddled
+
+    assert threshold_straddled(p, se) == expected
+
+
+def test_the_headline_says_close_to_the_threshold_instead_of_a_settled_verdict(small_panel):
+    """P = 0.756 with seed 0 and 0.742 with seed 5 used to print "on track" and "needs
+    acceleration": within the MC band of 75% the headline says the verdict is not settled."""
+    from ntm_analysis.analysis.results import headline
+
+    forecast = run_forecast(small_panel, 2020, n_draws=500, seed=1)
+    result = unit_results(small_panel, forecast, None, target=20, year=2020, lang="vi")
+    for p, close in [(0.756, True), (0.742, True), (0.80, False)]:
+        se = float(np.sqrt(p * (1 - p) / 2000))
+        crafted = {**result, "probability": p, "probability_se": se}
+        from ntm_analysis.analysis.results import threshold_straddled
+
+        crafted["close_to_threshold"] = threshold_straddled(p, se)
+        assert ("sát ngưỡng 75%" in headline(crafted, "vi")) is close
+        assert ("close to the 75% threshold" in headline(crafted, "en")) is close
