@@ -52,7 +52,7 @@ WORKERS = 2
 GOAL_FLOOR, GOAL_NAIVE = 2.0, 0.5
 QUICK_DISTRICT = "189"  # Đình Lập, 10 communes
 IMPORT_CODE = (
-    "import time as _t\n_s = _t.perf_counter()\nfrom ntm_analysis import report\n"
+    "import time as _t\n_s = _t.perf_counter()\nfrom ntm_analysis.report import sections as report\n"
     "print(_t.perf_counter() - _s)"
 )
 
@@ -413,7 +413,7 @@ def rows(quick: bool) -> list[Row]:
             seconds=kernel_start,
             ref_label="python -c pass",
             ref_seconds=python_start,
-            notes=[f"in-kernel `from ntm_analysis import report`: {kernel_import:.2f} s"],
+            notes=[f"in-kernel `from ntm_analysis.report import sections`: {kernel_import:.2f} s"],
         ),
         Row(
             id="batch.floor",
@@ -519,7 +519,7 @@ def _unit_rows(
         2,
         Row(
             id="batch.unit.imports",
-            label="per unit: `from ntm_analysis import report`",
+            label="per unit: `from ntm_analysis.report import sections`",
             seconds=kernel_import,
             ref_label="prepare cell (the line above)",
             ref_seconds=mean("prepare"),

@@ -87,7 +87,7 @@ def test_a_checkout_is_recognised_by_its_own_pyproject(tmp_path, monkeypatch, py
 
 def test_an_installed_package_reads_its_own_copy(installed, tmp_path):
     code = (
-        "from ntm_analysis import paths, params; "
+        "from ntm_analysis.core import paths, params; "
         "print(paths.checkout_dir()); print(paths.default_units_path()); "
         "print(params.NOTEBOOKS['district'])"
     )

@@ -98,7 +98,7 @@ def test_the_sdist_carries_what_its_tests_need(tmp_path):
         *(p for p in (ROOT / "data").iterdir()),
         *(ROOT / "notebooks").glob("*.ipynb"),
         *(p for p in (ROOT / "tests" / "data").rglob("*") if p.is_file()),
-        *(ROOT / "tests").glob("*.py"),
+        *(ROOT / "tests").rglob("*.py"),
         *(ROOT / "benchmarks").glob("*.py"),
         *(ROOT / name for name in ("LICENSE", "README.md", "Makefile", "environment.yml")),
         ROOT / ".ci" / "run",

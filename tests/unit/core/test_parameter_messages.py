@@ -21,7 +21,7 @@ import nbformat
 import numpy as np
 import pandas as pd
 import pytest
-from test_error_messages import ENGLISH_WORDS, PACKAGE, UNFILLED, VIETNAMESE, _without_quoted
+from wording import ENGLISH_WORDS, PACKAGE, UNFILLED, VIETNAMESE, without_quoted
 
 from ntm_analysis import cli
 from ntm_analysis.batch import executor
@@ -68,7 +68,7 @@ def assert_vietnamese(text: str, english: str, *, paths: tuple[object, ...] = ()
     for path in paths:
         text = text.replace(str(path), "")
     for line in text.splitlines():
-        bare = _without_quoted(line)
+        bare = without_quoted(line)
         assert VIETNAMESE.search(bare), line
         assert not ENGLISH_WORDS.findall(bare), (ENGLISH_WORDS.findall(bare), line)
 
@@ -540,7 +540,7 @@ def test_no_parameter_or_output_message_is_written_inline():
     """These errors take ``Msg`` values: never a sentence, nor a list of them, nor a problem
     appended to a list of problems as text (the scan covers the whole package)."""
     inline = []
-    for path in sorted(PACKAGE.glob("*.py")):
+    for path in sorted(PACKAGE.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             if not isinstance(node, ast.Call):

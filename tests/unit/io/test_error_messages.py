@@ -16,30 +16,14 @@ from pathlib import Path
 
 import pytest
 from test_load import BAD, BAD_CASES, EXPECTED, load_error
+from wording import ENGLISH_WORDS, PACKAGE, UNFILLED, VIETNAMESE, without_quoted
 
 from ntm_analysis import i18n
-from ntm_analysis.core import errors
 from ntm_analysis.core.communes import Registry
 from ntm_analysis.core.errors import MAX_REPORTED, DataError, Msg, Problem, either
 from ntm_analysis.core.panel import Panel
 from ntm_analysis.i18n.errors import ERRORS
 from ntm_analysis.io.load import load_panel, summarise
-
-PACKAGE = Path(errors.__file__).parent
-UNFILLED = re.compile(r"\{[A-Za-z_]\w*\}")
-# letters only Vietnamese uses (after removing the user's quoted values): a message without
-# any is English, or no sentence at all
-VIETNAMESE = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹàáèéìíòóùúý]")
-ENGLISH_WORDS = re.compile(
-    r"\b(the|is|not|cannot|expected|row|column|file|and|or|of|in|found|missing|unknown|"
-    r"problems?)\b"
-)
-
-
-def _without_quoted(text: str) -> str:
-    """The text without the user's values ('…'), which stay in their own language."""
-    return re.sub(r"'[^']*'", "", text)
-
 
 # --------------------------------------------------------------------------- every bad file
 
@@ -64,8 +48,8 @@ def test_every_bad_file_is_reported_in_vietnamese(name, kwargs, count):
         assert line_vi in vi and line_en in en
         message_vi, message_en = problem.message_in("vi"), problem.message_in("en")
         assert message_vi != message_en
-        assert VIETNAMESE.search(_without_quoted(message_vi)), message_vi
-        assert not ENGLISH_WORDS.search(_without_quoted(message_vi)), message_vi
+        assert VIETNAMESE.search(without_quoted(message_vi)), message_vi
+        assert not ENGLISH_WORDS.search(without_quoted(message_vi)), message_vi
         # the same place, in Vietnamese words, with the same numbers and names
         for value, label_vi, label_en in (
             (problem.sheet, f"trang tính '{problem.sheet}'", f"sheet '{problem.sheet}'"),
@@ -76,7 +60,7 @@ def test_every_bad_file_is_reported_in_vietnamese(name, kwargs, count):
                 assert label_en in line_en
                 assert label_vi in line_vi, line_vi
         where_vi = line_vi[: -len(message_vi)]
-        assert not ENGLISH_WORDS.search(_without_quoted(where_vi)), where_vi
+        assert not ENGLISH_WORDS.search(without_quoted(where_vi)), where_vi
 
 
 def test_vietnamese_keeps_the_users_values_verbatim():
@@ -188,7 +172,7 @@ def test_every_message_is_translated(key):
     fields = {name: "X" for name in i18n.placeholders(ERRORS[key]["en"])}
     vi, en = i18n.t(key, "vi", **fields), i18n.t(key, "en", **fields)
     assert vi != en, key
-    words = ENGLISH_WORDS.findall(_without_quoted(vi))
+    words = ENGLISH_WORDS.findall(without_quoted(vi))
     assert not words, (key, words)
 
 
@@ -210,8 +194,8 @@ def test_no_message_is_written_inline():
     """Every problem is made from a key of the table, never from an f-string or English text
     (cli.py is converted by its owner; errors.py defines the calls)."""
     inline = []
-    for path in sorted(PACKAGE.glob("*.py")):
-        if path.name in ("cli.py", "errors.py"):
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if path.name in ("cli.py", "errors.py") and path.parent.name != "i18n":
             continue
         for node, arg in _key_arguments(ast.parse(path.read_text(encoding="utf-8"))):
             literal = isinstance(arg, ast.Constant) and isinstance(arg.value, str)
@@ -224,7 +208,7 @@ def test_no_message_is_written_inline():
 
 def test_every_message_key_is_used_outside_the_table():
     """Stricter than test_i18n's check, whose scan also reads i18n_errors.py itself."""
-    sources = [p for p in PACKAGE.glob("*.py") if p.name not in ("i18n.py", "i18n_errors.py")]
+    sources = [p for p in PACKAGE.rglob("*.py") if p.parent.name != "i18n"]
     text = "\n".join(p.read_text(encoding="utf-8") for p in sources)
     unused = [key for key in ERRORS if not re.search(rf"[\"']{re.escape(key)}[\"']", text)]
     assert unused == []
