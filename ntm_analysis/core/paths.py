@@ -80,7 +80,7 @@ def bundled_dir(name: str) -> Path:
     root = checkout_dir()
     if root is not None:
         return root / name
-    return Path(str(files(__package__).joinpath(f"_{name}")))
+    return Path(str(files("ntm_analysis").joinpath(f"_{name}")))
 
 
 def data_dir() -> Path:
