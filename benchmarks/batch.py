@@ -52,7 +52,8 @@ WORKERS = 2
 GOAL_FLOOR, GOAL_NAIVE = 2.0, 0.5
 QUICK_DISTRICT = "189"  # Đình Lập, 10 communes
 IMPORT_CODE = (
-    "import time as _t\n_s = _t.perf_counter()\nfrom ntm_analysis.report import sections as report\n"
+    "import time as _t\n_s = _t.perf_counter()\n"
+    "from ntm_analysis.report import sections as report\n"
     "print(_t.perf_counter() - _s)"
 )
 

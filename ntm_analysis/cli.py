@@ -60,10 +60,10 @@ from ntm_analysis.core.targets import (
     target_value,
     units_of,
 )
-from ntm_analysis.core.text import fold
 from ntm_analysis.geography.admin import registry
 from ntm_analysis.geography.admin_check import label
 from ntm_analysis.geography.harmonise import DEFAULT_RULE, RULES
+from ntm_analysis.i18n.text import fold
 from ntm_analysis.io.load import load_panel, summarise
 from ntm_analysis.model.forecast import Scenario, run_forecast
 from ntm_analysis.model.metrics import unit_summary

@@ -77,7 +77,7 @@ from ntm_analysis.core.provenance import (
     versions,
     write_manifest,
 )
-from ntm_analysis.core.text import fold
+from ntm_analysis.i18n.text import fold
 from ntm_analysis.report import hearing
 from ntm_analysis.report.export import (
     NOTEBOOK_ONLY_TAG,

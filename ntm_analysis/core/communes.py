@@ -18,7 +18,7 @@ import pandas as pd
 
 from ntm_analysis.core.errors import DataError, Msg, either
 from ntm_analysis.core.paths import default_units_path
-from ntm_analysis.core.text import fold, nfc, strip_leading_word
+from ntm_analysis.i18n.text import fold, nfc, strip_leading_word
 
 UNIT_COLUMNS = ["district_code", "district_name", "district_type", "short", "n_communes"]
 _PREFIXES = ("thanh pho", "thi xa", "huyen", "quan", "tp", "h", "city", "district", "town")

@@ -19,7 +19,7 @@ import pandas as pd
 from ntm_analysis.core.atomic import write_atomic
 from ntm_analysis.core.errors import DataError, Problem
 from ntm_analysis.core.paths import default_targets_path
-from ntm_analysis.core.text import fold
+from ntm_analysis.i18n.text import fold
 
 TARGET_COLUMNS = [
     "level",

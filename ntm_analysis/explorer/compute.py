@@ -31,7 +31,7 @@ from ntm_analysis.core.communes import _strip_prefix
 from ntm_analysis.core.criteria import CRITERIA_NUMBERS, N_CRITERIA, criterion_label
 from ntm_analysis.core.panel import Panel
 from ntm_analysis.core.targets import load_targets, lookup
-from ntm_analysis.core.text import fold
+from ntm_analysis.i18n.text import fold
 from ntm_analysis.model.forecast import Forecast, Scenario, simulate
 from ntm_analysis.model.metrics import (
     criteria_met,

@@ -24,7 +24,7 @@ from functools import lru_cache
 import pandas as pd
 
 from ntm_analysis.core.paths import reference_file
-from ntm_analysis.core.text import fold, nfc, strip_leading_word
+from ntm_analysis.i18n.text import fold, nfc, strip_leading_word
 
 KINDS = ("xa", "thi-tran", "phuong")  # xã, thị trấn, phường: only xã are NTM communes
 RELATIONS = ("same", "recode", "whole", "part")

@@ -19,9 +19,9 @@ import string
 import unicodedata
 from collections.abc import Iterator
 
-from ntm_analysis.core.text import fold, nfc
 from ntm_analysis.i18n.admin import ADMIN
 from ntm_analysis.i18n.errors import ERRORS
+from ntm_analysis.i18n.text import fold, nfc
 
 LANGS: tuple[str, ...] = ("vi", "en")
 DEFAULT_LANG = "vi"

@@ -47,10 +47,10 @@ from ntm_analysis.core.criteria import CRITERIA_NUMBERS, N_CRITERIA, criteria_ta
 from ntm_analysis.core.errors import DataError, Join, Msg, Problem, either
 from ntm_analysis.core.panel import Panel
 from ntm_analysis.core.paths import default_panel_path
-from ntm_analysis.core.text import fold, nfc
 from ntm_analysis.geography.admin_check import check_file
 from ntm_analysis.geography.harmonise import DEFAULT_RULE, harmonise_records
 from ntm_analysis.i18n import t
+from ntm_analysis.i18n.text import fold, nfc
 from ntm_analysis.io.layout import HEADER_ALIASES
 
 __all__ = ["YEAR_MAX", "YEAR_MIN", "load_panel", "summarise"]

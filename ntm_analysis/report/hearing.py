@@ -37,7 +37,7 @@ from ntm_analysis import __version__, i18n
 from ntm_analysis.analysis.priority import short_criteria
 from ntm_analysis.core.atomic import write_atomic, write_text_atomic
 from ntm_analysis.core.criteria import criterion_label
-from ntm_analysis.core.text import fold
+from ntm_analysis.i18n.text import fold
 from ntm_analysis.report import plots
 from ntm_analysis.report import sections as report
 from ntm_analysis.report.base import Report, Section, _esc, _num, result_badge, synthetic_banner

@@ -41,7 +41,6 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from ntm_analysis.core.criteria import CRITERIA_NUMBERS, GROUPS, criterion_group, criterion_label
-from ntm_analysis.core.text import fold
 from ntm_analysis.i18n import (
     DEFAULT_LANG,
     check_lang,
@@ -51,6 +50,7 @@ from ntm_analysis.i18n import (
     status_label,
     t,
 )
+from ntm_analysis.i18n.text import fold
 
 FONT_FAMILY = "DejaVu Sans"
 

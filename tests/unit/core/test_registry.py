@@ -10,7 +10,7 @@ from ntm_analysis.core.criteria import (
     criterion_label,
 )
 from ntm_analysis.core.errors import DataError
-from ntm_analysis.core.text import fold, nfc
+from ntm_analysis.i18n.text import fold, nfc
 
 
 def test_nineteen_criteria_in_five_groups():
