@@ -92,7 +92,6 @@ _NUMBER = re.compile(r"^-?[0-9]+(?:[.,][0-9]+)?$")  # "12", "012", "1.0", "0,5";
 _FLAG_NUMBER = re.compile(r"^([01])(?:[.,]0+)?$")  # "1", "1.0", "0,00"; "01" is a typo
 _CODE_FLOAT_TEXT = re.compile(r"^([0-9]+)\.0+$")  # "6112.0": a code that passed through a float
 _DIGITS = re.compile(r"^[0-9]+$")
-_WORDS = re.compile(r"^[^\W\d_]+(?: [^\W\d_]+)*$")  # "Chưa đạt" yes; "Đạt?" no (ambiguous)
 _COMMUNE_PREFIXES = ("xa", "phuong", "thi tran", "commune", "ward", "town")
 
 # a criterion cell: met, not met, an x-mark (met; makes blanks mean "not met"), blank, bad
@@ -849,6 +848,14 @@ def _as_number(text: str) -> float | None:
     return float(text.replace(",", ".")) if _NUMBER.match(text) else None
 
 
+def _is_words(text: str) -> bool:
+    """Words of letters only, single spaces: "Chưa đạt" yes; "Đạt?" no (ambiguous); "D²" or
+    "Dⅱ" no (a regex's \\w takes such digits, which folding would then drop, reading a typo as
+    "D" = met)."""
+    words = text.split(" ")
+    return all(word and word.isalpha() for word in words)
+
+
 def _parse_flag(value: object) -> int:
     """A criterion result in any of the spellings offices use, as a _MET/_NOT_MET/… code."""
     if _is_blank(value):
@@ -864,7 +871,7 @@ def _parse_flag(value: object) -> int:
         flag = _FLAG_NUMBER.match(text)
         if flag:
             return _MET if flag.group(1) == "1" else _NOT_MET
-        key = fold(text) if _WORDS.match(text) else ""
+        key = fold(text) if _is_words(text) else ""
         return _MET if key in _YES else _NOT_MET if key in _NO else _BAD
     return _MET if number == 1 else _NOT_MET if number == 0 else _BAD
 

@@ -313,7 +313,7 @@ def flag_meaning(value: object, *, blank: bool | None) -> bool | None:
         return True
     if re.fullmatch(r"[01](?:[.,]0+)?", text):
         return text[0] == "1"
-    if re.fullmatch(r"[^\W\d_]+(?: [^\W\d_]+)*", text):
+    if all(word.isalpha() for word in text.split(" ")):  # words of letters, single spaces
         key = _key(text)
         return True if key in _YES_WORDS else False if key in _NO_WORDS else None
     return None
