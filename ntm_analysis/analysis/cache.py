@@ -51,7 +51,6 @@ __all__ = [
 DEFAULT_BACKTEST_DRAWS = config_default("backtest_draws")
 
 
-
 def file_sha256(path: str | Path) -> str:
     """SHA-256 of a file's bytes (identifies the data, units or notebook a run used).
 

@@ -325,14 +325,14 @@ def _prepare(
 ) -> _Prepared:
     """Validate everything (raising ``ParameterError`` with every problem) and build the
     tasks; starts no kernel and writes nothing."""
-    from ntm_analysis.core.communes import Registry
-    from ntm_analysis.io.load import load_panel
-    from ntm_analysis.report.sections import (
+    from ntm_analysis.analysis.cache import (
         analysis_meta,
         analysis_path,
         code_fingerprint,
         file_sha256,
     )
+    from ntm_analysis.core.communes import Registry
+    from ntm_analysis.io.load import load_panel
 
     started, run_id = time.time(), new_run_id()
     problems = option_problems({"workers": workers, "timeout": timeout})
@@ -500,7 +500,7 @@ def copy_notebooks(dest: str | Path, *, overwrite: bool = False) -> list[Path]:
 
 
 def _bundled_units() -> Path:
-    from ntm_analysis.report.sections import units_file
+    from ntm_analysis.analysis.cache import units_file
 
     return units_file(None)
 
@@ -672,7 +672,7 @@ def run_batch(
     ``compare_with``: an earlier batch folder to compare the new forecasts with (default:
     the forecasts ``out`` holds from its last run); the index shows what changed and why.
     """
-    from ntm_analysis.report.sections import data_file
+    from ntm_analysis.analysis.cache import data_file
 
     out = Path(out).resolve()
     common = {
@@ -785,7 +785,7 @@ def _execute(
     ``record`` (and in the manifest, as it comes). Returns the simulation's seconds."""
     if not to_run:
         return 0.0
-    from ntm_analysis.report.sections import code_fingerprint, ensure_analysis
+    from ntm_analysis.analysis.cache import code_fingerprint, ensure_analysis
 
     out, staging = prep.out, prep.staging
     with contextlib.ExitStack() as stack:  # closed in reverse: workers, then staging

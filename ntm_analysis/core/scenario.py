@@ -102,6 +102,15 @@ class Scenario:
             priority_odds=float(priority_odds),
         )
 
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON form ``from_dict`` reads back (a run configuration's ``scenario``)."""
+        return {
+            "name": self.name,
+            "criterion_odds": {str(c): float(o) for c, o in sorted(self.criterion_odds.items())},
+            "priority_communes": list(self.priority_communes),
+            "priority_odds": float(self.priority_odds),
+        }
+
     @property
     def is_baseline(self) -> bool:
         return not self.criterion_odds and not self.priority_communes

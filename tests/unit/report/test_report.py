@@ -7,6 +7,7 @@ import dataclasses
 import html
 import json
 import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -15,6 +16,7 @@ from locations import REPO
 from matplotlib.text import Text
 
 from ntm_analysis import i18n
+from ntm_analysis.analysis import cache as analysis_cache
 from ntm_analysis.analysis.results import history
 from ntm_analysis.core.criteria import criterion_label
 from ntm_analysis.core.paths import default_units_path
@@ -77,8 +79,8 @@ def panel_file(tmp_path_factory):
 @pytest.fixture(scope="module")
 def cache(panel_file, tmp_path_factory):
     """One fitted and simulated forecast (and backtest), shared by every report below."""
-    meta = report.analysis_meta(
-        report.file_sha256(panel_file),
+    meta = analysis_cache.analysis_meta(
+        analysis_cache.file_sha256(panel_file),
         as_of=2016,
         target_year=2020,
         draws=FAST["draws"],
@@ -86,7 +88,9 @@ def cache(panel_file, tmp_path_factory):
         scenario=None,
         backtest_draws=FAST["backtest_draws"],
     )
-    path, _ = report.ensure_analysis(load_panel(panel_file), meta, tmp_path_factory.mktemp("cache"))
+    path, _ = analysis_cache.ensure_analysis(
+        load_panel(panel_file), meta, tmp_path_factory.mktemp("cache")
+    )
     return str(path)
 
 
@@ -451,25 +455,25 @@ def test_the_synthetic_data_is_named_in_the_banner_and_the_note(district):
 
 
 def test_the_cache_is_reused_and_refuses_other_parameters(panel_file, cache, district):
-    meta = report.load_analysis(cache).meta
-    assert meta["units_sha256"] == report.file_sha256(default_units_path())
-    path, reused = report.ensure_analysis(district.panel, meta, report.Path(cache).parent)
+    meta = analysis_cache.load_analysis(cache).meta
+    assert meta["units_sha256"] == analysis_cache.file_sha256(default_units_path())
+    path, reused = analysis_cache.ensure_analysis(district.panel, meta, Path(cache).parent)
     assert reused and str(path) == cache
     with pytest.raises(ValueError, match="draws"):
         _prepare(panel_file, cache, district="Tràng Định", draws=300)
     with pytest.raises(ValueError, match="data_sha256"):
-        report.load_analysis(cache, meta | {"data_sha256": "0" * 64})
-    other = report.Path(cache).with_name("other.pkl")
+        analysis_cache.load_analysis(cache, meta | {"data_sha256": "0" * 64})
+    other = Path(cache).with_name("other.pkl")
     other.write_bytes(b"not a pickle")
     with pytest.raises(Exception):  # noqa: B017  (any error, never a silently wrong report)
-        report.load_analysis(other, meta)
+        analysis_cache.load_analysis(other, meta)
 
 
 def test_another_units_file_is_another_cache_key(panel_file, cache, tmp_path):
     units = tmp_path / "units.csv"
     units.write_bytes(default_units_path().read_bytes() + b"\n")
-    meta = report.load_analysis(cache).meta
-    other = report.analysis_meta(
+    meta = analysis_cache.load_analysis(cache).meta
+    other = analysis_cache.analysis_meta(
         meta["data_sha256"],
         as_of=2016,
         target_year=2020,
@@ -480,20 +484,20 @@ def test_another_units_file_is_another_cache_key(panel_file, cache, tmp_path):
         units_path=str(units),
     )
     assert other["units_sha256"] != meta["units_sha256"]
-    assert report.cache_key(other) != report.cache_key(meta)
+    assert analysis_cache.cache_key(other) != analysis_cache.cache_key(meta)
     with pytest.raises(ValueError, match="units_sha256"):
         _prepare(panel_file, cache, district="Tràng Định", units_path=str(units))
 
 
 def test_scenario_from_dict_lists_every_problem():
-    scenario = report.scenario_from_dict(
+    scenario = analysis_cache.scenario_from_dict(
         {"name": "income", "criterion_odds": {"10": 1.5}, "priority_communes": ["X18001"]}
     )
     assert scenario.criterion_odds == {10: 1.5}
     assert scenario.priority_communes == ("X18001",)
-    assert report.scenario_from_dict(None) is None
+    assert analysis_cache.scenario_from_dict(None) is None
     with pytest.raises(ValueError, match=r"unknown scenario key 'odds'.*priority_odds"):
-        report.scenario_from_dict({"odds": {}, "priority_odds": -1})
+        analysis_cache.scenario_from_dict({"odds": {}, "priority_odds": -1})
 
 
 def test_the_results_sidecar_has_the_district_table(province, tmp_path):
