@@ -523,12 +523,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     district = (args.district or "").strip()
     if district:  # named here as the user typed it (the batch would say --districts)
-        from ntm_analysis.core.params import district_code
-
         registry = Registry.from_csv(args.units) if args.units else Registry.from_csv()
-        _, problem = district_code(registry, district, "--district")
-        if problem is not None:
-            raise ParameterError([problem])
+        resolve_unit(registry, district, "--district")
     result = run_batch(
         args.out,
         districts=[district] if district else [],

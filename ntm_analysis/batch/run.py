@@ -211,16 +211,14 @@ def _province_target(
 ) -> dict[str, Any]:
     """The province target a run uses and where it comes from: the user's (``--target``),
     the targets file's for the target year (official or not), or none."""
-    if explicit is not None:
-        return {"value": explicit, "official": False, "source": "user"}
-    from ntm_analysis.core.targets import lookup, plan_targets
+    from ntm_analysis.core.resolve import resolve_target
+    from ntm_analysis.core.targets import plan_targets
 
-    targets = plan_targets(province_name)
-    found = lookup(targets, target_year, "n_ntm", None) if targets is not None else None
-    if found is None:
-        return {"value": None, "official": False, "source": None}
-    value, official = found
-    return {"value": value, "official": official, "source": str(default_targets_path())}
+    targets = None if explicit is not None else plan_targets(province_name)
+    found = resolve_target(explicit, targets, target_year)
+    source = str(default_targets_path()) if found.source in ("official", "file") else found.source
+    value = explicit if found.source == "user" else found.value
+    return {"value": value, "official": found.official, "source": source}
 
 
 def _is_file(path: Path) -> bool:

@@ -204,7 +204,7 @@ def test_the_city_headline_says_every_commune_already_meets_the_standard(city, c
     assert city.all_met and city.results["now"]["n_ntm"] == N_PER_DISTRICT
     text = report.headline(city).text()
     assert f"Cả {N_PER_DISTRICT} xã đều đã đạt chuẩn NTM (năm 2016)" in text
-    assert city.results["headline"] in text  # the sidecar (and the index) say the same
+    assert city.headline in text  # the sidecar (and the index) say the same
     none = i18n.t("report.target.none_district", "vi", this_unit="Thành phố này")
     assert none in text and "Huyện này" not in text
     english = report.headline(city_en).text()
@@ -286,7 +286,7 @@ def test_the_mean_is_the_single_number_everywhere(province):
     assert list(table[expected_col]) == [i18n.fmt_number(v, "en", 1) for v in frame["expected"]]
     fan = report.forecast(province).figures()[0]
     assert any(t.get_text().startswith(mean + "\n") for t in fan.axes[0].texts)
-    assert "Expected:" in res["headline"] or "expected" in res["headline"]
+    assert "Expected:" in province.headline or "expected" in province.headline
 
 
 def test_shares_of_the_province_add_up_to_100(province):
@@ -647,7 +647,7 @@ def test_hearing_pack_files(district, tmp_path):
     assert isinstance(priority.cell(row=5, column=column).value, int | float)  # a number
     for name in ("brief", "slides"):
         text = written[name].read_text(encoding="utf-8")
-        assert 'lang="vi"' in text and district.results["headline"] in html.unescape(text)
+        assert 'lang="vi"' in text and district.headline in html.unescape(text)
         assert "http://" not in text and "https://" not in text and 'src="data:image/png' in text
     slides = written["slides"].read_text(encoding="utf-8")
     assert slides.count('class="slide"') >= 5
@@ -709,17 +709,18 @@ def test_a_result_close_to_a_threshold_shows_a_neutral_badge_everywhere(
     )
     from ntm_analysis.batch import index
     from ntm_analysis.report import hearing
+    from ntm_analysis.report.headline import headline as headline_words
 
     rep = district_en_with_target
     se = float(np.sqrt(p * (1 - p) / 2000))  # 2,000 draws: the default MC error
-    results = {
-        **rep.results,
-        "probability": p,
-        "probability_se": se,
-        "status": status_from_probability(p),
-        "close_to_threshold": threshold_straddled(p, se),
-    }
-    crafted = dataclasses.replace(rep, results=results)
+    results = dataclasses.replace(
+        rep.results,
+        probability=p,
+        probability_se=se,
+        status=status_from_probability(p),
+        close_to_threshold=threshold_straddled(p, se),
+    )
+    crafted = dataclasses.replace(rep, results=results, headline=headline_words(results, "en"))
     shown = "close_to_threshold" if close else results["status"]
     assert displayed_status(results) == shown
     neutral = i18n.status_label("close_to_threshold", "en")
