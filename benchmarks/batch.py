@@ -72,10 +72,10 @@ def settings(quick: bool) -> dict[str, Any]:
 def _plan(spec: Mapping[str, Any]) -> tuple[list[Any], dict[str, dict[str, Any]]]:
     """The units the batch would run and each one's notebook parameters (as the batch sets
     them: the notebook's defaults, the data path, draws, the district)."""
+    from ntm_analysis.analysis.cache import data_file
     from ntm_analysis.batch import run as ntm_batch
     from ntm_analysis.core.communes import Registry
     from ntm_analysis.io.load import load_panel
-    from ntm_analysis.report import sections as report
 
     registry = Registry.from_csv()
     panel = load_panel(registry=registry)
@@ -84,7 +84,7 @@ def _plan(spec: Mapping[str, Any]) -> tuple[list[Any], dict[str, dict[str, Any]]
     for unit in units:
         notebook = Path(ntm_batch.NOTEBOOKS[unit.kind])
         p = dict(ntm_batch.notebook_parameters(notebook))
-        p["data_path"] = str(report.data_file(""))
+        p["data_path"] = str(data_file(""))
         p["draws"] = spec["draws"]
         if spec.get("backtest_draws") is not None and "backtest_draws" in p:
             p["backtest_draws"] = spec["backtest_draws"]
@@ -140,19 +140,18 @@ def _run_cell(source: str, namespace: dict[str, Any]) -> None:
 def floor_main(spec: Mapping[str, Any]) -> dict[str, Any]:
     """The floor: one process, one forecast, every cell of every unit's notebook."""
     start = time.perf_counter()
+    from ntm_analysis.analysis import cache as analysis_cache
     from ntm_analysis.batch import run as ntm_batch
     from ntm_analysis.io.load import load_panel
-    from ntm_analysis.report import sections as report
 
     imported = time.perf_counter()
     units, params = _plan(spec)
     # the shared analysis, as the batch computes it before starting any notebook
     first = params[units[0].id]
-    path = report.data_file(first["data_path"])
+    path = analysis_cache.data_file(first["data_path"])
     panel = load_panel(path)
     as_of = panel.last_year if first.get("as_of") is None else first["as_of"]
     history = panel.subset(years=[y for y in panel.years if y <= as_of])
-    wanted = inspect.signature(report.analysis_meta).parameters
     meta_args = {
         "as_of": as_of,
         "target_year": first["target_year"],
@@ -162,11 +161,9 @@ def floor_main(spec: Mapping[str, Any]) -> dict[str, Any]:
         "backtest_draws": first.get("backtest_draws", 0),
         "units_path": first.get("units_path", ""),
     }
-    meta = report.analysis_meta(
-        report.file_sha256(path), **{k: v for k, v in meta_args.items() if k in wanted}
-    )
+    meta = analysis_cache.analysis_meta(analysis_cache.file_sha256(path), **meta_args)
     loaded = time.perf_counter()
-    cache, _ = report.ensure_analysis(history, meta, Path(spec["out"]) / "cache")
+    cache, _ = analysis_cache.ensure_analysis(history, meta, Path(spec["out"]) / "cache")
     analysed = time.perf_counter()
     timings: dict[str, dict[str, float]] = {}
     for unit in units:

@@ -25,6 +25,7 @@ import os
 import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 # One BLAS thread unless the user chose otherwise, set before numpy loads: the simulation is
@@ -39,34 +40,26 @@ import numpy as np
 import pandas as pd
 
 from ntm_analysis import __version__, i18n
+from ntm_analysis.analysis.analyse import analyse, plan_table, read, results_for
 from ntm_analysis.analysis.crossing import forecast_across, target_on_units
-from ntm_analysis.analysis.results import (
-    jsonable,
-    unit_results,
-    write_forecast_tables,
-    write_results,
-)
+from ntm_analysis.analysis.results import jsonable, write_forecast_tables, write_results
 from ntm_analysis.batch.lock import OutputError
 from ntm_analysis.core.communes import Registry
+from ntm_analysis.core.config import RunConfig, config_default
 from ntm_analysis.core.errors import DataError, MessageError, Msg, os_reason
 from ntm_analysis.core.panel import Panel
 from ntm_analysis.core.params import ParameterError
 from ntm_analysis.core.paths import InstallationError
-from ntm_analysis.core.targets import (
-    DISTRICT_TEMPLATE,
-    load_registrations,
-    load_targets,
-    lookup,
-    target_value,
-    units_of,
-)
+from ntm_analysis.core.resolve import resolve_unit
+from ntm_analysis.core.scenario import Scenario
+from ntm_analysis.core.targets import DISTRICT_TEMPLATE, load_targets, units_of
 from ntm_analysis.geography.admin import registry
 from ntm_analysis.geography.admin_check import label
-from ntm_analysis.geography.harmonise import DEFAULT_RULE, RULES
+from ntm_analysis.geography.harmonise import RULES
 from ntm_analysis.i18n.text import fold
 from ntm_analysis.io.load import load_panel, summarise
-from ntm_analysis.model.forecast import Scenario, run_forecast
 from ntm_analysis.model.metrics import unit_summary
+from ntm_analysis.report.headline import headline, unit_json
 
 EXIT_FAILED = 1  # some reports of a batch failed (batch.EXIT_FAILED)
 EXIT_USAGE = 2  # the command line: argparse's own code for it
@@ -94,17 +87,9 @@ def _load(args: argparse.Namespace) -> Panel:
 
 
 def _resolve_district(panel: Panel, name: str | None, units: str | None) -> int | None:
-    """``--district`` as a code: a name (with or without diacritics or "Huyện") or a code of
-    the units file, with communes in the data; else the command line is wrong (exit 2)."""
-    from ntm_analysis.core.params import district_code
-
-    if not name:
-        return None
+    """``--district`` as a code (``core.resolve.resolve_unit``); else exit 2."""
     registry = Registry.from_csv(units) if units else Registry.from_csv()
-    code, problem = district_code(registry, name, "--district", panel)
-    if problem is not None:
-        raise ParameterError([problem])
-    return code
+    return resolve_unit(registry, name, "--district", panel)
 
 
 def _note_synthetic(panel: Panel, lang: str) -> None:
@@ -222,70 +207,55 @@ def _check_target(panel: Panel, unit: int | None, target: float | None, lang: st
         )
 
 
+def _run_config(args: argparse.Namespace, **settings) -> RunConfig:
+    """The run configuration of a command: its options over ``RunConfig``'s defaults."""
+    values = {
+        "data_path": args.data or "",
+        "units_path": args.units or "",
+        "lang": args.lang,
+        "vintage": args.vintage,
+        "merge_rule": args.merge_rule,
+        "assessed_path": args.assessed or "",
+        "seed": args.seed,
+    }
+    return RunConfig(**(values | settings))
+
+
 def cmd_forecast(args: argparse.Namespace) -> int:
-    panel = _load(args)
-    unit = _resolve_district(panel, args.district, args.units)
-    _check_target(panel, unit, args.target, args.lang)
-    forecast = run_forecast(
-        panel,
-        args.year,
-        args.draws,
-        args.seed,
-        _scenario(args, panel),
-        args.as_of,
+    district = (args.district or "").strip()
+    config = _run_config(
+        args,
+        district=district,
+        as_of=args.as_of,
+        target_year=args.year,
+        province_target=None if district else args.target,
+        district_target=args.target if district else None,
+        draws=args.draws,
+        scenario=None,
+        targets_path=args.targets or "",
+        district_targets_path=args.district_targets or "",
+        registrations_path=args.registrations or "",
         trend=not args.no_trend,
-        registered=load_registrations(args.registrations) if args.registrations else None,
     )
-    target, official, mean_target = args.target, False, None
-    if target is None and unit is not None and args.district_targets:
-        target = _own_target(panel, unit, args)
-    # the plan's figures, for this province only; a --targets file is also the yearly plan
-    # whose P(met) the result reports (default: the bundled plan)
-    plan = None  # unit_results falls back to the bundled plan of this province
-    if args.targets or target is None or unit is None:
-        plan = load_targets(args.targets, province_name=panel.province_name)
-        if target is None:
-            found = lookup(plan, args.year, "n_ntm", unit)
-            target, official = found if found is not None else (None, False)
-        if unit is None:
-            mean_target = target_value(plan, args.year, "mean_criteria")
-    result = unit_results(
-        panel,
-        forecast,
-        unit,
-        target,
-        args.year,
-        official,
-        args.lang,
-        mean_target=mean_target,
-        plan=plan,
-    )
+    run = read(config, where="--district")
+    _check_target(run.panel, run.unit, args.target, args.lang)
+    scenario = _scenario(args, run.panel)
+    if scenario is not None:  # checked here: a bad --boost is named before any fit
+        run = replace(run, config=replace(run.config, scenario=scenario.as_dict()))
+    run = analyse(run, backtest=False, cache_dir=args.cache)
+    plan = plan_table(run)
+    result = results_for(run, plan)
     if args.out:
-        write_results(result, Path(args.out) / "result.json")
-        write_forecast_tables(forecast, args.out)
+        write_results(unit_json(result, args.lang), Path(args.out) / "result.json")
+        write_forecast_tables(run.analysis.forecast, args.out)
     if args.json:
-        _print_json(result)
+        _print_json(unit_json(result, args.lang))
         return 0
-    _note_synthetic(panel, args.lang)
-    print(result["headline"])
+    _note_synthetic(run.panel, args.lang)
+    print(headline(result, args.lang))
     print(_yearly_table(result["yearly"], args.lang).to_string(index=False))
-    _print_crossing(args, panel, unit, target)  # [geo] the units change before args.year
+    _print_crossing(args, run.panel, run.unit, result.target)  # [geo] units change by args.year
     return 0
-
-
-def _own_target(panel: Panel, unit: int, args: argparse.Namespace) -> float | None:
-    """``unit``'s target for ``--year`` in the filled-in district template, if any."""
-    from ntm_analysis.core.params import district_code
-    from ntm_analysis.core.targets import read_district_targets
-
-    registry = Registry.from_csv(args.units) if args.units else Registry.from_csv()
-    for name, value in read_district_targets(args.district_targets, args.year).items():
-        code, problem = district_code(registry, name, "--district-targets", panel)
-        if problem is not None:
-            raise ParameterError([problem])
-        if code == unit:
-            return value
-    return None
 
 
 def cmd_targets(args: argparse.Namespace) -> int:
@@ -345,14 +315,18 @@ def _yearly_table(yearly: Sequence[dict], lang: str) -> pd.DataFrame:
 
 
 def cmd_backtest(args: argparse.Namespace) -> int:
-    from ntm_analysis.model.backtest import backtest
-
-    panel = _load(args)
-    result = backtest(panel, n_draws=args.draws, seed=args.seed)
+    config = _run_config(args, backtest_draws=args.backtest_draws)
+    # the whole file: ``ntm backtest`` scores every origin the data allows
+    run = analyse(config, forecast=False, cache_dir=args.cache)
+    result = run.analysis.backtest
+    if result is None:  # too few years to fit and score
+        years = run.panel.years
+        message = i18n.t("cli.backtest.too_short", args.lang, first=years[0], last=years[-1])
+        raise ValueError(message)
     if args.json:
         _print_json(
             {
-                "synthetic": panel.synthetic,
+                "synthetic": run.panel.synthetic,
                 "origins": result.origins,
                 "summary": result.summary,
                 "brier": result.brier,
@@ -360,7 +334,7 @@ def cmd_backtest(args: argparse.Namespace) -> int:
             }
         )
         return 0
-    _note_synthetic(panel, args.lang)
+    _note_synthetic(run.panel, args.lang)
     print(i18n.t("cli.backtest.origins", args.lang, origins=", ".join(map(str, result.origins))))
     for table in _backtest_tables(result, args.lang):
         print()
@@ -549,12 +523,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     district = (args.district or "").strip()
     if district:  # named here as the user typed it (the batch would say --districts)
-        from ntm_analysis.core.params import district_code
-
         registry = Registry.from_csv(args.units) if args.units else Registry.from_csv()
-        _, problem = district_code(registry, district, "--district")
-        if problem is not None:
-            raise ParameterError([problem])
+        resolve_unit(registry, district, "--district")
     result = run_batch(
         args.out,
         districts=[district] if district else [],
@@ -724,13 +694,6 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: {text}\n")
 
 
-def _param_default(name: str):
-    """A batch option's default, from the one parameter schema (``params``)."""
-    from ntm_analysis.core.params import default
-
-    return default(name)
-
-
 def _data_options(parser: _Parser, data: bool = True) -> None:
     h = parser.lang
     if data:
@@ -742,17 +705,17 @@ def _data_options(parser: _Parser, data: bool = True) -> None:
     _geography_arguments(parser)
 
 
-def _option(parser: _Parser, name: str, key: str, **kwargs) -> None:
+def _option(parser: _Parser, name: str, key: str, *aliases: str, **kwargs) -> None:
     """An option whose help names its default: ``key``'s text with ``{default}`` filled."""
     kwargs["help"] = i18n.t(key, parser.lang, default=kwargs.get("default"))
-    parser.add_argument(name, **kwargs)
+    parser.add_argument(name, *aliases, **kwargs)
 
 
 def _batch_options(parser: _Parser) -> None:
     """Options of ``ntm batch`` and ``ntm run``; defaults from the parameter schema."""
     from ntm_analysis.core.paths import DEFAULT_OUT
 
-    h, default = parser.lang, _param_default
+    h, default = parser.lang, config_default
     _data_options(parser)
     _option(parser, "--out", "cli.help.out", default=str(DEFAULT_OUT))
     parser.add_argument(
@@ -802,6 +765,7 @@ def _batch_options(parser: _Parser) -> None:
 def build_parser(lang: str = i18n.DEFAULT_LANG) -> argparse.ArgumentParser:
     """The ``ntm`` parser with every help text in ``lang``."""
     h = i18n.check_lang(lang)
+    default = config_default  # every default of a run setting comes from ``RunConfig``
     parser = _Parser(prog="ntm", description=i18n.t("cli.help.program", h), lang=h)
     parser.add_argument(
         "--version",
@@ -843,10 +807,11 @@ def build_parser(lang: str = i18n.DEFAULT_LANG) -> argparse.ArgumentParser:
     _data_options(p)
     p.add_argument("--district", help=i18n.t("cli.help.district", h))
     p.add_argument("--target", type=number, help=i18n.t("cli.help.forecast_target", h))
-    _option(p, "--year", "cli.help.year", type=int, default=2020)
-    p.add_argument("--as-of", type=int, help=i18n.t("cli.help.as_of", h))
-    _option(p, "--draws", "cli.help.draws", type=int, default=2000)
-    _option(p, "--seed", "cli.help.seed", type=int, default=0)
+    _option(p, "--year", "cli.help.year", type=int, default=default("target_year"))
+    p.add_argument("--as-of", type=int, default=default("as_of"), help=i18n.t("cli.help.as_of", h))
+    _option(p, "--draws", "cli.help.draws", type=int, default=default("draws"))
+    _option(p, "--seed", "cli.help.seed", type=int, default=default("seed"))
+    p.add_argument("--cache", help=i18n.t("cli.help.cache", h))
     p.add_argument("--targets", help=i18n.t("cli.help.targets", h))
     p.add_argument("--district-targets", help=i18n.t("cli.help.district_targets", h))
     p.add_argument("--no-trend", action="store_true", help=i18n.t("cli.help.no_trend", h))
@@ -869,8 +834,17 @@ def build_parser(lang: str = i18n.DEFAULT_LANG) -> argparse.ArgumentParser:
 
     p = add("backtest", cmd_backtest, "cli.help.cmd.backtest")
     _data_options(p)
-    _option(p, "--draws", "cli.help.backtest_draws_origin", type=int, default=1000)
-    _option(p, "--seed", "cli.help.seed", type=int, default=0)
+    _option(
+        p,
+        "--draws",
+        "cli.help.backtest_draws_origin",
+        "--backtest-draws",
+        dest="backtest_draws",
+        type=int,
+        default=default("backtest_draws"),
+    )
+    _option(p, "--seed", "cli.help.seed", type=int, default=default("seed"))
+    p.add_argument("--cache", help=i18n.t("cli.help.cache", h))
     p.add_argument("--json", action="store_true", help=i18n.t("cli.help.json", h))
 
     p = add("batch", cmd_batch, "cli.help.cmd.batch")
@@ -880,7 +854,7 @@ def build_parser(lang: str = i18n.DEFAULT_LANG) -> argparse.ArgumentParser:
     p.add_argument(
         "--workers",
         type=int,
-        default=_param_default("workers"),
+        default=config_default("workers"),
         help=i18n.t("cli.help.workers", h),
     )
     p.add_argument("--dask", help=i18n.t("cli.help.dask", h))
@@ -911,9 +885,17 @@ def _geography_arguments(parser: _Parser) -> None:
     """--vintage, --merge-rule, --assessed: how a file in real GSO codes crossing a boundary
     change is harmonised (see harmonise.py)."""
     h = parser.lang
-    parser.add_argument("--vintage", choices=registry().keys(), help=i18n.t("cli.help.vintage", h))
     parser.add_argument(
-        "--merge-rule", choices=RULES, default=DEFAULT_RULE, help=i18n.t("cli.help.merge_rule", h)
+        "--vintage",
+        choices=registry().keys(),
+        default=config_default("vintage"),
+        help=i18n.t("cli.help.vintage", h),
+    )
+    parser.add_argument(
+        "--merge-rule",
+        choices=RULES,
+        default=config_default("merge_rule"),
+        help=i18n.t("cli.help.merge_rule", h),
     )
     parser.add_argument("--assessed", help=i18n.t("cli.help.assessed", h))
 
@@ -921,7 +903,7 @@ def _geography_arguments(parser: _Parser) -> None:
 def _geography_options(args: argparse.Namespace) -> dict:
     return {
         "vintage": getattr(args, "vintage", None),
-        "merge_rule": getattr(args, "merge_rule", DEFAULT_RULE),
+        "merge_rule": getattr(args, "merge_rule", config_default("merge_rule")),
         "assessed_path": getattr(args, "assessed", None),
     }
 

@@ -2,13 +2,11 @@
 
 The forecast and backtest are expensive and identical for every unit of a run, so the batch
 computes them once (``ensure_analysis``) and each notebook loads them from the cache file
-(its ``forecast_cache`` parameter). The cache key (``analysis_meta``/``cache_key``) covers the
-data file's bytes, the units file's bytes, every parameter that changes the numbers, the
-package version and a fingerprint of the code that computes them, so a cached analysis made
-from other inputs or by other code is never reused.
-
-``report`` re-exports every public name here (``report.analysis_meta``, …), so callers may
-import them from either module.
+(its ``forecast_cache`` parameter). The cache key (``config_meta``/``cache_key``) covers the
+data file's bytes, the units file's bytes, every setting of the run configuration marked as
+changing the numbers (``RunConfig.key_values``; a file setting by its bytes), the package
+version and a fingerprint of the code that computes them, so a cached analysis made from
+other inputs or by other code is never reused. ``analysis.analyse`` is the one way in.
 """
 
 from __future__ import annotations
@@ -18,18 +16,20 @@ import hashlib
 import json
 import pickle
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from ntm_analysis import __version__
 from ntm_analysis.analysis.results import jsonable
 from ntm_analysis.core.atomic import atomic_path
+from ntm_analysis.core.config import RunConfig, config_default
 from ntm_analysis.core.panel import Panel
 from ntm_analysis.core.paths import PACKAGE_DIR, default_panel_path, default_units_path
 from ntm_analysis.model.backtest import Backtest
 from ntm_analysis.model.backtest import backtest as run_backtest
 from ntm_analysis.model.forecast import Forecast, Scenario, check_as_of, run_forecast
+from ntm_analysis.model.transitions import Registrations
 
 __all__ = [
     "DEFAULT_BACKTEST_DRAWS",
@@ -39,6 +39,7 @@ __all__ = [
     "cache_key",
     "code_fingerprint",
     "compute_analysis",
+    "config_meta",
     "data_file",
     "ensure_analysis",
     "file_sha256",
@@ -47,8 +48,7 @@ __all__ = [
     "units_file",
 ]
 
-DEFAULT_BACKTEST_DRAWS = 500
-
+DEFAULT_BACKTEST_DRAWS = config_default("backtest_draws")
 
 
 def file_sha256(path: str | Path) -> str:
@@ -92,42 +92,57 @@ def scenario_from_dict(spec: Mapping[str, Any] | None) -> Scenario | None:
 
 @dataclass(frozen=True)
 class Analysis:
-    """The forecast and backtest of one run, with the parameters that produced them."""
+    """The forecast and backtest of one run, with the settings that produced them (``meta``).
+
+    ``forecast`` is None when only the backtest was asked for, ``backtest`` None when it was
+    skipped or the history is too short (``backtest_note`` says which).
+    """
 
     meta: dict[str, Any]
-    forecast: Forecast
+    forecast: Forecast | None
     backtest: Backtest | None
     backtest_note: str | None = None  # "skipped" or "too_short" when there is no backtest
 
 
-def analysis_meta(
-    data_sha256: str,
-    *,
-    as_of: int,
-    target_year: int,
-    draws: int,
-    seed: int,
-    scenario: Mapping[str, Any] | None,
-    backtest_draws: int,
-    units_path: str | Path | None = None,
-) -> dict[str, Any]:
-    """Everything that changes the numbers: the cache key is a hash of this.
+def _file_key(path: str | None) -> str | None:
+    return file_sha256(path) if path else None
 
-    ``units_path`` is the units (district registry) file, "" or None for the bundled one;
-    its SHA-256 is part of the key.
+
+def config_meta(config: RunConfig, data_sha256: str) -> dict[str, Any]:
+    """Everything that changes the numbers, from a run configuration whose ``as_of`` is
+    resolved (a year of the data): the cache key is a hash of this.
+
+    The data and units files by their bytes; every ``RunConfig`` setting marked ``key`` (a
+    file setting, e.g. the registration lists, by its bytes: ``<name>_sha256``); the package
+    version and the code fingerprint.
     """
-    return {
+    if config.as_of is None:
+        raise ValueError("config_meta needs the as-of year resolved (analyse does it)")
+    meta: dict[str, Any] = {
         "data_sha256": data_sha256,
-        "units_sha256": file_sha256(units_file(units_path)),
-        "as_of": int(as_of),
-        "target_year": int(target_year),
-        "draws": int(draws),
-        "seed": int(seed),
-        "scenario": jsonable(dict(scenario)) if scenario is not None else None,
-        "backtest_draws": int(backtest_draws),
-        "version": __version__,
-        "code": code_fingerprint(),
+        "units_sha256": file_sha256(units_file(config.units_path)),
     }
+    for name, value in config.key_values().items():
+        if name.endswith("_path"):
+            meta[f"{name.removesuffix('_path')}_sha256"] = _file_key(value)
+        elif name == "scenario":
+            meta[name] = jsonable(dict(value)) if value is not None else None
+        else:
+            meta[name] = value
+    meta["as_of"] = int(config.as_of)
+    meta["version"] = __version__
+    meta["code"] = code_fingerprint()
+    return meta
+
+
+def analysis_meta(
+    data_sha256: str, *, units_path: str | Path | None = None, **settings: Any
+) -> dict[str, Any]:
+    """``config_meta`` of the ``RunConfig`` built from ``settings`` (keywords of its fields:
+    ``as_of``, ``target_year``, ``draws``, ``seed``, ``scenario``, ``backtest_draws``, …; the
+    others keep their defaults). ``units_path``: "" or None for the bundled units file."""
+    config = RunConfig(units_path=str(units_path or ""), **settings)
+    return config_meta(config, data_sha256)
 
 
 def cache_key(meta: Mapping[str, Any]) -> str:
@@ -142,12 +157,17 @@ def _pickle_atomic(path: Path, value: object) -> Path:
     return path
 
 
+# what the backtest depends on (not the forecast's draws, target year or scenario): it is
+# reused across runs that differ only in those
 _BACKTEST_KEYS = (
     "data_sha256",
     "units_sha256",
     "as_of",
     "seed",
     "backtest_draws",
+    "vintage",
+    "merge_rule",
+    "assessed_sha256",
     "version",
     "code",
 )
@@ -178,23 +198,34 @@ def _compute_backtest(
 
 
 def compute_analysis(
-    history_panel: Panel, meta: Mapping[str, Any], cache_dir: str | Path | None = None
+    history_panel: Panel,
+    meta: Mapping[str, Any],
+    cache_dir: str | Path | None = None,
+    *,
+    registered: Registrations | None = None,
+    with_forecast: bool = True,
 ) -> Analysis:
     """Forecast (and backtest, reused from ``cache_dir`` when possible) for ``meta``.
 
-    The forecast keeps its fitted model (``Forecast.model``): the report's data-and-method
-    note shows its coefficients.
+    ``registered``: the registration lists ``meta["registrations_sha256"]`` identifies.
+    ``with_forecast=False``: the backtest only (``ntm backtest``). The forecast keeps its
+    fitted model (``Forecast.model``): the report's data-and-method note shows its
+    coefficients.
     """
     cache = Path(cache_dir) if cache_dir is not None else None
     as_of = check_as_of(history_panel, meta["as_of"])
-    fc = run_forecast(
-        history_panel,
-        meta["target_year"],
-        meta["draws"],
-        meta["seed"],
-        scenario_from_dict(meta["scenario"]),
-        as_of,
-    )
+    fc = None
+    if with_forecast:
+        fc = run_forecast(
+            history_panel,
+            meta["target_year"],
+            meta["draws"],
+            meta["seed"],
+            scenario_from_dict(meta["scenario"]),
+            as_of,
+            trend=meta.get("trend", True),
+            registered=registered,
+        )
     history = history_panel.subset(years=[y for y in history_panel.years if y <= as_of])
     bt, note = _compute_backtest(history, meta, cache)
     return Analysis(meta=dict(meta), forecast=fc, backtest=bt, backtest_note=note)
@@ -206,21 +237,30 @@ def analysis_path(meta: Mapping[str, Any], cache_dir: str | Path) -> Path:
 
 
 def ensure_analysis(
-    history_panel: Panel, meta: Mapping[str, Any], cache_dir: str | Path
+    history_panel: Panel,
+    meta: Mapping[str, Any],
+    cache_dir: str | Path,
+    *,
+    registered: Registrations | None = None,
+    with_forecast: bool = True,
 ) -> tuple[Path, bool]:
     """The cache file for ``meta`` under ``cache_dir``, computing it if needed.
 
     Returns ``(path, reused)``. The file is written atomically, so a crash never leaves a
-    half-written cache that a later run would trust.
+    half-written cache that a later run would trust. ``registered``, ``with_forecast``: as
+    for ``compute_analysis`` (a backtest-only analysis is cached under its own key).
     """
     cache = Path(cache_dir)
-    path = analysis_path(meta, cache)
+    key_meta = dict(meta) if with_forecast else {**meta, "forecast": False}
+    path = analysis_path(key_meta, cache)
     if path.exists():
         with contextlib.suppress(Exception):
-            load_analysis(path, meta)
+            load_analysis(path, key_meta)
             return path, True
-    analysis = compute_analysis(history_panel, meta, cache)
-    _pickle_atomic(path, analysis)
+    analysis = compute_analysis(
+        history_panel, meta, cache, registered=registered, with_forecast=with_forecast
+    )
+    _pickle_atomic(path, replace(analysis, meta=key_meta))
     return path, False
 
 

@@ -1,23 +1,26 @@
-"""The answer for one unit, as plain JSON-safe data: what the CLI prints and notebooks save.
+"""The answer for one unit, in numbers only: what ``ntm forecast --json`` prints and the
+report's sidecar holds — the same object serialised.
 
-One function assembles the headline figures (probability of reaching the target, expected
-count and intervals, status, required against observed pace, baselines) so the terminal,
-the notebooks and the batch index all say the same thing in the same words.
+``unit_results`` assembles the figures (probability of reaching the target with its Monte
+Carlo error, expected count and intervals, status, required against observed pace,
+baselines, this year's plan against the forecast) into a frozen ``UnitResults``, in the
+manner of a statsmodels results object: the numbers here, their wording in the report layer
+(``report.headline``), so the terminal, the notebooks and the batch index say the same thing.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
-from collections.abc import Mapping
-from dataclasses import replace
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ntm_analysis import i18n
 from ntm_analysis.core.atomic import write_atomic, write_text_atomic
 from ntm_analysis.core.panel import Panel
 from ntm_analysis.core.targets import plan_targets
@@ -152,32 +155,98 @@ def history(panel: Panel, unit: int | None = None) -> pd.DataFrame:
     return table[table["unit_code"] == unit].reset_index(drop=True)
 
 
+@dataclass(frozen=True)
+class UnitResults(Mapping):
+    """One unit's forecast in numbers (no words, no language): built by ``unit_results``.
+
+    Read-only: attributes (``r.probability``) or, as for the JSON it serialises to, keys
+    (``r["probability"]``, ``r.get("pace")``). ``to_dict()`` is the JSON form that both
+    ``ntm forecast --json`` and the report's sidecar write. ``unit`` is the registry's name
+    of the unit (the report's translated label is the report's business).
+    Without a target, ``probability``, ``status``, ``pace`` and ``first_reached`` are None.
+    """
+
+    unit: str
+    unit_code: int | None
+    level: str  # "province" or "district"
+    as_of: int
+    year: int
+    target: float | None
+    target_official: bool
+    target_source: str | None  # "user", "official", "file" or None (see core.resolve.Target)
+    n_communes: int
+    now: dict[str, Any]
+    expected: float
+    median: float
+    interval80: list[float]
+    interval95: list[float]
+    yearly: list[dict[str, Any]]
+    draws: int
+    seed: int
+    scenario: str
+    synthetic: bool
+    probability: float | None
+    probability_se: float | None
+    close_to_threshold: float | None
+    trend_dependence: dict[str, Any] | None
+    status: str | None
+    all_remain: float  # share of draws in which every commune meets the standard in ``year``
+    plan: list[dict[str, Any]]
+    model_notes: list[str]
+    trend_choice: dict[str, Any] | None
+    first_reached: Any
+    pace: dict[str, Any] | None
+    baselines: list[dict[str, Any]]
+    mean_criteria: dict[str, Any] | None
+    this_year: dict[str, Any] | None
+
+    def __getitem__(self, key: str) -> Any:
+        if key not in _RESULT_FIELDS:
+            raise KeyError(key)
+        return getattr(self, key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_RESULT_FIELDS)
+
+    def __len__(self) -> int:
+        return len(_RESULT_FIELDS)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form (plain types, in field order)."""
+        return {name: getattr(self, name) for name in _RESULT_FIELDS}
+
+
+_RESULT_FIELDS = tuple(f.name for f in dataclasses.fields(UnitResults))
+
+
 def unit_results(
     panel: Panel,
     forecast: Forecast,
     unit: int | None = None,
     target: float | None = None,
     year: int | None = None,
-    target_official: bool = False,
-    lang: str = "vi",
+    target_source: str | None = None,
     mean_target: float | None = None,
     plan: pd.DataFrame | None = None,
-) -> dict[str, Any]:
-    """Everything the reports say about one unit, JSON-safe.
+) -> UnitResults:
+    """Everything the reports say about one unit, in numbers.
 
     Every probability carries its Monte Carlo standard error (``probability_se``); when its
-    80% Monte Carlo interval holds a verdict threshold, ``close_to_threshold`` names it and
-    the headline says so. ``trend_dependence`` gives P(target) with and without the time
-    trend, and ``plan`` P(meeting each forecast year's plan) from ``plan`` (a targets table;
-    default: the bundled plan of this province). ``model_notes`` lists gaps skipped and thin
-    panels.
+    80% Monte Carlo interval holds a verdict threshold, ``close_to_threshold`` names it.
+    ``trend_dependence`` gives P(target) with and without the time trend, ``plan``
+    P(meeting each forecast year's plan) and ``this_year`` the first forecast year's plan
+    against the forecast, both from ``plan`` (a targets table; default: the bundled plan of
+    this province). ``model_notes`` lists gaps skipped and thin panels.
 
     ``target`` is the count of communes meeting the standard to reach by ``year`` (default:
-    the forecast's last year). Without a target (a district with no supplied target) the
-    result has the expected count and its distribution but no probability or status.
-    ``mean_target`` (e.g. the plan's 13.8 criteria per commune) adds its probability and
-    the criteria-per-commune pace it needs (``mean_criteria``).
+    the forecast's last year), ``target_source`` where it came from ("official" marks it
+    official). Without a target (a district with no supplied target) the result has the
+    expected count and its distribution but no probability or status. ``mean_target``
+    (e.g. the plan's 13.8 criteria per commune) adds its probability and the
+    criteria-per-commune pace it needs (``mean_criteria``).
     """
+    from ntm_analysis.analysis.plan_year import this_year as plan_this_year  # it uses jsonable
+
     year = forecast.years[-1] if year is None else year
     # only what was known at the as-of year: baselines and pace must not see later data
     panel = panel.subset(years=[y for y in panel.years if y <= forecast.as_of])
@@ -189,14 +258,58 @@ def unit_results(
         if unit is None
         else forecast.districts.set_index("district_code").loc[unit, "district_name"]
     )
-    result: dict[str, Any] = {
+    table = plan if plan is not None else plan_targets(forecast.province_name)
+    yearly_plan = plan_by_year(table, unit, forecast.province_name)
+    model = forecast.model
+    baselines = baseline_forecasts(
+        past["n_ntm"], forecast.years, upper=forecast.n_communes(unit), plan=yearly_plan
+    )
+    found: dict[str, Any] = dict.fromkeys(
+        (
+            "probability",
+            "probability_se",
+            "close_to_threshold",
+            "trend_dependence",
+            "status",
+            "first_reached",
+            "pace",
+            "mean_criteria",
+        )
+    )
+    if target is not None:
+        probability = forecast.probability(target, year, unit)
+        se = forecast.probability_se(probability)
+        found["probability"] = probability
+        found["probability_se"] = se
+        found["close_to_threshold"] = threshold_straddled(probability, se)
+        found["trend_dependence"] = trend_dependence(panel, forecast, target, year, unit)
+        found["status"] = status_from_probability(probability)
+        found["first_reached"] = forecast.first_reached(target, unit)
+        found["pace"] = pace(past["n_ntm"], target, year).as_dict()
+        baselines["probability"] = [
+            probability_at_least(row, target) if row["year"] == year else np.nan
+            for _, row in baselines.iterrows()
+        ]
+    if mean_target is not None:
+        p_mean = forecast.probability_mean_criteria(mean_target, year, unit)
+        found["mean_criteria"] = {
+            "target": mean_target,
+            "expected": forecast.quantiles(unit, "mean_criteria")
+            .set_index("year")
+            .loc[year, "mean"],
+            "probability": p_mean,
+            "probability_se": forecast.probability_se(p_mean),
+            "pace": pace(past["mean_criteria"], mean_target, year).as_dict(),
+        }
+    values = {
         "unit": name,
         "unit_code": unit,
         "level": "province" if unit is None else "district",
         "as_of": forecast.as_of,
         "year": year,
         "target": target,
-        "target_official": target_official,
+        "target_official": target_source == "official",
+        "target_source": target_source,
         "n_communes": forecast.n_communes(unit),
         "now": forecast.observed_now(unit),
         "expected": at_year["mean"],
@@ -208,50 +321,15 @@ def unit_results(
         "seed": forecast.seed,
         "scenario": forecast.scenario.name,
         "synthetic": forecast.synthetic,
-        "probability": None,
-        "probability_se": None,
-        "close_to_threshold": None,
-        "trend_dependence": None,
-        "status": None,
-        # share of draws in which every commune meets the standard in ``year``
         "all_remain": forecast.probability(forecast.n_communes(unit), year, unit),
+        "plan": forecast.plan_probabilities(yearly_plan, unit),
+        "model_notes": list(model.notes) if model is not None else [],
+        "trend_choice": model.trend_choice if model is not None else None,
+        "baselines": baselines,
+        "this_year": plan_this_year(forecast, table, unit),
+        **found,
     }
-    yearly_plan = plan_by_year(plan, unit, forecast.province_name)
-    result["plan"] = forecast.plan_probabilities(yearly_plan, unit)
-    model = forecast.model
-    result["model_notes"] = list(model.notes) if model is not None else []
-    result["trend_choice"] = model.trend_choice if model is not None else None
-    baselines = baseline_forecasts(
-        past["n_ntm"], forecast.years, upper=forecast.n_communes(unit), plan=yearly_plan
-    )
-    if target is not None:
-        probability = forecast.probability(target, year, unit)
-        se = forecast.probability_se(probability)
-        result["probability"] = probability
-        result["probability_se"] = se
-        result["close_to_threshold"] = threshold_straddled(probability, se)
-        result["trend_dependence"] = trend_dependence(panel, forecast, target, year, unit)
-        result["status"] = status_from_probability(probability)
-        result["first_reached"] = forecast.first_reached(target, unit)
-        result["pace"] = pace(past["n_ntm"], target, year).as_dict()
-        baselines["probability"] = [
-            probability_at_least(row, target) if row["year"] == year else np.nan
-            for _, row in baselines.iterrows()
-        ]
-    result["baselines"] = baselines
-    if mean_target is not None:
-        p_mean = forecast.probability_mean_criteria(mean_target, year, unit)
-        result["mean_criteria"] = {
-            "target": mean_target,
-            "expected": forecast.quantiles(unit, "mean_criteria")
-            .set_index("year")
-            .loc[year, "mean"],
-            "probability": p_mean,
-            "probability_se": forecast.probability_se(p_mean),
-            "pace": pace(past["mean_criteria"], mean_target, year).as_dict(),
-        }
-    result["headline"] = headline(result, lang)
-    return jsonable(result)
+    return UnitResults(**jsonable(values))
 
 
 def reader_interval(result: dict[str, Any]) -> tuple[int, float, float]:
@@ -263,113 +341,6 @@ def reader_interval(result: dict[str, Any]) -> tuple[int, float, float]:
         return 80, lo, hi
     lo95, hi95 = result["interval95"]
     return 95, lo95, hi95
-
-
-def headline(result: dict[str, Any], lang: str = "vi") -> str:
-    """One or two plain sentences for the top of a report, from a ``unit_results`` dict.
-
-    "Every commune already meets the standard" is its own case: the model lets a commune
-    fall back at re-assessment, so the expected count can be a little below the total.
-    The expected count is the mean, with one decimal, as everywhere beside an interval.
-    """
-    level, lo, hi = reader_interval(result)
-    expected = i18n.fmt_number(result["expected"], lang, decimals=1)
-    n = result["n_communes"]
-    if result["now"]["n_ntm"] == n:
-        below = result["expected"] < n - 0.05
-        return i18n.t(
-            "headline.all_met_below" if below else "headline.all_met",
-            lang,
-            keep=i18n.fmt_percent(result["all_remain"], lang),
-            n=n,
-            year=result["year"],
-            as_of=result["as_of"],
-            expected=expected,
-            level=level,
-            lo=i18n.fmt_number(lo, lang, 0),
-            hi=i18n.fmt_number(hi, lang, 0),
-        )
-    if result["target"] is None:
-        return i18n.t(
-            "headline.expected_only",
-            lang,
-            year=result["year"],
-            expected=expected,
-            level=level,
-            lo=i18n.fmt_number(lo, lang, 0),
-            hi=i18n.fmt_number(hi, lang, 0),
-        )
-    target = i18n.fmt_number(result["target"], lang, decimals=0)
-    if result["now"]["n_ntm"] >= result["target"]:
-        return i18n.t(
-            "headline.already_met",
-            lang,
-            target=target,
-            year=result["as_of"],
-            n_ntm=result["now"]["n_ntm"],
-        )
-    p = result["probability"]
-    sentences = [
-        i18n.t(
-            "headline.probability",
-            lang,
-            target=target,
-            year=result["year"],
-            prob=i18n.fmt_percent(p, lang),
-            words=i18n.probability_words(p, lang),
-            expected=expected,
-            level=level,
-            lo=i18n.fmt_number(lo, lang, 0),
-            hi=i18n.fmt_number(hi, lang, 0),
-        )
-    ]
-    return " ".join(sentences + _headline_caveats(result, lang))
-
-
-def _headline_caveats(result: dict[str, Any], lang: str) -> list[str]:
-    """What must be read beside the probability: a verdict threshold within the Monte
-    Carlo error, how much the answer depends on the trend, thin or gappy data."""
-    out = []
-    if result.get("close_to_threshold") is not None:
-        out.append(
-            i18n.t(
-                "headline.close_to_threshold",
-                lang,
-                threshold=i18n.fmt_percent(result["close_to_threshold"], lang),
-                se=i18n.fmt_number(100 * (result.get("probability_se") or 0.0), lang, 1),
-            )
-        )
-    dep = result.get("trend_dependence") or {}
-    if dep.get("with_trend") is not None and dep.get("without_trend") is not None:
-        out.append(
-            i18n.t(
-                "headline.trend_dependence",
-                lang,
-                with_trend=i18n.fmt_percent(dep["with_trend"], lang),
-                without_trend=i18n.fmt_percent(dep["without_trend"], lang),
-                weight=i18n.fmt_percent(dep["trend_weight"], lang),
-            )
-        )
-    for row in jsonable(result.get("plan")) or []:
-        if row["year"] != result["year"]:
-            out.append(
-                i18n.t(
-                    "headline.plan",
-                    lang,
-                    year=row["year"],
-                    plan=i18n.fmt_number(row["plan"], lang, 0),
-                    prob=i18n.fmt_percent(row["probability"], lang),
-                )
-            )
-    for note in result.get("model_notes") or []:
-        kind, _, value = note.partition(":")
-        if kind == "thin":
-            out.append(i18n.t("headline.thin_panel", lang, n=value))
-        elif kind == "gap":
-            out.append(i18n.t("headline.gap_years", lang, years=value.replace("-", "–")))
-        elif kind == "registered":
-            out.append(i18n.t("headline.registered_scenario", lang))
-    return out
 
 
 def forecast_tables(forecast: Forecast) -> dict[str, pd.DataFrame]:
@@ -404,7 +375,10 @@ def write_forecast_tables(forecast: Forecast, folder: str | Path) -> list[Path]:
     ]
 
 
-def write_results(result: dict[str, Any], path: str | Path) -> Path:
-    """Save a results dict as UTF-8 JSON, atomically (the notebooks' sidecar)."""
-    text = json.dumps(jsonable(result), ensure_ascii=False, indent=2)
+def write_results(result: Mapping[str, Any], path: str | Path) -> Path:
+    """Save results (a ``UnitResults`` or a dict holding its JSON form) as UTF-8 JSON,
+    atomically: ``ntm forecast --out`` and the notebooks' sidecar."""
+    if isinstance(result, UnitResults):
+        result = result.to_dict()
+    text = json.dumps(jsonable(dict(result)), ensure_ascii=False, indent=2)
     return write_text_atomic(path, text + "\n")

@@ -211,16 +211,14 @@ def _province_target(
 ) -> dict[str, Any]:
     """The province target a run uses and where it comes from: the user's (``--target``),
     the targets file's for the target year (official or not), or none."""
-    if explicit is not None:
-        return {"value": explicit, "official": False, "source": "user"}
-    from ntm_analysis.core.targets import lookup, plan_targets
+    from ntm_analysis.core.resolve import resolve_target
+    from ntm_analysis.core.targets import plan_targets
 
-    targets = plan_targets(province_name)
-    found = lookup(targets, target_year, "n_ntm", None) if targets is not None else None
-    if found is None:
-        return {"value": None, "official": False, "source": None}
-    value, official = found
-    return {"value": value, "official": official, "source": str(default_targets_path())}
+    targets = None if explicit is not None else plan_targets(province_name)
+    found = resolve_target(explicit, targets, target_year)
+    source = str(default_targets_path()) if found.source in ("official", "file") else found.source
+    value = explicit if found.source == "user" else found.value
+    return {"value": value, "official": found.official, "source": source}
 
 
 def _is_file(path: Path) -> bool:
@@ -325,14 +323,14 @@ def _prepare(
 ) -> _Prepared:
     """Validate everything (raising ``ParameterError`` with every problem) and build the
     tasks; starts no kernel and writes nothing."""
-    from ntm_analysis.core.communes import Registry
-    from ntm_analysis.io.load import load_panel
-    from ntm_analysis.report.sections import (
+    from ntm_analysis.analysis.cache import (
         analysis_meta,
         analysis_path,
         code_fingerprint,
         file_sha256,
     )
+    from ntm_analysis.core.communes import Registry
+    from ntm_analysis.io.load import load_panel
 
     started, run_id = time.time(), new_run_id()
     problems = option_problems({"workers": workers, "timeout": timeout})
@@ -500,7 +498,7 @@ def copy_notebooks(dest: str | Path, *, overwrite: bool = False) -> list[Path]:
 
 
 def _bundled_units() -> Path:
-    from ntm_analysis.report.sections import units_file
+    from ntm_analysis.analysis.cache import units_file
 
     return units_file(None)
 
@@ -672,7 +670,7 @@ def run_batch(
     ``compare_with``: an earlier batch folder to compare the new forecasts with (default:
     the forecasts ``out`` holds from its last run); the index shows what changed and why.
     """
-    from ntm_analysis.report.sections import data_file
+    from ntm_analysis.analysis.cache import data_file
 
     out = Path(out).resolve()
     common = {
@@ -785,7 +783,7 @@ def _execute(
     ``record`` (and in the manifest, as it comes). Returns the simulation's seconds."""
     if not to_run:
         return 0.0
-    from ntm_analysis.report.sections import code_fingerprint, ensure_analysis
+    from ntm_analysis.analysis.cache import code_fingerprint, ensure_analysis
 
     out, staging = prep.out, prep.staging
     with contextlib.ExitStack() as stack:  # closed in reverse: workers, then staging

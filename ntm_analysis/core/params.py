@@ -1,9 +1,9 @@
 """Notebook and batch parameters: one typed schema, checked before any kernel starts.
 
-``PARAMETERS`` is the single source of every notebook parameter's name, type, default and
-limits (the notebooks' ``parameters`` cells must declare the same defaults, and the command
-line takes its defaults from here); ``BATCH_OPTIONS`` does the same for the batch's own
-options. ``validate_parameters`` lists every problem at once:
+``PARAMETERS`` (every notebook parameter's name, type, default and limits) and
+``BATCH_OPTIONS`` (the batch's own options) are built from the one run configuration,
+``core.config.RunConfig``, where every default lives; the notebooks' ``parameters`` cells
+must declare the same defaults. ``validate_parameters`` lists every problem at once:
 
 * values must be plain JSON (a numpy or pandas scalar is refused with the conversion to use);
 * the names passed must be exactly those the notebook declares — papermill itself only warns
@@ -30,8 +30,11 @@ from pathlib import Path
 from typing import Any
 
 from ntm_analysis import i18n
-from ntm_analysis.core.errors import DataError, Join, Msg
+from ntm_analysis.core.config import config_fields
+from ntm_analysis.core.errors import Join, Msg
 from ntm_analysis.core.paths import InstallationError, notebook_dir
+from ntm_analysis.core.resolve import district_code
+from ntm_analysis.core.scenario import Scenario, ScenarioError
 
 __all__ = [
     "BATCH_OPTIONS",
@@ -102,83 +105,28 @@ class Param:
     maximum: float | None = None
 
 
-PARAMETERS: dict[str, Param] = {
-    p.name: p
-    for p in (
-        Param("district", "str", "", 'district name or GSO code; "" for the whole province'),
-        Param("data_path", "str", "", 'panel file (CSV, XLSX, Parquet); "" for the bundled data'),
-        Param(
-            "units_path",
-            "str",
-            "",
-            'units file (the province\'s districts); "" for the bundled Lạng Sơn file',
-        ),
-        Param(
-            "as_of",
-            "int",
-            None,
-            "last year of data to use; None for the latest",
-            nullable=True,
-            minimum=2000,
-            maximum=2100,
-        ),
-        Param("target_year", "int", 2020, "year the targets refer to", minimum=2000, maximum=2100),
-        Param(
-            "province_target",
-            "number",
-            None,
-            "communes meeting the standard by the target year; None: the targets file's "
-            "value for the target year (marked official there or not)",
-            nullable=True,
-            minimum=0,
-        ),
-        Param(
-            "district_target",
-            "number",
-            None,
-            "the district's own target, if it has one",
-            nullable=True,
-            minimum=0,
-        ),
-        Param("draws", "int", 2000, "Monte Carlo draws", minimum=1, maximum=1_000_000),
-        Param("seed", "int", 0, "random seed", minimum=0, maximum=2**63 - 1),
-        Param("lang", "str", "vi", "language of the report", choices=("vi", "en")),
-        Param(
-            "scenario",
-            "dict",
-            None,
-            'None or {"name": ..., "criterion_odds": {"10": 1.5}, '
-            '"priority_communes": [...], "priority_odds": 2.0}',
-            nullable=True,
-        ),
-        Param("results_path", "str", "", 'where the JSON sidecar goes; "" for none'),
-        Param("forecast_cache", "str", "", 'the batch\'s cached forecast; "" to compute'),
-        Param(
-            "backtest_draws",
-            "int",
-            500,
-            "draws per backtest origin; 0 skips the backtest",
-            minimum=0,
-            maximum=1_000_000,
-        ),
-        Param("criterion", "int", 10, "criterion number (explore notebook)", minimum=1, maximum=19),
+def _param(f: Any) -> Param:
+    """The parameter schema of one ``RunConfig`` field (its metadata holds type and limits)."""
+    m = f.metadata
+    return Param(
+        f.name,
+        m["kind"],
+        f.default,
+        m["doc"],
+        nullable=m["nullable"],
+        choices=m["choices"],
+        minimum=m["minimum"],
+        maximum=m["maximum"],
     )
-}
 
+
+# built from the one run configuration (``core.config.RunConfig``): no default is written here
+PARAMETERS: dict[str, Param] = {
+    f.name: _param(f) for f in config_fields() if f.metadata["scope"] == "notebook"
+}
 # the batch's own options (not notebook parameters)
 BATCH_OPTIONS: dict[str, Param] = {
-    p.name: p
-    for p in (
-        Param(
-            "workers",
-            "int",
-            None,
-            "notebooks run at once; None: the CPUs",
-            nullable=True,
-            minimum=1,
-        ),
-        Param("timeout", "int", 900, "seconds one notebook may run", minimum=1),
-    )
+    f.name: _param(f) for f in config_fields() if f.metadata["scope"] == "batch"
 }
 
 
@@ -300,22 +248,6 @@ def option_problems(options: Mapping[str, Any]) -> list[Message]:
         for name, value in options.items()
         for p in (json_problems(value, name) or type_problems(BATCH_OPTIONS[name], value))
     ]
-
-
-def district_code(
-    registry: Any, name: str | int, where: str, panel: Any = None
-) -> tuple[int | None, Message | None]:
-    """``(code, None)`` for a district name or code, or ``(None, problem)``: unknown (with the
-    registry's "did you mean", in the same language as the rest) or, given ``panel``, without
-    communes in the data."""
-    try:
-        code = registry.resolve(str(name))
-    except DataError as exc:
-        found = tuple(Msg(p.key, **dict(p.params)) for p in exc.problems)
-        return None, at(where, Join(found, sep="; "))
-    if panel is not None and code not in panel.district_codes:
-        return None, Msg("error.param.no_communes", where=where, name=repr(registry.name(code)))
-    return code, None
 
 
 # --------------------------------------------------------------------------- notebooks
@@ -479,8 +411,6 @@ def _context_problems(
     params: Mapping[str, Any], panel: Any, registry: Any, require_files: bool
 ) -> list[Message]:
     """Checks that need the data, the registry or the file system."""
-    from ntm_analysis.model.forecast import Scenario, ScenarioError
-
     problems: list[Message] = []
     for name in ("data_path", "units_path", "forecast_cache"):
         value = params.get(name)

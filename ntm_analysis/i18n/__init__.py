@@ -1855,6 +1855,13 @@ _TABLE: dict[str, dict[str, str]] = {
     "hearing.link.slides_pdf": {"vi": "bản trình chiếu (PDF)", "en": "slides (PDF)"},
     "hearing.link.workbook": {"vi": "các bảng số liệu (Excel)", "en": "all tables (Excel)"},
     # --- end of the planner's year block -------------------------------------------------------
+    # --- config
+    "cli.backtest.too_short": {
+        "vi": "dữ liệu ({first}–{last}) quá ngắn để kiểm tra lại: cần ít nhất hai năm để ước "
+        "lượng và thêm một năm để so sánh",
+        "en": "the data ({first}–{last}) is too short to backtest: it needs at least two years "
+        "to fit and one more to score",
+    },
 }
 
 _TABLE.update(ERRORS)  # data-error messages: kept in their own module (they are many)

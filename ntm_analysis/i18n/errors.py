@@ -416,10 +416,6 @@ ERRORS: dict[str, dict[str, str]] = {
         "en": "unknown {name} {value}; expected one of {allowed}",
     },
     # --- a year or district asked for that the data does not have (report.py, cli.py) -------
-    "error.data.as_of_not_in_data": {
-        "vi": "năm mốc as_of {as_of} không có trong dữ liệu (dữ liệu có các năm {years})",
-        "en": "as_of {as_of} is not a year of the data [{years}]",
-    },
     "error.data.year_not_in_data": {
         "vi": "năm {year} không có trong dữ liệu (dữ liệu có các năm {years})",
         "en": "year {year} is not in the data [{years}]",

@@ -23,15 +23,16 @@ streams, so a baseline and a scenario run with the same seed share their random 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from typing import Any
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
+from ntm_analysis.core.config import config_default
 from ntm_analysis.core.criteria import CRITERIA_NUMBERS, N_CRITERIA
-from ntm_analysis.core.errors import Join, MessageError, Msg
+from ntm_analysis.core.errors import MessageError, Msg
 from ntm_analysis.core.panel import Panel
+from ntm_analysis.core.scenario import Scenario, ScenarioError
 from ntm_analysis.model.metrics import BELOW, CLOSE_HIGH, CLOSE_LOW
 from ntm_analysis.model.transitions import (
     GAIN_TERMS,
@@ -46,100 +47,10 @@ from ntm_analysis.model.transitions import (
 
 # MC standard error at a verdict threshold (25%, 75%): sqrt(0.1875 / 2000) = 0.97 percentage
 # point; nearer the threshold than its 80% band the headline says "close to the threshold".
-# The CLI, parameters and notebooks use the same 2,000.
-DEFAULT_DRAWS = 2000
+# The one default, shared with the CLI, parameters and notebooks (``core.config``).
+DEFAULT_DRAWS = config_default("draws")
 CELLS_PER_CHUNK = 4_000_000  # float32 cells per working array: ~16 MB, whatever the size
 JUST_SHORT = (17, 18)  # "ends just short": the communes whose missing criteria are bottlenecks
-
-
-class ScenarioError(MessageError):
-    """An invalid scenario (a ``ValueError``): ``render(lang)`` in the user's language, keys
-    ``error.scenario.*``; ``str()`` is English."""
-
-
-@dataclass(frozen=True)
-class Scenario:
-    """A "what if" a planner can pull.
-
-    ``criterion_odds``: multiply the yearly odds of *gaining* these criteria (an investment
-    programme: {10: 1.5} turns a 20% yearly chance of reaching income into 27%; odds, not
-    probabilities, so a chance never exceeds 100%).
-    ``priority_communes`` with ``priority_odds``: the province's registered target communes,
-    whose gain odds on every criterion are multiplied.
-    """
-
-    name: str = "baseline"
-    criterion_odds: dict[int, float] = field(default_factory=dict)
-    priority_communes: tuple[str, ...] = ()
-    priority_odds: float = 2.0
-
-    def __post_init__(self) -> None:
-        name = repr(self.name)
-        for c, odds in self.criterion_odds.items():
-            if c not in CRITERIA_NUMBERS:
-                raise ScenarioError(Msg("error.scenario.criterion", name=name, criterion=repr(c)))
-            if not odds > 0:
-                raise ScenarioError(Msg("error.scenario.odds", name=name, odds=repr(odds)))
-        if not self.priority_odds > 0:
-            raise ScenarioError(Msg("error.scenario.priority", name=name))
-
-    @classmethod
-    def from_dict(cls, value: Mapping[str, Any]) -> Scenario:
-        """A scenario from JSON-like data (notebook parameters, ``--scenario``), listing every
-        problem at once in one ``ScenarioError`` (a ``ValueError``).
-
-        Keys: ``name``, ``criterion_odds`` ({"10": 1.5}; keys may be strings, as JSON's are),
-        ``priority_communes`` (list of codes), ``priority_odds``.
-        """
-        allowed = {"name", "criterion_odds", "priority_communes", "priority_odds"}
-        problems = [
-            Msg("error.scenario.unknown_key", entry=repr(k)) for k in value if k not in allowed
-        ]
-        odds: dict[int, float] = {}
-        raw_odds = value.get("criterion_odds", {})
-        if not isinstance(raw_odds, Mapping):
-            problems.append(Msg("error.scenario.odds_not_mapping", example='{"10": 1.5}'))
-            raw_odds = {}
-        for key, multiplier in raw_odds.items():
-            try:
-                criterion = int(key)
-            except (TypeError, ValueError):
-                problems.append(Msg("error.scenario.not_a_criterion", entry=repr(key)))
-                continue
-            if criterion not in CRITERIA_NUMBERS:
-                problems.append(Msg("error.scenario.criterion_range", criterion=criterion))
-            elif isinstance(multiplier, bool) or not isinstance(multiplier, int | float):
-                problems.append(
-                    Msg("error.scenario.odds_not_number", entry=repr(key), value=repr(multiplier))
-                )
-            elif not multiplier > 0:
-                problems.append(Msg("error.scenario.odds_not_positive", entry=repr(key)))
-            else:
-                odds[criterion] = float(multiplier)
-        communes = value.get("priority_communes", [])
-        if isinstance(communes, str) or not isinstance(communes, Sequence):
-            problems.append(Msg("error.scenario.communes_not_list"))
-            communes = []
-        priority_odds = value.get("priority_odds", 2.0)
-        if isinstance(priority_odds, bool) or not isinstance(priority_odds, int | float):
-            problems.append(Msg("error.scenario.priority_not_number", value=repr(priority_odds)))
-        elif not priority_odds > 0:
-            problems.append(Msg("error.scenario.priority_not_positive"))
-        name = value.get("name", "scenario")
-        if not isinstance(name, str) or not name.strip():
-            problems.append(Msg("error.scenario.bad_name"))
-        if problems:
-            raise ScenarioError(Msg("error.scenario.invalid", problems=Join(tuple(problems), "; ")))
-        return cls(
-            name=name,
-            criterion_odds=odds,
-            priority_communes=tuple(str(c) for c in communes),
-            priority_odds=float(priority_odds),
-        )
-
-    @property
-    def is_baseline(self) -> bool:
-        return not self.criterion_odds and not self.priority_communes
 
 
 def check_as_of(panel: Panel, as_of: int | None) -> int:

@@ -17,7 +17,12 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from ntm_analysis import i18n
-from ntm_analysis.analysis.results import CLOSE_TO_THRESHOLD, displayed_status, history
+from ntm_analysis.analysis.results import (
+    CLOSE_TO_THRESHOLD,
+    UnitResults,
+    displayed_status,
+    history,
+)
 from ntm_analysis.core.communes import Registry
 from ntm_analysis.core.panel import Panel
 from ntm_analysis.model.backtest import Backtest
@@ -292,10 +297,11 @@ class Report:
     mean_target: float | None
     mean_target_source: str | None
     lang: str
-    results: dict[str, Any]
+    results: UnitResults  # the numbers, read-only
     parameters: dict[str, Any]
     data_sha256: str
     model: TransitionModel | None = None
+    headline: str = ""  # the results' headline in ``lang`` (``report.headline``)
 
     @property
     def year(self) -> int:

@@ -17,7 +17,6 @@ makes after its units ran, re-using each unit's parameters and the shared foreca
 from __future__ import annotations
 
 import base64
-import inspect
 import multiprocessing
 import os
 import re
@@ -36,6 +35,7 @@ from matplotlib.figure import Figure
 from ntm_analysis import __version__, i18n
 from ntm_analysis.analysis.priority import short_criteria
 from ntm_analysis.core.atomic import write_atomic, write_text_atomic
+from ntm_analysis.core.config import config_fields
 from ntm_analysis.core.criteria import criterion_label
 from ntm_analysis.i18n.text import fold
 from ntm_analysis.report import plots
@@ -315,7 +315,7 @@ def brief_sentences(rep: Report, top: pd.DataFrame) -> list[str]:
     """Three to five plain sentences: the headline, this year's plan, where the unit stands,
     the communes most likely next, and the caveat."""
     res, lang = rep.results, rep.lang
-    out = [res["headline"], report.plan_sentence(rep)]
+    out = [rep.headline, report.plan_sentence(rep)]
     now_ = res["now"]
     out.append(
         rep.t(
@@ -403,7 +403,7 @@ def brief_html(rep: Report, parts: Sequence[Section], full: pd.DataFrame) -> str
     )
     body.append(
         f'<p class="headline">{result_badge(rep.results, lang)} '
-        f"{_esc(rep.results['headline'])}</p>"
+        f"{_esc(rep.headline)}</p>"
     )
     fan = _forecast_chart(rep, parts)
     if fan is not None:
@@ -502,12 +502,12 @@ def slides_html(rep: Report, parts: Sequence[Section], full: pd.DataFrame) -> st
     first.append(f"<p>{_esc(rep.t('slides.subtitle', as_of=rep.as_of))}</p>")
     if rep.synthetic:
         first.append(synthetic_banner(lang))
-    first.append(f'<p class="big">{_esc(rep.results["headline"])}</p>')
+    first.append(f'<p class="big">{_esc(rep.headline)}</p>')
     slides.append("".join(first))
     fan = _forecast_chart(rep, parts)
     answer = [f"<h2>{_esc(rep.t('slides.headline'))}</h2>"]
     answer.append(
-        f"<p>{result_badge(rep.results, lang)} {_esc(rep.results['headline'])}</p>"
+        f"<p>{result_badge(rep.results, lang)} {_esc(rep.headline)}</p>"
     )
     if fan is not None:
         answer.append(f'<div class="fig">{_img(fan)}</div>')
@@ -650,8 +650,9 @@ def districts_html(out: str | Path, entries: Iterable[Mapping[str, Any]], lang: 
 
 
 def _prepare_arguments(parameters: Mapping[str, Any]) -> dict[str, Any]:
-    """The unit's notebook parameters that ``report.prepare`` takes."""
-    accepted = set(inspect.signature(report.prepare).parameters)
+    """The unit's notebook parameters that ``report.prepare`` takes (the run
+    configuration's settings; anything else a manifest holds is left out)."""
+    accepted = {f.name for f in config_fields()}
     return {k: v for k, v in parameters.items() if k in accepted}
 
 

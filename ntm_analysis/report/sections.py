@@ -16,10 +16,11 @@ Conventions every section keeps:
   model's probability of reaching the target, the "straight-line check" (pace) only extends
   the recent yearly pace; the methods section explains when they disagree.
 
-Modules: the building blocks (``Section``, ``Report``, formatting) are in ``report_base``;
-the methods, backtest and data-and-method sections in ``report_methods``; the forecast and
-backtest come from the analysis cache (``cache``). Their public names are re-exported here
-(``report.methods``, ``report.ensure_analysis``, ``report.file_sha256``, …).
+Modules: the building blocks (``Section``, ``Report``, formatting) are in ``report.base``;
+the methods, backtest and data-and-method sections in ``report.methods`` (shown here as
+``report.methods``, ``report.backtest``, ``report.note``); the headline's words in
+``report.headline``. The forecast and backtest come from the one analysis path
+(``analysis.analyse``), the cache inside it.
 """
 
 from __future__ import annotations
@@ -33,22 +34,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from ntm_analysis import __version__, i18n
-from ntm_analysis.analysis.cache import (
-    DEFAULT_BACKTEST_DRAWS,
-    Analysis,
-    analysis_meta,
-    analysis_path,
-    cache_key,
-    code_fingerprint,
-    compute_analysis,
-    data_file,
-    ensure_analysis,
-    file_sha256,
-    load_analysis,
-    scenario_from_dict,
-    units_file,
-)
-from ntm_analysis.analysis.plan_year import this_year as plan_this_year
+from ntm_analysis.analysis.analyse import analyse, mean_target, plan_table, read, results_for
 from ntm_analysis.analysis.priority import (
     max_half_width,
     priority_table,
@@ -56,14 +42,13 @@ from ntm_analysis.analysis.priority import (
     reason_text,
     short_criteria,
 )
-from ntm_analysis.analysis.results import headline as results_headline
-from ntm_analysis.analysis.results import unit_results, write_results
+from ntm_analysis.analysis.results import write_results
 from ntm_analysis.core.communes import Registry
+from ntm_analysis.core.config import RunConfig
 from ntm_analysis.core.criteria import CRITERIA_NUMBERS, N_CRITERIA, criterion_label
-from ntm_analysis.core.errors import DataError
 from ntm_analysis.core.panel import Panel
+from ntm_analysis.core.resolve import resolve_target
 from ntm_analysis.core.targets import lookup, plan_targets
-from ntm_analysis.io.load import load_panel
 from ntm_analysis.model.baselines import pace as observed_pace
 from ntm_analysis.model.forecast import JUST_SHORT
 from ntm_analysis.model.metrics import CLOSE_HIGH, CLOSE_LOW, missing_criteria, unit_summary
@@ -92,30 +77,22 @@ from ntm_analysis.report.base import (
     synthetic_banner,
     unit_label,
 )
+from ntm_analysis.report.headline import headline as headline_words
+from ntm_analysis.report.headline import unit_json
 from ntm_analysis.report.methods import backtest, methods, note
 
 __all__ = [
-    "DEFAULT_BACKTEST_DRAWS",
-    "Analysis",
     "Report",
     "Section",
-    "analysis_meta",
-    "analysis_path",
     "backtest",
     "bottlenecks",
-    "cache_key",
     "closest",
-    "code_fingerprint",
-    "compute_analysis",
     "criterion_trend",
-    "data_file",
     "district_chart",
     "districts",
-    "ensure_analysis",
-    "file_sha256",
     "forecast",
     "headline",
-    "load_analysis",
+    "inline_figures",
     "methods",
     "note",
     "now",
@@ -125,12 +102,10 @@ __all__ = [
     "priority",
     "result_badge",
     "save_results",
-    "scenario_from_dict",
     "status_badge",
     "synthetic_banner",
     "trend",
     "unit_label",
-    "units_file",
 ]
 
 N_CLOSEST = 10
@@ -142,8 +117,10 @@ MAX_MISSING_SHOWN = 6
 MIN_JUST_SHORT = 0.25
 
 
-def _register_figure_formatter() -> None:
-    """In IPython, show a bare ``Figure`` (which never went through pyplot) as a PNG."""
+def inline_figures() -> None:
+    """In IPython, show a bare ``Figure`` (which never went through pyplot, e.g. from
+    ``criterion_trend``) as a PNG. An explicit call for a planner's own notebook: importing
+    this module changes nothing in the shell (sections display their own figures)."""
     try:
         from IPython import get_ipython
     except ImportError:
@@ -155,146 +132,71 @@ def _register_figure_formatter() -> None:
     formatter.for_type(Figure, lambda fig: plots.fig_to_png_bytes(fig, dpi=FIGURE_DPI))
 
 
-_register_figure_formatter()
-
-
-def _resolve_target(
-    explicit: float | None,
-    targets: pd.DataFrame | None,
-    year: int,
-    indicator: str,
-    unit: int | None,
-) -> tuple[float | None, str | None]:
-    """A target and its source: an explicit number is the user's; None means "look it up in
-    the targets file for ``year``" (official or not, as the file's ``official`` column says)."""
-    if explicit is not None:
-        return float(explicit), "user"
-    found = lookup(targets, year, indicator, unit) if targets is not None else None
-    if found is None:
-        return None, None
-    value, official = found
-    return value, "official" if official else "file"
-
-
-def prepare(
-    district: str | int = "",
-    data_path: str = "",
-    as_of: int | None = None,
-    target_year: int = 2020,
-    province_target: float | None = None,
-    district_target: float | None = None,
-    draws: int = 2000,
-    seed: int = 0,
-    lang: str = "vi",
-    scenario: Mapping[str, Any] | None = None,
-    forecast_cache: str = "",
-    backtest_draws: int = DEFAULT_BACKTEST_DRAWS,
-    units_path: str = "",
-) -> Report:
+def prepare(config: RunConfig | None = None, /, **parameters: Any) -> Report:
     """Load the data, the forecast (from ``forecast_cache`` or computed) and the unit's results.
 
-    ``district``: name or GSO code, "" for the whole province. ``units_path``: the units file
-    (district registry), "" for the bundled one. Targets: ``province_target`` /
+    Takes a ``RunConfig`` or its notebook parameters as keywords (``district``, ``data_path``,
+    ``units_path``, ``as_of``, ``target_year``, ``province_target``, ``district_target``,
+    ``draws``, ``seed``, ``lang``, ``scenario``, ``forecast_cache``, ``backtest_draws``; every
+    default from ``RunConfig``), and goes through the one analysis path (``analyse``).
+
+    ``district``: name or GSO code, "" for the whole province. Targets: ``province_target`` /
     ``district_target`` None means the targets file's value for ``target_year`` (official if
     the file marks it so; none if the file has none); a number is the user's own target,
     never labelled official. The province target is never split among districts.
     """
-    i18n.check_lang(lang)
-    path = data_file(data_path)
-    registry = Registry.from_csv(units_path or None)
-    panel = load_panel(path, registry=registry)
-    as_of = panel.last_year if as_of is None else int(as_of)
-    if as_of not in panel.years:
-        years = ", ".join(map(str, panel.years))
-        raise DataError.single(str(path), "error.data.as_of_not_in_data", as_of=as_of, years=years)
-    history_panel = panel.subset(years=[y for y in panel.years if y <= as_of])
-    unit = None
-    if str(district).strip():
-        unit = registry.resolve(str(district).strip())
-        if unit not in panel.district_codes:
-            raise DataError.single(
-                str(path), "error.data.district_no_communes", name=registry.name(unit)
-            )
-    data_sha = file_sha256(path)
-    meta = analysis_meta(
-        data_sha,
-        as_of=as_of,
-        target_year=target_year,
-        draws=draws,
-        seed=seed,
-        scenario=scenario,
-        backtest_draws=backtest_draws,
-        units_path=units_path or None,
-    )
-    if forecast_cache:
-        analysis = load_analysis(forecast_cache, meta)
-    else:
-        analysis = compute_analysis(history_panel, meta)
-
-    targets = plan_targets(registry.province_name)
-    explicit = province_target if unit is None else district_target
-    target, source = _resolve_target(explicit, targets, target_year, "n_ntm", unit)
-    mean_target, mean_source = (
-        _resolve_target(None, targets, target_year, "mean_criteria", None)
-        if unit is None
-        else (None, None)
-    )
-    results = unit_results(
-        history_panel,
-        analysis.forecast,
-        unit,
-        target,
-        target_year,
-        source == "official",
-        lang,
-        mean_target=mean_target,
-    )
+    config = config if config is not None else RunConfig(**parameters)
+    lang = i18n.check_lang(config.lang)
+    run = analyse(read(config))
+    plan = plan_table(run)
+    results = results_for(run, plan)
+    mean = mean_target(run, plan)
+    registry, unit = run.registry, run.unit
     name = unit_label(registry, unit, lang)
-    results["unit"] = name
-    results["target_source"] = source
-    parameters = {
-        "district": district,
-        "data_path": data_path,
-        "units_path": units_path,
-        "as_of": as_of,
-        "target_year": target_year,
-        "province_target": province_target,
-        "district_target": district_target,
-        "draws": draws,
-        "seed": seed,
-        "lang": lang,
-        "scenario": scenario,
-        "backtest_draws": backtest_draws,
-    }
-    rep = Report(
-        panel=history_panel,
-        forecast=analysis.forecast,
-        backtest=analysis.backtest,
-        backtest_note=analysis.backtest_note,
+    shown = (
+        "district",
+        "data_path",
+        "units_path",
+        "as_of",
+        "target_year",
+        "province_target",
+        "district_target",
+        "draws",
+        "seed",
+        "lang",
+        "scenario",
+        "backtest_draws",
+    )
+    return Report(
+        panel=run.history,
+        forecast=run.analysis.forecast,
+        backtest=run.analysis.backtest,
+        backtest_note=run.analysis.backtest_note,
         registry=registry,
         unit=unit,
         unit_name=name,
         unit_kind=_unit_kind(registry, unit, lang),
-        target=target,
-        target_source=source,
-        mean_target=mean_target,
-        mean_target_source=mean_source,
+        target=results.target,
+        target_source=results.target_source,
+        mean_target=mean.value,
+        mean_target_source=mean.source,
         lang=lang,
         results=results,
-        parameters=parameters,
-        data_sha256=data_sha,
-        model=analysis.forecast.model,
+        parameters={key: getattr(run.config, key) for key in shown},
+        data_sha256=run.data_sha256,
+        model=run.analysis.forecast.model,
+        headline=headline_words(results, lang),
     )
-    results["headline"] = headline_text(rep)
-    results["this_year"] = plan_this_year(analysis.forecast, targets, unit)
-    return rep
 
 
 def save_results(rep: Report, path: str | Path | None) -> Path | None:
-    """Write the unit's JSON sidecar (``""``/None: nothing is written)."""
+    """Write the unit's JSON sidecar (``""``/None: nothing is written): the unit's results
+    serialised exactly as ``ntm forecast --json`` prints them (``headline.unit_json``), plus
+    the run's provenance, the unit's label in the report's language (``unit_name``) and,
+    for the province, the district table."""
     if not path:
         return None
-    result = dict(rep.results)
+    result = unit_json(rep.results, rep.lang)
     result["unit_name"] = rep.unit_name
     result["parameters"] = rep.parameters
     result["data_sha256"] = rep.data_sha256
@@ -308,8 +210,8 @@ def save_results(rep: Report, path: str | Path | None) -> Path | None:
 
 
 def headline_text(rep: Report) -> str:
-    """The headline sentences (``results.headline``, the same words as the CLI's)."""
-    return results_headline(rep.results, rep.lang)
+    """The headline sentences (``report.headline``, the same words as the CLI's)."""
+    return rep.headline
 
 
 def headline(rep: Report) -> Section:
@@ -324,7 +226,7 @@ def headline(rep: Report) -> Section:
         f'<p style="font-size:1.15em">{_esc(rep.t("report.status.label"))} '
         f"{result_badge(res, rep.lang)}</p>"
     )
-    parts.append(_p(res["headline"], "font-size:1.3em;font-weight:bold;line-height:1.4"))
+    parts.append(_p(rep.headline, "font-size:1.3em;font-weight:bold;line-height:1.4"))
     now_ = res["now"]
     parts.append(
         _p(
@@ -989,7 +891,7 @@ def _district_frame(rep: Report) -> pd.DataFrame:
     targets = plan_targets(rep.registry.province_name)
     values, sources = [], []
     for code in table["district_code"]:
-        value, source = _resolve_target(None, targets, rep.year, "n_ntm", int(code))
+        value, source = resolve_target(None, targets, rep.year, "n_ntm", int(code))
         values.append(np.nan if value is None else value)
         sources.append(source)
     table["target"] = values

@@ -246,7 +246,7 @@ class _Workers:
 
 
 def test_dask_workers_must_run_this_very_package():
-    from ntm_analysis.report.sections import code_fingerprint
+    from ntm_analysis.analysis.cache import code_fingerprint
 
     code = code_fingerprint()
     good = {"version": __version__, "code": code, "kernel": __version__, "kernel_reason": None}

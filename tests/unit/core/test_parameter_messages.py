@@ -24,6 +24,7 @@ import pytest
 from wording import ENGLISH_WORDS, PACKAGE, UNFILLED, VIETNAMESE, without_quoted
 
 from ntm_analysis import cli
+from ntm_analysis.analysis import cache as analysis_cache
 from ntm_analysis.batch import executor
 from ntm_analysis.batch import run as batch
 from ntm_analysis.batch.lock import LOCK_FILE, OutputError, OutputLocked, output_lock
@@ -31,9 +32,8 @@ from ntm_analysis.core import params
 from ntm_analysis.core.communes import Registry
 from ntm_analysis.core.errors import MessageError, Msg, os_reason
 from ntm_analysis.core.params import ParameterError, validate_parameters
+from ntm_analysis.core.scenario import Scenario, ScenarioError
 from ntm_analysis.io.load import load_panel
-from ntm_analysis.model.forecast import Scenario, ScenarioError
-from ntm_analysis.report import sections as report
 from ntm_analysis.report.pdf import CHROMIUM_ENV
 
 
@@ -56,7 +56,7 @@ def no_kernels(monkeypatch):
 
     for name in ("run_local", "run_dask", "run_unit", "start_workers"):
         monkeypatch.setattr(executor, name, forbidden)
-    monkeypatch.setattr(report, "ensure_analysis", forbidden)
+    monkeypatch.setattr(analysis_cache, "ensure_analysis", forbidden)
 
 
 def assert_vietnamese(text: str, english: str, *, paths: tuple[object, ...] = ()) -> None:

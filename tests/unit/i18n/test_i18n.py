@@ -310,7 +310,7 @@ def test_titles_and_headlines_read_as_communes_reaching_the_standard():
 def test_a_single_value_range_is_never_shown_as_certain():
     """ "1,1 xã (khoảng 80%: 1–1)" beside a backtest that finds 80% ranges too narrow would
     be falsely certain: the headline shows the 95% range instead."""
-    from ntm_analysis.analysis.results import headline
+    from ntm_analysis.report.headline import headline
 
     result = {
         "interval80": [1.0, 1.0],

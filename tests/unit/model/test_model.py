@@ -17,6 +17,7 @@ from ntm_analysis.model.glmm import Factor, fit_glmm
 from ntm_analysis.model.known_processes import SCENARIOS
 from ntm_analysis.model.synthetic import GeneratorParams, simulate_panel
 from ntm_analysis.model.transitions import GAIN_TERMS, TREND, fit, transitions
+from ntm_analysis.report.headline import headline
 
 NO_LOSS = (0.0,) * 19
 
@@ -86,8 +87,8 @@ def test_two_year_panel_fits_without_divergence_and_says_it_is_thin():
     assert model.trend_choice == "one_transition" and model.trend_weight == 0.0
     forecast = run_forecast(panel, 2020, n_draws=400, seed=1)
     assert np.isfinite(forecast.ntm).all()
-    result = unit_results(panel, forecast, None, target=30, year=2020, lang="en")
-    assert "only 1 year-to-year transition" in result["headline"]
+    result = unit_results(panel, forecast, None, target=30, year=2020)
+    assert "only 1 year-to-year transition" in headline(result, "en")
 
 
 def test_thin_panels_give_wider_intervals_than_long_ones():
@@ -109,8 +110,8 @@ def test_a_missing_middle_year_is_named_and_its_change_not_used():
     model = fit(panel)
     assert "gap:2013-2015" in model.notes
     forecast = run_forecast(panel, 2020, n_draws=300, seed=1)
-    result = unit_results(panel, forecast, None, target=20, year=2020, lang="vi")
-    assert "2013–2015" in result["headline"]
+    result = unit_results(panel, forecast, None, target=20, year=2020)
+    assert "2013–2015" in headline(result, "vi")
     assert result["pace"]["window"] > 0  # the pace skips the missing year, no KeyError
 
 
@@ -229,8 +230,8 @@ def test_registration_without_history_is_a_labelled_scenario():
     assert "registered:scenario" in model.notes
     assert model.gain_params[GAIN_TERMS.index("registered")] == pytest.approx(0.0, abs=1e-4)
     forecast = run_forecast(panel, 2018, n_draws=200, seed=1, registered=future)
-    result = unit_results(panel, forecast, None, target=20, year=2018, lang="en")
-    assert "assumed scenario" in result["headline"]
+    result = unit_results(panel, forecast, None, target=20, year=2018)
+    assert "assumed scenario" in headline(result, "en")
 
 
 def test_sparse_design_path_gives_the_dense_answer(monkeypatch):

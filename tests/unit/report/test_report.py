@@ -7,6 +7,7 @@ import dataclasses
 import html
 import json
 import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -15,6 +16,7 @@ from locations import REPO
 from matplotlib.text import Text
 
 from ntm_analysis import i18n
+from ntm_analysis.analysis import cache as analysis_cache
 from ntm_analysis.analysis.results import history
 from ntm_analysis.core.criteria import criterion_label
 from ntm_analysis.core.paths import default_units_path
@@ -77,8 +79,8 @@ def panel_file(tmp_path_factory):
 @pytest.fixture(scope="module")
 def cache(panel_file, tmp_path_factory):
     """One fitted and simulated forecast (and backtest), shared by every report below."""
-    meta = report.analysis_meta(
-        report.file_sha256(panel_file),
+    meta = analysis_cache.analysis_meta(
+        analysis_cache.file_sha256(panel_file),
         as_of=2016,
         target_year=2020,
         draws=FAST["draws"],
@@ -86,7 +88,9 @@ def cache(panel_file, tmp_path_factory):
         scenario=None,
         backtest_draws=FAST["backtest_draws"],
     )
-    path, _ = report.ensure_analysis(load_panel(panel_file), meta, tmp_path_factory.mktemp("cache"))
+    path, _ = analysis_cache.ensure_analysis(
+        load_panel(panel_file), meta, tmp_path_factory.mktemp("cache")
+    )
     return str(path)
 
 
@@ -200,7 +204,7 @@ def test_the_city_headline_says_every_commune_already_meets_the_standard(city, c
     assert city.all_met and city.results["now"]["n_ntm"] == N_PER_DISTRICT
     text = report.headline(city).text()
     assert f"Cả {N_PER_DISTRICT} xã đều đã đạt chuẩn NTM (năm 2016)" in text
-    assert city.results["headline"] in text  # the sidecar (and the index) say the same
+    assert city.headline in text  # the sidecar (and the index) say the same
     none = i18n.t("report.target.none_district", "vi", this_unit="Thành phố này")
     assert none in text and "Huyện này" not in text
     english = report.headline(city_en).text()
@@ -282,7 +286,7 @@ def test_the_mean_is_the_single_number_everywhere(province):
     assert list(table[expected_col]) == [i18n.fmt_number(v, "en", 1) for v in frame["expected"]]
     fan = report.forecast(province).figures()[0]
     assert any(t.get_text().startswith(mean + "\n") for t in fan.axes[0].texts)
-    assert "Expected:" in res["headline"] or "expected" in res["headline"]
+    assert "Expected:" in province.headline or "expected" in province.headline
 
 
 def test_shares_of_the_province_add_up_to_100(province):
@@ -451,25 +455,25 @@ def test_the_synthetic_data_is_named_in_the_banner_and_the_note(district):
 
 
 def test_the_cache_is_reused_and_refuses_other_parameters(panel_file, cache, district):
-    meta = report.load_analysis(cache).meta
-    assert meta["units_sha256"] == report.file_sha256(default_units_path())
-    path, reused = report.ensure_analysis(district.panel, meta, report.Path(cache).parent)
+    meta = analysis_cache.load_analysis(cache).meta
+    assert meta["units_sha256"] == analysis_cache.file_sha256(default_units_path())
+    path, reused = analysis_cache.ensure_analysis(district.panel, meta, Path(cache).parent)
     assert reused and str(path) == cache
     with pytest.raises(ValueError, match="draws"):
         _prepare(panel_file, cache, district="Tràng Định", draws=300)
     with pytest.raises(ValueError, match="data_sha256"):
-        report.load_analysis(cache, meta | {"data_sha256": "0" * 64})
-    other = report.Path(cache).with_name("other.pkl")
+        analysis_cache.load_analysis(cache, meta | {"data_sha256": "0" * 64})
+    other = Path(cache).with_name("other.pkl")
     other.write_bytes(b"not a pickle")
     with pytest.raises(Exception):  # noqa: B017  (any error, never a silently wrong report)
-        report.load_analysis(other, meta)
+        analysis_cache.load_analysis(other, meta)
 
 
 def test_another_units_file_is_another_cache_key(panel_file, cache, tmp_path):
     units = tmp_path / "units.csv"
     units.write_bytes(default_units_path().read_bytes() + b"\n")
-    meta = report.load_analysis(cache).meta
-    other = report.analysis_meta(
+    meta = analysis_cache.load_analysis(cache).meta
+    other = analysis_cache.analysis_meta(
         meta["data_sha256"],
         as_of=2016,
         target_year=2020,
@@ -480,20 +484,20 @@ def test_another_units_file_is_another_cache_key(panel_file, cache, tmp_path):
         units_path=str(units),
     )
     assert other["units_sha256"] != meta["units_sha256"]
-    assert report.cache_key(other) != report.cache_key(meta)
+    assert analysis_cache.cache_key(other) != analysis_cache.cache_key(meta)
     with pytest.raises(ValueError, match="units_sha256"):
         _prepare(panel_file, cache, district="Tràng Định", units_path=str(units))
 
 
 def test_scenario_from_dict_lists_every_problem():
-    scenario = report.scenario_from_dict(
+    scenario = analysis_cache.scenario_from_dict(
         {"name": "income", "criterion_odds": {"10": 1.5}, "priority_communes": ["X18001"]}
     )
     assert scenario.criterion_odds == {10: 1.5}
     assert scenario.priority_communes == ("X18001",)
-    assert report.scenario_from_dict(None) is None
+    assert analysis_cache.scenario_from_dict(None) is None
     with pytest.raises(ValueError, match=r"unknown scenario key 'odds'.*priority_odds"):
-        report.scenario_from_dict({"odds": {}, "priority_odds": -1})
+        analysis_cache.scenario_from_dict({"odds": {}, "priority_odds": -1})
 
 
 def test_the_results_sidecar_has_the_district_table(province, tmp_path):
@@ -643,7 +647,7 @@ def test_hearing_pack_files(district, tmp_path):
     assert isinstance(priority.cell(row=5, column=column).value, int | float)  # a number
     for name in ("brief", "slides"):
         text = written[name].read_text(encoding="utf-8")
-        assert 'lang="vi"' in text and district.results["headline"] in html.unescape(text)
+        assert 'lang="vi"' in text and district.headline in html.unescape(text)
         assert "http://" not in text and "https://" not in text and 'src="data:image/png' in text
     slides = written["slides"].read_text(encoding="utf-8")
     assert slides.count('class="slide"') >= 5
@@ -705,17 +709,18 @@ def test_a_result_close_to_a_threshold_shows_a_neutral_badge_everywhere(
     )
     from ntm_analysis.batch import index
     from ntm_analysis.report import hearing
+    from ntm_analysis.report.headline import headline as headline_words
 
     rep = district_en_with_target
     se = float(np.sqrt(p * (1 - p) / 2000))  # 2,000 draws: the default MC error
-    results = {
-        **rep.results,
-        "probability": p,
-        "probability_se": se,
-        "status": status_from_probability(p),
-        "close_to_threshold": threshold_straddled(p, se),
-    }
-    crafted = dataclasses.replace(rep, results=results)
+    results = dataclasses.replace(
+        rep.results,
+        probability=p,
+        probability_se=se,
+        status=status_from_probability(p),
+        close_to_threshold=threshold_straddled(p, se),
+    )
+    crafted = dataclasses.replace(rep, results=results, headline=headline_words(results, "en"))
     shown = "close_to_threshold" if close else results["status"]
     assert displayed_status(results) == shown
     neutral = i18n.status_label("close_to_threshold", "en")

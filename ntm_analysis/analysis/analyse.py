@@ -1,0 +1,177 @@
+"""One analysis path: ``analyse(config) -> Analysis``, used by the command line and the reports.
+
+From a ``RunConfig`` it reads the data (with the geography options) and the units file,
+resolves the unit and the as-of year, forms the cache key from the configuration and loads
+or computes the forecast and the backtest — from the batch's cached file
+(``config.forecast_cache``), from a cache folder, or here. ``ntm forecast``, ``ntm
+backtest`` and every report notebook (``report.sections.prepare``) go through it, so they
+run the same model with the same defaults; ``results_for`` then gives the unit's numbers
+(``UnitResults``), the one object ``ntm forecast --json`` prints and the sidecar saves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import pandas as pd
+
+from ntm_analysis.analysis.cache import (
+    Analysis,
+    compute_analysis,
+    config_meta,
+    data_file,
+    ensure_analysis,
+    file_sha256,
+    load_analysis,
+)
+from ntm_analysis.analysis.results import UnitResults, unit_results
+from ntm_analysis.core.communes import Registry
+from ntm_analysis.core.config import RunConfig
+from ntm_analysis.core.panel import Panel
+from ntm_analysis.core.resolve import Target, district_code, resolve_target, resolve_unit
+from ntm_analysis.core.targets import (
+    load_registrations,
+    load_targets,
+    plan_targets,
+    read_district_targets,
+)
+from ntm_analysis.io.load import load_panel
+from ntm_analysis.model.forecast import check_as_of
+
+__all__ = ["Run", "analyse", "mean_target", "plan_table", "read", "results_for", "unit_target"]
+
+
+@dataclass(frozen=True)
+class Run:
+    """What ``analyse`` read and resolved, with the ``Analysis`` (forecast, backtest) itself.
+
+    ``panel`` is the whole file as read; ``history`` the years up to ``as_of`` (what the
+    model saw); ``unit`` the district code (None: the province).
+    """
+
+    config: RunConfig  # with ``as_of`` resolved
+    panel: Panel
+    registry: Registry
+    unit: int | None
+    data_sha256: str
+    analysis: Analysis | None  # None until ``analyse``
+
+    @property
+    def as_of(self) -> int:
+        return int(self.config.as_of)  # resolved by analyse
+
+    @property
+    def history(self) -> Panel:
+        return self.panel.subset(years=[y for y in self.panel.years if y <= self.as_of])
+
+
+def read(config: RunConfig, where: str = "district") -> Run:
+    """Read the data and the units file of ``config``, resolve the as-of year and the unit:
+    a ``Run`` without its analysis yet (cheap checks can run before the forecast).
+
+    ``where`` names the unit's option in an error ("--district" on the command line).
+    Raises ``DataError`` for the data, ``MessageError`` for an as-of year not in the data,
+    ``ParameterError`` for an unknown district.
+    """
+    registry = Registry.from_csv(config.units_path or None)
+    path = data_file(config.data_path)
+    panel = load_panel(
+        config.data_path or None,
+        registry=registry,
+        vintage=config.vintage,
+        merge_rule=config.merge_rule,
+        assessed_path=config.assessed_path or None,
+    )
+    as_of = check_as_of(panel, config.as_of)  # a year of the data, else a usage error
+    unit = resolve_unit(registry, config.district, where, panel)
+    config = replace(config, as_of=as_of)
+    return Run(config, panel, registry, unit, file_sha256(path), None)
+
+
+def analyse(
+    config: RunConfig | Run,
+    *,
+    forecast: bool = True,
+    backtest: bool = True,
+    cache_dir: str | Path | None = None,
+) -> Run:
+    """The forecast and backtest of a run (``read`` first when given a ``RunConfig``).
+
+    ``forecast``/``backtest``: which parts to compute (``ntm forecast`` skips the backtest,
+    ``ntm backtest`` the forecast; a skipped backtest is keyed as ``backtest_draws = 0``).
+    The analysis comes from ``config.forecast_cache`` when set (the batch's file, checked
+    against this configuration's key), else from ``cache_dir`` (computed and stored there
+    when missing), else is computed here.
+    """
+    run = read(config) if isinstance(config, RunConfig) else config
+    settings = run.config if backtest else replace(run.config, backtest_draws=0)
+    meta = config_meta(settings, run.data_sha256)
+    registered = (
+        load_registrations(settings.registrations_path) if settings.registrations_path else None
+    )
+    if settings.forecast_cache:
+        analysis = load_analysis(settings.forecast_cache, meta)
+    elif cache_dir is not None:
+        path, _ = ensure_analysis(
+            run.history, meta, cache_dir, registered=registered, with_forecast=forecast
+        )
+        analysis = load_analysis(path)
+    else:
+        analysis = compute_analysis(
+            run.history, meta, registered=registered, with_forecast=forecast
+        )
+    return replace(run, analysis=analysis)
+
+
+def plan_table(run: Run) -> pd.DataFrame | None:
+    """The plan in use: ``config.targets_path``, else the bundled plan of this province."""
+    province = run.panel.province_name
+    if run.config.targets_path:
+        return load_targets(run.config.targets_path, province_name=province)
+    return plan_targets(province)
+
+
+def unit_target(run: Run, plan: pd.DataFrame | None, where: str = "district_targets") -> Target:
+    """The unit's commune target for the target year: the user's number
+    (``province_target`` or ``district_target``), then the district's row of the filled-in
+    district template (``district_targets_path``), then the plan's value."""
+    config, unit = run.config, run.unit
+    explicit = config.province_target if unit is None else config.district_target
+    if explicit is None and unit is not None and config.district_targets_path:
+        targets = read_district_targets(config.district_targets_path, config.target_year)
+        for name, value in targets.items():
+            code, problem = district_code(run.registry, name, where, run.panel)
+            if problem is not None:
+                from ntm_analysis.core.params import ParameterError
+
+                raise ParameterError([problem])
+            if code == unit:
+                explicit = value
+    return resolve_target(explicit, plan, config.target_year, "n_ntm", unit)
+
+
+def mean_target(run: Run, plan: pd.DataFrame | None) -> Target:
+    """The plan's criteria-per-commune target for the target year (the province only)."""
+    if run.unit is not None:
+        return Target(None, None)
+    return resolve_target(None, plan, run.config.target_year, "mean_criteria", None)
+
+
+def results_for(run: Run, plan: pd.DataFrame | None = None) -> UnitResults:
+    """The unit's numbers (``UnitResults``) for an analysed ``run``: its target
+    (``unit_target``), the plan's criteria-per-commune target for the province
+    (``mean_target``), P(each year's plan) from ``plan`` (default ``plan_table(run)``)."""
+    plan = plan_table(run) if plan is None else plan
+    target = unit_target(run, plan)
+    mean = mean_target(run, plan)
+    return unit_results(
+        run.history,
+        run.analysis.forecast,
+        run.unit,
+        target.value,
+        run.config.target_year,
+        target.source,
+        mean_target=mean.value,
+        plan=plan,
+    )

@@ -1,0 +1,208 @@
+"""One run configuration: the only place a default lives.
+
+``RunConfig`` is a frozen dataclass whose fields are every setting a run of the analysis can
+take — the data and its files, the unit, the target, the simulation (draws, seed, backtest
+draws), the scenario, the language, the geography options, and the notebook's and the
+batch's own plumbing. Each field carries, in its metadata, the type and limits the parameter
+checks enforce (``params.PARAMETERS`` is built from it), a short description, and its role:
+
+- ``scope``: ``"notebook"`` (a ``parameters`` cell declares it: the notebooks' cells are
+  checked against these defaults by a test), ``"run"`` (the command line and ``analyse``
+  only), ``"batch"`` (the batch's own options);
+- ``key``: it changes the numbers of the forecast or the backtest, so it is part of the cache
+  key (``analysis.cache.analysis_meta``). Nothing else is.
+
+The command line takes every default and type of its analysis options from here
+(``cli.py``), so ``ntm forecast``, ``ntm backtest``, ``ntm batch`` and the notebooks run
+the same draws, seed and backtest draws unless the user changes them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["SCOPES", "RunConfig", "config_default", "config_field", "config_fields"]
+
+SCOPES = ("notebook", "run", "batch")
+
+
+def _setting(
+    default: Any,
+    doc: str,
+    kind: str,
+    *,
+    scope: str = "notebook",
+    key: bool = False,
+    nullable: bool = False,
+    choices: tuple[Any, ...] | None = None,
+    minimum: float | None = None,
+    maximum: float | None = None,
+) -> Any:
+    """A ``RunConfig`` field: its default and what the checks and the cache need to know."""
+    assert scope in SCOPES, scope
+    meta = {
+        "doc": doc,
+        "kind": kind,  # "int", "number", "str", "dict", "bool"
+        "scope": scope,
+        "key": key,
+        "nullable": nullable,
+        "choices": choices,
+        "minimum": minimum,
+        "maximum": maximum,
+    }
+    return dataclasses.field(default=default, metadata=meta)
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """Every setting of a run, with its default; build one with keywords, change with
+    ``replace``. Values are plain JSON (a scenario is its JSON form), as papermill needs."""
+
+    # -- the unit and the data (notebook parameters)
+    district: str = _setting("", 'district name or GSO code; "" for the whole province', "str")
+    data_path: str = _setting("", 'panel file (CSV, XLSX, Parquet); "" for the bundled data', "str")
+    units_path: str = _setting(
+        "", 'units file (the province\'s districts); "" for the bundled Lạng Sơn file', "str"
+    )
+    as_of: int | None = _setting(
+        None,
+        "last year of data to use; None for the latest",
+        "int",
+        key=True,
+        nullable=True,
+        minimum=2000,
+        maximum=2100,
+    )
+    # -- the target
+    target_year: int = _setting(
+        2020, "year the targets refer to", "int", key=True, minimum=2000, maximum=2100
+    )
+    province_target: float | None = _setting(
+        None,
+        "communes meeting the standard by the target year; None: the targets file's "
+        "value for the target year (marked official there or not)",
+        "number",
+        nullable=True,
+        minimum=0,
+    )
+    district_target: float | None = _setting(
+        None, "the district's own target, if it has one", "number", nullable=True, minimum=0
+    )
+    # -- the simulation. 2,000 draws: the Monte Carlo standard error at a verdict threshold
+    # (25%, 75%) is sqrt(0.1875 / 2000) = 0.97 percentage point.
+    draws: int = _setting(2000, "Monte Carlo draws", "int", key=True, minimum=1, maximum=1_000_000)
+    seed: int = _setting(0, "random seed", "int", key=True, minimum=0, maximum=2**63 - 1)
+    lang: str = _setting("vi", "language of the report", "str", choices=("vi", "en"))
+    scenario: dict[str, Any] | None = _setting(  # noqa: RUF009 - a field(), with metadata
+        None,
+        'None or {"name": ..., "criterion_odds": {"10": 1.5}, '
+        '"priority_communes": [...], "priority_odds": 2.0}',
+        "dict",
+        key=True,
+        nullable=True,
+    )
+    # -- the notebook's plumbing
+    results_path: str = _setting("", 'where the JSON sidecar goes; "" for none', "str")
+    forecast_cache: str = _setting("", 'the batch\'s cached forecast; "" to compute', "str")
+    # 500 draws per origin: the backtest scores a handful of cases (6 forecasts of 3 outcomes
+    # for the bundled province), so more draws change its coverage by less than one case
+    backtest_draws: int = _setting(
+        500,
+        "draws per backtest origin; 0 skips the backtest",
+        "int",
+        key=True,
+        minimum=0,
+        maximum=1_000_000,
+    )
+    criterion: int = _setting(
+        10, "criterion number (explore notebook)", "int", minimum=1, maximum=19
+    )
+    # -- command line and analyse() only (not notebook parameters)
+    targets_path: str = _setting(
+        "", 'plan targets file; "" for the bundled plan of the province', "str", scope="run"
+    )
+    district_targets_path: str = _setting(
+        "", 'filled-in district targets template; "" for none', "str", scope="run"
+    )
+    registrations_path: str = _setting(
+        "", 'registration lists (CSV year,commune_code); "" for none', "str", scope="run", key=True
+    )
+    trend: bool = _setting(
+        True,
+        "let the data weigh the time trend (False: the no-trend fit only)",
+        "bool",
+        scope="run",
+        key=True,
+    )
+    # -- geography: how a file in real GSO codes across a boundary change is harmonised
+    vintage: str | None = _setting(
+        None,
+        "GSO unit list of the file; None: found from the data",
+        "str",
+        scope="run",
+        key=True,
+        nullable=True,
+    )
+    merge_rule: str = _setting(
+        "all",
+        "how merged units are counted",
+        "str",
+        scope="run",
+        key=True,
+        choices=("all", "largest", "assessed"),
+    )
+    assessed_path: str = _setting(
+        "", 'assessed-units file for merge rule "assessed"; "" for none', "str", scope="run"
+    )
+    # -- the batch's own options
+    workers: int | None = _setting(
+        None,
+        "notebooks run at once; None: the CPUs",
+        "int",
+        scope="batch",
+        nullable=True,
+        minimum=1,
+    )
+    timeout: int = _setting(900, "seconds one notebook may run", "int", scope="batch", minimum=1)
+
+    def values(self, scope: str | None = None) -> dict[str, Any]:
+        """The settings of ``scope`` (all when None) as a plain dict, in field order."""
+        return {
+            f.name: getattr(self, f.name)
+            for f in config_fields()
+            if scope in (None, f.metadata["scope"])
+        }
+
+    def notebook_parameters(self) -> dict[str, Any]:
+        """What papermill injects into a report notebook."""
+        return self.values("notebook")
+
+    def key_values(self) -> dict[str, Any]:
+        """The settings that change the numbers (the cache key's part from the config)."""
+        return {f.name: getattr(self, f.name) for f in config_fields() if f.metadata["key"]}
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, Any]) -> RunConfig:
+        """A config from named settings (unknown names are a ``TypeError``, as for keywords)."""
+        return cls(**dict(values))
+
+
+def config_fields() -> tuple[dataclasses.Field, ...]:
+    """The fields of ``RunConfig``, in order (each with its metadata)."""
+    return dataclasses.fields(RunConfig)
+
+
+def config_field(name: str) -> dataclasses.Field:
+    """One field of ``RunConfig`` by name (``KeyError`` when there is none)."""
+    for f in config_fields():
+        if f.name == name:
+            return f
+    raise KeyError(name)
+
+
+def config_default(name: str) -> Any:
+    """The default of one setting: what the command line shows and the notebooks declare."""
+    return config_field(name).default

@@ -1,0 +1,112 @@
+"""One analysis path: ``analyse`` keeps its cache, the command line's JSON and the report's
+sidecar are the same results object serialised, and the results carry numbers, not words."""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import json
+
+import pytest
+
+from ntm_analysis import cli
+from ntm_analysis.analysis import cache as analysis_cache
+from ntm_analysis.analysis.analyse import analyse, read, results_for
+from ntm_analysis.analysis.results import UnitResults, unit_results
+from ntm_analysis.core.config import RunConfig
+from ntm_analysis.core.params import ParameterError
+from ntm_analysis.report import sections as report
+
+FAST = {"draws": 60, "seed": 3}
+DISTRICT = "Tràng Định"
+
+
+@pytest.fixture(scope="module")
+def run():
+    return analyse(RunConfig(district=DISTRICT, **FAST), backtest=False)
+
+
+def test_analyse_stores_its_analysis_and_reuses_it(tmp_path, monkeypatch):
+    config = RunConfig(**FAST)
+    first = analyse(config, backtest=False, cache_dir=tmp_path)
+    assert len(list(tmp_path.glob("analysis-*.pkl"))) == 1
+
+    def no_second_fit(*args, **kwargs):
+        raise AssertionError("the cached analysis was not reused")
+
+    monkeypatch.setattr(analysis_cache, "run_forecast", no_second_fit)
+    again = analyse(config, backtest=False, cache_dir=tmp_path)
+    assert again.analysis.meta == first.analysis.meta
+    assert again.analysis.forecast.n_draws == FAST["draws"]
+    with pytest.raises(AssertionError, match="not reused"):  # other draws: another key
+        analyse(dataclasses.replace(config, draws=61), backtest=False, cache_dir=tmp_path)
+
+
+def test_read_resolves_the_unit_and_the_as_of_year_before_any_fit(run):
+    assert run.unit == 180 and run.as_of == run.panel.last_year
+    assert run.config.as_of == run.as_of and run.analysis.backtest_note == "skipped"
+    with pytest.raises(ParameterError, match="--district"):
+        read(RunConfig(district="Nowhere"), where="--district")
+
+
+def test_the_cli_json_and_the_report_sidecar_are_the_same_object(run, capsys, tmp_path):
+    code = cli.main(
+        [
+            *("forecast", "--district", DISTRICT, "--json", "--lang", "en"),
+            *("--draws", str(FAST["draws"]), "--seed", str(FAST["seed"])),
+        ]
+    )
+    assert code == 0
+    printed = json.loads(capsys.readouterr().out)
+    rep = report.prepare(district=DISTRICT, lang="en", backtest_draws=0, **FAST)
+    sidecar = json.loads(report.save_results(rep, tmp_path / "unit.json").read_text("utf-8"))
+    assert printed == {key: sidecar[key] for key in printed}
+    assert printed["unit"] == DISTRICT  # the registry's name in both, not a translated label
+    assert sidecar["unit_name"] == rep.unit_name != DISTRICT  # the label sits beside it
+    assert set(sidecar) - set(printed) == {
+        "unit_name",
+        "parameters",
+        "data_sha256",
+        "package_version",
+    }
+
+
+def _strings(value):
+    if isinstance(value, dict):
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
+    elif isinstance(value, str):
+        yield value
+
+
+def test_results_carry_numbers_not_words(run):
+    assert "lang" not in inspect.signature(unit_results).parameters
+    result = results_for(run)
+    assert isinstance(result, UnitResults) and "headline" not in result
+    words = [s for s in _strings(result.to_dict()) if len(s.split()) > 3 or ". " in s]
+    assert words == []
+    assert result.probability is None or 0 <= result.probability <= 1
+
+
+def test_a_report_and_its_results_cannot_be_changed(run):
+    rep = report.prepare(district=DISTRICT, backtest_draws=0, **FAST)
+    assert rep.headline and rep.headline not in json.dumps(rep.results.to_dict())
+    with pytest.raises(TypeError):
+        rep.results["status"] = "on_track"  # type: ignore[index]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        rep.results.status = "on_track"  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        rep.headline = "x"  # type: ignore[misc]
+
+
+def test_importing_the_sections_registers_nothing_in_ipython():
+    """The figure formatter is an explicit call (``inline_figures``), not an import effect."""
+    import ast
+
+    tree = ast.parse(inspect.getsource(report))
+    calls = [ast.unparse(n) for n in tree.body if isinstance(n, ast.Expr | ast.Call)]
+    assert [c for c in calls if isinstance(ast.parse(c).body[0].value, ast.Call)] == []
+    assert not {"analysis_meta", "ensure_analysis", "file_sha256"} & set(vars(report))
