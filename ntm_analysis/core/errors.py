@@ -154,7 +154,7 @@ class DataError(ValueError):
         """Every problem (the first ``MAX_REPORTED``), one per line, under a count, in ``lang``."""
         shown = self.problems[:MAX_REPORTED]
         n = len(self.problems)
-        head = i18n.t("error.header.one" if n == 1 else "error.header.many", lang, n=n)
+        head = i18n.tn("error.header", n, lang)
         lines = [head, *(f"  - {p.render(lang)}" for p in shown)]
         if n > len(shown):
             more = i18n.t("error.more", lang, more=n - len(shown), shown=len(shown))
