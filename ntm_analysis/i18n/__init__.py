@@ -102,32 +102,26 @@ MINUS = "\u2212"  # the minus sign, not the hyphen "-"
 
 
 class _Style(NamedTuple):
-    """How ``lang`` writes numbers, from Unicode CLDR (through Babel)."""
+    """How ``lang`` writes numbers: Unicode CLDR's symbols, copied into the catalogue through
+    Babel (``catalogue.number_format``), so that no locale data is loaded at run time."""
 
     decimal: str  # "," in Vietnamese, "." in English
     group: str  # "." in Vietnamese, "," in English
     grouping: int  # digits per group (3)
-    percent_prefix: str  # the percent pattern around the number: "" and "%" ("23%")
-    percent_suffix: str
+    percent: str  # "{number}%"
 
 
 @functools.cache
 def _style(lang: str) -> _Style:
-    """The CLDR number symbols of ``lang``. The house rules stay ours: a true minus sign,
-    no sign on a value that rounds to zero, "<1%"/">99%", and Python's rounding of the float
-    (Babel rounds the decimal text instead, "0.15" -> "0.2" where f"{0.15:.1f}" is "0.1";
-    today's outputs are kept byte for byte). Imported on first use: Babel costs ~20 ms."""
-    from babel import Locale
-    from babel.numbers import get_decimal_symbol, get_group_symbol, parse_pattern
-
-    locale = Locale.parse(lang)
-    percent = parse_pattern(locale.percent_formats[None].pattern)
+    """The number symbols of ``lang``. The house rules stay ours: a true minus sign, no sign
+    on a value that rounds to zero, "<1%"/">99%", and Python's rounding of the float (Babel
+    rounds the decimal text instead, "0.15" -> "0.2" where f"{0.15:.1f}" is "0.1"; today's
+    outputs are kept byte for byte)."""
     return _Style(
-        decimal=get_decimal_symbol(locale),
-        group=get_group_symbol(locale),
-        grouping=parse_pattern(locale.decimal_formats[None].pattern).grouping[0],
-        percent_prefix=percent.prefix[0],
-        percent_suffix=percent.suffix[0],
+        decimal=t("number.decimal", lang),
+        group=t("number.group", lang),
+        grouping=int(t("number.grouping", lang)),
+        percent=t("number.percent", lang),
     )
 
 
@@ -162,8 +156,7 @@ def fmt_number(x: float, lang: str = DEFAULT_LANG, decimals: int = 1) -> str:
 
 
 def _percent(number: str, lang: str) -> str:
-    style = _style(lang)
-    return f"{style.percent_prefix}{number}{style.percent_suffix}"
+    return _style(lang).percent.format(number=number)
 
 
 def fmt_percent(p: float, lang: str = DEFAULT_LANG, decimals: int = 0) -> str:

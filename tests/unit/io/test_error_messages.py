@@ -1,7 +1,7 @@
 """Data errors in Vietnamese and English: every bad input, every message key, every location.
 
 A planner reads the Vietnamese; logs and the other tests read the English (``str()``). Both
-come from one table (``i18n_errors``): the Vietnamese must be a real translation (not the
+come from the catalogues (``error.*`` keys): the Vietnamese must be a real translation (not the
 English, no unfilled ``{field}``), keep the user's own values as they are, and still say where
 (file, sheet, row, column) with the same numbers.
 """
