@@ -48,7 +48,7 @@ def mo_path(lang: str) -> Path:
 def _translations(lang: str) -> gettext.GNUTranslations:
     """The compiled catalogue of ``lang``, read once per process.
 
-    The standard library's reader takes about a millisecond; Babel (which writes and checks
+    The standard library's reader takes 2-3 ms per language; Babel (which writes and checks
     the catalogues) is not imported for it, so that ``ntm`` starts quickly.
     """
     with open(mo_path(lang), "rb") as f:

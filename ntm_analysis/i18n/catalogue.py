@@ -10,7 +10,7 @@ language as its last extracted comment (``#. en: …`` in the Vietnamese file, `
 the English one), refreshed by ``tidy``; comments above it say where and how the text is used.
 
 At run time ``ntm_analysis.i18n`` reads the compiled ``ntm.mo`` files with the standard
-library's ``gettext`` (about 1 ms, no Babel import); this module, which needs Babel, writes
+library's ``gettext`` (2-3 ms a language, no Babel import); this module, which needs Babel, writes
 them. After editing a ``.po`` file run::
 
     python -m ntm_analysis.i18n.catalogue          # tidy both catalogues, compile the .mo files
