@@ -580,8 +580,7 @@ _ARGPARSE_MESSAGES = {
     "expected one argument": "cli.argparse.one",
     "expected at most one argument": "cli.argparse.at_most_one",
     "expected at least one argument": "cli.argparse.at_least_one",
-    "expected %s argument": "cli.argparse.n",
-    "expected %s arguments": "cli.argparse.n",
+    "expected %s argument": "cli.argparse.n",  # and its plural: ngettext below
     "ambiguous option: %(option)s could match %(matches)s": "cli.argparse.ambiguous",
     "invalid %(type)s value: %(value)r": "cli.argparse.invalid_value",
     "invalid choice: %(value)r (choose from %(choices)s)": "cli.argparse.invalid_choice",
@@ -635,8 +634,9 @@ def _argparse_in(lang: str) -> Iterator[None]:
         key = _ARGPARSE_MESSAGES.get(message)
         return i18n.t(key, lang) if key else message
 
-    def ngettext(singular: str, plural: str, n: int) -> str:
-        return gettext(singular if n == 1 else plural)
+    def ngettext(singular: str, plural: str, n: int) -> str:  # the catalogue's plural forms
+        key = _ARGPARSE_MESSAGES.get(singular)
+        return i18n.tn(key, n, lang) if key else singular if n == 1 else plural
 
     saved = argparse._, argparse.ngettext  # type: ignore[attr-defined]
     argparse._, argparse.ngettext = gettext, ngettext  # type: ignore[attr-defined]

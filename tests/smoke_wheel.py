@@ -65,9 +65,18 @@ def build(out: Path) -> Path:
     _run(cmd, ROOT, dict(os.environ))
     wheel = next(out.glob("ntm_analysis-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
-    for needed in ("ntm_analysis/_data/units_lang_son_2017.csv", "ntm_analysis/_notebooks/"):
-        if not any(n.startswith(needed) for n in names):
-            raise SmokeError(f"{wheel.name} lacks {needed}")
+    needed = [
+        "ntm_analysis/_data/units_lang_son_2017.csv",
+        "ntm_analysis/_notebooks/",
+        *(
+            f"ntm_analysis/i18n/locale/{lang}/LC_MESSAGES/ntm.{kind}"
+            for lang in ("vi", "en")
+            for kind in ("po", "mo")
+        ),  # the translation catalogues
+    ]
+    for path in needed:
+        if not any(n.startswith(path) for n in names):
+            raise SmokeError(f"{wheel.name} lacks {path}")
     return wheel
 
 

@@ -5,7 +5,7 @@ the row numbers Excel shows) and *what was expected*, and it must list every pro
 a planner who fixes one cell only to be told about the next, twenty times over, gives up.
 
 A planner reads Vietnamese first, so a problem carries no finished sentence: it carries a key
-of the translation table (``i18n``, keys ``error.*`` from ``i18n_errors``) and the values to
+of the translation catalogues (``i18n``, keys ``error.*``) and the values to
 fill in, and is written out in either language on demand (``render``). Values that are
 themselves words (what a cell should hold, "A or B") are ``Msg`` or ``Join`` values, written
 in the same language as the sentence around them. File names, headers, cell values and
@@ -154,7 +154,7 @@ class DataError(ValueError):
         """Every problem (the first ``MAX_REPORTED``), one per line, under a count, in ``lang``."""
         shown = self.problems[:MAX_REPORTED]
         n = len(self.problems)
-        head = i18n.t("error.header.one" if n == 1 else "error.header.many", lang, n=n)
+        head = i18n.tn("error.header", n, lang)
         lines = [head, *(f"  - {p.render(lang)}" for p in shown)]
         if n > len(shown):
             more = i18n.t("error.more", lang, more=n - len(shown), shown=len(shown))

@@ -49,7 +49,7 @@ from ntm_analysis.core.panel import Panel
 from ntm_analysis.core.paths import default_panel_path
 from ntm_analysis.geography.admin_check import check_file
 from ntm_analysis.geography.harmonise import DEFAULT_RULE, harmonise_records
-from ntm_analysis.i18n import t
+from ntm_analysis.i18n import t, tn
 from ntm_analysis.i18n.text import fold, nfc
 from ntm_analysis.io.layout import HEADER_ALIASES
 
@@ -201,23 +201,18 @@ def summarise(panel: Panel, lang: str = "en") -> str:
     n_districts = len(panel.district_codes)
     years = panel.years
     if len(years) == 1:
-        span = t("validate.span_one", lang, year=years[0])
+        span = t("validate.span_year", lang, year=years[0])
     else:
-        span = t("validate.span_many", lang, first=years[0], last=years[-1])
+        span = t("validate.span_range", lang, first=years[0], last=years[-1])
     line = t(
         "validate.summary",
         lang,
-        communes=_count("validate.communes_one", "validate.communes_many", n_communes, lang),
-        districts=_count("validate.districts_one", "validate.districts_many", n_districts, lang),
+        communes=tn("validate.communes", n_communes, lang),
+        districts=tn("validate.districts", n_districts, lang),
         span=span,
-        n_years=_count("validate.years_one", "validate.years_many", len(years), lang),
+        n_years=tn("validate.years", len(years), lang),
     )
     return t("validate.synthetic", lang, summary=line) if panel.synthetic else line
-
-
-def _count(one: str, many: str, n: int, lang: str) -> str:
-    """ "1 commune" / "3 communes" (Vietnamese has one form: "1 xã", "3 xã")."""
-    return t(one if n == 1 else many, lang, n=n)
 
 
 # --------------------------------------------------------------------------- reading

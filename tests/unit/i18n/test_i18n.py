@@ -1,18 +1,24 @@
-"""The translation table: complete, consistent, NFC, drawable, and numbers in each convention."""
+"""The translation catalogues: complete, consistent, NFC, drawable, compiled as written, and
+numbers in each convention."""
 
 from __future__ import annotations
 
 import math
 import re
 import unicodedata
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from babel.numbers import format_decimal
+from hypothesis import given
+from hypothesis import strategies as st
 from matplotlib import font_manager, ft2font
 
 from ntm_analysis import i18n
 from ntm_analysis.i18n import (
     LANGS,
+    catalogue,
     fmt_number,
     fmt_percent,
     fmt_share,
@@ -20,9 +26,18 @@ from ntm_analysis.i18n import (
     probability_words,
     status_label,
     t,
+    tn,
 )
 
 ALL_KEYS = list(i18n.keys())
+CATALOGUES = {lang: catalogue.read(lang) for lang in LANGS}
+TEXTS = {lang: catalogue.entries(lang, CATALOGUES[lang]) for lang in LANGS}
+
+
+def forms(key: str, lang: str) -> tuple[str, ...]:
+    """Every form of ``key``'s text in ``lang`` (one, or the plural forms)."""
+    text = TEXTS[lang][key]
+    return text if isinstance(text, tuple) else (text,)
 
 
 def test_table_is_not_trivially_small():
@@ -30,19 +45,26 @@ def test_table_is_not_trivially_small():
     assert len(ALL_KEYS) == len(set(ALL_KEYS))
 
 
+def test_both_catalogues_hold_the_same_keys_once():
+    assert set(TEXTS["vi"]) == set(TEXTS["en"])
+    for lang in LANGS:  # Babel would merge a repeated msgid silently: count them in the file
+        ids = re.findall(r'^msgid "(.+)"$', i18n.po_path(lang).read_text("utf-8"), re.M)
+        assert len(ids) == len(set(ids)) == len(TEXTS[lang]), lang
+
+
 @pytest.mark.parametrize("key", ALL_KEYS)
 def test_every_key_has_both_languages_with_the_same_placeholders(key):
-    texts = {lang: i18n._TABLE[key][lang] for lang in LANGS}
-    assert set(i18n._TABLE[key]) == set(LANGS), key
-    assert all(text.strip() for text in texts.values()), key
-    assert placeholders(texts["vi"]) == placeholders(texts["en"]), key
+    for lang in LANGS:
+        assert all(text.strip() for text in forms(key, lang)), (key, lang)
+    marks = {lang: [placeholders(text) for text in forms(key, lang)] for lang in LANGS}
+    assert all(m == marks["vi"][0] for lang in LANGS for m in marks[lang]), (key, marks)
 
 
 @pytest.mark.parametrize("key", ALL_KEYS)
 def test_every_text_is_nfc(key):
     for lang in LANGS:
-        text = i18n._TABLE[key][lang]
-        assert unicodedata.normalize("NFC", text) == text, (key, lang)
+        for text in forms(key, lang):
+            assert unicodedata.normalize("NFC", text) == text, (key, lang)
 
 
 def test_every_character_is_in_the_chart_font():
@@ -53,10 +75,58 @@ def test_every_character_is_in_the_chart_font():
         (key, ch)
         for key in ALL_KEYS
         for lang in LANGS
-        for ch in i18n._TABLE[key][lang]
+        for text in forms(key, lang)
+        for ch in text
         if ch not in "\n" and ord(ch) not in charmap
     }
     assert not missing
+
+
+def test_compiled_catalogues_match_what_translators_edit():
+    """The .mo files read at run time hold exactly the .po files' messages, and the .po files
+    are tidy (notes giving the other language up to date): run
+    ``python -m ntm_analysis.i18n.catalogue`` after editing one."""
+    assert catalogue.tidy(check=True) == []
+
+
+def test_a_stale_compiled_catalogue_is_found(tmp_path, monkeypatch):
+    """The check above can fail: a .po edited without compiling is reported."""
+    for lang in LANGS:
+        for path in (i18n.po_path(lang), i18n.mo_path(lang)):
+            copy = tmp_path / path.relative_to(i18n.LOCALE_DIR)
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            copy.write_bytes(path.read_bytes())
+    monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path)
+    po = i18n.po_path("en")
+    po.write_text(po.read_text("utf-8").replace('"Unit"', '"Unit of government"'), "utf-8")
+    stale = [i18n.po_path("vi"), i18n.mo_path("en")]  # the note "en: Unit" and the .mo
+    assert catalogue.tidy(check=True) == stale
+    assert catalogue.tidy() == stale  # rewritten and compiled now
+    assert catalogue.tidy(check=True) == []
+    assert "#. en: Unit of government\n" in i18n.po_path("vi").read_text("utf-8")
+
+
+def test_plurals_are_the_catalogues_plural_forms():
+    """One key with ``msgid_plural`` per counted noun, never ``_one``/``_many`` keys; the
+    plural rule is the language's (Vietnamese has one form, English two)."""
+    assert CATALOGUES["vi"].num_plurals == 1 and CATALOGUES["en"].num_plurals == 2
+    pairs = [k for k in ALL_KEYS if re.search(r"[._]one$", k) and k[:-3] + "many" in TEXTS["en"]]
+    assert pairs == []
+    plural = catalogue.plural_keys(CATALOGUES["en"])
+    assert plural == catalogue.plural_keys(CATALOGUES["vi"])
+    assert {"error.header", "validate.communes", "validate.years"} <= plural
+    for key in plural:
+        assert len(forms(key, "vi")) == 1 and len(forms(key, "en")) == 2, key
+
+
+def test_tn_picks_the_form_for_the_count():
+    assert tn("validate.communes", 1, "en") == "1 commune"
+    assert tn("validate.communes", 3, "en") == "3 communes"
+    assert tn("validate.communes", 0, "en") == "0 communes"
+    assert tn("validate.communes", 1) == "1 xã" and tn("validate.communes", 3) == "3 xã"
+    assert tn("error.header", 2, "en") == "2 problems found in the data:"
+    with pytest.raises(KeyError, match="no translation"):
+        tn("validate.no_such_noun", 2, "en")
 
 
 def test_vietnamese_is_the_default_and_has_diacritics():
@@ -133,6 +203,21 @@ def test_headline_template_fills_in_both_languages():
 def test_fmt_number(x, decimals, vi, en):
     assert fmt_number(x, "vi", decimals) == vi
     assert fmt_number(x, "en", decimals) == en
+
+
+@given(
+    st.floats(min_value=-1e9, max_value=1e9, allow_nan=False),
+    st.integers(min_value=0, max_value=3),
+    st.sampled_from(LANGS),
+)
+def test_fmt_number_is_babels_cldr_format_with_a_true_minus(x, decimals, lang):
+    """The same text as Babel's CLDR format of the number rounded as Python rounds it, the
+    hyphen-minus replaced by a true minus sign and none on a value that rounds to zero."""
+    rounded = f"{x:.{decimals}f}"
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    expected = format_decimal(Decimal(rounded), pattern, locale=lang)
+    expected = expected.replace("-", "\u2212") if Decimal(rounded) != 0 else expected.lstrip("-")
+    assert fmt_number(x, lang, decimals) == expected
 
 
 def test_fmt_number_missing_value():
@@ -266,21 +351,21 @@ DYNAMIC_PREFIXES = (
     "cli.metavar.",  # cli._METAVARS
     "cli.argparse.",  # cli._ARGPARSE_MESSAGES
     "cli.targets.indicator.",
+    "geo.rule.",  # harmonise/crossing: f"geo.rule.{rule}", f"geo.rule.sentence.{rule}"
+    "geo.relation.",  # cli lineage: f"geo.relation.{c.relation}"
 )
 
 
 def test_every_key_is_used_somewhere():
     """A key nothing looks up is a wording nobody sees: remove it (or use it)."""
     root = Path(i18n.__file__).parents[1]  # the package
-    sources = [p for p in root.rglob("*.py") if p != Path(i18n.__file__)]
-    sources += list((root.parent / "notebooks").glob("*.ipynb"))
+    sources = list(root.rglob("*.py")) + list((root.parent / "notebooks").glob("*.ipynb"))
     text = "\n".join(p.read_text(encoding="utf-8") for p in sources)
-    own = Path(i18n.__file__).read_text(encoding="utf-8").split("def check_lang", 1)[1]
     unused = [
         key
         for key in ALL_KEYS
         if not key.startswith(DYNAMIC_PREFIXES)
-        and not re.search(rf"[\"']{re.escape(key)}[\"']", text + own)
+        and not re.search(rf"[\"']{re.escape(key)}[\"']", text)
     ]
     assert unused == []
 
@@ -292,9 +377,9 @@ ENGLISH_WORDS = re.compile(r"\b(odds|log-odds|notebooks?|synthetic|seed)\b", re.
 
 def test_vietnamese_text_has_no_english_words():
     def words(key: str) -> str:  # placeholders ({notebook}) are names for code, not text
-        return re.sub(r"\{[^}]*\}", "", t(key, "vi"))
+        return re.sub(r"\{[^}]*\}", "", " ".join(forms(key, "vi")))
 
-    leaks = {key: t(key, "vi") for key in ALL_KEYS if ENGLISH_WORDS.search(words(key))}
+    leaks = {key: TEXTS["vi"][key] for key in ALL_KEYS if ENGLISH_WORDS.search(words(key))}
     assert leaks == {}
 
 
