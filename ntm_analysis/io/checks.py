@@ -145,8 +145,10 @@ def _missing_years(table: Table, rows: pd.DataFrame) -> list[Problem]:
         return []
     frame = keyed(rows, ["code", "year"])
     all_years = set(frame["year"])
+    n_years = frame.groupby("code", sort=False)["year"].nunique()
+    short = frame["code"].isin(n_years.index[n_years < len(all_years)])  # usually none
     problems = []
-    for code, group in frame.groupby("code", sort=False):
+    for code, group in frame[short].groupby("code", sort=False):
         absent = sorted(all_years - set(group["year"]))
         if absent and code not in uncertain:
             problems.append(

@@ -138,12 +138,17 @@ def _sheet_rows(book: pd.ExcelFile, title: str, path: Path) -> list[list[object]
 def _converted(rows: list[list[object]]) -> list[list[object]]:
     """calamine's cells as the rest of the loader expects them: "" -> None, 6112.0 -> 6112,
     a date -> a datetime at midnight; everything else as it is."""
-    width = max((len(row) for row in rows), default=0)
+    widths = {len(row) for row in rows}
+    width = max(widths, default=0)
     if not width:
         return []
-    cells = np.empty((len(rows), width), dtype=object)
-    for i, row in enumerate(rows):  # rows are usually all as wide; pad any that are not
-        cells[i, : len(row)] = row
+    if len(widths) == 1:  # calamine gives a rectangle: one C call
+        cells = np.empty((len(rows), width), dtype=object)
+        cells[:] = rows
+    else:
+        cells = np.empty((len(rows), width), dtype=object)
+        for i, row in enumerate(rows):
+            cells[i, : len(row)] = row
     flat = cells.ravel()
     kinds = np.frompyfunc(type, 1, 1)(flat)
     floats = np.flatnonzero(kinds == float)  # noqa: E721 (elementwise, over an array)
