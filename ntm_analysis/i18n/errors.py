@@ -665,8 +665,7 @@ ERRORS: dict[str, dict[str, str]] = {
         "(pip install --force-reinstall ntm-analysis)",
     },
     "error.notebooks.differs": {
-        "vi": "{path} đã có và khác sổ tính mẫu; chọn thư mục khác, hoặc thêm --force để "
-        "ghi đè",
+        "vi": "{path} đã có và khác sổ tính mẫu; chọn thư mục khác, hoặc thêm --force để ghi đè",
         "en": "{path} exists and differs from the template; choose another folder, or add "
         "--force to overwrite it",
     },
@@ -823,5 +822,24 @@ ERRORS: dict[str, dict[str, str]] = {
     "validate.synthetic": {
         "vi": "{summary}, dữ liệu mô phỏng",
         "en": "{summary}, synthetic demo data",
+    },
+    # --- io: the units and targets files read cell by cell (io/reference.py) ----------------
+    "error.io.expect.whole_number": {
+        "vi": "số nguyên, ví dụ 180",
+        "en": "a whole number such as 180",
+    },
+    "error.io.expect.number": {
+        "vi": "một số, ví dụ 77 hoặc 13,8",
+        "en": "a number such as 77 or 13.8",
+    },
+    "error.io.expect.name": {"vi": "tên", "en": "a name"},
+    "error.io.expect.one_or_zero": {"vi": "1 hoặc 0", "en": "1 or 0"},
+    "error.units.other_province": {
+        "vi": "tệp chỉ được có một tỉnh: dòng này ghi {found}, dòng {first_row} ghi {first}",
+        "en": "expected one province: this row says {found}, row {first_row} says {first}",
+    },
+    "error.units.repeated_code": {
+        "vi": "mã huyện {code} đã có ở dòng {first}",
+        "en": "district code {code} repeats row {first}",
     },
 }

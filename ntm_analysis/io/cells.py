@@ -179,6 +179,15 @@ def parse_int(value: object) -> int | None:
     return int(number) if number is not None and float(number).is_integer() else None
 
 
+def parse_number(value: object) -> float | None:
+    """A number written as 9.4, "9.4" or "9,4" (strict as ``parse_int``); None otherwise."""
+    if is_blank(value) or isinstance(value, bool | np.bool_):
+        return None
+    if isinstance(value, numbers.Real):
+        return float(value)
+    return _as_number(nfc(str(value)))
+
+
 def parse_year(value: object) -> int | None:
     """2016, 2016.0, "2016" or "Năm 2016"."""
     if isinstance(value, str):

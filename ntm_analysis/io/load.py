@@ -51,6 +51,7 @@ from ntm_analysis.io.columns import PANEL_COLUMNS, identify_columns
 from ntm_analysis.io.readers import read_table
 from ntm_analysis.io.readers.base import HEAD_BYTES, HEAD_ROWS
 from ntm_analysis.io.records import YEAR_MAX, YEAR_MIN, Records, parse_records
+from ntm_analysis.io.reference import read_registry
 from ntm_analysis.io.table import MAX_CELL_PROBLEMS
 from ntm_analysis.io.totals import without_summary_rows
 from ntm_analysis.io.units import check_units
@@ -90,7 +91,7 @@ def load_panel(
     ``assessed_path``), see ``harmonise``; ``Panel.geography`` records what was done.
     """
     path = Path(path) if path is not None else default_panel_path()
-    registry = registry if registry is not None else Registry.from_csv()
+    registry = registry if registry is not None else read_registry()
     table = read_table(path, sheet, head=True)
     if table.large:  # judge its first rows before parsing all of a large file
         refuse_junk(table.first_rows(HEAD_ROWS + 1), registry)

@@ -22,7 +22,7 @@ READERS: dict[str, Reader] = {
 }
 SUFFIXES = tuple(READERS)  # every extension a panel may have, for messages and tests
 
-__all__ = ["READERS", "SUFFIXES", "read_table"]
+__all__ = ["READERS", "SUFFIXES", "check_path", "read_table"]
 
 
 def read_table(path: Path, sheet: str | int | None = None, *, head: bool = False) -> Table:
@@ -32,10 +32,7 @@ def read_table(path: Path, sheet: str | int | None = None, *, head: bool = False
     (``Table.complete`` is then False), so that a large file of something else fails before
     it is read and parsed whole; workbooks and Parquet files are always read whole.
     """
-    if not path.exists():
-        raise fail(path, "error.load.file_not_found")
-    if path.is_dir():
-        raise fail(path, "error.load.is_folder")
+    check_path(path)
     suffix = path.suffix.lower()
     reader = READERS.get(suffix)
     if reader is None:
@@ -47,3 +44,11 @@ def read_table(path: Path, sheet: str | int | None = None, *, head: bool = False
     if data_size == 0:
         raise fail(path, "error.load.empty_bytes")
     return reader(path, sheet, head=head)
+
+
+def check_path(path: Path) -> None:
+    """A path that is no file fails here, with what it is instead."""
+    if not path.exists():
+        raise fail(path, "error.load.file_not_found")
+    if path.is_dir():
+        raise fail(path, "error.load.is_folder")

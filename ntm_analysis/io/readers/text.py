@@ -37,6 +37,20 @@ def read(path: Path, sheet: str | int | None = None, *, head: bool = False) -> T
     return table_from_grid(_rows(path), str(path), None)
 
 
+def read_text(path: Path) -> tuple[str, str]:
+    """A text file's whole text (decoded, NFC) and its delimiter, for a caller that parses it
+    with pandas after checking its cells (``io.reference``)."""
+    text = _decode(read_bytes(path), path)
+    if not text.strip():
+        raise fail(path, "error.load.empty_text")
+    return text, _delimiter(text[:SNIFF_BYTES])
+
+
+def rows_of(text: str, path: Path) -> list[list[object]]:
+    """The rows of a text already decoded (``read_text``)."""
+    return _csv_rows(text, path)
+
+
 def _rows(path: Path) -> list[list[object]]:
     """Rows of a delimited text file, decoded and NFC-normalised."""
     return _csv_rows(_decode(read_bytes(path), path), path)
