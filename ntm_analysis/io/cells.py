@@ -24,7 +24,6 @@ from ntm_analysis.i18n.text import fold, nfc
 
 CODE_WIDTH = 5  # GSO commune codes have 5 digits; Excel drops the leading zeros
 
-
 # "TC1", "TC 1", "TC01", "Tiêu chí 1", "Tiêu chí số 1", "C1", "criterion_1", "TC1 Quy hoạch"
 CRITERION_HEADER = re.compile(
     r"^(?:tc|tieu chi(?: so)?|criterion|criteria|c) ?0*(\d{1,3})(?: .*)?$"
@@ -42,42 +41,19 @@ _CRITERION_NAMES: dict[str, int] = {
 
 # [0-9], not \d: \d also matches "１" and other scripts' digits, which no office types
 _YEAR_TEXT = re.compile(r"^(?:năm|nam|year)? ?([0-9]{4})(?:[.,]0+)?$", re.IGNORECASE)
-
-
 _NUMBER = re.compile(r"^-?[0-9]+(?:[.,][0-9]+)?$")  # "12", "012", "1.0", "0,5"; not "1e0"
-
-
 _FLAG_NUMBER = re.compile(r"^([01])(?:[.,]0+)?$")  # "1", "1.0", "0,00"; "01" is a typo
-
-
 _CODE_FLOAT_TEXT = re.compile(r"^([0-9]+)\.0+$")  # "6112.0": a code that passed through a float
-
-
 _DIGITS = re.compile(r"^[0-9]+$")
-
-
 _WORDS = re.compile(r"^[^\W\d_]+(?: [^\W\d_]+)*$")  # "Chưa đạt" yes; "Đạt?" no (ambiguous)
-
 
 # a criterion cell: met, not met, an x-mark (met; makes blanks mean "not met"), blank, bad
 MET, NOT_MET, MARK, EMPTY, BAD = 1, 0, 2, -1, -2
-
-
 _MARKS = frozenset({"x", "✓", "✔", "√", "☑"})
-
-
 _YES = frozenset({"dat", "d", "true", "co", "yes", "met"})
-
-
 _NO = frozenset({"chua dat", "khong dat", "false", "khong", "no", "not met"})
-
-
 FLAG_EXPECTED = Msg("error.load.expect.flag")  # Đạt or Chưa đạt, 1 or 0, x or blank, …
-
-
 EXPECT_CODE = Msg("error.load.expect.commune_code")
-
-
 EXPECT_NAME = Msg("error.load.expect.commune_name")
 
 

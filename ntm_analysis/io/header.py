@@ -18,16 +18,12 @@ from ntm_analysis.io.cells import CRITERION_HEADER, cell_text, is_blank, parse_i
 from ntm_analysis.io.layout import HEADER_ALIASES
 
 HEADER_SEARCH_ROWS = 20  # title rows above the header are never more than a few
-
-
 MIN_HEADER_MATCHES = 3  # a title cell may match one header by chance, never three
 
-
+# every accepted spelling of a header, folded -> the canonical column it stands for
 _ALIASES: dict[str, str] = {
     fold(alias): canonical for canonical, names in HEADER_ALIASES.items() for alias in names
 }
-
-
 EXAMPLE_HEADERS = "'Mã xã', 'Tên xã', 'Huyện', 'Năm', 'TC1'…'TC19'"
 
 

@@ -14,16 +14,9 @@ from ntm_analysis.io.header import HEADER_SEARCH_ROWS
 from ntm_analysis.io.table import fail
 
 SNIFF_BYTES = 1 << 16  # enough of a file to tell text from binary before reading it all
-
-
 JUNK_SAMPLE_ROWS = 500  # rows read before deciding a large file is not a panel at all
-
-
 HEAD_ROWS = HEADER_SEARCH_ROWS + 2 * JUNK_SAMPLE_ROWS  # rows read first from a large file
-
-
 HEAD_BYTES = 1 << 20  # a text file larger than this is read in two steps (see load_panel)
-
 
 # files that are not what their extension says, recognised by their first bytes
 _MAGIC = (
