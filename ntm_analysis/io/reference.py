@@ -103,12 +103,14 @@ def _read_checked(
     check_path(path)
     text, sep = read_text(path)
     grid = rows_of(text, path)
-    frame = pd.read_csv(io.StringIO(text), sep=sep, skip_blank_lines=False)
+    frame = pd.read_csv(io.StringIO(text), sep=sep)  # empty lines skipped, as by csv below
     headers = tuple(header_text(v) for v in grid[0])
     width = max(len(row) for row in grid)
-    body = [list(row) + [None] * (width - len(row)) for row in grid[1 : len(frame) + 1]]
+    numbered = [(n, row) for n, row in enumerate(grid[1:], start=2) if row]  # pandas' rows
+    body = [list(row) + [None] * (width - len(row)) for _, row in numbered]
     keep = np.array([not all(is_blank(v) for v in row) for row in body], dtype=bool)
-    frame = frame.loc[keep].reset_index(drop=True)
+    if not keep.all():  # rows of empty cells (",,,"): read by pandas as NaN, left out here
+        frame = _as_if_absent(frame.loc[keep].reset_index(drop=True))
     if not keep.any():
         return frame, None, []
     table = Table(
@@ -117,7 +119,7 @@ def _read_checked(
         1,
         headers + ("",) * (width - len(headers)),
         pd.DataFrame(body, dtype=object).loc[keep].reset_index(drop=True),
-        np.flatnonzero(keep) + 2,
+        np.array([n for n, _ in numbered])[keep],
     )
     problems: list[Problem] = []
     for column, (parse, expected) in cells.items():
@@ -129,6 +131,15 @@ def _read_checked(
         if not found and numbers_only and not pd.api.types.is_numeric_dtype(frame[column]):
             frame[column] = pd.Series(list(parsed), index=frame.index)
     return frame, table, problems
+
+
+def _as_if_absent(frame: pd.DataFrame) -> pd.DataFrame:
+    """Whole numbers back to int where only the left-out empty rows made pandas read floats."""
+    for column in frame.columns:
+        values = frame[column]
+        if values.dtype.kind == "f" and values.notna().all() and (values % 1 == 0).all():
+            frame[column] = values.astype("int64")
+    return frame
 
 
 def _one_province(table: Table, frame: pd.DataFrame) -> list[Problem]:

@@ -38,6 +38,19 @@ def test_units_file_in_windows_encoding_with_semicolons(tmp_path):
     assert registry.find("ba vi") == 250 and registry.n_communes == 30
 
 
+def test_rows_of_empty_cells_are_left_out_and_rows_still_placed(tmp_path):
+    path = tmp_path / "units.csv"
+    path.write_text(
+        f"{UNITS_HEADER}\n,,,,,,\n1,Hà Nội,250,Ba Vì,Huyện,BV,30\n\n1,Hà Nội,271,,Huyện,SS,25\n"
+    )
+    with pytest.raises(DataError) as caught:
+        read_registry(path)
+    assert located(caught.value) == [("error.load.empty_cell", 5, "district_name")]
+    path.write_text(f"{UNITS_HEADER}\n,,,,,,\n1,Hà Nội,250,Ba Vì,Huyện,BV,30\n")
+    assert read_registry(path).codes() == [250]
+    assert read_registry(path).districts["district_code"].dtype == "int64"
+
+
 def test_every_bad_units_cell_is_placed(tmp_path):
     path = tmp_path / "units.csv"
     path.write_text(
