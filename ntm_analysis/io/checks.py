@@ -288,6 +288,8 @@ def refuse_junk(head: Table, registry: Registry) -> None:
     columns = identify_columns(head, PANEL_COLUMNS)
     head = without_summary_rows(head, columns)
     n = min(len(head.body), JUNK_SAMPLE_ROWS)
+    if n == 0:  # the first rows are all blank (a workbook read whole): nothing to judge on
+        return
     sample = replace(head, body=head.body.iloc[:n], rows=head.rows[:n])
     _, problems = parse_records(sample, columns, registry)
     if len({p.row for p in problems}) < 0.9 * n:

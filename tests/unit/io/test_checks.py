@@ -90,3 +90,8 @@ def test_junk_under_a_right_header_stops_early():
 def test_good_rows_are_not_junk():
     table = table_from_grid([HEADER, *[row(f"X{i}", 2016) for i in range(20)]], "f.csv", None)
     assert refuse_junk(table, REGISTRY) is None
+
+
+def test_no_rows_to_judge_on_is_not_junk():
+    table = table_from_grid([HEADER, *[row(f"X{i}", 2016) for i in range(3)]], "f.csv", None)
+    assert refuse_junk(table.first_rows(1), REGISTRY) is None
