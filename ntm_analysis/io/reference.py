@@ -72,7 +72,7 @@ TARGET_CELLS: Mapping[str, tuple[Parse, Msg]] = {
 def read_registry(path: str | Path | None = None) -> Registry:
     """The units file (``None``: the bundled Lạng Sơn 2017 one), every bad cell placed."""
     path = Path(path) if path is not None else default_units_path()
-    frame, table, problems = _read_checked(path, REGISTRY_CELLS)
+    frame, table, problems = _read_checked(path, REGISTRY_CELLS, "error.units.unreadable")
     if table is not None and not problems:
         problems = _one_province(table, frame) + _codes_once(table, frame)
     if problems:
@@ -84,7 +84,7 @@ def read_targets(path: str | Path | None = None, province_name: str | None = Non
     """A targets file (``None``: the bundled plan targets), as ``core.targets.load_targets``
     gives it, every bad cell placed."""
     path = Path(path) if path is not None else default_targets_path()
-    frame, table, problems = _read_checked(path, TARGET_CELLS)
+    frame, table, problems = _read_checked(path, TARGET_CELLS, "error.targets.unreadable")
     if problems:
         raise DataError(problems)
     rows = table.rows if table is not None else None
@@ -92,17 +92,23 @@ def read_targets(path: str | Path | None = None, province_name: str | None = Non
 
 
 def _read_checked(
-    path: Path, cells: Mapping[str, tuple[Parse, Msg]]
+    path: Path, cells: Mapping[str, tuple[Parse, Msg]], unreadable: str
 ) -> tuple[pd.DataFrame, Table | None, list[Problem]]:
-    """The file as pandas reads it, its table (None when it has no rows) and its bad cells.
+    """The file as pandas reads it, its table (None when it has no rows) and its bad cells;
+    a file that cannot be read at all raises ``unreadable`` (the file's kind) with the reason.
 
     pandas infers the column types as it always did (blank rows left out, as a panel's); a
     column pandas could not read as numbers but the cell parser can ("13,8" with a decimal
     comma) is given the parsed values.
     """
-    check_path(path)
-    text, sep = read_text(path)
-    grid = rows_of(text, path)
+    try:
+        check_path(path)
+        text, sep = read_text(path)
+        grid = rows_of(text, path)
+    except DataError as exc:  # "cannot read the units file: file not found", as before
+        (problem,) = exc.problems
+        reason = Msg(problem.key, **dict(problem.params))
+        raise DataError.single(str(path), unreadable, reason=reason) from exc
     frame = pd.read_csv(io.StringIO(text), sep=sep)  # empty lines skipped, as by csv below
     headers = tuple(header_text(v) for v in grid[0])
     width = max(len(row) for row in grid)

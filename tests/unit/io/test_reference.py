@@ -125,4 +125,10 @@ def test_unknown_target_values_are_placed_below_blank_rows(tmp_path):
 def test_no_such_file(tmp_path):
     with pytest.raises(DataError) as caught:
         read_registry(tmp_path / "none.csv")
-    assert [p.key for p in caught.value.problems] == ["error.load.file_not_found"]
+    assert [p.key for p in caught.value.problems] == ["error.units.unreadable"]
+    assert "cannot read the units file: file not found" in str(caught.value).lower()
+    damaged = tmp_path / "targets.csv"
+    damaged.write_bytes("level,unit_code\nprovince,Lạng Sơn ".encode() * 50 + b"\xc3\x28\n")
+    with pytest.raises(DataError) as caught:
+        read_targets(damaged)
+    assert "cannot read the targets file" in str(caught.value)
