@@ -38,12 +38,24 @@ class Registry:
 
     @classmethod
     def from_csv(cls, path: str | Path | None = None) -> Registry:
-        """Read a units file; ``None`` means the bundled Lạng Sơn 2017 file."""
+        """Read a units file; ``None`` means the bundled Lạng Sơn 2017 file.
+
+        ``io.reference.read_registry`` reads the same file with every bad cell placed (row,
+        column, what was expected) and in any encoding an office uses; this plain reader
+        remains for callers below ``io`` in the layering.
+        """
         path = Path(path) if path is not None else default_units_path()
         try:
             table = pd.read_csv(path, dtype={"district_code": int, "n_communes": int})
         except (OSError, ValueError) as exc:
             raise DataError.single(str(path), "error.units.unreadable", reason=str(exc)) from exc
+        return cls.from_frame(table, str(path))
+
+    @classmethod
+    def from_frame(cls, table: pd.DataFrame, source: str) -> Registry:
+        """The registry of a units table already read (one row per district), checked whole:
+        every column there, one province, no district code twice."""
+        path = source
         missing = [c for c in ["province_name", *UNIT_COLUMNS] if c not in table.columns]
         if missing:
             raise DataError.single(  # names, not Python lists: a planner reads this
@@ -52,6 +64,7 @@ class Registry:
                 missing=", ".join(missing),
                 expected=", ".join(["province_name", *UNIT_COLUMNS]),
             )
+        table = table.copy()
         for col in ("district_name", "district_type", "short", "province_name"):
             table[col] = table[col].astype(str).map(nfc)
         provinces = table["province_name"].unique()

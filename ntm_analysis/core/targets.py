@@ -55,6 +55,23 @@ def load_targets(path: str | Path | None = None, province_name: str | None = Non
         table = pd.read_csv(path)
     except (OSError, ValueError) as exc:
         raise DataError.single(str(path), "error.targets.unreadable", reason=str(exc)) from exc
+    return targets_from_frame(table, str(path), province_name)
+
+
+def targets_from_frame(
+    table: pd.DataFrame,
+    source: str,
+    province_name: str | None = None,
+    rows: Sequence[int] | None = None,
+) -> pd.DataFrame:
+    """A targets table already read, checked (columns, levels, indicators) and trimmed.
+
+    ``rows``: the spreadsheet row of each table row (default: below a header in row 1).
+    ``io.reference.read_targets`` reads the file with every bad cell placed; ``load_targets``
+    remains the plain reader for callers below ``io`` in the layering.
+    """
+    path = source
+    rows = list(rows) if rows is not None else [i + 2 for i in range(len(table))]
     missing = [c for c in TARGET_COLUMNS if c not in table.columns]
     if missing:
         raise DataError.single(
@@ -65,7 +82,7 @@ def load_targets(path: str | Path | None = None, province_name: str | None = Non
             str(path),
             "error.targets.unknown_value",
             {"name": column, "value": repr(value), "allowed": sorted(allowed)},
-            row=i + 2,
+            row=rows[i],
             column=column,
         )
         for column, allowed in (("indicator", INDICATORS), ("level", LEVELS))

@@ -64,7 +64,7 @@ class FileCheck:
 
 def uses_real_codes(rows: pd.DataFrame, reg: AdminRegistry) -> bool:
     """True when at least half the file's distinct (code, name) pairs are real units."""
-    keyed = rows.dropna(subset=["code", "name"])
+    keyed = rows.dropna(subset=["code", "name"]).drop_duplicates(["code", "name"])  # [io] speed
     pairs = set(zip(keyed["code"], keyed["name"].map(name_key), strict=True))
     if not pairs:
         return False

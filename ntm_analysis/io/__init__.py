@@ -1,2 +1,1 @@
-"""Reading the files provincial offices keep (and writing the bundled layouts).
-"""
+"""Reading the files provincial offices keep (and writing the bundled layouts)."""

@@ -423,9 +423,7 @@ def test_damaged_files_fail_cleanly_or_mean_the_same(case, suffix, layout, data)
 
 # --------------------------------------------------------------------------- single cells
 
-_spec = importlib.util.spec_from_file_location(
-    "make_test_files", TEST_DATA / "make_test_files.py"
-)
+_spec = importlib.util.spec_from_file_location("make_test_files", TEST_DATA / "make_test_files.py")
 make = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(make)
 SMALL = make.expected_panel()  # 3 communes, 2015–2016

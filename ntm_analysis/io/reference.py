@@ -1,0 +1,188 @@
+"""The package's own reference files, the units registry and the plan targets, read like panels.
+
+Both are small CSV files a user may replace with their own (another province's districts, a
+district's or a province's targets), typed by hand in a spreadsheet like any panel. So they are
+decoded by the panel's text reader (any encoding an office uses, damage placed) and every bad
+cell is reported at once with its row, column and what was expected, before ``core`` builds its
+container from the table (``Registry.from_frame``, ``targets.targets_from_frame``). ``core``
+holds the containers and never imports ``io``: the dependency runs one way.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ntm_analysis.core.communes import Registry
+from ntm_analysis.core.errors import DataError, Msg, Problem
+from ntm_analysis.core.paths import default_targets_path, default_units_path
+from ntm_analysis.core.targets import targets_from_frame
+from ntm_analysis.io.cells import (
+    MET,
+    NOT_MET,
+    is_blank,
+    parse_flag,
+    parse_int,
+    parse_number,
+    parse_text,
+    parse_year,
+)
+from ntm_analysis.io.header import header_text
+from ntm_analysis.io.readers import check_path
+from ntm_analysis.io.readers.text import read_text, rows_of
+from ntm_analysis.io.table import Table, parse_column
+
+Parse = Callable[[object], object]
+
+_WHOLE = Msg("error.io.expect.whole_number")
+_NAME = Msg("error.io.expect.name")
+
+
+def _non_negative(value: object) -> int | None:
+    number = parse_int(value)
+    return number if number is not None and number >= 0 else None
+
+
+def _one_or_zero(value: object) -> int | None:
+    flag = parse_flag(value)
+    return 1 if flag == MET else 0 if flag == NOT_MET else None
+
+
+REGISTRY_CELLS: Mapping[str, tuple[Parse, Msg]] = {
+    "province_name": (parse_text, _NAME),
+    "district_code": (_non_negative, _WHOLE),
+    "district_name": (parse_text, _NAME),
+    "district_type": (parse_text, _NAME),
+    "short": (parse_text, _NAME),
+    "n_communes": (_non_negative, _WHOLE),
+}
+TARGET_CELLS: Mapping[str, tuple[Parse, Msg]] = {
+    "unit_code": (_non_negative, _WHOLE),
+    "unit_name": (parse_text, _NAME),
+    "year": (parse_year, Msg("error.load.expect.year")),
+    "value": (parse_number, Msg("error.io.expect.number")),
+    "official": (_one_or_zero, Msg("error.io.expect.one_or_zero")),
+}
+
+
+def read_registry(path: str | Path | None = None) -> Registry:
+    """The units file (``None``: the bundled Lạng Sơn 2017 one), every bad cell placed."""
+    path = Path(path) if path is not None else default_units_path()
+    frame, table, problems = _read_checked(path, REGISTRY_CELLS, "error.units.unreadable")
+    if table is not None and not problems:
+        problems = _one_province(table, frame) + _codes_once(table, frame)
+    if problems:
+        raise DataError(problems)
+    return Registry.from_frame(frame, str(path))
+
+
+def read_targets(path: str | Path | None = None, province_name: str | None = None) -> pd.DataFrame:
+    """A targets file (``None``: the bundled plan targets), as ``core.targets.load_targets``
+    gives it, every bad cell placed."""
+    path = Path(path) if path is not None else default_targets_path()
+    frame, table, problems = _read_checked(path, TARGET_CELLS, "error.targets.unreadable")
+    if problems:
+        raise DataError(problems)
+    rows = table.rows if table is not None else None
+    return targets_from_frame(frame, str(path), province_name, rows=rows)
+
+
+def _read_checked(
+    path: Path, cells: Mapping[str, tuple[Parse, Msg]], unreadable: str
+) -> tuple[pd.DataFrame, Table | None, list[Problem]]:
+    """The file as pandas reads it, its table (None when it has no rows) and its bad cells;
+    a file that cannot be read at all raises ``unreadable`` (the file's kind) with the reason.
+
+    pandas infers the column types as it always did (blank rows left out, as a panel's); a
+    column pandas could not read as numbers but the cell parser can ("13,8" with a decimal
+    comma) is given the parsed values.
+    """
+    try:
+        check_path(path)
+        text, sep = read_text(path)
+        grid = rows_of(text, path)
+    except DataError as exc:  # "cannot read the units file: file not found", as before
+        (problem,) = exc.problems
+        reason = Msg(problem.key, **dict(problem.params))
+        raise DataError.single(str(path), unreadable, reason=reason) from exc
+    frame = pd.read_csv(io.StringIO(text), sep=sep)  # empty lines skipped, as by csv below
+    headers = tuple(header_text(v) for v in grid[0])
+    width = max(len(row) for row in grid)
+    numbered = [(n, row) for n, row in enumerate(grid[1:], start=2) if row]  # pandas' rows
+    body = [list(row) + [None] * (width - len(row)) for _, row in numbered]
+    keep = np.array([not all(is_blank(v) for v in row) for row in body], dtype=bool)
+    if not keep.all():  # rows of empty cells (",,,"): read by pandas as NaN, left out here
+        frame = _as_if_absent(frame.loc[keep].reset_index(drop=True))
+    if not keep.any():
+        return frame, None, []
+    table = Table(
+        str(path),
+        None,
+        1,
+        headers + ("",) * (width - len(headers)),
+        pd.DataFrame(body, dtype=object).loc[keep].reset_index(drop=True),
+        np.array([n for n, _ in numbered])[keep],
+    )
+    problems: list[Problem] = []
+    for column, (parse, expected) in cells.items():
+        if column not in headers:
+            continue  # a missing column is reported by core, with the columns it expects
+        parsed, found = parse_column(table, headers.index(column), parse, expected)
+        problems += found
+        numbers_only = all(isinstance(v, int | float) for v in parsed)
+        if not found and numbers_only and not pd.api.types.is_numeric_dtype(frame[column]):
+            frame[column] = pd.Series(list(parsed), index=frame.index)
+    return frame, table, problems
+
+
+def _as_if_absent(frame: pd.DataFrame) -> pd.DataFrame:
+    """Whole numbers back to int where only the left-out empty rows made pandas read floats."""
+    for column in frame.columns:
+        values = frame[column]
+        if values.dtype.kind == "f" and values.notna().all() and (values % 1 == 0).all():
+            frame[column] = values.astype("int64")
+    return frame
+
+
+def _one_province(table: Table, frame: pd.DataFrame) -> list[Problem]:
+    """A units file is one province's: the first row naming another is placed."""
+    names = frame["province_name"].astype(str)
+    other = np.flatnonzero(names.to_numpy() != names.iloc[0])
+    if not len(other):
+        return []
+    i = int(other[0])
+    return [
+        table.problem(
+            "error.units.other_province",
+            row=int(table.rows[i]),
+            column="province_name",
+            found=names.iloc[i],
+            first=names.iloc[0],
+            first_row=int(table.rows[0]),
+        )
+    ]
+
+
+def _codes_once(table: Table, frame: pd.DataFrame) -> list[Problem]:
+    """Each district code once: every repeat is placed, with the row it repeats."""
+    codes = frame["district_code"].tolist()
+    first: dict[object, int] = {}
+    problems = []
+    for i, code in enumerate(codes):
+        if code in first:
+            problems.append(
+                table.problem(
+                    "error.units.repeated_code",
+                    row=int(table.rows[i]),
+                    column="district_code",
+                    code=code,
+                    first=int(table.rows[first[code]]),
+                )
+            )
+        else:
+            first[code] = i
+    return problems
