@@ -654,6 +654,7 @@ def run_batch(
     notebooks: Mapping[str, str | Path] | None = None,
     pdf: bool | None = None,
     compare_with: str | Path | None = None,
+    hearing_packs: bool = True,
 ) -> BatchResult:
     """Run the province overview and one district report per district; see the module doc.
 
@@ -671,6 +672,8 @@ def run_batch(
     (the default) prints when Chromium is installed (``ntm batch`` says when it is not).
     ``compare_with``: an earlier batch folder to compare the new forecasts with (default:
     the forecasts ``out`` holds from its last run); the index shows what changed and why.
+    ``hearing_packs``: make each unit's hearing pack (``OUT/hearing/<id>/``) unless
+    ``$NTM_HEARING`` is "0"; False (``--no-hearing``) skips them.
     """
     from ntm_analysis.report.sections import data_file
 
@@ -741,7 +744,7 @@ def run_batch(
                     entry["reused_in_run"] = prep.run_id
                 record.entries[task["id"]] = entry
         forecast_seconds = _execute(prep, record, to_run, workers, dask, progress)
-        hearing.write_batch(out, record.finished(), prep.chromium)  # OUT/hearing/<id>/
+        _hearing_packs(prep, record.finished(), make=hearing_packs)  # OUT/hearing/<id>/
 
         # ---- 5. manifest and index --------------------------------------------------------
         final = record.manifest(final=True)
@@ -771,6 +774,30 @@ def run_batch(
             record_error=record_error,
             pdf=prep.pdf,
         )
+
+
+def _hearing_packs(prep: _Prepared, finished: Sequence[Mapping[str, Any]], make: bool) -> None:
+    """Each successful unit's hearing pack, made in the staging folder and published whole
+    (``atomic.replace_dir``), like its report; not when ``make`` is False or ``$NTM_HEARING``
+    is "0".
+
+    A unit this run re-made keeps no pack of an earlier run (its pack failed, the unit failed,
+    or packs were not asked for): an old pack beside a new report would pass for this run's.
+    """
+    make = make and os.environ.get(hearing.ENV, "1") != "0"
+    out = prep.out
+    staging = out / STAGING_DIR / f"{prep.run_id}-hearing"
+    ok = [e for e in finished if e.get("status") == "ok"]
+    try:
+        if make and ok:
+            for entry in ok:  # published packs leave; a folder still here is a pack that failed
+                (staging / entry["id"]).mkdir(parents=True, exist_ok=True)
+            hearing.write_batch(out, ok, prep.chromium, staging=staging)
+        for entry in finished:
+            if not make or entry.get("status") != "ok" or (staging / entry["id"]).exists():
+                shutil.rmtree(out / hearing.HEARING_DIR / entry["id"], ignore_errors=True)
+    finally:
+        _remove_staging(out / STAGING_DIR, staging)
 
 
 def _execute(

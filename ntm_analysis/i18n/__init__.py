@@ -1855,6 +1855,13 @@ _TABLE: dict[str, dict[str, str]] = {
     "hearing.link.slides_pdf": {"vi": "bản trình chiếu (PDF)", "en": "slides (PDF)"},
     "hearing.link.workbook": {"vi": "các bảng số liệu (Excel)", "en": "all tables (Excel)"},
     # --- end of the planner's year block -------------------------------------------------------
+    # --- batch
+    "cli.help.no_hearing": {
+        "vi": "không làm tài liệu cho phiên họp của từng đơn vị (tóm tắt, trình chiếu, bảng "
+        "Excel): nhanh hơn; như NTM_HEARING=0",
+        "en": "make no hearing pack for each unit (brief, slides, Excel tables): faster; as "
+        "NTM_HEARING=0",
+    },
 }
 
 _TABLE.update(ERRORS)  # data-error messages: kept in their own module (they are many)

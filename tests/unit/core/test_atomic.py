@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ntm_analysis.core.atomic import atomic_path, write_atomic, write_text_atomic
+from ntm_analysis.core.atomic import atomic_path, replace_dir, write_atomic, write_text_atomic
 
 
 def test_text_written_and_parent_folders_made(tmp_path: Path) -> None:
@@ -60,3 +60,39 @@ def test_permissions_follow_the_umask_not_the_private_temporary(tmp_path: Path) 
     plain.write_text("x", encoding="utf-8")
     atomic = write_text_atomic(tmp_path / "atomic.txt", "x")
     assert stat.S_IMODE(atomic.stat().st_mode) == stat.S_IMODE(plain.stat().st_mode)
+
+
+def test_a_folder_is_published_whole_replacing_the_old_one(tmp_path: Path) -> None:
+    final = tmp_path / "hearing" / "180-trang-dinh"
+    staged = tmp_path / "staging" / "180-trang-dinh"
+    staged.mkdir(parents=True)
+    (staged / "brief.html").write_text("new", encoding="utf-8")
+    assert replace_dir(staged, final) == final  # the parent is made on the way
+    assert (final / "brief.html").read_text(encoding="utf-8") == "new"
+    assert not staged.exists()
+
+    again = tmp_path / "staging" / "again"
+    (again / "charts").mkdir(parents=True)
+    (again / "charts" / "a.png").write_bytes(b"png")
+    replace_dir(again, final)
+    assert sorted(p.name for p in final.iterdir()) == ["charts"], "no file of the old folder"
+    assert os.listdir(final.parent) == ["180-trang-dinh"], "the old folder is not kept aside"
+
+
+def test_a_folder_left_aside_by_a_crash_is_removed_next_time(tmp_path: Path) -> None:
+    aside = tmp_path / ".pack.old-x1y2" / "pack"
+    aside.mkdir(parents=True)
+    staged = tmp_path / "new"
+    staged.mkdir()
+    replace_dir(staged, tmp_path / "pack")
+    assert sorted(os.listdir(tmp_path)) == ["pack"]
+
+
+def test_a_failed_folder_publish_keeps_the_old_folder(tmp_path: Path) -> None:
+    final = tmp_path / "pack"
+    final.mkdir()
+    (final / "brief.html").write_text("old", encoding="utf-8")
+    with pytest.raises(OSError):
+        replace_dir(tmp_path / "missing", final)
+    assert (final / "brief.html").read_text(encoding="utf-8") == "old"
+    assert os.listdir(tmp_path) == ["pack"]
