@@ -173,8 +173,7 @@ def write_index(out: Path, manifest: Mapping[str, Any], lang: str) -> Path:
         side = sidecars[entry["id"]]
         if side is not None:
             body.append(
-                f"<p>{esc(i18n.t('report.status.label', lang))} "
-                f"{result_badge(side, lang)}</p>"
+                f"<p>{esc(i18n.t('report.status.label', lang))} {result_badge(side, lang)}</p>"
             )
             body.append(f'<p class="headline">{esc(side["headline"])}</p>')
             body.append(hearing_index_html(out, entry, side, lang))  # this year's plan, pack
