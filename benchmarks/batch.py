@@ -73,6 +73,7 @@ def _plan(spec: Mapping[str, Any]) -> tuple[list[Any], dict[str, dict[str, Any]]
     """The units the batch would run and each one's notebook parameters (as the batch sets
     them: the notebook's defaults, the data path, draws, the district)."""
     from ntm_analysis.batch import run as ntm_batch
+    from ntm_analysis.core import params as schema
     from ntm_analysis.core.communes import Registry
     from ntm_analysis.io.load import load_panel
     from ntm_analysis.report import sections as report
@@ -82,8 +83,8 @@ def _plan(spec: Mapping[str, Any]) -> tuple[list[Any], dict[str, dict[str, Any]]
     units = ntm_batch.plan_units(registry, panel, spec.get("districts"), True)
     params: dict[str, dict[str, Any]] = {}
     for unit in units:
-        notebook = Path(ntm_batch.NOTEBOOKS[unit.kind])
-        p = dict(ntm_batch.notebook_parameters(notebook))
+        notebook = Path(schema.NOTEBOOKS[unit.kind])
+        p = dict(schema.notebook_parameters(notebook))
         p["data_path"] = str(report.data_file(""))
         p["draws"] = spec["draws"]
         if spec.get("backtest_draws") is not None and "backtest_draws" in p:
@@ -140,7 +141,7 @@ def _run_cell(source: str, namespace: dict[str, Any]) -> None:
 def floor_main(spec: Mapping[str, Any]) -> dict[str, Any]:
     """The floor: one process, one forecast, every cell of every unit's notebook."""
     start = time.perf_counter()
-    from ntm_analysis.batch import run as ntm_batch
+    from ntm_analysis.core import params as schema
     from ntm_analysis.io.load import load_panel
     from ntm_analysis.report import sections as report
 
@@ -172,7 +173,7 @@ def floor_main(spec: Mapping[str, Any]) -> dict[str, Any]:
     for unit in units:
         namespace: dict[str, Any] = dict(params[unit.id], forecast_cache=str(cache))
         prepare = sections = 0.0
-        for source in _code_cells(Path(ntm_batch.NOTEBOOKS[unit.kind])):
+        for source in _code_cells(Path(schema.NOTEBOOKS[unit.kind])):
             t0 = time.perf_counter()
             _run_cell(source, namespace)
             if "prepare(" in source:
@@ -190,18 +191,18 @@ def floor_main(spec: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _export(notebook: Path, target: Path, lang: str) -> None:
-    from ntm_analysis.batch import run as ntm_batch
+    from ntm_analysis.report.export import export_html
 
-    wanted = inspect.signature(ntm_batch.export_html).parameters
+    wanted = inspect.signature(export_html).parameters
     options = {"title": notebook.stem, "lang": lang, "footer": "benchmark"}
-    ntm_batch.export_html(notebook, target, **{k: v for k, v in options.items() if k in wanted})
+    export_html(notebook, target, **{k: v for k, v in options.items() if k in wanted})
 
 
 def naive_main(spec: Mapping[str, Any]) -> dict[str, Any]:
     """Papermill on each unit's notebook in turn, each computing its own forecast."""
     import papermill as pm
 
-    from ntm_analysis.batch import run as ntm_batch
+    from ntm_analysis.core import params as schema
 
     units, params = _plan(spec)
     out = Path(spec["out"])
@@ -210,7 +211,7 @@ def naive_main(spec: Mapping[str, Any]) -> dict[str, Any]:
         t0 = time.perf_counter()
         executed = out / f"{unit.id}.ipynb"
         pm.execute_notebook(
-            str(ntm_batch.NOTEBOOKS[unit.kind]),
+            str(schema.NOTEBOOKS[unit.kind]),
             str(executed),
             parameters=dict(params[unit.id], forecast_cache=""),
             kernel_name="python3",

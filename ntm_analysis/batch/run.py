@@ -43,20 +43,15 @@ from typing import Any
 from ntm_analysis import BLAS_VARS, __version__, i18n
 from ntm_analysis.batch import changes, executor
 from ntm_analysis.batch.index import INDEX, write_index
-from ntm_analysis.batch.lock import OutputError, OutputLocked, output_lock
+from ntm_analysis.batch.lock import OutputError, output_lock
 from ntm_analysis.core.errors import Msg, os_reason
 from ntm_analysis.core.params import (
-    BATCH_OPTIONS,
     KERNEL_NAME,
     NOTEBOOK_DIR,
     NOTEBOOKS,
-    PARAMETERS,
-    Param,
     ParameterError,
     default,
     district_code,
-    json_problems,
-    notebook_parameters,
     option_problems,
     validate_parameters,
 )
@@ -79,36 +74,14 @@ from ntm_analysis.core.provenance import (
 )
 from ntm_analysis.i18n.text import fold
 from ntm_analysis.report import hearing
-from ntm_analysis.report.export import (
-    NOTEBOOK_ONLY_TAG,
-    export_html,
-    external_references,
-    footer_html,
-)
 from ntm_analysis.report.pdf import CHROMIUM_ENV, find_chromium
 
 __all__ = [
-    "BATCH_OPTIONS",
-    "NOTEBOOKS",
-    "NOTEBOOK_DIR",
-    "NOTEBOOK_ONLY_TAG",
-    "PARAMETERS",
     "BatchResult",
-    "OutputError",
-    "OutputLocked",
-    "Param",
-    "ParameterError",
     "Unit",
     "copy_notebooks",
-    "export_html",
-    "external_references",
-    "footer_html",
-    "json_problems",
-    "notebook_parameters",
     "plan_units",
     "run_batch",
-    "validate_parameters",
-    "write_index",
 ]
 
 DEFAULT_DRAWS = default("draws")
