@@ -665,8 +665,7 @@ ERRORS: dict[str, dict[str, str]] = {
         "(pip install --force-reinstall ntm-analysis)",
     },
     "error.notebooks.differs": {
-        "vi": "{path} đã có và khác sổ tính mẫu; chọn thư mục khác, hoặc thêm --force để "
-        "ghi đè",
+        "vi": "{path} đã có và khác sổ tính mẫu; chọn thư mục khác, hoặc thêm --force để ghi đè",
         "en": "{path} exists and differs from the template; choose another folder, or add "
         "--force to overwrite it",
     },
@@ -823,5 +822,12 @@ ERRORS: dict[str, dict[str, str]] = {
     "validate.synthetic": {
         "vi": "{summary}, dữ liệu mô phỏng",
         "en": "{summary}, synthetic demo data",
+    },
+    # --- batch
+    "error.output.manifest_newer": {
+        "vi": "{path} do phiên bản ntm-analysis mới hơn ghi (định dạng {version}); phiên "
+        "bản này không đọc được: hãy cập nhật ntm-analysis hoặc dùng thư mục --out khác",
+        "en": "{path} was written by a newer ntm-analysis (manifest layout {version}); this "
+        "version cannot read it: update ntm-analysis or use another --out folder",
     },
 }

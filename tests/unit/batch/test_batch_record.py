@@ -449,3 +449,17 @@ def test_no_hearing_on_the_command_line_and_in_the_environment():
     assert parser.parse_args(["batch"]).no_hearing is False
     assert parser.parse_args(["batch", "--no-hearing"]).no_hearing is True
     assert parser.parse_args(["run", "--no-hearing"]).no_hearing is True
+
+
+def test_resume_reads_a_manifest_written_before_it_had_a_version(panel_file, tmp_path, fake_units):
+    ran, _ = fake_units
+    out = tmp_path / "out"
+    args = {"data": panel_file, "districts": ["Tràng Định"], **RUN}
+    run_batch(out, **args)
+    manifest = _manifest(out)
+    assert manifest.pop("manifest_version") == 1
+    (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    again = run_batch(out, resume=True, **args)
+    assert again.skipped == ["province", "180-trang-dinh"] and again.exit_code == 0
+    assert len(ran) == 1, "nothing ran again"
+    assert _manifest(out)["units"][1]["reused_in_run"] == again.run_id
