@@ -187,6 +187,7 @@ def execute_unit(task: Mapping[str, Any], kernel: KeptKernel | None = None) -> d
     staged = _staged(task)
     staged["results"].unlink(missing_ok=True)  # its existence must prove this run wrote it
     error: dict[str, Any] | None = None
+    executed: Any = None
     try:
         import papermill as pm
 
@@ -196,7 +197,7 @@ def execute_unit(task: Mapping[str, Any], kernel: KeptKernel | None = None) -> d
         cwd = staged["notebook"].parent
         name = task.get("kernel", KERNEL_NAME)
         kept = {} if kernel is None else {"km": kernel.manager(name, cwd)}
-        pm.execute_notebook(
+        executed = pm.execute_notebook(
             task["notebook"],
             str(staged["notebook"]),
             parameters=dict(task["parameters"]),
@@ -218,7 +219,7 @@ def execute_unit(task: Mapping[str, Any], kernel: KeptKernel | None = None) -> d
             from ntm_analysis.report.export import export_html, footer_html
 
             export_html(
-                staged["notebook"],
+                executed,  # as written to staged["notebook"]: no need to read it back
                 staged["html"],
                 title=task["title"],
                 lang=task["lang"],

@@ -333,6 +333,12 @@ def test_html_export_refuses_outside_resources(tmp_path):
     ).read_text(encoding="utf-8")
     assert "<b>kept</b>" in html and "footer-text" in html
     assert export.external_references(html) == []
+    # the executed notebook in memory (as the batch has it) gives the same page
+    from_memory = export.export_html(
+        nb, tmp_path / "nb-mem.html", title="t", lang="en", footer="footer-text"
+    ).read_text(encoding="utf-8")
+    assert from_memory == html
+    assert "title" not in nb.metadata, "the caller's notebook is not changed"
     cell.outputs[0]["data"]["text/html"] = '<img src="https://example.org/a.png">'
     nbformat.write(nb, path)
     with pytest.raises(RuntimeError, match="outside resources"):
