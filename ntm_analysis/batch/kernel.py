@@ -5,6 +5,8 @@ importing the library (pandas, matplotlib, seaborn, the package) and first-use s
 styles) — several seconds each time, on the same two cores the reports need (issue 17). A
 worker therefore starts its kernel once, ahead of the first unit (``warm``: the library is
 imported while the batch is still simulating), and papermill runs each unit's notebook in it.
+A kernel started to replace one (see below) is not warmed: the next unit imports what it
+needs, as with a fresh kernel per unit.
 
 What is reset before each unit (``reset_namespace``, run inside the kernel): the user
 namespace and the execution count (a fresh kernel's cell numbers, which error messages
@@ -30,6 +32,10 @@ __all__ = ["RESET_TIMEOUT", "KeptKernel", "reset_namespace", "warm"]
 
 RESET_TIMEOUT = 30.0  # seconds a reset (or the warm-up) may take before the kernel is replaced
 WARM_CODE = "from ntm_analysis.batch import kernel as _k\n_k.warm()\ndel _k"
+# a replacement kernel (after a failure) only records its state: it imports what the next
+# unit needs when that unit does, as a fresh kernel per unit would (a run full of failing
+# units must not pay the library import twice per unit)
+SNAPSHOT_CODE = "from ntm_analysis.batch import kernel as _k\n_k.warm(library=False)\ndel _k"
 RESET_CODE = "from ntm_analysis.batch import kernel as _k\n_k.reset_namespace()"
 
 _START: dict[str, Any] = {}  # in the kernel: its state after warm-up, restored by each reset
@@ -38,14 +44,18 @@ _START: dict[str, Any] = {}  # in the kernel: its state after warm-up, restored 
 # --------------------------------------------------------------------------- in the kernel
 
 
-def warm() -> None:
-    """In a new kernel: import what the reports use and remember the state each unit must
-    start from (working directory, environment, matplotlib's rc settings)."""
-    import matplotlib as mpl
+def warm(library: bool = True) -> None:
+    """In a new kernel: import what the reports use (unless not ``library``) and remember the
+    state each unit must start from (working directory, environment, matplotlib's rc
+    settings if matplotlib is loaded)."""
+    import sys
 
-    import ntm_analysis.report.sections  # noqa: F401  (the import is the point)
-
-    _START.update(cwd=os.getcwd(), environ=dict(os.environ), rc=dict(mpl.rcParams))
+    if library:
+        import ntm_analysis.report.sections  # noqa: F401  (the import is the point)
+    _START.update(cwd=os.getcwd(), environ=dict(os.environ))
+    mpl = sys.modules.get("matplotlib")
+    if mpl is not None:
+        _START["rc"] = dict(mpl.rcParams)
 
 
 def reset_namespace() -> None:
@@ -59,14 +69,16 @@ def reset_namespace() -> None:
     if plt is not None:
         plt.close("all")
     if _START:
-        import matplotlib as mpl
-
         with contextlib.suppress(OSError):
             os.chdir(_START["cwd"])
         os.environ.clear()
         os.environ.update(_START["environ"])
+    mpl = sys.modules.get("matplotlib")
+    if mpl is not None and "rc" in _START:
         mpl.rcParams.clear()
         mpl.rcParams.update(_START["rc"])
+    elif mpl is not None:  # loaded by a unit after the snapshot: matplotlib's own defaults
+        mpl.rcdefaults()
     shell = get_ipython()
     if shell is not None:
         shell.reset(new_session=True)  # names gone, execution_count back to 1
@@ -86,6 +98,7 @@ class KeptKernel:
         self.name: str | None = None
         self.clients: list[Any] = []
         self.used = False  # a unit ran in it since its last reset
+        self.warmed = False  # the first kernel imports the library ahead; replacements do not
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -163,7 +176,8 @@ class KeptKernel:
         with open(self.log, "ab") as log:
             run_sync(km.start_kernel)(cwd=str(cwd), stdout=log, stderr=log)
         self.km, self.name, self.used = km, name, False
-        if not self._run(WARM_CODE):
+        code, self.warmed = (SNAPSHOT_CODE if self.warmed else WARM_CODE), True
+        if not self._run(code):
             self.discard()
             raise RuntimeError(f"the Jupyter kernel {name!r} could not import ntm_analysis")
 
