@@ -51,6 +51,11 @@ from .common import ORIGINAL_ENV, Row, TreeSampler
 WORKERS = 2
 GOAL_FLOOR, GOAL_NAIVE = 2.0, 0.5
 QUICK_DISTRICT = "189"  # Đình Lập, 10 communes
+GOAL_REFERENCE = 1.2  # issue 17: the batch within 1.2× one trivial kernel per report
+REFERENCE_CELL = (
+    "import pandas as pd\nimport matplotlib.pyplot as plt\n"
+    "pd.Series(range(10)).plot(title=f'report {n}')\nplt.show()"
+)
 IMPORT_CODE = (
     "import time as _t\n_s = _t.perf_counter()\n"
     "from ntm_analysis.report import sections as report\n"
@@ -74,6 +79,7 @@ def _plan(spec: Mapping[str, Any]) -> tuple[list[Any], dict[str, dict[str, Any]]
     them: the notebook's defaults, the data path, draws, the district)."""
     from ntm_analysis.analysis.cache import data_file
     from ntm_analysis.batch import run as ntm_batch
+    from ntm_analysis.core import params as schema
     from ntm_analysis.core.communes import Registry
     from ntm_analysis.io.load import load_panel
 
@@ -82,8 +88,8 @@ def _plan(spec: Mapping[str, Any]) -> tuple[list[Any], dict[str, dict[str, Any]]
     units = ntm_batch.plan_units(registry, panel, spec.get("districts"), True)
     params: dict[str, dict[str, Any]] = {}
     for unit in units:
-        notebook = Path(ntm_batch.NOTEBOOKS[unit.kind])
-        p = dict(ntm_batch.notebook_parameters(notebook))
+        notebook = Path(schema.NOTEBOOKS[unit.kind])
+        p = dict(schema.notebook_parameters(notebook))
         p["data_path"] = str(data_file(""))
         p["draws"] = spec["draws"]
         if spec.get("backtest_draws") is not None and "backtest_draws" in p:
@@ -141,7 +147,7 @@ def floor_main(spec: Mapping[str, Any]) -> dict[str, Any]:
     """The floor: one process, one forecast, every cell of every unit's notebook."""
     start = time.perf_counter()
     from ntm_analysis.analysis import cache as analysis_cache
-    from ntm_analysis.batch import run as ntm_batch
+    from ntm_analysis.core import params as schema
     from ntm_analysis.io.load import load_panel
 
     imported = time.perf_counter()
@@ -169,7 +175,7 @@ def floor_main(spec: Mapping[str, Any]) -> dict[str, Any]:
     for unit in units:
         namespace: dict[str, Any] = dict(params[unit.id], forecast_cache=str(cache))
         prepare = sections = 0.0
-        for source in _code_cells(Path(ntm_batch.NOTEBOOKS[unit.kind])):
+        for source in _code_cells(Path(schema.NOTEBOOKS[unit.kind])):
             t0 = time.perf_counter()
             _run_cell(source, namespace)
             if "prepare(" in source:
@@ -187,18 +193,18 @@ def floor_main(spec: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _export(notebook: Path, target: Path, lang: str) -> None:
-    from ntm_analysis.batch import run as ntm_batch
+    from ntm_analysis.report.export import export_html
 
-    wanted = inspect.signature(ntm_batch.export_html).parameters
+    wanted = inspect.signature(export_html).parameters
     options = {"title": notebook.stem, "lang": lang, "footer": "benchmark"}
-    ntm_batch.export_html(notebook, target, **{k: v for k, v in options.items() if k in wanted})
+    export_html(notebook, target, **{k: v for k, v in options.items() if k in wanted})
 
 
 def naive_main(spec: Mapping[str, Any]) -> dict[str, Any]:
     """Papermill on each unit's notebook in turn, each computing its own forecast."""
     import papermill as pm
 
-    from ntm_analysis.batch import run as ntm_batch
+    from ntm_analysis.core import params as schema
 
     units, params = _plan(spec)
     out = Path(spec["out"])
@@ -207,7 +213,7 @@ def naive_main(spec: Mapping[str, Any]) -> dict[str, Any]:
         t0 = time.perf_counter()
         executed = out / f"{unit.id}.ipynb"
         pm.execute_notebook(
-            str(ntm_batch.NOTEBOOKS[unit.kind]),
+            str(schema.NOTEBOOKS[unit.kind]),
             str(executed),
             parameters=dict(params[unit.id], forecast_cache=""),
             kernel_name="python3",
@@ -242,6 +248,71 @@ def kernel_main(spec: Mapping[str, Any]) -> dict[str, Any]:
             client.stop_channels()
             manager.shutdown_kernel(now=True)
     return {"start": starts, "import": imports}
+
+
+def reference_main(spec: Mapping[str, Any]) -> dict[str, Any]:
+    """Issue 17's reference, one process of it: ``spec["n"]`` trivial notebooks (import pandas
+    and matplotlib, draw one figure) each through papermill in a fresh kernel, then exported
+    to HTML without input by nbconvert."""
+    import nbformat
+    import papermill as pm
+    from nbconvert import HTMLExporter
+
+    out = Path(spec["out"])
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nb.cells = [
+        nbformat.v4.new_code_cell("n = 0", metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell(REFERENCE_CELL),
+    ]
+    template = out / "trivial.ipynb"
+    nbformat.write(nb, template)
+    exporter = HTMLExporter(exclude_input=True)
+    seconds = []
+    for i in range(spec["n"]):
+        t0 = time.perf_counter()
+        executed = out / f"trivial-{i}.ipynb"
+        pm.execute_notebook(str(template), str(executed), parameters={"n": i}, progress_bar=False)
+        html, _ = exporter.from_filename(str(executed))
+        (out / f"trivial-{i}.html").write_text(html, encoding="utf-8")
+        seconds.append(time.perf_counter() - t0)
+    return {"units": seconds}
+
+
+def reference(out: Path, n_units: int) -> float:
+    """Wall seconds of issue 17's reference for ``n_units`` reports: ``WORKERS`` processes at
+    once, each running its share of trivial notebooks (``reference_main``)."""
+    shares = [n_units // WORKERS + (i < n_units % WORKERS) for i in range(WORKERS)]
+    start = time.perf_counter()
+    procs = []
+    for i, n in enumerate(shares):
+        folder = out / f"reference-{i}"
+        folder.mkdir(parents=True)
+        procs.append(
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "benchmarks.batch",
+                    "reference",
+                    json.dumps({"n": n, "out": str(folder)}),
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                text=True,
+                env=ORIGINAL_ENV,
+                cwd=str(Path(__file__).resolve().parent.parent),
+            )
+        )
+    for proc in procs:
+        _, stderr = proc.communicate()
+        if proc.returncode != 0:
+            raise RuntimeError(f"benchmarks.batch reference failed:\n{stderr[-3000:]}")
+    return time.perf_counter() - start
 
 
 # --------------------------------------------------------------------------- the parent
@@ -366,6 +437,7 @@ def rows(quick: bool) -> list[Row]:
     floors: list[tuple[float, float, dict[str, Any]]] = []
     batches: list[tuple[float, float, int, Path]] = []
     blas1: list[tuple[float, float, int]] = []
+    references: list[float] = []
     with tempfile.TemporaryDirectory(prefix="ntm-bench-batch-") as tmp_name:
         tmp = Path(tmp_name)
         kernels = _child("kernel", {"n": 2 if quick else 3})[2]
@@ -379,6 +451,8 @@ def rows(quick: bool) -> list[Row]:
             floor_run()
             out = tmp / f"batch{i}"
             batches.append((*_run_batch(out, quick), out))
+            n_reports = len(floors[-1][2]["units"])  # the reports the batch made
+            references.append(reference(tmp / f"reference{i}", n_reports))
             blas1.append(_run_batch(tmp / f"batch-blas1-{i}", quick, one_thread))
         floor_run()
         (tmp / "naive").mkdir()
@@ -398,7 +472,9 @@ def rows(quick: bool) -> list[Row]:
         "floor": [f[0] for f in floors],
         "batch": [b[0] for b in batches],
         "batch, 1 BLAS thread": [b[0] for b in blas1],
+        "reference": references,
     }
+    reference_s = min(references)
     spread = "; ".join(f"{k} {', '.join(f'{x:.1f}' for x in v)} s" for k, v in runs.items())
     n_units = len(floor["units"])
     what = f"{n_units} reports, {s['draws']} draws, HTML"
@@ -429,6 +505,20 @@ def rows(quick: bool) -> list[Row]:
                 f"inside the best floor: imports {floor['imports']:.1f} s, plan + panel "
                 f"{floor['load']:.1f} s, forecast + backtest {floor['analysis']:.1f} s, "
                 f"units {sum(sum(u.values()) for u in floor['units'].values()):.1f} s",
+            ],
+        ),
+        Row(
+            id="batch.reference",
+            label=f"ntm batch: {what}, {WORKERS} workers",
+            seconds=batch_s,
+            ref_label=f"{n_units} trivial notebooks, {WORKERS} processes",
+            ref_seconds=reference_s,
+            peak_mb=batch_mb,
+            goal=f"≤ {GOAL_REFERENCE:g}×",
+            met=None if quick else bool(code == 0 and batch_s <= GOAL_REFERENCE * reference_s),
+            notes=[
+                "reference: papermill + HTML without input, a fresh kernel per notebook "
+                "(import pandas and matplotlib, draw one figure); every run in batch.floor"
             ],
         ),
         Row(
@@ -553,11 +643,15 @@ def _wall_python() -> float:
 
 
 def expected_ids(quick: bool) -> list[str]:
-    return ["batch.kernel", "batch.floor", "batch.naive", "batch.blas1", "batch.cache"] + [
-        f"batch.unit.{k}" for k in UNIT_PARTS
-    ]
+    ids = ["batch.kernel", "batch.floor", "batch.reference", "batch.naive", "batch.blas1"]
+    return [*ids, "batch.cache"] + [f"batch.unit.{k}" for k in UNIT_PARTS]
 
 
 if __name__ == "__main__":
-    entry = {"floor": floor_main, "naive": naive_main, "kernel": kernel_main}[sys.argv[1]]
+    entry = {
+        "floor": floor_main,
+        "naive": naive_main,
+        "kernel": kernel_main,
+        "reference": reference_main,
+    }[sys.argv[1]]
     print(json.dumps(entry(json.loads(sys.argv[2]))))

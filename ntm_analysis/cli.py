@@ -483,6 +483,7 @@ def _batch_kwargs(args: argparse.Namespace) -> dict:
         "pdf": args.pdf,
         "notebooks": _templates(args.notebooks),
         "compare_with": args.compare_with,
+        "hearing_packs": not args.no_hearing,
     }
 
 
@@ -724,6 +725,7 @@ def _batch_options(parser: _Parser) -> None:
         default=None,
         help=i18n.t("cli.help.pdf", h),
     )
+    parser.add_argument("--no-hearing", action="store_true", help=i18n.t("cli.help.no_hearing", h))
     _option(parser, "--draws", "cli.help.draws", type=int, default=default("draws"))
     _option(parser, "--seed", "cli.help.seed", type=int, default=default("seed"))
     _option(parser, "--year", "cli.help.year", type=int, default=default("target_year"))

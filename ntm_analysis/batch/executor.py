@@ -39,6 +39,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
 
+from ntm_analysis.batch.kernel import KeptKernel
 from ntm_analysis.core.atomic import write_text_atomic
 from ntm_analysis.core.errors import Msg, os_reason
 from ntm_analysis.core.params import KERNEL_NAME, ParameterError
@@ -62,6 +63,9 @@ __all__ = [
     "unit_error",
 ]
 
+# a worker runs its units in one kernel, reset between them (kernel.py);
+# NTM_FRESH_KERNEL=1: a new kernel for every unit, as before (to compare, or to rule it out)
+REUSE_KERNELS = os.environ.get("NTM_FRESH_KERNEL", "0") != "1"
 KILL_GRACE = 60.0  # seconds a worker may outlive its --timeout before it is stopped
 TERM_GRACE = 10.0  # seconds between SIGTERM and SIGKILL
 LOG_TAIL = 8  # lines of the worker's log shown when there is no cell error to show
@@ -172,8 +176,9 @@ def _staged(task: Mapping[str, Any]) -> dict[str, Path]:
     }
 
 
-def execute_unit(task: Mapping[str, Any]) -> dict[str, Any]:
-    """Execute, check and export one unit into the staging folder (in the worker process).
+def execute_unit(task: Mapping[str, Any], kernel: KeptKernel | None = None) -> dict[str, Any]:
+    """Execute, check and export one unit into the staging folder (in the worker process),
+    in ``kernel`` (the worker's, reset for this unit) or else a kernel of its own.
 
     Returns ``{"status": "ready"}`` or ``{"status": "failed", "error": …}``; never raises.
     """
@@ -182,13 +187,17 @@ def execute_unit(task: Mapping[str, Any]) -> dict[str, Any]:
     staged = _staged(task)
     staged["results"].unlink(missing_ok=True)  # its existence must prove this run wrote it
     error: dict[str, Any] | None = None
+    executed: Any = None
     try:
         import papermill as pm
 
         def time_left(cell: Any) -> int:  # the whole notebook shares one --timeout
             return max(1, math.ceil(deadline - time.monotonic()))
 
-        pm.execute_notebook(
+        cwd = staged["notebook"].parent
+        name = task.get("kernel", KERNEL_NAME)
+        kept = {} if kernel is None else {"km": kernel.manager(name, cwd)}
+        executed = pm.execute_notebook(
             task["notebook"],
             str(staged["notebook"]),
             parameters=dict(task["parameters"]),
@@ -198,7 +207,8 @@ def execute_unit(task: Mapping[str, Any]) -> dict[str, Any]:
             request_save_on_cell_execute=False,
             start_timeout=max(1, min(60, math.ceil(timeout))),
             timeout_func=time_left,
-            cwd=str(staged["notebook"].parent),
+            cwd=str(cwd),
+            **kept,
         )
     except BaseException as exc:  # a cell error, a dead kernel, the deadline, a stop signal
         error = _describe_error(exc, timeout)
@@ -209,7 +219,7 @@ def execute_unit(task: Mapping[str, Any]) -> dict[str, Any]:
             from ntm_analysis.report.export import export_html, footer_html
 
             export_html(
-                staged["notebook"],
+                executed,  # as written to staged["notebook"]: no need to read it back
                 staged["html"],
                 title=task["title"],
                 lang=task["lang"],
@@ -274,25 +284,36 @@ def _watch_parent(interval: float = 1.0) -> None:
 
 def serve() -> int:
     """The worker process: for each task file named on stdin, run the unit, write its result
-    file. Runs units one after another, so the heavy imports are paid once per worker."""
+    file. Runs units one after another in one kernel (``kernel.KeptKernel``: reset between
+    units, replaced after a failure), so the heavy imports are paid once per worker; the
+    kernel is started before the first unit arrives (in the worker's folder: the staging)."""
     signal.signal(signal.SIGTERM, _on_sigterm)
     _watch_parent()
-    with contextlib.suppress(ImportError):  # the slow imports, before the first unit arrives
-        import nbconvert  # noqa: F401
-        import papermill  # noqa: F401
-    for line in sys.stdin:
-        if not line.strip():
-            continue
-        task = json.loads(Path(line.strip()).read_text(encoding="utf-8"))
-        with _output_to(Path(task["log"])):
-            try:
-                result = execute_unit(task)
-            except BaseException as exc:  # report anything, then carry on or stop
-                error = unit_error(type(exc).__name__, str(exc), "worker")
-                result = {"status": "failed", "error": error}
-        write_text_atomic(task["result_file"], json.dumps(result, ensure_ascii=False))
-        if _STOPPING:
-            break
+    kept = KeptKernel(Path.cwd() / f"kernel-{os.getpid()}.log")
+    try:
+        with contextlib.suppress(ImportError):  # the slow imports, before the first unit
+            import nbconvert  # noqa: F401
+            import papermill  # noqa: F401
+        if REUSE_KERNELS:
+            kept.start(KERNEL_NAME, Path.cwd())
+        for line in sys.stdin:
+            if not line.strip():
+                continue
+            task = json.loads(Path(line.strip()).read_text(encoding="utf-8"))
+            since = kept.log_size()
+            with _output_to(Path(task["log"])):
+                try:
+                    result = execute_unit(task, kept if REUSE_KERNELS else None)
+                except BaseException as exc:  # report anything, then carry on or stop
+                    error = unit_error(type(exc).__name__, str(exc), "worker")
+                    result = {"status": "failed", "error": error}
+                kept.finished(result.get("status") == "ready" and not _STOPPING)
+            kept.copy_log(since, task["log"])
+            write_text_atomic(task["result_file"], json.dumps(result, ensure_ascii=False))
+            if _STOPPING:
+                break
+    finally:
+        kept.close()
     return 0
 
 

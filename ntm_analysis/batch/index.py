@@ -5,15 +5,20 @@ status), links to each unit's report, its PDF, notebook and figures, every faile
 failing cell and error, and a footer naming the run. Whether the data is synthetic comes from
 the manifest, so the warning is there even when no unit produced a sidecar. Offline: nothing
 is loaded from elsewhere; it prints on A4 like the reports (``export.print_css``).
+
+The page is data (``index_context``) rendered by one Jinja template
+(``ntm_analysis/report/templates/index.html.j2``, autoescaped), as the reports are by
+``export``'s: no HTML is assembled from strings here.
 """
 
 from __future__ import annotations
 
-import html
 import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+
+from markupsafe import Markup
 
 from ntm_analysis import i18n
 from ntm_analysis.batch.changes import changes_html, read_changes
@@ -22,9 +27,10 @@ from ntm_analysis.core.atomic import write_text_atomic
 from ntm_analysis.core.provenance import MANIFEST
 from ntm_analysis.report.export import external_references, footer_html, print_css
 
-__all__ = ["INDEX", "write_index"]
+__all__ = ["INDEX", "index_context", "render_index", "write_index"]
 
 INDEX = "index.html"
+TEMPLATE = "index.html.j2"  # in ntm_analysis/report/templates/
 
 _STYLE = """
 body { font-family: "DejaVu Sans", "Segoe UI", Arial, sans-serif; max-width: 1100px;
@@ -57,10 +63,10 @@ def _read_sidecar(out: Path, entry: Mapping[str, Any]) -> dict[str, Any] | None:
     return value if isinstance(value, dict) else None
 
 
-def _links(entry: Mapping[str, Any], lang: str) -> str:
+def _links(entry: Mapping[str, Any], lang: str) -> list[dict[str, str]]:
     outputs = entry.get("outputs") or {}
-    links = [
-        f'<a href="{html.escape(outputs[key])}">{html.escape(i18n.t(label, lang))}</a>'
+    return [
+        {"href": outputs[key], "label": i18n.t(label, lang)}
         for key, label in (
             ("html", "index.link.html"),
             ("pdf", "index.link.pdf"),
@@ -69,13 +75,11 @@ def _links(entry: Mapping[str, Any], lang: str) -> str:
         )
         if outputs.get(key)
     ]
-    return " · ".join(links)
 
 
-def _failure_text(entry: Mapping[str, Any], lang: str) -> str:
+def _failure(entry: Mapping[str, Any], lang: str) -> dict[str, str]:
     error = entry.get("error") or {}
     cell = error.get("cell") if error.get("cell") is not None else "–"
-    label = html.escape(i18n.t("index.status.failed", lang))
     text = i18n.t(
         "index.failed.item",
         lang,
@@ -83,7 +87,7 @@ def _failure_text(entry: Mapping[str, Any], lang: str) -> str:
         cell=cell,
         error=error_message(error),
     )
-    return f"<strong>{label}</strong> — {html.escape(text)}"
+    return {"label": i18n.t("index.status.failed", lang), "text": text}
 
 
 def _interval_text(side: Mapping[str, Any], lang: str) -> str:
@@ -101,40 +105,39 @@ def _district_row(
     lang: str,
     with_targets: bool,
     province_target: float | None,
-) -> str:
+) -> dict[str, Any]:
     """A district's row. With district targets in the run: its target, the probability of
     reaching it and the verdict ("no target set" in words where a district has none).
     Without any: its expected contribution to the province plan — never a column of "–"."""
     from ntm_analysis.report.sections import result_badge
 
-    esc = html.escape
     n_cells = 6 if with_targets else 5
+    cells: list[Any]
     if side is None:
-        cells = [esc(entry["name"]), *[""] * (n_cells - 2), _failure_text(entry, lang)]
+        cells = [entry["name"], *[""] * (n_cells - 2), {"failure": _failure(entry, lang)}]
     else:
         cells = [
-            esc(side.get("unit_name") or entry["name"]),
-            esc(i18n.fmt_number(side["now"]["n_ntm"], lang, 0)),
-            esc(i18n.fmt_number(side["expected"], lang, 1)),
-            esc(_interval_text(side, lang)),
+            side.get("unit_name") or entry["name"],
+            i18n.fmt_number(side["now"]["n_ntm"], lang, 0),
+            i18n.fmt_number(side["expected"], lang, 1),
+            _interval_text(side, lang),
         ]
         if not with_targets:
-            cells.append(esc(_contribution(side, province_target, lang)))
+            cells.append(_contribution(side, province_target, lang))
         elif side.get("target") is None:
-            cells += [esc(i18n.t("index.no_target", lang)), ""]
+            cells += [i18n.t("index.no_target", lang), ""]
         else:
             decimals = 0 if float(side["target"]).is_integer() else 1
             target = i18n.fmt_number(side["target"], lang, decimals)
             probability = side.get("probability")
-            verdict = result_badge(side, lang) if side.get("status") else ""
+            verdict = Markup(result_badge(side, lang)) if side.get("status") else ""
             chance = (
                 i18n.fmt_percent(probability, lang)
                 if probability is not None
                 else i18n.t("index.target_reached", lang)
             )
-            cells += [esc(f"{target} · {chance}"), verdict]
-    cells.append(_links(entry, lang))
-    return "<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
+            cells += [f"{target} · {chance}", verdict]
+    return {"cells": cells, "links": _links(entry, lang)}
 
 
 def _contribution(side: Mapping[str, Any], province_target: float | None, lang: str) -> str:
@@ -149,13 +152,14 @@ def _contribution(side: Mapping[str, Any], province_target: float | None, lang: 
     )
 
 
-def write_index(out: Path, manifest: Mapping[str, Any], lang: str) -> Path:
-    """``index.html``: the province headline, a row per district, links, failures, footer."""
+def index_context(out: Path, manifest: Mapping[str, Any], lang: str) -> dict[str, Any]:
+    """What the index shows, as data for ``templates/index.html.j2``: plain text everywhere
+    (the template escapes it), ``Markup`` only for the fragments other modules render (the
+    verdict badge, the synthetic banner, the hearing links, the changes, the footer)."""
     from ntm_analysis.report.hearing import districts_html as hearing_districts_html
     from ntm_analysis.report.hearing import index_html as hearing_index_html
     from ntm_analysis.report.sections import result_badge, synthetic_banner
 
-    esc = html.escape
     out = Path(out)
     units = manifest["units"]
     sidecars = {u["id"]: _read_sidecar(out, u) for u in units}
@@ -165,88 +169,112 @@ def write_index(out: Path, manifest: Mapping[str, Any], lang: str) -> Path:
     province_name = i18n.t(
         "report.unit.province", lang, name=(manifest.get("province") or {}).get("name", "")
     )
-    body = [f"<h1>{esc(i18n.t('index.title', lang, province=province_name))}</h1>"]
-    if synthetic:
-        body.append(synthetic_banner(lang))
+    title = i18n.t("index.title", lang, province=province_name)
+    province = []
     for entry in (u for u in units if u["kind"] == "province"):
-        body.append(f"<h2>{esc(i18n.t('index.province', lang))}</h2>")
         side = sidecars[entry["id"]]
-        if side is not None:
-            body.append(
-                f"<p>{esc(i18n.t('report.status.label', lang))} "
-                f"{result_badge(side, lang)}</p>"
-            )
-            body.append(f'<p class="headline">{esc(side["headline"])}</p>')
-            body.append(hearing_index_html(out, entry, side, lang))  # this year's plan, pack
+        unit: dict[str, Any] = {
+            "heading": i18n.t("index.province", lang),
+            "links": _links(entry, lang),
+        }
+        if side is None:
+            unit["failure"] = _failure(entry, lang)
         else:
-            body.append(f"<p>{_failure_text(entry, lang)}</p>")
-        body.append(f"<p>{_links(entry, lang)}</p>")
-    district_entries = [u for u in units if u["kind"] == "district"]
-    if district_entries:
-        year = (manifest.get("parameters") or {}).get("target_year") or next(
-            (s["year"] for s in sidecars.values() if s), ""
-        )
-        as_of = next((s.get("as_of") for s in sidecars.values() if s), None)
-        with_targets = any(
-            s and s.get("target") is not None
-            for s in sidecars.values()
-            if s and s.get("level") == "district"
-        )
-        province_side = next(
-            (sidecars[u["id"]] for u in units if u["kind"] == "province" and sidecars[u["id"]]),
-            None,
-        )
-        province_target = province_side.get("target") if province_side else None
-        head = [
-            i18n.t("col.district", lang),
-            f"{i18n.t('col.now', lang)} ({as_of})" if as_of else i18n.t("col.now", lang),
-            f"{i18n.t('col.expected', lang)} ({year})",
-            i18n.t("col.interval80", lang),
-            *(
-                [i18n.t("index.col.target", lang, year=year), i18n.t("col.status", lang)]
-                if with_targets
-                else [i18n.t("index.col.contribution", lang, year=year)]
-            ),
-            i18n.t("index.col.reports", lang),
-        ]
-        rows = [
-            _district_row(e, sidecars[e["id"]], lang, with_targets, province_target)
-            for e in district_entries
-        ]
-        body.append(f"<h2>{esc(i18n.t('index.districts', lang))}</h2>")
-        body.append(
-            "<table><thead><tr>"
-            + "".join(f"<th>{esc(h)}</th>" for h in head)
-            + "</tr></thead><tbody>"
-            + "".join(rows)
-            + "</tbody></table>"
-        )
-        note = "index.note_with_targets" if with_targets else "index.note_districts"
-        body.append(f'<p class="note">{esc(i18n.t(note, lang))}</p>')
-        body.append(hearing_districts_html(out, district_entries, lang))  # their hearing packs
-    body.append(changes_html(read_changes(out), lang))  # since the last report, and why
-    failures = [u for u in units if u.get("status") != "ok"]
-    if failures:
-        body.append(f'<h2>{esc(i18n.t("index.failed.title", lang))}</h2><ul class="failed">')
-        body += [f"<li>{_failure_text(e, lang)} {_links(e, lang)}</li>" for e in failures]
-        body.append("</ul>")
+            unit |= {
+                "status_label": i18n.t("report.status.label", lang),
+                "badge": Markup(result_badge(side, lang)),
+                "headline": side["headline"],
+                "hearing": Markup(hearing_index_html(out, entry, side, lang)),  # plan, pack
+            }
+        province.append(unit)
     data_sha = manifest["data_files"]["panel"]["sha256"]
     footer = footer_html(manifest["run_id"], data_sha, lang, manifest.get("finished"))
-    title = i18n.t("index.title", lang, province=province_name)
-    page = f"""<!DOCTYPE html>
-<html lang="{esc(lang)}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>{esc(title)}</title>
-<style>{_STYLE}{print_css(title, lang, synthetic)}</style>
-</head>
-<body>
-{chr(10).join(body)}
-<footer>{footer} · <a href="{MANIFEST}">{MANIFEST}</a></footer>
-</body>
-</html>
-"""
+    return {
+        "lang": lang,
+        "title": title,
+        "style": Markup(_STYLE),
+        "print_css": Markup(print_css(title, lang, synthetic)),
+        "synthetic_banner": Markup(synthetic_banner(lang)) if synthetic else None,
+        "province": province,
+        "districts": _districts(out, units, sidecars, manifest, lang, hearing_districts_html),
+        "changes": Markup(changes_html(read_changes(out), lang)),  # since the last report
+        "failures_heading": i18n.t("index.failed.title", lang),
+        "failures": [
+            {"failure": _failure(e, lang), "links": _links(e, lang)}
+            for e in units
+            if e.get("status") != "ok"
+        ],
+        "footer": Markup(footer),
+        "manifest": MANIFEST,
+    }
+
+
+def _districts(
+    out: Path,
+    units: list[Mapping[str, Any]],
+    sidecars: Mapping[str, Mapping[str, Any] | None],
+    manifest: Mapping[str, Any],
+    lang: str,
+    hearing_html: Any,
+) -> dict[str, Any] | None:
+    """The districts' table (heading, column names, rows), its note and hearing packs."""
+    entries = [u for u in units if u["kind"] == "district"]
+    if not entries:
+        return None
+    year = (manifest.get("parameters") or {}).get("target_year") or next(
+        (s["year"] for s in sidecars.values() if s), ""
+    )
+    as_of = next((s.get("as_of") for s in sidecars.values() if s), None)
+    with_targets = any(
+        s and s.get("target") is not None
+        for s in sidecars.values()
+        if s and s.get("level") == "district"
+    )
+    province_side = next(
+        (sidecars[u["id"]] for u in units if u["kind"] == "province" and sidecars[u["id"]]),
+        None,
+    )
+    province_target = province_side.get("target") if province_side else None
+    head = [
+        i18n.t("col.district", lang),
+        f"{i18n.t('col.now', lang)} ({as_of})" if as_of else i18n.t("col.now", lang),
+        f"{i18n.t('col.expected', lang)} ({year})",
+        i18n.t("col.interval80", lang),
+        *(
+            [i18n.t("index.col.target", lang, year=year), i18n.t("col.status", lang)]
+            if with_targets
+            else [i18n.t("index.col.contribution", lang, year=year)]
+        ),
+        i18n.t("index.col.reports", lang),
+    ]
+    note = "index.note_with_targets" if with_targets else "index.note_districts"
+    return {
+        "heading": i18n.t("index.districts", lang),
+        "head": head,
+        "rows": [
+            _district_row(e, sidecars[e["id"]], lang, with_targets, province_target)
+            for e in entries
+        ],
+        "note": i18n.t(note, lang),
+        "hearing": Markup(hearing_html(out, entries, lang)),  # the districts' hearing packs
+    }
+
+
+def render_index(context: Mapping[str, Any]) -> str:
+    """The page from ``index_context``'s data."""
+    from jinja2 import Environment, PackageLoader
+
+    env = Environment(
+        loader=PackageLoader("ntm_analysis.report", "templates"),
+        autoescape=True,
+        keep_trailing_newline=True,
+    )
+    return env.get_template(TEMPLATE).render(**context)
+
+
+def write_index(out: Path, manifest: Mapping[str, Any], lang: str) -> Path:
+    """``index.html``: the province headline, a row per district, links, failures, footer."""
+    page = render_index(index_context(out, manifest, lang))
     if external_references(page):
         raise RuntimeError("index.html would load outside resources")
-    return write_text_atomic(out / INDEX, page)
+    return write_text_atomic(Path(out) / INDEX, page)

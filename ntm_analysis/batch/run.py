@@ -43,20 +43,16 @@ from typing import Any
 from ntm_analysis import BLAS_VARS, __version__, i18n
 from ntm_analysis.batch import changes, executor
 from ntm_analysis.batch.index import INDEX, write_index
-from ntm_analysis.batch.lock import OutputError, OutputLocked, output_lock
+from ntm_analysis.batch.lock import OutputError, output_lock
+from ntm_analysis.batch.records import MANIFEST_VERSION, Outcome, UnitEntry
 from ntm_analysis.core.errors import Msg, os_reason
 from ntm_analysis.core.params import (
-    BATCH_OPTIONS,
     KERNEL_NAME,
     NOTEBOOK_DIR,
     NOTEBOOKS,
-    PARAMETERS,
-    Param,
     ParameterError,
     default,
     district_code,
-    json_problems,
-    notebook_parameters,
     option_problems,
     validate_parameters,
 )
@@ -79,36 +75,14 @@ from ntm_analysis.core.provenance import (
 )
 from ntm_analysis.i18n.text import fold
 from ntm_analysis.report import hearing
-from ntm_analysis.report.export import (
-    NOTEBOOK_ONLY_TAG,
-    export_html,
-    external_references,
-    footer_html,
-)
 from ntm_analysis.report.pdf import CHROMIUM_ENV, find_chromium
 
 __all__ = [
-    "BATCH_OPTIONS",
-    "NOTEBOOKS",
-    "NOTEBOOK_DIR",
-    "NOTEBOOK_ONLY_TAG",
-    "PARAMETERS",
     "BatchResult",
-    "OutputError",
-    "OutputLocked",
-    "Param",
-    "ParameterError",
     "Unit",
     "copy_notebooks",
-    "export_html",
-    "external_references",
-    "footer_html",
-    "json_problems",
-    "notebook_parameters",
     "plan_units",
     "run_batch",
-    "validate_parameters",
-    "write_index",
 ]
 
 DEFAULT_DRAWS = default("draws")
@@ -228,20 +202,32 @@ def _is_file(path: Path) -> bool:
         return False
 
 
-def _outputs_exist(out: Path, entry: Mapping[str, Any], pdf: bool) -> bool:
+def _outputs_exist(out: Path, entry: UnitEntry, pdf: bool) -> bool:
     """Whether every file this run would make for ``entry`` is there (the PDF if ``pdf``)."""
-    outputs = entry.get("outputs") or {}
+    outputs = entry.outputs
     needed = ("html", "notebook", "results", "pdf") if pdf else ("html", "notebook", "results")
     return all(outputs.get(k) and (out / outputs[k]).exists() for k in needed)
 
 
-def _ordered(entries: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    return [
-        dict(e)
-        for e in sorted(
-            entries, key=lambda e: (e["kind"] != "province", e.get("district_code") or 0)
+def _ordered(entries: Sequence[UnitEntry]) -> list[UnitEntry]:
+    """The province first, then the districts by code (the manifest's and index's order)."""
+    return sorted(entries, key=lambda e: (e.kind != "province", e.district_code or 0))
+
+
+def _previous(out: Path) -> dict[str, UnitEntry]:
+    """The units of the manifest ``out`` holds (none if it has none or cannot be read);
+    refuses a manifest written by a newer version in another layout, rather than guess."""
+    manifest = load_manifest(out) or {}
+    version = manifest.get("manifest_version", 1)  # none: written before the field existed
+    if not isinstance(version, int) or version > MANIFEST_VERSION:
+        raise OutputError(
+            Msg("error.output.manifest_newer", path=str(out / MANIFEST), version=version)
         )
-    ]
+    return {
+        u["id"]: UnitEntry.from_json(u)
+        for u in manifest.get("units", [])
+        if isinstance(u, dict) and "id" in u
+    }
 
 
 def _remove_staging(root: Path, staging: Path) -> None:
@@ -257,22 +243,6 @@ def _progress(total: int, enabled: bool, lang: str) -> Any:
 
     desc, unit = i18n.t("cli.progress", lang), i18n.t("cli.progress.unit", lang)
     return tqdm(total=total, desc=desc, unit=unit, file=sys.stderr)
-
-
-def _entry(task: Mapping[str, Any], outcome: Mapping[str, Any]) -> dict[str, Any]:
-    """A unit's manifest entry from its task and outcome."""
-    return {
-        "id": task["id"],
-        "kind": task["kind"],
-        "district_code": task["code"],
-        "name": task["name"],
-        "notebook_template": task["notebook"],
-        "parameters": task["parameters"] | {"results_path": outcome["outputs"]["results"]},
-        "fingerprint": task["fingerprint"],
-        "run_fingerprint": task["run_fingerprint"],
-        "run_id": task["run_id"],
-        **outcome,
-    }
 
 
 # --------------------------------------------------------------------------- 1. prepare
@@ -504,7 +474,7 @@ def _bundled_units() -> Path:
 
 
 def _up_to_date(
-    prep: _Prepared, previous: Mapping[str, Mapping[str, Any]], resume: bool
+    prep: _Prepared, previous: Mapping[str, UnitEntry], resume: bool
 ) -> tuple[list[str], list[dict[str, Any]]]:
     """``(skipped ids, tasks to run)``: with ``resume``, units whose last run succeeded with
     the same fingerprint and whose outputs are all there are skipped."""
@@ -514,8 +484,8 @@ def _up_to_date(
         if (
             resume
             and before is not None
-            and before.get("status") == "ok"
-            and before.get("fingerprint") == task["fingerprint"]
+            and before.ok
+            and before.fingerprint == task["fingerprint"]
             and _outputs_exist(prep.out, before, prep.pdf)
         ):
             skipped.append(task["id"])
@@ -525,8 +495,8 @@ def _up_to_date(
 
 
 def _earlier_units(
-    prep: _Prepared, previous: Mapping[str, Mapping[str, Any]]
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    prep: _Prepared, previous: Mapping[str, UnitEntry]
+) -> tuple[list[UnitEntry], list[dict[str, Any]]]:
     """Units of earlier runs that this run does not make: ``(carried, not_in_index)``.
 
     Carried into the index only if made with the same parameters, data and code (the same
@@ -538,18 +508,14 @@ def _earlier_units(
         if uid in this_run:
             continue
         if (
-            entry.get("status") == "ok"
-            and entry.get("run_fingerprint") == prep.run_fingerprint
+            entry.ok
+            and entry.run_fingerprint == prep.run_fingerprint
             and _outputs_exist(prep.out, entry, prep.pdf)
         ):
-            carried.append(dict(entry, carried_from_run=entry.get("run_id")))
+            carried.append(entry.carried())
         else:
-            reason = (
-                "made with other parameters, data or code"
-                if entry.get("status") == "ok"
-                else "failed in its run"
-            )
-            left_out.append({"id": uid, "run_id": entry.get("run_id"), "reason": reason})
+            reason = "made with other parameters, data or code" if entry.ok else "failed in its run"
+            left_out.append({"id": uid, "run_id": entry.run_id, "reason": reason})
     return carried, left_out
 
 
@@ -561,14 +527,15 @@ class _Record:
 
     def __init__(self, prep: _Prepared, options: Mapping[str, Any]) -> None:
         self.prep = prep
-        self.entries: dict[str, dict[str, Any]] = {}
-        self.carried: list[dict[str, Any]] = []
+        self.entries: dict[str, UnitEntry] = {}
+        self.carried: list[UnitEntry] = []
         self.not_in_index: list[dict[str, Any]] = []
         self.skipped: list[str] = []
         self.pending = 0
         self.cache: dict[str, Any] = {"path": None, "reused": None}
         targets_path = default_targets_path()
         self.head = {
+            "manifest_version": MANIFEST_VERSION,
             "run_id": prep.run_id,
             "started": iso(prep.started),
             "package": {
@@ -602,9 +569,9 @@ class _Record:
             "run_fingerprint": prep.run_fingerprint,
         }
 
-    def finished(self) -> list[dict[str, Any]]:
+    def finished(self) -> list[UnitEntry]:
         """This run's units (not those reused or carried from earlier runs)."""
-        return [e for e in self.entries.values() if e.get("run_id") == self.prep.run_id]
+        return [e for e in self.entries.values() if e.run_id == self.prep.run_id]
 
     def manifest(self, final: bool) -> dict[str, Any]:
         done = self.finished()
@@ -612,12 +579,12 @@ class _Record:
             "finished": now() if final else None,
             "seconds": round(time.time() - self.prep.started, 2),
             "cache": self.cache,
-            "units": _ordered([*self.entries.values(), *self.carried]),
+            "units": [e.to_json() for e in _ordered([*self.entries.values(), *self.carried])],
             "not_in_index": self.not_in_index,
             "summary": {
-                "ok": sum(1 for e in done if e["status"] == "ok"),
+                "ok": sum(1 for e in done if e.ok),
                 "skipped": len(self.skipped),
-                "failed": sum(1 for e in done if e["status"] != "ok"),
+                "failed": sum(1 for e in done if not e.ok),
                 "pending": 0 if final else self.pending - len(done),
             },
         }
@@ -652,6 +619,7 @@ def run_batch(
     notebooks: Mapping[str, str | Path] | None = None,
     pdf: bool | None = None,
     compare_with: str | Path | None = None,
+    hearing_packs: bool = True,
 ) -> BatchResult:
     """Run the province overview and one district report per district; see the module doc.
 
@@ -669,6 +637,8 @@ def run_batch(
     (the default) prints when Chromium is installed (``ntm batch`` says when it is not).
     ``compare_with``: an earlier batch folder to compare the new forecasts with (default:
     the forecasts ``out`` holds from its last run); the index shows what changed and why.
+    ``hearing_packs``: make each unit's hearing pack (``OUT/hearing/<id>/``) unless
+    ``$NTM_HEARING`` is "0"; False (``--no-hearing``) skips them.
     """
     from ntm_analysis.analysis.cache import data_file
 
@@ -702,7 +672,7 @@ def run_batch(
     if compare_with is not None and changes.snapshot(compare_with) is None:
         raise ParameterError([Msg("error.param.compare_with", path=str(compare_with))])
     if dry_run:
-        previous = {u["id"]: u for u in (load_manifest(out) or {}).get("units", []) if "id" in u}
+        previous = _previous(out)
         skipped, to_run = _up_to_date(prep, previous, resume)
         return BatchResult(
             run_id=prep.run_id,
@@ -726,7 +696,7 @@ def run_batch(
     with output_lock(out, prep.run_id):
         # no other batch can be running: staging left by a crashed one is rubbish
         shutil.rmtree(out / STAGING_DIR, ignore_errors=True)
-        previous = {u["id"]: u for u in (load_manifest(out) or {}).get("units", []) if "id" in u}
+        previous = _previous(out)
         last_report = changes.snapshot(compare_with if compare_with is not None else out)
         record = _Record(prep, options)
         record.skipped, to_run = _up_to_date(prep, previous, resume)
@@ -734,12 +704,12 @@ def run_batch(
         record.pending = len(to_run)
         for task in prep.tasks:  # until this run replaces them
             if task["id"] in previous:
-                entry = dict(previous[task["id"]])
+                entry = previous[task["id"]]
                 if task["id"] in record.skipped:
-                    entry["reused_in_run"] = prep.run_id
+                    entry = entry.reused(prep.run_id)
                 record.entries[task["id"]] = entry
         forecast_seconds = _execute(prep, record, to_run, workers, dask, progress)
-        hearing.write_batch(out, record.finished(), prep.chromium)  # OUT/hearing/<id>/
+        _hearing_packs(prep, record.finished(), make=hearing_packs)  # OUT/hearing/<id>/
 
         # ---- 5. manifest and index --------------------------------------------------------
         final = record.manifest(final=True)
@@ -757,18 +727,42 @@ def run_batch(
             index=index_path,
             manifest=manifest_path,
             planned=[t["id"] for t in to_run],
-            ok=[e["id"] for e in finished if e["status"] == "ok"],
+            ok=[e.id for e in finished if e.ok],
             skipped=record.skipped,
             failed=[
-                {"id": e["id"], "name": e["name"], "error": e["error"]}
+                {"id": e.id, "name": e.name, "error": e.error and e.error.to_json()}
                 for e in finished
-                if e["status"] != "ok"
+                if not e.ok
             ],
             seconds=round(time.time() - prep.started, 2),
             forecast_seconds=forecast_seconds,
             record_error=record_error,
             pdf=prep.pdf,
         )
+
+
+def _hearing_packs(prep: _Prepared, finished: Sequence[UnitEntry], make: bool) -> None:
+    """Each successful unit's hearing pack, made in the staging folder and published whole
+    (``atomic.replace_dir``), like its report; not when ``make`` is False or ``$NTM_HEARING``
+    is "0".
+
+    A unit this run re-made keeps no pack of an earlier run (its pack failed, the unit failed,
+    or packs were not asked for): an old pack beside a new report would pass for this run's.
+    """
+    make = make and os.environ.get(hearing.ENV, "1") != "0"
+    out = prep.out
+    staging = out / STAGING_DIR / f"{prep.run_id}-hearing"
+    ok = [e for e in finished if e.ok]
+    try:
+        if make and ok:
+            for entry in ok:  # published packs leave; a folder still here is a pack that failed
+                (staging / entry.id).mkdir(parents=True, exist_ok=True)
+            hearing.write_batch(out, [e.to_json() for e in ok], prep.chromium, staging=staging)
+        for entry in finished:
+            if not make or not entry.ok or (staging / entry.id).exists():
+                shutil.rmtree(out / hearing.HEARING_DIR / entry.id, ignore_errors=True)
+    finally:
+        _remove_staging(out / STAGING_DIR, staging)
 
 
 def _execute(
@@ -816,13 +810,14 @@ def _execute(
         by_id = {t["id"]: t for t in to_run}
         bar = _progress(len(to_run), progress, to_run[0]["lang"])  # one language per run
 
-        def done(outcome: dict[str, Any]) -> None:
-            record.entries[outcome["id"]] = _entry(by_id[outcome["id"]], outcome)
+        def done(raw: dict[str, Any]) -> None:  # an outcome as the executor reports it
+            outcome = Outcome.from_json(raw)
+            record.entries[outcome.id] = UnitEntry.made(by_id[outcome.id], outcome)
             with contextlib.suppress(OSError):  # so that an interrupted run can resume
                 write_manifest(out, record.manifest(final=False))
             if bar is not None:
-                if outcome["status"] != "ok":
-                    bar.write(f"FAILED {outcome['id']}: {executor.error_text(outcome['error'])}")
+                if not outcome.ok:
+                    bar.write(f"FAILED {outcome.id}: {executor.error_text(raw['error'])}")
                 bar.update(1)
 
         try:

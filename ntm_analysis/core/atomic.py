@@ -51,3 +51,34 @@ def write_atomic(path: str | Path, writer: Callable[[Path], object]) -> Path:
 
 def write_text_atomic(path: str | Path, text: str) -> Path:
     return write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+def replace_dir(staged: str | Path, final: str | Path) -> Path:
+    """Publish the complete folder ``staged`` under the name ``final`` (same filesystem).
+
+    A folder cannot be swapped in one atomic step, so the old one is first renamed aside
+    (``.<name>.old-*`` beside it), the new one renamed into place, and the old one removed:
+    a reader sees the whole old folder, then for an instant none, then the whole new one —
+    never a mix of both. Aside folders left by a crash between the renames are removed by the
+    next call.
+    """
+    import shutil
+
+    staged, final = Path(staged), Path(final)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    for stale in final.parent.glob(f".{final.name}.old-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    aside = None
+    if final.exists():
+        aside = Path(tempfile.mkdtemp(prefix=f".{final.name}.old-", dir=final.parent))
+        os.replace(final, aside / final.name)
+    try:
+        os.replace(staged, final)
+    except OSError:
+        if aside is not None:  # put the old folder back: never leave the name empty
+            os.replace(aside / final.name, final)
+            shutil.rmtree(aside, ignore_errors=True)
+        raise
+    if aside is not None:
+        shutil.rmtree(aside, ignore_errors=True)
+    return final

@@ -19,6 +19,7 @@ from __future__ import annotations
 import html
 import re
 from pathlib import Path
+from typing import Any
 
 from ntm_analysis import __version__, i18n
 from ntm_analysis.core.atomic import write_text_atomic
@@ -227,7 +228,7 @@ def footer_html(run_id: str, data_sha256: str, lang: str, when: str | None = Non
 
 
 def export_html(
-    notebook: str | Path,
+    notebook: str | Path | Any,
     target: str | Path,
     *,
     title: str,
@@ -241,7 +242,9 @@ def export_html(
     ``notebook-only`` cells, no stderr, images embedded, nothing loaded from elsewhere; a
     table of contents and A4 print rules (``synthetic`` puts the mark on every page);
     ``home``: the batch's index beside it, linked at the top (not printed);
-    ``print_appendix`` False: a district report, whose appendix the province report prints."""
+    ``print_appendix`` False: a district report, whose appendix the province report prints.
+    ``notebook``: its path, or the executed notebook itself (papermill's return value: the
+    batch exports what it has in memory instead of reading the file back)."""
     import nbformat
     from jinja2 import DictLoader
     from nbconvert import HTMLExporter
@@ -257,7 +260,10 @@ def export_html(
                 ]
             return cell, resources
 
-    nb = nbformat.read(str(notebook), as_version=4)
+    if isinstance(notebook, nbformat.NotebookNode):
+        nb = nbformat.from_dict(notebook)  # a copy: the caller's notebook stays as it was
+    else:
+        nb = nbformat.read(str(notebook), as_version=4)
     nb.metadata["title"] = title
     exporter = HTMLExporter(
         template_name="lab",

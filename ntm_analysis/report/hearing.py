@@ -34,7 +34,7 @@ from matplotlib.figure import Figure
 
 from ntm_analysis import __version__, i18n
 from ntm_analysis.analysis.priority import short_criteria
-from ntm_analysis.core.atomic import write_atomic, write_text_atomic
+from ntm_analysis.core.atomic import replace_dir, write_atomic, write_text_atomic
 from ntm_analysis.core.config import config_fields
 from ntm_analysis.core.criteria import criterion_label
 from ntm_analysis.i18n.text import fold
@@ -656,12 +656,20 @@ def _prepare_arguments(parameters: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in parameters.items() if k in accepted}
 
 
-def _write_unit(out: Path, entry: Mapping[str, Any], chromium: str | None) -> str | None:
-    """One unit's pack (in a pool process); the failure message, or None."""
+def _write_unit(
+    out: Path, entry: Mapping[str, Any], chromium: str | None, staging: Path | None = None
+) -> str | None:
+    """One unit's pack (in a pool process); the failure message, or None. With ``staging``
+    the pack is made in ``staging/<id>/`` and published whole (``replace_dir``)."""
     parameters = dict(entry["parameters"])
+    final = out / HEARING_DIR / entry["id"]
     try:
         rep = report.prepare(**_prepare_arguments(parameters))
-        write(rep, out / HEARING_DIR / entry["id"], chromium)
+        if staging is None:
+            write(rep, final, chromium)
+        else:
+            write(rep, staging / entry["id"], chromium)
+            replace_dir(staging / entry["id"], final)
     except Exception as exc:  # one unit's pack must not stop the others or the index
         lang = parameters.get("lang", i18n.DEFAULT_LANG)
         return i18n.t("hearing.pack.failed", lang, unit=entry.get("name", entry["id"]), error=exc)
@@ -673,23 +681,29 @@ def write_batch(
     entries: Iterable[Mapping[str, Any]],
     chromium: str | None = None,
     workers: int | None = None,
+    staging: str | Path | None = None,
 ) -> list[str]:
     """The batch's one call: a hearing pack for every unit that ran successfully, from its
     parameters and the run's forecast cache, in ``OUT/hearing/<id>/``, on ``workers``
     processes (default: one per core); nothing when ``$NTM_HEARING`` is "0". A unit whose
-    pack fails is named on stderr and in the returned list; its report is untouched."""
+    pack fails is named on stderr and in the returned list; its report is untouched.
+    ``staging``: a folder on the same filesystem where each pack is made before it is
+    published whole, as the batch does with the reports."""
     out = Path(out)
+    staging = None if staging is None else Path(staging)
     if os.environ.get(ENV, "1") == "0":
         return []
     todo = [dict(e) for e in entries if e.get("status") == "ok"]
     workers = min(len(todo), workers or os.cpu_count() or 1)
     if workers <= 1:
-        results = [_write_unit(out, entry, chromium) for entry in todo]
+        results = [_write_unit(out, entry, chromium, staging) for entry in todo]
     else:  # spawned, not forked: the batch process has threads
         context = multiprocessing.get_context("spawn")
         try:
             with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-                results = list(pool.map(_write_unit, repeat(out), todo, repeat(chromium)))
+                results = list(
+                    pool.map(_write_unit, repeat(out), todo, repeat(chromium), repeat(staging))
+                )
         except BrokenProcessPool as exc:
             results = [
                 i18n.t(

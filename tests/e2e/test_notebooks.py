@@ -15,7 +15,7 @@ import nbformat
 import pytest
 
 from ntm_analysis import i18n
-from ntm_analysis.batch import run as batch
+from ntm_analysis.core import params as batch
 from ntm_analysis.io.layout import write_panel
 from ntm_analysis.model.synthetic import simulate_panel
 

@@ -22,7 +22,9 @@ import pytest
 from ntm_analysis import __version__, cli
 from ntm_analysis.batch import executor
 from ntm_analysis.batch import run as batch
-from ntm_analysis.batch.run import ParameterError, run_batch, validate_parameters
+from ntm_analysis.batch.run import run_batch
+from ntm_analysis.core import params as schema
+from ntm_analysis.core.params import ParameterError, validate_parameters
 from ntm_analysis.report import export
 from ntm_analysis.report import sections as report
 from ntm_analysis.report.pdf import find_chromium
@@ -56,8 +58,8 @@ def first_run(tmp_path_factory, panel_file, cache_dir):
 def _district_params(panel_file, **changes):
     params = {
         name: spec.default
-        for name, spec in batch.PARAMETERS.items()
-        if name in batch.notebook_parameters(batch.NOTEBOOKS["district"])
+        for name, spec in schema.PARAMETERS.items()
+        if name in schema.notebook_parameters(schema.NOTEBOOKS["district"])
     }
     params.update(data_path=str(panel_file), province_target=20)
     return params | changes
@@ -97,7 +99,7 @@ def test_html_reports_have_no_code_and_load_nothing_from_outside(first_run):
         for code in CODE_STRINGS:
             assert code not in text, (unit, code)
         assert "Tham số · Parameters" not in text, "notebook-only narrative is left out"
-        assert batch.external_references(text) == []
+        assert export.external_references(text) == []
         assert not re.search(r"""(?:src|href)\s*=\s*["']?https?://""", text, re.IGNORECASE)
         assert "data:image/png;base64," in text, "charts are embedded"
         assert "Dữ liệu mô phỏng" in text, "synthetic data is labelled"
@@ -155,7 +157,7 @@ def test_the_index_links_everything(first_run):
             assert f'href="{link}"' in index
         assert (f'href="pdf/{unit}.pdf"' in index) == (out / "pdf" / f"{unit}.pdf").is_file()
     assert "Huyện Tràng Định" in index and "Huyện Văn Lãng" in index
-    assert batch.external_references(index) == []
+    assert export.external_references(index) == []
 
 
 @pytest.mark.slow
@@ -301,11 +303,11 @@ def test_the_command_line_reports_bad_parameters_with_exit_code_2(
 
 
 def test_every_notebook_declares_only_schema_parameters_with_valid_defaults():
-    for path in batch.NOTEBOOKS.values():
-        declared = batch.notebook_parameters(path)
-        assert set(declared) <= set(batch.PARAMETERS), path.name
+    for path in schema.NOTEBOOKS.values():
+        declared = schema.notebook_parameters(path)
+        assert set(declared) <= set(schema.PARAMETERS), path.name
         for name, value in declared.items():
-            assert value == batch.PARAMETERS[name].default, (path.name, name)
+            assert value == schema.PARAMETERS[name].default, (path.name, name)
         validate_parameters(declared, path)
 
 
@@ -326,15 +328,21 @@ def test_html_export_refuses_outside_resources(tmp_path):
     nb.cells.append(cell)
     path = tmp_path / "nb.ipynb"
     nbformat.write(nb, path)
-    html = batch.export_html(
+    html = export.export_html(
         path, tmp_path / "nb.html", title="t", lang="en", footer="footer-text"
     ).read_text(encoding="utf-8")
     assert "<b>kept</b>" in html and "footer-text" in html
-    assert batch.external_references(html) == []
+    assert export.external_references(html) == []
+    # the executed notebook in memory (as the batch has it) gives the same page
+    from_memory = export.export_html(
+        nb, tmp_path / "nb-mem.html", title="t", lang="en", footer="footer-text"
+    ).read_text(encoding="utf-8")
+    assert from_memory == html
+    assert "title" not in nb.metadata, "the caller's notebook is not changed"
     cell.outputs[0]["data"]["text/html"] = '<img src="https://example.org/a.png">'
     nbformat.write(nb, path)
     with pytest.raises(RuntimeError, match="outside resources"):
-        batch.export_html(path, tmp_path / "nb2.html", title="t", lang="en", footer="f")
+        export.export_html(path, tmp_path / "nb2.html", title="t", lang="en", footer="f")
     assert not (tmp_path / "nb2.html").exists()
 
 

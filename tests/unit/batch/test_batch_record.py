@@ -385,3 +385,81 @@ def test_with_district_targets_the_index_gives_each_district_its_verdict(tmp_pat
     assert rows[0][4] == "8 · 25%" and rows[0][5].strip() == status_label("off_track", "vi")
     assert rows[1][4] == "Chưa giao mục tiêu" and rows[1][5] == ""
     assert "Đóng góp dự kiến" not in page and "do người dùng nhập" in page
+
+
+# --------------------------------------------------------------------------- hearing packs
+
+
+@pytest.fixture
+def fake_packs(monkeypatch):
+    """Hearing packs without the report: each pack is three files, written one by one (a
+    crash between them is what staging protects against); ``broken`` units' packs fail after
+    the first file."""
+    from ntm_analysis.report import hearing
+
+    broken: set[str] = set()
+    monkeypatch.setenv(hearing.ENV, "1")
+    monkeypatch.setattr(report, "prepare", lambda district=None, seed=0: locals())
+
+    def write(rep, folder, chromium=None):
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "brief.html").write_text(f"brief {rep['seed']}", encoding="utf-8")
+        if rep.get("district") in broken:
+            raise RuntimeError("chart failed")
+        for name in ("slides.html", "tables.xlsx"):
+            (folder / name).write_text(f"{name} {rep['seed']}", encoding="utf-8")
+
+    monkeypatch.setattr(hearing, "write", write)
+    return broken
+
+
+def test_hearing_packs_are_staged_and_published_whole(
+    panel_file, tmp_path, fake_units, fake_packs, capsys
+):
+    out = tmp_path / "out"
+    one = RUN | {"province": False, "districts": ["Bắc Sơn"]}
+    assert run_batch(out, data=panel_file, **one).exit_code == 0
+    (pack,) = (out / "hearing").iterdir()
+    assert sorted(p.name for p in pack.iterdir()) == ["brief.html", "slides.html", "tables.xlsx"]
+    assert (pack / "brief.html").read_text(encoding="utf-8") == "brief 1"
+    assert not (out / ".staging").exists()
+
+    # a pack that fails half-way is not published, and the earlier run's is removed: it
+    # would pass for this run's beside the new report
+    fake_packs.add("Huyện Bắc Sơn")
+    assert run_batch(out, data=panel_file, **one | {"seed": 2}).exit_code == 0
+    assert "Huyện Bắc Sơn" in capsys.readouterr().err
+    assert not pack.exists()
+    assert not (out / ".staging").exists()
+
+    fake_packs.clear()
+    assert run_batch(out, data=panel_file, **one | {"seed": 3}).exit_code == 0
+    assert (pack / "slides.html").read_text(encoding="utf-8") == "slides.html 3"
+    leftovers = [p for p in (out / "hearing").iterdir() if p != pack]
+    assert leftovers == [], "the replaced pack is gone, not kept aside"
+
+    # --no-hearing: no pack, and none of an earlier run beside the new report
+    assert run_batch(out, data=panel_file, **one | {"hearing_packs": False}).exit_code == 0
+    assert not pack.exists()
+
+
+def test_no_hearing_on_the_command_line_and_in_the_environment():
+    parser = cli.build_parser("vi")
+    assert parser.parse_args(["batch"]).no_hearing is False
+    assert parser.parse_args(["batch", "--no-hearing"]).no_hearing is True
+    assert parser.parse_args(["run", "--no-hearing"]).no_hearing is True
+
+
+def test_resume_reads_a_manifest_written_before_it_had_a_version(panel_file, tmp_path, fake_units):
+    ran, _ = fake_units
+    out = tmp_path / "out"
+    args = {"data": panel_file, "districts": ["Tràng Định"], **RUN}
+    run_batch(out, **args)
+    manifest = _manifest(out)
+    assert manifest.pop("manifest_version") == 1
+    (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    again = run_batch(out, resume=True, **args)
+    assert again.skipped == ["province", "180-trang-dinh"] and again.exit_code == 0
+    assert len(ran) == 1, "nothing ran again"
+    assert _manifest(out)["units"][1]["reused_in_run"] == again.run_id
