@@ -83,7 +83,8 @@ GAIN_TERMS = [f"criterion_{c}" for c in CRITERIA_NUMBERS] + [
     "registered",
     "level",
 ]
-LOSS_TERMS = [f"group_{g}" for g in GROUP_NAMES] + ["n_met"]
+LOSS_TERMS = [f"group_{g}" for g in GROUP_NAMES] + ["recognised", "n_met"]  # n_met stays last
+RECOGNISED = LOSS_TERMS.index("recognised")
 N_PUSH = len(PUSH_STEPS)
 TREND = GAIN_TERMS.index("trend")
 REGISTERED = GAIN_TERMS.index("registered")
@@ -92,8 +93,8 @@ LEVEL = GAIN_TERMS.index("level")
 _GAIN_PRIOR_MEAN = np.zeros(len(GAIN_TERMS))
 _GAIN_PRIOR_SD = np.array([3.0] * N_CRITERIA + [1.0] + [2.0] * N_PUSH + [2.5, 0.5, 2.5, 1.0])
 FIXED_AT_ZERO = 1e-6  # prior sd of a term the data cannot inform (it stays at 0)
-_LOSS_PRIOR_MEAN = np.array([-3.0] * len(GROUP_NAMES) + [0.0])
-_LOSS_PRIOR_SD = np.array([3.0] * len(GROUP_NAMES) + [1.0])
+_LOSS_PRIOR_MEAN = np.array([-3.0] * len(GROUP_NAMES) + [0.0, 0.0])
+_LOSS_PRIOR_SD = np.array([3.0] * len(GROUP_NAMES) + [2.0, 1.0])
 SPREAD_PRIOR = VariancePrior(df=1.0, scale=0.5, lower=0.02, upper=3.0)
 # Year shocks: the same prior, bounded at 1 logit. With one or two transitions the spread's
 # posterior is the prior's heavy tail, and a shock sd of 3 (odds ×20 up or down for every
@@ -211,7 +212,8 @@ def loss_design(criterion: np.ndarray, n_met: np.ndarray) -> np.ndarray:
     """Design matrix of the loss model, columns ``LOSS_TERMS``."""
     group = _GROUP_OF[criterion - 1]
     onehot = (group[:, None] == np.arange(len(GROUP_NAMES))[None, :]).astype(float)
-    return np.column_stack([onehot, n_met - N_MET_CENTRE]).astype(float)
+    recognised = np.asarray(n_met) >= N_CRITERIA
+    return np.column_stack([onehot, recognised, n_met - N_MET_CENTRE]).astype(float)
 
 
 @dataclass(frozen=True)
