@@ -316,8 +316,10 @@ def _fit_one(
     losses: bool | Posterior = True,
     variances: dict[str, float] | None = None,
     start: TransitionModel | None = None,
+    absent: tuple[str, ...] = (),
 ) -> TransitionModel:
-    """The gain and loss GLMMs on one transitions table (trend on or off); ``losses=False``
+    """The gain and loss GLMMs on one transitions table (trend on or off); ``absent``: gain
+    terms held at 0 (see ``fit``); ``losses=False``
     skips the loss model (a ``Posterior``: the loss model already fitted to this same table,
     reused) and ``variances`` fixes the gain model's spreads (the trend scores
     refit on earlier years with the full fit's spreads: gains only, and fast). ``start``: a
@@ -339,6 +341,8 @@ def _fit_one(
         prior_sd[LEVEL] = FIXED_AT_ZERO
     if not registered_estimable(table):
         prior_sd[REGISTERED] = FIXED_AT_ZERO  # no registration history: a scenario only
+    for term in absent:
+        prior_sd[GAIN_TERMS.index(term)] = FIXED_AT_ZERO
     y_gain = gains["met_next"].to_numpy(float)
     gain_post = fit_glmm(
         x_gain,
@@ -431,7 +435,10 @@ def _year_shift(model: TransitionModel, rows: pd.DataFrame) -> tuple[float, floa
 
 
 def _trend_scores(
-    table: pd.DataFrame, panel: Panel, full: dict[bool, TransitionModel]
+    table: pd.DataFrame,
+    panel: Panel,
+    full: dict[bool, TransitionModel],
+    absent: tuple[str, ...] = (),
 ) -> pd.DataFrame:
     """Held-out scores of the trend and no-trend fits (see "trend choice"); ``full``: the
     full trend and no-trend fits, whose random-effect spreads are held fixed in the refits
@@ -451,6 +458,7 @@ def _trend_scores(
                 losses=False,
                 variances=full[trend].gain_posterior.sd,
                 start=full[trend],
+                absent=absent,
             )
             beta = model.gain_params[TREND]
             var_beta = model.gain_cov[TREND, TREND]
@@ -475,7 +483,10 @@ def _trend_scores(
 
 
 def fit(
-    panel: Panel, trend: bool | str = True, registered: Registrations | None = None
+    panel: Panel,
+    trend: bool | str = True,
+    registered: Registrations | None = None,
+    absent: Iterable[str] = (),
 ) -> TransitionModel:
     """Fit the gain and loss models to every consecutive-year transition in ``panel``.
 
@@ -488,7 +499,16 @@ def fit(
     the standard that year); where history has registered and non-registered communes in the
     same year, their extra push is estimated (term ``registered``), otherwise it stays 0 and
     ``notes`` says "registered:scenario".
+
+    ``absent``: gain terms (names in ``GAIN_TERMS``) the caller knows are not in the process,
+    held at 0. The product never uses it; the calibration suite's "true form" reference does
+    (the model restricted to a known process's own terms, fitted to the same history: how
+    good a forecast from that history can be when the form is right).
     """
+    absent = tuple(absent)
+    unknown = sorted(set(absent) - set(GAIN_TERMS))
+    if unknown:
+        raise ValueError(f"unknown gain terms {unknown}")
     table = transitions(panel, registered)
     origin = int(table["year"].max())
     n_trans = table["year"].nunique()
@@ -501,18 +521,24 @@ def fit(
     if trend not in (False, "auto", "only"):
         raise ValueError(f"trend must be True/'auto', False or 'only', got {trend!r}")
     if trend is False or (trend == "auto" and n_trans < 2):
-        model = _fit_one(table, panel, False, origin)
+        model = _fit_one(table, panel, False, origin, absent=absent)
         choice = "off" if trend is False else "one_transition"
         return replace(model, trend_choice=choice, notes=notes)
-    with_trend = _fit_one(table, panel, True, origin)
+    with_trend = _fit_one(table, panel, True, origin, absent=absent)
     if trend == "only":
         return replace(with_trend, trend_choice="fixed", notes=notes)
     # the loss model does not depend on the trend: the no-trend fit shares it
     without = _fit_one(
-        table, panel, False, origin, losses=with_trend.loss_posterior, start=with_trend
+        table,
+        panel,
+        False,
+        origin,
+        losses=with_trend.loss_posterior,
+        start=with_trend,
+        absent=absent,
     )
     full = {True: with_trend, False: without}
-    scores = _trend_scores(table, panel, full) if n_trans >= 3 else pd.DataFrame()
+    scores = _trend_scores(table, panel, full, absent) if n_trans >= 3 else pd.DataFrame()
     if scores.empty:
         weight, choice = 0.5, "equal"
     else:
