@@ -237,3 +237,21 @@ def test_the_written_table_marks_failures_beside_the_ideal(oracle_run):
     # ideal, in brackets, passes them
     assert "| strong_communes | n_ntm | 0/2 (" in text
     assert "✗" in text and "Forecaster errors: 0" in text
+
+
+# --- forecast: the true-form reference
+def test_the_true_form_keeps_only_the_process_own_push():
+    push12 = cal.true_form_terms(SCENARIOS["push_at_12"])
+    assert "close_12" not in push12 and {"close", "n_met", "level"} <= set(push12)
+    assert "close" not in cal.true_form_terms(SCENARIOS["strong_communes"])
+    quota = cal.true_form_terms(SCENARIOS["quota"])
+    assert {"close", "close_12", "close_17"} <= set(quota)
+
+
+def test_the_true_form_reference_runs_through_the_suite_per_scenario():
+    process = SCENARIOS["push_at_12"].with_size(40, 3)
+    cases, _communes, errors = cal.score_replicate(
+        process, 0, {"true_form": cal.TrueForm()}, {}, (2015,), (1,), 100, 200
+    )
+    assert errors.empty, errors["message"].tolist()
+    assert set(cases["forecaster"]) == {"true_form"} and len(cases) == 2
