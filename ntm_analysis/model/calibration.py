@@ -100,7 +100,11 @@ def model_forecaster(history: Panel, last_year: int, n_draws: int, seed: int) ->
     """
     from ntm_analysis.model.forecast import run_forecast
 
-    fc = run_forecast(history, last_year, n_draws, seed)
+    return _as_draws(run_forecast(history, last_year, n_draws, seed))
+
+
+def _as_draws(fc) -> Draws:
+    """What the suite reads from a ``forecast.Forecast``."""
     return Draws(
         years=list(fc.years),
         count=fc.unit_draws(None, "ntm").astype(float),
@@ -108,6 +112,42 @@ def model_forecaster(history: Panel, last_year: int, n_draws: int, seed: int) ->
         commune_codes=fc.communes["commune_code"].astype(str).tolist(),
         commune_p=np.asarray(fc.commune_ntm, float),
     )
+
+
+def true_form_terms(process: Process) -> tuple[str, ...]:
+    """The model's gain terms that ``process`` does not have: the capacity proxies (the
+    process has no "criteria met" or first-year-count effect, only the commune's ability)
+    and every push step but its own threshold. Its quota push (registrations) is unknown to
+    the forecaster here, as to the model."""
+    from ntm_analysis.model.transitions import GAIN_TERMS, PUSH_STEPS
+
+    own = process.push_threshold
+    steps = ["close" if k == 15 else f"close_{k}" for k in PUSH_STEPS if own is None or k != own]
+    return tuple(t for t in GAIN_TERMS if t in {"n_met", "level", *steps})
+
+
+def true_form_forecaster(
+    process: Process, history: Panel, last_year: int, n_draws: int, seed: int
+) -> Draws:
+    """A reference, not a product: the model restricted to ``process``'s own form
+    (``true_form_terms``), its parameters estimated from the same history, simulated with
+    the same draws and trend averaging as the model. The gap between it and the ideal is what
+    estimating the parameters from this history costs whatever the model; the gap between
+    the model and it is the model's form."""
+    from ntm_analysis.model.forecast import simulate
+    from ntm_analysis.model.transitions import fit
+
+    model = fit(history, absent=true_form_terms(process))
+    return _as_draws(simulate(history, model, last_year, n_draws, seed))
+
+
+@dataclass(frozen=True)
+class TrueForm:
+    """Marks the true-form reference in a ``forecasters`` mapping: ``score_replicate`` binds
+    it to each scenario's process (a plain forecaster does not know the process)."""
+
+    def bind(self, process: Process) -> Forecaster:
+        return partial(true_form_forecaster, process)
 
 
 def ideal_draws(truth: Truth, origin: int, last_year: int, n_draws: int, seed) -> Draws:
@@ -295,6 +335,8 @@ def score_replicate(
         history = truth.panel(origin)
         fc_seed = int(m_seed.generate_state(1)[0])
         for name, forecaster in forecasters.items():
+            if isinstance(forecaster, TrueForm):
+                forecaster = forecaster.bind(process)
             forecasts[name] = partial(forecaster, history, last, n_draws, fc_seed)
         for name, make in forecasts.items():
             try:

@@ -39,6 +39,7 @@ from ntm_analysis.model.transitions import (
     GROUP_SLICES,
     N_MET_CENTRE,
     N_PUSH,
+    RECOGNISED,
     Registrations,
     TransitionModel,
     fit,
@@ -236,6 +237,8 @@ def _simulate_chunk(
     capacity = b_nmet * (levels - N_MET_CENTRE) + b_push @ push_matrix(levels).T
     neg_group_loss = (-loss[:, : len(GROUP_SLICES)]).T.astype(np.float32)[:, :, None]
     c_nmet = loss[:, -1][:, None].astype(np.float32)
+    # [forecast] a recognised commune's extra log-odds of losing a criterion
+    c_recognised = loss[:, RECOGNISED][:, None].astype(np.float32)
     loss_static = draws.loss_district[:, inputs.district_index].astype(np.float32)
     b_level = gain[:, GAIN_TERMS.index("level")][:, None]
     static = (
@@ -267,7 +270,12 @@ def _simulate_chunk(
         _sigmoid_inplace(p_gain)
         # P(keep) depends on the criterion only through its group: 5 planes, not 19
         p_keep = _sigmoid_inplace(
-            neg_group_loss - (c_nmet * centred.astype(np.float32) + loss_static)
+            neg_group_loss
+            - (
+                c_nmet * centred.astype(np.float32)
+                + c_recognised * (n_met == N_CRITERIA)
+                + loss_static
+            )
         )
         u = rng.random((N_CRITERIA, b, n), dtype=np.float32)
         for g, (lo, hi) in enumerate(GROUP_SLICES):

@@ -326,3 +326,21 @@ def test_the_headline_says_close_to_the_threshold_instead_of_a_settled_verdict(s
         crafted["close_to_threshold"] = threshold_straddled(p, se)
         assert ("sát ngưỡng 75%" in headline(crafted, "vi")) is close
         assert ("close to the 75% threshold" in headline(crafted, "en")) is close
+
+
+# --- forecast: a recognised commune's own loss term
+@pytest.mark.parametrize(("recognised", "kept"), [(-60.0, 1.0), (0.0, 0.0)])
+def test_the_recognised_loss_term_decides_whether_a_recognised_commune_keeps_the_standard(
+    recognised, kept
+):
+    """Losses common (1 in 4 a criterion a year): a commune meeting all 19 keeps the standard
+    through the year only when its own ``recognised`` loss term makes losing rare."""
+    panel = _one_commune_panel(missing=0)  # criterion 0 does not exist: all 19 met
+    model = _fixed_model(0.0, missing=1)
+    loss = np.full(len(LOSS_TERMS), -np.log(3.0))  # P(loss) = 1/4 per criterion
+    loss[-1] = 0.0  # n_met slope
+    loss[LOSS_TERMS.index("recognised")] = recognised
+    model = replace(model, loss_params=loss)
+    forecast = simulate(panel, model, target_year=2017, n_draws=2000, seed=1)
+    first_year = forecast.unit_draws(None, "ntm")[:, 0]
+    assert first_year.mean() == pytest.approx(kept, abs=0.01)

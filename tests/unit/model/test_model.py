@@ -330,3 +330,27 @@ def test_speed_ups_leave_the_fit_unchanged(source, monkeypatch):
             np.testing.assert_allclose(post_a.commune_mean, post_b.commune_mean, atol=1e-4)
             for name, value in post_b.sd.items():
                 assert post_a.sd[name] == pytest.approx(value, rel=1e-4)
+
+
+# --- forecast: recognised communes' losses, terms held at zero
+def test_losses_of_recognised_communes_are_estimated_rarer_when_they_are():
+    """The known processes' recognised communes lose a criterion five times less often than
+    the others; the loss model's ``recognised`` term finds it (it was fitted as the others'
+    rate, so a recognised commune dropped out about five times too often)."""
+    from ntm_analysis.model.transitions import LOSS_TERMS
+
+    process = replace(SCENARIOS["strong_communes"], loss=0.03)
+    model = fit(process.realise(0).panel(2016), trend=False)
+    k = LOSS_TERMS.index("recognised")
+    assert model.loss_params[k] + 2 * np.sqrt(model.loss_cov[k, k]) < 0
+
+
+def test_terms_the_caller_knows_are_absent_are_held_at_zero(small_panel):
+    model = fit(small_panel, absent=("level", "n_met"))
+    table = model.coefficients().set_index(["model", "term"])
+    for term in ("level", "n_met"):
+        assert table.loc[("gain", term), "estimate"] == pytest.approx(0.0, abs=1e-4)
+        assert table.loc[("gain", term), "std_error"] == 0.0
+    assert table.loc[("gain", "difficult"), "std_error"] > 0
+    with pytest.raises(ValueError, match="unknown gain terms"):
+        fit(small_panel, absent=("no_such_term",))
