@@ -20,13 +20,13 @@ import pandas as pd
 import pytest
 
 from ntm_analysis import __version__, cli
+from ntm_analysis.analysis import cache as analysis_cache
 from ntm_analysis.batch import executor
 from ntm_analysis.batch import run as batch
 from ntm_analysis.batch.run import run_batch
 from ntm_analysis.core import params as schema
 from ntm_analysis.core.params import ParameterError, validate_parameters
 from ntm_analysis.report import export
-from ntm_analysis.report import sections as report
 from ntm_analysis.report.pdf import find_chromium
 
 DISTRICTS = ["Tràng Định", "182"]  # one by name, one by GSO code
@@ -205,7 +205,7 @@ def no_kernels(monkeypatch):
     monkeypatch.setattr(executor, "run_dask", forbidden)
     monkeypatch.setattr(executor, "run_unit", forbidden)
     monkeypatch.setattr(executor, "start_workers", forbidden)
-    monkeypatch.setattr(report, "ensure_analysis", forbidden)
+    monkeypatch.setattr(analysis_cache, "ensure_analysis", forbidden)
 
 
 def test_unknown_and_missing_parameter_names_are_fatal(panel_file):

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from ntm_analysis import cli
+from ntm_analysis.analysis import cache as analysis_cache
 from ntm_analysis.batch import executor
 from ntm_analysis.batch import run as batch
 from ntm_analysis.batch.index import write_index
@@ -22,7 +23,6 @@ from ntm_analysis.batch.run import ParameterError, run_batch
 from ntm_analysis.core import params
 from ntm_analysis.core.paths import default_units_path
 from ntm_analysis.i18n import status_label
-from ntm_analysis.report import sections as report
 
 RUN = {"draws": 50, "seed": 1, "province_target": 20, "backtest_draws": 0, "progress": False}
 
@@ -77,7 +77,9 @@ def fake_units(monkeypatch):
 
     monkeypatch.setattr(executor, "run_local", run_local)
     monkeypatch.setattr(executor, "start_workers", lambda n, staging: [])
-    monkeypatch.setattr(report, "ensure_analysis", lambda *a, **k: (Path("cache.pkl"), True))
+    monkeypatch.setattr(
+        analysis_cache, "ensure_analysis", lambda *a, **k: (Path("cache.pkl"), True)
+    )
     return ran, fail
 
 
