@@ -27,7 +27,7 @@ from ntm_analysis.core.atomic import write_text_atomic
 from ntm_analysis.core.provenance import MANIFEST
 from ntm_analysis.report.export import external_references, footer_html, print_css
 
-__all__ = ["INDEX", "index_context", "render_index", "write_index"]
+__all__ = ["INDEX", "district_row_html", "index_context", "render_index", "write_index"]
 
 INDEX = "index.html"
 TEMPLATE = "index.html.j2"  # in ntm_analysis/report/templates/
@@ -260,8 +260,7 @@ def _districts(
     }
 
 
-def render_index(context: Mapping[str, Any]) -> str:
-    """The page from ``index_context``'s data."""
+def _template() -> Any:
     from jinja2 import Environment, PackageLoader
 
     env = Environment(
@@ -269,7 +268,25 @@ def render_index(context: Mapping[str, Any]) -> str:
         autoescape=True,
         keep_trailing_newline=True,
     )
-    return env.get_template(TEMPLATE).render(**context)
+    return env.get_template(TEMPLATE)
+
+
+def render_index(context: Mapping[str, Any]) -> str:
+    """The page from ``index_context``'s data."""
+    return _template().render(**context)
+
+
+def district_row_html(
+    entry: Mapping[str, Any],
+    side: Mapping[str, Any] | None,
+    lang: str,
+    with_targets: bool,
+    province_target: float | None = None,
+) -> str:
+    """One district's row of the index table as the page shows it (the template's
+    ``district_row`` macro), from its manifest entry and results sidecar."""
+    row = _district_row(entry, side, lang, with_targets, province_target)
+    return str(_template().module.district_row(row))
 
 
 def write_index(out: Path, manifest: Mapping[str, Any], lang: str) -> Path:

@@ -732,7 +732,7 @@ def test_a_result_close_to_a_threshold_shows_a_neutral_badge_everywhere(
         "report": report.headline(crafted).text(),
         "brief": hearing.brief_html(crafted, parts, full),
         "slides": hearing.slides_html(crafted, parts, full),
-        "index": index._district_row(entry, results, "en", True, 77),
+        "index": index.district_row_html(entry, results, "en", True, 77),
     }
     for name, text in outputs.items():
         text = html.unescape(text)
