@@ -14,7 +14,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from ntm_analysis.admin import registry
+
+from ntm_analysis.geography.admin import registry
 
 HERE = Path(__file__).resolve().parent
 DISTRICTS = (182, 184)  # Văn Lãng, Văn Quan: the 2020 mergers, splits and code reuse
