@@ -384,7 +384,7 @@ class Engine:
 
     - **gains by waiting times.** An unmet criterion gets one uniform U when its wait starts
       (the as-of year, or the year it was lost) and is gained in the first year t at which
-      its odds product Π_{s≤t} (1 + odds_s) exceeds 1/U, where odds_s = e^(gain log-odds).
+      clock U · Π_{s≤t} (1 + odds_s) exceeds 1, where odds_s = e^(gain log-odds).
       P(not gained by t) = Π 1/(1 + odds_s) = Π (1 − p_s), and given no gain before t, the
       chance in year t is p_t: the same process, with one random number per wait rather than
       per year. With odds = e^(criterion part)·e^(commune part), ``exp`` is taken of the
@@ -407,13 +407,15 @@ class Engine:
     def __init__(self, state: np.ndarray, rng: np.random.Generator) -> None:
         self.state = state
         self.rng = rng
-        self.odds_product = np.ones(state.shape, np.float32)
-        # 1/U, U uniform on (0, 1]; a met criterion's value is unused until it is lost
-        self.threshold = np.ones(state.shape, np.float32)
+        # per unmet cell: U times every year's 1 + odds so far, gained once above 1. A met
+        # cell's clock is inf (or runs to it): unused until the cell is lost and restarts it.
+        # Log-odds clipped to ±LOGIT_CLIP keep every odds a normal float32 (no inf·0, no
+        # slow subnormals), and a clock ≥ U ≥ 2⁻²⁴ is normal too.
+        self.clock = np.full(state.shape, np.inf, np.float32)
         unmet = ~state
-        self.threshold[unmet] = 1.0 / (1.0 - rng.random(int(unmet.sum()), dtype=np.float32))
-        self._odds = np.empty(state.shape, np.float32)
-        self._gained = np.empty(state.shape, bool)
+        self.clock[unmet] = 1.0 - rng.random(int(unmet.sum()), dtype=np.float32)  # (0, 1]
+        self._odds = np.empty(state.shape[1:], np.float32)
+        self._gained = np.empty(state.shape[1:], bool)
 
     def step(
         self,
@@ -428,35 +430,46 @@ class Engine:
         lost, fresh = self._losses(row_loss, loss_base, loss_bound)
         e_crit = np.exp(np.clip(crit_gain, -LOGIT_CLIP, LOGIT_CLIP)).astype(np.float32)
         e_base = np.exp(np.clip(gain_base, -LOGIT_CLIP, LOGIT_CLIP)).astype(np.float32)
-        np.multiply(e_crit[:, :, None], e_base[None], out=self._odds)
-        self._odds += 1.0
-        with np.errstate(over="ignore"):  # inf: certain by now (a met cell's is unused)
-            self.odds_product *= self._odds
-        # a met cell's product is unused (its state stays True whatever the comparison says)
-        np.greater(self.odds_product, self.threshold, out=self._gained)
-        self.state |= self._gained
+        odds, gained = self._odds, self._gained
+        with np.errstate(over="ignore"):  # a met cell's clock may run to inf: it is unused
+            for c in range(len(e_crit)):  # plane by plane: the buffers stay in the CPU cache
+                np.multiply(e_base, e_crit[c][:, None], out=odds)
+                clock = self.clock[c]
+                odds *= clock
+                clock += odds  # clock · (1 + odds)
+                np.greater(clock, 1.0, out=gained)
+                self.state[c] |= gained  # a met cell stays met whatever its clock says
         if lost.size:
-            flat = self.state.reshape(-1)
-            flat[lost] = False
-            self.odds_product.reshape(-1)[lost] = 1.0
-            self.threshold.reshape(-1)[lost] = fresh
+            self.state.reshape(-1)[lost] = False
+            self.clock.reshape(-1)[lost] = fresh
+
+    def _poisson_points(self, length: float) -> np.ndarray:
+        """The points of a unit-rate Poisson process on [0, ``length``), in order: running
+        sums of exponential gaps (drawn in one batch large enough nearly always)."""
+        if not length > 0:
+            return np.empty(0)
+        points = np.cumsum(self.rng.standard_exponential(int(length + 6 * length**0.5 + 16)))
+        while points[-1] < length:  # the batch fell short (a 6-sigma event): draw on
+            more = np.cumsum(self.rng.standard_exponential(int(length**0.5 + 16)))
+            points = np.concatenate([points, points[-1] + more])
+        return points[: np.searchsorted(points, length)]
 
     def _losses(
         self, row_loss: np.ndarray, loss_base: np.ndarray, loss_bound: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Flat indices of the met cells lost this year, and their new thresholds 1/U."""
+        """Flat indices of the met cells lost this year, and their restarted clocks U."""
         _, b, n = self.state.shape
         bound = np.minimum(loss_bound, LOGIT_CLIP).ravel()
         hazard = np.logaddexp(0.0, bound)  # −log(1 − sigmoid(x)) = log(1 + e^x)
         ends = np.cumsum(hazard * n)
         total = float(ends[-1])
-        n_points = int(self.rng.poisson(total)) if total > 0 else 0
-        if not n_points:
+        points = self._poisson_points(total)
+        if not points.size:
             return np.empty(0, np.int64), np.empty(0, np.float32)
-        points = self.rng.random(n_points) * total
         row = np.minimum(np.searchsorted(ends, points, side="right"), len(ends) - 1)
         offset = (points - (ends[row] - hazard[row] * n)) / hazard[row]
-        cell = np.unique(row * n + np.minimum(offset.astype(np.int64), n - 1))
+        cell = row * n + np.minimum(offset.astype(np.int64), n - 1)  # sorted, as the points
+        cell = cell[np.diff(cell, prepend=-1) != 0]  # two points on one cell: one candidate
         accept = self.rng.random(cell.size)  # one per candidate, met or not: see the class
         row, commune = np.divmod(cell, n)
         logit = np.minimum(
@@ -465,8 +478,7 @@ class Engine:
         with np.errstate(over="ignore"):  # exp(−logit) = inf: p = 0, never accepted
             ratio = (1.0 + np.exp(-bound[row])) / (1.0 + np.exp(-logit))  # p / p̄
         lost = self.state.reshape(-1)[cell] & (accept < ratio)
-        with np.errstate(divide="ignore"):
-            fresh = (ratio[lost] / accept[lost]).astype(np.float32)
+        fresh = (1.0 - accept[lost] / ratio[lost]).astype(np.float32)  # uniform on (0, 1]
         return cell[lost], fresh
 
 
