@@ -259,6 +259,7 @@ def cmd_forecast(args: argparse.Namespace) -> int:
         args.lang,
         mean_target=mean_target,
         plan=plan,
+        baselines=bool(args.json or args.out),  # the terminal's headline does not show them
     )
     if args.out:
         write_results(result, Path(args.out) / "result.json")

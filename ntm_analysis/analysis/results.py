@@ -162,6 +162,7 @@ def unit_results(
     lang: str = "vi",
     mean_target: float | None = None,
     plan: pd.DataFrame | None = None,
+    baselines: bool = True,
 ) -> dict[str, Any]:
     """Everything the reports say about one unit, JSON-safe.
 
@@ -177,6 +178,8 @@ def unit_results(
     result has the expected count and its distribution but no probability or status.
     ``mean_target`` (e.g. the plan's 13.8 criteria per commune) adds its probability and
     the criteria-per-commune pace it needs (``mean_criteria``).
+    ``baselines=False`` leaves the simple baselines out (``result["baselines"]`` is None):
+    the terminal's headline does not show them, and they cost a statsmodels import.
     """
     year = forecast.years[-1] if year is None else year
     # only what was known at the as-of year: baselines and pace must not see later data
@@ -221,8 +224,13 @@ def unit_results(
     model = forecast.model
     result["model_notes"] = list(model.notes) if model is not None else []
     result["trend_choice"] = model.trend_choice if model is not None else None
-    baselines = baseline_forecasts(
-        past["n_ntm"], forecast.years, upper=forecast.n_communes(unit), plan=yearly_plan
+    with_baselines = baselines
+    baselines = (
+        baseline_forecasts(
+            past["n_ntm"], forecast.years, upper=forecast.n_communes(unit), plan=yearly_plan
+        )
+        if with_baselines
+        else None
     )
     if target is not None:
         probability = forecast.probability(target, year, unit)
@@ -234,10 +242,11 @@ def unit_results(
         result["status"] = status_from_probability(probability)
         result["first_reached"] = forecast.first_reached(target, unit)
         result["pace"] = pace(past["n_ntm"], target, year).as_dict()
-        baselines["probability"] = [
-            probability_at_least(row, target) if row["year"] == year else np.nan
-            for _, row in baselines.iterrows()
-        ]
+        if baselines is not None:
+            baselines["probability"] = [
+                probability_at_least(row, target) if row["year"] == year else np.nan
+                for _, row in baselines.iterrows()
+            ]
     result["baselines"] = baselines
     if mean_target is not None:
         p_mean = forecast.probability_mean_criteria(mean_target, year, unit)

@@ -28,8 +28,6 @@ from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
-from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
 from ntm_analysis.core.errors import MessageError, Msg
 
@@ -46,6 +44,8 @@ def _empty(years: list[int]) -> pd.DataFrame:
 
 def linear_trend(series: pd.Series, years: list[int]) -> pd.DataFrame:
     """OLS line through ``series`` (indexed by year) with 80%/95% prediction intervals."""
+    import statsmodels.api as sm  # here, not at the top: 1.3 s that `ntm forecast` skips
+
     x = sm.add_constant(series.index.to_numpy(float))
     result = sm.OLS(series.to_numpy(float), x).fit()
     new = sm.add_constant(np.asarray(years, float), has_constant="add")
@@ -63,6 +63,7 @@ def damped_trend(series: pd.Series, years: list[int]) -> pd.DataFrame:
 
     Returns NaN rows when the series is too short or flat for the model to be estimated.
     """
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel  # see linear_trend
     spaced = np.all(np.diff(series.index.to_numpy()) == 1)
     if len(series) < 4 or series.nunique() < 2 or not spaced:
         return _empty(years)

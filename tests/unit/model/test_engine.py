@@ -63,7 +63,10 @@ def test_a_year_of_certain_gains_and_no_losses_is_deterministic():
     state = np.zeros((2, 5, 3), bool)
     engine = Engine(state, np.random.default_rng(1))
     engine.step(
-        np.full((2, 5), 45.0), np.zeros((5, 3)), np.full((2, 5), -60.0), np.zeros((5, 3)),
+        np.full((2, 5), 45.0),
+        np.zeros((5, 3)),
+        np.full((2, 5), -60.0),
+        np.zeros((5, 3)),
         np.full((2, 5), -60.0),
     )
     assert state.all()
