@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from ntm_analysis import __version__, i18n
+from ntm_analysis.analysis.cache import cached_fit
 from ntm_analysis.analysis.crossing import forecast_across, target_on_units
 from ntm_analysis.analysis.results import (
     jsonable,
@@ -235,6 +236,7 @@ def cmd_forecast(args: argparse.Namespace) -> int:
         args.as_of,
         trend=not args.no_trend,
         registered=load_registrations(args.registrations) if args.registrations else None,
+        fitter=cached_fit,  # the fit is not paid twice for the same data (NTM_CACHE_DIR)
     )
     target, official, mean_target = args.target, False, None
     if target is None and unit is not None and args.district_targets:

@@ -22,7 +22,7 @@ streams, so a baseline and a scenario run with the same seed share their random 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -867,16 +867,19 @@ def run_forecast(
     trend: bool | str = True,
     registered: Registrations | None = None,
     record_states: bool = False,
+    fitter: Callable[..., TransitionModel] = fit,
 ) -> Forecast:
     """Fit the transition model on the panel up to ``as_of`` and simulate to ``target_year``.
 
     ``trend``: True (default) averages the trend and no-trend fits by their held-out scores;
     False fits no trend; "only" the trend fit alone (see ``model.fit``).
     ``registered``: registration lists, history and future years alike (see ``simulate``).
+    ``fitter``: ``fit`` or a function with its signature (``cache.cached_fit``: the fit read
+    from the cache when the same data were fitted before).
     """
     as_of = check_as_of(panel, as_of)
     history = panel.subset(years=[y for y in panel.years if y <= as_of])
-    model = fit(history, trend=trend, registered=registered)
+    model = fitter(history, trend=trend, registered=registered)
     return simulate(
         history, model, target_year, n_draws, seed, scenario, as_of, registered, record_states
     )
