@@ -344,13 +344,13 @@ def _simulate_chunk(
     }
     if record_states:  # [geo] per-commune criteria as a bitmask (bit c-1 = criterion c met)
         out["states"] = np.zeros((b, horizon, n), np.uint32)
-    engine = Engine(state, rng)
+    engine = Engine(state, rng, loss_bound)
     n_met = _count_met(state)
     for step, trend in enumerate(trend_steps):
         gain_base = static + np.take_along_axis(capacity, n_met, axis=1) + b_trend * trend
         gain_base += draws.shocks[:, step : step + 1] + b_registered * inputs.registered[step]
         loss_base = c_nmet * (n_met - N_MET_CENTRE) + loss_static
-        engine.step(crit_gain, gain_base, group_loss, loss_base, loss_bound)
+        engine.step(crit_gain, gain_base, group_loss, loss_base)
 
         n_met = _count_met(state)
         ntm = n_met == N_CRITERIA
@@ -404,9 +404,20 @@ class Engine:
     sees the same uniforms for every cell, and a cell it does not touch the same history.
     """
 
-    def __init__(self, state: np.ndarray, rng: np.random.Generator) -> None:
+    def __init__(
+        self, state: np.ndarray, rng: np.random.Generator, loss_bound: np.ndarray
+    ) -> None:
+        """``loss_bound[c, d]``: log-odds at or above every loss log-odds of row (c, d) in
+        every year, whatever happens (fixed here, so the loss candidates never depend on
+        the path: see common random numbers above)."""
         self.state = state
         self.rng = rng
+        n = state.shape[2]
+        bound = np.minimum(loss_bound, LOGIT_CLIP).ravel()
+        self._hazard = np.logaddexp(0.0, bound)  # −log(1 − sigmoid(x)) = log(1 + e^x)
+        self._ends = np.cumsum(self._hazard * n)  # the rows laid end to end
+        self._starts = self._ends - self._hazard * n
+        self._inv_bound = 1.0 + np.exp(-bound)  # 1 / p̄
         # per unmet cell: U times every year's 1 + odds so far, gained once above 1. A met
         # cell's clock is inf (or runs to it): unused until the cell is lost and restarts it.
         # Log-odds clipped to ±LOGIT_CLIP keep every odds a normal float32 (no inf·0, no
@@ -423,11 +434,10 @@ class Engine:
         gain_base: np.ndarray,
         row_loss: np.ndarray,
         loss_base: np.ndarray,
-        loss_bound: np.ndarray,
     ) -> None:
         """One year. Gain log-odds of cell (c, d, i): ``crit_gain[c, d] + gain_base[d, i]``;
-        loss log-odds ``row_loss[c, d] + loss_base[d, i]``, never above ``loss_bound[c, d]``."""
-        lost, fresh = self._losses(row_loss, loss_base, loss_bound)
+        loss log-odds ``row_loss[c, d] + loss_base[d, i]``, never above the loss bound."""
+        lost, fresh = self._losses(row_loss, loss_base)
         e_crit = np.exp(np.clip(crit_gain, -LOGIT_CLIP, LOGIT_CLIP)).astype(np.float32)
         e_base = np.exp(np.clip(gain_base, -LOGIT_CLIP, LOGIT_CLIP)).astype(np.float32)
         odds, gained = self._odds, self._gained
@@ -454,20 +464,16 @@ class Engine:
             points = np.concatenate([points, points[-1] + more])
         return points[: np.searchsorted(points, length)]
 
-    def _losses(
-        self, row_loss: np.ndarray, loss_base: np.ndarray, loss_bound: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray]:
+    def _losses(self, row_loss: np.ndarray, loss_base: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Flat indices of the met cells lost this year, and their restarted clocks U."""
         _, b, n = self.state.shape
-        bound = np.minimum(loss_bound, LOGIT_CLIP).ravel()
-        hazard = np.logaddexp(0.0, bound)  # −log(1 − sigmoid(x)) = log(1 + e^x)
-        ends = np.cumsum(hazard * n)
-        total = float(ends[-1])
-        points = self._poisson_points(total)
+        points = self._poisson_points(float(self._ends[-1]))
         if not points.size:
             return np.empty(0, np.int64), np.empty(0, np.float32)
-        row = np.minimum(np.searchsorted(ends, points, side="right"), len(ends) - 1)
-        offset = (points - (ends[row] - hazard[row] * n)) / hazard[row]
+        # the points are in order: count them per row rather than search a row per point
+        per_row = np.diff(np.searchsorted(points, self._ends), prepend=0)
+        row = np.repeat(np.arange(len(per_row)), per_row)
+        offset = (points - self._starts[row]) / self._hazard[row]
         cell = row * n + np.minimum(offset.astype(np.int64), n - 1)  # sorted, as the points
         cell = cell[np.diff(cell, prepend=-1) != 0]  # two points on one cell: one candidate
         accept = self.rng.random(cell.size)  # one per candidate, met or not: see the class
@@ -476,7 +482,7 @@ class Engine:
             row_loss.ravel()[row] + loss_base.reshape(-1)[(row % b) * n + commune], LOGIT_CLIP
         )
         with np.errstate(over="ignore"):  # exp(−logit) = inf: p = 0, never accepted
-            ratio = (1.0 + np.exp(-bound[row])) / (1.0 + np.exp(-logit))  # p / p̄
+            ratio = self._inv_bound[row] / (1.0 + np.exp(-logit))  # p / p̄
         lost = self.state.reshape(-1)[cell] & (accept < ratio)
         fresh = (1.0 - accept[lost] / ratio[lost]).astype(np.float32)  # uniform on (0, 1]
         return cell[lost], fresh

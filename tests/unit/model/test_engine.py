@@ -36,13 +36,15 @@ def test_every_cell_follows_the_exact_two_state_chain(loose):
     n_crit, b, n = 3, 40_000, 6
     start = np.array([[True, False] * 3, [False] * 6, [True] * 6])  # (criterion, commune)
     state = np.broadcast_to(start[:, None, :], (n_crit, b, n)).copy()
-    engine = Engine(state, np.random.default_rng(42))
+    years = [
+        (rng.normal(0, 1, n_crit), rng.normal(-0.5, 1, n), rng.normal(-2.5, 1, n_crit))
+        for _year in range(3)
+    ]
+    loss_base = rng.normal(0, 0.5, n)
+    bound = np.max([row_loss for *_, row_loss in years], axis=0) + loss_base.max() + loose
+    engine = Engine(state, np.random.default_rng(42), np.repeat(bound[:, None], b, axis=1))
     gains, losses = [], []
-    for _year in range(3):
-        crit = rng.normal(0, 1, n_crit)
-        base = rng.normal(-0.5, 1, n)
-        row_loss = rng.normal(-2.5, 1, n_crit)
-        loss_base = rng.normal(0, 0.5, n)
+    for crit, base, row_loss in years:
         gains.append(1 / (1 + np.exp(-(crit[:, None] + base[None]))))
         losses.append(1 / (1 + np.exp(-(row_loss[:, None] + loss_base[None]))))
         engine.step(
@@ -50,7 +52,6 @@ def test_every_cell_follows_the_exact_two_state_chain(loose):
             np.broadcast_to(base, (b, n)),
             np.repeat(row_loss[:, None], b, axis=1),
             np.broadcast_to(loss_base, (b, n)),
-            np.repeat((row_loss + loss_base.max() + loose)[:, None], b, axis=1),
         )
         exact = _chain(start, gains, losses)[-1]
         share = state.mean(axis=1)
@@ -61,14 +62,8 @@ def test_every_cell_follows_the_exact_two_state_chain(loose):
 
 def test_a_year_of_certain_gains_and_no_losses_is_deterministic():
     state = np.zeros((2, 5, 3), bool)
-    engine = Engine(state, np.random.default_rng(1))
-    engine.step(
-        np.full((2, 5), 45.0),
-        np.zeros((5, 3)),
-        np.full((2, 5), -60.0),
-        np.zeros((5, 3)),
-        np.full((2, 5), -60.0),
-    )
+    engine = Engine(state, np.random.default_rng(1), np.full((2, 5), -60.0))
+    engine.step(np.full((2, 5), 45.0), np.zeros((5, 3)), np.full((2, 5), -60.0), np.zeros((5, 3)))
     assert state.all()
 
 
