@@ -15,9 +15,11 @@ standard error is sqrt(p(1−p)/n) (``Forecast.probability_se``); ``DEFAULT_DRAW
 below one percentage point at the verdict thresholds (p = 0.25 or 0.75: n ≥ 1,875).
 
 Random numbers come from two independent streams spawned from one seed: one for
-coefficients, one for the yearly coin flips. A scenario changes probabilities, never the
-streams, so a baseline and a scenario run with the same seed share their random numbers
-(common random numbers) and their difference is the scenario's effect, not noise.
+coefficients, one for the transitions (``Engine``: a waiting time per unmet criterion, rare
+losses by thinning — far fewer numbers than one per cell and year, same distribution). A
+scenario changes probabilities, never the streams, so a baseline and a scenario run with the
+same seed share their random numbers (common random numbers) and their difference is the
+scenario's effect, not noise.
 """
 
 from __future__ import annotations
