@@ -244,7 +244,8 @@ def cmd_forecast(args: argparse.Namespace) -> int:
         run = replace(run, config=replace(run.config, scenario=scenario.as_dict()))
     run = analyse(run, backtest=False, cache_dir=args.cache)
     plan = plan_table(run)
-    result = results_for(run, plan)
+    # the terminal's headline shows no baselines: they (and statsmodels) only for --json/--out
+    result = results_for(run, plan, baselines=bool(args.json or args.out))
     if args.out:
         write_results(unit_json(result, args.lang), Path(args.out) / "result.json")
         write_forecast_tables(run.analysis.forecast, args.out)

@@ -56,3 +56,18 @@ def panel_file(tmp_path_factory, small_panel):
 def cache_dir(tmp_path_factory):
     """Shared by every batch run in a test file, as a planner's reports/.cache is."""
     return tmp_path_factory.mktemp("cache")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def own_fit_cache(tmp_path_factory):
+    """`ntm forecast` keeps fitted models in a cache (``NTM_CACHE_DIR``): the suite's in a
+    folder of its own, never the user's ~/.cache (subprocesses inherit the variable)."""
+    from ntm_analysis.analysis.cache import CACHE_DIR_ENV
+
+    before = os.environ.get(CACHE_DIR_ENV)
+    os.environ[CACHE_DIR_ENV] = str(tmp_path_factory.mktemp("fit-cache"))
+    yield
+    if before is None:
+        os.environ.pop(CACHE_DIR_ENV, None)
+    else:
+        os.environ[CACHE_DIR_ENV] = before

@@ -158,10 +158,13 @@ def mean_target(run: Run, plan: pd.DataFrame | None) -> Target:
     return resolve_target(None, plan, run.config.target_year, "mean_criteria", None)
 
 
-def results_for(run: Run, plan: pd.DataFrame | None = None) -> UnitResults:
+def results_for(
+    run: Run, plan: pd.DataFrame | None = None, *, baselines: bool = True
+) -> UnitResults:
     """The unit's numbers (``UnitResults``) for an analysed ``run``: its target
     (``unit_target``), the plan's criteria-per-commune target for the province
-    (``mean_target``), P(each year's plan) from ``plan`` (default ``plan_table(run)``)."""
+    (``mean_target``), P(each year's plan) from ``plan`` (default ``plan_table(run)``).
+    ``baselines=False``: without the simple baselines (see ``unit_results``)."""
     plan = plan_table(run) if plan is None else plan
     target = unit_target(run, plan)
     mean = mean_target(run, plan)
@@ -174,4 +177,5 @@ def results_for(run: Run, plan: pd.DataFrame | None = None) -> UnitResults:
         target.source,
         mean_target=mean.value,
         plan=plan,
+        baselines=baselines,
     )

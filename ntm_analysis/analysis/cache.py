@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 import pickle
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -29,7 +30,7 @@ from ntm_analysis.core.paths import PACKAGE_DIR, default_panel_path, default_uni
 from ntm_analysis.model.backtest import Backtest
 from ntm_analysis.model.backtest import backtest as run_backtest
 from ntm_analysis.model.forecast import Forecast, Scenario, check_as_of, run_forecast
-from ntm_analysis.model.transitions import Registrations
+from ntm_analysis.model.transitions import Registrations, TransitionModel, fit
 
 __all__ = [
     "DEFAULT_BACKTEST_DRAWS",
@@ -37,13 +38,16 @@ __all__ = [
     "analysis_meta",
     "analysis_path",
     "cache_key",
+    "cached_fit",
     "code_fingerprint",
     "compute_analysis",
     "config_meta",
     "data_file",
     "ensure_analysis",
     "file_sha256",
+    "fit_cache_dir",
     "load_analysis",
+    "panel_fingerprint",
     "scenario_from_dict",
     "units_file",
 ]
@@ -225,6 +229,7 @@ def compute_analysis(
             as_of,
             trend=meta.get("trend", True),
             registered=registered,
+            fitter=cached_fit,  # the fit is not paid twice for the same data (NTM_CACHE_DIR)
         )
     history = history_panel.subset(years=[y for y in history_panel.years if y <= as_of])
     bt, note = _compute_backtest(history, meta, cache)
@@ -287,3 +292,58 @@ def load_analysis(path: str | Path, expect: Mapping[str, Any] | None = None) -> 
             "re-run the batch or set forecast_cache = '' to compute it here"
         )
     return analysis
+
+
+# --- engine: the model fit cached by data hash (issue 17), for `ntm forecast`
+CACHE_DIR_ENV = "NTM_CACHE_DIR"
+
+
+def fit_cache_dir() -> Path | None:
+    """Where fitted models are kept: ``NTM_CACHE_DIR``, else ``$XDG_CACHE_HOME/ntm-analysis``
+    (``~/.cache/ntm-analysis``); ``NTM_CACHE_DIR=""`` turns the cache off (None)."""
+    chosen = os.environ.get(CACHE_DIR_ENV)
+    if chosen is not None:
+        return Path(chosen) if chosen.strip() else None
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "ntm-analysis"
+
+
+def panel_fingerprint(panel: Panel) -> str:
+    """Hash of everything of a panel the fit reads: the status rows and the communes table
+    (values, columns and order), so two panels with one different cell never share a fit."""
+    import pandas as pd
+
+    digest = hashlib.sha256()
+    for frame in (panel.status, panel.communes):
+        digest.update(json.dumps([str(c) for c in frame.columns]).encode())
+        digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+    return digest.hexdigest()
+
+
+def cached_fit(
+    history: Panel, trend: bool | str = True, registered: Registrations | None = None
+) -> TransitionModel:
+    """``transitions.fit(history, trend=, registered=)``, read from the fit cache when the
+    same data (``panel_fingerprint``), options and code (``code_fingerprint``, as the
+    batch's cache) were fitted before; else fitted and stored (atomically; a cache that
+    cannot be read or written is skipped, never an error)."""
+    folder = fit_cache_dir()
+    if folder is None:
+        return fit(history, trend=trend, registered=registered)
+    key = {
+        "panel": panel_fingerprint(history),
+        "trend": trend,
+        "registered": {str(y): sorted(map(str, c)) for y, c in (registered or {}).items()},
+        "code": code_fingerprint(),
+    }
+    path = folder / f"fit-{cache_key(key)}.pkl"
+    with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError, AttributeError):
+        with open(path, "rb") as handle:
+            model = pickle.load(handle)
+        if isinstance(model, TransitionModel):
+            return model
+    model = fit(history, trend=trend, registered=registered)
+    with contextlib.suppress(OSError):
+        folder.mkdir(parents=True, exist_ok=True)
+        _pickle_atomic(path, model)
+    return model

@@ -196,7 +196,7 @@ class UnitResults(Mapping):
     trend_choice: dict[str, Any] | None
     first_reached: Any
     pace: dict[str, Any] | None
-    baselines: list[dict[str, Any]]
+    baselines: list[dict[str, Any]] | None  # None: left out (``unit_results(baselines=False)``)
     mean_criteria: dict[str, Any] | None
     this_year: dict[str, Any] | None
 
@@ -228,6 +228,7 @@ def unit_results(
     target_source: str | None = None,
     mean_target: float | None = None,
     plan: pd.DataFrame | None = None,
+    baselines: bool = True,
 ) -> UnitResults:
     """Everything the reports say about one unit, in numbers.
 
@@ -244,6 +245,8 @@ def unit_results(
     expected count and its distribution but no probability or status. ``mean_target``
     (e.g. the plan's 13.8 criteria per commune) adds its probability and the
     criteria-per-commune pace it needs (``mean_criteria``).
+    ``baselines=False`` leaves the simple baselines out (``baselines`` is None): the
+    terminal's headline does not show them, and they cost a statsmodels import.
     """
     from ntm_analysis.analysis.plan_year import this_year as plan_this_year  # it uses jsonable
 
@@ -261,8 +264,13 @@ def unit_results(
     table = plan if plan is not None else plan_targets(forecast.province_name)
     yearly_plan = plan_by_year(table, unit, forecast.province_name)
     model = forecast.model
-    baselines = baseline_forecasts(
-        past["n_ntm"], forecast.years, upper=forecast.n_communes(unit), plan=yearly_plan
+    with_baselines = baselines
+    baselines = (
+        baseline_forecasts(
+            past["n_ntm"], forecast.years, upper=forecast.n_communes(unit), plan=yearly_plan
+        )
+        if with_baselines
+        else None
     )
     found: dict[str, Any] = dict.fromkeys(
         (
@@ -286,10 +294,11 @@ def unit_results(
         found["status"] = status_from_probability(probability)
         found["first_reached"] = forecast.first_reached(target, unit)
         found["pace"] = pace(past["n_ntm"], target, year).as_dict()
-        baselines["probability"] = [
-            probability_at_least(row, target) if row["year"] == year else np.nan
-            for _, row in baselines.iterrows()
-        ]
+        if baselines is not None:
+            baselines["probability"] = [
+                probability_at_least(row, target) if row["year"] == year else np.nan
+                for _, row in baselines.iterrows()
+            ]
     if mean_target is not None:
         p_mean = forecast.probability_mean_criteria(mean_target, year, unit)
         found["mean_criteria"] = {

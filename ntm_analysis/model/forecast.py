@@ -15,14 +15,16 @@ standard error is sqrt(p(1−p)/n) (``Forecast.probability_se``); ``DEFAULT_DRAW
 below one percentage point at the verdict thresholds (p = 0.25 or 0.75: n ≥ 1,875).
 
 Random numbers come from two independent streams spawned from one seed: one for
-coefficients, one for the yearly coin flips. A scenario changes probabilities, never the
-streams, so a baseline and a scenario run with the same seed share their random numbers
-(common random numbers) and their difference is the scenario's effect, not noise.
+coefficients, one for the transitions (``Engine``: a waiting time per unmet criterion, rare
+losses by thinning — far fewer numbers than one per cell and year, same distribution). A
+scenario changes probabilities, never the streams, so a baseline and a scenario run with the
+same seed share their random numbers (common random numbers) and their difference is the
+scenario's effect, not noise.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -62,15 +64,6 @@ def check_as_of(panel: Panel, as_of: int | None) -> int:
         years = ", ".join(map(str, panel.years))
         raise MessageError(Msg("error.forecast.as_of_not_in_data", as_of=as_of, years=years))
     return int(as_of)
-
-
-def _sigmoid_inplace(x: np.ndarray) -> np.ndarray:
-    np.negative(x, out=x)
-    with np.errstate(over="ignore"):  # exp(>88) is inf in float32, and 1/(1+inf) is 0: exact
-        np.exp(x, out=x)
-    x += 1.0
-    np.reciprocal(x, out=x)
-    return x
 
 
 def _count_met(state: np.ndarray) -> np.ndarray:
@@ -214,11 +207,12 @@ def _simulate_chunk(
 ) -> dict[str, np.ndarray]:
     """Simulate one chunk of draws; returns per-draw district aggregates and commune sums.
 
-    Arrays are criterion-major, (criterion, draw, commune): each criterion is a contiguous
-    plane, so counting criteria met is 19 plane additions and a criteria group (whose loss
-    probability is shared) is a contiguous block. Per simulated year (``step``): the gain
-    log-odds are criterion + capacity(n_met) + static commune part + trend + the year's
-    shock; one uniform per cell decides keep/gain; then the year's aggregates are recorded.
+    This function composes each year's log-odds from the draw's coefficients (the model);
+    ``Engine`` draws the year's gains and losses from them. Arrays are criterion-major,
+    (criterion, draw, commune). Per simulated year (``step``): the gain log-odds are
+    criterion + capacity(n_met) + static commune part + trend + the year's shock; the loss
+    log-odds are the criteria group's + n_met slope + district; then the year's aggregates
+    are recorded.
     """
     gain, loss = draws.gain, draws.loss
     b = gain.shape[0]
@@ -226,7 +220,7 @@ def _simulate_chunk(
     horizon = len(trend_steps)
     state = np.broadcast_to(inputs.state.T[:, None, :], (N_CRITERIA, b, n)).copy()
 
-    crit_gain = (gain[:, :N_CRITERIA] + inputs.criterion_shift).T.astype(np.float32)[:, :, None]
+    crit_gain = (gain[:, :N_CRITERIA] + inputs.criterion_shift).T  # (criterion, draw)
     b_nmet = gain[:, N_CRITERIA][:, None]
     b_push = gain[:, N_CRITERIA + 1 : N_CRITERIA + 1 + N_PUSH]
     b_diff, b_trend, b_registered = (
@@ -235,11 +229,20 @@ def _simulate_chunk(
     # capacity(n_met) per draw, as a lookup table over 0..19 criteria met: slope and push steps
     levels = np.arange(N_CRITERIA + 1)
     capacity = b_nmet * (levels - N_MET_CENTRE) + b_push @ push_matrix(levels).T
-    neg_group_loss = (-loss[:, : len(GROUP_SLICES)]).T.astype(np.float32)[:, :, None]
-    c_nmet = loss[:, -1][:, None].astype(np.float32)
+    row_group = np.repeat(np.arange(len(GROUP_SLICES)), [hi - lo for lo, hi in GROUP_SLICES])
+    group_loss = loss[:, : len(GROUP_SLICES)].T[row_group]  # (criterion, draw)
+    c_nmet = loss[:, -1][:, None]
     # [forecast] a recognised commune's extra log-odds of losing a criterion
-    c_recognised = loss[:, RECOGNISED][:, None].astype(np.float32)
-    loss_static = draws.loss_district[:, inputs.district_index].astype(np.float32)
+    c_recognised = loss[:, RECOGNISED][:, None]
+    loss_static = draws.loss_district[:, inputs.district_index]
+    # a bound on every loss log-odds of a (criterion, draw) row whatever the path: the count
+    # term at its largest over 0..19 criteria met, the recognised term when it adds, the
+    # row's largest district effect
+    loss_bound = group_loss + (
+        np.maximum(c_nmet * (N_CRITERIA - N_MET_CENTRE), -c_nmet * N_MET_CENTRE)
+        + np.maximum(c_recognised, 0)
+        + loss_static.max(axis=1, keepdims=True)
+    ).T
     b_level = gain[:, GAIN_TERMS.index("level")][:, None]
     static = (
         b_diff * inputs.difficult
@@ -259,34 +262,15 @@ def _simulate_chunk(
     }
     if record_states:  # [geo] per-commune criteria as a bitmask (bit c-1 = criterion c met)
         out["states"] = np.zeros((b, horizon, n), np.uint32)
-    p_gain = np.empty((N_CRITERIA, b, n), np.float32)
-    kept = np.empty((N_CRITERIA, b, n), bool)
+    engine = Engine(state, rng, loss_bound)
     n_met = _count_met(state)
     for step, trend in enumerate(trend_steps):
-        centred = n_met - N_MET_CENTRE
-        base = static + np.take_along_axis(capacity, n_met, axis=1) + b_trend * trend
-        base += draws.shocks[:, step : step + 1] + b_registered * inputs.registered[step]
-        np.add(crit_gain, base.astype(np.float32), out=p_gain)
-        _sigmoid_inplace(p_gain)
-        # P(keep) depends on the criterion only through its group: 5 planes, not 19
-        p_keep = _sigmoid_inplace(
-            neg_group_loss
-            - (
-                c_nmet * centred.astype(np.float32)
-                + c_recognised * (n_met == N_CRITERIA)
-                + loss_static
-            )
+        gain_base = static + np.take_along_axis(capacity, n_met, axis=1) + b_trend * trend
+        gain_base += draws.shocks[:, step : step + 1] + b_registered * inputs.registered[step]
+        loss_base = (
+            c_nmet * (n_met - N_MET_CENTRE) + c_recognised * (n_met == N_CRITERIA) + loss_static
         )
-        u = rng.random((N_CRITERIA, b, n), dtype=np.float32)
-        for g, (lo, hi) in enumerate(GROUP_SLICES):
-            np.less(u[lo:hi], p_keep[g], out=kept[lo:hi])
-        # one uniform per cell: a met criterion is kept when u < P(keep), an unmet one gained
-        # when u < P(gain); bitwise selection is several times faster than np.where here
-        gained = np.less(u, p_gain)
-        kept &= state
-        np.invert(state, out=state)
-        gained &= state
-        np.bitwise_or(kept, gained, out=state)
+        engine.step(crit_gain, gain_base, group_loss, loss_base)
 
         n_met = _count_met(state)
         ntm = n_met == N_CRITERIA
@@ -305,6 +289,123 @@ def _simulate_chunk(
     out["blocking"] = (~state & short).sum(axis=1).T
     out["just_short"] = short.sum(axis=0)
     return out
+
+
+LOGIT_CLIP = 40.0  # |log-odds| beyond this is a probability within 4e-18 of 0 or 1
+
+
+class Engine:
+    """The transitions of a (criterion, draw, commune) bool ``state``, year by year, in place.
+
+    Each year every unmet criterion is gained with probability sigmoid(gain log-odds) and
+    every met one lost with probability sigmoid(loss log-odds), independently given the
+    year's start. The engine is exact in that distribution but draws only what the
+    transitions need (issue 17), instead of one uniform per cell and year:
+
+    - **gains by waiting times.** An unmet criterion gets one uniform U when its wait starts
+      (the as-of year, or the year it was lost) and is gained in the first year t at which
+      clock U · Π_{s≤t} (1 + odds_s) exceeds 1, where odds_s = e^(gain log-odds).
+      P(not gained by t) = Π 1/(1 + odds_s) = Π (1 − p_s), and given no gain before t, the
+      chance in year t is p_t: the same process, with one random number per wait rather than
+      per year. With odds = e^(criterion part)·e^(commune part), ``exp`` is taken of the
+      small (criterion, draw) and (draw, commune) arrays only; log-odds are clipped to
+      ±``LOGIT_CLIP`` so no product is inf·0.
+    - **rare losses by Poisson thinning.** Per (criterion, draw) row a bound p̄ ≥ every
+      cell's loss probability is turned into a hazard h = −log(1 − p̄) per cell; the rows laid
+      end to end form a line of length H = Σ n·h; Poisson(H) points thrown uniformly on it
+      make a cell a *candidate* with probability 1 − e^(−h) = p̄, independently across cells.
+      A met candidate is lost with probability p / p̄ (one uniform a per candidate). The
+      same a gives the lost criterion its new waiting time (a / (p / p̄) is uniform given
+      a < p / p̄), so no other number is drawn. Losses cost O(p̄ · cells) random numbers.
+
+    Common random numbers: how many numbers are drawn, and for which cells, depends only on
+    the starting state, the draws' coefficients and the loss bound (which must not depend on
+    the simulated path), never on the outcomes. A scenario that changes gain odds therefore
+    sees the same uniforms for every cell, and a cell it does not touch the same history.
+    """
+
+    def __init__(
+        self, state: np.ndarray, rng: np.random.Generator, loss_bound: np.ndarray
+    ) -> None:
+        """``loss_bound[c, d]``: log-odds at or above every loss log-odds of row (c, d) in
+        every year, whatever happens (fixed here, so the loss candidates never depend on
+        the path: see common random numbers above)."""
+        self.state = state
+        self.rng = rng
+        n = state.shape[2]
+        bound = np.minimum(loss_bound, LOGIT_CLIP).ravel()
+        self._hazard = np.logaddexp(0.0, bound)  # −log(1 − sigmoid(x)) = log(1 + e^x)
+        self._ends = np.cumsum(self._hazard * n)  # the rows laid end to end
+        self._starts = self._ends - self._hazard * n
+        self._inv_bound = 1.0 + np.exp(-bound)  # 1 / p̄
+        # per unmet cell: U times every year's 1 + odds so far, gained once above 1. A met
+        # cell's clock is inf (or runs to it): unused until the cell is lost and restarts it.
+        # Log-odds clipped to ±LOGIT_CLIP keep every odds a normal float32 (no inf·0, no
+        # slow subnormals), and a clock ≥ U ≥ 2⁻²⁴ is normal too.
+        self.clock = np.full(state.shape, np.inf, np.float32)
+        unmet = ~state
+        self.clock[unmet] = 1.0 - rng.random(int(unmet.sum()), dtype=np.float32)  # (0, 1]
+        self._odds = np.empty(state.shape[1:], np.float32)
+        self._gained = np.empty(state.shape[1:], bool)
+
+    def step(
+        self,
+        crit_gain: np.ndarray,
+        gain_base: np.ndarray,
+        row_loss: np.ndarray,
+        loss_base: np.ndarray,
+    ) -> None:
+        """One year. Gain log-odds of cell (c, d, i): ``crit_gain[c, d] + gain_base[d, i]``;
+        loss log-odds ``row_loss[c, d] + loss_base[d, i]``, never above the loss bound."""
+        lost, fresh = self._losses(row_loss, loss_base)
+        e_crit = np.exp(np.clip(crit_gain, -LOGIT_CLIP, LOGIT_CLIP)).astype(np.float32)
+        e_base = np.exp(np.clip(gain_base, -LOGIT_CLIP, LOGIT_CLIP)).astype(np.float32)
+        odds, gained = self._odds, self._gained
+        with np.errstate(over="ignore"):  # a met cell's clock may run to inf: it is unused
+            for c in range(len(e_crit)):  # plane by plane: the buffers stay in the CPU cache
+                np.multiply(e_base, e_crit[c][:, None], out=odds)
+                clock = self.clock[c]
+                odds *= clock
+                clock += odds  # clock · (1 + odds)
+                np.greater(clock, 1.0, out=gained)
+                self.state[c] |= gained  # a met cell stays met whatever its clock says
+        if lost.size:
+            self.state.reshape(-1)[lost] = False
+            self.clock.reshape(-1)[lost] = fresh
+
+    def _poisson_points(self, length: float) -> np.ndarray:
+        """The points of a unit-rate Poisson process on [0, ``length``), in order: running
+        sums of exponential gaps (drawn in one batch large enough nearly always)."""
+        if not length > 0:
+            return np.empty(0)
+        points = np.cumsum(self.rng.standard_exponential(int(length + 6 * length**0.5 + 16)))
+        while points[-1] < length:  # the batch fell short (a 6-sigma event): draw on
+            more = np.cumsum(self.rng.standard_exponential(int(length**0.5 + 16)))
+            points = np.concatenate([points, points[-1] + more])
+        return points[: np.searchsorted(points, length)]
+
+    def _losses(self, row_loss: np.ndarray, loss_base: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Flat indices of the met cells lost this year, and their restarted clocks U."""
+        _, b, n = self.state.shape
+        points = self._poisson_points(float(self._ends[-1]))
+        if not points.size:
+            return np.empty(0, np.int64), np.empty(0, np.float32)
+        # the points are in order: count them per row rather than search a row per point
+        per_row = np.diff(np.searchsorted(points, self._ends), prepend=0)
+        row = np.repeat(np.arange(len(per_row)), per_row)
+        offset = (points - self._starts[row]) / self._hazard[row]
+        cell = row * n + np.minimum(offset.astype(np.int64), n - 1)  # sorted, as the points
+        cell = cell[np.diff(cell, prepend=-1) != 0]  # two points on one cell: one candidate
+        accept = self.rng.random(cell.size)  # one per candidate, met or not: see the class
+        row, commune = np.divmod(cell, n)
+        logit = np.minimum(
+            row_loss.ravel()[row] + loss_base.reshape(-1)[(row % b) * n + commune], LOGIT_CLIP
+        )
+        with np.errstate(over="ignore"):  # exp(−logit) = inf: p = 0, never accepted
+            ratio = self._inv_bound[row] / (1.0 + np.exp(-logit))  # p / p̄
+        lost = self.state.reshape(-1)[cell] & (accept < ratio)
+        fresh = (1.0 - accept[lost] / ratio[lost]).astype(np.float32)  # uniform on (0, 1]
+        return cell[lost], fresh
 
 
 def simulate(
@@ -692,16 +793,19 @@ def run_forecast(
     trend: bool | str = True,
     registered: Registrations | None = None,
     record_states: bool = False,
+    fitter: Callable[..., TransitionModel] = fit,
 ) -> Forecast:
     """Fit the transition model on the panel up to ``as_of`` and simulate to ``target_year``.
 
     ``trend``: True (default) averages the trend and no-trend fits by their held-out scores;
     False fits no trend; "only" the trend fit alone (see ``model.fit``).
     ``registered``: registration lists, history and future years alike (see ``simulate``).
+    ``fitter``: ``fit`` or a function with its signature (``cache.cached_fit``: the fit read
+    from the cache when the same data were fitted before).
     """
     as_of = check_as_of(panel, as_of)
     history = panel.subset(years=[y for y in panel.years if y <= as_of])
-    model = fit(history, trend=trend, registered=registered)
+    model = fitter(history, trend=trend, registered=registered)
     return simulate(
         history, model, target_year, n_draws, seed, scenario, as_of, registered, record_states
     )

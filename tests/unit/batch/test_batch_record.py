@@ -23,6 +23,7 @@ from ntm_analysis.batch.run import ParameterError, run_batch
 from ntm_analysis.core import params
 from ntm_analysis.core.paths import default_units_path
 from ntm_analysis.i18n import status_label
+from ntm_analysis.report import sections as report
 
 RUN = {"draws": 50, "seed": 1, "province_target": 20, "backtest_draws": 0, "progress": False}
 

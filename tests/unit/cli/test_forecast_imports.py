@@ -1,0 +1,40 @@
+"""`ntm forecast` imports only what it uses (issue 17): no statsmodels, seaborn or matplotlib
+on its path, since its terminal output shows neither baselines nor charts."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from locations import REPO
+
+HEAVY = ("statsmodels", "seaborn", "matplotlib")
+
+_PROBE = """
+import json, sys
+from ntm_analysis.cli import main
+code = main(["forecast", "--draws", "50"])
+print(json.dumps([code, sorted({m.split(".")[0] for m in sys.modules} & set(sys.argv[1:]))]))
+"""
+
+
+def _loaded() -> tuple[int, list[str]]:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    run = subprocess.run(
+        [sys.executable, "-c", _PROBE, *HEAVY],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+        check=True,
+    )
+    code, loaded = json.loads(run.stdout.strip().splitlines()[-1])
+    return code, loaded
+
+
+def test_the_forecast_command_does_not_import_statsmodels_or_plotting():
+    code, loaded = _loaded()
+    assert code == 0
+    assert loaded == []
