@@ -509,6 +509,9 @@ def _batch_kwargs(args: argparse.Namespace) -> dict:
         "pdf": args.pdf,
         "notebooks": _templates(args.notebooks),
         "compare_with": args.compare_with,
+        "vintage": args.vintage or "",  # [geo] harmonisation of a file in real GSO codes
+        "merge_rule": args.merge_rule,
+        "assessed": args.assessed,
     }
 
 

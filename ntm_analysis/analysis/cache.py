@@ -42,13 +42,13 @@ __all__ = [
     "data_file",
     "ensure_analysis",
     "file_sha256",
+    "geography_meta",
     "load_analysis",
     "scenario_from_dict",
     "units_file",
 ]
 
 DEFAULT_BACKTEST_DRAWS = 500
-
 
 
 def file_sha256(path: str | Path) -> str:
@@ -110,13 +110,17 @@ def analysis_meta(
     scenario: Mapping[str, Any] | None,
     backtest_draws: int,
     units_path: str | Path | None = None,
+    geography: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Everything that changes the numbers: the cache key is a hash of this.
 
     ``units_path`` is the units (district registry) file, "" or None for the bundled one;
-    its SHA-256 is part of the key.
+    its SHA-256 is part of the key. ``geography``: ``geography_meta`` of the registry list
+    and merge rule a real-coded file was harmonised with (another rule is another panel).
     """
+    geo = {"geography": dict(geography)} if geography is not None else {}
     return {
+        **geo,
         "data_sha256": data_sha256,
         "units_sha256": file_sha256(units_file(units_path)),
         "as_of": int(as_of),
@@ -127,6 +131,16 @@ def analysis_meta(
         "backtest_draws": int(backtest_draws),
         "version": __version__,
         "code": code_fingerprint(),
+    }
+
+
+def geography_meta(vintage: str = "", merge_rule: str = "all", assessed_path: str = "") -> dict:
+    """[geo] The harmonisation options of ``load_panel`` as a cache-key part: the list, the
+    merge rule and the hash of the user's assessments file (``harmonise``)."""
+    return {
+        "vintage": vintage or "",
+        "merge_rule": merge_rule,
+        "assessed_sha256": file_sha256(assessed_path) if assessed_path else None,
     }
 
 

@@ -325,6 +325,7 @@ def _prepare(
 ) -> _Prepared:
     """Validate everything (raising ``ParameterError`` with every problem) and build the
     tasks; starts no kernel and writes nothing."""
+    from ntm_analysis.analysis.cache import geography_meta
     from ntm_analysis.core.communes import Registry
     from ntm_analysis.io.load import load_panel
     from ntm_analysis.report.sections import (
@@ -355,7 +356,13 @@ def _prepare(
     if missing:
         raise ParameterError(missing)
     registry = Registry.from_csv(units_path)
-    panel = load_panel(path, registry=registry)
+    panel = load_panel(
+        path,
+        registry=registry,
+        vintage=common["vintage"] or None,
+        merge_rule=common["merge_rule"],
+        assessed_path=common["assessed_path"] or None,
+    )
     plan = plan_units(registry, panel, districts, province)
     targets: dict[int, float] = {}
     for key, value in (district_targets or {}).items():
@@ -378,6 +385,7 @@ def _prepare(
         scenario=common["scenario"],
         backtest_draws=common["backtest_draws"],
         units_path=common["units_path"] or None,
+        geography=geography_meta(common["vintage"], common["merge_rule"], common["assessed_path"]),
     )
     cache = Path(cache_dir).resolve() if cache_dir is not None else out / CACHE_DIR
     cache_path = analysis_path(meta, cache)
@@ -654,6 +662,9 @@ def run_batch(
     notebooks: Mapping[str, str | Path] | None = None,
     pdf: bool | None = None,
     compare_with: str | Path | None = None,
+    vintage: str = default("vintage"),
+    merge_rule: str = default("merge_rule"),
+    assessed: str | Path | None = None,
 ) -> BatchResult:
     """Run the province overview and one district report per district; see the module doc.
 
@@ -671,6 +682,8 @@ def run_batch(
     (the default) prints when Chromium is installed (``ntm batch`` says when it is not).
     ``compare_with``: an earlier batch folder to compare the new forecasts with (default:
     the forecasts ``out`` holds from its last run); the index shows what changed and why.
+    ``vintage``, ``merge_rule``, ``assessed``: how a file in real GSO codes crossing a
+    boundary change is harmonised (``load_panel``), passed to every notebook.
     """
     from ntm_analysis.report.sections import data_file
 
@@ -686,6 +699,9 @@ def run_batch(
         "lang": lang,
         "scenario": scenario,
         "backtest_draws": backtest_draws,
+        "vintage": vintage,
+        "merge_rule": merge_rule,
+        "assessed_path": str(Path(assessed).resolve()) if assessed else "",
     }
     # ---- 1. validate everything before any kernel starts ---------------------------------
     prep = _prepare(

@@ -162,8 +162,32 @@ PARAMETERS: dict[str, Param] = {
             maximum=1_000_000,
         ),
         Param("criterion", "int", 10, "criterion number (explore notebook)", minimum=1, maximum=19),
+        # --- geo: a file in real GSO codes crossing a boundary change (geography.harmonise);
+        # the choices are geography's (harmonise.RULES, the registry's lists; a test keeps
+        # them equal: core may not import geography)
+        Param(
+            "vintage",
+            "str",
+            "",
+            'registry list to harmonise the data to, e.g. "2020"; "" the list of the last year',
+            choices=("", "2017", "2020", "2021", "2024", "2025"),
+        ),
+        Param(
+            "merge_rule",
+            "str",
+            "all",
+            "criteria of a merged commune: all parts met it, the largest part, or as assessed",
+            choices=("all", "largest", "assessed"),
+        ),
+        Param(
+            "assessed_path",
+            "str",
+            "",
+            'CSV of the province\'s own assessments of merged communes (merge_rule "assessed")',
+        ),
     )
 }
+GEOGRAPHY_PARAMETERS = ("vintage", "merge_rule", "assessed_path")  # geo: load_panel's options
 
 # the batch's own options (not notebook parameters)
 BATCH_OPTIONS: dict[str, Param] = {
@@ -482,7 +506,7 @@ def _context_problems(
     from ntm_analysis.model.forecast import Scenario, ScenarioError
 
     problems: list[Message] = []
-    for name in ("data_path", "units_path", "forecast_cache"):
+    for name in ("data_path", "units_path", "forecast_cache", "assessed_path"):
         value = params.get(name)
         if require_files and value and not _is_file(value):
             problems.append(Msg("error.param.file_not_found", name=name, path=repr(value)))

@@ -44,6 +44,7 @@ from ntm_analysis.analysis.cache import (
     data_file,
     ensure_analysis,
     file_sha256,
+    geography_meta,
     load_analysis,
     scenario_from_dict,
     units_file,
@@ -190,6 +191,9 @@ def prepare(
     forecast_cache: str = "",
     backtest_draws: int = DEFAULT_BACKTEST_DRAWS,
     units_path: str = "",
+    vintage: str = "",
+    merge_rule: str = "all",
+    assessed_path: str = "",
 ) -> Report:
     """Load the data, the forecast (from ``forecast_cache`` or computed) and the unit's results.
 
@@ -198,11 +202,20 @@ def prepare(
     ``district_target`` None means the targets file's value for ``target_year`` (official if
     the file marks it so; none if the file has none); a number is the user's own target,
     never labelled official. The province target is never split among districts.
+    ``vintage``/``merge_rule``/``assessed_path``: how a file in real GSO codes crossing a
+    boundary change is harmonised (``load_panel``); the headline says which rule was used.
     """
     i18n.check_lang(lang)
     path = data_file(data_path)
     registry = Registry.from_csv(units_path or None)
-    panel = load_panel(path, registry=registry)
+    geography = {"vintage": vintage, "merge_rule": merge_rule, "assessed_path": assessed_path}
+    panel = load_panel(
+        path,
+        registry=registry,
+        vintage=vintage or None,
+        merge_rule=merge_rule,
+        assessed_path=assessed_path or None,
+    )
     as_of = panel.last_year if as_of is None else int(as_of)
     if as_of not in panel.years:
         years = ", ".join(map(str, panel.years))
@@ -225,6 +238,7 @@ def prepare(
         scenario=scenario,
         backtest_draws=backtest_draws,
         units_path=units_path or None,
+        geography=geography_meta(**geography),
     )
     if forecast_cache:
         analysis = load_analysis(forecast_cache, meta)
@@ -265,6 +279,7 @@ def prepare(
         "lang": lang,
         "scenario": scenario,
         "backtest_draws": backtest_draws,
+        **geography,
     }
     rep = Report(
         panel=history_panel,
@@ -299,6 +314,8 @@ def save_results(rep: Report, path: str | Path | None) -> Path | None:
     result["parameters"] = rep.parameters
     result["data_sha256"] = rep.data_sha256
     result["package_version"] = __version__
+    if rep.panel.geography is not None:  # [geo] the registry list and the merge rule used
+        result["geography"] = dict(rep.panel.geography)
     if rep.unit is None:
         result["district_table"] = _district_frame(rep)
     return write_results(result, path)

@@ -1,0 +1,57 @@
+"""The geography options are notebook and batch parameters, with geography's own choices."""
+
+from __future__ import annotations
+
+import pytest
+
+from ntm_analysis.core.errors import DataError
+from ntm_analysis.core.params import (
+    GEOGRAPHY_PARAMETERS,
+    NOTEBOOKS,
+    PARAMETERS,
+    notebook_parameters,
+    validate_parameters,
+)
+from ntm_analysis.geography.admin import registry
+from ntm_analysis.geography.harmonise import DEFAULT_RULE, RULES
+
+
+def test_the_parameter_choices_are_geographys_own():
+    # core may not import geography, so the schema spells them out; this keeps them equal
+    assert PARAMETERS["merge_rule"].choices == RULES
+    assert PARAMETERS["merge_rule"].default == DEFAULT_RULE
+    assert PARAMETERS["vintage"].choices == ("", *registry().keys())
+
+
+@pytest.mark.parametrize("kind", ["province", "district"])
+def test_every_report_notebook_declares_the_geography_parameters(kind):
+    declared = notebook_parameters(NOTEBOOKS[kind])
+    for name in GEOGRAPHY_PARAMETERS:
+        assert declared[name] == PARAMETERS[name].default
+
+
+def test_a_wrong_rule_or_list_is_refused_before_any_kernel():
+    with pytest.raises(ValueError) as info:
+        validate_parameters({"merge_rule": "most", "vintage": "2019"})
+    text = str(info.value)
+    assert "merge_rule" in text and "vintage" in text
+
+
+def test_the_batch_loads_the_data_with_the_rule_it_is_given(tmp_path):
+    """`ntm batch --merge-rule assessed` without assessments: the batch's own load (before
+    any kernel) applies the rule and refuses, naming the merged units it has no assessment
+    for — the rule is not dropped on the way."""
+    from locations import TEST_DATA
+
+    from ntm_analysis.batch.run import run_batch
+
+    with pytest.raises(DataError) as info:
+        run_batch(
+            tmp_path / "out",
+            data=TEST_DATA / "admin_synthetic_values_2018_2020.csv",
+            merge_rule="assessed",
+            dry_run=True,
+            progress=False,
+            target_year=2022,
+        )
+    assert "Liên Hội" in str(info.value)
