@@ -35,7 +35,6 @@ from ntm_analysis import BLAS_VARS
 for _var in BLAS_VARS:
     os.environ.setdefault(_var, "1")
 
-import numpy as np
 import pandas as pd
 
 from ntm_analysis import __version__, i18n
@@ -264,7 +263,8 @@ def cmd_forecast(args: argparse.Namespace) -> int:
         write_results(result, Path(args.out) / "result.json")
         write_forecast_tables(forecast, args.out)
     if args.json:
-        _print_json(result)
+        crossing = _print_crossing(args, panel, unit, target, show=False)  # [geo]
+        _print_json(result if crossing is None else {**result, "crossing": crossing})
         return 0
     _note_synthetic(panel, args.lang)
     print(result["headline"])
@@ -939,23 +939,35 @@ def _print_geography(panel: Panel, lang: str) -> None:
 
 
 def _print_crossing(
-    args: argparse.Namespace, panel: Panel, unit: int | None, target: float | None
-) -> None:
+    args: argparse.Namespace,
+    panel: Panel,
+    unit: int | None,
+    target: float | None,
+    show: bool = True,
+) -> dict | None:
     """When the target year is on other units than the data (a boundary change in between),
-    count the forecast on those units and restate the target (crossing.py)."""
+    count the forecast on those units — the province's, or ``unit``'s (a district) — restate
+    the target and say the change of denominator (crossing.py). Returns the JSON summary
+    (None when no change is crossed); prints it when ``show``."""
     reg, lang = registry(), args.lang
-    if panel.geography is None or unit is not None:
-        return
+    if panel.geography is None:
+        return None
     to = reg.vintage_of_year(args.year).key
     if to == panel.geography["vintage"]:
-        return
+        return None
     on_units = None
-    if target is not None:
+    if target is not None and unit is None:
         plan = load_targets(args.targets, province_name=panel.province_name)
         found = units_of(plan, args.year) or (str(panel.geography["vintage"]), panel.last_year)
         on_units = target_on_units(target, *found)
+    elif target is not None:  # a district's own target: set on the units of the data
+        on_units = target_on_units(target, str(panel.geography["vintage"]), panel.last_year, unit)
     cf = forecast_across(panel, args.year, on_units, args.merge_rule, args.draws, args.seed)
-    low, high = np.quantile(cf.ntm, [0.1, 0.9])
+    if unit is not None:
+        cf = cf.for_district(unit, on_units)
+    summary = cf.summary(on_units)
+    if not show:
+        return summary
     print(
         i18n.t(
             "cli.crossing.count",
@@ -963,18 +975,19 @@ def _print_crossing(
             n=cf.n_units,
             vintage=to,
             year=args.year,
-            mean=i18n.fmt_number(float(cf.ntm.mean()), lang),
-            low=int(low),
-            high=int(high),
+            mean=i18n.fmt_number(summary["mean"], lang),
+            low=int(summary["low"]),
+            high=int(summary["high"]),
             rule=cf.metadata["rule_label"][lang],
         )
     )
     if on_units is not None:
         print(cf.metadata["denominator_change"][lang])
-        p = i18n.fmt_percent(cf.probability_of_share(on_units), lang)
+        p = i18n.fmt_percent(summary["probability"], lang)
         print(i18n.t("cli.crossing.probability", lang, target=on_units.words(lang), p=p))
     for note in cf.metadata["notes"]:
         print(f"- {note[lang]}")
+    return summary
 
 
 def _date(text: str | None, lang: str) -> dt.date:

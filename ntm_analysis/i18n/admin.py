@@ -251,4 +251,13 @@ ADMIN: dict[str, dict[str, str]] = {
         "vi": "ngày '{value}' không hợp lệ; hãy viết dạng YYYY-MM-DD, ví dụ 2020-06-30",
         "en": "invalid date '{value}'; write it as YYYY-MM-DD, e.g. 2020-06-30",
     },
+    # --- geo
+    "geo.denominator_change_district": {
+        "vi": "Chỉ tiêu {value} xã đạt chuẩn của huyện {district} được đặt năm {year} trên "
+        "{n_from} xã của huyện; từ {on} huyện còn {n_to} xã, nên chỉ tiêu tương đương {share} "
+        "tức khoảng {value_to} trên {n_to} xã.",
+        "en": "The target of {value} NTM communes for {district} was set in {year} on the "
+        "district's {n_from} xã; from {on} the district has {n_to} xã, so the target is "
+        "restated as {share}, about {value_to} of {n_to}.",
+    },
 }

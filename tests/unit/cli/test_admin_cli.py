@@ -68,3 +68,26 @@ def test_forecast_across_the_2020_change_counts_on_the_2020_units(tmp_path, caps
     assert "merge rule: all parts met it" in out
     assert "set in 2017 on 207 xã; from 1/1/2020 the province has 181 xã" in out
     assert "Probability of reaching the target's share (77 of 207 xã, set in 2017" in out
+
+
+def test_forecast_of_a_district_across_the_2020_change(tmp_path, capsys):
+    """`ntm forecast --district` across 1 Jan 2020: counted on the district's 2020 xã, the
+    district's own target restated, the change of denominator said; also in --json."""
+    import json
+
+    import pandas as pd
+
+    raw = pd.read_csv(CROSSING, dtype={"Mã xã": str})
+    path = tmp_path / "synthetic_2018_2019.csv"
+    raw[raw["Năm"] <= 2019].to_csv(path, index=False)
+    args = ["forecast", "--data", str(path), "--year", "2020", "--draws", "50"]
+    args += ["--district", "Văn Quan", "--target", "10", "--lang", "en"]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "Counted on the 16 xã of the 2020 list (in force at the end of 2020)" in out
+    assert "for Văn Quan was set in 2019 on the district's 23 xã; from 1/1/2020 the " in out
+    assert "Probability of reaching the target's share (10 of 23 xã, set in 2019" in out
+    assert main([*args, "--json"]) == 0
+    crossing = json.loads(capsys.readouterr().out)["crossing"]
+    assert crossing["n_units"] == 16 and crossing["district_code"] == 184
+    assert crossing["rule"] == "all" and 0 <= crossing["probability"] <= 1
