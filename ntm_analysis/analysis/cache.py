@@ -25,7 +25,7 @@ from typing import Any
 from ntm_analysis import __version__
 from ntm_analysis.analysis.results import jsonable
 from ntm_analysis.core.atomic import atomic_path
-from ntm_analysis.core.panel import Panel
+from ntm_analysis.core.panel import Panel, has_districts
 from ntm_analysis.core.paths import PACKAGE_DIR, default_panel_path, default_units_path
 from ntm_analysis.model.backtest import Backtest
 from ntm_analysis.model.backtest import backtest as run_backtest
@@ -208,6 +208,8 @@ def compute_analysis(
         meta["seed"],
         scenario_from_dict(meta["scenario"]),
         as_of,
+        # [geo] no districts (from 1 Jul 2025): the commune states, to group by former district
+        record_states=not has_districts(history_panel),
     )
     history = history_panel.subset(years=[y for y in history_panel.years if y <= as_of])
     bt, note = _compute_backtest(history, meta, cache)

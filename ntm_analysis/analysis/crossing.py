@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from ntm_analysis.core.criteria import CRITERIA_NUMBERS
 from ntm_analysis.core.errors import MessageError, Msg
 from ntm_analysis.core.panel import Panel
 from ntm_analysis.geography.admin import AdminRegistry, registry
@@ -299,3 +300,40 @@ def forecast_across(
     return CrossingForecast(
         forecast, year, from_vintage, to_vintage, rule, units, mapped == FULL, meta
     )
+
+
+# --------------------------------------------------------------------------- former districts
+
+
+def former_district_table(forecast: Forecast, panel: Panel, year: int) -> pd.DataFrame:
+    """A panel without districts (the units after 1 Jul 2025) grouped by former district:
+    the district(s) a unit's parts belonged to on 30 Jun 2025 ("Cao Lộc + Văn Quan" for a
+    unit formed across two), so no district is invented. One row per group: former_district,
+    n_communes, now (NTM communes at the as-of year), mean_criteria (now), expected, lo80,
+    hi80 (NTM communes in ``year``; the interval from the simulation's commune states,
+    recorded for such panels by ``analysis.cache``; without them NaN, never made up)."""
+    former = dict((panel.geography or {}).get("former_district") or {})
+    codes = forecast.communes["commune_code"].tolist()
+    group = pd.Series([former.get(c, "") for c in codes])
+    now = panel.wide().xs(forecast.as_of, level="year").reindex(codes).sum(axis=1).to_numpy()
+    i = forecast.years.index(year)
+    full = forecast.states[:, i, :] == FULL if forecast.states is not None else None
+    rows = []
+    for name, members in group.groupby(group, sort=True):
+        cols = members.index.to_numpy()
+        low = high = np.nan
+        if full is not None:
+            counts = full[:, cols].sum(axis=1)
+            low, high = np.quantile(counts, [0.1, 0.9], method="inverted_cdf")
+        rows.append(
+            {
+                "former_district": name,
+                "n_communes": len(cols),
+                "now": int((now[cols] == len(CRITERIA_NUMBERS)).sum()),
+                "mean_criteria": float(now[cols].mean()),
+                "expected": float(forecast.commune_ntm[i, cols].sum()),
+                "lo80": float(low),
+                "hi80": float(high),
+            }
+        )
+    return pd.DataFrame(rows)

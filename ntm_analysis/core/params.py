@@ -31,6 +31,7 @@ from typing import Any
 
 from ntm_analysis import i18n
 from ntm_analysis.core.errors import DataError, Join, Msg
+from ntm_analysis.core.panel import NO_DISTRICT
 from ntm_analysis.core.paths import InstallationError, notebook_dir
 
 __all__ = [
@@ -337,6 +338,8 @@ def district_code(
     except DataError as exc:
         found = tuple(Msg(p.key, **dict(p.params)) for p in exc.problems)
         return None, at(where, Join(found, sep="; "))
+    if panel is not None and panel.district_codes == [NO_DISTRICT]:  # [geo] units after 2025
+        return None, at(where, Msg("error.geo.no_districts"))
     if panel is not None and code not in panel.district_codes:
         return None, Msg("error.param.no_communes", where=where, name=repr(registry.name(code)))
     return code, None

@@ -76,12 +76,10 @@ ADMIN: dict[str, dict[str, str]] = {
         "in later units, and merged communes' results cannot be split back",
     },
     "error.geo.no_districts": {
-        "vi": "từ 01/07/2025 không còn cấp huyện; chưa thể lập bảng số liệu theo 65 đơn vị mới "
-        "(hãy chọn danh mục 2024 hoặc sớm hơn, hoặc dùng admin.former_districts để nhóm theo "
-        "huyện cũ)",
-        "en": "there are no districts from 1 Jul 2025; a panel on the 65 new units cannot be "
-        "built yet (choose the 2024 list or earlier, or group by former district with "
-        "admin.former_districts)",
+        "vi": "từ 01/07/2025 không còn cấp huyện: không thể chọn một huyện trên các đơn vị mới; "
+        "hãy xem toàn tỉnh, hoặc nhóm theo huyện cũ (đến 30/6/2025)",
+        "en": "there are no districts from 1 Jul 2025: no district can be chosen on the new "
+        "units; use the province, or group by former district (until 30/6/2025)",
     },
     "error.geo.assessed_missing": {
         "vi": "quy tắc 'theo kết quả thẩm định': tệp {file} không có kết quả của {unit} năm {year}",
@@ -252,6 +250,29 @@ ADMIN: dict[str, dict[str, str]] = {
         "en": "invalid date '{value}'; write it as YYYY-MM-DD, e.g. 2020-06-30",
     },
     # --- geo
+    "geo.no_districts": {
+        "vi": "Từ {on} không còn cấp huyện: số liệu tính cho toàn tỉnh, và khi cần thì nhóm "
+        "theo huyện cũ (đến 30/6/2025).",
+        "en": "There are no districts from {on}: figures are for the province, grouped where "
+        "asked by former district (until 30/6/2025).",
+    },
+    "geo.former_district": {
+        "vi": "Huyện cũ (đến 30/6/2025)",
+        "en": "Former district (until 30/6/2025)",
+    },
+    "geo.section.former_districts": {
+        "vi": "Theo huyện cũ (đến 30/6/2025): dự báo năm {year}",
+        "en": "By former district (until 30/6/2025): forecast for {year}",
+    },
+    "geo.note.former_districts": {
+        "vi": "Từ 1/7/2025 không còn cấp huyện. Các xã mới được nhóm theo huyện cũ của các phần "
+        "hợp thành; xã hình thành từ hai huyện cũ là một nhóm riêng (ví dụ 'Cao Lộc + Văn "
+        "Quan'). Các nhóm này không phải đơn vị hành chính.",
+        "en": "There are no districts from 1 Jul 2025. The new communes are grouped by the "
+        "former district of their parts; a commune formed across two former districts is a "
+        "group of its own (e.g. 'Cao Lộc + Văn Quan'). These groups are not administrative "
+        "units.",
+    },
     "geo.denominator_change_district": {
         "vi": "Chỉ tiêu {value} xã đạt chuẩn của huyện {district} được đặt năm {year} trên "
         "{n_from} xã của huyện; từ {on} huyện còn {n_to} xã, nên chỉ tiêu tương đương {share} "

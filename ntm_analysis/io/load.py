@@ -171,11 +171,16 @@ def load_panel(
     if not table.complete:  # a large file: judge its first rows before reading all of it
         _refuse_junk(table, registry)
         table = _read_table(path, sheet)
-    columns = _identify_columns(table, _PANEL_REQUIREMENTS)
+    columns, no_district_column = _panel_columns(table)
     table = _without_summary_rows(table, columns)
     records, problems = _parse_records(table, columns, registry)
     # real GSO codes: checked per year's list; None for placeholder codes (synthetic panel)
     real = check_file(table, table.headers[columns.named["commune_code"]], records.rows)
+    # [geo] rows on the units after 1 Jul 2025 have no district: none is asked for
+    free = real.rows_without_districts(records.rows) if real is not None else set()
+    if no_district_column and not set(records.rows["row"]) <= free:
+        raise DataError(no_district_column)  # as for any missing column: nothing to read
+    problems = [p for p in problems if p.key != "error.load.empty_district" or p.row not in free]
     problems += _check_records(table, columns, records, registry, real_codes=real is not None)
     if communes_path is not None:
         problems += _check_units(table, records, Path(communes_path), registry)
@@ -670,6 +675,21 @@ _PANEL_REQUIREMENTS = _Requirements(
     one_of=(("district_name", "district_code"),),
     criteria=True,
 )
+# [geo] the panel's columns but the district, which a file on the 2025 units does not have
+_PANEL_BUT_DISTRICT = replace(_PANEL_REQUIREMENTS, one_of=())
+_DISTRICT_COLUMN = _Requirements(required=(), one_of=_PANEL_REQUIREMENTS.one_of)
+
+
+def _panel_columns(table: _Table) -> tuple[_Columns, list[Problem]]:
+    """The panel's columns, and the missing-district-column problem held back: whether a
+    district is needed is known once the codes are (none after 1 Jul 2025, ``admin_check``).
+    Any other header problem stops the load at once, with the district's among them."""
+    try:
+        columns = _identify_columns(table, _PANEL_BUT_DISTRICT)
+    except DataError:
+        return _identify_columns(table, _PANEL_REQUIREMENTS), []  # raises, listing all
+    return columns, _missing_columns(table, columns, _DISTRICT_COLUMN)
+
 _UNITS_REQUIREMENTS = _Requirements(
     required=("commune_code", "commune_name"), one_of=(("district_code", "district_name"),)
 )
@@ -1067,7 +1087,7 @@ def _refuse_junk(head: _Table, registry: Registry) -> None:
     That is the wrong file under a right-looking header, or a shifted column: checking
     every row of a large one would take minutes to list problems nobody reads one by one.
     """
-    columns = _identify_columns(head, _PANEL_REQUIREMENTS)
+    columns, _ = _panel_columns(head)
     head = _without_summary_rows(head, columns)
     n = min(len(head.body), JUNK_SAMPLE_ROWS)
     sample = replace(head, body=head.body.iloc[:n], rows=head.rows[:n])
@@ -1260,7 +1280,10 @@ def _district_lookup(
 
 
 def _districts_missing(table: _Table, columns: _Columns) -> list[Problem]:
-    """Rows that give neither a district name nor a district code."""
+    """Rows that give neither a district name nor a district code (without any district
+    column, ``load_panel`` reports the column, or nothing for 2025 units)."""
+    if not any(c in columns.named for c in ("district_name", "district_code")):
+        return []
     missing = np.ones(len(table.body), dtype=bool)
     for canonical in ("district_name", "district_code"):
         if canonical in columns.named:

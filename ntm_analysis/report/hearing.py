@@ -178,12 +178,13 @@ def workbook_tables(rep: Report, parts: Sequence[Section]) -> list[tuple[str, pd
     full = report.priority_frame(rep)
     if not full.empty:
         next_year = rep.forecast.years[0]
+        where, places = report.district_column(rep, full)  # [geo] former district after 2025
         numbers = pd.DataFrame(
             {
                 rep.t("priority.col.rank"): full["rank"],
                 i18n.t("col.commune", lang): full["commune_name"],
                 rep.t("report.col.commune_code"): full["commune_code"],
-                i18n.t("col.district", lang): [rep.label(int(c)) for c in full["district_code"]],
+                where: places,
                 rep.t("priority.col.n_met", year=rep.as_of): full["n_met"],
                 rep.t("report.col.missing"): [
                     ", ".join(criterion_label(int(c), lang) for c in m) for m in full["missing"]
