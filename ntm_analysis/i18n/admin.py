@@ -273,6 +273,12 @@ ADMIN: dict[str, dict[str, str]] = {
         "group of its own (e.g. 'Cao Lộc + Văn Quan'). These groups are not administrative "
         "units.",
     },
+    "plan.sentence.province_no_plan": {
+        "vi": "Năm {year}, toàn tỉnh dự kiến có {expected} xã đạt chuẩn NTM (khoảng 95%: "
+        "{lo}–{hi}); hiện có {now} xã.",
+        "en": "In {year} the province is expected to have {expected} communes meeting the NTM "
+        "standard (95% range {lo}–{hi}); it has {now} now.",
+    },
     "geo.denominator_change_district": {
         "vi": "Chỉ tiêu {value} xã đạt chuẩn của huyện {district} được đặt năm {year} trên "
         "{n_from} xã của huyện; từ {on} huyện còn {n_to} xã, nên chỉ tiêu tương đương {share} "

@@ -405,9 +405,9 @@ def plan_sentence(rep: Report) -> str:
         _num(row["lo95"], lang),
         _num(row["hi95"], lang),
     )
-    if row["target"] is None:
+    if row["target"] is None:  # a district, or a province whose plan has no such year
         return rep.t(
-            "plan.sentence.district",
+            "plan.sentence.district" if rep.unit is not None else "plan.sentence.province_no_plan",
             year=ty["year"],
             expected=expected,
             lo=lo,

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
 from ntm_analysis.geography.admin import registry
 
 HERE = Path(__file__).resolve().parent
@@ -32,7 +33,8 @@ def rows(
     for year in years:
         for u in units.itertuples():
             met = (rng.random(19) < 0.55).astype(int).tolist()
-            district = (None, None) if pd.isna(u.district_code) else (u.district_code, u.district_name)
+            no_district = pd.isna(u.district_code)  # from 1 Jul 2025
+            district = (None, None) if no_district else (u.district_code, u.district_name)
             out.append([u.code, u.name, *district, year, *met, 1])
     return out
 

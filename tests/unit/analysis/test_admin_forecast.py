@@ -139,3 +139,23 @@ def test_crossing_per_district_adds_up_to_the_province_and_restates_the_district
     with pytest.raises(MessageError) as info:
         after_2025.for_district(184)  # no districts after 1 Jul 2025: never one invented
     assert "no districts from 1 Jul 2025" in str(info.value)
+
+
+def test_former_district_groups_are_slices_of_the_same_draws():
+    from ntm_analysis.analysis.crossing import former_district_table
+    from ntm_analysis.model.forecast import run_forecast
+
+    panel = load_panel(TEST_DATA / "admin_synthetic_values_2025_2026.csv")
+    raw = pd.read_csv(TEST_DATA / "admin_synthetic_values_2025_2026.csv", dtype={"Mã xã": str})
+    fc = run_forecast(panel, target_year=2028, n_draws=80, seed=3, record_states=True)
+    table = former_district_table(fc, panel, 2028)
+    assert table["n_communes"].sum() == 61
+    assert np.isclose(table["expected"].sum(), fc.unit_draws()[:, -1].mean())  # adds up
+    assert (table["lo80"] <= table["hi80"]).all()
+    now = raw[raw["Năm"] == 2026].set_index("Mã xã")[TC].sum(axis=1)
+    first = table.iloc[0]
+    groups = panel.geography["former_district"]
+    members = [c for c, g in groups.items() if g == first["former_district"]]
+    assert first["mean_criteria"] == pytest.approx(now[members].mean())
+    without = former_district_table(run_forecast(panel, 2028, 20, seed=3), panel, 2028)
+    assert without["lo80"].isna().all()  # no states: no interval made up
