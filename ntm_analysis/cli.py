@@ -48,7 +48,7 @@ from ntm_analysis.analysis.results import (
 from ntm_analysis.batch.lock import OutputError
 from ntm_analysis.core.communes import Registry
 from ntm_analysis.core.errors import DataError, MessageError, Msg, os_reason
-from ntm_analysis.core.panel import Panel
+from ntm_analysis.core.panel import Panel, has_districts
 from ntm_analysis.core.params import ParameterError
 from ntm_analysis.core.paths import InstallationError
 from ntm_analysis.core.targets import (
@@ -114,6 +114,10 @@ def _note_synthetic(panel: Panel, lang: str) -> None:
 # -- subcommands ------------------------------------------------------------------------------
 def cmd_summary(args: argparse.Namespace) -> int:
     panel = _load(args)
+    if args.by == "district" and not has_districts(panel):  # [geo] units after 1 Jul 2025
+        from ntm_analysis.core.params import at
+
+        raise ParameterError([at("--by", Msg("error.geo.no_districts"))])
     table = unit_summary(panel, args.by)
     year = args.year if args.year is not None else panel.last_year
     if year not in panel.years:

@@ -273,6 +273,10 @@ ADMIN: dict[str, dict[str, str]] = {
         "group of its own (e.g. 'Cao Lộc + Văn Quan'). These groups are not administrative "
         "units.",
     },
+    "validate.no_districts": {
+        "vi": "toàn tỉnh (không còn cấp huyện từ 1/7/2025)",
+        "en": "the province (no districts from 1/7/2025)",
+    },
     "plan.sentence.province_no_plan": {
         "vi": "Năm {year}, toàn tỉnh dự kiến có {expected} xã đạt chuẩn NTM (khoảng 95%: "
         "{lo}–{hi}); hiện có {now} xã.",

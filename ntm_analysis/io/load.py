@@ -45,7 +45,7 @@ import pandas as pd
 from ntm_analysis.core.communes import Registry
 from ntm_analysis.core.criteria import CRITERIA_NUMBERS, N_CRITERIA, criteria_table
 from ntm_analysis.core.errors import DataError, Join, Msg, Problem, either
-from ntm_analysis.core.panel import Panel
+from ntm_analysis.core.panel import Panel, has_districts
 from ntm_analysis.core.paths import default_panel_path
 from ntm_analysis.geography.admin_check import check_file
 from ntm_analysis.geography.harmonise import DEFAULT_RULE, harmonise_records
@@ -214,7 +214,9 @@ def summarise(panel: Panel, lang: str = "en") -> str:
         "validate.summary",
         lang,
         communes=_count("validate.communes_one", "validate.communes_many", n_communes, lang),
-        districts=_count("validate.districts_one", "validate.districts_many", n_districts, lang),
+        districts=_count("validate.districts_one", "validate.districts_many", n_districts, lang)
+        if has_districts(panel)
+        else t("validate.no_districts", lang),  # [geo] units after 1 Jul 2025
         span=span,
         n_years=_count("validate.years_one", "validate.years_many", len(years), lang),
     )

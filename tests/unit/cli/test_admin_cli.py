@@ -73,8 +73,6 @@ def test_forecast_across_the_2020_change_counts_on_the_2020_units(tmp_path, caps
 def test_forecast_of_a_district_across_the_2020_change(tmp_path, capsys):
     """`ntm forecast --district` across 1 Jan 2020: counted on the district's 2020 xã, the
     district's own target restated, the change of denominator said; also in --json."""
-    import json
-
     import pandas as pd
 
     raw = pd.read_csv(CROSSING, dtype={"Mã xã": str})
@@ -91,3 +89,16 @@ def test_forecast_of_a_district_across_the_2020_change(tmp_path, capsys):
     crossing = json.loads(capsys.readouterr().out)["crossing"]
     assert crossing["n_units"] == 16 and crossing["district_code"] == 184
     assert crossing["rule"] == "all" and 0 <= crossing["probability"] <= 1
+
+
+def test_commands_on_2025_units_count_no_district(capsys):
+    new_units = str(TEST_DATA / "admin_synthetic_values_2025_2026.csv")
+    assert main(["validate", new_units, "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "61 communes in the province (no districts from 1/7/2025)" in out
+    assert "There are no districts from 1/7/2025" in out
+    assert main(["summary", "--data", new_units, "--by", "district", "--lang", "en"]) == 2
+    assert "--by: there are no districts from 1 Jul 2025" in capsys.readouterr().err
+    args = ["forecast", "--data", new_units, "--year", "2028", "--district", "Văn Quan"]
+    assert main([*args, "--lang", "en"]) == 2
+    assert "--district: there are no districts from 1 Jul 2025" in capsys.readouterr().err

@@ -55,3 +55,24 @@ def test_the_batch_loads_the_data_with_the_rule_it_is_given(tmp_path):
             target_year=2022,
         )
     assert "Liên Hội" in str(info.value)
+
+
+def test_a_batch_on_2025_units_makes_the_province_report_and_no_district(tmp_path):
+    from locations import TEST_DATA
+
+    from ntm_analysis.batch.run import run_batch
+    from ntm_analysis.core.params import ParameterError
+
+    data = TEST_DATA / "admin_synthetic_values_2025_2026.csv"
+    plan = run_batch(tmp_path / "out", data=data, target_year=2028, dry_run=True, progress=False)
+    assert plan.planned == ["province"]  # no district exists after 1 Jul 2025
+    with pytest.raises(ParameterError) as info:
+        run_batch(
+            tmp_path / "out",
+            data=data,
+            target_year=2028,
+            districts=["Văn Quan"],
+            dry_run=True,
+            progress=False,
+        )
+    assert "there are no districts from 1 Jul 2025" in str(info.value)
