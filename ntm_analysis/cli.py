@@ -114,10 +114,8 @@ def _note_synthetic(panel: Panel, lang: str) -> None:
 # -- subcommands ------------------------------------------------------------------------------
 def cmd_summary(args: argparse.Namespace) -> int:
     panel = _load(args)
-    if args.by == "district" and not has_districts(panel):  # [geo] units after 1 Jul 2025
-        from ntm_analysis.core.params import at
-
-        raise ParameterError([at("--by", Msg("error.geo.no_districts"))])
+    if args.by == "district":
+        _require_districts(panel, "--by")  # [geo]
     table = unit_summary(panel, args.by)
     year = args.year if args.year is not None else panel.last_year
     if year not in panel.years:
@@ -298,6 +296,7 @@ def cmd_targets(args: argparse.Namespace) -> int:
         from ntm_analysis.core.targets import write_district_template
 
         panel = _load(args)
+        _require_districts(panel, "--template")  # [geo]
         years = sorted(set(args.year or [panel.last_year + 1, 2020]))
         path = write_district_template(args.template, panel, years)
         n = len(panel.district_codes)
@@ -931,6 +930,14 @@ def _geography_options(args: argparse.Namespace) -> dict:
         "merge_rule": getattr(args, "merge_rule", DEFAULT_RULE),
         "assessed_path": getattr(args, "assessed", None),
     }
+
+
+def _require_districts(panel: Panel, option: str) -> None:
+    """A panel on the units after 1 Jul 2025 has no districts: ``option`` cannot use one."""
+    from ntm_analysis.core.params import at
+
+    if not has_districts(panel):
+        raise ParameterError([at(option, Msg("error.geo.no_districts"))])
 
 
 def _print_geography(panel: Panel, lang: str) -> None:

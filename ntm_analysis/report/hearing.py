@@ -317,6 +317,8 @@ def brief_sentences(rep: Report, top: pd.DataFrame) -> list[str]:
     the communes most likely next, and the caveat."""
     res, lang = rep.results, rep.lang
     out = [res["headline"], report.plan_sentence(rep)]
+    if rep.panel.geography is not None:  # [geo] the registry list and the merge rule used
+        out.insert(1, rep.panel.geography["sentence"][lang])
     now_ = res["now"]
     out.append(
         rep.t(
@@ -504,6 +506,8 @@ def slides_html(rep: Report, parts: Sequence[Section], full: pd.DataFrame) -> st
     if rep.synthetic:
         first.append(synthetic_banner(lang))
     first.append(f'<p class="big">{_esc(rep.results["headline"])}</p>')
+    if rep.panel.geography is not None:  # [geo] the registry list and the merge rule used
+        first.append(f"<p>{_esc(rep.panel.geography['sentence'][lang])}</p>")
     slides.append("".join(first))
     fan = _forecast_chart(rep, parts)
     answer = [f"<h2>{_esc(rep.t('slides.headline'))}</h2>"]

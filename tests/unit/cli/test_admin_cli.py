@@ -91,7 +91,7 @@ def test_forecast_of_a_district_across_the_2020_change(tmp_path, capsys):
     assert crossing["rule"] == "all" and 0 <= crossing["probability"] <= 1
 
 
-def test_commands_on_2025_units_count_no_district(capsys):
+def test_commands_on_2025_units_count_no_district(tmp_path, capsys):
     new_units = str(TEST_DATA / "admin_synthetic_values_2025_2026.csv")
     assert main(["validate", new_units, "--lang", "en"]) == 0
     out = capsys.readouterr().out
@@ -102,3 +102,7 @@ def test_commands_on_2025_units_count_no_district(capsys):
     args = ["forecast", "--data", new_units, "--year", "2028", "--district", "Văn Quan"]
     assert main([*args, "--lang", "en"]) == 2
     assert "--district: there are no districts from 1 Jul 2025" in capsys.readouterr().err
+    template = ["targets", "--data", new_units, "--template", str(tmp_path / "t.csv")]
+    assert main([*template, "--lang", "en"]) == 2
+    assert not (tmp_path / "t.csv").exists()
+    assert "--template: there are no districts from 1 Jul 2025" in capsys.readouterr().err

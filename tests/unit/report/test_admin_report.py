@@ -98,3 +98,22 @@ def test_a_province_without_a_plan_for_the_year_is_never_called_a_district():
     sentence = report.plan_sentence(rep)
     assert sentence.startswith("In 2027 the province is expected to have")
     assert "district" not in sentence
+
+
+def test_the_hearing_brief_says_the_list_and_the_rule():
+    import pandas as pd
+
+    from ntm_analysis.report import hearing
+
+    rep = report.prepare(
+        data_path=str(CROSSING),
+        target_year=2022,
+        draws=40,
+        seed=1,
+        backtest_draws=0,
+        lang="vi",
+        province_target=5,
+    )
+    sentences = hearing.brief_sentences(rep, pd.DataFrame())
+    assert rep.panel.geography["sentence"]["vi"] in sentences
+    assert "tất cả các phần hợp thành đều đạt" in sentences[1]
