@@ -996,6 +996,22 @@ def _print_crossing(
         print(cf.metadata["denominator_change"][lang])
         p = i18n.fmt_percent(summary["probability"], lang)
         print(i18n.t("cli.crossing.probability", lang, target=on_units.words(lang), p=p))
+    if "by_former_district" in summary:  # after 1 Jul 2025: grouped, named so
+        groups = pd.DataFrame(summary["by_former_district"])
+        shown = pd.DataFrame(
+            {
+                i18n.t("geo.former_district", lang): groups["former_district"],
+                i18n.t("col.n_communes", lang): groups["n_units"],
+                i18n.t("col.expected_year", lang, year=args.year): [
+                    i18n.fmt_number(v, lang, 1) for v in groups["mean"]
+                ],
+                i18n.t("col.interval80", lang): [
+                    f"{lo:.0f}–{hi:.0f}"
+                    for lo, hi in zip(groups["low"], groups["high"], strict=True)
+                ],
+            }
+        )
+        print(shown.to_string(index=False))
     for note in cf.metadata["notes"]:
         print(f"- {note[lang]}")
     return summary

@@ -172,6 +172,8 @@ class CrossingForecast:
         if target is not None:
             out["target_restated"] = target.restated(self.n_units)
             out["probability"] = self.probability_of_share(target)
+        if self.units["district_code"].isna().all():  # no districts: by former district
+            out["by_former_district"] = self.by_former_district().to_dict("records")
         return out
 
     def probability(self, target: float) -> float:

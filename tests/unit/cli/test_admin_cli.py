@@ -106,3 +106,18 @@ def test_commands_on_2025_units_count_no_district(tmp_path, capsys):
     assert main([*template, "--lang", "en"]) == 2
     assert not (tmp_path / "t.csv").exists()
     assert "--template: there are no districts from 1 Jul 2025" in capsys.readouterr().err
+
+
+def test_a_forecast_across_1_july_2025_is_grouped_by_former_district(capsys):
+    import json
+
+    data = str(TEST_DATA / "admin_synthetic_values_2023_2024.csv")
+    args = ["forecast", "--data", data, "--year", "2025", "--draws", "30", "--lang", "en"]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "Counted on the 61 xã of the 2025 list" in out
+    assert "Former district (until 30/6/2025)" in out and "Cao Lộc + Văn Quan" in out
+    assert "District" not in out
+    assert main([*args, "--json"]) == 0
+    groups = json.loads(capsys.readouterr().out)["crossing"]["by_former_district"]
+    assert sum(g["n_units"] for g in groups) == 61
