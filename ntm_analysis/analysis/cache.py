@@ -116,9 +116,11 @@ def analysis_meta(
 
     ``units_path`` is the units (district registry) file, "" or None for the bundled one;
     its SHA-256 is part of the key. ``geography``: ``geography_meta`` of the registry list
-    and merge rule a real-coded file was harmonised with (another rule is another panel).
+    and merge rule a real-coded file was harmonised with (another rule is another panel;
+    the defaults leave the key as it was).
     """
-    geo = {"geography": dict(geography)} if geography is not None else {}
+    # the defaults add nothing: a key made without them (tests, other callers) is the same
+    geo = {"geography": dict(geography)} if geography not in (None, geography_meta()) else {}
     return {
         **geo,
         "data_sha256": data_sha256,

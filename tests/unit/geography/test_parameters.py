@@ -76,3 +76,16 @@ def test_a_batch_on_2025_units_makes_the_province_report_and_no_district(tmp_pat
             progress=False,
         )
     assert "there are no districts from 1 Jul 2025" in str(info.value)
+
+
+def test_another_rule_or_list_is_another_cached_forecast():
+    from ntm_analysis.analysis.cache import analysis_meta, cache_key, geography_meta
+
+    common = dict(as_of=2016, target_year=2020, draws=10, seed=0, scenario=None, backtest_draws=0)
+    plain = analysis_meta("sha", **common)
+    assert analysis_meta("sha", **common, geography=geography_meta()) == plain  # defaults
+    keys = {
+        cache_key(analysis_meta("sha", **common, geography=geography_meta(v, rule)))
+        for v, rule in (("", "all"), ("", "largest"), ("2020", "all"))
+    }
+    assert len(keys) == 3
