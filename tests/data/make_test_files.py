@@ -18,9 +18,10 @@ from pathlib import Path
 
 import openpyxl
 import pandas as pd
+
 from ntm_analysis.core.criteria import CRITERIA_NUMBERS
-from ntm_analysis.io.layout import long_table, wide_table, write_panel
 from ntm_analysis.core.panel import Panel
+from ntm_analysis.io.layout import long_table, wide_table, write_panel
 
 HERE = Path(__file__).resolve().parent
 BAD = HERE / "bad"
