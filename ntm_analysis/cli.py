@@ -36,7 +36,6 @@ from ntm_analysis import BLAS_VARS
 for _var in BLAS_VARS:
     os.environ.setdefault(_var, "1")
 
-import numpy as np
 import pandas as pd
 
 from ntm_analysis import __version__, i18n
@@ -47,7 +46,7 @@ from ntm_analysis.batch.lock import OutputError
 from ntm_analysis.core.communes import Registry
 from ntm_analysis.core.config import RunConfig, config_default
 from ntm_analysis.core.errors import DataError, MessageError, Msg, os_reason
-from ntm_analysis.core.panel import Panel
+from ntm_analysis.core.panel import Panel, has_districts
 from ntm_analysis.core.params import ParameterError
 from ntm_analysis.core.paths import InstallationError
 from ntm_analysis.core.resolve import resolve_unit
@@ -100,6 +99,8 @@ def _note_synthetic(panel: Panel, lang: str) -> None:
 # -- subcommands ------------------------------------------------------------------------------
 def cmd_summary(args: argparse.Namespace) -> int:
     panel = _load(args)
+    if args.by == "district":
+        _require_districts(panel, "--by")  # [geo]
     table = unit_summary(panel, args.by)
     year = args.year if args.year is not None else panel.last_year
     if year not in panel.years:
@@ -213,7 +214,7 @@ def _run_config(args: argparse.Namespace, **settings) -> RunConfig:
         "data_path": args.data or "",
         "units_path": args.units or "",
         "lang": args.lang,
-        "vintage": args.vintage,
+        "vintage": args.vintage or "",
         "merge_rule": args.merge_rule,
         "assessed_path": args.assessed or "",
         "seed": args.seed,
@@ -250,7 +251,9 @@ def cmd_forecast(args: argparse.Namespace) -> int:
         write_results(unit_json(result, args.lang), Path(args.out) / "result.json")
         write_forecast_tables(run.analysis.forecast, args.out)
     if args.json:
-        _print_json(unit_json(result, args.lang))
+        payload = unit_json(result, args.lang)
+        crossing = _print_crossing(args, run.panel, run.unit, result.target, show=False)  # [geo]
+        _print_json(payload if crossing is None else {**payload, "crossing": crossing})
         return 0
     _note_synthetic(run.panel, args.lang)
     print(headline(result, args.lang))
@@ -265,6 +268,7 @@ def cmd_targets(args: argparse.Namespace) -> int:
         from ntm_analysis.core.targets import write_district_template
 
         panel = _load(args)
+        _require_districts(panel, "--template")  # [geo]
         years = sorted(set(args.year or [panel.last_year + 1, 2020]))
         path = write_district_template(args.template, panel, years)
         n = len(panel.district_codes)
@@ -485,6 +489,9 @@ def _batch_kwargs(args: argparse.Namespace) -> dict:
         "notebooks": _templates(args.notebooks),
         "compare_with": args.compare_with,
         "hearing_packs": not args.no_hearing,
+        "vintage": args.vintage or "",  # [geo] harmonisation of a file in real GSO codes
+        "merge_rule": args.merge_rule,
+        "assessed": args.assessed,
     }
 
 
@@ -905,10 +912,18 @@ def _geography_arguments(parser: _Parser) -> None:
 
 def _geography_options(args: argparse.Namespace) -> dict:
     return {
-        "vintage": getattr(args, "vintage", None),
+        "vintage": getattr(args, "vintage", None) or None,
         "merge_rule": getattr(args, "merge_rule", config_default("merge_rule")),
         "assessed_path": getattr(args, "assessed", None),
     }
+
+
+def _require_districts(panel: Panel, option: str) -> None:
+    """A panel on the units after 1 Jul 2025 has no districts: ``option`` cannot use one."""
+    from ntm_analysis.core.params import at
+
+    if not has_districts(panel):
+        raise ParameterError([at(option, Msg("error.geo.no_districts"))])
 
 
 def _print_geography(panel: Panel, lang: str) -> None:
@@ -921,23 +936,35 @@ def _print_geography(panel: Panel, lang: str) -> None:
 
 
 def _print_crossing(
-    args: argparse.Namespace, panel: Panel, unit: int | None, target: float | None
-) -> None:
+    args: argparse.Namespace,
+    panel: Panel,
+    unit: int | None,
+    target: float | None,
+    show: bool = True,
+) -> dict | None:
     """When the target year is on other units than the data (a boundary change in between),
-    count the forecast on those units and restate the target (crossing.py)."""
+    count the forecast on those units — the province's, or ``unit``'s (a district) — restate
+    the target and say the change of denominator (crossing.py). Returns the JSON summary
+    (None when no change is crossed); prints it when ``show``."""
+    if panel.geography is None:  # not a file in real codes: no registry needed (0.5 s)
+        return None
     reg, lang = registry(), args.lang
-    if panel.geography is None or unit is not None:
-        return
     to = reg.vintage_of_year(args.year).key
     if to == panel.geography["vintage"]:
-        return
+        return None
     on_units = None
-    if target is not None:
+    if target is not None and unit is None:
         plan = load_targets(args.targets, province_name=panel.province_name)
         found = units_of(plan, args.year) or (str(panel.geography["vintage"]), panel.last_year)
         on_units = target_on_units(target, *found)
+    elif target is not None:  # a district's own target: set on the units of the data
+        on_units = target_on_units(target, str(panel.geography["vintage"]), panel.last_year, unit)
     cf = forecast_across(panel, args.year, on_units, args.merge_rule, args.draws, args.seed)
-    low, high = np.quantile(cf.ntm, [0.1, 0.9])
+    if unit is not None:
+        cf = cf.for_district(unit, on_units)
+    summary = cf.summary(on_units)
+    if not show:
+        return summary
     print(
         i18n.t(
             "cli.crossing.count",
@@ -945,18 +972,35 @@ def _print_crossing(
             n=cf.n_units,
             vintage=to,
             year=args.year,
-            mean=i18n.fmt_number(float(cf.ntm.mean()), lang),
-            low=int(low),
-            high=int(high),
+            mean=i18n.fmt_number(summary["mean"], lang),
+            low=int(summary["low"]),
+            high=int(summary["high"]),
             rule=cf.metadata["rule_label"][lang],
         )
     )
     if on_units is not None:
         print(cf.metadata["denominator_change"][lang])
-        p = i18n.fmt_percent(cf.probability_of_share(on_units), lang)
+        p = i18n.fmt_percent(summary["probability"], lang)
         print(i18n.t("cli.crossing.probability", lang, target=on_units.words(lang), p=p))
+    if "by_former_district" in summary:  # after 1 Jul 2025: grouped, named so
+        groups = pd.DataFrame(summary["by_former_district"])
+        shown = pd.DataFrame(
+            {
+                i18n.t("geo.former_district", lang): groups["former_district"],
+                i18n.t("col.n_communes", lang): groups["n_units"],
+                i18n.t("col.expected_year", lang, year=args.year): [
+                    i18n.fmt_number(v, lang, 1) for v in groups["mean"]
+                ],
+                i18n.t("col.interval80", lang): [
+                    f"{lo:.0f}–{hi:.0f}"
+                    for lo, hi in zip(groups["low"], groups["high"], strict=True)
+                ],
+            }
+        )
+        print(shown.to_string(index=False))
     for note in cf.metadata["notes"]:
         print(f"- {note[lang]}")
+    return summary
 
 
 def _date(text: str | None, lang: str) -> dt.date:

@@ -79,7 +79,7 @@ def read(config: RunConfig, where: str = "district") -> Run:
     panel = load_panel(
         config.data_path or None,
         registry=registry,
-        vintage=config.vintage,
+        vintage=config.vintage or None,  # "": the list in force in the data's last year
         merge_rule=config.merge_rule,
         assessed_path=config.assessed_path or None,
     )

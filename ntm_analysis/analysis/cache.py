@@ -25,7 +25,7 @@ from ntm_analysis import __version__
 from ntm_analysis.analysis.results import jsonable
 from ntm_analysis.core.atomic import atomic_path
 from ntm_analysis.core.config import RunConfig, config_default
-from ntm_analysis.core.panel import Panel
+from ntm_analysis.core.panel import Panel, has_districts
 from ntm_analysis.core.paths import PACKAGE_DIR, default_panel_path, default_units_path
 from ntm_analysis.model.backtest import Backtest
 from ntm_analysis.model.backtest import backtest as run_backtest
@@ -53,7 +53,6 @@ __all__ = [
 ]
 
 DEFAULT_BACKTEST_DRAWS = config_default("backtest_draws")
-
 
 def file_sha256(path: str | Path) -> str:
     """SHA-256 of a file's bytes (identifies the data, units or notebook a run used).
@@ -230,6 +229,8 @@ def compute_analysis(
             trend=meta.get("trend", True),
             registered=registered,
             fitter=cached_fit,  # the fit is not paid twice for the same data (NTM_CACHE_DIR)
+            # no districts (from 1 Jul 2025): the commune states, to group by former district
+            record_states=not has_districts(history_panel),
         )
     history = history_panel.subset(years=[y for y in history_panel.years if y <= as_of])
     bt, note = _compute_backtest(history, meta, cache)

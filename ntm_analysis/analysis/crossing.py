@@ -14,11 +14,12 @@ is used instead, and the metadata says so.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
+from ntm_analysis.core.criteria import CRITERIA_NUMBERS
 from ntm_analysis.core.errors import MessageError, Msg
 from ntm_analysis.core.panel import Panel
 from ntm_analysis.geography.admin import AdminRegistry, registry
@@ -58,10 +59,52 @@ class TargetOnUnits:
         )
 
 
-def target_on_units(value: float, vintage: str, set_in: int) -> TargetOnUnits:
-    """A target counted on the xã of ``vintage`` (e.g. 77, "2017", set in 2017 → of 207)."""
-    n = int((registry().units_in(vintage)["kind"] == "xa").sum())
-    return TargetOnUnits(value, vintage, n, set_in)
+def n_communes(vintage: str, district_code: int | None = None) -> int:
+    """The xã of ``vintage`` (of one district: its GSO code), the denominator of a target."""
+    units = registry().units_in(vintage, ["xa"])
+    if district_code is not None:
+        units = units[units["district_code"] == district_code]
+    return len(units)
+
+
+def target_on_units(
+    value: float, vintage: str, set_in: int, district_code: int | None = None
+) -> TargetOnUnits:
+    """A target counted on the xã of ``vintage`` (e.g. 77, "2017", set in 2017 → of 207), of
+    the province or of one district."""
+    return TargetOnUnits(value, vintage, n_communes(vintage, district_code), set_in)
+
+
+def denominator_change(
+    target: TargetOnUnits, to_vintage: str, district_code: int | None = None
+) -> dict[str, str]:
+    """The change of denominator in plain words (vi/en): "The target of 77 NTM communes was
+    set in 2017 on 207 xã; from 1/1/2020 the province has 181 xã, so …"; for a district, its
+    own xã before and after."""
+    reg = registry()
+    n_to = n_communes(to_vintage, district_code)
+    params = dict(
+        value=f"{target.value:g}",
+        year=target.set_in,
+        n_from=target.n_units,
+        on=day(reg.vintage(to_vintage).valid_from),
+        n_to=n_to,
+        value_to=f"{target.restated(n_to):.0f}",
+    )
+    key, more = "geo.denominator_change", {}
+    if district_code is not None:
+        key = "geo.denominator_change_district"
+        more = {"district": _district_name(to_vintage, district_code)}
+    return {
+        lang: t(key, lang, share=fmt_share(target.share, lang, 1), **params, **more)
+        for lang in LANGS
+    }
+
+
+def _district_name(vintage: str, district_code: int) -> str:
+    units = registry().units_in(vintage)
+    names = units.loc[units["district_code"] == district_code, "district_name"]
+    return str(names.iloc[0]) if len(names) else str(district_code)
 
 
 @dataclass(frozen=True)
@@ -97,6 +140,41 @@ class CrossingForecast:
             low, high = np.quantile(counts, [0.1, 0.9])
             rows.append((name, len(group), counts.mean(), low, high))
         return pd.DataFrame(rows, columns=["former_district", "n_units", "mean", "low", "high"])
+
+    def for_district(self, district_code: int, target: TargetOnUnits | None = None):
+        """The same draws counted on one district's new xã (a district keeps its GSO code
+        across the 2020 and 2024 changes). After 1 Jul 2025 there are no districts: refused
+        (``by_former_district`` is the grouping left). ``target``: the district's own target,
+        on its units before the change; its denominator change goes into the metadata."""
+        if self.units["district_code"].isna().all():
+            raise MessageError(Msg("error.geo.no_districts"))
+        keep = (self.units["district_code"] == district_code).to_numpy()
+        units = self.units[keep].reset_index(drop=True)
+        meta = {k: v for k, v in self.metadata.items() if k not in ("target", "denominator_change")}
+        meta.update(district_code=int(district_code), n_to=len(units))
+        if target is not None:
+            meta["target"] = {lang: target.words(lang) for lang in LANGS}
+            meta["denominator_change"] = denominator_change(target, self.to_vintage, district_code)
+        return replace(self, units=units, mapped_ntm=self.mapped_ntm[:, keep], metadata=meta)
+
+    def summary(self, target: TargetOnUnits | None = None) -> dict:
+        """JSON-safe: the list and rule, the NTM count on the new units (mean, 80% interval),
+        the target restated and its probability, the denominator change and the notes."""
+        low, high = np.quantile(self.ntm, [0.1, 0.9]) if len(self.ntm) else (0.0, 0.0)
+        out = dict(self.metadata)
+        out.update(
+            year=self.year,
+            n_units=self.n_units,
+            mean=float(self.ntm.mean()),
+            low=float(low),
+            high=float(high),
+        )
+        if target is not None:
+            out["target_restated"] = target.restated(self.n_units)
+            out["probability"] = self.probability_of_share(target)
+        if self.units["district_code"].isna().all():  # no districts: by former district
+            out["by_former_district"] = self.by_former_district().to_dict("records")
+        return out
 
     def probability(self, target: float) -> float:
         """P(at least ``target`` NTM communes among the new units)."""
@@ -209,7 +287,6 @@ def forecast_across(
     codes = forecast.communes["commune_code"].tolist()
     states = forecast.states[:, forecast.years.index(year), :]
     units, mapped, notes = map_states(states, codes, from_vintage, to_vintage, rule, reg)
-    on = reg.vintage(to_vintage).valid_from
     meta: dict = {
         "from_vintage": from_vintage,
         "to_vintage": to_vintage,
@@ -220,22 +297,45 @@ def forecast_across(
         "notes": [{lang: m.render(lang) for lang in LANGS} for m in notes],
     }
     if target is not None:
-        n_to = int((reg.units_in(to_vintage)["kind"] == "xa").sum())
         meta["target"] = {lang: target.words(lang) for lang in LANGS}
-        meta["denominator_change"] = {
-            lang: t(
-                "geo.denominator_change",
-                lang,
-                value=f"{target.value:g}",
-                year=target.set_in,
-                n_from=target.n_units,
-                on=day(on),
-                n_to=n_to,
-                share=fmt_share(target.share, lang, 1),
-                value_to=f"{target.restated(n_to):.0f}",
-            )
-            for lang in LANGS
-        }
+        meta["denominator_change"] = denominator_change(target, to_vintage)
     return CrossingForecast(
         forecast, year, from_vintage, to_vintage, rule, units, mapped == FULL, meta
     )
+
+
+# --------------------------------------------------------------------------- former districts
+
+
+def former_district_table(forecast: Forecast, panel: Panel, year: int) -> pd.DataFrame:
+    """A panel without districts (the units after 1 Jul 2025) grouped by former district:
+    the district(s) a unit's parts belonged to on 30 Jun 2025 ("Cao Lộc + Văn Quan" for a
+    unit formed across two), so no district is invented. One row per group: former_district,
+    n_communes, now (NTM communes at the as-of year), mean_criteria (now), expected, lo80,
+    hi80 (NTM communes in ``year``; the interval from the simulation's commune states,
+    recorded for such panels by ``analysis.cache``; without them NaN, never made up)."""
+    former = dict((panel.geography or {}).get("former_district") or {})
+    codes = forecast.communes["commune_code"].tolist()
+    group = pd.Series([former.get(c, "") for c in codes])
+    now = panel.wide().xs(forecast.as_of, level="year").reindex(codes).sum(axis=1).to_numpy()
+    i = forecast.years.index(year)
+    full = forecast.states[:, i, :] == FULL if forecast.states is not None else None
+    rows = []
+    for name, members in group.groupby(group, sort=True):
+        cols = members.index.to_numpy()
+        low = high = np.nan
+        if full is not None:
+            counts = full[:, cols].sum(axis=1)
+            low, high = np.quantile(counts, [0.1, 0.9], method="inverted_cdf")
+        rows.append(
+            {
+                "former_district": name,
+                "n_communes": len(cols),
+                "now": int((now[cols] == len(CRITERIA_NUMBERS)).sum()),
+                "mean_criteria": float(now[cols].mean()),
+                "expected": float(forecast.commune_ntm[i, cols].sum()),
+                "lo80": float(low),
+                "hi80": float(high),
+            }
+        )
+    return pd.DataFrame(rows)

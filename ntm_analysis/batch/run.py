@@ -323,7 +323,13 @@ def _prepare(
     if missing:
         raise ParameterError(missing)
     registry = Registry.from_csv(units_path)
-    panel = load_panel(path, registry=registry)
+    panel = load_panel(
+        path,
+        registry=registry,
+        vintage=common["vintage"] or None,
+        merge_rule=common["merge_rule"],
+        assessed_path=common["assessed_path"] or None,
+    )
     plan = plan_units(registry, panel, districts, province)
     targets: dict[int, float] = {}
     for key, value in (district_targets or {}).items():
@@ -346,6 +352,9 @@ def _prepare(
         scenario=common["scenario"],
         backtest_draws=common["backtest_draws"],
         units_path=common["units_path"] or None,
+        vintage=common["vintage"],
+        merge_rule=common["merge_rule"],
+        assessed_path=common["assessed_path"],
     )
     cache = Path(cache_dir).resolve() if cache_dir is not None else out / CACHE_DIR
     cache_path = analysis_path(meta, cache)
@@ -620,6 +629,9 @@ def run_batch(
     pdf: bool | None = None,
     compare_with: str | Path | None = None,
     hearing_packs: bool = True,
+    vintage: str = default("vintage"),
+    merge_rule: str = default("merge_rule"),
+    assessed: str | Path | None = None,
 ) -> BatchResult:
     """Run the province overview and one district report per district; see the module doc.
 
@@ -639,6 +651,8 @@ def run_batch(
     the forecasts ``out`` holds from its last run); the index shows what changed and why.
     ``hearing_packs``: make each unit's hearing pack (``OUT/hearing/<id>/``) unless
     ``$NTM_HEARING`` is "0"; False (``--no-hearing``) skips them.
+    ``vintage``, ``merge_rule``, ``assessed``: how a file in real GSO codes crossing a
+    boundary change is harmonised (``load_panel``), passed to every notebook.
     """
     from ntm_analysis.analysis.cache import data_file
 
@@ -654,6 +668,9 @@ def run_batch(
         "lang": lang,
         "scenario": scenario,
         "backtest_draws": backtest_draws,
+        "vintage": vintage,
+        "merge_rule": merge_rule,
+        "assessed_path": str(Path(assessed).resolve()) if assessed else "",
     }
     # ---- 1. validate everything before any kernel starts ---------------------------------
     prep = _prepare(

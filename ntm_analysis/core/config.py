@@ -137,25 +137,28 @@ class RunConfig:
         scope="run",
         key=True,
     )
-    # -- geography: how a file in real GSO codes across a boundary change is harmonised
-    vintage: str | None = _setting(
-        None,
-        "GSO unit list of the file; None: found from the data",
+    # -- geography: a file in real GSO codes crossing a boundary change (geography.harmonise);
+    # the choices are geography's (harmonise.RULES, the registry's lists; a test keeps them
+    # equal: core may not import geography)
+    vintage: str = _setting(
+        "",
+        'registry list to harmonise the data to, e.g. "2020"; "" the list of the last year',
         "str",
-        scope="run",
         key=True,
-        nullable=True,
+        choices=("", "2017", "2020", "2021", "2024", "2025"),
     )
     merge_rule: str = _setting(
         "all",
-        "how merged units are counted",
+        "criteria of a merged commune: all parts met it, the largest part, or as assessed",
         "str",
-        scope="run",
         key=True,
         choices=("all", "largest", "assessed"),
     )
     assessed_path: str = _setting(
-        "", 'assessed-units file for merge rule "assessed"; "" for none', "str", scope="run"
+        "",
+        'CSV of the province\'s own assessments of merged communes (merge_rule "assessed")',
+        "str",
+        key=True,
     )
     # -- the batch's own options
     workers: int | None = _setting(

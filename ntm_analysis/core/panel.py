@@ -15,6 +15,14 @@ import pandas as pd
 from ntm_analysis.core.criteria import CRITERIA_NUMBERS
 
 STATUS_COLUMNS = ["commune_code", "year", "criterion", "met"]
+# the district code of every commune of a list without districts (from 1 Jul 2025, NQ 1672):
+# such a panel is the province's only; ``geography["former_district"]`` groups it, named so
+NO_DISTRICT = 0
+
+
+def has_districts(panel: Panel) -> bool:
+    """False for a panel on the units after 1 Jul 2025 (every commune ``NO_DISTRICT``)."""
+    return panel.district_codes != [NO_DISTRICT]
 COMMUNE_COLUMNS = ["commune_code", "commune_name", "district_code", "district_name", "difficult"]
 
 

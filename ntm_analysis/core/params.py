@@ -412,7 +412,7 @@ def _context_problems(
 ) -> list[Message]:
     """Checks that need the data, the registry or the file system."""
     problems: list[Message] = []
-    for name in ("data_path", "units_path", "forecast_cache"):
+    for name in ("data_path", "units_path", "forecast_cache", "assessed_path"):
         value = params.get(name)
         if require_files and value and not _is_file(value):
             problems.append(Msg("error.param.file_not_found", name=name, path=repr(value)))

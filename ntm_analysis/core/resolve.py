@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 import pandas as pd
 
 from ntm_analysis.core.errors import DataError, Join, Msg
+from ntm_analysis.core.panel import NO_DISTRICT
 from ntm_analysis.core.targets import lookup
 
 __all__ = ["Target", "district_code", "resolve_target", "resolve_unit"]
@@ -30,6 +31,8 @@ def district_code(
     except DataError as exc:
         found = tuple(Msg(p.key, **dict(p.params)) for p in exc.problems)
         return None, Join((where, Join(found, sep="; ")), sep=": ")
+    if panel is not None and panel.district_codes == [NO_DISTRICT]:  # units from 1 Jul 2025
+        return None, Join((where, Msg("error.geo.no_districts")), sep=": ")
     if panel is not None and code not in panel.district_codes:
         return None, Msg("error.param.no_communes", where=where, name=repr(registry.name(code)))
     return code, None

@@ -171,6 +171,10 @@ class AdminRegistry:
         rows = self.units[(self.units["vintage"] == vintage) & self.units["kind"].isin(kinds)]
         return rows.reset_index(drop=True)
 
+    def has_districts(self, vintage: str) -> bool:
+        """False for the lists from 1 Jul 2025 (NQ 1672: no district level)."""
+        return bool(self.units_in(vintage)["district_code"].notna().any())
+
     def units_on(self, day: dt.date | str, kinds: Iterable[str] = KINDS) -> pd.DataFrame:
         """The units in force on ``day`` (all kinds by default)."""
         return self.units_in(self.vintage_on(day).key, kinds)

@@ -61,6 +61,13 @@ class FileCheck:
     problems: list[Problem] = field(default_factory=list)
     notes: list[Msg] = field(default_factory=list)
 
+    def rows_without_districts(self, rows: pd.DataFrame) -> set[int]:
+        """Spreadsheet rows of the years whose list has no districts (from 1 Jul 2025): they
+        need no district column, and a blank district there is no mistake."""
+        reg = registry()
+        years = [y for y, v in self.vintage_of_year.items() if not reg.has_districts(v)]
+        return set(rows.loc[rows["year"].isin(years), "row"].astype(int))
+
 
 def uses_real_codes(rows: pd.DataFrame, reg: AdminRegistry) -> bool:
     """True when at least half the file's distinct (code, name) pairs are real units."""

@@ -33,13 +33,13 @@ import pandas as pd
 
 from ntm_analysis.core.criteria import CRITERIA_NUMBERS
 from ntm_analysis.core.errors import MessageError, Msg, Problem
+from ntm_analysis.core.panel import NO_DISTRICT
 from ntm_analysis.geography.admin import AdminRegistry, registry
 from ntm_analysis.geography.admin_check import FileCheck, _Located, and_list, day, label
 from ntm_analysis.i18n import LANGS, t
 
 RULES = ("all", "largest", "assessed")
 DEFAULT_RULE = "all"
-NO_DISTRICTS_FROM = 2025  # NQ 1672: no district level from 1 Jul 2025 (see harmonise_records)
 _CRITERIA = list(CRITERIA_NUMBERS)
 
 
@@ -268,19 +268,29 @@ def metadata(
 ) -> dict:
     """The panel's geography record: JSON-safe, both languages, for reports and sidecars."""
     vintage = reg.vintage(target)
-    n = int((reg.units_in(target)["kind"] == "xa").sum())
+    units = reg.units_in(target)
+    n = int((units["kind"] == "xa").sum())
     crossed = bool(set(vintage_of_year.values()) - {target})
     key = f"geo.rule.sentence.{rule}" if crossed else "geo.unchanged"
     basis = {"vi": vintage.basis_vi, "en": vintage.basis_en}
+    districts = reg.has_districts(target)
+    sentence = {
+        lang: t(key, lang, n=n, vintage=target, file=assessed_name, basis=basis[lang])
+        + ("" if districts else " " + t("geo.no_districts", lang, on=day(vintage.valid_from)))
+        for lang in LANGS
+    }
     return {
+        # False from 1 Jul 2025: the panel's communes carry NO_DISTRICT; group them by
+        # "former_district" (the district(s) of 30 Jun 2025, "Cao Lộc + Văn Quan"), named so
+        "districts": districts,
+        "former_district": {}
+        if districts
+        else dict(zip(units["code"], units["former_district"], strict=True)),
         "vintage": target,
         "n_communes": n,
         "rule": rule,
         "rule_label": {lang: t(f"geo.rule.{rule}", lang) for lang in LANGS},
-        "sentence": {
-            lang: t(key, lang, n=n, vintage=target, file=assessed_name, basis=basis[lang])
-            for lang in LANGS
-        },
+        "sentence": sentence,
         "lists_by_year": {str(y): v for y, v in sorted(vintage_of_year.items())},
         "changes_crossed": crossed,
         "notes": [{lang: m.render(lang) for lang in LANGS} for m in notes],
@@ -309,8 +319,6 @@ def harmonise_records(
             {},
             [table.problem("error.geo.vintage", vintage=target, allowed=allowed)],
         )
-    if reg.vintage(target).valid_from.year >= NO_DISTRICTS_FROM:
-        return rows, status, {}, [table.problem("error.geo.no_districts")]
     assessed, problems = (None, [])
     if rule == "assessed" and assessed_path is not None:
         assessed, problems = read_assessed(assessed_path, table)
@@ -329,7 +337,11 @@ def harmonise_records(
             "row": out["row"].astype(int),
             "code": out["code"],
             "name": units.loc[out["code"], "name"].to_numpy(),
-            "district_code": units.loc[out["code"], "district_code"].astype(int).to_numpy(),
+            # no district after 1 Jul 2025: NO_DISTRICT, never a district made up
+            "district_code": units.loc[out["code"], "district_code"]
+            .fillna(NO_DISTRICT)
+            .astype(int)
+            .to_numpy(),
             "year": out["year"].astype(int),
             "difficult": out["difficult"].astype(bool),
             "synthetic": out["synthetic"].astype(bool),

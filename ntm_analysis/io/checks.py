@@ -16,7 +16,7 @@ import pandas as pd
 from ntm_analysis.core.communes import Registry
 from ntm_analysis.core.criteria import CRITERIA_NUMBERS, N_CRITERIA
 from ntm_analysis.core.errors import DataError, Join, Msg, Problem
-from ntm_analysis.io.columns import PANEL_COLUMNS, Columns, identify_columns
+from ntm_analysis.io.columns import Columns, panel_columns
 from ntm_analysis.io.readers.base import JUNK_SAMPLE_ROWS
 from ntm_analysis.io.records import Records, parse_records
 from ntm_analysis.io.table import Table
@@ -285,7 +285,7 @@ def refuse_junk(head: Table, registry: Registry) -> None:
     That is the wrong file under a right-looking header, or a shifted column: checking
     every row of a large one would take minutes to list problems nobody reads one by one.
     """
-    columns = identify_columns(head, PANEL_COLUMNS)
+    columns, _ = panel_columns(head)  # a 2025 file has no district column
     head = without_summary_rows(head, columns)
     n = min(len(head.body), JUNK_SAMPLE_ROWS)
     if n == 0:  # the first rows are all blank (a workbook read whole): nothing to judge on

@@ -7,7 +7,7 @@ Panels and units files need different columns (``PANEL_COLUMNS``, ``UNITS_COLUMN
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ntm_analysis.core.criteria import CRITERIA_NUMBERS, N_CRITERIA
 from ntm_analysis.core.errors import DataError, Join, Msg, Problem, either
@@ -54,6 +54,9 @@ PANEL_COLUMNS = Requirements(
     criteria=True,
 )
 
+# the panel's columns but the district, which a file on the 2025 units does not have
+_PANEL_BUT_DISTRICT = replace(PANEL_COLUMNS, one_of=())
+_DISTRICT_COLUMN = Requirements(required=(), one_of=PANEL_COLUMNS.one_of)
 
 UNITS_COLUMNS = Requirements(
     required=("commune_code", "commune_name"), one_of=(("district_code", "district_name"),)
@@ -101,6 +104,17 @@ def identify_columns(table: Table, needs: Requirements) -> Columns:
     if problems:
         raise DataError(problems)
     return columns
+
+
+def panel_columns(table: Table) -> tuple[Columns, list[Problem]]:
+    """The panel's columns, and the missing-district-column problem held back: whether a
+    district is needed is known once the codes are (none after 1 Jul 2025, ``admin_check``).
+    Any other header problem stops the load at once, with the district's among them."""
+    try:
+        columns = identify_columns(table, _PANEL_BUT_DISTRICT)
+    except DataError:
+        return identify_columns(table, PANEL_COLUMNS), []  # raises, listing all
+    return columns, _missing_columns(table, columns, _DISTRICT_COLUMN)
 
 
 def column_letter(j: int) -> str:

@@ -40,14 +40,14 @@ from pathlib import Path
 
 from ntm_analysis.core.communes import Registry
 from ntm_analysis.core.errors import DataError
-from ntm_analysis.core.panel import Panel
+from ntm_analysis.core.panel import Panel, has_districts
 from ntm_analysis.core.paths import default_panel_path
 from ntm_analysis.geography.admin_check import check_file
 from ntm_analysis.geography.harmonise import DEFAULT_RULE, harmonise_records
 from ntm_analysis.i18n import t, tn
 from ntm_analysis.io.build import to_panel
 from ntm_analysis.io.checks import check_records, in_reading_order, refuse_junk
-from ntm_analysis.io.columns import PANEL_COLUMNS, identify_columns
+from ntm_analysis.io.columns import panel_columns
 from ntm_analysis.io.readers import read_table
 from ntm_analysis.io.readers.base import HEAD_BYTES, HEAD_ROWS
 from ntm_analysis.io.records import YEAR_MAX, YEAR_MIN, Records, parse_records
@@ -97,11 +97,16 @@ def load_panel(
         refuse_junk(table.first_rows(HEAD_ROWS + 1), registry)
         if not table.complete:
             table = read_table(path, sheet)
-    columns = identify_columns(table, PANEL_COLUMNS)
+    columns, no_district_column = panel_columns(table)
     table = without_summary_rows(table, columns)
     records, problems = parse_records(table, columns, registry)
     # real GSO codes: checked per year's list; None for placeholder codes (synthetic panel)
     real = check_file(table, table.headers[columns.named["commune_code"]], records.rows)
+    # rows on the units after 1 Jul 2025 have no district: none is asked for
+    free = real.rows_without_districts(records.rows) if real is not None else set()
+    if no_district_column and not set(records.rows["row"]) <= free:
+        raise DataError(no_district_column)  # as for any missing column: nothing to read
+    problems = [p for p in problems if p.key != "error.load.empty_district" or p.row not in free]
     problems += check_records(table, columns, records, registry, real_codes=real is not None)
     if communes_path is not None:
         problems += check_units(table, records, Path(communes_path), registry)
@@ -135,7 +140,9 @@ def summarise(panel: Panel, lang: str = "en") -> str:
         "validate.summary",
         lang,
         communes=tn("validate.communes", n_communes, lang),
-        districts=tn("validate.districts", n_districts, lang),
+        districts=tn("validate.districts", n_districts, lang)
+        if has_districts(panel)
+        else t("validate.no_districts", lang),  # units after 1 Jul 2025
         span=span,
         n_years=tn("validate.years", len(years), lang),
     )

@@ -178,12 +178,13 @@ def workbook_tables(rep: Report, parts: Sequence[Section]) -> list[tuple[str, pd
     full = report.priority_frame(rep)
     if not full.empty:
         next_year = rep.forecast.years[0]
+        where, places = report.district_column(rep, full)  # [geo] former district after 2025
         numbers = pd.DataFrame(
             {
                 rep.t("priority.col.rank"): full["rank"],
                 i18n.t("col.commune", lang): full["commune_name"],
                 rep.t("report.col.commune_code"): full["commune_code"],
-                i18n.t("col.district", lang): [rep.label(int(c)) for c in full["district_code"]],
+                where: places,
                 rep.t("priority.col.n_met", year=rep.as_of): full["n_met"],
                 rep.t("report.col.missing"): [
                     ", ".join(criterion_label(int(c), lang) for c in m) for m in full["missing"]
@@ -316,6 +317,8 @@ def brief_sentences(rep: Report, top: pd.DataFrame) -> list[str]:
     the communes most likely next, and the caveat."""
     res, lang = rep.results, rep.lang
     out = [rep.headline, report.plan_sentence(rep)]
+    if rep.panel.geography is not None:  # the registry list and the merge rule used
+        out.insert(1, rep.panel.geography["sentence"][lang])
     now_ = res["now"]
     out.append(
         rep.t(
@@ -503,6 +506,8 @@ def slides_html(rep: Report, parts: Sequence[Section], full: pd.DataFrame) -> st
     if rep.synthetic:
         first.append(synthetic_banner(lang))
     first.append(f'<p class="big">{_esc(rep.headline)}</p>')
+    if rep.panel.geography is not None:  # the registry list and the merge rule used
+        first.append(f"<p>{_esc(rep.panel.geography['sentence'][lang])}</p>")
     slides.append("".join(first))
     fan = _forecast_chart(rep, parts)
     answer = [f"<h2>{_esc(rep.t('slides.headline'))}</h2>"]

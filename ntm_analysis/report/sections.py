@@ -35,6 +35,7 @@ from matplotlib.figure import Figure
 
 from ntm_analysis import __version__, i18n
 from ntm_analysis.analysis.analyse import analyse, mean_target, plan_table, read, results_for
+from ntm_analysis.analysis.crossing import former_district_table
 from ntm_analysis.analysis.priority import (
     max_half_width,
     priority_table,
@@ -46,7 +47,7 @@ from ntm_analysis.analysis.results import write_results
 from ntm_analysis.core.communes import Registry
 from ntm_analysis.core.config import RunConfig
 from ntm_analysis.core.criteria import CRITERIA_NUMBERS, N_CRITERIA, criterion_label
-from ntm_analysis.core.panel import Panel
+from ntm_analysis.core.panel import Panel, has_districts
 from ntm_analysis.core.resolve import resolve_target
 from ntm_analysis.core.targets import lookup, plan_targets
 from ntm_analysis.model.baselines import pace as observed_pace
@@ -89,8 +90,10 @@ __all__ = [
     "closest",
     "criterion_trend",
     "district_chart",
+    "district_column",
     "districts",
     "forecast",
+    "former_districts",
     "headline",
     "inline_figures",
     "methods",
@@ -144,6 +147,8 @@ def prepare(config: RunConfig | None = None, /, **parameters: Any) -> Report:
     ``district_target`` None means the targets file's value for ``target_year`` (official if
     the file marks it so; none if the file has none); a number is the user's own target,
     never labelled official. The province target is never split among districts.
+    ``vintage``/``merge_rule``/``assessed_path``: how a file in real GSO codes crossing a
+    boundary change is harmonised (``load_panel``); the headline says which rule was used.
     """
     config = config if config is not None else RunConfig(**parameters)
     lang = i18n.check_lang(config.lang)
@@ -166,6 +171,9 @@ def prepare(config: RunConfig | None = None, /, **parameters: Any) -> Report:
         "lang",
         "scenario",
         "backtest_draws",
+        "vintage",
+        "merge_rule",
+        "assessed_path",
     )
     return Report(
         panel=run.history,
@@ -201,7 +209,11 @@ def save_results(rep: Report, path: str | Path | None) -> Path | None:
     result["parameters"] = rep.parameters
     result["data_sha256"] = rep.data_sha256
     result["package_version"] = __version__
-    if rep.unit is None:
+    if rep.panel.geography is not None:  # [geo] the registry list and the merge rule used
+        result["geography"] = dict(rep.panel.geography)
+    if rep.unit is None and not has_districts(rep.panel):  # [geo] no districts: none made up
+        result["former_district_table"] = former_district_table(rep.forecast, rep.panel, rep.year)
+    elif rep.unit is None:
         result["district_table"] = _district_frame(rep)
     return write_results(result, path)
 
@@ -285,9 +297,9 @@ def plan_sentence(rep: Report) -> str:
         _num(row["lo95"], lang),
         _num(row["hi95"], lang),
     )
-    if row["target"] is None:
+    if row["target"] is None:  # a district, or a province whose plan has no such year
         return rep.t(
-            "plan.sentence.district",
+            "plan.sentence.district" if rep.unit is not None else "plan.sentence.province_no_plan",
             year=ty["year"],
             expected=expected,
             lo=lo,
@@ -398,7 +410,8 @@ def priority_display(
         }
     )
     if rep.unit is None:
-        shown[i18n.t("col.district", lang)] = [rep.label(int(c)) for c in table["district_code"]]
+        header, values = district_column(rep, table)
+        shown[header] = values
     shown[rep.t("priority.col.n_met", year=rep.as_of)] = table["n_met"].to_numpy()
     shown[rep.t("report.col.missing")] = [
         _criteria_list(m, lang) if len(m) <= NAMED_MISSING else short_criteria(m, lang)
@@ -907,6 +920,8 @@ def _district_frame(rep: Report) -> pd.DataFrame:
 def districts(rep: Report) -> Section:
     """One row per district: now, expected in the target year, 80% interval, share of the
     province's expected count (and a district target's probability only where one exists)."""
+    if not has_districts(rep.panel):  # [geo] after 1 Jul 2025: by former district, named so
+        return former_districts(rep)
     lang = rep.lang
     frame = _district_frame(rep)
     table = pd.DataFrame(
@@ -940,6 +955,8 @@ def districts(rep: Report) -> Section:
 
 def district_chart(rep: Report) -> Section:
     """The districts compared: now and the expected count with its 80% interval."""
+    if not has_districts(rep.panel):  # [geo] no districts to compare (former_districts)
+        return Section(None, [])
     frame = _district_frame(rep)
     target_col = "target" if frame["target"].notna().any() else None
     fig = plots.district_comparison(
@@ -951,6 +968,45 @@ def district_chart(rep: Report) -> Section:
         target_year=rep.year,
     )
     return Section(None, [fig])
+
+
+# --------------------------------------------------------------------------- [geo] no districts
+
+
+def district_column(rep: Report, table: pd.DataFrame) -> tuple[str, list[str]]:
+    """The header and values of the column that places each commune of ``table``
+    (commune_code, district_code): its district, or after 1 Jul 2025 its former district
+    (until 30/6/2025), named as such — never a district that no longer exists."""
+    if has_districts(rep.panel):
+        return i18n.t("col.district", rep.lang), [rep.label(int(c)) for c in table["district_code"]]
+    former = rep.panel.geography["former_district"]
+    return rep.t("geo.former_district"), [former[c] for c in table["commune_code"]]
+
+
+def former_districts(rep: Report) -> Section:
+    """A panel on the units after 1 Jul 2025 has no districts: the province's communes grouped
+    by former district (until 30/6/2025), the column named so, a unit formed across two
+    former districts its own group (``crossing.former_district_table``)."""
+    lang = rep.lang
+    frame = former_district_table(rep.forecast, rep.panel, rep.year)
+    group = rep.t("geo.former_district")
+    table = pd.DataFrame(
+        {
+            group: frame["former_district"],
+            i18n.t("col.n_communes", lang): frame["n_communes"],
+            rep.t("report.col.in_year", year=rep.as_of): frame["now"],
+            i18n.t("col.expected_year", lang, year=rep.year): [
+                _mean(v, lang) for v in frame["expected"]
+            ],
+            i18n.t("col.interval80", lang): [
+                _interval(a, b, lang) for a, b in zip(frame["lo80"], frame["hi80"], strict=True)
+            ],
+        }
+    )
+    return Section(
+        rep.t("geo.section.former_districts", year=rep.year),
+        [_styled(table, left=[group], nowrap=[group]), _p(rep.t("geo.note.former_districts"))],
+    )
 
 
 # --------------------------------------------------------------------------- explore

@@ -108,3 +108,54 @@ def test_forecast_across_1_july_2025_counts_on_the_new_xa_by_former_district():
     assert "Đình Lập" in names and "Cao Lộc + Văn Quan" in names  # Khánh Khê, Tân Đoàn
     notes = " ".join(n["en"] for n in cf.metadata["notes"])
     assert "xã Na Sầm also takes in TT Na Sầm" in notes  # a thị trấn has no NTM assessment
+
+
+def test_crossing_per_district_adds_up_to_the_province_and_restates_the_district_target(
+    panel_2017_units,
+):
+    from ntm_analysis.core.errors import MessageError
+
+    cf = forecast_across(panel_2017_units, 2020, target_on_units(77, "2017", 2017), n_draws=60)
+    van_lang, van_quan = cf.for_district(182), cf.for_district(184)
+    assert (van_lang.n_units, van_quan.n_units) == (16, 16)  # Văn Quan: 23 xã → 16
+    assert van_lang.n_units + van_quan.n_units == cf.n_units
+    assert np.array_equal(van_lang.ntm + van_quan.ntm, cf.ntm)  # the same draws, split
+    assert "denominator_change" not in van_quan.metadata  # the province's words are not kept
+    own = target_on_units(10, "2017", 2019, district_code=184)
+    assert own.n_units == 23
+    with_target = cf.for_district(184, own)
+    words = with_target.metadata["denominator_change"]
+    assert (
+        "The target of 10 NTM communes for Văn Quan was set in 2019 on the district's 23 xã; "
+        "from 1/1/2020 the district has 16 xã, so the target is restated as 43.5%, about 7 of 16"
+    ) in words["en"]
+    assert "của huyện Văn Quan được đặt năm 2019 trên 23 xã của huyện" in words["vi"]
+    summary = with_target.summary(own)
+    assert summary["n_units"] == 16 and summary["district_code"] == 184
+    assert summary["probability"] == with_target.probability(7)
+    after_2025 = forecast_across(
+        load_panel(TEST_DATA / "admin_synthetic_values_2023_2024.csv"), 2025, n_draws=20, seed=1
+    )
+    with pytest.raises(MessageError) as info:
+        after_2025.for_district(184)  # no districts after 1 Jul 2025: never one invented
+    assert "no districts from 1 Jul 2025" in str(info.value)
+
+
+def test_former_district_groups_are_slices_of_the_same_draws():
+    from ntm_analysis.analysis.crossing import former_district_table
+    from ntm_analysis.model.forecast import run_forecast
+
+    panel = load_panel(TEST_DATA / "admin_synthetic_values_2025_2026.csv")
+    raw = pd.read_csv(TEST_DATA / "admin_synthetic_values_2025_2026.csv", dtype={"Mã xã": str})
+    fc = run_forecast(panel, target_year=2028, n_draws=80, seed=3, record_states=True)
+    table = former_district_table(fc, panel, 2028)
+    assert table["n_communes"].sum() == 61
+    assert np.isclose(table["expected"].sum(), fc.unit_draws()[:, -1].mean())  # adds up
+    assert (table["lo80"] <= table["hi80"]).all()
+    now = raw[raw["Năm"] == 2026].set_index("Mã xã")[TC].sum(axis=1)
+    first = table.iloc[0]
+    groups = panel.geography["former_district"]
+    members = [c for c, g in groups.items() if g == first["former_district"]]
+    assert first["mean_criteria"] == pytest.approx(now[members].mean())
+    without = former_district_table(run_forecast(panel, 2028, 20, seed=3), panel, 2028)
+    assert without["lo80"].isna().all()  # no states: no interval made up

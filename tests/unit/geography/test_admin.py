@@ -15,6 +15,8 @@ REG = registry()
         ("2017-06-30", "2017", 207, 14, 5),
         ("2019-12-31", "2017", 207, 14, 5),
         ("2020-01-01", "2020", 181, 14, 5),
+        ("2021-01-31", "2020", 181, 14, 5),  # the recodes: from the Feb-2021 GSO list on
+        ("2021-02-01", "2021", 181, 14, 5),
         ("2022-05-01", "2021", 181, 14, 5),
         ("2024-11-30", "2021", 181, 14, 5),
         ("2024-12-01", "2024", 175, 14, 5),
@@ -42,6 +44,17 @@ def test_2025_units_have_no_district_but_name_their_former_districts():
     khanh_khe = REG.unit("2025", "06286")
     assert khanh_khe.name == "Khánh Khê"
     assert khanh_khe.former_district == "Cao Lộc + Văn Quan"  # formed across two districts
+
+
+def test_the_2021_recoding_takes_effect_with_the_february_2021_list():
+    """The reference dates the 8 recodes by the GSO list that first carries them (Feb 2021),
+    not by 1 January: January 2021 is still on the Feb-2020 list's codes, and a file for
+    2021 may use either list (the year-end one first)."""
+    assert REG.vintage_of_year(2020).key == "2020"
+    assert REG.vintage("2021").valid_from.isoformat() == "2021-02-01"
+    assert REG.vintage("2020").valid_to.isoformat() == "2021-01-31"
+    assert [v.key for v in REG.vintages_in_year(2021)] == ["2021", "2020"]
+    assert REG.unit("2020", "06310").name == REG.unit("2021", "06298").name == "Bình Phúc"
 
 
 def test_a_reused_code_is_two_different_units():

@@ -220,3 +220,55 @@ def test_largest_part_rule_takes_the_most_populous_part_where_people_are_known()
     every = load_panel(path)
     assert _met(every, "06286", 2023) == [all(v) for v in zip(*parts, strict=True)]
     assert parts[1] != [all(v) for v in zip(*parts, strict=True)]  # the rules differ here
+
+
+# --- files in the units of 1 Jul 2025: no districts ---------------------------------------
+NEW_UNITS = DATA / "admin_synthetic_values_2025_2026.csv"  # 2025 units, no district columns
+ACROSS_2025 = DATA / "admin_synthetic_values_2024_2025.csv"  # 2024 units, then 2025 (blank)
+
+
+def test_a_file_in_2025_units_needs_no_district_and_never_gets_one():
+    from ntm_analysis.core.panel import NO_DISTRICT, has_districts
+
+    panel = load_panel(NEW_UNITS)
+    assert panel.years == [2025, 2026] and panel.communes.shape[0] == 61
+    assert panel.synthetic
+    assert not has_districts(panel) and panel.district_codes == [NO_DISTRICT]
+    geo = panel.geography
+    assert geo["vintage"] == "2025" and geo["districts"] is False
+    assert geo["former_district"]["06286"] == "Cao Lộc + Văn Quan"  # Khánh Khê: across two
+    assert set(panel.communes["commune_code"]) <= set(geo["former_district"])  # + 4 phường
+    assert "There are no districts from 1/7/2025" in geo["sentence"]["en"]
+    assert "Từ 1/7/2025 không còn cấp huyện" in geo["sentence"]["vi"]
+
+
+def test_a_file_crossing_1_jul_2025_is_harmonised_to_the_new_units():
+    panel = load_panel(ACROSS_2025)  # 2025 rows leave the district blank: no problem
+    assert panel.geography["vintage"] == "2025" and panel.communes.shape[0] == 61
+    assert panel.geography["lists_by_year"] == {"2024": "2024", "2025": "2025"}
+    raw = _raw(ACROSS_2025)
+    # Khánh Khê (2025) was formed across Cao Lộc and Văn Quan: in 2024 it meets a criterion
+    # only where every xã part (from the change table) met it
+    from ntm_analysis.geography.admin import registry
+
+    links = registry().change_links("2025")
+    parts = links.loc[links["to_code"] == "06286", "from_code"].tolist()
+    xa = set(registry().units_in("2024", ["xa"])["code"])
+    rows = [_criteria(raw, c, 2024) for c in parts if c in xa]
+    assert len(rows) >= 2
+    assert _met(panel, "06286", 2024) == [all(v) for v in zip(*rows, strict=True)]
+    assert _met(panel, "06286", 2025) == _criteria(raw, "06286", 2025)
+
+
+def test_a_district_is_still_required_where_the_years_list_has_districts(tmp_path):
+    raw = _raw(CROSSING).drop(columns=["Mã huyện", "Huyện"])
+    path = tmp_path / "no_district_2018_2020.csv"
+    raw.to_csv(path, index=False)
+    messages = _messages(path)
+    assert len(messages) == 1 and "district" in messages[0]  # the missing column, as before
+    raw = _raw(ACROSS_2025)
+    raw.loc[raw.index[0], ["Mã huyện", "Huyện"]] = None  # a 2024 row: districts existed
+    path = tmp_path / "blank_district_2024.csv"
+    raw.to_csv(path, index=False)
+    messages = _messages(path)
+    assert len(messages) == 1 and "row 2" in messages[0]
