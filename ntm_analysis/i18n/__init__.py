@@ -1855,6 +1855,11 @@ _TABLE: dict[str, dict[str, str]] = {
     "hearing.link.slides_pdf": {"vi": "bản trình chiếu (PDF)", "en": "slides (PDF)"},
     "hearing.link.workbook": {"vi": "các bảng số liệu (Excel)", "en": "all tables (Excel)"},
     # --- end of the planner's year block -------------------------------------------------------
+    # --- forecast
+    "report.coef.recognised": {
+        "vi": "Xã đã đạt chuẩn (thêm vào khả năng mất một tiêu chí)",
+        "en": "Commune already recognised (added to the odds of losing a criterion)",
+    },
 }
 
 _TABLE.update(ERRORS)  # data-error messages: kept in their own module (they are many)
