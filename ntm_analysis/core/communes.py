@@ -24,7 +24,7 @@ UNIT_COLUMNS = ["district_code", "district_name", "district_type", "short", "n_c
 _PREFIXES = ("thanh pho", "thi xa", "huyen", "quan", "tp", "h", "city", "district", "town")
 
 
-def _strip_prefix(folded: str) -> str:
+def strip_prefix(folded: str) -> str:
     return strip_leading_word(folded, _PREFIXES)
 
 
@@ -97,7 +97,7 @@ class Registry:
         for code, name, kind in self.districts[
             ["district_code", "district_name", "district_type"]
         ].itertuples(index=False):
-            for key in (fold(name), _strip_prefix(fold(name)), fold(f"{kind} {name}"), str(code)):
+            for key in (fold(name), strip_prefix(fold(name)), fold(f"{kind} {name}"), str(code)):
                 keys[key] = code
         return keys
 
@@ -107,13 +107,13 @@ class Registry:
         keys = self._keys()
         if query in keys:
             return keys[query]
-        return keys.get(_strip_prefix(query))
+        return keys.get(strip_prefix(query))
 
     def suggestions(self, name: str, n: int = 3) -> list[str]:
         """The closest real district names, for "did you mean" messages."""
         names = self.districts["district_name"].tolist()
         folded = {fold(x): x for x in names}
-        close = difflib.get_close_matches(_strip_prefix(fold(name)), list(folded), n=n, cutoff=0.5)
+        close = difflib.get_close_matches(strip_prefix(fold(name)), list(folded), n=n, cutoff=0.5)
         return [folded[c] for c in close]
 
     def resolve(self, name_or_code: str | int) -> int:

@@ -27,7 +27,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from ntm_analysis import i18n
-from ntm_analysis.core.communes import _strip_prefix
+from ntm_analysis.core.communes import strip_prefix
 from ntm_analysis.core.criteria import CRITERIA_NUMBERS, N_CRITERIA, criterion_label
 from ntm_analysis.core.panel import Panel
 from ntm_analysis.core.targets import load_targets, lookup
@@ -42,7 +42,7 @@ from ntm_analysis.model.metrics import (
 from ntm_analysis.model.transitions import TransitionModel, fit
 from ntm_analysis.report import plots
 from ntm_analysis.report import sections as report
-from ntm_analysis.report.base import _interval, _mean, _num, _signed
+from ntm_analysis.report.base import fmt_interval, fmt_mean, fmt_num, fmt_signed
 
 DEFAULT_DRAWS = 2000  # as the reports; the 1 s update goal is measured at this size (benchmarks)
 DEFAULT_SEED = 0
@@ -196,9 +196,9 @@ class Explorer:
         text = str(name).strip()
         if not text:
             return None
-        wanted = _strip_prefix(fold(text))
+        wanted = strip_prefix(fold(text))
         for district, code in self.district_options("vi")[1:]:
-            if text == str(code) or _strip_prefix(fold(district)) == wanted:
+            if text == str(code) or strip_prefix(fold(district)) == wanted:
                 return code
         raise KeyError(f"district {text!r} is not in the data")
 
@@ -235,12 +235,12 @@ class Explorer:
 
         def change(column: str, decimals: int = 0) -> str | None:
             value = row[f"d_{column}"]
-            return None if pd.isna(value) else _signed(value, lang, decimals)
+            return None if pd.isna(value) else fmt_signed(value, lang, decimals)
 
         figures = [
             Headline(
                 i18n.t("col.n_ntm", lang),
-                f"{_num(row['n_ntm'], lang)}/{_num(row['n_communes'], lang)}",
+                f"{fmt_num(row['n_ntm'], lang)}/{fmt_num(row['n_communes'], lang)}",
                 change("n_ntm"),
             ),
             Headline(
@@ -250,13 +250,13 @@ class Explorer:
             ),
             Headline(
                 i18n.t("col.mean_criteria", lang),
-                _mean(row["mean_criteria"], lang),
+                fmt_mean(row["mean_criteria"], lang),
                 change("mean_criteria", 1),
             ),
             Headline(
-                i18n.t("col.n_below_5", lang), _num(row["n_below_5"], lang), change("n_below_5")
+                i18n.t("col.n_below_5", lang), fmt_num(row["n_below_5"], lang), change("n_below_5")
             ),
-            Headline(i18n.t("col.n_close", lang), _num(row["n_close"], lang), change("n_close")),
+            Headline(i18n.t("col.n_close", lang), fmt_num(row["n_close"], lang), change("n_close")),
         ]
         wide = self._wide.xs(year, level="year").reindex(part.communes["commune_code"])
         heatmap = plots.criteria_heatmap(
@@ -280,7 +280,7 @@ class Explorer:
         now = history[history["year"] == year].iloc[0]
         before = history[history["year"] == year - 1]
         n_met = int(now["n_met"])
-        change = None if before.empty else _signed(n_met - int(before["n_met"].iloc[0]), lang)
+        change = None if before.empty else fmt_signed(n_met - int(before["n_met"].iloc[0]), lang)
         status = i18n.t("explore.commune.ntm" if now["ntm"] else "explore.commune.not_ntm", lang)
         figures = [
             Headline(i18n.t("col.n_met", lang), f"{n_met}/{N_CRITERIA}", change),
@@ -418,7 +418,7 @@ def _percent_pm(p: float, se: float, lang: str) -> str:
         "explore.whatif.pm",
         lang,
         p=i18n.fmt_percent(p, lang),
-        se=_num(100 * se, lang, 1),
+        se=fmt_num(100 * se, lang, 1),
     )
 
 
@@ -428,20 +428,23 @@ def what_if_html(result: WhatIf, lang: str) -> str:
     p, _ = result.probability("scenario")
     diff, diff_se = result.difference()
     gap = i18n.t(
-        "explore.whatif.pp", lang, d=_signed(100 * diff, lang, 1), se=_num(100 * diff_se, lang, 1)
+        "explore.whatif.pp",
+        lang,
+        d=fmt_signed(100 * diff, lang, 1),
+        se=fmt_num(100 * diff_se, lang, 1),
     )
     exp, lo, hi = result.expected("scenario")
-    shift = _signed(exp - result.expected("baseline")[0], lang, 1)
+    shift = fmt_signed(exp - result.expected("baseline")[0], lang, 1)
     headline = i18n.t(
         "explore.whatif.headline",
         lang,
-        target=_num(result.target, lang),
+        target=fmt_num(result.target, lang),
         year=result.year,
         prob=i18n.fmt_percent(p, lang),
         words=i18n.probability_words(p, lang),
-        expected=_mean(exp, lang),
-        lo=_num(lo, lang),
-        hi=_num(hi, lang),
+        expected=fmt_mean(exp, lang),
+        lo=fmt_num(lo, lang),
+        hi=fmt_num(hi, lang),
     )
     rows = []
     for which, key in (
@@ -453,7 +456,8 @@ def what_if_html(result: WhatIf, lang: str) -> str:
         rows.append(
             f"<tr><td>{escape(i18n.t(key, lang))}</td>"
             f"<td class='ntm-p-{which}'><b>{escape(_percent_pm(pw, sw, lang))}</b></td>"
-            f"<td>{escape(_mean(e, lang))}</td><td>{escape(_interval(lo_, hi_, lang))}</td></tr>"
+            f"<td>{escape(fmt_mean(e, lang))}</td>"
+            f"<td>{escape(fmt_interval(lo_, hi_, lang))}</td></tr>"
         )
     rows.append(
         f"<tr><td>{escape(i18n.t('explore.whatif.difference', lang))}</td>"
@@ -468,7 +472,7 @@ def what_if_html(result: WhatIf, lang: str) -> str:
             "col.interval80",
         )
     )
-    note = i18n.t("explore.whatif.note", lang, draws=_num(result.scenario.n_draws, lang))
+    note = i18n.t("explore.whatif.note", lang, draws=fmt_num(result.scenario.n_draws, lang))
     return (
         f"<p class='ntm-whatif-headline'><b>{escape(headline)}</b></p>"
         f"<table class='ntm-whatif'><tr>{head}</tr>{''.join(rows)}</table>"

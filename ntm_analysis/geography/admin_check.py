@@ -30,7 +30,7 @@ _KIND_LABEL = {"xa": "xã", "thi-tran": "TT", "phuong": "phường"}
 PROVINCE = "Lạng Sơn"
 
 
-class _Located(Protocol):  # load._Table: makes a Problem with file and sheet filled in
+class Located(Protocol):  # io.table.Table: makes a Problem with file and sheet filled in
     def problem(
         self, key: str, /, row: int | None = None, column: str | None = None, **params: object
     ) -> Problem: ...
@@ -78,13 +78,13 @@ def uses_real_codes(rows: pd.DataFrame, reg: AdminRegistry) -> bool:
     return 2 * len(pairs & reg.pairs()) >= len(pairs)
 
 
-def check_file(table: _Located, column: str, rows: pd.DataFrame) -> FileCheck | None:
+def check_file(table: Located, column: str, rows: pd.DataFrame) -> FileCheck | None:
     """The loader's entry point: ``None`` unless the file uses real Lạng Sơn GSO codes."""
     reg = registry()
     return check_rows(table, column, rows, reg) if uses_real_codes(rows, reg) else None
 
 
-def check_rows(table: _Located, column: str, rows: pd.DataFrame, reg: AdminRegistry) -> FileCheck:
+def check_rows(table: Located, column: str, rows: pd.DataFrame, reg: AdminRegistry) -> FileCheck:
     """Validate every row with a code and a year; ``column`` is the code column's header."""
     keyed = rows.dropna(subset=["code", "year"])
     names = keyed["name"].astype(object)
@@ -111,7 +111,7 @@ def _best_vintage(year: int, group: pd.DataFrame, reg: AdminRegistry) -> str:
 
 
 def _check_row(
-    table: _Located,
+    table: Located,
     column: str,
     r,  # a row of check_rows' frame (itertuples)
     year: int,

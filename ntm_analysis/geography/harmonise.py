@@ -35,7 +35,7 @@ from ntm_analysis.core.criteria import CRITERIA_NUMBERS
 from ntm_analysis.core.errors import MessageError, Msg, Problem
 from ntm_analysis.core.panel import NO_DISTRICT
 from ntm_analysis.geography.admin import AdminRegistry, registry
-from ntm_analysis.geography.admin_check import FileCheck, _Located, and_list, day, label
+from ntm_analysis.geography.admin_check import FileCheck, Located, and_list, day, label
 from ntm_analysis.i18n import LANGS, t
 
 RULES = ("all", "largest", "assessed")
@@ -49,7 +49,7 @@ def check_rule(rule: str) -> str:
     return rule
 
 
-def read_assessed(path: str | Path, table: _Located) -> tuple[pd.DataFrame | None, list[Problem]]:
+def read_assessed(path: str | Path, table: Located) -> tuple[pd.DataFrame | None, list[Problem]]:
     """The user's assessments of merged units: index (commune_code, year), columns 1–19."""
     try:
         frame = pd.read_csv(path, dtype={"commune_code": str})
@@ -71,7 +71,7 @@ class Harmoniser:
     def __init__(
         self,
         reg: AdminRegistry,
-        table: _Located,
+        table: Located,
         rule: str = DEFAULT_RULE,
         assessed: pd.DataFrame | None = None,
         assessed_name: str = "",
@@ -298,7 +298,7 @@ def metadata(
 
 
 def harmonise_records(
-    table: _Located,
+    table: Located,
     rows: pd.DataFrame,
     status: pd.DataFrame,
     check: FileCheck,

@@ -32,55 +32,55 @@ from ntm_analysis.report import plots
 
 FIGURE_DPI = 100  # 12 in wide -> 1200 px: sharp on a projector, small enough to e-mail
 # order of the progress statuses, most worrying first (the model's and the straight line's)
-_STATUS_RANK = {"regressing": 0, "off_track": 1, "needs_acceleration": 2, "on_track": 3}
+STATUS_RANK = {"regressing": 0, "off_track": 1, "needs_acceleration": 2, "on_track": 3}
 
 
 # --------------------------------------------------------------------------- small helpers
 
 
-def _esc(text: object) -> str:
+def esc(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
-def _p(text: str, css: str = "") -> str:
+def paragraph(text: str, css: str = "") -> str:
     style = f' style="{css}"' if css else ""
-    return f"<p{style}>{_esc(text)}</p>"
+    return f"<p{style}>{esc(text)}</p>"
 
 
-def _missing(x: object) -> bool:
+def is_missing(x: object) -> bool:
     return x is None or (isinstance(x, float | np.floating) and np.isnan(x)) or x is pd.NA
 
 
-def _num(x: float | None, lang: str, decimals: int = 0) -> str:
+def fmt_num(x: float | None, lang: str, decimals: int = 0) -> str:
     return i18n.fmt_number(x, lang, decimals)
 
 
-def _mean(x: float | None, lang: str) -> str:
+def fmt_mean(x: float | None, lang: str) -> str:
     """A forecast mean: one decimal ("79,8"), the statistic shown beside every interval."""
-    return _num(x, lang, 1)
+    return fmt_num(x, lang, 1)
 
 
-def _rate(x: float, lang: str) -> str:
+def fmt_rate(x: float, lang: str) -> str:
     """A yearly pace: one decimal, none when it is a whole number ("4,7", "5")."""
-    return _num(x, lang, 0 if abs(x - round(x)) < 0.05 else 1)
+    return fmt_num(x, lang, 0 if abs(x - round(x)) < 0.05 else 1)
 
 
-def _interval(lo: float | None, hi: float | None, lang: str) -> str:
+def fmt_interval(lo: float | None, hi: float | None, lang: str) -> str:
     """ "12–18", or an en dash alone when the interval is unknown."""
-    if _missing(lo) or _missing(hi):
+    if is_missing(lo) or is_missing(hi):
         return "–"
-    return f"{_num(lo, lang)}–{_num(hi, lang)}"
+    return f"{fmt_num(lo, lang)}–{fmt_num(hi, lang)}"
 
 
-def _signed(x: float | None, lang: str, decimals: int = 0) -> str:
+def fmt_signed(x: float | None, lang: str, decimals: int = 0) -> str:
     """ "+3", "−2" (a real minus sign), "0"."""
-    if _missing(x):
+    if is_missing(x):
         return "–"
-    text = _num(x, lang, decimals)
-    return text if text.startswith(("−", "-")) or text == _num(0, lang, decimals) else "+" + text
+    text = fmt_num(x, lang, decimals)
+    return text if text.startswith(("−", "-")) or text == fmt_num(0, lang, decimals) else "+" + text
 
 
-def _percents_to_100(values: Sequence[float], lang: str) -> list[str]:
+def percents_to_100(values: Sequence[float], lang: str) -> list[str]:
     """Simulated shares of a whole as whole percentages that add up to 100% (largest
     remainder).
 
@@ -99,15 +99,15 @@ def _percents_to_100(values: Sequence[float], lang: str) -> list[str]:
     out = []
     for pct in whole:
         if pct == 0:
-            out.append(f"<{_num(1, lang)}%")
+            out.append(f"<{fmt_num(1, lang)}%")
         elif pct == 100:
-            out.append(f">{_num(99, lang)}%")
+            out.append(f">{fmt_num(99, lang)}%")
         else:
-            out.append(f"{_num(pct, lang)}%")
+            out.append(f"{fmt_num(pct, lang)}%")
     return out
 
 
-def _join(items: Sequence[str], lang: str) -> str:
+def join_words(items: Sequence[str], lang: str) -> str:
     """ "a, b và c" / "a, b and c"."""
     items = list(items)
     if len(items) <= 1:
@@ -154,7 +154,7 @@ class Section:
         from IPython.display import HTML, Image, display
 
         if self.title:
-            display(HTML(f"<h{self.level}>{_esc(self.title)}</h{self.level}>"))
+            display(HTML(f"<h{self.level}>{esc(self.title)}</h{self.level}>"))
         for part in self.parts:
             if isinstance(part, Figure):
                 alt = " ".join(part.get_suptitle().split()) or (self.title or "")
@@ -175,7 +175,7 @@ class Section:
         return f"Section({self.title!r}: {kinds})"
 
 
-def _styled(
+def styled_table(
     frame: pd.DataFrame,
     formats: Mapping[str, Any] | None = None,
     left: Sequence[str] = (),
@@ -210,8 +210,8 @@ def _styled(
     )
 
 
-def _caption(text: str) -> str:
-    return f'<p style="font-weight:bold;margin-bottom:0.2em">{_esc(text)}</p>'
+def caption_html(text: str) -> str:
+    return f'<p style="font-weight:bold;margin-bottom:0.2em">{esc(text)}</p>'
 
 
 def status_badge(status: str | None, lang: str) -> str:
@@ -219,21 +219,21 @@ def status_badge(status: str | None, lang: str) -> str:
     if status is None:
         return (
             '<span class="ntm-status ntm-status-none" style="background:#DDDDDD;color:#222;'
-            f'padding:0.2em 0.6em;border-radius:0.3em">{_esc(i18n.t("report.status.none", lang))}'
+            f'padding:0.2em 0.6em;border-radius:0.3em">{esc(i18n.t("report.status.none", lang))}'
             "</span>"
         )
     if status == CLOSE_TO_THRESHOLD:  # neutral: no verdict colour, a dashed frame
         return (
             f'<span class="ntm-status ntm-status-{status}" style="background:#EEEEEE;'
             "color:#000000;font-weight:bold;border:2px dashed #444444;padding:0.1em 0.5em;"
-            f'border-radius:0.3em">{_esc(i18n.status_label(status, lang))}</span>'
+            f'border-radius:0.3em">{esc(i18n.status_label(status, lang))}</span>'
         )
     color = plots.status_color(status)
     text_color = "#000000" if status == "needs_acceleration" else "#FFFFFF"
     return (
-        f'<span class="ntm-status ntm-status-{_esc(status)}" style="background:{color};'
+        f'<span class="ntm-status ntm-status-{esc(status)}" style="background:{color};'
         f'color:{text_color};font-weight:bold;padding:0.2em 0.6em;border-radius:0.3em">'
-        f"{_esc(i18n.status_label(status, lang))}</span>"
+        f"{esc(i18n.status_label(status, lang))}</span>"
     )
 
 
@@ -247,7 +247,7 @@ def synthetic_banner(lang: str) -> str:
     return (
         '<div class="ntm-synthetic" style="border:2px solid #D55E00;background:#FFF1D6;'
         'color:#6B2A00;padding:0.5em 0.8em;margin:0.5em 0;font-weight:bold">'
-        f"{_esc(i18n.t('report.synthetic_banner', lang))}</div>"
+        f"{esc(i18n.t('report.synthetic_banner', lang))}</div>"
     )
 
 
@@ -263,7 +263,7 @@ def unit_label(registry: Registry, code: int | None, lang: str) -> str:
     return i18n.unit_name(row["district_name"].iloc[0], row["district_type"].iloc[0], lang)
 
 
-def _unit_kind(registry: Registry, code: int | None, lang: str) -> str:
+def unit_kind_word(registry: Registry, code: int | None, lang: str) -> str:
     """ "tỉnh"/"province", "huyện"/"district", "thành phố"/"city" (lower case)."""
     if code is None:
         return i18n.t("unit.province", lang)
@@ -340,28 +340,28 @@ class Report:
         return unit_label(self.registry, code, self.lang)
 
 
-def _history(rep: Report) -> pd.DataFrame:
+def unit_history(rep: Report) -> pd.DataFrame:
     return history(rep.panel, rep.unit)
 
 
-def _target_sentence(rep: Report) -> str:
+def target_sentence(rep: Report) -> str:
     if rep.target is None:
         if rep.unit is None:
             return rep.t("report.target.none_province")
         this_unit = i18n.capitalize(rep.t("unit.this", kind=rep.unit_kind))
         return rep.t("report.target.none_district", this_unit=this_unit)
-    fmt = {"target": _num(rep.target, rep.lang), "year": rep.year}
+    fmt = {"target": fmt_num(rep.target, rep.lang), "year": rep.year}
     sentence = rep.t(f"report.target.{rep.target_source}", **fmt)
     if rep.target_official and rep.synthetic:
         sentence += " " + rep.t("report.target.real_but_synthetic")
     if rep.mean_target is not None:
         sentence += " " + rep.t(
             f"report.mean_target.{rep.mean_target_source}",
-            target=_num(rep.mean_target, rep.lang, 1),
+            target=fmt_num(rep.mean_target, rep.lang, 1),
             year=rep.year,
         )
     return sentence
 
 
-def _statuses_disagree(model: str, line: str) -> bool:
-    return _STATUS_RANK.get(model) != _STATUS_RANK.get(line)
+def statuses_disagree(model: str, line: str) -> bool:
+    return STATUS_RANK.get(model) != STATUS_RANK.get(line)

@@ -40,7 +40,7 @@ from ntm_analysis.core.criteria import criterion_label
 from ntm_analysis.i18n.text import fold
 from ntm_analysis.report import plots
 from ntm_analysis.report import sections as report
-from ntm_analysis.report.base import Report, Section, _esc, _num, result_badge, synthetic_banner
+from ntm_analysis.report.base import Report, Section, esc, fmt_num, result_badge, synthetic_banner
 
 HEARING_DIR = "hearing"
 ENV = "NTM_HEARING"  # "0": the batch makes no hearing packs (faster; the test suite's batches)
@@ -132,7 +132,7 @@ def _png(fig: Figure) -> bytes:
 
 def _img(fig: Figure, css: str = "") -> str:
     data = base64.b64encode(_png(fig)).decode("ascii")
-    alt = _esc(" ".join(fig.get_suptitle().split()))
+    alt = esc(" ".join(fig.get_suptitle().split()))
     return f'<img src="data:image/png;base64,{data}" alt="{alt}" style="{css}">'
 
 
@@ -353,11 +353,11 @@ def _table_html(frame: pd.DataFrame, numeric: Iterable[str] = (), wrap: Iterable
     def css(column: str) -> str:
         return "num" if column in numeric else "wrap" if column in wrap else ""
 
-    head = "".join(f'<th class="{css(c)}">{_esc(c)}</th>' for c in frame.columns)
+    head = "".join(f'<th class="{css(c)}">{esc(c)}</th>' for c in frame.columns)
     body = "".join(
         "<tr>"
         + "".join(
-            f'<td class="{css(c)}">{_esc(v)}</td>' for c, v in zip(frame.columns, row, strict=True)
+            f'<td class="{css(c)}">{esc(v)}</td>' for c, v in zip(frame.columns, row, strict=True)
         )
         + "</tr>"
         for row in frame.itertuples(index=False)
@@ -378,7 +378,7 @@ def _document(title: str, css: str, body: str, lang: str, script: str = "") -> s
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{_esc(title)}</title><style>{css}</style></head>"
+        f"<title>{esc(title)}</title><style>{css}</style></head>"
         f"<body>{body}{script}</body></html>\n"
     )
 
@@ -391,33 +391,30 @@ def brief_html(rep: Report, parts: Sequence[Section], full: pd.DataFrame) -> str
     body = []
     if rep.synthetic:
         body.append(synthetic_banner(lang))
-    body.append(f"<h1>{_esc(title)}</h1>")
+    body.append(f"<h1>{esc(title)}</h1>")
     body.append(
         '<p class="sub">'
-        + _esc(
+        + esc(
             rep.t(
                 "brief.subtitle",
                 as_of=rep.as_of,
                 year=rep.year,
-                draws=_num(rep.forecast.n_draws, lang),
+                draws=fmt_num(rep.forecast.n_draws, lang),
             )
         )
         + "</p>"
     )
-    body.append(
-        f'<p class="headline">{result_badge(rep.results, lang)} '
-        f"{_esc(rep.headline)}</p>"
-    )
+    body.append(f'<p class="headline">{result_badge(rep.results, lang)} {esc(rep.headline)}</p>')
     fan = _forecast_chart(rep, parts)
     if fan is not None:
         body.append(f'<div class="chart">{_img(fan)}</div>')
     sentences = brief_sentences(rep, full)
-    body.append("<ul>" + "".join(f"<li>{_esc(s)}</li>" for s in sentences[1:]) + "</ul>")
+    body.append("<ul>" + "".join(f"<li>{esc(s)}</li>" for s in sentences[1:]) + "</ul>")
     if not full.empty:
         short = _short_priority(rep, full, N_BRIEF)
-        body.append(f"<h2>{_esc(rep.t('brief.priority'))}</h2>")
+        body.append(f"<h2>{esc(rep.t('brief.priority'))}</h2>")
         body.append(_table_html(short, _numeric_columns(rep, short), [rep.t("report.col.missing")]))
-    body.append(f'<p class="foot">{_esc(rep.t("brief.source", version=__version__))}</p>')
+    body.append(f'<p class="foot">{esc(rep.t("brief.source", version=__version__))}</p>')
     return _document(title, _BRIEF_CSS, "".join(body), lang)
 
 
@@ -501,33 +498,31 @@ def slides_html(rep: Report, parts: Sequence[Section], full: pd.DataFrame) -> st
     named = dict(zip(REPORT_SECTIONS[kind(rep)], parts, strict=True))
     slides: list[str] = []
     title = rep.t("slides.title", unit=rep.unit_name, year=rep.year)
-    first = [f"<h1>{_esc(title)}</h1>"]
-    first.append(f"<p>{_esc(rep.t('slides.subtitle', as_of=rep.as_of))}</p>")
+    first = [f"<h1>{esc(title)}</h1>"]
+    first.append(f"<p>{esc(rep.t('slides.subtitle', as_of=rep.as_of))}</p>")
     if rep.synthetic:
         first.append(synthetic_banner(lang))
-    first.append(f'<p class="big">{_esc(rep.headline)}</p>')
+    first.append(f'<p class="big">{esc(rep.headline)}</p>')
     if rep.panel.geography is not None:  # the registry list and the merge rule used
-        first.append(f"<p>{_esc(rep.panel.geography['sentence'][lang])}</p>")
+        first.append(f"<p>{esc(rep.panel.geography['sentence'][lang])}</p>")
     slides.append("".join(first))
     fan = _forecast_chart(rep, parts)
-    answer = [f"<h2>{_esc(rep.t('slides.headline'))}</h2>"]
-    answer.append(
-        f"<p>{result_badge(rep.results, lang)} {_esc(rep.headline)}</p>"
-    )
+    answer = [f"<h2>{esc(rep.t('slides.headline'))}</h2>"]
+    answer.append(f"<p>{result_badge(rep.results, lang)} {esc(rep.headline)}</p>")
     if fan is not None:
         answer.append(f'<div class="fig">{_img(fan)}</div>')
     slides.append("".join(answer))
     plan_section = named["plan"]
     plan_table = plan_section.tables()[0]
     slides.append(
-        f"<h2>{_esc(plan_section.title)}</h2>"
-        f'<p class="big">{_esc(report.plan_sentence(rep))}</p>'
+        f"<h2>{esc(plan_section.title)}</h2>"
+        f'<p class="big">{esc(report.plan_sentence(rep))}</p>'
         + _table_html(plan_table, numeric=list(plan_table.columns[1:]))
     )
     if not full.empty:
         short = _short_priority(rep, full, N_SLIDE)
         slides.append(
-            f"<h2>{_esc(rep.t('priority.section'))}</h2>"
+            f"<h2>{esc(rep.t('priority.section'))}</h2>"
             + _table_html(short, _numeric_columns(rep, short), [rep.t("report.col.missing")])
         )
     for name in ("district_chart", "bottlenecks", "trend"):
@@ -535,21 +530,21 @@ def slides_html(rep: Report, parts: Sequence[Section], full: pd.DataFrame) -> st
         if section is not None and section.figures():
             heading = section.title or rep.t("report.section.districts", year=rep.year)
             slides.append(
-                f'<h2>{_esc(heading)}</h2><div class="fig">{_img(section.figures()[0])}</div>'
+                f'<h2>{esc(heading)}</h2><div class="fig">{_img(section.figures()[0])}</div>'
             )
     slides.append(
-        f"<h2>{_esc(rep.t('slides.limits'))}</h2>"
-        f"<p>{_esc(rep.t('brief.caveat'))}</p>"
-        + "".join(f"<p>{_esc(p)}</p>" for p in _limits(rep, full))
+        f"<h2>{esc(rep.t('slides.limits'))}</h2>"
+        f"<p>{esc(rep.t('brief.caveat'))}</p>"
+        + "".join(f"<p>{esc(p)}</p>" for p in _limits(rep, full))
     )
     mark = i18n.t("mark.synthetic_watermark", lang) if rep.synthetic else ""
     body = "".join(
         f'<section class="slide" id="slide-{i}">{content}'
-        f'<div class="mark">{_esc(mark)}</div>'
-        f'<div class="page">{_esc(rep.t("slides.page", n=i, total=len(slides)))}</div></section>'
+        f'<div class="mark">{esc(mark)}</div>'
+        f'<div class="page">{esc(rep.t("slides.page", n=i, total=len(slides)))}</div></section>'
         for i, content in enumerate(slides, start=1)
     )
-    keys = f'<p class="keys">{_esc(rep.t("slides.keys"))}</p>'
+    keys = f'<p class="keys">{esc(rep.t("slides.keys"))}</p>'
     return _document(title, _SLIDES_CSS, keys + body, lang, _SLIDES_JS)
 
 
@@ -561,8 +556,8 @@ def _limits(rep: Report, full: pd.DataFrame) -> list[str]:
         out.append(
             rep.t(
                 "priority.note",
-                draws=_num(rep.forecast.n_draws, rep.lang),
-                points=_num(max_half_width(full.head(N_SLIDE)), rep.lang, 1),
+                draws=fmt_num(rep.forecast.n_draws, rep.lang),
+                points=fmt_num(max_half_width(full.head(N_SLIDE)), rep.lang, 1),
             )
         )
     return out
@@ -622,11 +617,11 @@ def index_html(
             lo=i18n.fmt_number(row["lo95"], lang, 0),
             hi=i18n.fmt_number(row["hi95"], lang, 0),
         )
-        parts.append(f'<p class="ntm-plan-year"><strong>{_esc(text)}</strong></p>')
+        parts.append(f'<p class="ntm-plan-year"><strong>{esc(text)}</strong></p>')
     links = _pack_links(out, str(entry["id"]), lang)
     if links:
         parts.append(
-            f'<p class="ntm-hearing">{_esc(i18n.t("hearing.link.label", lang))} {links}</p>'
+            f'<p class="ntm-hearing">{esc(i18n.t("hearing.link.label", lang))} {links}</p>'
         )
     return "".join(parts)
 
@@ -635,7 +630,7 @@ def _pack_links(out: str | Path, unit_id: str, lang: str) -> str:
     """Links to the files of a unit's hearing pack that exist ("" when none do)."""
     folder = Path(out) / HEARING_DIR / unit_id
     return " · ".join(
-        f'<a href="{HEARING_DIR}/{_esc(unit_id)}/{name}">{_esc(i18n.t(key, lang))}</a>'
+        f'<a href="{HEARING_DIR}/{esc(unit_id)}/{name}">{esc(i18n.t(key, lang))}</a>'
         for name, key in PACK_FILES
         if (folder / name).is_file()
     )
@@ -644,13 +639,13 @@ def _pack_links(out: str | Path, unit_id: str, lang: str) -> str:
 def districts_html(out: str | Path, entries: Iterable[Mapping[str, Any]], lang: str) -> str:
     """For the index, below the district table: each district's hearing pack."""
     items = [
-        f"<li>{_esc(entry['name'])}: {links}</li>"
+        f"<li>{esc(entry['name'])}: {links}</li>"
         for entry in entries
         if (links := _pack_links(out, str(entry["id"]), lang))
     ]
     if not items:
         return ""
-    title = _esc(i18n.t("hearing.link.districts", lang))
+    title = esc(i18n.t("hearing.link.districts", lang))
     return f'<p class="ntm-hearing">{title}</p><ul class="ntm-hearing">{"".join(items)}</ul>'
 
 

@@ -19,23 +19,23 @@ from ntm_analysis.core.criteria import criterion_label
 from ntm_analysis.core.paths import default_published_path
 from ntm_analysis.report import plots
 from ntm_analysis.report.base import (
-    _STATUS_RANK,
+    STATUS_RANK,
     Report,
     Section,
-    _caption,
-    _esc,
-    _history,
-    _interval,
-    _join,
-    _mean,
-    _num,
-    _p,
-    _rate,
-    _signed,
-    _statuses_disagree,
-    _styled,
-    _target_sentence,
+    caption_html,
+    esc,
+    fmt_interval,
+    fmt_mean,
+    fmt_num,
+    fmt_rate,
+    fmt_signed,
+    join_words,
+    paragraph,
+    statuses_disagree,
+    styled_table,
     synthetic_banner,
+    target_sentence,
+    unit_history,
 )
 
 # "the methods disagree": expected counts further apart than this many communes or this share
@@ -88,7 +88,7 @@ def _baseline_notes(rep: Report, rows: pd.DataFrame) -> list[str]:
     if rep.all_met:  # the verdict already says every method gives about all communes
         return []
     lang, n = rep.lang, rep.n_communes
-    past = _history(rep)["n_ntm"]
+    past = unit_history(rep)["n_ntm"]
     notes = []
     for _, row in rows.iloc[1:].iterrows():
         method = i18n.t(f"method.{row['method']}", lang)
@@ -99,8 +99,8 @@ def _baseline_notes(rep: Report, rows: pd.DataFrame) -> list[str]:
                 rep.t(
                     "report.methods.note_flat",
                     method=method,
-                    interval=_interval(row["lo80"], row["hi80"], lang),
-                    value=_num(past.iloc[-1], lang),
+                    interval=fmt_interval(row["lo80"], row["hi80"], lang),
+                    value=fmt_num(past.iloc[-1], lang),
                 )
             )
         elif row["hi80"] >= n - 1e-9 or (row["lo80"] <= 1e-9 and row["mean"] > 0.5):
@@ -118,10 +118,10 @@ def methods(rep: Report) -> Section:
         {
             rep.t("report.col.method"): [i18n.t(f"method.{m}", lang) for m in rows["method"]],
             i18n.t("col.expected", lang): [
-                _mean(v, lang) if not pd.isna(v) else not_computed for v in rows["mean"]
+                fmt_mean(v, lang) if not pd.isna(v) else not_computed for v in rows["mean"]
             ],
             i18n.t("col.interval80", lang): [
-                _interval(a, b, lang) for a, b in zip(rows["lo80"], rows["hi80"], strict=True)
+                fmt_interval(a, b, lang) for a, b in zip(rows["lo80"], rows["hi80"], strict=True)
             ],
         }
     )
@@ -129,15 +129,17 @@ def methods(rep: Report) -> Section:
         table[i18n.t("col.probability", lang)] = [
             i18n.fmt_percent(p, lang) if not pd.isna(p) else "–" for p in rows["probability"]
         ]
-    parts: list[Any] = [_p(_methods_verdict(rep, rows))]
-    parts.append(_styled(table, left=[rep.t("report.col.method")]))
-    parts += [_p(text, "color:#555") for text in _baseline_notes(rep, rows)]
-    parts.append(_p(rep.t("report.methods.why", n=len(_history(rep))) + " " + _coverage_text(rep)))
+    parts: list[Any] = [paragraph(_methods_verdict(rep, rows))]
+    parts.append(styled_table(table, left=[rep.t("report.col.method")]))
+    parts += [paragraph(text, "color:#555") for text in _baseline_notes(rep, rows)]
+    parts.append(
+        paragraph(rep.t("report.methods.why", n=len(unit_history(rep))) + " " + _coverage_text(rep))
+    )
     res = rep.results
     if res.get("status") and res.get("pace") and not rep.all_met:
         line = res["pace"]["status"]
-        if _statuses_disagree(res["status"], line):
-            parts.append(_p(_disagreement_text(rep, res["status"], line)))
+        if statuses_disagree(res["status"], line):
+            parts.append(paragraph(_disagreement_text(rep, res["status"], line)))
     return Section(rep.t("report.section.methods"), parts)
 
 
@@ -145,7 +147,7 @@ def _methods_verdict(rep: Report, rows: pd.DataFrame) -> str:
     lang = rep.lang
     main = rows.iloc[0]
     if rep.all_met:
-        return rep.t("report.methods.all_met", n=rep.n_communes, main=_mean(main["mean"], lang))
+        return rep.t("report.methods.all_met", n=rep.n_communes, main=fmt_mean(main["mean"], lang))
     far = []
     for _, row in rows.iloc[1:].iterrows():
         if pd.isna(row["mean"]):
@@ -160,12 +162,14 @@ def _methods_verdict(rep: Report, rows: pd.DataFrame) -> str:
                 rep.t(
                     "report.methods.item",
                     method=i18n.t(f"method.inline.{row['method']}", lang),
-                    value=_mean(row["mean"], lang),
+                    value=fmt_mean(row["mean"], lang),
                 )
             )
     if not far:
         return rep.t("report.methods.agree")
-    return rep.t("report.methods.disagree", main=_mean(main["mean"], lang), items=_join(far, lang))
+    return rep.t(
+        "report.methods.disagree", main=fmt_mean(main["mean"], lang), items=join_words(far, lang)
+    )
 
 
 def _coverage(rep: Report) -> pd.DataFrame | None:
@@ -191,7 +195,7 @@ def _coverage_text(rep: Report) -> str:
             "report.methods.cover_numbers",
             level=_level_text(rep),
             main=i18n.fmt_share(cover.loc["transition", "coverage80"], lang),
-            others=_join(
+            others=join_words(
                 [
                     rep.t(
                         "report.methods.cover_item",
@@ -208,7 +212,7 @@ def _coverage_text(rep: Report) -> str:
     if baselines and len(narrow) == len(baselines):
         parts.append(rep.t("report.methods.cover_narrow_all"))
     elif narrow:
-        names = _join([i18n.t(f"method.inline.{m}", lang) for m in narrow], lang)
+        names = join_words([i18n.t(f"method.inline.{m}", lang) for m in narrow], lang)
         parts.append(rep.t("report.methods.cover_narrow_some", methods=names))
     elif baselines:
         parts.append(rep.t("report.methods.cover_ok"))
@@ -227,10 +231,10 @@ def _disagreement_text(rep: Report, model: str, line: str) -> str:
     """Why the model's status and the straight-line status differ."""
     res, lang = rep.results, rep.lang
     p = res["pace"]
-    n_close = int(_history(rep).set_index("year").loc[rep.as_of, "n_close"])
+    n_close = int(unit_history(rep).set_index("year").loc[rep.as_of, "n_close"])
     key = (
         "report.methods.status_model_higher"
-        if _STATUS_RANK[model] > _STATUS_RANK.get(line, 0)
+        if STATUS_RANK[model] > STATUS_RANK.get(line, 0)
         else "report.methods.status_model_lower"
     )
     return rep.t(
@@ -239,9 +243,9 @@ def _disagreement_text(rep: Report, model: str, line: str) -> str:
         model=i18n.status_label(model, lang),
         line=i18n.status_label(line, lang),
         window=p["window"],
-        observed=_rate(p["observed_per_year"], lang),
+        observed=fmt_rate(p["observed_per_year"], lang),
         year=rep.year,
-        projected=_num(p["projected"], lang),
+        projected=fmt_num(p["projected"], lang),
         as_of=rep.as_of,
         n_close=n_close,
     )
@@ -343,11 +347,15 @@ def _backtest_cases(rep: Report) -> list[str]:
     text = _level_text(rep)
     parts = []
     if cover:
-        parts.append(_p(rep.t("report.backtest.coverage", level=text, items=_join(cover, lang))))
+        parts.append(
+            paragraph(rep.t("report.backtest.coverage", level=text, items=join_words(cover, lang)))
+        )
     if errors:
-        parts.append(_p(rep.t("report.backtest.errors", level=text, items=_join(errors, lang))))
+        parts.append(
+            paragraph(rep.t("report.backtest.errors", level=text, items=join_words(errors, lang)))
+        )
     if "n_trivial" in rows:
-        parts.append(_p(rep.t("report.backtest.trivial", n=int(rows["n_trivial"].max()))))
+        parts.append(paragraph(rep.t("report.backtest.trivial", n=int(rows["n_trivial"].max()))))
     return parts
 
 
@@ -360,15 +368,15 @@ def backtest(rep: Report) -> Section:
     bt = rep.backtest
     if bt is None:
         key = "report.backtest.too_short" if rep.backtest_note == "too_short" else None
-        return Section(title, [_p(rep.t(key or "report.backtest.skipped"))])
-    origins = _join([str(o) for o in bt.origins], lang)
+        return Section(title, [paragraph(rep.t(key or "report.backtest.skipped"))])
+    origins = join_words([str(o) for o in bt.origins], lang)
     quote = _calibration_quote(bt.calibration)
     parts: list[Any] = []
     if quote is None:
-        parts.append(_p(rep.t("report.backtest.no_cases", origins=origins)))
+        parts.append(paragraph(rep.t("report.backtest.no_cases", origins=origins)))
     else:
         parts.append(
-            _p(
+            paragraph(
                 rep.t(
                     "report.backtest.sentence",
                     lo=i18n.fmt_share(quote["lo"], lang),
@@ -393,11 +401,11 @@ def backtest(rep: Report) -> Section:
             rep.t("report.col.observed_share"): [
                 i18n.fmt_share(o, lang) for o in calibration["observed"]
             ],
-            rep.t("report.col.n_cases"): [_num(n, lang) for n in calibration["n"]],
+            rep.t("report.col.n_cases"): [fmt_num(n, lang) for n in calibration["n"]],
         }
     )
-    parts.append(_caption(rep.t("report.backtest.table_caption", origins=origins)))
-    parts.append(_styled(table, left=[rep.t("report.col.bin")]))
+    parts.append(caption_html(rep.t("report.backtest.table_caption", origins=origins)))
+    parts.append(styled_table(table, left=[rep.t("report.col.bin")]))
     return Section(title, parts)
 
 
@@ -407,7 +415,7 @@ def bin_label(text: str, lang: str) -> str:
     if bounds is None:
         return str(text)
     lo, hi = bounds
-    return f"{_num(100 * lo, lang)}–{_num(100 * hi, lang)}%"
+    return f"{fmt_num(100 * lo, lang)}–{fmt_num(100 * hi, lang)}%"
 
 
 # --------------------------------------------------------------------------- note
@@ -421,7 +429,7 @@ def _scenario_text(rep: Report) -> str:
         rep.t(
             "report.scenario.criterion",
             criterion=criterion_label(c, rep.lang),
-            odds=_num(o, rep.lang, 2),
+            odds=fmt_num(o, rep.lang, 2),
         )
         for c, o in sorted(sc.criterion_odds.items())
     ]
@@ -430,7 +438,7 @@ def _scenario_text(rep: Report) -> str:
             rep.t(
                 "report.scenario.priority",
                 n=len(sc.priority_communes),
-                odds=_num(sc.priority_odds, rep.lang, 2),
+                odds=fmt_num(sc.priority_odds, rep.lang, 2),
             )
         )
     return rep.t("report.note.scenario", name=sc.name, details="; ".join(details))
@@ -462,7 +470,7 @@ def _published_text(rep: Report) -> str | None:
             rep.t(
                 "report.note.published_item",
                 measure=measure[:1].lower() + measure[1:],
-                value=_num(float(row.value), rep.lang, _PUBLISHED_FORMATS[row.indicator]),
+                value=fmt_num(float(row.value), rep.lang, _PUBLISHED_FORMATS[row.indicator]),
                 year=int(row.year),
             )
         )
@@ -498,23 +506,25 @@ def _coefficients(rep: Report) -> str | None:
             rep.t("report.coef.col.model"): [rep.t(f"report.coef.{m}") for m in coef["model"]],
             rep.t("report.coef.col.term"): [_term_label(t, rep) for t in coef["term"]],
             rep.t("report.coef.col.estimate"): [
-                _signed(v, lang, 2) if ok else rep.t("report.coef.fixed")
+                fmt_signed(v, lang, 2) if ok else rep.t("report.coef.fixed")
                 for v, ok in zip(coef["estimate"], estimated, strict=True)
             ],
             rep.t("report.coef.col.se"): [
-                _num(v, lang, 2) if ok else "–"
+                fmt_num(v, lang, 2) if ok else "–"
                 for v, ok in zip(coef["std_error"], estimated, strict=True)
             ],
             rep.t("report.coef.col.odds"): [
-                _num(float(np.exp(v)), lang, 2) if ok else "–"
+                fmt_num(float(np.exp(v)), lang, 2) if ok else "–"
                 for v, ok in zip(coef["estimate"], estimated, strict=True)
             ],
         }
     )
-    styled = _styled(table, left=[rep.t("report.coef.col.model"), rep.t("report.coef.col.term")])
+    styled = styled_table(
+        table, left=[rep.t("report.coef.col.model"), rep.t("report.coef.col.term")]
+    )
     return (
-        f"<details><summary>{_esc(rep.t('report.coef.summary'))}</summary>"
-        f"{_p(rep.t('report.coef.explain'), 'color:#555')}{styled.to_html()}</details>"
+        f"<details><summary>{esc(rep.t('report.coef.summary'))}</summary>"
+        f"{paragraph(rep.t('report.coef.explain'), 'color:#555')}{styled.to_html()}</details>"
     )
 
 
@@ -529,7 +539,7 @@ def note(rep: Report) -> Section:
     if rep.synthetic:
         parts.append(synthetic_banner(lang))
     parts.append(
-        _p(
+        paragraph(
             rep.t(
                 "report.note.data",
                 source=source,
@@ -541,20 +551,20 @@ def note(rep: Report) -> Section:
         )
     )
     if rep.synthetic:
-        parts.append(_p(rep.t("report.note.synthetic")))
+        parts.append(paragraph(rep.t("report.note.synthetic")))
         published = _published_text(rep)
         if published:
-            parts.append(_p(published))
+            parts.append(paragraph(published))
     else:
-        parts.append(_p(rep.t("report.note.real")))
-    parts.append(_p(rep.t("report.note.definitions")))
+        parts.append(paragraph(rep.t("report.note.real")))
+    parts.append(paragraph(rep.t("report.note.definitions")))
     parts.append(
-        _p(
+        paragraph(
             rep.t(
                 "report.note.model",
                 first=panel.first_year,
                 as_of=rep.as_of,
-                draws=_num(rep.forecast.n_draws, lang),
+                draws=fmt_num(rep.forecast.n_draws, lang),
                 year=rep.year,
                 seed=rep.forecast.seed,
             )
@@ -563,9 +573,9 @@ def note(rep: Report) -> Section:
     coefficients = _coefficients(rep)
     if coefficients:
         parts.append(coefficients)
-    parts.append(_p(_target_sentence(rep)))
+    parts.append(paragraph(target_sentence(rep)))
     parts.append(
-        _p(
+        paragraph(
             rep.t(
                 "report.note.status",
                 hi=i18n.fmt_share(ON_TRACK, lang),
@@ -576,7 +586,7 @@ def note(rep: Report) -> Section:
             )
         )
     )
-    parts.append(_p(rep.t("report.note.line_status")))
-    parts.append(_p(_scenario_text(rep)))
-    parts.append(_p(rep.t("report.note.version", version=__version__), "color:#555"))
+    parts.append(paragraph(rep.t("report.note.line_status")))
+    parts.append(paragraph(_scenario_text(rep)))
+    parts.append(paragraph(rep.t("report.note.version", version=__version__), "color:#555"))
     return Section(rep.t("report.section.note"), parts)

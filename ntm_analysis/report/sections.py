@@ -59,23 +59,23 @@ from ntm_analysis.report.base import (
     FIGURE_DPI,
     Report,
     Section,
-    _esc,
-    _history,
-    _interval,
-    _mean,
-    _missing,
-    _num,
-    _p,
-    _percents_to_100,
-    _rate,
-    _signed,
-    _statuses_disagree,
-    _styled,
-    _target_sentence,
-    _unit_kind,
+    esc,
+    fmt_interval,
+    fmt_mean,
+    fmt_num,
+    fmt_rate,
+    fmt_signed,
+    is_missing,
+    paragraph,
+    percents_to_100,
     result_badge,
     status_badge,
+    statuses_disagree,
+    styled_table,
     synthetic_banner,
+    target_sentence,
+    unit_history,
+    unit_kind_word,
     unit_label,
 )
 from ntm_analysis.report.headline import headline as headline_words
@@ -183,7 +183,7 @@ def prepare(config: RunConfig | None = None, /, **parameters: Any) -> Report:
         registry=registry,
         unit=unit,
         unit_name=name,
-        unit_kind=_unit_kind(registry, unit, lang),
+        unit_kind=unit_kind_word(registry, unit, lang),
         target=results.target,
         target_source=results.target_source,
         mean_target=mean.value,
@@ -233,15 +233,15 @@ def headline(rep: Report) -> Section:
     if rep.synthetic:
         parts.append(synthetic_banner(rep.lang))
     if rep.panel.geography is not None:  # [geo] registry list and merge rule (harmonise.py)
-        parts.append(_p(rep.panel.geography["sentence"][rep.lang]))
+        parts.append(paragraph(rep.panel.geography["sentence"][rep.lang]))
     parts.append(
-        f'<p style="font-size:1.15em">{_esc(rep.t("report.status.label"))} '
+        f'<p style="font-size:1.15em">{esc(rep.t("report.status.label"))} '
         f"{result_badge(res, rep.lang)}</p>"
     )
-    parts.append(_p(rep.headline, "font-size:1.3em;font-weight:bold;line-height:1.4"))
+    parts.append(paragraph(rep.headline, "font-size:1.3em;font-weight:bold;line-height:1.4"))
     now_ = res["now"]
     parts.append(
-        _p(
+        paragraph(
             rep.t(
                 "headline.current",
                 year=rep.as_of,
@@ -252,8 +252,8 @@ def headline(rep: Report) -> Section:
         )
     )
     if res.get("mean_criteria"):
-        parts.append(_p(_mean_target_headline(rep)))
-    parts.append(_p(_target_sentence(rep)))
+        parts.append(paragraph(_mean_target_headline(rep)))
+    parts.append(paragraph(target_sentence(rep)))
     return Section(rep.t("report.title", unit=rep.unit_name, year=rep.year), parts, level=1)
 
 
@@ -261,13 +261,13 @@ def _mean_target_headline(rep: Report) -> str:
     mc = rep.results["mean_criteria"]
     return rep.t(
         "headline.mean_criteria",
-        target=_num(mc["target"], rep.lang, 1),
+        target=fmt_num(mc["target"], rep.lang, 1),
         year=rep.year,
         prob=i18n.fmt_percent(mc["probability"], rep.lang),
         words=i18n.probability_words(mc["probability"], rep.lang),
-        expected=_num(mc["expected"], rep.lang, 1),
+        expected=fmt_num(mc["expected"], rep.lang, 1),
         as_of=rep.as_of,
-        now=_num(rep.results["now"]["mean_criteria"], rep.lang, 1),
+        now=fmt_num(rep.results["now"]["mean_criteria"], rep.lang, 1),
     )
 
 
@@ -278,7 +278,7 @@ def _gap_cell(row: Mapping[str, Any], lang: str, decimals: int) -> str:
     """ "thiếu 5,9" / "vượt 0,4" (for "below 5": "nhiều hơn 3" / "ít hơn 2")."""
     if row["gap"] is None:
         return i18n.t("plan.cell.none", lang)
-    gap = _num(abs(row["gap"]), lang, decimals)
+    gap = fmt_num(abs(row["gap"]), lang, decimals)
     if row["direction"] == "at_most":
         key = "plan.cell.more_below" if row["gap"] > 0 else "plan.cell.fewer_below"
     else:
@@ -293,9 +293,9 @@ def plan_sentence(rep: Report) -> str:
     row = ty["figures"]["n_ntm"]
     lang = rep.lang
     expected, lo, hi = (
-        _mean(row["expected"], lang),
-        _num(row["lo95"], lang),
-        _num(row["hi95"], lang),
+        fmt_mean(row["expected"], lang),
+        fmt_num(row["lo95"], lang),
+        fmt_num(row["hi95"], lang),
     )
     if row["target"] is None:  # a district, or a province whose plan has no such year
         return rep.t(
@@ -304,14 +304,16 @@ def plan_sentence(rep: Report) -> str:
             expected=expected,
             lo=lo,
             hi=hi,
-            now=_num(row["now"], lang),
+            now=fmt_num(row["now"], lang),
         )
     gap = row["gap"]
-    gap_words = rep.t("plan.gap.short" if gap > 0 else "plan.gap.over", gap=_num(abs(gap), lang, 1))
+    gap_words = rep.t(
+        "plan.gap.short" if gap > 0 else "plan.gap.over", gap=fmt_num(abs(gap), lang, 1)
+    )
     return rep.t(
         "plan.sentence",
         year=ty["year"],
-        target=_num(row["target"], lang),
+        target=fmt_num(row["target"], lang),
         prob=i18n.fmt_percent(row["probability"], lang),
         words=i18n.probability_words(row["probability"], lang),
         expected=expected,
@@ -335,19 +337,19 @@ def plan(rep: Report) -> Section:
         {
             rep.t("plan.col.figure"): [i18n.t(f"col.{f}", lang) for f in figures],
             rep.t("plan.col.now", year=ty["as_of"]): [
-                _num(r["now"], lang, decimals[f]) for f, r in figures.items()
+                fmt_num(r["now"], lang, decimals[f]) for f, r in figures.items()
             ],
             rep.t("plan.col.target", year=year): [
-                _num(r["target"], lang, decimals[f])
+                fmt_num(r["target"], lang, decimals[f])
                 if r["target"] is not None
                 else rep.t("plan.cell.none")
                 for f, r in figures.items()
             ],
             rep.t("plan.col.expected", year=year): [
-                _num(r["expected"], lang, 1) for r in figures.values()
+                fmt_num(r["expected"], lang, 1) for r in figures.values()
             ],
             rep.t("plan.col.range95"): [
-                f"{_num(r['lo95'], lang, decimals[f])}–{_num(r['hi95'], lang, decimals[f])}"
+                f"{fmt_num(r['lo95'], lang, decimals[f])}–{fmt_num(r['hi95'], lang, decimals[f])}"
                 for f, r in figures.items()
             ],
         }
@@ -363,7 +365,7 @@ def plan(rep: Report) -> Section:
         table[rep.t("plan.col.gap")] = [
             _gap_cell(r, lang, 0 if f == "n_ntm" else decimals[f]) for f, r in figures.items()
         ]
-        parts.append(_p(rep.t("plan.intro", year=year), "color:#555"))
+        parts.append(paragraph(rep.t("plan.intro", year=year), "color:#555"))
     elif rep.unit is not None:
         province = rep.forecast.observed_now(None)
         targets = plan_targets(rep.registry.province_name)
@@ -372,13 +374,15 @@ def plan(rep: Report) -> Section:
             change = lookup(targets, year, "n_ntm_change", None)
             found = None if change is None else (province["n_ntm"] + change[0], change[1])
         if found is not None:
-            parts.append(_p(rep.t("plan.district", year=year, target=_num(found[0], lang))))
+            parts.append(
+                paragraph(rep.t("plan.district", year=year, target=fmt_num(found[0], lang)))
+            )
         else:
-            parts.append(_p(rep.t("plan.none", year=year)))
+            parts.append(paragraph(rep.t("plan.none", year=year)))
     else:
-        parts.append(_p(rep.t("plan.none", year=year)))
-    parts.insert(0, _p(plan_sentence(rep), "font-size:1.15em;font-weight:bold"))
-    parts.append(_styled(table, left=[rep.t("plan.col.figure")]))
+        parts.append(paragraph(rep.t("plan.none", year=year)))
+    parts.insert(0, paragraph(plan_sentence(rep), "font-size:1.15em;font-weight:bold"))
+    parts.append(styled_table(table, left=[rep.t("plan.col.figure")]))
     return Section(rep.t("plan.section", year=year), parts)
 
 
@@ -434,7 +438,7 @@ def priority(rep: Report, n: int | None = None) -> Section:
     title = rep.t("priority.section")
     full = priority_frame(rep)
     if full.empty:
-        return Section(title, [_p(rep.t("priority.none", as_of=rep.as_of))])
+        return Section(title, [paragraph(rep.t("priority.none", as_of=rep.as_of))])
     n = N_PRIORITY["province" if rep.unit is None else "district"] if n is None else n
     # short reasons, explained once below the table: the full sentences took two printed
     # pages per district; they stay in the Excel workbook of the hearing pack
@@ -446,7 +450,7 @@ def priority(rep: Report, n: int | None = None) -> Section:
     return Section(
         title,
         [
-            _p(
+            paragraph(
                 rep.t(
                     "priority.sentence",
                     next=rep.forecast.years[0],
@@ -456,16 +460,16 @@ def priority(rep: Report, n: int | None = None) -> Section:
                     as_of=rep.as_of,
                 )
             ),
-            _styled(shown, left=left, nowrap=[commune, district])
+            styled_table(shown, left=left, nowrap=[commune, district])
             # criteria codes and reasons read on two lines, not one word per line
             .set_properties(subset=[rep.t("report.col.missing")], **{"min-width": "14em"})
             .set_properties(subset=[why], **{"min-width": "10em"}),
-            *([_p(legend, "color:#555")] if legend else []),
-            _p(
+            *([paragraph(legend, "color:#555")] if legend else []),
+            paragraph(
                 rep.t(
                     "priority.note",
-                    draws=_num(rep.forecast.n_draws, rep.lang),
-                    points=_num(max_half_width(full.head(n)), rep.lang, 1),
+                    draws=fmt_num(rep.forecast.n_draws, rep.lang),
+                    points=fmt_num(max_half_width(full.head(n)), rep.lang, 1),
                 ),
                 "color:#555",
             ),
@@ -479,7 +483,7 @@ def priority(rep: Report, n: int | None = None) -> Section:
 def now(rep: Report) -> Section:
     """Where the unit stands in the as-of year: key figures and the commune × criterion grid."""
     lang = rep.lang
-    past = _history(rep).set_index("year")
+    past = unit_history(rep).set_index("year")
     row = past.loc[rep.as_of]
     previous = rep.as_of - 1 if rep.as_of - 1 in past.index else None
     measures = ["n_communes", "n_ntm", "share_ntm", "mean_criteria", "n_close", "n_below_5"]
@@ -488,10 +492,10 @@ def now(rep: Report) -> Section:
     )
     fmt = {
         "share_ntm": lambda v: i18n.fmt_share(v, lang),
-        "mean_criteria": lambda v: _num(v, lang, 1),
+        "mean_criteria": lambda v: fmt_num(v, lang, 1),
     }
     value_col = rep.t("report.col.in_year", year=rep.as_of)
-    table[value_col] = [fmt.get(m, lambda v: _num(v, lang))(row[m]) for m in measures]
+    table[value_col] = [fmt.get(m, lambda v: fmt_num(v, lang))(row[m]) for m in measures]
     if previous is not None:
         change_col = rep.t("report.col.change_since", year=previous)
         before = past.loc[previous]
@@ -499,9 +503,9 @@ def now(rep: Report) -> Section:
         for m in measures:
             delta = row[m] - before[m]
             if m == "share_ntm":
-                changes.append(rep.t("report.points", value=_signed(100 * delta, lang, 1)))
+                changes.append(rep.t("report.points", value=fmt_signed(100 * delta, lang, 1)))
             else:
-                changes.append(_signed(delta, lang, 1 if m == "mean_criteria" else 0))
+                changes.append(fmt_signed(delta, lang, 1 if m == "mean_criteria" else 0))
         table[change_col] = changes
     sentence = rep.t(
         "report.now.sentence",
@@ -509,7 +513,7 @@ def now(rep: Report) -> Section:
         n_ntm=int(row["n_ntm"]),
         n_communes=int(row["n_communes"]),
         share=i18n.fmt_share(row["share_ntm"], lang),
-        mean=_num(row["mean_criteria"], lang, 1),
+        mean=fmt_num(row["mean_criteria"], lang, 1),
         n_close=int(row["n_close"]),
         n_below=int(row["n_below_5"]),
     )
@@ -526,9 +530,9 @@ def now(rep: Report) -> Section:
     return Section(
         rep.t("report.section.now", year=rep.as_of),
         [
-            _p(sentence),
-            _styled(table, left=[rep.t("report.col.measure")]),
-            _p(rep.t("report.now.heatmap_note")),
+            paragraph(sentence),
+            styled_table(table, left=[rep.t("report.col.measure")]),
+            paragraph(rep.t("report.now.heatmap_note")),
             grid,
         ],
     )
@@ -537,7 +541,7 @@ def now(rep: Report) -> Section:
 def trend(rep: Report) -> Section:
     """The unit's yearly figures since the first year, and average criteria met over time."""
     lang = rep.lang
-    past = _history(rep)
+    past = unit_history(rep)
     first, last = past.iloc[0], past.iloc[-1]
     same = int(first["n_ntm"]) == int(last["n_ntm"])
     sentence = rep.t(
@@ -546,18 +550,18 @@ def trend(rep: Report) -> Section:
         last=int(last["year"]),
         start=int(first["n_ntm"]),
         end=int(last["n_ntm"]),
-        mean_start=_num(first["mean_criteria"], lang, 1),
-        mean_end=_num(last["mean_criteria"], lang, 1),
+        mean_start=fmt_num(first["mean_criteria"], lang, 1),
+        mean_end=fmt_num(last["mean_criteria"], lang, 1),
     )
     columns = ["year", "n_ntm", "share_ntm", "mean_criteria", "n_close", "n_below_5"]
     table = past[columns].copy()
     table["year"] = table["year"].astype(str)
     table.columns = [i18n.t(f"col.{c}", lang) for c in columns]
-    styled = _styled(
+    styled = styled_table(
         table,
         {
             i18n.t("col.share_ntm", lang): lambda v: i18n.fmt_share(v, lang),
-            i18n.t("col.mean_criteria", lang): lambda v: _num(v, lang, 1),
+            i18n.t("col.mean_criteria", lang): lambda v: fmt_num(v, lang, 1),
         },
         left=[i18n.t("col.year", lang)],
     )
@@ -570,7 +574,7 @@ def trend(rep: Report) -> Section:
     chart = plots.trend_chart(lines, "mean_criteria", lang=lang, synthetic=rep.synthetic)
     return Section(
         rep.t("report.section.trend", first=int(first["year"]), last=int(last["year"])),
-        [_p(sentence), styled, chart],
+        [paragraph(sentence), styled, chart],
     )
 
 
@@ -582,7 +586,7 @@ def forecast(rep: Report) -> Section:
     and intervals), and either the year the target is first reached or (no target) the
     distribution of the count."""
     lang, res = rep.lang, rep.results
-    past = _history(rep)
+    past = unit_history(rep)
     yearly = pd.DataFrame(res["yearly"])
     target = (rep.year, rep.target) if rep.target is not None else None
     fan = plots.fan_chart(
@@ -598,50 +602,58 @@ def forecast(rep: Report) -> Section:
     sentence = rep.t(
         "report.forecast.sentence",
         year=rep.year,
-        expected=_mean(res["expected"], lang),
-        lo80=_num(lo80, lang),
-        hi80=_num(hi80, lang),
-        lo95=_num(lo95, lang),
-        hi95=_num(hi95, lang),
+        expected=fmt_mean(res["expected"], lang),
+        lo80=fmt_num(lo80, lang),
+        hi80=fmt_num(hi80, lang),
+        lo95=fmt_num(lo95, lang),
+        hi95=fmt_num(hi95, lang),
     )
     table = pd.DataFrame(
         {
             i18n.t("col.year", lang): yearly["year"].astype(str),
-            i18n.t("col.expected", lang): [_mean(v, lang) for v in yearly["mean"]],
+            i18n.t("col.expected", lang): [fmt_mean(v, lang) for v in yearly["mean"]],
             i18n.t("col.interval80", lang): [
-                _interval(a, b, lang) for a, b in zip(yearly["lo80"], yearly["hi80"], strict=True)
+                fmt_interval(a, b, lang)
+                for a, b in zip(yearly["lo80"], yearly["hi80"], strict=True)
             ],
             i18n.t("col.interval95", lang): [
-                _interval(a, b, lang) for a, b in zip(yearly["lo95"], yearly["hi95"], strict=True)
+                fmt_interval(a, b, lang)
+                for a, b in zip(yearly["lo95"], yearly["hi95"], strict=True)
             ],
             rep.t("report.col.mean_criteria_expected"): [
-                _num(v, lang, 1) for v in yearly["mean_criteria"]
+                fmt_num(v, lang, 1) for v in yearly["mean_criteria"]
             ],
         }
     )
-    parts: list[Any] = [_p(sentence), fan, _styled(table, left=[i18n.t("col.year", lang)])]
+    parts: list[Any] = [
+        paragraph(sentence),
+        fan,
+        styled_table(table, left=[i18n.t("col.year", lang)]),
+    ]
     if rep.target is not None and res.get("first_reached"):
-        parts.append(_p(rep.t("report.forecast.first_reached", target=_num(rep.target, lang))))
+        parts.append(
+            paragraph(rep.t("report.forecast.first_reached", target=fmt_num(rep.target, lang)))
+        )
         first = pd.DataFrame(res["first_reached"])
         parts.append(
-            _styled(
+            styled_table(
                 pd.DataFrame(
                     {
                         i18n.t("col.year", lang): [
                             str(int(y))
-                            if not _missing(y)
+                            if not is_missing(y)
                             else rep.t("report.first.never", year=rep.year)
                             for y in first["year"]
                         ],
-                        rep.t("report.col.chance"): _percents_to_100(first["probability"], lang),
+                        rep.t("report.col.chance"): percents_to_100(first["probability"], lang),
                     }
                 ),
                 left=[i18n.t("col.year", lang)],
             )
         )
     else:
-        parts.append(_p(rep.t("report.forecast.distribution", year=rep.year)))
-        parts.append(_styled(_at_least_table(rep), left=[]))
+        parts.append(paragraph(rep.t("report.forecast.distribution", year=rep.year)))
+        parts.append(styled_table(_at_least_table(rep), left=[]))
     return Section(rep.t("report.section.forecast", year=rep.year), parts)
 
 
@@ -654,7 +666,7 @@ def _at_least_table(rep: Report, rows: int = 7) -> pd.DataFrame:
     ks = list(range(lo, hi + 1, step))  # else an even step
     return pd.DataFrame(
         {
-            rep.t("report.col.at_least"): [_num(k, rep.lang) for k in ks],
+            rep.t("report.col.at_least"): [fmt_num(k, rep.lang) for k in ks],
             rep.t("report.col.chance"): [
                 i18n.fmt_percent(float((counts >= k).mean()), rep.lang) for k in ks
             ],
@@ -681,7 +693,7 @@ def closest(rep: Report, n: int = N_CLOSEST) -> Section:
     table = table[table["n_met"] < N_CRITERIA].head(n)
     title = rep.t("report.section.closest")
     if table.empty:
-        return Section(title, [_p(rep.t("report.closest.all_met", n=rep.n_communes))])
+        return Section(title, [paragraph(rep.t("report.closest.all_met", n=rep.n_communes))])
     probs = rep.forecast.commune_probabilities(rep.unit)
     probs = probs[probs["year"] == rep.year].set_index("commune_code")["p_ntm"]
     commune, code = i18n.t("col.commune", lang), rep.t("report.col.commune_code")
@@ -700,8 +712,10 @@ def closest(rep: Report, n: int = N_CLOSEST) -> Section:
     return Section(
         title,
         [
-            _p(rep.t("report.closest.sentence", n=len(table), as_of=rep.as_of, year=rep.year)),
-            _styled(shown, left=left, nowrap=[commune, district]),
+            paragraph(
+                rep.t("report.closest.sentence", n=len(table), as_of=rep.as_of, year=rep.year)
+            ),
+            styled_table(shown, left=left, nowrap=[commune, district]),
         ],
     )
 
@@ -721,7 +735,7 @@ def bottlenecks(rep: Report, n: int = N_BOTTLENECKS) -> Section:
     lang = rep.lang
     title = rep.t("report.section.bottlenecks")
     if rep.all_met:
-        return Section(title, [_p(rep.t("report.bottleneck.all_met", n=rep.n_communes))])
+        return Section(title, [paragraph(rep.t("report.bottleneck.all_met", n=rep.n_communes))])
     lo, hi = JUST_SHORT
     per_run = _just_short_per_run(rep)
     future = rep.forecast.bottlenecks(rep.unit).set_index("criterion")
@@ -734,12 +748,12 @@ def bottlenecks(rep: Report, n: int = N_BOTTLENECKS) -> Section:
         return Section(
             title,
             [
-                _p(
+                paragraph(
                     rep.t(
                         "report.bottleneck.none",
                         year=rep.year,
                         as_of=rep.as_of,
-                        per_run=_num(per_run, lang, 1),
+                        per_run=fmt_num(per_run, lang, 1),
                     )
                 )
             ],
@@ -758,11 +772,11 @@ def bottlenecks(rep: Report, n: int = N_BOTTLENECKS) -> Section:
     if show_future:
         top = rows.dropna(subset=["future"]).head(3)
         parts.append(
-            _p(
+            paragraph(
                 rep.t(
                     "report.bottleneck.sentence",
                     year=rep.year,
-                    per_run=_num(per_run, lang, 1),
+                    per_run=fmt_num(per_run, lang, 1),
                     criteria=", ".join(
                         f"{criterion_label(int(c), lang)} ({i18n.fmt_share(s, lang)})"
                         for c, s in zip(top["criterion"], top["future"], strict=True)
@@ -782,15 +796,17 @@ def bottlenecks(rep: Report, n: int = N_BOTTLENECKS) -> Section:
         )
     else:
         parts.append(
-            _p(
+            paragraph(
                 rep.t(
                     "report.bottleneck.few_forecast",
                     year=rep.year,
-                    per_run=_num(per_run, lang, 1),
+                    per_run=fmt_num(per_run, lang, 1),
                 )
             )
         )
-    future_col = rep.t("report.col.share_forecast", year=rep.year, per_run=_num(per_run, lang, 1))
+    future_col = rep.t(
+        "report.col.share_forecast", year=rep.year, per_run=fmt_num(per_run, lang, 1)
+    )
     now_col = rep.t("report.col.share_now", year=rep.as_of, n=n_close)
     table = pd.DataFrame(
         {
@@ -801,9 +817,9 @@ def bottlenecks(rep: Report, n: int = N_BOTTLENECKS) -> Section:
             now_col: [i18n.fmt_share(s, lang) if show_now else "–" for s in rows["now"]],
         }
     )
-    parts.append(_styled(table, left=[i18n.t("col.criterion", lang)]))
+    parts.append(styled_table(table, left=[i18n.t("col.criterion", lang)]))
     parts.append(
-        _p(
+        paragraph(
             rep.t(
                 "report.bottleneck.bases",
                 lo=lo,
@@ -829,10 +845,10 @@ def pace(rep: Report) -> Section:
     lang, res = rep.lang, rep.results
     title = rep.t("report.section.pace")
     if rep.all_met:
-        return Section(title, [_p(rep.t("report.pace.all_met", n=rep.n_communes))])
-    intro = _p(rep.t("report.pace.intro"), "color:#555")
+        return Section(title, [paragraph(rep.t("report.pace.all_met", n=rep.n_communes))])
+    intro = paragraph(rep.t("report.pace.intro"), "color:#555")
     if rep.target is None or not res.get("pace"):
-        series = _history(rep).set_index("year")["n_ntm"]
+        series = unit_history(rep).set_index("year")["n_ntm"]
         observed = observed_pace(series, float(series.iloc[-1]), rep.year)
         if observed.observed_per_year == 0:
             text = rep.t("report.pace.no_target_none_added", window=observed.window)
@@ -840,23 +856,23 @@ def pace(rep: Report) -> Section:
             text = rep.t(
                 "report.pace.no_target",
                 window=observed.window,
-                observed=_rate(observed.observed_per_year, lang),
+                observed=fmt_rate(observed.observed_per_year, lang),
             )
-        return Section(title, [intro, _p(text)])
+        return Section(title, [intro, paragraph(text)])
     p = res["pace"]
     observed_text = (
         rep.t("report.pace.none_added", window=p["window"])
         if p["observed_per_year"] == 0
         else rep.t(
-            "report.pace.added", window=p["window"], observed=_rate(p["observed_per_year"], lang)
+            "report.pace.added", window=p["window"], observed=fmt_rate(p["observed_per_year"], lang)
         )
     )
     sentence = rep.t(
         "report.pace.sentence",
-        required=_rate(p["required_per_year"], lang),
+        required=fmt_rate(p["required_per_year"], lang),
         added=observed_text,
         year=rep.year,
-        projected=_num(p["projected"], lang),
+        projected=fmt_num(p["projected"], lang),
     )
     chart = plots.pace_chart(
         p["required_per_year"],
@@ -865,23 +881,23 @@ def pace(rep: Report) -> Section:
         synthetic=rep.synthetic,
         title=f"{i18n.t('chart.pace.title', lang)} — {rep.unit_name}",
     )
-    parts: list[Any] = [intro, _p(sentence), _line_status(rep, p["status"])]
-    if res.get("status") and _statuses_disagree(res["status"], p["status"]):
-        parts.append(_p(rep.t("report.pace.see_methods")))
+    parts: list[Any] = [intro, paragraph(sentence), _line_status(rep, p["status"])]
+    if res.get("status") and statuses_disagree(res["status"], p["status"]):
+        parts.append(paragraph(rep.t("report.pace.see_methods")))
     parts.append(chart)
     mc = res.get("mean_criteria")
     if mc and mc.get("pace"):
         mp = mc["pace"]
         parts.append(
-            _p(
+            paragraph(
                 rep.t(
                     "report.pace.mean_sentence",
-                    target=_num(mc["target"], lang, 1),
+                    target=fmt_num(mc["target"], lang, 1),
                     year=rep.year,
-                    required=_num(mp["required_per_year"], lang, 2),
+                    required=fmt_num(mp["required_per_year"], lang, 2),
                     window=mp["window"],
-                    observed=_num(mp["observed_per_year"], lang, 2),
-                    projected=_num(mp["projected"], lang, 1),
+                    observed=fmt_num(mp["observed_per_year"], lang, 2),
+                    projected=fmt_num(mp["projected"], lang, 1),
                 )
             )
         )
@@ -890,7 +906,7 @@ def pace(rep: Report) -> Section:
 
 
 def _line_status(rep: Report, status: str, key: str = "report.pace.status") -> str:
-    return f"<p>{_esc(rep.t(key))} {status_badge(status, rep.lang)}</p>"
+    return f"<p>{esc(rep.t(key))} {status_badge(status, rep.lang)}</p>"
 
 
 # --------------------------------------------------------------------------- province overview
@@ -930,16 +946,16 @@ def districts(rep: Report) -> Section:
             i18n.t("col.n_communes", lang): frame["n_communes"],
             rep.t("report.col.in_year", year=rep.as_of): frame["now"],
             i18n.t("col.expected_year", lang, year=rep.year): [
-                _mean(v, lang) for v in frame["expected"]
+                fmt_mean(v, lang) for v in frame["expected"]
             ],
             i18n.t("col.interval80", lang): [
-                _interval(a, b, lang) for a, b in zip(frame["lo80"], frame["hi80"], strict=True)
+                fmt_interval(a, b, lang) for a, b in zip(frame["lo80"], frame["hi80"], strict=True)
             ],
-            i18n.t("col.share_of_province", lang): _percents_to_100(frame["expected"], lang),
+            i18n.t("col.share_of_province", lang): percents_to_100(frame["expected"], lang),
         }
     )
     if frame["target"].notna().any():
-        table[i18n.t("col.district_target", lang)] = [_num(v, lang) for v in frame["target"]]
+        table[i18n.t("col.district_target", lang)] = [fmt_num(v, lang) for v in frame["target"]]
         table[i18n.t("col.p_district_target", lang)] = [
             i18n.fmt_percent(p, lang) if not pd.isna(p) else "–" for p in frame["p_target"]
         ]
@@ -947,8 +963,8 @@ def districts(rep: Report) -> Section:
     return Section(
         rep.t("report.section.districts", year=rep.year),
         [
-            _styled(table, left=[district], nowrap=[district]),
-            _p(i18n.t("index.note_districts", lang)),
+            styled_table(table, left=[district], nowrap=[district]),
+            paragraph(i18n.t("index.note_districts", lang)),
         ],
     )
 
@@ -996,16 +1012,19 @@ def former_districts(rep: Report) -> Section:
             i18n.t("col.n_communes", lang): frame["n_communes"],
             rep.t("report.col.in_year", year=rep.as_of): frame["now"],
             i18n.t("col.expected_year", lang, year=rep.year): [
-                _mean(v, lang) for v in frame["expected"]
+                fmt_mean(v, lang) for v in frame["expected"]
             ],
             i18n.t("col.interval80", lang): [
-                _interval(a, b, lang) for a, b in zip(frame["lo80"], frame["hi80"], strict=True)
+                fmt_interval(a, b, lang) for a, b in zip(frame["lo80"], frame["hi80"], strict=True)
             ],
         }
     )
     return Section(
         rep.t("geo.section.former_districts", year=rep.year),
-        [_styled(table, left=[group], nowrap=[group]), _p(rep.t("geo.note.former_districts"))],
+        [
+            styled_table(table, left=[group], nowrap=[group]),
+            paragraph(rep.t("geo.note.former_districts")),
+        ],
     )
 
 

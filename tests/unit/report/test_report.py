@@ -295,8 +295,8 @@ def test_shares_of_the_province_add_up_to_100(province):
     assert sum(int(s.rstrip("%").lstrip("<>")) for s in shares if s[0].isdigit()) in (
         range(98, 101)
     )
-    assert report_base._percents_to_100([1, 1, 1], "vi") in (["34%", "33%", "33%"],)
-    assert report_base._percents_to_100([0.0, 0.996, 0.004], "en") == ["<1%", ">99%", "<1%"]
+    assert report_base.percents_to_100([1, 1, 1], "vi") in (["34%", "33%", "33%"],)
+    assert report_base.percents_to_100([0.0, 0.996, 0.004], "en") == ["<1%", ">99%", "<1%"]
 
 
 # --------------------------------------------------------------------------- sections' content
@@ -328,7 +328,7 @@ def test_bottleneck_columns_state_their_base_and_include_todays_criteria(provinc
 def test_negative_changes_use_a_real_minus_sign(district):
     changes = report.now(district).tables()[0].iloc[:, -1]
     assert not any(str(v).startswith("-") for v in changes)
-    assert report_base._signed(-3, "vi") == "−3" and report_base._signed(2, "en") == "+2"
+    assert report_base.fmt_signed(-3, "vi") == "−3" and report_base.fmt_signed(2, "en") == "+2"
 
 
 def test_no_commune_added_is_said_in_words(district):
@@ -338,7 +338,7 @@ def test_no_commune_added_is_said_in_words(district):
     if observed == 0:
         assert "không có thêm xã nào đạt chuẩn" in text
     else:
-        assert f"thêm {report_base._rate(observed, 'vi')} xã đạt chuẩn mỗi năm" in text
+        assert f"thêm {report_base.fmt_rate(observed, 'vi')} xã đạt chuẩn mỗi năm" in text
     assert "0,0 xã" not in text
 
 
@@ -352,7 +352,7 @@ def test_the_two_progress_checks_are_explained_when_they_disagree(province_plan)
     rep = province_plan
     pace_status = rep.results["pace"]["status"]
     methods = report.methods(rep).text()
-    if report_base._statuses_disagree(rep.results["status"], pace_status):
+    if report_base.statuses_disagree(rep.results["status"], pace_status):
         assert "Hai cách đánh giá tiến độ khác nhau" in methods
         assert i18n.t("report.pace.see_methods", "vi") in report.pace(rep).text()
     else:
