@@ -471,7 +471,7 @@ def publish(
     return outputs, None
 
 
-def _discard(task: Mapping[str, Any], keep: Mapping[str, str | None]) -> None:
+def discard_outputs(task: Mapping[str, Any], keep: Mapping[str, str | None]) -> None:
     """Remove a unit's outputs of earlier runs that this run did not replace (a failed unit's
     report, a PDF when this run made none): they must not pass for this run's."""
     out = Path(task["out"])
@@ -537,7 +537,7 @@ def run_unit(task: Mapping[str, Any], worker: Worker | None = None) -> dict[str,
     error = error or publish_error
     if error is not None and not pdf_failed:  # the executed notebook shows where it failed
         outputs = {**dict.fromkeys(OUTPUTS), "notebook": outputs["notebook"]}
-    _discard(task, outputs)
+    discard_outputs(task, outputs)
     return {
         "id": task["id"],
         "status": "ok" if error is None else "failed",

@@ -144,7 +144,7 @@ def plan_units(
     return units
 
 
-def _unit_title(unit: Unit, registry: Any, lang: str, year: int) -> str:
+def unit_title(unit: Unit, registry: Any, lang: str, year: int) -> str:
     """The report's title (browser tab, printed margins) with the unit named in ``lang``:
     the report's own heading, word for word."""
     from ntm_analysis.report.base import unit_label
@@ -180,7 +180,7 @@ class BatchResult:
 # --------------------------------------------------------------------------- helpers
 
 
-def _province_target(
+def province_target_entry(
     explicit: float | None, target_year: int, province_name: str
 ) -> dict[str, Any]:
     """The province target a run uses and where it comes from: the user's (``--target``),
@@ -309,7 +309,7 @@ def _prepare(
     if dask is not None:
         executor.require_dask()
     executor.require_kernel(KERNEL_NAME)
-    chromium = _printer(pdf)
+    chromium = pdf_printer(pdf)
     templates = {kind: Path(path) for kind, path in NOTEBOOKS.items()}
     templates.update({kind: Path(path) for kind, path in (notebooks or {}).items()})
     path = Path(common["data_path"])
@@ -404,7 +404,7 @@ def _prepare(
                 "lang": common["lang"],
                 "timeout": timeout,
                 "kernel": KERNEL_NAME,
-                "title": _unit_title(unit, registry, common["lang"], common["target_year"]),
+                "title": unit_title(unit, registry, common["lang"], common["target_year"]),
                 "synthetic": bool(panel.synthetic),
                 "chromium": chromium,
                 "home": INDEX,  # every report sits beside the index
@@ -424,7 +424,7 @@ def _prepare(
         panel=panel,
         plan=plan,
         district_targets=targets,
-        province_target=_province_target(
+        province_target=province_target_entry(
             common["province_target"], common["target_year"], registry.province_name
         ),
         meta=meta,
@@ -438,7 +438,7 @@ def _prepare(
     )
 
 
-def _printer(pdf: bool | None) -> str | None:
+def pdf_printer(pdf: bool | None) -> str | None:
     """The Chromium that prints the PDFs: required if ``pdf``, used if found when None."""
     if pdf is False:
         return None

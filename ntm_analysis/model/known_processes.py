@@ -182,7 +182,7 @@ class Process:
             if self.push_threshold is not None:
                 shift = shift + self.push * (n_met >= self.push_threshold)
             if self.quota:
-                shift = shift + self.quota_push * self._registered(n_met, rng)
+                shift = shift + self.quota_push * self.registered(n_met, rng)
             p_gain = _sigmoid(fixed + shift.astype(np.float32)[:, :, None])
             p_keep = np.where(n_met == N_CRITERIA, keep[1], keep[0])[:, :, None]
             u = rng.random(current.shape, dtype=np.float32)
@@ -190,7 +190,7 @@ class Process:
             path.append(current)
         return path
 
-    def _registered(self, n_met: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    def registered(self, n_met: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         """(draw, commune) bool: the ``quota`` not-yet-recognised communes registered this year.
 
         The province picks the closest communes, but not strictly by count: a random key of

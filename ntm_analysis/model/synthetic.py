@@ -239,7 +239,7 @@ def _random_inputs(seed: int, n: int, n_years: int) -> tuple[np.ndarray, ...]:
     return capacity_z, commune_z, keys, uniforms
 
 
-def _simulate(
+def simulate_communes(
     params: GeneratorParams, district_codes: np.ndarray, n_years: int, seeds: Sequence[int]
 ) -> _Draw:
     """The vectorised core, for several seeds at once; seed k's panel depends on seed k only."""
@@ -346,7 +346,7 @@ def simulate_panel(
     registry = registry if registry is not None else Registry.from_csv()
     years = _check_years(years)
     layout = _layout(registry, communes_per_district)
-    draw = _simulate(params, layout.district_codes, len(years), [seed])
+    draw = simulate_communes(params, layout.district_codes, len(years), [seed])
     source = f"synthetic: ntm_analysis.model.synthetic.simulate_panel(seed={seed})"
     return _to_panel(layout, draw, years, source)
 
@@ -465,7 +465,7 @@ def find_calibration_seed(
     years = list(CALIBRATION_YEARS)
     for first in range(start, start + max_tries, batch):
         seeds = range(first, min(first + batch, start + max_tries))
-        draw = _simulate(params, layout.district_codes, len(years), seeds)
+        draw = simulate_communes(params, layout.district_codes, len(years), seeds)
         ok = np.flatnonzero(_accepted(_checks(draw.met, layout.district_codes, years, targets)))
         if ok.size:
             return seeds[int(ok[0])]
@@ -481,7 +481,7 @@ def calibrated_lang_son(seed: int = CALIBRATION_SEED) -> Panel:
     registry = Registry.from_csv()
     years = list(CALIBRATION_YEARS)
     layout = _layout(registry, None)
-    draw = _simulate(LANG_SON_PARAMS, layout.district_codes, len(years), [seed])
+    draw = simulate_communes(LANG_SON_PARAMS, layout.district_codes, len(years), [seed])
     checks = _checks(draw.met, layout.district_codes, years, LANG_SON_TARGETS)
     missed = [name for name, ok in checks.items() if not ok[0]]
     if missed:

@@ -284,14 +284,14 @@ class TransitionModel:
         return pd.DataFrame(rows, columns=["model", "term", "estimate", "std_error"])
 
 
-def _codes(values: pd.Series, levels: list) -> np.ndarray:
+def category_codes(values: pd.Series, levels: list) -> np.ndarray:
     """Position of each value in ``levels`` (−1 where absent)."""
     return pd.Index(levels).get_indexer(values)
 
 
 def _effects(values: pd.Series, table: pd.DataFrame, key: str) -> np.ndarray:
     """``table``'s ``effect`` for each value of its ``key`` column (0 where absent)."""
-    index = _codes(values, table[key].tolist())
+    index = category_codes(values, table[key].tolist())
     return np.where(index >= 0, table["effect"].to_numpy(float)[index], 0.0)
 
 
@@ -300,7 +300,7 @@ def _fit_losses(lost: pd.DataFrame, districts: list, start: Posterior | None) ->
     group, count and district are one binomial: the same likelihood on ~10× fewer rows."""
     criterion = lost["criterion"].to_numpy()
     n_met = lost["n_met"].to_numpy()
-    district = _codes(lost["district_code"], districts)
+    district = category_codes(lost["district_code"], districts)
     key = np.stack([_GROUP_OF[criterion - 1], n_met, district])
     _, first, cell = np.unique(key, axis=1, return_index=True, return_inverse=True)
     cell = cell.ravel()
@@ -359,12 +359,15 @@ def _fit_one(
         prior_sd,
         [
             Factor(
-                "district", _codes(gains["district_code"], districts), len(districts), SPREAD_PRIOR
+                "district",
+                category_codes(gains["district_code"], districts),
+                len(districts),
+                SPREAD_PRIOR,
             ),
-            Factor("year", _codes(gains["year"], years), len(years), YEAR_PRIOR),
+            Factor("year", category_codes(gains["year"], years), len(years), YEAR_PRIOR),
         ],
         commune=Factor(
-            "commune", _codes(gains["commune_code"], communes), len(communes), SPREAD_PRIOR
+            "commune", category_codes(gains["commune_code"], communes), len(communes), SPREAD_PRIOR
         ),
         variances=variances,
         start=start.gain_posterior if start is not None else None,

@@ -50,7 +50,7 @@ NARROW_COVERAGE = 0.65  # an "80%" interval covering less often than this is too
 # --------------------------------------------------------------------------- methods
 
 
-def _method_rows(rep: Report) -> pd.DataFrame:
+def method_rows(rep: Report) -> pd.DataFrame:
     """Main model and baselines at the target year; baseline counts kept within 0 and the
     unit's number of communes (a straight line does not know a unit has only so many)."""
     res = rep.results
@@ -112,7 +112,7 @@ def methods(rep: Report) -> Section:
     """The main model beside the trend baselines, where they disagree and why, what the
     backtest says about their intervals, and why the headline uses the main model."""
     lang = rep.lang
-    rows = _method_rows(rep)
+    rows = method_rows(rep)
     not_computed = rep.t("report.methods.not_computed")
     table = pd.DataFrame(
         {
@@ -193,7 +193,7 @@ def _coverage_text(rep: Report) -> str:
     parts = [
         rep.t(
             "report.methods.cover_numbers",
-            level=_level_text(rep),
+            level=level_text(rep),
             main=i18n.fmt_share(cover.loc["transition", "coverage80"], lang),
             others=join_words(
                 [
@@ -221,7 +221,7 @@ def _coverage_text(rep: Report) -> str:
     return " ".join(parts)
 
 
-def _level_text(rep: Report) -> str:
+def level_text(rep: Report) -> str:
     if rep.unit is None:
         return rep.t("report.level.province")
     return rep.t("report.level.districts", n=len(rep.forecast.districts))
@@ -263,7 +263,7 @@ def _bin_bounds(text: str) -> tuple[float, float] | None:
     return lo, hi
 
 
-def _calibration_quote(
+def calibration_quote(
     calibration: pd.DataFrame,
     quote: float = BACKTEST_QUOTE,
     min_cases: int = MIN_QUOTE_CASES,
@@ -344,7 +344,7 @@ def _backtest_cases(rep: Report) -> list[str]:
         for m in ("transition", "persistence", "linear_trend", "damped_trend", "plan")
         if m in rows.index and rows.loc[m, "n"] > 0
     ]
-    text = _level_text(rep)
+    text = level_text(rep)
     parts = []
     if cover:
         parts.append(
@@ -370,7 +370,7 @@ def backtest(rep: Report) -> Section:
         key = "report.backtest.too_short" if rep.backtest_note == "too_short" else None
         return Section(title, [paragraph(rep.t(key or "report.backtest.skipped"))])
     origins = join_words([str(o) for o in bt.origins], lang)
-    quote = _calibration_quote(bt.calibration)
+    quote = calibration_quote(bt.calibration)
     parts: list[Any] = []
     if quote is None:
         parts.append(paragraph(rep.t("report.backtest.no_cases", origins=origins)))

@@ -623,7 +623,7 @@ def trend_chart(
 # --- fan chart -------------------------------------------------------------------------------
 
 
-def _bridge(history: pd.DataFrame, forecast: pd.DataFrame) -> pd.DataFrame:
+def bridge_history(history: pd.DataFrame, forecast: pd.DataFrame) -> pd.DataFrame:
     """Start the forecast bands at the last observed point, so the fan opens from the data."""
     if history.empty or forecast.empty:
         return forecast
@@ -656,7 +656,7 @@ def fan_chart(
     _require_columns(history, ["year", "value"], "fan_chart history")
     _require_columns(forecast, ["year", "mean", "lo80", "hi80", "lo95", "hi95"], "fan_chart")
     history = history.sort_values("year")
-    bands = _bridge(history, forecast.sort_values("year"))
+    bands = bridge_history(history, forecast.sort_values("year"))
     with _themed():
         fig = _new_figure(*WIDE_FIGSIZE)
         ax = fig.subplots()

@@ -418,7 +418,7 @@ def priority_display(
         shown[header] = values
     shown[rep.t("priority.col.n_met", year=rep.as_of)] = table["n_met"].to_numpy()
     shown[rep.t("report.col.missing")] = [
-        _criteria_list(m, lang) if len(m) <= NAMED_MISSING else short_criteria(m, lang)
+        criteria_list(m, lang) if len(m) <= NAMED_MISSING else short_criteria(m, lang)
         for m in table["missing"]
     ]
     shown[rep.t("priority.col.p_year", year=next_year)] = [
@@ -677,7 +677,7 @@ def _at_least_table(rep: Report, rows: int = 7) -> pd.DataFrame:
 # --------------------------------------------------------------------------- communes
 
 
-def _criteria_list(criteria: Sequence[int], lang: str) -> str:
+def criteria_list(criteria: Sequence[int], lang: str) -> str:
     """Every missing criterion: the first few by name, the rest by number only ("TC17"), so
     a long list stays readable and a planner still sees all of it."""
     labels = [criterion_label(int(c), lang) for c in criteria]
@@ -704,7 +704,7 @@ def closest(rep: Report, n: int = N_CLOSEST) -> Section:
     if rep.unit is None:
         shown[district] = [rep.label(int(c)) for c in table["district_code"]]
     shown[i18n.t("col.n_met", lang)] = table["n_met"].to_numpy()
-    shown[rep.t("report.col.missing")] = [_criteria_list(m, lang) for m in table["missing"]]
+    shown[rep.t("report.col.missing")] = [criteria_list(m, lang) for m in table["missing"]]
     shown[rep.t("report.col.p_ntm_year", year=rep.year)] = [
         i18n.fmt_percent(probs.get(c, np.nan), lang) for c in table["commune_code"]
     ]

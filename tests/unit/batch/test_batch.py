@@ -392,7 +392,7 @@ def test_report_titles_name_the_unit_in_the_report_language(code, lang, start):
     registry = Registry.from_csv()
     kind = "province" if code is None else "district"
     unit = batch.Unit(id="u", kind=kind, code=code, name=registry.name(code) if code else "")
-    title = batch._unit_title(unit, registry, lang, 2020)
+    title = batch.unit_title(unit, registry, lang, 2020)
     assert title.startswith(start) and "2020" in title
 
 

@@ -93,18 +93,18 @@ def _manifest(out):
 
 def test_the_province_target_comes_from_the_targets_file_unless_given():
     assert params.PARAMETERS["province_target"].default is None
-    assert batch._province_target(None, 2017, "Lạng Sơn") == {
+    assert batch.province_target_entry(None, 2017, "Lạng Sơn") == {
         "value": 38.0,
         "official": True,
         "source": str(batch.default_targets_path()),
     }
-    assert batch._province_target(None, 2020, "Lạng Sơn")["value"] == 77.0
+    assert batch.province_target_entry(None, 2020, "Lạng Sơn")["value"] == 77.0
     none = {"value": None, "official": False, "source": None}
-    assert batch._province_target(None, 2019, "Lạng Sơn") == none
+    assert batch.province_target_entry(None, 2019, "Lạng Sơn") == none
     # the bundled Lạng Sơn plan is never another province's target
-    assert batch._province_target(None, 2020, "Tỉnh Thử") == none
+    assert batch.province_target_entry(None, 2020, "Tỉnh Thử") == none
     user = {"value": 50, "official": False, "source": "user"}
-    assert batch._province_target(50, 2020, "Lạng Sơn") == user
+    assert batch.province_target_entry(50, 2020, "Lạng Sơn") == user
 
 
 def test_command_line_defaults_come_from_the_schema(capsys):

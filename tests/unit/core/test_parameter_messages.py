@@ -341,7 +341,9 @@ def test_the_batch_files_and_targets(panel_file, tmp_path, no_kernels):
 
 def test_pdf_without_chromium(tmp_path, monkeypatch):
     monkeypatch.setenv(CHROMIUM_ENV, str(tmp_path / "no-such-browser"))
-    vi = check(refused(batch._printer, True), "pdf: Chromium not found", "apt-get install chromium")
+    vi = check(
+        refused(batch.pdf_printer, True), "pdf: Chromium not found", "apt-get install chromium"
+    )
     assert "apt-get install chromium" in vi and CHROMIUM_ENV in vi
 
 

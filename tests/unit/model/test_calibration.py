@@ -53,7 +53,7 @@ def test_short_panel_processes_hide_the_early_years():
 def test_quota_registers_exactly_the_quota_among_unrecognised_communes():
     process = SCENARIOS["quota"].with_size(40, 4)
     n_met = np.array([[19, 18, 17, 3, 12] * 8] * 2)
-    chosen = process._registered(n_met, np.random.default_rng(0))
+    chosen = process.registered(n_met, np.random.default_rng(0))
     assert (chosen.sum(axis=1) == process.quota).all()
     assert not chosen[n_met == N_CRITERIA].any()
 

@@ -286,7 +286,7 @@ def _reference_fit(panel: Panel, monkeypatch) -> object:
             [
                 Factor(
                     "district",
-                    model._codes(lost["district_code"], districts),
+                    model.category_codes(lost["district_code"], districts),
                     len(districts),
                     model.SPREAD_PRIOR,
                 )

@@ -47,9 +47,9 @@ def test_same_seed_same_panel_other_seed_other_panel():
 
 def test_a_seeds_panel_does_not_depend_on_the_batch_it_is_simulated_in():
     codes = np.repeat(REGISTRY.districts["district_code"].to_numpy(), 3)
-    together = synthetic._simulate(LANG_SON_PARAMS, codes, 6, [11, 12, 13])
+    together = synthetic.simulate_communes(LANG_SON_PARAMS, codes, 6, [11, 12, 13])
     for k, seed in enumerate([11, 12, 13]):
-        alone = synthetic._simulate(LANG_SON_PARAMS, codes, 6, [seed])
+        alone = synthetic.simulate_communes(LANG_SON_PARAMS, codes, 6, [seed])
         np.testing.assert_array_equal(together.met[k], alone.met[0])
         np.testing.assert_array_equal(together.difficult[k], alone.difficult[0])
 

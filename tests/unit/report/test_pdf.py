@@ -92,12 +92,12 @@ def test_the_batch_asks_for_chromium_only_when_told_to(tmp_path, monkeypatch):
     ``--no-pdf`` never looks."""
     monkeypatch.setenv(CHROMIUM_ENV, str(tmp_path / "no-such-browser"))
     with pytest.raises(ParameterError, match="apt-get install chromium"):
-        batch._printer(True)
-    assert batch._printer(None) is None
+        batch.pdf_printer(True)
+    assert batch.pdf_printer(None) is None
     browser = fake_browser(tmp_path, "exit 0")
     monkeypatch.setenv(CHROMIUM_ENV, browser)
-    assert batch._printer(None) == browser and batch._printer(True) == browser
-    assert batch._printer(False) is None
+    assert batch.pdf_printer(None) == browser and batch.pdf_printer(True) == browser
+    assert batch.pdf_printer(False) is None
 
 
 def test_a_pdf_from_an_earlier_run_does_not_outlive_a_run_without_pdfs(tmp_path):
@@ -111,7 +111,7 @@ def test_a_pdf_from_an_earlier_run_does_not_outlive_a_run_without_pdfs(tmp_path)
     staged["html"].write_text("<html></html>", encoding="utf-8")
     outputs, error = executor.publish(task, staged, ["html"])
     assert error is None and outputs["pdf"] is None
-    executor._discard(task, outputs)
+    executor.discard_outputs(task, outputs)
     assert (out / "u.html").is_file() and not (out / "pdf" / "u.pdf").exists()
 
 

@@ -313,7 +313,7 @@ def test_fan_chart_labels_bands_target_and_end_value(caplog):
 
 
 def test_fan_bands_open_from_the_last_observation():
-    bridged = plots._bridge(history_table(), forecast_table())
+    bridged = plots.bridge_history(history_table(), forecast_table())
     assert bridged["year"].iloc[0] == 2016 and bridged["lo95"].iloc[0] == 27
 
 

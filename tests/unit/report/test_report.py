@@ -219,7 +219,7 @@ def test_the_city_has_no_bottlenecks_no_pace_and_capped_methods(city):
     assert i18n.t("report.pace.all_met", "vi", n=n) in report.pace(city).text()
     methods = report.methods(city)
     assert f"Cả {n} xã đều đã đạt chuẩn, nên mọi phương pháp" in methods.text()
-    rows = report_methods._method_rows(city)
+    rows = report_methods.method_rows(city)
     assert rows[["mean", "lo80", "hi80"]].max().max() <= n  # never more communes than exist
     assert rows[["mean", "lo80", "hi80"]].min().min() >= 0
 
@@ -367,7 +367,7 @@ def test_the_backtest_sentences_carry_their_level_and_number_of_cases(province, 
     for rep, level in ((province, "province"), (district, "district")):
         bt = rep.backtest
         text = report.backtest(rep).text()
-        quote = report_methods._calibration_quote(bt.calibration)
+        quote = report_methods.calibration_quote(bt.calibration)
         assert quote is not None
         assert f"{int(quote['n'])} " in text and str(int(quote["n"])) in text
         summary = bt.summary[(bt.summary["figure"] == "n_ntm") & (bt.summary["level"] == level)]
@@ -379,7 +379,7 @@ def test_the_backtest_sentences_carry_their_level_and_number_of_cases(province, 
             else f"({n_main} dự báo về {n_outcomes} kết quả khác nhau)"
         )
         assert counted in text
-        assert report_methods._level_text(rep) in text
+        assert report_methods.level_text(rep) in text
     assert "province-wide" in report.backtest(province).text()
     assert "toàn tỉnh" in report.backtest(district).text()
 
@@ -393,15 +393,15 @@ def test_the_calibration_quote_is_a_range_with_its_cases():
             "observed": [0.6, 1.0, 1.0, 0.9, 1.0],
         }
     )
-    quote = report_methods._calibration_quote(calibration)
+    quote = report_methods.calibration_quote(calibration)
     assert (quote["lo"], quote["hi"]) == (0.7, 0.9)  # 10 cases, then the bigger neighbour
     assert quote["n"] == 39
     assert quote["observed"] == pytest.approx((10 * 1.0 + 29 * 0.9) / 39)
-    enough = report_methods._calibration_quote(calibration, min_cases=5)
+    enough = report_methods.calibration_quote(calibration, min_cases=5)
     assert (enough["lo"], enough["hi"], enough["n"]) == (0.7, 0.8, 10)
-    capped = report_methods._calibration_quote(calibration, min_cases=10_000)
+    capped = report_methods.calibration_quote(calibration, min_cases=10_000)
     assert (capped["lo"], capped["hi"]) == (0.5, 0.9)  # never the 90–100% bin
-    assert report_methods._calibration_quote(calibration.assign(n=0)) is None
+    assert report_methods.calibration_quote(calibration.assign(n=0)) is None
 
 
 def _with_coverage(rep, coverage: dict[str, float]):
@@ -522,11 +522,11 @@ def test_the_explore_chart_names_its_measure_and_units_in_the_language(panel_fil
 
 def test_a_long_list_of_missing_criteria_is_shown_in_full():
     """Nine missing criteria: six by name, the other three by number — none left out."""
-    from ntm_analysis.report.sections import MAX_MISSING_SHOWN, _criteria_list
+    from ntm_analysis.report.sections import MAX_MISSING_SHOWN, criteria_list
 
     missing = [2, 5, 7, 10, 11, 12, 13, 17, 19]
     for lang, prefix in (("vi", "TC"), ("en", "C")):
-        text = _criteria_list(missing, lang)
+        text = criteria_list(missing, lang)
         assert "…" not in text
         items = text.split(", ")
         assert [item.split(" ", 1)[0] for item in items] == [f"{prefix}{c}" for c in missing]
