@@ -80,10 +80,10 @@ def _plan(spec: Mapping[str, Any]) -> tuple[list[Any], dict[str, dict[str, Any]]
     from ntm_analysis.analysis.cache import data_file
     from ntm_analysis.batch import run as ntm_batch
     from ntm_analysis.core import params as schema
-    from ntm_analysis.core.communes import Registry
     from ntm_analysis.io.load import load_panel
+    from ntm_analysis.io.reference import read_registry
 
-    registry = Registry.from_csv()
+    registry = read_registry()
     panel = load_panel(registry=registry)
     units = ntm_batch.plan_units(registry, panel, spec.get("districts"), True)
     params: dict[str, dict[str, Any]] = {}

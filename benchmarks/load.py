@@ -29,11 +29,11 @@ def n_communes(quick: bool) -> int:
 
 
 def write_files(folder: Path, communes: int) -> dict[str, Path]:
-    from ntm_analysis.core.communes import Registry
     from ntm_analysis.io.layout import write_panel
+    from ntm_analysis.io.reference import read_registry
     from ntm_analysis.model.synthetic import simulate_panel
 
-    districts = Registry.from_csv().districts
+    districts = read_registry().districts
     base = dict(zip(districts["district_code"], districts["n_communes"], strict=True))
     total = sum(base.values())
     counts = {code: max(1, round(n * communes / total)) for code, n in base.items()}

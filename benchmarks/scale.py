@@ -70,7 +70,7 @@ def national_units(
     districts_per_province: int = DISTRICTS_PER_PROVINCE,
     communes: int = NATIONAL_COMMUNES,
 ) -> Path:
-    """A units file in ``Registry.from_csv`` format: one "province" of 63 × 11 districts."""
+    """A units file in ``read_registry`` format: one "province" of 63 × 11 districts."""
     n = N_PROVINCES * districts_per_province
     path = folder / "units_national_synthetic.csv"
     with open(path, "w", newline="", encoding="utf-8") as handle:
@@ -103,13 +103,13 @@ def national_units(
 
 
 def build_panel(size: Size, folder: Path) -> Any:
-    from ntm_analysis.core.communes import Registry
+    from ntm_analysis.io.reference import read_registry
     from ntm_analysis.model.synthetic import simulate_panel
 
     if size.factor is None:
-        registry = Registry.from_csv(national_units(folder, *size.national))
+        registry = read_registry(national_units(folder, *size.national))
         return simulate_panel(registry=registry, seed=1)
-    registry = Registry.from_csv()
+    registry = read_registry()
     counts = dict(
         zip(registry.districts["district_code"], registry.districts["n_communes"], strict=True)
     )

@@ -28,10 +28,12 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from ntm_analysis import BLAS_VARS
+
 # One BLAS thread unless the user chose otherwise, set before numpy loads: the simulation is
 # not BLAS-bound, and on a 2-core machine BLAS's spinning threads fight the batch's workers
 # and kernels (which inherit this). Measured in benchmarks/README.md (batch.blas1: 0.73–0.86×).
-from ntm_analysis import BLAS_VARS
+from ntm_analysis.io.reference import read_registry, read_targets
 
 for _var in BLAS_VARS:
     os.environ.setdefault(_var, "1")
@@ -43,7 +45,6 @@ from ntm_analysis.analysis.analyse import analyse, plan_table, read, results_for
 from ntm_analysis.analysis.crossing import forecast_across, target_on_units
 from ntm_analysis.analysis.results import jsonable, write_forecast_tables, write_results
 from ntm_analysis.batch.lock import OutputError
-from ntm_analysis.core.communes import Registry
 from ntm_analysis.core.config import RunConfig, config_default
 from ntm_analysis.core.errors import DataError, MessageError, Msg, os_reason
 from ntm_analysis.core.panel import Panel, has_districts
@@ -51,7 +52,7 @@ from ntm_analysis.core.params import ParameterError
 from ntm_analysis.core.paths import InstallationError
 from ntm_analysis.core.resolve import resolve_unit
 from ntm_analysis.core.scenario import Scenario
-from ntm_analysis.core.targets import DISTRICT_TEMPLATE, load_targets, units_of
+from ntm_analysis.core.targets import DISTRICT_TEMPLATE, units_of
 from ntm_analysis.geography.admin import registry
 from ntm_analysis.geography.admin_check import label
 from ntm_analysis.geography.harmonise import RULES
@@ -81,13 +82,13 @@ def _print_json(value: object) -> None:
 
 
 def _load(args: argparse.Namespace) -> Panel:
-    registry = Registry.from_csv(args.units) if getattr(args, "units", None) else None
+    registry = read_registry(args.units) if getattr(args, "units", None) else None
     return load_panel(args.data, registry=registry, **_geography_options(args))
 
 
 def _resolve_district(panel: Panel, name: str | None, units: str | None) -> int | None:
     """``--district`` as a code (``core.resolve.resolve_unit``); else exit 2."""
-    registry = Registry.from_csv(units) if units else Registry.from_csv()
+    registry = read_registry(units) if units else read_registry()
     return resolve_unit(registry, name, "--district", panel)
 
 
@@ -125,7 +126,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    registry = Registry.from_csv(args.units) if args.units else None
+    registry = read_registry(args.units) if args.units else None
     panel = load_panel(
         args.path,
         sheet=args.sheet,
@@ -282,7 +283,7 @@ def cmd_targets(args: argparse.Namespace) -> int:
             )
         )
         return 0
-    plan = load_targets(args.targets)
+    plan = read_targets(args.targets)
     for row in plan.itertuples():
         official = i18n.t("cli.targets.official" if row.official else "cli.targets.own", args.lang)
         print(
@@ -532,7 +533,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     district = (args.district or "").strip()
     if district:  # named here as the user typed it (the batch would say --districts)
-        registry = Registry.from_csv(args.units) if args.units else Registry.from_csv()
+        registry = read_registry(args.units) if args.units else read_registry()
         resolve_unit(registry, district, "--district")
     result = run_batch(
         args.out,
@@ -954,7 +955,7 @@ def _print_crossing(
         return None
     on_units = None
     if target is not None and unit is None:
-        plan = load_targets(args.targets, province_name=panel.province_name)
+        plan = read_targets(args.targets, province_name=panel.province_name)
         found = units_of(plan, args.year) or (str(panel.geography["vintage"]), panel.last_year)
         on_units = target_on_units(target, *found)
     elif target is not None:  # a district's own target: set on the units of the data

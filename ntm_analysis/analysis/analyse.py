@@ -30,13 +30,9 @@ from ntm_analysis.core.communes import Registry
 from ntm_analysis.core.config import RunConfig
 from ntm_analysis.core.panel import Panel
 from ntm_analysis.core.resolve import Target, district_code, resolve_target, resolve_unit
-from ntm_analysis.core.targets import (
-    load_registrations,
-    load_targets,
-    plan_targets,
-    read_district_targets,
-)
+from ntm_analysis.core.targets import load_registrations, read_district_targets
 from ntm_analysis.io.load import load_panel
+from ntm_analysis.io.reference import plan_targets, read_registry, read_targets
 from ntm_analysis.model.forecast import check_as_of
 
 __all__ = ["Run", "analyse", "mean_target", "plan_table", "read", "results_for", "unit_target"]
@@ -74,7 +70,7 @@ def read(config: RunConfig, where: str = "district") -> Run:
     Raises ``DataError`` for the data, ``MessageError`` for an as-of year not in the data,
     ``ParameterError`` for an unknown district.
     """
-    registry = Registry.from_csv(config.units_path or None)
+    registry = read_registry(config.units_path or None)
     path = data_file(config.data_path)
     panel = load_panel(
         config.data_path or None,
@@ -128,7 +124,7 @@ def plan_table(run: Run) -> pd.DataFrame | None:
     """The plan in use: ``config.targets_path``, else the bundled plan of this province."""
     province = run.panel.province_name
     if run.config.targets_path:
-        return load_targets(run.config.targets_path, province_name=province)
+        return read_targets(run.config.targets_path, province_name=province)
     return plan_targets(province)
 
 

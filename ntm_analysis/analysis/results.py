@@ -23,7 +23,7 @@ import pandas as pd
 
 from ntm_analysis.core.atomic import write_atomic, write_text_atomic
 from ntm_analysis.core.panel import Panel
-from ntm_analysis.core.targets import plan_targets
+from ntm_analysis.io.reference import plan_targets
 from ntm_analysis.model.baselines import baseline_forecasts, pace, probability_at_least
 from ntm_analysis.model.forecast import Forecast, simulate
 from ntm_analysis.model.metrics import unit_summary

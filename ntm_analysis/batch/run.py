@@ -74,6 +74,7 @@ from ntm_analysis.core.provenance import (
     write_manifest,
 )
 from ntm_analysis.i18n.text import fold
+from ntm_analysis.io.reference import read_registry
 from ntm_analysis.report import hearing
 from ntm_analysis.report.pdf import CHROMIUM_ENV, find_chromium
 
@@ -186,7 +187,7 @@ def province_target_entry(
     """The province target a run uses and where it comes from: the user's (``--target``),
     the targets file's for the target year (official or not), or none."""
     from ntm_analysis.core.resolve import resolve_target
-    from ntm_analysis.core.targets import plan_targets
+    from ntm_analysis.io.reference import plan_targets
 
     targets = None if explicit is not None else plan_targets(province_name)
     found = resolve_target(explicit, targets, target_year)
@@ -299,7 +300,6 @@ def _prepare(
         code_fingerprint,
         file_sha256,
     )
-    from ntm_analysis.core.communes import Registry
     from ntm_analysis.io.load import load_panel
 
     started, run_id = time.time(), new_run_id()
@@ -322,7 +322,7 @@ def _prepare(
     ]
     if missing:
         raise ParameterError(missing)
-    registry = Registry.from_csv(units_path)
+    registry = read_registry(units_path)
     panel = load_panel(
         path,
         registry=registry,

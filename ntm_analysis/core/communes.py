@@ -1,7 +1,7 @@
 """The registry of administrative units: districts (huyện) and, optionally, communes (xã).
 
 The registry is data: a units file (CSV) with one row per district, so another province is
-used by supplying its own file (``Registry.from_csv``); nothing in the code knows Lạng Sơn.
+used by supplying its own file (``io.reference.read_registry``); nothing in the code knows Lạng Sơn.
 Lookups are tolerant because names arrive typed every way — with or without diacritics, in
 any case, with or without the "Huyện"/"Thành phố" prefix — and an unknown name fails with the
 closest real names suggested, since a typo is the usual cause.
@@ -12,12 +12,10 @@ from __future__ import annotations
 import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 
 from ntm_analysis.core.errors import DataError, Msg, either
-from ntm_analysis.core.paths import default_units_path
 from ntm_analysis.i18n.text import fold, nfc, strip_leading_word
 
 UNIT_COLUMNS = ["district_code", "district_name", "district_type", "short", "n_communes"]
@@ -35,21 +33,6 @@ class Registry:
     province_name: str
     districts: pd.DataFrame  # columns UNIT_COLUMNS, one row per district, sorted by code
     source: str
-
-    @classmethod
-    def from_csv(cls, path: str | Path | None = None) -> Registry:
-        """Read a units file; ``None`` means the bundled Lạng Sơn 2017 file.
-
-        ``io.reference.read_registry`` reads the same file with every bad cell placed (row,
-        column, what was expected) and in any encoding an office uses; this plain reader
-        remains for callers below ``io`` in the layering.
-        """
-        path = Path(path) if path is not None else default_units_path()
-        try:
-            table = pd.read_csv(path, dtype={"district_code": int, "n_communes": int})
-        except (OSError, ValueError) as exc:
-            raise DataError.single(str(path), "error.units.unreadable", reason=str(exc)) from exc
-        return cls.from_frame(table, str(path))
 
     @classmethod
     def from_frame(cls, table: pd.DataFrame, source: str) -> Registry:

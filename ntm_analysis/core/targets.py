@@ -18,7 +18,6 @@ import pandas as pd
 
 from ntm_analysis.core.atomic import write_atomic
 from ntm_analysis.core.errors import DataError, Problem
-from ntm_analysis.core.paths import default_targets_path
 from ntm_analysis.i18n.text import fold
 
 TARGET_COLUMNS = [
@@ -38,26 +37,6 @@ LEVELS = {"province", "district"}
 INDICATORS = {"n_ntm", "mean_criteria", "n_below_5_change", "n_ntm_change"}
 
 
-def plan_targets(province_name: str) -> pd.DataFrame | None:
-    """The bundled plan targets for ``province_name``, or None when the file is absent."""
-    path = default_targets_path()
-    return load_targets(path, province_name) if path.exists() else None
-
-
-def load_targets(path: str | Path | None = None, province_name: str | None = None) -> pd.DataFrame:
-    """Read a targets file (default: the bundled Lạng Sơn plan targets).
-
-    With ``province_name``, province rows naming another province are dropped: the bundled
-    Lạng Sơn targets must never be presented as another province's plan.
-    """
-    path = Path(path) if path is not None else default_targets_path()
-    try:
-        table = pd.read_csv(path)
-    except (OSError, ValueError) as exc:
-        raise DataError.single(str(path), "error.targets.unreadable", reason=str(exc)) from exc
-    return targets_from_frame(table, str(path), province_name)
-
-
 def targets_from_frame(
     table: pd.DataFrame,
     source: str,
@@ -67,8 +46,7 @@ def targets_from_frame(
     """A targets table already read, checked (columns, levels, indicators) and trimmed.
 
     ``rows``: the spreadsheet row of each table row (default: below a header in row 1).
-    ``io.reference.read_targets`` reads the file with every bad cell placed; ``load_targets``
-    remains the plain reader for callers below ``io`` in the layering.
+    ``io.reference.read_targets`` reads the file (every bad cell placed) and hands it here.
     """
     path = source
     rows = list(rows) if rows is not None else [i + 2 for i in range(len(table))]

@@ -30,8 +30,9 @@ from ntm_analysis import i18n
 from ntm_analysis.core.communes import strip_prefix
 from ntm_analysis.core.criteria import CRITERIA_NUMBERS, N_CRITERIA, criterion_label
 from ntm_analysis.core.panel import Panel
-from ntm_analysis.core.targets import load_targets, lookup
+from ntm_analysis.core.targets import lookup
 from ntm_analysis.i18n.text import fold
+from ntm_analysis.io.reference import read_targets
 from ntm_analysis.model.forecast import Forecast, Scenario, simulate
 from ntm_analysis.model.metrics import (
     criteria_met,
@@ -124,7 +125,7 @@ class Explorer:
         self.n_draws = n_draws
         self.seed = seed
         self.targets = (
-            load_targets(province_name=panel.province_name) if targets is None else targets
+            read_targets(province_name=panel.province_name) if targets is None else targets
         )
         self._met = criteria_met(panel)
         self._wide = panel.wide()

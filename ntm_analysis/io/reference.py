@@ -73,16 +73,27 @@ def read_registry(path: str | Path | None = None) -> Registry:
     """The units file (``None``: the bundled Lạng Sơn 2017 one), every bad cell placed."""
     path = Path(path) if path is not None else default_units_path()
     frame, table, problems = _read_checked(path, REGISTRY_CELLS, "error.units.unreadable")
-    if table is not None and not problems:
+    # a missing column is reported by the registry itself (from_frame), with the columns it expects
+    complete = {"province_name", "district_code"} <= set(frame.columns)
+    if table is not None and not problems and complete:
         problems = _one_province(table, frame) + _codes_once(table, frame)
     if problems:
         raise DataError(problems)
     return Registry.from_frame(frame, str(path))
 
 
+def plan_targets(province_name: str) -> pd.DataFrame | None:
+    """The bundled plan targets for ``province_name``, or None when the file is absent."""
+    path = default_targets_path()
+    return read_targets(path, province_name) if path.exists() else None
+
+
 def read_targets(path: str | Path | None = None, province_name: str | None = None) -> pd.DataFrame:
-    """A targets file (``None``: the bundled plan targets), as ``core.targets.load_targets``
-    gives it, every bad cell placed."""
+    """A targets file (default: the bundled Lạng Sơn plan targets), every bad cell placed.
+
+    With ``province_name``, province rows naming another province are dropped: the bundled
+    Lạng Sơn targets must never be presented as another province's plan.
+    """
     path = Path(path) if path is not None else default_targets_path()
     frame, table, problems = _read_checked(path, TARGET_CELLS, "error.targets.unreadable")
     if problems:

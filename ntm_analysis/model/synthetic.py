@@ -58,6 +58,7 @@ from ntm_analysis.core.criteria import CRITERIA_NUMBERS, N_CRITERIA
 from ntm_analysis.core.panel import Panel
 from ntm_analysis.core.paths import PANEL_FILE, data_dir
 from ntm_analysis.io.layout import write_panel
+from ntm_analysis.io.reference import read_registry
 
 DistrictValues = tuple[tuple[int, float], ...]  # (district_code, value) pairs; others use 0
 
@@ -343,7 +344,7 @@ def simulate_panel(
     for larger panels in parameter-recovery tests. Communes are coded ``f"X{district}{k:02d}"``
     and named ``f"Xã {short}-{k:02d}"``; ``years`` must be consecutive.
     """
-    registry = registry if registry is not None else Registry.from_csv()
+    registry = registry if registry is not None else read_registry()
     years = _check_years(years)
     layout = _layout(registry, communes_per_district)
     draw = simulate_communes(params, layout.district_codes, len(years), [seed])
@@ -460,7 +461,7 @@ def find_calibration_seed(
     Seeds are simulated ``batch`` at a time, but each seed's panel depends on that seed alone,
     so the answer does not depend on ``batch``.
     """
-    registry = registry if registry is not None else Registry.from_csv()
+    registry = registry if registry is not None else read_registry()
     layout = _layout(registry, None)
     years = list(CALIBRATION_YEARS)
     for first in range(start, start + max_tries, batch):
@@ -478,7 +479,7 @@ def calibrated_lang_son(seed: int = CALIBRATION_SEED) -> Panel:
     Raises ``RuntimeError`` if the draw for ``seed`` misses the calibration targets (e.g. if a
     numpy release changed its random streams): rerun ``find_calibration_seed``.
     """
-    registry = Registry.from_csv()
+    registry = read_registry()
     years = list(CALIBRATION_YEARS)
     layout = _layout(registry, None)
     draw = simulate_communes(LANG_SON_PARAMS, layout.district_codes, len(years), [seed])

@@ -44,12 +44,12 @@ from ntm_analysis.analysis.priority import (
     short_criteria,
 )
 from ntm_analysis.analysis.results import write_results
-from ntm_analysis.core.communes import Registry
 from ntm_analysis.core.config import RunConfig
 from ntm_analysis.core.criteria import CRITERIA_NUMBERS, N_CRITERIA, criterion_label
 from ntm_analysis.core.panel import Panel, has_districts
 from ntm_analysis.core.resolve import resolve_target
-from ntm_analysis.core.targets import lookup, plan_targets
+from ntm_analysis.core.targets import lookup
+from ntm_analysis.io.reference import plan_targets, read_registry
 from ntm_analysis.model.baselines import pace as observed_pace
 from ntm_analysis.model.forecast import JUST_SHORT
 from ntm_analysis.model.metrics import CLOSE_HIGH, CLOSE_LOW, missing_criteria, unit_summary
@@ -1040,7 +1040,7 @@ def criterion_trend(
 
     if criterion not in CRITERIA_NUMBERS:
         raise ValueError(f"criterion must be 1–{N_CRITERIA}, got {criterion!r}")
-    registry = Registry.from_csv()
+    registry = read_registry()
     by_district = criterion_attainment(panel, "district")
     by_district = by_district[by_district["criterion"] == criterion].copy()
     codes = {name: registry.find(name) for name in by_district["district_name"].unique()}

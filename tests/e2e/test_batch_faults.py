@@ -70,8 +70,8 @@ def stubs(tmp_path_factory):
             nbformat.v4.new_code_cell(cell.source, metadata={"tags": ["parameters"]}),
             nbformat.v4.new_code_cell(
                 "import json, pathlib\n"
-                "from ntm_analysis.core.communes import Registry\n"
-                "code = Registry.from_csv(units_path or None).resolve(district)\n"
+                "from ntm_analysis.io.reference import read_registry\n"
+                "code = read_registry(units_path or None).resolve(district)\n"
                 f"received = {{k: globals()[k] for k in {names!r}}}\n"
                 "print('stand-in report for district', code)"
             ),

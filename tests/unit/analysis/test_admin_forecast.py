@@ -9,6 +9,7 @@ from locations import TEST_DATA
 
 from ntm_analysis.analysis.crossing import FULL, forecast_across, map_states, target_on_units
 from ntm_analysis.io.load import load_panel
+from ntm_analysis.io.reference import read_targets
 
 CROSSING = TEST_DATA / "admin_synthetic_values_2018_2020.csv"
 TC = [f"TC{c}" for c in range(1, 20)]
@@ -85,9 +86,9 @@ def test_states_are_only_recorded_when_asked(panel_2017_units):
 
 
 def test_the_bundled_2020_target_says_which_units_it_counts():
-    from ntm_analysis.core.targets import load_targets, lookup, units_of
+    from ntm_analysis.core.targets import lookup, units_of
 
-    targets = load_targets()
+    targets = read_targets()
     value, _ = lookup(targets, 2020)
     vintage, set_in = units_of(targets, 2020)
     assert (

@@ -26,6 +26,7 @@ from ntm_analysis.batch import run as batch
 from ntm_analysis.batch.run import run_batch
 from ntm_analysis.core import params as schema
 from ntm_analysis.core.params import ParameterError, validate_parameters
+from ntm_analysis.io.reference import read_registry
 from ntm_analysis.report import export
 from ntm_analysis.report.pdf import find_chromium
 
@@ -247,13 +248,12 @@ def test_unknown_and_missing_parameter_names_are_fatal(panel_file):
     ],
 )
 def test_bad_values_are_refused(panel_file, name, value, message):
-    from ntm_analysis.core.communes import Registry
     from ntm_analysis.io.load import load_panel
 
     params = _district_params(panel_file, **{name: value})
     with pytest.raises(ParameterError, match=message):
         validate_parameters(
-            params, "district", panel=load_panel(panel_file), registry=Registry.from_csv()
+            params, "district", panel=load_panel(panel_file), registry=read_registry()
         )
 
 
@@ -387,9 +387,8 @@ def test_the_batch_runs_on_a_dask_cluster(panel_file, cache_dir, tmp_path):
 def test_report_titles_name_the_unit_in_the_report_language(code, lang, start):
     """The title is the browser tab and every printed page's margin: "Huyện" in English
     would be a half-translated heading."""
-    from ntm_analysis.core.communes import Registry
 
-    registry = Registry.from_csv()
+    registry = read_registry()
     kind = "province" if code is None else "district"
     unit = batch.Unit(id="u", kind=kind, code=code, name=registry.name(code) if code else "")
     title = batch.unit_title(unit, registry, lang, 2020)

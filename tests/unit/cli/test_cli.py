@@ -8,6 +8,7 @@ import pytest
 from locations import REPO, TEST_DATA
 
 from ntm_analysis.cli import EXIT_DATA_ERROR, EXIT_USAGE, LANG_ENV, build_parser, main
+from ntm_analysis.io.reference import read_registry
 
 DATA = TEST_DATA
 
@@ -261,11 +262,10 @@ def test_another_provinces_panel_never_gets_lang_son_targets(capsys, tmp_path):
         "99,Tỉnh Thử,901,Huyện Một,Huyện,HM,4\n",
         encoding="utf-8",
     )
-    from ntm_analysis.core.communes import Registry
     from ntm_analysis.io.layout import write_panel
     from ntm_analysis.model.synthetic import simulate_panel
 
-    panel = simulate_panel(registry=Registry.from_csv(units), seed=1)
+    panel = simulate_panel(registry=read_registry(units), seed=1)
     data = write_panel(panel, tmp_path / "thu.csv")
     code, out, _ = run(
         capsys, "forecast", "--json", "--draws", "50", "--data", str(data), "--units", str(units)

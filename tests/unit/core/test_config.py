@@ -10,7 +10,6 @@ import pytest
 from locations import REPO
 
 from ntm_analysis import cli
-from ntm_analysis.core.communes import Registry
 from ntm_analysis.core.config import RunConfig, config_default, config_fields
 from ntm_analysis.core.params import (
     BATCH_OPTIONS,
@@ -21,7 +20,7 @@ from ntm_analysis.core.params import (
 )
 from ntm_analysis.core.resolve import Target, resolve_target, resolve_unit
 from ntm_analysis.core.scenario import Scenario
-from ntm_analysis.core.targets import plan_targets
+from ntm_analysis.io.reference import plan_targets, read_registry
 
 DEFAULTS = RunConfig()
 
@@ -135,7 +134,7 @@ def test_the_cache_key_comes_from_the_configuration(tmp_path):
 
 
 def test_resolve_unit_takes_names_codes_and_suggests():
-    registry = Registry.from_csv()
+    registry = read_registry()
     assert resolve_unit(registry, "") is None and resolve_unit(registry, None) is None
     code = resolve_unit(registry, "Trang Dinh")
     assert code == resolve_unit(registry, "Huyện Tràng Định") == resolve_unit(registry, str(code))

@@ -29,11 +29,11 @@ from ntm_analysis.batch import executor
 from ntm_analysis.batch import run as batch
 from ntm_analysis.batch.lock import LOCK_FILE, OutputError, OutputLocked, output_lock
 from ntm_analysis.core import params
-from ntm_analysis.core.communes import Registry
 from ntm_analysis.core.errors import MessageError, Msg, os_reason
 from ntm_analysis.core.params import ParameterError, validate_parameters
 from ntm_analysis.core.scenario import Scenario, ScenarioError
 from ntm_analysis.io.load import load_panel
+from ntm_analysis.io.reference import read_registry
 from ntm_analysis.report.pdf import CHROMIUM_ENV
 
 
@@ -44,7 +44,7 @@ def panel():
 
 @pytest.fixture(scope="module")
 def registry():
-    return Registry.from_csv()
+    return read_registry()
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 import pytest
 
-from ntm_analysis.core.communes import Registry
 from ntm_analysis.core.criteria import (
     CRITERIA_NUMBERS,
     criteria_table,
@@ -11,6 +10,7 @@ from ntm_analysis.core.criteria import (
 )
 from ntm_analysis.core.errors import DataError
 from ntm_analysis.i18n.text import fold, nfc
+from ntm_analysis.io.reference import read_registry
 
 
 def test_nineteen_criteria_in_five_groups():
@@ -32,7 +32,7 @@ def test_nineteen_criteria_in_five_groups():
 
 
 def test_lang_son_registry_has_the_published_counts():
-    registry = Registry.from_csv()
+    registry = read_registry()
     assert registry.province_name == "Lạng Sơn"
     assert registry.n_communes == 207
     counts = dict(registry.districts[["district_code", "n_communes"]].itertuples(index=False))
@@ -65,11 +65,11 @@ def test_lang_son_registry_has_the_published_counts():
     ],  # the last is NFD
 )
 def test_lookup_is_tolerant(query):
-    assert Registry.from_csv().find(query) == 180
+    assert read_registry().find(query) == 180
 
 
 def test_city_with_or_without_prefix():
-    registry = Registry.from_csv()
+    registry = read_registry()
     assert registry.find("Thành phố Lạng Sơn") == 178
     assert registry.find("TP Lạng Sơn") == 178
     assert registry.find("lang son") == 178
@@ -77,7 +77,7 @@ def test_city_with_or_without_prefix():
 
 def test_unknown_district_suggests_the_closest():
     with pytest.raises(DataError) as info:
-        Registry.from_csv().resolve("Trang Dihn")
+        read_registry().resolve("Trang Dihn")
     assert "Tràng Định" in str(info.value)
     assert "did you mean" in str(info.value)
 
@@ -89,7 +89,7 @@ def test_another_province_from_its_own_units_file(tmp_path):
         "1,Hà Nội,250,Ba Vì,Huyện,BV,30\n1,Hà Nội,271,Sóc Sơn,Huyện,SS,25\n",
         encoding="utf-8",
     )
-    registry = Registry.from_csv(path)
+    registry = read_registry(path)
     assert registry.province_name == "Hà Nội"
     assert registry.find("soc son") == 271
     assert registry.find("Tràng Định") is None

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from ntm_analysis.core.communes import Registry
 from ntm_analysis.io.build import to_panel
 from ntm_analysis.io.columns import PANEL_COLUMNS, identify_columns
 from ntm_analysis.io.records import parse_records
+from ntm_analysis.io.reference import read_registry
 from ntm_analysis.io.table import table_from_grid
 
 CRITERIA = [f"TC{c}" for c in range(1, 20)]
-REGISTRY = Registry.from_csv()
+REGISTRY = read_registry()
 
 
 def test_records_to_panel():

@@ -14,9 +14,10 @@ import pytest
 from ntm_analysis.core.communes import Registry
 from ntm_analysis.core.criteria import CRITERIA_NUMBERS, N_CRITERIA
 from ntm_analysis.core.paths import bundled_dir
-from ntm_analysis.core.targets import load_targets, target_value
+from ntm_analysis.core.targets import target_value
 from ntm_analysis.io.layout import HEADER_ALIASES, criterion_header
 from ntm_analysis.io.load import load_panel
+from ntm_analysis.io.reference import read_registry, read_targets
 from ntm_analysis.model.synthetic import CALIBRATION_SEED, EASY_CRITERIA, HARD_CRITERIA
 
 DATA = bundled_dir("data")
@@ -27,7 +28,7 @@ TC = [criterion_header(c) for c in CRITERIA_NUMBERS]
 
 @pytest.fixture(scope="module")
 def registry() -> Registry:
-    return Registry.from_csv(DATA / "units_lang_son_2017.csv")
+    return read_registry(DATA / "units_lang_son_2017.csv")
 
 
 @pytest.fixture(scope="module")
@@ -155,7 +156,7 @@ def test_file_is_marked_synthetic_and_its_count_column_adds_up(raw, panel):
 
 
 def test_targets_file_has_the_plan_figures():
-    targets = load_targets(DATA / "lang_son_targets.csv")
+    targets = read_targets(DATA / "lang_son_targets.csv")
     assert target_value(targets, 2020) == 77
     assert target_value(targets, 2017) == 38
     assert target_value(targets, 2017, "n_ntm_change") == 14

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from ntm_analysis.core.communes import Registry
 from ntm_analysis.core.errors import DataError, Problem
 from ntm_analysis.io.checks import check_records, in_reading_order, refuse_junk
 from ntm_analysis.io.columns import PANEL_COLUMNS, identify_columns
 from ntm_analysis.io.readers.base import JUNK_SAMPLE_ROWS
 from ntm_analysis.io.records import parse_records
+from ntm_analysis.io.reference import read_registry
 from ntm_analysis.io.table import table_from_grid
 
 CRITERIA = [f"TC{c}" for c in range(1, 20)]
 HEADER = ["Mã xã", "Tên xã", "Huyện", "Năm", *CRITERIA]
-REGISTRY = Registry.from_csv()
+REGISTRY = read_registry()
 
 
 def check(*rows, header=HEADER):

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from ntm_analysis.core.communes import Registry
 from ntm_analysis.io.columns import PANEL_COLUMNS, identify_columns
 from ntm_analysis.io.districts import DistrictNames, resolve_districts
+from ntm_analysis.io.reference import read_registry
 from ntm_analysis.io.table import table_from_grid
 
 CRITERIA = [f"TC{c}" for c in range(1, 20)]
-REGISTRY = Registry.from_csv()
+REGISTRY = read_registry()
 
 
 def resolve(header, *rows):

@@ -18,11 +18,11 @@ from test_load import BAD, BAD_CASES, EXPECTED, load_error
 from wording import ENGLISH_WORDS, PACKAGE, UNFILLED, VIETNAMESE, without_quoted
 
 from ntm_analysis import i18n
-from ntm_analysis.core.communes import Registry
 from ntm_analysis.core.errors import MAX_REPORTED, DataError, Msg, Problem, either
 from ntm_analysis.core.panel import Panel
 from ntm_analysis.i18n.catalogue import entries
 from ntm_analysis.io.load import load_panel, summarise
+from ntm_analysis.io.reference import read_registry
 
 # --------------------------------------------------------------------------- every bad file
 
@@ -82,7 +82,7 @@ def test_unknown_district_in_a_file_suggests_in_vietnamese():
 
 def test_registry_typo_says_did_you_mean_in_both_languages():
     with pytest.raises(DataError) as info:
-        Registry.from_csv().resolve("Trang Dihn")
+        read_registry().resolve("Trang Dihn")
     error = info.value
     vi = error.render("vi")
     assert vi.startswith("Dữ liệu có 1 lỗi cần sửa:")
@@ -95,7 +95,7 @@ def test_registry_typo_says_did_you_mean_in_both_languages():
 
 def test_registry_name_without_any_close_match():
     with pytest.raises(DataError) as info:
-        Registry.from_csv().resolve("Qqqqqqqq")
+        read_registry().resolve("Qqqqqqqq")
     vi = info.value.render("vi")
     assert "không tìm thấy huyện 'Qqqqqqqq' ở Lạng Sơn. Các huyện hiện có:" in vi
     assert "có phải là" not in vi

@@ -18,13 +18,13 @@ import pandas as pd
 import pytest
 from locations import TEST_DATA
 
-from ntm_analysis.core.communes import Registry
 from ntm_analysis.core.criteria import CRITERIA_NUMBERS
 from ntm_analysis.core.errors import DataError
 from ntm_analysis.core.panel import Panel
 from ntm_analysis.core.paths import bundled_dir, default_panel_path
 from ntm_analysis.io.layout import write_panel
 from ntm_analysis.io.load import load_panel, summarise
+from ntm_analysis.io.reference import read_registry
 
 DATA = TEST_DATA
 BAD = DATA / "bad"
@@ -368,7 +368,7 @@ def test_custom_registry(tmp_path):
     units.to_csv(tmp_path / "units.csv", index=False)
     table = make.wide().drop(columns=["Huyện"])
     got = load_panel(
-        write_csv(table, tmp_path / "p.csv"), registry=Registry.from_csv(tmp_path / "units.csv")
+        write_csv(table, tmp_path / "p.csv"), registry=read_registry(tmp_path / "units.csv")
     )
     assert got.communes["district_name"].tolist() == ["Tràng Định", "Tràng Định", "Bình Gia Mới"]
 

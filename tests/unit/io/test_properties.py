@@ -35,14 +35,14 @@ from hypothesis import HealthCheck, assume, given, note, settings
 from hypothesis import strategies as st
 from locations import TEST_DATA
 
-from ntm_analysis.core.communes import Registry
 from ntm_analysis.core.criteria import CRITERIA_NUMBERS
 from ntm_analysis.core.errors import DataError
 from ntm_analysis.core.panel import Panel
 from ntm_analysis.io.layout import write_panel
 from ntm_analysis.io.load import load_panel
+from ntm_analysis.io.reference import read_registry
 
-REGISTRY = Registry.from_csv()
+REGISTRY = read_registry()
 FORMATS = (".csv", ".xlsx", ".parquet")
 LAYOUTS = ("wide", "long")
 SCALE = int(os.environ.get("NTM_PROPERTY_SCALE", "1"))  # e.g. 20 for a long hunt for bugs

@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ntm_analysis.core.communes import Registry
 from ntm_analysis.core.criteria import N_CRITERIA
 from ntm_analysis.core.paths import bundled_dir
+from ntm_analysis.io.reference import read_registry
 from ntm_analysis.model import synthetic
 from ntm_analysis.model.synthetic import (
     CALIBRATION_SEED,
@@ -25,7 +25,7 @@ from ntm_analysis.model.synthetic import (
 )
 
 BUNDLED = bundled_dir("data") / "lang_son_ntm_2011_2016_synthetic.csv"
-REGISTRY = Registry.from_csv(bundled_dir("data") / "units_lang_son_2017.csv")
+REGISTRY = read_registry(bundled_dir("data") / "units_lang_son_2017.csv")
 
 
 def counts(panel) -> pd.Series:
