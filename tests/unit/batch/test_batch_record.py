@@ -402,7 +402,10 @@ def fake_packs(monkeypatch):
 
     broken: set[str] = set()
     monkeypatch.setenv(hearing.ENV, "1")
-    monkeypatch.setattr(report, "prepare", lambda district=None, seed=0: locals())
+    # the real prepare takes every run setting; the pack only needs these two
+    monkeypatch.setattr(
+        report, "prepare", lambda district=None, seed=0, **_: {"district": district, "seed": seed}
+    )
 
     def write(rep, folder, chromium=None):
         folder = Path(folder)
