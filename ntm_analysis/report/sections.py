@@ -940,20 +940,8 @@ def districts(rep: Report) -> Section:
         return former_districts(rep)
     lang = rep.lang
     frame = _district_frame(rep)
-    table = pd.DataFrame(
-        {
-            i18n.t("col.district", lang): frame["district_name"],
-            i18n.t("col.n_communes", lang): frame["n_communes"],
-            rep.t("report.col.in_year", year=rep.as_of): frame["now"],
-            i18n.t("col.expected_year", lang, year=rep.year): [
-                fmt_mean(v, lang) for v in frame["expected"]
-            ],
-            i18n.t("col.interval80", lang): [
-                fmt_interval(a, b, lang) for a, b in zip(frame["lo80"], frame["hi80"], strict=True)
-            ],
-            i18n.t("col.share_of_province", lang): percents_to_100(frame["expected"], lang),
-        }
-    )
+    table = _group_table(rep, i18n.t("col.district", lang), frame["district_name"], frame)
+    table[i18n.t("col.share_of_province", lang)] = percents_to_100(frame["expected"], lang)
     if frame["target"].notna().any():
         table[i18n.t("col.district_target", lang)] = [fmt_num(v, lang) for v in frame["target"]]
         table[i18n.t("col.p_district_target", lang)] = [
@@ -966,6 +954,25 @@ def districts(rep: Report) -> Section:
             styled_table(table, left=[district], nowrap=[district]),
             paragraph(i18n.t("index.note_districts", lang)),
         ],
+    )
+
+
+def _group_table(rep: Report, header: str, names: pd.Series, frame: pd.DataFrame) -> pd.DataFrame:
+    """The columns every table of groups of communes shows (districts, or former districts
+    after 1 Jul 2025): the group, its communes, now, expected in the target year, 80%."""
+    lang = rep.lang
+    return pd.DataFrame(
+        {
+            header: names,
+            i18n.t("col.n_communes", lang): frame["n_communes"],
+            rep.t("report.col.in_year", year=rep.as_of): frame["now"],
+            i18n.t("col.expected_year", lang, year=rep.year): [
+                fmt_mean(v, lang) for v in frame["expected"]
+            ],
+            i18n.t("col.interval80", lang): [
+                fmt_interval(a, b, lang) for a, b in zip(frame["lo80"], frame["hi80"], strict=True)
+            ],
+        }
     )
 
 
@@ -1003,22 +1010,9 @@ def former_districts(rep: Report) -> Section:
     """A panel on the units after 1 Jul 2025 has no districts: the province's communes grouped
     by former district (until 30/6/2025), the column named so, a unit formed across two
     former districts its own group (``crossing.former_district_table``)."""
-    lang = rep.lang
     frame = former_district_table(rep.forecast, rep.panel, rep.year)
     group = rep.t("geo.former_district")
-    table = pd.DataFrame(
-        {
-            group: frame["former_district"],
-            i18n.t("col.n_communes", lang): frame["n_communes"],
-            rep.t("report.col.in_year", year=rep.as_of): frame["now"],
-            i18n.t("col.expected_year", lang, year=rep.year): [
-                fmt_mean(v, lang) for v in frame["expected"]
-            ],
-            i18n.t("col.interval80", lang): [
-                fmt_interval(a, b, lang) for a, b in zip(frame["lo80"], frame["hi80"], strict=True)
-            ],
-        }
-    )
+    table = _group_table(rep, group, frame["former_district"], frame)
     return Section(
         rep.t("geo.section.former_districts", year=rep.year),
         [
