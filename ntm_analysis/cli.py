@@ -45,7 +45,7 @@ from ntm_analysis.analysis.analyse import analyse, plan_table, read, results_for
 from ntm_analysis.analysis.crossing import forecast_across, target_on_units
 from ntm_analysis.analysis.results import jsonable, write_forecast_tables, write_results
 from ntm_analysis.batch.lock import OutputError
-from ntm_analysis.core.config import RunConfig, config_default
+from ntm_analysis.core.config import RunConfig, config_default, config_field
 from ntm_analysis.core.errors import DataError, MessageError, Msg, os_reason
 from ntm_analysis.core.panel import Panel, has_districts
 from ntm_analysis.core.params import ParameterError
@@ -898,7 +898,9 @@ def _geography_arguments(parser: _Parser) -> None:
     h = parser.lang
     parser.add_argument(
         "--vintage",
-        choices=registry().keys(),
+        # the lists RunConfig names (a test keeps them the registry's): reading the registry
+        # for every command's parser cost half a second
+        choices=[v for v in config_field("vintage").metadata["choices"] if v],
         default=config_default("vintage"),
         help=i18n.t("cli.help.vintage", h),
     )
