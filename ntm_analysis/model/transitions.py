@@ -100,8 +100,8 @@ LEVEL = GAIN_TERMS.index("level")
 _GAIN_PRIOR_MEAN = np.zeros(len(GAIN_TERMS))
 _GAIN_PRIOR_SD = np.array([3.0] * N_CRITERIA + [1.0] + [2.0] * N_PUSH + [2.5, 0.5, 2.5, 1.0])
 FIXED_AT_ZERO = 1e-6  # prior sd of a term the data cannot inform (it stays at 0)
-_LOSS_PRIOR_MEAN = np.array([-3.0] * len(GROUP_NAMES) + [0.0, 0.0])
-_LOSS_PRIOR_SD = np.array([3.0] * len(GROUP_NAMES) + [2.0, 1.0])
+LOSS_PRIOR_MEAN = np.array([-3.0] * len(GROUP_NAMES) + [0.0, 0.0])
+LOSS_PRIOR_SD = np.array([3.0] * len(GROUP_NAMES) + [2.0, 1.0])
 SPREAD_PRIOR = VariancePrior(df=1.0, scale=0.5, lower=0.02, upper=3.0)
 # Year shocks: the same prior, bounded at 1 logit. With one or two transitions the spread's
 # posterior is the prior's heavy tail, and a shock sd of 3 (odds ×20 up or down for every
@@ -295,7 +295,7 @@ def _effects(values: pd.Series, table: pd.DataFrame, key: str) -> np.ndarray:
     return np.where(index >= 0, table["effect"].to_numpy(float)[index], 0.0)
 
 
-def _fit_losses(lost: pd.DataFrame, districts: list, start: Posterior | None) -> Posterior:
+def fit_losses(lost: pd.DataFrame, districts: list, start: Posterior | None) -> Posterior:
     """The loss GLMM on the met rows ``lost``. It has no commune effect, so rows alike in
     group, count and district are one binomial: the same likelihood on ~10× fewer rows."""
     criterion = lost["criterion"].to_numpy()
@@ -308,8 +308,8 @@ def _fit_losses(lost: pd.DataFrame, districts: list, start: Posterior | None) ->
         loss_design(criterion[first], n_met[first].astype(float)),
         np.bincount(cell, ~lost["met_next"].to_numpy(bool), len(first)),
         np.bincount(cell, minlength=len(first)).astype(float),
-        _LOSS_PRIOR_MEAN,
-        _LOSS_PRIOR_SD,
+        LOSS_PRIOR_MEAN,
+        LOSS_PRIOR_SD,
         [Factor("district", district[first], len(districts), SPREAD_PRIOR)],
         start=start,
     )
@@ -375,7 +375,7 @@ def _fit_one(
     if isinstance(losses, Posterior):
         loss_post = losses
     else:
-        loss_post = _fit_losses(lost, districts, start.loss_posterior if start else None)
+        loss_post = fit_losses(lost, districts, start.loss_posterior if start else None)
     p, q = len(GAIN_TERMS), len(LOSS_TERMS)
     nd = len(districts)
     gmean, gcov = gain_post.mean, gain_post.cov

@@ -281,8 +281,8 @@ def _reference_fit(panel: Panel, monkeypatch) -> object:
             model.loss_design(lost["criterion"].to_numpy(), lost["n_met"].to_numpy(float)),
             (~lost["met_next"]).to_numpy(float),
             np.ones(len(lost)),
-            model._LOSS_PRIOR_MEAN,
-            model._LOSS_PRIOR_SD,
+            model.LOSS_PRIOR_MEAN,
+            model.LOSS_PRIOR_SD,
             [
                 Factor(
                     "district",
@@ -296,7 +296,7 @@ def _reference_fit(panel: Panel, monkeypatch) -> object:
     with monkeypatch.context() as patch:
         patch.setattr(model, "fit_glmm", fit_cold)
         patch.setattr(glmm, "_FactorGram", DenseGram)
-        patch.setattr(model, "_fit_losses", losses_by_row)
+        patch.setattr(model, "fit_losses", losses_by_row)
         return fit(panel)
 
 
