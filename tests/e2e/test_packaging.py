@@ -116,3 +116,20 @@ def test_readme_says_how_to_install_without_the_repository():
         assert needed in section, needed
     for variable in ("NTM_DATA_DIR", "NTM_CHROMIUM"):
         assert f"| `{variable}` |" in section, variable
+
+
+def test_every_sub_package_is_in_the_wheel():
+    """``[tool.setuptools] packages`` is an explicit list (data/ and notebooks/ are mapped into
+    the package): a sub-package missing from it is missing from the wheel, and the installed
+    ``ntm`` fails at its first import (the wheel smoke found ``io.readers`` so)."""
+    listed = set(
+        tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"][
+            "packages"
+        ]
+    )
+    on_disk = {
+        ".".join(init.parent.relative_to(ROOT).parts)
+        for init in (ROOT / "ntm_analysis").rglob("__init__.py")
+    }
+    assert on_disk - listed == set()
+    assert {"ntm_analysis._data", "ntm_analysis._notebooks"} <= listed
