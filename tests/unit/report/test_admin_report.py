@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from locations import TEST_DATA
 
 from ntm_analysis.report import sections as report
@@ -55,10 +56,10 @@ def test_the_merge_rule_is_a_report_parameter_and_the_sidecar_records_it(tmp_pat
     assert saved["parameters"]["merge_rule"] == "largest"
 
 
-def test_a_province_report_on_2025_units_groups_by_former_district_and_invents_none(tmp_path):
-    import json
-
-    rep = report.prepare(
+@pytest.fixture(scope="module")
+def report_2025():
+    """The province's report on a file in the units after 1 Jul 2025 (no districts)."""
+    return report.prepare(
         data_path=str(TEST_DATA / "admin_synthetic_values_2025_2026.csv"),
         target_year=2028,
         draws=60,
@@ -67,6 +68,14 @@ def test_a_province_report_on_2025_units_groups_by_former_district_and_invents_n
         lang="en",
         province_target=5,
     )
+
+
+def test_a_province_report_on_2025_units_groups_by_former_district_and_invents_none(
+    report_2025, tmp_path
+):
+    import json
+
+    rep = report_2025
     section = report.districts(rep)
     assert section.title == "By former district (until 30/6/2025): forecast for 2028"
     (table,) = section.tables()
@@ -85,17 +94,8 @@ def test_a_province_report_on_2025_units_groups_by_former_district_and_invents_n
     assert all(g["lo80"] <= g["expected"] <= g["hi80"] for g in groups)
 
 
-def test_a_province_without_a_plan_for_the_year_is_never_called_a_district():
-    rep = report.prepare(
-        data_path=str(TEST_DATA / "admin_synthetic_values_2025_2026.csv"),
-        target_year=2028,
-        draws=40,
-        seed=1,
-        backtest_draws=0,
-        lang="en",
-        province_target=5,
-    )
-    sentence = report.plan_sentence(rep)
+def test_a_province_without_a_plan_for_the_year_is_never_called_a_district(report_2025):
+    sentence = report.plan_sentence(report_2025)
     assert sentence.startswith("In 2027 the province is expected to have")
     assert "district" not in sentence
 
