@@ -418,7 +418,7 @@ def _batch_scenario(text: str | None, lang: str) -> dict | None:
 def _district_targets(args: argparse.Namespace) -> dict[str, float]:
     """District targets for ``--year``: the filled-in template (``--district-targets FILE``),
     then each ``--district-target NAME=COUNT`` (which wins for its district)."""
-    from ntm_analysis.core.targets import read_district_targets
+    from ntm_analysis.io.reference import read_district_targets
 
     lang = args.lang
     targets = {}

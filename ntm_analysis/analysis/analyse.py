@@ -30,9 +30,14 @@ from ntm_analysis.core.communes import Registry
 from ntm_analysis.core.config import RunConfig
 from ntm_analysis.core.panel import Panel
 from ntm_analysis.core.resolve import Target, district_code, resolve_target, resolve_unit
-from ntm_analysis.core.targets import load_registrations, read_district_targets
 from ntm_analysis.io.load import load_panel
-from ntm_analysis.io.reference import plan_targets, read_registry, read_targets
+from ntm_analysis.io.reference import (
+    load_registrations,
+    plan_targets,
+    read_district_targets,
+    read_registry,
+    read_targets,
+)
 from ntm_analysis.model.forecast import check_as_of
 
 __all__ = ["Run", "analyse", "mean_target", "plan_table", "read", "results_for", "unit_target"]

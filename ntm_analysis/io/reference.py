@@ -6,6 +6,10 @@ decoded by the panel's text reader (any encoding an office uses, damage placed) 
 cell is reported at once with its row, column and what was expected, before ``core`` builds its
 container from the table (``Registry.from_frame``, ``targets.targets_from_frame``). ``core``
 holds the containers and never imports ``io``: the dependency runs one way.
+
+The planner's own lists are read here too: the registration lists (``load_registrations``)
+and a filled-in district-targets template (``read_district_targets``; ``core.targets``
+writes the template).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from ntm_analysis.core.communes import Registry
 from ntm_analysis.core.errors import DataError, Msg, Problem
 from ntm_analysis.core.paths import default_targets_path, default_units_path
 from ntm_analysis.core.targets import targets_from_frame
+from ntm_analysis.i18n.text import fold
 from ntm_analysis.io.cells import (
     MET,
     NOT_MET,
@@ -197,3 +202,128 @@ def _codes_once(table: Table, frame: pd.DataFrame) -> list[Problem]:
         else:
             first[code] = i
     return problems
+
+
+# --------------------------------------------------------------------------- plan lists
+
+REGISTRATION_COLUMNS = ["year", "commune_code"]
+
+
+def load_registrations(path: str | Path) -> dict[int, set[str]]:
+    """A registration list: CSV with ``year`` and ``commune_code``, one row per commune the
+    province registered to reach the NTM standard in that year (its yearly plan list).
+
+    Returns year → set of commune codes, for ``model.fit`` and ``forecast.simulate``
+    (``registered=``).
+    """
+    try:
+        table = pd.read_csv(path, dtype={"commune_code": str})
+    except (OSError, ValueError) as exc:
+        raise DataError.single(str(path), "error.targets.unreadable", reason=str(exc)) from exc
+    missing = [c for c in REGISTRATION_COLUMNS if c not in table.columns]
+    if missing:
+        raise DataError.single(str(path), "error.targets.missing_columns", missing=missing)
+    years = pd.to_numeric(table["year"], errors="coerce")
+    problems = [
+        Problem(
+            str(path),
+            "error.targets.unknown_value",
+            {"name": "year", "value": repr(value), "allowed": ["a year such as 2017"]},
+            row=i + 2,
+            column="year",
+        )
+        for i, (value, number) in enumerate(zip(table["year"], years, strict=True))
+        if not (number == number and float(number).is_integer())
+    ]
+    if problems:
+        raise DataError(problems)
+    out: dict[int, set[str]] = {}
+    for year, code in zip(years.astype(int), table["commune_code"].str.strip(), strict=True):
+        out.setdefault(int(year), set()).add(code)
+    return out
+
+
+# header spellings accepted when reading it back (folded: no diacritics, lower case)
+_DISTRICT_HEADERS = {
+    "district": {"district", "huyen", "ten huyen", "don vi"},
+    "year": {"year", "nam"},
+    "target": {"target", "muc tieu", "chi tieu"},
+}
+
+
+def _number(value: object) -> float | None:
+    text = str(value).strip().replace(",", ".")
+    if text in {"", "nan", "None"}:
+        return None
+    return float(text)
+
+
+def read_district_targets(path: str | Path, year: int) -> dict[str, float]:
+    """``{district name or code: target}`` for ``year`` from a filled-in template (CSV).
+
+    Blank targets are skipped (no target for that district); rows of other years are
+    ignored. Every problem — a missing column, a year or target that is not a number, a
+    negative target, a district given twice — is reported at once with its row and column.
+    Names are resolved (and checked against the data) by the caller, like
+    ``--district-target``.
+    """
+    path = Path(path)
+    try:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        raise DataError.single(str(path), "error.targets.unreadable", reason=str(exc)) from exc
+    columns = {}
+    for header in table.columns:
+        for name, spellings in _DISTRICT_HEADERS.items():
+            if fold(str(header)) in spellings:
+                columns.setdefault(name, header)
+    missing = [name for name in _DISTRICT_HEADERS if name not in columns]
+    if missing:
+        raise DataError.single(
+            str(path), "error.targets.missing_columns", missing=", ".join(missing)
+        )
+    problems: list[Problem] = []
+    targets: dict[str, float] = {}
+    seen: dict[str, int] = {}
+    for i, row in enumerate(table.itertuples(index=False), start=2):  # row 1: the header
+        values = dict(zip(table.columns, row, strict=True))
+        district = str(values[columns["district"]]).strip()
+        raw_year, raw_target = values[columns["year"]], values[columns["target"]]
+
+        def problem(key: str, column: str, **params: object) -> None:
+            problems.append(
+                Problem(str(path), key, params, row=i, column=columns[column])  # noqa: B023
+            )
+
+        try:
+            row_year = int(str(raw_year).strip())
+        except ValueError:
+            problem("error.district_targets.year", "year", value=repr(raw_year))
+            continue
+        if row_year != year:
+            continue
+        try:
+            target = _number(raw_target)
+        except ValueError:
+            problem("error.district_targets.target", "target", value=repr(raw_target))
+            continue
+        if target is None:
+            continue
+        if target < 0:
+            problem("error.district_targets.target", "target", value=repr(raw_target))
+        elif not district:
+            problem("error.district_targets.no_district", "district")
+        elif fold(district) in seen:
+            problem(
+                "error.district_targets.repeated",
+                "district",
+                name=district,
+                year=year,
+                first=seen[fold(district)],
+            )
+        else:
+            seen[fold(district)] = i
+            targets[district] = target
+    if problems:
+        raise DataError(problems)
+    return targets
