@@ -15,6 +15,11 @@ dies, it runs past ``--timeout``, the worker itself dies, the output folder cann
 written — becomes that unit's error (``unit_error``: what, where, why), its stale outputs are
 removed, and the other units carry on.
 
+What goes between them is typed (``records``): the batch's ``Task`` (written for the worker as
+``<id>.task.json``, read back with ``Task.from_json``), the worker's ``UnitError``, the unit's
+``Outcome``. ``run_unit`` — what a thread of the batch or a Dask worker calls — takes and
+returns their JSON forms, so the same call works on either side of a process boundary.
+
 ``--timeout`` is per notebook: the worker gives each cell only the time left, and a worker
 that has not finished ``KILL_GRACE`` seconds after that is stopped (SIGTERM, then SIGKILL; the
 orphaned kernel notices its parent is gone and exits) and replaced for the next unit. A
@@ -36,10 +41,12 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from ntm_analysis.batch.kernel import KeptKernel
+from ntm_analysis.batch.records import Outcome, Task, UnitError
 from ntm_analysis.core.atomic import write_text_atomic
 from ntm_analysis.core.errors import Msg, os_reason
 from ntm_analysis.core.params import KERNEL_NAME, ParameterError
@@ -51,8 +58,10 @@ __all__ = [
     "check_dask_filesystem",
     "check_dask_workers",
     "close_workers",
+    "error_message",
     "error_text",
     "execute_unit",
+    "failed_result",
     "publish",
     "require_dask",
     "require_kernel",
@@ -84,38 +93,32 @@ OUTPUTS = {
 # --------------------------------------------------------------------------- errors
 
 
-def unit_error(ename: str, evalue: str, stage: str, cell: int | None = None) -> dict[str, Any]:
+def unit_error(ename: str, evalue: str, stage: str, cell: int | None = None) -> UnitError:
     """A failed unit's error: exception name, message, the cell (its execution count) and the
     stage ("execute", "check", "html", "pdf", "publish", "worker")."""
-    return {"ename": str(ename), "evalue": str(evalue).strip()[:4000], "cell": cell, "stage": stage}
+    return UnitError.of(ename, evalue, stage, cell)
 
 
-def error_message(error: Mapping[str, Any], limit: int = 400) -> str:
+def _as_error(error: UnitError | Mapping[str, Any] | None) -> UnitError | None:
+    """An error as recorded: typed, or its JSON form (the manifest's, a ``BatchResult``'s)."""
+    return error if isinstance(error, UnitError) or error is None else UnitError.from_json(error)
+
+
+def error_message(error: UnitError | Mapping[str, Any], limit: int = 400) -> str:
     """ "DataError: 1 problem found in the data: - x.csv: unknown district 'Nowhere' …"."""
-    value = " ".join(str(error.get("evalue", "")).split())
-    if len(value) > limit:
-        value = value[: limit - 1] + "…"
-    return f"{error.get('ename', '?')}: {value}"
+    typed = _as_error(error)
+    return "" if typed is None else typed.message(limit)
 
 
-def error_text(error: Mapping[str, Any] | None) -> str:
+def error_text(error: UnitError | Mapping[str, Any] | None) -> str:
     """An error for the terminal: "cell [7] DataError: …"."""
-    if not error:
-        return ""
-    cell = f"cell [{error['cell']}] " if error.get("cell") is not None else ""
-    return cell + error_message(error)
+    typed = _as_error(error)
+    return "" if typed is None else typed.text()
 
 
-def failed_result(task: Mapping[str, Any], error: Mapping[str, Any]) -> dict[str, Any]:
+def failed_result(task: Task, error: UnitError) -> Outcome:
     """The outcome of a unit that failed before it could produce anything."""
-    return {
-        "id": task["id"],
-        "status": "failed",
-        "error": dict(error),
-        "seconds": None,
-        "finished": now(),
-        "outputs": dict.fromkeys(OUTPUTS),
-    }
+    return Outcome(task.id, "failed", error, None, now(), dict.fromkeys(OUTPUTS))
 
 
 def _log_tail(log: Path, lines: int = LOG_TAIL) -> str:
@@ -131,7 +134,7 @@ def _log_tail(log: Path, lines: int = LOG_TAIL) -> str:
 # --------------------------------------------------------------------------- in the worker
 
 
-def _describe_error(exc: BaseException, timeout: float) -> dict[str, Any]:
+def _describe_error(exc: BaseException, timeout: float) -> UnitError:
     ename = getattr(exc, "ename", None)
     if ename is not None:  # PapermillExecutionError: the failing cell's exception
         return unit_error(
@@ -146,7 +149,7 @@ def _describe_error(exc: BaseException, timeout: float) -> dict[str, Any]:
     return unit_error(type(exc).__name__, str(exc) or repr(exc), "execute")
 
 
-def _check_sidecar(sidecar: Path, task: Mapping[str, Any]) -> dict[str, Any] | None:
+def _check_sidecar(sidecar: Path, task: Task) -> UnitError | None:
     if not sidecar.exists():
         return unit_error(
             "NoResults",
@@ -158,35 +161,38 @@ def _check_sidecar(sidecar: Path, task: Mapping[str, Any]) -> dict[str, Any] | N
         result = json.loads(sidecar.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         return unit_error("BadResults", f"unreadable results sidecar: {exc}", "check")
-    if not isinstance(result, dict) or result.get("unit_code") != task["code"]:
+    if not isinstance(result, dict) or result.get("unit_code") != task.code:
         found = result.get("unit_code") if isinstance(result, dict) else None
         return unit_error(
-            "BadResults", f"the sidecar is for unit {found!r}, expected {task['code']!r}", "check"
+            "BadResults", f"the sidecar is for unit {found!r}, expected {task.code!r}", "check"
         )
     return None
 
 
-def _staged(task: Mapping[str, Any]) -> dict[str, Path]:
-    staging = Path(task["staging"])
+def _staged(task: Task) -> dict[str, Path]:
     return {
-        "notebook": staging / f"{task['id']}.ipynb",
-        "html": staging / f"{task['id']}.html",
-        "results": Path(task["parameters"]["results_path"]),
-        "pdf": staging / f"{task['id']}.pdf",
+        "notebook": task.staging / f"{task.id}.ipynb",
+        "html": task.staging / f"{task.id}.html",
+        "results": Path(task.parameters["results_path"]),
+        "pdf": task.staging / f"{task.id}.pdf",
     }
 
 
-def execute_unit(task: Mapping[str, Any], kernel: KeptKernel | None = None) -> dict[str, Any]:
+def execute_unit(
+    task: Task | Mapping[str, Any], kernel: KeptKernel | None = None
+) -> UnitError | None:
     """Execute, check and export one unit into the staging folder (in the worker process),
     in ``kernel`` (the worker's, reset for this unit) or else a kernel of its own.
+    ``task``: the task, or its JSON form.
 
-    Returns ``{"status": "ready"}`` or ``{"status": "failed", "error": …}``; never raises.
+    Returns None when the unit's files are ready to publish, else why not; never raises.
     """
-    timeout = float(task["timeout"])
+    task = Task.from_json(task)
+    timeout = task.timeout
     deadline = time.monotonic() + timeout
     staged = _staged(task)
     staged["results"].unlink(missing_ok=True)  # its existence must prove this run wrote it
-    error: dict[str, Any] | None = None
+    error: UnitError | None = None
     executed: Any = None
     try:
         import papermill as pm
@@ -195,13 +201,12 @@ def execute_unit(task: Mapping[str, Any], kernel: KeptKernel | None = None) -> d
             return max(1, math.ceil(deadline - time.monotonic()))
 
         cwd = staged["notebook"].parent
-        name = task.get("kernel", KERNEL_NAME)
-        kept = {} if kernel is None else {"km": kernel.manager(name, cwd)}
+        kept = {} if kernel is None else {"km": kernel.manager(task.kernel, cwd)}
         executed = pm.execute_notebook(
-            task["notebook"],
+            str(task.notebook),
             str(staged["notebook"]),
-            parameters=dict(task["parameters"]),
-            kernel_name=task.get("kernel", KERNEL_NAME),
+            parameters=dict(task.parameters),
+            kernel_name=task.kernel,
             progress_bar=False,
             log_output=False,
             request_save_on_cell_execute=False,
@@ -221,24 +226,37 @@ def execute_unit(task: Mapping[str, Any], kernel: KeptKernel | None = None) -> d
             export_html(
                 executed,  # as written to staged["notebook"]: no need to read it back
                 staged["html"],
-                title=task["title"],
-                lang=task["lang"],
-                footer=footer_html(task["run_id"], task["data_sha256"], task["lang"]),
-                synthetic=bool(task.get("synthetic")),
-                home=task.get("home"),
-                print_appendix=task.get("kind") != "district",
+                title=task.title,
+                lang=task.lang,
+                footer=footer_html(task.run_id or "", task.data_sha256, task.lang),
+                synthetic=task.synthetic,
+                home=task.home,
+                print_appendix=task.kind != "district",
             )
         except Exception as exc:
             error = unit_error(type(exc).__name__, str(exc), "html")
-    if error is None and task.get("chromium"):
+    if error is None and task.chromium:
         try:
             from ntm_analysis.report.pdf import print_pdf
 
             left = max(10.0, deadline - time.monotonic())  # the worker dies at the deadline
-            print_pdf(staged["html"], staged["pdf"], chromium=task["chromium"], timeout=left)
+            print_pdf(staged["html"], staged["pdf"], chromium=task.chromium, timeout=left)
         except Exception as exc:
             error = unit_error(type(exc).__name__, str(exc), "pdf")
-    return {"status": "ready"} if error is None else {"status": "failed", "error": error}
+    return error
+
+
+def _report(error: UnitError | None) -> dict[str, Any]:
+    """What the worker writes to the task's result file: the unit is ready, or failed and why."""
+    return {"status": "ready"} if error is None else {"status": "failed", "error": error.to_json()}
+
+
+def _reported(data: Mapping[str, Any]) -> UnitError | None:
+    """The unit's error in a result file (``_report``'s); None: ready to publish."""
+    if data.get("status") == "ready":
+        return None
+    given = UnitError.from_json(data.get("error"))
+    return given or unit_error("Unknown", "no error given", "worker")
 
 
 _STOPPING = False
@@ -299,17 +317,16 @@ def serve() -> int:
         for line in sys.stdin:
             if not line.strip():
                 continue
-            task = json.loads(Path(line.strip()).read_text(encoding="utf-8"))
+            task = Task.from_json(json.loads(Path(line.strip()).read_text(encoding="utf-8")))
             since = kept.log_size()
-            with _output_to(Path(task["log"])):
+            with _output_to(task.log):
                 try:
-                    result = execute_unit(task, kept if REUSE_KERNELS else None)
+                    error = execute_unit(task, kept if REUSE_KERNELS else None)
                 except BaseException as exc:  # report anything, then carry on or stop
                     error = unit_error(type(exc).__name__, str(exc), "worker")
-                    result = {"status": "failed", "error": error}
-                kept.finished(result.get("status") == "ready" and not _STOPPING)
-            kept.copy_log(since, task["log"])
-            write_text_atomic(task["result_file"], json.dumps(result, ensure_ascii=False))
+                kept.finished(error is None and not _STOPPING)
+            kept.copy_log(since, task.log)
+            write_text_atomic(task.result_file, json.dumps(_report(error), ensure_ascii=False))
             if _STOPPING:
                 break
     finally:
@@ -360,14 +377,14 @@ class Worker:
             _LIVE.add(self)
         return proc
 
-    def run(self, task: Mapping[str, Any]) -> tuple[dict[str, Any] | None, str | None]:
-        """``(outcome, None)`` when the worker reported, else ``(None, why)``: "timeout", or
-        how the worker process ended."""
-        staging = Path(task["staging"])
-        task_file = staging / f"{task['id']}.task.json"
-        write_text_atomic(task_file, json.dumps(task, ensure_ascii=False))
+    def run(self, task: Task) -> tuple[UnitError | None, str | None]:
+        """What the worker reported — ``(None, None)``: the unit is ready to publish;
+        ``(error, None)``: it failed, and why — or ``(None, why)`` when it did not report:
+        "timeout", or how the worker process ended."""
+        task_file = task.task_file
+        write_text_atomic(task_file, json.dumps(task.to_json(), ensure_ascii=False))
         if self.proc is None or self.proc.poll() is not None:
-            self.proc = self._start(staging)
+            self.proc = self._start(task.staging)
         proc = self.proc
         try:
             assert proc.stdin is not None
@@ -375,12 +392,12 @@ class Worker:
             proc.stdin.flush()
         except OSError:  # it died before it could take the task
             pass
-        result_file = Path(task["result_file"])
-        deadline = time.monotonic() + float(task["timeout"]) + KILL_GRACE
+        result_file = task.result_file
+        deadline = time.monotonic() + task.timeout + KILL_GRACE
         while True:
             if result_file.exists():
                 try:
-                    return json.loads(result_file.read_text(encoding="utf-8")), None
+                    return _reported(json.loads(result_file.read_text(encoding="utf-8"))), None
                 except (OSError, ValueError) as exc:
                     self.stop()
                     return None, f"left an unreadable result ({exc})"
@@ -448,17 +465,17 @@ def _exit_reason(code: int | None) -> str:
 
 
 def publish(
-    task: Mapping[str, Any], staged: Mapping[str, Path], keys: Sequence[str]
-) -> tuple[dict[str, str | None], dict[str, Any] | None]:
+    task: Task, staged: Mapping[str, Path], keys: Sequence[str]
+) -> tuple[dict[str, str | None], UnitError | None]:
     """Rename the staged files ``keys`` into their final names, in order.
 
     Returns the final names (relative to the output folder) of what was published and, if a
     rename failed (the folder became unwritable, the disk is full), the error.
     """
-    out = Path(task["out"])
+    out = task.out
     outputs: dict[str, str | None] = dict.fromkeys(OUTPUTS)
     for key in keys:
-        relative = OUTPUTS[key].format(id=task["id"])
+        relative = OUTPUTS[key].format(id=task.id)
         try:
             (out / relative).parent.mkdir(parents=True, exist_ok=True)
             os.replace(staged[key], out / relative)
@@ -471,63 +488,61 @@ def publish(
     return outputs, None
 
 
-def discard_outputs(task: Mapping[str, Any], keep: Mapping[str, str | None]) -> None:
+def discard_outputs(task: Task, keep: Mapping[str, str | None]) -> None:
     """Remove a unit's outputs of earlier runs that this run did not replace (a failed unit's
     report, a PDF when this run made none): they must not pass for this run's."""
-    out = Path(task["out"])
     for key, pattern in OUTPUTS.items():
         if not keep.get(key):
             with contextlib.suppress(OSError):
-                (out / pattern.format(id=task["id"])).unlink(missing_ok=True)
+                (task.out / pattern.format(id=task.id)).unlink(missing_ok=True)
 
 
-def run_unit(task: Mapping[str, Any], worker: Worker | None = None) -> dict[str, Any]:
+def run_unit(task: Task | Mapping[str, Any], worker: Worker | None = None) -> dict[str, Any]:
     """Run one unit in a worker process (``worker``, or a new one used once), then publish its
     outputs. A failure of the unit is its outcome, never an exception. Runs in a thread of the
-    batch process, or on a Dask worker."""
+    batch process, or on a Dask worker: takes the task or its JSON form (``Task.to_json``)
+    and returns the outcome's JSON form (``Outcome.to_json``)."""
+    return _run_task(Task.from_json(task), worker).to_json()
+
+
+def _run_task(task: Task, worker: Worker | None) -> Outcome:
     started = time.time()
-    staging = Path(task["staging"])
-    staging.mkdir(parents=True, exist_ok=True)
-    task = dict(task)
-    task["result_file"] = str(staging / f"{task['id']}.result.json")
-    task["log"] = str(staging / f"{task['id']}.log")
-    Path(task["result_file"]).unlink(missing_ok=True)
+    task.staging.mkdir(parents=True, exist_ok=True)
+    task.result_file.unlink(missing_ok=True)
     staged = _staged(task)
     own = worker is None
-    worker = worker or Worker(f"worker-{task['id']}", env=task.get("env"))
-    error: dict[str, Any] | None = None
+    worker = worker or Worker(f"worker-{task.id}", env=task.env)
     try:
-        outcome, why = worker.run(task)
+        error, why = worker.run(task)
     except OSError as exc:
-        outcome, why = None, f"could not be started ({exc})"
+        error, why = None, f"could not be started ({exc})"
     finally:
         if own:
             worker.close()
+    reported = why is None
     if why == "timeout":
         error = unit_error(
             "Timeout",
-            f"the notebook did not finish within --timeout {task['timeout']} s; its worker "
+            f"the notebook did not finish within --timeout {task.timeout:g} s; its worker "
             "was stopped",
             "execute",
         )
-    elif outcome is None:
-        tail = _log_tail(Path(task["log"])) or (_log_tail(worker.log) if worker.log else "")
+    elif not reported:
+        tail = _log_tail(task.log) or (_log_tail(worker.log) if worker.log else "")
         error = unit_error(
             "WorkerDied",
             f"the worker process {why} before reporting a result" + (f"\n{tail}" if tail else ""),
             "worker",
         )
-    elif outcome.get("status") != "ready":
-        error = dict(outcome.get("error") or unit_error("Unknown", "no error given", "worker"))
-        if error.get("cell") is None and error.get("stage") == "execute":
-            tail = _log_tail(Path(task["log"]))  # no cell error: the kernel's last words
-            if tail:
-                error["evalue"] += "\n" + tail
+    elif error is not None and error.cell is None and error.stage == "execute":
+        tail = _log_tail(task.log)  # no cell error: the kernel's last words
+        if tail:
+            error = replace(error, evalue=error.evalue + "\n" + tail)
     keys: list[str] = []
     # a failed print leaves a good report: publish it, the unit still fails (and --resume
     # re-runs it) so the missing PDF is not overlooked
-    pdf_failed = error is not None and error.get("stage") == "pdf"
-    if outcome is not None:  # a worker that reported has finished writing its files
+    pdf_failed = error is not None and error.stage == "pdf"
+    if reported:  # a worker that reported has finished writing its files
         if error is None:
             keys = ["notebook", "html", "results", "pdf"]
         else:
@@ -538,14 +553,8 @@ def run_unit(task: Mapping[str, Any], worker: Worker | None = None) -> dict[str,
     if error is not None and not pdf_failed:  # the executed notebook shows where it failed
         outputs = {**dict.fromkeys(OUTPUTS), "notebook": outputs["notebook"]}
     discard_outputs(task, outputs)
-    return {
-        "id": task["id"],
-        "status": "ok" if error is None else "failed",
-        "error": error,
-        "seconds": round(time.time() - started, 2),
-        "finished": now(),
-        "outputs": outputs,
-    }
+    status = "ok" if error is None else "failed"
+    return Outcome(task.id, status, error, round(time.time() - started, 2), now(), outputs)
 
 
 # --------------------------------------------------------------------------- many units
@@ -564,9 +573,9 @@ def close_workers(slots: Sequence[Worker]) -> None:
 
 
 def run_local(
-    tasks: Sequence[Mapping[str, Any]],
+    tasks: Sequence[Task],
     workers: int,
-    on_done: Callable[[dict[str, Any]], None],
+    on_done: Callable[[Outcome], None],
     slots: Sequence[Worker] | None = None,
 ) -> None:
     """Run ``tasks`` on ``workers`` worker processes (``slots``, or new ones closed at the
@@ -577,15 +586,15 @@ def run_local(
     for slot in slots:
         idle.put(slot)
 
-    def job(task: Mapping[str, Any]) -> dict[str, Any]:
+    def job(task: Task) -> dict[str, Any]:
         slot = idle.get()
         try:
-            return run_unit(task, slot)
+            return run_unit(task.to_json(), slot)  # as on Dask: the JSON forms
         finally:
             idle.put(slot)
 
     pool = ThreadPoolExecutor(max_workers=len(slots), thread_name_prefix="ntm-unit")
-    futures: dict[Any, Mapping[str, Any]] = {}
+    futures: dict[Any, Task] = {}
     try:
         futures = {pool.submit(job, task): task for task in tasks}
         for future in as_completed(futures):
@@ -601,9 +610,9 @@ def run_local(
             close_workers(slots)
 
 
-def _outcome(future: Any, task: Mapping[str, Any]) -> dict[str, Any]:
+def _outcome(future: Any, task: Task) -> Outcome:
     try:
-        return future.result()
+        return Outcome.from_json(future.result())
     except Exception as exc:  # the runner itself failed (a bug, a lost Dask worker)
         return failed_result(task, unit_error(type(exc).__name__, str(exc), "worker"))
 
@@ -736,16 +745,16 @@ def check_dask_workers(client: Any, *, code: str, chromium: str | None) -> None:
         raise ParameterError(problems)
 
 
-def run_dask(
-    tasks: Sequence[Mapping[str, Any]], client: Any, on_done: Callable[[dict[str, Any]], None]
-) -> None:
+def run_dask(tasks: Sequence[Task], client: Any, on_done: Callable[[Outcome], None]) -> None:
     """Run ``tasks`` on the Dask cluster of ``client`` (a ``distributed.Client``); each task
     starts its worker process on a Dask worker, so the files must be shared
     (``check_dask_filesystem``)."""
     from distributed import as_completed as dask_completed
 
     futures = {
-        client.submit(run_unit, task, key=f"ntm-{task['id']}-{task['run_id']}", pure=False): task
+        client.submit(
+            run_unit, task.to_json(), key=f"ntm-{task.id}-{task.run_id}", pure=False
+        ): task
         for task in tasks
     }
     try:

@@ -1,7 +1,10 @@
-"""What the batch records about a unit, typed: its error, its outcome, its manifest entry.
+"""What the batch says and records about a unit, typed: the task it runs, its error, its
+outcome, its manifest entry.
 
-These cross process boundaries (worker → batch, Dask) and live in ``manifest.json``, so each
-has ``to_json`` (a plain dict, in the manifest's key order) and ``from_json`` (which reads
+These cross process boundaries (batch → worker as ``<id>.task.json``, worker → batch, Dask)
+and the last three live in ``manifest.json``, so each has ``to_json`` (a plain dict, in the
+manifest's key order) and ``from_json``: the only places their keys are spelled. A record's
+``from_json`` for the manifest reads
 every manifest written since the manifest had units, and keeps keys it does not know, so a
 newer manifest read by this version loses nothing). ``MANIFEST_VERSION`` names the layout;
 a manifest without one is the same layout, written before the field existed.
@@ -11,9 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
 from typing import Any
 
-__all__ = ["MANIFEST_VERSION", "OUTPUT_KEYS", "Outcome", "UnitEntry", "UnitError"]
+from ntm_analysis.core.params import KERNEL_NAME, default
+
+__all__ = ["MANIFEST_VERSION", "OUTPUT_KEYS", "Outcome", "Task", "UnitEntry", "UnitError"]
 
 MANIFEST_VERSION = 1
 OUTPUT_KEYS = ("notebook", "html", "results", "pdf")  # a unit's files (executor.OUTPUTS)
@@ -29,6 +35,95 @@ def _split(cls: type, data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str
 
 
 @dataclass(frozen=True)
+class Task:
+    """One unit for a worker to run: its notebook and parameters, where to stage and publish
+    what it makes, and what its report shows (title, language, footer, PDF, home link).
+
+    Made once per unit by the batch (``run._prepare``); the worker process reads it from
+    ``<id>.task.json`` and a Dask worker receives its JSON form, both through ``from_json``.
+    The fields after ``timeout`` have defaults so that a task for a worker that never reaches
+    a kernel (a stopped or dead worker) needs only where it runs.
+    """
+
+    id: str  # file stem: "province", "180-trang-dinh"
+    out: Path  # the output folder: the final names
+    staging: Path  # this run's staging folder: the worker writes only here
+    parameters: Mapping[str, Any]  # the notebook's, validated (``results_path`` is staged)
+    timeout: float  # seconds for the whole notebook (``--timeout``)
+    kind: str = "district"  # or "province"
+    code: int | None = None  # the district's code; None for the province
+    name: str = ""  # as the registry writes it: "Huyện Tràng Định"
+    notebook: Path | None = None  # the template to execute
+    fingerprint: str | None = None  # of everything that decides the unit's numbers
+    run_fingerprint: str | None = None  # of the whole run's parameters, data and code
+    run_id: str | None = None
+    data_sha256: str = ""  # shown in the report's footer
+    lang: str = default("lang")
+    kernel: str = KERNEL_NAME
+    title: str = ""  # the browser tab and every printed page's margin
+    synthetic: bool = False  # the data is synthetic: every printed page says so
+    chromium: str | None = None  # the browser that prints the PDF; None: no PDF
+    home: str | None = None  # the index beside the report, linked at its top
+    env: Mapping[str, str] = field(default_factory=dict)  # set in the worker and its kernel
+
+    @property
+    def task_file(self) -> Path:
+        """Where the batch writes the task for its worker process."""
+        return self.staging / f"{self.id}.task.json"
+
+    @property
+    def result_file(self) -> Path:
+        """Where the worker writes what became of the unit (its report to the batch)."""
+        return self.staging / f"{self.id}.result.json"
+
+    @property
+    def log(self) -> Path:
+        """The unit's log: the worker's and its kernel's output while it ran."""
+        return self.staging / f"{self.id}.log"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "code": self.code,
+            "name": self.name,
+            "notebook": None if self.notebook is None else str(self.notebook),
+            "parameters": dict(self.parameters),
+            "fingerprint": self.fingerprint,
+            "run_fingerprint": self.run_fingerprint,
+            "out": str(self.out),
+            "staging": str(self.staging),
+            "run_id": self.run_id,
+            "data_sha256": self.data_sha256,
+            "lang": self.lang,
+            "timeout": self.timeout,
+            "kernel": self.kernel,
+            "title": self.title,
+            "synthetic": self.synthetic,
+            "chromium": self.chromium,
+            "home": self.home,
+            "env": dict(self.env),
+        }
+
+    @classmethod
+    def from_json(cls, data: Task | Mapping[str, Any]) -> Task:
+        """The task of ``to_json``'s dict (a task is returned as it is). A key that is not a
+        field is refused: a task misspelt would otherwise run with a default."""
+        if isinstance(data, Task):
+            return data
+        own, unknown = _split(cls, data)
+        if unknown:
+            raise TypeError(f"unknown task keys: {', '.join(sorted(unknown))}")
+        for key in ("out", "staging", "notebook"):
+            if own.get(key) is not None:
+                own[key] = Path(own[key])
+        own["parameters"] = dict(own["parameters"])
+        own["timeout"] = float(own["timeout"])
+        own["env"] = dict(own.get("env") or {})
+        return cls(**own)
+
+
+@dataclass(frozen=True)
 class UnitError:
     """Why a unit failed: exception name, message, the cell (its execution count) and the
     stage ("execute", "check", "html", "pdf", "publish", "worker")."""
@@ -37,6 +132,25 @@ class UnitError:
     evalue: str
     cell: int | None = None
     stage: str = "worker"
+
+    LIMIT = 4000  # characters of a message kept (a traceback can be long)
+
+    @classmethod
+    def of(cls, ename: str, evalue: str, stage: str, cell: int | None = None) -> UnitError:
+        """An error as it happened: the message stripped and cut to ``LIMIT`` characters."""
+        return cls(str(ename), str(evalue).strip()[: cls.LIMIT], cell, stage)
+
+    def message(self, limit: int = 400) -> str:
+        """ "DataError: 1 problem found in the data: - x.csv: unknown district 'Nowhere' …"."""
+        value = " ".join(self.evalue.split())
+        if len(value) > limit:
+            value = value[: limit - 1] + "…"
+        return f"{self.ename}: {value}"
+
+    def text(self) -> str:
+        """The error for the terminal: "cell [7] DataError: …"."""
+        cell = f"cell [{self.cell}] " if self.cell is not None else ""
+        return cell + self.message()
 
     def to_json(self) -> dict[str, Any]:
         return {"ename": self.ename, "evalue": self.evalue, "cell": self.cell, "stage": self.stage}
@@ -119,18 +233,18 @@ class UnitEntry:
         return self.status == "ok"
 
     @classmethod
-    def made(cls, task: Mapping[str, Any], outcome: Outcome) -> UnitEntry:
+    def made(cls, task: Task, outcome: Outcome) -> UnitEntry:
         """The entry of a unit this run ran: its task and its outcome."""
         return cls(
-            id=task["id"],
-            kind=task["kind"],
-            district_code=task["code"],
-            name=task["name"],
-            notebook_template=task["notebook"],
-            parameters=task["parameters"] | {"results_path": outcome.outputs.get("results")},
-            fingerprint=task["fingerprint"],
-            run_fingerprint=task["run_fingerprint"],
-            run_id=task["run_id"],
+            id=task.id,
+            kind=task.kind,
+            district_code=task.code,
+            name=task.name,
+            notebook_template="" if task.notebook is None else str(task.notebook),
+            parameters=dict(task.parameters) | {"results_path": outcome.outputs.get("results")},
+            fingerprint=task.fingerprint,
+            run_fingerprint=task.run_fingerprint,
+            run_id=task.run_id,
             status=outcome.status,
             error=outcome.error,
             seconds=outcome.seconds,

@@ -44,7 +44,7 @@ from ntm_analysis import BLAS_VARS, __version__, i18n
 from ntm_analysis.batch import changes, executor
 from ntm_analysis.batch.index import INDEX, write_index
 from ntm_analysis.batch.lock import OutputError, output_lock
-from ntm_analysis.batch.records import MANIFEST_VERSION, Outcome, UnitEntry
+from ntm_analysis.batch.records import MANIFEST_VERSION, Outcome, Task, UnitEntry
 from ntm_analysis.core.errors import Msg, os_reason
 from ntm_analysis.core.params import (
     KERNEL_NAME,
@@ -270,7 +270,7 @@ class _Prepared:
     provenance: dict[str, Any]
     code: str
     run_fingerprint: str
-    tasks: list[dict[str, Any]]
+    tasks: list[Task]
     chromium: str | None  # the browser printing each report to PDF; None: no PDFs
 
     @property
@@ -388,30 +388,30 @@ def _prepare(
             **provenance,
         }
         tasks.append(
-            {
-                "id": unit.id,
-                "kind": unit.kind,
-                "code": unit.code,
-                "name": unit.name,
-                "notebook": str(notebook),
-                "parameters": params,
-                "fingerprint": fingerprint(unit_fingerprint),
-                "run_fingerprint": run_fingerprint,
-                "out": str(out),
-                "staging": str(staging),
-                "run_id": run_id,
-                "data_sha256": data_sha,
-                "lang": common["lang"],
-                "timeout": timeout,
-                "kernel": KERNEL_NAME,
-                "title": unit_title(unit, registry, common["lang"], common["target_year"]),
-                "synthetic": bool(panel.synthetic),
-                "chromium": chromium,
-                "home": INDEX,  # every report sits beside the index
+            Task(
+                id=unit.id,
+                kind=unit.kind,
+                code=unit.code,
+                name=unit.name,
+                notebook=notebook,
+                parameters=params,
+                fingerprint=fingerprint(unit_fingerprint),
+                run_fingerprint=run_fingerprint,
+                out=out,
+                staging=staging,
+                run_id=run_id,
+                data_sha256=data_sha,
+                lang=common["lang"],
+                timeout=timeout,
+                kernel=KERNEL_NAME,
+                title=unit_title(unit, registry, common["lang"], common["target_year"]),
+                synthetic=bool(panel.synthetic),
+                chromium=chromium,
+                home=INDEX,  # every report sits beside the index
                 # one BLAS thread (or the user's choice) in the unit's worker and kernel, also
                 # on a Dask worker, whose environment is not this process's
-                "env": {var: os.environ.get(var, "1") for var in BLAS_VARS},
-            }
+                env={var: os.environ.get(var, "1") for var in BLAS_VARS},
+            )
         )
     return _Prepared(
         run_id=run_id,
@@ -484,20 +484,20 @@ def _bundled_units() -> Path:
 
 def _up_to_date(
     prep: _Prepared, previous: Mapping[str, UnitEntry], resume: bool
-) -> tuple[list[str], list[dict[str, Any]]]:
+) -> tuple[list[str], list[Task]]:
     """``(skipped ids, tasks to run)``: with ``resume``, units whose last run succeeded with
     the same fingerprint and whose outputs are all there are skipped."""
     skipped, to_run = [], []
     for task in prep.tasks:
-        before = previous.get(task["id"])
+        before = previous.get(task.id)
         if (
             resume
             and before is not None
             and before.ok
-            and before.fingerprint == task["fingerprint"]
+            and before.fingerprint == task.fingerprint
             and _outputs_exist(prep.out, before, prep.pdf)
         ):
-            skipped.append(task["id"])
+            skipped.append(task.id)
         else:
             to_run.append(task)
     return skipped, to_run
@@ -511,7 +511,7 @@ def _earlier_units(
     Carried into the index only if made with the same parameters, data and code (the same
     run fingerprint) and all their files are there; the others are named in the manifest.
     """
-    this_run = {t["id"] for t in prep.tasks}
+    this_run = {t.id for t in prep.tasks}
     carried, left_out = [], []
     for uid, entry in previous.items():
         if uid in this_run:
@@ -697,7 +697,7 @@ def run_batch(
             index=out / INDEX,
             manifest=out / MANIFEST,
             skipped=skipped,
-            planned=[t["id"] for t in to_run],
+            planned=[t.id for t in to_run],
             seconds=round(time.time() - prep.started, 2),
         )
 
@@ -720,11 +720,11 @@ def run_batch(
         record.carried, record.not_in_index = _earlier_units(prep, previous)
         record.pending = len(to_run)
         for task in prep.tasks:  # until this run replaces them
-            if task["id"] in previous:
-                entry = previous[task["id"]]
-                if task["id"] in record.skipped:
+            if task.id in previous:
+                entry = previous[task.id]
+                if task.id in record.skipped:
                     entry = entry.reused(prep.run_id)
-                record.entries[task["id"]] = entry
+                record.entries[task.id] = entry
         forecast_seconds = _execute(prep, record, to_run, workers, dask, progress)
         _hearing_packs(prep, record.finished(), make=hearing_packs)  # OUT/hearing/<id>/
 
@@ -743,7 +743,7 @@ def run_batch(
             out=out,
             index=index_path,
             manifest=manifest_path,
-            planned=[t["id"] for t in to_run],
+            planned=[t.id for t in to_run],
             ok=[e.id for e in finished if e.ok],
             skipped=record.skipped,
             failed=[
@@ -785,7 +785,7 @@ def _hearing_packs(prep: _Prepared, finished: Sequence[UnitEntry], make: bool) -
 def _execute(
     prep: _Prepared,
     record: _Record,
-    to_run: list[dict[str, Any]],
+    to_run: list[Task],
     workers: int | None,
     dask: Any,
     progress: bool,
@@ -806,7 +806,7 @@ def _execute(
             from distributed import Client
 
             client = stack.enter_context(Client(dask))
-            notebooks = sorted({t["notebook"] for t in to_run})
+            notebooks = sorted({str(t.notebook) for t in to_run})
             paths = [prep.data, prep.units_file, prep.cache, *notebooks]
             executor.check_dask_workers(client, code=code_fingerprint(), chromium=prep.chromium)
             executor.check_dask_filesystem(client, staging, paths)
@@ -824,17 +824,16 @@ def _execute(
         record.cache = {"path": str(cache_path), "reused": reused, "seconds": seconds}
 
         # ---- 4. execute in parallel -------------------------------------------------------
-        by_id = {t["id"]: t for t in to_run}
-        bar = _progress(len(to_run), progress, to_run[0]["lang"])  # one language per run
+        by_id = {t.id: t for t in to_run}
+        bar = _progress(len(to_run), progress, to_run[0].lang)  # one language per run
 
-        def done(raw: dict[str, Any]) -> None:  # an outcome as the executor reports it
-            outcome = Outcome.from_json(raw)
+        def done(outcome: Outcome) -> None:  # each unit's, as the executor reports it
             record.entries[outcome.id] = UnitEntry.made(by_id[outcome.id], outcome)
             with contextlib.suppress(OSError):  # so that an interrupted run can resume
                 write_manifest(out, record.manifest(final=False))
             if bar is not None:
                 if not outcome.ok:
-                    bar.write(f"FAILED {outcome.id}: {executor.error_text(raw['error'])}")
+                    bar.write(f"FAILED {outcome.id}: {executor.error_text(outcome.error)}")
                 bar.update(1)
 
         try:

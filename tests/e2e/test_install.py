@@ -280,7 +280,7 @@ def test_units_get_the_blas_setting_in_their_worker(monkeypatch, tmp_path):
 
     monkeypatch.setattr(executor.subprocess, "Popen", _Popen)
     monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
-    executor.Worker("w", env={"OPENBLAS_NUM_THREADS": "1"})._start(tmp_path)
+    executor.Worker("w", env={"OPENBLAS_NUM_THREADS": "1"}).start(tmp_path)
     assert seen["OPENBLAS_NUM_THREADS"] == "1"
 
 
@@ -302,5 +302,5 @@ def test_batch_tasks_carry_the_blas_setting(panel_file, tmp_path, monkeypatch):
         draws=50,
         backtest_draws=20,
     )
-    assert captured and all(t["env"]["OMP_NUM_THREADS"] == "3" for t in captured)
-    assert all(t["env"]["MKL_NUM_THREADS"] == "1" for t in captured)
+    assert captured and all(t.env["OMP_NUM_THREADS"] == "3" for t in captured)
+    assert all(t.env["MKL_NUM_THREADS"] == "1" for t in captured)

@@ -19,6 +19,7 @@ from ntm_analysis.analysis import cache as analysis_cache
 from ntm_analysis.batch import executor
 from ntm_analysis.batch import run as batch
 from ntm_analysis.batch.index import write_index
+from ntm_analysis.batch.records import Outcome
 from ntm_analysis.batch.run import ParameterError, run_batch
 from ntm_analysis.core import params
 from ntm_analysis.core.paths import default_units_path
@@ -30,12 +31,12 @@ RUN = {"draws": 50, "seed": 1, "province_target": 20, "backtest_draws": 0, "prog
 
 def _sidecar(task):
     return {
-        "unit_code": task["code"],
-        "level": task["kind"],
-        "unit": task["name"],
-        "unit_name": task["name"],
-        "year": task["parameters"]["target_year"],
-        "headline": f"headline of {task['id']}",
+        "unit_code": task.code,
+        "level": task.kind,
+        "unit": task.name,
+        "unit_name": task.name,
+        "year": task.parameters["target_year"],
+        "headline": f"headline of {task.id}",
         "now": {"n_ntm": 1},
         "expected": 2.5,
         "interval80": [1, 4],
@@ -53,9 +54,9 @@ def fake_units(monkeypatch):
     fail: set[str] = set()
 
     def run_local(tasks, workers, on_done, slots=None):
-        ran.append([t["id"] for t in tasks])
+        ran.append([t.id for t in tasks])
         for task in tasks:
-            out, uid = Path(task["out"]), task["id"]
+            out, uid = task.out, task.id
             if uid in fail:
                 error = executor.unit_error("RuntimeError", "injected", "execute", 3)
                 on_done(executor.failed_result(task, error))
@@ -65,16 +66,7 @@ def fake_units(monkeypatch):
                 (out / rel).parent.mkdir(parents=True, exist_ok=True)
                 text = json.dumps(_sidecar(task)) if key == "results" else "{}"
                 (out / rel).write_text(text, encoding="utf-8")
-            on_done(
-                {
-                    "id": uid,
-                    "status": "ok",
-                    "error": None,
-                    "seconds": 0.0,
-                    "finished": "now",
-                    "outputs": outputs,
-                }
-            )
+            on_done(Outcome(uid, "ok", None, 0.0, "now", outputs))
 
     monkeypatch.setattr(executor, "run_local", run_local)
     monkeypatch.setattr(executor, "start_workers", lambda n, staging: [])

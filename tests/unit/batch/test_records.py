@@ -1,13 +1,15 @@
-"""batch/records.py: typed unit records that read and write manifest.json unchanged."""
+"""batch/records.py: typed unit records that read and write manifest.json unchanged, and the
+task that crosses to the worker process."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
 from ntm_analysis.batch.lock import OutputError
-from ntm_analysis.batch.records import MANIFEST_VERSION, Outcome, UnitEntry, UnitError
+from ntm_analysis.batch.records import MANIFEST_VERSION, Outcome, Task, UnitEntry, UnitError
 from ntm_analysis.batch.run import run_batch
 
 # a unit entry exactly as manifest.json held it before the records were typed
@@ -67,20 +69,24 @@ def test_an_entry_is_made_from_its_task_and_outcome():
             },
         }
     )
-    task = {
-        "id": "province",
-        "kind": "province",
-        "code": None,
-        "name": "Lạng Sơn",
-        "notebook": "/x/province_overview.ipynb",
-        "parameters": {"draws": 50, "results_path": "/staging/province.json"},
-        "fingerprint": "a",
-        "run_fingerprint": "b",
-        "run_id": "r",
-    }
+    task = Task(
+        id="province",
+        out=Path("/out"),
+        staging=Path("/staging"),
+        parameters={"draws": 50, "results_path": "/staging/province.json"},
+        timeout=60,
+        kind="province",
+        code=None,
+        name="Lạng Sơn",
+        notebook=Path("/x/province_overview.ipynb"),
+        fingerprint="a",
+        run_fingerprint="b",
+        run_id="r",
+    )
     entry = UnitEntry.made(task, outcome)
     assert entry.ok and entry.parameters["results_path"] == "results/province.json"
-    assert task["parameters"]["results_path"] == "/staging/province.json", "task untouched"
+    assert entry.notebook_template == "/x/province_overview.ipynb"
+    assert task.parameters["results_path"] == "/staging/province.json", "task untouched"
     assert entry.carried().to_json()["carried_from_run"] == "r"
     assert "carried_from_run" not in entry.to_json(), "written only when set, as before"
     assert Outcome.from_json(outcome.to_json()) == outcome
@@ -95,3 +101,64 @@ def test_a_manifest_of_a_newer_layout_is_refused_clearly(panel_file, tmp_path):
     for lang in ("vi", "en"):
         assert "manifest.json" in caught.value.render(lang)
     assert "newer" in caught.value.render("en")
+
+
+# --------------------------------------------------------------------------- the task
+
+TASK = Task(
+    id="180-trang-dinh",
+    out=Path("/reports"),
+    staging=Path("/reports/.staging/run"),
+    parameters={"district": "Huyện Tràng Định", "results_path": "/reports/.staging/run/a.json"},
+    timeout=600,
+    kind="district",
+    code=180,
+    name="Huyện Tràng Định",
+    notebook=Path("/nb/district_forecast.ipynb"),
+    run_id="run",
+    lang="en",
+    title="Tràng Định district: forecast to 2020",
+    synthetic=True,
+    chromium="/usr/bin/chromium",
+    home="index.html",
+    env={"OMP_NUM_THREADS": "1"},
+)
+
+
+def test_a_task_crosses_to_the_worker_as_json_and_back_unchanged():
+    text = json.dumps(TASK.to_json(), ensure_ascii=False)  # what <id>.task.json holds
+    back = Task.from_json(json.loads(text))
+    assert back == TASK
+    assert isinstance(back.staging, Path) and isinstance(back.notebook, Path)
+    assert Task.from_json(TASK) is TASK, "a task is taken as it is"
+    # the files of the exchange are named from the task, on both sides
+    assert back.task_file == Path("/reports/.staging/run/180-trang-dinh.task.json")
+    assert back.result_file.name == "180-trang-dinh.result.json"
+    assert back.log.parent == back.staging
+
+
+def test_a_task_changed_as_a_mapping_is_read_once_at_the_boundary():
+    """The fault tests change a task's JSON form (``dict(task, notebook=…)``) before it runs."""
+    changed = Task.from_json(dict(TASK.to_json(), notebook="/other.ipynb", timeout="10"))
+    assert changed.notebook == Path("/other.ipynb") and changed.timeout == 10.0
+    assert changed.parameters == TASK.parameters and changed is not TASK
+    # a worker that never reaches a kernel needs only where it runs
+    bare = Task.from_json({"id": "u", "out": "/o", "staging": "/s", "timeout": 1, "parameters": {}})
+    assert bare.notebook is None and bare.chromium is None and bare.env == {}
+
+
+def test_a_misspelt_or_missing_task_key_is_refused():
+    with pytest.raises(TypeError, match="notebok"):
+        Task.from_json(dict(TASK.to_json(), notebok="/x.ipynb"))
+    with pytest.raises(KeyError):
+        Task.from_json({"id": "u", "out": "/o", "staging": "/s", "parameters": {}})
+    with pytest.raises(AttributeError):
+        TASK.timeout = 1  # type: ignore[misc]
+
+
+def test_an_error_is_cut_and_said_in_one_line():
+    error = UnitError.of("RuntimeError", "  boom\n  at cell 4  " + "x" * 5000, "execute", 4)
+    assert len(error.evalue) == UnitError.LIMIT and error.evalue.startswith("boom")
+    assert error.text().startswith("cell [4] RuntimeError: boom at cell 4 x")
+    assert error.message(limit=20).endswith("…") and len(error.message(limit=20)) == 34
+    assert UnitError.of("Timeout", "late", "execute").text() == "Timeout: late"

@@ -15,6 +15,7 @@ import pytest
 
 from ntm_analysis.batch import executor
 from ntm_analysis.batch import run as batch
+from ntm_analysis.batch.records import Task
 from ntm_analysis.batch.run import ParameterError
 from ntm_analysis.report.pdf import CHROMIUM_ENV, PdfError, find_chromium, print_pdf
 
@@ -104,7 +105,7 @@ def test_a_pdf_from_an_earlier_run_does_not_outlive_a_run_without_pdfs(tmp_path)
     """A report re-made without a PDF must not sit beside the old run's PDF."""
     out, staging = tmp_path / "out", tmp_path / "staging"
     staging.mkdir()
-    task = {"id": "u", "out": str(out), "staging": str(staging), "parameters": {}}
+    task = Task(id="u", out=out, staging=staging, parameters={}, timeout=60)
     (out / "pdf").mkdir(parents=True)
     (out / "pdf" / "u.pdf").write_bytes(b"%PDF-1.7 old")
     staged = {"html": staging / "u.html"}
