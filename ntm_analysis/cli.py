@@ -677,12 +677,16 @@ class _Formatter(argparse.HelpFormatter):
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse in the reader's language: section titles, usage, help and the error line."""
+    """argparse in the reader's language: section titles, usage, help and the error line.
+    Keeps its subcommands (``commands``) and the help of each argument (``helps``) where
+    they can be read, which argparse does not."""
 
     def __init__(self, *args, lang: str = i18n.DEFAULT_LANG, **kwargs) -> None:
         formatter = type("Formatter", (_Formatter,), {"lang": lang})
         super().__init__(*args, formatter_class=formatter, add_help=False, **kwargs)
         self.lang = lang
+        self.commands: dict[str, _Parser] = {}  # filled by ``build_parser``
+        self.helps: dict[str, str | None] = {}  # "--draws" (or "path") -> its help
         self._positionals.title = i18n.t("cli.positionals", lang)
         self._optionals.title = i18n.t("cli.options", lang)
         self.add_argument("-h", "--help", action="help", help=i18n.t("cli.help.help", lang))
@@ -692,6 +696,7 @@ class _Parser(argparse.ArgumentParser):
         if kwargs.get("type") in kind:
             kwargs["type"] = _named_type(kwargs["type"], kind[kwargs["type"]], self.lang)
         action = super().add_argument(*args, **kwargs)
+        self.helps[max(action.option_strings, key=len, default=action.dest)] = action.help
         if action.metavar is None and action.nargs != 0 and action.choices is None:
             key = _METAVARS.get(action.dest)
             if key:
@@ -773,7 +778,7 @@ def _batch_options(parser: _Parser) -> None:
     parser.add_argument("--compare-with", help=i18n.t("cli.help.compare_with", h))
 
 
-def build_parser(lang: str = i18n.DEFAULT_LANG) -> argparse.ArgumentParser:
+def build_parser(lang: str = i18n.DEFAULT_LANG) -> _Parser:
     """The ``ntm`` parser with every help text in ``lang``."""
     h = i18n.check_lang(lang)
     default = config_default  # every default of a run setting comes from ``RunConfig``
@@ -795,7 +800,8 @@ def build_parser(lang: str = i18n.DEFAULT_LANG) -> argparse.ArgumentParser:
     def add(name: str, func: Callable[[argparse.Namespace], int], help_key: str) -> _Parser:
         commands[name] = func
         text = i18n.t(help_key, h)
-        return sub.add_parser(name, help=text, description=text, lang=h)
+        parser.commands[name] = sub.add_parser(name, help=text, description=text, lang=h)
+        return parser.commands[name]
 
     p = add("summary", cmd_summary, "cli.help.cmd.summary")
     _data_options(p)
@@ -885,6 +891,12 @@ def build_parser(lang: str = i18n.DEFAULT_LANG) -> argparse.ArgumentParser:
 
     parser.set_defaults(_commands=commands)
     return parser
+
+
+def commands(lang: str = i18n.DEFAULT_LANG) -> dict[str, dict[str, str | None]]:
+    """Every ``ntm`` command with its arguments and their help in ``lang``, as data:
+    ``{"forecast": {"--help": …, "--draws": …, …}, …}`` (what ``ntm COMMAND --help`` shows)."""
+    return {name: dict(sub.helps) for name, sub in build_parser(lang).commands.items()}
 
 
 # --------------------------------------------------------------------------- administrative units

@@ -7,7 +7,9 @@ what the report means to say. Every report ends with a footer naming the run, th
 the package version.
 
 Reports are printed for hearings, so each carries a table of contents (its ``<h2>``
-sections) and an A4 print stylesheet: sections follow one another (a rule above each
+sections, read from the exported page by the standard library's HTML parser as a list of
+``Heading`` and rendered by the Jinja template ``templates/contents.html.j2``) and an A4
+print stylesheet: sections follow one another (a rule above each
 heading, never a heading alone at the foot of a page) so no page is left nearly empty,
 collapsed sections print open, charts and table rows are never cut, tables are set at a
 readable size, and each page's margin names the unit, the synthetic-data mark where it
@@ -18,6 +20,9 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import dataclass
+from functools import cache
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -27,10 +32,13 @@ from ntm_analysis.core.provenance import now
 
 __all__ = [
     "NOTEBOOK_ONLY_TAG",
+    "Heading",
     "add_contents",
+    "contents_html",
     "export_html",
     "external_references",
     "footer_html",
+    "headings",
     "print_css",
 ]
 
@@ -173,7 +181,125 @@ def print_css(title: str, lang: str, synthetic: bool, appendix: bool = True) -> 
     return css
 
 
-_H2 = re.compile(r"<h2(?P<attrs>[^>]*)>(?P<inner>.*?)</h2>", re.IGNORECASE | re.DOTALL)
+SECTION_CLASS = "ntm-section"  # a section heading: listed, and ruled off when printed
+_TOC_TITLE_CLASS = "ntm-toc-title"  # the contents' own heading, never listed
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A section heading of a report: its level, its anchor, its text (plain, unescaped)."""
+
+    level: int
+    id: str
+    text: str
+
+
+@dataclass
+class _Found:
+    """A heading where the parser met it: its start tag's span and attributes, its text."""
+
+    start: int
+    end: int
+    attrs: list[tuple[str, str | None]]
+    text: list[str]
+
+
+class _HeadingParser(HTMLParser):
+    """Collects the ``<h2>`` section headings of a page (not the contents' own title), with
+    where each start tag is, so that the page can be rewritten around them. The text leaves
+    out a markdown heading's "¶" anchor link."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[_Found] = []
+        self._lines = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+        self._open: _Found | None = None
+        self._skip = 0  # depth inside an anchor link
+
+    def _offset(self) -> int:
+        line, column = self.getpos()
+        return self._lines[line - 1] + column
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        classes = (dict(attrs).get("class") or "").split()
+        if tag == "h2" and _TOC_TITLE_CLASS not in classes:
+            start = self._offset()
+            raw = self.get_starttag_text() or ""
+            self._open = _Found(start, start + len(raw), attrs, [])
+            self.found.append(self._open)
+        elif self._open is not None and (self._skip or (tag == "a" and "anchor-link" in classes)):
+            self._skip += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "h2":
+            self._open, self._skip = None, 0
+        elif self._skip and tag == "a":
+            self._skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self._open is not None and not self._skip:
+            self._open.text.append(data)
+
+
+def _parse(body: str) -> list[_Found]:
+    parser = _HeadingParser(body)
+    parser.feed(body)
+    parser.close()
+    return parser.found
+
+
+def _anchor(found: _Found, number: int) -> str:
+    """The heading's own anchor (a markdown heading has one), else ``sec-<number>``."""
+    return dict(found.attrs).get("id") or f"sec-{number}"
+
+
+def _headings(found: list[_Found]) -> list[Heading]:
+    return [
+        Heading(2, _anchor(heading, k), "".join(heading.text).strip())
+        for k, heading in enumerate(found, start=1)
+    ]
+
+
+def headings(body: str) -> list[Heading]:
+    """The report's sections, in order, as its table of contents lists them."""
+    return _headings(_parse(body))
+
+
+@cache
+def _contents_template() -> Any:
+    from jinja2 import Environment, PackageLoader
+
+    env = Environment(
+        loader=PackageLoader("ntm_analysis.report", "templates"),
+        autoescape=True,
+        keep_trailing_newline=True,
+    )
+    return env.get_template("contents.html.j2")
+
+
+def contents_html(sections: list[Heading], lang: str) -> str:
+    """The table of contents of ``sections`` (``templates/contents.html.j2``)."""
+    return _contents_template().render(title=i18n.t("report.contents", lang), headings=sections)
+
+
+def _start_tag(attrs: list[tuple[str, str | None]]) -> str:
+    written = "".join(
+        f" {name}" if value is None else f' {name}="{html.escape(value)}"' for name, value in attrs
+    )
+    return f"<h2{written}>"
+
+
+def _section_attrs(attrs: list[tuple[str, str | None]], key: str) -> list[tuple[str, str | None]]:
+    """The heading's attributes with its anchor (first, if it had none) and the section class
+    (first among its classes)."""
+    names = [name for name, _ in attrs]
+    out = list(attrs) if "id" in names else [("id", key), *attrs]
+    if "class" not in names:
+        return [*out, ("class", SECTION_CLASS)]
+    return [
+        (name, f"{SECTION_CLASS} {value or ''}".strip() if name == "class" else value)
+        for name, value in out
+    ]
 
 
 def add_contents(body: str, lang: str) -> str:
@@ -183,35 +309,15 @@ def add_contents(body: str, lang: str) -> str:
     page. Placed just before the first section (in its column), so it sits after the title,
     the synthetic-data banner and the headline: the first printed page is the summary.
     """
-    sections: list[tuple[str, str]] = []
-
-    def anchor(match: re.Match[str]) -> str:
-        attrs, inner = match.group("attrs"), match.group("inner")
-        if "ntm-toc-title" in attrs:
-            return match.group(0)
-        own_id = re.search(r'\bid="([^"]*)"', attrs)  # a markdown heading's own anchor
-        key = own_id.group(1) if own_id else f"sec-{len(sections) + 1}"
-        if not own_id:
-            attrs = f' id="{key}"' + attrs
-        if re.search(r'\bclass="', attrs):
-            attrs = re.sub(r'\bclass="', 'class="ntm-section ', attrs, count=1)
-        else:
-            attrs += ' class="ntm-section"'
-        text = re.sub(r"<a\b[^>]*class=\"anchor-link\"[^>]*>.*?</a>", "", inner, flags=re.S)
-        sections.append((key, re.sub(r"<[^>]+>", "", text).strip()))
-        return f"<h2{attrs}>{inner}</h2>"
-
-    body = _H2.sub(anchor, body)
-    if not sections:
+    found = _parse(body)
+    if not found:
         return body
-    items = "".join(f'<li><a href="#{key}">{text}</a></li>' for key, text in sections)
-    nav = (
-        f'<nav class="ntm-toc" aria-label="{html.escape(i18n.t("report.contents", lang))}">'
-        f'<h2 class="ntm-toc-title">{html.escape(i18n.t("report.contents", lang))}</h2>'
-        f"<ol>{items}</ol></nav>\n"
-    )
-    at = body.rfind("<h2", 0, body.find(f'id="{sections[0][0]}"'))
-    return body[:at] + nav + body[at:]
+    sections = _headings(found)
+    pieces, at = [body[: found[0].start], contents_html(sections, lang)], found[0].start
+    for heading, section in zip(found, sections, strict=True):
+        pieces += [body[at : heading.start], _start_tag(_section_attrs(heading.attrs, section.id))]
+        at = heading.end
+    return "".join([*pieces, body[at:]])
 
 
 def footer_html(run_id: str, data_sha256: str, lang: str, when: str | None = None) -> str:

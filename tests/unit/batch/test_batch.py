@@ -14,7 +14,6 @@ import shutil
 import sys
 from pathlib import Path
 
-import nbformat
 import numpy as np
 import pandas as pd
 import pytest
@@ -311,41 +310,6 @@ def test_every_notebook_declares_only_schema_parameters_with_valid_defaults():
         validate_parameters(declared, path)
 
 
-def test_html_export_refuses_outside_resources(tmp_path):
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    cell = nbformat.v4.new_code_cell("x")
-    cell.outputs = [
-        nbformat.v4.new_output(
-            "display_data",
-            data={"text/html": '<script src="https://cdn.example.org/x.js"></script><b>kept</b>'},
-        )
-    ]
-    nb.cells.append(cell)
-    path = tmp_path / "nb.ipynb"
-    nbformat.write(nb, path)
-    html = export.export_html(
-        path, tmp_path / "nb.html", title="t", lang="en", footer="footer-text"
-    ).read_text(encoding="utf-8")
-    assert "<b>kept</b>" in html and "footer-text" in html
-    assert export.external_references(html) == []
-    # the executed notebook in memory (as the batch has it) gives the same page
-    from_memory = export.export_html(
-        nb, tmp_path / "nb-mem.html", title="t", lang="en", footer="footer-text"
-    ).read_text(encoding="utf-8")
-    assert from_memory == html
-    assert "title" not in nb.metadata, "the caller's notebook is not changed"
-    cell.outputs[0]["data"]["text/html"] = '<img src="https://example.org/a.png">'
-    nbformat.write(nb, path)
-    with pytest.raises(RuntimeError, match="outside resources"):
-        export.export_html(path, tmp_path / "nb2.html", title="t", lang="en", footer="f")
-    assert not (tmp_path / "nb2.html").exists()
-
-
 # --------------------------------------------------------------------------- Dask
 
 
@@ -393,79 +357,3 @@ def test_report_titles_name_the_unit_in_the_report_language(code, lang, start):
     unit = batch.Unit(id="u", kind=kind, code=code, name=registry.name(code) if code else "")
     title = batch.unit_title(unit, registry, lang, 2020)
     assert title.startswith(start) and "2020" in title
-
-
-def test_the_table_of_contents_keeps_headings_own_anchors_and_classes():
-    body = (
-        '<main><div class="jp-Cell "><h1>Tiêu đề</h1><h2>Một</h2><p>x</p>'
-        '<h2 id="Hai" class="x">Hai<a class="anchor-link" href="#Hai">¶</a></h2></div></main>'
-    )
-    page = export.add_contents(body, "vi")
-    assert '<li><a href="#sec-1">Một</a></li><li><a href="#Hai">Hai</a></li>' in page
-    assert '<h2 id="sec-1" class="ntm-section">Một</h2>' in page
-    assert '<h2 id="Hai" class="ntm-section x">' in page and page.count('id="Hai"') == 1
-    assert page.index("Mục lục") < page.index('id="sec-1"'), "after the title, before section 1"
-    assert export.add_contents("<p>no sections</p>", "vi") == "<p>no sections</p>"
-
-
-def test_print_rules_open_collapsed_sections_and_start_no_page_per_section(tmp_path):
-    """Printed for a hearing: a collapsed section is printed open (paper cannot be clicked)
-    and short sections share a page instead of each leaving one nearly empty."""
-    from pypdf import PdfReader
-
-    from ntm_analysis.report.pdf import find_chromium, print_pdf
-
-    if find_chromium() is None:
-        pytest.skip("Chromium is not installed (make installs it)")
-    sections = "".join(
-        f'<div class="jp-OutputArea-child"><h2>Phần {k}</h2><p>Nội dung {k}.</p></div>'
-        for k in range(1, 5)
-    )
-    body = export.add_contents(
-        f"<main><h1>Huyện Lộc Bình</h1>{sections}"
-        "<details><summary>Hệ số (bấm để xem)</summary><p>Bảng hệ số ẩn</p></details></main>",
-        "vi",
-    )
-    css = ".jp-OutputArea-child { break-inside: avoid-page; }"  # as JupyterLab's own rules
-    css += export.print_css("Huyện Lộc Bình", "vi", synthetic=True)
-    page = tmp_path / "r.html"
-    page.write_text(
-        f'<html><head><style>{css}</style></head><body class="jp-Notebook">{body}</body></html>',
-        encoding="utf-8",
-    )
-    pages = PdfReader(print_pdf(page, tmp_path / "r.pdf")).pages
-    text = " ".join(p.extract_text() for p in pages)
-    assert len(pages) == 1, f"{len(pages)} pages for four short sections"
-    assert "Bảng hệ số ẩn" in text and "Phần 4" in text and "Dữ liệu mô phỏng" in text
-
-
-def test_a_district_prints_the_appendix_title_and_where_it_is_in_full(tmp_path):
-    """One model serves the whole province: its coefficients print once, in the province
-    report; a district's print says where to find them, and a wide table is not cut off."""
-    from pypdf import PdfReader
-
-    from ntm_analysis.report.pdf import find_chromium, print_pdf
-
-    if find_chromium() is None:
-        pytest.skip("Chromium is not installed (make installs it)")
-    wide = "".join(f"<td>ô {k} {'chữ ' * 12}</td>" for k in range(6))
-    body = (
-        f'<main><h1>Huyện Lộc Bình</h1><div class="jp-OutputArea-child" style="overflow:hidden">'
-        f"<table><tr>{wide}<td>CUỐI BẢNG</td></tr></table></div>"
-        "<details><summary>Phụ lục: hệ số</summary><p>Bảng hệ số ẩn</p></details></main>"
-    )
-    for appendix, shown in ((True, True), (False, False)):
-        css = export.print_css("Huyện Lộc Bình", "vi", synthetic=False, appendix=appendix)
-        page = tmp_path / f"r{appendix}.html"
-        page.write_text(
-            f'<html><head><style>{css}</style></head><body class="jp-Notebook">{body}</body>'
-            "</html>",
-            encoding="utf-8",
-        )
-        text = " ".join(
-            p.extract_text() for p in PdfReader(print_pdf(page, tmp_path / "r.pdf")).pages
-        )
-        text = " ".join(text.split())
-        assert ("Bảng hệ số ẩn" in text) is shown
-        assert ("in đầy đủ trong báo cáo toàn tỉnh" in text) is not shown
-        assert "CUỐI BẢNG" in text

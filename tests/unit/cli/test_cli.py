@@ -7,7 +7,7 @@ import json
 import pytest
 from locations import REPO, TEST_DATA
 
-from ntm_analysis.cli import EXIT_DATA_ERROR, EXIT_USAGE, LANG_ENV, build_parser, main
+from ntm_analysis.cli import EXIT_DATA_ERROR, EXIT_USAGE, LANG_ENV, commands, main
 from ntm_analysis.io.reference import read_registry
 
 DATA = TEST_DATA
@@ -119,19 +119,18 @@ def test_forecast_scenario_options(capsys):
     [("vi", "Cách dùng: ntm ", "tùy chọn:"), ("en", "usage: ntm ", "options:")],
 )
 def test_every_subcommand_explains_itself_in_the_chosen_language(capsys, lang, usage, options):
-    parser = build_parser(lang)
-    commands = parser._subparsers._group_actions[0].choices
-    assert {"summary", "validate", "forecast", "backtest", "batch", "run"} <= set(commands)
-    english = build_parser("en")._subparsers._group_actions[0].choices.values()
-    english_help = {action.help for sub in english for action in sub._actions}
-    for name in commands:
+    listed = commands(lang)
+    assert {"summary", "validate", "forecast", "backtest", "batch", "run"} <= set(listed)
+    assert "--draws" in listed["forecast"] and "path" in listed["validate"]
+    english_help = {text for helps in commands("en").values() for text in helps.values()}
+    for name in listed:
         with pytest.raises(SystemExit) as info:
             main([name, "--help", "--lang", lang])
         assert info.value.code == 0
         out = capsys.readouterr().out
         assert out.startswith(usage + name) and options in out
         if lang == "vi":  # no option is left with its English help
-            helps = {a.help for a in commands[name]._actions if a.help}
+            helps = {text for text in listed[name].values() if text}
             assert not helps & english_help, helps & english_help
 
 

@@ -396,6 +396,11 @@ def test_figures_stay_out_of_pyplot():
 # --- layout: nothing overlaps or is cut off -------------------------------------------------
 
 
+def _suptitle(fig):
+    """The figure's title as drawn (matplotlib keeps it among the figure's texts)."""
+    return next(text for text in fig.texts if text.get_text() == fig.get_suptitle())
+
+
 def _box(artist, fig):
     return artist.get_window_extent(fig.canvas.get_renderer())
 
@@ -467,7 +472,7 @@ def test_heatmap_with_three_rows_keeps_names_horizontal_and_title_clear(lang, ca
     ax = fig.axes[0]
     assert all(label.get_rotation() == 0 for label in ax.get_yticklabels())
     assert fig.get_figheight() < 5.5  # rows are not stretched to fill a fixed height
-    title = _box(fig._suptitle, fig)
+    title = _box(_suptitle(fig), fig)
     assert not _overlap(title, _box(fig.legends[0], fig))
     assert title.x1 <= fig.bbox.x1
 
@@ -478,7 +483,7 @@ def test_long_titles_stay_on_the_figure(lang, caplog):
     fig = plots.bottleneck_chart(bottleneck_table(), lang, True, title=title)
     render(fig, caplog)
     assert "\n" in fig.get_suptitle()
-    assert _box(fig._suptitle, fig).x1 <= fig.bbox.x1
+    assert _box(_suptitle(fig), fig).x1 <= fig.bbox.x1
 
 
 # --- one colour per role ----------------------------------------------------------------------
