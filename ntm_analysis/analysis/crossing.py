@@ -26,7 +26,7 @@ from ntm_analysis.geography.admin import AdminRegistry, registry
 from ntm_analysis.geography.admin_check import day, label
 from ntm_analysis.geography.harmonise import DEFAULT_RULE, check_rule
 from ntm_analysis.i18n import LANGS, fmt_share, t
-from ntm_analysis.model.forecast import Forecast, run_forecast
+from ntm_analysis.model.forecast import DEFAULT_DRAWS, DEFAULT_SEED, Forecast, run_forecast
 
 FULL = np.uint32((1 << 19) - 1)  # all 19 criteria met
 
@@ -270,8 +270,8 @@ def forecast_across(
     year: int,
     target: TargetOnUnits | None = None,
     rule: str = DEFAULT_RULE,
-    n_draws: int = 2000,
-    seed: int = 0,
+    n_draws: int = DEFAULT_DRAWS,
+    seed: int = DEFAULT_SEED,
     **kwargs,
 ) -> CrossingForecast:
     """Simulate ``panel``'s units to ``year`` and count NTM communes on the units in force

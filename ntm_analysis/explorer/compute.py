@@ -28,6 +28,7 @@ from matplotlib.figure import Figure
 
 from ntm_analysis import i18n
 from ntm_analysis.core.communes import strip_prefix
+from ntm_analysis.core.config import config_default
 from ntm_analysis.core.criteria import CRITERIA_NUMBERS, N_CRITERIA, criterion_label
 from ntm_analysis.core.panel import Panel
 from ntm_analysis.core.targets import lookup
@@ -45,8 +46,9 @@ from ntm_analysis.report import plots
 from ntm_analysis.report import sections as report
 from ntm_analysis.report.base import fmt_interval, fmt_mean, fmt_num, fmt_signed
 
-DEFAULT_DRAWS = 2000  # as the reports; the 1 s update goal is measured at this size (benchmarks)
-DEFAULT_SEED = 0
+# as the reports (RunConfig); the 1 s update goal is measured at this size (benchmarks)
+DEFAULT_DRAWS = config_default("draws")
+DEFAULT_SEED = config_default("seed")
 HORIZON = 9  # target years offered: the as-of year + 1 … + HORIZON
 ODDS_MIN, ODDS_MAX, ODDS_STEP = 0.5, 3.0, 0.1  # the scenario sliders' range (1 = no change)
 DEFAULT_PRIORITY_ODDS = 2.0

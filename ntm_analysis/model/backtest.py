@@ -39,12 +39,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ntm_analysis.core.config import config_default
 from ntm_analysis.core.criteria import N_CRITERIA
 from ntm_analysis.core.panel import Panel
 from ntm_analysis.model.baselines import FORECAST_COLUMNS, baseline_forecasts
-from ntm_analysis.model.forecast import run_forecast
+from ntm_analysis.model.forecast import DEFAULT_SEED, run_forecast
 from ntm_analysis.model.metrics import criteria_met, unit_summary
 
+DEFAULT_BACKTEST_DRAWS = config_default("backtest_draws")  # per origin, as every command
 FIGURES = {"n_ntm": "ntm", "mean_criteria": "mean_criteria"}
 # method -> ``run_forecast``'s trend option; "transition" is the forecast the reports show
 MODEL_METHODS: dict[str, bool | str] = {"transition": True, "transition_no_trend": False}
@@ -175,8 +177,8 @@ def calibration_table(communes: pd.DataFrame, column: str = "p_ntm") -> pd.DataF
 def backtest(
     panel: Panel,
     origins: list[int] | None = None,
-    n_draws: int = 1000,
-    seed: int = 0,
+    n_draws: int = DEFAULT_BACKTEST_DRAWS,
+    seed: int = DEFAULT_SEED,
     plan: Mapping[str, Mapping[int, float]] | None = None,
 ) -> Backtest:
     """Fit at each origin year, forecast to the panel's last year, score every method.

@@ -52,6 +52,8 @@ from ntm_analysis.model.transitions import (
 # point; nearer the threshold than its 80% band the headline says "close to the threshold".
 # The one default, shared with the CLI, parameters and notebooks (``core.config``).
 DEFAULT_DRAWS = config_default("draws")
+DEFAULT_SEED = config_default("seed")
+DEFAULT_TARGET_YEAR = config_default("target_year")
 CELLS_PER_CHUNK = 4_000_000  # float32 cells per working array: ~16 MB, whatever the size
 JUST_SHORT = (17, 18)  # "ends just short": the communes whose missing criteria are bottlenecks
 
@@ -413,7 +415,7 @@ def simulate(
     model: TransitionModel,
     target_year: int,
     n_draws: int = DEFAULT_DRAWS,
-    seed: int = 0,
+    seed: int = DEFAULT_SEED,
     scenario: Scenario | None = None,
     as_of: int | None = None,
     registered: Registrations | None = None,
@@ -785,9 +787,9 @@ class Forecast:
 
 def run_forecast(
     panel: Panel,
-    target_year: int = 2020,
+    target_year: int = DEFAULT_TARGET_YEAR,
     n_draws: int = DEFAULT_DRAWS,
-    seed: int = 0,
+    seed: int = DEFAULT_SEED,
     scenario: Scenario | None = None,
     as_of: int | None = None,
     trend: bool | str = True,
