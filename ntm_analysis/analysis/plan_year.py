@@ -35,10 +35,12 @@ FIGURES: dict[str, tuple[str, str | None, str, str]] = {
 }
 
 
-def _plan_value(
+def plan_level(
     targets: pd.DataFrame | None, year: int, figure: str, unit: int | None, now: float
 ) -> tuple[float | None, bool]:
-    """The plan's level for ``figure`` in ``year`` and whether the file marks it official."""
+    """The plan's level for ``figure`` in ``year`` — given as a level, or as a change on
+    ``now`` (the as-of year's value) — and whether the file marks it official; (None, False)
+    without one."""
     if targets is None:
         return None, False
     level, change, _, _ = FIGURES[figure]
@@ -76,7 +78,7 @@ def this_year(
         else:
             values = forecast.unit_draws(unit, array)[:, i].astype(float)
         current = float(now[figure])
-        target, official = _plan_value(targets, year, figure, unit, current)
+        target, official = plan_level(targets, year, figure, unit, current)
         lo95, hi95 = np.quantile(values, [0.025, 0.975], method="inverted_cdf")
         row: dict[str, Any] = {
             "now": current,

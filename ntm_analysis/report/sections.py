@@ -36,6 +36,7 @@ from matplotlib.figure import Figure
 from ntm_analysis import __version__, i18n
 from ntm_analysis.analysis.analyse import analyse, mean_target, plan_table, read, results_for
 from ntm_analysis.analysis.crossing import former_district_table
+from ntm_analysis.analysis.plan_year import plan_level
 from ntm_analysis.analysis.priority import (
     max_half_width,
     priority_table,
@@ -48,7 +49,6 @@ from ntm_analysis.core.config import RunConfig
 from ntm_analysis.core.criteria import CRITERIA_NUMBERS, N_CRITERIA, criterion_label
 from ntm_analysis.core.panel import Panel, has_districts
 from ntm_analysis.core.resolve import resolve_target
-from ntm_analysis.core.targets import lookup
 from ntm_analysis.io.reference import plan_targets, read_registry
 from ntm_analysis.model.baselines import pace as observed_pace
 from ntm_analysis.model.forecast import JUST_SHORT
@@ -369,13 +369,10 @@ def plan(rep: Report) -> Section:
     elif rep.unit is not None:
         province = rep.forecast.observed_now(None)
         targets = plan_targets(rep.registry.province_name)
-        found = lookup(targets, year, "n_ntm", None) if targets is not None else None
-        if found is None and targets is not None:
-            change = lookup(targets, year, "n_ntm_change", None)
-            found = None if change is None else (province["n_ntm"] + change[0], change[1])
-        if found is not None:
+        planned, _ = plan_level(targets, year, "n_ntm", None, province["n_ntm"])
+        if planned is not None:
             parts.append(
-                paragraph(rep.t("plan.district", year=year, target=fmt_num(found[0], lang)))
+                paragraph(rep.t("plan.district", year=year, target=fmt_num(planned, lang)))
             )
         else:
             parts.append(paragraph(rep.t("plan.none", year=year)))

@@ -8,7 +8,7 @@ import json
 import pandas as pd
 import pytest
 
-from ntm_analysis.analysis.plan_year import this_year
+from ntm_analysis.analysis.plan_year import plan_level, this_year
 from ntm_analysis.core.targets import TARGET_COLUMNS
 from ntm_analysis.model.forecast import run_forecast
 
@@ -81,3 +81,12 @@ def test_a_district_and_a_year_without_a_plan_carry_the_forecast_only(forecast):
         assert all(f["expected"] >= 0 for f in plan["figures"].values())
         json.dumps(plan)  # JSON-safe: it goes into the sidecar as it is
     assert this_year(forecast, None, unit=district)["level"] == "district"
+
+
+def test_the_plan_level_rule_is_one_function():
+    """The report's district section states the province's plan through the same rule."""
+    targets = _targets((2017, "n_ntm_change", 14, 1), (2018, "n_ntm", 50, 0))
+    assert plan_level(targets, 2017, "n_ntm", None, 24) == (38.0, True)
+    assert plan_level(targets, 2018, "n_ntm", None, 24) == (50.0, False)
+    assert plan_level(targets, 2019, "n_ntm", None, 24) == (None, False)
+    assert plan_level(None, 2017, "n_ntm", None, 24) == (None, False)
