@@ -34,6 +34,7 @@ from ntm_analysis.model.transitions import Registrations, TransitionModel, fit
 
 __all__ = [
     "DEFAULT_BACKTEST_DRAWS",
+    "SOURCE_SUFFIXES",
     "Analysis",
     "analysis_meta",
     "analysis_path",
@@ -66,12 +67,18 @@ def file_sha256(path: str | Path) -> str:
     return digest.hexdigest()
 
 
+SOURCE_SUFFIXES = (".py", ".j2", ".po")  # the code, its templates, its wording
+
+
 def code_fingerprint() -> str:
-    """Hash of the package version and every source file of the package: a cached forecast
-    (or a finished report) made by other code is never reused, even when the version was not
-    bumped. The whole package, so that no list of "modules that matter" has to be kept."""
+    """Hash of the package version and every source file of the package — its code, its
+    Jinja templates and its translation catalogues, which all decide what a report says: a
+    cached forecast (or a finished report) made by other code is never reused, even when the
+    version was not bumped. The whole package, so that no list of "modules that matter" has
+    to be kept."""
     digest = hashlib.sha256(__version__.encode())
-    for path in sorted(PACKAGE_DIR.rglob("*.py")):
+    sources = (p for p in PACKAGE_DIR.rglob("*") if p.suffix in SOURCE_SUFFIXES)
+    for path in sorted(sources):
         digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]

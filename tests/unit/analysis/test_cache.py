@@ -1,0 +1,46 @@
+"""analysis/cache.py's code fingerprint: every source file of the package counts — code,
+templates, wording — and nothing else, with no list of modules to keep."""
+
+from __future__ import annotations
+
+import pytest
+
+from ntm_analysis.analysis import cache
+
+
+@pytest.fixture
+def package(tmp_path, monkeypatch):
+    root = tmp_path / "ntm_analysis"
+    files = {
+        "core/a.py": "x = 1\n",
+        "report/templates/contents.html.j2": "<nav></nav>\n",
+        "i18n/locale/vi/LC_MESSAGES/ntm.po": 'msgid "a"\nmsgstr "b"\n',
+        "_data/panel.csv": "a,b\n1,2\n",
+    }
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    monkeypatch.setattr(cache, "PACKAGE_DIR", root)
+    return root
+
+
+@pytest.mark.parametrize(
+    "changed",
+    ["core/a.py", "report/templates/contents.html.j2", "i18n/locale/vi/LC_MESSAGES/ntm.po"],
+)
+def test_code_templates_and_wording_change_the_fingerprint(package, changed):
+    before = cache.code_fingerprint()
+    assert cache.code_fingerprint() == before, "the same files, the same fingerprint"
+    (package / changed).write_text("changed\n", encoding="utf-8")
+    assert cache.code_fingerprint() != before
+
+
+def test_a_new_module_counts_and_data_does_not(package):
+    before = cache.code_fingerprint()
+    (package / "_data" / "panel.csv").write_text("a,b\n3,4\n", encoding="utf-8")
+    (package / "core" / "__pycache__").mkdir()
+    (package / "core" / "__pycache__" / "a.cpython-311.pyc").write_bytes(b"\0")
+    assert cache.code_fingerprint() == before, "data has its own hash; bytecode is derived"
+    (package / "model").mkdir()
+    (package / "model" / "new.py").write_text("y = 2\n", encoding="utf-8")
+    assert cache.code_fingerprint() != before, "a new module is on no list, and counts"
