@@ -48,6 +48,9 @@ from ntm_analysis.model.transitions import (
     push_matrix,
 )
 
+# a trend mixture's fit with fewer draws than this gets its shortfall simulated in the same
+# pass, so P(target) with and without the trend is never read off a handful of draws
+MIN_COMPONENT_DRAWS = 500
 # MC standard error at a verdict threshold (25%, 75%): sqrt(0.1875 / 2000) = 0.97 percentage
 # point; nearer the threshold than its 80% band the headline says "close to the threshold".
 # The one default, shared with the CLI, parameters and notebooks (``core.config``).
@@ -195,6 +198,34 @@ def _draw_coefficients(
     if alt is None and not model.trend_weight:
         from_trend[:] = False
     return draws, from_trend
+
+
+def _top_up(
+    model: TransitionModel,
+    from_trend: np.ndarray,
+    minimum: int,
+    rng: np.random.Generator,
+    codes: list[str],
+    districts: list[int],
+    horizon: int,
+) -> tuple[_Draws | None, np.ndarray]:
+    """Coefficients of the extra draws that bring each fit of a trend mixture to ``minimum``
+    draws (the mixture's own draws of it count), and which fit each came from."""
+    if model.no_trend is None or minimum <= 0:
+        return None, np.zeros(0, bool)
+    fits = {True: replace(model, no_trend=None, trend_weight=1.0), False: model.no_trend}
+    parts, flags = [], []
+    for trend, component in fits.items():
+        short = minimum - int((from_trend == trend).sum())
+        if short > 0:
+            parts.append(_component_draws(component, short, rng, codes, districts, horizon))
+            flags.append(np.full(short, trend))
+    if not parts:
+        return None, np.zeros(0, bool)
+    draws = _Draws(
+        *(np.concatenate([getattr(d, f) for d in parts]) for f in _Draws.__dataclass_fields__)
+    )
+    return draws, np.concatenate(flags)
 
 
 def _simulate_chunk(
@@ -428,6 +459,7 @@ def simulate(
     as_of: int | None = None,
     registered: Registrations | None = None,
     record_states: bool = False,
+    component_draws: int = 0,
 ) -> Forecast:
     """Simulate every commune from ``as_of`` (default: the panel's last year) to ``target_year``.
 
@@ -443,6 +475,13 @@ def simulate(
     (``Forecast.states``), so that ``crossing.py`` can map the simulated units onto the units
     of a later registry list (a forecast across a boundary change). Off by default: it costs
     4 bytes per draw × year × commune.
+
+    ``component_draws``: for a trend mixture, at least this many draws of each of its two
+    fits, so that P(target) with and without the trend (``Forecast.component_probability``)
+    is not read off a handful of draws when the data give one fit a small weight. A fit with
+    fewer draws in the mixture gets the shortfall simulated in the same pass, after the
+    mixture's draws and from the same streams (the mixture's numbers do not change), kept
+    apart from the mixture (``component_ntm``), never mixed into its figures.
     """
     as_of = check_as_of(panel, as_of)
     if target_year <= as_of:
@@ -499,8 +538,10 @@ def simulate(
     trend_steps = np.array([t - 1 - model.trend_origin for t in years], dtype=float)
 
     coef_seed, flip_seed = np.random.SeedSequence(seed).spawn(2)
-    draws, from_trend = _draw_coefficients(
-        model, n_draws, np.random.default_rng(coef_seed), codes, districts, len(years)
+    coef_rng = np.random.default_rng(coef_seed)
+    draws, from_trend = _draw_coefficients(model, n_draws, coef_rng, codes, districts, len(years))
+    extra, extra_trend = _top_up(
+        model, from_trend, component_draws, coef_rng, codes, districts, len(years)
     )
     rng = np.random.default_rng(flip_seed)
     chunk = max(1, CELLS_PER_CHUNK // (len(codes) * N_CRITERIA))
@@ -514,6 +555,10 @@ def simulate(
             record_states,
         )
         for start in range(0, n_draws, chunk)
+    ]
+    extra_parts = [  # after the mixture's chunks: its random numbers are unchanged
+        _simulate_chunk(inputs, extra.rows(start, start + chunk), trend_steps, rng, len(districts))
+        for start in range(0, len(extra_trend), chunk)
     ]
     return Forecast(
         as_of=as_of,
@@ -536,6 +581,8 @@ def simulate(
         model=model,
         from_trend=from_trend,
         states=np.concatenate([p["states"] for p in parts]) if record_states else None,
+        component_ntm=np.concatenate([p["ntm"] for p in extra_parts]) if extra_parts else None,
+        component_from_trend=extra_trend if extra_parts else None,
     )
 
 
@@ -597,6 +644,10 @@ class Forecast:
     from_trend: np.ndarray | None = None  # (draw,) True where the draw used the trend fit
     # (draw, year, commune) uint32 criteria bitmasks, only with record_states=True
     states: np.ndarray | None = None
+    # a trend mixture's top-up draws (simulate(component_draws=...)): (draw, year, district)
+    # communes meeting the standard, and which fit each draw came from; not in the mixture
+    component_ntm: np.ndarray | None = None
+    component_from_trend: np.ndarray | None = None
 
     # -- selecting a unit -------------------------------------------------------------------
     def _columns(self, unit: int | None) -> np.ndarray:
@@ -653,6 +704,21 @@ class Forecast:
             "n_with_trend": int(split.sum()),
             "n_without_trend": int((~split).sum()),
         }
+
+    def component_probability(
+        self, target: float, year: int, unit: int | None, trend: bool
+    ) -> tuple[float, int] | None:
+        """P(target) among every simulated draw of one fit of the trend mixture (``trend``:
+        the trend fit, else the no-trend fit) — the mixture's own draws of it and the top-up
+        draws (``simulate(component_draws=...)``) — with their number; None without any."""
+        i = self._year_index(year)
+        split = self.from_trend if self.from_trend is not None else np.ones(self.n_draws, bool)
+        counts = [self.unit_draws(unit)[:, i][split == trend]]
+        if self.component_ntm is not None:
+            extra = self.component_ntm[:, i, self._columns(unit)].sum(axis=1)
+            counts.append(extra[self.component_from_trend == trend])
+        reached = np.concatenate(counts) >= target
+        return (float(reached.mean()), int(reached.size)) if reached.size else None
 
     def plan_probabilities(
         self, plan: Mapping[int, float], unit: int | None = None
@@ -808,6 +874,7 @@ def run_forecast(
     registered: Registrations | None = None,
     record_states: bool = False,
     fitter: Callable[..., TransitionModel] = fit,
+    component_draws: int = 0,
 ) -> Forecast:
     """Fit the transition model on the panel up to ``as_of`` and simulate to ``target_year``.
 
@@ -815,11 +882,21 @@ def run_forecast(
     False fits no trend; "only" the trend fit alone (see ``model.fit``).
     ``registered``: registration lists, history and future years alike (see ``simulate``).
     ``fitter``: ``fit`` or a function with its signature (``cache.cached_fit``: the fit read
-    from the cache when the same data were fitted before).
+    from the cache when the same data were fitted before). ``component_draws``: see
+    ``simulate``.
     """
     as_of = check_as_of(panel, as_of)
     history = panel.subset(years=[y for y in panel.years if y <= as_of])
     model = fitter(history, trend=trend, registered=registered)
     return simulate(
-        history, model, target_year, n_draws, seed, scenario, as_of, registered, record_states
+        history,
+        model,
+        target_year,
+        n_draws,
+        seed,
+        scenario,
+        as_of,
+        registered,
+        record_states,
+        component_draws,
     )
