@@ -30,10 +30,15 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy import linalg, sparse
-from threadpoolctl import ThreadpoolController
+
+if TYPE_CHECKING:  # scipy and threadpoolctl are imported where a fit needs them: drawing
+    # from a cached fit (``ntm forecast`` the second time) needs numpy only, and importing
+    # scipy.linalg and scipy.sparse cost ~0.2 s CPU, a third of that command's floor
+    from scipy import sparse
+    from threadpoolctl import ThreadpoolController
 
 MAX_ITER = 300  # Newton steps and variance updates together
 TOL = 1e-8  # relative change of the penalised log-likelihood: the mode is reached
@@ -111,6 +116,8 @@ class Posterior:
 
 def _row_quadratic(coupling: np.ndarray | sparse.sparray, cov: np.ndarray) -> np.ndarray:
     """diag(G Σ Gᵀ) for a dense or sparse G."""
+    from scipy import sparse
+
     if sparse.issparse(coupling):
         return np.asarray(coupling.multiply(coupling @ cov).sum(axis=1)).ravel()
     return ((coupling @ cov) * coupling).sum(axis=1)
@@ -118,6 +125,8 @@ def _row_quadratic(coupling: np.ndarray | sparse.sparray, cov: np.ndarray) -> np
 
 def _cross(coupling: np.ndarray | sparse.sparray) -> np.ndarray:
     """GᵀG (k × k, dense) for a dense or sparse G."""
+    from scipy import sparse
+
     product = coupling.T @ coupling
     return product.toarray() if sparse.issparse(product) else product
 
@@ -130,6 +139,8 @@ class _Factorised:
     """
 
     def __init__(self, matrix: np.ndarray) -> None:
+        from scipy import linalg
+
         self.matrix = matrix
         self._inverse: np.ndarray | None = None
         try:
@@ -138,11 +149,15 @@ class _Factorised:
             self._factor = None
 
     def solve(self, rhs: np.ndarray) -> np.ndarray:
+        from scipy import linalg
+
         if self._factor is None:
             return self.inverse() @ rhs
         return linalg.cho_solve(self._factor, rhs, check_finite=False)
 
     def inverse(self) -> np.ndarray:
+        from scipy import linalg
+
         if self._inverse is None:
             if self._factor is None:
                 inv = linalg.inv(self.matrix, check_finite=False)
@@ -158,6 +173,8 @@ class _Factorised:
 def _gram(a: np.ndarray, w: np.ndarray) -> np.ndarray:
     """Aᵀ diag(w) A for w ≥ 0 by one symmetric rank-k update (half the flops of ``aw.T @ a``;
     the Hessian's largest cost)."""
+    from scipy import linalg
+
     if a.shape[1] == 0:  # BLAS refuses an empty operand
         return np.zeros((0, 0))
     # (√w A)ᵀ is Fortran-ordered: dsyrk reads it without a copy
@@ -176,6 +193,8 @@ class _FactorGram:
     """
 
     def __init__(self, fixed: np.ndarray, factors: list[Factor]) -> None:
+        from scipy import sparse
+
         n, p = fixed.shape
         self.k = p + sum(f.n_levels for f in factors)
         onehot = _one_hot_columns(fixed)
@@ -247,6 +266,8 @@ class _Design:
     def __init__(
         self, fixed: np.ndarray, factors: list[Factor], c_index: np.ndarray, n_c: int
     ) -> None:
+        from scipy import sparse
+
         n, p = fixed.shape
         self.k = p + sum(f.n_levels for f in factors)
         self.onehot = _one_hot_columns(fixed)
@@ -338,6 +359,8 @@ class _Design:
     def commune_cross(self, sparse_out: bool) -> np.ndarray | sparse.csr_matrix:
         """C W A (communes × k) for the weights given to ``weights``: dense, or sparse with
         each factor's block sparse (a commune sits in one district)."""
+        from scipy import sparse
+
         ind = self._commune_ind
         fixed = np.zeros((ind.shape[0], self.k - sum(len(c) for c in self.factor_cols)))
         fixed[:, self.dense_cols] = ind @ (self.xg * self._wg[:, None])
@@ -400,6 +423,8 @@ def _log1pexp(x: np.ndarray) -> np.ndarray:
 @functools.cache
 def _blas() -> ThreadpoolController:
     """The loaded BLAS libraries, found once (~1.5 ms); limiting them then costs ~0.1 ms."""
+    from threadpoolctl import ThreadpoolController
+
     return ThreadpoolController()
 
 
@@ -456,6 +481,8 @@ def fit_glmm(
     truncated or zero-padded to this fit's size (a refit's year levels are the first ones of
     the full fit's); terms held at a prior sd below ``FIXED_AT`` start at their prior mean.
     """
+    from scipy import sparse
+
     n, p = fixed.shape
     k = p + sum(f.n_levels for f in factors)
     sparse_mode = k > SPARSE_ABOVE  # the commune coupling kept sparse
