@@ -253,6 +253,26 @@ def test_sparse_design_path_gives_the_dense_answer(monkeypatch):
     np.testing.assert_allclose(draws, expected, atol=1e-8)
 
 
+def test_nested_district_elimination_gives_the_full_solve(monkeypatch):
+    """A national panel's ~700 districts are eliminated as a diagonal block (``_Factorised``);
+    switched on for a province's 11, the fit is the plain Cholesky one."""
+    import ntm_analysis.model.glmm as glmm
+
+    panel = simulate_panel(seed=2, communes_per_district=4)
+    plain = fit(panel, trend="only")
+    monkeypatch.setattr(glmm, "DIAGONAL_ABOVE", 2)
+    for sparse_above in (150, 0):  # with the dense and the sparse commune coupling
+        monkeypatch.setattr(glmm, "SPARSE_ABOVE", sparse_above)
+        split = fit(panel, trend="only")
+        np.testing.assert_allclose(split.gain_params, plain.gain_params, atol=1e-8)
+        np.testing.assert_allclose(split.gain_cov, plain.gain_cov, rtol=1e-7, atol=1e-10)
+        np.testing.assert_allclose(split.loss_cov, plain.loss_cov, rtol=1e-7, atol=1e-10)
+        np.testing.assert_allclose(
+            split.communes["sd"].to_numpy(), plain.communes["sd"].to_numpy(), atol=1e-8
+        )
+        assert split.gain_posterior.sd == pytest.approx(plain.gain_posterior.sd, rel=1e-7)
+
+
 def _reference_fit(panel: Panel, monkeypatch) -> object:
     """``fit`` with its speed-ups switched off: cold starts, the design as a dense matrix
     (every product of a Newton step a plain matrix product), explicit LU inverses, one
@@ -303,7 +323,7 @@ def _reference_fit(panel: Panel, monkeypatch) -> object:
     class Inverted:
         """Every step by the explicit (LU) inverse, as before the Cholesky solves."""
 
-        def __init__(self, matrix):
+        def __init__(self, matrix, diagonal=None):
             inv = linalg.inv(matrix)
             self.inv = 0.5 * (inv + inv.T)
 
