@@ -299,6 +299,7 @@ def _reference_fit(panel: Panel, monkeypatch) -> object:
                 blocks.append(z)
             self.a = np.hstack(blocks)
             self.k = self.a.shape[1]
+            self.diagonal = None  # no block eliminated apart
             self.c_index, self.n_c = c_index, n_c
             n = len(fixed)
             self.c = sparse.csr_matrix((np.ones(n), (c_index, np.arange(n))), (max(n_c, 1), n))
