@@ -11,8 +11,10 @@ to 2020 at 2,000 draws:
   693, as a national model would);
 - draws: the 1× panel at 4× the draws, for linearity in draws.
 
-For each size the fit (two statsmodels GLMs plus the empirical-Bayes district, year and
-commune effects) is timed separately from the simulation. Rows:
+For each size the fit (``model.fit``: the gain and loss GLMMs of the trend and no-trend
+fits and the held-out refits that weight them) is timed separately from the simulation; the
+CPU time (``time.process_time``, this process only: one BLAS thread) of the best run of each
+is in the notes, steadier than wall time on a shared machine. Rows:
 
 - ``scale.sim.*``: the simulation against its floor (as many float64 uniforms);
 - ``scale.lin.*``: the simulation against the 1× simulation times the growth in
@@ -27,6 +29,7 @@ from __future__ import annotations
 
 import csv
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -146,6 +149,17 @@ def cases(size: dict[str, Any]) -> dict[str, Callable[[], object]]:
     }
 
 
+def _cpu(call: Callable[[], object], into: dict[str, float], key: str) -> Callable[[], None]:
+    """``call``, keeping its least CPU time (s) in ``into[key]``."""
+
+    def run() -> None:
+        start = time.process_time()
+        call()
+        into[key] = min(into.get(key, float("inf")), time.process_time() - start)
+
+    return run
+
+
 def rows(quick: bool) -> list[Row]:
     from ntm_analysis.model.forecast import simulate
     from ntm_analysis.model.transitions import fit
@@ -158,12 +172,13 @@ def rows(quick: bool) -> list[Row]:
             panel = build_panel(size, Path(tmp))
             big = size.key == "national" and not quick
             models: list[Any] = []
+            cpu: dict[str, float] = {}
             if size.key == "draws":  # the 1x panel again: its fit is already measured
                 models.append(fit(panel))
                 fit_s = results["1x"]["fit"]
             else:
                 fit_s = interleaved(
-                    {"fit": lambda p=panel, kept=models: kept.append(fit(p))},
+                    {"fit": _cpu(lambda p=panel, kept=models: kept.append(fit(p)), cpu, "fit")},
                     repeat=1 if big or quick else 3,
                     warmup=not (big or quick),
                 )["fit"]
@@ -172,8 +187,12 @@ def rows(quick: bool) -> list[Row]:
             cells = n_cells(panel, size.draws)
             best = interleaved(
                 {
-                    "simulate": lambda p=panel, m=model, d=size.draws: simulate(
-                        p, m, TARGET_YEAR, d, seed=1
+                    "simulate": _cpu(
+                        lambda p=panel, m=model, d=size.draws: simulate(
+                            p, m, TARGET_YEAR, d, seed=1
+                        ),
+                        cpu,
+                        "simulate",
                     ),
                     "floor64": floor(cells, "float64"),
                 },
@@ -194,6 +213,7 @@ def rows(quick: bool) -> list[Row]:
                 "fit": fit_s,
                 **best,
                 "memory": memory,
+                "cpu": cpu,
             }
             del panel, model
     return _rows(results, quick)
@@ -252,7 +272,9 @@ def _rows(results: dict[str, dict[str, Any]], quick: bool) -> list[Row]:
                 ref_mb=r["memory"]["simulate"]["rss_mb"],
                 notes=[
                     f"fit grows ×{r['fit'] / one['fit']:.1f} for "
-                    f"×{r['communes'] / one['communes']:.1f} communes"
+                    f"×{r['communes'] / one['communes']:.1f} communes (CPU: fit "
+                    f"{r['cpu'].get('fit', float('nan')):.2f} s, simulate "
+                    f"{r['cpu']['simulate']:.2f} s)"
                 ],
             )
         )
@@ -270,6 +292,10 @@ def _rows(results: dict[str, dict[str, Any]], quick: bool) -> list[Row]:
             ref_mb=r["memory"]["floor64"]["rss_mb"],
             goal=f"≤ {GOAL_SECONDS:g} s, ≤ {GOAL_MB / 1024:g} GB",
             met=None if quick else bool(total <= GOAL_SECONDS and peak <= GOAL_MB),
+            notes=[
+                f"CPU: fit {r['cpu']['fit']:.2f} s + simulate {r['cpu']['simulate']:.2f} s = "
+                f"{r['cpu']['fit'] + r['cpu']['simulate']:.2f} s"
+            ],
         )
     )
     return out

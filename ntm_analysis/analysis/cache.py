@@ -29,7 +29,13 @@ from ntm_analysis.core.panel import Panel, has_districts
 from ntm_analysis.core.paths import PACKAGE_DIR, default_panel_path, default_units_path
 from ntm_analysis.model.backtest import Backtest
 from ntm_analysis.model.backtest import backtest as run_backtest
-from ntm_analysis.model.forecast import Forecast, Scenario, check_as_of, run_forecast
+from ntm_analysis.model.forecast import (
+    MIN_COMPONENT_DRAWS,
+    Forecast,
+    Scenario,
+    check_as_of,
+    run_forecast,
+)
 from ntm_analysis.model.transitions import Registrations, TransitionModel, fit
 
 __all__ = [
@@ -54,6 +60,7 @@ __all__ = [
 ]
 
 DEFAULT_BACKTEST_DRAWS = config_default("backtest_draws")
+
 
 def file_sha256(path: str | Path) -> str:
     """SHA-256 of a file's bytes (identifies the data, units or notebook a run used).
@@ -238,6 +245,8 @@ def compute_analysis(
             fitter=cached_fit,  # the fit is not paid twice for the same data (NTM_CACHE_DIR)
             # no districts (from 1 Jul 2025): the commune states, to group by former district
             record_states=not has_districts(history_panel),
+            # each fit of the trend mixture ≥ MIN_COMPONENT_DRAWS, topped up in the same pass
+            component_draws=MIN_COMPONENT_DRAWS,
         )
     history = history_panel.subset(years=[y for y in history_panel.years if y <= as_of])
     bt, note = _compute_backtest(history, meta, cache)

@@ -25,7 +25,7 @@ from ntm_analysis.core.atomic import write_atomic, write_text_atomic
 from ntm_analysis.core.panel import Panel
 from ntm_analysis.io.reference import plan_targets
 from ntm_analysis.model.baselines import baseline_forecasts, pace, probability_at_least
-from ntm_analysis.model.forecast import Forecast, simulate
+from ntm_analysis.model.forecast import MIN_COMPONENT_DRAWS, Forecast, simulate
 from ntm_analysis.model.metrics import unit_summary
 
 # Headline status from the main model's probability of reaching the target. The bands are a
@@ -36,9 +36,6 @@ ON_TRACK, OFF_TRACK = 0.75, 0.25
 # verdict threshold, another seed could print the other verdict: the result says "close to
 # the threshold" rather than a confident status.
 Z80 = 1.2816
-# a trend component with fewer draws than this in the forecast gets its own simulation for
-# the "with / without the trend" figures, so neither is a handful of draws
-MIN_COMPONENT_DRAWS = 500
 
 
 def status_from_probability(probability: float) -> str:
@@ -83,8 +80,10 @@ def trend_dependence(
     """P(target) with and without the time trend, and the trend's weight in the forecast.
 
     From the forecast's own draws where each fit has at least ``MIN_COMPONENT_DRAWS`` of
-    them; otherwise that fit is simulated on its own (same seed, ``MIN_COMPONENT_DRAWS``
-    draws), so both figures carry at most ~2 percentage points of Monte Carlo error.
+    them; otherwise from its draws and the top-up draws simulated in the same pass
+    (``simulate(component_draws=...)``), or, for a forecast made without them, from that fit
+    simulated on its own (same seed, ``MIN_COMPONENT_DRAWS`` draws), so both figures carry
+    at most ~2 percentage points of Monte Carlo error.
     """
     split = forecast.probability_by_trend(target, year, unit)
     model = forecast.model
@@ -96,6 +95,10 @@ def trend_dependence(
     }
     for key, (component, count) in components.items():
         if split[count] < MIN_COMPONENT_DRAWS:
+            topped = forecast.component_probability(target, year, unit, key == "with_trend")
+            if topped is not None and topped[1] >= MIN_COMPONENT_DRAWS:
+                split[key], split[count] = topped
+                continue
             alone = simulate(
                 panel,
                 component,

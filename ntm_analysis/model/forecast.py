@@ -48,6 +48,9 @@ from ntm_analysis.model.transitions import (
     push_matrix,
 )
 
+# a trend mixture's fit with fewer draws than this gets its shortfall simulated in the same
+# pass, so P(target) with and without the trend is never read off a handful of draws
+MIN_COMPONENT_DRAWS = 500
 # MC standard error at a verdict threshold (25%, 75%): sqrt(0.1875 / 2000) = 0.97 percentage
 # point; nearer the threshold than its 80% band the headline says "close to the threshold".
 # The one default, shared with the CLI, parameters and notebooks (``core.config``).
@@ -199,6 +202,34 @@ def _draw_coefficients(
     return draws, from_trend
 
 
+def _top_up(
+    model: TransitionModel,
+    from_trend: np.ndarray,
+    minimum: int,
+    rng: np.random.Generator,
+    codes: list[str],
+    districts: list[int],
+    horizon: int,
+) -> tuple[_Draws | None, np.ndarray]:
+    """Coefficients of the extra draws that bring each fit of a trend mixture to ``minimum``
+    draws (the mixture's own draws of it count), and which fit each came from."""
+    if model.no_trend is None or minimum <= 0:
+        return None, np.zeros(0, bool)
+    fits = {True: replace(model, no_trend=None, trend_weight=1.0), False: model.no_trend}
+    parts, flags = [], []
+    for trend, component in fits.items():
+        short = minimum - int((from_trend == trend).sum())
+        if short > 0:
+            parts.append(_component_draws(component, short, rng, codes, districts, horizon))
+            flags.append(np.full(short, trend))
+    if not parts:
+        return None, np.zeros(0, bool)
+    draws = _Draws(
+        *(np.concatenate([getattr(d, f) for d in parts]) for f in _Draws.__dataclass_fields__)
+    )
+    return draws, np.concatenate(flags)
+
+
 def _simulate_chunk(
     inputs: _Inputs,
     draws: _Draws,
@@ -237,14 +268,14 @@ def _simulate_chunk(
     # [forecast] a recognised commune's extra log-odds of losing a criterion
     c_recognised = loss[:, RECOGNISED][:, None]
     loss_static = draws.loss_district[:, inputs.district_index]
-    # a bound on every loss log-odds of a (criterion, draw) row whatever the path: the count
-    # term at its largest over 0..19 criteria met, the recognised term when it adds, the
-    # row's largest district effect
-    loss_bound = group_loss + (
-        np.maximum(c_nmet * (N_CRITERIA - N_MET_CENTRE), -c_nmet * N_MET_CENTRE)
-        + np.maximum(c_recognised, 0)
-        + loss_static.max(axis=1, keepdims=True)
-    ).T
+    # the count's part of the loss log-odds per draw, as a lookup table over 0..19 met
+    loss_count = c_nmet * (levels - N_MET_CENTRE) + c_recognised * (levels == N_CRITERIA)
+    starts = np.flatnonzero(np.diff(inputs.district_index, prepend=-1))  # communes by district
+    # a bound on every loss log-odds of a (criterion, draw, district) segment whatever the
+    # path: the count's part at its largest over 0..19 criteria met (the recognised term
+    # only where it applies, at 19), the district's own effect (exact: one per segment)
+    district_loss = draws.loss_district[:, inputs.district_index[starts]]  # (draw, segment)
+    loss_bound = group_loss[:, :, None] + (loss_count.max(axis=1)[:, None] + district_loss)
     b_level = gain[:, GAIN_TERMS.index("level")][:, None]
     static = (
         b_diff * inputs.difficult
@@ -253,7 +284,6 @@ def _simulate_chunk(
         + draws.commune
         + inputs.commune_shift
     )
-    starts = np.flatnonzero(np.diff(inputs.district_index, prepend=-1))  # communes by district
 
     out = {
         "ntm": np.zeros((b, horizon, n_districts), np.int32),
@@ -264,14 +294,12 @@ def _simulate_chunk(
     }
     if record_states:  # [geo] per-commune criteria as a bitmask (bit c-1 = criterion c met)
         out["states"] = np.zeros((b, horizon, n), np.uint32)
-    engine = Engine(state, rng, loss_bound)
+    engine = Engine(state, rng, loss_bound, starts)
     n_met = _count_met(state)
     for step, trend in enumerate(trend_steps):
         gain_base = static + np.take_along_axis(capacity, n_met, axis=1) + b_trend * trend
         gain_base += draws.shocks[:, step : step + 1] + b_registered * inputs.registered[step]
-        loss_base = (
-            c_nmet * (n_met - N_MET_CENTRE) + c_recognised * (n_met == N_CRITERIA) + loss_static
-        )
+        loss_base = np.take_along_axis(loss_count, n_met, axis=1) + loss_static
         engine.step(crit_gain, gain_base, group_loss, loss_base)
 
         n_met = _count_met(state)
@@ -312,9 +340,12 @@ class Engine:
       per year. With odds = e^(criterion part)·e^(commune part), ``exp`` is taken of the
       small (criterion, draw) and (draw, commune) arrays only; log-odds are clipped to
       ±``LOGIT_CLIP`` so no product is inf·0.
-    - **rare losses by Poisson thinning.** Per (criterion, draw) row a bound p̄ ≥ every
-      cell's loss probability is turned into a hazard h = −log(1 − p̄) per cell; the rows laid
-      end to end form a line of length H = Σ n·h; Poisson(H) points thrown uniformly on it
+    - **rare losses by Poisson thinning.** Per (criterion, draw, district) segment a bound
+      p̄ ≥ every cell's loss probability (the district's own effect, the count's part at its
+      largest over 0–19 criteria) is turned into a hazard h = −log(1 − p̄) per cell; the
+      segments laid end to end form a line of length H = Σ n·h (a per-row bound with the
+      largest district effect and the count and recognised terms bounded separately made
+      ~7× as many candidates on the bundled data); Poisson(H) points thrown uniformly on it
       make a cell a *candidate* with probability 1 − e^(−h) = p̄, independently across cells.
       A met candidate is lost with probability p / p̄ (one uniform a per candidate). The
       same a gives the lost criterion its new waiting time (a / (p / p̄) is uniform given
@@ -327,26 +358,36 @@ class Engine:
     """
 
     def __init__(
-        self, state: np.ndarray, rng: np.random.Generator, loss_bound: np.ndarray
+        self,
+        state: np.ndarray,
+        rng: np.random.Generator,
+        loss_bound: np.ndarray,
+        segments: np.ndarray | None = None,
     ) -> None:
         """``loss_bound[c, d]``: log-odds at or above every loss log-odds of row (c, d) in
         every year, whatever happens (fixed here, so the loss candidates never depend on
-        the path: see common random numbers above)."""
+        the path: see common random numbers above). With ``segments`` (the first commune
+        of each of S runs of communes, e.g. the districts), ``loss_bound[c, d, s]`` bounds
+        the cells of row (c, d) in run s only: a tighter bound, fewer candidates."""
         self.state = state
         self.rng = rng
         n = state.shape[2]
-        bound = np.minimum(loss_bound, LOGIT_CLIP).ravel()
+        self._segments = np.zeros(1, np.int64) if segments is None else np.asarray(segments)
+        self._sizes = np.diff(self._segments, append=n)
+        bound = loss_bound if loss_bound.ndim == 3 else loss_bound[..., None]
+        bound = np.minimum(bound, LOGIT_CLIP).ravel()  # (row, segment), row-major
         self._hazard = np.logaddexp(0.0, bound)  # −log(1 − sigmoid(x)) = log(1 + e^x)
-        self._ends = np.cumsum(self._hazard * n)  # the rows laid end to end
-        self._starts = self._ends - self._hazard * n
+        lengths = self._hazard * np.tile(self._sizes, len(bound) // len(self._sizes))
+        self._ends = np.cumsum(lengths)  # the segments laid end to end
+        self._starts = self._ends - lengths
         self._inv_bound = 1.0 + np.exp(-bound)  # 1 / p̄
         # per unmet cell: U times every year's 1 + odds so far, gained once above 1. A met
         # cell's clock is inf (or runs to it): unused until the cell is lost and restarts it.
         # Log-odds clipped to ±LOGIT_CLIP keep every odds a normal float32 (no inf·0, no
         # slow subnormals), and a clock ≥ U ≥ 2⁻²⁴ is normal too.
         self.clock = np.full(state.shape, np.inf, np.float32)
-        unmet = ~state
-        self.clock[unmet] = 1.0 - rng.random(int(unmet.sum()), dtype=np.float32)  # (0, 1]
+        unmet = np.flatnonzero(~state)  # flat positions: half the cost of a boolean mask
+        self.clock.reshape(-1)[unmet] = 1.0 - rng.random(unmet.size, dtype=np.float32)  # (0, 1]
         self._odds = np.empty(state.shape[1:], np.float32)
         self._gained = np.empty(state.shape[1:], bool)
 
@@ -392,19 +433,19 @@ class Engine:
         points = self._poisson_points(float(self._ends[-1]))
         if not points.size:
             return np.empty(0, np.int64), np.empty(0, np.float32)
-        # the points are in order: count them per row rather than search a row per point
-        per_row = np.diff(np.searchsorted(points, self._ends), prepend=0)
-        row = np.repeat(np.arange(len(per_row)), per_row)
-        offset = (points - self._starts[row]) / self._hazard[row]
-        cell = row * n + np.minimum(offset.astype(np.int64), n - 1)  # sorted, as the points
-        cell = cell[np.diff(cell, prepend=-1) != 0]  # two points on one cell: one candidate
+        segment = np.searchsorted(self._ends, points, side="right")  # fewer points than ends
+        offset = (points - self._starts[segment]) / self._hazard[segment]
+        row, run = np.divmod(segment, len(self._segments))
+        commune = self._segments[run] + np.minimum(offset.astype(np.int64), self._sizes[run] - 1)
+        cell = row * n + commune  # sorted, as the points
+        first = np.diff(cell, prepend=-1) != 0  # two points on one cell: one candidate
+        cell, segment, row, commune = cell[first], segment[first], row[first], commune[first]
         accept = self.rng.random(cell.size)  # one per candidate, met or not: see the class
-        row, commune = np.divmod(cell, n)
         logit = np.minimum(
             row_loss.ravel()[row] + loss_base.reshape(-1)[(row % b) * n + commune], LOGIT_CLIP
         )
         with np.errstate(over="ignore"):  # exp(−logit) = inf: p = 0, never accepted
-            ratio = self._inv_bound[row] / (1.0 + np.exp(-logit))  # p / p̄
+            ratio = self._inv_bound[segment] / (1.0 + np.exp(-logit))  # p / p̄
         lost = self.state.reshape(-1)[cell] & (accept < ratio)
         fresh = (1.0 - accept[lost] / ratio[lost]).astype(np.float32)  # uniform on (0, 1]
         return cell[lost], fresh
@@ -420,6 +461,7 @@ def simulate(
     as_of: int | None = None,
     registered: Registrations | None = None,
     record_states: bool = False,
+    component_draws: int = 0,
 ) -> Forecast:
     """Simulate every commune from ``as_of`` (default: the panel's last year) to ``target_year``.
 
@@ -435,6 +477,13 @@ def simulate(
     (``Forecast.states``), so that ``crossing.py`` can map the simulated units onto the units
     of a later registry list (a forecast across a boundary change). Off by default: it costs
     4 bytes per draw × year × commune.
+
+    ``component_draws``: for a trend mixture, at least this many draws of each of its two
+    fits, so that P(target) with and without the trend (``Forecast.component_probability``)
+    is not read off a handful of draws when the data give one fit a small weight. A fit with
+    fewer draws in the mixture gets the shortfall simulated in the same pass, after the
+    mixture's draws and from the same streams (the mixture's numbers do not change), kept
+    apart from the mixture (``component_ntm``), never mixed into its figures.
     """
     as_of = check_as_of(panel, as_of)
     if target_year <= as_of:
@@ -491,17 +540,27 @@ def simulate(
     trend_steps = np.array([t - 1 - model.trend_origin for t in years], dtype=float)
 
     coef_seed, flip_seed = np.random.SeedSequence(seed).spawn(2)
-    draws, from_trend = _draw_coefficients(
-        model, n_draws, np.random.default_rng(coef_seed), codes, districts, len(years)
+    coef_rng = np.random.default_rng(coef_seed)
+    draws, from_trend = _draw_coefficients(model, n_draws, coef_rng, codes, districts, len(years))
+    extra, extra_trend = _top_up(
+        model, from_trend, component_draws, coef_rng, codes, districts, len(years)
     )
     rng = np.random.default_rng(flip_seed)
     chunk = max(1, CELLS_PER_CHUNK // (len(codes) * N_CRITERIA))
     parts = [
         _simulate_chunk(
-            inputs, draws.rows(start, start + chunk), trend_steps, rng, len(districts),
+            inputs,
+            draws.rows(start, start + chunk),
+            trend_steps,
+            rng,
+            len(districts),
             record_states,
         )
         for start in range(0, n_draws, chunk)
+    ]
+    extra_parts = [  # after the mixture's chunks: its random numbers are unchanged
+        _simulate_chunk(inputs, extra.rows(start, start + chunk), trend_steps, rng, len(districts))
+        for start in range(0, len(extra_trend), chunk)
     ]
     return Forecast(
         as_of=as_of,
@@ -524,6 +583,8 @@ def simulate(
         model=model,
         from_trend=from_trend,
         states=np.concatenate([p["states"] for p in parts]) if record_states else None,
+        component_ntm=np.concatenate([p["ntm"] for p in extra_parts]) if extra_parts else None,
+        component_from_trend=extra_trend if extra_parts else None,
     )
 
 
@@ -585,6 +646,10 @@ class Forecast:
     from_trend: np.ndarray | None = None  # (draw,) True where the draw used the trend fit
     # (draw, year, commune) uint32 criteria bitmasks, only with record_states=True
     states: np.ndarray | None = None
+    # a trend mixture's top-up draws (simulate(component_draws=...)): (draw, year, district)
+    # communes meeting the standard, and which fit each draw came from; not in the mixture
+    component_ntm: np.ndarray | None = None
+    component_from_trend: np.ndarray | None = None
 
     # -- selecting a unit -------------------------------------------------------------------
     def _columns(self, unit: int | None) -> np.ndarray:
@@ -641,6 +706,21 @@ class Forecast:
             "n_with_trend": int(split.sum()),
             "n_without_trend": int((~split).sum()),
         }
+
+    def component_probability(
+        self, target: float, year: int, unit: int | None, trend: bool
+    ) -> tuple[float, int] | None:
+        """P(target) among every simulated draw of one fit of the trend mixture (``trend``:
+        the trend fit, else the no-trend fit) — the mixture's own draws of it and the top-up
+        draws (``simulate(component_draws=...)``) — with their number; None without any."""
+        i = self._year_index(year)
+        split = self.from_trend if self.from_trend is not None else np.ones(self.n_draws, bool)
+        counts = [self.unit_draws(unit)[:, i][split == trend]]
+        if self.component_ntm is not None:
+            extra = self.component_ntm[:, i, self._columns(unit)].sum(axis=1)
+            counts.append(extra[self.component_from_trend == trend])
+        reached = np.concatenate(counts) >= target
+        return (float(reached.mean()), int(reached.size)) if reached.size else None
 
     def plan_probabilities(
         self, plan: Mapping[int, float], unit: int | None = None
@@ -796,6 +876,7 @@ def run_forecast(
     registered: Registrations | None = None,
     record_states: bool = False,
     fitter: Callable[..., TransitionModel] = fit,
+    component_draws: int = 0,
 ) -> Forecast:
     """Fit the transition model on the panel up to ``as_of`` and simulate to ``target_year``.
 
@@ -803,11 +884,21 @@ def run_forecast(
     False fits no trend; "only" the trend fit alone (see ``model.fit``).
     ``registered``: registration lists, history and future years alike (see ``simulate``).
     ``fitter``: ``fit`` or a function with its signature (``cache.cached_fit``: the fit read
-    from the cache when the same data were fitted before).
+    from the cache when the same data were fitted before). ``component_draws``: see
+    ``simulate``.
     """
     as_of = check_as_of(panel, as_of)
     history = panel.subset(years=[y for y in panel.years if y <= as_of])
     model = fitter(history, trend=trend, registered=registered)
     return simulate(
-        history, model, target_year, n_draws, seed, scenario, as_of, registered, record_states
+        history,
+        model,
+        target_year,
+        n_draws,
+        seed,
+        scenario,
+        as_of,
+        registered,
+        record_states,
+        component_draws,
     )

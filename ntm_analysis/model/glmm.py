@@ -29,17 +29,23 @@ exactly:
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy import linalg, sparse
-from threadpoolctl import ThreadpoolController
+
+if TYPE_CHECKING:  # scipy and threadpoolctl are imported where a fit needs them: drawing
+    # from a cached fit (``ntm forecast`` the second time) needs numpy only, and importing
+    # scipy.linalg and scipy.sparse cost ~0.2 s CPU, a third of that command's floor
+    from scipy import sparse
+    from threadpoolctl import ThreadpoolController
 
 MAX_ITER = 300  # Newton steps and variance updates together
 TOL = 1e-8  # relative change of the penalised log-likelihood: the mode is reached
 VAR_TOL = 2e-3  # largest change of a standard deviation: the variances have settled
 FIXED_AT = 1e-3  # a prior sd below this holds a term at its prior mean (no warm start)
-SPARSE_ABOVE = 150  # columns of the small block beyond which the design is kept sparse
+DIAGONAL_ABOVE = 100  # levels of a nested factor beyond which it is eliminated (districts)
+SPARSE_ABOVE = 150  # columns of the small block beyond which the commune coupling is sparse
 
 
 @dataclass(frozen=True)
@@ -111,14 +117,119 @@ class Posterior:
 
 def _row_quadratic(coupling: np.ndarray | sparse.sparray, cov: np.ndarray) -> np.ndarray:
     """diag(G Σ Gᵀ) for a dense or sparse G."""
+    from scipy import sparse
+
     if sparse.issparse(coupling):
         return np.asarray(coupling.multiply(coupling @ cov).sum(axis=1)).ravel()
     return ((coupling @ cov) * coupling).sum(axis=1)
 
 
+def _cross(coupling: np.ndarray | sparse.sparray) -> np.ndarray:
+    """GᵀG (k × k, dense) for a dense or sparse G."""
+    from scipy import sparse
+
+    product = coupling.T @ coupling
+    return product.toarray() if sparse.issparse(product) else product
+
+
+class _Cholesky:
+    """A symmetric positive definite matrix by its Cholesky factor: Newton steps need
+    solves (k³/3 flops), and only an EM update or the posterior the inverse (another 2k³/3),
+    where ``linalg.inv`` (LU) cost 2k³ every step — most of a national fit (k ≈ 730) went
+    there. A matrix Cholesky refuses (not numerically positive definite) falls back to LU.
+    """
+
+    def __init__(self, matrix: np.ndarray) -> None:
+        from scipy import linalg
+
+        self.matrix = matrix
+        self._inverse: np.ndarray | None = None
+        try:
+            self._factor = linalg.cho_factor(matrix, lower=False, check_finite=False)
+        except linalg.LinAlgError:
+            self._factor = None
+
+    def solve(self, rhs: np.ndarray) -> np.ndarray:
+        from scipy import linalg
+
+        if self._factor is None:
+            return self.inverse() @ rhs
+        return linalg.cho_solve(self._factor, rhs, check_finite=False)
+
+    def inverse(self) -> np.ndarray:
+        from scipy import linalg
+
+        if self._inverse is None:
+            if self._factor is None:
+                inv = linalg.inv(self.matrix, check_finite=False)
+                self._inverse = 0.5 * (inv + inv.T)
+            else:
+                upper, info = linalg.lapack.dpotri(self._factor[0], lower=0)
+                if info:
+                    raise linalg.LinAlgError(f"dpotri failed ({info})")
+                self._inverse = np.triu(upper) + np.triu(upper, 1).T
+        return self._inverse
+
+
+class _Factorised:
+    """The Newton matrix S of the small block, ready for solves and its inverse.
+
+    ``diagonal``: columns whose block of S is diagonal — a factor nested in the communes
+    (each commune in one district), whose levels then meet no other level of their own
+    factor. S = [[A, B], [Bᵀ, D]] with D diagonal is eliminated like the communes: the
+    reduced R = A − B D⁻¹ Bᵀ (m × m, m = the other columns) by Cholesky, then D's part by
+    division. A national panel's ~700 districts cost O(districts · m²) instead of
+    O(districts³) per step; the inverse's district block is formed only when asked for.
+    Without such columns (or if the block is not exactly diagonal), plain Cholesky.
+    """
+
+    def __init__(self, matrix: np.ndarray, diagonal: np.ndarray | None = None) -> None:
+        self._split = None
+        if diagonal is not None and len(diagonal):
+            block = matrix[np.ix_(diagonal, diagonal)]
+            d = np.diag(block).copy()
+            if np.count_nonzero(block) == np.count_nonzero(d) and (d > 0).all():
+                rest = np.setdiff1d(np.arange(len(matrix)), diagonal)
+                b = matrix[np.ix_(rest, diagonal)]
+                bd = b / d  # B D⁻¹
+                self._split = (rest, diagonal, d, b, bd)
+                matrix = matrix[np.ix_(rest, rest)] - bd @ b.T
+        self._reduced = _Cholesky(matrix)
+        self._inverse: np.ndarray | None = None
+
+    def solve(self, rhs: np.ndarray) -> np.ndarray:
+        if self._split is None:
+            return self._reduced.solve(rhs)
+        rest, diagonal, d, b, bd = self._split
+        out = np.empty_like(rhs)
+        out[rest] = self._reduced.solve(rhs[rest] - bd @ rhs[diagonal])
+        out[diagonal] = (rhs[diagonal] - b.T @ out[rest]) / d
+        return out
+
+    def inverse(self) -> np.ndarray:
+        if self._split is None:
+            return self._reduced.inverse()
+        if self._inverse is None:
+            rest, diagonal, d, _, bd = self._split
+            q = self._reduced.inverse()
+            qbd = q @ bd
+            k = len(rest) + len(diagonal)
+            inv = np.empty((k, k))
+            inv[np.ix_(rest, rest)] = q
+            inv[np.ix_(rest, diagonal)] = -qbd
+            inv[np.ix_(diagonal, rest)] = -qbd.T
+            inner = bd.T @ qbd
+            inner[np.diag_indices_from(inner)] += 1.0 / d
+            inv[np.ix_(diagonal, diagonal)] = inner
+            self._inverse = inv
+        return self._inverse
+
+
 def _gram(a: np.ndarray, w: np.ndarray) -> np.ndarray:
     """Aᵀ diag(w) A for w ≥ 0 by one symmetric rank-k update (half the flops of ``aw.T @ a``;
     the Hessian's largest cost)."""
+    from scipy import linalg
+
     if a.shape[1] == 0:  # BLAS refuses an empty operand
         return np.zeros((0, 0))
     # (√w A)ᵀ is Fortran-ordered: dsyrk reads it without a copy
@@ -137,6 +248,8 @@ class _FactorGram:
     """
 
     def __init__(self, fixed: np.ndarray, factors: list[Factor]) -> None:
+        from scipy import sparse
+
         n, p = fixed.shape
         self.k = p + sum(f.n_levels for f in factors)
         onehot = _one_hot_columns(fixed)
@@ -162,32 +275,199 @@ class _FactorGram:
         for i, (ci, li, _) in enumerate(self.blocks):
             for cj, lj, _ in self.blocks[i:]:
                 both = np.flatnonzero((li >= 0) & (lj >= 0))
-                self.cross.append((ci, cj, both, li[both] * len(cj) + lj[both]))
+                # a block with itself is diagonal: its cell is the level (k, not k² bins)
+                cell = li[both] if ci is cj else li[both] * len(cj) + lj[both]
+                self.cross.append((ci, cj, both, cell))
 
-    def __call__(self, w: np.ndarray) -> np.ndarray:
-        h = np.empty((self.k, self.k))
-        d = self.dense_cols
+    def __call__(
+        self, w: np.ndarray, out: np.ndarray | None = None, at: np.ndarray | None = None
+    ) -> np.ndarray:
+        """The Gram for weights ``w``; into ``out`` (zeros outside its own entries) with
+        column j at ``at[j]`` when given (a part of a larger Gram)."""
+        at = np.arange(self.k) if at is None else at
+        h = np.zeros((self.k, self.k)) if out is None else out
+        d = at[self.dense_cols]
         h[np.ix_(d, d)] = _gram(self.dense, w)
         for cols, _, ind in self.blocks:
             ind.data = w[ind.indices]
             part = ind @ self.dense
-            h[np.ix_(cols, d)] = part
-            h[np.ix_(d, cols)] = part.T
+            h[np.ix_(at[cols], d)] = part
+            h[np.ix_(d, at[cols])] = part.T
         for ci, cj, both, cell in self.cross:
+            if ci is cj:  # a block with itself: one level per row, so a diagonal
+                h[at[ci], at[ci]] = np.bincount(cell, w[both], len(ci))
+                continue
             tab = np.bincount(cell, w[both], len(ci) * len(cj)).reshape(len(ci), len(cj))
-            h[np.ix_(ci, cj)] = tab
-            h[np.ix_(cj, ci)] = tab.T
+            h[np.ix_(at[ci], at[cj])] = tab
+            h[np.ix_(at[cj], at[ci])] = tab.T
         return h
+
+
+class _Design:
+    """The design A = [fixed | one indicator block per factor] and the commune of each row,
+    kept by their structure rather than as a (rows × k) matrix.
+
+    Rows are pooled into *groups* alike in everything but the one-hot group of the fixed
+    columns (the criteria): in the gain model a group is one commune's year (its count,
+    trend, level, district, year and commune are shared by the rows of its unmet criteria),
+    about ten times fewer than rows. Every product a Newton step needs — A θ, Aᵀ r, AᵀWA and
+    C W A (communes × columns) — is a sum over rows that splits into sums over groups of
+    pooled weights plus a (group × one-hot level) table: O(rows) once, then O(groups ·
+    columns²). Linear in rows; a national panel's ~700 district columns never become a
+    dense (rows × k) or (communes × k) product, and nothing is approximated (the same sums
+    in another order).
+    """
+
+    def __init__(
+        self, fixed: np.ndarray, factors: list[Factor], c_index: np.ndarray, n_c: int
+    ) -> None:
+        from scipy import sparse
+
+        n, p = fixed.shape
+        self.k = p + sum(f.n_levels for f in factors)
+        self.onehot = _one_hot_columns(fixed)
+        self.dense_cols = np.setdiff1d(np.arange(p), self.onehot)
+        level = np.full(n, -1)
+        if len(self.onehot):
+            rows, which = np.nonzero(fixed[:, self.onehot])
+            level[rows] = which
+        key = np.column_stack(
+            [fixed[:, self.dense_cols], *(f.index for f in factors), c_index]
+        ).astype(float)
+        self.group, first = _group_rows(key)
+        g = len(first)
+        self.n_groups = g
+        self.level = level
+        self.oh_rows = np.flatnonzero(level >= 0)
+        self.oh_cell = self.group[self.oh_rows] * len(self.onehot) + level[self.oh_rows]
+        self.xg = np.ascontiguousarray(fixed[first][:, self.dense_cols])
+        self.commune_g = c_index[first]
+        self.n_c = n_c
+        self.factor_cols, self.factor_levels, self.factor_ind = [], [], []
+        start = p
+        for f in factors:
+            lv = f.index[first]
+            has = np.flatnonzero(lv >= 0)
+            self.factor_cols.append(np.arange(start, start + f.n_levels))
+            self.factor_levels.append(lv)
+            self.factor_ind.append(
+                sparse.csr_matrix((np.ones(len(has)), (lv[has], has)), (f.n_levels, g))
+            )
+            start += f.n_levels
+        # the groups' own Gram ([dense columns | factors], pooled weights), by structure
+        pooled = [replace(f, index=lv) for f, lv in zip(factors, self.factor_levels, strict=True)]
+        self._group_gram = _FactorGram(self.xg, pooled)
+        self._group_cols = np.concatenate([self.dense_cols, *self.factor_cols]).astype(int)
+        self._commune_ind = sparse.csr_matrix(
+            (np.ones(g), (self.commune_g, np.arange(g))), (max(n_c, 1), g)
+        )
+        # the largest factor (≥ DIAGONAL_ABOVE levels) whose block of the Newton matrix is
+        # diagonal: any factor without communes, else one nested in them (see _Factorised)
+        self.diagonal: np.ndarray | None = None
+        for cols, lv in zip(self.factor_cols, self.factor_levels, strict=True):
+            chosen = 0 if self.diagonal is None else len(self.diagonal)
+            if len(cols) < max(DIAGONAL_ABOVE, chosen + 1):
+                continue
+            if n_c:
+                of_commune = np.full(n_c, -1)
+                of_commune[self.commune_g] = lv
+                if not np.array_equal(of_commune[self.commune_g], lv):
+                    continue
+            self.diagonal = cols
+
+    def linear(self, theta: np.ndarray, v: np.ndarray) -> np.ndarray:
+        """A θ + v[commune] for every row."""
+        base = self.xg @ theta[self.dense_cols]
+        for cols, lv in zip(self.factor_cols, self.factor_levels, strict=True):
+            base += np.where(lv >= 0, theta[cols][lv], 0.0)
+        if self.n_c:
+            base += v[self.commune_g]
+        eta = base[self.group]
+        if len(self.onehot):
+            eta[self.oh_rows] += theta[self.onehot][self.level[self.oh_rows]]
+        return eta
+
+    def gradient(self, r: np.ndarray) -> np.ndarray:
+        """Aᵀ r."""
+        out = np.zeros(self.k)
+        rg = np.bincount(self.group, r, self.n_groups)
+        out[self.dense_cols] = self.xg.T @ rg
+        for cols, ind in zip(self.factor_cols, self.factor_ind, strict=True):
+            out[cols] = ind @ rg
+        if len(self.onehot):
+            out[self.onehot] = np.bincount(
+                self.level[self.oh_rows], r[self.oh_rows], len(self.onehot)
+            )
+        return out
+
+    def weights(self, w: np.ndarray) -> None:
+        """Pool this step's weights: per group, and per (group, one-hot level)."""
+        self._wg = np.bincount(self.group, w, self.n_groups)
+        j = len(self.onehot)
+        cells = np.bincount(self.oh_cell, w[self.oh_rows], self.n_groups * j)
+        self._wgj = cells.reshape(self.n_groups, j)
+
+    def gram(self) -> np.ndarray:
+        """AᵀWA (dense, k × k) for the weights given to ``weights``."""
+        h = np.zeros((self.k, self.k))
+        self._group_gram(self._wg, out=h, at=self._group_cols)
+        oh = self.onehot
+        if len(oh):
+            wgj = self._wgj
+            h[oh, oh] = wgj.sum(axis=0)  # one level per row: a diagonal
+            part = wgj.T @ self.xg
+            h[np.ix_(oh, self.dense_cols)] = part
+            h[np.ix_(self.dense_cols, oh)] = part.T
+            for cols, ind in zip(self.factor_cols, self.factor_ind, strict=True):
+                part = np.asarray(ind @ wgj)  # (levels, one-hot)
+                h[np.ix_(cols, oh)] = part
+                h[np.ix_(oh, cols)] = part.T
+        return h
+
+    def commune_cross(self, sparse_out: bool) -> np.ndarray | sparse.csr_matrix:
+        """C W A (communes × k) for the weights given to ``weights``: dense, or sparse with
+        each factor's block sparse (a commune sits in one district)."""
+        from scipy import sparse
+
+        ind = self._commune_ind
+        fixed = np.zeros((ind.shape[0], self.k - sum(len(c) for c in self.factor_cols)))
+        fixed[:, self.dense_cols] = ind @ (self.xg * self._wg[:, None])
+        if len(self.onehot):
+            fixed[:, self.onehot] = ind @ self._wgj
+        blocks = []
+        for cols, lv in zip(self.factor_cols, self.factor_levels, strict=True):
+            has = lv >= 0
+            blocks.append(
+                sparse.csr_matrix(
+                    (self._wg[has], (self.commune_g[has], lv[has])), (ind.shape[0], len(cols))
+                )
+            )
+        if sparse_out:
+            return sparse.hstack([sparse.csr_matrix(fixed), *blocks], format="csr")
+        return np.hstack([fixed, *(b.toarray() for b in blocks)])
+
+
+def _group_rows(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of ``key`` grouped by equal values: the group of each row and each group's first
+    row. Grouped by a random projection (one sort of floats, not a lexicographic sort of
+    rows), checked exactly; equal rows whose projections round apart only make two groups."""
+    projection = key @ np.random.default_rng(0).random(key.shape[1])
+    _, first, group = np.unique(projection, return_index=True, return_inverse=True)
+    group = group.ravel()
+    if not np.array_equal(key[first][group], key):  # two rows projected alike: sort rows
+        _, first, group = np.unique(key, axis=0, return_index=True, return_inverse=True)
+        group = group.ravel()
+    return group, first
 
 
 def _one_hot_columns(x: np.ndarray) -> np.ndarray:
     """Columns of ``x`` forming one group of 0/1 indicators with at most one 1 per row
     (greedily, in column order), if the group has at least two columns."""
     chosen, used = [], np.zeros(len(x), bool)
-    for j in range(x.shape[1]):
-        col = x[:, j]
-        ones = col == 1.0
-        if np.all(ones | (col == 0.0)) and not (ones & used).any():
+    binary = ((x == 0.0) | (x == 1.0)).all(axis=0)
+    for j in np.flatnonzero(binary):
+        ones = x[:, j] == 1.0
+        if not (ones & used).any():
             chosen.append(j)
             used |= ones
     return np.array(chosen if len(chosen) >= 2 else [], int)
@@ -211,6 +491,8 @@ def _log1pexp(x: np.ndarray) -> np.ndarray:
 @functools.cache
 def _blas() -> ThreadpoolController:
     """The loaded BLAS libraries, found once (~1.5 ms); limiting them then costs ~0.1 ms."""
+    from threadpoolctl import ThreadpoolController
+
     return ThreadpoolController()
 
 
@@ -252,8 +534,9 @@ def fit_glmm(
     complement. ``variances`` (name → sd) holds the variance components fixed at those values
     (the trend scores refit on part of the data with the full fit's spreads).
 
-    The design is dense for a province; with many small-factor levels (a national panel's
-    ~700 districts) it and the commune coupling are sparse, so memory and time stay linear
+    The design is kept by its structure (``_Design``: rows pooled by everything but the
+    criterion, products as sums over groups); with many small-factor levels (a national
+    panel's ~700 districts) the commune coupling is sparse, so memory and time stay linear
     in rows.
 
     ``start``: a posterior of a closely related fit (the trend fit for the no-trend one, the
@@ -266,25 +549,18 @@ def fit_glmm(
     truncated or zero-padded to this fit's size (a refit's year levels are the first ones of
     the full fit's); terms held at a prior sd below ``FIXED_AT`` start at their prior mean.
     """
+    from scipy import sparse
+
     n, p = fixed.shape
     k = p + sum(f.n_levels for f in factors)
-    sparse_mode = k > SPARSE_ABOVE
-    cols = [sparse.csr_matrix(fixed) if sparse_mode else np.asarray(fixed, float)]
-    for f in factors:
-        rows = np.flatnonzero(f.index >= 0)
-        z = sparse.csr_matrix((np.ones(len(rows)), (rows, f.index[rows])), shape=(n, f.n_levels))
-        cols.append(z if sparse_mode else z.toarray())
-    a = sparse.hstack(cols, format="csr") if sparse_mode else np.hstack(cols)
-    gram = None if sparse_mode else _FactorGram(np.asarray(fixed, float), factors)
+    sparse_mode = k > SPARSE_ABOVE  # the commune coupling kept sparse
+    c_index = commune.index if commune is not None else np.zeros(n, int)
+    n_c = commune.n_levels if commune is not None else 0
+    design = _Design(np.asarray(fixed, float), factors, c_index, n_c)
     slices, pos = {}, p
     for f in factors:
         slices[f.name] = slice(pos, pos + f.n_levels)
         pos += f.n_levels
-    c_index = commune.index if commune is not None else np.zeros(n, int)
-    n_c = commune.n_levels if commune is not None else 0
-    # communes × rows indicator: B = Aᵀ W C is one sparse-times-dense product
-    c_rows = sparse.csr_matrix((np.ones(n), (c_index, np.arange(n))), shape=(max(n_c, 1), n))
-    c_rows.sort_indices()  # its data are refilled with each step's weights
     offset = np.zeros(n) if offset is None else offset
     y = events.astype(float)
     m = trials.astype(float)
@@ -309,8 +585,7 @@ def fit_glmm(
         return prec, (1.0 / tau2[commune.name] if commune is not None else 0.0)
 
     def linear(th: np.ndarray, vv: np.ndarray) -> np.ndarray:
-        eta = a @ th + offset
-        return eta + vv[c_index] if n_c else eta
+        return design.linear(th, vv) + offset
 
     def objective(
         eta: np.ndarray, th: np.ndarray, vv: np.ndarray, prec: np.ndarray, cprec: float
@@ -322,7 +597,8 @@ def fit_glmm(
     def expected_sumsq(f: Factor, th, vv, cov, coupling, d) -> float:
         """E[Σ level²] of a random factor under the Gaussian posterior (the EM statistic)."""
         if f is commune:
-            return float((vv**2).sum() + (1.0 / d).sum() + _row_quadratic(coupling, cov).sum())
+            # Σ_c (G Σ Gᵀ)_cc = ⟨Σ, GᵀG⟩: a (k × k) product instead of an (n_c × k) one
+            return float((vv**2).sum() + (1.0 / d).sum() + (cov * _cross(coupling)).sum())
         sl = slices[f.name]
         return float((th[sl] ** 2).sum() + np.diag(cov)[sl].sum())
 
@@ -337,32 +613,28 @@ def fit_glmm(
         mu = _sigmoid(eta)
         w = m * mu * (1.0 - mu)
         r = y - m * mu
-        if sparse_mode:
-            aw = a.multiply(w[:, None]).tocsr()
-            h1 = (a.T @ aw).toarray() + np.diag(prec)
-        else:
-            h1 = gram(w) + np.diag(prec)
-        g1 = a.T @ r - prec * (theta - m0)
+        design.weights(w)
+        h1 = design.gram()
+        h1[np.diag_indices(k)] += prec
+        g1 = design.gradient(r) - prec * (theta - m0)
         if n_c:
             d = np.bincount(c_index, w, n_c) + cprec
             g2 = np.bincount(c_index, r, n_c) - cprec * v
-            c_rows.data = w[c_rows.indices]  # Bᵀ = C W A without forming W A
-            cb = c_rows @ a  # (n_c, k)
+            cb = design.commune_cross(sparse_mode)  # Bᵀ = C W A, (n_c, k)
             if sparse_mode:
                 coupling = sparse.diags(1.0 / d) @ cb  # D⁻¹ Bᵀ, sparse
                 schur = h1 - (cb.T @ coupling).toarray()
             else:
                 coupling = cb / d[:, None]
                 schur = h1 - cb.T @ coupling
-            cov = linalg.inv(schur, check_finite=False)
-            step1 = cov @ (g1 - coupling.T @ g2)
+            factor = _Factorised(schur, design.diagonal)
+            step1 = factor.solve(g1 - coupling.T @ g2)
             step2 = g2 / d - coupling @ step1
         else:
-            cov = linalg.inv(h1, check_finite=False)
-            step1 = cov @ g1
+            factor = _Factorised(h1, design.diagonal)
+            step1 = factor.solve(g1)
             step2 = v
             coupling, d = np.zeros((0, k)), np.zeros(0)
-        cov = 0.5 * (cov + cov.T)
         scale = 1.0
         while True:  # step halving: the penalised likelihood never decreases
             new_theta = theta + scale * step1
@@ -380,6 +652,7 @@ def fit_glmm(
             converged = True
             break
         # at the mode for these variances: EM update of each variance (MAP under its prior)
+        cov = factor.inverse()
         changed = 0.0
         for f in all_f:
             ss = expected_sumsq(f, theta, v, cov, coupling, d)
@@ -392,6 +665,7 @@ def fit_glmm(
             break
         prec, cprec = precision()
         current = objective(eta, theta, v, prec, cprec)
+    cov = factor.inverse()  # the curvature of the last step (cached when EM just used it)
     c_var = 1.0 / d + _row_quadratic(coupling, cov) if n_c else np.zeros(0)
     return Posterior(
         mean=theta,

@@ -26,12 +26,13 @@ def _chain(start: np.ndarray, gain: list[np.ndarray], loss: list[np.ndarray]) ->
     return out
 
 
-@pytest.mark.parametrize("loose", [0.0, 2.5])
-def test_every_cell_follows_the_exact_two_state_chain(loose):
+@pytest.mark.parametrize("loose, segmented", [(0.0, False), (2.5, False), (0.0, True)])
+def test_every_cell_follows_the_exact_two_state_chain(loose, segmented):
     """Three criteria × 6 communes, 40,000 draws, three years with different gain and loss
     probabilities per cell (losses up to 30%, so thinning is exercised, with an exact and
-    with a loose bound): the share of draws in which each cell is met each year matches the
-    exact chain within 4.5 Monte Carlo standard errors."""
+    with a loose bound, and with a bound per run of communes — segments of 1, 2 and 3
+    communes, as the districts): the share of draws in which each cell is met each year
+    matches the exact chain within 4.5 Monte Carlo standard errors."""
     rng = np.random.default_rng(0)
     n_crit, b, n = 3, 40_000, 6
     start = np.array([[True, False] * 3, [False] * 6, [True] * 6])  # (criterion, commune)
@@ -41,8 +42,15 @@ def test_every_cell_follows_the_exact_two_state_chain(loose):
         for _year in range(3)
     ]
     loss_base = rng.normal(0, 0.5, n)
-    bound = np.max([row_loss for *_, row_loss in years], axis=0) + loss_base.max() + loose
-    engine = Engine(state, np.random.default_rng(42), np.repeat(bound[:, None], b, axis=1))
+    row_bound = np.max([row_loss for *_, row_loss in years], axis=0) + loose
+    if segmented:
+        segments = np.array([0, 1, 3])
+        run_max = np.maximum.reduceat(loss_base, segments)
+        bound = np.repeat((row_bound[:, None] + run_max[None])[:, None, :], b, axis=1)
+        engine = Engine(state, np.random.default_rng(42), bound, segments)
+    else:
+        bound = np.repeat((row_bound + loss_base.max())[:, None], b, axis=1)
+        engine = Engine(state, np.random.default_rng(42), bound)
     gains, losses = [], []
     for crit, base, row_loss in years:
         gains.append(1 / (1 + np.exp(-(crit[:, None] + base[None]))))

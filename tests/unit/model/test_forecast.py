@@ -275,6 +275,64 @@ def test_the_trend_split_recombines_into_the_headline_probability(small_panel):
     assert no_trend.probability_by_trend(15, 2020)["with_trend"] is None
 
 
+@pytest.fixture(scope="module")
+def light_trend(small_panel):
+    """The small panel's fit with the trend given 10% of the draws: its fit is the short one."""
+    return replace(fit(small_panel), trend_weight=0.1)
+
+
+def test_trend_top_up_keeps_the_mixture_and_repeats_with_its_seed(small_panel, light_trend):
+    """Top-up draws come after the mixture's: the mixture's numbers are those of a forecast
+    without them, and the same seed gives the same top-up."""
+    plain = simulate(small_panel, light_trend, 2020, 400, seed=6)
+    topped = simulate(small_panel, light_trend, 2020, 400, seed=6, component_draws=300)
+    again = simulate(small_panel, light_trend, 2020, 400, seed=6, component_draws=300)
+    assert plain.component_ntm is None
+    np.testing.assert_array_equal(topped.ntm, plain.ntm)
+    np.testing.assert_array_equal(topped.sum_met, plain.sum_met)
+    np.testing.assert_array_equal(topped.component_ntm, again.component_ntm)
+    # 40 trend draws in the mixture, 260 more simulated; the no-trend fit has 360: none
+    assert topped.component_from_trend.tolist() == [True] * 260
+    assert topped.component_probability(15, 2020, None, True)[1] == 300
+    assert topped.component_probability(15, 2020, None, False)[1] == 360
+
+
+def test_trend_top_up_has_the_distribution_of_the_fit_simulated_alone(small_panel, light_trend):
+    """The top-up's trend-fit draws against the trend fit simulated on its own (the two-call
+    version): mean count and P(target) agree within Monte Carlo error."""
+    topped = simulate(small_panel, light_trend, 2020, 400, seed=8, component_draws=1500)
+    alone_model = replace(light_trend, no_trend=None, trend_weight=1.0)
+    alone = simulate(small_panel, alone_model, 2020, 3000, seed=9)
+    counts = alone.unit_draws()[:, -1]
+    target = float(np.median(counts))
+    p, n = topped.component_probability(target, 2020, None, True)
+    q = alone.probability(target, 2020)
+    assert n == 1500
+    assert abs(p - q) <= 4.5 * np.sqrt(p * (1 - p) / n + q * (1 - q) / alone.n_draws)
+    extra = topped.component_ntm[topped.component_from_trend, -1].sum(axis=1)
+    assert len(extra) == 1500 - 40  # the mixture's own 40 trend draws count
+    se = np.sqrt(extra.var() / len(extra) + counts.var() / len(counts))
+    assert abs(extra.mean() - counts.mean()) <= 4.5 * se
+
+
+def test_trend_dependence_reads_the_top_up_without_another_simulation(
+    small_panel, light_trend, monkeypatch
+):
+    import ntm_analysis.analysis.results as results
+
+    topped = simulate(small_panel, light_trend, 2020, 400, seed=6, component_draws=500)
+
+    def no_simulation(*args, **kwargs):
+        raise AssertionError("simulated again")
+
+    monkeypatch.setattr(results, "simulate", no_simulation)
+    dep = results.trend_dependence(small_panel, topped, 15, 2020, None)
+    assert dep["n_with_trend"] == 500
+    assert dep["with_trend"] == topped.component_probability(15, 2020, None, True)[0]
+    assert dep["n_without_trend"] == 500  # 360 in the mixture, 140 topped up
+    assert dep["without_trend"] == topped.component_probability(15, 2020, None, False)[0]
+
+
 def test_each_years_plan_gets_its_probability(small_panel):
     forecast = run_forecast(small_panel, 2020, n_draws=500, seed=2)
     table = forecast.plan_probabilities({2017: 12, 2020: 25, 2030: 50})

@@ -8,6 +8,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import linalg, sparse
 
 from ntm_analysis.analysis.results import unit_results
 from ntm_analysis.core.errors import MessageError
@@ -252,9 +253,31 @@ def test_sparse_design_path_gives_the_dense_answer(monkeypatch):
     np.testing.assert_allclose(draws, expected, atol=1e-8)
 
 
+def test_nested_district_elimination_gives_the_full_solve(monkeypatch):
+    """A national panel's ~700 districts are eliminated as a diagonal block (``_Factorised``);
+    switched on for a province's 11, the fit is the plain Cholesky one."""
+    import ntm_analysis.model.glmm as glmm
+
+    panel = simulate_panel(seed=2, communes_per_district=4)
+    plain = fit(panel, trend="only")
+    monkeypatch.setattr(glmm, "DIAGONAL_ABOVE", 2)
+    for sparse_above in (150, 0):  # with the dense and the sparse commune coupling
+        monkeypatch.setattr(glmm, "SPARSE_ABOVE", sparse_above)
+        split = fit(panel, trend="only")
+        np.testing.assert_allclose(split.gain_params, plain.gain_params, atol=1e-8)
+        np.testing.assert_allclose(split.gain_cov, plain.gain_cov, rtol=1e-7, atol=1e-10)
+        np.testing.assert_allclose(split.loss_cov, plain.loss_cov, rtol=1e-7, atol=1e-10)
+        np.testing.assert_allclose(
+            split.communes["sd"].to_numpy(), plain.communes["sd"].to_numpy(), atol=1e-8
+        )
+        assert split.gain_posterior.sd == pytest.approx(plain.gain_posterior.sd, rel=1e-7)
+
+
 def _reference_fit(panel: Panel, monkeypatch) -> object:
-    """``fit`` with its speed-ups switched off: cold starts, the dense Gram, one loss row per
-    commune × criterion (the estimator as it was before they were added)."""
+    """``fit`` with its speed-ups switched off: cold starts, the design as a dense matrix
+    (every product of a Newton step a plain matrix product), explicit LU inverses, one
+    loss row per commune ×
+    criterion (the estimator as it was before they were added)."""
     import ntm_analysis.model.glmm as glmm
     import ntm_analysis.model.transitions as model
 
@@ -263,8 +286,11 @@ def _reference_fit(panel: Panel, monkeypatch) -> object:
     def fit_cold(*args, start=None, **kwargs):
         return cold(*args, **kwargs)
 
-    class DenseGram:
-        def __init__(self, fixed, factors):
+    class DenseDesign:
+        """The design as one dense matrix A and every product of the Newton step as a
+        matrix product (no pooled rows, no structured Gram)."""
+
+        def __init__(self, fixed, factors, c_index, n_c):
             blocks = [fixed]
             for f in factors:
                 z = np.zeros((len(fixed), f.n_levels))
@@ -272,9 +298,41 @@ def _reference_fit(panel: Panel, monkeypatch) -> object:
                 z[rows, f.index[rows]] = 1.0
                 blocks.append(z)
             self.a = np.hstack(blocks)
+            self.k = self.a.shape[1]
+            self.diagonal = None  # no block eliminated apart
+            self.c_index, self.n_c = c_index, n_c
+            n = len(fixed)
+            self.c = sparse.csr_matrix((np.ones(n), (c_index, np.arange(n))), (max(n_c, 1), n))
 
-        def __call__(self, w):
-            return (self.a * w[:, None]).T @ self.a
+        def linear(self, theta, v):
+            eta = self.a @ theta
+            return eta + v[self.c_index] if self.n_c else eta
+
+        def gradient(self, r):
+            return self.a.T @ r
+
+        def weights(self, w):
+            self.w = w
+
+        def gram(self):
+            return (self.a * self.w[:, None]).T @ self.a
+
+        def commune_cross(self, sparse_out):
+            cb = self.c.multiply(self.w[None, :]).tocsr() @ self.a
+            return sparse.csr_matrix(cb) if sparse_out else cb
+
+    class Inverted:
+        """Every step by the explicit (LU) inverse, as before the Cholesky solves."""
+
+        def __init__(self, matrix, diagonal=None):
+            inv = linalg.inv(matrix)
+            self.inv = 0.5 * (inv + inv.T)
+
+        def solve(self, rhs):
+            return self.inv @ rhs
+
+        def inverse(self):
+            return self.inv
 
     def losses_by_row(lost, districts, start):
         return fit_cold(
@@ -295,14 +353,16 @@ def _reference_fit(panel: Panel, monkeypatch) -> object:
 
     with monkeypatch.context() as patch:
         patch.setattr(model, "fit_glmm", fit_cold)
-        patch.setattr(glmm, "_FactorGram", DenseGram)
+        patch.setattr(glmm, "_Design", DenseDesign)
+        patch.setattr(glmm, "_Factorised", Inverted)
         patch.setattr(model, "fit_losses", losses_by_row)
         return fit(panel)
 
 
 @pytest.mark.parametrize("source", ["bundled", "simulated"])
 def test_speed_ups_leave_the_fit_unchanged(source, monkeypatch):
-    """Warm starts, the structured Gram and pooled loss cells only save work. Tolerance:
+    """Warm starts, the structured design (rows pooled by commune-year, structured Gram),
+    Cholesky solves and pooled loss cells only save work. Tolerance:
     every coefficient within 1e-4 of its posterior sd, covariances and spreads within 1e-4
     relative, the trend weight within 1e-4 (measured: ~3e-7 sd, EM's path is unchanged)."""
     from ntm_analysis.io.load import load_panel
