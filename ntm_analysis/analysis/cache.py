@@ -17,7 +17,6 @@ import json
 import os
 import pickle
 from collections.abc import Mapping
-from concurrent.futures import Executor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -208,21 +207,16 @@ def compute_analysis(
     *,
     registered: Registrations | None = None,
     with_forecast: bool = True,
-    executor: Executor | None = None,
 ) -> Analysis:
     """Forecast (and backtest, reused from ``cache_dir`` when possible) for ``meta``.
 
     ``registered``: the registration lists ``meta["registrations_sha256"]`` identifies.
     ``with_forecast=False``: the backtest only (``ntm backtest``). The forecast keeps its
     fitted model (``Forecast.model``): the report's data-and-method note shows its
-    coefficients. ``executor``: where the backtest runs while this process computes the
-    forecast (the batch gives it a second process: the two are independent and seeded, so
-    the numbers are the same); None: here, after the forecast.
+    coefficients.
     """
     cache = Path(cache_dir) if cache_dir is not None else None
     as_of = check_as_of(history_panel, meta["as_of"])
-    history = history_panel.subset(years=[y for y in history_panel.years if y <= as_of])
-    pending = None if executor is None else executor.submit(_compute_backtest, history, meta, cache)
     fc = None
     if with_forecast:
         fc = run_forecast(
@@ -238,7 +232,8 @@ def compute_analysis(
             # no districts (from 1 Jul 2025): the commune states, to group by former district
             record_states=not has_districts(history_panel),
         )
-    bt, note = _compute_backtest(history, meta, cache) if pending is None else pending.result()
+    history = history_panel.subset(years=[y for y in history_panel.years if y <= as_of])
+    bt, note = _compute_backtest(history, meta, cache)
     return Analysis(meta=dict(meta), forecast=fc, backtest=bt, backtest_note=note)
 
 
@@ -254,14 +249,12 @@ def ensure_analysis(
     *,
     registered: Registrations | None = None,
     with_forecast: bool = True,
-    executor: Executor | None = None,
 ) -> tuple[Path, bool]:
     """The cache file for ``meta`` under ``cache_dir``, computing it if needed.
 
     Returns ``(path, reused)``. The file is written atomically, so a crash never leaves a
-    half-written cache that a later run would trust. ``registered``, ``with_forecast``,
-    ``executor``: as for ``compute_analysis`` (a backtest-only analysis is cached under its
-    own key).
+    half-written cache that a later run would trust. ``registered``, ``with_forecast``: as
+    for ``compute_analysis`` (a backtest-only analysis is cached under its own key).
     """
     cache = Path(cache_dir)
     key_meta = dict(meta) if with_forecast else {**meta, "forecast": False}
@@ -271,12 +264,7 @@ def ensure_analysis(
             load_analysis(path, key_meta)
             return path, True
     analysis = compute_analysis(
-        history_panel,
-        meta,
-        cache,
-        registered=registered,
-        with_forecast=with_forecast,
-        executor=executor,
+        history_panel, meta, cache, registered=registered, with_forecast=with_forecast
     )
     _pickle_atomic(path, replace(analysis, meta=key_meta))
     return path, False

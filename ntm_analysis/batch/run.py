@@ -785,43 +785,6 @@ def _hearing_packs(prep: _Prepared, finished: Sequence[UnitEntry], make: bool) -
         _remove_staging(out / STAGING_DIR, staging)
 
 
-@contextlib.contextmanager
-def _backtest_process(prep: _Prepared) -> Any:
-    """A second process for the backtest while this one fits and simulates the forecast
-    (``ensure_analysis(executor=…)``); None when the analysis is already cached or has no
-    backtest.
-
-    Why: no unit can start before the forecast and the backtest are in the cache, and in one
-    process they keep one core busy while the other waits (the workers' kernels are warm by
-    then). The backtest is independent of the forecast and seeded, so the numbers are those
-    of one process (tested). The process is forked (it starts with this process's imports)
-    unless this process holds other threads (a Dask client's), which a forked child could
-    find mid-lock: then it is spawned. It is stopped on the way out, also on Ctrl-C or an
-    error.
-    """
-    from ntm_analysis.analysis.cache import analysis_path
-
-    if prep.meta["backtest_draws"] <= 0 or analysis_path(prep.meta, prep.cache).exists():
-        yield None
-        return
-    import multiprocessing
-    import threading
-    from concurrent.futures import ProcessPoolExecutor
-
-    alone = threading.active_count() == 1
-    method = "fork" if alone and "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    before = set(multiprocessing.active_children())
-    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context(method))
-    try:
-        yield pool
-    except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
-        for child in set(multiprocessing.active_children()) - before:
-            child.terminate()
-        raise
-    pool.shutdown(wait=True)
-
-
 def _execute(
     prep: _Prepared,
     record: _Record,
@@ -859,10 +822,7 @@ def _execute(
         panel = prep.panel
         as_of = prep.meta["as_of"]
         history = panel.subset(years=[y for y in panel.years if y <= as_of])
-        with _backtest_process(prep) as backtest_executor:
-            cache_path, reused = ensure_analysis(
-                history, prep.meta, prep.cache, executor=backtest_executor
-            )
+        cache_path, reused = ensure_analysis(history, prep.meta, prep.cache)
         seconds = round(time.time() - t0, 2)
         record.cache = {"path": str(cache_path), "reused": reused, "seconds": seconds}
 
