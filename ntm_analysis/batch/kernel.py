@@ -45,19 +45,21 @@ _START: dict[str, Any] = {}  # in the kernel: its state after warm-up, restored 
 
 
 def warm(library: bool = True) -> None:
-    """In a new kernel: import what the reports use and set up what their first chart would
-    (unless not ``library``), then remember the state each unit must start from (working
-    directory, environment, matplotlib's rc settings if matplotlib is loaded)."""
+    """In a new kernel: import what the reports use (unless not ``library``), remember the
+    state each unit must start from (working directory, environment, matplotlib's rc
+    settings if matplotlib is loaded), then pay the first chart's setup (``first_chart``)."""
     import sys
 
     if library:
         import ntm_analysis.report.sections  # noqa: F401  (the import is the point)
-
-        first_chart()
     _START.update(cwd=os.getcwd(), environ=dict(os.environ))
     mpl = sys.modules.get("matplotlib")
     if mpl is not None:
         _START["rc"] = dict(mpl.rcParams)
+    if library:
+        # a chart that cannot be drawn here fails the unit's own cell, with its own message
+        with contextlib.suppress(Exception):
+            first_chart()
 
 
 def first_chart() -> None:
