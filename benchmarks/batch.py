@@ -356,6 +356,7 @@ def _run_batch(
         "--workers",
         str(WORKERS),
         "--no-pdf",  # the floor makes no PDFs either: the goal compares like with like
+        "--no-hearing",  # nor hearing packs (the reference makes one HTML per report)
     ]
     if s["backtest_draws"] is not None:
         command += ["--backtest-draws", str(s["backtest_draws"])]
@@ -371,6 +372,65 @@ def _run_batch(
     if proc.returncode != 0:
         print(f"ntm batch exited with {proc.returncode}:\n{stderr[-2000:]}", file=sys.stderr)
     return seconds, sampler.peak_mb, proc.returncode
+
+
+def cpu_children() -> float:
+    """CPU seconds (user + system) of this process's finished children and their reaped
+    descendants: a batch's or a reference's whole process tree once it has ended. On a shared
+    machine a process tree's wall time follows the CPU share it gets; its CPU seconds do
+    not, so their ratio is the steadier figure."""
+    import resource
+
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def compare_main(rounds: int) -> None:
+    """``python -m benchmarks.batch compare [ROUNDS]``: issue 17's batch row alone — the
+    batch (``_run_batch``) and the reference (``reference``), alternately, each round
+    printing wall and CPU seconds, their ratios, the mean unit time, the shared forecast +
+    backtest and the 1-minute load average before each run (JSON lines)."""
+    import os
+
+    with tempfile.TemporaryDirectory(prefix="ntm-bench-compare-") as tmp_name:
+        tmp = Path(tmp_name)
+        for i in range(rounds):
+            load = [round(os.getloadavg()[0], 1)]
+            cpu = cpu_children()
+            batch_s, batch_mb, code = _run_batch(tmp / f"batch{i}", False)
+            batch_cpu = cpu_children() - cpu
+            load.append(round(os.getloadavg()[0], 1))
+            cpu = cpu_children()
+            reference_s = reference(tmp / f"reference{i}", len(expected_units(tmp / f"batch{i}")))
+            reference_cpu = cpu_children() - cpu
+            load.append(round(os.getloadavg()[0], 1))
+            manifest = json.loads((tmp / f"batch{i}" / "manifest.json").read_text("utf-8"))
+            units = [u["seconds"] for u in manifest["units"] if u.get("seconds")]
+            print(
+                json.dumps(
+                    {
+                        "round": i + 1,
+                        "exit": code,
+                        "batch_s": round(batch_s, 1),
+                        "reference_s": round(reference_s, 1),
+                        "ratio": round(batch_s / reference_s, 2),
+                        "batch_cpu": round(batch_cpu, 1),
+                        "reference_cpu": round(reference_cpu, 1),
+                        "cpu_ratio": round(batch_cpu / reference_cpu, 2),
+                        "mean_unit_s": round(statistics.mean(units), 2),
+                        "forecast_backtest_s": manifest["cache"].get("seconds"),
+                        "peak_mb": round(batch_mb),
+                        "load_1min": load,
+                    }
+                ),
+                flush=True,
+            )
+
+
+def expected_units(out: Path) -> list[str]:
+    """The reports a batch folder holds (its manifest's units)."""
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    return [u["id"] for u in manifest["units"]]
 
 
 def _stamp(text: str) -> float:
@@ -438,6 +498,7 @@ def rows(quick: bool) -> list[Row]:
     batches: list[tuple[float, float, int, Path]] = []
     blas1: list[tuple[float, float, int]] = []
     references: list[float] = []
+    cpus: dict[str, list[float]] = {"batch": [], "reference": []}  # CPU s of each run's tree
     with tempfile.TemporaryDirectory(prefix="ntm-bench-batch-") as tmp_name:
         tmp = Path(tmp_name)
         kernels = _child("kernel", {"n": 2 if quick else 3})[2]
@@ -450,9 +511,13 @@ def rows(quick: bool) -> list[Row]:
         for i in range(rounds):
             floor_run()
             out = tmp / f"batch{i}"
+            cpu = cpu_children()
             batches.append((*_run_batch(out, quick), out))
+            cpus["batch"].append(cpu_children() - cpu)
             n_reports = len(floors[-1][2]["units"])  # the reports the batch made
+            cpu = cpu_children()
             references.append(reference(tmp / f"reference{i}", n_reports))
+            cpus["reference"].append(cpu_children() - cpu)
             blas1.append(_run_batch(tmp / f"batch-blas1-{i}", quick, one_thread))
         floor_run()
         (tmp / "naive").mkdir()
@@ -518,7 +583,12 @@ def rows(quick: bool) -> list[Row]:
             met=None if quick else bool(code == 0 and batch_s <= GOAL_REFERENCE * reference_s),
             notes=[
                 "reference: papermill + HTML without input, a fresh kernel per notebook "
-                "(import pandas and matplotlib, draw one figure); every run in batch.floor"
+                "(import pandas and matplotlib, draw one figure); every run in batch.floor",
+                "CPU seconds of the process trees, batch / reference, per round: "
+                + ", ".join(
+                    f"{b:.1f} / {r:.1f} = {b / r:.2f}"
+                    for b, r in zip(cpus["batch"], cpus["reference"], strict=True)
+                ),
             ],
         ),
         Row(
@@ -648,6 +718,9 @@ def expected_ids(quick: bool) -> list[str]:
 
 
 if __name__ == "__main__":
+    if sys.argv[1] == "compare":
+        compare_main(int(sys.argv[2]) if len(sys.argv) > 2 else 2)
+        raise SystemExit(0)
     entry = {
         "floor": floor_main,
         "naive": naive_main,

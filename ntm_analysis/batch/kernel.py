@@ -28,7 +28,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-__all__ = ["RESET_TIMEOUT", "KeptKernel", "reset_namespace", "warm"]
+__all__ = ["RESET_TIMEOUT", "KeptKernel", "first_chart", "reset_namespace", "warm"]
 
 RESET_TIMEOUT = 30.0  # seconds a reset may take before the kernel is replaced
 WARM_CODE = "from ntm_analysis.batch import kernel as _k\n_k.warm()\ndel _k"
@@ -45,9 +45,9 @@ _START: dict[str, Any] = {}  # in the kernel: its state after warm-up, restored 
 
 
 def warm(library: bool = True) -> None:
-    """In a new kernel: import what the reports use (unless not ``library``) and remember the
+    """In a new kernel: import what the reports use (unless not ``library``), remember the
     state each unit must start from (working directory, environment, matplotlib's rc
-    settings if matplotlib is loaded)."""
+    settings if matplotlib is loaded), then pay the first chart's setup (``first_chart``)."""
     import sys
 
     if library:
@@ -56,6 +56,28 @@ def warm(library: bool = True) -> None:
     mpl = sys.modules.get("matplotlib")
     if mpl is not None:
         _START["rc"] = dict(mpl.rcParams)
+    if library:
+        # a chart that cannot be drawn here fails the unit's own cell, with its own message
+        with contextlib.suppress(Exception):
+            first_chart()
+
+
+def first_chart() -> None:
+    """What a report's first chart pays once per process, paid ahead: the theme (seaborn's
+    styles, imported when first drawn), the font (its file read and cached) and the Agg
+    canvas rendering text with Vietnamese letters to PNG. Leaves no figure and no setting
+    behind (the theme is applied inside a context, as the charts apply it)."""
+    import matplotlib as mpl
+    from matplotlib.figure import Figure
+
+    from ntm_analysis.report import plots
+
+    with mpl.rc_context(plots.theme_rc()):
+        fig = Figure(figsize=(2.0, 1.0), layout="constrained")
+        ax = fig.subplots()
+        ax.plot([2015, 2016], [1.0, 2.0])
+        ax.set_title("Tiêu chí đạt chuẩn nông thôn mới")
+        plots.fig_to_png_bytes(fig, dpi=50)
 
 
 def reset_namespace() -> None:

@@ -75,7 +75,6 @@ from ntm_analysis.core.provenance import (
 )
 from ntm_analysis.i18n.text import fold
 from ntm_analysis.io.reference import read_registry
-from ntm_analysis.report import hearing
 from ntm_analysis.report.pdf import CHROMIUM_ENV, find_chromium
 
 __all__ = [
@@ -766,6 +765,10 @@ def _hearing_packs(prep: _Prepared, finished: Sequence[UnitEntry], make: bool) -
     A unit this run re-made keeps no pack of an earlier run (its pack failed, the unit failed,
     or packs were not asked for): an old pack beside a new report would pass for this run's.
     """
+    # here, not at the top: the hearing packs draw charts (matplotlib, seaborn), which the
+    # batch process needs only now; importing them first delayed the forecast (~1.8 s)
+    from ntm_analysis.report import hearing
+
     make = make and os.environ.get(hearing.ENV, "1") != "0"
     out = prep.out
     staging = out / STAGING_DIR / f"{prep.run_id}-hearing"

@@ -30,7 +30,6 @@ from typing import Any
 import matplotlib as mpl
 import numpy as np
 import pandas as pd
-import seaborn as sns
 from cycler import cycler
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import ListedColormap
@@ -108,6 +107,10 @@ _MARK_STRIP_INCHES = 0.5  # space kept free at the bottom for the synthetic-data
 
 def theme_rc() -> dict[str, Any]:
     """The rcParams of the project's theme (seaborn "whitegrid" + "talk", then our overrides)."""
+    # seaborn (and the scipy.stats it pulls in: ~1 s) is imported when a chart is drawn, not
+    # with this module: the batch process and `ntm` commands import it without drawing
+    import seaborn as sns
+
     rc: dict[str, Any] = {}
     rc.update(sns.axes_style("whitegrid"))
     rc.update(sns.plotting_context("talk"))
@@ -459,6 +462,8 @@ def criteria_heatmap(
         # (one line each) and the synthetic-data strip
         fig = _new_figure(12.0, n_rows * row_h + 2.9 + 0.25 * lines)
         ax = fig.subplots()
+        import seaborn as sns  # see theme_rc
+
         sns.heatmap(
             data.astype(int),
             ax=ax,
