@@ -103,12 +103,20 @@ FIXED_AT_ZERO = 1e-6  # prior sd of a term the data cannot inform (it stays at 0
 LOSS_PRIOR_MEAN = np.array([-3.0] * len(GROUP_NAMES) + [0.0, 0.0])
 LOSS_PRIOR_SD = np.array([3.0] * len(GROUP_NAMES) + [2.0, 1.0])
 SPREAD_PRIOR = VariancePrior(df=1.0, scale=0.5, lower=0.02, upper=3.0)
-# Year shocks: the same prior, bounded at 1 logit. With one or two transitions the spread's
-# posterior is the prior's heavy tail, and a shock sd of 3 (odds ×20 up or down for every
-# commune at once) made a few draws gain nearly everything: the 2-year-panel forecasts of the
-# calibration suite were 18–33 communes too high on average.
-YEAR_PRIOR = VariancePrior(df=1.0, scale=0.5, lower=0.02, upper=1.0)
+# Year shocks: half-normal on the sd (scale 0.5: a typical year moving every commune's odds by
+# ×1.65 is already a large shared shock; bounded at 1 logit), not the scaled-inverse-χ² of the
+# other spreads. That prior's density vanishes at 0: with 3–5 years the data cannot overrule
+# it, and the fitted spread was 0.21–0.27 (draws' median 0.26–0.40) when the truth was 0 — as
+# high as when it was 0.35 — so every simulated year moved all communes together and the mean
+# criteria per commune was 5–8× as wide as the ideal. The half-normal keeps "no shared shocks"
+# possible: with five transitions the draws' median is 0.09–0.10 for a truth of 0, 0.18–0.41 for
+# 0.2 and 0.33–0.54 for 0.35; with two transitions the data cannot see year shocks apart from
+# the trend and the draws stay at the prior (median ~0.3), which is the honest answer. The
+# simulation draws each draw's spread from the marginal posterior (``Posterior.draw_sd``).
+YEAR_PRIOR = VariancePrior(scale=0.5, lower=0.02, upper=1.0, form="half_normal")
 MAX_SCORED_CUTOFFS = 3
+MAX_CAPACITY_CUTOFFS = 2  # held-out transitions scoring the capacity form (2 refits each)
+CAPACITY_FORMS = ("level", "count")  # with the first-year count term, and without it
 
 
 Registrations = Mapping[int, Iterable[str]]  # year -> communes registered to meet it then
@@ -253,6 +261,12 @@ class TransitionModel:
     trend_scores: pd.DataFrame = field(default_factory=pd.DataFrame)  # the held-out scores
     no_trend: TransitionModel | None = None
     notes: tuple[str, ...] = ()  # gaps skipped, thin panels: shown with the forecast
+    # "level" (first-year count term), "count" (without it) or "mixed" (one transition: the
+    # count's slope read as lasting capacity in a share ``capacity_weight`` of the draws)
+    capacity_form: str = "level"
+    capacity_weight: float = 1.0  # held-out weight of the "level" form (see "capacity form")
+    capacity_choice: str = "fixed"  # "data", "too_few" (< 3 transitions: not scored), "fixed"
+    capacity_scores: pd.DataFrame = field(default_factory=pd.DataFrame)  # the held-out scores
 
     @property
     def thin(self) -> bool:
@@ -425,12 +439,17 @@ def _fit_one(
     return model
 
 
+def _held_out_eta(model: TransitionModel, rows: pd.DataFrame) -> np.ndarray:
+    """Gain log-odds of held-out ``rows`` under ``model`` at trend 0 and year shock 0."""
+    eta = _gain_rows_design(rows, np.zeros(len(rows))) @ model.gain_params
+    eta += _effects(rows["district_code"], model.districts, "district_code")
+    return eta + _effects(rows["commune_code"], model.communes, "commune_code")
+
+
 def _year_shift(model: TransitionModel, rows: pd.DataFrame) -> tuple[float, float]:
     """The held-out year's common log-odds shift relative to ``model`` at trend 0, with its
     standard error: solves sum(P(gain)) = observed gains for one offset (Newton, bounded)."""
-    eta = _gain_rows_design(rows, np.zeros(len(rows))) @ model.gain_params
-    eta += _effects(rows["district_code"], model.districts, "district_code")
-    eta += _effects(rows["commune_code"], model.communes, "commune_code")
+    eta = _held_out_eta(model, rows)
     n = len(rows)
     target = float(np.clip(rows["met_next"].sum(), 0.5, n - 0.5))
     shift, info = 0.0, 1.0
@@ -492,6 +511,49 @@ def _trend_scores(
     return pd.DataFrame(rows)
 
 
+def _capacity_scores(
+    table: pd.DataFrame, panel: Panel, absent: tuple[str, ...] = ()
+) -> pd.DataFrame:
+    """Held-out commune-level scores of the two capacity forms (see "capacity form").
+
+    For each of the last ``MAX_CAPACITY_CUTOFFS`` transitions that has at least two
+    transitions before it, both forms are fitted (no trend, gains only, spreads estimated) on
+    the years before it and scored on its unmet rows: the log-likelihood of each commune's
+    gains given the year's common shift (fitted per form, so the year's overall level — the
+    trend's and the year shock's business — does not decide; only how well each form tells
+    communes apart does)."""
+    years = sorted(table["year"].unique().tolist())
+    rows = []
+    for i in range(max(2, len(years) - MAX_CAPACITY_CUTOFFS), len(years)):
+        train = table[table["year"] < years[i]]
+        held = table[(table["year"] == years[i]) & ~table["met"]]
+        y = held["met_next"].to_numpy(float)
+        for form in CAPACITY_FORMS:
+            extra = () if form == "level" else ("level",)
+            model = _fit_one(train, panel, False, years[i - 1], losses=False, absent=absent + extra)
+            eta = _held_out_eta(model, held) + _year_shift(model, held)[0]
+            loglik = y * eta - np.logaddexp(0.0, eta)
+            by_commune = pd.Series(loglik).groupby(held["commune_code"].to_numpy()).sum()
+            rows.append(
+                {
+                    "cutoff": years[i - 1],
+                    "year": years[i],
+                    "form": form,
+                    "log_score": float(loglik.sum()),
+                    "communes": len(by_commune),
+                    "rows": len(held),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def capacity_weight(scores: pd.DataFrame) -> float:
+    """Weight of the "level" form from held-out scores: ∝ exp(total log score) per form."""
+    total = scores.groupby("form")["log_score"].sum()
+    diff = float(total.get("level", 0.0) - total.get("count", 0.0))
+    return float(1.0 / (1.0 + np.exp(-np.clip(diff, -50, 50))))
+
+
 def fit(
     panel: Panel,
     trend: bool | str = True,
@@ -527,16 +589,35 @@ def fit(
         notes += (f"thin:{n_trans}",)
     if registered and not registered_estimable(table):
         notes += ("registered:scenario",)
+    # the capacity form (see "capacity form"): held out where >= 3 transitions allow it
+    capacity: dict = {"capacity_choice": "fixed"}
+    if "level" in absent:  # held at 0 by the caller
+        capacity.update(capacity_form="count", capacity_weight=0.0)
+    elif n_trans < 2:  # the count *is* the first-year count: half the draws read it as lasting
+        capacity.update(capacity_form="mixed", capacity_weight=0.5, capacity_choice="too_few")
+    elif n_trans == 2:
+        capacity["capacity_choice"] = "too_few"
+    else:
+        scores = _capacity_scores(table, panel, absent)
+        weight = capacity_weight(scores)
+        form = "level" if weight >= 0.5 else "count"
+        capacity = {
+            "capacity_form": form,
+            "capacity_weight": weight,
+            "capacity_choice": "data",
+            "capacity_scores": scores,
+        }
+        absent += ("level",) if form == "count" else ()
     trend = "auto" if trend is True else trend
     if trend not in (False, "auto", "only"):
         raise ValueError(f"trend must be True/'auto', False or 'only', got {trend!r}")
     if trend is False or (trend == "auto" and n_trans < 2):
         model = _fit_one(table, panel, False, origin, absent=absent)
         choice = "off" if trend is False else "one_transition"
-        return replace(model, trend_choice=choice, notes=notes)
+        return replace(model, trend_choice=choice, notes=notes, **capacity)
     with_trend = _fit_one(table, panel, True, origin, absent=absent)
     if trend == "only":
-        return replace(with_trend, trend_choice="fixed", notes=notes)
+        return replace(with_trend, trend_choice="fixed", notes=notes, **capacity)
     # the loss model does not depend on the trend: the no-trend fit shares it
     without = _fit_one(
         table,
@@ -548,7 +629,8 @@ def fit(
         absent=absent,
     )
     full = {True: with_trend, False: without}
-    scores = _trend_scores(table, panel, full, absent) if n_trans >= 3 else pd.DataFrame()
+    # the trend is weighted by held-out years only when at least two of them can be scored
+    scores = _trend_scores(table, panel, full, absent) if n_trans >= 4 else pd.DataFrame()
     if scores.empty:
         weight, choice = 0.5, "equal"
     else:
@@ -560,6 +642,7 @@ def fit(
         trend_weight=weight,
         trend_choice=choice,
         trend_scores=scores,
-        no_trend=replace(without, notes=notes),
+        no_trend=replace(without, notes=notes, **capacity),
         notes=notes,
+        **capacity,
     )
