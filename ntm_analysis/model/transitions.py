@@ -338,9 +338,12 @@ def _fit_one(
     variances: dict[str, float] | None = None,
     start: TransitionModel | None = None,
     absent: tuple[str, ...] = (),
+    year_at_mean: bool = True,
 ) -> TransitionModel:
     """The gain and loss GLMMs on one transitions table (trend on or off); ``absent``: gain
-    terms held at 0 (see ``fit``); ``losses=False``
+    terms held at 0 (see ``fit``); ``year_at_mean=False`` keeps the fit at the year spread's
+    mode (the capacity scores need point estimates only, not the fixed terms' covariance);
+    ``losses=False``
     skips the loss model (a ``Posterior``: the loss model already fitted to this same table,
     reused) and ``variances`` fixes the gain model's spreads (the trend scores
     refit on earlier years with the full fit's spreads: gains only, and fast). ``start``: a
@@ -393,7 +396,7 @@ def _fit_one(
         )
 
     gain_post = gain_fit(variances, start.gain_posterior if start is not None else None)
-    if variances is None:
+    if variances is None and year_at_mean:
         # The fixed terms' covariance (the trend's above all) at the year spread's posterior
         # mean variance, not at its mode: with 2-5 years the mode sits near 0 under the
         # half-normal prior even when shocks exist, and the trend would be read with rows,
@@ -542,13 +545,24 @@ def _capacity_scores(
     communes apart does)."""
     years = sorted(table["year"].unique().tolist())
     rows = []
+    previous: dict[str, TransitionModel] = {}  # each form's fit on one year fewer: a warm start
     for i in range(max(2, len(years) - MAX_CAPACITY_CUTOFFS), len(years)):
         train = table[table["year"] < years[i]]
         held = table[(table["year"] == years[i]) & ~table["met"]]
         y = held["met_next"].to_numpy(float)
         for form in CAPACITY_FORMS:
             extra = () if form == "level" else ("level",)
-            model = _fit_one(train, panel, False, years[i - 1], losses=False, absent=absent + extra)
+            model = _fit_one(
+                train,
+                panel,
+                False,
+                years[i - 1],
+                losses=False,
+                start=previous.get(form, previous.get("level")),
+                absent=absent + extra,
+                year_at_mean=False,
+            )
+            previous[form] = model
             eta = _held_out_eta(model, held) + _year_shift(model, held)[0]
             loglik = y * eta - np.logaddexp(0.0, eta)
             by_commune = pd.Series(loglik).groupby(held["commune_code"].to_numpy()).sum()
