@@ -99,13 +99,13 @@ def test_capacity_weight_follows_the_score_difference():
     assert capacity_weight(scores.assign(form=["count", "level"])) < 0.5
 
 
-def test_thin_panels_fall_back_to_the_simplest_form_and_equal_trend_weight():
+def test_thin_panels_fall_back_where_nothing_can_be_scored():
     long = own_panel(5, 0.8, 0.0)
     years = long.years
     cases = {
         2: ("mixed", "too_few", "one_transition"),  # one transition: both readings, no trend
         3: ("level", "too_few", "equal"),  # two: the forms cannot be scored
-        4: ("level", "data", "equal"),  # three: one held-out year cannot weigh the trend
+        4: ("level", "data", "data"),  # three: one held-out year scores both
     }
     for n_years, (form, choice, trend_choice) in cases.items():
         model = fit(own_panel(5, 0.8, 0.0, years=tuple(years[:n_years])))
@@ -114,7 +114,7 @@ def test_thin_panels_fall_back_to_the_simplest_form_and_equal_trend_weight():
             assert model.capacity_form == form
         if trend_choice == "equal":
             assert model.trend_weight == 0.5 and model.trend_scores.empty
-    assert fit(long).trend_choice == "data"  # five transitions: two or more held-out years
+    assert fit(long).trend_choice == "data"
 
 
 def test_year_shock_spread_can_be_small_when_there_are_no_shocks():
