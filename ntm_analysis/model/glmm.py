@@ -139,7 +139,7 @@ class Posterior:
         prior = self.priors[name]
         block = self.blocks[name]
         cov = self.cov[block, block]
-        q_post = linalg.inv(cov)
+        q_post = np.linalg.inv(cov)
         q_data = q_post - np.eye(len(cov)) / self.sd[name] ** 2
         lam, vec = np.linalg.eigh(0.5 * (q_data + q_data.T))
         c = vec.T @ (q_post @ self.mean[block])
