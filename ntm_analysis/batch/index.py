@@ -13,7 +13,6 @@ The page is data (``index_context``) rendered by one Jinja template
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -21,8 +20,10 @@ from typing import Any
 from markupsafe import Markup
 
 from ntm_analysis import i18n
+from ntm_analysis.analysis.results import ResultsError, UnitResults, reader_interval
 from ntm_analysis.batch.changes import changes_html, read_changes
 from ntm_analysis.batch.executor import error_message
+from ntm_analysis.batch.sidecar import Sidecar, read_sidecar
 from ntm_analysis.core.atomic import write_text_atomic
 from ntm_analysis.core.provenance import MANIFEST
 from ntm_analysis.report.export import external_references, footer_html, print_css
@@ -50,17 +51,20 @@ footer { margin-top: 3em; padding-top: 0.6em; border-top: 1px solid #CCC; color:
 """
 
 
-def _read_sidecar(out: Path, entry: Mapping[str, Any]) -> dict[str, Any] | None:
-    if entry.get("status") != "ok":
-        return None
-    rel = (entry.get("outputs") or {}).get("results")
-    if not rel or not (out / rel).exists():
-        return None
-    try:
-        value = json.loads((out / rel).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return value if isinstance(value, dict) else None
+def _read_sidecars(
+    out: Path, units: list[Mapping[str, Any]]
+) -> tuple[dict[str, Sidecar | None], dict[str, str]]:
+    """Each unit's ``Sidecar`` (None: failed or none written), and the units whose sidecar
+    is there but not a unit's results, with why: they show as failed, not as blanks."""
+    sidecars: dict[str, Sidecar | None] = {}
+    broken: dict[str, str] = {}
+    for entry in units:
+        try:
+            sidecars[entry["id"]] = read_sidecar(out, entry)
+        except ResultsError as exc:
+            sidecars[entry["id"]] = None
+            broken[entry["id"]] = str(exc)
+    return sidecars, broken
 
 
 def _links(entry: Mapping[str, Any], lang: str) -> list[dict[str, str]]:
@@ -77,7 +81,8 @@ def _links(entry: Mapping[str, Any], lang: str) -> list[dict[str, str]]:
     ]
 
 
-def _failure(entry: Mapping[str, Any], lang: str) -> dict[str, str]:
+def _failure(entry: Mapping[str, Any], lang: str, broken: str | None = None) -> dict[str, str]:
+    """A failed unit in words; ``broken``: why its sidecar could not be read."""
     error = entry.get("error") or {}
     cell = error.get("cell") if error.get("cell") is not None else "–"
     text = i18n.t(
@@ -85,15 +90,13 @@ def _failure(entry: Mapping[str, Any], lang: str) -> dict[str, str]:
         lang,
         unit=entry.get("name", entry["id"]),
         cell=cell,
-        error=error_message(error),
+        error=broken or error_message(error),
     )
     return {"label": i18n.t("index.status.failed", lang), "text": text}
 
 
-def _interval_text(side: Mapping[str, Any], lang: str) -> str:
+def _interval_text(side: UnitResults, lang: str) -> str:
     """The 80% interval, or the 95% one (so marked) where the 80% one is a single value."""
-    from ntm_analysis.analysis.results import reader_interval
-
     level, lo, hi = reader_interval(side)
     text = f"{i18n.fmt_number(lo, lang, 0)}–{i18n.fmt_number(hi, lang, 0)}"
     return text if level == 80 else f"{text} ({level}%)"
@@ -101,10 +104,11 @@ def _interval_text(side: Mapping[str, Any], lang: str) -> str:
 
 def _district_row(
     entry: Mapping[str, Any],
-    side: Mapping[str, Any] | None,
+    side: Sidecar | None,
     lang: str,
     with_targets: bool,
     province_target: float | None,
+    broken: str | None = None,
 ) -> dict[str, Any]:
     """A district's row. With district targets in the run: its target, the probability of
     reaching it and the verdict ("no target set" in words where a district has none).
@@ -114,23 +118,25 @@ def _district_row(
     n_cells = 6 if with_targets else 5
     cells: list[Any]
     if side is None:
-        cells = [entry["name"], *[""] * (n_cells - 2), {"failure": _failure(entry, lang)}]
+        failure = _failure(entry, lang, broken)
+        cells = [entry["name"], *[""] * (n_cells - 2), {"failure": failure}]
     else:
+        res = side.results
         cells = [
-            side.get("unit_name") or entry["name"],
-            i18n.fmt_number(side["now"]["n_ntm"], lang, 0),
-            i18n.fmt_number(side["expected"], lang, 1),
-            _interval_text(side, lang),
+            side.label(entry["name"]),
+            i18n.fmt_number(res.now.get("n_ntm"), lang, 0),
+            i18n.fmt_number(res.expected, lang, 1),
+            _interval_text(res, lang),
         ]
         if not with_targets:
-            cells.append(_contribution(side, province_target, lang))
-        elif side.get("target") is None:
+            cells.append(_contribution(res, province_target, lang))
+        elif res.target is None:
             cells += [i18n.t("index.no_target", lang), ""]
         else:
-            decimals = 0 if float(side["target"]).is_integer() else 1
-            target = i18n.fmt_number(side["target"], lang, decimals)
-            probability = side.get("probability")
-            verdict = Markup(result_badge(side, lang)) if side.get("status") else ""
+            decimals = 0 if float(res.target).is_integer() else 1
+            target = i18n.fmt_number(res.target, lang, decimals)
+            probability = res.probability
+            verdict = Markup(result_badge(res, lang)) if res.status else ""
             chance = (
                 i18n.fmt_percent(probability, lang)
                 if probability is not None
@@ -140,14 +146,14 @@ def _district_row(
     return {"cells": cells, "links": _links(entry, lang)}
 
 
-def _contribution(side: Mapping[str, Any], province_target: float | None, lang: str) -> str:
+def _contribution(side: UnitResults, province_target: float | None, lang: str) -> str:
     """ "16% của 77 xã": the district's expected count as a share of the province target."""
     if not province_target:
-        return i18n.fmt_number(side["expected"], lang, 1)
+        return i18n.fmt_number(side.expected, lang, 1)
     return i18n.t(
         "index.contribution",
         lang,
-        share=i18n.fmt_share(side["expected"] / province_target, lang),
+        share=i18n.fmt_share(side.expected / province_target, lang),
         target=i18n.fmt_number(province_target, lang, 0),
     )
 
@@ -162,9 +168,9 @@ def index_context(out: Path, manifest: Mapping[str, Any], lang: str) -> dict[str
 
     out = Path(out)
     units = manifest["units"]
-    sidecars = {u["id"]: _read_sidecar(out, u) for u in units}
+    sidecars, broken = _read_sidecars(out, units)
     synthetic = bool(manifest.get("synthetic")) or any(
-        s and s.get("synthetic") for s in sidecars.values()
+        s.results.synthetic for s in sidecars.values() if s
     )
     province_name = i18n.t(
         "report.unit.province", lang, name=(manifest.get("province") or {}).get("name", "")
@@ -178,13 +184,13 @@ def index_context(out: Path, manifest: Mapping[str, Any], lang: str) -> dict[str
             "links": _links(entry, lang),
         }
         if side is None:
-            unit["failure"] = _failure(entry, lang)
+            unit["failure"] = _failure(entry, lang, broken.get(entry["id"]))
         else:
             unit |= {
                 "status_label": i18n.t("report.status.label", lang),
-                "badge": Markup(result_badge(side, lang)),
-                "headline": side["headline"],
-                "hearing": Markup(hearing_index_html(out, entry, side, lang)),  # plan, pack
+                "badge": Markup(result_badge(side.results, lang)),
+                "headline": side.headline,
+                "hearing": Markup(hearing_index_html(out, entry, side.results, lang)),
             }
         province.append(unit)
     data_sha = manifest["data_files"]["panel"]["sha256"]
@@ -196,7 +202,9 @@ def index_context(out: Path, manifest: Mapping[str, Any], lang: str) -> dict[str
         "print_css": Markup(print_css(title, lang, synthetic)),
         "synthetic_banner": Markup(synthetic_banner(lang)) if synthetic else None,
         "province": province,
-        "districts": _districts(out, units, sidecars, manifest, lang, hearing_districts_html),
+        "districts": _districts(
+            out, units, sidecars, broken, manifest, lang, hearing_districts_html
+        ),
         "changes": Markup(changes_html(read_changes(out), lang)),  # since the last report
         "failures_heading": i18n.t("index.failed.title", lang),
         "failures": [
@@ -212,7 +220,8 @@ def index_context(out: Path, manifest: Mapping[str, Any], lang: str) -> dict[str
 def _districts(
     out: Path,
     units: list[Mapping[str, Any]],
-    sidecars: Mapping[str, Mapping[str, Any] | None],
+    sidecars: Mapping[str, Sidecar | None],
+    broken: Mapping[str, str],
     manifest: Mapping[str, Any],
     lang: str,
     hearing_html: Any,
@@ -221,20 +230,17 @@ def _districts(
     entries = [u for u in units if u["kind"] == "district"]
     if not entries:
         return None
+    found = [s.results for s in sidecars.values() if s]
     year = (manifest.get("parameters") or {}).get("target_year") or next(
-        (s["year"] for s in sidecars.values() if s), ""
+        (r.year for r in found), ""
     )
-    as_of = next((s.get("as_of") for s in sidecars.values() if s), None)
-    with_targets = any(
-        s and s.get("target") is not None
-        for s in sidecars.values()
-        if s and s.get("level") == "district"
-    )
+    as_of = next((r.as_of for r in found), None)
+    with_targets = any(r.target is not None for r in found if r.level == "district")
     province_side = next(
         (sidecars[u["id"]] for u in units if u["kind"] == "province" and sidecars[u["id"]]),
         None,
     )
-    province_target = province_side.get("target") if province_side else None
+    province_target = province_side.results.target if province_side else None
     head = [
         i18n.t("col.district", lang),
         f"{i18n.t('col.now', lang)} ({as_of})" if as_of else i18n.t("col.now", lang),
@@ -252,7 +258,9 @@ def _districts(
         "heading": i18n.t("index.districts", lang),
         "head": head,
         "rows": [
-            _district_row(e, sidecars[e["id"]], lang, with_targets, province_target)
+            _district_row(
+                e, sidecars[e["id"]], lang, with_targets, province_target, broken.get(e["id"])
+            )
             for e in entries
         ],
         "note": i18n.t(note, lang),
@@ -278,13 +286,15 @@ def render_index(context: Mapping[str, Any]) -> str:
 
 def district_row_html(
     entry: Mapping[str, Any],
-    side: Mapping[str, Any] | None,
+    side: Sidecar | UnitResults | None,
     lang: str,
     with_targets: bool,
     province_target: float | None = None,
 ) -> str:
     """One district's row of the index table as the page shows it (the template's
-    ``district_row`` macro), from its manifest entry and results sidecar."""
+    ``district_row`` macro), from its manifest entry and results sidecar (or results)."""
+    if isinstance(side, UnitResults):
+        side = Sidecar(side, unit_name="", headline="")
     row = _district_row(entry, side, lang, with_targets, province_target)
     return str(_template().module.district_row(row))
 

@@ -34,6 +34,7 @@ from matplotlib.figure import Figure
 
 from ntm_analysis import __version__, i18n
 from ntm_analysis.analysis.priority import short_criteria
+from ntm_analysis.analysis.results import UnitResults
 from ntm_analysis.core.atomic import replace_dir, write_atomic, write_text_atomic
 from ntm_analysis.core.config import config_fields
 from ntm_analysis.core.criteria import criterion_label
@@ -599,12 +600,12 @@ PACK_FILES = (
 
 
 def index_html(
-    out: str | Path, entry: Mapping[str, Any], side: Mapping[str, Any], lang: str
+    out: str | Path, entry: Mapping[str, Any], results: UnitResults, lang: str
 ) -> str:
     """For the index: this year's plan against the forecast (one line) and links to the
     unit's hearing pack (the files that exist)."""
     parts = []
-    ty = side.get("this_year")
+    ty = results.this_year
     row = (ty or {}).get("figures", {}).get("n_ntm")
     if row and row.get("target") is not None:
         text = i18n.t(

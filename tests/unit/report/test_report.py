@@ -658,11 +658,11 @@ def test_index_shows_this_years_plan_and_the_pack(province, tmp_path):
 
     (tmp_path / "hearing" / "province").mkdir(parents=True)
     (tmp_path / "hearing" / "province" / "brief.pdf").write_bytes(b"%PDF-")
-    side = {"this_year": province.results["this_year"]}
-    text = hearing.index_html(tmp_path, {"id": "province"}, side, "vi")
+    text = hearing.index_html(tmp_path, {"id": "province"}, province.results, "vi")
     assert "Kế hoạch 2017: 38 xã" in html.unescape(text)
     assert 'href="hearing/province/brief.pdf"' in text and "slides.html" not in text
-    assert hearing.index_html(tmp_path, {"id": "x"}, {}, "vi") == ""
+    no_plan = dataclasses.replace(province.results, this_year=None)
+    assert hearing.index_html(tmp_path, {"id": "x"}, no_plan, "vi") == ""
     (tmp_path / "hearing" / "180-trang-dinh").mkdir()
     (tmp_path / "hearing" / "180-trang-dinh" / "slides.html").write_text("<title>x</title>")
     entries = [{"id": "180-trang-dinh", "name": "Tràng Định"}, {"id": "x", "name": "X"}]
