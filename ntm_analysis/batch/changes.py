@@ -12,7 +12,6 @@ the simulation's own randomness is left.
 
 from __future__ import annotations
 
-import html
 import json
 from collections.abc import Mapping
 from pathlib import Path
@@ -24,7 +23,7 @@ from ntm_analysis.batch.sidecar import Sidecar, read_sidecar
 from ntm_analysis.core.atomic import write_text_atomic
 from ntm_analysis.core.provenance import load_manifest
 
-__all__ = ["CHANGES", "changes_html", "compare", "read_changes", "snapshot", "write_changes"]
+__all__ = ["CHANGES", "changes_section", "compare", "read_changes", "snapshot", "write_changes"]
 
 CHANGES = "changes.json"
 _SETTINGS = ("draws", "seed", "scenario", "backtest_draws")  # simulation settings compared
@@ -229,41 +228,36 @@ def _target_words(value: list[Any], lang: str) -> str:
     return i18n.t("changes.target", lang, target=i18n.fmt_number(target, lang, 0), year=year)
 
 
-def changes_html(changes: Mapping[str, Any] | None, lang: str) -> str:
-    """The index section: one row per unit, the reasons in words ("" when nothing to show)."""
+def changes_section(changes: Mapping[str, Any] | None, lang: str) -> dict[str, Any] | None:
+    """The index section as data (``_fragments.html.j2``'s ``changes``): title, intro, column
+    names and one row per unit, the reasons in words; None when there is nothing to show."""
     if not changes or not changes.get("units"):
-        return ""
-    esc = html.escape
+        return None
     before = changes["before"]
-    head = [
-        i18n.t("col.unit", lang),
-        i18n.t("changes.col.before", lang),
-        i18n.t("changes.col.observed", lang),
-        i18n.t("changes.col.after", lang),
-        i18n.t("changes.col.reasons", lang),
-    ]
-    rows = []
-    for unit in changes["units"]:
-        reasons = "; ".join(_reason_text(k, p, lang) for k, p in unit["reasons"])
-        cells = [
+    rows = [
+        [
             unit["unit"],
             _forecast_text(unit["before"], lang),
             _observed_text(unit.get("observed"), lang),
             _forecast_text(unit["after"], lang),
-            reasons,
+            "; ".join(_reason_text(k, p, lang) for k, p in unit["reasons"]),
         ]
-        rows.append("<tr>" + "".join(f"<td>{esc(str(c))}</td>" for c in cells) + "</tr>")
-    intro = i18n.t(
-        "changes.intro",
-        lang,
-        run=before.get("run_id") or "?",
-        when=(before.get("finished") or "")[:10],
-    )
-    return (
-        f'<h2>{esc(i18n.t("changes.title", lang))}</h2><p class="note">{esc(intro)}</p>'
-        "<table><thead><tr>"
-        + "".join(f"<th>{esc(h)}</th>" for h in head)
-        + "</tr></thead><tbody>"
-        + "".join(rows)
-        + "</tbody></table>"
-    )
+        for unit in changes["units"]
+    ]
+    return {
+        "title": i18n.t("changes.title", lang),
+        "intro": i18n.t(
+            "changes.intro",
+            lang,
+            run=before.get("run_id") or "?",
+            when=(before.get("finished") or "")[:10],
+        ),
+        "head": [
+            i18n.t("col.unit", lang),
+            i18n.t("changes.col.before", lang),
+            i18n.t("changes.col.observed", lang),
+            i18n.t("changes.col.after", lang),
+            i18n.t("changes.col.reasons", lang),
+        ],
+        "rows": rows,
+    }

@@ -20,12 +20,18 @@ from typing import Any
 from markupsafe import Markup
 
 from ntm_analysis import i18n
-from ntm_analysis.analysis.results import ResultsError, UnitResults, reader_interval
-from ntm_analysis.batch.changes import changes_html, read_changes
+from ntm_analysis.analysis.results import (
+    ResultsError,
+    UnitResults,
+    displayed_status,
+    reader_interval,
+)
+from ntm_analysis.batch.changes import changes_section, read_changes
 from ntm_analysis.batch.executor import error_message
 from ntm_analysis.batch.sidecar import Sidecar, read_sidecar
 from ntm_analysis.core.atomic import write_text_atomic
 from ntm_analysis.core.provenance import MANIFEST
+from ntm_analysis.report import fragments
 from ntm_analysis.report.export import external_references, footer_html, print_css
 
 __all__ = ["INDEX", "district_row_html", "index_context", "render_index", "write_index"]
@@ -113,7 +119,7 @@ def _district_row(
     """A district's row. With district targets in the run: its target, the probability of
     reaching it and the verdict ("no target set" in words where a district has none).
     Without any: its expected contribution to the province plan — never a column of "–"."""
-    from ntm_analysis.report.sections import result_badge
+    from ntm_analysis.report.base import badge  # charts and pandas: not for `ntm forecast`
 
     n_cells = 6 if with_targets else 5
     cells: list[Any]
@@ -136,7 +142,7 @@ def _district_row(
             decimals = 0 if float(res.target).is_integer() else 1
             target = i18n.fmt_number(res.target, lang, decimals)
             probability = res.probability
-            verdict = Markup(result_badge(res, lang)) if res.status else ""
+            verdict = {"badge": badge(displayed_status(res), lang)} if res.status else ""
             chance = (
                 i18n.fmt_percent(probability, lang)
                 if probability is not None
@@ -159,12 +165,13 @@ def _contribution(side: UnitResults, province_target: float | None, lang: str) -
 
 
 def index_context(out: Path, manifest: Mapping[str, Any], lang: str) -> dict[str, Any]:
-    """What the index shows, as data for ``templates/index.html.j2``: plain text everywhere
-    (the template escapes it), ``Markup`` only for the fragments other modules render (the
-    verdict badge, the synthetic banner, the hearing links, the changes, the footer)."""
-    from ntm_analysis.report.hearing import districts_html as hearing_districts_html
-    from ntm_analysis.report.hearing import index_html as hearing_index_html
-    from ntm_analysis.report.sections import result_badge, synthetic_banner
+    """What the index shows, as data for ``templates/index.html.j2``: plain text and the
+    fragments' data (badges, hearing packs, changes: ``_fragments.html.j2``), which the
+    template escapes; ``Markup`` only for the style, the synthetic banner and the footer the
+    reports share."""
+    from ntm_analysis.report import hearing
+    from ntm_analysis.report.base import badge
+    from ntm_analysis.report.sections import synthetic_banner
 
     out = Path(out)
     units = manifest["units"]
@@ -188,9 +195,9 @@ def index_context(out: Path, manifest: Mapping[str, Any], lang: str) -> dict[str
         else:
             unit |= {
                 "status_label": i18n.t("report.status.label", lang),
-                "badge": Markup(result_badge(side.results, lang)),
+                "badge": badge(displayed_status(side.results), lang),
                 "headline": side.headline,
-                "hearing": Markup(hearing_index_html(out, entry, side.results, lang)),
+                "hearing": hearing.index_view(out, entry, side.results, lang),  # plan, pack
             }
         province.append(unit)
     data_sha = manifest["data_files"]["panel"]["sha256"]
@@ -202,10 +209,8 @@ def index_context(out: Path, manifest: Mapping[str, Any], lang: str) -> dict[str
         "print_css": Markup(print_css(title, lang, synthetic)),
         "synthetic_banner": Markup(synthetic_banner(lang)) if synthetic else None,
         "province": province,
-        "districts": _districts(
-            out, units, sidecars, broken, manifest, lang, hearing_districts_html
-        ),
-        "changes": Markup(changes_html(read_changes(out), lang)),  # since the last report
+        "districts": _districts(out, units, sidecars, broken, manifest, lang),
+        "changes": changes_section(read_changes(out), lang),  # since the last report
         "failures_heading": i18n.t("index.failed.title", lang),
         "failures": [
             {"failure": _failure(e, lang), "links": _links(e, lang)}
@@ -224,9 +229,10 @@ def _districts(
     broken: Mapping[str, str],
     manifest: Mapping[str, Any],
     lang: str,
-    hearing_html: Any,
 ) -> dict[str, Any] | None:
     """The districts' table (heading, column names, rows), its note and hearing packs."""
+    from ntm_analysis.report import hearing
+
     entries = [u for u in units if u["kind"] == "district"]
     if not entries:
         return None
@@ -264,19 +270,12 @@ def _districts(
             for e in entries
         ],
         "note": i18n.t(note, lang),
-        "hearing": Markup(hearing_html(out, entries, lang)),  # the districts' hearing packs
+        "hearing": hearing.districts_view(out, entries, lang),  # the districts' packs
     }
 
 
 def _template() -> Any:
-    from jinja2 import Environment, PackageLoader
-
-    env = Environment(
-        loader=PackageLoader("ntm_analysis.report", "templates"),
-        autoescape=True,
-        keep_trailing_newline=True,
-    )
-    return env.get_template(TEMPLATE)
+    return fragments.environment().get_template(TEMPLATE)
 
 
 def render_index(context: Mapping[str, Any]) -> str:
