@@ -18,7 +18,7 @@ from typing import Any
 
 from ntm_analysis.analysis.results import ResultsError, UnitResults
 
-__all__ = ["ResultsError", "Sidecar", "read_sidecar"]
+__all__ = ["Sidecar", "read_sidecar"]
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from ntm_analysis.analysis.results import ResultsError
 from ntm_analysis.batch.index import write_index
-from ntm_analysis.batch.sidecar import ResultsError, Sidecar, read_sidecar
+from ntm_analysis.batch.sidecar import Sidecar, read_sidecar
 
 # a district sidecar as an early version wrote it: none of the fields added since
 OLD = {
