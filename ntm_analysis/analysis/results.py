@@ -218,8 +218,78 @@ class UnitResults(Mapping):
         """The JSON form (plain types, in field order)."""
         return {name: getattr(self, name) for name in _RESULT_FIELDS}
 
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any], source: str = "results") -> UnitResults:
+        """The results of ``to_dict``'s JSON form (a sidecar, ``ntm forecast --json``): the one
+        place its keys are read. Keys that are not fields (a sidecar's headline, label and
+        provenance) are the caller's. Lenient with files of earlier versions: only the
+        figures every reader shows (``REQUIRED``) must be there; a field missing (added
+        since, or a trimmed file) reads as "not recorded" — None, an empty list, or False for
+        the yes/no fields. Anything else (not an object, a required figure missing or of the
+        wrong type) is refused with a ``ResultsError`` naming ``source`` and the problem."""
+        if isinstance(data, UnitResults):
+            return data
+        if not isinstance(data, Mapping):
+            raise ResultsError(f"{source}: expected a JSON object, found {type(data).__name__}")
+        missing = [name for name in REQUIRED if name not in data]
+        if missing:
+            raise ResultsError(
+                f"{source}: not a unit's results (missing {', '.join(missing)}); results "
+                "are written by `ntm forecast --json` and by a report's save_results"
+            )
+        problems = [
+            f"{name} should be {expected}, found {data[name]!r}"
+            for name, (check, expected) in _CHECKS.items()
+            if name in data and not check(data[name])
+        ]
+        if problems:
+            raise ResultsError(f"{source}: " + "; ".join(problems))
+        return cls(**{name: data.get(name, _not_recorded(name)) for name in _RESULT_FIELDS})
+
+
+class ResultsError(ValueError):
+    """A results file (sidecar, ``--json`` output) that cannot be read as ``UnitResults``."""
+
 
 _RESULT_FIELDS = tuple(f.name for f in dataclasses.fields(UnitResults))
+# what every reader of a results file shows (the index row, the changes): a file without one
+# of these is not a unit's results
+REQUIRED = ("level", "as_of", "year", "expected", "interval80", "interval95", "now")
+
+
+def _not_recorded(name: str) -> Any:
+    """A missing field's value: an empty list or False where the field is one, else None."""
+    if name in ("yearly", "plan", "model_notes"):
+        return []
+    if name in ("target_official", "synthetic"):
+        return False
+    return None
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _pair(value: Any) -> bool:
+    return isinstance(value, list) and len(value) == 2 and all(map(_number, value))
+
+
+# the figures every reader shows, checked so a wrong file fails here and not in a template
+_CHECKS: dict[str, tuple[Any, str]] = {
+    "unit_code": (
+        lambda v: v is None or (isinstance(v, int) and not isinstance(v, bool)),
+        "a unit code or null",
+    ),
+    "level": (lambda v: v in ("province", "district"), '"province" or "district"'),
+    "as_of": (lambda v: isinstance(v, int) and not isinstance(v, bool), "a year"),
+    "year": (lambda v: isinstance(v, int) and not isinstance(v, bool), "a year"),
+    "target": (lambda v: v is None or _number(v), "a number or null"),
+    "expected": (_number, "a number"),
+    "interval80": (_pair, "two numbers"),
+    "interval95": (_pair, "two numbers"),
+    "now": (lambda v: isinstance(v, dict), "an object"),
+    "probability": (lambda v: v is None or _number(v), "a number or null"),
+}
 
 
 def unit_results(

@@ -12,53 +12,39 @@ the simulation's own randomness is left.
 
 from __future__ import annotations
 
-import html
 import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from ntm_analysis import i18n
-from ntm_analysis.analysis.results import reader_interval
+from ntm_analysis.analysis.results import ResultsError, UnitResults, reader_interval
+from ntm_analysis.batch.sidecar import Sidecar, read_sidecar
 from ntm_analysis.core.atomic import write_text_atomic
 from ntm_analysis.core.provenance import load_manifest
 
-__all__ = ["CHANGES", "changes_html", "compare", "read_changes", "snapshot", "write_changes"]
+__all__ = ["CHANGES", "changes_section", "compare", "read_changes", "snapshot", "write_changes"]
 
 CHANGES = "changes.json"
 _SETTINGS = ("draws", "seed", "scenario", "backtest_draws")  # simulation settings compared
-_UNIT_FIELDS = (
-    "unit_name",
-    "level",
-    "as_of",
-    "year",
-    "target",
-    "probability",
-    "expected",
-    "interval80",
-    "interval95",
-    "yearly",
-    "now",
-)
-_SHOWN = ("year", "as_of", "target", "probability", "expected", "interval80", "interval95")
 
 
 def snapshot(folder: str | Path) -> dict[str, Any] | None:
-    """The forecasts a batch folder holds now (None when it holds no finished run)."""
+    """The forecasts a batch folder holds now (None when it holds no finished run): the run's
+    provenance and, per unit id, its ``Sidecar``. A unit whose sidecar is missing or is not
+    a unit's results is left out (there is nothing to compare it with)."""
     folder = Path(folder)
     manifest = load_manifest(folder)
     if not manifest or not manifest.get("units"):
         return None
-    units = {}
+    units: dict[str, Sidecar] = {}
     for entry in manifest["units"]:
-        rel = (entry.get("outputs") or {}).get("results")
-        if entry.get("status") != "ok" or not rel:
-            continue
         try:
-            side = json.loads((folder / rel).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            side = read_sidecar(folder, entry)
+        except ResultsError:
             continue
-        units[entry["id"]] = {k: side.get(k) for k in _UNIT_FIELDS}
+        if side is not None:
+            units[entry["id"]] = side
     if not units:
         return None
     parameters = manifest.get("parameters") or {}
@@ -73,11 +59,13 @@ def snapshot(folder: str | Path) -> dict[str, Any] | None:
     }
 
 
-def _reasons(before: Mapping[str, Any], after: Mapping[str, Any], old: dict, new: dict) -> list:
+def _reasons(
+    before: Mapping[str, Any], after: Mapping[str, Any], old: UnitResults, new: UnitResults
+) -> list:
     """Why a unit's forecast may differ: ``[key, {params}]`` pairs of the translation table."""
     reasons: list[list[Any]] = []
-    if (new.get("as_of") or 0) > (old.get("as_of") or 0):
-        years = range(int(old["as_of"]) + 1, int(new["as_of"]) + 1)
+    if new.as_of > old.as_of:
+        years = range(old.as_of + 1, new.as_of + 1)
         reasons.append(["changes.reason.new_year", {"years": ", ".join(map(str, years))}])
     elif before.get("data_sha256") != after.get("data_sha256"):
         reasons.append(["changes.reason.data", {}])
@@ -92,14 +80,11 @@ def _reasons(before: Mapping[str, Any], after: Mapping[str, Any], old: dict, new
                 {"old": old_pkg.get("version", "?"), "new": new_pkg.get("version", "?")},
             ]
         )
-    if old.get("target") != new.get("target") or old.get("year") != new.get("year"):
+    if (old.target, old.year) != (new.target, new.year):
         reasons.append(
             [
                 "changes.reason.target",
-                {
-                    "old": _target(old),
-                    "new": _target(new),
-                },
+                {"old": [old.target, old.year], "new": [new.target, new.year]},
             ]
         )
     if before.get("settings") != after.get("settings"):
@@ -107,21 +92,26 @@ def _reasons(before: Mapping[str, Any], after: Mapping[str, Any], old: dict, new
     return reasons or [["changes.reason.none", {}]]
 
 
-def _target(unit: Mapping[str, Any]) -> list[Any]:
-    return [unit.get("target"), unit.get("year")]
-
-
-def _observed(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, Any] | None:
-    """What the new data showed in a year the last report forecast, beside that forecast."""
-    year = new.get("as_of")
-    if not year or (old.get("as_of") or 0) >= year:
-        return None
-    forecast = next((row for row in old.get("yearly") or [] if row.get("year") == year), None)
+def _shown(result: UnitResults) -> dict[str, Any]:
+    """The figures ``changes.json`` keeps of a forecast (what the index's row says)."""
     return {
-        "year": year,
-        "n_ntm": (new.get("now") or {}).get("n_ntm"),
-        "forecast": forecast,
+        "year": result.year,
+        "as_of": result.as_of,
+        "target": result.target,
+        "probability": result.probability,
+        "expected": result.expected,
+        "interval80": result.interval80,
+        "interval95": result.interval95,
     }
+
+
+def _observed(old: UnitResults, new: UnitResults) -> dict[str, Any] | None:
+    """What the new data showed in a year the last report forecast, beside that forecast."""
+    year = new.as_of
+    if old.as_of >= year:
+        return None
+    forecast = next((row for row in old.yearly if row.get("year") == year), None)
+    return {"year": year, "n_ntm": new.now.get("n_ntm"), "forecast": forecast}
 
 
 def compare(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:
@@ -135,12 +125,12 @@ def compare(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, An
         units.append(
             {
                 "id": uid,
-                "unit": new.get("unit_name") or old.get("unit_name") or uid,
-                "level": new.get("level"),
-                "before": {k: old.get(k) for k in _SHOWN},
-                "after": {k: new.get(k) for k in _SHOWN},
-                "observed": _observed(old, new),
-                "reasons": _reasons(before, after, old, new),
+                "unit": new.unit_name or old.unit_name or uid,
+                "level": new.results.level,
+                "before": _shown(old.results),
+                "after": _shown(new.results),
+                "observed": _observed(old.results, new.results),
+                "reasons": _reasons(before, after, old.results, new.results),
             }
         )
     units.sort(key=lambda u: (u["level"] != "province", u["unit"]))
@@ -238,41 +228,36 @@ def _target_words(value: list[Any], lang: str) -> str:
     return i18n.t("changes.target", lang, target=i18n.fmt_number(target, lang, 0), year=year)
 
 
-def changes_html(changes: Mapping[str, Any] | None, lang: str) -> str:
-    """The index section: one row per unit, the reasons in words ("" when nothing to show)."""
+def changes_section(changes: Mapping[str, Any] | None, lang: str) -> dict[str, Any] | None:
+    """The index section as data (``_fragments.html.j2``'s ``changes``): title, intro, column
+    names and one row per unit, the reasons in words; None when there is nothing to show."""
     if not changes or not changes.get("units"):
-        return ""
-    esc = html.escape
+        return None
     before = changes["before"]
-    head = [
-        i18n.t("col.unit", lang),
-        i18n.t("changes.col.before", lang),
-        i18n.t("changes.col.observed", lang),
-        i18n.t("changes.col.after", lang),
-        i18n.t("changes.col.reasons", lang),
-    ]
-    rows = []
-    for unit in changes["units"]:
-        reasons = "; ".join(_reason_text(k, p, lang) for k, p in unit["reasons"])
-        cells = [
+    rows = [
+        [
             unit["unit"],
             _forecast_text(unit["before"], lang),
             _observed_text(unit.get("observed"), lang),
             _forecast_text(unit["after"], lang),
-            reasons,
+            "; ".join(_reason_text(k, p, lang) for k, p in unit["reasons"]),
         ]
-        rows.append("<tr>" + "".join(f"<td>{esc(str(c))}</td>" for c in cells) + "</tr>")
-    intro = i18n.t(
-        "changes.intro",
-        lang,
-        run=before.get("run_id") or "?",
-        when=(before.get("finished") or "")[:10],
-    )
-    return (
-        f'<h2>{esc(i18n.t("changes.title", lang))}</h2><p class="note">{esc(intro)}</p>'
-        "<table><thead><tr>"
-        + "".join(f"<th>{esc(h)}</th>" for h in head)
-        + "</tr></thead><tbody>"
-        + "".join(rows)
-        + "</tbody></table>"
-    )
+        for unit in changes["units"]
+    ]
+    return {
+        "title": i18n.t("changes.title", lang),
+        "intro": i18n.t(
+            "changes.intro",
+            lang,
+            run=before.get("run_id") or "?",
+            when=(before.get("finished") or "")[:10],
+        ),
+        "head": [
+            i18n.t("col.unit", lang),
+            i18n.t("changes.col.before", lang),
+            i18n.t("changes.col.observed", lang),
+            i18n.t("changes.col.after", lang),
+            i18n.t("changes.col.reasons", lang),
+        ],
+        "rows": rows,
+    }

@@ -13,7 +13,6 @@ The page is data (``index_context``) rendered by one Jinja template
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -21,10 +20,18 @@ from typing import Any
 from markupsafe import Markup
 
 from ntm_analysis import i18n
-from ntm_analysis.batch.changes import changes_html, read_changes
+from ntm_analysis.analysis.results import (
+    ResultsError,
+    UnitResults,
+    displayed_status,
+    reader_interval,
+)
+from ntm_analysis.batch.changes import changes_section, read_changes
 from ntm_analysis.batch.executor import error_message
+from ntm_analysis.batch.sidecar import Sidecar, read_sidecar
 from ntm_analysis.core.atomic import write_text_atomic
 from ntm_analysis.core.provenance import MANIFEST
+from ntm_analysis.report import fragments
 from ntm_analysis.report.export import external_references, footer_html, print_css
 
 __all__ = ["INDEX", "district_row_html", "index_context", "render_index", "write_index"]
@@ -50,17 +57,20 @@ footer { margin-top: 3em; padding-top: 0.6em; border-top: 1px solid #CCC; color:
 """
 
 
-def _read_sidecar(out: Path, entry: Mapping[str, Any]) -> dict[str, Any] | None:
-    if entry.get("status") != "ok":
-        return None
-    rel = (entry.get("outputs") or {}).get("results")
-    if not rel or not (out / rel).exists():
-        return None
-    try:
-        value = json.loads((out / rel).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return value if isinstance(value, dict) else None
+def _read_sidecars(
+    out: Path, units: list[Mapping[str, Any]]
+) -> tuple[dict[str, Sidecar | None], dict[str, str]]:
+    """Each unit's ``Sidecar`` (None: failed or none written), and the units whose sidecar
+    is there but not a unit's results, with why: they show as failed, not as blanks."""
+    sidecars: dict[str, Sidecar | None] = {}
+    broken: dict[str, str] = {}
+    for entry in units:
+        try:
+            sidecars[entry["id"]] = read_sidecar(out, entry)
+        except ResultsError as exc:
+            sidecars[entry["id"]] = None
+            broken[entry["id"]] = str(exc)
+    return sidecars, broken
 
 
 def _links(entry: Mapping[str, Any], lang: str) -> list[dict[str, str]]:
@@ -77,7 +87,8 @@ def _links(entry: Mapping[str, Any], lang: str) -> list[dict[str, str]]:
     ]
 
 
-def _failure(entry: Mapping[str, Any], lang: str) -> dict[str, str]:
+def _failure(entry: Mapping[str, Any], lang: str, broken: str | None = None) -> dict[str, str]:
+    """A failed unit in words; ``broken``: why its sidecar could not be read."""
     error = entry.get("error") or {}
     cell = error.get("cell") if error.get("cell") is not None else "–"
     text = i18n.t(
@@ -85,15 +96,13 @@ def _failure(entry: Mapping[str, Any], lang: str) -> dict[str, str]:
         lang,
         unit=entry.get("name", entry["id"]),
         cell=cell,
-        error=error_message(error),
+        error=broken or error_message(error),
     )
     return {"label": i18n.t("index.status.failed", lang), "text": text}
 
 
-def _interval_text(side: Mapping[str, Any], lang: str) -> str:
+def _interval_text(side: UnitResults, lang: str) -> str:
     """The 80% interval, or the 95% one (so marked) where the 80% one is a single value."""
-    from ntm_analysis.analysis.results import reader_interval
-
     level, lo, hi = reader_interval(side)
     text = f"{i18n.fmt_number(lo, lang, 0)}–{i18n.fmt_number(hi, lang, 0)}"
     return text if level == 80 else f"{text} ({level}%)"
@@ -101,36 +110,39 @@ def _interval_text(side: Mapping[str, Any], lang: str) -> str:
 
 def _district_row(
     entry: Mapping[str, Any],
-    side: Mapping[str, Any] | None,
+    side: Sidecar | None,
     lang: str,
     with_targets: bool,
     province_target: float | None,
+    broken: str | None = None,
 ) -> dict[str, Any]:
     """A district's row. With district targets in the run: its target, the probability of
     reaching it and the verdict ("no target set" in words where a district has none).
     Without any: its expected contribution to the province plan — never a column of "–"."""
-    from ntm_analysis.report.sections import result_badge
+    from ntm_analysis.report.base import badge  # charts and pandas: not for `ntm forecast`
 
     n_cells = 6 if with_targets else 5
     cells: list[Any]
     if side is None:
-        cells = [entry["name"], *[""] * (n_cells - 2), {"failure": _failure(entry, lang)}]
+        failure = _failure(entry, lang, broken)
+        cells = [entry["name"], *[""] * (n_cells - 2), {"failure": failure}]
     else:
+        res = side.results
         cells = [
-            side.get("unit_name") or entry["name"],
-            i18n.fmt_number(side["now"]["n_ntm"], lang, 0),
-            i18n.fmt_number(side["expected"], lang, 1),
-            _interval_text(side, lang),
+            side.label(entry["name"]),
+            i18n.fmt_number(res.now.get("n_ntm"), lang, 0),
+            i18n.fmt_number(res.expected, lang, 1),
+            _interval_text(res, lang),
         ]
         if not with_targets:
-            cells.append(_contribution(side, province_target, lang))
-        elif side.get("target") is None:
+            cells.append(_contribution(res, province_target, lang))
+        elif res.target is None:
             cells += [i18n.t("index.no_target", lang), ""]
         else:
-            decimals = 0 if float(side["target"]).is_integer() else 1
-            target = i18n.fmt_number(side["target"], lang, decimals)
-            probability = side.get("probability")
-            verdict = Markup(result_badge(side, lang)) if side.get("status") else ""
+            decimals = 0 if float(res.target).is_integer() else 1
+            target = i18n.fmt_number(res.target, lang, decimals)
+            probability = res.probability
+            verdict = {"badge": badge(displayed_status(res), lang)} if res.status else ""
             chance = (
                 i18n.fmt_percent(probability, lang)
                 if probability is not None
@@ -140,31 +152,32 @@ def _district_row(
     return {"cells": cells, "links": _links(entry, lang)}
 
 
-def _contribution(side: Mapping[str, Any], province_target: float | None, lang: str) -> str:
+def _contribution(side: UnitResults, province_target: float | None, lang: str) -> str:
     """ "16% của 77 xã": the district's expected count as a share of the province target."""
     if not province_target:
-        return i18n.fmt_number(side["expected"], lang, 1)
+        return i18n.fmt_number(side.expected, lang, 1)
     return i18n.t(
         "index.contribution",
         lang,
-        share=i18n.fmt_share(side["expected"] / province_target, lang),
+        share=i18n.fmt_share(side.expected / province_target, lang),
         target=i18n.fmt_number(province_target, lang, 0),
     )
 
 
 def index_context(out: Path, manifest: Mapping[str, Any], lang: str) -> dict[str, Any]:
-    """What the index shows, as data for ``templates/index.html.j2``: plain text everywhere
-    (the template escapes it), ``Markup`` only for the fragments other modules render (the
-    verdict badge, the synthetic banner, the hearing links, the changes, the footer)."""
-    from ntm_analysis.report.hearing import districts_html as hearing_districts_html
-    from ntm_analysis.report.hearing import index_html as hearing_index_html
-    from ntm_analysis.report.sections import result_badge, synthetic_banner
+    """What the index shows, as data for ``templates/index.html.j2``: plain text and the
+    fragments' data (badges, hearing packs, changes: ``_fragments.html.j2``), which the
+    template escapes; ``Markup`` only for the style, the synthetic banner and the footer the
+    reports share."""
+    from ntm_analysis.report import hearing
+    from ntm_analysis.report.base import badge
+    from ntm_analysis.report.sections import synthetic_banner
 
     out = Path(out)
     units = manifest["units"]
-    sidecars = {u["id"]: _read_sidecar(out, u) for u in units}
+    sidecars, broken = _read_sidecars(out, units)
     synthetic = bool(manifest.get("synthetic")) or any(
-        s and s.get("synthetic") for s in sidecars.values()
+        s.results.synthetic for s in sidecars.values() if s
     )
     province_name = i18n.t(
         "report.unit.province", lang, name=(manifest.get("province") or {}).get("name", "")
@@ -178,13 +191,13 @@ def index_context(out: Path, manifest: Mapping[str, Any], lang: str) -> dict[str
             "links": _links(entry, lang),
         }
         if side is None:
-            unit["failure"] = _failure(entry, lang)
+            unit["failure"] = _failure(entry, lang, broken.get(entry["id"]))
         else:
             unit |= {
                 "status_label": i18n.t("report.status.label", lang),
-                "badge": Markup(result_badge(side, lang)),
-                "headline": side["headline"],
-                "hearing": Markup(hearing_index_html(out, entry, side, lang)),  # plan, pack
+                "badge": badge(displayed_status(side.results), lang),
+                "headline": side.headline,
+                "hearing": hearing.index_view(out, entry, side.results, lang),  # plan, pack
             }
         province.append(unit)
     data_sha = manifest["data_files"]["panel"]["sha256"]
@@ -196,8 +209,8 @@ def index_context(out: Path, manifest: Mapping[str, Any], lang: str) -> dict[str
         "print_css": Markup(print_css(title, lang, synthetic)),
         "synthetic_banner": Markup(synthetic_banner(lang)) if synthetic else None,
         "province": province,
-        "districts": _districts(out, units, sidecars, manifest, lang, hearing_districts_html),
-        "changes": Markup(changes_html(read_changes(out), lang)),  # since the last report
+        "districts": _districts(out, units, sidecars, broken, manifest, lang),
+        "changes": changes_section(read_changes(out), lang),  # since the last report
         "failures_heading": i18n.t("index.failed.title", lang),
         "failures": [
             {"failure": _failure(e, lang), "links": _links(e, lang)}
@@ -212,29 +225,28 @@ def index_context(out: Path, manifest: Mapping[str, Any], lang: str) -> dict[str
 def _districts(
     out: Path,
     units: list[Mapping[str, Any]],
-    sidecars: Mapping[str, Mapping[str, Any] | None],
+    sidecars: Mapping[str, Sidecar | None],
+    broken: Mapping[str, str],
     manifest: Mapping[str, Any],
     lang: str,
-    hearing_html: Any,
 ) -> dict[str, Any] | None:
     """The districts' table (heading, column names, rows), its note and hearing packs."""
+    from ntm_analysis.report import hearing
+
     entries = [u for u in units if u["kind"] == "district"]
     if not entries:
         return None
+    found = [s.results for s in sidecars.values() if s]
     year = (manifest.get("parameters") or {}).get("target_year") or next(
-        (s["year"] for s in sidecars.values() if s), ""
+        (r.year for r in found), ""
     )
-    as_of = next((s.get("as_of") for s in sidecars.values() if s), None)
-    with_targets = any(
-        s and s.get("target") is not None
-        for s in sidecars.values()
-        if s and s.get("level") == "district"
-    )
+    as_of = next((r.as_of for r in found), None)
+    with_targets = any(r.target is not None for r in found if r.level == "district")
     province_side = next(
         (sidecars[u["id"]] for u in units if u["kind"] == "province" and sidecars[u["id"]]),
         None,
     )
-    province_target = province_side.get("target") if province_side else None
+    province_target = province_side.results.target if province_side else None
     head = [
         i18n.t("col.district", lang),
         f"{i18n.t('col.now', lang)} ({as_of})" if as_of else i18n.t("col.now", lang),
@@ -252,23 +264,18 @@ def _districts(
         "heading": i18n.t("index.districts", lang),
         "head": head,
         "rows": [
-            _district_row(e, sidecars[e["id"]], lang, with_targets, province_target)
+            _district_row(
+                e, sidecars[e["id"]], lang, with_targets, province_target, broken.get(e["id"])
+            )
             for e in entries
         ],
         "note": i18n.t(note, lang),
-        "hearing": Markup(hearing_html(out, entries, lang)),  # the districts' hearing packs
+        "hearing": hearing.districts_view(out, entries, lang),  # the districts' packs
     }
 
 
 def _template() -> Any:
-    from jinja2 import Environment, PackageLoader
-
-    env = Environment(
-        loader=PackageLoader("ntm_analysis.report", "templates"),
-        autoescape=True,
-        keep_trailing_newline=True,
-    )
-    return env.get_template(TEMPLATE)
+    return fragments.environment().get_template(TEMPLATE)
 
 
 def render_index(context: Mapping[str, Any]) -> str:
@@ -278,13 +285,15 @@ def render_index(context: Mapping[str, Any]) -> str:
 
 def district_row_html(
     entry: Mapping[str, Any],
-    side: Mapping[str, Any] | None,
+    side: Sidecar | UnitResults | None,
     lang: str,
     with_targets: bool,
     province_target: float | None = None,
 ) -> str:
     """One district's row of the index table as the page shows it (the template's
-    ``district_row`` macro), from its manifest entry and results sidecar."""
+    ``district_row`` macro), from its manifest entry and results sidecar (or results)."""
+    if isinstance(side, UnitResults):
+        side = Sidecar(side, unit_name="", headline="")
     row = _district_row(entry, side, lang, with_targets, province_target)
     return str(_template().module.district_row(row))
 

@@ -28,7 +28,7 @@ from ntm_analysis.core.panel import Panel
 from ntm_analysis.model.backtest import Backtest
 from ntm_analysis.model.forecast import Forecast
 from ntm_analysis.model.transitions import TransitionModel
-from ntm_analysis.report import plots
+from ntm_analysis.report import fragments, plots
 
 FIGURE_DPI = 100  # 12 in wide -> 1200 px: sharp on a projector, small enough to e-mail
 # order of the progress statuses, most worrying first (the model's and the straight line's)
@@ -214,27 +214,27 @@ def caption_html(text: str) -> str:
     return f'<p style="font-weight:bold;margin-bottom:0.2em">{esc(text)}</p>'
 
 
-def status_badge(status: str | None, lang: str) -> str:
-    """A progress status as colour *and* words (the words alone carry the meaning)."""
+def badge(status: str | None, lang: str) -> dict[str, Any]:
+    """A progress status's badge as data for ``_fragments.html.j2``'s ``badge`` macro: the
+    status, its words (which alone carry the meaning) and, for a verdict, its colours. No
+    status and "close to a threshold" get no verdict colour (the template draws them)."""
     if status is None:
-        return (
-            '<span class="ntm-status ntm-status-none" style="background:#DDDDDD;color:#222;'
-            f'padding:0.2em 0.6em;border-radius:0.3em">{esc(i18n.t("report.status.none", lang))}'
-            "</span>"
-        )
-    if status == CLOSE_TO_THRESHOLD:  # neutral: no verdict colour, a dashed frame
-        return (
-            f'<span class="ntm-status ntm-status-{status}" style="background:#EEEEEE;'
-            "color:#000000;font-weight:bold;border:2px dashed #444444;padding:0.1em 0.5em;"
-            f'border-radius:0.3em">{esc(i18n.status_label(status, lang))}</span>'
-        )
-    color = plots.status_color(status)
+        return {"status": None, "label": i18n.t("report.status.none", lang)}
+    label = i18n.status_label(status, lang)
+    if status == CLOSE_TO_THRESHOLD:
+        return {"status": status, "label": label}
     text_color = "#000000" if status == "needs_acceleration" else "#FFFFFF"
-    return (
-        f'<span class="ntm-status ntm-status-{esc(status)}" style="background:{color};'
-        f'color:{text_color};font-weight:bold;padding:0.2em 0.6em;border-radius:0.3em">'
-        f"{esc(i18n.status_label(status, lang))}</span>"
-    )
+    return {
+        "status": status,
+        "label": label,
+        "background": plots.status_color(status),
+        "color": text_color,
+    }
+
+
+def status_badge(status: str | None, lang: str) -> str:
+    """A progress status as colour *and* words (the ``badge`` fragment)."""
+    return fragments.render("badge", badge(status, lang))
 
 
 def result_badge(result: Mapping[str, Any], lang: str) -> str:

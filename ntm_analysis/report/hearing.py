@@ -34,6 +34,7 @@ from matplotlib.figure import Figure
 
 from ntm_analysis import __version__, i18n
 from ntm_analysis.analysis.priority import short_criteria
+from ntm_analysis.analysis.results import UnitResults
 from ntm_analysis.core.atomic import replace_dir, write_atomic, write_text_atomic
 from ntm_analysis.core.config import config_fields
 from ntm_analysis.core.criteria import criterion_label
@@ -598,16 +599,16 @@ PACK_FILES = (
 )
 
 
-def index_html(
-    out: str | Path, entry: Mapping[str, Any], side: Mapping[str, Any], lang: str
-) -> str:
-    """For the index: this year's plan against the forecast (one line) and links to the
-    unit's hearing pack (the files that exist)."""
-    parts = []
-    ty = side.get("this_year")
+def index_view(
+    out: str | Path, entry: Mapping[str, Any], results: UnitResults, lang: str
+) -> dict[str, Any]:
+    """For the index (``_fragments.html.j2``'s ``hearing_unit``): this year's plan against
+    the forecast in one line (None without a plan) and the unit's hearing-pack links."""
+    plan = None
+    ty = results.this_year
     row = (ty or {}).get("figures", {}).get("n_ntm")
     if row and row.get("target") is not None:
-        text = i18n.t(
+        plan = i18n.t(
             "plan.index.cell",
             lang,
             year=ty["year"],
@@ -617,36 +618,36 @@ def index_html(
             lo=i18n.fmt_number(row["lo95"], lang, 0),
             hi=i18n.fmt_number(row["hi95"], lang, 0),
         )
-        parts.append(f'<p class="ntm-plan-year"><strong>{esc(text)}</strong></p>')
-    links = _pack_links(out, str(entry["id"]), lang)
-    if links:
-        parts.append(
-            f'<p class="ntm-hearing">{esc(i18n.t("hearing.link.label", lang))} {links}</p>'
-        )
-    return "".join(parts)
+    return {
+        "plan": plan,
+        "label": i18n.t("hearing.link.label", lang),
+        "links": pack_links(out, str(entry["id"]), lang),
+    }
 
 
-def _pack_links(out: str | Path, unit_id: str, lang: str) -> str:
-    """Links to the files of a unit's hearing pack that exist ("" when none do)."""
+def pack_links(out: str | Path, unit_id: str, lang: str) -> list[dict[str, str]]:
+    """Links (``href``, ``label``) to the files of a unit's hearing pack that exist."""
     folder = Path(out) / HEARING_DIR / unit_id
-    return " · ".join(
-        f'<a href="{HEARING_DIR}/{esc(unit_id)}/{name}">{esc(i18n.t(key, lang))}</a>'
+    return [
+        {"href": f"{HEARING_DIR}/{unit_id}/{name}", "label": i18n.t(key, lang)}
         for name, key in PACK_FILES
         if (folder / name).is_file()
-    )
-
-
-def districts_html(out: str | Path, entries: Iterable[Mapping[str, Any]], lang: str) -> str:
-    """For the index, below the district table: each district's hearing pack."""
-    items = [
-        f"<li>{esc(entry['name'])}: {links}</li>"
-        for entry in entries
-        if (links := _pack_links(out, str(entry["id"]), lang))
     ]
-    if not items:
-        return ""
-    title = esc(i18n.t("hearing.link.districts", lang))
-    return f'<p class="ntm-hearing">{title}</p><ul class="ntm-hearing">{"".join(items)}</ul>'
+
+
+def districts_view(
+    out: str | Path, entries: Iterable[Mapping[str, Any]], lang: str
+) -> dict[str, Any] | None:
+    """For the index, below the district table (``hearing_districts``): each district's
+    hearing pack; None when no district has one."""
+    units = [
+        {"name": entry["name"], "links": links}
+        for entry in entries
+        if (links := pack_links(out, str(entry["id"]), lang))
+    ]
+    if not units:
+        return None
+    return {"title": i18n.t("hearing.link.districts", lang), "units": units}
 
 
 def _prepare_arguments(parameters: Mapping[str, Any]) -> dict[str, Any]:
@@ -724,8 +725,9 @@ __all__ = [
     "HEARING_DIR",
     "REPORT_SECTIONS",
     "brief_html",
-    "districts_html",
-    "index_html",
+    "districts_view",
+    "index_view",
+    "pack_links",
     "sections",
     "slides_html",
     "write",

@@ -323,7 +323,19 @@ def _index_with(tmp_path: Path, targets: dict[str, float | None]) -> str:
     """The index of a made-up run: the province (target 77) and two districts, each with the
     target given (None: no target), as the sidecars of a real run carry them."""
     units = [{"id": "province", "kind": "province", "name": "Lạng Sơn"}]
-    sides = {"province": {"target": 77.0, "expected": 80.2, "status": "on_track"}}
+    sides = {
+        "province": {
+            "level": "province",
+            "target": 77.0,
+            "expected": 80.2,
+            "status": "on_track",
+            "interval80": [74.0, 86.0],
+            "interval95": [70.0, 90.0],
+            "now": {"n_ntm": 24},
+            "as_of": 2016,
+            "year": 2020,
+        }
+    }
     for i, (name, target) in enumerate(targets.items()):
         uid = f"18{i}-x"
         units.append({"id": uid, "kind": "district", "name": name})

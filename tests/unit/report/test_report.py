@@ -654,21 +654,24 @@ def test_hearing_pack_files(district, tmp_path):
 
 
 def test_index_shows_this_years_plan_and_the_pack(province, tmp_path):
-    from ntm_analysis.report import hearing
+    from ntm_analysis.report import fragments, hearing
 
     (tmp_path / "hearing" / "province").mkdir(parents=True)
     (tmp_path / "hearing" / "province" / "brief.pdf").write_bytes(b"%PDF-")
-    side = {"this_year": province.results["this_year"]}
-    text = hearing.index_html(tmp_path, {"id": "province"}, side, "vi")
+    view = hearing.index_view(tmp_path, {"id": "province"}, province.results, "vi")
+    text = fragments.render("hearing_unit", view)
     assert "Kế hoạch 2017: 38 xã" in html.unescape(text)
     assert 'href="hearing/province/brief.pdf"' in text and "slides.html" not in text
-    assert hearing.index_html(tmp_path, {"id": "x"}, {}, "vi") == ""
+    no_plan = dataclasses.replace(province.results, this_year=None)
+    view = hearing.index_view(tmp_path, {"id": "x"}, no_plan, "vi")
+    assert view["plan"] is None and view["links"] == []
+    assert fragments.render("hearing_unit", view) == ""
     (tmp_path / "hearing" / "180-trang-dinh").mkdir()
     (tmp_path / "hearing" / "180-trang-dinh" / "slides.html").write_text("<title>x</title>")
     entries = [{"id": "180-trang-dinh", "name": "Tràng Định"}, {"id": "x", "name": "X"}]
-    listed = hearing.districts_html(tmp_path, entries, "vi")
+    listed = fragments.render("hearing_districts", hearing.districts_view(tmp_path, entries, "vi"))
     assert 'href="hearing/180-trang-dinh/slides.html"' in listed and ">X:" not in listed
-    assert hearing.districts_html(tmp_path, entries[1:], "vi") == ""
+    assert hearing.districts_view(tmp_path, entries[1:], "vi") is None
 
 
 def test_hearing_packs_in_the_batch_name_a_failing_unit_and_can_be_turned_off(
