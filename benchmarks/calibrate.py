@@ -15,6 +15,7 @@ times (about an hour of CPU at 100 replicates; run it under ``nice``). ``tests/t
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -27,10 +28,12 @@ import pandas as pd  # noqa: E402
 
 from ntm_analysis.core.provenance import git_revision  # noqa: E402
 from ntm_analysis.model import calibration as cal  # noqa: E402
+from ntm_analysis.model import calibration_store as store_mod  # noqa: E402
 from ntm_analysis.model.known_processes import SCENARIOS  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_OUT = HERE / "CALIBRATION.md"
+DEFAULT_STATE = HERE / "calibration-state.csv.gz"
 FAIL, PASS = "✗", ""
 INTRO = """# Calibration table (simulation-based)
 
@@ -182,21 +185,41 @@ def reference(cases: pd.DataFrame) -> list[str]:
     return lines
 
 
-def section(result: cal.Calibration, label: str, seconds: float, jobs: int, note: str = "") -> str:
+def section(
+    result: cal.Calibration,
+    label: str,
+    seconds: float,
+    jobs: int,
+    note: str = "",
+    scored: bool = True,
+) -> str:
+    """The ``## Run: label`` section: settings, goals passed, errors, the reference, cells.
+    ``scored``: this invocation scored cases (its wall time is shown); otherwise the table
+    was written from stored cases only."""
     rev = git_revision() or {}
     dirty = " (with uncommitted changes)" if rev.get("dirty") else ""
     s = result.settings
+    cases = s.get("cases", {})
+    timing = (
+        f"- wall time of this invocation {seconds / 60:.1f} min on {jobs} worker process(es), "
+        "under `nice`"
+        if scored
+        else "- table written from the stored cases (no case scored by this invocation)"
+    )
     lines = [
         f"## Run: {label}",
         "",
         f"- written {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; commit "
         f"`{rev.get('revision', '?')[:10]}`{dirty}",
-        f"- {s['replicates']} replicates per scenario planned, completed: "
-        + ", ".join(f"{name} {n}" for name, n in s["completed"].items())
+        "- replicates with every origin scored: "
+        + ", ".join(
+            f"{name} {n}" + (f" ({cases[name]} cases)" if name in cases else "")
+            for name, n in s["completed"].items()
+        )
         + f"; origins {s['origins']}, horizons "
         f"{s['horizons']}; {s['n_draws']} model draws, {s['n_ideal']} ideal draws; seed "
         f"{s['seed']}",
-        f"- wall time {seconds / 60:.1f} min on {jobs} worker process(es), under `nice`",
+        timing,
         *([f"- {note}"] if note else []),
         "",
         "Scenarios: "
@@ -238,62 +261,108 @@ def write(out: Path, label: str, text: str) -> None:
     tmp.replace(out)
 
 
+def _load() -> str:
+    try:
+        return " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    except OSError:
+        return "?"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--replicates", type=int, default=100)
+    parser.add_argument("--replicates", type=int, default=100, help="per scenario, in all")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--draws", type=int, default=500, help="model draws per forecast")
-    parser.add_argument("--ideal-draws", type=int, default=2000)
+    parser.add_argument("--ideal-draws", type=int, default=1000)
     parser.add_argument("--scenarios", default=",".join(SCENARIOS))
     parser.add_argument("--origins", default=",".join(map(str, cal.ORIGINS)))
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--label", default="latest")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument(
+        "--state",
+        type=Path,
+        default=DEFAULT_STATE,
+        help="the accumulating state file: every finished case is stored there, and a run "
+        "scores only the cases of its key (model code, harness, draws, seed) not yet stored",
+    )
     parser.add_argument("--note", default="", help="a line saying what was measured")
     parser.add_argument(
         "--no-true-form",
         action="store_true",
         help="skip the true-form reference (the model restricted to each process's own "
-        "terms): about a third faster",
+        "terms): about half the time",
     )
     parser.add_argument(
         "--minutes",
         type=float,
         default=None,
-        help="start no replicate after this many minutes (a busy machine); the table says "
-        "how many each scenario completed",
+        help="start no case after this many minutes (a busy machine); the table says how "
+        "many replicates each scenario completed, and a later run continues",
+    )
+    parser.add_argument(
+        "--table-only",
+        action="store_true",
+        help="score nothing: write the table from the stored cases (safe while a run is "
+        "still adding to the state)",
     )
     args = parser.parse_args(argv)
     scenarios = [SCENARIOS[name] for name in args.scenarios.split(",")]
+    origins = [int(o) for o in args.origins.split(",")]
     start = time.time()
+    forecasters: dict = {"model": cal.model_forecaster}
+    if not args.no_true_form:
+        forecasters["true_form"] = cal.TrueForm()
+    oracles = {"ideal": cal.identity}
+    key = store_mod.run_key(
+        args.draws, args.ideal_draws, args.seed, cal.HORIZONS, [*forecasters, *oracles]
+    )
+    store = store_mod.StateFile(args.state, key)
+    print(f"state {args.state}, key {key}, load {_load()}", file=sys.stderr, flush=True)
 
     def progress(done: int, total: int) -> None:
-        if done % max(1, total // 20) == 0 or done == total:
+        if done % max(1, total // 50) == 0 or done == total:
             print(
-                f"{done}/{total} replicates, {(time.time() - start) / 60:.1f} min",
+                f"{done}/{total} cases, {(time.time() - start) / 60:.1f} min, load {_load()}",
                 file=sys.stderr,
                 flush=True,
             )
 
-    forecasters: dict = {"model": cal.model_forecaster}
-    if not args.no_true_form:
-        forecasters["true_form"] = cal.TrueForm()
-    result = cal.run(
-        scenarios,
+    options = dict(
         forecasters=forecasters,
-        oracles={"ideal": cal.identity},
+        oracles=oracles,
         replicates=args.replicates,
-        origins=[int(o) for o in args.origins.split(",")],
+        origins=origins,
         n_draws=args.draws,
         n_ideal=args.ideal_draws,
         seed=args.seed,
-        jobs=args.jobs,
-        progress=progress,
-        deadline=start + 60 * args.minutes if args.minutes else None,
+        store=store,
     )
+    if args.table_only:
+        result = cal.run(scenarios, **{**options, "replicates": 0})
+    else:
+        with store.lock():
+            try:
+                result = cal.run(
+                    scenarios,
+                    **options,
+                    jobs=args.jobs,
+                    progress=progress,
+                    deadline=start + 60 * args.minutes if args.minutes else None,
+                )
+            finally:
+                store.merge()
     seconds = time.time() - start
-    write(args.out, args.label, section(result, args.label, seconds, args.jobs, args.note))
-    result.summary.to_csv(args.out.parent / f"calibration-{args.label}.csv", index=False)
+    stamp = (
+        f"model fingerprint `{key['fingerprint']}`, harness version {key['harness']}, "
+        f"state `{args.state.name}`"
+    )
+    note = f"{args.note} ({stamp})" if args.note else stamp
+    write(
+        args.out,
+        args.label,
+        section(result, args.label, seconds, args.jobs, note, scored=not args.table_only),
+    )
     print(f"wrote {args.out} (section {args.label!r}) in {seconds / 60:.1f} min")
     return 0
 
