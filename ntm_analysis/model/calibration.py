@@ -34,7 +34,6 @@ meeting the standard (``n_ntm``) and its mean criteria per commune (``mean_crite
 from __future__ import annotations
 
 import time
-import warnings
 import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -592,22 +591,41 @@ def run(
 
 # --------------------------------------------------------------------------- the table
 def calibration_slope(p: np.ndarray, y: np.ndarray) -> float:
-    """Slope of a logistic regression of outcome ``y`` on logit(``p``); NaN when fewer than
-    ``MIN_SLOPE_EVENTS`` events or non-events (a slope from a handful is noise)."""
-    import statsmodels.api as sm
+    """Slope of a logistic regression of outcome ``y`` on logit(``p``) (with an intercept);
+    NaN when fewer than ``MIN_SLOPE_EVENTS`` events or non-events (a slope from a handful is
+    noise) or when the outcomes are separated (no finite slope).
 
+    Two parameters: fitted by Newton's method with step halving (the maximum-likelihood
+    estimate a binomial GLM gives, without importing statsmodels into every worker)."""
     keep = np.isfinite(p)
     p, y = np.clip(p[keep], P_CLIP, 1 - P_CLIP), np.asarray(y[keep], float)
     if min(y.sum(), len(y) - y.sum()) < MIN_SLOPE_EVENTS:
         return float("nan")
-    x = sm.add_constant(np.log(p / (1 - p)))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    x = np.column_stack([np.ones(len(p)), np.log(p / (1 - p))])
+
+    def loglik(beta: np.ndarray) -> float:
+        eta = x @ beta
+        return float(np.sum(y * eta - np.logaddexp(0.0, eta)))
+
+    beta, current = np.zeros(2), loglik(np.zeros(2))
+    for _ in range(100):
+        mu = 0.5 * (1.0 + np.tanh(0.5 * (x @ beta)))
+        info = (x * (mu * (1 - mu))[:, None]).T @ x
         try:
-            fit = sm.GLM(y, x, family=sm.families.Binomial()).fit()
-        except (ValueError, np.linalg.LinAlgError):  # perfect separation: no finite slope
+            step = np.linalg.solve(info, x.T @ (y - mu))
+        except np.linalg.LinAlgError:
             return float("nan")
-    return float(fit.params[1])
+        for _ in range(30):  # halve until the likelihood does not fall
+            trial = loglik(beta + step)
+            if trial >= current - 1e-12:
+                break
+            step = step / 2
+        beta, change, current = beta + step, trial - current, trial
+        if abs(beta[1]) > 1e3:  # separated: the slope runs away
+            return float("nan")
+        if abs(change) < 1e-10 and np.max(np.abs(step)) < 1e-8:
+            return float(beta[1])
+    return float("nan")
 
 
 def _cell(cases: pd.DataFrame, communes: pd.DataFrame) -> dict[str, float]:
