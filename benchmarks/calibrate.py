@@ -1,15 +1,22 @@
 """``python -m benchmarks.calibrate`` (``make calibrate``): the full calibration suite.
 
-Scores the project's forecast (``calibration.model_forecaster``) and the ideal forecast on
-``--replicates`` provinces of every known process (``known_processes.SCENARIOS``), origins
-2013–2016, horizons 1–4, and writes the table into ``benchmarks/CALIBRATION.md`` under the
-run's ``--label`` (a rerun with the same label replaces its section, other labels stay, so a
-"before" and an "after" sit side by side), and the full summary as
-``benchmarks/calibration-<label>.csv``.
+Scores the project's forecast (``calibration.model_forecaster``), the true-form reference and
+the ideal forecast on ``--replicates`` provinces of every known process
+(``known_processes.SCENARIOS``), origins 2013–2016, horizons 1–4, and writes the table into
+``benchmarks/CALIBRATION.md`` under the run's ``--label`` (a rerun with the same label
+replaces its section, other labels stay, so a "before" and an "after" sit side by side).
 
-Not part of the test suite: the full run fits the model ``replicates × scenarios × origins``
-times (about an hour of CPU at 100 replicates; run it under ``nice``). ``tests/test_calibration
-.py`` runs a small version that checks the harness itself.
+Resumable and accumulating: every case (scenario × replicate × origin) is stored in
+``--state`` (``benchmarks/calibration-state.csv.gz``) the moment it finishes, under the
+forecast code's fingerprint and the harness version (``calibration_store``). Running the
+same command again continues where a run stopped; ``--replicates 200`` after a 100-replicate
+run scores only replicates 100–199; the table is written from every stored case of the
+current code and settings, never from another code's. ``--table-only`` writes the table
+from the stored cases while a run is still going.
+
+Not part of the test suite: the full run fits the model twice per case (the model and the
+reference) for 2,400 cases at 100 replicates; run it under ``nice``.
+``tests/unit/model/test_calibration.py`` runs a small version that checks the harness itself.
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ pin_threads()  # before numpy is imported: one BLAS thread per worker, ``--jobs`
 
 import pandas as pd  # noqa: E402
 
+from ntm_analysis.core.atomic import write_text_atomic  # noqa: E402
 from ntm_analysis.core.provenance import git_revision  # noqa: E402
 from ntm_analysis.model import calibration as cal  # noqa: E402
 from ntm_analysis.model import calibration_store as store_mod  # noqa: E402
@@ -45,6 +53,15 @@ forward from the true origin state with fresh luck, scored with independent draw
 ideal itself misses a goal, the miss is chance (about 1 cell in 20 at 100 replicates) or the
 discreteness of a small count (an interval of whole numbers covers more than its nominal
 share), not the model. `✗` marks a failed goal; values in brackets are the ideal's.
+
+Draws (from session 5): each forecaster gets 500 draws per case (the model, the true-form
+reference, and the ideal scored as a forecaster, all alike); the ideal used as the yardstick
+(its 80% width, its CRPS, the target at its median) gets 1,000. CRPS is the "fair" estimator
+(pairs of distinct draws), unbiased for the forecast distribution whatever the number of
+draws, so fewer draws add noise to a case's score but no bias to the ratios; an interval
+from 500 draws covers 0.798 of a fresh value on average instead of 0.800, far below a cell's
+sampling error. Runs before session 5 used the plain CRPS (too high by E|X − X'|/2n: 0.1%
+of the spread at 500 draws) and separate ideal runs.
 """
 
 
@@ -247,18 +264,36 @@ def section(
     return "\n".join(lines) + "\n"
 
 
+READING = "### Reading this run"
+
+
+def _reading(section_text: str) -> str | None:
+    """The hand-written ``### Reading this run`` block of a section (up to the next ``###``)."""
+    if READING not in section_text:
+        return None
+    block = section_text[section_text.index(READING) :]
+    end = block.find("\n### ", len(READING))
+    return (block if end < 0 else block[:end]).rstrip("\n") + "\n"
+
+
 def write(out: Path, label: str, text: str) -> None:
-    """Replace (or append) the ``## Run: label`` section of ``out``, keeping the others."""
+    """Replace (or append) the ``## Run: label`` section of ``out``, keeping the others.
+
+    A ``### Reading this run`` block written by hand into the old section is kept, placed
+    before the new section's first table: the run can be continued and its table rewritten
+    without losing the reading (which says for how many replicates it was written)."""
     sections: dict[str, str] = {}
     if out.exists():
         body = out.read_text(encoding="utf-8")
         for part in body.split("\n## Run: ")[1:]:
             name = part.split("\n", 1)[0].strip()
             sections[name] = "## Run: " + part.rstrip("\n") + "\n"
+    reading = _reading(sections.get(label, ""))
+    if reading and READING not in text:
+        first = text.find("\n### ")
+        text = text[: first + 1] + reading + "\n" + text[first + 1 :] if first >= 0 else text
     sections[label] = text
-    tmp = out.with_suffix(".tmp")
-    tmp.write_text(INTRO + "\n" + "\n".join(sections.values()), encoding="utf-8")
-    tmp.replace(out)
+    write_text_atomic(out, INTRO + "\n" + "\n".join(sections.values()))
 
 
 def _load() -> str:

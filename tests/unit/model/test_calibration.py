@@ -251,6 +251,21 @@ def test_the_table_keeps_other_runs_sections(tmp_path):
     assert text.index("## Run: before") < text.index("## Run: after")
 
 
+def test_a_rewritten_section_keeps_its_hand_written_reading(tmp_path):
+    from benchmarks.calibrate import write
+
+    out = tmp_path / "CALIBRATION.md"
+    write(out, "s5", "## Run: s5\n\n- 10 replicates\n\n### Goals\n\nold table\n")
+    text = out.read_text(encoding="utf-8").replace(
+        "### Goals", "### Reading this run\n\nWhere it fails, at 10 replicates.\n\n### Goals"
+    )
+    out.write_text(text, encoding="utf-8")
+    write(out, "s5", "## Run: s5\n\n- 40 replicates\n\n### Goals\n\nnew table\n")
+    text = out.read_text(encoding="utf-8")
+    assert "40 replicates" in text and "new table" in text and "old table" not in text
+    assert text.index("- 40") < text.index("Where it fails, at 10") < text.index("new table")
+
+
 def test_the_written_table_marks_failures_beside_the_ideal(oracle_run):
     from benchmarks.calibrate import section
 
