@@ -262,7 +262,7 @@ class StateFile:
         self.pending.mkdir(parents=True, exist_ok=True)
         write_atomic(
             self.pending / f"{name}-{key_hash}.csv",
-            lambda tmp: rows.to_csv(tmp, index=False, float_format="%.8g"),
+            lambda tmp: rows.to_csv(tmp, index=False, float_format="%.6g"),
         )
         self._added += 1
         if self._added % self.merge_every == 0:
@@ -282,7 +282,7 @@ class StateFile:
             lambda tmp: rows.to_csv(
                 tmp,
                 index=False,
-                float_format="%.8g",
+                float_format="%.6g",
                 compression={"method": "gzip", "mtime": 0},
             ),
         )
