@@ -338,8 +338,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--table-only",
         action="store_true",
-        help="score nothing: write the table from the stored cases (safe while a run is "
-        "still adding to the state)",
+        help="score nothing: write the table from the cases in the state file (safe while a "
+        "run is adding to it; a running run merges its finished cases into the file every 24 "
+        "cases, so the table matches the file as it is)",
     )
     args = parser.parse_args(argv)
     scenarios = [SCENARIOS[name] for name in args.scenarios.split(",")]
@@ -352,7 +353,7 @@ def main(argv: list[str] | None = None) -> int:
     key = store_mod.run_key(
         args.draws, args.ideal_draws, args.seed, cal.HORIZONS, [*forecasters, *oracles]
     )
-    store = store_mod.StateFile(args.state, key)
+    store = store_mod.StateFile(args.state, key, read_pending=not args.table_only)
     print(f"state {args.state}, key {key}, load {_load()}", file=sys.stderr, flush=True)
 
     def progress(done: int, total: int) -> None:

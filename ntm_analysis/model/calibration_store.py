@@ -189,19 +189,29 @@ class StateFile:
     """The accumulating state of calibration runs (see the module docstring); implements
     ``calibration.CaseStore`` for the rows of one ``key``."""
 
-    def __init__(self, path: str | Path, key: Mapping[str, object], merge_every: int = 100):
+    def __init__(
+        self,
+        path: str | Path,
+        key: Mapping[str, object],
+        merge_every: int = 24,
+        read_pending: bool = True,
+    ):
+        """``read_pending=False``: read the state file alone, not the shards a running run
+        has not merged yet (a table written beside a run matches the state file exactly)."""
         self.path = Path(path)
         self.key = dict(key)
         self.pending = self.path.parent / f".{self.path.name}.pending"
         self.merge_every = merge_every
+        self.read_pending = read_pending
         self._added = 0
 
     # -- reading --------------------------------------------------------------------------------
-    def _read_all(self) -> pd.DataFrame:
+    def _read_all(self, pending: bool | None = None) -> pd.DataFrame:
         """Every stored row, all keys: the state file and the pending shards, deduplicated.
         A shard merged (and removed) while being listed is read again from the state file."""
         for _ in range(5):
-            shards = sorted(self.pending.glob("*.csv")) if self.pending.is_dir() else []
+            listed = (self.read_pending if pending is None else pending) and self.pending.is_dir()
+            shards = sorted(self.pending.glob("*.csv")) if listed else []
             parts = [self._csv(self.path)] if self.path.exists() else []
             try:
                 parts += [self._csv(shard) for shard in shards]
@@ -274,7 +284,7 @@ class StateFile:
         shards = sorted(self.pending.glob("*.csv")) if self.pending.is_dir() else []
         if not shards:
             return
-        rows = self._read_all()
+        rows = self._read_all(pending=True)
         rows = rows[[*KEY, *ROW, *[c for c in rows.columns if c not in (*KEY, *ROW)]]]
         rows = rows.sort_values([*KEY, *ROW], kind="stable", na_position="first")
         write_atomic(

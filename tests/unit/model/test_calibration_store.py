@@ -113,6 +113,15 @@ def test_a_crash_between_merge_and_clean_up_leaves_no_duplicate(tmp_path):
     assert len(cases) == 4 * len(ORACLES) * 2 * 2
 
 
+def test_a_table_beside_a_run_reads_the_merged_file_only(tmp_path):
+    path = tmp_path / "s.csv.gz"
+    _run(cs.StateFile(path, _key(), merge_every=3), 1)  # 4 cases: 3 merged, 1 pending
+    reader = cs.StateFile(path, _key(), read_pending=False)
+    assert len(reader.done()) == 3
+    reader.merge()  # merging always takes the pending cases in: none is lost
+    assert len(reader.done()) == 4
+
+
 def test_errors_and_commune_rows_survive_the_file(tmp_path):
     def broken(history, last_year, n_draws, seed):
         raise KeyError(2013)
