@@ -372,7 +372,7 @@ def score_case(
     forecasts: dict[str, Callable[[], Draws]] = {
         name: partial(transform, independent[0]) for name, transform in oracles.items()
     }
-    history = truth.panel(origin)
+    history = truth.panel(origin) if forecasters else None
     fc_seed = int(model_seed.generate_state(1)[0])
     for name, forecaster in forecasters.items():
         if isinstance(forecaster, TrueForm):

@@ -154,11 +154,13 @@ def _encode(cases: pd.DataFrame, communes: pd.DataFrame) -> pd.DataFrame:
         units = np.where(np.isfinite(p), np.rint(np.nan_to_num(p) * P_UNITS), -1).astype(int)
         y = group["y"].to_numpy(bool)
         encoded[key] = (" ".join(map(str, units)), "".join(np.where(y, "1", "0")))
-    is_count = out["figure"] == "n_ntm"
-    for i in out.index[is_count]:
-        key = tuple(out.loc[i, keys])
-        if key in encoded:
-            out.loc[i, "band_p"], out.loc[i, "band_y"] = encoded[key]
+    is_count = (out["figure"] == "n_ntm").to_numpy()
+    found = [
+        encoded.get(key, ("", "")) if count else ("", "")
+        for key, count in zip(out[keys].itertuples(index=False, name=None), is_count, strict=True)
+    ]
+    out["band_p"] = [p for p, _ in found]
+    out["band_y"] = [y for _, y in found]
     return out
 
 
