@@ -153,6 +153,11 @@ def _component_draws(
         tau_c = tau_d = tau_ld = 0.0
     if not model.trend_weight:  # the no-trend fit: its trend is 0 in every draw
         gain[:, GAIN_TERMS.index("trend")] = 0.0
+    if model.capacity_form == "mixed":  # one transition: count or lasting capacity, unknown
+        lasting = np.arange(n_draws) < round(model.capacity_weight * n_draws)
+        n_met, level = GAIN_TERMS.index("n_met"), GAIN_TERMS.index("level")
+        gain[lasting, level] = gain[lasting, n_met]
+        gain[lasting, n_met] = 0.0
     known_c = model.communes["commune_code"].tolist()
     return _Draws(
         gain=gain,

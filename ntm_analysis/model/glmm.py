@@ -44,13 +44,34 @@ SPARSE_ABOVE = 150  # columns of the small block beyond which the design is kept
 
 @dataclass(frozen=True)
 class VariancePrior:
-    """Scaled-inverse-χ² prior on a random effect's variance: ``df`` pseudo-levels with
-    spread ``scale``; the estimate is bounded to [``lower``, ``upper``] (standard deviations)."""
+    """Prior on a random effect's spread, bounded to [``lower``, ``upper``] (standard
+    deviations). ``form="inv_chi2"``: scaled-inverse-χ² on the variance, ``df`` pseudo-levels
+    with spread ``scale`` (its density vanishes at 0: it keeps a spread away from 0).
+    ``form="half_normal"``: half-normal on the standard deviation with scale ``scale`` (``df``
+    unused): positive density at 0, so "no spread" stays possible (Gelman 2006, for a
+    component with few levels such as years)."""
 
     df: float = 1.0
     scale: float = 0.5
     lower: float = 0.02
     upper: float = 3.0
+    form: str = "inv_chi2"
+
+    def update(self, sumsq: float, n_levels: int) -> float:
+        """The EM update of the variance given E[Σ level²]: its posterior mode under this
+        prior, within the bounds."""
+        if self.form == "half_normal":  # argmax of −J log σ − S/2σ² − σ²/2A² over σ
+            a2 = self.scale**2
+            new = 0.5 * a2 * (np.sqrt(n_levels**2 + 4.0 * sumsq / a2) - n_levels)
+        else:
+            new = (sumsq + self.df * self.scale**2) / (n_levels + self.df + 2.0)
+        return float(np.clip(new, self.lower**2, self.upper**2))
+
+    def log_density(self, sd: np.ndarray) -> np.ndarray:
+        """Log prior density of the standard deviation (up to a constant)."""
+        if self.form == "half_normal":
+            return -0.5 * (sd / self.scale) ** 2
+        return -(self.df + 1.0) * np.log(sd) - 0.5 * self.df * self.scale**2 / sd**2
 
 
 @dataclass(frozen=True)
@@ -86,6 +107,7 @@ class Posterior:
     priors: dict[str, VariancePrior]
     converged: bool
     iterations: int
+    blocks: dict[str, slice] = field(default_factory=dict)  # each small factor's levels
 
     def draw(self, rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
         """``n`` joint draws: (n, k) small block and (n, n_communes) commune effects."""
@@ -96,13 +118,51 @@ class Posterior:
         )
         return block, communes
 
+    def sd_posterior(self, name: str, points: int = 400) -> tuple[np.ndarray, np.ndarray]:
+        """Grid (standard deviations within the prior's bounds) and posterior probabilities
+        of a small factor's spread, *marginal* over its levels.
+
+        The Laplace posterior gives the data's information about the levels with everything
+        else integrated out: ``Q = cov⁻¹ − I/τ̂²`` and ``b = cov⁻¹ m`` (levels ``m``, their
+        covariance ``cov``, at the fitted spread ``τ̂``). For any spread σ the levels'
+        marginal likelihood is then ``det(I + σ²Q)^−½ exp(½ bᵀ(Q + I/σ²)⁻¹ b)``; times the
+        prior, on a grid. Unlike a draw conditional on the estimated levels, this does not
+        collapse when the fitted spread is small (levels shrunk to 0 because τ̂ is small), and
+        directions the data do not inform (a year pattern the trend or the criteria absorb)
+        leave the prior in charge."""
+        prior = self.priors[name]
+        block = self.blocks[name]
+        cov = self.cov[block, block]
+        q_post = linalg.inv(cov)
+        q_data = q_post - np.eye(len(cov)) / self.sd[name] ** 2
+        lam, vec = np.linalg.eigh(0.5 * (q_data + q_data.T))
+        c = vec.T @ (q_post @ self.mean[block])
+        informed = lam > 1e-8 * max(float(lam.max()), 1.0)
+        lam, c = lam[informed], c[informed]
+        grid = np.linspace(prior.lower, prior.upper, points)
+        s2 = grid[:, None] ** 2
+        log_post = (
+            -0.5 * np.log1p(s2 * lam).sum(axis=1)
+            + 0.5 * (c**2 * s2 / (1.0 + s2 * lam)).sum(axis=1)
+            + prior.log_density(grid)
+        )
+        weights = np.exp(log_post - log_post.max())
+        return grid, weights / weights.sum()
+
     def draw_sd(self, name: str, rng: np.random.Generator, n: int) -> np.ndarray:
-        """Draws of a component's standard deviation from its scaled-inverse-χ² posterior
-        (conditional on the estimated levels), within the prior's bounds.
+        """Draws of a component's standard deviation from its posterior, within the prior's
+        bounds: for a small factor (years, districts) the marginal posterior of
+        ``sd_posterior`` (jittered within its grid cell); for the communes the
+        scaled-inverse-χ² posterior conditional on the estimated levels.
 
         With five years the spread of year shocks is itself very uncertain; drawing it per
         draw gives the heavier tails that uncertainty implies."""
         prior = self.priors[name]
+        if name in self.blocks:
+            grid, prob = self.sd_posterior(name)
+            step = grid[1] - grid[0]
+            pick = rng.choice(len(grid), size=n, p=prob)
+            return np.clip(grid[pick] + step * (rng.random(n) - 0.5), prior.lower, prior.upper)
         nu = self.levels[name] + prior.df
         s2 = (self.sumsq[name] + prior.df * prior.scale**2) / nu
         var = nu * s2 / rng.chisquare(nu, size=n)
@@ -382,9 +442,7 @@ def fit_glmm(
         # at the mode for these variances: EM update of each variance (MAP under its prior)
         changed = 0.0
         for f in all_f:
-            ss = expected_sumsq(f, theta, v, cov, coupling, d)
-            new = (ss + f.prior.df * f.prior.scale**2) / (f.n_levels + f.prior.df + 2.0)
-            new = float(np.clip(new, f.prior.lower**2, f.prior.upper**2))
+            new = f.prior.update(expected_sumsq(f, theta, v, cov, coupling, d), f.n_levels)
             changed = max(changed, abs(np.sqrt(new) - np.sqrt(tau2[f.name])))
             tau2[f.name] = new
         if changed < VAR_TOL:
@@ -406,4 +464,5 @@ def fit_glmm(
         priors={f.name: f.prior for f in all_f},
         converged=converged,
         iterations=iterations,
+        blocks=slices,
     )

@@ -528,6 +528,52 @@ def _coefficients(rep: Report) -> str | None:
     )
 
 
+CAPACITY_FORM_KEYS = {"level": "report.note.capacity.level", "count": "report.note.capacity.count"}
+
+
+def model_choices(rep: Report) -> list[str]:
+    """What the data chose in the fitted model, in words: how a commune's count enters (the
+    capacity form, with its held-out weight, or why it could not be scored) and the spread of
+    the year shocks shared by every commune (posterior median and 80% range)."""
+    model = rep.model
+    if model is None:
+        return []
+    lang = rep.lang
+    out = []
+    if model.capacity_choice == "data":
+        level = model.capacity_form == "level"
+        weight = model.capacity_weight if level else 1.0 - model.capacity_weight
+        out.append(
+            rep.t(
+                "report.note.capacity_data",
+                n=model.capacity_scores["year"].nunique(),
+                form=rep.t(CAPACITY_FORM_KEYS[model.capacity_form]),
+                weight=i18n.fmt_percent(weight, lang),
+            )
+        )
+    elif model.capacity_form == "mixed":
+        out.append(rep.t("report.note.capacity_mixed"))
+    elif model.capacity_choice == "too_few":
+        out.append(rep.t("report.note.capacity_two"))
+    post = model.gain_posterior
+    if post is not None and "year" in post.blocks:
+        grid, prob = post.sd_posterior("year")
+        cdf = np.cumsum(prob)
+        lo, median, hi = (
+            float(grid[min(np.searchsorted(cdf, q), len(grid) - 1)]) for q in (0.1, 0.5, 0.9)
+        )
+        out.append(
+            rep.t(
+                "report.note.year_shocks",
+                median=fmt_num(median, lang, 2),
+                lo=fmt_num(lo, lang, 2),
+                hi=fmt_num(hi, lang, 2),
+                odds=fmt_num(float(np.exp(median)), lang, 2),
+            )
+        )
+    return out
+
+
 def note(rep: Report) -> Section:
     """Data and method: the source (synthetic or not, and what it was calibrated to),
     definitions, the model (and its coefficients), the targets, the two progress checks and
@@ -570,6 +616,7 @@ def note(rep: Report) -> Section:
             )
         )
     )
+    parts += [paragraph(text) for text in model_choices(rep)]
     coefficients = _coefficients(rep)
     if coefficients:
         parts.append(coefficients)

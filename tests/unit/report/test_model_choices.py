@@ -1,0 +1,45 @@
+"""The report's note says what the data chose in the fitted model: the capacity form with its
+held-out weight (or why it could not be scored) and the year shocks' spread."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+
+from ntm_analysis import i18n
+from ntm_analysis.model.synthetic import simulate_panel
+from ntm_analysis.model.transitions import fit
+from ntm_analysis.report.methods import model_choices
+
+
+def _stand_in(model, lang: str) -> SimpleNamespace:
+    """What ``model_choices`` reads of a report: its model, language and lookup."""
+    return SimpleNamespace(model=model, lang=lang, t=lambda key, **kw: i18n.t(key, lang, **kw))
+
+
+@pytest.fixture(scope="module")
+def panel():
+    return simulate_panel(seed=7, communes_per_district=5)
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_capacity_form_and_its_weight_are_said(panel, lang):
+    model = fit(panel)
+    assert model.capacity_choice == "data"
+    texts = model_choices(_stand_in(model, lang))
+    assert len(texts) == 2
+    level = model.capacity_form == "level"
+    weight = model.capacity_weight if level else 1 - model.capacity_weight
+    assert i18n.fmt_percent(weight, lang) in texts[0]
+    key = "report.note.capacity.level" if level else "report.note.capacity.count"
+    assert i18n.t(key, lang) in texts[0]
+    assert "{" not in texts[1] and i18n.t("report.note.year_shocks", lang)[:20] in texts[1]
+
+
+def test_thin_panels_say_why_the_form_was_not_scored(panel):
+    one = fit(panel.subset(years=panel.years[-2:]))
+    two = fit(panel.subset(years=panel.years[-3:]))
+    assert model_choices(_stand_in(one, "en"))[0] == i18n.t("report.note.capacity_mixed", "en")
+    assert model_choices(_stand_in(two, "en"))[0] == i18n.t("report.note.capacity_two", "en")
+    assert model_choices(_stand_in(None, "en")) == []
