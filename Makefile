@@ -54,8 +54,9 @@ lab: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
 
-# Simulation-based calibration (issue 13): 100 replicates of every known process, 2 workers,
-# about an hour of CPU; rewrites benchmarks/CALIBRATION.md. Not part of `make test`.
+# Simulation-based calibration (issue 13): 100 replicates of every known process, 2 workers;
+# each case is stored as it finishes (benchmarks/calibration-state.csv.gz): run it again to
+# continue an interrupted run. Rewrites its section of benchmarks/CALIBRATION.md. Not in `make test`.
 calibrate: $(STAMP)
 	nice -n 10 $(BIN)/python -m benchmarks.calibrate --jobs 2
 

@@ -1,20 +1,28 @@
 """``python -m benchmarks.calibrate`` (``make calibrate``): the full calibration suite.
 
-Scores the project's forecast (``calibration.model_forecaster``) and the ideal forecast on
-``--replicates`` provinces of every known process (``known_processes.SCENARIOS``), origins
-2013–2016, horizons 1–4, and writes the table into ``benchmarks/CALIBRATION.md`` under the
-run's ``--label`` (a rerun with the same label replaces its section, other labels stay, so a
-"before" and an "after" sit side by side), and the full summary as
-``benchmarks/calibration-<label>.csv``.
+Scores the project's forecast (``calibration.model_forecaster``), the true-form reference and
+the ideal forecast on ``--replicates`` provinces of every known process
+(``known_processes.SCENARIOS``), origins 2013–2016, horizons 1–4, and writes the table into
+``benchmarks/CALIBRATION.md`` under the run's ``--label`` (a rerun with the same label
+replaces its section, other labels stay, so a "before" and an "after" sit side by side).
 
-Not part of the test suite: the full run fits the model ``replicates × scenarios × origins``
-times (about an hour of CPU at 100 replicates; run it under ``nice``). ``tests/test_calibration
-.py`` runs a small version that checks the harness itself.
+Resumable and accumulating: every case (scenario × replicate × origin) is stored in
+``--state`` (``benchmarks/calibration-state.csv.gz``) the moment it finishes, under the
+forecast code's fingerprint and the harness version (``calibration_store``). Running the
+same command again continues where a run stopped; ``--replicates 200`` after a 100-replicate
+run scores only replicates 100–199; the table is written from every stored case of the
+current code and settings, never from another code's. ``--table-only`` writes the table
+from the stored cases while a run is still going.
+
+Not part of the test suite: the full run fits the model twice per case (the model and the
+reference) for 2,400 cases at 100 replicates; run it under ``nice``.
+``tests/unit/model/test_calibration.py`` runs a small version that checks the harness itself.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -25,12 +33,15 @@ pin_threads()  # before numpy is imported: one BLAS thread per worker, ``--jobs`
 
 import pandas as pd  # noqa: E402
 
+from ntm_analysis.core.atomic import write_text_atomic  # noqa: E402
 from ntm_analysis.core.provenance import git_revision  # noqa: E402
 from ntm_analysis.model import calibration as cal  # noqa: E402
+from ntm_analysis.model import calibration_store as store_mod  # noqa: E402
 from ntm_analysis.model.known_processes import SCENARIOS  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_OUT = HERE / "CALIBRATION.md"
+DEFAULT_STATE = HERE / "calibration-state.csv.gz"
 FAIL, PASS = "✗", ""
 INTRO = """# Calibration table (simulation-based)
 
@@ -42,6 +53,15 @@ forward from the true origin state with fresh luck, scored with independent draw
 ideal itself misses a goal, the miss is chance (about 1 cell in 20 at 100 replicates) or the
 discreteness of a small count (an interval of whole numbers covers more than its nominal
 share), not the model. `✗` marks a failed goal; values in brackets are the ideal's.
+
+Draws (from session 5): each forecaster gets 500 draws per case (the model, the true-form
+reference, and the ideal scored as a forecaster, all alike); the ideal used as the yardstick
+(its 80% width, its CRPS, the target at its median) gets 1,000. CRPS is the "fair" estimator
+(pairs of distinct draws), unbiased for the forecast distribution whatever the number of
+draws, so fewer draws add noise to a case's score but no bias to the ratios; an interval
+from 500 draws covers 0.798 of a fresh value on average instead of 0.800, far below a cell's
+sampling error. Runs before session 5 used the plain CRPS (too high by E|X − X'|/2n: 0.1%
+of the spread at 500 draws) and separate ideal runs.
 """
 
 
@@ -182,21 +202,41 @@ def reference(cases: pd.DataFrame) -> list[str]:
     return lines
 
 
-def section(result: cal.Calibration, label: str, seconds: float, jobs: int, note: str = "") -> str:
+def section(
+    result: cal.Calibration,
+    label: str,
+    seconds: float,
+    jobs: int,
+    note: str = "",
+    scored: bool = True,
+) -> str:
+    """The ``## Run: label`` section: settings, goals passed, errors, the reference, cells.
+    ``scored``: this invocation scored cases (its wall time is shown); otherwise the table
+    was written from stored cases only."""
     rev = git_revision() or {}
     dirty = " (with uncommitted changes)" if rev.get("dirty") else ""
     s = result.settings
+    cases = s.get("cases", {})
+    timing = (
+        f"- wall time of this invocation {seconds / 60:.1f} min on {jobs} worker process(es), "
+        "under `nice`"
+        if scored
+        else "- table written from the stored cases (no case scored by this invocation)"
+    )
     lines = [
         f"## Run: {label}",
         "",
         f"- written {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; commit "
         f"`{rev.get('revision', '?')[:10]}`{dirty}",
-        f"- {s['replicates']} replicates per scenario planned, completed: "
-        + ", ".join(f"{name} {n}" for name, n in s["completed"].items())
+        "- replicates with every origin scored: "
+        + ", ".join(
+            f"{name} {n}" + (f" ({cases[name]} cases)" if name in cases else "")
+            for name, n in s["completed"].items()
+        )
         + f"; origins {s['origins']}, horizons "
         f"{s['horizons']}; {s['n_draws']} model draws, {s['n_ideal']} ideal draws; seed "
         f"{s['seed']}",
-        f"- wall time {seconds / 60:.1f} min on {jobs} worker process(es), under `nice`",
+        timing,
         *([f"- {note}"] if note else []),
         "",
         "Scenarios: "
@@ -224,76 +264,141 @@ def section(result: cal.Calibration, label: str, seconds: float, jobs: int, note
     return "\n".join(lines) + "\n"
 
 
+READING = "### Reading this run"
+
+
+def _reading(section_text: str) -> str | None:
+    """The hand-written ``### Reading this run`` block of a section (up to the next ``###``)."""
+    if READING not in section_text:
+        return None
+    block = section_text[section_text.index(READING) :]
+    end = block.find("\n### ", len(READING))
+    return (block if end < 0 else block[:end]).rstrip("\n") + "\n"
+
+
 def write(out: Path, label: str, text: str) -> None:
-    """Replace (or append) the ``## Run: label`` section of ``out``, keeping the others."""
+    """Replace (or append) the ``## Run: label`` section of ``out``, keeping the others.
+
+    A ``### Reading this run`` block written by hand into the old section is kept, placed
+    before the new section's first table: the run can be continued and its table rewritten
+    without losing the reading (which says for how many replicates it was written)."""
     sections: dict[str, str] = {}
     if out.exists():
         body = out.read_text(encoding="utf-8")
         for part in body.split("\n## Run: ")[1:]:
             name = part.split("\n", 1)[0].strip()
             sections[name] = "## Run: " + part.rstrip("\n") + "\n"
+    reading = _reading(sections.get(label, ""))
+    if reading and READING not in text:
+        first = text.find("\n### ")
+        text = text[: first + 1] + reading + "\n" + text[first + 1 :] if first >= 0 else text
     sections[label] = text
-    tmp = out.with_suffix(".tmp")
-    tmp.write_text(INTRO + "\n" + "\n".join(sections.values()), encoding="utf-8")
-    tmp.replace(out)
+    write_text_atomic(out, INTRO + "\n" + "\n".join(sections.values()))
+
+
+def _load() -> str:
+    try:
+        return " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    except OSError:
+        return "?"
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--replicates", type=int, default=100)
+    parser.add_argument("--replicates", type=int, default=100, help="per scenario, in all")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--draws", type=int, default=500, help="model draws per forecast")
-    parser.add_argument("--ideal-draws", type=int, default=2000)
+    parser.add_argument("--ideal-draws", type=int, default=1000)
     parser.add_argument("--scenarios", default=",".join(SCENARIOS))
     parser.add_argument("--origins", default=",".join(map(str, cal.ORIGINS)))
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--label", default="latest")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument(
+        "--state",
+        type=Path,
+        default=DEFAULT_STATE,
+        help="the accumulating state file: every finished case is stored there, and a run "
+        "scores only the cases of its key (model code, harness, draws, seed) not yet stored",
+    )
     parser.add_argument("--note", default="", help="a line saying what was measured")
     parser.add_argument(
         "--no-true-form",
         action="store_true",
         help="skip the true-form reference (the model restricted to each process's own "
-        "terms): about a third faster",
+        "terms): about half the time",
     )
     parser.add_argument(
         "--minutes",
         type=float,
         default=None,
-        help="start no replicate after this many minutes (a busy machine); the table says "
-        "how many each scenario completed",
+        help="start no case after this many minutes (a busy machine); the table says how "
+        "many replicates each scenario completed, and a later run continues",
+    )
+    parser.add_argument(
+        "--table-only",
+        action="store_true",
+        help="score nothing: write the table from the cases in the state file (safe while a "
+        "run is adding to it; a running run merges its finished cases into the file every 24 "
+        "cases, so the table matches the file as it is)",
     )
     args = parser.parse_args(argv)
     scenarios = [SCENARIOS[name] for name in args.scenarios.split(",")]
+    origins = [int(o) for o in args.origins.split(",")]
     start = time.time()
+    forecasters: dict = {"model": cal.model_forecaster}
+    if not args.no_true_form:
+        forecasters["true_form"] = cal.TrueForm()
+    oracles = {"ideal": cal.identity}
+    key = store_mod.run_key(
+        args.draws, args.ideal_draws, args.seed, cal.HORIZONS, [*forecasters, *oracles]
+    )
+    store = store_mod.StateFile(args.state, key, read_pending=not args.table_only)
+    print(f"state {args.state}, key {key}, load {_load()}", file=sys.stderr, flush=True)
 
     def progress(done: int, total: int) -> None:
-        if done % max(1, total // 20) == 0 or done == total:
+        if done % max(1, total // 50) == 0 or done == total:
             print(
-                f"{done}/{total} replicates, {(time.time() - start) / 60:.1f} min",
+                f"{done}/{total} cases, {(time.time() - start) / 60:.1f} min, load {_load()}",
                 file=sys.stderr,
                 flush=True,
             )
 
-    forecasters: dict = {"model": cal.model_forecaster}
-    if not args.no_true_form:
-        forecasters["true_form"] = cal.TrueForm()
-    result = cal.run(
-        scenarios,
+    options = dict(
         forecasters=forecasters,
-        oracles={"ideal": cal.identity},
+        oracles=oracles,
         replicates=args.replicates,
-        origins=[int(o) for o in args.origins.split(",")],
+        origins=origins,
         n_draws=args.draws,
         n_ideal=args.ideal_draws,
         seed=args.seed,
-        jobs=args.jobs,
-        progress=progress,
-        deadline=start + 60 * args.minutes if args.minutes else None,
+        store=store,
     )
+    if args.table_only:
+        result = cal.run(scenarios, **{**options, "replicates": 0})
+    else:
+        with store.lock():
+            try:
+                result = cal.run(
+                    scenarios,
+                    **options,
+                    jobs=args.jobs,
+                    progress=progress,
+                    deadline=start + 60 * args.minutes if args.minutes else None,
+                )
+            finally:
+                store.merge()
     seconds = time.time() - start
-    write(args.out, args.label, section(result, args.label, seconds, args.jobs, args.note))
-    result.summary.to_csv(args.out.parent / f"calibration-{args.label}.csv", index=False)
+    stamp = (
+        f"model fingerprint `{key['fingerprint']}`, harness version {key['harness']}, "
+        f"state `{args.state.name}`"
+    )
+    note = f"{args.note} ({stamp})" if args.note else stamp
+    write(
+        args.out,
+        args.label,
+        section(result, args.label, seconds, args.jobs, note, scored=not args.table_only),
+    )
     print(f"wrote {args.out} (section {args.label!r}) in {seconds / 60:.1f} min")
     return 0
 

@@ -34,19 +34,19 @@ meeting the standard (``n_ntm``) and its mean criteria per commune (``mean_crite
 from __future__ import annotations
 
 import time
-import warnings
 import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from functools import partial
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
 
 from ntm_analysis.core.criteria import N_CRITERIA
 from ntm_analysis.core.panel import Panel
-from ntm_analysis.model.known_processes import SCENARIOS, Process, Truth
+from ntm_analysis.model.known_processes import SCENARIOS, Process, Truth, count_met
 
 ORIGINS: tuple[int, ...] = (2013, 2014, 2015, 2016)
 HORIZONS: tuple[int, ...] = (1, 2, 3, 4)
@@ -150,21 +150,36 @@ class TrueForm:
         return partial(true_form_forecaster, process)
 
 
+def ideal_runs(
+    truth: Truth, origin: int, last_year: int, sizes: Sequence[int], seed
+) -> list[Draws]:
+    """Independent ideal forecasts of ``sizes`` draws each, from one run of the true process
+    (its draws are independent and identically distributed: splitting one run of
+    ``sum(sizes)`` draws gives independent forecasts, for one call's overhead)."""
+    rng = np.random.default_rng(seed)
+    state, ability = truth.states[origin], truth.ability
+    path = truth.process.run(state, ability, origin, last_year, sum(sizes), rng)[1:]
+    n_met = np.stack([count_met(s) for s in path], axis=1)  # (draw, year, commune)
+    out, start = [], 0
+    for size in sizes:
+        part = n_met[start : start + size]
+        start += size
+        ntm = part == N_CRITERIA
+        out.append(
+            Draws(
+                years=list(range(origin + 1, last_year + 1)),
+                count=ntm.sum(axis=2).astype(float),
+                mean_criteria=part.mean(axis=2),
+                commune_codes=truth.communes["commune_code"].tolist(),
+                commune_p=ntm.mean(axis=0),
+            )
+        )
+    return out
+
+
 def ideal_draws(truth: Truth, origin: int, last_year: int, n_draws: int, seed) -> Draws:
     """The ideal forecast: the true process from the true origin state, fresh luck."""
-    rng = np.random.default_rng(seed)
-    path = truth.process.run(truth.states[origin], truth.ability, origin, last_year, n_draws, rng)[
-        1:
-    ]
-    n_met = np.stack([s.sum(axis=2) for s in path], axis=1)  # (draw, year, commune)
-    ntm = n_met == N_CRITERIA
-    return Draws(
-        years=list(range(origin + 1, last_year + 1)),
-        count=ntm.sum(axis=2).astype(float),
-        mean_criteria=n_met.mean(axis=2),
-        commune_codes=truth.communes["commune_code"].tolist(),
-        commune_p=ntm.mean(axis=0),
-    )
+    return ideal_runs(truth, origin, last_year, [n_draws], seed)[0]
 
 
 # --------------------------------------------------------------------------- oracle forecasters
@@ -212,10 +227,18 @@ ORACLES: dict[str, OracleTransform] = {
 
 # --------------------------------------------------------------------------- scoring one case
 def crps_sample(x: np.ndarray, y: float) -> float:
-    """CRPS of the sample ``x`` at ``y``: E|X − y| − ½ E|X − X'| (lower is better)."""
+    """CRPS at ``y`` of the distribution the sample ``x`` was drawn from (lower is better):
+    E|X − y| − ½ E|X − X'|, the second term over distinct pairs ("fair" CRPS, Ferro 2014).
+
+    Unbiased for the forecast distribution's CRPS whatever the number of draws: the plain
+    sample version (pairs including a draw with itself) is too high by E|X − X'| / (2n), so
+    with it a forecast scored on fewer draws than the ideal would look a little worse.
+    """
     s = np.sort(np.asarray(x, float))
     n = len(s)
-    spread = 2.0 * np.sum((2 * np.arange(1, n + 1) - n - 1) * s) / n**2
+    if n < 2:
+        return float(np.abs(s - y).mean())
+    spread = 2.0 * np.sum((2 * np.arange(1, n + 1) - n - 1) * s) / (n * (n - 1))
     return float(np.mean(np.abs(s - y)) - 0.5 * spread)
 
 
@@ -289,9 +312,109 @@ def _score_draws(
 
 
 def scenario_seed(name: str, replicate: int, seed: int = 0) -> np.random.SeedSequence:
-    """Every replicate's randomness from (seed, scenario, replicate): reproducible, and the
-    same truth for every forecaster scored on it."""
+    """The replicate's province from (seed, scenario, replicate): reproducible, and the same
+    truth for every origin and every forecaster scored on it."""
     return np.random.SeedSequence([seed, zlib.crc32(name.encode()), replicate])
+
+
+def case_seed(name: str, replicate: int, origin: int, seed: int = 0) -> np.random.SeedSequence:
+    """One case's luck (ideal draws, forecast draws, PIT): from the case alone, so that a case
+    scores the same whichever other cases run, and in whatever order (a run interrupted and
+    resumed gives the same table as one run straight through)."""
+    return np.random.SeedSequence([seed, zlib.crc32(name.encode()), replicate, origin, 1])
+
+
+_TRUTHS: dict[tuple, Truth] = {}  # the last few provinces realised in this process
+
+
+def realised(process: Process, replicate: int, seed: int = 0) -> Truth:
+    """The replicate's province, realised once per process for all its origins (a worker
+    usually scores several origins of one replicate in a row)."""
+    key = (repr(process), process.difficulty.tobytes(), replicate, seed)
+    if key not in _TRUTHS:
+        if len(_TRUTHS) >= 4:
+            _TRUTHS.pop(next(iter(_TRUTHS)))
+        _TRUTHS[key] = process.realise(scenario_seed(process.name, replicate, seed))
+    return _TRUTHS[key]
+
+
+Frames = tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]  # (cases, communes, errors)
+
+
+def score_case(
+    process: Process,
+    replicate: int,
+    origin: int,
+    forecasters: Mapping[str, Forecaster],
+    oracles: Mapping[str, OracleTransform] = ORACLES,
+    horizons: Sequence[int] = HORIZONS,
+    n_draws: int = 500,
+    n_ideal: int = 1000,
+    seed: int = 0,
+) -> Frames:
+    """Score every forecaster on one case: the replicate's province seen up to ``origin``.
+
+    Returns (cases, communes, errors). A forecaster that raises is recorded in ``errors``
+    (scenario, replicate, forecaster, origin, message) and scored nowhere for that origin:
+    a crash is a failure the table shows, not a silently smaller sample.
+
+    The ideal (``n_ideal`` draws) and the independent ideal the oracles transform
+    (``n_draws``, as many as a forecaster gets) come from one run of the true process.
+    Every forecaster gets the same forecast seed (common random numbers) and the same PIT
+    randomisation, so their scores on a case are comparable.
+    """
+    truth = realised(process, replicate, seed)
+    ideal_seed, model_seed, pit_seed = case_seed(process.name, replicate, origin, seed).spawn(3)
+    last = origin + max(horizons)
+    sizes = [n_ideal, n_draws] if oracles else [n_ideal]
+    ideal, *independent = ideal_runs(truth, origin, last, sizes, ideal_seed)
+    u = np.random.default_rng(pit_seed).random(len(horizons))
+    forecasts: dict[str, Callable[[], Draws]] = {
+        name: partial(transform, independent[0]) for name, transform in oracles.items()
+    }
+    history = truth.panel(origin) if forecasters else None
+    fc_seed = int(model_seed.generate_state(1)[0])
+    for name, forecaster in forecasters.items():
+        if isinstance(forecaster, TrueForm):
+            forecaster = forecaster.bind(process)
+        forecasts[name] = partial(forecaster, history, last, n_draws, fc_seed)
+    cases, communes, errors = [], [], []
+    for name, make in forecasts.items():
+        try:
+            draws = make()
+        except Exception as error:  # every failure is recorded and shown
+            errors.append(
+                {
+                    "forecaster": name,
+                    "origin": origin,
+                    "message": f"{type(error).__name__}: {error}"[:300],
+                }
+            )
+            continue
+        rows, frame = _score_draws(draws, ideal, truth, origin, horizons, u)
+        cases += [{"forecaster": name, **row} for row in rows]
+        communes.append(frame.assign(forecaster=name))
+    meta = {"scenario": process.name, "replicate": replicate}
+    return (
+        pd.DataFrame(cases).assign(**meta),
+        pd.concat(communes, ignore_index=True).assign(**meta) if communes else pd.DataFrame(),
+        pd.DataFrame(errors, columns=["forecaster", "origin", "message"]).assign(**meta),
+    )
+
+
+def concat_frames(parts: Iterable[Frames]) -> Frames:
+    """Cases, communes and errors of several cases, each concatenated."""
+    parts = list(parts)
+    cases = [p[0] for p in parts if not p[0].empty]
+    communes = [p[1] for p in parts if not p[1].empty]
+    errors = [p[2] for p in parts if not p[2].empty]
+    return (
+        pd.concat(cases, ignore_index=True) if cases else pd.DataFrame(),
+        pd.concat(communes, ignore_index=True) if communes else pd.DataFrame(),
+        pd.concat(errors, ignore_index=True)
+        if errors
+        else pd.DataFrame(columns=["forecaster", "origin", "message", "scenario", "replicate"]),
+    )
 
 
 def score_replicate(
@@ -302,64 +425,14 @@ def score_replicate(
     origins: Sequence[int] = ORIGINS,
     horizons: Sequence[int] = HORIZONS,
     n_draws: int = 500,
-    n_ideal: int = 2000,
+    n_ideal: int = 1000,
     seed: int = 0,
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Realise one province and score every forecaster from every origin.
-
-    Returns (cases, communes, errors). A forecaster that raises is recorded in ``errors``
-    (scenario, replicate, forecaster, origin, message) and scored nowhere for that origin:
-    a crash is a failure the table shows, not a silently smaller sample.
-    """
-    truth_seed, ideal_seed, oracle_seed, model_seed, pit_seed = scenario_seed(
-        process.name, replicate, seed
-    ).spawn(5)
-    truth = process.realise(truth_seed)
-    pit_rng = np.random.default_rng(pit_seed)
-    cases, communes, errors = [], [], []
-    for origin, i_seed, o_seed, m_seed in zip(
-        origins,
-        ideal_seed.spawn(len(origins)),
-        oracle_seed.spawn(len(origins)),
-        model_seed.spawn(len(origins)),
-        strict=True,
-    ):
-        last = origin + max(horizons)
-        ideal = ideal_draws(truth, origin, last, n_ideal, i_seed)
-        u = pit_rng.random(len(horizons))  # shared by forecasters: comparable PITs
-        forecasts: dict[str, Callable[[], Draws]] = {}
-        if oracles:
-            independent = ideal_draws(truth, origin, last, n_draws, o_seed)
-            for name, transform in oracles.items():
-                forecasts[name] = partial(transform, independent)
-        history = truth.panel(origin)
-        fc_seed = int(m_seed.generate_state(1)[0])
-        for name, forecaster in forecasters.items():
-            if isinstance(forecaster, TrueForm):
-                forecaster = forecaster.bind(process)
-            forecasts[name] = partial(forecaster, history, last, n_draws, fc_seed)
-        for name, make in forecasts.items():
-            try:
-                draws = make()
-            except Exception as error:  # every failure is recorded and shown
-                errors.append(
-                    {
-                        "forecaster": name,
-                        "origin": origin,
-                        "message": f"{type(error).__name__}: {error}"[:300],
-                    }
-                )
-                continue
-            rows, frame = _score_draws(draws, ideal, truth, origin, horizons, u)
-            cases += [{"forecaster": name, **row} for row in rows]
-            communes.append(frame.assign(forecaster=name))
-    meta = {"scenario": process.name, "replicate": replicate}
-    case_frame = pd.DataFrame(cases).assign(**meta)
-    commune_frame = (
-        pd.concat(communes, ignore_index=True).assign(**meta) if communes else pd.DataFrame()
+) -> Frames:
+    """Realise one province and score every forecaster from every origin (``score_case``)."""
+    return concat_frames(
+        score_case(process, replicate, o, forecasters, oracles, horizons, n_draws, n_ideal, seed)
+        for o in origins
     )
-    error_frame = pd.DataFrame(errors, columns=["forecaster", "origin", "message"]).assign(**meta)
-    return case_frame, commune_frame, error_frame
 
 
 # --------------------------------------------------------------------------- the whole suite
@@ -375,20 +448,52 @@ class Calibration:
     settings: dict
 
 
-def _task(args: tuple) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    process, replicate, forecasters, oracles, origins, horizons, n_draws, n_ideal, seed = args
-    return score_replicate(
-        process, replicate, forecasters, oracles, origins, horizons, n_draws, n_ideal, seed
+class CaseStore(Protocol):
+    """Where a run keeps each case's scores as it finishes (``calibration_store.StateFile``):
+    the cases already there are not scored again."""
+
+    def done(self) -> set[tuple[str, int, int]]: ...  # (scenario, replicate, origin)
+
+    def add(self, frames: Frames) -> None: ...
+
+    def frames(self) -> Frames: ...
+
+
+def _case_task(args: tuple) -> Frames:
+    return score_case(*args)
+
+
+def _case_task_if_open(args: tuple, deadline: float | None) -> Frames | None:
+    """``_case_task`` unless the deadline has passed when a worker picks it up."""
+    if deadline is not None and time.time() >= deadline:
+        return None
+    return _case_task(args)
+
+
+def _in_order(frame: pd.DataFrame, scenarios: list[str]) -> pd.DataFrame:
+    """Rows by scenario in the run's order, then case, forecaster, horizon and figure: the
+    same rows give the same table however they were stored."""
+    if frame.empty:
+        return frame
+    position = frame["scenario"].map({s: i for i, s in enumerate(scenarios)}).fillna(len(scenarios))
+    keys = [c for c in ("replicate", "origin", "forecaster", "horizon") if c in frame]
+    if "figure" in frame:  # the count first, as the forecast reports it
+        frame = frame.assign(_figure=frame["figure"] != "n_ntm")
+        keys.append("_figure")
+    return (
+        frame.assign(_position=position)
+        .sort_values(["_position", "scenario", *keys], kind="stable")
+        .drop(columns=["_position", "_figure"], errors="ignore")
+        .reset_index(drop=True)
     )
 
 
-def _task_if_open(
-    args: tuple, deadline: float | None
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame] | None:
-    """``_task`` unless the deadline has passed when a worker picks it up."""
-    if deadline is not None and time.time() >= deadline:
-        return None
-    return _task(args)
+def completed(cases: pd.DataFrame, n_origins: int) -> dict[str, int]:
+    """Per scenario: replicates with every origin scored."""
+    if cases.empty:
+        return {}
+    per = cases.groupby(["scenario", "replicate"])["origin"].nunique()
+    return {str(k): int(v) for k, v in (per >= n_origins).groupby(level=0).sum().items()}
 
 
 def run(
@@ -399,52 +504,69 @@ def run(
     origins: Sequence[int] = ORIGINS,
     horizons: Sequence[int] = HORIZONS,
     n_draws: int = 500,
-    n_ideal: int = 2000,
+    n_ideal: int = 1000,
     seed: int = 0,
     jobs: int = 1,
     progress: Callable[[int, int], None] | None = None,
     deadline: float | None = None,
+    store: CaseStore | None = None,
 ) -> Calibration:
     """Score ``forecasters`` (default: the project's model) and ``oracles`` on ``replicates``
-    provinces of each scenario (default: every ``known_processes.SCENARIOS``).
+    provinces of each scenario (default: every ``known_processes.SCENARIOS``), one case
+    (scenario × replicate × origin) at a time.
 
-    ``jobs`` > 1 runs replicates in that many processes (forecasters and oracles must then be
-    picklable: module-level functions or ``functools.partial`` of them). Replicates run
-    round-robin over the scenarios, so that with a ``deadline`` (a ``time.time()``; no
-    replicate starts after it) every scenario has about as many; ``settings["completed"]``
-    then says how many each got.
+    ``jobs`` > 1 scores cases in that many processes (forecasters and oracles must then be
+    picklable: module-level functions or ``functools.partial`` of them). Cases run replicate
+    by replicate, round-robin over the scenarios, so that a run stopped early (a
+    ``deadline``: a ``time.time()`` after which no case starts; an interruption) has about as
+    many replicates of each. ``store``: each case is added to it as it finishes, cases it
+    already holds are skipped, and the result is built from everything it holds (a run
+    extended to more replicates, or resumed, scores only what is missing).
     """
     scenarios = list(SCENARIOS.values()) if scenarios is None else list(scenarios)
     forecasters = {"model": model_forecaster} if forecasters is None else dict(forecasters)
+    done = store.done() if store is not None else set()
     tasks = [
-        (p, r, forecasters, dict(oracles), tuple(origins), tuple(horizons), n_draws, n_ideal, seed)
+        (p, r, o, forecasters, dict(oracles), tuple(horizons), n_draws, n_ideal, seed)
         for r in range(replicates)
         for p in scenarios
+        for o in origins
+        if (p.name, r, o) not in done
     ]
-    results = []
+    results: list[Frames] = []
 
-    def open_for_work() -> bool:
-        return deadline is None or time.time() < deadline
+    def finished(n: int, result: Frames | None) -> None:
+        if result is not None:
+            if store is not None:
+                store.add(result)
+            else:
+                results.append(result)
+        if progress:
+            progress(n, len(tasks))
 
-    if jobs > 1:
+    if jobs > 1 and tasks:
         with ProcessPoolExecutor(jobs) as pool:
-            pending = [pool.submit(_task_if_open, task, deadline) for task in tasks]
-            for done, future in enumerate(pending, 1):
-                result = future.result()
-                if result is not None:
-                    results.append(result)
-                if progress:
-                    progress(done, len(tasks))
+            pending = [pool.submit(_case_task_if_open, task, deadline) for task in tasks]
+            try:
+                for n, future in enumerate(as_completed(pending), 1):
+                    finished(n, future.result())
+            except BaseException:
+                for future in pending:
+                    future.cancel()
+                raise
     else:
-        for done, task in enumerate(tasks, 1):
-            if open_for_work():
-                results.append(_task(task))
-            if progress:
-                progress(done, len(tasks))
-    cases = pd.concat([r[0] for r in results], ignore_index=True)
-    communes = pd.concat([r[1] for r in results if not r[1].empty], ignore_index=True)
-    errors = pd.concat([r[2] for r in results], ignore_index=True)
-    completed = cases.groupby("scenario")["replicate"].nunique()
+        for n, task in enumerate(tasks, 1):
+            open_for_work = deadline is None or time.time() < deadline
+            finished(n, _case_task(task) if open_for_work else None)
+    cases, communes, errors = (
+        _in_order(frame, [p.name for p in scenarios])
+        for frame in (store.frames() if store is not None else concat_frames(results))
+    )
+    n_cases = (
+        cases[["scenario", "replicate", "origin"]].drop_duplicates()["scenario"].value_counts()
+        if not cases.empty
+        else pd.Series(dtype=int)
+    )
     settings = {
         "replicates": replicates,
         "origins": list(origins),
@@ -454,7 +576,8 @@ def run(
         "seed": seed,
         "scenarios": {p.name: p.description for p in scenarios},
         "communes": {p.name: p.n_communes for p in scenarios},
-        "completed": {p.name: int(completed.get(p.name, 0)) for p in scenarios},
+        "completed": {p.name: completed(cases, len(origins)).get(p.name, 0) for p in scenarios},
+        "cases": {p.name: int(n_cases.get(p.name, 0)) for p in scenarios},
     }
     return Calibration(
         cases=cases,
@@ -468,22 +591,41 @@ def run(
 
 # --------------------------------------------------------------------------- the table
 def calibration_slope(p: np.ndarray, y: np.ndarray) -> float:
-    """Slope of a logistic regression of outcome ``y`` on logit(``p``); NaN when fewer than
-    ``MIN_SLOPE_EVENTS`` events or non-events (a slope from a handful is noise)."""
-    import statsmodels.api as sm
+    """Slope of a logistic regression of outcome ``y`` on logit(``p``) (with an intercept);
+    NaN when fewer than ``MIN_SLOPE_EVENTS`` events or non-events (a slope from a handful is
+    noise) or when the outcomes are separated (no finite slope).
 
+    Two parameters: fitted by Newton's method with step halving (the maximum-likelihood
+    estimate a binomial GLM gives, without importing statsmodels into every worker)."""
     keep = np.isfinite(p)
     p, y = np.clip(p[keep], P_CLIP, 1 - P_CLIP), np.asarray(y[keep], float)
     if min(y.sum(), len(y) - y.sum()) < MIN_SLOPE_EVENTS:
         return float("nan")
-    x = sm.add_constant(np.log(p / (1 - p)))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    x = np.column_stack([np.ones(len(p)), np.log(p / (1 - p))])
+
+    def loglik(beta: np.ndarray) -> float:
+        eta = x @ beta
+        return float(np.sum(y * eta - np.logaddexp(0.0, eta)))
+
+    beta, current = np.zeros(2), loglik(np.zeros(2))
+    for _ in range(100):
+        mu = 0.5 * (1.0 + np.tanh(0.5 * (x @ beta)))
+        info = (x * (mu * (1 - mu))[:, None]).T @ x
         try:
-            fit = sm.GLM(y, x, family=sm.families.Binomial()).fit()
-        except (ValueError, np.linalg.LinAlgError):  # perfect separation: no finite slope
+            step = np.linalg.solve(info, x.T @ (y - mu))
+        except np.linalg.LinAlgError:
             return float("nan")
-    return float(fit.params[1])
+        for _ in range(30):  # halve until the likelihood does not fall
+            trial = loglik(beta + step)
+            if trial >= current - 1e-12:
+                break
+            step = step / 2
+        beta, change, current = beta + step, trial - current, trial
+        if abs(beta[1]) > 1e3:  # separated: the slope runs away
+            return float("nan")
+        if abs(change) < 1e-10 and np.max(np.abs(step)) < 1e-8:
+            return float(beta[1])
+    return float("nan")
 
 
 def _cell(cases: pd.DataFrame, communes: pd.DataFrame) -> dict[str, float]:

@@ -50,6 +50,12 @@ INITIAL = np.array([-0.8, -2.3, -1.3, 1.1, -1.9, -2.7, -1.7, -0.3, -1.8, -3.1,
 NTM_LOSS_FACTOR = 0.2  # a recognised commune loses a criterion five times less often
 
 
+def count_met(state: np.ndarray) -> np.ndarray:
+    """Criteria met per commune (and draw): the last axis of a bool state counted as uint8
+    (a matrix product: several times faster than ``sum`` over a short last axis)."""
+    return state.view(np.uint8) @ np.ones(state.shape[-1], np.uint8)
+
+
 def _sigmoid(x: np.ndarray) -> np.ndarray:
     """The logistic function, in ``x``'s own dtype (no overflow: tanh saturates)."""
     x = np.tanh(x * x.dtype.type(0.5) if isinstance(x, np.ndarray) else 0.5 * x)
@@ -169,13 +175,17 @@ class Process:
         """
         current = np.broadcast_to(state, (n_draws, *state.shape)).copy()
         path = [current]
-        # float32 throughout: the ideal forecast runs thousands of draws per case
-        fixed = (self.base_gain + self.difficulty[None, None, :] + ability[None, :, None]).astype(
-            np.float32
-        )
-        keep = np.float32(1.0 - self.loss), np.float32(1.0 - self.loss * NTM_LOSS_FACTOR)
+        # float32 throughout: the ideal forecast runs thousands of draws per case. A cell is
+        # gained when u < sigmoid(eta), i.e. 2u - 1 < tanh(eta / 2): one tanh, written in place,
+        # and one comparison per cell; a met cell compares against its keep probability instead
+        # (same uniforms, same order of draws as the plain formula).
+        half_fixed = (
+            0.5 * (self.base_gain + self.difficulty[None, :] + ability[:, None])
+        ).astype(np.float32)
+        keep = np.float32(1.0 - 2.0 * self.loss)  # 2 * (1 - loss) - 1
+        keep_ntm = np.float32(1.0 - 2.0 * self.loss * NTM_LOSS_FACTOR)
         for year in range(origin, last):
-            n_met = current.sum(axis=2)
+            n_met = count_met(current)
             shift = self.trend * (year - self.first_year) + rng.normal(
                 0.0, self.year_sd, (n_draws, 1)
             )
@@ -183,10 +193,14 @@ class Process:
                 shift = shift + self.push * (n_met >= self.push_threshold)
             if self.quota:
                 shift = shift + self.quota_push * self.registered(n_met, rng)
-            p_gain = _sigmoid(fixed + shift.astype(np.float32)[:, :, None])
-            p_keep = np.where(n_met == N_CRITERIA, keep[1], keep[0])[:, :, None]
+            threshold = half_fixed[None, :, :] + (0.5 * shift).astype(np.float32)[:, :, None]
+            np.tanh(threshold, out=threshold)
+            p_keep = np.where(n_met == N_CRITERIA, keep_ntm, keep)
+            np.copyto(threshold, p_keep[:, :, None], where=current)
             u = rng.random(current.shape, dtype=np.float32)
-            current = np.where(current, u < p_keep, u < p_gain)
+            u *= 2.0
+            u -= 1.0
+            current = u < threshold
             path.append(current)
         return path
 

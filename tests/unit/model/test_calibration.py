@@ -68,14 +68,43 @@ def test_ideal_forecast_of_a_frozen_process_is_the_origin_state():
     np.testing.assert_allclose(draws.mean_criteria, start.mean())
 
 
+def test_one_run_of_the_process_splits_into_independent_ideal_forecasts():
+    truth = SMALL.realise(2)
+    ideal, independent = cal.ideal_runs(truth, 2014, 2017, [300, 100], 0)
+    assert ideal.count.shape == (300, 3) and independent.count.shape == (100, 3)
+    assert independent.commune_p.shape == (3, len(truth.communes))
+    assert not np.array_equal(ideal.count[:100], independent.count)  # other draws, not a copy
+    # both from the same process: their means agree within Monte Carlo error
+    se = np.sqrt(ideal.count.var(axis=0) / 300 + independent.count.var(axis=0) / 100)
+    assert (np.abs(ideal.count.mean(axis=0) - independent.count.mean(axis=0)) < 4 * se + 1e-9).all()
+
+
+def test_a_case_scores_the_same_alone_or_within_its_replicate():
+    """A case's luck comes from the case alone: a resumed run scores it as a straight one."""
+    oracles = {"ideal": cal.identity, "biased": cal.biased}
+    alone, _, _ = cal.score_case(SMALL, 1, 2015, {}, oracles, (1, 2), 50, 100)
+    within, _, _ = cal.score_replicate(SMALL, 1, {}, oracles, (2013, 2015), (1, 2), 50, 100)
+    pd.testing.assert_frame_equal(alone, within[within["origin"] == 2015].reset_index(drop=True))
+
+
 # --------------------------------------------------------------------------- scores by hand
 def test_crps_of_a_point_forecast_is_the_absolute_error():
     assert cal.crps_sample(np.full(10, 3.0), 5.0) == pytest.approx(2.0)
 
 
-def test_crps_of_a_two_point_sample_by_hand():
-    # X uniform on {0, 2}, y = 0: E|X - y| = 1, E|X - X'| = 1, CRPS = 1 - 0.5
-    assert cal.crps_sample(np.array([0.0, 2.0]), 0.0) == pytest.approx(0.5)
+def test_crps_of_a_three_point_sample_by_hand():
+    # X uniform on {0, 1, 2}, y = 0: E|X - y| = 1; over distinct pairs E|X - X'| = 4/3
+    assert cal.crps_sample(np.array([0.0, 1.0, 2.0]), 0.0) == pytest.approx(1 - 2 / 3)
+
+
+def test_crps_is_unbiased_whatever_the_number_of_draws():
+    """The fair estimator: averaged over many 5-draw samples of N(0, 1) it gives the normal's
+    CRPS at 0 (2φ(0) − 1/√π = 0.2337); the plain sample version is 0.11 too high there, so a
+    forecaster scored on fewer draws than the ideal would look worse than it is."""
+    rng = np.random.default_rng(0)
+    scores = [cal.crps_sample(rng.normal(size=5), 0.0) for _ in range(20_000)]
+    exact = 2 / np.sqrt(2 * np.pi) - 1 / np.sqrt(np.pi)
+    assert np.mean(scores) == pytest.approx(exact, abs=0.01)
 
 
 def test_randomised_pit_spreads_a_tie_over_its_step():
@@ -220,6 +249,21 @@ def test_the_table_keeps_other_runs_sections(tmp_path):
     assert text.startswith("# Calibration table")
     assert "rerun" in text and "new" in text and "old" not in text
     assert text.index("## Run: before") < text.index("## Run: after")
+
+
+def test_a_rewritten_section_keeps_its_hand_written_reading(tmp_path):
+    from benchmarks.calibrate import write
+
+    out = tmp_path / "CALIBRATION.md"
+    write(out, "s5", "## Run: s5\n\n- 10 replicates\n\n### Goals\n\nold table\n")
+    text = out.read_text(encoding="utf-8").replace(
+        "### Goals", "### Reading this run\n\nWhere it fails, at 10 replicates.\n\n### Goals"
+    )
+    out.write_text(text, encoding="utf-8")
+    write(out, "s5", "## Run: s5\n\n- 40 replicates\n\n### Goals\n\nnew table\n")
+    text = out.read_text(encoding="utf-8")
+    assert "40 replicates" in text and "new table" in text and "old table" not in text
+    assert text.index("- 40") < text.index("Where it fails, at 10") < text.index("new table")
 
 
 def test_the_written_table_marks_failures_beside_the_ideal(oracle_run):
