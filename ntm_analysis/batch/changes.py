@@ -19,6 +19,7 @@ from typing import Any
 
 from ntm_analysis import i18n
 from ntm_analysis.analysis.results import ResultsError, UnitResults, reader_interval
+from ntm_analysis.batch.records import Manifest, PackageInfo
 from ntm_analysis.batch.sidecar import Sidecar, read_sidecar
 from ntm_analysis.core.atomic import write_text_atomic
 from ntm_analysis.core.provenance import load_manifest
@@ -31,30 +32,31 @@ _SETTINGS = ("draws", "seed", "scenario", "backtest_draws")  # simulation settin
 
 def snapshot(folder: str | Path) -> dict[str, Any] | None:
     """The forecasts a batch folder holds now (None when it holds no finished run): the run's
-    provenance and, per unit id, its ``Sidecar``. A unit whose sidecar is missing or is not
+    provenance (read through ``records.Manifest``; ``package`` a ``PackageInfo``) and, per
+    unit id, its ``Sidecar``. A unit whose sidecar is missing or is not
     a unit's results is left out (there is nothing to compare it with)."""
     folder = Path(folder)
-    manifest = load_manifest(folder)
-    if not manifest or not manifest.get("units"):
+    data = load_manifest(folder)
+    if not data:
         return None
+    manifest = Manifest.from_json(data)
     units: dict[str, Sidecar] = {}
-    for entry in manifest["units"]:
+    for entry in manifest.units:
         try:
             side = read_sidecar(folder, entry)
         except ResultsError:
             continue
         if side is not None:
-            units[entry["id"]] = side
+            units[entry.id] = side
     if not units:
         return None
-    parameters = manifest.get("parameters") or {}
     return {
         "folder": str(folder),
-        "run_id": manifest.get("run_id"),
-        "finished": manifest.get("finished"),
-        "data_sha256": ((manifest.get("data_files") or {}).get("panel") or {}).get("sha256"),
-        "package": manifest.get("package") or {},
-        "settings": {k: parameters.get(k) for k in _SETTINGS},
+        "run_id": manifest.run_id,
+        "finished": manifest.finished,
+        "data_sha256": manifest.data_sha256,
+        "package": manifest.package,
+        "settings": {k: manifest.parameters.get(k) for k in _SETTINGS},
         "units": units,
     }
 
@@ -69,15 +71,13 @@ def _reasons(
         reasons.append(["changes.reason.new_year", {"years": ", ".join(map(str, years))}])
     elif before.get("data_sha256") != after.get("data_sha256"):
         reasons.append(["changes.reason.data", {}])
-    old_pkg, new_pkg = before.get("package") or {}, after.get("package") or {}
-    if (old_pkg.get("version"), old_pkg.get("code")) != (
-        new_pkg.get("version"),
-        new_pkg.get("code"),
-    ):
+    old_pkg: PackageInfo = before.get("package") or PackageInfo()
+    new_pkg: PackageInfo = after.get("package") or PackageInfo()
+    if (old_pkg.version, old_pkg.code) != (new_pkg.version, new_pkg.code):
         reasons.append(
             [
                 "changes.reason.model",
-                {"old": old_pkg.get("version", "?"), "new": new_pkg.get("version", "?")},
+                {"old": old_pkg.version or "?", "new": new_pkg.version or "?"},
             ]
         )
     if (old.target, old.year) != (new.target, new.year):

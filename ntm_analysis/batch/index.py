@@ -13,7 +13,7 @@ The page is data (``index_context``) rendered by one Jinja template
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,7 @@ from ntm_analysis.analysis.results import (
 )
 from ntm_analysis.batch.changes import changes_section, read_changes
 from ntm_analysis.batch.executor import error_message
+from ntm_analysis.batch.records import Manifest, UnitEntry
 from ntm_analysis.batch.sidecar import Sidecar, read_sidecar
 from ntm_analysis.core.atomic import write_text_atomic
 from ntm_analysis.core.provenance import MANIFEST
@@ -58,7 +59,7 @@ footer { margin-top: 3em; padding-top: 0.6em; border-top: 1px solid #CCC; color:
 
 
 def _read_sidecars(
-    out: Path, units: list[Mapping[str, Any]]
+    out: Path, units: Sequence[UnitEntry]
 ) -> tuple[dict[str, Sidecar | None], dict[str, str]]:
     """Each unit's ``Sidecar`` (None: failed or none written), and the units whose sidecar
     is there but not a unit's results, with why: they show as failed, not as blanks."""
@@ -66,15 +67,15 @@ def _read_sidecars(
     broken: dict[str, str] = {}
     for entry in units:
         try:
-            sidecars[entry["id"]] = read_sidecar(out, entry)
+            sidecars[entry.id] = read_sidecar(out, entry)
         except ResultsError as exc:
-            sidecars[entry["id"]] = None
-            broken[entry["id"]] = str(exc)
+            sidecars[entry.id] = None
+            broken[entry.id] = str(exc)
     return sidecars, broken
 
 
-def _links(entry: Mapping[str, Any], lang: str) -> list[dict[str, str]]:
-    outputs = entry.get("outputs") or {}
+def _links(entry: UnitEntry, lang: str) -> list[dict[str, str]]:
+    outputs = entry.outputs
     return [
         {"href": outputs[key], "label": i18n.t(label, lang)}
         for key, label in (
@@ -87,16 +88,16 @@ def _links(entry: Mapping[str, Any], lang: str) -> list[dict[str, str]]:
     ]
 
 
-def _failure(entry: Mapping[str, Any], lang: str, broken: str | None = None) -> dict[str, str]:
+def _failure(entry: UnitEntry, lang: str, broken: str | None = None) -> dict[str, str]:
     """A failed unit in words; ``broken``: why its sidecar could not be read."""
-    error = entry.get("error") or {}
-    cell = error.get("cell") if error.get("cell") is not None else "–"
+    error = entry.error
+    cell = error.cell if error is not None and error.cell is not None else "–"
     text = i18n.t(
         "index.failed.item",
         lang,
-        unit=entry.get("name", entry["id"]),
+        unit=entry.name,
         cell=cell,
-        error=broken or error_message(error),
+        error=broken or ("" if error is None else error_message(error)),
     )
     return {"label": i18n.t("index.status.failed", lang), "text": text}
 
@@ -109,7 +110,7 @@ def _interval_text(side: UnitResults, lang: str) -> str:
 
 
 def _district_row(
-    entry: Mapping[str, Any],
+    entry: UnitEntry,
     side: Sidecar | None,
     lang: str,
     with_targets: bool,
@@ -125,11 +126,11 @@ def _district_row(
     cells: list[Any]
     if side is None:
         failure = _failure(entry, lang, broken)
-        cells = [entry["name"], *[""] * (n_cells - 2), {"failure": failure}]
+        cells = [entry.name, *[""] * (n_cells - 2), {"failure": failure}]
     else:
         res = side.results
         cells = [
-            side.label(entry["name"]),
+            side.label(entry.name),
             i18n.fmt_number(res.now.get("n_ntm"), lang, 0),
             i18n.fmt_number(res.expected, lang, 1),
             _interval_text(res, lang),
@@ -164,34 +165,31 @@ def _contribution(side: UnitResults, province_target: float | None, lang: str) -
     )
 
 
-def index_context(out: Path, manifest: Mapping[str, Any], lang: str) -> dict[str, Any]:
+def index_context(out: Path, manifest: Manifest | Mapping[str, Any], lang: str) -> dict[str, Any]:
     """What the index shows, as data for ``templates/index.html.j2``: plain text and the
     fragments' data (badges, hearing packs, changes: ``_fragments.html.j2``), which the
     template escapes; ``Markup`` only for the style, the synthetic banner and the footer the
-    reports share."""
+    reports share. ``manifest``: a ``Manifest`` or ``manifest.json``'s object."""
     from ntm_analysis.report import hearing
     from ntm_analysis.report.base import badge
     from ntm_analysis.report.sections import synthetic_banner
 
     out = Path(out)
-    units = manifest["units"]
+    manifest = Manifest.from_json(manifest)
+    units = manifest.units
     sidecars, broken = _read_sidecars(out, units)
-    synthetic = bool(manifest.get("synthetic")) or any(
-        s.results.synthetic for s in sidecars.values() if s
-    )
-    province_name = i18n.t(
-        "report.unit.province", lang, name=(manifest.get("province") or {}).get("name", "")
-    )
+    synthetic = manifest.synthetic or any(s.results.synthetic for s in sidecars.values() if s)
+    province_name = i18n.t("report.unit.province", lang, name=manifest.province_name)
     title = i18n.t("index.title", lang, province=province_name)
     province = []
-    for entry in (u for u in units if u["kind"] == "province"):
-        side = sidecars[entry["id"]]
+    for entry in manifest.of_kind("province"):
+        side = sidecars[entry.id]
         unit: dict[str, Any] = {
             "heading": i18n.t("index.province", lang),
             "links": _links(entry, lang),
         }
         if side is None:
-            unit["failure"] = _failure(entry, lang, broken.get(entry["id"]))
+            unit["failure"] = _failure(entry, lang, broken.get(entry.id))
         else:
             unit |= {
                 "status_label": i18n.t("report.status.label", lang),
@@ -200,8 +198,7 @@ def index_context(out: Path, manifest: Mapping[str, Any], lang: str) -> dict[str
                 "hearing": hearing.index_view(out, entry, side.results, lang),  # plan, pack
             }
         province.append(unit)
-    data_sha = manifest["data_files"]["panel"]["sha256"]
-    footer = footer_html(manifest["run_id"], data_sha, lang, manifest.get("finished"))
+    footer = footer_html(manifest.run_id or "", manifest.data_sha256 or "", lang, manifest.finished)
     return {
         "lang": lang,
         "title": title,
@@ -209,13 +206,11 @@ def index_context(out: Path, manifest: Mapping[str, Any], lang: str) -> dict[str
         "print_css": Markup(print_css(title, lang, synthetic)),
         "synthetic_banner": Markup(synthetic_banner(lang)) if synthetic else None,
         "province": province,
-        "districts": _districts(out, units, sidecars, broken, manifest, lang),
+        "districts": _districts(out, manifest, sidecars, broken, lang),
         "changes": changes_section(read_changes(out), lang),  # since the last report
         "failures_heading": i18n.t("index.failed.title", lang),
         "failures": [
-            {"failure": _failure(e, lang), "links": _links(e, lang)}
-            for e in units
-            if e.get("status") != "ok"
+            {"failure": _failure(e, lang), "links": _links(e, lang)} for e in units if not e.ok
         ],
         "footer": Markup(footer),
         "manifest": MANIFEST,
@@ -224,26 +219,23 @@ def index_context(out: Path, manifest: Mapping[str, Any], lang: str) -> dict[str
 
 def _districts(
     out: Path,
-    units: list[Mapping[str, Any]],
+    manifest: Manifest,
     sidecars: Mapping[str, Sidecar | None],
     broken: Mapping[str, str],
-    manifest: Mapping[str, Any],
     lang: str,
 ) -> dict[str, Any] | None:
     """The districts' table (heading, column names, rows), its note and hearing packs."""
     from ntm_analysis.report import hearing
 
-    entries = [u for u in units if u["kind"] == "district"]
+    entries = manifest.of_kind("district")
     if not entries:
         return None
     found = [s.results for s in sidecars.values() if s]
-    year = (manifest.get("parameters") or {}).get("target_year") or next(
-        (r.year for r in found), ""
-    )
+    year = manifest.parameters.get("target_year") or next((r.year for r in found), "")
     as_of = next((r.as_of for r in found), None)
     with_targets = any(r.target is not None for r in found if r.level == "district")
     province_side = next(
-        (sidecars[u["id"]] for u in units if u["kind"] == "province" and sidecars[u["id"]]),
+        (sidecars[u.id] for u in manifest.of_kind("province") if sidecars[u.id]),
         None,
     )
     province_target = province_side.results.target if province_side else None
@@ -264,9 +256,7 @@ def _districts(
         "heading": i18n.t("index.districts", lang),
         "head": head,
         "rows": [
-            _district_row(
-                e, sidecars[e["id"]], lang, with_targets, province_target, broken.get(e["id"])
-            )
+            _district_row(e, sidecars[e.id], lang, with_targets, province_target, broken.get(e.id))
             for e in entries
         ],
         "note": i18n.t(note, lang),
@@ -284,21 +274,22 @@ def render_index(context: Mapping[str, Any]) -> str:
 
 
 def district_row_html(
-    entry: Mapping[str, Any],
+    entry: UnitEntry | Mapping[str, Any],
     side: Sidecar | UnitResults | None,
     lang: str,
     with_targets: bool,
     province_target: float | None = None,
 ) -> str:
     """One district's row of the index table as the page shows it (the template's
-    ``district_row`` macro), from its manifest entry and results sidecar (or results)."""
+    ``district_row`` macro), from its manifest entry (or its JSON form) and results sidecar
+    (or results)."""
     if isinstance(side, UnitResults):
         side = Sidecar(side, unit_name="", headline="")
-    row = _district_row(entry, side, lang, with_targets, province_target)
+    row = _district_row(UnitEntry.from_json(entry), side, lang, with_targets, province_target)
     return str(_template().module.district_row(row))
 
 
-def write_index(out: Path, manifest: Mapping[str, Any], lang: str) -> Path:
+def write_index(out: Path, manifest: Manifest | Mapping[str, Any], lang: str) -> Path:
     """``index.html``: the province headline, a row per district, links, failures, footer."""
     page = render_index(index_context(out, manifest, lang))
     if external_references(page):

@@ -1,5 +1,6 @@
 """What the batch says and records about a unit, typed: the task it runs, its error, its
-outcome, its manifest entry.
+outcome, its manifest entry — and the manifest as a whole as the index and the "what
+changed" section read it back (``Manifest``: the one place its top-level keys are read).
 
 These cross process boundaries (batch → worker as ``<id>.task.json``, worker → batch, Dask)
 and the last three live in ``manifest.json``, so each has ``to_json`` (a plain dict, in the
@@ -19,7 +20,17 @@ from typing import Any
 
 from ntm_analysis.core.params import KERNEL_NAME, default
 
-__all__ = ["MANIFEST_VERSION", "OUTPUT_KEYS", "Outcome", "Task", "UnitEntry", "UnitError"]
+__all__ = [
+    "MANIFEST_VERSION",
+    "OUTPUT_KEYS",
+    "DataFile",
+    "Manifest",
+    "Outcome",
+    "PackageInfo",
+    "Task",
+    "UnitEntry",
+    "UnitError",
+]
 
 MANIFEST_VERSION = 1
 OUTPUT_KEYS = ("notebook", "html", "results", "pdf")  # a unit's files (executor.OUTPUTS)
@@ -282,7 +293,11 @@ class UnitEntry:
         return data
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> UnitEntry:
+    def from_json(cls, data: UnitEntry | Mapping[str, Any]) -> UnitEntry:
+        """The entry of a manifest's unit (an entry is returned as it is). Only ``id`` is
+        required; what an older manifest lacks takes the defaults it was read with before."""
+        if isinstance(data, UnitEntry):
+            return data
         own, extra = _split(cls, data)
         return cls(
             id=str(own["id"]),
@@ -302,4 +317,100 @@ class UnitEntry:
             reused_in_run=own.get("reused_in_run"),
             carried_from_run=own.get("carried_from_run"),
             extra=extra,
+        )
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    """``value`` if it is a JSON object, else an empty one (a key missing or null)."""
+    return value if isinstance(value, Mapping) else {}
+
+
+@dataclass(frozen=True)
+class DataFile:
+    """A data file the run read, as ``manifest.json``'s ``data_files`` names it."""
+
+    path: str | None = None
+    sha256: str | None = None
+
+    @classmethod
+    def from_json(cls, data: Any) -> DataFile:
+        data = _mapping(data)
+        return cls(path=data.get("path"), sha256=data.get("sha256"))
+
+
+@dataclass(frozen=True)
+class PackageInfo:
+    """The ntm-analysis that wrote the manifest: its version and code fingerprint."""
+
+    name: str | None = None
+    version: str | None = None
+    code: str | None = None
+
+    @classmethod
+    def from_json(cls, data: Any) -> PackageInfo:
+        data = _mapping(data)
+        return cls(name=data.get("name"), version=data.get("version"), code=data.get("code"))
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """``manifest.json`` as it is read back: the run (id, times, package, data files,
+    parameters, whether the data is synthetic) and its units as ``UnitEntry``.
+
+    Read only: ``run.py`` writes the manifest (the head it builds and each entry's
+    ``to_json``); this is what the index, ``changes`` and the sidecars read, by attribute.
+    Lenient as those readers were: a key an older manifest lacks is None (or empty), a
+    unit that is not an object with an ``id`` is left out; ``newer`` says whether a newer
+    version in another layout wrote it (``run.py`` refuses such a manifest).
+    """
+
+    units: tuple[UnitEntry, ...] = ()
+    run_id: str | None = None
+    started: str | None = None
+    finished: str | None = None
+    synthetic: bool = False
+    province_name: str = ""
+    package: PackageInfo = field(default_factory=PackageInfo)
+    data_files: Mapping[str, DataFile] = field(default_factory=dict)  # "panel", "units", …
+    parameters: Mapping[str, Any] = field(default_factory=dict)  # the run's, as recorded
+    version: Any = MANIFEST_VERSION  # none recorded: written before the field existed
+
+    @property
+    def newer(self) -> bool:
+        """Written by a newer version in a layout this one does not know."""
+        return not isinstance(self.version, int) or self.version > MANIFEST_VERSION
+
+    @property
+    def data_sha256(self) -> str | None:
+        """The panel's hash (the forecasts' data), None if the manifest names none."""
+        panel = self.data_files.get("panel")
+        return None if panel is None else panel.sha256
+
+    def of_kind(self, kind: str) -> list[UnitEntry]:
+        """The units of one kind ("province" or "district"), in the manifest's order."""
+        return [u for u in self.units if u.kind == kind]
+
+    @classmethod
+    def from_json(cls, data: Manifest | Mapping[str, Any]) -> Manifest:
+        """The manifest of ``manifest.json``'s object (a manifest is returned as it is)."""
+        if isinstance(data, Manifest):
+            return data
+        units = data.get("units")
+        return cls(
+            units=tuple(
+                UnitEntry.from_json(u)
+                for u in (units if isinstance(units, list) else [])
+                if isinstance(u, Mapping) and "id" in u
+            ),
+            run_id=data.get("run_id"),
+            started=data.get("started"),
+            finished=data.get("finished"),
+            synthetic=bool(data.get("synthetic")),
+            province_name=str(_mapping(data.get("province")).get("name") or ""),
+            package=PackageInfo.from_json(data.get("package")),
+            data_files={
+                k: DataFile.from_json(v) for k, v in _mapping(data.get("data_files")).items()
+            },
+            parameters=dict(_mapping(data.get("parameters"))),
+            version=data.get("manifest_version", MANIFEST_VERSION),
         )

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ntm_analysis.analysis.results import ResultsError, UnitResults
+from ntm_analysis.batch.records import UnitEntry
 
 __all__ = ["Sidecar", "read_sidecar"]
 
@@ -45,13 +46,15 @@ class Sidecar:
         return self.unit_name or fallback
 
 
-def read_sidecar(out: str | Path, entry: Mapping[str, Any]) -> Sidecar | None:
-    """The sidecar of a manifest ``entry`` in the batch folder ``out``: None when the unit
-    did not succeed or left no sidecar file; a ``ResultsError`` (naming the file) when the
-    file is there but unreadable or not a unit's results."""
-    if entry.get("status") != "ok":
+def read_sidecar(out: str | Path, entry: UnitEntry | Mapping[str, Any]) -> Sidecar | None:
+    """The sidecar of a manifest ``entry`` (a ``UnitEntry`` or its JSON form) in the batch
+    folder ``out``: None when the unit did not succeed or left no sidecar file; a
+    ``ResultsError`` (naming the file) when the file is there but unreadable or not a unit's
+    results."""
+    entry = UnitEntry.from_json(entry)
+    if not entry.ok:
         return None
-    rel = (entry.get("outputs") or {}).get("results")
+    rel = entry.outputs.get("results")
     if not rel or not (Path(out) / rel).exists():
         return None
     try:

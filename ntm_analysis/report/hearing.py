@@ -27,7 +27,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from itertools import repeat
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pandas as pd
 from matplotlib.figure import Figure
@@ -599,8 +599,19 @@ PACK_FILES = (
 )
 
 
+class IndexedUnit(Protocol):
+    """What the index's hearing part reads of a unit's manifest entry (``batch.records``'s
+    ``UnitEntry``, which the report package cannot import): by attribute, not key."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+
 def index_view(
-    out: str | Path, entry: Mapping[str, Any], results: UnitResults, lang: str
+    out: str | Path, entry: IndexedUnit, results: UnitResults, lang: str
 ) -> dict[str, Any]:
     """For the index (``_fragments.html.j2``'s ``hearing_unit``): this year's plan against
     the forecast in one line (None without a plan) and the unit's hearing-pack links."""
@@ -621,7 +632,7 @@ def index_view(
     return {
         "plan": plan,
         "label": i18n.t("hearing.link.label", lang),
-        "links": pack_links(out, str(entry["id"]), lang),
+        "links": pack_links(out, str(entry.id), lang),
     }
 
 
@@ -636,14 +647,14 @@ def pack_links(out: str | Path, unit_id: str, lang: str) -> list[dict[str, str]]
 
 
 def districts_view(
-    out: str | Path, entries: Iterable[Mapping[str, Any]], lang: str
+    out: str | Path, entries: Iterable[IndexedUnit], lang: str
 ) -> dict[str, Any] | None:
     """For the index, below the district table (``hearing_districts``): each district's
     hearing pack; None when no district has one."""
     units = [
-        {"name": entry["name"], "links": links}
+        {"name": entry.name, "links": links}
         for entry in entries
-        if (links := pack_links(out, str(entry["id"]), lang))
+        if (links := pack_links(out, str(entry.id), lang))
     ]
     if not units:
         return None
@@ -724,6 +735,7 @@ def write_batch(
 __all__ = [
     "HEARING_DIR",
     "REPORT_SECTIONS",
+    "IndexedUnit",
     "brief_html",
     "districts_view",
     "index_view",

@@ -9,7 +9,16 @@ from pathlib import Path
 import pytest
 
 from ntm_analysis.batch.lock import OutputError
-from ntm_analysis.batch.records import MANIFEST_VERSION, Outcome, Task, UnitEntry, UnitError
+from ntm_analysis.batch.records import (
+    MANIFEST_VERSION,
+    DataFile,
+    Manifest,
+    Outcome,
+    PackageInfo,
+    Task,
+    UnitEntry,
+    UnitError,
+)
 from ntm_analysis.batch.run import run_batch
 
 # a unit entry exactly as manifest.json held it before the records were typed
@@ -101,6 +110,54 @@ def test_a_manifest_of_a_newer_layout_is_refused_clearly(panel_file, tmp_path):
     for lang in ("vi", "en"):
         assert "manifest.json" in caught.value.render(lang)
     assert "newer" in caught.value.render("en")
+
+
+# --------------------------------------------------------------------------- the manifest
+
+# the top of a manifest.json as written before manifest_version existed (the keys it reads)
+OLD_MANIFEST = {
+    "run_id": "20250101T000000Z-abcdef",
+    "started": "2025-01-01T00:00:00+00:00",
+    "package": {"name": "ntm-analysis", "version": "0.1.0", "code": "c" * 16, "source": "x"},
+    "synthetic": True,
+    "province": {"name": "Lạng Sơn"},
+    "data_files": {
+        "panel": {"path": "/d/panel.csv", "sha256": "0" * 64},
+        "units": {"path": "/d/units.csv", "sha256": "1" * 64},
+    },
+    "parameters": {"target_year": 2020, "draws": 50},
+    "finished": "2025-01-01T00:01:00+00:00",
+    "units": [{"id": "province", "kind": "province", "status": "ok"}, OLD_ENTRY],
+    "summary": {"ok": 1, "failed": 1},
+}
+
+
+def test_a_manifest_reads_typed_and_its_entries_as_unit_entries():
+    manifest = Manifest.from_json(OLD_MANIFEST)
+    assert manifest.version == MANIFEST_VERSION and not manifest.newer, "no version: layout 1"
+    assert manifest.run_id == OLD_MANIFEST["run_id"] and manifest.finished.endswith(":01:00+00:00")
+    assert manifest.synthetic and manifest.province_name == "Lạng Sơn"
+    assert manifest.package == PackageInfo("ntm-analysis", "0.1.0", "c" * 16)
+    assert manifest.data_files["units"] == DataFile("/d/units.csv", "1" * 64)
+    assert manifest.data_sha256 == "0" * 64 and manifest.parameters["draws"] == 50
+    assert manifest.units[1] == UnitEntry.from_json(OLD_ENTRY)
+    assert [u.id for u in manifest.of_kind("district")] == ["181-binh-gia"]
+    assert manifest.units[0].name == "province" and manifest.units[0].ok
+    assert Manifest.from_json(manifest) is manifest, "a manifest is taken as it is"
+    assert UnitEntry.from_json(manifest.units[1]) is manifest.units[1]
+    with pytest.raises(AttributeError):
+        manifest.run_id = "x"  # type: ignore[misc]
+
+
+def test_a_manifest_reads_leniently_and_says_when_a_newer_layout_wrote_it():
+    bare = Manifest.from_json({"units": [{"kind": "district"}, "junk", {"id": "a"}]})
+    assert [u.id for u in bare.units] == ["a"], "units without an id are left out"
+    assert bare.run_id is None and bare.data_sha256 is None and bare.package == PackageInfo()
+    assert not bare.synthetic and bare.province_name == "" and bare.parameters == {}
+    odd = Manifest.from_json({"units": None, "data_files": {"panel": None}, "province": None})
+    assert odd.units == () and odd.data_sha256 is None and odd.province_name == ""
+    assert Manifest.from_json({"manifest_version": MANIFEST_VERSION + 1}).newer
+    assert Manifest.from_json({"manifest_version": "2"}).newer, "not a number: not guessed"
 
 
 # --------------------------------------------------------------------------- the task

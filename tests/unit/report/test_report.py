@@ -18,6 +18,7 @@ from matplotlib.text import Text
 from ntm_analysis import i18n
 from ntm_analysis.analysis import cache as analysis_cache
 from ntm_analysis.analysis.results import history
+from ntm_analysis.batch.records import UnitEntry
 from ntm_analysis.core.criteria import criterion_label
 from ntm_analysis.core.paths import default_units_path
 from ntm_analysis.io.layout import write_panel
@@ -658,17 +659,22 @@ def test_index_shows_this_years_plan_and_the_pack(province, tmp_path):
 
     (tmp_path / "hearing" / "province").mkdir(parents=True)
     (tmp_path / "hearing" / "province" / "brief.pdf").write_bytes(b"%PDF-")
-    view = hearing.index_view(tmp_path, {"id": "province"}, province.results, "vi")
+    view = hearing.index_view(
+        tmp_path, UnitEntry.from_json({"id": "province"}), province.results, "vi"
+    )
     text = fragments.render("hearing_unit", view)
     assert "Kế hoạch 2017: 38 xã" in html.unescape(text)
     assert 'href="hearing/province/brief.pdf"' in text and "slides.html" not in text
     no_plan = dataclasses.replace(province.results, this_year=None)
-    view = hearing.index_view(tmp_path, {"id": "x"}, no_plan, "vi")
+    view = hearing.index_view(tmp_path, UnitEntry.from_json({"id": "x"}), no_plan, "vi")
     assert view["plan"] is None and view["links"] == []
     assert fragments.render("hearing_unit", view) == ""
     (tmp_path / "hearing" / "180-trang-dinh").mkdir()
     (tmp_path / "hearing" / "180-trang-dinh" / "slides.html").write_text("<title>x</title>")
-    entries = [{"id": "180-trang-dinh", "name": "Tràng Định"}, {"id": "x", "name": "X"}]
+    entries = [
+        UnitEntry.from_json({"id": "180-trang-dinh", "name": "Tràng Định"}),
+        UnitEntry.from_json({"id": "x", "name": "X"}),
+    ]
     listed = fragments.render("hearing_districts", hearing.districts_view(tmp_path, entries, "vi"))
     assert 'href="hearing/180-trang-dinh/slides.html"' in listed and ">X:" not in listed
     assert hearing.districts_view(tmp_path, entries[1:], "vi") is None
