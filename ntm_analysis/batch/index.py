@@ -8,7 +8,8 @@ is loaded from elsewhere; it prints on A4 like the reports (``export.print_css``
 
 The page is data (``index_context``) rendered by one Jinja template
 (``ntm_analysis/report/templates/index.html.j2``, autoescaped), as the reports are by
-``export``'s: no HTML is assembled from strings here.
+``export``'s: no HTML is assembled from strings here. The manifest is read through
+``records.Manifest`` (its entries as ``UnitEntry``): attributes, never its keys.
 """
 
 from __future__ import annotations
