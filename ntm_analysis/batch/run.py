@@ -44,7 +44,7 @@ from ntm_analysis import BLAS_VARS, __version__, i18n
 from ntm_analysis.batch import changes, executor
 from ntm_analysis.batch.index import INDEX, write_index
 from ntm_analysis.batch.lock import OutputError, output_lock
-from ntm_analysis.batch.records import MANIFEST_VERSION, Outcome, Task, UnitEntry
+from ntm_analysis.batch.records import MANIFEST_VERSION, Manifest, Outcome, Task, UnitEntry
 from ntm_analysis.core.errors import Msg, os_reason
 from ntm_analysis.core.params import (
     KERNEL_NAME,
@@ -217,17 +217,12 @@ def _ordered(entries: Sequence[UnitEntry]) -> list[UnitEntry]:
 def _previous(out: Path) -> dict[str, UnitEntry]:
     """The units of the manifest ``out`` holds (none if it has none or cannot be read);
     refuses a manifest written by a newer version in another layout, rather than guess."""
-    manifest = load_manifest(out) or {}
-    version = manifest.get("manifest_version", 1)  # none: written before the field existed
-    if not isinstance(version, int) or version > MANIFEST_VERSION:
+    manifest = Manifest.from_json(load_manifest(out) or {})
+    if manifest.newer:
         raise OutputError(
-            Msg("error.output.manifest_newer", path=str(out / MANIFEST), version=version)
+            Msg("error.output.manifest_newer", path=str(out / MANIFEST), version=manifest.version)
         )
-    return {
-        u["id"]: UnitEntry.from_json(u)
-        for u in manifest.get("units", [])
-        if isinstance(u, dict) and "id" in u
-    }
+    return {u.id: u for u in manifest.units}
 
 
 def _remove_staging(root: Path, staging: Path) -> None:
