@@ -14,7 +14,7 @@ must declare the same defaults. ``validate_parameters`` lists every problem at o
   parse as plain assignments of literals equal to the values given (a name or path holding
   quotes, newlines or Python code is passed as a string, never run).
 
-Each problem is a translatable ``Msg`` (keys ``error.param.*`` in ``i18n_errors``), or a
+Each problem is a translatable ``Msg`` (keys ``error.param.*`` in the ``i18n`` catalogues), or a
 ``Join`` of where and what ("district: unknown district …"); ``ParameterError.render(lang)``
 writes them in the user's language, ``str()`` in English.
 """

@@ -1,6 +1,6 @@
 """Explore interactively: what the widget explorer computes, without any widget.
 
-The explorer (``explorer_ui``) is a thin layer of controls over this module, so everything a
+The explorer (``explorer.ui``) is a thin layer of controls over this module, so everything a
 planner can move, tick or pick is a plain method call here, unit-tested without a browser:
 
 * *Where we stand* (``standing``): the province, a district or a commune in one year — the

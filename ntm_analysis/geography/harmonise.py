@@ -10,8 +10,10 @@ them), its criteria are combined by an explicit rule:
   carries over by itself, and this is the rule that cannot overstate it.
 - ``largest``: the part with most people decides, where the people of every part are known
   (only for a few 2020 and 2024 changes); elsewhere ``all`` is used and the units are listed.
-- ``assessed``: the province's own assessment of the merged unit, from a user file (CSV:
-  commune_code, year, TC1…TC19 as 1/0), for every merged unit and year before the change.
+- ``assessed``: the province's own assessment of the merged unit, from a user file
+  (commune_code, year, TC1…TC19 as 1/0; read by ``io.reference.read_assessed``, since
+  geography sits below io and never reads files), for every merged unit and year before
+  the change.
 
 A piece of a split unit carries the whole unit's results (nothing finer is known). A merged
 unit is flagged especially difficult (ĐBKK) if any part was: the flag is a targeting list, not
@@ -26,7 +28,6 @@ refused. The rule, and a sentence saying it in plain words, go into the panel's 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -47,21 +48,6 @@ def check_rule(rule: str) -> str:
     if rule not in RULES:
         raise MessageError(Msg("error.geo.rule", rule=rule, allowed=", ".join(RULES)))
     return rule
-
-
-def read_assessed(path: str | Path, table: Located) -> tuple[pd.DataFrame | None, list[Problem]]:
-    """The user's assessments of merged units: index (commune_code, year), columns 1–19."""
-    try:
-        frame = pd.read_csv(path, dtype={"commune_code": str})
-        frame["commune_code"] = frame["commune_code"].str.zfill(5)
-        frame = frame.set_index(["commune_code", "year"])
-        frame = frame[[f"TC{c}" for c in _CRITERIA]].astype(int).astype(bool)
-    except (OSError, ValueError, KeyError) as exc:
-        return None, [
-            table.problem("error.geo.assessed_unreadable", file=Path(path).name, reason=str(exc))
-        ]
-    frame.columns = _CRITERIA
-    return frame, []
 
 
 class Harmoniser:
@@ -304,10 +290,16 @@ def harmonise_records(
     check: FileCheck,
     target: str | None = None,
     rule: str = DEFAULT_RULE,
-    assessed_path: str | Path | None = None,
+    assessed: pd.DataFrame | None = None,
+    assessed_name: str = "",
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict, list[Problem]]:
     """The loader's parsed rows and results, harmonised to ``target`` (default: the list of
-    the last year). Returns rows, status (as the loader keeps them), metadata, problems."""
+    the last year). Returns rows, status (as the loader keeps them), metadata, problems.
+
+    ``assessed`` (rule "assessed"): the province's assessments of merged units, indexed by
+    (commune_code, year) with boolean columns 1–19, as ``io.reference.read_assessed`` reads
+    them from the file named ``assessed_name``.
+    """
     reg = registry()
     years = sorted(check.vintage_of_year)
     target = target if target is not None else check.vintage_of_year[years[-1]]
@@ -319,17 +311,12 @@ def harmonise_records(
             {},
             [table.problem("error.geo.vintage", vintage=target, allowed=allowed)],
         )
-    assessed, problems = (None, [])
-    if rule == "assessed" and assessed_path is not None:
-        assessed, problems = read_assessed(assessed_path, table)
-    if problems:
-        return rows, status, {}, problems
     wide = status[status["criterion"] > 0].pivot_table(
         index="i", columns="criterion", values="met", aggfunc="first"
     )
     data = rows[["row", "code", "year", "difficult", "synthetic"]].join(wide)
     data["year"] = data["year"].astype(int)
-    h = Harmoniser(reg, table, rule, assessed, Path(assessed_path).name if assessed_path else "")
+    h = Harmoniser(reg, table, rule, assessed if rule == "assessed" else None, assessed_name)
     out = h.run(data, check.vintage_of_year, target).reset_index(drop=True)
     units = reg.units_in(target).set_index("code")
     new_rows = pd.DataFrame(
@@ -356,6 +343,6 @@ def harmonise_records(
         rule,
         check.vintage_of_year,
         check.notes + h.notes,
-        Path(assessed_path).name if assessed_path else "",
+        assessed_name,
     )
     return new_rows, long, meta, h.problems

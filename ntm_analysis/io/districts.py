@@ -1,9 +1,9 @@
 """Each row's district, from its district name and/or code column, checked against the registry.
 
-A separate module so that it can be swapped for the one district resolution of ``core``
-(``resolve_unit``, being built) without touching the rest of the loader. Names are typed by
-hand, so they are matched tolerantly; an unknown name is reported once, at its first row,
-with a "did you mean" for the first ``MAX_SUGGESTIONS`` (difflib is slow on files of junk).
+The rows of a data file, column by column, with their row numbers; one name a user types
+as a parameter (``--district``) is resolved by ``core.resolve.resolve_unit`` instead. Names are
+typed by hand, so they are matched tolerantly; an unknown name is reported once, at its first
+row, with a "did you mean" for the first ``MAX_SUGGESTIONS`` (difflib is slow on files of junk).
 """
 
 from __future__ import annotations

@@ -51,7 +51,7 @@ from ntm_analysis.io.columns import panel_columns
 from ntm_analysis.io.readers import read_table
 from ntm_analysis.io.readers.base import HEAD_BYTES, HEAD_ROWS
 from ntm_analysis.io.records import YEAR_MAX, YEAR_MIN, Records, parse_records
-from ntm_analysis.io.reference import read_registry
+from ntm_analysis.io.reference import read_assessed, read_registry
 from ntm_analysis.io.table import MAX_CELL_PROBLEMS
 from ntm_analysis.io.totals import without_summary_rows
 from ntm_analysis.io.units import check_units
@@ -113,9 +113,16 @@ def load_panel(
     geography = None
     if real is not None:
         problems += real.problems
+        assessed = None
+        if not problems and merge_rule == "assessed" and assessed_path is not None:
+            try:  # geography never reads files: the assessments are read here, like the panel
+                assessed = read_assessed(assessed_path)
+            except DataError as exc:
+                problems += exc.problems
         if not problems:
+            name = Path(assessed_path).name if assessed_path else ""
             rows, status, geography, problems = harmonise_records(
-                table, records.rows, records.status, real, vintage, merge_rule, assessed_path
+                table, records.rows, records.status, real, vintage, merge_rule, assessed, name
             )
             records = Records(rows, status)
     if problems:

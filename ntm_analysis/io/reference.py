@@ -7,29 +7,37 @@ cell is reported at once with its row, column and what was expected, before ``co
 container from the table (``Registry.from_frame``, ``targets.targets_from_frame``). ``core``
 holds the containers and never imports ``io``: the dependency runs one way.
 
-The planner's own lists are read here too: the registration lists (``load_registrations``)
-and a filled-in district-targets template (``read_district_targets``; ``core.targets``
-writes the template).
+The planner's own lists are read here too, through ``readers.read_list`` (CSV in any
+encoding, Excel or Parquet; every bad cell placed by sheet, row and column): the registration
+lists (``load_registrations``), a filled-in district-targets template
+(``read_district_targets``; ``core.targets`` writes the template) and the province's
+assessments of merged communes (``read_assessed``, for ``--merge-rule assessed``).
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ntm_analysis.core.communes import Registry
+from ntm_analysis.core.criteria import CRITERIA_NUMBERS
 from ntm_analysis.core.errors import DataError, Msg, Problem
 from ntm_analysis.core.paths import default_targets_path, default_units_path
 from ntm_analysis.core.targets import targets_from_frame
 from ntm_analysis.i18n.text import fold
 from ntm_analysis.io.cells import (
+    CODE_WIDTH,
+    EXPECT_CODE,
+    FLAG_EXPECTED,
     MET,
     NOT_MET,
+    cell_text,
     is_blank,
+    parse_code,
     parse_flag,
     parse_int,
     parse_number,
@@ -37,7 +45,7 @@ from ntm_analysis.io.cells import (
     parse_year,
 )
 from ntm_analysis.io.header import header_text
-from ntm_analysis.io.readers import check_path
+from ntm_analysis.io.readers import check_path, read_list
 from ntm_analysis.io.readers.text import read_text, rows_of
 from ntm_analysis.io.table import Table, parse_column
 
@@ -207,40 +215,70 @@ def _codes_once(table: Table, frame: pd.DataFrame) -> list[Problem]:
 # --------------------------------------------------------------------------- plan lists
 
 REGISTRATION_COLUMNS = ["year", "commune_code"]
+ASSESSED_COLUMNS = ["commune_code", "year", *(f"TC{c}" for c in CRITERIA_NUMBERS)]
+_YEAR = Msg("error.load.expect.year")
+
+
+def _columns(table: Table, wanted: Sequence[str]) -> tuple[dict[str, int], list[str]]:
+    """Positions of the ``wanted`` columns (headers compared folded), and those missing."""
+    found: dict[str, int] = {}
+    for j, header in enumerate(table.headers):
+        for name in wanted:
+            if fold(header) == fold(name):
+                found.setdefault(name, j)
+    return found, [name for name in wanted if name not in found]
 
 
 def load_registrations(path: str | Path) -> dict[int, set[str]]:
-    """A registration list: CSV with ``year`` and ``commune_code``, one row per commune the
-    province registered to reach the NTM standard in that year (its yearly plan list).
+    """A registration list: ``year`` and ``commune_code`` columns, one row per commune the
+    province registered to reach the NTM standard in that year (its yearly plan list); CSV
+    in any encoding an office uses, Excel or Parquet (``read_list``).
 
     Returns year → set of commune codes, for ``model.fit`` and ``forecast.simulate``
-    (``registered=``).
+    (``registered=``). Every unreadable cell is reported at once with its row and column.
     """
-    try:
-        table = pd.read_csv(path, dtype={"commune_code": str})
-    except (OSError, ValueError) as exc:
-        raise DataError.single(str(path), "error.targets.unreadable", reason=str(exc)) from exc
-    missing = [c for c in REGISTRATION_COLUMNS if c not in table.columns]
+    table = read_list(Path(path))
+    at, missing = _columns(table, REGISTRATION_COLUMNS)
     if missing:
-        raise DataError.single(str(path), "error.targets.missing_columns", missing=missing)
-    years = pd.to_numeric(table["year"], errors="coerce")
-    problems = [
-        Problem(
-            str(path),
-            "error.targets.unknown_value",
-            {"name": "year", "value": repr(value), "allowed": ["a year such as 2017"]},
-            row=i + 2,
-            column="year",
-        )
-        for i, (value, number) in enumerate(zip(table["year"], years, strict=True))
-        if not (number == number and float(number).is_integer())
-    ]
+        raise DataError([table.problem("error.targets.missing_columns", missing=missing)])
+    years, problems = parse_column(table, at["year"], parse_year, _YEAR)
+    codes, found = parse_column(table, at["commune_code"], parse_code, EXPECT_CODE)
+    if problems + found:
+        raise DataError(problems + found)
+    out: dict[int, set[str]] = {}
+    for year, code in zip(years, codes, strict=True):
+        out.setdefault(int(year), set()).add(str(code).strip())
+    return out
+
+
+def read_assessed(path: str | Path) -> pd.DataFrame:
+    """The province's own assessments of merged units (``--merge-rule assessed``): columns
+    commune_code, year, TC1…TC19 as 1/0, any format ``read_list`` reads.
+
+    Returns a frame indexed by (commune_code, year) with boolean columns 1–19 for
+    ``geography.harmonise``, which never reads files itself. Every unreadable cell is
+    reported at once with its row and column.
+    """
+    table = read_list(Path(path))
+    at, missing = _columns(table, ASSESSED_COLUMNS)
+    if missing:
+        reason = Msg("error.targets.missing_columns", missing=", ".join(missing))
+        name = Path(path).name
+        raise DataError([table.problem("error.geo.assessed_unreadable", file=name, reason=reason)])
+    codes, problems = parse_column(table, at["commune_code"], parse_code, EXPECT_CODE)
+    years, found = parse_column(table, at["year"], parse_year, _YEAR)
+    problems += found
+    met = {}
+    for c in CRITERIA_NUMBERS:
+        flags, found = parse_column(table, at[f"TC{c}"], _one_or_zero, FLAG_EXPECTED)
+        met[c], problems = flags, problems + found
     if problems:
         raise DataError(problems)
-    out: dict[int, set[str]] = {}
-    for year, code in zip(years.astype(int), table["commune_code"].str.strip(), strict=True):
-        out.setdefault(int(year), set()).add(code)
-    return out
+    index = pd.MultiIndex.from_arrays(
+        [[str(code).zfill(CODE_WIDTH) for code in codes], [int(y) for y in years]],
+        names=["commune_code", "year"],
+    )
+    return pd.DataFrame({c: np.asarray(v, dtype=int).astype(bool) for c, v in met.items()}, index)
 
 
 # header spellings accepted when reading it back (folded: no diacritics, lower case)
@@ -251,66 +289,55 @@ _DISTRICT_HEADERS = {
 }
 
 
-def _number(value: object) -> float | None:
-    text = str(value).strip().replace(",", ".")
-    if text in {"", "nan", "None"}:
-        return None
-    return float(text)
-
-
 def read_district_targets(path: str | Path, year: int) -> dict[str, float]:
-    """``{district name or code: target}`` for ``year`` from a filled-in template (CSV).
+    """``{district name or code: target}`` for ``year`` from a filled-in template: the CSV
+    ``ntm targets --template`` writes, saved again in any encoding, or as Excel or Parquet.
 
     Blank targets are skipped (no target for that district); rows of other years are
     ignored. Every problem — a missing column, a year or target that is not a number, a
-    negative target, a district given twice — is reported at once with its row and column.
-    Names are resolved (and checked against the data) by the caller, like
+    negative target, a district given twice — is reported at once with its sheet, row and
+    column. Names are resolved (and checked against the data) by the caller, like
     ``--district-target``.
     """
-    path = Path(path)
-    try:
-        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (OSError, ValueError, UnicodeDecodeError) as exc:
-        raise DataError.single(str(path), "error.targets.unreadable", reason=str(exc)) from exc
-    columns = {}
-    for header in table.columns:
+    table = read_list(Path(path))
+    columns: dict[str, int] = {}
+    for j, header in enumerate(table.headers):
         for name, spellings in _DISTRICT_HEADERS.items():
-            if fold(str(header)) in spellings:
-                columns.setdefault(name, header)
+            if fold(header) in spellings:
+                columns.setdefault(name, j)
     missing = [name for name in _DISTRICT_HEADERS if name not in columns]
     if missing:
-        raise DataError.single(
-            str(path), "error.targets.missing_columns", missing=", ".join(missing)
-        )
+        missing_text = ", ".join(missing)
+        raise DataError([table.problem("error.targets.missing_columns", missing=missing_text)])
     problems: list[Problem] = []
     targets: dict[str, float] = {}
     seen: dict[str, int] = {}
-    for i, row in enumerate(table.itertuples(index=False), start=2):  # row 1: the header
-        values = dict(zip(table.columns, row, strict=True))
-        district = str(values[columns["district"]]).strip()
-        raw_year, raw_target = values[columns["year"]], values[columns["target"]]
+    cells = zip(
+        table.rows,
+        table.column(columns["district"]),
+        table.column(columns["year"]),
+        table.column(columns["target"]),
+        strict=True,
+    )
+    for row, raw_district, raw_year, raw_target in cells:
+        row = int(row)
 
         def problem(key: str, column: str, **params: object) -> None:
-            problems.append(
-                Problem(str(path), key, params, row=i, column=columns[column])  # noqa: B023
-            )
+            header = table.headers[columns[column]]
+            problems.append(table.problem(key, row=row, column=header, **params))  # noqa: B023
 
-        try:
-            row_year = int(str(raw_year).strip())
-        except ValueError:
-            problem("error.district_targets.year", "year", value=repr(raw_year))
+        row_year = parse_year(raw_year)
+        if row_year is None:
+            problem("error.district_targets.year", "year", value=repr(cell_text(raw_year)))
             continue
         if row_year != year:
             continue
-        try:
-            target = _number(raw_target)
-        except ValueError:
-            problem("error.district_targets.target", "target", value=repr(raw_target))
+        if is_blank(raw_target):
             continue
-        if target is None:
-            continue
-        if target < 0:
-            problem("error.district_targets.target", "target", value=repr(raw_target))
+        target = parse_number(raw_target)
+        district = "" if is_blank(raw_district) else cell_text(raw_district).strip()
+        if target is None or target < 0:
+            problem("error.district_targets.target", "target", value=repr(cell_text(raw_target)))
         elif not district:
             problem("error.district_targets.no_district", "district")
         elif fold(district) in seen:
@@ -322,7 +349,7 @@ def read_district_targets(path: str | Path, year: int) -> dict[str, float]:
                 first=seen[fold(district)],
             )
         else:
-            seen[fold(district)] = i
+            seen[fold(district)] = row
             targets[district] = target
     if problems:
         raise DataError(problems)

@@ -1,7 +1,7 @@
 """The building blocks of the report sections: the ``Section`` and ``Report`` containers,
 number and text formatting in the reader's language, the status badge, the synthetic-data
-banner and unit names. ``report`` (the sections a notebook calls) and ``report_methods``
-(the methods, backtest and data-and-method sections) are built from these.
+banner and unit names. ``report.sections`` (the sections a notebook calls) and
+``report.methods`` (the methods, backtest and data-and-method sections) are built from these.
 """
 
 from __future__ import annotations

@@ -60,6 +60,18 @@ def read(path: Path, sheet: str | int | None = None, *, head: bool = False) -> T
         book.close()
 
 
+def first_sheet(path: Path) -> tuple[str, list[list[object]]]:
+    """The first worksheet's name and rows from A1, for a list whose first row is its header."""
+    book = _open_workbook(path)
+    try:
+        sheets = _worksheet_names(book, path)
+        if not sheets:
+            raise fail(path, "error.load.empty_workbook")
+        return sheets[0], _sheet_rows(book, sheets[0], path)
+    finally:
+        book.close()
+
+
 def _open_workbook(path: Path) -> pd.ExcelFile:
     """The workbook, read by calamine (Rust; .xlsx, .xlsm and legacy .xls), through pandas.
 

@@ -51,6 +51,11 @@ def rows_of(text: str, path: Path) -> list[list[object]]:
     return _csv_rows(text, path)
 
 
+def grid(path: Path) -> list[list[object]]:
+    """Every row of a text file, decoded, for a list whose first row is its header."""
+    return _rows(path)
+
+
 def _rows(path: Path) -> list[list[object]]:
     """Rows of a delimited text file, decoded and NFC-normalised."""
     return _csv_rows(_decode(read_bytes(path), path), path)
