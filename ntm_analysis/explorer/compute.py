@@ -28,7 +28,7 @@ from matplotlib.figure import Figure
 
 from ntm_analysis import i18n
 from ntm_analysis.core.communes import strip_prefix
-from ntm_analysis.core.config import config_default
+from ntm_analysis.core.config import DEFAULT_PRIORITY_ODDS, config_default
 from ntm_analysis.core.criteria import CRITERIA_NUMBERS, N_CRITERIA, criterion_label
 from ntm_analysis.core.panel import Panel
 from ntm_analysis.core.targets import lookup
@@ -49,9 +49,9 @@ from ntm_analysis.report.base import fmt_interval, fmt_mean, fmt_num, fmt_signed
 # as the reports (RunConfig); the 1 s update goal is measured at this size (benchmarks)
 DEFAULT_DRAWS = config_default("draws")
 DEFAULT_SEED = config_default("seed")
+DEFAULT_LANG = config_default("lang")
 HORIZON = 9  # target years offered: the as-of year + 1 … + HORIZON
 ODDS_MIN, ODDS_MAX, ODDS_STEP = 0.5, 3.0, 0.1  # the scenario sliders' range (1 = no change)
-DEFAULT_PRIORITY_ODDS = 2.0
 DEFAULT_BOOSTED = (10, 11)  # income and poverty: the usual first "what if" (README, --boost)
 
 # a unit of "where we stand": the province (None), a district (int code), a commune (str code)
@@ -225,7 +225,7 @@ class Explorer:
         return self._district_name(unit)
 
     # -- where we stand --------------------------------------------------------------------
-    def standing(self, unit: Unit, year: int, lang: str = i18n.DEFAULT_LANG) -> Standing:
+    def standing(self, unit: Unit, year: int, lang: str = DEFAULT_LANG) -> Standing:
         """Headline figures, heatmap and trend for the province, a district or a commune."""
         if year not in self.years:
             raise KeyError(f"year {year} is not in the data ({self.years})")
@@ -317,11 +317,11 @@ class Explorer:
         return Standing(title, figures, heatmap, trend, note)
 
     # -- one criterion ---------------------------------------------------------------------
-    def criterion_view(self, criterion: int, lang: str = i18n.DEFAULT_LANG) -> Figure:
+    def criterion_view(self, criterion: int, lang: str = DEFAULT_LANG) -> Figure:
         """One criterion's attainment (share of communes meeting it) by district and year."""
         return report.criterion_trend(self.panel, criterion, "", lang)
 
-    def criterion_table(self, criterion: int, lang: str = i18n.DEFAULT_LANG) -> pd.DataFrame:
+    def criterion_table(self, criterion: int, lang: str = DEFAULT_LANG) -> pd.DataFrame:
         """The same as a table: one row per district, one column per year, shares written as
         in the reports, headers in ``lang``."""
         if criterion not in CRITERIA_NUMBERS:

@@ -25,9 +25,11 @@ from pathlib import Path
 import ipywidgets as widgets
 
 from ntm_analysis import i18n
+from ntm_analysis.core.config import config_default
 from ntm_analysis.core.errors import DataError, MessageError
 from ntm_analysis.explorer.compute import (
     DEFAULT_BOOSTED,
+    DEFAULT_LANG,
     DEFAULT_PRIORITY_ODDS,
     ODDS_MAX,
     ODDS_MIN,
@@ -139,7 +141,7 @@ def _image() -> widgets.Image:
 class State:
     """What the planner has picked: kept across a change of language or of data file."""
 
-    lang: str = i18n.DEFAULT_LANG
+    lang: str = DEFAULT_LANG
     district: int | None = None
     commune: str | None = None
     year: int | None = None
@@ -158,7 +160,7 @@ class ExplorerApp:
     def __init__(
         self,
         explorer: Explorer | None,
-        lang: str = i18n.DEFAULT_LANG,
+        lang: str = DEFAULT_LANG,
         delay: float | None = DEBOUNCE_SECONDS,
         problem: str = "",
         first: State | None = None,
@@ -191,7 +193,7 @@ class ExplorerApp:
     def from_path(
         cls,
         data_path: str | Path | None = "",
-        lang: str = i18n.DEFAULT_LANG,
+        lang: str = DEFAULT_LANG,
         district: str | int = "",
         criterion: int = 10,
         **kwargs,
@@ -221,7 +223,8 @@ class ExplorerApp:
         if s.year not in ex.years:
             s.year = ex.years[-1]
         if s.target_year not in ex.target_years:
-            default = 2020 if 2020 in ex.target_years else ex.target_years[0]
+            year = config_default("target_year")
+            default = year if year in ex.target_years else ex.target_years[0]
             s.target_year = default
         if s.target is None:
             plan = ex.plan_target(s.target_year)
@@ -572,7 +575,7 @@ class ExplorerApp:
 
 def show(
     data_path: str | Path | None = "",
-    lang: str = i18n.DEFAULT_LANG,
+    lang: str = DEFAULT_LANG,
     district: str | int = "",
     criterion: int = 10,
 ) -> ExplorerApp:
