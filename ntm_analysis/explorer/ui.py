@@ -145,7 +145,7 @@ class State:
     district: int | None = None
     commune: str | None = None
     year: int | None = None
-    criterion: int = 10
+    criterion: int = config_default("criterion")
     boosted: tuple[int, ...] = DEFAULT_BOOSTED
     odds: dict[int, float] = field(default_factory=dict)
     priority: tuple[str, ...] = ()
@@ -195,7 +195,7 @@ class ExplorerApp:
         data_path: str | Path | None = "",
         lang: str = DEFAULT_LANG,
         district: str | int = "",
-        criterion: int = 10,
+        criterion: int = config_default("criterion"),
         **kwargs,
     ) -> ExplorerApp:
         """The explorer on a panel file ("" or None: the bundled data), opened on a district
@@ -577,7 +577,7 @@ def show(
     data_path: str | Path | None = "",
     lang: str = DEFAULT_LANG,
     district: str | int = "",
-    criterion: int = 10,
+    criterion: int = config_default("criterion"),
 ) -> ExplorerApp:
     """The explorer, for a notebook's last line (it displays as its widget)."""
     return ExplorerApp.from_path(data_path, lang, district, criterion)

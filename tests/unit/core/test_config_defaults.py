@@ -29,6 +29,7 @@ SETTINGS = {
     "lang",
     "merge_rule",
     "rule",
+    "criterion",
 }
 CONSTANTS = {f"DEFAULT_{name.upper()}" for name in SETTINGS}
 # not run settings: which synthetic panel is generated, and the calibration study's own design
