@@ -51,6 +51,7 @@ from ntm_analysis.core.panel import Panel, has_districts
 from ntm_analysis.core.params import ParameterError
 from ntm_analysis.core.paths import InstallationError
 from ntm_analysis.core.resolve import resolve_unit
+from ntm_analysis.core.rules import target_possible
 from ntm_analysis.core.scenario import Scenario
 from ntm_analysis.core.targets import DISTRICT_TEMPLATE, units_of
 from ntm_analysis.geography.admin import registry
@@ -191,7 +192,7 @@ def _check_target(panel: Panel, unit: int | None, target: float | None, lang: st
     communes = panel.communes
     if unit is not None:
         communes = communes[communes["district_code"] == unit]
-    if not 0 <= target <= len(communes):
+    if not target_possible(target, len(communes)):
         kind, name = (
             ("unit.province", panel.province_name)
             if unit is None

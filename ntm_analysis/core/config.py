@@ -24,9 +24,23 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["SCOPES", "RunConfig", "config_default", "config_field", "config_fields"]
+from ntm_analysis import i18n
+
+__all__ = [
+    "DEFAULT_PRIORITY_ODDS",
+    "SCOPES",
+    "RunConfig",
+    "config_default",
+    "config_field",
+    "config_fields",
+]
 
 SCOPES = ("notebook", "run", "batch")
+
+# A scenario's gain-odds multiplier for its priority communes when it names none: not a field
+# (a scenario is one JSON setting), but its default lives here with the others; core.scenario
+# and the explorer read it.
+DEFAULT_PRIORITY_ODDS = 2.0
 
 
 def _setting(
@@ -95,11 +109,13 @@ class RunConfig:
     # (25%, 75%) is sqrt(0.1875 / 2000) = 0.97 percentage point.
     draws: int = _setting(2000, "Monte Carlo draws", "int", key=True, minimum=1, maximum=1_000_000)
     seed: int = _setting(0, "random seed", "int", key=True, minimum=0, maximum=2**63 - 1)
-    lang: str = _setting("vi", "language of the report", "str", choices=("vi", "en"))
+    # the language's default is i18n's (i18n sits below core and needs a fallback of its own):
+    # one literal, read here
+    lang: str = _setting(i18n.DEFAULT_LANG, "language of the report", "str", choices=i18n.LANGS)
     scenario: dict[str, Any] | None = _setting(  # noqa: RUF009 - a field(), with metadata
         None,
         'None or {"name": ..., "criterion_odds": {"10": 1.5}, '
-        '"priority_communes": [...], "priority_odds": 2.0}',
+        f'"priority_communes": [...], "priority_odds": {DEFAULT_PRIORITY_ODDS}}}',
         "dict",
         key=True,
         nullable=True,

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ntm_analysis.i18n import DEFAULT_LANG
+
 N_CRITERIA = 19
 CRITERIA_NUMBERS: tuple[int, ...] = tuple(range(1, N_CRITERIA + 1))
 
@@ -53,7 +55,7 @@ def criteria_table() -> pd.DataFrame:
     return table
 
 
-def criterion_name(number: int, lang: str = "vi") -> str:
+def criterion_name(number: int, lang: str = DEFAULT_LANG) -> str:
     """The criterion's name in ``lang`` ("vi" or "en"), e.g. for chart labels."""
     if number not in CRITERIA_NUMBERS:
         raise ValueError(f"criterion must be 1–{N_CRITERIA}, got {number!r}")
@@ -61,7 +63,7 @@ def criterion_name(number: int, lang: str = "vi") -> str:
     return row[2] if lang == "vi" else row[3]
 
 
-def criterion_label(number: int, lang: str = "vi") -> str:
+def criterion_label(number: int, lang: str = DEFAULT_LANG) -> str:
     """Short label used on charts and tables: "TC10 Thu nhập" / "C10 Income"."""
     prefix = "TC" if lang == "vi" else "C"
     return f"{prefix}{number} {criterion_name(number, lang)}"

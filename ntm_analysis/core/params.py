@@ -34,6 +34,7 @@ from ntm_analysis.core.config import config_fields
 from ntm_analysis.core.errors import Join, Msg
 from ntm_analysis.core.paths import InstallationError, notebook_dir
 from ntm_analysis.core.resolve import district_code
+from ntm_analysis.core.rules import as_of_in_data, target_possible, target_year_after
 from ntm_analysis.core.scenario import Scenario, ScenarioError
 
 __all__ = [
@@ -427,7 +428,7 @@ def _context_problems(
     if panel is not None:
         years = panel.years
         as_of = params.get("as_of")
-        if as_of is not None and as_of not in years:
+        if as_of is not None and not as_of_in_data(years, as_of):
             problems.append(
                 Msg("error.param.as_of_not_in_data", as_of=as_of, first=years[0], last=years[-1])
             )
@@ -435,16 +436,20 @@ def _context_problems(
             problems.append(Msg("error.param.as_of_first", as_of=as_of))
         last = as_of if as_of is not None else years[-1]
         target_year = params.get("target_year")
-        if target_year is not None and target_year <= last:
+        if target_year is not None and not target_year_after(target_year, last):
             problems.append(Msg("error.param.target_year", target_year=target_year, last=last))
         total = len(panel.communes)
         target = params.get("province_target")
-        if target is not None and target > total:
+        if target is not None and not target_possible(target, total):
             problems.append(
                 Msg("error.param.province_target", target=format(target, "g"), total=total)
             )
         target = params.get("district_target")
-        if target is not None and n_communes is not None and target > n_communes:
+        if (
+            target is not None
+            and n_communes is not None
+            and not target_possible(target, n_communes)
+        ):
             problems.append(
                 Msg("error.param.district_target", target=format(target, "g"), n=n_communes)
             )

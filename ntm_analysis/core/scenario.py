@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ntm_analysis.core.config import DEFAULT_PRIORITY_ODDS
 from ntm_analysis.core.criteria import CRITERIA_NUMBERS
 from ntm_analysis.core.errors import Join, MessageError, Msg
 
@@ -36,7 +37,7 @@ class Scenario:
     name: str = "baseline"
     criterion_odds: dict[int, float] = field(default_factory=dict)
     priority_communes: tuple[str, ...] = ()
-    priority_odds: float = 2.0
+    priority_odds: float = DEFAULT_PRIORITY_ODDS
 
     def __post_init__(self) -> None:
         name = repr(self.name)
@@ -85,7 +86,7 @@ class Scenario:
         if isinstance(communes, str) or not isinstance(communes, Sequence):
             problems.append(Msg("error.scenario.communes_not_list"))
             communes = []
-        priority_odds = value.get("priority_odds", 2.0)
+        priority_odds = value.get("priority_odds", DEFAULT_PRIORITY_ODDS)
         if isinstance(priority_odds, bool) or not isinstance(priority_odds, int | float):
             problems.append(Msg("error.scenario.priority_not_number", value=repr(priority_odds)))
         elif not priority_odds > 0:

@@ -27,13 +27,13 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from ntm_analysis import i18n
-from ntm_analysis.core.communes import strip_prefix
-from ntm_analysis.core.config import config_default
+from ntm_analysis.core.communes import Registry
+from ntm_analysis.core.config import DEFAULT_PRIORITY_ODDS, config_default
 from ntm_analysis.core.criteria import CRITERIA_NUMBERS, N_CRITERIA, criterion_label
 from ntm_analysis.core.panel import Panel
+from ntm_analysis.core.resolve import resolve_unit
 from ntm_analysis.core.targets import lookup
-from ntm_analysis.i18n.text import fold
-from ntm_analysis.io.reference import read_targets
+from ntm_analysis.io.reference import read_registry, read_targets
 from ntm_analysis.model.forecast import Forecast, Scenario, simulate
 from ntm_analysis.model.metrics import (
     criteria_met,
@@ -49,9 +49,9 @@ from ntm_analysis.report.base import fmt_interval, fmt_mean, fmt_num, fmt_signed
 # as the reports (RunConfig); the 1 s update goal is measured at this size (benchmarks)
 DEFAULT_DRAWS = config_default("draws")
 DEFAULT_SEED = config_default("seed")
+DEFAULT_LANG = config_default("lang")
 HORIZON = 9  # target years offered: the as-of year + 1 … + HORIZON
 ODDS_MIN, ODDS_MAX, ODDS_STEP = 0.5, 3.0, 0.1  # the scenario sliders' range (1 = no change)
-DEFAULT_PRIORITY_ODDS = 2.0
 DEFAULT_BOOSTED = (10, 11)  # income and poverty: the usual first "what if" (README, --boost)
 
 # a unit of "where we stand": the province (None), a district (int code), a commune (str code)
@@ -122,8 +122,12 @@ class Explorer:
         n_draws: int = DEFAULT_DRAWS,
         seed: int = DEFAULT_SEED,
         targets: pd.DataFrame | None = None,
+        registry: Registry | None = None,
     ) -> None:
         self.panel = panel
+        # the districts' names and codes, for finding one by what a user typed: the units file
+        # the panel was checked against (``load_panel``'s default: the bundled one)
+        self.registry = read_registry() if registry is None else registry
         self.n_draws = n_draws
         self.seed = seed
         self.targets = (
@@ -195,15 +199,10 @@ class Explorer:
 
     def find_district(self, name: str | int) -> int | None:
         """A district's code from its name (with or without diacritics or "Huyện"/"Thành
-        phố") or its code; None for "" (the province). Unknown names raise ``KeyError``."""
-        text = str(name).strip()
-        if not text:
-            return None
-        wanted = strip_prefix(fold(text))
-        for district, code in self.district_options("vi")[1:]:
-            if text == str(code) or strip_prefix(fold(district)) == wanted:
-                return code
-        raise KeyError(f"district {text!r} is not in the data")
+        phố") or its code; None for "" (the province). The rule every entry point uses
+        (``core.resolve.resolve_unit``): an unknown name, or a district without communes in
+        the data, raises its ``ParameterError`` with the registry's "did you mean"."""
+        return resolve_unit(self.registry, name, "district", self.panel)
 
     def _district_name(self, code: int) -> str:
         rows = self.panel.communes[self.panel.communes["district_code"] == code]
@@ -225,7 +224,7 @@ class Explorer:
         return self._district_name(unit)
 
     # -- where we stand --------------------------------------------------------------------
-    def standing(self, unit: Unit, year: int, lang: str = i18n.DEFAULT_LANG) -> Standing:
+    def standing(self, unit: Unit, year: int, lang: str = DEFAULT_LANG) -> Standing:
         """Headline figures, heatmap and trend for the province, a district or a commune."""
         if year not in self.years:
             raise KeyError(f"year {year} is not in the data ({self.years})")
@@ -317,11 +316,11 @@ class Explorer:
         return Standing(title, figures, heatmap, trend, note)
 
     # -- one criterion ---------------------------------------------------------------------
-    def criterion_view(self, criterion: int, lang: str = i18n.DEFAULT_LANG) -> Figure:
+    def criterion_view(self, criterion: int, lang: str = DEFAULT_LANG) -> Figure:
         """One criterion's attainment (share of communes meeting it) by district and year."""
         return report.criterion_trend(self.panel, criterion, "", lang)
 
-    def criterion_table(self, criterion: int, lang: str = i18n.DEFAULT_LANG) -> pd.DataFrame:
+    def criterion_table(self, criterion: int, lang: str = DEFAULT_LANG) -> pd.DataFrame:
         """The same as a table: one row per district, one column per year, shares written as
         in the reports, headers in ``lang``."""
         if criterion not in CRITERIA_NUMBERS:

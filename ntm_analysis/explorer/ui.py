@@ -25,9 +25,11 @@ from pathlib import Path
 import ipywidgets as widgets
 
 from ntm_analysis import i18n
+from ntm_analysis.core.config import config_default
 from ntm_analysis.core.errors import DataError, MessageError
 from ntm_analysis.explorer.compute import (
     DEFAULT_BOOSTED,
+    DEFAULT_LANG,
     DEFAULT_PRIORITY_ODDS,
     ODDS_MAX,
     ODDS_MIN,
@@ -139,11 +141,11 @@ def _image() -> widgets.Image:
 class State:
     """What the planner has picked: kept across a change of language or of data file."""
 
-    lang: str = i18n.DEFAULT_LANG
+    lang: str = DEFAULT_LANG
     district: int | None = None
     commune: str | None = None
     year: int | None = None
-    criterion: int = 10
+    criterion: int = config_default("criterion")
     boosted: tuple[int, ...] = DEFAULT_BOOSTED
     odds: dict[int, float] = field(default_factory=dict)
     priority: tuple[str, ...] = ()
@@ -158,7 +160,7 @@ class ExplorerApp:
     def __init__(
         self,
         explorer: Explorer | None,
-        lang: str = i18n.DEFAULT_LANG,
+        lang: str = DEFAULT_LANG,
         delay: float | None = DEBOUNCE_SECONDS,
         problem: str = "",
         first: State | None = None,
@@ -191,9 +193,9 @@ class ExplorerApp:
     def from_path(
         cls,
         data_path: str | Path | None = "",
-        lang: str = i18n.DEFAULT_LANG,
+        lang: str = DEFAULT_LANG,
         district: str | int = "",
-        criterion: int = 10,
+        criterion: int = config_default("criterion"),
         **kwargs,
     ) -> ExplorerApp:
         """The explorer on a panel file ("" or None: the bundled data), opened on a district
@@ -221,7 +223,8 @@ class ExplorerApp:
         if s.year not in ex.years:
             s.year = ex.years[-1]
         if s.target_year not in ex.target_years:
-            default = 2020 if 2020 in ex.target_years else ex.target_years[0]
+            year = config_default("target_year")
+            default = year if year in ex.target_years else ex.target_years[0]
             s.target_year = default
         if s.target is None:
             plan = ex.plan_target(s.target_year)
@@ -572,9 +575,9 @@ class ExplorerApp:
 
 def show(
     data_path: str | Path | None = "",
-    lang: str = i18n.DEFAULT_LANG,
+    lang: str = DEFAULT_LANG,
     district: str | int = "",
-    criterion: int = 10,
+    criterion: int = config_default("criterion"),
 ) -> ExplorerApp:
     """The explorer, for a notebook's last line (it displays as its widget)."""
     return ExplorerApp.from_path(data_path, lang, district, criterion)

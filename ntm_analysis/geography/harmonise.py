@@ -32,6 +32,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from ntm_analysis.core.config import config_default
 from ntm_analysis.core.criteria import CRITERIA_NUMBERS
 from ntm_analysis.core.errors import MessageError, Msg, Problem
 from ntm_analysis.core.panel import NO_DISTRICT
@@ -40,7 +41,7 @@ from ntm_analysis.geography.admin_check import FileCheck, Located, and_list, day
 from ntm_analysis.i18n import LANGS, t
 
 RULES = ("all", "largest", "assessed")
-DEFAULT_RULE = "all"
+DEFAULT_RULE = config_default("merge_rule")  # the run configuration's (core.config)
 _CRITERIA = list(CRITERIA_NUMBERS)
 
 

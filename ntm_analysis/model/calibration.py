@@ -53,6 +53,11 @@ HORIZONS: tuple[int, ...] = (1, 2, 3, 4)
 QUANTILES = {"lo80": 0.1, "hi80": 0.9, "lo95": 0.025, "hi95": 0.975}
 SLOPE_BAND = (13, 18)  # communes scored for the calibration slope: 13–18 criteria at the origin
 MIN_SLOPE_EVENTS = 10  # fewer events (or non-events) than this: no slope
+# the harness's own design (benchmarks/CALIBRATION.md), not a run's defaults: draws each
+# forecaster gets per case, draws of the ideal forecaster, and the study's seed
+HARNESS_DRAWS = 500
+HARNESS_IDEAL_DRAWS = 1000
+HARNESS_SEED = 0
 P_CLIP = 1e-3  # probabilities clipped to [P_CLIP, 1 - P_CLIP] before the logit
 
 # goal -> (column, low, high); a cell passes when low <= value <= high (NaN: not judged)
@@ -311,13 +316,15 @@ def _score_draws(
     return rows, pd.concat(communes, ignore_index=True)
 
 
-def scenario_seed(name: str, replicate: int, seed: int = 0) -> np.random.SeedSequence:
+def scenario_seed(name: str, replicate: int, seed: int = HARNESS_SEED) -> np.random.SeedSequence:
     """The replicate's province from (seed, scenario, replicate): reproducible, and the same
     truth for every origin and every forecaster scored on it."""
     return np.random.SeedSequence([seed, zlib.crc32(name.encode()), replicate])
 
 
-def case_seed(name: str, replicate: int, origin: int, seed: int = 0) -> np.random.SeedSequence:
+def case_seed(
+    name: str, replicate: int, origin: int, seed: int = HARNESS_SEED
+) -> np.random.SeedSequence:
     """One case's luck (ideal draws, forecast draws, PIT): from the case alone, so that a case
     scores the same whichever other cases run, and in whatever order (a run interrupted and
     resumed gives the same table as one run straight through)."""
@@ -327,7 +334,7 @@ def case_seed(name: str, replicate: int, origin: int, seed: int = 0) -> np.rando
 _TRUTHS: dict[tuple, Truth] = {}  # the last few provinces realised in this process
 
 
-def realised(process: Process, replicate: int, seed: int = 0) -> Truth:
+def realised(process: Process, replicate: int, seed: int = HARNESS_SEED) -> Truth:
     """The replicate's province, realised once per process for all its origins (a worker
     usually scores several origins of one replicate in a row)."""
     key = (repr(process), process.difficulty.tobytes(), replicate, seed)
@@ -348,9 +355,9 @@ def score_case(
     forecasters: Mapping[str, Forecaster],
     oracles: Mapping[str, OracleTransform] = ORACLES,
     horizons: Sequence[int] = HORIZONS,
-    n_draws: int = 500,
-    n_ideal: int = 1000,
-    seed: int = 0,
+    n_draws: int = HARNESS_DRAWS,
+    n_ideal: int = HARNESS_IDEAL_DRAWS,
+    seed: int = HARNESS_SEED,
 ) -> Frames:
     """Score every forecaster on one case: the replicate's province seen up to ``origin``.
 
@@ -424,9 +431,9 @@ def score_replicate(
     oracles: Mapping[str, OracleTransform] = ORACLES,
     origins: Sequence[int] = ORIGINS,
     horizons: Sequence[int] = HORIZONS,
-    n_draws: int = 500,
-    n_ideal: int = 1000,
-    seed: int = 0,
+    n_draws: int = HARNESS_DRAWS,
+    n_ideal: int = HARNESS_IDEAL_DRAWS,
+    seed: int = HARNESS_SEED,
 ) -> Frames:
     """Realise one province and score every forecaster from every origin (``score_case``)."""
     return concat_frames(
@@ -503,9 +510,9 @@ def run(
     replicates: int = 100,
     origins: Sequence[int] = ORIGINS,
     horizons: Sequence[int] = HORIZONS,
-    n_draws: int = 500,
-    n_ideal: int = 1000,
-    seed: int = 0,
+    n_draws: int = HARNESS_DRAWS,
+    n_ideal: int = HARNESS_IDEAL_DRAWS,
+    seed: int = HARNESS_SEED,
     jobs: int = 1,
     progress: Callable[[int, int], None] | None = None,
     deadline: float | None = None,

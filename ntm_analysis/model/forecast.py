@@ -34,6 +34,7 @@ from ntm_analysis.core.config import config_default
 from ntm_analysis.core.criteria import CRITERIA_NUMBERS, N_CRITERIA
 from ntm_analysis.core.errors import MessageError, Msg
 from ntm_analysis.core.panel import Panel
+from ntm_analysis.core.rules import as_of_in_data, target_year_after
 from ntm_analysis.core.scenario import Scenario, ScenarioError
 from ntm_analysis.model.metrics import BELOW, CLOSE_HIGH, CLOSE_LOW
 from ntm_analysis.model.transitions import (
@@ -65,7 +66,7 @@ def check_as_of(panel: Panel, as_of: int | None) -> int:
     """The as-of year (default: the panel's last), which must be a year of the data."""
     if as_of is None:
         return panel.last_year
-    if as_of not in panel.years:
+    if not as_of_in_data(panel.years, as_of):
         years = ", ".join(map(str, panel.years))
         raise MessageError(Msg("error.forecast.as_of_not_in_data", as_of=as_of, years=years))
     return int(as_of)
@@ -491,7 +492,7 @@ def simulate(
     apart from the mixture (``component_ntm``), never mixed into its figures.
     """
     as_of = check_as_of(panel, as_of)
-    if target_year <= as_of:
+    if not target_year_after(target_year, as_of):
         raise MessageError(
             Msg("error.forecast.target_not_after", target_year=target_year, as_of=as_of)
         )

@@ -16,7 +16,7 @@ from ntm_analysis.analysis.results import UnitResults, jsonable, reader_interval
 __all__ = ["headline", "unit_json"]
 
 
-def headline(result: Mapping[str, Any], lang: str = "vi") -> str:
+def headline(result: Mapping[str, Any], lang: str = i18n.DEFAULT_LANG) -> str:
     """One or two plain sentences for the top of a report, from a ``unit_results`` dict.
 
     "Every commune already meets the standard" is its own case: the model lets a commune

@@ -1023,7 +1023,7 @@ def former_districts(rep: Report) -> Section:
 
 
 def criterion_trend(
-    panel: Panel, criterion: int, district: str | int = "", lang: str = "vi"
+    panel: Panel, criterion: int, district: str | int = "", lang: str = i18n.DEFAULT_LANG
 ) -> Figure:
     """Share of communes meeting one criterion by year: the districts (or one district against
     the province), for a planner exploring the data."""

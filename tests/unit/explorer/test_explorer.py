@@ -12,6 +12,8 @@ import pytest
 from locations import TEST_DATA
 
 from ntm_analysis import i18n
+from ntm_analysis.core.params import ParameterError
+from ntm_analysis.core.resolve import resolve_unit
 from ntm_analysis.explorer.compute import Explorer, figures_html, what_if_html
 from ntm_analysis.explorer.ui import ALL, Debouncer, ExplorerApp, State
 from ntm_analysis.io.load import load_panel
@@ -85,8 +87,15 @@ def test_districts_are_found_by_name_with_or_without_diacritics(explorer):
     assert explorer.find_district(name) == code
     assert explorer.find_district(name.upper()) == code
     assert explorer.find_district("") is None
-    with pytest.raises(KeyError):
+    assert explorer.find_district(str(code)) == code
+    # the rule every entry point uses (core.resolve.resolve_unit), with its "did you mean"
+    with pytest.raises(ParameterError, match="district"):
         explorer.find_district("Không có huyện này")
+    with pytest.raises(ParameterError) as same:
+        resolve_unit(explorer.registry, "Không có huyện này", "district", explorer.panel)
+    with pytest.raises(ParameterError) as found:
+        explorer.find_district("Không có huyện này")
+    assert found.value.render("vi") == same.value.render("vi")
 
 
 def test_criterion_table_is_in_the_language_with_report_numbers(explorer):
