@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from ntm_analysis.core.errors import MessageError, Msg
+from ntm_analysis.core.rules import target_year_after
 
 FORECAST_COLUMNS = ["year", "mean", "lo80", "hi80", "lo95", "hi95"]
 PACE_WINDOW = 3
@@ -137,7 +138,7 @@ def pace(series: pd.Series, target: float, target_year: int, window: int = PACE_
     span = as_of - start_year
     observed = (current - float(series.loc[start_year])) / span if span > 0 else 0.0
     years_left = target_year - as_of
-    if years_left <= 0:
+    if not target_year_after(target_year, as_of):
         raise MessageError(
             Msg("error.forecast.target_not_after", target_year=target_year, as_of=as_of)
         )
