@@ -60,6 +60,13 @@ from ntm_analysis.geography.harmonise import RULES
 from ntm_analysis.i18n.text import fold
 from ntm_analysis.io.load import load_panel, summarise
 from ntm_analysis.model.metrics import unit_summary
+from ntm_analysis.report.crossing import (
+    crossing_json,
+    crossing_notes,
+    denominator_words,
+    target_words,
+)
+from ntm_analysis.report.geography import geography_lines, rule_label
 from ntm_analysis.report.headline import headline, unit_json
 
 EXIT_FAILED = 1  # some reports of a batch failed (batch.EXIT_FAILED)
@@ -944,11 +951,8 @@ def _require_districts(panel: Panel, option: str) -> None:
 
 def _print_geography(panel: Panel, lang: str) -> None:
     """The list the panel is on, the merge rule in plain words, and the loader's notes."""
-    if panel.geography is None:
-        return
-    print(panel.geography["sentence"][lang])
-    for note in panel.geography["notes"]:
-        print(f"- {note[lang]}")
+    for line in geography_lines(panel.geography, lang):
+        print(line)
 
 
 def _print_crossing(
@@ -966,19 +970,19 @@ def _print_crossing(
         return None
     reg, lang = registry(), args.lang
     to = reg.vintage_of_year(args.year).key
-    if to == panel.geography["vintage"]:
+    if to == panel.geography.vintage:
         return None
     on_units = None
     if target is not None and unit is None:
         plan = read_targets(args.targets, province_name=panel.province_name)
-        found = units_of(plan, args.year) or (str(panel.geography["vintage"]), panel.last_year)
+        found = units_of(plan, args.year) or (panel.geography.vintage, panel.last_year)
         on_units = target_on_units(target, *found)
     elif target is not None:  # a district's own target: set on the units of the data
-        on_units = target_on_units(target, str(panel.geography["vintage"]), panel.last_year, unit)
+        on_units = target_on_units(target, panel.geography.vintage, panel.last_year, unit)
     cf = forecast_across(panel, args.year, on_units, args.merge_rule, args.draws, args.seed)
     if unit is not None:
         cf = cf.for_district(unit, on_units)
-    summary = cf.summary(on_units)
+    summary = crossing_json(cf, on_units)
     if not show:
         return summary
     print(
@@ -991,13 +995,14 @@ def _print_crossing(
             mean=i18n.fmt_number(summary["mean"], lang),
             low=int(summary["low"]),
             high=int(summary["high"]),
-            rule=cf.metadata["rule_label"][lang],
+            rule=rule_label(cf.rule, lang),
         )
     )
-    if on_units is not None:
-        print(cf.metadata["denominator_change"][lang])
+    if cf.denominator is not None:  # a target was given: its change of denominator
+        print(denominator_words(cf.denominator, lang))
         p = i18n.fmt_percent(summary["probability"], lang)
-        print(i18n.t("cli.crossing.probability", lang, target=on_units.words(lang), p=p))
+        words = target_words(cf.denominator.target, lang)
+        print(i18n.t("cli.crossing.probability", lang, target=words, p=p))
     if "by_former_district" in summary:  # after 1 Jul 2025: grouped, named so
         groups = pd.DataFrame(summary["by_former_district"])
         shown = pd.DataFrame(
@@ -1014,8 +1019,8 @@ def _print_crossing(
             }
         )
         print(shown.to_string(index=False))
-    for note in cf.metadata["notes"]:
-        print(f"- {note[lang]}")
+    for note in crossing_notes(cf, lang):
+        print(f"- {note}")
     return summary
 
 

@@ -5,14 +5,16 @@ A panel on the 207 xã of 2017 forecast to 2020 must be counted on the 181 xã t
 knows their history); each draw's criteria are then mapped through the change table with the
 chosen merge rule (``harmonise.RULES``) and the NTM communes are counted on the new units. The
 target, set on the old units, is restated as a share of them, and the change of denominator
-is said in words ("77 of 207 xã, set in 2017 … about 67 of 181").
+is kept as numbers (``DenominatorChange``: "77 of 207 xã, set in 2017 … about 67 of 181" is
+``report.crossing``'s to say).
 
 "as assessed" cannot apply to simulated years (nobody has assessed them): "all parts met it"
-is used instead, and the metadata says so.
+is used instead, and the notes say so.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass, replace
 
@@ -23,9 +25,8 @@ from ntm_analysis.core.criteria import CRITERIA_NUMBERS
 from ntm_analysis.core.errors import MessageError, Msg
 from ntm_analysis.core.panel import Panel
 from ntm_analysis.geography.admin import AdminRegistry, registry
-from ntm_analysis.geography.admin_check import day, label
+from ntm_analysis.geography.admin_check import label
 from ntm_analysis.geography.harmonise import DEFAULT_RULE, check_rule
-from ntm_analysis.i18n import LANGS, fmt_share, t
 from ntm_analysis.model.forecast import DEFAULT_DRAWS, DEFAULT_SEED, Forecast, run_forecast
 
 FULL = np.uint32((1 << 19) - 1)  # all 19 criteria met
@@ -48,16 +49,6 @@ class TargetOnUnits:
         """The same share of another number of communes."""
         return self.share * n_units
 
-    def words(self, lang: str) -> str:
-        return t(
-            "geo.target_vintage",
-            lang,
-            value=f"{self.value:g}",
-            n=self.n_units,
-            year=self.set_in,
-            share=fmt_share(self.share, lang, 1),
-        )
-
 
 def n_communes(vintage: str, district_code: int | None = None) -> int:
     """The xã of ``vintage`` (of one district: its GSO code), the denominator of a target."""
@@ -75,30 +66,36 @@ def target_on_units(
     return TargetOnUnits(value, vintage, n_communes(vintage, district_code), set_in)
 
 
+@dataclass(frozen=True)
+class DenominatorChange:
+    """A target set on the xã of one list, counted on those of a later one: "77 of 207 xã set
+    in 2017; from 1/1/2020 the province has 181 xã, about 67 of them" (the words:
+    ``report.crossing.denominator_words``)."""
+
+    target: TargetOnUnits
+    on: dt.date  # the day the later list took effect
+    n_to: int  # its xã (of the district, for a district's target)
+    district_code: int | None = None
+    district_name: str = ""
+
+    @property
+    def value_to(self) -> float:
+        """The target restated on the later list's xã (the same share)."""
+        return self.target.restated(self.n_to)
+
+
 def denominator_change(
     target: TargetOnUnits, to_vintage: str, district_code: int | None = None
-) -> dict[str, str]:
-    """The change of denominator in plain words (vi/en): "The target of 77 NTM communes was
-    set in 2017 on 207 xã; from 1/1/2020 the province has 181 xã, so …"; for a district, its
-    own xã before and after."""
-    reg = registry()
-    n_to = n_communes(to_vintage, district_code)
-    params = dict(
-        value=f"{target.value:g}",
-        year=target.set_in,
-        n_from=target.n_units,
-        on=day(reg.vintage(to_vintage).valid_from),
-        n_to=n_to,
-        value_to=f"{target.restated(n_to):.0f}",
+) -> DenominatorChange:
+    """The change of denominator of ``target`` from its list to ``to_vintage``: the
+    province's xã before and after, or for a district its own."""
+    return DenominatorChange(
+        target,
+        on=registry().vintage(to_vintage).valid_from,
+        n_to=n_communes(to_vintage, district_code),
+        district_code=district_code,
+        district_name="" if district_code is None else _district_name(to_vintage, district_code),
     )
-    key, more = "geo.denominator_change", {}
-    if district_code is not None:
-        key = "geo.denominator_change_district"
-        more = {"district": _district_name(to_vintage, district_code)}
-    return {
-        lang: t(key, lang, share=fmt_share(target.share, lang, 1), **params, **more)
-        for lang in LANGS
-    }
 
 
 def _district_name(vintage: str, district_code: int) -> str:
@@ -109,7 +106,8 @@ def _district_name(vintage: str, district_code: int) -> str:
 
 @dataclass(frozen=True)
 class CrossingForecast:
-    """NTM communes on the new units in ``year``, per draw, and how they were obtained."""
+    """NTM communes on the new units in ``year``, per draw, and how they were obtained
+    (numbers and codes; ``report.crossing`` says it in words)."""
 
     forecast: Forecast  # the simulation on the old units (with states)
     year: int
@@ -118,7 +116,11 @@ class CrossingForecast:
     rule: str
     units: pd.DataFrame  # the new xã counted: code, name, district_code, former_district
     mapped_ntm: np.ndarray  # (draw, unit) the new unit meets all 19 criteria in ``year``
-    metadata: dict
+    n_from: int  # the old units simulated (the province's)
+    notes: tuple[Msg, ...] = ()  # what the user is told: thị trấn not assessed, fallbacks…
+    district_code: int | None = None  # counted on one district's xã (``for_district``)
+    target: TargetOnUnits | None = None  # the target counted, on the units it was set on
+    denominator: DenominatorChange | None = None  # that target on the new units
 
     @property
     def ntm(self) -> np.ndarray:
@@ -145,23 +147,36 @@ class CrossingForecast:
         """The same draws counted on one district's new xã (a district keeps its GSO code
         across the 2020 and 2024 changes). After 1 Jul 2025 there are no districts: refused
         (``by_former_district`` is the grouping left). ``target``: the district's own target,
-        on its units before the change; its denominator change goes into the metadata."""
+        on its units before the change, and its denominator change (the province's target
+        is not kept)."""
         if self.units["district_code"].isna().all():
             raise MessageError(Msg("error.geo.no_districts"))
         keep = (self.units["district_code"] == district_code).to_numpy()
-        units = self.units[keep].reset_index(drop=True)
-        meta = {k: v for k, v in self.metadata.items() if k not in ("target", "denominator_change")}
-        meta.update(district_code=int(district_code), n_to=len(units))
-        if target is not None:
-            meta["target"] = {lang: target.words(lang) for lang in LANGS}
-            meta["denominator_change"] = denominator_change(target, self.to_vintage, district_code)
-        return replace(self, units=units, mapped_ntm=self.mapped_ntm[:, keep], metadata=meta)
+        return replace(
+            self,
+            units=self.units[keep].reset_index(drop=True),
+            mapped_ntm=self.mapped_ntm[:, keep],
+            district_code=int(district_code),
+            target=target,
+            denominator=None
+            if target is None
+            else denominator_change(target, self.to_vintage, district_code),
+        )
 
     def summary(self, target: TargetOnUnits | None = None) -> dict:
-        """JSON-safe: the list and rule, the NTM count on the new units (mean, 80% interval),
-        the target restated and its probability, the denominator change and the notes."""
+        """JSON-safe numbers and codes: the lists and rule, the NTM count on the new units
+        (mean, 80% interval), the target restated and its probability (``report.crossing``
+        adds the words)."""
         low, high = np.quantile(self.ntm, [0.1, 0.9]) if len(self.ntm) else (0.0, 0.0)
-        out = dict(self.metadata)
+        out: dict = {
+            "from_vintage": self.from_vintage,
+            "to_vintage": self.to_vintage,
+            "rule": self.rule,
+            "n_from": self.n_from,
+            "n_to": self.n_units,
+        }
+        if self.district_code is not None:
+            out["district_code"] = self.district_code
         out.update(
             year=self.year,
             n_units=self.n_units,
@@ -279,7 +294,7 @@ def forecast_across(
     reg = registry()
     if panel.geography is None:
         raise MessageError(Msg("error.geo.vintage", vintage="?", allowed=", ".join(reg.keys())))
-    from_vintage = str(panel.geography["vintage"])
+    from_vintage = panel.geography.vintage
     to_vintage = reg.vintage_of_year(year).key
     forecast = run_forecast(
         panel, target_year=year, n_draws=n_draws, seed=seed, record_states=True, **kwargs
@@ -287,20 +302,18 @@ def forecast_across(
     codes = forecast.communes["commune_code"].tolist()
     states = forecast.states[:, forecast.years.index(year), :]
     units, mapped, notes = map_states(states, codes, from_vintage, to_vintage, rule, reg)
-    meta: dict = {
-        "from_vintage": from_vintage,
-        "to_vintage": to_vintage,
-        "rule": rule,
-        "rule_label": {lang: t(f"geo.rule.{rule}", lang) for lang in LANGS},
-        "n_from": len(codes),
-        "n_to": len(units),
-        "notes": [{lang: m.render(lang) for lang in LANGS} for m in notes],
-    }
-    if target is not None:
-        meta["target"] = {lang: target.words(lang) for lang in LANGS}
-        meta["denominator_change"] = denominator_change(target, to_vintage)
     return CrossingForecast(
-        forecast, year, from_vintage, to_vintage, rule, units, mapped == FULL, meta
+        forecast,
+        year,
+        from_vintage,
+        to_vintage,
+        rule,
+        units,
+        mapped == FULL,
+        n_from=len(codes),
+        notes=tuple(notes),
+        target=target,
+        denominator=None if target is None else denominator_change(target, to_vintage),
     )
 
 
@@ -314,7 +327,7 @@ def former_district_table(forecast: Forecast, panel: Panel, year: int) -> pd.Dat
     n_communes, now (NTM communes at the as-of year), mean_criteria (now), expected, lo80,
     hi80 (NTM communes in ``year``; the interval from the simulation's commune states,
     recorded for such panels by ``analysis.cache``; without them NaN, never made up)."""
-    former = dict((panel.geography or {}).get("former_district") or {})
+    former = dict(panel.geography.former_district) if panel.geography is not None else {}
     codes = forecast.communes["commune_code"].tolist()
     group = pd.Series([former.get(c, "") for c in codes])
     now = panel.wide().xs(forecast.as_of, level="year").reindex(codes).sum(axis=1).to_numpy()

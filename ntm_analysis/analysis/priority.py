@@ -22,20 +22,18 @@ things, all real, explain such orderings, and each is named where it applies:
   effect (its own track record, shrunk towards the average) slows or speeds a commune
   (``slow``/``fast``).
 
-``priority_table`` returns the numbers and the reasons as keys with their values;
-``reason_text`` puts them in words (``i18n`` keys ``priority.reason.*``).
+``priority_table`` returns the numbers and the reasons as keys with their values (the
+``REASONS``); ``report.priority`` puts them in words (``i18n`` keys ``priority.reason.*``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ntm_analysis import i18n
-from ntm_analysis.core.criteria import N_CRITERIA, criterion_label
+from ntm_analysis.core.criteria import N_CRITERIA
 from ntm_analysis.core.panel import Panel
 from ntm_analysis.model.forecast import Forecast
 from ntm_analysis.model.metrics import missing_criteria
@@ -46,6 +44,16 @@ CEILING = 0.9  # a chance this high that changed less than LEVEL in the last yea
 LEVEL = 0.01
 LIKELY_NEXT = 0.5  # "likely already next year"
 TIE_SE = 2.0  # chances closer than this many combined standard errors are tied
+# the reason keys, in the order a row lists them, and the values each carries
+REASONS = {
+    "next": ("k", "year"),  # likely already next year: k criteria missing
+    "hard": ("criteria",),  # hard criteria missing (numbers)
+    "tied": ("year", "points"),  # tied with communes meeting fewer (within ``points``, in points)
+    "behind": ("year",),  # communes meeting fewer criteria have clearly better chances
+    "ceiling": ("peak", "year"),  # levelled off at the ceiling of losses (``peak``, a share)
+    "slow": (),  # the commune's own record slows it
+    "fast": (),  # … or speeds it
+}
 
 
 def hard_criteria(forecast: Forecast) -> list[int]:
@@ -72,8 +80,7 @@ def priority_table(
     standard in the first forecast year and in ``year``, default the last), their standard
     errors ``se_next``/``se_target``, ``p_peak`` (highest yearly chance up to ``year``),
     ``p_before`` (the chance the year before ``year``), ``effect`` (the commune's own shift,
-    log-odds) and ``reasons`` (a list of
-    ``(key, values)``).
+    log-odds) and ``reasons`` (a list of ``(key, values)``, keys and values as ``REASONS``).
     """
     year = forecast.years[-1] if year is None else int(year)
     next_year = forecast.years[0]
@@ -151,51 +158,6 @@ def _reasons(
     elif row.effect >= COMMUNE_EFFECT:
         out.append(("fast", {}))
     return out
-
-
-def reason_text(reasons: list[tuple[str, dict[str, Any]]], lang: str, short: bool = False) -> str:
-    """The reasons of one row as phrases ("; "-separated) in ``lang``; ``short``: a few words
-    each (the printed report, where ``reason_legend`` explains them once below the table)."""
-    prefix = "priority.reason.short" if short else "priority.reason"
-    phrases = []
-    for key, values in reasons:
-        fmt = dict(values)
-        if "criteria" in fmt:
-            fmt["criteria"] = short_criteria(fmt["criteria"], lang)
-        if "points" in fmt:
-            fmt["points"] = i18n.fmt_number(fmt["points"], lang, 1)
-        if "peak" in fmt:
-            fmt["peak"] = i18n.fmt_percent(fmt["peak"], lang)
-        phrases.append(i18n.t(f"{prefix}.{key}", lang, **fmt))
-    return "; ".join(phrases)
-
-
-def reason_legend(
-    rows: Iterable[list[tuple[str, dict[str, Any]]]],
-    lang: str,
-    column: str,
-    next_year: int,
-    year: int,
-) -> str:
-    """One sentence per short reason used in ``rows`` (in ``reason_text`` order), headed by
-    ``column``, the table's reason column, and ending where the full sentences are."""
-    used = {key for reasons in rows for key, _ in reasons}
-    values = {"next": next_year, "year": year, "share": i18n.fmt_percent(LIKELY_NEXT, lang)}
-    entries = [
-        i18n.t(f"priority.reason.legend.{key}", lang, **values)
-        for key in ("next", "hard", "tied", "behind", "ceiling", "slow")
-        if key in used or (key == "slow" and "fast" in used)  # one sentence for slow/fast
-    ]
-    if not entries:
-        return ""
-    title = i18n.t("priority.reason.legend.title", lang, column=column)
-    end = i18n.t("priority.reason.legend.end", lang)
-    return f"{title} {'; '.join(entries)}. {end}"
-
-
-def short_criteria(criteria: list[int], lang: str) -> str:
-    """Criteria by number only ("TC10, TC13"): the names are in the "missing" column."""
-    return ", ".join(criterion_label(int(c), lang).split(" ", 1)[0] for c in criteria)
 
 
 def max_half_width(table: pd.DataFrame) -> float:

@@ -8,15 +8,16 @@ copy of the data to drift out of sync.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
 from ntm_analysis.core.criteria import CRITERIA_NUMBERS
+from ntm_analysis.core.errors import Msg
 
 STATUS_COLUMNS = ["commune_code", "year", "criterion", "met"]
 # the district code of every commune of a list without districts (from 1 Jul 2025, NQ 1672):
-# such a panel is the province's only; ``geography["former_district"]`` groups it, named so
+# such a panel is the province's only; ``geography.former_district`` groups it, named so
 NO_DISTRICT = 0
 
 
@@ -24,6 +25,49 @@ def has_districts(panel: Panel) -> bool:
     """False for a panel on the units after 1 Jul 2025 (every commune ``NO_DISTRICT``)."""
     return panel.district_codes != [NO_DISTRICT]
 COMMUNE_COLUMNS = ["commune_code", "commune_name", "district_code", "district_name", "difficult"]
+
+
+@dataclass(frozen=True)
+class Geography:
+    """What harmonising a file in real GSO codes did, in numbers and codes only
+    (``geography.harmonise`` builds it; ``report.geography`` puts it in words, in the
+    reader's language, for the report, the hearing pack and the CLI).
+
+    ``vintage``: the registry list the panel is on; ``rule``: how merged communes were
+    combined (``harmonise.RULES``); ``n_communes``: the xã of that list in the province;
+    ``lists_by_year``: the list each year of the file was on; ``districts``: False on the
+    units after 1 Jul 2025, whose communes carry ``NO_DISTRICT`` and are grouped by
+    ``former_district`` (commune code → the district(s) of 30 Jun 2025, "Cao Lộc + Văn
+    Quan"); ``assessed_file``: the assessments' file (rule "assessed"); ``notes``: what the
+    loader and the harmoniser want the user told, as messages (key and values), not text.
+    """
+
+    vintage: str
+    rule: str
+    n_communes: int
+    lists_by_year: Mapping[int, str]
+    districts: bool = True
+    former_district: Mapping[str, str] = field(default_factory=dict)
+    assessed_file: str = ""
+    notes: tuple[Msg, ...] = ()
+
+    @property
+    def changes_crossed(self) -> tuple[str, ...]:
+        """The lists of the file's years other than ``vintage`` (empty: no change crossed)."""
+        return tuple(sorted(set(self.lists_by_year.values()) - {self.vintage}))
+
+    def to_json(self) -> dict[str, object]:
+        """JSON-safe numbers and codes (the report's sidecar adds the words)."""
+        return {
+            "districts": self.districts,
+            "former_district": dict(self.former_district),
+            "vintage": self.vintage,
+            "n_communes": self.n_communes,
+            "rule": self.rule,
+            "lists_by_year": {str(y): v for y, v in sorted(self.lists_by_year.items())},
+            "changes_crossed": bool(self.changes_crossed),
+            "assessed_file": self.assessed_file,
+        }
 
 
 @dataclass(frozen=True)
@@ -37,7 +81,7 @@ class Panel:
     ``synthetic`` is True for generated demo data, so every output can say so.
     ``province_name`` names the whole panel in summaries ("Lạng Sơn").
     ``geography``: for a file in real GSO codes, the registry list the panel is on, the rule
-    used to combine merged communes and that rule in plain words (``harmonise.metadata``).
+    used to combine merged communes and what else was done (``Geography``); None otherwise.
     """
 
     status: pd.DataFrame
@@ -46,7 +90,7 @@ class Panel:
     synthetic: bool = False
     province_name: str = ""
     # boundary changes crossed and the merge rule used (harmonise.metadata), or None
-    geography: Mapping[str, object] | None = None
+    geography: Geography | None = None
 
     @classmethod
     def from_frames(

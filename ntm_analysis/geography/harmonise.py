@@ -21,8 +21,8 @@ an assessment, and dropping it would hide the parts that needed support. Units t
 become part of a thị trấn or phường leave the rural communes NTM counts; they are left out,
 with a note. Thị trấn and phường are not assessed on the NTM criteria, so when a new xã takes
 one in (2025) only its xã parts are combined. Mapping backwards (splitting merged results) is
-refused. The rule, and a sentence saying it in plain words, go into the panel's metadata
-(``Panel.geography``) for every report to show.
+refused. The rule, the lists and the notes go into the panel's metadata (``Panel.geography``,
+numbers and codes); ``report.geography`` says them in plain words for every report to show.
 """
 
 from __future__ import annotations
@@ -35,10 +35,9 @@ import pandas as pd
 from ntm_analysis.core.config import config_default
 from ntm_analysis.core.criteria import CRITERIA_NUMBERS
 from ntm_analysis.core.errors import MessageError, Msg, Problem
-from ntm_analysis.core.panel import NO_DISTRICT
+from ntm_analysis.core.panel import NO_DISTRICT, Geography
 from ntm_analysis.geography.admin import AdminRegistry, registry
 from ntm_analysis.geography.admin_check import FileCheck, Located, and_list, day, label
-from ntm_analysis.i18n import LANGS, t
 
 RULES = ("all", "largest", "assessed")
 DEFAULT_RULE = config_default("merge_rule")  # the run configuration's (core.config)
@@ -252,36 +251,24 @@ def metadata(
     vintage_of_year: Mapping[int, str],
     notes: list[Msg],
     assessed_name: str = "",
-) -> dict:
-    """The panel's geography record: JSON-safe, both languages, for reports and sidecars."""
-    vintage = reg.vintage(target)
+) -> Geography:
+    """The panel's geography record: numbers and codes (``report.geography`` words it)."""
     units = reg.units_in(target)
-    n = int((units["kind"] == "xa").sum())
-    crossed = bool(set(vintage_of_year.values()) - {target})
-    key = f"geo.rule.sentence.{rule}" if crossed else "geo.unchanged"
-    basis = {"vi": vintage.basis_vi, "en": vintage.basis_en}
     districts = reg.has_districts(target)
-    sentence = {
-        lang: t(key, lang, n=n, vintage=target, file=assessed_name, basis=basis[lang])
-        + ("" if districts else " " + t("geo.no_districts", lang, on=day(vintage.valid_from)))
-        for lang in LANGS
-    }
-    return {
+    return Geography(
+        vintage=target,
+        rule=rule,
+        n_communes=int((units["kind"] == "xa").sum()),
+        lists_by_year={int(y): v for y, v in sorted(vintage_of_year.items())},
         # False from 1 Jul 2025: the panel's communes carry NO_DISTRICT; group them by
         # "former_district" (the district(s) of 30 Jun 2025, "Cao Lộc + Văn Quan"), named so
-        "districts": districts,
-        "former_district": {}
+        districts=districts,
+        former_district={}
         if districts
         else dict(zip(units["code"], units["former_district"], strict=True)),
-        "vintage": target,
-        "n_communes": n,
-        "rule": rule,
-        "rule_label": {lang: t(f"geo.rule.{rule}", lang) for lang in LANGS},
-        "sentence": sentence,
-        "lists_by_year": {str(y): v for y, v in sorted(vintage_of_year.items())},
-        "changes_crossed": crossed,
-        "notes": [{lang: m.render(lang) for lang in LANGS} for m in notes],
-    }
+        assessed_file=assessed_name,
+        notes=tuple(notes),
+    )
 
 
 def harmonise_records(
@@ -293,7 +280,7 @@ def harmonise_records(
     rule: str = DEFAULT_RULE,
     assessed: pd.DataFrame | None = None,
     assessed_name: str = "",
-) -> tuple[pd.DataFrame, pd.DataFrame, dict, list[Problem]]:
+) -> tuple[pd.DataFrame, pd.DataFrame, Geography | None, list[Problem]]:
     """The loader's parsed rows and results, harmonised to ``target`` (default: the list of
     the last year). Returns rows, status (as the loader keeps them), metadata, problems.
 
@@ -309,7 +296,7 @@ def harmonise_records(
         return (
             rows,
             status,
-            {},
+            None,
             [table.problem("error.geo.vintage", vintage=target, allowed=allowed)],
         )
     wide = status[status["criterion"] > 0].pivot_table(

@@ -33,7 +33,6 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from ntm_analysis import __version__, i18n
-from ntm_analysis.analysis.priority import short_criteria
 from ntm_analysis.analysis.results import UnitResults
 from ntm_analysis.core.atomic import replace_dir, write_atomic, write_text_atomic
 from ntm_analysis.core.config import config_fields
@@ -42,6 +41,8 @@ from ntm_analysis.i18n.text import fold
 from ntm_analysis.report import plots
 from ntm_analysis.report import sections as report
 from ntm_analysis.report.base import Report, Section, esc, fmt_num, result_badge, synthetic_banner
+from ntm_analysis.report.geography import geography_sentence
+from ntm_analysis.report.priority import reason_text, short_criteria
 
 HEARING_DIR = "hearing"
 ENV = "NTM_HEARING"  # "0": the batch makes no hearing packs (faster; the test suite's batches)
@@ -194,7 +195,7 @@ def workbook_tables(rep: Report, parts: Sequence[Section]) -> list[tuple[str, pd
                 rep.t("priority.col.se_year", year=next_year): 100 * full["se_next"],
                 rep.t("priority.col.p_year", year=rep.year): full["p_target"],
                 rep.t("priority.col.se_year", year=rep.year): 100 * full["se_target"],
-                rep.t("priority.col.why"): [report.reason_text(r, lang) for r in full["reasons"]],
+                rep.t("priority.col.why"): [reason_text(r, lang) for r in full["reasons"]],
             }
         )
         out.append((rep.t("workbook.sheet.priority"), numbers))
@@ -319,7 +320,7 @@ def brief_sentences(rep: Report, top: pd.DataFrame) -> list[str]:
     res, lang = rep.results, rep.lang
     out = [rep.headline, report.plan_sentence(rep)]
     if rep.panel.geography is not None:  # the registry list and the merge rule used
-        out.insert(1, rep.panel.geography["sentence"][lang])
+        out.insert(1, geography_sentence(rep.panel.geography, lang))
     now_ = res["now"]
     out.append(
         rep.t(
@@ -505,7 +506,7 @@ def slides_html(rep: Report, parts: Sequence[Section], full: pd.DataFrame) -> st
         first.append(synthetic_banner(lang))
     first.append(f'<p class="big">{esc(rep.headline)}</p>')
     if rep.panel.geography is not None:  # the registry list and the merge rule used
-        first.append(f"<p>{esc(rep.panel.geography['sentence'][lang])}</p>")
+        first.append(f"<p>{esc(geography_sentence(rep.panel.geography, lang))}</p>")
     slides.append("".join(first))
     fan = _forecast_chart(rep, parts)
     answer = [f"<h2>{esc(rep.t('slides.headline'))}</h2>"]

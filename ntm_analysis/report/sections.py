@@ -37,13 +37,7 @@ from ntm_analysis import __version__, i18n
 from ntm_analysis.analysis.analyse import analyse, mean_target, plan_table, read, results_for
 from ntm_analysis.analysis.crossing import former_district_table
 from ntm_analysis.analysis.plan_year import plan_level
-from ntm_analysis.analysis.priority import (
-    max_half_width,
-    priority_table,
-    reason_legend,
-    reason_text,
-    short_criteria,
-)
+from ntm_analysis.analysis.priority import max_half_width, priority_table
 from ntm_analysis.analysis.results import write_results
 from ntm_analysis.core.config import RunConfig
 from ntm_analysis.core.criteria import CRITERIA_NUMBERS, N_CRITERIA, criterion_label
@@ -78,9 +72,11 @@ from ntm_analysis.report.base import (
     unit_kind_word,
     unit_label,
 )
+from ntm_analysis.report.geography import geography_json, geography_sentence
 from ntm_analysis.report.headline import headline as headline_words
 from ntm_analysis.report.headline import unit_json
 from ntm_analysis.report.methods import backtest, methods, note
+from ntm_analysis.report.priority import reason_legend, reason_text, short_criteria
 
 __all__ = [
     "Report",
@@ -210,7 +206,7 @@ def save_results(rep: Report, path: str | Path | None) -> Path | None:
     result["data_sha256"] = rep.data_sha256
     result["package_version"] = __version__
     if rep.panel.geography is not None:  # [geo] the registry list and the merge rule used
-        result["geography"] = dict(rep.panel.geography)
+        result["geography"] = geography_json(rep.panel.geography)
     if rep.unit is None and not has_districts(rep.panel):  # [geo] no districts: none made up
         result["former_district_table"] = former_district_table(rep.forecast, rep.panel, rep.year)
     elif rep.unit is None:
@@ -233,7 +229,7 @@ def headline(rep: Report) -> Section:
     if rep.synthetic:
         parts.append(synthetic_banner(rep.lang))
     if rep.panel.geography is not None:  # [geo] registry list and merge rule (harmonise.py)
-        parts.append(paragraph(rep.panel.geography["sentence"][rep.lang]))
+        parts.append(paragraph(geography_sentence(rep.panel.geography, rep.lang)))
     parts.append(
         f'<p style="font-size:1.15em">{esc(rep.t("report.status.label"))} '
         f"{result_badge(res, rep.lang)}</p>"
@@ -399,7 +395,7 @@ def priority_display(
     rep: Report, table: pd.DataFrame, n: int | None = None, short: bool = False
 ) -> pd.DataFrame:
     """The priority list in the reader's words (the first ``n`` rows; all when None);
-    ``short``: reasons in a few words each (see ``priority.reason_legend``)."""
+    ``short``: reasons in a few words each (see ``report.priority.reason_legend``)."""
     lang = rep.lang
     table = table if n is None else table.head(n)
     next_year = rep.forecast.years[0]
@@ -999,7 +995,7 @@ def district_column(rep: Report, table: pd.DataFrame) -> tuple[str, list[str]]:
     (until 30/6/2025), named as such — never a district that no longer exists."""
     if has_districts(rep.panel):
         return i18n.t("col.district", rep.lang), [rep.label(int(c)) for c in table["district_code"]]
-    former = rep.panel.geography["former_district"]
+    former = rep.panel.geography.former_district
     return rep.t("geo.former_district"), [former[c] for c in table["commune_code"]]
 
 

@@ -1,13 +1,23 @@
-"""A forecast across 1 Jan 2020: simulate the 2017 units, count on the 2020 units."""
+"""A forecast across 1 Jan 2020: simulate the 2017 units, count on the 2020 units.
+
+Numbers and codes here; the same in words: tests/unit/report/test_crossing_words.py."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import numpy as np
 import pandas as pd
 import pytest
 from locations import TEST_DATA
 
-from ntm_analysis.analysis.crossing import FULL, forecast_across, map_states, target_on_units
+from ntm_analysis.analysis.crossing import (
+    FULL,
+    DenominatorChange,
+    forecast_across,
+    map_states,
+    target_on_units,
+)
 from ntm_analysis.io.load import load_panel
 from ntm_analysis.io.reference import read_targets
 
@@ -31,14 +41,13 @@ def panel_2017_units(tmp_path_factory):
 
 def test_target_carries_its_units():
     target = target_on_units(77, "2017", 2017)
-    assert target.n_units == 207
-    assert target.words("en") == "77 of 207 xã, set in 2017 (37.2% of the communes)"
+    assert target.n_units == 207 and target.share == pytest.approx(77 / 207)
     assert target.restated(181) == pytest.approx(77 / 207 * 181)
 
 
 def test_forecast_across_the_2020_change_counts_on_the_2020_units(panel_2017_units):
     panel = panel_2017_units
-    assert panel.geography["vintage"] == "2017"
+    assert panel.geography.vintage == "2017"
     target = target_on_units(77, "2017", 2017)
     # ~0.3% of draws have an NTM commune (losses of recognised communes in the file): 2,000
     # draws make "some draw has one" near certain whatever the engine's random numbers
@@ -60,19 +69,17 @@ def test_forecast_across_the_2020_change_counts_on_the_2020_units(panel_2017_uni
     assert cf.ntm.max() > 0  # the test file has communes close to the standard
     # merging never creates an NTM commune out of parts that were not all NTM
     assert (cf.ntm <= (states == FULL).sum(axis=1)).all()
-    words = cf.metadata["denominator_change"]["en"]
-    assert words == (
-        "The target of 77 NTM communes was set in 2017 on 207 xã; from 1/1/2020 the province "
-        "has 181 xã, so the target is restated as 37.2%, about 67 of 181."
-    )
-    assert "từ 1/1/2020 tỉnh còn 181 xã" in cf.metadata["denominator_change"]["vi"]
-    assert cf.metadata["rule"] == "all"
+    # the province's target: 77 of 207 xã set in 2017; from 1/1/2020 the province has 181
+    assert cf.target == target
+    assert cf.denominator == DenominatorChange(target, dt.date(2020, 1, 1), 181)
+    assert cf.denominator.value_to == pytest.approx(77 / 207 * 181)  # about 67
+    assert cf.rule == "all" and cf.summary(target)["rule"] == "all"
     assert 0.0 <= cf.probability_of_share(target) <= 1.0
 
 
 def test_largest_rule_falls_back_where_people_are_unknown(panel_2017_units):
     cf = forecast_across(panel_2017_units, 2020, rule="largest", n_draws=50, seed=1)
-    notes = " ".join(n["en"] for n in cf.metadata["notes"])
+    notes = " ".join(n.render("en") for n in cf.notes)
     assert "xã Liên Hội" in notes and "used instead" in notes
 
 
@@ -93,14 +100,13 @@ def test_the_bundled_2020_target_says_which_units_it_counts():
     targets = read_targets()
     value, _ = lookup(targets, 2020)
     vintage, set_in = units_of(targets, 2020)
-    assert (
-        target_on_units(value, vintage, set_in).words("en").startswith("77 of 207 xã, set in 2017")
-    )
+    target = target_on_units(value, vintage, set_in)
+    assert (target.value, target.vintage, target.n_units, target.set_in) == (77, "2017", 207, 2017)
 
 
 def test_forecast_across_1_july_2025_counts_on_the_new_xa_by_former_district():
     panel = load_panel(TEST_DATA / "admin_synthetic_values_2023_2024.csv")
-    assert panel.geography["vintage"] == "2024" and panel.communes.shape[0] == 175
+    assert panel.geography.vintage == "2024" and panel.communes.shape[0] == 175
     cf = forecast_across(panel, 2025, n_draws=100, seed=2)
     assert cf.to_vintage == "2025" and cf.n_units == 61  # the province: 61 xã, no districts
     assert cf.units["district_code"].isna().all()
@@ -109,7 +115,7 @@ def test_forecast_across_1_july_2025_counts_on_the_new_xa_by_former_district():
     assert np.allclose(groups["mean"].sum(), cf.ntm.mean())
     names = set(groups["former_district"])
     assert "Đình Lập" in names and "Cao Lộc + Văn Quan" in names  # Khánh Khê, Tân Đoàn
-    notes = " ".join(n["en"] for n in cf.metadata["notes"])
+    notes = " ".join(n.render("en") for n in cf.notes)
     assert "xã Na Sầm also takes in TT Na Sầm" in notes  # a thị trấn has no NTM assessment
 
 
@@ -123,16 +129,15 @@ def test_crossing_per_district_adds_up_to_the_province_and_restates_the_district
     assert (van_lang.n_units, van_quan.n_units) == (16, 16)  # Văn Quan: 23 xã → 16
     assert van_lang.n_units + van_quan.n_units == cf.n_units
     assert np.array_equal(van_lang.ntm + van_quan.ntm, cf.ntm)  # the same draws, split
-    assert "denominator_change" not in van_quan.metadata  # the province's words are not kept
+    assert van_quan.target is None and van_quan.denominator is None  # not the province's
     own = target_on_units(10, "2017", 2019, district_code=184)
     assert own.n_units == 23
     with_target = cf.for_district(184, own)
-    words = with_target.metadata["denominator_change"]
-    assert (
-        "The target of 10 NTM communes for Văn Quan was set in 2019 on the district's 23 xã; "
-        "from 1/1/2020 the district has 16 xã, so the target is restated as 43.5%, about 7 of 16"
-    ) in words["en"]
-    assert "của huyện Văn Quan được đặt năm 2019 trên 23 xã của huyện" in words["vi"]
+    # Văn Quan's 10 of 23 xã set in 2019; from 1/1/2020 the district has 16 xã: about 7 of 16
+    assert with_target.denominator == DenominatorChange(
+        own, dt.date(2020, 1, 1), 16, district_code=184, district_name="Văn Quan"
+    )
+    assert round(with_target.denominator.value_to) == 7
     summary = with_target.summary(own)
     assert summary["n_units"] == 16 and summary["district_code"] == 184
     assert summary["probability"] == with_target.probability(7)
@@ -157,7 +162,7 @@ def test_former_district_groups_are_slices_of_the_same_draws():
     assert (table["lo80"] <= table["hi80"]).all()
     now = raw[raw["Năm"] == 2026].set_index("Mã xã")[TC].sum(axis=1)
     first = table.iloc[0]
-    groups = panel.geography["former_district"]
+    groups = panel.geography.former_district
     members = [c for c, g in groups.items() if g == first["former_district"]]
     assert first["mean_criteria"] == pytest.approx(now[members].mean())
     without = former_district_table(run_forecast(panel, 2028, 20, seed=3), panel, 2028)

@@ -48,10 +48,9 @@ def test_a_file_crossing_1_jan_2020_validates_and_is_harmonised_to_the_2020_unit
     assert panel.years == [2018, 2019, 2020]
     assert panel.synthetic  # the values are random: labelled as such
     geo = panel.geography
-    assert geo["vintage"] == "2020" and geo["rule"] == "all" and geo["changes_crossed"]
-    assert geo["lists_by_year"] == {"2018": "2017", "2019": "2017", "2020": "2020"}
-    assert "only if all its parts met it" in geo["sentence"]["en"]
-    assert "tất cả các phần hợp thành đều đạt" in geo["sentence"]["vi"]
+    assert geo.vintage == "2020" and geo.rule == "all" and geo.changes_crossed == ("2017",)
+    assert geo.lists_by_year == {2018: "2017", 2019: "2017", 2020: "2020"}
+    assert geo.n_communes == 181 and geo.districts  # its words: tests/unit/report
     raw = _raw(CROSSING)
     codes_2020 = set(raw.loc[raw["Năm"] == 2020, "Mã xã"])
     assert set(panel.communes["commune_code"]) == codes_2020  # the 2020 units, every year
@@ -64,7 +63,7 @@ def test_a_file_crossing_1_jan_2020_validates_and_is_harmonised_to_the_2020_unit
     assert panel.communes.set_index("commune_code").loc["06259", "commune_name"] == "Liên Hội"
     # 2020 rows pass through unchanged
     assert _met(panel, "06259", 2020) == _criteria(raw, "06259", 2020)
-    notes = " ".join(n["en"] for n in geo["notes"])
+    notes = " ".join(n.render("en") for n in geo.notes)
     assert "xã Xuân Mai (all or part of it) joined TT Văn Quan on 1/1/2020" in notes
 
 
@@ -76,8 +75,8 @@ def test_the_harmonised_panel_forecasts():
 
 def test_largest_part_rule_uses_people_where_known_and_says_where_it_could_not():
     panel = load_panel(CROSSING, merge_rule="largest")
-    assert panel.geography["rule"] == "largest"
-    notes = " ".join(n["en"] for n in panel.geography["notes"])
+    assert panel.geography.rule == "largest"
+    notes = " ".join(n.render("en") for n in panel.geography.notes)
     assert "rule 'all parts met it' used instead" in notes and "xã Liên Hội" in notes
 
 
@@ -118,7 +117,7 @@ def test_a_dissolved_commune_in_a_2020_row_is_rejected_naming_its_successors(tmp
 def test_a_reused_code_never_joins_the_wrong_unit():
     panel = load_panel(REUSE)  # 06139: Trùng Quán in 2019, Bắc Hùng in 2021
     raw = _raw(REUSE)
-    assert panel.geography["vintage"] == "2021"
+    assert panel.geography.vintage == "2021"
     names = panel.communes.set_index("commune_code")["commune_name"]
     assert names["06139"] == "Bắc Hùng"
     # Bắc Hùng's 2019 = An Hùng (06145) + part of Trùng Quán (06139) + part of Tân Lang (06154)
@@ -162,7 +161,7 @@ def test_a_former_name_of_a_unit_that_kept_its_code_is_accepted_with_a_note(tmp_
     path = tmp_path / "old_name.csv"
     raw.to_csv(path, index=False)
     panel = load_panel(path)
-    notes = [n["en"] for n in panel.geography["notes"]]
+    notes = [n.render("en") for n in panel.geography.notes]
     assert (
         f"row {i + 2}: 'Phú Mỹ' is the former name of xã Liên Hội (code 06259, renamed on "
         "1/1/2020); read as xã Liên Hội" in notes
@@ -235,17 +234,15 @@ def test_a_file_in_2025_units_needs_no_district_and_never_gets_one():
     assert panel.synthetic
     assert not has_districts(panel) and panel.district_codes == [NO_DISTRICT]
     geo = panel.geography
-    assert geo["vintage"] == "2025" and geo["districts"] is False
-    assert geo["former_district"]["06286"] == "Cao Lộc + Văn Quan"  # Khánh Khê: across two
-    assert set(panel.communes["commune_code"]) <= set(geo["former_district"])  # + 4 phường
-    assert "There are no districts from 1/7/2025" in geo["sentence"]["en"]
-    assert "Từ 1/7/2025 không còn cấp huyện" in geo["sentence"]["vi"]
+    assert geo.vintage == "2025" and geo.districts is False and not geo.changes_crossed
+    assert geo.former_district["06286"] == "Cao Lộc + Văn Quan"  # Khánh Khê: across two
+    assert set(panel.communes["commune_code"]) <= set(geo.former_district)  # + 4 phường
 
 
 def test_a_file_crossing_1_jul_2025_is_harmonised_to_the_new_units():
     panel = load_panel(ACROSS_2025)  # 2025 rows leave the district blank: no problem
-    assert panel.geography["vintage"] == "2025" and panel.communes.shape[0] == 61
-    assert panel.geography["lists_by_year"] == {"2024": "2024", "2025": "2025"}
+    assert panel.geography.vintage == "2025" and panel.communes.shape[0] == 61
+    assert panel.geography.lists_by_year == {2024: "2024", 2025: "2025"}
     raw = _raw(ACROSS_2025)
     # Khánh Khê (2025) was formed across Cao Lộc and Văn Quan: in 2024 it meets a criterion
     # only where every xã part (from the change table) met it

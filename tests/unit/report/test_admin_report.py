@@ -6,6 +6,7 @@ import pytest
 from locations import TEST_DATA
 
 from ntm_analysis.report import sections as report
+from ntm_analysis.report.geography import geography_sentence
 
 CROSSING = TEST_DATA / "admin_synthetic_values_2018_2020.csv"
 
@@ -115,5 +116,5 @@ def test_the_hearing_brief_says_the_list_and_the_rule():
         province_target=5,
     )
     sentences = hearing.brief_sentences(rep, pd.DataFrame())
-    assert rep.panel.geography["sentence"]["vi"] in sentences
+    assert geography_sentence(rep.panel.geography, "vi") in sentences
     assert "tất cả các phần hợp thành đều đạt" in sentences[1]
