@@ -595,7 +595,7 @@ def _priority_checks(rep):
 
 
 def test_priority_list_ranks_and_explains(province, district):
-    from ntm_analysis.analysis.priority import reason_text
+    from ntm_analysis.report.priority import reason_text
 
     table = _priority_checks(province)
     _priority_checks(district)
@@ -760,7 +760,7 @@ def test_the_printed_priority_list_has_short_reasons_explained_once(district, pr
     """The full reason sentences took two printed pages per district (issue 15): the report
     shows a few words per reason and one legend sentence per reason used; the Excel workbook
     keeps the full sentences (test_hearing_pack_files)."""
-    from ntm_analysis.analysis.priority import reason_text
+    from ntm_analysis.report.priority import reason_text
 
     for rep in (district, province):
         section = report.priority(rep)
