@@ -45,7 +45,7 @@ from ntm_analysis.analysis.analyse import analyse, plan_table, read, results_for
 from ntm_analysis.analysis.crossing import forecast_across, target_on_units
 from ntm_analysis.analysis.results import jsonable, write_forecast_tables, write_results
 from ntm_analysis.batch.lock import OutputError
-from ntm_analysis.core.config import RunConfig, config_default, config_field
+from ntm_analysis.core.config import RunConfig, config_default, config_field, config_fields
 from ntm_analysis.core.errors import DataError, MessageError, Msg, os_reason
 from ntm_analysis.core.panel import Panel, has_districts
 from ntm_analysis.core.params import ParameterError
@@ -1109,17 +1109,18 @@ def _add_admin_commands(add: Callable[..., _Parser], h: str) -> None:
     _settings(p, "lang")
 
 
-# batch parameters (as params.py names them) -> the option a command-line user typed
+# batch parameters (as params.py names them) -> the option a command-line user typed: each
+# setting's own option (RunConfig's), and the parameters that are not one setting. Not
+# "district": the batch takes --districts, and ``ntm run`` names its --district itself.
 _OPTIONS = {
-    "province_target": "--target",
+    **{
+        f.name: f.metadata["cli"].flags[0]
+        for f in config_fields()
+        if f.metadata["cli"] is not None and f.name != "district"
+    },
     "district_target": "--district-target",
     "district_targets": "--district-target",
-    "target_year": "--year",
-    "as_of": "--as-of",
-    "backtest_draws": "--backtest-draws",
-    "data_path": "--data",
-    "units_path": "--units",
-    **{name: f"--{name}" for name in ("draws", "seed", "scenario", "workers", "timeout", "pdf")},
+    "pdf": "--pdf",
 }
 
 
