@@ -45,7 +45,7 @@ from ntm_analysis.analysis.analyse import analyse, plan_table, read, results_for
 from ntm_analysis.analysis.crossing import forecast_across, target_on_units
 from ntm_analysis.analysis.results import jsonable, write_forecast_tables, write_results
 from ntm_analysis.batch.lock import OutputError
-from ntm_analysis.core.config import RunConfig, config_default, config_field
+from ntm_analysis.core.config import RunConfig, config_default, config_field, config_fields
 from ntm_analysis.core.errors import DataError, MessageError, Msg, os_reason
 from ntm_analysis.core.panel import Panel, has_districts
 from ntm_analysis.core.params import ParameterError
@@ -56,7 +56,6 @@ from ntm_analysis.core.scenario import Scenario
 from ntm_analysis.core.targets import DISTRICT_TEMPLATE, units_of
 from ntm_analysis.geography.admin import registry
 from ntm_analysis.geography.admin_check import label
-from ntm_analysis.geography.harmonise import RULES
 from ntm_analysis.i18n.text import fold
 from ntm_analysis.io.load import load_panel, summarise
 from ntm_analysis.model.metrics import unit_summary
@@ -218,34 +217,18 @@ def _check_target(panel: Panel, unit: int | None, target: float | None, lang: st
 
 
 def _run_config(args: argparse.Namespace, **settings) -> RunConfig:
-    """The run configuration of a command: its options over ``RunConfig``'s defaults."""
-    values = {
-        "data_path": args.data or "",
-        "units_path": args.units or "",
-        "lang": args.lang,
-        "vintage": args.vintage or "",
-        "merge_rule": args.merge_rule,
-        "assessed_path": args.assessed or "",
-        "seed": args.seed,
-    }
-    return RunConfig(**(values | settings))
+    """The run configuration of a command: its options (``setting_values``), then
+    ``settings``, over ``RunConfig``'s defaults."""
+    return RunConfig(**(setting_values(args) | settings))
 
 
 def cmd_forecast(args: argparse.Namespace) -> int:
     district = (args.district or "").strip()
-    config = _run_config(
+    config = _run_config(  # --target is the district's own when a district is named
         args,
         district=district,
-        as_of=args.as_of,
-        target_year=args.year,
         province_target=None if district else args.target,
         district_target=args.target if district else None,
-        draws=args.draws,
-        scenario=None,
-        targets_path=args.targets or "",
-        district_targets_path=args.district_targets or "",
-        registrations_path=args.registrations or "",
-        trend=not args.no_trend,
     )
     run = read(config, where="--district")
     _check_target(run.panel, run.unit, args.target, args.lang)
@@ -329,7 +312,7 @@ def _yearly_table(yearly: Sequence[dict], lang: str) -> pd.DataFrame:
 
 
 def cmd_backtest(args: argparse.Namespace) -> int:
-    config = _run_config(args, backtest_draws=args.backtest_draws)
+    config = _run_config(args)
     # the whole file: ``ntm backtest`` scores every origin the data allows
     run = analyse(config, forecast=False, cache_dir=args.cache)
     result = run.analysis.backtest
@@ -562,8 +545,7 @@ def cmd_explore(args: argparse.Namespace) -> int:
 
 def _explore_parser(add: Callable[..., _Parser], h: str) -> None:
     p = add("explore", cmd_explore, "cli.help.cmd.explore")
-    p.add_argument("--data", help=i18n.t("cli.help.data", h))
-    p.add_argument("--lang", choices=i18n.LANGS, default=p.lang, help=i18n.t("cli.help.lang", h))
+    _settings(p, "data_path", "lang")
     p.add_argument("--port", type=int, help=i18n.t("cli.help.port", h))
     p.add_argument("--no-browser", action="store_true", help=i18n.t("cli.help.no_browser", h))
 
@@ -695,6 +677,7 @@ class _Parser(argparse.ArgumentParser):
         self.lang = lang
         self.commands: dict[str, _Parser] = {}  # filled by ``build_parser``
         self.helps: dict[str, str | None] = {}  # "--draws" (or "path") -> its help
+        self.settings: dict[str, argparse.Action] = {}  # RunConfig field -> its option
         self._positionals.title = i18n.t("cli.positionals", lang)
         self._optionals.title = i18n.t("cli.options", lang)
         self.add_argument("-h", "--help", action="help", help=i18n.t("cli.help.help", lang))
@@ -717,15 +700,70 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: {text}\n")
 
 
+# the type of an option's value by its setting's kind ("str" and "dict" stay text as typed)
+_KIND_TYPES: dict[str, Callable[[str], object]] = {"int": int, "number": number}
+
+
+def _setting_dest(name: str) -> str:
+    """Where argparse stores setting ``name``: its option's name (``--as-of`` -> ``as_of``);
+    a flag that turns a setting off stores the setting itself (``--no-trend`` -> ``trend``)."""
+    field = config_field(name)
+    return name if field.metadata["kind"] == "bool" else field.metadata["cli"].dest
+
+
+def _settings(parser: _Parser, *names: str, **variants: dict[str, object]) -> None:
+    """The options of the run settings ``names`` (``RunConfig`` fields), in that order, each
+    built from its field: flags and help from its ``Option`` (a command may name it otherwise
+    or give it its own help: ``variants``, e.g. ``backtest_draws={"flags": (...)}``), the type
+    from its kind, the default and the choices from the field. Two exceptions, both about
+    "not given": ``--lang`` defaults to the reader's language (``chosen_lang``), and a file
+    not given is None (``setting_values`` makes it the field's ""). The command's namespace
+    records which settings it took (``setting_values`` reads them back)."""
+    for name in names:
+        field = config_field(name)
+        meta = field.metadata
+        option = replace(meta["cli"], **variants.pop(name, {}))
+        default = parser.lang if name == "lang" else field.default
+        kwargs: dict[str, object] = {"dest": _setting_dest(name)}
+        if meta["kind"] == "bool":  # a flag that turns the setting off
+            assert field.default is True, name
+            kwargs["action"] = "store_false"
+        elif meta["kind"] in _KIND_TYPES:
+            kwargs["type"] = _KIND_TYPES[meta["kind"]]
+        if meta["choices"] is not None:  # "" is the setting's "not given", not a choice
+            kwargs["choices"] = [c for c in meta["choices"] if c != ""]
+        elif default == "":
+            default = None
+        # {default} and {example} fill the help texts that name them
+        text = i18n.t(option.help, parser.lang, default=default, example=SCENARIO_EXAMPLE)
+        parser.settings[name] = parser.add_argument(
+            *option.flags, default=default, help=text, **kwargs
+        )
+    assert not variants, f"no such setting here: {sorted(variants)}"
+    parser.set_defaults(_settings=tuple(parser.settings))
+
+
+def setting_values(args: argparse.Namespace) -> dict[str, object]:
+    """The run settings the command's options gave (only those it has), as ``RunConfig``
+    takes them: a file not given is "", a scenario is read from its JSON."""
+    values: dict[str, object] = {}
+    for name in getattr(args, "_settings", ()):
+        field = config_field(name)
+        value = getattr(args, _setting_dest(name))
+        if value is None and not field.metadata["nullable"]:
+            value = field.default
+        if field.metadata["kind"] == "dict":
+            value = _batch_scenario(value, args.lang)
+        values[name] = value
+    return values
+
+
 def _data_options(parser: _Parser, data: bool = True) -> None:
-    h = parser.lang
-    if data:
-        parser.add_argument("--data", help=i18n.t("cli.help.data", h))
-    parser.add_argument("--units", help=i18n.t("cli.help.units", h))
-    parser.add_argument(
-        "--lang", choices=i18n.LANGS, default=parser.lang, help=i18n.t("cli.help.lang", h)
-    )
-    _geography_arguments(parser)
+    """The data and its reading: --data, --units, --lang and the boundary-change options
+    (--vintage, --merge-rule, --assessed: how a file in real GSO codes crossing a boundary
+    change is harmonised, see harmonise.py)."""
+    data_path = ("data_path",) if data else ()
+    _settings(parser, *data_path, "units_path", "lang", "vintage", "merge_rule", "assessed_path")
 
 
 def _option(parser: _Parser, name: str, key: str, *aliases: str, **kwargs) -> None:
@@ -738,7 +776,7 @@ def _batch_options(parser: _Parser) -> None:
     """Options of ``ntm batch`` and ``ntm run``; defaults from the parameter schema."""
     from ntm_analysis.core.paths import DEFAULT_OUT
 
-    h, default = parser.lang, config_default
+    h = parser.lang
     _data_options(parser)
     _option(parser, "--out", "cli.help.out", default=str(DEFAULT_OUT))
     parser.add_argument(
@@ -748,34 +786,14 @@ def _batch_options(parser: _Parser) -> None:
         help=i18n.t("cli.help.pdf", h),
     )
     parser.add_argument("--no-hearing", action="store_true", help=i18n.t("cli.help.no_hearing", h))
-    _option(parser, "--draws", "cli.help.draws", type=int, default=default("draws"))
-    _option(parser, "--seed", "cli.help.seed", type=int, default=default("seed"))
-    _option(parser, "--year", "cli.help.year", type=int, default=default("target_year"))
-    parser.add_argument(
-        "--target",
-        type=number,
-        default=default("province_target"),
-        help=i18n.t("cli.help.batch_target", h),
-    )
+    _settings(parser, "draws", "seed", "target_year", "province_target")
+    # NAME=COUNT, repeated: the batch's targets of several districts (not one setting)
     parser.add_argument(
         "--district-target",
         action="append",
         help=i18n.t("cli.help.district_target", h),
     )
-    parser.add_argument("--district-targets", help=i18n.t("cli.help.district_targets", h))
-    parser.add_argument("--as-of", type=int, help=i18n.t("cli.help.as_of", h))
-    parser.add_argument(
-        "--scenario",
-        help=i18n.t("cli.help.scenario", h, example=SCENARIO_EXAMPLE),
-    )
-    _option(
-        parser,
-        "--backtest-draws",
-        "cli.help.backtest_draws",
-        type=int,
-        default=default("backtest_draws"),
-    )
-    _option(parser, "--timeout", "cli.help.timeout", type=int, default=default("timeout"))
+    _settings(parser, "district_targets_path", "as_of", "scenario", "backtest_draws", "timeout")
     parser.add_argument("--resume", action="store_true", help=i18n.t("cli.help.resume", h))
     parser.add_argument("--cache", help=i18n.t("cli.help.cache", h))
     parser.add_argument(
@@ -789,7 +807,6 @@ def _batch_options(parser: _Parser) -> None:
 def build_parser(lang: str = i18n.DEFAULT_LANG) -> _Parser:
     """The ``ntm`` parser with every help text in ``lang``."""
     h = i18n.check_lang(lang)
-    default = config_default  # every default of a run setting comes from ``RunConfig``
     parser = _Parser(prog="ntm", description=i18n.t("cli.help.program", h), lang=h)
     parser.add_argument(
         "--version",
@@ -830,17 +847,18 @@ def build_parser(lang: str = i18n.DEFAULT_LANG) -> _Parser:
 
     p = add("forecast", cmd_forecast, "cli.help.cmd.forecast")
     _data_options(p)
-    p.add_argument("--district", help=i18n.t("cli.help.district", h))
-    p.add_argument("--target", type=number, help=i18n.t("cli.help.forecast_target", h))
-    _option(p, "--year", "cli.help.year", type=int, default=default("target_year"))
-    p.add_argument("--as-of", type=int, default=default("as_of"), help=i18n.t("cli.help.as_of", h))
-    _option(p, "--draws", "cli.help.draws", type=int, default=default("draws"))
-    _option(p, "--seed", "cli.help.seed", type=int, default=default("seed"))
+    _settings(  # --target: the province's, or the district's when --district names one
+        p,
+        "district",
+        "province_target",
+        "target_year",
+        "as_of",
+        "draws",
+        "seed",
+        province_target={"help": "cli.help.forecast_target"},
+    )
     p.add_argument("--cache", help=i18n.t("cli.help.cache", h))
-    p.add_argument("--targets", help=i18n.t("cli.help.targets", h))
-    p.add_argument("--district-targets", help=i18n.t("cli.help.district_targets", h))
-    p.add_argument("--no-trend", action="store_true", help=i18n.t("cli.help.no_trend", h))
-    p.add_argument("--registrations", help=i18n.t("cli.help.registrations", h))
+    _settings(p, "targets_path", "district_targets_path", "trend", "registrations_path")
     p.add_argument("--boost", nargs="*", help=i18n.t("cli.help.boost", h))
     p.add_argument("--priority", nargs="*", default=[], help=i18n.t("cli.help.priority", h))
     p.add_argument("--json", action="store_true", help=i18n.t("cli.help.json", h))
@@ -848,7 +866,7 @@ def build_parser(lang: str = i18n.DEFAULT_LANG) -> _Parser:
 
     p = add("targets", cmd_targets, "cli.help.cmd.targets")
     _data_options(p)
-    p.add_argument("--targets", help=i18n.t("cli.help.targets", h))
+    _settings(p, "targets_path")
     p.add_argument(
         "--template",
         nargs="?",
@@ -859,16 +877,15 @@ def build_parser(lang: str = i18n.DEFAULT_LANG) -> _Parser:
 
     p = add("backtest", cmd_backtest, "cli.help.cmd.backtest")
     _data_options(p)
-    _option(
+    _settings(  # the draws of each origin: --draws, as it was named before --backtest-draws
         p,
-        "--draws",
-        "cli.help.backtest_draws_origin",
-        "--backtest-draws",
-        dest="backtest_draws",
-        type=int,
-        default=default("backtest_draws"),
+        "backtest_draws",
+        "seed",
+        backtest_draws={
+            "flags": ("--draws", "--backtest-draws"),
+            "help": "cli.help.backtest_draws_origin",
+        },
     )
-    _option(p, "--seed", "cli.help.seed", type=int, default=default("seed"))
     p.add_argument("--cache", help=i18n.t("cli.help.cache", h))
     p.add_argument("--json", action="store_true", help=i18n.t("cli.help.json", h))
 
@@ -876,22 +893,17 @@ def build_parser(lang: str = i18n.DEFAULT_LANG) -> _Parser:
     _batch_options(p)
     p.add_argument("--districts", nargs="+", help=i18n.t("cli.help.districts", h))
     p.add_argument("--no-province", action="store_true", help=i18n.t("cli.help.no_province", h))
-    p.add_argument(
-        "--workers",
-        type=int,
-        default=config_default("workers"),
-        help=i18n.t("cli.help.workers", h),
-    )
+    _settings(p, "workers")
     p.add_argument("--dask", help=i18n.t("cli.help.dask", h))
 
     p = add("run", cmd_run, "cli.help.cmd.run")
     _batch_options(p)
-    p.add_argument("--district", help=i18n.t("cli.help.run_district", h))
+    _settings(p, "district", district={"help": "cli.help.run_district"})
 
     p = add("notebooks", cmd_notebooks, "cli.help.cmd.notebooks")
     p.add_argument("dest", help=i18n.t("cli.help.notebooks_dest", h))
     p.add_argument("--force", action="store_true", help=i18n.t("cli.help.notebooks_force", h))
-    p.add_argument("--lang", choices=i18n.LANGS, default=h, help=i18n.t("cli.help.lang", h))
+    _settings(p, "lang")
 
     _add_admin_commands(add, h)
 
@@ -910,27 +922,6 @@ def commands(lang: str = i18n.DEFAULT_LANG) -> dict[str, dict[str, str | None]]:
 # --------------------------------------------------------------------------- administrative units
 # `ntm units`, `ntm lineage` and the boundary-change options of every command that loads data
 # (admin.py, harmonise.py); kept together in this one block.
-
-
-def _geography_arguments(parser: _Parser) -> None:
-    """--vintage, --merge-rule, --assessed: how a file in real GSO codes crossing a boundary
-    change is harmonised (see harmonise.py)."""
-    h = parser.lang
-    parser.add_argument(
-        "--vintage",
-        # the lists RunConfig names (a test keeps them the registry's): reading the registry
-        # for every command's parser cost half a second
-        choices=[v for v in config_field("vintage").metadata["choices"] if v],
-        default=config_default("vintage"),
-        help=i18n.t("cli.help.vintage", h),
-    )
-    parser.add_argument(
-        "--merge-rule",
-        choices=RULES,
-        default=config_default("merge_rule"),
-        help=i18n.t("cli.help.merge_rule", h),
-    )
-    parser.add_argument("--assessed", help=i18n.t("cli.help.assessed", h))
 
 
 def _geography_options(args: argparse.Namespace) -> dict:
@@ -1116,24 +1107,25 @@ def _add_admin_commands(add: Callable[..., _Parser], h: str) -> None:
     p = add("units", cmd_units, "cli.help.cmd.units")
     p.add_argument("--on", help=i18n.t("cli.help.on", h))
     p.add_argument("--json", action="store_true", help=i18n.t("cli.help.json", h))
-    p.add_argument("--lang", choices=i18n.LANGS, default=p.lang, help=i18n.t("cli.help.lang", h))
+    _settings(p, "lang")
     p = add("lineage", cmd_lineage, "cli.help.cmd.lineage")
     p.add_argument("query", help=i18n.t("cli.help.unit_query", h))
     p.add_argument("--json", action="store_true", help=i18n.t("cli.help.json", h))
-    p.add_argument("--lang", choices=i18n.LANGS, default=p.lang, help=i18n.t("cli.help.lang", h))
+    _settings(p, "lang")
 
 
-# batch parameters (as params.py names them) -> the option a command-line user typed
+# batch parameters (as params.py names them) -> the option a command-line user typed: each
+# setting's own option (RunConfig's), and the parameters that are not one setting. Not
+# "district": the batch takes --districts, and ``ntm run`` names its --district itself.
 _OPTIONS = {
-    "province_target": "--target",
+    **{
+        f.name: f.metadata["cli"].flags[0]
+        for f in config_fields()
+        if f.metadata["cli"] is not None and f.name != "district"
+    },
     "district_target": "--district-target",
     "district_targets": "--district-target",
-    "target_year": "--year",
-    "as_of": "--as-of",
-    "backtest_draws": "--backtest-draws",
-    "data_path": "--data",
-    "units_path": "--units",
-    **{name: f"--{name}" for name in ("draws", "seed", "scenario", "workers", "timeout", "pdf")},
+    "pdf": "--pdf",
 }
 
 

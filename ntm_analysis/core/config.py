@@ -12,9 +12,12 @@ checks enforce (``params.PARAMETERS`` is built from it), a short description, an
 - ``key``: it changes the numbers of the forecast or the backtest, so it is part of the cache
   key (``analysis.cache.analysis_meta``). Nothing else is.
 
-The command line takes every default and type of its analysis options from here
-(``cli.py``), so ``ntm forecast``, ``ntm backtest``, ``ntm batch`` and the notebooks run
-the same draws, seed and backtest draws unless the user changes them.
+- ``cli``: an ``Option`` when the command line offers the setting: its flag(s) and the
+  catalogue key of its help. ``cli.py`` builds every such option from the field with one
+  function (its type from ``kind``, its default and choices from the field), so ``ntm
+  forecast``, ``ntm backtest``, ``ntm batch`` and the notebooks run the same draws, seed and
+  backtest draws unless the user changes them, and an option cannot drift from its setting.
+  Its limits are the parameter checks' (``params``), built from the same field.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from ntm_analysis import i18n
 __all__ = [
     "DEFAULT_PRIORITY_ODDS",
     "SCOPES",
+    "Option",
     "RunConfig",
     "config_default",
     "config_field",
@@ -43,6 +47,26 @@ SCOPES = ("notebook", "run", "batch")
 DEFAULT_PRIORITY_ODDS = 2.0
 
 
+@dataclass(frozen=True)
+class Option:
+    """How the command line offers a setting (``cli.py`` builds the argparse option).
+
+    The value's type follows the field's ``kind``: "int" an integer, "number" a number typed
+    either way ("1,5" or "1.5"), "str" and "dict" text (a scenario is JSON text or @FILE, read
+    by the command), "bool" a flag that turns the setting off (``--no-trend``). A command may
+    name the option differently (``ntm backtest --draws``) or give it its own help; the type,
+    default and choices are always the field's.
+    """
+
+    flags: tuple[str, ...]  # the option's names; the first is the one messages use
+    help: str  # catalogue key of its help; "{default}" in the text is filled with the default
+
+    @property
+    def dest(self) -> str:
+        """The attribute argparse stores the value under (the first flag's name)."""
+        return self.flags[0].removeprefix("--").replace("-", "_")
+
+
 def _setting(
     default: Any,
     doc: str,
@@ -54,8 +78,10 @@ def _setting(
     choices: tuple[Any, ...] | None = None,
     minimum: float | None = None,
     maximum: float | None = None,
+    cli: Option | None = None,
 ) -> Any:
-    """A ``RunConfig`` field: its default and what the checks and the cache need to know."""
+    """A ``RunConfig`` field: its default and what the checks, the cache and the command line
+    need to know."""
     assert scope in SCOPES, scope
     meta = {
         "doc": doc,
@@ -66,6 +92,7 @@ def _setting(
         "choices": choices,
         "minimum": minimum,
         "maximum": maximum,
+        "cli": cli,
     }
     return dataclasses.field(default=default, metadata=meta)
 
@@ -76,10 +103,23 @@ class RunConfig:
     ``replace``. Values are plain JSON (a scenario is its JSON form), as papermill needs."""
 
     # -- the unit and the data (notebook parameters)
-    district: str = _setting("", 'district name or GSO code; "" for the whole province', "str")
-    data_path: str = _setting("", 'panel file (CSV, XLSX, Parquet); "" for the bundled data', "str")
+    district: str = _setting(
+        "",
+        'district name or GSO code; "" for the whole province',
+        "str",
+        cli=Option(("--district",), "cli.help.district"),
+    )
+    data_path: str = _setting(
+        "",
+        'panel file (CSV, XLSX, Parquet); "" for the bundled data',
+        "str",
+        cli=Option(("--data",), "cli.help.data"),
+    )
     units_path: str = _setting(
-        "", 'units file (the province\'s districts); "" for the bundled Lạng Sơn file', "str"
+        "",
+        'units file (the province\'s districts); "" for the bundled Lạng Sơn file',
+        "str",
+        cli=Option(("--units",), "cli.help.units"),
     )
     as_of: int | None = _setting(
         None,
@@ -89,10 +129,17 @@ class RunConfig:
         nullable=True,
         minimum=2000,
         maximum=2100,
+        cli=Option(("--as-of",), "cli.help.as_of"),
     )
     # -- the target
     target_year: int = _setting(
-        2020, "year the targets refer to", "int", key=True, minimum=2000, maximum=2100
+        2020,
+        "year the targets refer to",
+        "int",
+        key=True,
+        minimum=2000,
+        maximum=2100,
+        cli=Option(("--year",), "cli.help.year"),
     )
     province_target: float | None = _setting(
         None,
@@ -101,17 +148,40 @@ class RunConfig:
         "number",
         nullable=True,
         minimum=0,
+        cli=Option(("--target",), "cli.help.batch_target"),
     )
     district_target: float | None = _setting(
         None, "the district's own target, if it has one", "number", nullable=True, minimum=0
     )
     # -- the simulation. 2,000 draws: the Monte Carlo standard error at a verdict threshold
     # (25%, 75%) is sqrt(0.1875 / 2000) = 0.97 percentage point.
-    draws: int = _setting(2000, "Monte Carlo draws", "int", key=True, minimum=1, maximum=1_000_000)
-    seed: int = _setting(0, "random seed", "int", key=True, minimum=0, maximum=2**63 - 1)
+    draws: int = _setting(
+        2000,
+        "Monte Carlo draws",
+        "int",
+        key=True,
+        minimum=1,
+        maximum=1_000_000,
+        cli=Option(("--draws",), "cli.help.draws"),
+    )
+    seed: int = _setting(
+        0,
+        "random seed",
+        "int",
+        key=True,
+        minimum=0,
+        maximum=2**63 - 1,
+        cli=Option(("--seed",), "cli.help.seed"),
+    )
     # the language's default is i18n's (i18n sits below core and needs a fallback of its own):
     # one literal, read here
-    lang: str = _setting(i18n.DEFAULT_LANG, "language of the report", "str", choices=i18n.LANGS)
+    lang: str = _setting(
+        i18n.DEFAULT_LANG,
+        "language of the report",
+        "str",
+        choices=i18n.LANGS,
+        cli=Option(("--lang",), "cli.help.lang"),
+    )
     scenario: dict[str, Any] | None = _setting(  # noqa: RUF009 - a field(), with metadata
         None,
         'None or {"name": ..., "criterion_odds": {"10": 1.5}, '
@@ -119,6 +189,7 @@ class RunConfig:
         "dict",
         key=True,
         nullable=True,
+        cli=Option(("--scenario",), "cli.help.scenario"),
     )
     # -- the notebook's plumbing
     results_path: str = _setting("", 'where the JSON sidecar goes; "" for none', "str")
@@ -132,19 +203,33 @@ class RunConfig:
         key=True,
         minimum=0,
         maximum=1_000_000,
+        cli=Option(("--backtest-draws",), "cli.help.backtest_draws"),
     )
     criterion: int = _setting(
         10, "criterion number (explore notebook)", "int", minimum=1, maximum=19
     )
     # -- command line and analyse() only (not notebook parameters)
     targets_path: str = _setting(
-        "", 'plan targets file; "" for the bundled plan of the province', "str", scope="run"
+        "",
+        'plan targets file; "" for the bundled plan of the province',
+        "str",
+        scope="run",
+        cli=Option(("--targets",), "cli.help.targets"),
     )
     district_targets_path: str = _setting(
-        "", 'filled-in district targets template; "" for none', "str", scope="run"
+        "",
+        'filled-in district targets template; "" for none',
+        "str",
+        scope="run",
+        cli=Option(("--district-targets",), "cli.help.district_targets"),
     )
     registrations_path: str = _setting(
-        "", 'registration lists (CSV year,commune_code); "" for none', "str", scope="run", key=True
+        "",
+        'registration lists (CSV year,commune_code); "" for none',
+        "str",
+        scope="run",
+        key=True,
+        cli=Option(("--registrations",), "cli.help.registrations"),
     )
     trend: bool = _setting(
         True,
@@ -152,6 +237,7 @@ class RunConfig:
         "bool",
         scope="run",
         key=True,
+        cli=Option(("--no-trend",), "cli.help.no_trend"),
     )
     # -- geography: a file in real GSO codes crossing a boundary change (geography.harmonise);
     # the choices are geography's (harmonise.RULES, the registry's lists; a test keeps them
@@ -162,6 +248,7 @@ class RunConfig:
         "str",
         key=True,
         choices=("", "2017", "2020", "2021", "2024", "2025"),
+        cli=Option(("--vintage",), "cli.help.vintage"),
     )
     merge_rule: str = _setting(
         "all",
@@ -169,12 +256,14 @@ class RunConfig:
         "str",
         key=True,
         choices=("all", "largest", "assessed"),
+        cli=Option(("--merge-rule",), "cli.help.merge_rule"),
     )
     assessed_path: str = _setting(
         "",
         'CSV of the province\'s own assessments of merged communes (merge_rule "assessed")',
         "str",
         key=True,
+        cli=Option(("--assessed",), "cli.help.assessed"),
     )
     # -- the batch's own options
     workers: int | None = _setting(
@@ -184,8 +273,16 @@ class RunConfig:
         scope="batch",
         nullable=True,
         minimum=1,
+        cli=Option(("--workers",), "cli.help.workers"),
     )
-    timeout: int = _setting(900, "seconds one notebook may run", "int", scope="batch", minimum=1)
+    timeout: int = _setting(
+        900,
+        "seconds one notebook may run",
+        "int",
+        scope="batch",
+        minimum=1,
+        cli=Option(("--timeout",), "cli.help.timeout"),
+    )
 
     def values(self, scope: str | None = None) -> dict[str, Any]:
         """The settings of ``scope`` (all when None) as a plain dict, in field order."""

@@ -410,3 +410,23 @@ def test_a_single_value_range_is_never_shown_as_certain():
     assert "(95% interval 0–3)" in headline(result, "en")
     result["interval80"] = [1.0, 2.0]
     assert "(khoảng 80%: 1–2)" in headline(result, "vi")
+
+
+# the edges a random draw rarely hits: every power of ten (grouping starts at 1,000), values
+# just below one (rounding carries into a new group), halves (Python's rounding of the float,
+# not Babel's of the text), large numbers beyond float precision, zero of either sign
+EDGES = sorted(
+    {0.0, -0.0, 0.05, 0.15, 0.25, 2.5, 1e21, -1e21, 2.0**53}
+    | {s * 10.0**k for k in range(-6, 19) for s in (1, -1, 0.5, -0.5, 0.999999, -9.99995)}
+)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_fmt_number_is_babels_format_at_the_edges_too(lang):
+    for decimals in range(5):
+        for x in EDGES:
+            rounded = Decimal(f"{x:.{decimals}f}")
+            pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+            expected = format_decimal(abs(rounded), pattern, locale=lang)
+            expected = "\u2212" + expected if rounded < 0 else expected
+            assert fmt_number(x, lang, decimals) == expected, (x, decimals)
