@@ -13,6 +13,8 @@ the one object ``ntm forecast --json`` prints and the sidecar saves.
 
 from __future__ import annotations
 
+import contextlib
+import pickle
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -42,7 +44,7 @@ from ntm_analysis.io.reference import (
     read_registry,
     read_targets,
 )
-from ntm_analysis.model.forecast import check_as_of
+from ntm_analysis.model.forecast import Forecast, check_as_of
 from ntm_analysis.model.transitions import Registrations
 
 __all__ = [
@@ -56,7 +58,9 @@ __all__ = [
     "mean_target",
     "plan_table",
     "read",
+    "registrations",
     "results_for",
+    "stored_forecast",
     "unit_target",
 ]
 
@@ -145,8 +149,22 @@ def analysis_file(run: Run, cache_dir: str | Path) -> Path:
     return analysis_path(analysis_key(run), cache_dir)
 
 
-def _registrations(config: RunConfig) -> Registrations | None:
+def registrations(config: RunConfig) -> Registrations | None:
+    """The registration lists of ``config`` (None: it names none), as the model reads them."""
     return load_registrations(config.registrations_path) if config.registrations_path else None
+
+
+def stored_forecast(run: Run, cache_dir: str | Path) -> Forecast | None:
+    """The forecast of ``run``'s configuration that ``cached_analysis`` stored under
+    ``cache_dir`` — with its backtest (a batch) or without (``ntm forecast --cache``) —
+    computing nothing: None when there is none (or it cannot be read)."""
+    for backtest in (True, False):
+        key = analysis_key(run, backtest=backtest)
+        with contextlib.suppress(OSError, ValueError, EOFError, pickle.UnpicklingError):
+            forecast = load_analysis(analysis_path(key, cache_dir), key).forecast
+            if forecast is not None:
+                return forecast
+    return None
 
 
 def cached_analysis(
@@ -159,7 +177,7 @@ def cached_analysis(
         run.history,
         analysis_key(run, backtest=backtest),
         cache_dir,
-        registered=_registrations(run.config),
+        registered=registrations(run.config),
         with_forecast=forecast,
     )
 
@@ -189,7 +207,7 @@ def analyse(
         analysis = compute_analysis(
             run.history,
             analysis_key(run, backtest=backtest),
-            registered=_registrations(run.config),
+            registered=registrations(run.config),
             with_forecast=forecast,
         )
     return replace(run, analysis=analysis)
