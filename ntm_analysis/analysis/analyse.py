@@ -61,6 +61,7 @@ __all__ = [
     "registrations",
     "results_for",
     "stored_forecast",
+    "stored_inputs",
     "unit_target",
 ]
 
@@ -116,16 +117,38 @@ def load_inputs(config: RunConfig) -> Inputs:
     return Inputs(registry, panel, file_sha256(data_file(config.data_path)))
 
 
+def stored_inputs(config: RunConfig) -> Inputs | None:
+    """The data and units file as the batch's parent read them, from the analysis file
+    ``config.forecast_cache`` — when it holds them and was made from this data file (its
+    bytes), units file, geography options, package version and code — so that each report
+    notebook of a batch does not parse the data again (issue 17). None otherwise (no cache
+    file, another file, an older cache without them): the caller reads the files."""
+    if not config.forecast_cache:
+        return None
+    with contextlib.suppress(OSError, ValueError, EOFError, pickle.UnpicklingError):
+        stored = load_analysis(config.forecast_cache)
+        if stored.panel is None or stored.registry is None:
+            return None
+        data_sha = file_sha256(data_file(config.data_path))
+        # the key's as-of year is the stored one: the data as read do not depend on it
+        expected = config_meta(replace(config, as_of=stored.meta["as_of"]), data_sha)
+        if all(stored.meta.get(k) == expected[k] for k in cache.INPUT_KEYS):
+            return Inputs(stored.registry, stored.panel, data_sha)
+    return None
+
+
 def read(config: RunConfig, where: str = "district", inputs: Inputs | None = None) -> Run:
     """Read the data and the units file of ``config`` (or take them from ``inputs``, what
-    ``load_inputs(config)`` returned), resolve the as-of year and the unit: a ``Run``
-    without its analysis yet (cheap checks can run before the forecast).
+    ``load_inputs(config)`` returned, else from the batch's analysis file when it holds
+    them: ``stored_inputs``), resolve the as-of year and the unit: a ``Run`` without its
+    analysis yet (cheap checks can run before the forecast).
 
     ``where`` names the unit's option in an error ("--district" on the command line).
     Raises ``DataError`` for the data, ``MessageError`` for an as-of year not in the data,
     ``ParameterError`` for an unknown district.
     """
-    inputs = load_inputs(config) if inputs is None else inputs
+    if inputs is None:
+        inputs = stored_inputs(config) or load_inputs(config)
     registry, panel = inputs.registry, inputs.panel
     as_of = check_as_of(panel, config.as_of)  # a year of the data, else a usage error
     unit = resolve_unit(registry, config.district, where, panel)
@@ -172,13 +195,16 @@ def cached_analysis(
 ) -> tuple[Path, bool]:
     """The run's analysis stored under ``cache_dir``, computed and stored (atomically) when
     it is not there: ``(path, reused)``. ``forecast``/``backtest`` as for ``analyse`` (each
-    combination under its own key)."""
+    combination under its own key). The data and units file as read are stored with it
+    (``stored_inputs``: the batch's notebooks take them instead of reading the files)."""
     return cache.ensure_analysis(
         run.history,
         analysis_key(run, backtest=backtest),
         cache_dir,
         registered=registrations(run.config),
         with_forecast=forecast,
+        panel=run.panel,
+        registry=run.registry,
     )
 
 
