@@ -179,11 +179,13 @@ def test_a_second_explorer_on_the_same_data_reads_the_fit(panel_file, fits):
 
 def test_the_explorer_uses_the_forecast_a_run_stored(panel_file, fits, monkeypatch, tmp_path):
     """After ``ntm forecast --cache DIR`` (or a batch, ``OUT/.cache``) with the same settings,
-    the explorer opened with that folder takes the stored forecast's model: no fit, even with
-    the fit cache off; the model is the forecast's own."""
+    the explorer reads the fit the forecast stored in the fit cache; opened with that folder,
+    it takes the stored forecast's model: no fit, even with the fit cache off."""
     config = RunConfig(data_path=str(panel_file), draws=DRAWS)
     run = analyse(config, backtest=False, cache_dir=tmp_path / "cache")
     assert len(fits) == 1
+    # without the folder: the fit the forecast stored in the fit cache (the same key)
+    assert Explorer.open(config).model is not None and len(fits) == 1
     monkeypatch.setenv(CACHE_DIR_ENV, "")  # no fit cache: only the stored forecast can help
     explorer = Explorer.open(config, cache_dir=tmp_path / "cache")
     result = explorer.what_if({10: 2.0}, (), target=1, year=explorer.target_years[0])
