@@ -164,7 +164,9 @@ def analysis_meta(
 ) -> dict[str, Any]:
     """``config_meta`` of the ``RunConfig`` built from ``settings`` (keywords of its fields:
     ``as_of``, ``target_year``, ``draws``, ``seed``, ``scenario``, ``backtest_draws``, …; the
-    others keep their defaults). ``units_path``: "" or None for the bundled units file."""
+    others keep their defaults). ``units_path``: "" or None for the bundled units file.
+    For tests and benchmarks that build a key by hand: the package's own callers (the
+    command, the batch, the notebooks, the explorer) form it with ``analyse.analysis_key``."""
     config = RunConfig(units_path=str(units_path or ""), **settings)
     return config_meta(config, data_sha256)
 
