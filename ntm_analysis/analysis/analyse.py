@@ -1,27 +1,33 @@
 """One analysis path: ``analyse(config) -> Analysis``, used by the command line and the reports.
 
-From a ``RunConfig`` it reads the data (with the geography options) and the units file,
-resolves the unit and the as-of year, forms the cache key from the configuration and loads
-or computes the forecast and the backtest — from the batch's cached file
-(``config.forecast_cache``), from a cache folder, or here. ``ntm forecast``, ``ntm
-backtest`` and every report notebook (``report.sections.prepare``) go through it, so they
-run the same model with the same defaults; ``results_for`` then gives the unit's numbers
-(``UnitResults``), the one object ``ntm forecast --json`` prints and the sidecar saves.
+From a ``RunConfig`` it reads the data (with the geography options) and the units file
+(``load_inputs``), resolves the unit and the as-of year (``read``), forms the cache key from
+the configuration (``analysis_key``, the only place a key is made) and loads or computes the
+forecast and the backtest — from the batch's cached file (``config.forecast_cache``), from a
+cache folder (``cached_analysis``), or here. ``ntm forecast``, ``ntm backtest``, the batch's
+parent process (``batch.run``) and every report notebook (``report.sections.prepare``) go
+through it, so they run the same model with the same defaults and, with the same settings,
+share one cached forecast; ``results_for`` then gives the unit's numbers (``UnitResults``),
+the one object ``ntm forecast --json`` prints and the sidecar saves.
 """
 
 from __future__ import annotations
 
+import contextlib
+import pickle
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
+from ntm_analysis.analysis import cache
 from ntm_analysis.analysis.cache import (
     Analysis,
+    analysis_path,
     compute_analysis,
     config_meta,
     data_file,
-    ensure_analysis,
     file_sha256,
     load_analysis,
 )
@@ -38,9 +44,35 @@ from ntm_analysis.io.reference import (
     read_registry,
     read_targets,
 )
-from ntm_analysis.model.forecast import check_as_of
+from ntm_analysis.model.forecast import Forecast, check_as_of
+from ntm_analysis.model.transitions import Registrations
 
-__all__ = ["Run", "analyse", "mean_target", "plan_table", "read", "results_for", "unit_target"]
+__all__ = [
+    "Inputs",
+    "Run",
+    "analyse",
+    "analysis_file",
+    "analysis_key",
+    "cached_analysis",
+    "load_inputs",
+    "mean_target",
+    "plan_table",
+    "read",
+    "registrations",
+    "results_for",
+    "stored_forecast",
+    "stored_inputs",
+    "unit_target",
+]
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The files of a configuration as read, before anything is resolved against them."""
+
+    registry: Registry
+    panel: Panel  # the whole file, harmonised by the geography options
+    data_sha256: str  # the data file's bytes: part of the cache key
 
 
 @dataclass(frozen=True)
@@ -67,16 +99,14 @@ class Run:
         return self.panel.subset(years=[y for y in self.panel.years if y <= self.as_of])
 
 
-def read(config: RunConfig, where: str = "district") -> Run:
-    """Read the data and the units file of ``config``, resolve the as-of year and the unit:
-    a ``Run`` without its analysis yet (cheap checks can run before the forecast).
+def load_inputs(config: RunConfig) -> Inputs:
+    """Read the units file and the data of ``config`` (with its geography options), resolving
+    nothing: what ``read`` reads, for a caller that checks its own parameters against the
+    data first (the batch lists every problem at once before ``read`` resolves them).
 
-    ``where`` names the unit's option in an error ("--district" on the command line).
-    Raises ``DataError`` for the data, ``MessageError`` for an as-of year not in the data,
-    ``ParameterError`` for an unknown district.
+    Raises ``DataError`` for the data.
     """
     registry = read_registry(config.units_path or None)
-    path = data_file(config.data_path)
     panel = load_panel(
         config.data_path or None,
         registry=registry,
@@ -84,10 +114,98 @@ def read(config: RunConfig, where: str = "district") -> Run:
         merge_rule=config.merge_rule,
         assessed_path=config.assessed_path or None,
     )
+    return Inputs(registry, panel, file_sha256(data_file(config.data_path)))
+
+
+def stored_inputs(config: RunConfig) -> Inputs | None:
+    """The data and units file as the batch's parent read them, from the analysis file
+    ``config.forecast_cache`` — when it holds them and was made from this data file (its
+    bytes), units file, geography options, package version and code — so that each report
+    notebook of a batch does not parse the data again (issue 17). None otherwise (no cache
+    file, another file, an older cache without them): the caller reads the files."""
+    if not config.forecast_cache:
+        return None
+    with contextlib.suppress(OSError, ValueError, EOFError, pickle.UnpicklingError):
+        stored = load_analysis(config.forecast_cache)
+        if stored.panel is None or stored.registry is None:
+            return None
+        data_sha = file_sha256(data_file(config.data_path))
+        # the key's as-of year is the stored one: the data as read do not depend on it
+        expected = config_meta(replace(config, as_of=stored.meta["as_of"]), data_sha)
+        if all(stored.meta.get(k) == expected[k] for k in cache.INPUT_KEYS):
+            return Inputs(stored.registry, stored.panel, data_sha)
+    return None
+
+
+def read(config: RunConfig, where: str = "district", inputs: Inputs | None = None) -> Run:
+    """Read the data and the units file of ``config`` (or take them from ``inputs``, what
+    ``load_inputs(config)`` returned, else from the batch's analysis file when it holds
+    them: ``stored_inputs``), resolve the as-of year and the unit: a ``Run`` without its
+    analysis yet (cheap checks can run before the forecast).
+
+    ``where`` names the unit's option in an error ("--district" on the command line).
+    Raises ``DataError`` for the data, ``MessageError`` for an as-of year not in the data,
+    ``ParameterError`` for an unknown district.
+    """
+    if inputs is None:
+        inputs = stored_inputs(config) or load_inputs(config)
+    registry, panel = inputs.registry, inputs.panel
     as_of = check_as_of(panel, config.as_of)  # a year of the data, else a usage error
     unit = resolve_unit(registry, config.district, where, panel)
     config = replace(config, as_of=as_of)
-    return Run(config, panel, registry, unit, file_sha256(path), None)
+    return Run(config, panel, registry, unit, inputs.data_sha256, None)
+
+
+def analysis_key(run: Run, *, backtest: bool = True) -> dict[str, Any]:
+    """The cache key of a run's analysis (``cache.config_meta`` of its resolved
+    configuration and data): the one function every caller forms it with, so ``ntm
+    forecast``, the batch and a notebook with the same settings find the same cached
+    forecast. ``backtest=False``: the key of an analysis without its backtest
+    (``backtest_draws = 0``)."""
+    settings = run.config if backtest else replace(run.config, backtest_draws=0)
+    return config_meta(settings, run.data_sha256)
+
+
+def analysis_file(run: Run, cache_dir: str | Path) -> Path:
+    """Where ``cached_analysis(run, cache_dir)`` keeps the run's analysis (forecast and
+    backtest): the file the batch's notebooks load through ``forecast_cache``."""
+    return analysis_path(analysis_key(run), cache_dir)
+
+
+def registrations(config: RunConfig) -> Registrations | None:
+    """The registration lists of ``config`` (None: it names none), as the model reads them."""
+    return load_registrations(config.registrations_path) if config.registrations_path else None
+
+
+def stored_forecast(run: Run, cache_dir: str | Path) -> Forecast | None:
+    """The forecast of ``run``'s configuration that ``cached_analysis`` stored under
+    ``cache_dir`` — with its backtest (a batch) or without (``ntm forecast --cache``) —
+    computing nothing: None when there is none (or it cannot be read)."""
+    for backtest in (True, False):
+        key = analysis_key(run, backtest=backtest)
+        with contextlib.suppress(OSError, ValueError, EOFError, pickle.UnpicklingError):
+            forecast = load_analysis(analysis_path(key, cache_dir), key).forecast
+            if forecast is not None:
+                return forecast
+    return None
+
+
+def cached_analysis(
+    run: Run, cache_dir: str | Path, *, forecast: bool = True, backtest: bool = True
+) -> tuple[Path, bool]:
+    """The run's analysis stored under ``cache_dir``, computed and stored (atomically) when
+    it is not there: ``(path, reused)``. ``forecast``/``backtest`` as for ``analyse`` (each
+    combination under its own key). The data and units file as read are stored with it
+    (``stored_inputs``: the batch's notebooks take them instead of reading the files)."""
+    return cache.ensure_analysis(
+        run.history,
+        analysis_key(run, backtest=backtest),
+        cache_dir,
+        registered=registrations(run.config),
+        with_forecast=forecast,
+        panel=run.panel,
+        registry=run.registry,
+    )
 
 
 def analyse(
@@ -106,21 +224,17 @@ def analyse(
     when missing), else is computed here.
     """
     run = read(config) if isinstance(config, RunConfig) else config
-    settings = run.config if backtest else replace(run.config, backtest_draws=0)
-    meta = config_meta(settings, run.data_sha256)
-    registered = (
-        load_registrations(settings.registrations_path) if settings.registrations_path else None
-    )
-    if settings.forecast_cache:
-        analysis = load_analysis(settings.forecast_cache, meta)
+    if run.config.forecast_cache:
+        analysis = load_analysis(run.config.forecast_cache, analysis_key(run, backtest=backtest))
     elif cache_dir is not None:
-        path, _ = ensure_analysis(
-            run.history, meta, cache_dir, registered=registered, with_forecast=forecast
-        )
+        path, _ = cached_analysis(run, cache_dir, forecast=forecast, backtest=backtest)
         analysis = load_analysis(path)
     else:
         analysis = compute_analysis(
-            run.history, meta, registered=registered, with_forecast=forecast
+            run.history,
+            analysis_key(run, backtest=backtest),
+            registered=registrations(run.config),
+            with_forecast=forecast,
         )
     return replace(run, analysis=analysis)
 

@@ -24,6 +24,7 @@ from typing import Any
 from ntm_analysis import __version__
 from ntm_analysis.analysis.results import jsonable
 from ntm_analysis.core.atomic import atomic_path
+from ntm_analysis.core.communes import Registry
 from ntm_analysis.core.config import RunConfig, config_default
 from ntm_analysis.core.panel import Panel, has_districts
 from ntm_analysis.core.paths import PACKAGE_DIR, default_panel_path, default_units_path
@@ -40,6 +41,7 @@ from ntm_analysis.model.transitions import Registrations, TransitionModel, fit
 
 __all__ = [
     "DEFAULT_BACKTEST_DRAWS",
+    "INPUT_KEYS",
     "SOURCE_SUFFIXES",
     "Analysis",
     "analysis_meta",
@@ -119,6 +121,11 @@ class Analysis:
     forecast: Forecast | None
     backtest: Backtest | None
     backtest_note: str | None = None  # "skipped" or "too_short" when there is no backtest
+    # the data file as read (the whole panel) and the units file, when the caller stored
+    # them (``analyse.cached_analysis``): a report notebook loading this analysis takes them
+    # instead of parsing the data again (``analyse.read``), once the files are checked
+    panel: Panel | None = None
+    registry: Registry | None = None
 
 
 def _file_key(path: str | None) -> str | None:
@@ -157,7 +164,9 @@ def analysis_meta(
 ) -> dict[str, Any]:
     """``config_meta`` of the ``RunConfig`` built from ``settings`` (keywords of its fields:
     ``as_of``, ``target_year``, ``draws``, ``seed``, ``scenario``, ``backtest_draws``, …; the
-    others keep their defaults). ``units_path``: "" or None for the bundled units file."""
+    others keep their defaults). ``units_path``: "" or None for the bundled units file.
+    For tests and benchmarks that build a key by hand: the package's own callers (the
+    command, the batch, the notebooks, the explorer) form it with ``analyse.analysis_key``."""
     config = RunConfig(units_path=str(units_path or ""), **settings)
     return config_meta(config, data_sha256)
 
@@ -174,20 +183,21 @@ def _pickle_atomic(path: Path, value: object) -> Path:
     return path
 
 
-# what the backtest depends on (not the forecast's draws, target year or scenario): it is
-# reused across runs that differ only in those
-_BACKTEST_KEYS = (
+# what the data as read depend on (``io.load.load_panel`` and the units file): a stored panel
+# is reused only when these match
+INPUT_KEYS = (
     "data_sha256",
     "units_sha256",
-    "as_of",
-    "seed",
-    "backtest_draws",
     "vintage",
     "merge_rule",
     "assessed_sha256",
     "version",
     "code",
 )
+
+# what the backtest depends on (not the forecast's draws, target year or scenario): it is
+# reused across runs that differ only in those
+_BACKTEST_KEYS = (*INPUT_KEYS, "as_of", "seed", "backtest_draws")
 
 
 def _compute_backtest(
@@ -265,12 +275,16 @@ def ensure_analysis(
     *,
     registered: Registrations | None = None,
     with_forecast: bool = True,
+    panel: Panel | None = None,
+    registry: Registry | None = None,
 ) -> tuple[Path, bool]:
     """The cache file for ``meta`` under ``cache_dir``, computing it if needed.
 
     Returns ``(path, reused)``. The file is written atomically, so a crash never leaves a
     half-written cache that a later run would trust. ``registered``, ``with_forecast``: as
     for ``compute_analysis`` (a backtest-only analysis is cached under its own key).
+    ``panel``, ``registry``: the whole data and the units file as read, stored with the
+    analysis (``Analysis.panel``) for the notebooks that load it.
     """
     cache = Path(cache_dir)
     key_meta = dict(meta) if with_forecast else {**meta, "forecast": False}
@@ -282,7 +296,7 @@ def ensure_analysis(
     analysis = compute_analysis(
         history_panel, meta, cache, registered=registered, with_forecast=with_forecast
     )
-    _pickle_atomic(path, replace(analysis, meta=key_meta))
+    _pickle_atomic(path, replace(analysis, meta=key_meta, panel=panel, registry=registry))
     return path, False
 
 

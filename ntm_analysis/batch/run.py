@@ -8,9 +8,11 @@
 2. **Lock the output folder** (``lock``): a second batch on the same folder stops at once,
    naming the run that holds it.
 3. **Simulate once.** The forecast and the backtest are computed once per (data and units
-   files, parameters, package version and code) and cached under ``OUT/.cache``; every
-   notebook loads them through ``forecast_cache``, so district figures are slices of one
-   province-wide simulation and a re-run with other report options reuses it.
+   files, parameters, package version and code) and cached under ``OUT/.cache``, through
+   the one analysis path (``analysis.analyse``: the same reading of the data, the same
+   cache key and cache as ``ntm forecast --cache`` and a notebook); every notebook loads
+   them through ``forecast_cache``, so district figures are slices of one province-wide
+   simulation and a re-run with other report options reuses it.
 4. **Execute in parallel** (``executor``): each notebook in its own worker process, several at
    once (``--workers``) or on a Dask cluster (``--dask``), within ``--timeout`` seconds each.
    A unit succeeds only if its notebook ran to the end, wrote its results sidecar in this run
@@ -38,13 +40,14 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ntm_analysis import BLAS_VARS, __version__, i18n
 from ntm_analysis.batch import changes, executor
 from ntm_analysis.batch.index import INDEX, write_index
 from ntm_analysis.batch.lock import OutputError, output_lock
 from ntm_analysis.batch.records import MANIFEST_VERSION, Manifest, Outcome, Task, UnitEntry
+from ntm_analysis.core.config import RunConfig
 from ntm_analysis.core.errors import Msg, os_reason
 from ntm_analysis.core.params import (
     KERNEL_NAME,
@@ -74,8 +77,10 @@ from ntm_analysis.core.provenance import (
     write_manifest,
 )
 from ntm_analysis.i18n.text import fold
-from ntm_analysis.io.reference import read_registry
 from ntm_analysis.report.pdf import CHROMIUM_ENV, find_chromium
+
+if TYPE_CHECKING:  # imported where used: the analysis path loads the model's modules
+    from ntm_analysis.analysis.analyse import Run
 
 __all__ = [
     "BatchResult",
@@ -91,6 +96,8 @@ DEFAULT_TIMEOUT = default("timeout")
 CACHE_DIR, STAGING_DIR = ".cache", ".staging"
 # keys of a unit's parameters that name this run's files rather than change its numbers
 _RUN_PATHS = ("results_path", "forecast_cache")
+# notebook parameters set per unit (or by the explore notebook only), not shared by the run
+_PER_UNIT = ("district", "district_target", "criterion", *_RUN_PATHS)
 
 EXIT_OK, EXIT_FAILED = 0, 1
 
@@ -243,6 +250,12 @@ def _progress(total: int, enabled: bool, lang: str) -> Any:
 # --------------------------------------------------------------------------- 1. prepare
 
 
+def shared_parameters(config: RunConfig) -> dict[str, Any]:
+    """The notebook parameters every unit of a batch shares, from the run's configuration
+    (the district, its target and the run's file paths are set per unit)."""
+    return {k: v for k, v in config.notebook_parameters().items() if k not in _PER_UNIT}
+
+
 @dataclass
 class _Prepared:
     """A validated run: everything decided before the output folder is touched."""
@@ -250,15 +263,13 @@ class _Prepared:
     run_id: str
     started: float
     out: Path
-    common: dict[str, Any]  # the parameters every unit shares
+    common: dict[str, Any]  # the parameters every unit shares (``shared_parameters``)
     data: Path
     units_file: Path
-    registry: Any
-    panel: Any
+    run: Run  # the province's run as ``analysis.analyse`` reads it (as-of year resolved)
     plan: list[Unit]
     district_targets: dict[int, float]
     province_target: dict[str, Any]
-    meta: dict[str, Any]  # the forecast cache's key
     cache: Path
     staging: Path
     provenance: dict[str, Any]
@@ -270,6 +281,14 @@ class _Prepared:
     @property
     def pdf(self) -> bool:
         return self.chromium is not None
+
+    @property
+    def registry(self) -> Any:
+        return self.run.registry
+
+    @property
+    def panel(self) -> Any:
+        return self.run.panel
 
 
 def _prepare(
@@ -283,19 +302,16 @@ def _prepare(
     workers: int | None,
     timeout: int,
     dask: Any,
-    common: dict[str, Any],
+    config: RunConfig,
     pdf: bool | None,
 ) -> _Prepared:
     """Validate everything (raising ``ParameterError`` with every problem) and build the
-    tasks; starts no kernel and writes nothing."""
-    from ntm_analysis.analysis.cache import (
-        analysis_meta,
-        analysis_path,
-        code_fingerprint,
-        file_sha256,
-    )
-    from ntm_analysis.io.load import load_panel
+    tasks; starts no kernel and writes nothing. The data and the units file are read, and
+    the forecast cache's file named, by the one analysis path (``analysis.analyse``)."""
+    from ntm_analysis.analysis.analyse import analysis_file, load_inputs, read
+    from ntm_analysis.analysis.cache import code_fingerprint, file_sha256
 
+    common = shared_parameters(config)
     started, run_id = time.time(), new_run_id()
     problems = option_problems({"workers": workers, "timeout": timeout})
     if problems:
@@ -316,14 +332,8 @@ def _prepare(
     ]
     if missing:
         raise ParameterError(missing)
-    registry = read_registry(units_path)
-    panel = load_panel(
-        path,
-        registry=registry,
-        vintage=common["vintage"] or None,
-        merge_rule=common["merge_rule"],
-        assessed_path=common["assessed_path"] or None,
-    )
+    inputs = load_inputs(config)
+    registry, panel = inputs.registry, inputs.panel
     plan = plan_units(registry, panel, districts, province)
     targets: dict[int, float] = {}
     for key, value in (district_targets or {}).items():
@@ -335,23 +345,11 @@ def _prepare(
     if problems:
         raise ParameterError(problems)
     validate_parameters(common, panel=panel, registry=registry)
+    run = read(config, inputs=inputs)  # the province's run: every check above has passed
 
-    data_sha = file_sha256(path)
-    meta = analysis_meta(
-        data_sha,
-        as_of=panel.last_year if common["as_of"] is None else common["as_of"],
-        target_year=common["target_year"],
-        draws=common["draws"],
-        seed=common["seed"],
-        scenario=common["scenario"],
-        backtest_draws=common["backtest_draws"],
-        units_path=common["units_path"] or None,
-        vintage=common["vintage"],
-        merge_rule=common["merge_rule"],
-        assessed_path=common["assessed_path"],
-    )
+    data_sha = inputs.data_sha256
     cache = Path(cache_dir).resolve() if cache_dir is not None else out / CACHE_DIR
-    cache_path = analysis_path(meta, cache)
+    cache_path = analysis_file(run, cache)
     staging = out / STAGING_DIR / run_id
     targets_path = default_targets_path()
     provenance = {
@@ -414,14 +412,12 @@ def _prepare(
         common=common,
         data=path,
         units_file=units_path,
-        registry=registry,
-        panel=panel,
+        run=run,
         plan=plan,
         district_targets=targets,
         province_target=province_target_entry(
             common["province_target"], common["target_year"], registry.province_name
         ),
-        meta=meta,
         cache=cache,
         staging=staging,
         provenance=provenance,
@@ -651,21 +647,21 @@ def run_batch(
     from ntm_analysis.analysis.cache import data_file
 
     out = Path(out).resolve()
-    common = {
-        "data_path": str(data_file(data)),
-        "units_path": str(Path(units).resolve()) if units else "",
-        "as_of": as_of,
-        "target_year": target_year,
-        "province_target": province_target,
-        "draws": draws,
-        "seed": seed,
-        "lang": lang,
-        "scenario": scenario,
-        "backtest_draws": backtest_draws,
-        "vintage": vintage,
-        "merge_rule": merge_rule,
-        "assessed_path": str(Path(assessed).resolve()) if assessed else "",
-    }
+    config = RunConfig(  # the run's settings; each unit's notebook gets them as parameters
+        data_path=str(data_file(data)),
+        units_path=str(Path(units).resolve()) if units else "",
+        as_of=as_of,
+        target_year=target_year,
+        province_target=province_target,
+        draws=draws,
+        seed=seed,
+        lang=lang,
+        scenario=scenario,
+        backtest_draws=backtest_draws,
+        vintage=vintage,
+        merge_rule=merge_rule,
+        assessed_path=str(Path(assessed).resolve()) if assessed else "",
+    )
     # ---- 1. validate everything before any kernel starts ---------------------------------
     prep = _prepare(
         out,
@@ -677,7 +673,7 @@ def run_batch(
         workers=workers,
         timeout=timeout,
         dask=dask,
-        common=common,
+        config=config,
         pdf=pdf,
     )
     if compare_with is not None and changes.snapshot(compare_with) is None:
@@ -792,7 +788,8 @@ def _execute(
     ``record`` (and in the manifest, as it comes). Returns the simulation's seconds."""
     if not to_run:
         return 0.0
-    from ntm_analysis.analysis.cache import code_fingerprint, ensure_analysis
+    from ntm_analysis.analysis.analyse import cached_analysis
+    from ntm_analysis.analysis.cache import code_fingerprint
 
     out, staging = prep.out, prep.staging
     with contextlib.ExitStack() as stack:  # closed in reverse: workers, then staging
@@ -814,10 +811,7 @@ def _execute(
 
         # ---- 3. simulate once, share through the cache ------------------------------------
         t0 = time.time()
-        panel = prep.panel
-        as_of = prep.meta["as_of"]
-        history = panel.subset(years=[y for y in panel.years if y <= as_of])
-        cache_path, reused = ensure_analysis(history, prep.meta, prep.cache)
+        cache_path, reused = cached_analysis(prep.run, prep.cache)  # the tasks' forecast_cache
         seconds = round(time.time() - t0, 2)
         record.cache = {"path": str(cache_path), "reused": reused, "seconds": seconds}
 

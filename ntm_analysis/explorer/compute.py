@@ -7,10 +7,13 @@ planner can move, tick or pick is a plain method call here, unit-tested without 
   headline figures with their change on the previous year, the commune × criteria heatmap
   and the trend.
 * *One criterion* (``criterion_view``): one criterion's attainment by district over time.
-* *What if* (``what_if``): a scenario beside the baseline. The transition model is fitted
-  once and the baseline simulated once per target year (both cached); a scenario only
-  simulates again, with the baseline's seed, so the two share their random numbers (common
-  random numbers, see ``forecast``) and their difference is the scenario's effect, not noise.
+* *What if* (``what_if``): a scenario beside the baseline. The transition model comes from
+  the one analysis path's caches — the forecast a run of the same configuration stored
+  (``Explorer.open`` with its cache folder), else the fit cache that ``ntm forecast``, the
+  reports and the batch share (``analysis.cache.cached_fit``), else it is fitted once — and
+  the baseline is simulated once per target year; a scenario only simulates again, with the
+  baseline's seed, so the two share their random numbers (common random numbers, see
+  ``forecast``) and their difference is the scenario's effect, not noise.
 
 Every text comes from ``i18n``; every number is written with the reports' formatting.
 """
@@ -21,14 +24,17 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
 from ntm_analysis import i18n
+from ntm_analysis.analysis.analyse import plan_table, read, registrations, stored_forecast
+from ntm_analysis.analysis.cache import cached_fit
 from ntm_analysis.core.communes import Registry
-from ntm_analysis.core.config import DEFAULT_PRIORITY_ODDS, config_default
+from ntm_analysis.core.config import DEFAULT_PRIORITY_ODDS, RunConfig, config_default
 from ntm_analysis.core.criteria import CRITERIA_NUMBERS, N_CRITERIA, criterion_label
 from ntm_analysis.core.panel import Panel
 from ntm_analysis.core.resolve import resolve_unit
@@ -41,7 +47,7 @@ from ntm_analysis.model.metrics import (
     missing_criteria,
     unit_summary,
 )
-from ntm_analysis.model.transitions import TransitionModel, fit
+from ntm_analysis.model.transitions import Registrations, TransitionModel
 from ntm_analysis.report import plots
 from ntm_analysis.report import sections as report
 from ntm_analysis.report.base import fmt_interval, fmt_mean, fmt_num, fmt_signed
@@ -50,6 +56,7 @@ from ntm_analysis.report.base import fmt_interval, fmt_mean, fmt_num, fmt_signed
 DEFAULT_DRAWS = config_default("draws")
 DEFAULT_SEED = config_default("seed")
 DEFAULT_LANG = config_default("lang")
+DEFAULT_TREND = config_default("trend")
 HORIZON = 9  # target years offered: the as-of year + 1 … + HORIZON
 ODDS_MIN, ODDS_MAX, ODDS_STEP = 0.5, 3.0, 0.1  # the scenario sliders' range (1 = no change)
 DEFAULT_BOOSTED = (10, 11)  # income and poverty: the usual first "what if" (README, --boost)
@@ -114,7 +121,12 @@ class WhatIf:
 
 
 class Explorer:
-    """The explorer's data and computations for one panel (fit once, simulate on demand)."""
+    """The explorer's data and computations for one panel (fit once, simulate on demand).
+
+    ``trend``, ``registered``: the model's options, as for ``model.forecast.run_forecast``
+    (the fit cache is keyed by them); ``model``: a model already fitted to ``panel`` with
+    them (``open`` passes the stored forecast's). ``open`` builds one from a ``RunConfig``.
+    """
 
     def __init__(
         self,
@@ -123,6 +135,10 @@ class Explorer:
         seed: int = DEFAULT_SEED,
         targets: pd.DataFrame | None = None,
         registry: Registry | None = None,
+        *,
+        trend: bool | str = DEFAULT_TREND,
+        registered: Registrations | None = None,
+        model: TransitionModel | None = None,
     ) -> None:
         self.panel = panel
         # the districts' names and codes, for finding one by what a user typed: the units file
@@ -133,10 +149,35 @@ class Explorer:
         self.targets = (
             read_targets(province_name=panel.province_name) if targets is None else targets
         )
+        self.trend = trend
+        self.registered = registered
         self._met = criteria_met(panel)
         self._wide = panel.wide()
-        self._model: TransitionModel | None = None
+        self._model = model
         self._baselines: dict[tuple[int, int], Forecast] = {}
+
+    @classmethod
+    def open(cls, config: RunConfig | None = None, cache_dir: str | Path | None = None) -> Explorer:
+        """The explorer of a run configuration (default: every default), through the one
+        analysis path: its data (geography options included), units file, as-of year and
+        plan read as ``analysis.analyse.read`` reads them, its draws, seed and model options.
+        With ``cache_dir`` (``ntm forecast --cache``'s folder, a batch's ``OUT/.cache``), the
+        model of the forecast stored there for this configuration is used as it is; else the
+        fit cache's (``cached_fit``); only else is it fitted (once, on the first what-if).
+        Raises what ``read`` raises (``DataError``, ``MessageError``)."""
+        config = RunConfig() if config is None else config
+        run = read(config)
+        stored = stored_forecast(run, cache_dir) if cache_dir is not None else None
+        return cls(
+            run.history,
+            n_draws=config.draws,
+            seed=config.seed,
+            targets=plan_table(run),
+            registry=run.registry,
+            trend=config.trend,
+            registered=registrations(config),
+            model=None if stored is None else stored.model,
+        )
 
     # -- choices ---------------------------------------------------------------------------
     @property
@@ -336,16 +377,30 @@ class Explorer:
     # -- what if ---------------------------------------------------------------------------
     @property
     def model(self) -> TransitionModel:
-        """The transition model, fitted once on the whole panel (the first call fits it)."""
+        """The transition model of the whole panel: the one given (``open``: a stored
+        forecast's), else read from the fit cache when the same data, options and code were
+        fitted before (by ``ntm forecast``, a report, a batch or another explorer), else
+        fitted once and stored there."""
         if self._model is None:
-            self._model = fit(self.panel)
+            self._model = cached_fit(self.panel, trend=self.trend, registered=self.registered)
         return self._model
+
+    def _simulate(self, year: int, scenario: Scenario | None = None) -> Forecast:
+        return simulate(
+            self.panel,
+            self.model,
+            year,
+            self.n_draws,
+            self.seed,
+            scenario,
+            registered=self.registered,
+        )
 
     def baseline(self, year: int) -> Forecast:
         """The baseline forecast to ``year``: simulated once, then reused."""
         key = (year, self.n_draws)
         if key not in self._baselines:
-            self._baselines[key] = simulate(self.panel, self.model, year, self.n_draws, self.seed)
+            self._baselines[key] = self._simulate(year)
         return self._baselines[key]
 
     def scenario(
@@ -375,10 +430,7 @@ class Explorer:
         year = self.target_years[0] if year is None else year
         scenario = self.scenario(criterion_odds, priority, priority_odds)
         base = self.baseline(year)
-        if scenario.is_baseline:
-            changed = base
-        else:
-            changed = simulate(self.panel, self.model, year, self.n_draws, self.seed, scenario)
+        changed = base if scenario.is_baseline else self._simulate(year, scenario)
         return WhatIf(base, changed, float(target), year)
 
     def fan(self, forecast: Forecast, target: float, lang: str, title_key: str) -> Figure:

@@ -25,7 +25,7 @@ from pathlib import Path
 import ipywidgets as widgets
 
 from ntm_analysis import i18n
-from ntm_analysis.core.config import config_default
+from ntm_analysis.core.config import RunConfig, config_default
 from ntm_analysis.core.errors import DataError, MessageError
 from ntm_analysis.explorer.compute import (
     DEFAULT_BOOSTED,
@@ -40,7 +40,7 @@ from ntm_analysis.explorer.compute import (
     table_html,
     what_if_html,
 )
-from ntm_analysis.io.load import load_panel, summarise
+from ntm_analysis.io.load import summarise
 from ntm_analysis.report import plots
 
 DEBOUNCE_SECONDS = 0.3
@@ -202,7 +202,7 @@ class ExplorerApp:
         (a name; "" for the province) and a criterion. A file that cannot be loaded is shown
         as ``ntm validate`` lists it, with the upload box to try another."""
         try:
-            explorer = Explorer(load_panel(data_path or None))
+            explorer = Explorer.open(RunConfig(data_path=str(data_path or "")))
         except (DataError, MessageError) as exc:
             return cls(None, lang, problem=exc.render(lang), **kwargs)
         return cls(
@@ -531,7 +531,7 @@ class ExplorerApp:
         """Show another panel file; a file that cannot be loaded is listed as ``ntm
         validate`` lists it, and the data shown so far stays."""
         try:
-            explorer = Explorer(load_panel(path))
+            explorer = Explorer.open(RunConfig(data_path=str(path)))
         except (DataError, MessageError) as exc:
             self.problem.value = self._problem_html(exc.render(self.state.lang))
             return False

@@ -6,12 +6,22 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import json
+import shutil
+from pathlib import Path
 
 import pytest
 
 from ntm_analysis import cli
+from ntm_analysis.analysis import analyse as analyse_module
 from ntm_analysis.analysis import cache as analysis_cache
-from ntm_analysis.analysis.analyse import analyse, read, results_for
+from ntm_analysis.analysis.analyse import (
+    analyse,
+    cached_analysis,
+    load_inputs,
+    read,
+    results_for,
+    stored_inputs,
+)
 from ntm_analysis.analysis.results import UnitResults, unit_results
 from ntm_analysis.core.config import RunConfig
 from ntm_analysis.core.params import ParameterError
@@ -110,3 +120,51 @@ def test_importing_the_sections_registers_nothing_in_ipython():
     calls = [ast.unparse(n) for n in tree.body if isinstance(n, ast.Expr | ast.Call)]
     assert [c for c in calls if isinstance(ast.parse(c).body[0].value, ast.Call)] == []
     assert not {"analysis_meta", "ensure_analysis", "file_sha256"} & set(vars(report))
+
+
+# --------------------------------------------------------------------------- the batch's inputs
+
+
+@pytest.fixture
+def stored(panel_file, tmp_path):
+    """A copy of a small panel file and the analysis ``cached_analysis`` stored for it."""
+    data = tmp_path / "panel.csv"
+    shutil.copyfile(panel_file, data)
+    config = RunConfig(data_path=str(data), backtest_draws=0, **FAST)
+    path, _ = cached_analysis(read(config), tmp_path / "cache")
+    return replace_config(config, forecast_cache=str(path))
+
+
+def replace_config(config, **changes):
+    return dataclasses.replace(config, **changes)
+
+
+def test_a_notebook_of_the_batch_takes_the_data_as_the_parent_read_them(stored, monkeypatch):
+    """Issue 17: the analysis file holds the panel and units as read, so a report notebook
+    loading it does not parse the data file again — and its results are the same."""
+    unit = replace_config(stored, district=DISTRICT)
+    fresh = analyse(read(unit, inputs=load_inputs(unit)))  # the files read here
+
+    def no_reading(*args, **kwargs):
+        raise AssertionError("the data file was parsed again")
+
+    monkeypatch.setattr(analyse_module, "load_panel", no_reading)
+    run = analyse(read(unit))
+    assert run.unit == 180 and run.data_sha256 == fresh.data_sha256
+    assert run.panel.status.equals(fresh.panel.status)
+    assert results_for(run).to_dict() == results_for(fresh).to_dict()
+
+
+def test_the_stored_data_are_not_used_for_another_file(stored, monkeypatch, tmp_path):
+    assert stored_inputs(stored) is not None
+    other_units = tmp_path / "units.csv"
+    shutil.copyfile(analysis_cache.units_file(None), other_units)
+    with open(other_units, "a", encoding="utf-8") as handle:
+        handle.write("\n")  # the same units, other bytes: the key differs
+    assert stored_inputs(replace_config(stored, units_path=str(other_units))) is None
+    assert stored_inputs(replace_config(stored, forecast_cache="")) is None
+    data = Path(stored.data_path)
+    data.write_bytes(data.read_bytes() + b"\n")  # the file changed since the batch read it
+    assert stored_inputs(stored) is None
+    with pytest.raises(ValueError, match="data_sha256"):  # and the forecast is refused
+        analyse(read(stored))

@@ -16,12 +16,15 @@ import pytest
 
 from ntm_analysis import cli
 from ntm_analysis.analysis import cache as analysis_cache
+from ntm_analysis.analysis.analyse import analyse, analysis_file
+from ntm_analysis.analysis.cache import CACHE_DIR_ENV
 from ntm_analysis.batch import executor
 from ntm_analysis.batch import run as batch
 from ntm_analysis.batch.index import write_index
 from ntm_analysis.batch.records import Outcome
 from ntm_analysis.batch.run import ParameterError, run_batch
 from ntm_analysis.core import params
+from ntm_analysis.core.config import RunConfig
 from ntm_analysis.core.paths import default_units_path
 from ntm_analysis.i18n import status_label
 from ntm_analysis.report import sections as report
@@ -47,14 +50,16 @@ def _sidecar(task):
 
 
 @pytest.fixture
-def fake_units(monkeypatch):
-    """Replace the simulation and the notebooks: each unit "succeeds" unless its id is in
-    ``fail`` (then it fails the way a raising cell does)."""
+def fake_notebooks(monkeypatch):
+    """Replace the notebooks (not the simulation): each unit "succeeds" unless its id is in
+    ``fail`` (then it fails the way a raising cell does); ``ran`` lists each call's tasks."""
     ran: list[list[str]] = []
     fail: set[str] = set()
+    tasks_run: list = []
 
     def run_local(tasks, workers, on_done, slots=None):
         ran.append([t.id for t in tasks])
+        tasks_run.extend(tasks)
         for task in tasks:
             out, uid = task.out, task.id
             if uid in fail:
@@ -70,14 +75,78 @@ def fake_units(monkeypatch):
 
     monkeypatch.setattr(executor, "run_local", run_local)
     monkeypatch.setattr(executor, "start_workers", lambda n, staging: [])
+    return ran, fail, tasks_run
+
+
+@pytest.fixture
+def fake_units(monkeypatch, fake_notebooks):
+    """``fake_notebooks`` and no simulation either."""
     monkeypatch.setattr(
         analysis_cache, "ensure_analysis", lambda *a, **k: (Path("cache.pkl"), True)
     )
+    ran, fail, _ = fake_notebooks
     return ran, fail
 
 
 def _manifest(out):
     return json.loads((Path(out) / "manifest.json").read_text(encoding="utf-8"))
+
+
+# --------------------------------------------------------------------------- one analysis path
+
+
+@pytest.fixture
+def counted(monkeypatch, tmp_path):
+    """Count the model fits and the forecasts made (a fit cache of this test's own)."""
+    monkeypatch.setenv(CACHE_DIR_ENV, str(tmp_path / "fits"))
+    made = {"fit": 0, "forecast": 0}
+
+    def counting(name, real):
+        def call(*args, **kwargs):
+            made[name] += 1
+            return real(*args, **kwargs)
+
+        return call
+
+    monkeypatch.setattr(analysis_cache, "fit", counting("fit", analysis_cache.fit))
+    monkeypatch.setattr(
+        analysis_cache, "run_forecast", counting("forecast", analysis_cache.run_forecast)
+    )
+    return made
+
+
+def test_the_batch_and_analyse_share_one_cached_forecast(
+    panel_file, tmp_path, fake_notebooks, counted
+):
+    """The batch's parent goes through the one analysis path: with the settings of an
+    ``analyse`` run (same data, draws, seed…) and its cache folder, it finds that forecast
+    (one fit, one simulation in all) and hands that file to every notebook; an ``analyse``
+    after the batch finds it too."""
+    settings = {"draws": 50, "seed": 1, "backtest_draws": 0}
+    cache = tmp_path / "cache"
+    config = RunConfig(data_path=str(panel_file), **settings)
+    first = analyse(config, cache_dir=cache)
+    assert counted == {"fit": 1, "forecast": 1}
+
+    out = tmp_path / "out"
+    args = {"data": panel_file, "districts": ["Tràng Định"], "cache_dir": cache}
+    result = run_batch(out, **args, province_target=20, progress=False, **settings)
+    assert result.exit_code == 0 and len(result.ok) == 2
+    assert counted == {"fit": 1, "forecast": 1}  # the batch refitted nothing
+    path = analysis_file(first, cache)
+    assert _manifest(out)["cache"] | {"seconds": 0} == {
+        "path": str(path),
+        "reused": True,
+        "seconds": 0,
+    }
+    _, _, tasks = fake_notebooks
+    assert {t.parameters["forecast_cache"] for t in tasks} == {str(path)}
+
+    again = analyse(config, cache_dir=cache)
+    assert counted == {"fit": 1, "forecast": 1}
+    assert again.analysis.meta == first.analysis.meta
+    other = run_batch(tmp_path / "other", **args, progress=False, **settings | {"seed": 2})
+    assert other.exit_code == 0 and counted["forecast"] == 2  # another seed: another key
 
 
 # --------------------------------------------------------------------------- targets, defaults

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import pickle
 import re
 import threading
 from html import unescape
@@ -12,6 +14,10 @@ import pytest
 from locations import TEST_DATA
 
 from ntm_analysis import i18n
+from ntm_analysis.analysis import cache as analysis_cache
+from ntm_analysis.analysis.analyse import analyse
+from ntm_analysis.analysis.cache import CACHE_DIR_ENV
+from ntm_analysis.core.config import RunConfig
 from ntm_analysis.core.params import ParameterError
 from ntm_analysis.core.resolve import resolve_unit
 from ntm_analysis.explorer.compute import Explorer, figures_html, what_if_html
@@ -130,12 +136,66 @@ def test_baseline_is_simulated_once_and_the_model_fitted_once(explorer, monkeypa
     explorer.baseline(year)
     model = explorer.model
     calls = []
-    import ntm_analysis.explorer.compute as module
-
-    monkeypatch.setattr(module, "fit", lambda *a, **k: calls.append("fit"))
+    monkeypatch.setattr(analysis_cache, "fit", lambda *a, **k: calls.append("fit"))
     explorer.what_if({10: 2.0}, (), target=1, year=year)
     assert explorer.model is model and calls == []
     assert explorer.baseline(year) is explorer.baseline(year)
+
+
+# -- through the analysis path's caches ---------------------------------------------------------
+@pytest.fixture
+def fits(monkeypatch, tmp_path):
+    """The model fits made (a fit cache of this test's own, empty at the start)."""
+    monkeypatch.setenv(CACHE_DIR_ENV, str(tmp_path / "fits"))
+    made = []
+    real = analysis_cache.fit
+
+    def counting(*args, **kwargs):
+        made.append(args[0])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(analysis_cache, "fit", counting)
+    return made
+
+
+def test_a_second_explorer_on_the_same_data_reads_the_fit(panel_file, fits):
+    config = RunConfig(data_path=str(panel_file), draws=DRAWS)
+    first = Explorer.open(config)
+    assert fits == []  # opening fits nothing: the first what-if does
+    year = first.target_years[1]
+    base = first.baseline(year)
+    assert len(fits) == 1
+    second = Explorer.open(config)
+    result = second.what_if({10: 2.0}, (), target=1, year=year)
+    assert len(fits) == 1, "the second explorer refitted the same data"
+    # the same model, draws and seed: the same baseline; the scenario still moves it
+    assert np.array_equal(result.baseline.unit_draws(), base.unit_draws())
+    assert result.expected("scenario")[0] > result.expected("baseline")[0]
+    assert result.scenario.n_draws == DRAWS and second.seed == config.seed
+    # other data (one year fewer) are another fit
+    assert Explorer.open(dataclasses.replace(config, as_of=first.years[-2])).model is not None
+    assert len(fits) == 2
+
+
+def test_the_explorer_uses_the_forecast_a_run_stored(panel_file, fits, monkeypatch, tmp_path):
+    """After ``ntm forecast --cache DIR`` (or a batch, ``OUT/.cache``) with the same settings,
+    the explorer reads the fit the forecast stored in the fit cache; opened with that folder,
+    it takes the stored forecast's model: no fit, even with the fit cache off."""
+    config = RunConfig(data_path=str(panel_file), draws=DRAWS)
+    run = analyse(config, backtest=False, cache_dir=tmp_path / "cache")
+    assert len(fits) == 1
+    # without the folder: the fit the forecast stored in the fit cache (the same key)
+    assert Explorer.open(config).model is not None and len(fits) == 1
+    monkeypatch.setenv(CACHE_DIR_ENV, "")  # no fit cache: only the stored forecast can help
+    explorer = Explorer.open(config, cache_dir=tmp_path / "cache")
+    result = explorer.what_if({10: 2.0}, (), target=1, year=explorer.target_years[0])
+    assert len(fits) == 1
+    assert pickle.dumps(explorer.model) == pickle.dumps(run.analysis.forecast.model)
+    assert result.scenario is not result.baseline
+    # a folder holding another configuration's forecast is not used: fitted here
+    other = Explorer.open(dataclasses.replace(config, seed=9), cache_dir=tmp_path / "cache")
+    assert other.model is not None
+    assert len(fits) == 2
 
 
 def test_what_if_text_reads_as_the_reports(explorer):
