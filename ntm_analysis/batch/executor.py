@@ -150,6 +150,11 @@ def _describe_error(exc: BaseException, timeout: float) -> UnitError:
 
 
 def _check_sidecar(sidecar: Path, task: Task) -> UnitError | None:
+    """Why the unit's sidecar cannot be published (None when it can): missing, not a unit's
+    results (read as the index will read it: ``UnitResults.from_json``), or another unit's."""
+    # pandas comes with the results: imported here, after the unit ran, not with the worker
+    from ntm_analysis.analysis.results import UnitResults
+
     if not sidecar.exists():
         return unit_error(
             "NoResults",
@@ -158,13 +163,16 @@ def _check_sidecar(sidecar: Path, task: Task) -> UnitError | None:
             "check",
         )
     try:
-        result = json.loads(sidecar.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
+        result = UnitResults.from_json(
+            json.loads(sidecar.read_text(encoding="utf-8")), sidecar.name
+        )
+    except (OSError, ValueError) as exc:  # ResultsError is a ValueError
         return unit_error("BadResults", f"unreadable results sidecar: {exc}", "check")
-    if not isinstance(result, dict) or result.get("unit_code") != task.code:
-        found = result.get("unit_code") if isinstance(result, dict) else None
+    if result.unit_code != task.code:
         return unit_error(
-            "BadResults", f"the sidecar is for unit {found!r}, expected {task.code!r}", "check"
+            "BadResults",
+            f"the sidecar is for unit {result.unit_code!r}, expected {task.code!r}",
+            "check",
         )
     return None
 
