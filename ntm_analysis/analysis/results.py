@@ -193,6 +193,9 @@ class _HearingKeys(_Record):
     refused (TypeError), so the tests of report/ and batch/ catch one. Delete this class (and
     ``_KEY_READER``) once hearing.py reads attributes: the records are not mappings."""
 
+    # not iterable (``__getitem__`` alone would make ``iter`` and ``in`` try keys 0, 1, …)
+    __iter__ = None
+
     def __getitem__(self, key: str) -> Any:
         _only_for_hearing(sys._getframe(1))
         if key not in _names(type(self)):
@@ -533,9 +536,10 @@ def _plain(value: Any) -> Any:
 
 
 def _not_recorded(name: str) -> Any:
-    """A missing field's value: an empty list or False where the field is one, else None."""
+    """A missing field's value: empty where the field is a sequence, False where it is a
+    yes/no, else None."""
     if name in ("yearly", "plan", "model_notes"):
-        return []
+        return ()
     if name in ("target_official", "synthetic"):
         return False
     return None
