@@ -6,6 +6,13 @@ Carlo error, expected count and intervals, status, required against observed pac
 baselines, this year's plan against the forecast) into a frozen ``UnitResults``, in the
 manner of a statsmodels results object: the numbers here, their wording in the report layer
 (``report.headline``), so the terminal, the notebooks and the batch index say the same thing.
+
+Every nested figure is a frozen, typed record too (``Now``, ``YearForecast``, ``Pace``,
+``ThisYear``…; the model's notes are ``model.notes.ModelNote``), read by attribute
+(``r.this_year.figures.n_ntm.probability``): a renamed figure fails where it is read, not
+in a template. The field names are the JSON's keys, so ``to_dict()`` writes what earlier
+versions wrote, byte for byte, and ``from_json`` — the one place the keys are read — builds
+the records, type-checking every value.
 """
 
 from __future__ import annotations

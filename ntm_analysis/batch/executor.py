@@ -45,6 +45,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from ntm_analysis.analysis.results import UnitResults
 from ntm_analysis.batch.kernel import KeptKernel
 from ntm_analysis.batch.records import Outcome, Task, UnitError
 from ntm_analysis.core.atomic import write_text_atomic
@@ -152,9 +153,6 @@ def _describe_error(exc: BaseException, timeout: float) -> UnitError:
 def _check_sidecar(sidecar: Path, task: Task) -> UnitError | None:
     """Why the unit's sidecar cannot be published (None when it can): missing, not a unit's
     results (read as the index will read it: ``UnitResults.from_json``), or another unit's."""
-    # pandas comes with the results: imported here, after the unit ran, not with the worker
-    from ntm_analysis.analysis.results import UnitResults
-
     if not sidecar.exists():
         return unit_error(
             "NoResults",
