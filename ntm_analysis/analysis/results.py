@@ -181,8 +181,8 @@ class _Record:
 
     @classmethod
     def from_json(cls, data: Any, source: str = "results") -> Any:
-        """The record of its JSON form; a ``ResultsError`` naming ``source`` and the field
-        when a value is missing or of the wrong type."""
+        """The record of its JSON form (a figure it lacks reads as None); a ``ResultsError``
+        naming ``source`` and the field when a value is of the wrong type."""
         try:
             return _record(cls, data, "")
         except _Wrong as wrong:
@@ -223,7 +223,8 @@ def _only_for_hearing(frame: Any) -> None:
 
 # -- the nested records: field names are the JSON keys, in the JSON's order -------------------
 # A float field may hold None: the JSON writes a figure that is not a number (NaN: e.g. a
-# baseline that could not be fitted) as null.
+# baseline that could not be fitted) as null. Any field may hold None when read from an older
+# or trimmed file that did not record it (``UnitResults.from_json``).
 
 
 @dataclass(frozen=True)
@@ -261,8 +262,8 @@ class TrendDependence(_Record):
     with_trend: float | None
     without_trend: float | None
     trend_weight: float
-    n_with_trend: int | None = None  # None: a file written before these were recorded
-    n_without_trend: int | None = None
+    n_with_trend: int
+    n_without_trend: int
 
 
 @dataclass(frozen=True)
@@ -300,7 +301,7 @@ class Baseline(_Record):
     hi80: float | None
     lo95: float | None
     hi95: float | None
-    probability: float | None = None
+    probability: float | None
 
 
 @dataclass(frozen=True)
@@ -424,10 +425,10 @@ class UnitResults(_HearingKeys):
         provenance) are the caller's. Lenient with files of earlier versions: only the
         figures every reader shows (``REQUIRED``) must be there; a field missing (added
         since, or a trimmed file) reads as "not recorded" — None, an empty list, or False for
-        the yes/no fields — and so does a nested figure recorded since (``TrendDependence``'s
-        draw counts). Anything else (not an object, a required figure missing, a value of the
-        wrong type at any depth) is refused with a ``ResultsError`` naming ``source`` and the
-        field (``this_year.figures.n_ntm.target``)."""
+        the yes/no fields — and so does a nested figure (None). Anything else (not an object,
+        a required figure missing, a value of the wrong type at any depth) is refused with a
+        ``ResultsError`` naming ``source`` and the field (``this_year.figures.n_ntm.target``).
+        """
         if isinstance(data, UnitResults):
             return data
         if not isinstance(data, Mapping):
@@ -446,7 +447,7 @@ class UnitResults(_HearingKeys):
         if problems:
             raise ResultsError(f"{source}: " + "; ".join(problems))
         try:
-            given = _fields(cls, data, "", lenient=True)
+            given = _fields(cls, data, "")
         except _Wrong as wrong:
             raise ResultsError(f"{source}: {wrong}") from None
         return cls(**{name: given.get(name, _not_recorded(name)) for name in _names(cls)})
@@ -472,24 +473,24 @@ class _Wrong(Exception):
 
 
 def _record(cls: type, data: Any, path: str) -> Any:
-    """``cls`` (a record) from its JSON object ``data``; ``path`` names it in errors."""
-    return data if isinstance(data, cls) else cls(**_fields(cls, data, path))
+    """``cls`` (a record) from its JSON object ``data``; ``path`` names it in errors. A figure
+    missing from ``data`` (recorded since, or a trimmed file) reads as None."""
+    if isinstance(data, cls):
+        return data
+    given = _fields(cls, data, path)
+    return cls(**{name: given.get(name) for name in _names(cls)})
 
 
-def _fields(cls: type, data: Any, path: str, lenient: bool = False) -> dict[str, Any]:
-    """The fields of record ``cls`` in the JSON object ``data``, each checked against its
-    type. A field missing from ``data`` is left out when ``lenient`` or when the record has
-    a default for it (a figure recorded since); otherwise it is refused."""
+def _fields(cls: type, data: Any, path: str) -> dict[str, Any]:
+    """The fields of record ``cls`` present in the JSON object ``data``, each checked
+    against its type."""
     if not isinstance(data, Mapping):
         raise _Wrong(f"{path or 'the results'} should be an object, found {data!r}")
-    values = {}
-    for f in dataclasses.fields(cls):
-        where = f"{path}.{f.name}" if path else f.name
-        if f.name in data:
-            values[f.name] = _value(_hints(cls)[f.name], data[f.name], where)
-        elif not lenient and f.default is dataclasses.MISSING:
-            raise _Wrong(f"{where} is missing")
-    return values
+    return {
+        f.name: _value(_hints(cls)[f.name], data[f.name], f"{path}.{f.name}" if path else f.name)
+        for f in dataclasses.fields(cls)
+        if f.name in data
+    }
 
 
 _SCALARS: dict[type, tuple[tuple[type, ...], str]] = {
