@@ -43,7 +43,12 @@ import pandas as pd
 from ntm_analysis import __version__, i18n
 from ntm_analysis.analysis.analyse import analyse, plan_table, read, results_for
 from ntm_analysis.analysis.crossing import forecast_across, target_on_units
-from ntm_analysis.analysis.results import jsonable, write_forecast_tables, write_results
+from ntm_analysis.analysis.results import (
+    YearForecast,
+    jsonable,
+    write_forecast_tables,
+    write_results,
+)
 from ntm_analysis.batch.lock import OutputError
 from ntm_analysis.core.config import RunConfig, config_default, config_field, config_fields
 from ntm_analysis.core.errors import DataError, MessageError, Msg, os_reason
@@ -249,7 +254,7 @@ def cmd_forecast(args: argparse.Namespace) -> int:
         return 0
     _note_synthetic(run.panel, args.lang)
     print(headline(result, args.lang))
-    print(_yearly_table(result["yearly"], args.lang).to_string(index=False))
+    print(_yearly_table(result.yearly, args.lang).to_string(index=False))
     _print_crossing(args, run.panel, run.unit, result.target)  # [geo] units change by args.year
     return 0
 
@@ -294,19 +299,18 @@ def cmd_targets(args: argparse.Namespace) -> int:
     return 0
 
 
-def _yearly_table(yearly: Sequence[dict], lang: str) -> pd.DataFrame:
+def _yearly_table(yearly: Sequence[YearForecast], lang: str) -> pd.DataFrame:
     """The forecast year by year as a reader sees it: the mean and the 80%/95% intervals."""
 
-    def interval(row: dict, level: int) -> str:
-        lo, hi = (i18n.fmt_number(row[f"{end}{level}"], lang, 0) for end in ("lo", "hi"))
-        return f"{lo}–{hi}"
+    def interval(lo: float, hi: float) -> str:
+        return f"{i18n.fmt_number(lo, lang, 0)}–{i18n.fmt_number(hi, lang, 0)}"
 
     return pd.DataFrame(
         {
-            i18n.t("col.year", lang): [row["year"] for row in yearly],
-            i18n.t("cli.col.mean", lang): [i18n.fmt_number(r["mean"], lang, 1) for r in yearly],
-            i18n.t("col.interval80", lang): [interval(row, 80) for row in yearly],
-            i18n.t("col.interval95", lang): [interval(row, 95) for row in yearly],
+            i18n.t("col.year", lang): [row.year for row in yearly],
+            i18n.t("cli.col.mean", lang): [i18n.fmt_number(r.mean, lang, 1) for r in yearly],
+            i18n.t("col.interval80", lang): [interval(r.lo80, r.hi80) for r in yearly],
+            i18n.t("col.interval95", lang): [interval(r.lo95, r.hi95) for r in yearly],
         }
     )
 

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ntm_analysis.analysis.results import jsonable
+from ntm_analysis.analysis.results import ThisYear, jsonable
 from ntm_analysis.core.targets import lookup
 from ntm_analysis.model.forecast import Forecast
 
@@ -56,9 +56,9 @@ def plan_level(
 
 def this_year(
     forecast: Forecast, targets: pd.DataFrame | None, unit: int | None = None
-) -> dict[str, Any]:
+) -> ThisYear:
     """The first forecast year's plan against the forecast for the province (``unit`` None)
-    or a district, JSON-safe.
+    or a district (a ``results.ThisYear``; its ``to_dict()`` goes into the sidecar).
 
     Per figure (``n_ntm``, ``mean_criteria``, ``n_below_5``): ``now`` (as-of year),
     ``target`` (None without a plan figure), ``official``, ``expected`` (mean of the draws),
@@ -106,12 +106,11 @@ def this_year(
             )
             row["gap"] = float(gap)
         rows[figure] = row
-    return jsonable(
-        {
-            "year": year,
-            "as_of": forecast.as_of,
-            "level": "province" if unit is None else "district",
-            "has_plan": any(r["target"] is not None for r in rows.values()),
-            "figures": rows,
-        }
-    )
+    record = {
+        "year": year,
+        "as_of": forecast.as_of,
+        "level": "province" if unit is None else "district",
+        "has_plan": any(r["target"] is not None for r in rows.values()),
+        "figures": rows,
+    }
+    return ThisYear.from_json(jsonable(record), "this_year")

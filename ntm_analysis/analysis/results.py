@@ -6,14 +6,25 @@ Carlo error, expected count and intervals, status, required against observed pac
 baselines, this year's plan against the forecast) into a frozen ``UnitResults``, in the
 manner of a statsmodels results object: the numbers here, their wording in the report layer
 (``report.headline``), so the terminal, the notebooks and the batch index say the same thing.
+
+Every nested figure is a frozen, typed record too (``Now``, ``YearForecast``, ``Pace``,
+``ThisYear``…; the model's notes are ``model.notes.ModelNote``), read by attribute
+(``r.this_year.figures.n_ntm.probability``): a renamed figure fails where it is read, not
+in a template. The field names are the JSON's keys, so ``to_dict()`` writes what earlier
+versions wrote, byte for byte, and ``from_json`` — the one place the keys are read — builds
+the records, type-checking every value.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import math
-from collections.abc import Iterator, Mapping
+import sys
+import types
+import typing
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -24,9 +35,10 @@ import pandas as pd
 from ntm_analysis.core.atomic import write_atomic, write_text_atomic
 from ntm_analysis.core.panel import Panel
 from ntm_analysis.io.reference import plan_targets
-from ntm_analysis.model.baselines import baseline_forecasts, pace, probability_at_least
+from ntm_analysis.model.baselines import Pace, baseline_forecasts, pace, probability_at_least
 from ntm_analysis.model.forecast import MIN_COMPONENT_DRAWS, Forecast, simulate
 from ntm_analysis.model.metrics import unit_summary
+from ntm_analysis.model.notes import ModelNote
 
 # Headline status from the main model's probability of reaching the target. The bands are a
 # communication choice, stated in the report: likely (>= 75%) is on track, unlikely (< 25%)
@@ -52,15 +64,14 @@ def status_from_probability(probability: float) -> str:
 CLOSE_TO_THRESHOLD = "close_to_threshold"
 
 
-def displayed_status(result: Mapping[str, Any]) -> str | None:
+def displayed_status(result: UnitResults) -> str | None:
     """The status every badge shows for ``result`` (report, index, brief, slides): its
     ``status``, except ``"close_to_threshold"`` when the Monte Carlo 80% interval of the
     probability holds a verdict threshold — another seed could print the other colour, so
     no confident one is shown. None without a target."""
-    status = result.get("status")
-    if status is not None and result.get("close_to_threshold") is not None:
+    if result.status is not None and result.close_to_threshold is not None:
         return CLOSE_TO_THRESHOLD
-    return status
+    return result.status
 
 
 def threshold_straddled(probability: float, se: float) -> float | None:
@@ -158,15 +169,209 @@ def history(panel: Panel, unit: int | None = None) -> pd.DataFrame:
     return table[table["unit_code"] == unit].reset_index(drop=True)
 
 
+class ResultsError(ValueError):
+    """A results file (sidecar, ``--json`` output) that cannot be read as ``UnitResults``."""
+
+
+class _Record:
+    """A frozen record of the results: read by attribute; ``to_dict()`` is its JSON form."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return _plain(self)
+
+    @classmethod
+    def from_json(cls, data: Any, source: str = "results") -> Any:
+        """The record of its JSON form (a figure it lacks reads as None); a ``ResultsError``
+        naming ``source`` and the field when a value is of the wrong type."""
+        try:
+            return _record(cls, data, "")
+        except _Wrong as wrong:
+            raise ResultsError(f"{source}: {wrong}") from None
+
+
+# the one module still reading the results by key (see _HearingKeys)
+_KEY_READER = "ntm_analysis.report.hearing"
+
+
+class _HearingKeys(_Record):
+    """TRANSITIONAL, for ``report/hearing.py`` only: ``r["now"]`` and ``r.get("this_year")``
+    on the records it reads. [hearing11] moves its pages into Jinja templates (dotted access
+    works there); every other reader reads attributes, and a key read from anywhere else is
+    refused (TypeError), so the tests of report/ and batch/ catch one. Delete this class (and
+    ``_KEY_READER``) once hearing.py reads attributes: the records are not mappings."""
+
+    # not iterable (``__getitem__`` alone would make ``iter`` and ``in`` try keys 0, 1, …)
+    __iter__ = None
+
+    def __getitem__(self, key: str) -> Any:
+        _only_for_hearing(sys._getframe(1))
+        if key not in _names(type(self)):
+            raise KeyError(key)
+        return getattr(self, key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        _only_for_hearing(sys._getframe(1))
+        return getattr(self, key) if key in _names(type(self)) else default
+
+
+def _only_for_hearing(frame: Any) -> None:
+    if frame.f_globals.get("__name__") != _KEY_READER:
+        # a TypeError, as for any object that is not subscriptable (Jinja then reads the
+        # attribute: ``r["now"]`` in a template still works)
+        raise TypeError("results are read by attribute (r.now.n_ntm), not by key")
+
+
+# -- the nested records: field names are the JSON keys, in the JSON's order -------------------
+# A float field may hold None: the JSON writes a figure that is not a number (NaN: e.g. a
+# baseline that could not be fitted) as null. Any field may hold None when read from an older
+# or trimmed file that did not record it (``UnitResults.from_json``).
+
+
 @dataclass(frozen=True)
-class UnitResults(Mapping):
+class Now(_HearingKeys):
+    """The unit at the as-of year, observed (not forecast)."""
+
+    n_ntm: int  # communes meeting the standard
+    mean_criteria: float  # criteria met per commune, on average
+    n_below_5: int  # communes meeting fewer than 5 criteria
+
+
+@dataclass(frozen=True)
+class YearForecast(_Record):
+    """One forecast year, over the Monte Carlo draws: communes meeting the standard (mean,
+    median, equal-tailed 80% and 95% intervals) and the expected other figures."""
+
+    year: int
+    mean: float
+    median: float
+    lo80: float
+    hi80: float
+    lo95: float
+    hi95: float
+    mean_criteria: float  # criteria met per commune
+    n_below_5: float  # communes below 5 criteria
+    n_close: float  # communes with 15–18 criteria: close to the standard
+
+
+@dataclass(frozen=True)
+class TrendDependence(_Record):
+    """P(target) from the fit with the time trend and from the fit without it (None when the
+    forecast has no draws of that fit), the data's weight on the trend fit, and the number
+    of draws each probability rests on."""
+
+    with_trend: float | None
+    without_trend: float | None
+    trend_weight: float
+    n_with_trend: int
+    n_without_trend: int
+
+
+@dataclass(frozen=True)
+class PlanYear(_Record):
+    """One year of the unit's plan: the planned count of communes meeting the standard, the
+    probability of reaching it (with its Monte Carlo standard error) and the expected count."""
+
+    year: int
+    plan: float
+    probability: float
+    mc_se: float
+    expected: float
+
+
+@dataclass(frozen=True)
+class FirstReached(_Record):
+    """The probability that the count first reaches the target in ``year``; ``year`` None:
+    not by the last forecast year."""
+
+    year: int | None
+    probability: float
+
+
+@dataclass(frozen=True)
+class Baseline(_Record):
+    """One year of a simple baseline forecast (``method``: "linear_trend", "damped_trend",
+    or "plan": the plan read as a forecast, without intervals), with P(target) in the target
+    year. ``probability`` exists in the JSON only when the unit has a target (None in the
+    other years)."""
+
+    method: str
+    year: int
+    mean: float
+    lo80: float | None
+    hi80: float | None
+    lo95: float | None
+    hi95: float | None
+    probability: float | None
+
+
+@dataclass(frozen=True)
+class MeanCriteria(_Record):
+    """The criteria-per-commune target (e.g. the plan's 13.8): the expected average in the
+    target year, the probability of reaching it (with its Monte Carlo standard error) and
+    the observed against the required pace."""
+
+    target: float
+    expected: float
+    probability: float
+    probability_se: float
+    pace: Pace
+
+
+@dataclass(frozen=True)
+class PlanFigure(_HearingKeys):
+    """One figure of this year's plan against the forecast: ``now`` (as-of year), the plan's
+    ``target`` (None without one) and whether the file marks it ``official``, ``direction``
+    ("at_least": more is better; "at_most": fewer is), the forecast's ``expected`` value and
+    95% range, the ``probability`` of meeting the plan with its Monte Carlo standard error,
+    and ``gap`` (plan − expected; positive: the forecast falls short)."""
+
+    now: float
+    target: float | None
+    official: bool
+    direction: str
+    expected: float
+    lo95: float
+    hi95: float
+    probability: float | None
+    probability_se: float | None
+    gap: float | None
+
+
+@dataclass(frozen=True)
+class PlanFigures(_HearingKeys):
+    """This year's three plan figures (see ``analysis.plan_year.FIGURES``)."""
+
+    n_ntm: PlanFigure  # communes meeting the standard
+    mean_criteria: PlanFigure  # criteria per commune
+    n_below_5: PlanFigure  # communes below 5 criteria
+
+    def items(self) -> Iterator[tuple[str, PlanFigure]]:
+        """(figure name, figure) in the plan's order: the rows of a plan table."""
+        return ((name, getattr(self, name)) for name in _names(PlanFigures))
+
+
+@dataclass(frozen=True)
+class ThisYear(_HearingKeys):
+    """The first forecast year's plan against the forecast (``analysis.plan_year``);
+    ``has_plan``: at least one figure has a plan."""
+
+    year: int
+    as_of: int
+    level: str  # "province" or "district"
+    has_plan: bool
+    figures: PlanFigures
+
+
+@dataclass(frozen=True)
+class UnitResults(_HearingKeys):
     """One unit's forecast in numbers (no words, no language): built by ``unit_results``.
 
-    Read-only: attributes (``r.probability``) or, as for the JSON it serialises to, keys
-    (``r["probability"]``, ``r.get("pace")``). ``to_dict()`` is the JSON form that both
-    ``ntm forecast --json`` and the report's sidecar write. ``unit`` is the registry's name
-    of the unit (the report's translated label is the report's business).
-    Without a target, ``probability``, ``status``, ``pace`` and ``first_reached`` are None.
+    Read-only, by attribute (``r.probability``, ``r.now.n_ntm``); the nested values are
+    frozen records whose fields are the JSON's keys. ``to_dict()`` is the JSON form that
+    both ``ntm forecast --json`` and the report's sidecar write; ``from_json`` reads it back.
+    ``unit`` is the registry's name of the unit (the report's translated label is the
+    report's business). Without a target, ``probability``, ``status``, ``pace`` and
+    ``first_reached`` are None.
     """
 
     unit: str
@@ -178,12 +383,12 @@ class UnitResults(Mapping):
     target_official: bool
     target_source: str | None  # "user", "official", "file" or None (see core.resolve.Target)
     n_communes: int
-    now: dict[str, Any]
+    now: Now
     expected: float
     median: float
     interval80: list[float]
     interval95: list[float]
-    yearly: list[dict[str, Any]]
+    yearly: tuple[YearForecast, ...]
     draws: int
     seed: int
     scenario: str
@@ -191,32 +396,27 @@ class UnitResults(Mapping):
     probability: float | None
     probability_se: float | None
     close_to_threshold: float | None
-    trend_dependence: dict[str, Any] | None
+    trend_dependence: TrendDependence | None
     status: str | None
     all_remain: float  # share of draws in which every commune meets the standard in ``year``
-    plan: list[dict[str, Any]]
-    model_notes: list[str]
-    trend_choice: dict[str, Any] | None
-    first_reached: Any
-    pace: dict[str, Any] | None
-    baselines: list[dict[str, Any]] | None  # None: left out (``unit_results(baselines=False)``)
-    mean_criteria: dict[str, Any] | None
-    this_year: dict[str, Any] | None
-
-    def __getitem__(self, key: str) -> Any:
-        if key not in _RESULT_FIELDS:
-            raise KeyError(key)
-        return getattr(self, key)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(_RESULT_FIELDS)
-
-    def __len__(self) -> int:
-        return len(_RESULT_FIELDS)
+    plan: tuple[PlanYear, ...]
+    model_notes: tuple[ModelNote, ...]  # JSON: "kind:value" strings (see model.notes)
+    trend_choice: str | None  # how the trend's weight was set: "data", "equal", "off", …
+    first_reached: tuple[FirstReached, ...] | None
+    pace: Pace | None
+    baselines: tuple[Baseline, ...] | None  # None: left out (``unit_results(baselines=False)``)
+    mean_criteria: MeanCriteria | None
+    this_year: ThisYear | None
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON form (plain types, in field order)."""
-        return {name: getattr(self, name) for name in _RESULT_FIELDS}
+        """The JSON form (plain types, in field order; the model notes as their strings)."""
+        out = _plain(self)
+        if self.target is None and out["baselines"] is not None:
+            # P(target) is a baseline column only when there is a target (as written before)
+            out["baselines"] = [
+                {k: v for k, v in row.items() if k != "probability"} for row in out["baselines"]
+            ]
+        return out
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any], source: str = "results") -> UnitResults:
@@ -225,8 +425,10 @@ class UnitResults(Mapping):
         provenance) are the caller's. Lenient with files of earlier versions: only the
         figures every reader shows (``REQUIRED``) must be there; a field missing (added
         since, or a trimmed file) reads as "not recorded" — None, an empty list, or False for
-        the yes/no fields. Anything else (not an object, a required figure missing or of the
-        wrong type) is refused with a ``ResultsError`` naming ``source`` and the problem."""
+        the yes/no fields — and so does a nested figure (None). Anything else (not an object,
+        a required figure missing, a value of the wrong type at any depth) is refused with a
+        ``ResultsError`` naming ``source`` and the field (``this_year.figures.n_ntm.target``).
+        """
         if isinstance(data, UnitResults):
             return data
         if not isinstance(data, Mapping):
@@ -244,23 +446,108 @@ class UnitResults(Mapping):
         ]
         if problems:
             raise ResultsError(f"{source}: " + "; ".join(problems))
-        return cls(**{name: data.get(name, _not_recorded(name)) for name in _RESULT_FIELDS})
+        try:
+            given = _fields(cls, data, "")
+        except _Wrong as wrong:
+            raise ResultsError(f"{source}: {wrong}") from None
+        return cls(**{name: given.get(name, _not_recorded(name)) for name in _names(cls)})
 
 
-class ResultsError(ValueError):
-    """A results file (sidecar, ``--json`` output) that cannot be read as ``UnitResults``."""
-
-
-_RESULT_FIELDS = tuple(f.name for f in dataclasses.fields(UnitResults))
 # what every reader of a results file shows (the index row, the changes): a file without one
 # of these is not a unit's results
 REQUIRED = ("level", "as_of", "year", "expected", "interval80", "interval95", "now")
 
 
+@functools.cache
+def _names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
+@functools.cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+class _Wrong(Exception):
+    """A value of the wrong type at ``path`` (turned into a ResultsError naming the file)."""
+
+
+def _record(cls: type, data: Any, path: str) -> Any:
+    """``cls`` (a record) from its JSON object ``data``; ``path`` names it in errors. A figure
+    missing from ``data`` (recorded since, or a trimmed file) reads as None."""
+    if isinstance(data, cls):
+        return data
+    given = _fields(cls, data, path)
+    return cls(**{name: given.get(name) for name in _names(cls)})
+
+
+def _fields(cls: type, data: Any, path: str) -> dict[str, Any]:
+    """The fields of record ``cls`` present in the JSON object ``data``, each checked
+    against its type."""
+    if not isinstance(data, Mapping):
+        raise _Wrong(f"{path or 'the results'} should be an object, found {data!r}")
+    return {
+        f.name: _value(_hints(cls)[f.name], data[f.name], f"{path}.{f.name}" if path else f.name)
+        for f in dataclasses.fields(cls)
+        if f.name in data
+    }
+
+
+_SCALARS: dict[type, tuple[tuple[type, ...], str]] = {
+    int: ((int,), "a whole number"),
+    float: ((int, float), "a number"),
+    str: ((str,), "a text"),
+    bool: ((bool,), "true or false"),
+}
+
+
+def _value(hint: Any, value: Any, where: str) -> Any:
+    """``value`` checked against the field's type ``hint`` (records and their sequences
+    built; scalars kept as written, so the JSON form round-trips byte for byte)."""
+    args = typing.get_args(hint)
+    if typing.get_origin(hint) in (types.UnionType, typing.Union):
+        if value is None:
+            return None
+        (hint,) = (a for a in args if a is not type(None))
+        args = typing.get_args(hint)
+    origin = typing.get_origin(hint)
+    if origin in (tuple, list):
+        if not isinstance(value, list | tuple):
+            raise _Wrong(f"{where} should be a list, found {value!r}")
+        items = (_value(args[0], v, f"{where}[{i}]") for i, v in enumerate(value))
+        return tuple(items) if origin is tuple else list(items)
+    if hint is ModelNote:
+        try:
+            return value if isinstance(value, ModelNote) else ModelNote.parse(value)
+        except ValueError as exc:
+            raise _Wrong(f"{where}: {exc}") from None
+    if dataclasses.is_dataclass(hint):
+        return _record(hint, value, where)
+    kinds, expected = _SCALARS[hint]
+    if hint is float and value is None:  # NaN, as the JSON writes it
+        return None
+    if (isinstance(value, bool) and hint is not bool) or not isinstance(value, kinds):
+        raise _Wrong(f"{where} should be {expected}, found {value!r}")
+    return value
+
+
+def _plain(value: Any) -> Any:
+    """A record's JSON form: records as objects in field order, sequences as lists, model
+    notes as their strings."""
+    if isinstance(value, ModelNote):
+        return str(value)
+    if dataclasses.is_dataclass(value):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
 def _not_recorded(name: str) -> Any:
-    """A missing field's value: an empty list or False where the field is one, else None."""
+    """A missing field's value: empty where the field is a sequence, False where it is a
+    yes/no, else None."""
     if name in ("yearly", "plan", "model_notes"):
-        return []
+        return ()
     if name in ("target_official", "synthetic"):
         return False
     return None
@@ -411,17 +698,19 @@ def unit_results(
         "this_year": plan_this_year(forecast, table, unit),
         **found,
     }
-    return UnitResults(**jsonable(values))
+    return UnitResults.from_json(jsonable(values), "unit_results")
 
 
-def reader_interval(result: dict[str, Any]) -> tuple[int, float, float]:
+def reader_interval(
+    interval80: Sequence[float], interval95: Sequence[float]
+) -> tuple[int, float, float]:
     """``(level, lo, hi)``: the interval shown beside an expected count — the 80% one, or
     the 95% one when the 80% one is a single value. "1,1 xã (khoảng 80%: 1–1)" reads as a
     certainty the backtest does not support (it finds the 80% intervals too narrow)."""
-    lo, hi = result["interval80"]
+    lo, hi = interval80
     if hi > lo:
         return 80, lo, hi
-    lo95, hi95 = result["interval95"]
+    lo95, hi95 = interval95
     return 95, lo95, hi95
 
 

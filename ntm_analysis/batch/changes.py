@@ -110,8 +110,12 @@ def _observed(old: UnitResults, new: UnitResults) -> dict[str, Any] | None:
     year = new.as_of
     if old.as_of >= year:
         return None
-    forecast = next((row for row in old.yearly if row.get("year") == year), None)
-    return {"year": year, "n_ntm": new.now.get("n_ntm"), "forecast": forecast}
+    forecast = next((row for row in old.yearly if row.year == year), None)
+    return {
+        "year": year,
+        "n_ntm": new.now.n_ntm,
+        "forecast": None if forecast is None else forecast.to_dict(),
+    }
 
 
 def compare(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:
@@ -173,7 +177,7 @@ def _forecast_text(side: Mapping[str, Any], lang: str) -> str:
         lang,
         year=side.get("year"),
         expected=i18n.fmt_number(side["expected"], lang, 1),
-        range=_range_text(side, lang),
+        range=_range_text(side["interval80"], side["interval95"], lang),
     )
     if side.get("probability") is not None and side.get("target") is not None:
         text += " · " + i18n.t(
@@ -185,9 +189,9 @@ def _forecast_text(side: Mapping[str, Any], lang: str) -> str:
     return text
 
 
-def _range_text(side: Mapping[str, Any], lang: str) -> str:
+def _range_text(interval80: list[float], interval95: list[float], lang: str) -> str:
     """ "74–86", or "0–3, khoảng 95%" where the 80% range is a single value."""
-    level, lo, hi = reader_interval(side)
+    level, lo, hi = reader_interval(interval80, interval95)
     text = f"{i18n.fmt_number(lo, lang, 0)}–{i18n.fmt_number(hi, lang, 0)}"
     return text if level == 80 else i18n.t("changes.range95", lang, range=text)
 
@@ -198,11 +202,9 @@ def _observed_text(observed: Mapping[str, Any] | None, lang: str) -> str:
     forecast = observed.get("forecast")
     if forecast is None:
         return i18n.t("changes.observed", lang, year=observed["year"], n=observed["n_ntm"])
-    side = {
-        "interval80": [forecast.get("lo80"), forecast.get("hi80")],
-        "interval95": [forecast.get("lo95"), forecast.get("hi95")],
-    }
-    _, lo, hi = reader_interval(side)
+    interval80 = [forecast.get("lo80"), forecast.get("hi80")]
+    interval95 = [forecast.get("lo95"), forecast.get("hi95")]
+    _, lo, hi = reader_interval(interval80, interval95)
     outside = observed["n_ntm"] is not None and not lo <= observed["n_ntm"] <= hi
     text = i18n.t(
         "changes.observed_vs",
@@ -210,7 +212,7 @@ def _observed_text(observed: Mapping[str, Any] | None, lang: str) -> str:
         year=observed["year"],
         n=observed["n_ntm"],
         expected=i18n.fmt_number(forecast["mean"], lang, 1),
-        range=_range_text(side, lang),
+        range=_range_text(interval80, interval95, lang),
     )
     return text + (i18n.t("changes.outside", lang) if outside else "")
 

@@ -150,6 +150,10 @@ def _describe_error(exc: BaseException, timeout: float) -> UnitError:
 
 
 def _check_sidecar(sidecar: Path, task: Task) -> UnitError | None:
+    """Why the unit's sidecar cannot be published (None when it can): missing, not JSON, or
+    another unit's. Only the unit's identity is checked here, not its figures: the index
+    reads them (``UnitResults.from_json``) and shows a wrong file as a failed unit, and the
+    fault tests' stand-in reports write sidecars with only the figures they need."""
     if not sidecar.exists():
         return unit_error(
             "NoResults",

@@ -105,7 +105,7 @@ def _failure(entry: UnitEntry, lang: str, broken: str | None = None) -> dict[str
 
 def _interval_text(side: UnitResults, lang: str) -> str:
     """The 80% interval, or the 95% one (so marked) where the 80% one is a single value."""
-    level, lo, hi = reader_interval(side)
+    level, lo, hi = reader_interval(side.interval80, side.interval95)
     text = f"{i18n.fmt_number(lo, lang, 0)}–{i18n.fmt_number(hi, lang, 0)}"
     return text if level == 80 else f"{text} ({level}%)"
 
@@ -132,7 +132,7 @@ def _district_row(
         res = side.results
         cells = [
             side.label(entry.name),
-            i18n.fmt_number(res.now.get("n_ntm"), lang, 0),
+            i18n.fmt_number(res.now.n_ntm, lang, 0),
             i18n.fmt_number(res.expected, lang, 1),
             _interval_text(res, lang),
         ]

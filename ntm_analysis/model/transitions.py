@@ -88,6 +88,7 @@ from ntm_analysis.core.criteria import CRITERIA_NUMBERS, GROUPS, N_CRITERIA, cri
 from ntm_analysis.core.errors import MessageError, Msg
 from ntm_analysis.core.panel import Panel
 from ntm_analysis.model.glmm import Factor, Posterior, VariancePrior, fit_glmm
+from ntm_analysis.model.notes import ModelNote
 
 N_MET_CENTRE = 10
 PUSH_STEPS = (11, 12, 13, 14, 15, 16, 17)  # a push step at "at least k criteria met"
@@ -277,7 +278,7 @@ class TransitionModel:
     trend_choice: str = "fixed"  # "data", "equal", "off", "fixed"
     trend_scores: pd.DataFrame = field(default_factory=pd.DataFrame)  # the held-out scores
     no_trend: TransitionModel | None = None
-    notes: tuple[str, ...] = ()  # gaps skipped, thin panels: shown with the forecast
+    notes: tuple[ModelNote, ...] = ()  # gaps skipped, thin panels: shown with the forecast
     # "level" (first-year count term), "count" (without it) or "mixed" (one transition: the
     # count's slope read as lasting capacity in a share ``capacity_weight`` of the draws)
     capacity_form: str = "level"
@@ -619,7 +620,7 @@ def fit(
     ``registered``: the province's registration lists (year → communes registered to reach
     the standard that year); where history has registered and non-registered communes in the
     same year, their extra push is estimated (term ``registered``), otherwise it stays 0 and
-    ``notes`` says "registered:scenario".
+    ``notes`` holds ``ModelNote.registered_scenario()``.
 
     ``absent``: gain terms (names in ``GAIN_TERMS``) the caller knows are not in the process,
     held at 0. The product never uses it; the calibration suite's "true form" reference does
@@ -633,11 +634,11 @@ def fit(
     table = transitions(panel, registered)
     origin = int(table["year"].max())
     n_trans = table["year"].nunique()
-    notes = tuple(f"gap:{a}-{b}" for a, b in gaps(panel.years))
+    notes = tuple(ModelNote.gap(a, b) for a, b in gaps(panel.years))
     if n_trans < 3:
-        notes += (f"thin:{n_trans}",)
+        notes += (ModelNote.thin(n_trans),)
     if registered and not registered_estimable(table):
-        notes += ("registered:scenario",)
+        notes += (ModelNote.registered_scenario(),)
     # the capacity form (see "capacity form"): held out where >= 3 transitions allow it
     capacity: dict = {"capacity_choice": "fixed"}
     if "level" in absent:  # held at 0 by the caller

@@ -237,7 +237,7 @@ def status_badge(status: str | None, lang: str) -> str:
     return fragments.render("badge", badge(status, lang))
 
 
-def result_badge(result: Mapping[str, Any], lang: str) -> str:
+def result_badge(result: UnitResults, lang: str) -> str:
     """The headline badge of a result (report, index, brief, slides): the status as
     ``results.displayed_status`` decides it, so "close to a threshold" is never a colour."""
     return status_badge(displayed_status(result), lang)
@@ -305,7 +305,7 @@ class Report:
 
     @property
     def year(self) -> int:
-        return int(self.results["year"])
+        return int(self.results.year)
 
     @property
     def as_of(self) -> int:
@@ -321,12 +321,12 @@ class Report:
 
     @property
     def n_communes(self) -> int:
-        return int(self.results["n_communes"])
+        return int(self.results.n_communes)
 
     @property
     def all_met(self) -> bool:
         """Every commune of the unit already meets the standard in the as-of year."""
-        return int(self.results["now"]["n_ntm"]) >= self.n_communes > 0
+        return int(self.results.now.n_ntm) >= self.n_communes > 0
 
     @property
     def unit_panel(self) -> Panel:

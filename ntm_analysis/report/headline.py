@@ -7,65 +7,64 @@ it from the sidecar: the same words everywhere.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from ntm_analysis import i18n
-from ntm_analysis.analysis.results import UnitResults, jsonable, reader_interval
+from ntm_analysis.analysis.results import UnitResults, reader_interval
 
 __all__ = ["headline", "unit_json"]
 
 
-def headline(result: Mapping[str, Any], lang: str = i18n.DEFAULT_LANG) -> str:
-    """One or two plain sentences for the top of a report, from a ``unit_results`` dict.
+def headline(result: UnitResults, lang: str = i18n.DEFAULT_LANG) -> str:
+    """One or two plain sentences for the top of a report, from a unit's results.
 
     "Every commune already meets the standard" is its own case: the model lets a commune
     fall back at re-assessment, so the expected count can be a little below the total.
     The expected count is the mean, with one decimal, as everywhere beside an interval.
     """
-    level, lo, hi = reader_interval(result)
-    expected = i18n.fmt_number(result["expected"], lang, decimals=1)
-    n = result["n_communes"]
-    if result["now"]["n_ntm"] == n:
-        below = result["expected"] < n - 0.05
+    level, lo, hi = reader_interval(result.interval80, result.interval95)
+    expected = i18n.fmt_number(result.expected, lang, decimals=1)
+    n = result.n_communes
+    if result.now.n_ntm == n:
+        below = result.expected < n - 0.05
         return i18n.t(
             "headline.all_met_below" if below else "headline.all_met",
             lang,
-            keep=i18n.fmt_percent(result["all_remain"], lang),
+            keep=i18n.fmt_percent(result.all_remain, lang),
             n=n,
-            year=result["year"],
-            as_of=result["as_of"],
+            year=result.year,
+            as_of=result.as_of,
             expected=expected,
             level=level,
             lo=i18n.fmt_number(lo, lang, 0),
             hi=i18n.fmt_number(hi, lang, 0),
         )
-    if result["target"] is None:
+    if result.target is None:
         return i18n.t(
             "headline.expected_only",
             lang,
-            year=result["year"],
+            year=result.year,
             expected=expected,
             level=level,
             lo=i18n.fmt_number(lo, lang, 0),
             hi=i18n.fmt_number(hi, lang, 0),
         )
-    target = i18n.fmt_number(result["target"], lang, decimals=0)
-    if result["now"]["n_ntm"] >= result["target"]:
+    target = i18n.fmt_number(result.target, lang, decimals=0)
+    if result.now.n_ntm >= result.target:
         return i18n.t(
             "headline.already_met",
             lang,
             target=target,
-            year=result["as_of"],
-            n_ntm=result["now"]["n_ntm"],
+            year=result.as_of,
+            n_ntm=result.now.n_ntm,
         )
-    p = result["probability"]
+    p = result.probability
     sentences = [
         i18n.t(
             "headline.probability",
             lang,
             target=target,
-            year=result["year"],
+            year=result.year,
             prob=i18n.fmt_percent(p, lang),
             words=i18n.probability_words(p, lang),
             expected=expected,
@@ -77,48 +76,47 @@ def headline(result: Mapping[str, Any], lang: str = i18n.DEFAULT_LANG) -> str:
     return " ".join(sentences + _headline_caveats(result, lang))
 
 
-def _headline_caveats(result: Mapping[str, Any], lang: str) -> list[str]:
+def _headline_caveats(result: UnitResults, lang: str) -> list[str]:
     """What must be read beside the probability: a verdict threshold within the Monte
     Carlo error, how much the answer depends on the trend, thin or gappy data."""
     out = []
-    if result.get("close_to_threshold") is not None:
+    if result.close_to_threshold is not None:
         out.append(
             i18n.t(
                 "headline.close_to_threshold",
                 lang,
-                threshold=i18n.fmt_percent(result["close_to_threshold"], lang),
-                se=i18n.fmt_number(100 * (result.get("probability_se") or 0.0), lang, 1),
+                threshold=i18n.fmt_percent(result.close_to_threshold, lang),
+                se=i18n.fmt_number(100 * (result.probability_se or 0.0), lang, 1),
             )
         )
-    dep = result.get("trend_dependence") or {}
-    if dep.get("with_trend") is not None and dep.get("without_trend") is not None:
+    dep = result.trend_dependence
+    if dep is not None and dep.with_trend is not None and dep.without_trend is not None:
         out.append(
             i18n.t(
                 "headline.trend_dependence",
                 lang,
-                with_trend=i18n.fmt_percent(dep["with_trend"], lang),
-                without_trend=i18n.fmt_percent(dep["without_trend"], lang),
-                weight=i18n.fmt_percent(dep["trend_weight"], lang),
+                with_trend=i18n.fmt_percent(dep.with_trend, lang),
+                without_trend=i18n.fmt_percent(dep.without_trend, lang),
+                weight=i18n.fmt_percent(dep.trend_weight, lang),
             )
         )
-    for row in jsonable(result.get("plan")) or []:
-        if row["year"] != result["year"]:
+    for row in result.plan:
+        if row.year != result.year:
             out.append(
                 i18n.t(
                     "headline.plan",
                     lang,
-                    year=row["year"],
-                    plan=i18n.fmt_number(row["plan"], lang, 0),
-                    prob=i18n.fmt_percent(row["probability"], lang),
+                    year=row.year,
+                    plan=i18n.fmt_number(row.plan, lang, 0),
+                    prob=i18n.fmt_percent(row.probability, lang),
                 )
             )
-    for note in result.get("model_notes") or []:
-        kind, _, value = note.partition(":")
-        if kind == "thin":
-            out.append(i18n.t("headline.thin_panel", lang, n=value))
-        elif kind == "gap":
-            out.append(i18n.t("headline.gap_years", lang, years=value.replace("-", "–")))
-        elif kind == "registered":
+    for note in result.model_notes:
+        if note.kind == "thin":
+            out.append(i18n.t("headline.thin_panel", lang, n=note.transitions))
+        elif note.kind == "gap":
+            out.append(i18n.t("headline.gap_years", lang, years=f"{note.first}–{note.last}"))
+        elif note.kind == "registered":
             out.append(i18n.t("headline.registered_scenario", lang))
     return out
 

@@ -57,24 +57,23 @@ def method_rows(rep: Report) -> pd.DataFrame:
     rows = [
         {
             "method": "transition",
-            "mean": res["expected"],
-            "lo80": res["interval80"][0],
-            "hi80": res["interval80"][1],
-            "probability": res["probability"],
+            "mean": res.expected,
+            "lo80": res.interval80[0],
+            "hi80": res.interval80[1],
+            "probability": res.probability,
         }
     ]
-    baselines = pd.DataFrame(res["baselines"])
-    at_year = baselines[baselines["year"] == rep.year]
-    for _, row in at_year.iterrows():
-        rows.append(
-            {
-                "method": row["method"],
-                "mean": row["mean"],
-                "lo80": row["lo80"],
-                "hi80": row["hi80"],
-                "probability": row.get("probability"),
-            }
-        )
+    for baseline in res.baselines or ():
+        if baseline.year == rep.year:
+            rows.append(
+                {
+                    "method": baseline.method,
+                    "mean": baseline.mean,
+                    "lo80": baseline.lo80,
+                    "hi80": baseline.hi80,
+                    "probability": baseline.probability,
+                }
+            )
     frame = pd.DataFrame(rows)
     values = frame[["mean", "lo80", "hi80"]].apply(pd.to_numeric, errors="coerce")
     frame[["mean", "lo80", "hi80"]] = values.clip(0, rep.n_communes)
@@ -136,10 +135,10 @@ def methods(rep: Report) -> Section:
         paragraph(rep.t("report.methods.why", n=len(unit_history(rep))) + " " + _coverage_text(rep))
     )
     res = rep.results
-    if res.get("status") and res.get("pace") and not rep.all_met:
-        line = res["pace"]["status"]
-        if statuses_disagree(res["status"], line):
-            parts.append(paragraph(_disagreement_text(rep, res["status"], line)))
+    if res.status and res.pace and not rep.all_met:
+        line = res.pace.status
+        if statuses_disagree(res.status, line):
+            parts.append(paragraph(_disagreement_text(rep, res.status, line)))
     return Section(rep.t("report.section.methods"), parts)
 
 
@@ -230,7 +229,7 @@ def level_text(rep: Report) -> str:
 def _disagreement_text(rep: Report, model: str, line: str) -> str:
     """Why the model's status and the straight-line status differ."""
     res, lang = rep.results, rep.lang
-    p = res["pace"]
+    p = res.pace
     n_close = int(unit_history(rep).set_index("year").loc[rep.as_of, "n_close"])
     key = (
         "report.methods.status_model_higher"
@@ -239,13 +238,13 @@ def _disagreement_text(rep: Report, model: str, line: str) -> str:
     )
     return rep.t(
         key,
-        prob=i18n.fmt_percent(res["probability"], lang),
+        prob=i18n.fmt_percent(res.probability, lang),
         model=i18n.status_label(model, lang),
         line=i18n.status_label(line, lang),
-        window=p["window"],
-        observed=fmt_rate(p["observed_per_year"], lang),
+        window=p.window,
+        observed=fmt_rate(p.observed_per_year, lang),
         year=rep.year,
-        projected=fmt_num(p["projected"], lang),
+        projected=fmt_num(p.projected, lang),
         as_of=rep.as_of,
         n_close=n_close,
     )

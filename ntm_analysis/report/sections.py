@@ -25,7 +25,7 @@ the methods, backtest and data-and-method sections in ``report.methods`` (shown 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +38,7 @@ from ntm_analysis.analysis.analyse import analyse, mean_target, plan_table, read
 from ntm_analysis.analysis.crossing import former_district_table
 from ntm_analysis.analysis.plan_year import plan_level
 from ntm_analysis.analysis.priority import max_half_width, priority_table
-from ntm_analysis.analysis.results import write_results
+from ntm_analysis.analysis.results import PlanFigure, write_results
 from ntm_analysis.core.config import RunConfig
 from ntm_analysis.core.criteria import CRITERIA_NUMBERS, N_CRITERIA, criterion_label
 from ntm_analysis.core.panel import Panel, has_districts
@@ -235,83 +235,83 @@ def headline(rep: Report) -> Section:
         f"{result_badge(res, rep.lang)}</p>"
     )
     parts.append(paragraph(rep.headline, "font-size:1.3em;font-weight:bold;line-height:1.4"))
-    now_ = res["now"]
+    now_ = res.now
     parts.append(
         paragraph(
             rep.t(
                 "headline.current",
                 year=rep.as_of,
-                n_ntm=now_["n_ntm"],
-                n_communes=res["n_communes"],
-                share=i18n.fmt_share(now_["n_ntm"] / max(res["n_communes"], 1), rep.lang),
+                n_ntm=now_.n_ntm,
+                n_communes=res.n_communes,
+                share=i18n.fmt_share(now_.n_ntm / max(res.n_communes, 1), rep.lang),
             )
         )
     )
-    if res.get("mean_criteria"):
+    if res.mean_criteria:
         parts.append(paragraph(_mean_target_headline(rep)))
     parts.append(paragraph(target_sentence(rep)))
     return Section(rep.t("report.title", unit=rep.unit_name, year=rep.year), parts, level=1)
 
 
 def _mean_target_headline(rep: Report) -> str:
-    mc = rep.results["mean_criteria"]
+    mc = rep.results.mean_criteria
     return rep.t(
         "headline.mean_criteria",
-        target=fmt_num(mc["target"], rep.lang, 1),
+        target=fmt_num(mc.target, rep.lang, 1),
         year=rep.year,
-        prob=i18n.fmt_percent(mc["probability"], rep.lang),
-        words=i18n.probability_words(mc["probability"], rep.lang),
-        expected=fmt_num(mc["expected"], rep.lang, 1),
+        prob=i18n.fmt_percent(mc.probability, rep.lang),
+        words=i18n.probability_words(mc.probability, rep.lang),
+        expected=fmt_num(mc.expected, rep.lang, 1),
         as_of=rep.as_of,
-        now=fmt_num(rep.results["now"]["mean_criteria"], rep.lang, 1),
+        now=fmt_num(rep.results.now.mean_criteria, rep.lang, 1),
     )
 
 
 # --------------------------------------------------------------------------- this year's plan
 
 
-def _gap_cell(row: Mapping[str, Any], lang: str, decimals: int) -> str:
+def _gap_cell(row: PlanFigure, lang: str, decimals: int) -> str:
     """ "thiếu 5,9" / "vượt 0,4" (for "below 5": "nhiều hơn 3" / "ít hơn 2")."""
-    if row["gap"] is None:
+    if row.gap is None:
         return i18n.t("plan.cell.none", lang)
-    gap = fmt_num(abs(row["gap"]), lang, decimals)
-    if row["direction"] == "at_most":
-        key = "plan.cell.more_below" if row["gap"] > 0 else "plan.cell.fewer_below"
+    gap = fmt_num(abs(row.gap), lang, decimals)
+    if row.direction == "at_most":
+        key = "plan.cell.more_below" if row.gap > 0 else "plan.cell.fewer_below"
     else:
-        key = "plan.cell.short" if row["gap"] > 0 else "plan.cell.over"
+        key = "plan.cell.short" if row.gap > 0 else "plan.cell.over"
     return i18n.t(key, lang, gap=gap)
 
 
 def plan_sentence(rep: Report) -> str:
     """One sentence: the first forecast year's commune figure against the plan (province) or
     the district's expected count (its contribution); used by the report, brief and slides."""
-    ty = rep.results["this_year"]
-    row = ty["figures"]["n_ntm"]
+    ty = rep.results.this_year
+    row = ty.figures.n_ntm
     lang = rep.lang
     expected, lo, hi = (
-        fmt_mean(row["expected"], lang),
-        fmt_num(row["lo95"], lang),
-        fmt_num(row["hi95"], lang),
+        fmt_mean(row.expected, lang),
+        fmt_num(row.lo95, lang),
+        fmt_num(row.hi95, lang),
     )
-    if row["target"] is None:  # a district, or a province whose plan has no such year
+    if row.target is None:  # a district, or a province whose plan has no such year
         return rep.t(
             "plan.sentence.district" if rep.unit is not None else "plan.sentence.province_no_plan",
-            year=ty["year"],
+            year=ty.year,
             expected=expected,
             lo=lo,
             hi=hi,
-            now=fmt_num(row["now"], lang),
+            now=fmt_num(row.now, lang),
         )
-    gap = row["gap"]
+    gap = row.gap
     gap_words = rep.t(
         "plan.gap.short" if gap > 0 else "plan.gap.over", gap=fmt_num(abs(gap), lang, 1)
     )
     return rep.t(
         "plan.sentence",
-        year=ty["year"],
-        target=fmt_num(row["target"], lang),
-        prob=i18n.fmt_percent(row["probability"], lang),
-        words=i18n.probability_words(row["probability"], lang),
+        year=ty.year,
+        target=fmt_num(row.target, lang),
+        prob=i18n.fmt_percent(row.probability, lang),
+        words=i18n.probability_words(row.probability, lang),
         expected=expected,
         lo=lo,
         hi=hi,
@@ -325,38 +325,38 @@ def plan(rep: Report) -> Section:
     reaching the plan and the gap. A district without a plan of its own shows its forecast
     as its expected contribution to the province's plan, never "–"."""
     lang = rep.lang
-    ty = rep.results["this_year"]
-    year = ty["year"]
-    figures = ty["figures"]
+    ty = rep.results.this_year
+    year = ty.year
+    figures = ty.figures
     decimals = {"n_ntm": 0, "mean_criteria": 1, "n_below_5": 0}
     table = pd.DataFrame(
         {
-            rep.t("plan.col.figure"): [i18n.t(f"col.{f}", lang) for f in figures],
-            rep.t("plan.col.now", year=ty["as_of"]): [
-                fmt_num(r["now"], lang, decimals[f]) for f, r in figures.items()
+            rep.t("plan.col.figure"): [i18n.t(f"col.{f}", lang) for f, _ in figures.items()],
+            rep.t("plan.col.now", year=ty.as_of): [
+                fmt_num(r.now, lang, decimals[f]) for f, r in figures.items()
             ],
             rep.t("plan.col.target", year=year): [
-                fmt_num(r["target"], lang, decimals[f])
-                if r["target"] is not None
+                fmt_num(r.target, lang, decimals[f])
+                if r.target is not None
                 else rep.t("plan.cell.none")
                 for f, r in figures.items()
             ],
             rep.t("plan.col.expected", year=year): [
-                fmt_num(r["expected"], lang, 1) for r in figures.values()
+                fmt_num(r.expected, lang, 1) for _, r in figures.items()
             ],
             rep.t("plan.col.range95"): [
-                f"{fmt_num(r['lo95'], lang, decimals[f])}–{fmt_num(r['hi95'], lang, decimals[f])}"
+                f"{fmt_num(r.lo95, lang, decimals[f])}–{fmt_num(r.hi95, lang, decimals[f])}"
                 for f, r in figures.items()
             ],
         }
     )
     parts: list[Any] = []
-    if ty["has_plan"]:
+    if ty.has_plan:
         table[rep.t("plan.col.probability")] = [
-            i18n.fmt_percent(r["probability"], lang)
-            if r["probability"] is not None
+            i18n.fmt_percent(r.probability, lang)
+            if r.probability is not None
             else rep.t("plan.cell.none")
-            for r in figures.values()
+            for _, r in figures.items()
         ]
         table[rep.t("plan.col.gap")] = [
             _gap_cell(r, lang, 0 if f == "n_ntm" else decimals[f]) for f, r in figures.items()
@@ -580,7 +580,7 @@ def forecast(rep: Report) -> Section:
     distribution of the count."""
     lang, res = rep.lang, rep.results
     past = unit_history(rep)
-    yearly = pd.DataFrame(res["yearly"])
+    yearly = pd.DataFrame(list(res.yearly))
     target = (rep.year, rep.target) if rep.target is not None else None
     fan = plots.fan_chart(
         past[["year", "n_ntm"]].rename(columns={"n_ntm": "value"}),
@@ -590,12 +590,12 @@ def forecast(rep: Report) -> Section:
         synthetic=rep.synthetic,
         title=rep.t("report.fan.title", unit=rep.unit_name),
     )
-    lo80, hi80 = res["interval80"]
-    lo95, hi95 = res["interval95"]
+    lo80, hi80 = res.interval80
+    lo95, hi95 = res.interval95
     sentence = rep.t(
         "report.forecast.sentence",
         year=rep.year,
-        expected=fmt_mean(res["expected"], lang),
+        expected=fmt_mean(res.expected, lang),
         lo80=fmt_num(lo80, lang),
         hi80=fmt_num(hi80, lang),
         lo95=fmt_num(lo95, lang),
@@ -623,11 +623,11 @@ def forecast(rep: Report) -> Section:
         fan,
         styled_table(table, left=[i18n.t("col.year", lang)]),
     ]
-    if rep.target is not None and res.get("first_reached"):
+    if rep.target is not None and res.first_reached:
         parts.append(
             paragraph(rep.t("report.forecast.first_reached", target=fmt_num(rep.target, lang)))
         )
-        first = pd.DataFrame(res["first_reached"])
+        first = pd.DataFrame(list(res.first_reached))
         parts.append(
             styled_table(
                 pd.DataFrame(
@@ -840,7 +840,7 @@ def pace(rep: Report) -> Section:
     if rep.all_met:
         return Section(title, [paragraph(rep.t("report.pace.all_met", n=rep.n_communes))])
     intro = paragraph(rep.t("report.pace.intro"), "color:#555")
-    if rep.target is None or not res.get("pace"):
+    if rep.target is None or not res.pace:
         series = unit_history(rep).set_index("year")["n_ntm"]
         observed = observed_pace(series, float(series.iloc[-1]), rep.year)
         if observed.observed_per_year == 0:
@@ -852,49 +852,49 @@ def pace(rep: Report) -> Section:
                 observed=fmt_rate(observed.observed_per_year, lang),
             )
         return Section(title, [intro, paragraph(text)])
-    p = res["pace"]
+    p = res.pace
     observed_text = (
-        rep.t("report.pace.none_added", window=p["window"])
-        if p["observed_per_year"] == 0
+        rep.t("report.pace.none_added", window=p.window)
+        if p.observed_per_year == 0
         else rep.t(
-            "report.pace.added", window=p["window"], observed=fmt_rate(p["observed_per_year"], lang)
+            "report.pace.added", window=p.window, observed=fmt_rate(p.observed_per_year, lang)
         )
     )
     sentence = rep.t(
         "report.pace.sentence",
-        required=fmt_rate(p["required_per_year"], lang),
+        required=fmt_rate(p.required_per_year, lang),
         added=observed_text,
         year=rep.year,
-        projected=fmt_num(p["projected"], lang),
+        projected=fmt_num(p.projected, lang),
     )
     chart = plots.pace_chart(
-        p["required_per_year"],
-        p["observed_per_year"],
+        p.required_per_year,
+        p.observed_per_year,
         lang=lang,
         synthetic=rep.synthetic,
         title=f"{i18n.t('chart.pace.title', lang)} — {rep.unit_name}",
     )
-    parts: list[Any] = [intro, paragraph(sentence), _line_status(rep, p["status"])]
-    if res.get("status") and statuses_disagree(res["status"], p["status"]):
+    parts: list[Any] = [intro, paragraph(sentence), _line_status(rep, p.status)]
+    if res.status and statuses_disagree(res.status, p.status):
         parts.append(paragraph(rep.t("report.pace.see_methods")))
     parts.append(chart)
-    mc = res.get("mean_criteria")
-    if mc and mc.get("pace"):
-        mp = mc["pace"]
+    mc = res.mean_criteria
+    if mc and mc.pace:
+        mp = mc.pace
         parts.append(
             paragraph(
                 rep.t(
                     "report.pace.mean_sentence",
-                    target=fmt_num(mc["target"], lang, 1),
+                    target=fmt_num(mc.target, lang, 1),
                     year=rep.year,
-                    required=fmt_num(mp["required_per_year"], lang, 2),
-                    window=mp["window"],
-                    observed=fmt_num(mp["observed_per_year"], lang, 2),
-                    projected=fmt_num(mp["projected"], lang, 1),
+                    required=fmt_num(mp.required_per_year, lang, 2),
+                    window=mp.window,
+                    observed=fmt_num(mp.observed_per_year, lang, 2),
+                    projected=fmt_num(mp.projected, lang, 1),
                 )
             )
         )
-        parts.append(_line_status(rep, mp["status"], "report.pace.mean_status"))
+        parts.append(_line_status(rep, mp.status, "report.pace.mean_status"))
     return Section(title, parts)
 
 

@@ -45,29 +45,29 @@ def test_a_planned_change_is_a_level_on_the_as_of_year_and_scored_on_the_draws(f
         forecast,
         _targets((year, "n_ntm_change", 3, 1), (year, "n_below_5_change", -10_000, 0)),
     )
-    assert plan["year"] == year == forecast.as_of + 1 and plan["has_plan"]
-    ntm, below = plan["figures"]["n_ntm"], plan["figures"]["n_below_5"]
+    assert plan.year == year == forecast.as_of + 1 and plan.has_plan
+    ntm, below = plan.figures.n_ntm, plan.figures.n_below_5
     goal = now["n_ntm"] + 3
-    assert ntm["target"] == goal and ntm["official"] and ntm["direction"] == "at_least"
-    assert below["target"] == 0.0 and not below["official"], "a count is never planned below 0"
+    assert ntm.target == goal and ntm.official and ntm.direction == "at_least"
+    assert below.target == 0.0 and not below.official, "a count is never planned below 0"
     draws = forecast.unit_draws(None, "ntm")[:, 0]
-    assert ntm["probability"] == pytest.approx((draws >= goal).mean())
-    assert ntm["gap"] == pytest.approx(goal - draws.mean()), "plan − expected"
-    assert ntm["lo95"] <= ntm["expected"] <= ntm["hi95"]
-    assert 0 < ntm["probability_se"] <= 0.5 / len(draws) ** 0.5 + 1e-12
+    assert ntm.probability == pytest.approx((draws >= goal).mean())
+    assert ntm.gap == pytest.approx(goal - draws.mean()), "plan − expected"
+    assert ntm.lo95 <= ntm.expected <= ntm.hi95
+    assert 0 < ntm.probability_se <= 0.5 / len(draws) ** 0.5 + 1e-12
     fewer = forecast.unit_draws(None, "below")[:, 0]
-    assert below["direction"] == "at_most"
-    assert below["probability"] == pytest.approx((fewer <= 0).mean())
-    assert below["gap"] == pytest.approx(fewer.mean()), "fewer is better: expected − plan"
-    criteria = plan["figures"]["mean_criteria"]
-    assert criteria["target"] is None and criteria["probability"] is None
-    assert criteria["now"] == pytest.approx(now["mean_criteria"])
+    assert below.direction == "at_most"
+    assert below.probability == pytest.approx((fewer <= 0).mean())
+    assert below.gap == pytest.approx(fewer.mean()), "fewer is better: expected − plan"
+    criteria = plan.figures.mean_criteria
+    assert criteria.target is None and criteria.probability is None
+    assert criteria.now == pytest.approx(now["mean_criteria"])
 
 
 def test_a_planned_level_wins_over_a_change(forecast):
     year = forecast.years[0]
     plan = this_year(forecast, _targets((year, "n_ntm", 5, 1), (year, "n_ntm_change", 40, 1)))
-    assert plan["figures"]["n_ntm"]["target"] == 5
+    assert plan.figures.n_ntm.target == 5
 
 
 def test_a_district_and_a_year_without_a_plan_carry_the_forecast_only(forecast):
@@ -76,11 +76,11 @@ def test_a_district_and_a_year_without_a_plan_carry_the_forecast_only(forecast):
         this_year(forecast, None, unit=district),
         this_year(forecast, _targets((forecast.years[0] + 1, "n_ntm", 5, 1))),
     ):
-        assert not plan["has_plan"]
-        assert all(f["target"] is None and f["gap"] is None for f in plan["figures"].values())
-        assert all(f["expected"] >= 0 for f in plan["figures"].values())
-        json.dumps(plan)  # JSON-safe: it goes into the sidecar as it is
-    assert this_year(forecast, None, unit=district)["level"] == "district"
+        assert not plan.has_plan
+        assert all(f.target is None and f.gap is None for _, f in plan.figures.items())
+        assert all(f.expected >= 0 for _, f in plan.figures.items())
+        json.dumps(plan.to_dict())  # JSON-safe: it goes into the sidecar as it is
+    assert this_year(forecast, None, unit=district).level == "district"
 
 
 def test_the_plan_level_rule_is_one_function():

@@ -45,7 +45,7 @@ def test_an_old_sidecar_reads_with_the_fields_it_lacks_as_not_recorded(results):
         full["probability"],
     )
     assert read.this_year is None and read.probability_se is None and read.pace is None
-    assert read.plan == [] and read.model_notes == [] and read.yearly == []
+    assert read.plan == () and read.model_notes == () and read.yearly == ()
     assert read.synthetic is False and read.target_official is False
 
 

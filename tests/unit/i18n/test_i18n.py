@@ -3,6 +3,7 @@ numbers in each convention."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 import unicodedata
@@ -395,20 +396,25 @@ def test_titles_and_headlines_read_as_communes_reaching_the_standard():
 def test_a_single_value_range_is_never_shown_as_certain():
     """ "1,1 xã (khoảng 80%: 1–1)" beside a backtest that finds 80% ranges too narrow would
     be falsely certain: the headline shows the 95% range instead."""
+    from ntm_analysis.analysis.results import UnitResults
     from ntm_analysis.report.headline import headline
 
-    result = {
-        "interval80": [1.0, 1.0],
-        "interval95": [0.0, 3.0],
-        "expected": 1.1,
-        "n_communes": 19,
-        "now": {"n_ntm": 1},
-        "target": None,
-        "year": 2020,
-    }
+    result = UnitResults.from_json(
+        {
+            "level": "district",
+            "as_of": 2016,
+            "interval80": [1.0, 1.0],
+            "interval95": [0.0, 3.0],
+            "expected": 1.1,
+            "n_communes": 19,
+            "now": {"n_ntm": 1, "mean_criteria": 10.0, "n_below_5": 0},
+            "target": None,
+            "year": 2020,
+        }
+    )
     assert headline(result, "vi").endswith("trung bình 1,1 xã đạt chuẩn NTM (khoảng 95%: 0–3).")
     assert "(95% interval 0–3)" in headline(result, "en")
-    result["interval80"] = [1.0, 2.0]
+    result = dataclasses.replace(result, interval80=[1.0, 2.0])
     assert "(khoảng 80%: 1–2)" in headline(result, "vi")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from dataclasses import replace
 
@@ -197,13 +198,13 @@ def test_unit_results_are_json_safe_and_say_the_target(small_panel):
     forecast = run_forecast(small_panel, 2020, n_draws=300, seed=1)
     result = unit_results(small_panel, forecast, None, target=20, year=2020)
     assert result.to_dict() == jsonable(result.to_dict())  # plain JSON types
-    assert 0 <= result["probability"] <= 1
-    assert result["status"] in {"on_track", "needs_acceleration", "off_track"}
+    assert 0 <= result.probability <= 1
+    assert result.status in {"on_track", "needs_acceleration", "off_track"}
     assert "20 NTM communes by 2020" in headline(result, "en")
     assert "{" not in headline(result, "en")
     district = int(forecast.districts["district_code"].iloc[1])
     no_target = unit_results(small_panel, forecast, district, target=None)
-    assert no_target["probability"] is None and no_target["status"] is None
+    assert no_target.probability is None and no_target.status is None
     assert "{" not in headline(no_target, "vi")
 
 
@@ -260,7 +261,7 @@ def test_every_probability_carries_its_monte_carlo_error(small_panel):
     p = forecast.probability(15, 2020)
     assert forecast.probability_se(p) == pytest.approx(np.sqrt(p * (1 - p) / 800))
     result = unit_results(small_panel, forecast, None, target=15, year=2020)
-    assert result["probability_se"] == pytest.approx(forecast.probability_se(p))
+    assert result.probability_se == pytest.approx(forecast.probability_se(p))
 
 
 def test_the_trend_split_recombines_into_the_headline_probability(small_panel):
@@ -354,9 +355,9 @@ def test_each_years_plan_gets_its_probability(small_panel):
         }
     )
     result = unit_results(small_panel, forecast, None, 25, 2020, plan=plan)
-    assert [row["year"] for row in result["plan"]] == [2017, 2020]
+    assert [row.year for row in result.plan] == [2017, 2020]
     assert "Probability of meeting the 2017 plan (12 communes)" in headline(result, "en")
-    assert "plan" in {row["method"] for row in result["baselines"]}
+    assert "plan" in {row.method for row in result.baselines}
 
 
 @pytest.mark.parametrize(
@@ -378,10 +379,11 @@ def test_the_headline_says_close_to_the_threshold_instead_of_a_settled_verdict(s
     result = unit_results(small_panel, forecast, None, target=20, year=2020)
     for p, close in [(0.756, True), (0.742, True), (0.80, False)]:
         se = float(np.sqrt(p * (1 - p) / 2000))
-        crafted = {**result, "probability": p, "probability_se": se}
         from ntm_analysis.analysis.results import threshold_straddled
 
-        crafted["close_to_threshold"] = threshold_straddled(p, se)
+        crafted = dataclasses.replace(
+            result, probability=p, probability_se=se, close_to_threshold=threshold_straddled(p, se)
+        )
         assert ("sát ngưỡng 75%" in headline(crafted, "vi")) is close
         assert ("close to the 75% threshold" in headline(crafted, "en")) is close
 

@@ -16,6 +16,7 @@ from ntm_analysis.core.panel import Panel
 from ntm_analysis.model.forecast import run_forecast
 from ntm_analysis.model.glmm import Factor, fit_glmm
 from ntm_analysis.model.known_processes import SCENARIOS
+from ntm_analysis.model.notes import ModelNote
 from ntm_analysis.model.synthetic import GeneratorParams, simulate_panel
 from ntm_analysis.model.transitions import GAIN_TERMS, TREND, fit, transitions
 from ntm_analysis.report.headline import headline
@@ -84,7 +85,7 @@ def test_two_year_panel_fits_without_divergence_and_says_it_is_thin():
     panel = simulate_panel(seed=4, communes_per_district=6, years=(2015, 2016))
     model = fit(panel)
     _finite_and_bounded(model)
-    assert model.thin and "thin:1" in model.notes
+    assert model.thin and ModelNote.thin(1) in model.notes
     assert model.trend_choice == "one_transition" and model.trend_weight == 0.0
     forecast = run_forecast(panel, 2020, n_draws=400, seed=1)
     assert np.isfinite(forecast.ntm).all()
@@ -109,11 +110,11 @@ def test_a_missing_middle_year_is_named_and_its_change_not_used():
     table = transitions(panel)
     assert sorted(table["year"].unique()) == [2011, 2012, 2015]  # no 2013->2015 pair
     model = fit(panel)
-    assert "gap:2013-2015" in model.notes
+    assert ModelNote.gap(2013, 2015) in model.notes
     forecast = run_forecast(panel, 2020, n_draws=300, seed=1)
     result = unit_results(panel, forecast, None, target=20, year=2020)
     assert "2013–2015" in headline(result, "vi")
-    assert result["pace"]["window"] > 0  # the pace skips the missing year, no KeyError
+    assert result.pace.window > 0  # the pace skips the missing year, no KeyError
 
 
 def test_no_two_consecutive_years_is_a_clear_refusal():
@@ -221,14 +222,14 @@ def test_registered_push_is_estimated_where_history_shows_it():
     k = GAIN_TERMS.index("registered")
     est, se = strong.gain_params[k], np.sqrt(strong.gain_cov[k, k])
     assert est > 3 * se > 0
-    assert "registered:scenario" not in strong.notes
+    assert ModelNote.registered_scenario() not in strong.notes
 
 
 def test_registration_without_history_is_a_labelled_scenario():
     panel = simulate_panel(seed=12, communes_per_district=4)
     future = {2017: set(panel.communes["commune_code"][:5])}
     model = fit(panel, registered=future)
-    assert "registered:scenario" in model.notes
+    assert ModelNote.registered_scenario() in model.notes
     assert model.gain_params[GAIN_TERMS.index("registered")] == pytest.approx(0.0, abs=1e-4)
     forecast = run_forecast(panel, 2018, n_draws=200, seed=1, registered=future)
     result = unit_results(panel, forecast, None, target=20, year=2018)

@@ -5,11 +5,13 @@ become markup."""
 
 from __future__ import annotations
 
+import dataclasses
 import html
 
 import pytest
 
 from ntm_analysis import i18n
+from ntm_analysis.analysis.results import UnitResults
 from ntm_analysis.batch.changes import changes_section
 from ntm_analysis.report import fragments, plots
 from ntm_analysis.report.base import badge, result_badge, status_badge
@@ -32,9 +34,12 @@ def test_a_badge_says_the_status_in_words_and_colours_only_a_verdict(status):
 
 
 def test_a_result_badge_hedges_a_verdict_close_to_a_threshold():
-    close = {"status": "on_track", "close_to_threshold": 0.75}
+    figures = {"level": "district", "as_of": 2016, "year": 2020, "expected": 5.0}
+    figures |= {"interval80": [4, 6], "interval95": [3, 7], "now": {"n_ntm": 1}}
+    close = UnitResults.from_json(figures | {"status": "on_track", "close_to_threshold": 0.75})
     assert "ntm-status-close_to_threshold" in result_badge(close, "vi")
-    assert "ntm-status-on_track" in result_badge(close | {"close_to_threshold": None}, "vi")
+    settled = dataclasses.replace(close, close_to_threshold=None)
+    assert "ntm-status-on_track" in result_badge(settled, "vi")
 
 
 def test_text_in_a_fragment_is_escaped():

@@ -202,7 +202,7 @@ def test_vietnamese_names_carry_the_unit_type_once(city, district, province_plan
 
 
 def test_the_city_headline_says_every_commune_already_meets_the_standard(city, city_en):
-    assert city.all_met and city.results["now"]["n_ntm"] == N_PER_DISTRICT
+    assert city.all_met and city.results.now.n_ntm == N_PER_DISTRICT
     text = report.headline(city).text()
     assert f"Cả {N_PER_DISTRICT} xã đều đã đạt chuẩn NTM (năm 2016)" in text
     assert city.headline in text  # the sidecar (and the index) say the same
@@ -230,7 +230,7 @@ def test_the_city_has_no_bottlenecks_no_pace_and_capped_methods(city):
 
 def test_a_district_without_a_target_gets_no_probability_and_no_split(district):
     res = district.results
-    assert res["target"] is None and res["probability"] is None and res["status"] is None
+    assert res.target is None and res.probability is None and res.status is None
     assert district.target_source is None
     text = report.headline(district).text()
     assert i18n.t("report.status.none", "vi") in text
@@ -243,7 +243,7 @@ def test_a_district_without_a_target_gets_no_probability_and_no_split(district):
 def test_no_province_target_means_the_plan_target_from_the_targets_file(province_plan):
     rep = province_plan
     assert rep.target == 77 and rep.target_source == "official" and rep.target_official
-    assert rep.results["target_official"] is True
+    assert rep.results.target_official is True
     text = report.headline(rep).text()
     assert "Mục tiêu: 77 xã đạt chuẩn vào năm 2020 (chỉ tiêu kế hoạch chính thức)." in text
     assert i18n.t("report.target.real_but_synthetic", "vi") in text
@@ -252,8 +252,8 @@ def test_no_province_target_means_the_plan_target_from_the_targets_file(province
 def test_the_plan_mean_criteria_target_has_its_probability_and_pace(province_plan):
     rep = province_plan
     assert rep.mean_target == 13.8 and rep.mean_target_source == "official"
-    mc = rep.results["mean_criteria"]
-    assert mc["target"] == 13.8 and 0 <= mc["probability"] <= 1 and mc["pace"]
+    mc = rep.results.mean_criteria
+    assert mc.target == 13.8 and 0 <= mc.probability <= 1 and mc.pace
     assert "Số tiêu chí đạt bình quân/xã: khả năng đạt mục tiêu 13,8 vào năm 2020" in (
         report.headline(rep).text()
     )
@@ -266,8 +266,8 @@ def test_a_number_is_the_users_target_never_official(province, district_en_with_
     rep = district_en_with_target
     text = report.headline(rep).text()
     assert "supplied by the user, not an official target" in text
-    assert rep.results["probability"] is not None
-    assert i18n.status_label(rep.results["status"], "en") in text
+    assert rep.results.probability is not None
+    assert i18n.status_label(rep.results.status, "en") in text
     first = report.forecast(rep).tables()[-1]
     assert list(first.columns) == ["Year", "Probability"]
     assert first.iloc[-1, 0] == "Not reached by 2020"
@@ -278,7 +278,7 @@ def test_a_number_is_the_users_target_never_official(province, district_en_with_
 
 def test_the_mean_is_the_single_number_everywhere(province):
     res = province.results
-    mean = i18n.fmt_number(res["expected"], "en", 1)
+    mean = i18n.fmt_number(res.expected, "en", 1)
     assert f"{mean} communes meeting the standard expected" in report.forecast(province).text()
     assert "median" not in _all_text(report.forecast(province)).lower()
     table = report.districts(province).tables()[0]
@@ -351,9 +351,9 @@ def test_the_methods_sentence_names_the_main_model_once(province):
 
 def test_the_two_progress_checks_are_explained_when_they_disagree(province_plan):
     rep = province_plan
-    pace_status = rep.results["pace"]["status"]
+    pace_status = rep.results.pace.status
     methods = report.methods(rep).text()
-    if report_base.statuses_disagree(rep.results["status"], pace_status):
+    if report_base.statuses_disagree(rep.results.status, pace_status):
         assert "Hai cách đánh giá tiến độ khác nhau" in methods
         assert i18n.t("report.pace.see_methods", "vi") in report.pace(rep).text()
     else:
@@ -541,29 +541,29 @@ def test_a_long_list_of_missing_criteria_is_shown_in_full():
 def test_this_years_plan_is_read_against_the_draws(province):
     """2017 plan of the targets file (38 communes, 9.4 criteria, 20 fewer below 5) against the
     2017 draws: probability, expected value and gap computed from the same draws."""
-    ty = province.results["this_year"]
+    ty = province.results.this_year
     fc = province.forecast
-    assert ty["year"] == fc.years[0] == 2017 and ty["has_plan"]
-    ntm = ty["figures"]["n_ntm"]
+    assert ty.year == fc.years[0] == 2017 and ty.has_plan
+    ntm = ty.figures.n_ntm
     draws = fc.unit_draws(None)[:, 0]
-    assert ntm["target"] == 38
-    assert ntm["probability"] == pytest.approx(float((draws >= 38).mean()))
-    assert ntm["gap"] == pytest.approx(38 - draws.mean())
-    below = ty["figures"]["n_below_5"]
-    assert below["target"] == max(0, below["now"] - 20)  # a planned change becomes a level
+    assert ntm.target == 38
+    assert ntm.probability == pytest.approx(float((draws >= 38).mean()))
+    assert ntm.gap == pytest.approx(38 - draws.mean())
+    below = ty.figures.n_below_5
+    assert below.target == max(0, below.now - 20)  # a planned change becomes a level
     below_draws = fc.unit_draws(None, "below")[:, 0]
-    assert below["probability"] == pytest.approx(float((below_draws <= below["target"]).mean()))
-    assert ty["figures"]["mean_criteria"]["target"] == pytest.approx(9.4)
-    assert ntm["lo95"] <= ntm["expected"] <= ntm["hi95"]
+    assert below.probability == pytest.approx(float((below_draws <= below.target).mean()))
+    assert ty.figures.mean_criteria.target == pytest.approx(9.4)
+    assert ntm.lo95 <= ntm.expected <= ntm.hi95
     section = report.plan(province)
     assert "2017" in section.title and "38" in section.text()
     assert len(section.tables()[0]) == 3
 
 
 def test_a_district_plan_is_its_expected_contribution_never_a_split(district):
-    ty = district.results["this_year"]
-    assert not ty["has_plan"]
-    assert all(f["target"] is None and f["probability"] is None for f in ty["figures"].values())
+    ty = district.results.this_year
+    assert not ty.has_plan
+    assert all(f.target is None and f.probability is None for _, f in ty.figures.items())
     section = report.plan(district)
     text = section.text()
     assert "38" in text and "không được chia" in text  # the province plan, named as such
@@ -730,13 +730,13 @@ def test_a_result_close_to_a_threshold_shows_a_neutral_badge_everywhere(
         close_to_threshold=threshold_straddled(p, se),
     )
     crafted = dataclasses.replace(rep, results=results, headline=headline_words(results, "en"))
-    shown = "close_to_threshold" if close else results["status"]
+    shown = "close_to_threshold" if close else results.status
     assert displayed_status(results) == shown
     neutral = i18n.status_label("close_to_threshold", "en")
-    confident = i18n.status_label(results["status"], "en")
+    confident = i18n.status_label(results.status, "en")
     full = report.priority_frame(crafted)
     parts = hearing.sections(crafted)
-    entry = {"id": "180", "name": rep.results["unit"]}
+    entry = {"id": "180", "name": rep.results.unit}
     outputs = {
         "report": report.headline(crafted).text(),
         "brief": hearing.brief_html(crafted, parts, full),
@@ -751,8 +751,10 @@ def test_a_result_close_to_a_threshold_shows_a_neutral_badge_everywhere(
     for fig in (f for s in parts for f in s.figures()):
         fig.clear()
     # without a target there is no verdict to hedge: the badge says "no target", never "close"
-    assert displayed_status({**results, "status": None}) is None
-    assert "ntm-status-none" in report_base.result_badge({**results, "status": None}, "vi")
+    assert displayed_status(dataclasses.replace(results, status=None)) is None
+    assert "ntm-status-none" in report_base.result_badge(
+        dataclasses.replace(results, status=None), "vi"
+    )
     assert i18n.t("status.close_to_threshold", "vi") == "Sát ngưỡng đánh giá: chưa kết luận"
 
 
