@@ -69,6 +69,11 @@ With one transition the count *is* the first-year count: the fit has ``n_met`` o
 half the draws read its slope as lasting capacity (``capacity_form="mixed"``): one
 transition cannot tell which, and a count read as the count alone made strong communes
 accelerate (2-year panels of the suite: 18–22 communes too high four years ahead).
+Above ``CAPACITY_MAX_COMMUNES`` communes (a national panel) the four scoring refits use a
+fixed, seeded sample of whole districts holding about that many communes, and each year's
+score is scaled to the whole panel's rows (``capacity_sample``): the province is scored on
+every commune as before; on a 480-commune test process a 200-commune sample makes the same
+choice with the weight within 0.05 (tests/unit/model/test_transitions_capacity_sample.py).
 
 **Gaps and changing communes.** Only consecutive years form transitions; a gap (2017 missing
 between 2016 and 2018) is named in ``TransitionModel.notes`` and its two-year change is not
@@ -133,6 +138,12 @@ SPREAD_PRIOR = VariancePrior(df=1.0, scale=0.5, lower=0.02, upper=3.0)
 YEAR_PRIOR = VariancePrior(scale=0.5, lower=0.02, upper=1.0, form="half_normal")
 MAX_SCORED_CUTOFFS = 3
 MAX_CAPACITY_CUTOFFS = 2  # held-out transitions scoring the capacity form (2 refits each)
+# Above this many communes the capacity form is scored on a fixed, seeded sample of whole
+# districts holding about this many (issue 17: at national size the four scoring refits cost as
+# much as the fit itself; ~1,000 communes give ~10,000 held-out rows a year, and the province
+# — fewer communes than this — is scored on every commune, exactly as before)
+CAPACITY_MAX_COMMUNES = 1000
+CAPACITY_SAMPLE_SEED = 17
 CAPACITY_FORMS = ("level", "count")  # with the first-year count term, and without it
 
 
@@ -549,8 +560,27 @@ def _trend_scores(
     return pd.DataFrame(rows)
 
 
-def _capacity_scores(
-    table: pd.DataFrame, panel: Panel, absent: tuple[str, ...] = ()
+def capacity_sample(
+    panel: Panel, max_communes: int | None = CAPACITY_MAX_COMMUNES
+) -> list[int] | None:
+    """The districts whose communes score the capacity form: None (all of them) when the
+    panel has at most ``max_communes`` communes (or ``max_communes`` is None); otherwise whole
+    districts, in an order fixed by ``CAPACITY_SAMPLE_SEED``, until they hold
+    ``max_communes`` communes — whole districts, so the refits estimate the district and
+    commune spreads from the same structure as the full fit."""
+    sizes = panel.communes.groupby("district_code").size()
+    if max_communes is None or int(sizes.sum()) <= max_communes:
+        return None
+    order = np.random.default_rng(CAPACITY_SAMPLE_SEED).permutation(sizes.index.to_numpy())
+    held = np.cumsum(sizes.reindex(order).to_numpy())
+    return sorted(order[: int(np.searchsorted(held, max_communes)) + 1].tolist())
+
+
+def capacity_scores(
+    table: pd.DataFrame,
+    panel: Panel,
+    absent: tuple[str, ...] = (),
+    max_communes: int | None = CAPACITY_MAX_COMMUNES,
 ) -> pd.DataFrame:
     """Held-out commune-level scores of the two capacity forms (see "capacity form").
 
@@ -559,13 +589,25 @@ def _capacity_scores(
     the years before it and scored on its unmet rows: the log-likelihood of each commune's
     gains given the year's common shift (fitted per form, so the year's overall level — the
     trend's and the year shock's business — does not decide; only how well each form tells
-    communes apart does)."""
+    communes apart does).
+
+    Above ``max_communes`` communes both fits and scores use the districts of
+    ``capacity_sample`` only, and each year's score is scaled up by (all held-out rows) /
+    (sampled held-out rows), an estimate of the whole panel's score (column ``sampled``: the
+    share of held-out rows scored)."""
+    districts = capacity_sample(panel, max_communes)
+    full_table = table
+    if districts is not None:
+        panel = panel.subset(districts=districts)
+        table = table[table["district_code"].isin(districts)]
     years = sorted(table["year"].unique().tolist())
     rows = []
     previous: dict[str, TransitionModel] = {}  # each form's fit on one year fewer: a warm start
     for i in range(max(2, len(years) - MAX_CAPACITY_CUTOFFS), len(years)):
         train = table[table["year"] < years[i]]
         held = table[(table["year"] == years[i]) & ~table["met"]]
+        every = int(((full_table["year"] == years[i]) & ~full_table["met"]).sum())
+        scale = every / max(len(held), 1)
         y = held["met_next"].to_numpy(float)
         for form in CAPACITY_FORMS:
             extra = () if form == "level" else ("level",)
@@ -582,15 +624,15 @@ def _capacity_scores(
             previous[form] = model
             eta = _held_out_eta(model, held) + _year_shift(model, held)[0]
             loglik = y * eta - np.logaddexp(0.0, eta)
-            by_commune = pd.Series(loglik).groupby(held["commune_code"].to_numpy()).sum()
             rows.append(
                 {
                     "cutoff": years[i - 1],
                     "year": years[i],
                     "form": form,
-                    "log_score": float(loglik.sum()),
-                    "communes": len(by_commune),
+                    "log_score": float(loglik.sum()) * scale,
+                    "communes": int(held["commune_code"].nunique()),
                     "rows": len(held),
+                    "sampled": 1.0 / scale,
                 }
             )
     return pd.DataFrame(rows)
@@ -647,7 +689,7 @@ def fit(
     elif n_trans == 2:
         capacity["capacity_choice"] = "too_few"
     else:
-        scores = _capacity_scores(table, panel, absent)
+        scores = capacity_scores(table, panel, absent)
         weight = capacity_weight(scores)
         form = "level" if weight >= 0.5 else "count"
         capacity = {
