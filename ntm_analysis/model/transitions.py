@@ -157,38 +157,58 @@ def transitions(panel: Panel, registered: Registrations | None = None) -> pd.Dat
     ``registered`` (year → commune codes the province registered to reach the standard that
     year) marks the transition into that year (column ``registered``).
     """
+    # numpy throughout, communes by position in ``panel.communes`` (issue 17: mapping string
+    # codes with pandas was ~1 s of a national fit); the table is the same as before
     wide = panel.wide()
-    info = panel.communes.set_index("commune_code")
-    frames = []
+    info = panel.communes
+    codes = pd.Index(info["commune_code"])
+    wide_pos = codes.get_indexer(wide.index.get_level_values("commune_code"))
+    if (wide_pos < 0).any():
+        raise ValueError("a commune in the status table is missing from the communes table")
+    wide_years = wide.index.get_level_values("year").to_numpy()
+    wide_met = wide.to_numpy(bool)
+    counts = wide_met.sum(axis=1)
+    # the count in each commune's first year
+    order = np.lexsort((wide_years, wide_pos))
+    first = order[np.r_[True, np.diff(wide_pos[order]) != 0]]
+    level = np.full(len(info), np.nan)
+    level[wide_pos[first]] = counts[first]
+    parts: dict[str, list[np.ndarray]] = {k: [] for k in ("pos", "year", "n", "met", "next")}
     for year, next_year in itertools.pairwise(panel.years):
         if next_year != year + 1:
             continue
-        now = wide.xs(year, level="year")
-        nxt = wide.xs(next_year, level="year")
-        both = now.index.intersection(nxt.index)
-        now, nxt = now.loc[both], nxt.loc[both]
-        n_met = now.sum(axis=1)
-        frames.append(
-            pd.DataFrame(
-                {
-                    "commune_code": np.repeat(now.index.to_numpy(), N_CRITERIA),
-                    "criterion": np.tile(np.array(CRITERIA_NUMBERS), len(now)),
-                    "year": year,
-                    "n_met": np.repeat(n_met.to_numpy(), N_CRITERIA),
-                    "met": now.to_numpy(bool).ravel(),
-                    "met_next": nxt.to_numpy(bool).ravel(),
-                }
-            )
-        )
-    if not frames:
+        now = np.flatnonzero(wide_years == year)
+        nxt = np.flatnonzero(wide_years == next_year)
+        # the communes observed in both years, in the first year's row order, each with its
+        # row of the next year
+        row_next = np.full(len(info), -1)
+        row_next[wide_pos[nxt]] = nxt
+        now = now[row_next[wide_pos[now]] >= 0]
+        nxt = row_next[wide_pos[now]]
+        parts["pos"].append(wide_pos[now])
+        parts["year"].append(np.full(len(now), year, dtype="int64"))
+        parts["n"].append(counts[now])
+        parts["met"].append(wide_met[now])
+        parts["next"].append(wide_met[nxt])
+    if not parts["pos"]:
         years = ", ".join(map(str, panel.years))
         raise MessageError(Msg("error.forecast.no_consecutive_years", years=years))
-    table = pd.concat(frames, ignore_index=True)
-    table["district_code"] = table["commune_code"].map(info["district_code"]).astype("int64")
-    table["difficult"] = table["commune_code"].map(info["difficult"]).astype(bool)
-    counts = wide.sum(axis=1).reset_index(name="n").sort_values("year")
-    level = counts.groupby("commune_code")["n"].first()  # the count in its first year
-    table["level"] = table["commune_code"].map(level).to_numpy(float)
+    commune = np.repeat(np.concatenate(parts["pos"]), N_CRITERIA)
+    table = pd.DataFrame(
+        {
+            "commune_code": pd.Series(codes.take(commune).array, copy=False),
+            "criterion": np.tile(
+                np.array(CRITERIA_NUMBERS, dtype="int64"), len(commune) // N_CRITERIA
+            ),
+            "year": np.repeat(np.concatenate(parts["year"]), N_CRITERIA),
+            "n_met": np.repeat(np.concatenate(parts["n"]).astype("int64"), N_CRITERIA),
+            "met": np.concatenate(parts["met"]).ravel(),
+            "met_next": np.concatenate(parts["next"]).ravel(),
+            "district_code": info["district_code"].to_numpy("int64")[commune],
+            "difficult": info["difficult"].to_numpy(bool)[commune],
+            "level": level[commune],
+        }
+    )
     table["registered"] = False
     for year, codes in (registered or {}).items():
         rows = table["year"] == int(year) - 1
@@ -216,20 +236,25 @@ def gain_design(
 ) -> np.ndarray:
     """Design matrix of the gain model, columns ``GAIN_TERMS``; ``level`` is the commune's
     count in its first year of the fitted data (default: its current count)."""
-    onehot = (criterion[:, None] == np.array(CRITERIA_NUMBERS)[None, :]).astype(float)
-    reg = np.zeros(len(criterion)) if registered is None else registered
-    level = n_met if level is None else level
-    return np.column_stack(
-        [
-            onehot,
-            n_met - N_MET_CENTRE,
-            push_matrix(n_met),
-            difficult,
-            trend,
-            reg,
-            level - N_MET_CENTRE,
-        ]
-    ).astype(float)
+    # filled column by column into one float array: the same matrix as stacking the blocks,
+    # without the boolean blocks' float copies and the stacked copy (issue 17: ~0.5 s a fit
+    # at national size, where every refit builds its design again)
+    n = len(criterion)
+    x = np.zeros((n, len(GAIN_TERMS)))
+    numbers = np.array(CRITERIA_NUMBERS)
+    column = np.minimum(np.searchsorted(numbers, criterion), N_CRITERIA - 1)
+    known = np.flatnonzero(numbers[column] == criterion)  # one-hot; an unknown number: none
+    x[known, column[known]] = 1.0
+    n_met = np.asarray(n_met, dtype=float)
+    x[:, N_CRITERIA] = n_met - N_MET_CENTRE
+    for k, step in enumerate(PUSH_STEPS):
+        np.greater_equal(n_met, step, out=x[:, N_CRITERIA + 1 + k])
+    x[:, N_CRITERIA + 1 + N_PUSH] = difficult
+    x[:, TREND] = trend
+    if registered is not None:
+        x[:, REGISTERED] = registered
+    x[:, LEVEL] = (n_met if level is None else np.asarray(level, dtype=float)) - N_MET_CENTRE
+    return x
 
 
 def _gain_rows_design(rows: pd.DataFrame, trend: np.ndarray) -> np.ndarray:
@@ -328,7 +353,18 @@ class TransitionModel:
 
 def category_codes(values: pd.Series, levels: list) -> np.ndarray:
     """Position of each value in ``levels`` (−1 where absent)."""
-    return pd.Index(levels).get_indexer(values)
+    # by pyarrow's hash lookup on the column's own buffer (issue 17: pandas' get_indexer first
+    # copies pyarrow strings into Python objects, ~0.1 s per call on a national table, ~90
+    # calls a fit); pandas' lookup where pyarrow cannot (e.g. mixed types)
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        array = pa.array(values)
+        found = pc.index_in(array, value_set=pa.array(levels, type=array.type))
+        return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.intp)
+    except (pa.ArrowException, TypeError, ValueError):
+        return pd.Index(levels).get_indexer(values)
 
 
 def _effects(values: pd.Series, table: pd.DataFrame, key: str) -> np.ndarray:
