@@ -69,6 +69,13 @@ With one transition the count *is* the first-year count: the fit has ``n_met`` o
 half the draws read its slope as lasting capacity (``capacity_form="mixed"``): one
 transition cannot tell which, and a count read as the count alone made strong communes
 accelerate (2-year panels of the suite: 18–22 communes too high four years ahead).
+Above ``CAPACITY_MAX_COMMUNES`` communes (a national panel) the four scoring refits use a
+fixed, seeded sample of whole districts holding about that many communes, and each year's
+score is scaled to the whole panel's rows (``capacity_sample``): the province is scored on
+every commune as before; on a 480-commune test process a 200-commune sample makes the same
+choice with the weight within 0.05 (tests/unit/model/test_transitions_capacity_sample.py). A
+sampled difference within three of its sampling sd is a tie: weight ½, the level form
+(``capacity_weight``).
 
 **Gaps and changing communes.** Only consecutive years form transitions; a gap (2017 missing
 between 2016 and 2018) is named in ``TransitionModel.notes`` and its two-year change is not
@@ -134,6 +141,13 @@ SPREAD_PRIOR = VariancePrior(df=1.0, scale=0.5, lower=0.02, upper=3.0)
 YEAR_PRIOR = VariancePrior(scale=0.5, lower=0.02, upper=1.0, form="half_normal")
 MAX_SCORED_CUTOFFS = 3
 MAX_CAPACITY_CUTOFFS = 2  # held-out transitions scoring the capacity form (2 refits each)
+# Above this many communes the capacity form is scored on a fixed, seeded sample of whole
+# districts holding about this many (issue 17: at national size the four scoring refits cost as
+# much as the fit itself; ~1,000 communes give ~10,000 held-out rows a year, and the province
+# — fewer communes than this — is scored on every commune, exactly as before)
+CAPACITY_MAX_COMMUNES = 1000
+CAPACITY_SAMPLE_SEED = 17
+CAPACITY_SAMPLE_Z = 3.0  # a sampled score difference within 3 sampling sd: a tie (weight ½)
 CAPACITY_FORMS = ("level", "count")  # with the first-year count term, and without it
 
 
@@ -147,38 +161,58 @@ def transitions(panel: Panel, registered: Registrations | None = None) -> pd.Dat
     ``registered`` (year → commune codes the province registered to reach the standard that
     year) marks the transition into that year (column ``registered``).
     """
+    # numpy throughout, communes by position in ``panel.communes`` (issue 17: mapping string
+    # codes with pandas was ~1 s of a national fit); the table is the same as before
     wide = panel.wide()
-    info = panel.communes.set_index("commune_code")
-    frames = []
+    info = panel.communes
+    codes = pd.Index(info["commune_code"])
+    wide_pos = codes.get_indexer(wide.index.get_level_values("commune_code"))
+    if (wide_pos < 0).any():
+        raise ValueError("a commune in the status table is missing from the communes table")
+    wide_years = wide.index.get_level_values("year").to_numpy()
+    wide_met = wide.to_numpy(bool)
+    counts = wide_met.sum(axis=1)
+    # the count in each commune's first year
+    order = np.lexsort((wide_years, wide_pos))
+    first = order[np.r_[True, np.diff(wide_pos[order]) != 0]]
+    level = np.full(len(info), np.nan)
+    level[wide_pos[first]] = counts[first]
+    parts: dict[str, list[np.ndarray]] = {k: [] for k in ("pos", "year", "n", "met", "next")}
     for year, next_year in itertools.pairwise(panel.years):
         if next_year != year + 1:
             continue
-        now = wide.xs(year, level="year")
-        nxt = wide.xs(next_year, level="year")
-        both = now.index.intersection(nxt.index)
-        now, nxt = now.loc[both], nxt.loc[both]
-        n_met = now.sum(axis=1)
-        frames.append(
-            pd.DataFrame(
-                {
-                    "commune_code": np.repeat(now.index.to_numpy(), N_CRITERIA),
-                    "criterion": np.tile(np.array(CRITERIA_NUMBERS), len(now)),
-                    "year": year,
-                    "n_met": np.repeat(n_met.to_numpy(), N_CRITERIA),
-                    "met": now.to_numpy(bool).ravel(),
-                    "met_next": nxt.to_numpy(bool).ravel(),
-                }
-            )
-        )
-    if not frames:
+        now = np.flatnonzero(wide_years == year)
+        nxt = np.flatnonzero(wide_years == next_year)
+        # the communes observed in both years, in the first year's row order, each with its
+        # row of the next year
+        row_next = np.full(len(info), -1)
+        row_next[wide_pos[nxt]] = nxt
+        now = now[row_next[wide_pos[now]] >= 0]
+        nxt = row_next[wide_pos[now]]
+        parts["pos"].append(wide_pos[now])
+        parts["year"].append(np.full(len(now), year, dtype="int64"))
+        parts["n"].append(counts[now])
+        parts["met"].append(wide_met[now])
+        parts["next"].append(wide_met[nxt])
+    if not parts["pos"]:
         years = ", ".join(map(str, panel.years))
         raise MessageError(Msg("error.forecast.no_consecutive_years", years=years))
-    table = pd.concat(frames, ignore_index=True)
-    table["district_code"] = table["commune_code"].map(info["district_code"]).astype("int64")
-    table["difficult"] = table["commune_code"].map(info["difficult"]).astype(bool)
-    counts = wide.sum(axis=1).reset_index(name="n").sort_values("year")
-    level = counts.groupby("commune_code")["n"].first()  # the count in its first year
-    table["level"] = table["commune_code"].map(level).to_numpy(float)
+    commune = np.repeat(np.concatenate(parts["pos"]), N_CRITERIA)
+    table = pd.DataFrame(
+        {
+            "commune_code": pd.Series(codes.take(commune).array, copy=False),
+            "criterion": np.tile(
+                np.array(CRITERIA_NUMBERS, dtype="int64"), len(commune) // N_CRITERIA
+            ),
+            "year": np.repeat(np.concatenate(parts["year"]), N_CRITERIA),
+            "n_met": np.repeat(np.concatenate(parts["n"]).astype("int64"), N_CRITERIA),
+            "met": np.concatenate(parts["met"]).ravel(),
+            "met_next": np.concatenate(parts["next"]).ravel(),
+            "district_code": info["district_code"].to_numpy("int64")[commune],
+            "difficult": info["difficult"].to_numpy(bool)[commune],
+            "level": level[commune],
+        }
+    )
     table["registered"] = False
     for year, codes in (registered or {}).items():
         rows = table["year"] == int(year) - 1
@@ -206,20 +240,25 @@ def gain_design(
 ) -> np.ndarray:
     """Design matrix of the gain model, columns ``GAIN_TERMS``; ``level`` is the commune's
     count in its first year of the fitted data (default: its current count)."""
-    onehot = (criterion[:, None] == np.array(CRITERIA_NUMBERS)[None, :]).astype(float)
-    reg = np.zeros(len(criterion)) if registered is None else registered
-    level = n_met if level is None else level
-    return np.column_stack(
-        [
-            onehot,
-            n_met - N_MET_CENTRE,
-            push_matrix(n_met),
-            difficult,
-            trend,
-            reg,
-            level - N_MET_CENTRE,
-        ]
-    ).astype(float)
+    # filled column by column into one float array: the same matrix as stacking the blocks,
+    # without the boolean blocks' float copies and the stacked copy (issue 17: ~0.5 s a fit
+    # at national size, where every refit builds its design again)
+    n = len(criterion)
+    x = np.zeros((n, len(GAIN_TERMS)))
+    numbers = np.array(CRITERIA_NUMBERS)
+    column = np.minimum(np.searchsorted(numbers, criterion), N_CRITERIA - 1)
+    known = np.flatnonzero(numbers[column] == criterion)  # one-hot; an unknown number: none
+    x[known, column[known]] = 1.0
+    n_met = np.asarray(n_met, dtype=float)
+    x[:, N_CRITERIA] = n_met - N_MET_CENTRE
+    for k, step in enumerate(PUSH_STEPS):
+        np.greater_equal(n_met, step, out=x[:, N_CRITERIA + 1 + k])
+    x[:, N_CRITERIA + 1 + N_PUSH] = difficult
+    x[:, TREND] = trend
+    if registered is not None:
+        x[:, REGISTERED] = registered
+    x[:, LEVEL] = (n_met if level is None else np.asarray(level, dtype=float)) - N_MET_CENTRE
+    return x
 
 
 def _gain_rows_design(rows: pd.DataFrame, trend: np.ndarray) -> np.ndarray:
@@ -318,7 +357,18 @@ class TransitionModel:
 
 def category_codes(values: pd.Series, levels: list) -> np.ndarray:
     """Position of each value in ``levels`` (−1 where absent)."""
-    return pd.Index(levels).get_indexer(values)
+    # by pyarrow's hash lookup on the column's own buffer (issue 17: pandas' get_indexer first
+    # copies pyarrow strings into Python objects, ~0.1 s per call on a national table, ~90
+    # calls a fit); pandas' lookup where pyarrow cannot (e.g. mixed types)
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        array = pa.array(values)
+        found = pc.index_in(array, value_set=pa.array(levels, type=array.type))
+        return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.intp)
+    except (pa.ArrowException, TypeError, ValueError):
+        return pd.Index(levels).get_indexer(values)
 
 
 def _effects(values: pd.Series, table: pd.DataFrame, key: str) -> np.ndarray:
@@ -550,8 +600,27 @@ def _trend_scores(
     return pd.DataFrame(rows)
 
 
-def _capacity_scores(
-    table: pd.DataFrame, panel: Panel, absent: tuple[str, ...] = ()
+def capacity_sample(
+    panel: Panel, max_communes: int | None = CAPACITY_MAX_COMMUNES
+) -> list[int] | None:
+    """The districts whose communes score the capacity form: None (all of them) when the
+    panel has at most ``max_communes`` communes (or ``max_communes`` is None); otherwise whole
+    districts, in an order fixed by ``CAPACITY_SAMPLE_SEED``, until they hold
+    ``max_communes`` communes — whole districts, so the refits estimate the district and
+    commune spreads from the same structure as the full fit."""
+    sizes = panel.communes.groupby("district_code").size()
+    if max_communes is None or int(sizes.sum()) <= max_communes:
+        return None
+    order = np.random.default_rng(CAPACITY_SAMPLE_SEED).permutation(sizes.index.to_numpy())
+    held = np.cumsum(sizes.reindex(order).to_numpy())
+    return sorted(order[: int(np.searchsorted(held, max_communes)) + 1].tolist())
+
+
+def capacity_scores(
+    table: pd.DataFrame,
+    panel: Panel,
+    absent: tuple[str, ...] = (),
+    max_communes: int | None = CAPACITY_MAX_COMMUNES,
 ) -> pd.DataFrame:
     """Held-out commune-level scores of the two capacity forms (see "capacity form").
 
@@ -560,14 +629,28 @@ def _capacity_scores(
     the years before it and scored on its unmet rows: the log-likelihood of each commune's
     gains given the year's common shift (fitted per form, so the year's overall level — the
     trend's and the year shock's business — does not decide; only how well each form tells
-    communes apart does)."""
+    communes apart does).
+
+    Above ``max_communes`` communes both fits and scores use the districts of
+    ``capacity_sample`` only, and each year's score is scaled up by (all held-out rows) /
+    (sampled held-out rows), an estimate of the whole panel's score (column ``sampled``: the
+    share of held-out rows scored)."""
+    districts = capacity_sample(panel, max_communes)
+    full_table = table
+    if districts is not None:
+        panel = panel.subset(districts=districts)
+        table = table[table["district_code"].isin(districts)]
     years = sorted(table["year"].unique().tolist())
     rows = []
     previous: dict[str, TransitionModel] = {}  # each form's fit on one year fewer: a warm start
     for i in range(max(2, len(years) - MAX_CAPACITY_CUTOFFS), len(years)):
         train = table[table["year"] < years[i]]
         held = table[(table["year"] == years[i]) & ~table["met"]]
+        every = int(((full_table["year"] == years[i]) & ~full_table["met"]).sum())
+        scale = every / max(len(held), 1)
         y = held["met_next"].to_numpy(float)
+        commune = category_codes(held["commune_code"], panel.communes["commune_code"].tolist())
+        per_commune: dict[str, np.ndarray] = {}
         for form in CAPACITY_FORMS:
             extra = () if form == "level" else ("level",)
             model = _fit_one(
@@ -583,24 +666,47 @@ def _capacity_scores(
             previous[form] = model
             eta = _held_out_eta(model, held) + _year_shift(model, held)[0]
             loglik = y * eta - np.logaddexp(0.0, eta)
-            by_commune = pd.Series(loglik).groupby(held["commune_code"].to_numpy()).sum()
+            per_commune[form] = np.bincount(commune, loglik, len(panel.communes))
             rows.append(
                 {
                     "cutoff": years[i - 1],
                     "year": years[i],
                     "form": form,
-                    "log_score": float(loglik.sum()),
-                    "communes": len(by_commune),
+                    "log_score": float(loglik.sum()) * scale,
+                    "communes": int(held["commune_code"].nunique()),
                     "rows": len(held),
+                    "sampled": 1.0 / scale,
+                    "diff_var": 0.0,
                 }
             )
+        if districts is not None:
+            # the sampling variance of the scaled level − count difference (communes drawn
+            # without replacement; whole districts treated as independent communes)
+            scored = np.bincount(commune, minlength=len(panel.communes)) > 0
+            d = (per_commune["level"] - per_commune["count"])[scored]
+            share = min(1.0 / scale, 1.0)
+            var = scale**2 * len(d) * (np.var(d, ddof=1) if len(d) > 1 else 0.0) * (1 - share)
+            rows[-2]["diff_var"] = float(var)  # on the year's "level" row
     return pd.DataFrame(rows)
 
 
 def capacity_weight(scores: pd.DataFrame) -> float:
-    """Weight of the "level" form from held-out scores: ∝ exp(total log score) per form."""
+    """Weight of the "level" form from held-out scores: ∝ exp(total log score) per form.
+
+    Scores from a sample of communes (``capacity_scores`` above ``CAPACITY_MAX_COMMUNES``)
+    estimate the whole panel's difference D with a sampling variance V (column
+    ``diff_var``). A total log score over hundreds of thousands of rows makes the weight a
+    step: a sample's D a few units off zero would read as certainty where the whole panel
+    ties. So where |D| < ``CAPACITY_SAMPLE_Z`` · √V the sample cannot tell the forms apart
+    and the weight is ½ (the level form, as when nothing can be scored); otherwise the
+    logistic of D. (The synthetic national panel ties: every commune scored gives 0.51;
+    samples of 1,000 communes with four seeds gave D = −35 ± 16, −8 ± 11, −3 ± 5, +6 ± 11.)
+    V = 0 (every commune scored): the plain logistic of D."""
     total = scores.groupby("form")["log_score"].sum()
     diff = float(total.get("level", 0.0) - total.get("count", 0.0))
+    var = float(scores["diff_var"].sum()) if "diff_var" in scores else 0.0
+    if var > 0.0 and abs(diff) < CAPACITY_SAMPLE_Z * np.sqrt(var):
+        return 0.5
     return float(1.0 / (1.0 + np.exp(-np.clip(diff, -50, 50))))
 
 
@@ -648,7 +754,7 @@ def fit(
     elif n_trans == 2:
         capacity["capacity_choice"] = "too_few"
     else:
-        scores = _capacity_scores(table, panel, absent)
+        scores = capacity_scores(table, panel, absent)
         weight = capacity_weight(scores)
         form = "level" if weight >= 0.5 else "count"
         capacity = {
