@@ -63,10 +63,10 @@ def warm(library: bool = True) -> None:
 
 
 def first_chart() -> None:
-    """What a report's first chart pays once per process, paid ahead: the theme, the font
-    (its file read and cached) and the Agg canvas rendering text with Vietnamese letters to
-    PNG. Leaves no figure and no setting behind (the theme is applied inside a context, as
-    the charts apply it)."""
+    """What a report's first chart pays once per process, paid ahead: the theme (seaborn's
+    styles, imported when first drawn), the font (its file read and cached) and the Agg
+    canvas rendering text with Vietnamese letters to PNG. Leaves no figure and no setting
+    behind (the theme is applied inside a context, as the charts apply it)."""
     import matplotlib as mpl
     from matplotlib.figure import Figure
 

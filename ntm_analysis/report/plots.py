@@ -104,72 +104,16 @@ _MARK_STRIP_INCHES = 0.5  # space kept free at the bottom for the synthetic-data
 
 # --- theme -----------------------------------------------------------------------------------
 
-# seaborn's "whitegrid" style and "talk" context (seaborn 0.13), written out: the charts need
-# these rcParams, not seaborn, whose import (with the scipy.stats it pulls in) cost a report
-# kernel ~1 s (issue 17). ``image.cmap`` ("rocket", a colormap seaborn registers on import)
-# is left out: no chart uses the default colormap. tests/unit/report/test_plots_speed.py
-# checks this table against seaborn's own.
-SEABORN_WHITEGRID_TALK: dict[str, Any] = {
-    # axes_style("whitegrid")
-    "figure.facecolor": "white",
-    "axes.labelcolor": ".15",
-    "xtick.direction": "out",
-    "ytick.direction": "out",
-    "xtick.color": ".15",
-    "ytick.color": ".15",
-    "axes.axisbelow": True,
-    "grid.linestyle": "-",
-    "text.color": ".15",
-    "font.family": ["sans-serif"],
-    "font.sans-serif": [
-        "Arial",
-        "DejaVu Sans",
-        "Liberation Sans",
-        "Bitstream Vera Sans",
-        "sans-serif",
-    ],
-    "lines.solid_capstyle": "round",
-    "patch.edgecolor": "w",
-    "patch.force_edgecolor": True,
-    "xtick.top": False,
-    "ytick.right": False,
-    "axes.grid": True,
-    "axes.facecolor": "white",
-    "axes.edgecolor": ".8",
-    "grid.color": ".8",
-    "axes.spines.left": True,
-    "axes.spines.bottom": True,
-    "axes.spines.right": True,
-    "axes.spines.top": True,
-    "xtick.bottom": False,
-    "ytick.left": False,
-    # plotting_context("talk")
-    "axes.linewidth": 1.875,
-    "grid.linewidth": 1.5,
-    "lines.linewidth": 2.25,
-    "lines.markersize": 9.0,
-    "patch.linewidth": 1.5,
-    "xtick.major.width": 1.875,
-    "ytick.major.width": 1.875,
-    "xtick.minor.width": 1.5,
-    "ytick.minor.width": 1.5,
-    "xtick.major.size": 9.0,
-    "ytick.major.size": 9.0,
-    "xtick.minor.size": 6.0,
-    "ytick.minor.size": 6.0,
-    "font.size": 18.0,
-    "axes.labelsize": 18.0,
-    "axes.titlesize": 18.0,
-    "xtick.labelsize": 16.5,
-    "ytick.labelsize": 16.5,
-    "legend.fontsize": 16.5,
-    "legend.title_fontsize": 18.0,
-}
-
 
 def theme_rc() -> dict[str, Any]:
-    """The rcParams of the project's theme (seaborn's "whitegrid" + "talk", then our overrides)."""
-    rc: dict[str, Any] = dict(SEABORN_WHITEGRID_TALK)
+    """The rcParams of the project's theme (seaborn "whitegrid" + "talk", then our overrides)."""
+    # seaborn (and the scipy.stats it pulls in: ~1 s) is imported when a chart is drawn, not
+    # with this module: the batch process and `ntm` commands import it without drawing
+    import seaborn as sns
+
+    rc: dict[str, Any] = {}
+    rc.update(sns.axes_style("whitegrid"))
+    rc.update(sns.plotting_context("talk"))
     rc.update(
         {
             # the family name itself, not the generic "sans-serif", so the choice is stored
@@ -518,7 +462,21 @@ def criteria_heatmap(
         # (one line each) and the synthetic-data strip
         fig = _new_figure(12.0, n_rows * row_h + 2.9 + 0.25 * lines)
         ax = fig.subplots()
-        _heatmap_mesh(ax, data, linewidth=0.6 if n_rows <= 80 else 0.0)
+        import seaborn as sns  # see theme_rc
+
+        sns.heatmap(
+            data.astype(int),
+            ax=ax,
+            cmap=ListedColormap([NOT_MET_COLOR, MET_COLOR]),
+            vmin=0,
+            vmax=1,
+            cbar=False,
+            linewidths=0.6 if n_rows <= 80 else 0.0,
+            linecolor="white",
+            xticklabels=[str(c) for c in CRITERIA_NUMBERS],
+            yticklabels=data.index.tolist(),
+        )
+        # seaborn turns the names vertical when they fit that way (few rows): never
         ax.tick_params(axis="y", labelsize=label_size, length=0, labelrotation=0)
         ax.tick_params(axis="x", labelsize=TICK_SIZE, length=0, labelrotation=0)
         height_pt = n_rows * row_h * 72
@@ -546,28 +504,6 @@ def criteria_heatmap(
 
 
 _HEATMAP_LEGEND_INCHES = 3.0  # "■ Đạt ■ Chưa đạt" / "■ Met ■ Not met" at LEGEND_SIZE
-
-
-def _heatmap_mesh(ax: Any, data: pd.DataFrame, linewidth: float) -> None:
-    """The grid of cells, drawn as ``seaborn.heatmap`` drew it (the same artists, so the same
-    pixels) without its extra whole-figure draw (made to test whether tick labels overlap, a
-    quarter of the chart's cost) and without importing seaborn in the report's kernel."""
-    for side in ("top", "right", "left", "bottom"):
-        ax.spines[side].set_visible(False)
-    ax.pcolormesh(
-        np.ma.masked_invalid(data.to_numpy(dtype=int)),
-        cmap=ListedColormap([NOT_MET_COLOR, MET_COLOR]),
-        vmin=0,
-        vmax=1,
-        linewidths=linewidth,
-        edgecolor="white",
-    )
-    n_rows, n_cols = data.shape
-    ax.set(xlim=(0, n_cols), ylim=(0, n_rows))
-    ax.invert_yaxis()
-    ax.set(xticks=np.arange(n_cols) + 0.5, yticks=np.arange(n_rows) + 0.5)
-    ax.set_xticklabels([str(c) for c in data.columns])
-    ax.set_yticklabels(data.index.tolist(), va="center")
 
 
 def _heatmap_groups(ax: Any, n_rows: int) -> None:
