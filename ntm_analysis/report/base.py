@@ -244,11 +244,8 @@ def result_badge(result: Mapping[str, Any], lang: str) -> str:
 
 
 def synthetic_banner(lang: str) -> str:
-    return (
-        '<div class="ntm-synthetic" style="border:2px solid #D55E00;background:#FFF1D6;'
-        'color:#6B2A00;padding:0.5em 0.8em;margin:0.5em 0;font-weight:bold">'
-        f"{esc(i18n.t('report.synthetic_banner', lang))}</div>"
-    )
+    """The synthetic-data banner (the ``synthetic_banner`` fragment)."""
+    return fragments.render("synthetic_banner", i18n.t("report.synthetic_banner", lang))
 
 
 def unit_label(registry: Registry, code: int | None, lang: str) -> str:
