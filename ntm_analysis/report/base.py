@@ -43,8 +43,8 @@ def esc(text: object) -> str:
 
 
 def paragraph(text: str, css: str = "") -> str:
-    style = f' style="{css}"' if css else ""
-    return f"<p{style}>{esc(text)}</p>"
+    """A paragraph of text with an inline style (the ``paragraph`` fragment)."""
+    return fragments.render("paragraph", text, css)
 
 
 def is_missing(x: object) -> bool:
@@ -211,7 +211,7 @@ def styled_table(
 
 
 def caption_html(text: str) -> str:
-    return f'<p style="font-weight:bold;margin-bottom:0.2em">{esc(text)}</p>'
+    return paragraph(text, "font-weight:bold;margin-bottom:0.2em")
 
 
 def badge(status: str | None, lang: str) -> dict[str, Any]:

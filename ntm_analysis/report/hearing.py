@@ -277,12 +277,8 @@ def _cell(value: Any) -> Any:
 
 
 # --------------------------------------------------------------------------- pages
-#
-# The brief and the slides are Jinja templates (``templates/hearing_brief.html.j2``,
-# ``hearing_slides.html.j2`` on ``hearing_page.html.j2``; the shared pieces in
-# ``_hearing.html.j2`` and ``_fragments.html.j2``). This module builds what they show — a
-# view of numbers already formatted and sentences already translated — and renders it; the
-# markup, the style and the slide script live in the templates, and Jinja escapes the text.
+# views of the brief and the slides, rendered by ``hearing_brief.html.j2`` and
+# ``hearing_slides.html.j2`` (on ``hearing_page.html.j2``; shared pieces in ``_hearing.html.j2``)
 
 BRIEF_TEMPLATE = "hearing_brief.html.j2"
 SLIDES_TEMPLATE = "hearing_slides.html.j2"
