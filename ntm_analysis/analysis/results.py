@@ -21,7 +21,6 @@ import dataclasses
 import functools
 import json
 import math
-import sys
 import types
 import typing
 from collections.abc import Iterator, Mapping, Sequence
@@ -189,38 +188,6 @@ class _Record:
             raise ResultsError(f"{source}: {wrong}") from None
 
 
-# the one module still reading the results by key (see _HearingKeys)
-_KEY_READER = "ntm_analysis.report.hearing"
-
-
-class _HearingKeys(_Record):
-    """TRANSITIONAL, for ``report/hearing.py`` only: ``r["now"]`` and ``r.get("this_year")``
-    on the records it reads. [hearing11] moves its pages into Jinja templates (dotted access
-    works there); every other reader reads attributes, and a key read from anywhere else is
-    refused (TypeError), so the tests of report/ and batch/ catch one. Delete this class (and
-    ``_KEY_READER``) once hearing.py reads attributes: the records are not mappings."""
-
-    # not iterable (``__getitem__`` alone would make ``iter`` and ``in`` try keys 0, 1, …)
-    __iter__ = None
-
-    def __getitem__(self, key: str) -> Any:
-        _only_for_hearing(sys._getframe(1))
-        if key not in _names(type(self)):
-            raise KeyError(key)
-        return getattr(self, key)
-
-    def get(self, key: str, default: Any = None) -> Any:
-        _only_for_hearing(sys._getframe(1))
-        return getattr(self, key) if key in _names(type(self)) else default
-
-
-def _only_for_hearing(frame: Any) -> None:
-    if frame.f_globals.get("__name__") != _KEY_READER:
-        # a TypeError, as for any object that is not subscriptable (Jinja then reads the
-        # attribute: ``r["now"]`` in a template still works)
-        raise TypeError("results are read by attribute (r.now.n_ntm), not by key")
-
-
 # -- the nested records: field names are the JSON keys, in the JSON's order -------------------
 # A float field may hold None: the JSON writes a figure that is not a number (NaN: e.g. a
 # baseline that could not be fitted) as null. Any field may hold None when read from an older
@@ -228,7 +195,7 @@ def _only_for_hearing(frame: Any) -> None:
 
 
 @dataclass(frozen=True)
-class Now(_HearingKeys):
+class Now(_Record):
     """The unit at the as-of year, observed (not forecast)."""
 
     n_ntm: int  # communes meeting the standard
@@ -318,7 +285,7 @@ class MeanCriteria(_Record):
 
 
 @dataclass(frozen=True)
-class PlanFigure(_HearingKeys):
+class PlanFigure(_Record):
     """One figure of this year's plan against the forecast: ``now`` (as-of year), the plan's
     ``target`` (None without one) and whether the file marks it ``official``, ``direction``
     ("at_least": more is better; "at_most": fewer is), the forecast's ``expected`` value and
@@ -338,7 +305,7 @@ class PlanFigure(_HearingKeys):
 
 
 @dataclass(frozen=True)
-class PlanFigures(_HearingKeys):
+class PlanFigures(_Record):
     """This year's three plan figures (see ``analysis.plan_year.FIGURES``)."""
 
     n_ntm: PlanFigure  # communes meeting the standard
@@ -351,7 +318,7 @@ class PlanFigures(_HearingKeys):
 
 
 @dataclass(frozen=True)
-class ThisYear(_HearingKeys):
+class ThisYear(_Record):
     """The first forecast year's plan against the forecast (``analysis.plan_year``);
     ``has_plan``: at least one figure has a plan."""
 
@@ -363,7 +330,7 @@ class ThisYear(_HearingKeys):
 
 
 @dataclass(frozen=True)
-class UnitResults(_HearingKeys):
+class UnitResults(_Record):
     """One unit's forecast in numbers (no words, no language): built by ``unit_results``.
 
     Read-only, by attribute (``r.probability``, ``r.now.n_ntm``); the nested values are

@@ -43,8 +43,8 @@ def esc(text: object) -> str:
 
 
 def paragraph(text: str, css: str = "") -> str:
-    style = f' style="{css}"' if css else ""
-    return f"<p{style}>{esc(text)}</p>"
+    """A paragraph of text with an inline style (the ``paragraph`` fragment)."""
+    return fragments.render("paragraph", text, css)
 
 
 def is_missing(x: object) -> bool:
@@ -211,7 +211,7 @@ def styled_table(
 
 
 def caption_html(text: str) -> str:
-    return f'<p style="font-weight:bold;margin-bottom:0.2em">{esc(text)}</p>'
+    return paragraph(text, "font-weight:bold;margin-bottom:0.2em")
 
 
 def badge(status: str | None, lang: str) -> dict[str, Any]:
@@ -244,11 +244,8 @@ def result_badge(result: UnitResults, lang: str) -> str:
 
 
 def synthetic_banner(lang: str) -> str:
-    return (
-        '<div class="ntm-synthetic" style="border:2px solid #D55E00;background:#FFF1D6;'
-        'color:#6B2A00;padding:0.5em 0.8em;margin:0.5em 0;font-weight:bold">'
-        f"{esc(i18n.t('report.synthetic_banner', lang))}</div>"
-    )
+    """The synthetic-data banner (the ``synthetic_banner`` fragment)."""
+    return fragments.render("synthetic_banner", i18n.t("report.synthetic_banner", lang))
 
 
 def unit_label(registry: Registry, code: int | None, lang: str) -> str:

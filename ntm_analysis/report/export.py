@@ -21,7 +21,6 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
-from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -29,6 +28,7 @@ from typing import Any
 from ntm_analysis import __version__, i18n
 from ntm_analysis.core.atomic import write_text_atomic
 from ntm_analysis.core.provenance import now
+from ntm_analysis.report import fragments
 
 __all__ = [
     "NOTEBOOK_ONLY_TAG",
@@ -265,21 +265,10 @@ def headings(body: str) -> list[Heading]:
     return _headings(_parse(body))
 
 
-@cache
-def _contents_template() -> Any:
-    from jinja2 import Environment, PackageLoader
-
-    env = Environment(
-        loader=PackageLoader("ntm_analysis.report", "templates"),
-        autoescape=True,
-        keep_trailing_newline=True,
-    )
-    return env.get_template("contents.html.j2")
-
-
 def contents_html(sections: list[Heading], lang: str) -> str:
     """The table of contents of ``sections`` (``templates/contents.html.j2``)."""
-    return _contents_template().render(title=i18n.t("report.contents", lang), headings=sections)
+    template = fragments.environment().get_template("contents.html.j2")
+    return template.render(title=i18n.t("report.contents", lang), headings=sections)
 
 
 def _start_tag(attrs: list[tuple[str, str | None]]) -> str:
@@ -393,8 +382,7 @@ def export_html(
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     body = add_contents(_strip_external(body), lang)
     if home:
-        link = f'<nav class="ntm-home"><a href="{html.escape(home)}">'
-        link += f"{html.escape(i18n.t('report.home', lang))}</a></nav>"
+        link = fragments.render("home_link", home, i18n.t("report.home", lang))
         body = body.replace("<main>", "<main>" + link, 1)
     left = external_references(body)
     if left:

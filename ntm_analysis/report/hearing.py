@@ -12,6 +12,10 @@ Files, in ``OUT/hearing/<unit id>/``: ``brief.html`` (+ ``brief.pdf``, one A4 pa
 ``slides.html`` (+ ``slides.pdf``), ``tables.xlsx``, ``charts/NN-name.png`` and ``.svg``.
 ``write`` makes them from a prepared ``Report``; ``write_batch`` is the one call the batch
 makes after its units ran, re-using each unit's parameters and the shared forecast cache.
+
+The brief and the slides are Jinja templates (``templates/hearing_*.html.j2``): this module
+builds their views (``BriefView``, ``SlidesView``: what a page shows, as formatted numbers
+and translated sentences) and renders them; the markup, style and script are the templates'.
 """
 
 from __future__ import annotations
@@ -25,22 +29,23 @@ import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from itertools import repeat
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 import pandas as pd
 from matplotlib.figure import Figure
 
 from ntm_analysis import __version__, i18n
-from ntm_analysis.analysis.results import UnitResults
+from ntm_analysis.analysis.results import UnitResults, displayed_status
 from ntm_analysis.core.atomic import replace_dir, write_atomic, write_text_atomic
 from ntm_analysis.core.config import config_fields
 from ntm_analysis.core.criteria import criterion_label
 from ntm_analysis.i18n.text import fold
-from ntm_analysis.report import plots
+from ntm_analysis.report import fragments, plots
 from ntm_analysis.report import sections as report
-from ntm_analysis.report.base import Report, Section, esc, fmt_num, result_badge, synthetic_banner
+from ntm_analysis.report.base import Report, Section, badge, fmt_num
 from ntm_analysis.report.geography import geography_sentence
 from ntm_analysis.report.priority import reason_text, short_criteria
 
@@ -132,12 +137,6 @@ def _png(fig: Figure) -> bytes:
     return _PNG[fig]
 
 
-def _img(fig: Figure, css: str = "") -> str:
-    data = base64.b64encode(_png(fig)).decode("ascii")
-    alt = esc(" ".join(fig.get_suptitle().split()))
-    return f'<img src="data:image/png;base64,{data}" alt="{alt}" style="{css}">'
-
-
 # --------------------------------------------------------------------------- workbook
 
 
@@ -161,22 +160,22 @@ def workbook_tables(rep: Report, parts: Sequence[Section]) -> list[tuple[str, pd
     then every table shown in the report, as shown (headers in the report's language)."""
     lang = rep.lang
     out: list[tuple[str, pd.DataFrame]] = []
-    ty = rep.results["this_year"]
+    ty = rep.results.this_year
     plan_rows = []
-    for figure, row in ty["figures"].items():
+    for figure, row in ty.figures.items():
         plan_rows.append(
             {
                 rep.t("plan.col.figure"): i18n.t(f"col.{figure}", lang),
-                rep.t("plan.col.now", year=ty["as_of"]): row["now"],
-                rep.t("plan.col.target", year=ty["year"]): row["target"],
-                rep.t("plan.col.expected", year=ty["year"]): row["expected"],
-                rep.t("plan.col.lo95"): row["lo95"],
-                rep.t("plan.col.hi95"): row["hi95"],
-                rep.t("plan.col.probability"): row["probability"],
-                rep.t("plan.col.gap"): row["gap"],
+                rep.t("plan.col.now", year=ty.as_of): row.now,
+                rep.t("plan.col.target", year=ty.year): row.target,
+                rep.t("plan.col.expected", year=ty.year): row.expected,
+                rep.t("plan.col.lo95"): row.lo95,
+                rep.t("plan.col.hi95"): row.hi95,
+                rep.t("plan.col.probability"): row.probability,
+                rep.t("plan.col.gap"): row.gap,
             }
         )
-    out.append((rep.t("workbook.sheet.plan") + f" {ty['year']}", pd.DataFrame(plan_rows)))
+    out.append((rep.t("workbook.sheet.plan") + f" {ty.year}", pd.DataFrame(plan_rows)))
     full = report.priority_frame(rep)
     if not full.empty:
         next_year = rep.forecast.years[0]
@@ -278,57 +277,161 @@ def _cell(value: Any) -> Any:
     return round(value, 4) if isinstance(value, float) else value
 
 
-# --------------------------------------------------------------------------- brief
+# --------------------------------------------------------------------------- pages
+# views of the brief and the slides, rendered by ``hearing_brief.html.j2`` and
+# ``hearing_slides.html.j2`` (on ``hearing_page.html.j2``; shared pieces in ``_hearing.html.j2``)
+
+BRIEF_TEMPLATE = "hearing_brief.html.j2"
+SLIDES_TEMPLATE = "hearing_slides.html.j2"
 
 
-_PAGE_CSS = """
-* { box-sizing: border-box; }
-body { font-family: "Noto Sans", "DejaVu Sans", "Segoe UI", Arial, sans-serif; color: #111;
-       margin: 0; }
-table { border-collapse: collapse; width: 100%; }
-th, td { text-align: left; padding: 3px 6px; vertical-align: top; white-space: nowrap; }
-th { background: #DDE7F0; white-space: normal; vertical-align: bottom; }
-tr:nth-child(even) td { background: #F4F4F4; }
-td.num, th.num { text-align: right; }
-td.wrap { white-space: normal; }
-.ntm-mark { color: #6B2A00; font-weight: bold; }
-"""
+@dataclass(frozen=True)
+class Image:
+    """A chart embedded in a page: the PNG (base64) and the chart's title as its alt text."""
 
-_BRIEF_CSS = (
-    _PAGE_CSS
-    + """
-@page { size: A4 portrait; margin: 12mm 14mm; }
-body { font-size: 10.5pt; line-height: 1.35; max-width: 182mm; margin: 0 auto; }
-h1 { font-size: 16pt; margin: 0 0 2pt 0; }
-.sub { color: #444; margin: 0 0 6pt 0; }
-.headline { font-size: 12.5pt; font-weight: bold; margin: 6pt 0; }
-.chart { text-align: center; }
-.chart img { width: 100%; max-height: 80mm; object-fit: contain; }
-ul { margin: 4pt 0 6pt 0; padding-left: 16pt; }
-li { margin-bottom: 2pt; }
-h2 { font-size: 12pt; margin: 6pt 0 3pt 0; }
-table { font-size: 9.5pt; }
-.foot { color: #555; font-size: 8.5pt; margin-top: 6pt; }
-.ntm-synthetic { padding: 0.3em 0.6em !important; margin: 0 0 6pt 0 !important; }
-"""
-)
+    png_base64: str
+    alt: str
+
+
+@dataclass(frozen=True)
+class Column:
+    """A table column: its header and how its cells sit ("num" right-aligned, "wrap" may
+    break lines, "" stays on one line so names and percentages never split)."""
+
+    label: str
+    css: str = ""
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table as shown: the columns and each row's cells as text."""
+
+    columns: tuple[Column, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class BriefView:
+    """What the one-page brief shows (``hearing_brief.html.j2``)."""
+
+    lang: str
+    title: str
+    subtitle: str
+    synthetic: str | None  # the synthetic-data banner's text; None for real data
+    badge: Mapping[str, Any]  # the headline's status (``base.badge``'s data)
+    headline: str
+    chart: Image | None  # the forecast's fan chart
+    points: tuple[str, ...]  # the sentences under the headline
+    priority_title: str
+    priority: Table | None  # the top of the priority list; None without one
+    source: str
+
+
+@dataclass(frozen=True)
+class TitleSlide:
+    """The unit, the years, the answer in one sentence (and the registry list used)."""
+
+    heading: str
+    subtitle: str
+    headline: str
+    geography: str | None
+    kind: ClassVar[str] = "title"
+
+
+@dataclass(frozen=True)
+class AnswerSlide:
+    """The answer with its status badge and the fan chart."""
+
+    heading: str
+    badge: Mapping[str, Any]
+    headline: str
+    chart: Image | None
+    kind: ClassVar[str] = "answer"
+
+
+@dataclass(frozen=True)
+class PlanSlide:
+    """This year's plan: one sentence and the plan table."""
+
+    heading: str
+    sentence: str
+    table: Table
+    kind: ClassVar[str] = "plan"
+
+
+@dataclass(frozen=True)
+class TableSlide:
+    """A heading and a table (the priority list)."""
+
+    heading: str
+    table: Table
+    kind: ClassVar[str] = "table"
+
+
+@dataclass(frozen=True)
+class ChartSlide:
+    """A heading and one chart."""
+
+    heading: str
+    chart: Image
+    kind: ClassVar[str] = "chart"
+
+
+@dataclass(frozen=True)
+class TextSlide:
+    """A heading and paragraphs (the limits)."""
+
+    heading: str
+    paragraphs: tuple[str, ...]
+    kind: ClassVar[str] = "text"
+
+
+Slide = TitleSlide | AnswerSlide | PlanSlide | TableSlide | ChartSlide | TextSlide
+
+
+@dataclass(frozen=True)
+class SlidesView:
+    """What the deck shows (``hearing_slides.html.j2``): its slides in order, each page's
+    "slide k/n" label, the synthetic-data mark on every slide."""
+
+    lang: str
+    title: str
+    keys: str  # how to move between slides
+    synthetic: str | None  # the banner's text on the title slide; None for real data
+    watermark: str  # the mark at the foot of every slide ("" for real data)
+    slides: tuple[Slide, ...]
+    pages: tuple[str, ...]
+
+
+def render(template: str, view: BriefView | SlidesView) -> str:
+    """A page of the pack from its view (the package's one Jinja environment)."""
+    return fragments.environment().get_template(template).render(view=view)
+
+
+def _image(fig: Figure) -> Image:
+    return Image(base64.b64encode(_png(fig)).decode("ascii"), " ".join(fig.get_suptitle().split()))
+
+
+def _facts(rep: Report) -> dict[str, Any]:
+    """The unit's result values the pages show (read in one place)."""
+    res = rep.results
+    return {"n_ntm": res.now.n_ntm, "n_communes": res.n_communes}
 
 
 def brief_sentences(rep: Report, top: pd.DataFrame) -> list[str]:
     """Three to five plain sentences: the headline, this year's plan, where the unit stands,
     the communes most likely next, and the caveat."""
-    res, lang = rep.results, rep.lang
+    lang, facts = rep.lang, _facts(rep)
     out = [rep.headline, report.plan_sentence(rep)]
     if rep.panel.geography is not None:  # the registry list and the merge rule used
         out.insert(1, geography_sentence(rep.panel.geography, lang))
-    now_ = res["now"]
     out.append(
         rep.t(
             "headline.current",
             year=rep.as_of,
-            n_ntm=now_["n_ntm"],
-            n_communes=res["n_communes"],
-            share=i18n.fmt_share(now_["n_ntm"] / max(res["n_communes"], 1), lang),
+            n_ntm=facts["n_ntm"],
+            n_communes=facts["n_communes"],
+            share=i18n.fmt_share(facts["n_ntm"] / max(facts["n_communes"], 1), lang),
         )
     )
     if not top.empty:
@@ -347,77 +450,55 @@ def brief_sentences(rep: Report, top: pd.DataFrame) -> list[str]:
     return out[:5]
 
 
-def _table_html(frame: pd.DataFrame, numeric: Iterable[str] = (), wrap: Iterable[str] = ()) -> str:
-    """A plain table: ``numeric`` columns right-aligned, ``wrap`` columns may break lines
-    (every other cell stays on one line, so names and percentages never split)."""
+def table_view(frame: pd.DataFrame, numeric: Iterable[str] = (), wrap: Iterable[str] = ()) -> Table:
+    """A shown table as text: ``numeric`` columns right-aligned, ``wrap`` columns may break
+    lines."""
     numeric, wrap = set(numeric), set(wrap)
-
-    def css(column: str) -> str:
-        return "num" if column in numeric else "wrap" if column in wrap else ""
-
-    head = "".join(f'<th class="{css(c)}">{esc(c)}</th>' for c in frame.columns)
-    body = "".join(
-        "<tr>"
-        + "".join(
-            f'<td class="{css(c)}">{esc(v)}</td>' for c, v in zip(frame.columns, row, strict=True)
-        )
-        + "</tr>"
-        for row in frame.itertuples(index=False)
+    columns = tuple(
+        Column(str(c), "num" if c in numeric else "wrap" if c in wrap else "")
+        for c in frame.columns
     )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    rows = tuple(tuple(str(v) for v in row) for row in frame.itertuples(index=False))
+    return Table(columns, rows)
 
 
-def _short_priority(rep: Report, full: pd.DataFrame, n: int) -> pd.DataFrame:
+def _short_priority(rep: Report, full: pd.DataFrame, n: int) -> Table:
     """The top of the priority list with short columns (criteria by number), for paper."""
     shown = report.priority_display(rep, full, n)
     shown[rep.t("report.col.missing")] = [
         short_criteria(m, rep.lang) for m in full.head(n)["missing"]
     ]
-    return shown.drop(columns=[rep.t("priority.col.why")])
+    shown = shown.drop(columns=[rep.t("priority.col.why")])
+    return table_view(shown, _numeric_columns(rep, shown), [rep.t("report.col.missing")])
 
 
-def _document(title: str, css: str, body: str, lang: str, script: str = "") -> str:
-    return (
-        f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
-        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{esc(title)}</title><style>{css}</style></head>"
-        f"<body>{body}{script}</body></html>\n"
+def _synthetic(rep: Report) -> str | None:
+    return i18n.t("report.synthetic_banner", rep.lang) if rep.synthetic else None
+
+
+def brief_view(rep: Report, parts: Sequence[Section], full: pd.DataFrame) -> BriefView:
+    """What the brief shows: headline with its range, one chart, three to five sentences,
+    the top of the priority list."""
+    fan = _forecast_chart(rep, parts)
+    draws = fmt_num(rep.forecast.n_draws, rep.lang)
+    return BriefView(
+        lang=rep.lang,
+        title=f"{rep.t('brief.title')} — {rep.unit_name}",
+        subtitle=rep.t("brief.subtitle", as_of=rep.as_of, year=rep.year, draws=draws),
+        synthetic=_synthetic(rep),
+        badge=badge(displayed_status(rep.results), rep.lang),
+        headline=rep.headline,
+        chart=None if fan is None else _image(fan),
+        points=tuple(brief_sentences(rep, full)[1:]),
+        priority_title=rep.t("brief.priority"),
+        priority=None if full.empty else _short_priority(rep, full, N_BRIEF),
+        source=rep.t("brief.source", version=__version__),
     )
 
 
 def brief_html(rep: Report, parts: Sequence[Section], full: pd.DataFrame) -> str:
-    """The one-page A4 brief: headline with its range, one chart, three to five sentences,
-    the top of the priority list."""
-    lang = rep.lang
-    title = f"{rep.t('brief.title')} — {rep.unit_name}"
-    body = []
-    if rep.synthetic:
-        body.append(synthetic_banner(lang))
-    body.append(f"<h1>{esc(title)}</h1>")
-    body.append(
-        '<p class="sub">'
-        + esc(
-            rep.t(
-                "brief.subtitle",
-                as_of=rep.as_of,
-                year=rep.year,
-                draws=fmt_num(rep.forecast.n_draws, lang),
-            )
-        )
-        + "</p>"
-    )
-    body.append(f'<p class="headline">{result_badge(rep.results, lang)} {esc(rep.headline)}</p>')
-    fan = _forecast_chart(rep, parts)
-    if fan is not None:
-        body.append(f'<div class="chart">{_img(fan)}</div>')
-    sentences = brief_sentences(rep, full)
-    body.append("<ul>" + "".join(f"<li>{esc(s)}</li>" for s in sentences[1:]) + "</ul>")
-    if not full.empty:
-        short = _short_priority(rep, full, N_BRIEF)
-        body.append(f"<h2>{esc(rep.t('brief.priority'))}</h2>")
-        body.append(_table_html(short, _numeric_columns(rep, short), [rep.t("report.col.missing")]))
-    body.append(f'<p class="foot">{esc(rep.t("brief.source", version=__version__))}</p>')
-    return _document(title, _BRIEF_CSS, "".join(body), lang)
+    """The one-page A4 brief (``brief_view`` rendered)."""
+    return render(BRIEF_TEMPLATE, brief_view(rep, parts, full))
 
 
 def _numeric_columns(rep: Report, frame: pd.DataFrame) -> list[str]:
@@ -439,115 +520,59 @@ def _forecast_chart(rep: Report, parts: Sequence[Section]) -> Figure | None:
     return None
 
 
-# --------------------------------------------------------------------------- slides
-
-
-_SLIDES_CSS = (
-    _PAGE_CSS
-    + """
-@page { size: 1280px 720px; margin: 0; }
-html { background: #3A3A3A; scroll-snap-type: y mandatory; }
-body { font-size: 26px; line-height: 1.3; }
-.slide { width: 1280px; height: 720px; margin: 24px auto; background: #FFFFFF;
-         padding: 40px 56px 48px 56px; position: relative; overflow: hidden;
-         scroll-snap-align: center; display: flex; flex-direction: column; }
-.slide h1 { font-size: 44px; margin: 0 0 16px 0; }
-.slide h2 { font-size: 36px; margin: 0 0 14px 0; color: #0B3C5D; }
-.slide p { margin: 0 0 12px 0; }
-.slide .big { font-size: 30px; font-weight: bold; }
-.slide .fig { flex: 1; min-height: 0; display: flex; justify-content: center; }
-.slide .fig img { max-width: 100%; max-height: 100%; object-fit: contain; }
-.slide table { font-size: 21px; }
-.slide .mark { position: absolute; left: 56px; bottom: 14px; font-size: 16px; color: #6B2A00;
-               font-weight: bold; }
-.slide .page { position: absolute; right: 56px; bottom: 14px; font-size: 16px; color: #555; }
-.keys { color: #DDD; text-align: center; font-size: 14px; margin: 8px; }
-@media print {
-  html { background: #FFFFFF; }
-  .slide { margin: 0; break-after: page; }
-  .keys { display: none; }
-}
-"""
-)
-
-_SLIDES_JS = """<script>
-(function () {
-  var slides = Array.prototype.slice.call(document.querySelectorAll('.slide'));
-  function current() {
-    var mid = window.innerHeight / 2, best = 0;
-    slides.forEach(function (s, i) {
-      var r = s.getBoundingClientRect();
-      if (r.top <= mid) { best = i; }
-    });
-    return best;
-  }
-  document.addEventListener('keydown', function (e) {
-    var step = {ArrowRight: 1, ArrowDown: 1, PageDown: 1, ' ': 1,
-                ArrowLeft: -1, ArrowUp: -1, PageUp: -1}[e.key];
-    if (!step) { return; }
-    e.preventDefault();
-    var i = Math.max(0, Math.min(slides.length - 1, current() + step));
-    slides[i].scrollIntoView({block: 'center'});
-  });
-})();
-</script>"""
-
-
-def slides_html(rep: Report, parts: Sequence[Section], full: pd.DataFrame) -> str:
-    """The 16:9 deck: title, the answer with the fan chart, this year's plan, the priority
-    list, the bottleneck or district chart, the limits."""
+def slides_view(rep: Report, parts: Sequence[Section], full: pd.DataFrame) -> SlidesView:
+    """What the deck shows: title, the answer with the fan chart, this year's plan, the
+    priority list, the district, bottleneck or trend charts, the limits."""
     lang = rep.lang
     named = dict(zip(REPORT_SECTIONS[kind(rep)], parts, strict=True))
-    slides: list[str] = []
     title = rep.t("slides.title", unit=rep.unit_name, year=rep.year)
-    first = [f"<h1>{esc(title)}</h1>"]
-    first.append(f"<p>{esc(rep.t('slides.subtitle', as_of=rep.as_of))}</p>")
-    if rep.synthetic:
-        first.append(synthetic_banner(lang))
-    first.append(f'<p class="big">{esc(rep.headline)}</p>')
-    if rep.panel.geography is not None:  # the registry list and the merge rule used
-        first.append(f"<p>{esc(geography_sentence(rep.panel.geography, lang))}</p>")
-    slides.append("".join(first))
+    geography = rep.panel.geography  # the registry list and the merge rule used
     fan = _forecast_chart(rep, parts)
-    answer = [f"<h2>{esc(rep.t('slides.headline'))}</h2>"]
-    answer.append(f"<p>{result_badge(rep.results, lang)} {esc(rep.headline)}</p>")
-    if fan is not None:
-        answer.append(f'<div class="fig">{_img(fan)}</div>')
-    slides.append("".join(answer))
     plan_section = named["plan"]
     plan_table = plan_section.tables()[0]
-    slides.append(
-        f"<h2>{esc(plan_section.title)}</h2>"
-        f'<p class="big">{esc(report.plan_sentence(rep))}</p>'
-        + _table_html(plan_table, numeric=list(plan_table.columns[1:]))
-    )
+    slides: list[Slide] = [
+        TitleSlide(
+            heading=title,
+            subtitle=rep.t("slides.subtitle", as_of=rep.as_of),
+            headline=rep.headline,
+            geography=None if geography is None else geography_sentence(geography, lang),
+        ),
+        AnswerSlide(
+            heading=rep.t("slides.headline"),
+            badge=badge(displayed_status(rep.results), lang),
+            headline=rep.headline,
+            chart=None if fan is None else _image(fan),
+        ),
+        PlanSlide(
+            heading=str(plan_section.title),
+            sentence=report.plan_sentence(rep),
+            table=table_view(plan_table, numeric=list(plan_table.columns[1:])),
+        ),
+    ]
     if not full.empty:
-        short = _short_priority(rep, full, N_SLIDE)
-        slides.append(
-            f"<h2>{esc(rep.t('priority.section'))}</h2>"
-            + _table_html(short, _numeric_columns(rep, short), [rep.t("report.col.missing")])
-        )
+        slides.append(TableSlide(rep.t("priority.section"), _short_priority(rep, full, N_SLIDE)))
     for name in ("district_chart", "bottlenecks", "trend"):
         section = named.get(name)
         if section is not None and section.figures():
             heading = section.title or rep.t("report.section.districts", year=rep.year)
-            slides.append(
-                f'<h2>{esc(heading)}</h2><div class="fig">{_img(section.figures()[0])}</div>'
-            )
-    slides.append(
-        f"<h2>{esc(rep.t('slides.limits'))}</h2>"
-        f"<p>{esc(rep.t('brief.caveat'))}</p>"
-        + "".join(f"<p>{esc(p)}</p>" for p in _limits(rep, full))
+            slides.append(ChartSlide(heading, _image(section.figures()[0])))
+    slides.append(TextSlide(rep.t("slides.limits"), (rep.t("brief.caveat"), *_limits(rep, full))))
+    return SlidesView(
+        lang=lang,
+        title=title,
+        keys=rep.t("slides.keys"),
+        synthetic=_synthetic(rep),
+        watermark=i18n.t("mark.synthetic_watermark", lang) if rep.synthetic else "",
+        slides=tuple(slides),
+        pages=tuple(
+            rep.t("slides.page", n=i, total=len(slides)) for i in range(1, len(slides) + 1)
+        ),
     )
-    mark = i18n.t("mark.synthetic_watermark", lang) if rep.synthetic else ""
-    body = "".join(
-        f'<section class="slide" id="slide-{i}">{content}'
-        f'<div class="mark">{esc(mark)}</div>'
-        f'<div class="page">{esc(rep.t("slides.page", n=i, total=len(slides)))}</div></section>'
-        for i, content in enumerate(slides, start=1)
-    )
-    keys = f'<p class="keys">{esc(rep.t("slides.keys"))}</p>'
-    return _document(title, _SLIDES_CSS, keys + body, lang, _SLIDES_JS)
+
+
+def slides_html(rep: Report, parts: Sequence[Section], full: pd.DataFrame) -> str:
+    """The 16:9 deck (``slides_view`` rendered)."""
+    return render(SLIDES_TEMPLATE, slides_view(rep, parts, full))
 
 
 def _limits(rep: Report, full: pd.DataFrame) -> list[str]:
@@ -618,17 +643,17 @@ def index_view(
     the forecast in one line (None without a plan) and the unit's hearing-pack links."""
     plan = None
     ty = results.this_year
-    row = (ty or {}).get("figures", {}).get("n_ntm")
-    if row and row.get("target") is not None:
+    row = ty.figures.n_ntm if ty is not None and ty.figures is not None else None
+    if row is not None and row.target is not None:
         plan = i18n.t(
             "plan.index.cell",
             lang,
-            year=ty["year"],
-            target=i18n.fmt_number(row["target"], lang, 0),
-            prob=i18n.fmt_percent(row["probability"], lang),
-            expected=i18n.fmt_number(row["expected"], lang, 1),
-            lo=i18n.fmt_number(row["lo95"], lang, 0),
-            hi=i18n.fmt_number(row["hi95"], lang, 0),
+            year=ty.year,
+            target=i18n.fmt_number(row.target, lang, 0),
+            prob=i18n.fmt_percent(row.probability, lang),
+            expected=i18n.fmt_number(row.expected, lang, 1),
+            lo=i18n.fmt_number(row.lo95, lang, 0),
+            hi=i18n.fmt_number(row.hi95, lang, 0),
         )
     return {
         "plan": plan,
@@ -736,13 +761,28 @@ def write_batch(
 __all__ = [
     "HEARING_DIR",
     "REPORT_SECTIONS",
+    "AnswerSlide",
+    "BriefView",
+    "ChartSlide",
+    "Column",
+    "Image",
     "IndexedUnit",
+    "PlanSlide",
+    "SlidesView",
+    "Table",
+    "TableSlide",
+    "TextSlide",
+    "TitleSlide",
     "brief_html",
+    "brief_view",
     "districts_view",
     "index_view",
     "pack_links",
+    "render",
     "sections",
     "slides_html",
+    "slides_view",
+    "table_view",
     "write",
     "write_batch",
     "write_workbook",
