@@ -62,13 +62,13 @@ is ½ (two transitions) or 0 (one transition: a trend is not identified). ``tren
 fits no trend, ``trend="only"`` the trend fit alone.
 
 **Capacity form.** The first-year count or the current count ("level" or "count" form; the
-push steps in both) is chosen by held-out commune-level likelihood: for each of the last two transitions with at least two
-before it, both forms are fitted on the earlier years and score each commune's gains in
-that year, given the year's common shift (``capacity_scores``); weight of "level" ∝
-exp(total score), and the form with weight ≥ ½ is used (``capacity_weight`` is shown in the
-report). On the calibration suite's processes (lasting ability) the level form wins with
-weight ≈ 1; where the count itself drives progress the count form wins. With two
-transitions nothing is left to score: the level form is kept.
+push steps in both) is chosen by held-out commune-level likelihood: for each of the last two
+transitions with at least two before it, both forms are fitted on the earlier years and score
+each commune's gains in that year, given the year's common shift (``capacity_scores``);
+weight of "level" ∝ exp(total score), and the form with weight ≥ ½ is used
+(``capacity_weight`` is shown in the report). On the calibration suite's processes (lasting
+ability) the level form wins with weight ≈ 1; where the count itself drives progress the
+count form wins. With two transitions nothing is left to score: the level form is kept.
 With one transition the count *is* the first-year count: the fit has ``n_met`` only, and
 half the draws read its slope as lasting capacity (``capacity_form="mixed"``): one
 transition cannot tell which, and a count read as the count alone made strong communes
