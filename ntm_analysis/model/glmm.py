@@ -49,6 +49,7 @@ FIXED_AT = 1e-3  # a prior sd below this holds a term at its prior mean (no warm
 DIAGONAL_ABOVE = 100  # levels of a nested factor beyond which it is eliminated (districts)
 SPARSE_ABOVE = 150  # columns of the small block beyond which the commune coupling is sparse
 QUADRATURE_NODES = 12  # adaptive Gauss-Hermite nodes per commune for its spread (see below)
+QUADRATURE_STEPS = 2000  # EM steps of the quadrature spread at most (each communes × nodes)
 
 
 @dataclass(frozen=True)
@@ -559,6 +560,7 @@ def quadrature_commune_sd(
     mode: np.ndarray,
     curvature: np.ndarray,
     prior: VariancePrior,
+    start: float,
 ) -> float:
     """The commune spread maximising its marginal likelihood by adaptive Gauss-Hermite
     quadrature, the rest of the model held at its mode (MAP under ``prior``).
@@ -570,12 +572,14 @@ def quadrature_commune_sd(
     the fitted commune effects had slope 1.2-1.5, and strong communes were forecast too slowly.
     Here each commune's likelihood ``L_c(v)`` is integrated exactly enough: nodes centred at its
     mode ``v̂_c`` and scaled by its conditional sd ``1/√curvature_c`` (the Laplace fit's), so
-    ``log L_c`` is evaluated once per node (rows × nodes) and the spread is then a bounded 1-D
-    search within its prior's bounds (communes × nodes per step, ~20 steps):
-    ``Σ_c log ∫ L_c(v) N(v; 0, τ²) dv + log p(τ)``.
+    ``log L_c`` is evaluated once per node (rows × nodes). The spread maximising
+    ``Σ_c log ∫ L_c(v) N(v; 0, τ²) dv + log p(τ)`` is then found by EM with that exact
+    E-step (τ² ← the prior's MAP update of Σ_c E[v_c² | data, τ]; communes × nodes per step):
+    monotone, and converged to 1e-12 so that two algebraically equal fits (the dense and
+    sparse paths) give the same spread, not two ends of a search's tolerance.
 
     ``eta``: each row's log-odds without its commune effect; rows of no commune (index < 0)
-    are ignored."""
+    are ignored. ``start``: the spread to start from (the Laplace fit's)."""
     has = c_index >= 0
     eta, y, m, ci = eta[has], events[has], trials[has], c_index[has]
     n_c = len(mode)
@@ -586,21 +590,19 @@ def quadrature_commune_sd(
     for k in range(len(x)):  # one row pass per node: memory stays linear in rows
         e = eta + nodes[ci, k]
         loglik[:, k] = np.bincount(ci, y * e - m * _log1pexp(e), n_c)
-    from scipy import optimize
-
-    base = loglik + (np.log(w) + x**2)[None, :] + np.log(scale)[:, None]
+    base = loglik + (np.log(w) + x**2)[None, :]
     sq = nodes**2
-
-    def minus_log_post(tau: float) -> float:
-        part = base - 0.5 * sq / tau**2 - np.log(tau)
-        top = part.max(axis=1)
-        total = (top + np.log(np.exp(part - top[:, None]).sum(axis=1))).sum()
-        return -float(total + prior.log_density(np.array(tau)))
-
-    found = optimize.minimize_scalar(
-        minus_log_post, bounds=(prior.lower, prior.upper), method="bounded", options={"xatol": 1e-4}
-    )
-    return float(found.x)
+    tau2 = start**2
+    for _ in range(QUADRATURE_STEPS):  # EM with the exact (quadrature) E-step: linear, sure
+        part = base - 0.5 * sq / tau2
+        weights = np.exp(part - part.max(axis=1, keepdims=True))
+        expected = float(((weights * sq).sum(axis=1) / weights.sum(axis=1)).sum())  # Σ E[v²]
+        new = prior.update(expected, n_c)
+        done = abs(new - tau2) <= 1e-12 * tau2
+        tau2 = new
+        if done:
+            break
+    return float(np.sqrt(tau2))
 
 
 @functools.cache
@@ -786,7 +788,14 @@ def fit_glmm(
             break
         if changed < VAR_TOL:  # EM settled: the commune spread by quadrature, then the mode
             sd_c = quadrature_commune_sd(
-                linear(theta, np.zeros(n_c)), y, m, c_index, v, d, commune.prior
+                linear(theta, np.zeros(n_c)),
+                y,
+                m,
+                c_index,
+                v,
+                d,
+                commune.prior,
+                np.sqrt(tau2[commune.name]),
             )
             tau2[commune.name] = sd_c**2
             quadrature, held = False, True
