@@ -10,19 +10,15 @@ rows are explained by their commune effects, not read as a slowing trend:
 
 - **criterion** (one coefficient per criterion, no separate intercept): criteria differ hugely
   in difficulty — electricity is a grid connection, income and poverty need years of growth.
-- **criteria already met** (``n_met - 10``, linear) *or* the commune's **level** (its count
+- **criteria already met** (``n_met - 10``, linear) and the commune's **level** (its count
   in the first year of the data, centred at 10): a count mixes a lasting capacity (strong
   communes start high *and* progress fast) with the effect of the count itself. With the
   count alone, the model reads every commune's rising count as rising capacity and then needs
   a falling trend to explain why gains do not speed up. The initial count (Wooldridge's
   initial-conditions device for dynamic random-effects models; not the mean over years,
-  which would contain the outcomes being fitted) carries the lasting difference. In the
-  simulation a commune's level stays fixed. Which of the two is used is chosen by the data
-  ("capacity form"). Not both: with the level *and* the current count, the counts of able
-  communes, rising faster, took over part of their lasting difference (spurious state
-  dependence, Heckman 1981: the count's slope came out positive where the process has none,
-  the commune spread shrank, the trend went to ≈ 0 and strong communes were forecast too
-  slowly).
+  which would contain the outcomes being fitted) carries the lasting difference, ``n_met``
+  the effect of the count itself. In the simulation a commune's level stays fixed. Whether
+  the level term is used is chosen by the data ("capacity form").
 - **push near the standard**: provinces register "target communes" and concentrate money
   there, so gains jump once a commune is within reach. Where the jump starts is a provincial
   policy choice, not a constant: one step each at 11, 12, …, 17 criteria (15 is ``close``),
@@ -61,14 +57,14 @@ years' province-wide shift (log predictive density, year-shock variance included
 is ½ (two transitions) or 0 (one transition: a trend is not identified). ``trend=False``
 fits no trend, ``trend="only"`` the trend fit alone.
 
-**Capacity form.** The first-year count or the current count ("level" or "count" form; the
-push steps in both) is chosen by held-out commune-level likelihood: for each of the last two
-transitions with at least two before it, both forms are fitted on the earlier years and score
-each commune's gains in that year, given the year's common shift (``capacity_scores``);
-weight of "level" ∝ exp(total score), and the form with weight ≥ ½ is used
-(``capacity_weight`` is shown in the report). On the calibration suite's processes (lasting
-ability) the level form wins with weight ≈ 1; where the count itself drives progress the
-count form wins. With two transitions nothing is left to score: the level form is kept.
+**Capacity form.** With or without the ``level`` term ("level" or "count" form) is chosen
+by held-out commune-level likelihood: for each of the last two transitions with at least two
+before it, both forms are fitted on the earlier years and score each commune's gains in
+that year, given the year's common shift (``capacity_scores``); weight of "level" ∝
+exp(total score), and the form with weight ≥ ½ is used (``capacity_weight`` is shown in the
+report). On the calibration suite's processes (lasting ability) the level form wins with
+weight ≈ 1; where the count itself drives progress both forms score alike and the level's
+coefficient is ≈ 0. With two transitions nothing is left to score: the level form is kept.
 With one transition the count *is* the first-year count: the fit has ``n_met`` only, and
 half the draws read its slope as lasting capacity (``capacity_form="mixed"``): one
 transition cannot tell which, and a count read as the count alone made strong communes
@@ -137,11 +133,7 @@ SPREAD_PRIOR = VariancePrior(df=1.0, scale=0.5, lower=0.02, upper=3.0)
 YEAR_PRIOR = VariancePrior(scale=0.5, lower=0.02, upper=1.0, form="half_normal")
 MAX_SCORED_CUTOFFS = 3
 MAX_CAPACITY_CUTOFFS = 2  # held-out transitions scoring the capacity form (2 refits each)
-CAPACITY_FORMS = ("level", "count")  # the first-year count alone, or the current count alone
-# gain terms each capacity form holds at 0: "level" reads a commune's lasting capacity from its
-# first-year count and has no linear effect of the current count (the push steps stay); "count"
-# has the current count's linear effect and no first-year count
-FORM_ABSENT = {"level": ("n_met",), "count": ("level",)}
+CAPACITY_FORMS = ("level", "count")  # with the first-year count term, and without it
 
 
 Registrations = Mapping[int, Iterable[str]]  # year -> communes registered to meet it then
@@ -576,7 +568,7 @@ def _capacity_scores(
         held = table[(table["year"] == years[i]) & ~table["met"]]
         y = held["met_next"].to_numpy(float)
         for form in CAPACITY_FORMS:
-            extra = FORM_ABSENT[form]
+            extra = () if form == "level" else ("level",)
             model = _fit_one(
                 train,
                 panel,
@@ -654,7 +646,6 @@ def fit(
         capacity.update(capacity_form="mixed", capacity_weight=0.5, capacity_choice="too_few")
     elif n_trans == 2:
         capacity["capacity_choice"] = "too_few"
-        absent += FORM_ABSENT["level"]
     else:
         scores = _capacity_scores(table, panel, absent)
         weight = capacity_weight(scores)
@@ -665,7 +656,7 @@ def fit(
             "capacity_choice": "data",
             "capacity_scores": scores,
         }
-        absent += FORM_ABSENT[form]
+        absent += ("level",) if form == "count" else ()
     trend = "auto" if trend is True else trend
     if trend not in (False, "auto", "only"):
         raise ValueError(f"trend must be True/'auto', False or 'only', got {trend!r}")
