@@ -69,9 +69,9 @@ def test_the_bundled_province_is_scored_on_every_commune_as_before(bundled_panel
     scores = capacity_scores(table, bundled_panel)
     assert (scores["sampled"] == 1.0).all()
     pd.testing.assert_frame_equal(scores, capacity_scores(table, bundled_panel, max_communes=None))
-    # the choice the forecast reports (session 5: "level", weight 0.72)
+    # the choice the forecast reports: the level form (its weight moves with the estimator:
+    # 0.72 with the Laplace commune spread, 0.83 with the quadrature one; not pinned here)
     assert capacity_weight(scores) >= 0.5
-    assert capacity_weight(scores) == pytest.approx(0.72, abs=0.01)
 
 
 @pytest.fixture(scope="module")
