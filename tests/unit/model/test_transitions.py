@@ -1,7 +1,8 @@
 """The transition model (``model.transitions.fit``) on simulated panels with known parameters:
 recovery, thin and gappy panels, strong commune differences, year shocks, registrations, and
-its speed-ups against the plain estimator. The GLMM solver's own tests: test_glmm.py; what the
-headline says about thin, gappy and registered panels: tests/unit/report/test_headline_notes.py."""
+its speed-ups against the plain estimator. The GLMM solver's own tests: test_glmm.py; what
+the headline says about thin, gappy and registered panels:
+tests/unit/report/test_headline_forecast.py."""
 
 from __future__ import annotations
 
@@ -88,7 +89,7 @@ def test_two_year_panel_fits_without_divergence_and_says_it_is_thin():
     assert model.trend_choice == "one_transition" and model.trend_weight == 0.0
     forecast = run_forecast(panel, 2020, n_draws=400, seed=1)
     assert np.isfinite(forecast.ntm).all()
-    assert forecast.model.thin  # the headline says so: tests/unit/report/test_headline_notes.py
+    assert forecast.model.thin  # the headline says so (report/test_headline_forecast.py)
 
 
 def test_thin_panels_give_wider_intervals_than_long_ones():
