@@ -73,12 +73,8 @@ def test_a_run_extended_scores_only_the_new_replicates(tmp_path):
     before = store.done()
     scored = []
     result = cal.run(
-        TINY,
-        replicates=3,
-        store=store,
-        progress=lambda n, total: scored.append(total),
-        **OPTIONS,
-        **DRAWS,
+        TINY, replicates=3, store=store, progress=lambda n, total: scored.append(total),
+        **OPTIONS, **DRAWS,
     )
     assert set(scored) == {len(TINY) * 2}  # only replicate 2's cases: 2 scenarios × 2 origins
     assert before < store.done() and len(store.done()) == 3 * len(TINY) * 2
@@ -112,9 +108,8 @@ def test_a_crash_between_merge_and_clean_up_leaves_no_duplicate(tmp_path):
     shutil.copytree(saved, store.pending)  # as if the process died before removing them
     cases, _, _ = store.frames()
     assert len(shards) == 4
-    assert not cases.duplicated(
-        ["scenario", "replicate", "origin", "forecaster", "horizon", "figure"]
-    ).any()
+    assert not cases.duplicated(["scenario", "replicate", "origin", "forecaster", "horizon",
+                                 "figure"]).any()
     assert len(cases) == 4 * len(ORACLES) * 2 * 2
 
 
