@@ -511,6 +511,49 @@ class _Design:
         return np.hstack([fixed, *(b.toarray() for b in blocks)])
 
 
+class _DenseDesign:
+    """The design as one dense (rows × k) matrix and every product of a Newton step a plain
+    matrix product: ``fit_glmm(..., solver="dense")``, the reference the structured
+    ``_Design`` (and the district elimination and sparse coupling) must agree with."""
+
+    def __init__(
+        self, fixed: np.ndarray, factors: list[Factor], c_index: np.ndarray, n_c: int
+    ) -> None:
+        from scipy import sparse
+
+        blocks = [fixed]
+        for f in factors:
+            z = np.zeros((len(fixed), f.n_levels))
+            rows = np.flatnonzero(f.index >= 0)
+            z[rows, f.index[rows]] = 1.0
+            blocks.append(z)
+        self.a = np.hstack(blocks)
+        self.k = self.a.shape[1]
+        self.diagonal = None  # no block eliminated apart: one Cholesky of the whole matrix
+        self.c_index, self.n_c = c_index, n_c
+        n = len(fixed)
+        self.c = sparse.csr_matrix((np.ones(n), (c_index, np.arange(n))), (max(n_c, 1), n))
+
+    def linear(self, theta: np.ndarray, v: np.ndarray) -> np.ndarray:
+        eta = self.a @ theta
+        return eta + v[self.c_index] if self.n_c else eta
+
+    def gradient(self, r: np.ndarray) -> np.ndarray:
+        return self.a.T @ r
+
+    def weights(self, w: np.ndarray) -> None:
+        self.w = w
+
+    def gram(self) -> np.ndarray:
+        return (self.a * self.w[:, None]).T @ self.a
+
+    def commune_cross(self, sparse_out: bool) -> np.ndarray:
+        return np.asarray(self.c.multiply(self.w[None, :]).tocsr() @ self.a)
+
+
+SOLVERS = ("structured", "dense")  # fit_glmm's ``solver``
+
+
 def _group_rows(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Rows of ``key`` grouped by equal values: the group of each row and each group's first
     row. Grouped by a random projection (one sort of floats, not a lexicographic sort of
@@ -643,6 +686,7 @@ def fit_glmm(
     variances: dict[str, float] | None = None,
     start: Posterior | None = None,
     commune_quadrature: bool = True,
+    solver: str = "structured",
 ) -> Posterior:
     """Fit the penalised binomial GLMM (see the module docstring).
 
@@ -670,15 +714,22 @@ def fit_glmm(
     ``commune_quadrature``: once EM has settled, the commune spread is re-estimated by
     quadrature (``quadrature_commune_sd``: Laplace EM makes it too small for binary rows) and
     the mode refitted at it, the other spreads held; False keeps the Laplace EM spread.
+
+    ``solver="dense"``: the design as a dense matrix, products as plain matrix products, the
+    commune coupling dense and no block eliminated apart: the same model, slower (memory
+    rows × k), for checking the structured solver against.
     """
     from scipy import sparse
 
+    if solver not in SOLVERS:
+        raise ValueError(f"solver must be one of {SOLVERS}, got {solver!r}")
     n, p = fixed.shape
     k = p + sum(f.n_levels for f in factors)
-    sparse_mode = k > SPARSE_ABOVE  # the commune coupling kept sparse
+    dense = solver == "dense"
+    sparse_mode = k > SPARSE_ABOVE and not dense  # the commune coupling kept sparse
     c_index = commune.index if commune is not None else np.zeros(n, int)
     n_c = commune.n_levels if commune is not None else 0
-    design = _Design(np.asarray(fixed, float), factors, c_index, n_c)
+    design = (_DenseDesign if dense else _Design)(np.asarray(fixed, float), factors, c_index, n_c)
     slices, pos = {}, p
     for f in factors:
         slices[f.name] = slice(pos, pos + f.n_levels)

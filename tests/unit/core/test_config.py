@@ -1,5 +1,5 @@
 """The one run configuration: its defaults are the command line's, the notebooks' and the
-parameter schema's; the cache key is formed from it; one rule resolves a unit and a target."""
+parameter schema's; the cache key is formed from it (unit and target: test_resolve.py)."""
 
 from __future__ import annotations
 
@@ -15,12 +15,9 @@ from ntm_analysis.core.params import (
     BATCH_OPTIONS,
     NOTEBOOKS,
     PARAMETERS,
-    ParameterError,
     notebook_parameters,
 )
-from ntm_analysis.core.resolve import Target, resolve_target, resolve_unit
 from ntm_analysis.core.scenario import Scenario
-from ntm_analysis.io.reference import plan_targets, read_registry
 
 DEFAULTS = RunConfig()
 
@@ -128,29 +125,6 @@ def test_the_cache_key_comes_from_the_configuration(tmp_path):
     assert meta["registrations_sha256"] is not None and cache_key(meta) != key
     with pytest.raises(ValueError, match="as-of"):
         config_meta(DEFAULTS, "d" * 64)  # as_of must be resolved first
-
-
-# --------------------------------------------------------------------------- resolve
-
-
-def test_resolve_unit_takes_names_codes_and_suggests():
-    registry = read_registry()
-    assert resolve_unit(registry, "") is None and resolve_unit(registry, None) is None
-    code = resolve_unit(registry, "Trang Dinh")
-    assert code == resolve_unit(registry, "Huyện Tràng Định") == resolve_unit(registry, str(code))
-    with pytest.raises(ParameterError) as raised:
-        resolve_unit(registry, "Trang Dihn", where="--district")
-    text = raised.value.render("en")
-    assert "--district" in text and "Tràng Định" in text  # did you mean
-
-
-def test_resolve_target_says_where_a_target_comes_from():
-    plan = plan_targets("Lạng Sơn")
-    assert resolve_target(60, plan, 2020) == Target(60.0, "user")
-    official = resolve_target(None, plan, 2020)
-    assert official.value == 77 and official.official
-    assert resolve_target(None, plan, 2031) == Target(None, None)
-    assert resolve_target(None, None, 2020) == Target(None, None)
 
 
 def test_a_scenario_round_trips_through_its_json_form():

@@ -48,6 +48,14 @@ def test_a_district_typed_any_way_is_its_code():
         assert district_code(REGISTRY, typed, "--district") == (178, None)
     assert resolve_unit(REGISTRY, "Van Lang") == 180
     assert resolve_unit(REGISTRY, "  ") is None  # blank: the whole province
+    assert resolve_unit(REGISTRY, None) is None and resolve_unit(REGISTRY, "") is None
+
+
+def test_resolve_unit_refuses_an_unknown_district_with_where_and_a_suggestion():
+    with pytest.raises(ParameterError) as raised:
+        resolve_unit(REGISTRY, "Trang Dihn", where="--district")
+    text = raised.value.render("en")
+    assert "--district" in text and "Tràng Định" in text  # did you mean
 
 
 def test_an_unknown_district_is_named_with_where_it_was_typed():
@@ -87,3 +95,4 @@ def test_a_target_says_where_it_came_from():
     assert not resolve_target(None, plan, 2020, unit=178).official
     assert resolve_target(5, plan, 2020, unit=178) == Target(5.0, "user")  # never "official"
     assert resolve_target(None, plan, 2019) == Target(None, None)
+    assert resolve_target(None, None, 2020) == Target(None, None)  # no plan file

@@ -124,22 +124,3 @@ def test_calibration_table_by_hand():
 def test_too_short_a_panel_is_refused(small_panel):
     with pytest.raises(ValueError, match="too short to backtest"):
         backtest(small_panel.subset(years=[2015, 2016]))
-
-
-def test_reliability_diagram_labels_every_bin_with_its_cases(result):
-    from matplotlib.text import Text
-
-    from ntm_analysis import i18n
-    from ntm_analysis.report import plots
-
-    rows = result.calibration[result.calibration["n"] > 0]
-    for lang in ("vi", "en"):
-        fig = plots.reliability_diagram(result.calibration, lang, synthetic=True)
-        texts = [a.get_text() for a in fig.findobj(Text)]
-        for n in rows["n"]:
-            label = i18n.t("chart.reliability.cases", lang, n=i18n.fmt_number(n, lang, 0))
-            assert any(text.startswith(label) for text in texts), (lang, label)
-        assert fig.get_suptitle() == i18n.t("chart.reliability.title", lang) or "\n" in (
-            fig.get_suptitle()
-        )
-        assert plots.fig_to_png_bytes(fig, dpi=40)[:4] == b"\x89PNG"

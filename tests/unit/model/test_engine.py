@@ -7,7 +7,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ntm_analysis.analysis.results import status_from_probability
 from ntm_analysis.io.load import load_panel
 from ntm_analysis.model.forecast import Engine, simulate
 from ntm_analysis.model.transitions import fit
@@ -85,17 +84,3 @@ def test_same_seed_same_numbers_on_the_province():
         np.testing.assert_array_equal(getattr(a, figure), getattr(b, figure))
     np.testing.assert_array_equal(a.commune_ntm, b.commune_ntm)
     assert not np.array_equal(a.ntm, c.ntm)
-
-
-def test_the_bundled_verdict_does_not_flip_between_seeds():
-    """P(77 communes by 2020) on the bundled province at the default 2,000 draws: the same
-    status band for every seed, and the seeds agree within their Monte Carlo error."""
-    panel = load_panel()
-    model = fit(panel)
-    probabilities = [
-        simulate(panel, model, 2020, n_draws=2000, seed=seed).probability(77, 2020)
-        for seed in (0, 1, 2, 3)
-    ]
-    assert len({status_from_probability(p) for p in probabilities}) == 1, probabilities
-    se = np.sqrt(0.25 / 2000)
-    assert max(probabilities) - min(probabilities) < 5 * se * np.sqrt(2), probabilities

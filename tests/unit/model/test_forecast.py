@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 from dataclasses import replace
 
@@ -10,12 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ntm_analysis.analysis.results import jsonable, unit_results
 from ntm_analysis.core.panel import Panel
 from ntm_analysis.model.forecast import Scenario, run_forecast, simulate
 from ntm_analysis.model.synthetic import GeneratorParams, simulate_panel
 from ntm_analysis.model.transitions import GAIN_TERMS, LOSS_TERMS, TransitionModel, fit, transitions
-from ntm_analysis.report.headline import headline
 
 
 def _one_commune_panel(missing: int) -> Panel:
@@ -194,20 +191,6 @@ def test_no_trend_variant_has_zero_trend(small_panel):
     assert model.gain_params[GAIN_TERMS.index("trend")] == 0.0
 
 
-def test_unit_results_are_json_safe_and_say_the_target(small_panel):
-    forecast = run_forecast(small_panel, 2020, n_draws=300, seed=1)
-    result = unit_results(small_panel, forecast, None, target=20, year=2020)
-    assert result.to_dict() == jsonable(result.to_dict())  # plain JSON types
-    assert 0 <= result.probability <= 1
-    assert result.status in {"on_track", "needs_acceleration", "off_track"}
-    assert "20 NTM communes by 2020" in headline(result, "en")
-    assert "{" not in headline(result, "en")
-    district = int(forecast.districts["district_code"].iloc[1])
-    no_target = unit_results(small_panel, forecast, district, target=None)
-    assert no_target.probability is None and no_target.status is None
-    assert "{" not in headline(no_target, "vi")
-
-
 def test_as_of_uses_only_the_past(small_panel):
     early = run_forecast(small_panel, 2018, n_draws=200, seed=1, as_of=2014)
     assert early.as_of == 2014 and early.years == [2015, 2016, 2017, 2018]
@@ -239,29 +222,10 @@ def test_scenario_from_dict_accepts_json_and_lists_every_problem():
         assert words in message
 
 
-@pytest.mark.parametrize("p", [0.2449, 0.245, 0.2451, 0.2499, 0.25, 0.7449, 0.745, 0.7467, 0.75])
-def test_the_status_agrees_with_the_percentage_printed_beside_it(p):
-    """0.7467 prints as "75%", and 75% is on track: the badge must not say otherwise."""
-    from ntm_analysis.analysis.results import OFF_TRACK, ON_TRACK, status_from_probability
-    from ntm_analysis.i18n import fmt_percent
-
-    shown = int(fmt_percent(p, "en").rstrip("%"))
-    expected = (
-        "on_track"
-        if shown >= 100 * ON_TRACK
-        else "off_track"
-        if shown < 100 * OFF_TRACK
-        else "needs_acceleration"
-    )
-    assert status_from_probability(p) == expected
-
-
 def test_every_probability_carries_its_monte_carlo_error(small_panel):
     forecast = run_forecast(small_panel, 2020, n_draws=800, seed=3)
     p = forecast.probability(15, 2020)
     assert forecast.probability_se(p) == pytest.approx(np.sqrt(p * (1 - p) / 800))
-    result = unit_results(small_panel, forecast, None, target=15, year=2020)
-    assert result.probability_se == pytest.approx(forecast.probability_se(p))
 
 
 def test_the_trend_split_recombines_into_the_headline_probability(small_panel):
@@ -316,24 +280,6 @@ def test_trend_top_up_has_the_distribution_of_the_fit_simulated_alone(small_pane
     assert abs(extra.mean() - counts.mean()) <= 4.5 * se
 
 
-def test_trend_dependence_reads_the_top_up_without_another_simulation(
-    small_panel, light_trend, monkeypatch
-):
-    import ntm_analysis.analysis.results as results
-
-    topped = simulate(small_panel, light_trend, 2020, 400, seed=6, component_draws=500)
-
-    def no_simulation(*args, **kwargs):
-        raise AssertionError("simulated again")
-
-    monkeypatch.setattr(results, "simulate", no_simulation)
-    dep = results.trend_dependence(small_panel, topped, 15, 2020, None)
-    assert dep["n_with_trend"] == 500
-    assert dep["with_trend"] == topped.component_probability(15, 2020, None, True)[0]
-    assert dep["n_without_trend"] == 500  # 360 in the mixture, 140 topped up
-    assert dep["without_trend"] == topped.component_probability(15, 2020, None, False)[0]
-
-
 def test_each_years_plan_gets_its_probability(small_panel):
     forecast = run_forecast(small_panel, 2020, n_draws=500, seed=2)
     table = forecast.plan_probabilities({2017: 12, 2020: 25, 2030: 50})
@@ -342,50 +288,6 @@ def test_each_years_plan_gets_its_probability(small_panel):
         forecast.probability(12, 2017),
         forecast.probability(25, 2020),
     ]
-    plan = pd.DataFrame(
-        {
-            "level": ["province", "province"],
-            "unit_code": [0, 0],
-            "unit_name": ["x", "x"],
-            "year": [2017, 2020],
-            "indicator": ["n_ntm", "n_ntm"],
-            "value": [12, 25],
-            "official": [1, 1],
-            "source": ["test", "test"],
-        }
-    )
-    result = unit_results(small_panel, forecast, None, 25, 2020, plan=plan)
-    assert [row.year for row in result.plan] == [2017, 2020]
-    assert "Probability of meeting the 2017 plan (12 communes)" in headline(result, "en")
-    assert "plan" in {row.method for row in result.baselines}
-
-
-@pytest.mark.parametrize(
-    ("p", "se", "expected"),
-    [(0.756, 0.0096, 0.75), (0.742, 0.0098, 0.75), (0.80, 0.009, None), (0.26, 0.0098, 0.25)],
-)
-def test_close_to_a_threshold_when_the_mc_interval_holds_it(p, se, expected):
-    from ntm_analysis.analysis.results import threshold_straddled
-
-    assert threshold_straddled(p, se) == expected
-
-
-def test_the_headline_says_close_to_the_threshold_instead_of_a_settled_verdict(small_panel):
-    """P = 0.756 with seed 0 and 0.742 with seed 5 used to print "on track" and "needs
-    acceleration": within the MC band of 75% the headline says the verdict is not settled."""
-    from ntm_analysis.report.headline import headline
-
-    forecast = run_forecast(small_panel, 2020, n_draws=500, seed=1)
-    result = unit_results(small_panel, forecast, None, target=20, year=2020)
-    for p, close in [(0.756, True), (0.742, True), (0.80, False)]:
-        se = float(np.sqrt(p * (1 - p) / 2000))
-        from ntm_analysis.analysis.results import threshold_straddled
-
-        crafted = dataclasses.replace(
-            result, probability=p, probability_se=se, close_to_threshold=threshold_straddled(p, se)
-        )
-        assert ("sát ngưỡng 75%" in headline(crafted, "vi")) is close
-        assert ("close to the 75% threshold" in headline(crafted, "en")) is close
 
 
 # --- forecast: a recognised commune's own loss term

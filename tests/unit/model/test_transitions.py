@@ -1,5 +1,8 @@
-"""The estimator on simulated panels with known parameters: recovery, thin and gappy panels,
-strong commune differences, separation, year shocks."""
+"""The transition model (``model.transitions.fit``) on simulated panels with known parameters:
+recovery, thin and gappy panels, strong commune differences, year shocks, registrations, and
+its speed-ups against the plain estimator. The GLMM solver's own tests: test_glmm.py; what
+the headline says about thin, gappy and registered panels:
+tests/unit/report/test_headline_forecast.py."""
 
 from __future__ import annotations
 
@@ -8,18 +11,15 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 import pytest
-from scipy import linalg, sparse
 
-from ntm_analysis.analysis.results import unit_results
 from ntm_analysis.core.errors import MessageError
 from ntm_analysis.core.panel import Panel
 from ntm_analysis.model.forecast import run_forecast
-from ntm_analysis.model.glmm import Factor, fit_glmm
+from ntm_analysis.model.glmm import Factor
 from ntm_analysis.model.known_processes import SCENARIOS
 from ntm_analysis.model.notes import ModelNote
 from ntm_analysis.model.synthetic import GeneratorParams, simulate_panel
 from ntm_analysis.model.transitions import GAIN_TERMS, TREND, fit, transitions
-from ntm_analysis.report.headline import headline
 
 NO_LOSS = (0.0,) * 19
 
@@ -89,8 +89,7 @@ def test_two_year_panel_fits_without_divergence_and_says_it_is_thin():
     assert model.trend_choice == "one_transition" and model.trend_weight == 0.0
     forecast = run_forecast(panel, 2020, n_draws=400, seed=1)
     assert np.isfinite(forecast.ntm).all()
-    result = unit_results(panel, forecast, None, target=30, year=2020)
-    assert "only 1 year-to-year transition" in headline(result, "en")
+    assert forecast.model.thin  # the headline says so (report/test_headline_forecast.py)
 
 
 def test_thin_panels_give_wider_intervals_than_long_ones():
@@ -112,9 +111,7 @@ def test_a_missing_middle_year_is_named_and_its_change_not_used():
     model = fit(panel)
     assert ModelNote.gap(2013, 2015) in model.notes
     forecast = run_forecast(panel, 2020, n_draws=300, seed=1)
-    result = unit_results(panel, forecast, None, target=20, year=2020)
-    assert "2013–2015" in headline(result, "vi")
-    assert result.pace.window > 0  # the pace skips the missing year, no KeyError
+    assert ModelNote.gap(2013, 2015) in forecast.model.notes  # named in the headline
 
 
 def test_no_two_consecutive_years_is_a_clear_refusal():
@@ -140,27 +137,6 @@ def test_communes_appearing_and_disappearing_do_not_crash_the_fit():
     assert gone not in forecast.communes["commune_code"].tolist()
     assert new in forecast.communes["commune_code"].tolist()
     assert forecast.n_communes() == len(codes) - 1
-
-
-def test_separated_term_keeps_a_finite_estimate_with_wide_uncertainty():
-    """8 of 8 'near-standard' rows succeeded: a prior, not a dropped term or infinity."""
-    rng = np.random.default_rng(0)
-    n = 400
-    near = np.zeros(n)
-    near[:8] = 1.0
-    y = np.where(near == 1, 1.0, (rng.random(n) < 0.3).astype(float))
-    x = np.column_stack([np.ones(n), near])
-    post = fit_glmm(
-        x,
-        y,
-        np.ones(n),
-        np.zeros(2),
-        np.array([3.0, 2.5]),
-        [Factor("group", rng.integers(0, 4, n), 4)],
-    )
-    estimate, se = post.mean[1], np.sqrt(post.cov[1, 1])
-    assert 1.0 < estimate < 8.0
-    assert se > 1.0  # honest: eight successes do not pin it down
 
 
 def test_year_shocks_widen_the_trend_standard_error_and_are_not_estimated_as_zero():
@@ -232,111 +208,23 @@ def test_registration_without_history_is_a_labelled_scenario():
     assert ModelNote.registered_scenario() in model.notes
     assert model.gain_params[GAIN_TERMS.index("registered")] == pytest.approx(0.0, abs=1e-4)
     forecast = run_forecast(panel, 2018, n_draws=200, seed=1, registered=future)
-    result = unit_results(panel, forecast, None, target=20, year=2018)
-    assert "assumed scenario" in headline(result, "en")
-
-
-def test_sparse_design_path_gives_the_dense_answer(monkeypatch):
-    """National panels (~700 districts) use the sparse path; it must fit the same model."""
-    import ntm_analysis.model.glmm as glmm
-
-    panel = simulate_panel(seed=2, communes_per_district=4)
-    dense = fit(panel, trend="only")
-    monkeypatch.setattr(glmm, "SPARSE_ABOVE", 0)
-    sparse = fit(panel, trend="only")
-    np.testing.assert_allclose(sparse.gain_params, dense.gain_params, atol=1e-6)
-    np.testing.assert_allclose(sparse.gain_cov, dense.gain_cov, atol=1e-8)
-    np.testing.assert_allclose(
-        sparse.communes["sd"].to_numpy(), dense.communes["sd"].to_numpy(), atol=1e-8
-    )
-    draws = sparse.gain_posterior.draw(np.random.default_rng(0), 5)[1]
-    expected = dense.gain_posterior.draw(np.random.default_rng(0), 5)[1]
-    np.testing.assert_allclose(draws, expected, atol=1e-8)
-
-
-def test_nested_district_elimination_gives_the_full_solve(monkeypatch):
-    """A national panel's ~700 districts are eliminated as a diagonal block (``_Factorised``);
-    switched on for a province's 11, the fit is the plain Cholesky one."""
-    import ntm_analysis.model.glmm as glmm
-
-    panel = simulate_panel(seed=2, communes_per_district=4)
-    plain = fit(panel, trend="only")
-    monkeypatch.setattr(glmm, "DIAGONAL_ABOVE", 2)
-    for sparse_above in (150, 0):  # with the dense and the sparse commune coupling
-        monkeypatch.setattr(glmm, "SPARSE_ABOVE", sparse_above)
-        split = fit(panel, trend="only")
-        np.testing.assert_allclose(split.gain_params, plain.gain_params, atol=1e-8)
-        np.testing.assert_allclose(split.gain_cov, plain.gain_cov, rtol=1e-7, atol=1e-10)
-        np.testing.assert_allclose(split.loss_cov, plain.loss_cov, rtol=1e-7, atol=1e-10)
-        np.testing.assert_allclose(
-            split.communes["sd"].to_numpy(), plain.communes["sd"].to_numpy(), atol=1e-8
-        )
-        assert split.gain_posterior.sd == pytest.approx(plain.gain_posterior.sd, rel=1e-7)
+    assert ModelNote.registered_scenario() in forecast.model.notes  # named in the headline
 
 
 def _reference_fit(panel: Panel, monkeypatch) -> object:
-    """``fit`` with its speed-ups switched off: cold starts, the design as a dense matrix
-    (every product of a Newton step a plain matrix product), explicit LU inverses, one
-    loss row per commune ×
-    criterion (the estimator as it was before they were added)."""
-    import ntm_analysis.model.glmm as glmm
+    """``fit`` with its speed-ups switched off: cold starts, glmm's dense solver (the design
+    as a dense matrix, every product of a Newton step a plain matrix product, no block
+    eliminated apart), one loss row per commune × criterion (the estimator as it was before
+    they were added)."""
     import ntm_analysis.model.transitions as model
 
-    cold = glmm.fit_glmm
+    structured = model.fit_glmm
 
-    def fit_cold(*args, start=None, **kwargs):
-        return cold(*args, **kwargs)
-
-    class DenseDesign:
-        """The design as one dense matrix A and every product of the Newton step as a
-        matrix product (no pooled rows, no structured Gram)."""
-
-        def __init__(self, fixed, factors, c_index, n_c):
-            blocks = [fixed]
-            for f in factors:
-                z = np.zeros((len(fixed), f.n_levels))
-                rows = np.flatnonzero(f.index >= 0)
-                z[rows, f.index[rows]] = 1.0
-                blocks.append(z)
-            self.a = np.hstack(blocks)
-            self.k = self.a.shape[1]
-            self.diagonal = None  # no block eliminated apart
-            self.c_index, self.n_c = c_index, n_c
-            n = len(fixed)
-            self.c = sparse.csr_matrix((np.ones(n), (c_index, np.arange(n))), (max(n_c, 1), n))
-
-        def linear(self, theta, v):
-            eta = self.a @ theta
-            return eta + v[self.c_index] if self.n_c else eta
-
-        def gradient(self, r):
-            return self.a.T @ r
-
-        def weights(self, w):
-            self.w = w
-
-        def gram(self):
-            return (self.a * self.w[:, None]).T @ self.a
-
-        def commune_cross(self, sparse_out):
-            cb = self.c.multiply(self.w[None, :]).tocsr() @ self.a
-            return sparse.csr_matrix(cb) if sparse_out else cb
-
-    class Inverted:
-        """Every step by the explicit (LU) inverse, as before the Cholesky solves."""
-
-        def __init__(self, matrix, diagonal=None):
-            inv = linalg.inv(matrix)
-            self.inv = 0.5 * (inv + inv.T)
-
-        def solve(self, rhs):
-            return self.inv @ rhs
-
-        def inverse(self):
-            return self.inv
+    def fit_dense_cold(*args, start=None, **kwargs):
+        return structured(*args, solver="dense", **kwargs)
 
     def losses_by_row(lost, districts, start):
-        return fit_cold(
+        return fit_dense_cold(
             model.loss_design(lost["criterion"].to_numpy(), lost["n_met"].to_numpy(float)),
             (~lost["met_next"]).to_numpy(float),
             np.ones(len(lost)),
@@ -353,17 +241,15 @@ def _reference_fit(panel: Panel, monkeypatch) -> object:
         )
 
     with monkeypatch.context() as patch:
-        patch.setattr(model, "fit_glmm", fit_cold)
-        patch.setattr(glmm, "_Design", DenseDesign)
-        patch.setattr(glmm, "_Factorised", Inverted)
+        patch.setattr(model, "fit_glmm", fit_dense_cold)
         patch.setattr(model, "fit_losses", losses_by_row)
         return fit(panel)
 
 
 @pytest.mark.parametrize("source", ["bundled", "simulated"])
 def test_speed_ups_leave_the_fit_unchanged(source, monkeypatch):
-    """Warm starts, the structured design (rows pooled by commune-year, structured Gram),
-    Cholesky solves and pooled loss cells only save work. Tolerance:
+    """Warm starts, the structured design (rows pooled by commune-year, structured Gram,
+    district elimination) and pooled loss cells only save work. Tolerance:
     every coefficient within 1e-4 of its posterior sd, covariances and spreads within 1e-4
     relative, the trend weight within 1e-4 (measured: ~3e-7 sd, EM's path is unchanged)."""
     from ntm_analysis.io.load import load_panel

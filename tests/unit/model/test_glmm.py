@@ -1,0 +1,296 @@
+"""The penalised binomial GLMM (``model.glmm``) through its public API, on simulated data with
+known parameters: the fit, its convergence and bounds, the year-shock spread's posterior,
+separation held by priors, and the structured solver against the dense one.
+
+The checks are properties (within standard errors, within bounds, agreement between solvers),
+not pinned numbers, so a better estimator of a spread still passes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pytest
+
+import ntm_analysis.model.glmm as glmm
+from ntm_analysis.model.glmm import Factor, Posterior, VariancePrior, fit_glmm
+from ntm_analysis.model.synthetic import simulate_panel
+from ntm_analysis.model.transitions import TREND, fit
+
+YEAR_PRIOR = VariancePrior(scale=0.5, lower=0.02, upper=1.0, form="half_normal")
+N_CRITERIA = 4
+
+
+@dataclass(frozen=True)
+class Data:
+    """A simulated GLMM: rows are (commune, year, criterion)."""
+
+    fixed: np.ndarray
+    events: np.ndarray
+    trials: np.ndarray
+    district: Factor
+    year: Factor
+    commune: Factor
+    beta: np.ndarray  # [x slope, criterion 1..N_CRITERIA]
+
+    def fit(self, **kwargs) -> Posterior:
+        p = self.fixed.shape[1]
+        return fit_glmm(
+            self.fixed,
+            self.events,
+            self.trials,
+            np.zeros(p),
+            np.full(p, 2.5),
+            [self.district, self.year],
+            commune=self.commune,
+            **kwargs,
+        )
+
+
+def simulate(
+    seed: int,
+    *,
+    districts: int = 6,
+    communes_per_district: int = 15,
+    years: int = 6,
+    year_sd: float = 0.0,
+    district_sd: float = 0.4,
+    commune_sd: float = 0.8,
+) -> Data:
+    rng = np.random.default_rng(seed)
+    n_c = districts * communes_per_district
+    commune_district = np.repeat(np.arange(districts), communes_per_district)
+    c, t, j = (
+        a.ravel()
+        for a in np.meshgrid(np.arange(n_c), np.arange(years), np.arange(N_CRITERIA), indexing="ij")
+    )
+    x = rng.normal(size=len(c))
+    onehot = np.zeros((len(c), N_CRITERIA))
+    onehot[np.arange(len(c)), j] = 1.0
+    fixed = np.column_stack([x, onehot])
+    beta = np.array([0.7, -1.0, -0.5, 0.0, 0.5])
+    eta = (
+        fixed @ beta
+        + rng.normal(0, district_sd, districts)[commune_district[c]]
+        + rng.normal(0, year_sd, years)[t]
+        + rng.normal(0, commune_sd, n_c)[c]
+    )
+    events = (rng.random(len(c)) < 1 / (1 + np.exp(-eta))).astype(float)
+    return Data(
+        fixed=fixed,
+        events=events,
+        trials=np.ones(len(c)),
+        district=Factor("district", commune_district[c], districts),
+        year=Factor("year", t, years, YEAR_PRIOR),
+        commune=Factor("commune", c, n_c),
+        beta=beta,
+    )
+
+
+@pytest.fixture(scope="module")
+def data() -> Data:
+    return simulate(1)
+
+
+@pytest.fixture(scope="module")
+def post(data) -> Posterior:
+    return data.fit()
+
+
+def test_the_fit_converges_and_recovers_the_fixed_terms(data, post):
+    assert post.converged and 1 <= post.iterations < glmm.MAX_ITER
+    k = data.fixed.shape[1] + data.district.n_levels + data.year.n_levels
+    assert post.mean.shape == (k,) and post.cov.shape == (k, k)
+    assert post.commune_mean.shape == (data.commune.n_levels,)
+    np.testing.assert_allclose(post.cov, post.cov.T, atol=1e-12)
+    assert np.linalg.eigvalsh(post.cov).min() > 0
+    se = np.sqrt(np.diag(post.cov))[: len(data.beta)]
+    assert (np.abs(post.mean[: len(data.beta)] - data.beta) < 3.5 * se).all()
+    assert (post.commune_sd > 0).all() and (post.commune_marginal_sd >= post.commune_sd).all()
+    assert post.blocks == {"district": slice(5, 11), "year": slice(11, 17)}
+    assert set(post.sd) == {"district", "year", "commune"}
+
+
+def test_spreads_stay_within_their_priors_bounds(data, post):
+    for name, sd in post.sd.items():
+        prior = post.priors[name]
+        assert prior.lower <= sd <= prior.upper, (name, sd)
+    assert 0.3 < post.sd["commune"] < 1.6  # the truth is 0.8: informed, not the prior's 0.5
+
+
+def test_held_variances_are_kept_and_warm_starts_change_nothing(data, post):
+    held = data.fit(variances={"district": 0.3, "year": 0.1, "commune": 1.0})
+    assert held.converged
+    assert held.sd == pytest.approx({"district": 0.3, "year": 0.1, "commune": 1.0})
+    warm = data.fit(start=post)
+    assert warm.iterations <= post.iterations
+    sd = np.sqrt(np.diag(post.cov))
+    assert np.abs((warm.mean - post.mean) / sd).max() < 1e-3
+    assert warm.sd == pytest.approx(post.sd, rel=1e-3)
+
+
+def test_extreme_commune_differences_stay_finite_and_bounded():
+    """Commune spread far above the prior's upper bound: the damped Newton steps and the
+    bounded EM keep every number finite; the spread stops at its bound."""
+    extreme = simulate(2, commune_sd=8.0, communes_per_district=8, years=3)
+    post = extreme.fit()
+    assert post.converged
+    assert np.isfinite(post.mean).all() and np.isfinite(post.cov).all()
+    assert np.isfinite(post.commune_mean).all()
+    assert post.sd["commune"] <= post.priors["commune"].upper
+    assert post.sd["commune"] > 1.5  # the data push it well up
+
+
+def test_separated_term_keeps_a_finite_estimate_with_wide_uncertainty():
+    """8 of 8 'near-standard' rows succeeded: a prior, not a dropped term or infinity."""
+    rng = np.random.default_rng(0)
+    n = 400
+    near = np.zeros(n)
+    near[:8] = 1.0
+    y = np.where(near == 1, 1.0, (rng.random(n) < 0.3).astype(float))
+    x = np.column_stack([np.ones(n), near])
+    post = fit_glmm(
+        x,
+        y,
+        np.ones(n),
+        np.zeros(2),
+        np.array([3.0, 2.5]),
+        [Factor("group", rng.integers(0, 4, n), 4)],
+    )
+    estimate, se = post.mean[1], np.sqrt(post.cov[1, 1])
+    assert post.converged
+    assert 1.0 < estimate < 8.0
+    assert se > 1.0  # honest: eight successes do not pin it down
+
+
+def test_a_completely_separated_commune_is_shrunk_not_sent_to_infinity(data):
+    """One commune succeeds on every row: its effect is large but finite, and pulled in by
+    the commune spread (its marginal sd stays finite too)."""
+    events = data.events.copy()
+    events[data.commune.index == 0] = 1.0
+    post = fit_glmm(
+        data.fixed,
+        events,
+        data.trials,
+        np.zeros(data.fixed.shape[1]),
+        np.full(data.fixed.shape[1], 2.5),
+        [data.district, data.year],
+        commune=data.commune,
+    )
+    assert post.converged
+    assert 0.0 < post.commune_mean[0] < 10.0
+    assert np.isfinite(post.commune_marginal_sd[0])
+
+
+def test_the_year_spread_posterior_is_a_distribution_within_its_bounds(post):
+    grid, prob = post.sd_posterior("year")
+    assert grid[0] == pytest.approx(YEAR_PRIOR.lower) and grid[-1] == pytest.approx(
+        YEAR_PRIOR.upper
+    )
+    assert (prob >= 0).all() and prob.sum() == pytest.approx(1.0)
+    draws = post.draw_sd("year", np.random.default_rng(0), 3000)
+    assert ((draws >= YEAR_PRIOR.lower) & (draws <= YEAR_PRIOR.upper)).all()
+    assert draws.std() > 0.03  # six years leave the spread uncertain
+    commune = post.draw_sd("commune", np.random.default_rng(0), 3000)
+    assert ((commune > 0) & (commune <= post.priors["commune"].upper)).all()
+
+
+def test_year_shocks_move_the_year_spread_posterior_up():
+    """With no year shocks the half-normal prior keeps a small spread possible; with large
+    shocks the posterior moves away from it (not estimated as zero, not exploding)."""
+    calm = simulate(3, year_sd=0.0).fit()
+    shocked = simulate(3, year_sd=0.8).fit()
+    medians = []
+    for post in (calm, shocked):
+        grid, prob = post.sd_posterior("year")
+        medians.append(grid[np.searchsorted(np.cumsum(prob), 0.5)])
+    assert medians[1] > medians[0] + 0.1, medians
+    assert 0.0 < calm.sd["year"] < shocked.sd["year"] <= YEAR_PRIOR.upper
+
+
+def test_draws_are_centred_on_the_posterior(post):
+    block, communes = post.draw(np.random.default_rng(0), 4000)
+    assert block.shape == (4000, len(post.mean))
+    assert communes.shape == (4000, len(post.commune_mean))
+    sd = np.sqrt(np.diag(post.cov))
+    assert (np.abs(block.mean(axis=0) - post.mean) < 5 * sd / np.sqrt(4000)).all()
+    assert np.abs(communes.mean(axis=0) - post.commune_mean).max() < 0.2
+    np.testing.assert_allclose(communes.std(axis=0), post.commune_marginal_sd, rtol=0.1)
+
+
+def _assert_same_fit(a: Posterior, b: Posterior) -> None:
+    sd = np.sqrt(np.diag(b.cov))
+    assert np.abs((a.mean - b.mean) / sd).max() < 1e-5
+    np.testing.assert_allclose(a.cov, b.cov, rtol=1e-6, atol=1e-10)
+    np.testing.assert_allclose(a.commune_mean, b.commune_mean, atol=1e-5)
+    np.testing.assert_allclose(a.commune_marginal_sd, b.commune_marginal_sd, rtol=1e-6)
+    assert a.sd == pytest.approx(b.sd, rel=1e-6)
+    assert a.converged and b.converged
+
+
+def test_the_structured_solver_agrees_with_the_dense_one(data, post):
+    _assert_same_fit(post, data.fit(solver="dense"))
+
+
+@pytest.mark.parametrize(("diagonal_above", "sparse_above"), [(2, 1000), (2, 0), (1000, 0)])
+def test_district_elimination_and_sparse_coupling_agree_with_the_dense_solver(
+    data, monkeypatch, diagonal_above, sparse_above
+):
+    """A national panel's ~700 districts are eliminated as a diagonal block and its commune
+    coupling kept sparse; switched on for six districts, the fit is the dense one."""
+    dense = data.fit(solver="dense")
+    monkeypatch.setattr(glmm, "DIAGONAL_ABOVE", diagonal_above)
+    monkeypatch.setattr(glmm, "SPARSE_ABOVE", sparse_above)
+    _assert_same_fit(data.fit(), dense)
+
+
+def test_an_unknown_solver_is_refused(data):
+    with pytest.raises(ValueError, match="solver"):
+        data.fit(solver="lu")
+
+
+def test_variance_prior_updates_stay_within_bounds():
+    inv_chi2 = VariancePrior(df=1.0, scale=0.5, lower=0.02, upper=3.0)
+    half_normal = VariancePrior(scale=0.5, lower=0.02, upper=1.0, form="half_normal")
+    for prior in (inv_chi2, half_normal):
+        assert prior.update(0.0, 5) >= prior.lower**2
+        assert prior.update(1e6, 5) == pytest.approx(prior.upper**2)
+    # no spread in the levels: the half-normal lets it go to its floor, inverse-χ² does not
+    assert half_normal.update(0.0, 5) == pytest.approx(half_normal.lower**2)
+    assert inv_chi2.update(0.0, 5) > 0.02
+
+
+# --- the solver's paths inside the transition model's fit (a province's real design)
+def test_sparse_design_path_gives_the_dense_answer(monkeypatch):
+    """National panels (~700 districts) use the sparse path; it must fit the same model."""
+    panel = simulate_panel(seed=2, communes_per_district=4)
+    dense = fit(panel, trend="only")
+    monkeypatch.setattr(glmm, "SPARSE_ABOVE", 0)
+    sparse = fit(panel, trend="only")
+    np.testing.assert_allclose(sparse.gain_params, dense.gain_params, atol=1e-6)
+    np.testing.assert_allclose(sparse.gain_cov, dense.gain_cov, atol=1e-8)
+    np.testing.assert_allclose(
+        sparse.communes["sd"].to_numpy(), dense.communes["sd"].to_numpy(), atol=1e-8
+    )
+    draws = sparse.gain_posterior.draw(np.random.default_rng(0), 5)[1]
+    expected = dense.gain_posterior.draw(np.random.default_rng(0), 5)[1]
+    np.testing.assert_allclose(draws, expected, atol=1e-8)
+
+
+def test_nested_district_elimination_gives_the_full_solve(monkeypatch):
+    """A national panel's ~700 districts are eliminated as a diagonal block; switched on for
+    a province's 11, the fit is the plain Cholesky one."""
+    panel = simulate_panel(seed=2, communes_per_district=4)
+    plain = fit(panel, trend="only")
+    monkeypatch.setattr(glmm, "DIAGONAL_ABOVE", 2)
+    for sparse_above in (150, 0):  # with the dense and the sparse commune coupling
+        monkeypatch.setattr(glmm, "SPARSE_ABOVE", sparse_above)
+        split = fit(panel, trend="only")
+        np.testing.assert_allclose(split.gain_params, plain.gain_params, atol=1e-8)
+        np.testing.assert_allclose(split.gain_cov, plain.gain_cov, rtol=1e-7, atol=1e-10)
+        np.testing.assert_allclose(split.loss_cov, plain.loss_cov, rtol=1e-7, atol=1e-10)
+        np.testing.assert_allclose(
+            split.communes["sd"].to_numpy(), plain.communes["sd"].to_numpy(), atol=1e-8
+        )
+        assert split.gain_posterior.sd == pytest.approx(plain.gain_posterior.sd, rel=1e-7)
+        assert split.gain_params[TREND] == pytest.approx(plain.gain_params[TREND], abs=1e-8)
