@@ -31,8 +31,9 @@ def draws(quick: bool) -> int:
 def cases(n_draws: int) -> dict[str, Callable[[], object]]:
     """Setup (outside any timing): a warm explorer (fitted, baseline simulated, charts drawn)
     and the calls to time."""
-    from ntm_analysis.explorer.compute import Explorer, what_if_html
+    from ntm_analysis.explorer.compute import Explorer
     from ntm_analysis.explorer.ui import ExplorerApp
+    from ntm_analysis.explorer.views import what_if_html
     from ntm_analysis.io.load import load_panel
     from ntm_analysis.model.forecast import simulate
 

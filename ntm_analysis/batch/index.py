@@ -7,9 +7,9 @@ the manifest, so the warning is there even when no unit produced a sidecar. Offl
 is loaded from elsewhere; it prints on A4 like the reports (``export.print_css``).
 
 The page is data (``index_context``) rendered by one Jinja template
-(``ntm_analysis/report/templates/index.html.j2``, autoescaped), as the reports are by
-``export``'s: no HTML is assembled from strings here. The manifest is read through
-``records.Manifest`` (its entries as ``UnitEntry``): attributes, never its keys.
+(``ntm_analysis/report/templates/index.html.j2``, autoescaped; its style in ``index.css.j2``),
+as the reports are by ``export``'s: no HTML is assembled from strings here. The manifest is
+read through ``records.Manifest`` (its entries as ``UnitEntry``): attributes, never its keys.
 """
 
 from __future__ import annotations
@@ -40,23 +40,6 @@ __all__ = ["INDEX", "district_row_html", "index_context", "render_index", "write
 
 INDEX = "index.html"
 TEMPLATE = "index.html.j2"  # in ntm_analysis/report/templates/
-
-_STYLE = """
-body { font-family: "DejaVu Sans", "Segoe UI", Arial, sans-serif; max-width: 1100px;
-  margin: 0 auto; padding: 1em 1.5em; color: #222; line-height: 1.45; }
-table { border-collapse: collapse; width: 100%; margin: 0.5em 0 1em 0; }
-th, td { padding: 6px 10px; border-bottom: 1px solid #DDD; text-align: left;
-  vertical-align: top; }
-th { background: #F0F0F0; }
-tbody tr:nth-child(even) { background: #FAFAFA; }
-h1 { font-size: 1.9em; }
-p.headline { font-size: 1.25em; font-weight: bold; }
-a { color: #1F4E8C; }
-td a, td > span { white-space: nowrap; }
-ul.failed li { color: #8B1A00; margin-bottom: 0.4em; }
-footer { margin-top: 3em; padding-top: 0.6em; border-top: 1px solid #CCC; color: #555;
-  font-size: 0.85em; }
-"""
 
 
 def _read_sidecars(
@@ -203,7 +186,6 @@ def index_context(out: Path, manifest: Manifest | Mapping[str, Any], lang: str) 
     return {
         "lang": lang,
         "title": title,
-        "style": Markup(_STYLE),
         "print_css": Markup(print_css(title, lang, synthetic)),
         "synthetic_banner": Markup(synthetic_banner(lang)) if synthetic else None,
         "province": province,

@@ -23,7 +23,6 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from html import escape
 from pathlib import Path
 
 import numpy as np
@@ -50,7 +49,7 @@ from ntm_analysis.model.metrics import (
 from ntm_analysis.model.transitions import Registrations, TransitionModel
 from ntm_analysis.report import plots
 from ntm_analysis.report import sections as report
-from ntm_analysis.report.base import fmt_interval, fmt_mean, fmt_num, fmt_signed
+from ntm_analysis.report.base import fmt_mean, fmt_num, fmt_signed
 
 # as the reports (RunConfig); the 1 s update goal is measured at this size (benchmarks)
 DEFAULT_DRAWS = config_default("draws")
@@ -444,106 +443,3 @@ class Explorer:
             synthetic=self.panel.synthetic,
             title=i18n.t(title_key, lang),
         )
-
-
-# -- HTML the explorer shows (plain functions: tested without widgets) ------------------------
-def figures_html(standing: Standing, lang: str) -> str:
-    """The headline figures as a small table: figure, value, change on the year before."""
-    rows = "".join(
-        f"<tr><td>{escape(f.label)}</td><td class='ntm-value'><b>{escape(f.value)}</b></td>"
-        f"<td>{escape(f.change) if f.change is not None else '–'}</td></tr>"
-        for f in standing.figures
-    )
-    head = (
-        f"<tr><th>{escape(i18n.t('explore.col.figure', lang))}</th>"
-        f"<th>{escape(i18n.t('explore.col.value', lang))}</th>"
-        f"<th>{escape(i18n.t('explore.col.change', lang))}</th></tr>"
-    )
-    note = f"<p>{escape(standing.note)}</p>" if standing.note else ""
-    return (
-        f"<h3 class='ntm-standing-title'>{escape(standing.title)}</h3>"
-        f"<table class='ntm-figures'>{head}{rows}</table>{note}"
-    )
-
-
-def _percent_pm(p: float, se: float, lang: str) -> str:
-    """ "62% ± 2,1" — a simulated probability with its Monte Carlo standard error."""
-    return i18n.t(
-        "explore.whatif.pm",
-        lang,
-        p=i18n.fmt_percent(p, lang),
-        se=fmt_num(100 * se, lang, 1),
-    )
-
-
-def what_if_html(result: WhatIf, lang: str) -> str:
-    """Baseline, scenario and their difference: probability (± Monte Carlo error), expected
-    count and 80% interval; one sentence on top that an official can read aloud."""
-    p, _ = result.probability("scenario")
-    diff, diff_se = result.difference()
-    gap = i18n.t(
-        "explore.whatif.pp",
-        lang,
-        d=fmt_signed(100 * diff, lang, 1),
-        se=fmt_num(100 * diff_se, lang, 1),
-    )
-    exp, lo, hi = result.expected("scenario")
-    shift = fmt_signed(exp - result.expected("baseline")[0], lang, 1)
-    headline = i18n.t(
-        "explore.whatif.headline",
-        lang,
-        target=fmt_num(result.target, lang),
-        year=result.year,
-        prob=i18n.fmt_percent(p, lang),
-        words=i18n.probability_words(p, lang),
-        expected=fmt_mean(exp, lang),
-        lo=fmt_num(lo, lang),
-        hi=fmt_num(hi, lang),
-    )
-    rows = []
-    for which, key in (
-        ("baseline", "explore.whatif.baseline"),
-        ("scenario", "explore.whatif.scenario"),
-    ):
-        pw, sw = result.probability(which)
-        e, lo_, hi_ = result.expected(which)
-        rows.append(
-            f"<tr><td>{escape(i18n.t(key, lang))}</td>"
-            f"<td class='ntm-p-{which}'><b>{escape(_percent_pm(pw, sw, lang))}</b></td>"
-            f"<td>{escape(fmt_mean(e, lang))}</td>"
-            f"<td>{escape(fmt_interval(lo_, hi_, lang))}</td></tr>"
-        )
-    rows.append(
-        f"<tr><td>{escape(i18n.t('explore.whatif.difference', lang))}</td>"
-        f"<td class='ntm-p-difference'>{escape(gap)}</td><td>{escape(shift)}</td><td></td></tr>"
-    )
-    head = "".join(
-        f"<th>{escape(i18n.t(k, lang))}</th>"
-        for k in (
-            "explore.col.forecast",
-            "col.probability",
-            "col.expected",
-            "col.interval80",
-        )
-    )
-    note = i18n.t("explore.whatif.note", lang, draws=fmt_num(result.scenario.n_draws, lang))
-    return (
-        f"<p class='ntm-whatif-headline'><b>{escape(headline)}</b></p>"
-        f"<table class='ntm-whatif'><tr>{head}</tr>{''.join(rows)}</table>"
-        f"<p><small>{escape(note)}</small></p>"
-    )
-
-
-def table_html(table: pd.DataFrame) -> str:
-    return table.to_html(index=False, escape=True, classes="ntm-table", border=0)
-
-
-def synthetic_html(panel: Panel, lang: str) -> str:
-    """The synthetic-data banner (the reports' colours), or nothing for real data."""
-    if not panel.synthetic:
-        return ""
-    return (
-        "<div class='ntm-synthetic' style='border:2px solid #D55E00;background:#FFF1D6;"
-        "color:#6B2A00;padding:0.4em 0.8em;font-weight:bold'>"
-        f"{escape(i18n.t('explore.synthetic', lang))}</div>"
-    )

@@ -35,11 +35,8 @@ from ntm_analysis.explorer.compute import (
     ODDS_MIN,
     ODDS_STEP,
     Explorer,
-    figures_html,
-    synthetic_html,
-    table_html,
-    what_if_html,
 )
+from ntm_analysis.explorer.views import figures_html, synthetic_html, table_html, what_if_html
 from ntm_analysis.io.load import summarise
 from ntm_analysis.report import plots
 

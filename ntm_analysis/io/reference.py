@@ -7,6 +7,9 @@ cell is reported at once with its row, column and what was expected, before ``co
 container from the table (``Registry.from_frame``, ``targets.targets_from_frame``). ``core``
 holds the containers and never imports ``io``: the dependency runs one way.
 
+The bundled published figures the synthetic data was calibrated to (``published_figures``)
+are read here for the reports' note.
+
 The planner's own lists are read here too, through ``readers.read_list`` (CSV in any
 encoding, Excel or Parquet; every bad cell placed by sheet, row and column): the registration
 lists (``load_registrations``), a filled-in district-targets template
@@ -26,7 +29,11 @@ import pandas as pd
 from ntm_analysis.core.communes import Registry
 from ntm_analysis.core.criteria import CRITERIA_NUMBERS
 from ntm_analysis.core.errors import DataError, Msg, Problem
-from ntm_analysis.core.paths import default_targets_path, default_units_path
+from ntm_analysis.core.paths import (
+    default_published_path,
+    default_targets_path,
+    default_units_path,
+)
 from ntm_analysis.core.targets import targets_from_frame
 from ntm_analysis.i18n.text import fold
 from ntm_analysis.io.cells import (
@@ -99,6 +106,20 @@ def plan_targets(province_name: str) -> pd.DataFrame | None:
     """The bundled plan targets for ``province_name``, or None when the file is absent."""
     path = default_targets_path()
     return read_targets(path, province_name) if path.exists() else None
+
+
+def published_figures() -> pd.DataFrame | None:
+    """The bundled published figures the synthetic data was made to match (level, unit_code,
+    unit_name, year, indicator, value, source, note), or None when the file is absent or
+    unreadable: a report then simply does not cite them."""
+    path = default_published_path()
+    if not path.exists():
+        return None
+    try:
+        text, sep = read_text(path)
+        return pd.read_csv(io.StringIO(text), sep=sep)
+    except (OSError, ValueError):  # DataError is a ValueError
+        return None
 
 
 def read_targets(path: str | Path | None = None, province_name: str | None = None) -> pd.DataFrame:

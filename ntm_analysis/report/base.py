@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from markupsafe import Markup
 from matplotlib.figure import Figure
 
 from ntm_analysis import i18n
@@ -243,6 +244,17 @@ def result_badge(result: UnitResults, lang: str) -> str:
     return status_badge(displayed_status(result), lang)
 
 
+def status_line(label: str, status: str | None, lang: str, css: str = "") -> str:
+    """A paragraph: ``label`` then the status's badge (the ``status_line`` fragment)."""
+    return fragments.render("status_line", label, badge(status, lang), css)
+
+
+def details_html(summary: str, explain: str, content_html: str) -> str:
+    """A folded block: its summary line, a grey explaining paragraph, then ``content_html``
+    (HTML already rendered, e.g. a styled table's) (the ``details`` fragment)."""
+    return fragments.render("details", summary, explain, Markup(content_html))
+
+
 def synthetic_banner(lang: str) -> str:
     """The synthetic-data banner (the ``synthetic_banner`` fragment)."""
     return fragments.render("synthetic_banner", i18n.t("report.synthetic_banner", lang))
@@ -275,10 +287,11 @@ def unit_kind_word(registry: Registry, code: int | None, lang: str) -> str:
 class Report:
     """Everything one unit's report shows; built by ``prepare``.
 
-    ``target_source`` says where the commune target comes from: "official" (the targets
-    file, marked official), "file" (the targets file, not marked official), "user" (a number
-    passed in) or None (no target). ``mean_target`` is the plan's criteria-per-commune target
-    (the province only).
+    ``target`` and ``target_source`` are the results' (properties, not stored twice);
+    ``target_source`` says where the commune target comes from: "official" (the targets file,
+    marked official), "file" (the targets file, not marked official), "user" (a number passed
+    in) or None (no target). ``mean_target`` is the plan's criteria-per-commune target (the
+    province only).
     """
 
     panel: Panel  # observed data up to the as-of year
@@ -289,8 +302,6 @@ class Report:
     unit: int | None  # district code, None for the province
     unit_name: str
     unit_kind: str  # "huyện", "thành phố", "tỉnh" / "district", "city", "province"
-    target: float | None
-    target_source: str | None
     mean_target: float | None
     mean_target_source: str | None
     lang: str
@@ -311,6 +322,15 @@ class Report:
     @property
     def synthetic(self) -> bool:
         return bool(self.panel.synthetic)
+
+    @property
+    def target(self) -> float | None:
+        """The commune target (the results' own, never stored twice)."""
+        return self.results.target
+
+    @property
+    def target_source(self) -> str | None:
+        return self.results.target_source
 
     @property
     def target_official(self) -> bool:

@@ -25,6 +25,7 @@ def environment() -> Any:
     )
 
 
-def render(macro: str, *args: Any) -> str:
-    """The HTML of ``_fragments.html.j2``'s ``macro`` called with ``args`` (its data)."""
-    return str(getattr(environment().get_template(FRAGMENTS).module, macro)(*args))
+def render(macro: str, *args: Any, template: str = FRAGMENTS) -> str:
+    """The HTML of ``template``'s (default ``_fragments.html.j2``) ``macro`` called with
+    ``args`` (its data)."""
+    return str(getattr(environment().get_template(template).module, macro)(*args))

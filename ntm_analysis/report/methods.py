@@ -17,13 +17,14 @@ from ntm_analysis import __version__, i18n
 from ntm_analysis.analysis.results import OFF_TRACK, ON_TRACK
 from ntm_analysis.core.criteria import criterion_label
 from ntm_analysis.core.paths import default_published_path
+from ntm_analysis.io.reference import published_figures
 from ntm_analysis.report import plots
 from ntm_analysis.report.base import (
     STATUS_RANK,
     Report,
     Section,
     caption_html,
-    esc,
+    details_html,
     fmt_interval,
     fmt_mean,
     fmt_num,
@@ -447,13 +448,9 @@ _PUBLISHED_FORMATS = {"n_communes": 0, "n_ntm": 0, "mean_criteria": 1}
 
 
 def _published_text(rep: Report) -> str | None:
-    """The published figures the synthetic data was made to match (``paths`` file)."""
-    path = default_published_path()
-    if not path.exists():
-        return None
-    try:
-        table = pd.read_csv(path)
-    except (OSError, ValueError):
+    """The published figures the synthetic data was made to match (``io.reference``)."""
+    table = published_figures()
+    if table is None:
         return None
     by_unit: dict[str, list[str]] = {}
     for row in table.itertuples(index=False):
@@ -476,7 +473,7 @@ def _published_text(rep: Report) -> str | None:
     if not by_unit:
         return None
     items = "; ".join(f"{unit}: {', '.join(values)}" for unit, values in by_unit.items())
-    return rep.t("report.note.published", file=path.name, items=items)
+    return rep.t("report.note.published", file=default_published_path().name, items=items)
 
 
 def _term_label(term: str, rep: Report) -> str:
@@ -521,10 +518,8 @@ def _coefficients(rep: Report) -> str | None:
     styled = styled_table(
         table, left=[rep.t("report.coef.col.model"), rep.t("report.coef.col.term")]
     )
-    return (
-        f"<details><summary>{esc(rep.t('report.coef.summary'))}</summary>"
-        f"{paragraph(rep.t('report.coef.explain'), 'color:#555')}{styled.to_html()}</details>"
-    )
+    summary, explain = rep.t("report.coef.summary"), rep.t("report.coef.explain")
+    return details_html(summary, explain, styled.to_html())
 
 
 CAPACITY_FORM_KEYS = {"level": "report.note.capacity.level", "count": "report.note.capacity.count"}

@@ -38,7 +38,7 @@ from ntm_analysis.analysis.analyse import analyse, mean_target, plan_table, read
 from ntm_analysis.analysis.crossing import former_district_table
 from ntm_analysis.analysis.plan_year import plan_level
 from ntm_analysis.analysis.priority import max_half_width, priority_table
-from ntm_analysis.analysis.results import PlanFigure, write_results
+from ntm_analysis.analysis.results import PlanFigure, displayed_status, write_results
 from ntm_analysis.core.config import RunConfig
 from ntm_analysis.core.criteria import CRITERIA_NUMBERS, N_CRITERIA, criterion_label
 from ntm_analysis.core.panel import Panel, has_districts
@@ -53,7 +53,6 @@ from ntm_analysis.report.base import (
     FIGURE_DPI,
     Report,
     Section,
-    esc,
     fmt_interval,
     fmt_mean,
     fmt_num,
@@ -64,6 +63,7 @@ from ntm_analysis.report.base import (
     percents_to_100,
     result_badge,
     status_badge,
+    status_line,
     statuses_disagree,
     styled_table,
     synthetic_banner,
@@ -180,8 +180,6 @@ def prepare(config: RunConfig | None = None, /, **parameters: Any) -> Report:
         unit=unit,
         unit_name=name,
         unit_kind=unit_kind_word(registry, unit, lang),
-        target=results.target,
-        target_source=results.target_source,
         mean_target=mean.value,
         mean_target_source=mean.source,
         lang=lang,
@@ -231,8 +229,9 @@ def headline(rep: Report) -> Section:
     if rep.panel.geography is not None:  # [geo] registry list and merge rule (harmonise.py)
         parts.append(paragraph(geography_sentence(rep.panel.geography, rep.lang)))
     parts.append(
-        f'<p style="font-size:1.15em">{esc(rep.t("report.status.label"))} '
-        f"{result_badge(res, rep.lang)}</p>"
+        status_line(
+            rep.t("report.status.label"), displayed_status(res), rep.lang, "font-size:1.15em"
+        )
     )
     parts.append(paragraph(rep.headline, "font-size:1.3em;font-weight:bold;line-height:1.4"))
     now_ = res.now
@@ -899,7 +898,7 @@ def pace(rep: Report) -> Section:
 
 
 def _line_status(rep: Report, status: str, key: str = "report.pace.status") -> str:
-    return f"<p>{esc(rep.t(key))} {status_badge(status, rep.lang)}</p>"
+    return status_line(rep.t(key), status, rep.lang)
 
 
 # --------------------------------------------------------------------------- province overview

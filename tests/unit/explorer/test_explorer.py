@@ -20,8 +20,9 @@ from ntm_analysis.analysis.cache import CACHE_DIR_ENV
 from ntm_analysis.core.config import RunConfig
 from ntm_analysis.core.params import ParameterError
 from ntm_analysis.core.resolve import resolve_unit
-from ntm_analysis.explorer.compute import Explorer, figures_html, what_if_html
+from ntm_analysis.explorer.compute import Explorer
 from ntm_analysis.explorer.ui import ALL, Debouncer, ExplorerApp, State
+from ntm_analysis.explorer.views import figures_html, what_if_html
 from ntm_analysis.io.load import load_panel
 from ntm_analysis.model.synthetic import simulate_panel, write_panel
 

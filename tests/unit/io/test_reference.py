@@ -7,9 +7,14 @@ import pytest
 
 from ntm_analysis.core.communes import Registry
 from ntm_analysis.core.errors import DataError
-from ntm_analysis.core.paths import default_targets_path, default_units_path
+from ntm_analysis.core.paths import (
+    DATA_ENV,
+    default_published_path,
+    default_targets_path,
+    default_units_path,
+)
 from ntm_analysis.core.targets import targets_from_frame
-from ntm_analysis.io.reference import read_registry, read_targets
+from ntm_analysis.io.reference import published_figures, read_registry, read_targets
 
 UNITS_HEADER = (
     "province_code,province_name,district_code,district_name,district_type,short,n_communes"
@@ -33,6 +38,13 @@ def test_bundled_files_read_as_plain_pandas_reads_them():
         expected = targets_from_frame(targets, str(default_targets_path()), province)
         pd.testing.assert_frame_equal(read_targets(province_name=province), expected)
     assert len(read_targets(province_name="Hà Nội")) < len(read_targets())  # another province
+
+
+def test_published_figures_read_as_pandas_reads_them_or_none(tmp_path, monkeypatch):
+    """The figures a report's note cites (the bundled CSV); none without the file."""
+    pd.testing.assert_frame_equal(published_figures(), pd.read_csv(default_published_path()))
+    monkeypatch.setenv(DATA_ENV, str(tmp_path))  # a data folder without the file
+    assert published_figures() is None
 
 
 def test_units_file_in_windows_encoding_with_semicolons(tmp_path):

@@ -14,7 +14,14 @@ from ntm_analysis import i18n
 from ntm_analysis.analysis.results import UnitResults
 from ntm_analysis.batch.changes import changes_section
 from ntm_analysis.report import fragments, plots
-from ntm_analysis.report.base import badge, result_badge, status_badge
+from ntm_analysis.report.base import (
+    badge,
+    details_html,
+    paragraph,
+    result_badge,
+    status_badge,
+    status_line,
+)
 
 
 @pytest.mark.parametrize(
@@ -66,3 +73,16 @@ def test_what_changed_is_a_table_of_words_or_nothing():
     text = fragments.render("changes", section)
     assert text.startswith(f"<h2>{html.escape(i18n.t('changes.title', 'en'))}</h2>")
     assert "Huyện &lt;Hữu Lũng&gt;" in text and text.count("<tr>") == 2
+
+
+def test_a_status_line_and_a_folded_block_escape_their_words_not_their_html():
+    line = status_line("Status <now>:", "on_track", "en", "font-size:1.15em")
+    assert line == (
+        f'<p style="font-size:1.15em">Status &lt;now&gt;: {status_badge("on_track", "en")}</p>'
+    )
+    assert status_line("Pace:", None, "en") == f"<p>Pace: {status_badge(None, 'en')}</p>"
+    block = details_html("A & B", "Why <so>", "<table></table>")
+    assert block == (
+        f"<details><summary>A &amp; B</summary>{paragraph('Why <so>', 'color:#555')}"
+        "<table></table></details>"
+    )
