@@ -13,6 +13,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from batching import batch as run_batch
 
 from ntm_analysis import cli
 from ntm_analysis.analysis import cache as analysis_cache
@@ -22,7 +23,7 @@ from ntm_analysis.batch import executor
 from ntm_analysis.batch import run as batch
 from ntm_analysis.batch.index import write_index
 from ntm_analysis.batch.records import Outcome
-from ntm_analysis.batch.run import ParameterError, run_batch
+from ntm_analysis.batch.run import ParameterError
 from ntm_analysis.core import params
 from ntm_analysis.core.config import RunConfig
 from ntm_analysis.core.paths import default_units_path
@@ -278,7 +279,7 @@ def test_resume_runs_only_what_failed_or_is_missing(panel_file, tmp_path, fake_u
     fail.add("182-van-lang")
     args = {"data": panel_file, "districts": ["Tràng Định", "Văn Lãng"], **RUN}
     first = run_batch(out, **args)
-    assert [f["id"] for f in first.failed] == ["182-van-lang"]
+    assert [f.id for f in first.failed] == ["182-van-lang"]
     fail.clear()
     (out / "province.html").unlink()
     second = run_batch(out, resume=True, **args)

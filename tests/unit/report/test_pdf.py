@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from batching import batch as run_batch
 
 from ntm_analysis.batch import executor
 from ntm_analysis.batch import run as batch
@@ -122,7 +123,7 @@ def test_a_failed_print_keeps_the_report_and_fails_the_unit(tmp_path, panel_file
     the index shows it and --resume prints it again."""
     monkeypatch.setenv(CHROMIUM_ENV, fake_browser(tmp_path, 'echo "no display" >&2; exit 7'))
     out = tmp_path / "reports"
-    result = batch.run_batch(
+    result = run_batch(
         out,
         data=panel_file,
         districts=["Tràng Định"],
@@ -135,8 +136,8 @@ def test_a_failed_print_keeps_the_report_and_fails_the_unit(tmp_path, panel_file
         pdf=True,
     )
     (failure,) = result.failed
-    assert failure["error"]["stage"] == "pdf" and "exit code 7" in failure["error"]["evalue"]
-    uid = failure["id"]
+    assert failure.error.stage == "pdf" and "exit code 7" in failure.error.evalue
+    uid = failure.id
     assert (out / f"{uid}.html").is_file() and (out / "results" / f"{uid}.json").is_file()
     assert not (out / "pdf").exists() or not list((out / "pdf").iterdir())
     index = (out / "index.html").read_text(encoding="utf-8")
