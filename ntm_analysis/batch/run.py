@@ -46,7 +46,14 @@ from ntm_analysis import BLAS_VARS, __version__, i18n
 from ntm_analysis.batch import changes, executor
 from ntm_analysis.batch.index import INDEX, write_index
 from ntm_analysis.batch.lock import OutputError, output_lock
-from ntm_analysis.batch.records import MANIFEST_VERSION, Manifest, Outcome, Task, UnitEntry
+from ntm_analysis.batch.records import (
+    DataFile,
+    Manifest,
+    Outcome,
+    PackageInfo,
+    Task,
+    UnitEntry,
+)
 from ntm_analysis.core.config import RunConfig
 from ntm_analysis.core.errors import Msg, os_reason
 from ntm_analysis.core.params import (
@@ -522,60 +529,51 @@ class _Record:
         self.pending = 0
         self.cache: dict[str, Any] = {"path": None, "reused": None}
         targets_path = default_targets_path()
-        self.head = {
-            "manifest_version": MANIFEST_VERSION,
-            "run_id": prep.run_id,
-            "started": iso(prep.started),
-            "package": {
-                "name": "ntm-analysis",
-                "version": __version__,
-                "code": prep.code,
-                "source": package_source(),
-            },
-            "git": git_revision(),
-            "versions": versions(),
-            "synthetic": bool(prep.panel.synthetic),
-            "province": {"name": prep.registry.province_name},
-            "data_files": {
-                "panel": {"path": str(prep.data), "sha256": prep.provenance["data_sha256"]},
-                "units": {
-                    "path": str(prep.units_file),
-                    "sha256": prep.provenance["units_sha256"],
-                },
-                "targets": {
-                    "path": str(targets_path),
-                    "sha256": prep.provenance["targets_sha256"],
-                },
-            },
-            "parameters": prep.common
+        files = (
+            ("panel", prep.data, "data_sha256"),
+            ("units", prep.units_file, "units_sha256"),
+            ("targets", targets_path, "targets_sha256"),
+        )
+        self.head = Manifest(
+            run_id=prep.run_id,
+            started=iso(prep.started),
+            package=PackageInfo("ntm-analysis", __version__, prep.code, package_source()),
+            git=git_revision(),
+            versions=versions(),
+            synthetic=bool(prep.panel.synthetic),
+            province_name=prep.registry.province_name,
+            data_files={k: DataFile(str(p), prep.provenance[sha]) for k, p, sha in files},
+            parameters=prep.common
             | {
                 "districts": [u.name for u in prep.plan if u.kind == "district"],
                 "district_targets": {str(k): v for k, v in prep.district_targets.items()},
                 **options,
             },
-            "province_target": prep.province_target,
-            "run_fingerprint": prep.run_fingerprint,
-        }
+            province_target=prep.province_target,
+            run_fingerprint=prep.run_fingerprint,
+        )
 
     def finished(self) -> list[UnitEntry]:
         """This run's units (not those reused or carried from earlier runs)."""
         return [e for e in self.entries.values() if e.run_id == self.prep.run_id]
 
     def manifest(self, final: bool) -> dict[str, Any]:
+        """``manifest.json``'s object now (``final``: the run has ended)."""
         done = self.finished()
-        return self.head | {
-            "finished": now() if final else None,
-            "seconds": round(time.time() - self.prep.started, 2),
-            "cache": self.cache,
-            "units": [e.to_json() for e in _ordered([*self.entries.values(), *self.carried])],
-            "not_in_index": self.not_in_index,
-            "summary": {
+        return replace(
+            self.head,
+            finished=now() if final else None,
+            seconds=round(time.time() - self.prep.started, 2),
+            cache=self.cache,
+            units=tuple(_ordered([*self.entries.values(), *self.carried])),
+            not_in_index=tuple(self.not_in_index),
+            summary={
                 "ok": sum(1 for e in done if e.ok),
                 "skipped": len(self.skipped),
                 "failed": sum(1 for e in done if not e.ok),
                 "pending": 0 if final else self.pending - len(done),
             },
-        }
+        ).to_json()
 
 
 # --------------------------------------------------------------------------- the batch
