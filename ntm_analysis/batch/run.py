@@ -595,6 +595,7 @@ def run_batch(
     pdf: bool | None = None,
     compare_with: str | Path | None = None,
     hearing_packs: bool = True,
+    **settings: Any,
 ) -> BatchResult:
     """Run the province overview and one district report per district; see the module doc.
 
@@ -604,7 +605,10 @@ def run_batch(
     target (None: the targets file's value for ``target_year``), the scenario and the
     language, passed to every notebook; its ``workers`` (notebooks at once) and ``timeout``
     (seconds each notebook may run); its ``district_targets_path`` (the filled-in district
-    template). Its ``district`` and ``district_target`` are set per unit.
+    template). Its ``district`` and ``district_target`` are set per unit. ``settings``: any
+    ``RunConfig`` setting by name, over ``config``'s (``run_batch(out, draws=50)``; ``data``,
+    ``units`` and ``assessed`` name its files, as the command line does); an unknown name is
+    a ``TypeError``, as for any keyword.
 
     The batch's own options: ``districts``: names or GSO codes (default: every district in
     the data); ``province``: include the province overview. ``district_targets``: {district
@@ -622,7 +626,7 @@ def run_batch(
     unless ``$NTM_HEARING`` is "0"; False (``--no-hearing``) skips them.
     """
     out = Path(out).resolve()
-    config = _batch_config(config or RunConfig())
+    config = _batch_config(config or RunConfig(), settings)
     workers, timeout = config.workers, config.timeout
     # ---- 1. validate everything before any kernel starts ---------------------------------
     prep = _prepare(
@@ -704,10 +708,21 @@ def run_batch(
         )
 
 
-def _batch_config(config: RunConfig) -> RunConfig:
-    """The batch's run configuration: its files as absolute paths (every kernel sees the
-    same files, wherever it runs) and the province's run (the district is set per unit)."""
+# the file settings by the names ``run_batch``'s keywords (and the command line) give them
+_FILE_NAMES = {"data": "data_path", "units": "units_path", "assessed": "assessed_path"}
+
+
+def _batch_config(config: RunConfig, settings: Mapping[str, Any]) -> RunConfig:
+    """The batch's run configuration: ``config`` with ``settings`` (``run_batch``'s), its
+    files as absolute paths (every kernel sees the same files, wherever it runs) and the
+    province's run (the district is set per unit)."""
     from ntm_analysis.analysis.cache import data_file
+
+    named = {_FILE_NAMES.get(name, name): value for name, value in settings.items()}
+    for name in _FILE_NAMES.values():  # a file not given is ""
+        if name in named:
+            named[name] = str(named[name]) if named[name] else ""
+    config = replace(config, **named)
 
     def absolute(path: str) -> str:
         return str(Path(path).resolve()) if path else ""

@@ -29,7 +29,6 @@ import pytest
 from locations import REPO
 
 from ntm_analysis.batch.run import run_batch
-from ntm_analysis.core.config import RunConfig
 from ntm_analysis.report.hearing import ENV as HEARING_ENV
 from ntm_analysis.report.pdf import QUIET_FLAGS, find_chromium
 
@@ -328,8 +327,11 @@ def batch_out(browser, tmp_path_factory) -> tuple[Path, dict]:
     try:
         result = run_batch(
             out,
-            RunConfig(draws=300, backtest_draws=50, seed=1, workers=2),
             districts=[DISTRICT],
+            draws=300,
+            backtest_draws=50,
+            seed=1,
+            workers=2,
             progress=False,
             cache_dir=tmp_path_factory.mktemp("browser-cache"),
         )

@@ -21,7 +21,6 @@ from ntm_analysis import __version__, cli
 from ntm_analysis.batch import executor
 from ntm_analysis.batch.run import copy_notebooks, run_batch
 from ntm_analysis.core import paths, provenance
-from ntm_analysis.core.config import RunConfig
 from ntm_analysis.core.params import ParameterError
 
 ROOT = REPO
@@ -294,11 +293,14 @@ def test_batch_tasks_carry_the_blas_setting(panel_file, tmp_path, monkeypatch):
     monkeypatch.delenv("MKL_NUM_THREADS", raising=False)
     run_batch(
         tmp_path / "out",
-        RunConfig(data_path=str(panel_file), province_target=20, draws=50, backtest_draws=20),
+        data=panel_file,
+        province_target=20,
         districts=["Tràng Định"],
         province=False,
         pdf=False,
         progress=False,
+        draws=50,
+        backtest_draws=20,
     )
     assert captured and all(t.env["OMP_NUM_THREADS"] == "3" for t in captured)
     assert all(t.env["MKL_NUM_THREADS"] == "1" for t in captured)

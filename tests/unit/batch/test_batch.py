@@ -17,12 +17,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from batching import batch as run_batch
 
 from ntm_analysis import __version__, cli
 from ntm_analysis.analysis import cache as analysis_cache
 from ntm_analysis.batch import executor
 from ntm_analysis.batch import run as batch
+from ntm_analysis.batch.run import run_batch
 from ntm_analysis.core import params as schema
 from ntm_analysis.core.params import ParameterError, validate_parameters
 from ntm_analysis.io.reference import read_registry

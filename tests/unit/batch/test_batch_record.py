@@ -13,7 +13,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from batching import batch as run_batch
 
 from ntm_analysis import cli
 from ntm_analysis.analysis import cache as analysis_cache
@@ -23,7 +22,7 @@ from ntm_analysis.batch import executor
 from ntm_analysis.batch import run as batch
 from ntm_analysis.batch.index import write_index
 from ntm_analysis.batch.records import Outcome
-from ntm_analysis.batch.run import ParameterError
+from ntm_analysis.batch.run import ParameterError, run_batch
 from ntm_analysis.core import params
 from ntm_analysis.core.config import RunConfig
 from ntm_analysis.core.paths import default_units_path

@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import pytest
-from batching import batch as run_batch
 
 from ntm_analysis.batch.lock import OutputError
 from ntm_analysis.batch.records import (
@@ -20,6 +19,7 @@ from ntm_analysis.batch.records import (
     UnitEntry,
     UnitError,
 )
+from ntm_analysis.batch.run import run_batch
 
 # a unit entry exactly as manifest.json held it before the records were typed
 OLD_ENTRY = {

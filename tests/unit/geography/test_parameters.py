@@ -40,8 +40,9 @@ def test_the_batch_loads_the_data_with_the_rule_it_is_given(tmp_path):
     """`ntm batch --merge-rule assessed` without assessments: the batch's own load (before
     any kernel) applies the rule and refuses, naming the merged units it has no assessment
     for — the rule is not dropped on the way."""
-    from batching import batch as run_batch
     from locations import TEST_DATA
+
+    from ntm_analysis.batch.run import run_batch
 
     with pytest.raises(DataError) as info:
         run_batch(
@@ -56,9 +57,9 @@ def test_the_batch_loads_the_data_with_the_rule_it_is_given(tmp_path):
 
 
 def test_a_batch_on_2025_units_makes_the_province_report_and_no_district(tmp_path):
-    from batching import batch as run_batch
     from locations import TEST_DATA
 
+    from ntm_analysis.batch.run import run_batch
     from ntm_analysis.core.params import ParameterError
 
     data = TEST_DATA / "admin_synthetic_values_2025_2026.csv"

@@ -12,7 +12,6 @@ import time
 from pathlib import Path
 
 import pytest
-from batching import batch as run_batch
 
 from ntm_analysis.batch import executor
 from ntm_analysis.batch import run as batch
@@ -123,7 +122,7 @@ def test_a_failed_print_keeps_the_report_and_fails_the_unit(tmp_path, panel_file
     the index shows it and --resume prints it again."""
     monkeypatch.setenv(CHROMIUM_ENV, fake_browser(tmp_path, 'echo "no display" >&2; exit 7'))
     out = tmp_path / "reports"
-    result = run_batch(
+    result = batch.run_batch(
         out,
         data=panel_file,
         districts=["Tràng Định"],
