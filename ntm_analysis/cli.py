@@ -411,14 +411,10 @@ def _batch_scenario(text: str | None, lang: str) -> dict | None:
 
 
 def _district_targets(args: argparse.Namespace) -> dict[str, float]:
-    """District targets for ``--year``: the filled-in template (``--district-targets FILE``),
-    then each ``--district-target NAME=COUNT`` (which wins for its district)."""
-    from ntm_analysis.io.reference import read_district_targets
-
-    lang = args.lang
-    targets = {}
-    if args.district_targets:
-        targets.update(read_district_targets(args.district_targets, args.year))
+    """Each ``--district-target NAME=COUNT`` of a batch: the batch reads them with the filled-in
+    template (``--district-targets FILE``), each winning for its district
+    (``analysis.analyse.district_targets``)."""
+    lang, targets = args.lang, {}
     for item in args.district_target or []:
         name, sep, value = item.rpartition("=")
         try:
@@ -440,10 +436,8 @@ def _report_batch(result, args: argparse.Namespace) -> int:  # batch.BatchResult
     if result.failed:
         print(i18n.t("cli.batch.failed", lang, n=len(result.failed)), file=sys.stderr)
         for failure in result.failed:
-            print(
-                f"  - {failure['name']} ({failure['id']}): {error_text(failure['error'])}",
-                file=sys.stderr,
-            )
+            failed = f"  - {failure.name} ({failure.id}): {error_text(failure.error)}"
+            print(failed, file=sys.stderr)
     if result.record_error:
         print(i18n.t("cli.error", lang, message=result.record_error), file=sys.stderr)
     if not result.pdf and pdf is None:  # asked for nothing, and no Chromium to print with
@@ -464,19 +458,9 @@ def _report_batch(result, args: argparse.Namespace) -> int:  # batch.BatchResult
 
 
 def _batch_kwargs(args: argparse.Namespace) -> dict:
+    """The batch's own options (``run_batch``'s keywords); its settings are ``_run_config``."""
     return {
-        "data": args.data,
-        "units": args.units,
-        "draws": args.draws,
-        "seed": args.seed,
-        "lang": args.lang,
         "resume": args.resume,
-        "target_year": args.year,
-        "province_target": args.target,
-        "as_of": args.as_of,
-        "scenario": _batch_scenario(args.scenario, args.lang),
-        "backtest_draws": args.backtest_draws,
-        "timeout": args.timeout,
         "progress": not args.no_progress,
         "cache_dir": args.cache,
         "district_targets": _district_targets(args),
@@ -485,9 +469,6 @@ def _batch_kwargs(args: argparse.Namespace) -> dict:
         "notebooks": _templates(args.notebooks),
         "compare_with": args.compare_with,
         "hearing_packs": not args.no_hearing,
-        "vintage": args.vintage or "",  # [geo] harmonisation of a file in real GSO codes
-        "merge_rule": args.merge_rule,
-        "assessed": args.assessed,
     }
 
 
@@ -514,9 +495,9 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
     result = run_batch(
         args.out,
+        _run_config(args),
         districts=args.districts,
         province=not args.no_province,
-        workers=args.workers,
         dask=args.dask,
         **_batch_kwargs(args),
     )
@@ -532,9 +513,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         resolve_unit(registry, district, "--district")
     result = run_batch(
         args.out,
+        _run_config(args, workers=1),  # its --district is the batch's one unit
         districts=[district] if district else [],
         province=not district,
-        workers=1,
         **_batch_kwargs(args),
     )
     return _report_batch(result, args)

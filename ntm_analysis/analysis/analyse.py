@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import pickle
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -54,6 +55,7 @@ __all__ = [
     "analysis_file",
     "analysis_key",
     "cached_analysis",
+    "district_targets",
     "load_inputs",
     "mean_target",
     "plan_table",
@@ -247,22 +249,48 @@ def plan_table(run: Run) -> pd.DataFrame | None:
     return plan_targets(province)
 
 
+def district_targets(
+    registry: Registry,
+    panel: Panel | None,
+    path: str | Path | None,
+    year: int,
+    explicit: Mapping[str | int, float] | None = None,
+    where: str = "district_targets",
+) -> dict[int, float]:
+    """The districts' own commune targets for ``year``, by GSO code: the filled-in district
+    template's (``path``; "" or None for none), then each ``explicit`` number ({district name
+    or code: target}), which wins over the template for its district. Every district named
+    is resolved through the registry; the ones it does not know are reported together
+    (``ParameterError``, naming ``where``). The one home of this rule: ``ntm batch`` and a
+    report's ``unit_target`` both read the targets here."""
+    named = list(read_district_targets(path, year).items()) if path else []
+    named += list((explicit or {}).items())  # after the template's: an explicit number wins
+    targets: dict[int, float] = {}
+    problems = []
+    for name, value in named:
+        code, problem = district_code(registry, name, where, panel)
+        if problem is not None:
+            problems.append(problem)
+        else:
+            targets[code] = value
+    if problems:
+        from ntm_analysis.core.params import ParameterError
+
+        raise ParameterError(problems)
+    return targets
+
+
 def unit_target(run: Run, plan: pd.DataFrame | None, where: str = "district_targets") -> Target:
     """The unit's commune target for the target year: the user's number
     (``province_target`` or ``district_target``), then the district's row of the filled-in
-    district template (``district_targets_path``), then the plan's value."""
+    district template (``district_targets_path``; ``district_targets``), then the plan's
+    value."""
     config, unit = run.config, run.unit
-    explicit = config.province_target if unit is None else config.district_target
-    if explicit is None and unit is not None and config.district_targets_path:
-        targets = read_district_targets(config.district_targets_path, config.target_year)
-        for name, value in targets.items():
-            code, problem = district_code(run.registry, name, where, run.panel)
-            if problem is not None:
-                from ntm_analysis.core.params import ParameterError
-
-                raise ParameterError([problem])
-            if code == unit:
-                explicit = value
+    explicit = config.province_target
+    if unit is not None:
+        own = {} if config.district_target is None else {unit: config.district_target}
+        path, year = config.district_targets_path, config.target_year
+        explicit = district_targets(run.registry, run.panel, path, year, own, where).get(unit)
     return resolve_target(explicit, plan, config.target_year, "n_ntm", unit)
 
 

@@ -25,7 +25,7 @@ from ntm_analysis import __version__
 from ntm_analysis.analysis.results import jsonable
 from ntm_analysis.core.atomic import atomic_path
 from ntm_analysis.core.communes import Registry
-from ntm_analysis.core.config import RunConfig, config_default
+from ntm_analysis.core.config import RunConfig
 from ntm_analysis.core.panel import Panel, has_districts
 from ntm_analysis.core.paths import PACKAGE_DIR, default_panel_path, default_units_path
 from ntm_analysis.model.backtest import Backtest
@@ -40,7 +40,6 @@ from ntm_analysis.model.forecast import (
 from ntm_analysis.model.transitions import Registrations, TransitionModel, fit
 
 __all__ = [
-    "DEFAULT_BACKTEST_DRAWS",
     "INPUT_KEYS",
     "SOURCE_SUFFIXES",
     "Analysis",
@@ -61,14 +60,10 @@ __all__ = [
     "units_file",
 ]
 
-DEFAULT_BACKTEST_DRAWS = config_default("backtest_draws")
-
 
 def file_sha256(path: str | Path) -> str:
-    """SHA-256 of a file's bytes (identifies the data, units or notebook a run used).
-
-    The one file-hash function of the package: ``report.file_sha256`` is this function.
-    """
+    """SHA-256 of a file's bytes (identifies the data, units or notebook a run used): the one
+    file-hash function of the package."""
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -250,7 +245,7 @@ def compute_analysis(
             meta["seed"],
             scenario_from_dict(meta["scenario"]),
             as_of,
-            trend=meta.get("trend", True),
+            trend=meta["trend"],  # a key setting: every meta has it
             registered=registered,
             fitter=cached_fit,  # the fit is not paid twice for the same data (NTM_CACHE_DIR)
             # no districts (from 1 Jul 2025): the commune states, to group by former district

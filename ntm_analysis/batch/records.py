@@ -332,6 +332,9 @@ class DataFile:
     path: str | None = None
     sha256: str | None = None
 
+    def to_json(self) -> dict[str, Any]:
+        return {"path": self.path, "sha256": self.sha256}
+
     @classmethod
     def from_json(cls, data: Any) -> DataFile:
         data = _mapping(data)
@@ -340,28 +343,44 @@ class DataFile:
 
 @dataclass(frozen=True)
 class PackageInfo:
-    """The ntm-analysis that wrote the manifest: its version and code fingerprint."""
+    """The ntm-analysis that wrote the manifest: its version, code fingerprint and where its
+    code was (``provenance.package_source``)."""
 
     name: str | None = None
     version: str | None = None
     code: str | None = None
+    source: Any = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "version": self.version,
+            "code": self.code,
+            "source": self.source,
+        }
 
     @classmethod
     def from_json(cls, data: Any) -> PackageInfo:
         data = _mapping(data)
-        return cls(name=data.get("name"), version=data.get("version"), code=data.get("code"))
+        return cls(
+            name=data.get("name"),
+            version=data.get("version"),
+            code=data.get("code"),
+            source=data.get("source"),
+        )
 
 
 @dataclass(frozen=True)
 class Manifest:
-    """``manifest.json`` as it is read back: the run (id, times, package, data files,
-    parameters, whether the data is synthetic) and its units as ``UnitEntry``.
+    """``manifest.json``: the run (id, times, package, data files, parameters, whether the
+    data is synthetic, its province target, the forecast cache, a summary) and its units as
+    ``UnitEntry``; ``to_json`` writes it and ``from_json`` reads it back: the only places
+    its top-level keys are spelled.
 
-    Read only: ``run.py`` writes the manifest (the head it builds and each entry's
-    ``to_json``); this is what the index, ``changes`` and the sidecars read, by attribute.
-    Lenient as those readers were: a key an older manifest lacks is None (or empty), a
-    unit that is not an object with an ``id`` is left out; ``newer`` says whether a newer
-    version in another layout wrote it (``run.py`` refuses such a manifest).
+    ``run.py`` builds it as the run goes; the index, ``changes`` and the sidecars read it,
+    by attribute. Lenient as those readers were: a key an older manifest lacks is None (or
+    empty), a unit that is not an object with an ``id`` is left out; ``newer`` says whether
+    a newer version in another layout wrote it (``run.py`` refuses such a manifest).
     """
 
     units: tuple[UnitEntry, ...] = ()
@@ -374,6 +393,14 @@ class Manifest:
     data_files: Mapping[str, DataFile] = field(default_factory=dict)  # "panel", "units", …
     parameters: Mapping[str, Any] = field(default_factory=dict)  # the run's, as recorded
     version: Any = MANIFEST_VERSION  # none recorded: written before the field existed
+    git: Any = None  # the checkout's revision (``provenance.git_revision``)
+    versions: Mapping[str, Any] = field(default_factory=dict)  # Python's and the libraries'
+    province_target: Mapping[str, Any] = field(default_factory=dict)  # value, official, source
+    run_fingerprint: str | None = None
+    seconds: float | None = None
+    cache: Mapping[str, Any] = field(default_factory=dict)  # the forecast cache: path, reused
+    not_in_index: tuple[Mapping[str, Any], ...] = ()  # earlier units left out, and why
+    summary: Mapping[str, Any] = field(default_factory=dict)  # ok, skipped, failed, pending
 
     @property
     def newer(self) -> bool:
@@ -390,12 +417,36 @@ class Manifest:
         """The units of one kind ("province" or "district"), in the manifest's order."""
         return [u for u in self.units if u.kind == kind]
 
+    def to_json(self) -> dict[str, Any]:
+        """``manifest.json``'s object, in its key order."""
+        return {
+            "manifest_version": self.version,
+            "run_id": self.run_id,
+            "started": self.started,
+            "package": self.package.to_json(),
+            "git": self.git,
+            "versions": dict(self.versions),
+            "synthetic": self.synthetic,
+            "province": {"name": self.province_name},
+            "data_files": {k: v.to_json() for k, v in self.data_files.items()},
+            "parameters": dict(self.parameters),
+            "province_target": dict(self.province_target),
+            "run_fingerprint": self.run_fingerprint,
+            "finished": self.finished,
+            "seconds": self.seconds,
+            "cache": dict(self.cache),
+            "units": [u.to_json() for u in self.units],
+            "not_in_index": [dict(x) for x in self.not_in_index],
+            "summary": dict(self.summary),
+        }
+
     @classmethod
     def from_json(cls, data: Manifest | Mapping[str, Any]) -> Manifest:
         """The manifest of ``manifest.json``'s object (a manifest is returned as it is)."""
         if isinstance(data, Manifest):
             return data
         units = data.get("units")
+        left_out = data.get("not_in_index")
         return cls(
             units=tuple(
                 UnitEntry.from_json(u)
@@ -413,4 +464,16 @@ class Manifest:
             },
             parameters=dict(_mapping(data.get("parameters"))),
             version=data.get("manifest_version", MANIFEST_VERSION),
+            git=data.get("git"),
+            versions=dict(_mapping(data.get("versions"))),
+            province_target=dict(_mapping(data.get("province_target"))),
+            run_fingerprint=data.get("run_fingerprint"),
+            seconds=data.get("seconds"),
+            cache=dict(_mapping(data.get("cache"))),
+            not_in_index=tuple(
+                dict(x)
+                for x in (left_out if isinstance(left_out, list) else [])
+                if isinstance(x, Mapping)
+            ),
+            summary=dict(_mapping(data.get("summary"))),
         )

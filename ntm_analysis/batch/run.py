@@ -38,7 +38,7 @@ import shutil
 import sys
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -46,7 +46,14 @@ from ntm_analysis import BLAS_VARS, __version__, i18n
 from ntm_analysis.batch import changes, executor
 from ntm_analysis.batch.index import INDEX, write_index
 from ntm_analysis.batch.lock import OutputError, output_lock
-from ntm_analysis.batch.records import MANIFEST_VERSION, Manifest, Outcome, Task, UnitEntry
+from ntm_analysis.batch.records import (
+    DataFile,
+    Manifest,
+    Outcome,
+    PackageInfo,
+    Task,
+    UnitEntry,
+)
 from ntm_analysis.core.config import RunConfig
 from ntm_analysis.core.errors import Msg, os_reason
 from ntm_analysis.core.params import (
@@ -54,7 +61,6 @@ from ntm_analysis.core.params import (
     NOTEBOOK_DIR,
     NOTEBOOKS,
     ParameterError,
-    default,
     district_code,
     option_problems,
     validate_parameters,
@@ -90,9 +96,6 @@ __all__ = [
     "run_batch",
 ]
 
-DEFAULT_DRAWS = default("draws")
-DEFAULT_BACKTEST_DRAWS = default("backtest_draws")
-DEFAULT_TIMEOUT = default("timeout")
 CACHE_DIR, STAGING_DIR = ".cache", ".staging"
 # keys of a unit's parameters that name this run's files rather than change its numbers
 _RUN_PATHS = ("results_path", "forecast_cache")
@@ -172,7 +175,7 @@ class BatchResult:
     manifest: Path | None
     ok: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
-    failed: list[dict[str, Any]] = field(default_factory=list)
+    failed: list[UnitEntry] = field(default_factory=list)  # each with its ``error``
     planned: list[str] = field(default_factory=list)  # units that were (or would be) run
     seconds: float = 0.0
     forecast_seconds: float = 0.0
@@ -198,8 +201,7 @@ def province_target_entry(
     targets = None if explicit is not None else plan_targets(province_name)
     found = resolve_target(explicit, targets, target_year)
     source = str(default_targets_path()) if found.source in ("official", "file") else found.source
-    value = explicit if found.source == "user" else found.value
-    return {"value": value, "official": found.official, "source": source}
+    return {"value": found.value, "official": found.official, "source": source}
 
 
 def _is_file(path: Path) -> bool:
@@ -299,8 +301,6 @@ def _prepare(
     district_targets: Mapping[str | int, float] | None,
     cache_dir: str | Path | None,
     notebooks: Mapping[str, str | Path] | None,
-    workers: int | None,
-    timeout: int,
     dask: Any,
     config: RunConfig,
     pdf: bool | None,
@@ -309,11 +309,12 @@ def _prepare(
     tasks; starts no kernel and writes nothing. The data and the units file are read, and
     the forecast cache's file named, by the one analysis path (``analysis.analyse``)."""
     from ntm_analysis.analysis.analyse import analysis_file, load_inputs, read
+    from ntm_analysis.analysis.analyse import district_targets as district_targets_by_code
     from ntm_analysis.analysis.cache import code_fingerprint, file_sha256
 
     common = shared_parameters(config)
     started, run_id = time.time(), new_run_id()
-    problems = option_problems({"workers": workers, "timeout": timeout})
+    problems = option_problems({"workers": config.workers, "timeout": config.timeout})
     if problems:
         raise ParameterError(problems)
     if dask is not None:
@@ -335,15 +336,10 @@ def _prepare(
     inputs = load_inputs(config)
     registry, panel = inputs.registry, inputs.panel
     plan = plan_units(registry, panel, districts, province)
-    targets: dict[int, float] = {}
-    for key, value in (district_targets or {}).items():
-        code, problem = district_code(registry, key, "district_targets", panel)
-        if problem:
-            problems.append(problem)
-        else:
-            targets[code] = value
-    if problems:
-        raise ParameterError(problems)
+    # the template's targets (district_targets_path), each explicit number winning
+    targets = district_targets_by_code(
+        registry, panel, config.district_targets_path, config.target_year, district_targets
+    )
     validate_parameters(common, panel=panel, registry=registry)
     run = read(config, inputs=inputs)  # the province's run: every check above has passed
 
@@ -394,7 +390,7 @@ def _prepare(
                 run_id=run_id,
                 data_sha256=data_sha,
                 lang=common["lang"],
-                timeout=timeout,
+                timeout=config.timeout,
                 kernel=KERNEL_NAME,
                 title=unit_title(unit, registry, common["lang"], common["target_year"]),
                 synthetic=bool(panel.synthetic),
@@ -533,60 +529,51 @@ class _Record:
         self.pending = 0
         self.cache: dict[str, Any] = {"path": None, "reused": None}
         targets_path = default_targets_path()
-        self.head = {
-            "manifest_version": MANIFEST_VERSION,
-            "run_id": prep.run_id,
-            "started": iso(prep.started),
-            "package": {
-                "name": "ntm-analysis",
-                "version": __version__,
-                "code": prep.code,
-                "source": package_source(),
-            },
-            "git": git_revision(),
-            "versions": versions(),
-            "synthetic": bool(prep.panel.synthetic),
-            "province": {"name": prep.registry.province_name},
-            "data_files": {
-                "panel": {"path": str(prep.data), "sha256": prep.provenance["data_sha256"]},
-                "units": {
-                    "path": str(prep.units_file),
-                    "sha256": prep.provenance["units_sha256"],
-                },
-                "targets": {
-                    "path": str(targets_path),
-                    "sha256": prep.provenance["targets_sha256"],
-                },
-            },
-            "parameters": prep.common
+        files = (
+            ("panel", prep.data, "data_sha256"),
+            ("units", prep.units_file, "units_sha256"),
+            ("targets", targets_path, "targets_sha256"),
+        )
+        self.head = Manifest(
+            run_id=prep.run_id,
+            started=iso(prep.started),
+            package=PackageInfo("ntm-analysis", __version__, prep.code, package_source()),
+            git=git_revision(),
+            versions=versions(),
+            synthetic=bool(prep.panel.synthetic),
+            province_name=prep.registry.province_name,
+            data_files={k: DataFile(str(p), prep.provenance[sha]) for k, p, sha in files},
+            parameters=prep.common
             | {
                 "districts": [u.name for u in prep.plan if u.kind == "district"],
                 "district_targets": {str(k): v for k, v in prep.district_targets.items()},
                 **options,
             },
-            "province_target": prep.province_target,
-            "run_fingerprint": prep.run_fingerprint,
-        }
+            province_target=prep.province_target,
+            run_fingerprint=prep.run_fingerprint,
+        )
 
     def finished(self) -> list[UnitEntry]:
         """This run's units (not those reused or carried from earlier runs)."""
         return [e for e in self.entries.values() if e.run_id == self.prep.run_id]
 
     def manifest(self, final: bool) -> dict[str, Any]:
+        """``manifest.json``'s object now (``final``: the run has ended)."""
         done = self.finished()
-        return self.head | {
-            "finished": now() if final else None,
-            "seconds": round(time.time() - self.prep.started, 2),
-            "cache": self.cache,
-            "units": [e.to_json() for e in _ordered([*self.entries.values(), *self.carried])],
-            "not_in_index": self.not_in_index,
-            "summary": {
+        return replace(
+            self.head,
+            finished=now() if final else None,
+            seconds=round(time.time() - self.prep.started, 2),
+            cache=self.cache,
+            units=tuple(_ordered([*self.entries.values(), *self.carried])),
+            not_in_index=tuple(self.not_in_index),
+            summary={
                 "ok": sum(1 for e in done if e.ok),
                 "skipped": len(self.skipped),
                 "failed": sum(1 for e in done if not e.ok),
                 "pending": 0 if final else self.pending - len(done),
             },
-        }
+        ).to_json()
 
 
 # --------------------------------------------------------------------------- the batch
@@ -594,23 +581,12 @@ class _Record:
 
 def run_batch(
     out: str | Path = DEFAULT_OUT,
+    config: RunConfig | None = None,
     *,
-    data: str | Path | None = None,
-    units: str | Path | None = None,
     districts: Sequence[str | int] | None = None,
     province: bool = True,
-    draws: int = default("draws"),
-    seed: int = default("seed"),
-    lang: str = default("lang"),
-    workers: int | None = default("workers"),
-    resume: bool = False,
-    target_year: int = default("target_year"),
-    province_target: float | None = default("province_target"),
     district_targets: Mapping[str | int, float] | None = None,
-    as_of: int | None = default("as_of"),
-    scenario: Mapping[str, Any] | None = default("scenario"),
-    backtest_draws: int = default("backtest_draws"),
-    timeout: int = default("timeout"),
+    resume: bool = False,
     dask: Any = None,
     progress: bool = True,
     cache_dir: str | Path | None = None,
@@ -619,49 +595,39 @@ def run_batch(
     pdf: bool | None = None,
     compare_with: str | Path | None = None,
     hearing_packs: bool = True,
-    vintage: str = default("vintage"),
-    merge_rule: str = default("merge_rule"),
-    assessed: str | Path | None = None,
+    **settings: Any,
 ) -> BatchResult:
     """Run the province overview and one district report per district; see the module doc.
 
-    ``units``: the units file of the province (default: the bundled Lạng Sơn file); districts
-    are resolved against it. ``districts``: names or GSO codes (default: every district in
-    the data); ``province``: include the province overview. ``province_target``: None means
-    the targets file's value for ``target_year``; a number is the user's own target.
-    ``district_targets``: {district name or code: target}. ``timeout``: seconds each notebook
-    may run. ``dask``: the address of a running Dask scheduler (or a ``distributed``
-    cluster); its workers must see this machine's files at the same absolute paths.
-    ``cache_dir``: where the shared forecast cache lives (default ``OUT/.cache``).
-    ``notebooks``: {"province"/"district": path} to use other report templates.
-    ``dry_run``: validate and decide what would run (``planned``/``skipped``), run nothing.
-    ``pdf``: print each report to PDF with the machine's Chromium — True requires it, None
-    (the default) prints when Chromium is installed (``ntm batch`` says when it is not).
-    ``compare_with``: an earlier batch folder to compare the new forecasts with (default:
-    the forecasts ``out`` holds from its last run); the index shows what changed and why.
-    ``hearing_packs``: make each unit's hearing pack (``OUT/hearing/<id>/``) unless
-    ``$NTM_HEARING`` is "0"; False (``--no-hearing``) skips them.
-    ``vintage``, ``merge_rule``, ``assessed``: how a file in real GSO codes crossing a
-    boundary change is harmonised (``load_panel``), passed to every notebook.
-    """
-    from ntm_analysis.analysis.cache import data_file
+    ``config``: the run's settings (default ``RunConfig()``): the data and its files (the
+    units file, default the bundled Lạng Sơn one, against which districts are resolved; how
+    a file in real GSO codes is harmonised), the simulation, the target year, the province
+    target (None: the targets file's value for ``target_year``), the scenario and the
+    language, passed to every notebook; its ``workers`` (notebooks at once) and ``timeout``
+    (seconds each notebook may run); its ``district_targets_path`` (the filled-in district
+    template). Its ``district`` and ``district_target`` are set per unit. ``settings``: any
+    ``RunConfig`` setting by name, over ``config``'s (``run_batch(out, draws=50)``; ``data``,
+    ``units`` and ``assessed`` name its files, as the command line does); an unknown name is
+    a ``TypeError``, as for any keyword.
 
+    The batch's own options: ``districts``: names or GSO codes (default: every district in
+    the data); ``province``: include the province overview. ``district_targets``: {district
+    name or code: target}, each winning over the template's number for its district
+    (``analysis.analyse.district_targets``). ``dask``: the address of a running Dask
+    scheduler (or a ``distributed`` cluster); its workers must see this machine's files at
+    the same absolute paths. ``cache_dir``: where the shared forecast cache lives (default
+    ``OUT/.cache``). ``notebooks``: {"province"/"district": path} to use other report
+    templates. ``dry_run``: validate and decide what would run (``planned``/``skipped``),
+    run nothing. ``pdf``: print each report to PDF with the machine's Chromium — True
+    requires it, None (the default) prints when Chromium is installed (``ntm batch`` says
+    when it is not). ``compare_with``: an earlier batch folder to compare the new forecasts
+    with (default: the forecasts ``out`` holds from its last run); the index shows what
+    changed and why. ``hearing_packs``: make each unit's hearing pack (``OUT/hearing/<id>/``)
+    unless ``$NTM_HEARING`` is "0"; False (``--no-hearing``) skips them.
+    """
     out = Path(out).resolve()
-    config = RunConfig(  # the run's settings; each unit's notebook gets them as parameters
-        data_path=str(data_file(data)),
-        units_path=str(Path(units).resolve()) if units else "",
-        as_of=as_of,
-        target_year=target_year,
-        province_target=province_target,
-        draws=draws,
-        seed=seed,
-        lang=lang,
-        scenario=scenario,
-        backtest_draws=backtest_draws,
-        vintage=vintage,
-        merge_rule=merge_rule,
-        assessed_path=str(Path(assessed).resolve()) if assessed else "",
-    )
+    config = _batch_config(config or RunConfig(), settings)
+    workers, timeout = config.workers, config.timeout
     # ---- 1. validate everything before any kernel starts ---------------------------------
     prep = _prepare(
         out,
@@ -670,8 +636,6 @@ def run_batch(
         district_targets=district_targets,
         cache_dir=cache_dir,
         notebooks=notebooks,
-        workers=workers,
-        timeout=timeout,
         dask=dask,
         config=config,
         pdf=pdf,
@@ -724,7 +688,7 @@ def run_batch(
         try:
             manifest_path = write_manifest(out, final)
             changes.write_changes(out, last_report)
-            index_path = write_index(out, final, lang)
+            index_path = write_index(out, final, config.lang)
         except OSError as exc:
             record_error = f"cannot write {MANIFEST if manifest_path is None else INDEX}: {exc}"
         finished = _ordered(record.finished())
@@ -736,16 +700,42 @@ def run_batch(
             planned=[t.id for t in to_run],
             ok=[e.id for e in finished if e.ok],
             skipped=record.skipped,
-            failed=[
-                {"id": e.id, "name": e.name, "error": e.error and e.error.to_json()}
-                for e in finished
-                if not e.ok
-            ],
+            failed=[e for e in finished if not e.ok],
             seconds=round(time.time() - prep.started, 2),
             forecast_seconds=forecast_seconds,
             record_error=record_error,
             pdf=prep.pdf,
         )
+
+
+# the file settings by the names ``run_batch``'s keywords (and the command line) give them
+_FILE_NAMES = {"data": "data_path", "units": "units_path", "assessed": "assessed_path"}
+
+
+def _batch_config(config: RunConfig, settings: Mapping[str, Any]) -> RunConfig:
+    """The batch's run configuration: ``config`` with ``settings`` (``run_batch``'s), its
+    files as absolute paths (every kernel sees the same files, wherever it runs) and the
+    province's run (the district is set per unit)."""
+    from ntm_analysis.analysis.cache import data_file
+
+    named = {_FILE_NAMES.get(name, name): value for name, value in settings.items()}
+    for name in _FILE_NAMES.values():  # a file not given is ""
+        if name in named:
+            named[name] = str(named[name]) if named[name] else ""
+    config = replace(config, **named)
+
+    def absolute(path: str) -> str:
+        return str(Path(path).resolve()) if path else ""
+
+    return replace(
+        config,
+        data_path=str(data_file(config.data_path)),
+        units_path=absolute(config.units_path),
+        assessed_path=absolute(config.assessed_path),
+        district_targets_path=absolute(config.district_targets_path),
+        district="",
+        district_target=None,
+    )
 
 
 def _hearing_packs(prep: _Prepared, finished: Sequence[UnitEntry], make: bool) -> None:

@@ -17,6 +17,7 @@ from ntm_analysis.analysis import cache as analysis_cache
 from ntm_analysis.analysis.analyse import (
     analyse,
     cached_analysis,
+    district_targets,
     load_inputs,
     read,
     results_for,
@@ -168,3 +169,24 @@ def test_the_stored_data_are_not_used_for_another_file(stored, monkeypatch, tmp_
     assert stored_inputs(stored) is None
     with pytest.raises(ValueError, match="data_sha256"):  # and the forecast is refused
         analyse(read(stored))
+
+
+def test_an_explicit_district_target_wins_over_the_template(tmp_path):
+    """The one rule ``ntm batch`` and a report's target share: the template's numbers, each
+    explicit number winning for its district (by name or code), every name resolved."""
+    from ntm_analysis.io.reference import read_registry
+
+    registry = read_registry()
+    code = {name: registry.resolve(name) for name in ("Hữu Lũng", "Bình Gia")}
+    path = tmp_path / "targets.csv"
+    path.write_text("Huyện,Năm,Mục tiêu\nHữu Lũng,2020,12\nBình Gia,2020,10\n", encoding="utf-8")
+    assert district_targets(registry, None, path, 2020) == {
+        code["Hữu Lũng"]: 12,
+        code["Bình Gia"]: 10,
+    }
+    explicit = {code["Hữu Lũng"]: 15}
+    found = district_targets(registry, None, path, 2020, explicit)
+    assert found == {code["Hữu Lũng"]: 15, code["Bình Gia"]: 10}
+    assert district_targets(registry, None, "", 2020, {"Bình Gia": 3}) == {code["Bình Gia"]: 3}
+    with pytest.raises(ParameterError, match="district_targets"):
+        district_targets(registry, None, path, 2020, {"Atlantis": 1})

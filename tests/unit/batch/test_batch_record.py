@@ -278,7 +278,7 @@ def test_resume_runs_only_what_failed_or_is_missing(panel_file, tmp_path, fake_u
     fail.add("182-van-lang")
     args = {"data": panel_file, "districts": ["Tràng Định", "Văn Lãng"], **RUN}
     first = run_batch(out, **args)
-    assert [f["id"] for f in first.failed] == ["182-van-lang"]
+    assert [f.id for f in first.failed] == ["182-van-lang"]
     fail.clear()
     (out / "province.html").unlink()
     second = run_batch(out, resume=True, **args)

@@ -137,7 +137,7 @@ def test_a_manifest_reads_typed_and_its_entries_as_unit_entries():
     assert manifest.version == MANIFEST_VERSION and not manifest.newer, "no version: layout 1"
     assert manifest.run_id == OLD_MANIFEST["run_id"] and manifest.finished.endswith(":01:00+00:00")
     assert manifest.synthetic and manifest.province_name == "Lạng Sơn"
-    assert manifest.package == PackageInfo("ntm-analysis", "0.1.0", "c" * 16)
+    assert manifest.package == PackageInfo("ntm-analysis", "0.1.0", "c" * 16, "x")
     assert manifest.data_files["units"] == DataFile("/d/units.csv", "1" * 64)
     assert manifest.data_sha256 == "0" * 64 and manifest.parameters["draws"] == 50
     assert manifest.units[1] == UnitEntry.from_json(OLD_ENTRY)
@@ -158,6 +158,33 @@ def test_a_manifest_reads_leniently_and_says_when_a_newer_layout_wrote_it():
     assert odd.units == () and odd.data_sha256 is None and odd.province_name == ""
     assert Manifest.from_json({"manifest_version": MANIFEST_VERSION + 1}).newer
     assert Manifest.from_json({"manifest_version": "2"}).newer, "not a number: not guessed"
+
+
+def test_a_manifest_is_written_by_its_record_and_read_back_the_same():
+    """The batch writes manifest.json through ``Manifest.to_json``: the keys spelled once."""
+    manifest = Manifest(
+        units=(UnitEntry.from_json(OLD_ENTRY),),
+        run_id="run",
+        started="2026-01-01T00:00:00+00:00",
+        finished="2026-01-01T00:01:00+00:00",
+        synthetic=True,
+        province_name="Lạng Sơn",
+        package=PackageInfo("ntm-analysis", "0.1.0", "c" * 16, "/src"),
+        data_files={"panel": DataFile("/d/p.csv", "0" * 64)},
+        parameters={"draws": 50},
+        git={"commit": "abc"},
+        versions={"python": "3.11"},
+        province_target={"value": 20.0, "official": False, "source": "user"},
+        run_fingerprint="f" * 16,
+        seconds=1.5,
+        cache={"path": "/c", "reused": False},
+        not_in_index=({"id": "x", "run_id": "old", "reason": "failed in its run"},),
+        summary={"ok": 0, "skipped": 0, "failed": 1, "pending": 0},
+    )
+    text = json.loads(json.dumps(manifest.to_json()))
+    assert Manifest.from_json(text) == manifest
+    assert list(text)[:3] == ["manifest_version", "run_id", "started"]
+    assert Manifest.from_json(text).to_json() == text
 
 
 # --------------------------------------------------------------------------- the task

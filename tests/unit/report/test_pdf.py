@@ -135,8 +135,8 @@ def test_a_failed_print_keeps_the_report_and_fails_the_unit(tmp_path, panel_file
         pdf=True,
     )
     (failure,) = result.failed
-    assert failure["error"]["stage"] == "pdf" and "exit code 7" in failure["error"]["evalue"]
-    uid = failure["id"]
+    assert failure.error.stage == "pdf" and "exit code 7" in failure.error.evalue
+    uid = failure.id
     assert (out / f"{uid}.html").is_file() and (out / "results" / f"{uid}.json").is_file()
     assert not (out / "pdf").exists() or not list((out / "pdf").iterdir())
     index = (out / "index.html").read_text(encoding="utf-8")
