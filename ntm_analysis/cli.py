@@ -62,7 +62,7 @@ from ntm_analysis.core.targets import DISTRICT_TEMPLATE, units_of
 from ntm_analysis.geography.admin import registry
 from ntm_analysis.geography.admin_check import label
 from ntm_analysis.i18n.text import fold
-from ntm_analysis.io.load import load_panel, summarise
+from ntm_analysis.io.load import load_panel
 from ntm_analysis.model.metrics import unit_summary
 from ntm_analysis.report.crossing import (
     crossing_json,
@@ -70,7 +70,7 @@ from ntm_analysis.report.crossing import (
     denominator_words,
     target_words,
 )
-from ntm_analysis.report.geography import geography_lines, rule_label
+from ntm_analysis.report.geography import geography_lines, panel_summary, rule_label
 from ntm_analysis.report.headline import headline, unit_json
 
 EXIT_FAILED = 1  # some reports of a batch failed (batch.EXIT_FAILED)
@@ -146,7 +146,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         communes_path=args.communes,
         **_geography_options(args),
     )
-    print(i18n.t("cli.validate.ok", args.lang, summary=summarise(panel, args.lang)))
+    print(i18n.t("cli.validate.ok", args.lang, summary=panel_summary(panel, args.lang)))
     _print_geography(panel, args.lang)
     return 0
 

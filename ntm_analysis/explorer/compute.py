@@ -34,7 +34,7 @@ from ntm_analysis.analysis.analyse import plan_table, read, registrations, store
 from ntm_analysis.analysis.cache import cached_fit
 from ntm_analysis.core.communes import Registry
 from ntm_analysis.core.config import DEFAULT_PRIORITY_ODDS, RunConfig, config_default
-from ntm_analysis.core.criteria import CRITERIA_NUMBERS, N_CRITERIA, criterion_label
+from ntm_analysis.core.criteria import CRITERIA_NUMBERS, N_CRITERIA
 from ntm_analysis.core.panel import Panel
 from ntm_analysis.core.resolve import resolve_unit
 from ntm_analysis.core.targets import lookup
@@ -50,6 +50,7 @@ from ntm_analysis.model.transitions import Registrations, TransitionModel
 from ntm_analysis.report import plots
 from ntm_analysis.report import sections as report
 from ntm_analysis.report.base import fmt_mean, fmt_num, fmt_signed
+from ntm_analysis.report.criteria import criterion_label
 
 # as the reports (RunConfig); the 1 s update goal is measured at this size (benchmarks)
 DEFAULT_DRAWS = config_default("draws")

@@ -37,8 +37,8 @@ from ntm_analysis.explorer.compute import (
     Explorer,
 )
 from ntm_analysis.explorer.views import figures_html, synthetic_html, table_html, what_if_html
-from ntm_analysis.io.load import summarise
 from ntm_analysis.report import plots
+from ntm_analysis.report.geography import panel_summary
 
 DEBOUNCE_SECONDS = 0.3
 PNG_DPI = 80  # screen resolution: a 2,000-draw update renders its chart in ~0.2 s
@@ -252,7 +252,7 @@ class ExplorerApp:
             self._set_busy(None)
             return
         panel = self.explorer.panel
-        summary = t("explore.loaded", summary=summarise(panel, self.state.lang))
+        summary = t("explore.loaded", summary=panel_summary(panel, self.state.lang))
         loaded = widgets.HTML(f"<p class='ntm-loaded'>{escape(summary)}</p>")
         banner = widgets.HTML(synthetic_html(panel, self.state.lang))
         banner.add_class("ntm-synthetic-banner")

@@ -81,6 +81,12 @@ def keys() -> Iterator[str]:
     return iter(catalogue.entries(DEFAULT_LANG))
 
 
+def spellings(key: str) -> tuple[str, ...]:
+    """The text of ``key`` in every language: for recognising what a person typed (a
+    spreadsheet header "Thu nhập" or "Income"), not for saying anything to them."""
+    return tuple(t(key, lang) for lang in LANGS)
+
+
 def placeholders(template: str) -> set[str]:
     """The ``{names}`` a template expects (what ``t`` must be given to fill it)."""
     return {field for _, field, _, _ in string.Formatter().parse(template) if field}

@@ -18,8 +18,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ntm_analysis.core.criteria import N_CRITERIA, criteria_table
+from ntm_analysis.core.criteria import CRITERIA_NUMBERS, N_CRITERIA
 from ntm_analysis.core.errors import Msg
+from ntm_analysis.i18n import spellings
 from ntm_analysis.i18n.text import fold, nfc
 
 CODE_WIDTH = 5  # GSO commune codes have 5 digits; Excel drops the leading zeros
@@ -30,12 +31,9 @@ CRITERION_HEADER = re.compile(
 )
 
 
+# a header may be a criterion's name in either language ("Thu nhập", "Income")
 _CRITERION_NAMES: dict[str, int] = {
-    fold(name): int(number)
-    for number, name_vi, name_en in criteria_table()[
-        ["criterion", "name_vi", "name_en"]
-    ].itertuples(index=False)
-    for name in (name_vi, name_en)
+    fold(name): number for number in CRITERIA_NUMBERS for name in spellings(f"criterion.{number}")
 }
 
 

@@ -40,11 +40,10 @@ from pathlib import Path
 
 from ntm_analysis.core.communes import Registry
 from ntm_analysis.core.errors import DataError
-from ntm_analysis.core.panel import Panel, has_districts
+from ntm_analysis.core.panel import Panel
 from ntm_analysis.core.paths import default_panel_path
 from ntm_analysis.geography.admin_check import check_file
 from ntm_analysis.geography.harmonise import DEFAULT_RULE, harmonise_records
-from ntm_analysis.i18n import t, tn
 from ntm_analysis.io.build import to_panel
 from ntm_analysis.io.checks import check_records, in_reading_order, refuse_junk
 from ntm_analysis.io.columns import panel_columns
@@ -63,7 +62,6 @@ __all__ = [
     "YEAR_MAX",
     "YEAR_MIN",
     "load_panel",
-    "summarise",
 ]
 
 
@@ -128,29 +126,3 @@ def load_panel(
     if problems:
         raise DataError(in_reading_order(problems))
     return replace(to_panel(records, registry, source=str(path)), geography=geography)
-
-
-def summarise(panel: Panel, lang: str = "en") -> str:
-    """One line for ``ntm validate``: how many communes, districts and years were read.
-
-    English by default, as before languages were added; ``ntm validate`` passes ``--lang``.
-    Years are written as they are ("2011–2016"), never with a thousands separator.
-    """
-    n_communes = int(panel.communes["commune_code"].nunique())
-    n_districts = len(panel.district_codes)
-    years = panel.years
-    if len(years) == 1:
-        span = t("validate.span_year", lang, year=years[0])
-    else:
-        span = t("validate.span_range", lang, first=years[0], last=years[-1])
-    line = t(
-        "validate.summary",
-        lang,
-        communes=tn("validate.communes", n_communes, lang),
-        districts=tn("validate.districts", n_districts, lang)
-        if has_districts(panel)
-        else t("validate.no_districts", lang),  # units after 1 Jul 2025
-        span=span,
-        n_years=tn("validate.years", len(years), lang),
-    )
-    return t("validate.synthetic", lang, summary=line) if panel.synthetic else line

@@ -7,10 +7,36 @@ JSON sidecar all say it through these functions, so the sentence is the same eve
 
 from __future__ import annotations
 
-from ntm_analysis.core.panel import Geography
+from ntm_analysis.core.panel import Geography, Panel, has_districts
 from ntm_analysis.geography.admin import registry
 from ntm_analysis.geography.admin_check import day
-from ntm_analysis.i18n import LANGS, t
+from ntm_analysis.i18n import LANGS, t, tn
+
+
+def panel_summary(panel: Panel, lang: str) -> str:
+    """One line for ``ntm validate`` and the explorer: how many communes, districts and years
+    were read ("3 communes in 2 districts, years 2015–2016 (2 years)").
+
+    Years are written as they are ("2011–2016"), never with a thousands separator.
+    """
+    n_communes = int(panel.communes["commune_code"].nunique())
+    n_districts = len(panel.district_codes)
+    years = panel.years
+    if len(years) == 1:
+        span = t("validate.span_year", lang, year=years[0])
+    else:
+        span = t("validate.span_range", lang, first=years[0], last=years[-1])
+    line = t(
+        "validate.summary",
+        lang,
+        communes=tn("validate.communes", n_communes, lang),
+        districts=tn("validate.districts", n_districts, lang)
+        if has_districts(panel)
+        else t("validate.no_districts", lang),  # units after 1 Jul 2025
+        span=span,
+        n_years=tn("validate.years", len(years), lang),
+    )
+    return t("validate.synthetic", lang, summary=line) if panel.synthetic else line
 
 
 def rule_label(rule: str, lang: str) -> str:

@@ -41,11 +41,11 @@ from ntm_analysis import __version__, i18n
 from ntm_analysis.analysis.results import UnitResults, displayed_status
 from ntm_analysis.core.atomic import replace_dir, write_atomic, write_text_atomic
 from ntm_analysis.core.config import config_fields
-from ntm_analysis.core.criteria import criterion_label
 from ntm_analysis.i18n.text import fold
 from ntm_analysis.report import fragments, plots
 from ntm_analysis.report import sections as report
 from ntm_analysis.report.base import Report, Section, badge, fmt_num
+from ntm_analysis.report.criteria import criterion_label
 from ntm_analysis.report.geography import geography_sentence
 from ntm_analysis.report.priority import reason_text, short_criteria
 

@@ -15,7 +15,6 @@ import pandas as pd
 
 from ntm_analysis import __version__, i18n
 from ntm_analysis.analysis.results import OFF_TRACK, ON_TRACK
-from ntm_analysis.core.criteria import criterion_label
 from ntm_analysis.core.paths import default_published_path
 from ntm_analysis.io.reference import published_figures
 from ntm_analysis.report import plots
@@ -38,6 +37,7 @@ from ntm_analysis.report.base import (
     target_sentence,
     unit_history,
 )
+from ntm_analysis.report.criteria import criterion_label
 
 # "the methods disagree": expected counts further apart than this many communes or this share
 # of the main model's expectation, or probabilities of the target more than this far apart

@@ -39,7 +39,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from ntm_analysis.core.criteria import CRITERIA_NUMBERS, GROUPS, criterion_group, criterion_label
+from ntm_analysis.core.criteria import CRITERIA_NUMBERS, GROUPS, criterion_group
 from ntm_analysis.i18n import (
     DEFAULT_LANG,
     check_lang,
@@ -50,6 +50,7 @@ from ntm_analysis.i18n import (
     t,
 )
 from ntm_analysis.i18n.text import fold
+from ntm_analysis.report.criteria import criterion_label, group_name
 
 FONT_FAMILY = "DejaVu Sans"
 
@@ -397,8 +398,7 @@ def _group_key(lang: str, width: int = 100) -> str:
 
     Lines break between groups, never inside a group's name.
     """
-    index = 0 if lang == "vi" else 1
-    parts = [t("group.label", lang, group=g, name=names[index]) for g, names in GROUPS.items()]
+    parts = [t("group.label", lang, group=g, name=group_name(g, lang)) for g in GROUPS]
     lines: list[str] = []
     for part in parts:
         if lines and len(lines[-1]) + 3 + len(part) <= width:

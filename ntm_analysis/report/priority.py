@@ -12,7 +12,7 @@ from typing import Any
 
 from ntm_analysis import i18n
 from ntm_analysis.analysis.priority import LIKELY_NEXT, REASONS
-from ntm_analysis.core.criteria import criterion_label
+from ntm_analysis.report.criteria import criterion_short
 
 Reasons = list[tuple[str, dict[str, Any]]]
 
@@ -60,4 +60,4 @@ def reason_legend(
 
 def short_criteria(criteria: Iterable[int], lang: str) -> str:
     """Criteria by number only ("TC10, TC13"): the names are in the "missing" column."""
-    return ", ".join(criterion_label(int(c), lang).split(" ", 1)[0] for c in criteria)
+    return ", ".join(criterion_short(int(c), lang) for c in criteria)

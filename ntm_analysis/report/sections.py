@@ -40,7 +40,7 @@ from ntm_analysis.analysis.plan_year import plan_level
 from ntm_analysis.analysis.priority import max_half_width, priority_table
 from ntm_analysis.analysis.results import PlanFigure, displayed_status, write_results
 from ntm_analysis.core.config import RunConfig
-from ntm_analysis.core.criteria import CRITERIA_NUMBERS, N_CRITERIA, criterion_label
+from ntm_analysis.core.criteria import CRITERIA_NUMBERS, N_CRITERIA
 from ntm_analysis.core.panel import Panel, has_districts
 from ntm_analysis.core.resolve import resolve_target
 from ntm_analysis.io.reference import plan_targets, read_registry
@@ -72,6 +72,7 @@ from ntm_analysis.report.base import (
     unit_kind_word,
     unit_label,
 )
+from ntm_analysis.report.criteria import criterion_label
 from ntm_analysis.report.geography import geography_json, geography_sentence
 from ntm_analysis.report.headline import headline as headline_words
 from ntm_analysis.report.headline import unit_json

@@ -36,10 +36,8 @@ CONSTANTS = {f"DEFAULT_{name.upper()}" for name in SETTINGS}
 # (its draws and seeds are calibration's HARNESS_* constants, benchmarks/CALIBRATION.md)
 NOT_RUN_SETTINGS = {"model/synthetic.py", "model/known_processes.py", "core/config.py"}
 # core/config.py above is the home of the defaults. Named exceptions: i18n's own fallback
-# language, which RunConfig reads (i18n sits below core, so the one literal lives there), and
-# `ntm validate`'s summary line, English unless asked (it predates the languages; the CLI passes
-# --lang)
-EXCEPTIONS = {"i18n/__init__.py": {"DEFAULT_LANG = 'vi'"}, "io/load.py": {"summarise(lang='en')"}}
+# language, which RunConfig reads (i18n sits below core, so the one literal lives there)
+EXCEPTIONS = {"i18n/__init__.py": {"DEFAULT_LANG = 'vi'"}}
 
 
 def _numbers(node: ast.AST | None) -> bool:

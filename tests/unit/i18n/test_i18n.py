@@ -354,6 +354,7 @@ DYNAMIC_PREFIXES = (
     "cli.targets.indicator.",
     "geo.rule.",  # harmonise/crossing: f"geo.rule.{rule}", f"geo.rule.sentence.{rule}"
     "geo.relation.",  # cli lineage: f"geo.relation.{c.relation}"
+    "criterion.",  # report.criteria: f"criterion.{number}", f"criterion.group.{group}"
 )
 
 

@@ -14,14 +14,12 @@ import re
 import unicodedata
 
 import pytest
-from test_load import BAD, BAD_CASES, EXPECTED, load_error
+from test_load import BAD, BAD_CASES, load_error
 from wording import ENGLISH_WORDS, PACKAGE, UNFILLED, VIETNAMESE, without_quoted
 
 from ntm_analysis import i18n
 from ntm_analysis.core.errors import MAX_REPORTED, DataError, Msg, Problem, either
-from ntm_analysis.core.panel import Panel
 from ntm_analysis.i18n.catalogue import entries
-from ntm_analysis.io.load import load_panel, summarise
 from ntm_analysis.io.reference import read_registry
 
 # --------------------------------------------------------------------------- every bad file
@@ -221,19 +219,3 @@ def test_every_message_key_is_used_outside_the_table():
     unused = [key for key in ERRORS if not re.search(rf"[\"']{re.escape(key)}[\"']", text)]
     assert unused == []
 
-
-# --------------------------------------------------------------------------- ntm validate
-
-
-def test_validate_summary_in_vietnamese():
-    assert summarise(EXPECTED, "vi") == "3 xã thuộc 2 huyện, 2015–2016 (2 năm)"
-    one = EXPECTED.subset(communes=["06208"], years=[2016])
-    assert summarise(one, "vi") == "1 xã thuộc 1 huyện, năm 2016 (1 năm)"
-    demo = Panel.from_frames(EXPECTED.status, EXPECTED.communes, synthetic=True)
-    assert summarise(demo, "vi").endswith(", dữ liệu mô phỏng")
-    assert summarise(demo, "en").endswith(", synthetic demo data")
-
-
-def test_validate_summary_of_the_bundled_data():
-    line = summarise(load_panel(), "vi")
-    assert line == "207 xã thuộc 11 huyện, 2011–2016 (6 năm), dữ liệu mô phỏng"

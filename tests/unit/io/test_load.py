@@ -23,7 +23,7 @@ from ntm_analysis.core.errors import DataError
 from ntm_analysis.core.panel import Panel
 from ntm_analysis.core.paths import bundled_dir, default_panel_path
 from ntm_analysis.io.layout import write_panel
-from ntm_analysis.io.load import load_panel, summarise
+from ntm_analysis.io.load import load_panel
 from ntm_analysis.io.reference import read_registry
 
 DATA = TEST_DATA
@@ -358,7 +358,6 @@ def test_bundled_default_panel_loads():
     got = load_panel()
     assert got.synthetic is True
     assert len(got.communes) > 100
-    assert summarise(got).startswith(f"{len(got.communes)} communes in ")
 
 
 def test_custom_registry(tmp_path):
@@ -375,17 +374,6 @@ def test_custom_registry(tmp_path):
 
 def test_communes_units_file_accepts_matching_communes():
     assert_same_panel(load_panel(DATA / "wide_vi.csv", communes_path=UNITS))
-
-
-# --------------------------------------------------------------------------- summary
-
-
-def test_summarise():
-    assert summarise(EXPECTED) == "3 communes in 2 districts, years 2015–2016 (2 years)"
-    one = EXPECTED.subset(communes=["06208"], years=[2016])
-    assert summarise(one) == "1 commune in 1 district, year 2016 (1 year)"
-    demo = Panel.from_frames(EXPECTED.status, EXPECTED.communes, synthetic=True)
-    assert summarise(demo).endswith(", synthetic demo data")
 
 
 # --------------------------------------------------------------------------- bad input

@@ -1,19 +1,23 @@
 """report/geography.py: the panel's geography record (codes and numbers) in words, the same
-in the report, the hearing pack, the CLI and the sidecar."""
+in the report, the hearing pack, the CLI and the sidecar; and the line saying what was read."""
 
 from __future__ import annotations
 
 import pytest
+from locations import TEST_DATA
 
 from ntm_analysis.core.errors import Msg
+from ntm_analysis.core.panel import Panel
 from ntm_analysis.geography.admin import registry
 from ntm_analysis.geography.harmonise import metadata
 from ntm_analysis.i18n import LANGS
+from ntm_analysis.io.load import load_panel
 from ntm_analysis.report.geography import (
     geography_json,
     geography_lines,
     geography_notes,
     geography_sentence,
+    panel_summary,
     rule_label,
 )
 
@@ -84,3 +88,24 @@ def test_the_sidecar_keeps_its_keys_with_the_words_in_every_language(reg):
     assert saved["notes"] == [{lang: NOTE.render(lang) for lang in LANGS}]
     assert saved["rule_label"]["vi"] == rule_label("largest", "vi")
     assert {k: saved[k] for k in geo.to_json()} == geo.to_json()  # the codes unchanged
+
+
+# --------------------------------------------------------------------------- the panel read
+
+
+def test_the_panel_summary_in_both_languages():
+    """``ntm validate``'s line (moved here from io.load.summarise, word for word)."""
+    panel = load_panel(TEST_DATA / "wide_vi.csv")
+    assert panel_summary(panel, "en") == "3 communes in 2 districts, years 2015–2016 (2 years)"
+    assert panel_summary(panel, "vi") == "3 xã thuộc 2 huyện, 2015–2016 (2 năm)"
+    one = panel.subset(communes=["06208"], years=[2016])
+    assert panel_summary(one, "en") == "1 commune in 1 district, year 2016 (1 year)"
+    assert panel_summary(one, "vi") == "1 xã thuộc 1 huyện, năm 2016 (1 năm)"
+    demo = Panel.from_frames(panel.status, panel.communes, synthetic=True)
+    assert panel_summary(demo, "vi").endswith(", dữ liệu mô phỏng")
+    assert panel_summary(demo, "en").endswith(", synthetic demo data")
+
+
+def test_the_panel_summary_of_the_bundled_data():
+    line = panel_summary(load_panel(), "vi")
+    assert line == "207 xã thuộc 11 huyện, 2011–2016 (6 năm), dữ liệu mô phỏng"

@@ -19,9 +19,9 @@ import pytest
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
-from ntm_analysis.core.criteria import criterion_label
 from ntm_analysis.i18n import LANGS, status_label, t
 from ntm_analysis.report import plots
+from ntm_analysis.report.criteria import criterion_label
 
 NAMES = ["Hoàng Đồng", "Tân Liên", "Quảng Lạc", "Mai Pha", "Hợp Thành", "Yên Trạch"]
 

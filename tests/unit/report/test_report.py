@@ -19,7 +19,6 @@ from ntm_analysis import i18n
 from ntm_analysis.analysis import cache as analysis_cache
 from ntm_analysis.analysis.results import history
 from ntm_analysis.batch.records import UnitEntry
-from ntm_analysis.core.criteria import criterion_label
 from ntm_analysis.core.paths import default_units_path
 from ntm_analysis.io.layout import write_panel
 from ntm_analysis.io.load import load_panel
@@ -31,6 +30,7 @@ from ntm_analysis.report import base as report_base
 from ntm_analysis.report import methods as report_methods
 from ntm_analysis.report import plots
 from ntm_analysis.report import sections as report
+from ntm_analysis.report.criteria import criterion_label
 
 SECTIONS = [
     report.headline,
