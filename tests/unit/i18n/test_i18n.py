@@ -130,6 +130,22 @@ def test_tn_picks_the_form_for_the_count():
         tn("validate.no_such_noun", 2, "en")
 
 
+def test_no_english_text_writes_a_plural_as_s():
+    """A count in hand picks its form ("1 unit failed", "2 units failed"), and a list of names
+    its length (``Msg(..., count=len(names))``): no "unit(s)" or "year(s)" workaround."""
+    written = {key: forms(key, "en") for key in ALL_KEYS}
+    assert [key for key, texts in written.items() if any("(s)" in s for s in texts)] == []
+
+
+def test_counted_texts_read_naturally_in_both_languages():
+    assert tn("cli.batch.failed", 1, "en") == "1 unit failed:"
+    assert tn("cli.batch.failed", 2, "en") == "2 units failed:"
+    assert tn("cli.batch.failed", 2, "vi") == "2 đơn vị chạy lỗi:"
+    assert tn("error.param.header", 1, "en") == "1 problem with the parameters:"
+    thin = tn("headline.thin_panel", 1, "en")
+    assert thin.startswith("The data hold only 1 year-to-year transition:")
+
+
 def test_vietnamese_is_the_default_and_has_diacritics():
     assert t("col.n_ntm") == "Số xã đạt chuẩn NTM"
     assert t("col.n_ntm", "en") == "Communes meeting the NTM standard"
