@@ -20,7 +20,12 @@ alone would round the decimal text to "0.2"), its magnitude laid out by the lang
 decimal pattern with ``d`` decimals, and the house rules kept around it: a true minus sign,
 none on a value that rounds to zero, "<1%"/">99%". Babel is imported on the first number, and
 each (language, decimals) pattern is parsed once (``babel.numbers.format_decimal`` re-parses
-its pattern and looks the locale up on every call: 6-7 times the cost per number).
+its pattern and looks the locale up on every call). Measured (session 6, CPU time, load average
+9 on 2 cores) against the former hand grouping: 6.2 µs per number against 1.9 µs (×3.3), and
++27 ms on a process's first numbers (importing ``babel.numbers`` 13-15 ms, CLDR's locale data
+13 ms for Vietnamese, 4 ms more for English); ``ntm forecast`` (1.8 s CPU) did not move beyond
+its noise (median ×1.05, spread ±0.2 s). The catalogues' ``number.*`` entries are CLDR's
+symbols too (``catalogue.number_format``), for translators to see; they are not read here.
 """
 
 from __future__ import annotations
