@@ -434,7 +434,7 @@ def _report_batch(result, args: argparse.Namespace) -> int:  # batch.BatchResult
         _print_json({"run": result.planned, "up_to_date": result.skipped})
         return 0
     if result.failed:
-        print(i18n.t("cli.batch.failed", lang, n=len(result.failed)), file=sys.stderr)
+        print(i18n.tn("cli.batch.failed", len(result.failed), lang), file=sys.stderr)
         for failure in result.failed:
             failed = f"  - {failure.name} ({failure.id}): {error_text(failure.error)}"
             print(failed, file=sys.stderr)

@@ -45,6 +45,7 @@ class Registry:
                 str(path),
                 "error.units.missing_columns",
                 missing=", ".join(missing),
+                count=len(missing),
                 expected=", ".join(["province_name", *UNIT_COLUMNS]),
             )
         table = table.copy()

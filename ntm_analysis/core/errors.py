@@ -31,7 +31,8 @@ MAX_REPORTED = 50
 
 @dataclass(frozen=True, init=False)
 class Msg:
-    """A translatable text: a key of the translation table and the values for its fields.
+    """A translatable text: a key of the translation table and the values for its fields
+    (``count=``: the number that picks a plural entry's form, see ``_render``).
 
     Hashable (values are kept as a tuple), so it can stand for "the same problem" in a dict,
     as the loader does to report each unknown district name once.
@@ -76,7 +77,12 @@ def _value(value: object, lang: str) -> object:
 
 
 def _render(key: str, params: Mapping[str, object], lang: str) -> str:
-    return i18n.t(key, lang, **{name: _value(v, lang) for name, v in params.items()})
+    """The text of ``key``; a ``count`` value picks its plural form ("missing column TC3" /
+    "missing columns TC3, TC7"; Vietnamese has one form) and fills ``{n}`` unless one is given."""
+    fmt = {name: _value(v, lang) for name, v in params.items() if name != "count"}
+    if "count" in params:
+        return i18n.tn(key, int(params["count"]), lang, **fmt)  # type: ignore[call-overload]
+    return i18n.t(key, lang, **fmt)
 
 
 @dataclass(frozen=True)

@@ -83,7 +83,7 @@ class ParameterError(ValueError):
         return type(self), (self.problems,)
 
     def render(self, lang: str = i18n.DEFAULT_LANG) -> str:
-        head = i18n.t("error.param.header", lang, n=len(self.problems))
+        head = i18n.tn("error.param.header", len(self.problems), lang)
         return "\n".join([head, *(f"  - {p.render(lang)}" for p in self.problems)])
 
 
@@ -374,14 +374,22 @@ def validate_parameters(
                     unknown=unknown,
                     notebook=path.name,
                     declared=sorted(declared),
+                    count=len(unknown),
                 )
             )
         if missing:
-            problems.append(Msg("error.param.missing", missing=missing, notebook=path.name))
+            problems.append(
+                Msg("error.param.missing", missing=missing, notebook=path.name, count=len(missing))
+            )
         undeclared = sorted(set(declared) - set(PARAMETERS))
         if undeclared:
             problems.append(
-                Msg("error.param.undeclared", notebook=path.name, undeclared=undeclared)
+                Msg(
+                    "error.param.undeclared",
+                    notebook=path.name,
+                    undeclared=undeclared,
+                    count=len(undeclared),
+                )
             )
     for name, value in params.items():
         if name not in PARAMETERS:
@@ -465,5 +473,7 @@ def _context_problems(
                     set(parsed.priority_communes) - set(panel.communes["commune_code"])
                 )
                 if unknown:
-                    problems.append(Msg("error.param.unknown_priority", codes=unknown))
+                    problems.append(
+                        Msg("error.param.unknown_priority", codes=unknown, count=len(unknown))
+                    )
     return problems

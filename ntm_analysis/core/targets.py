@@ -53,7 +53,10 @@ def targets_from_frame(
     missing = [c for c in TARGET_COLUMNS if c not in table.columns]
     if missing:
         raise DataError.single(
-            str(path), "error.targets.missing_columns", missing=", ".join(missing)
+            str(path),
+            "error.targets.missing_columns",
+            missing=", ".join(missing),
+            count=len(missing),
         )
     problems = [
         Problem(

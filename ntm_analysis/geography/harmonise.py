@@ -77,7 +77,10 @@ class Harmoniser:
         if later:
             self.problems.append(
                 self.table.problem(
-                    "error.geo.backwards", vintage=target, years=", ".join(map(str, later))
+                    "error.geo.backwards",
+                    vintage=target,
+                    years=", ".join(map(str, later)),
+                    count=len(later),
                 )
             )
             return data.iloc[:0]
@@ -240,6 +243,7 @@ class Harmoniser:
                         row=int(group["row"].min()),
                         unit=f"{label(self.reg.unit(target, code))} ({code})",
                         years=", ".join(map(str, absent)),
+                        count=len(absent),
                     )
                 )
 

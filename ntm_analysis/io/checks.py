@@ -157,6 +157,7 @@ def _missing_years(table: Table, rows: pd.DataFrame) -> list[Problem]:
                     row=int(group["row"].min()),
                     commune=_label(code, group["name"]),
                     years=", ".join(map(str, absent)),
+                    count=len(absent),
                 )
             )
     return problems

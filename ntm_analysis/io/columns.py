@@ -165,7 +165,14 @@ def _missing_criterion_columns(columns: Columns) -> list[Msg]:
         absent = [f"TC{c}" for c in CRITERIA_NUMBERS if c not in columns.criteria]
         if not absent:
             return []
-        return [Msg("error.load.criterion_columns_wide", absent=", ".join(absent), n=N_CRITERIA)]
+        return [
+            Msg(
+                "error.load.criterion_columns_wide",
+                absent=", ".join(absent),
+                n=N_CRITERIA,
+                count=len(absent),
+            )
+        ]
     long_columns = [c for c in ("criterion", "met") if c in columns.named]
     if not long_columns:
         return [

@@ -261,7 +261,9 @@ def load_registrations(path: str | Path) -> dict[int, set[str]]:
     table = read_list(Path(path))
     at, missing = _columns(table, REGISTRATION_COLUMNS)
     if missing:
-        raise DataError([table.problem("error.targets.missing_columns", missing=missing)])
+        raise DataError(
+            [table.problem("error.targets.missing_columns", missing=missing, count=len(missing))]
+        )
     years, problems = parse_column(table, at["year"], parse_year, _YEAR)
     codes, found = parse_column(table, at["commune_code"], parse_code, EXPECT_CODE)
     if problems + found:
@@ -283,7 +285,9 @@ def read_assessed(path: str | Path) -> pd.DataFrame:
     table = read_list(Path(path))
     at, missing = _columns(table, ASSESSED_COLUMNS)
     if missing:
-        reason = Msg("error.targets.missing_columns", missing=", ".join(missing))
+        reason = Msg(
+            "error.targets.missing_columns", missing=", ".join(missing), count=len(missing)
+        )
         name = Path(path).name
         raise DataError([table.problem("error.geo.assessed_unreadable", file=name, reason=reason)])
     codes, problems = parse_column(table, at["commune_code"], parse_code, EXPECT_CODE)
@@ -329,7 +333,13 @@ def read_district_targets(path: str | Path, year: int) -> dict[str, float]:
     missing = [name for name in _DISTRICT_HEADERS if name not in columns]
     if missing:
         missing_text = ", ".join(missing)
-        raise DataError([table.problem("error.targets.missing_columns", missing=missing_text)])
+        raise DataError(
+            [
+                table.problem(
+                    "error.targets.missing_columns", missing=missing_text, count=len(missing)
+                )
+            ]
+        )
     problems: list[Problem] = []
     targets: dict[str, float] = {}
     seen: dict[str, int] = {}

@@ -511,6 +511,7 @@ def simulate(
                 "error.scenario.unknown_communes",
                 name=scenario.name,
                 codes=", ".join(map(str, unknown)),
+                count=len(unknown),
             )
         )
     wide = now.reindex(codes)

@@ -113,9 +113,11 @@ def _headline_caveats(result: UnitResults, lang: str) -> list[str]:
             )
     for note in result.model_notes:
         if note.kind == "thin":
-            out.append(i18n.t("headline.thin_panel", lang, n=note.transitions))
+            out.append(i18n.tn("headline.thin_panel", note.transitions, lang))
         elif note.kind == "gap":
-            out.append(i18n.t("headline.gap_years", lang, years=f"{note.first}–{note.last}"))
+            missing = note.last - note.first - 1  # the years between the two observed ones
+            years = f"{note.first}–{note.last}"
+            out.append(i18n.tn("headline.gap_years", missing, lang, years=years))
         elif note.kind == "registered":
             out.append(i18n.t("headline.registered_scenario", lang))
     return out

@@ -214,7 +214,7 @@ def test_unknown_and_missing_parameter_names_are_fatal(panel_file):
     with pytest.raises(ParameterError, match="drwas"):
         validate_parameters(params | {"drwas": 100}, "district")
     del params["seed"]
-    with pytest.raises(ParameterError, match=r"missing parameter\(s\) \['seed'\]"):
+    with pytest.raises(ParameterError, match=r"missing parameter \['seed'\]"):
         validate_parameters(params, "district")
 
 

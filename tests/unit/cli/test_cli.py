@@ -235,7 +235,7 @@ def test_forecast_as_of_uses_only_the_past_and_rejects_unknown_years(capsys):
 @pytest.mark.parametrize(
     ("argv", "vi", "en"),
     [
-        (["--priority", "X99"], "không có xã mang mã X99", "unknown commune code(s) X99"),
+        (["--priority", "X99"], "không có xã mang mã X99", "unknown commune code X99"),
         (["--year", "2016"], "phải sau năm dữ liệu cuối 2016", "must be after the as-of year"),
         (["--draws", "0"], "số lần mô phỏng phải ít nhất là 1", "draws must be at least 1"),
     ],

@@ -95,3 +95,16 @@ def test_the_systems_refusals_are_translated_and_the_rest_kept():
     assert isinstance(reason, Msg) and reason.render("vi") == "không có tệp hoặc thư mục này"
     assert os_reason(OSError(errno.EIO, "I/O error")) == "I/O error"
     assert os_reason(OSError("odd")) == "odd"
+
+
+def test_a_messages_count_picks_its_plural_form():
+    """``count=`` picks the form (English two, Vietnamese one); ``{n}`` given apart stays."""
+    one = Msg("error.targets.missing_columns", missing="TC3", count=1)
+    two = Msg("error.targets.missing_columns", missing="TC3, TC7", count=2)
+    assert (one.render("en"), two.render("en")) == (
+        "missing column TC3",
+        "missing columns TC3, TC7",
+    )
+    assert (one.render("vi"), two.render("vi")) == ("thiếu cột TC3", "thiếu cột TC3, TC7")
+    wide = Msg("error.load.criterion_columns_wide", absent="TC7", n=19, count=1).render("en")
+    assert wide.startswith("criterion column TC7; ") and wide.endswith("TC1…TC19")

@@ -83,7 +83,8 @@ def check(error: Exception, *expected_en: str, paths: tuple[object, ...] = ()) -
     if isinstance(error, ParameterError):
         n = len(error.problems)
         assert vi.splitlines()[0] == f"Tham số có {n} lỗi cần sửa:"
-        assert en.splitlines()[0] == f"{n} problem(s) with the parameters:"
+        problems = "problem" if n == 1 else "problems"
+        assert en.splitlines()[0] == f"{n} {problems} with the parameters:"
         assert len(vi.splitlines()) == len(en.splitlines()) == n + 1
         for problem in error.problems:  # each one translated, not only the count above them
             assert problem.render("vi") != problem.render("en")
@@ -179,7 +180,7 @@ def _notebook(path: Path, source: str | None) -> Path:
 
 def test_notebook_parameters(tmp_path):
     error = refused(validate_parameters, {"drwas": 1}, "district")
-    check(error, "unknown parameter(s) ['drwas'] for district_forecast.ipynb", "missing parame")
+    check(error, "unknown parameter ['drwas'] for district_forecast.ipynb", "missing parame")
     missing = tmp_path / "none.ipynb"
     check(
         refused(validate_parameters, {}, missing), f"notebook {missing} not found", paths=[missing]
@@ -187,7 +188,7 @@ def test_notebook_parameters(tmp_path):
     untagged = _notebook(tmp_path / "untagged.ipynb", None)
     check(refused(validate_parameters, {}, untagged), "expected one cell tagged 'parameters'")
     extra = _notebook(tmp_path / "extra.ipynb", "bogus = 1")
-    vi = check(refused(validate_parameters, {"bogus": 1}, extra), "declares parameter(s) ['bogus']")
+    vi = check(refused(validate_parameters, {"bogus": 1}, extra), "declares parameter ['bogus']")
     assert "extra.ipynb khai báo tham số ['bogus']" in vi
 
 
@@ -245,7 +246,7 @@ def test_the_data_the_districts_and_the_targets(panel, registry):
         error,
         "as_of: 2011 is the first year",
         "district_target: 100 is more than the district's 22 communes",
-        "scenario: unknown priority commune code(s) ['X99999']",
+        "scenario: unknown priority commune code ['X99999']",
     )
     elsewhere = panel.subset(districts=[180])
     error = refused(
@@ -477,7 +478,7 @@ def test_the_command_line_reports_bad_parameters_in_the_users_language(tmp_path,
     assert vi.startswith(
         "Tham số có 1 lỗi cần sửa:\n  - --districts: không tìm thấy huyện 'Nowhere'"
     )
-    assert en.startswith("1 problem(s) with the parameters:\n  - --districts: unknown district")
+    assert en.startswith("1 problem with the parameters:\n  - --districts: unknown district")
     assert_vietnamese(vi, en)
     assert not (tmp_path / "out").exists()
 

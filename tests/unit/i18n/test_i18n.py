@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import os
 import re
+import subprocess
+import sys
 import unicodedata
 from decimal import Decimal
 from pathlib import Path
@@ -128,6 +131,22 @@ def test_tn_picks_the_form_for_the_count():
     assert tn("error.header", 2, "en") == "2 problems found in the data:"
     with pytest.raises(KeyError, match="no translation"):
         tn("validate.no_such_noun", 2, "en")
+
+
+def test_no_english_text_writes_a_plural_as_s():
+    """A count in hand picks its form ("1 unit failed", "2 units failed"), and a list of names
+    its length (``Msg(..., count=len(names))``): no "unit(s)" or "year(s)" workaround."""
+    written = {key: forms(key, "en") for key in ALL_KEYS}
+    assert [key for key, texts in written.items() if any("(s)" in s for s in texts)] == []
+
+
+def test_counted_texts_read_naturally_in_both_languages():
+    assert tn("cli.batch.failed", 1, "en") == "1 unit failed:"
+    assert tn("cli.batch.failed", 2, "en") == "2 units failed:"
+    assert tn("cli.batch.failed", 2, "vi") == "2 đơn vị chạy lỗi:"
+    assert tn("error.param.header", 1, "en") == "1 problem with the parameters:"
+    thin = tn("headline.thin_panel", 1, "en")
+    assert thin.startswith("The data hold only 1 year-to-year transition:")
 
 
 def test_vietnamese_is_the_default_and_has_diacritics():
@@ -437,3 +456,39 @@ def test_fmt_number_is_babels_format_at_the_edges_too(lang):
             expected = format_decimal(abs(rounded), pattern, locale=lang)
             expected = "\u2212" + expected if rounded < 0 else expected
             assert fmt_number(x, lang, decimals) == expected, (x, decimals)
+
+
+def _hand_formatted(x: float, lang: str, decimals: int) -> str:
+    """``fmt_number`` as it was before Babel grouped the digits (kept to hold it byte for byte)."""
+    decimal, group = {"vi": (",", "."), "en": (".", ",")}[lang]
+    text = f"{float(x):.{decimals}f}"
+    negative, text = text.startswith("-"), text.lstrip("-")
+    integer, _, fraction = text.partition(".")
+    groups = []
+    while len(integer) > 3:
+        groups, integer = [integer[-3:], *groups], integer[:-3]
+    out = group.join([integer, *groups]) + (decimal + fraction if fraction else "")
+    return "\u2212" + out if negative and (integer + fraction).strip("0") else out
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_fmt_number_writes_what_the_hand_grouping_wrote(lang):
+    values = [*EDGES, float("inf"), float("-inf"), *(k * 0.37 - 200 for k in range(1200))]
+    values += [s * 10.0 ** (k / 7) for k in range(-30, 110) for s in (1, -1)]
+    for decimals in range(5):
+        for x in values:
+            assert fmt_number(x, lang, decimals) == _hand_formatted(x, lang, decimals), (
+                x,
+                decimals,
+            )
+
+
+def test_babel_is_imported_on_the_first_number_only():
+    probe = (
+        "import sys; from ntm_analysis import i18n; i18n.t('col.year', 'en');"
+        "before = 'babel' in sys.modules; i18n.fmt_number(1.5, 'en');"
+        "print(before, 'babel.numbers' in sys.modules)"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(i18n.__file__).parents[2])}
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env)
+    assert out.stdout.split() == ["False", "True"], out.stderr

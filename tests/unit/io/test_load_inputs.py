@@ -263,7 +263,7 @@ def test_a_row_without_code_is_reported_unless_it_is_a_total(tmp_path):
     assert (error.problems[0].row, error.problems[0].column) == (4, "Mã xã")
     table.loc[2, "Tên xã"] = "Cộng"  # the same row labelled as a total is skipped, and so
     message = str(load_error(_csv(table, tmp_path / "total.csv")))
-    assert "06103 (Tân Liên) has no row for year(s) 2015" in message  # 06103 lacks 2015
+    assert "06103 (Tân Liên) has no row for year 2015" in message  # 06103 lacks 2015
 
 
 def test_only_totals_is_no_data(tmp_path):
