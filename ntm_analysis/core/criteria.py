@@ -10,8 +10,6 @@ they are in the catalogues (``criterion.<number>``, ``criterion.group.<group>``,
 
 from __future__ import annotations
 
-import pandas as pd
-
 N_CRITERIA = 19
 CRITERIA_NUMBERS: tuple[int, ...] = tuple(range(1, N_CRITERIA + 1))
 
@@ -26,13 +24,6 @@ _GROUP_OF: dict[int, str] = {
     **dict.fromkeys(range(14, 18), "IV"),
     **dict.fromkeys(range(18, 20), "V"),
 }
-
-
-def criteria_table() -> pd.DataFrame:
-    """One row per criterion: ``criterion, group``."""
-    return pd.DataFrame(
-        {"criterion": list(CRITERIA_NUMBERS), "group": [_GROUP_OF[c] for c in CRITERIA_NUMBERS]}
-    )
 
 
 def check_criterion(number: int) -> int:

@@ -24,8 +24,7 @@ its pattern and looks the locale up on every call). Measured (session 6, CPU tim
 9 on 2 cores) against the former hand grouping: 6.2 µs per number against 1.9 µs (×3.3), and
 +27 ms on a process's first numbers (importing ``babel.numbers`` 13-15 ms, CLDR's locale data
 13 ms for Vietnamese, 4 ms more for English); ``ntm forecast`` (1.8 s CPU) did not move beyond
-its noise (median ×1.05, spread ±0.2 s). The catalogues' ``number.*`` entries are CLDR's
-symbols too (``catalogue.number_format``), for translators to see; they are not read here.
+its noise (median ×1.05, spread ±0.2 s).
 """
 
 from __future__ import annotations

@@ -28,11 +28,9 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from babel import Locale
 from babel.messages.catalog import Catalog, Message
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
-from babel.numbers import get_decimal_symbol, get_group_symbol, parse_pattern
 
 from ntm_analysis.i18n import LANGS, mo_path, po_path
 
@@ -142,35 +140,11 @@ def add(catalog: Catalog, key: str, text: Text, comments: Iterable[str] = ()) ->
     catalog.add(msgid, string, auto_comments=comments)
 
 
-NUMBER_NOTE = "how numbers are written, from Unicode CLDR through Babel: set by tidy, not by hand"
-
-
-def number_format(lang: str) -> dict[str, str]:
-    """``lang``'s way of writing numbers, from CLDR: the ``number.*`` entries of its catalogue.
-
-    They are copied into the catalogue (by ``tidy``, checked by the tests) rather than asked
-    of Babel at run time, where loading CLDR's locale data cost 20-100 ms on the first number
-    a command printed. The house rules stay in ``i18n.fmt_number``/``fmt_percent``.
-    """
-    locale = Locale.parse(lang)
-    percent = parse_pattern(locale.percent_formats[None].pattern)
-    return {
-        "number.decimal": get_decimal_symbol(locale),
-        "number.group": get_group_symbol(locale),
-        "number.grouping": str(parse_pattern(locale.decimal_formats[None].pattern).grouping[0]),
-        "number.percent": f"{percent.prefix[0]}{{number}}{percent.suffix[0]}",
-    }
-
-
 def tidy(check: bool = False) -> list[Path]:
-    """Rewrite both catalogues in the one canonical layout, with fresh notes and CLDR's number
-    symbols, and compile them; the files that changed (with ``check``, the files that would
-    change; nothing written)."""
+    """Rewrite both catalogues in the one canonical layout, with fresh notes, and compile
+    them; the files that changed (with ``check``, the files that would change; nothing
+    written)."""
     catalogs = {lang: read(lang) for lang in LANGS}
-    for lang, catalog in catalogs.items():
-        for key, value in number_format(lang).items():
-            if catalog.get(key) is None or catalog.get(key).string != value:
-                add(catalog, key, value, [NUMBER_NOTE])
     refresh_notes(catalogs)
     stale = []
     for lang, catalog in catalogs.items():

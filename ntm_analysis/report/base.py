@@ -21,7 +21,6 @@ from ntm_analysis import i18n
 from ntm_analysis.analysis.results import (
     CLOSE_TO_THRESHOLD,
     UnitResults,
-    displayed_status,
     history,
 )
 from ntm_analysis.core.communes import Registry
@@ -231,17 +230,6 @@ def badge(status: str | None, lang: str) -> dict[str, Any]:
         "background": plots.status_color(status),
         "color": text_color,
     }
-
-
-def status_badge(status: str | None, lang: str) -> str:
-    """A progress status as colour *and* words (the ``badge`` fragment)."""
-    return fragments.render("badge", badge(status, lang))
-
-
-def result_badge(result: UnitResults, lang: str) -> str:
-    """The headline badge of a result (report, index, brief, slides): the status as
-    ``results.displayed_status`` decides it, so "close to a threshold" is never a colour."""
-    return status_badge(displayed_status(result), lang)
 
 
 def status_line(label: str, status: str | None, lang: str, css: str = "") -> str:

@@ -74,17 +74,6 @@ def test_the_written_and_compiled_forms_hold_the_same_messages():
     assert compiled.ngettext("n.x", "n.x", 3) == "{n} communes"
 
 
-def test_the_number_symbols_are_cldrs():
-    assert catalogue.number_format("vi") == {
-        "number.decimal": ",",
-        "number.group": ".",
-        "number.grouping": "3",
-        "number.percent": "{number}%",
-    }
-    assert catalogue.number_format("en")["number.decimal"] == "."
-    assert catalogue.number_format("en")["number.group"] == ","
-
-
 def test_the_check_passes_on_the_committed_catalogues(capsys):
     assert catalogue.main(["--check"]) == 0
     assert capsys.readouterr().out == ""

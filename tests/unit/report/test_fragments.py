@@ -11,17 +11,20 @@ import html
 import pytest
 
 from ntm_analysis import i18n
-from ntm_analysis.analysis.results import UnitResults
+from ntm_analysis.analysis.results import UnitResults, displayed_status
 from ntm_analysis.batch.changes import changes_section
 from ntm_analysis.report import fragments, plots
 from ntm_analysis.report.base import (
     badge,
     details_html,
     paragraph,
-    result_badge,
-    status_badge,
     status_line,
 )
+
+
+def status_badge(status: str | None, lang: str) -> str:
+    """The badge fragment as every page renders it (inside a status line, the index, slides)."""
+    return fragments.render("badge", badge(status, lang))
 
 
 @pytest.mark.parametrize(
@@ -44,9 +47,9 @@ def test_a_result_badge_hedges_a_verdict_close_to_a_threshold():
     figures = {"level": "district", "as_of": 2016, "year": 2020, "expected": 5.0}
     figures |= {"interval80": [4, 6], "interval95": [3, 7], "now": {"n_ntm": 1}}
     close = UnitResults.from_json(figures | {"status": "on_track", "close_to_threshold": 0.75})
-    assert "ntm-status-close_to_threshold" in result_badge(close, "vi")
+    assert "ntm-status-close_to_threshold" in status_line("", displayed_status(close), "vi")
     settled = dataclasses.replace(close, close_to_threshold=None)
-    assert "ntm-status-on_track" in result_badge(settled, "vi")
+    assert "ntm-status-on_track" in status_line("", displayed_status(settled), "vi")
 
 
 def test_text_in_a_fragment_is_escaped():

@@ -752,8 +752,8 @@ def test_a_result_close_to_a_threshold_shows_a_neutral_badge_everywhere(
         fig.clear()
     # without a target there is no verdict to hedge: the badge says "no target", never "close"
     assert displayed_status(dataclasses.replace(results, status=None)) is None
-    assert "ntm-status-none" in report_base.result_badge(
-        dataclasses.replace(results, status=None), "vi"
+    assert "ntm-status-none" in report_base.status_line(
+        "", displayed_status(dataclasses.replace(results, status=None)), "vi"
     )
     assert i18n.t("status.close_to_threshold", "vi") == "Sát ngưỡng đánh giá: chưa kết luận"
 
