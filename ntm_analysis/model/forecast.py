@@ -119,6 +119,20 @@ def _reindexed(
     return out
 
 
+def lasting_shares(weight: float, n_draws: int) -> np.ndarray:
+    """Per draw, the share of a one-transition count slope read as lasting capacity (the rest
+    is the count's own effect), for ``capacity_form="mixed"``: one transition cannot split the
+    slope, so the share is unknown on [0, 1] with mean ``weight``; the draws take the
+    Beta(2w, 2(1 - w)) quantiles at (i + ½)/n — uniform on [0, 1] for w = ½ — not only its
+    two ends (all lasting or all the count's own: the most dispersed reading, which made
+    half the draws compound the whole slope)."""
+    if weight <= 0.0 or weight >= 1.0:
+        return np.full(n_draws, float(weight >= 1.0))
+    from scipy.stats import beta
+
+    return beta.ppf((np.arange(n_draws) + 0.5) / n_draws, 2.0 * weight, 2.0 * (1.0 - weight))
+
+
 def _component_draws(
     model: TransitionModel,
     n_draws: int,
@@ -160,10 +174,10 @@ def _component_draws(
     if not model.trend_weight:  # the no-trend fit: its trend is 0 in every draw
         gain[:, GAIN_TERMS.index("trend")] = 0.0
     if model.capacity_form == "mixed":  # one transition: count or lasting capacity, unknown
-        lasting = np.arange(n_draws) < round(model.capacity_weight * n_draws)
+        lasting = lasting_shares(model.capacity_weight, n_draws)
         n_met, level = GAIN_TERMS.index("n_met"), GAIN_TERMS.index("level")
-        gain[lasting, level] = gain[lasting, n_met]
-        gain[lasting, n_met] = 0.0
+        gain[:, level] = lasting * gain[:, n_met]
+        gain[:, n_met] *= 1.0 - lasting
     known_c = model.communes["commune_code"].tolist()
     return _Draws(
         gain=gain,

@@ -54,8 +54,19 @@ in 323 recognised rows), and P(77 by 2020) moves from 0.57 to 0.46 with the term
 each earlier cut-off (≥ 2 transitions before it) both are refitted and scored on the later
 years' province-wide shift (log predictive density, year-shock variance included); weights
 ∝ exp(total score) (pseudo-Bayesian model averaging). With too few years to score, the weight
-is ½ (two transitions) or 0 (one transition: a trend is not identified). ``trend=False``
-fits no trend, ``trend="only"`` the trend fit alone.
+is 0: with one transition a trend is not identified; with two, the trend is the difference of
+two years' log-odds, which is the trend plus the difference of two year shocks. Those shocks'
+spread cannot be estimated apart from the trend from two years (it stays at its prior, median
+~0.3, so the difference has sd ~0.4–0.6 logit, wider than any trend a programme sustains),
+and a trend read from it was extrapolated four years (×4 on the log-odds) with a symmetric
+spread that the count's convexity turned into a bias upward (3-year panels of the suite: the
+trend half +29 communes above the ideal four years ahead, the no-trend half −1 on 8 cases;
+the fitted trends +0.23…+0.41 where the process's is +0.05). So with two transitions the
+draws come from the no-trend fit, whose fresh year shocks carry the year-to-year uncertainty,
+and the trend fit is kept as the alternative the headline sets beside it ("trend_choice"
+``two_transitions``); a programme whose gains really accelerate is forecast low until a third
+transition lets the held-out score admit the trend. ``trend=False`` fits no trend,
+``trend="only"`` the trend fit alone.
 
 **Capacity form.** With or without the ``level`` term ("level" or "count" form) is chosen
 by held-out commune-level likelihood: for each of the last two transitions with at least two
@@ -66,9 +77,15 @@ report). On the calibration suite's processes (lasting ability) the level form w
 weight ≈ 1; where the count itself drives progress both forms score alike and the level's
 coefficient is ≈ 0. With two transitions nothing is left to score: the level form is kept.
 With one transition the count *is* the first-year count: the fit has ``n_met`` only, and
-half the draws read its slope as lasting capacity (``capacity_form="mixed"``): one
-transition cannot tell which, and a count read as the count alone made strong communes
-accelerate (2-year panels of the suite: 18–22 communes too high four years ahead).
+each draw reads a share of its slope as lasting capacity and the rest as the count's own
+effect (``capacity_form="mixed"``): one transition cannot tell which, and a count read as the
+count alone made strong communes accelerate (2-year panels of the suite: 18–22 communes too
+high four years ahead). The share is unknown on [0, 1] with mean ``capacity_weight`` (½):
+the draws spread it evenly over [0, 1] (``forecast.lasting_shares``) rather than putting
+half the draws at each end, the most dispersed reading with that mean. Both readings give
+the same first year; they part as counts change. Under lasting ability the forecast is too
+high and under a count-driven process too low, by about half the gap between the readings
+either way: one transition does not say which, and the intervals cover both.
 Above ``CAPACITY_MAX_COMMUNES`` communes (a national panel) the four scoring refits use a
 fixed, seeded sample of whole districts holding about that many communes, and each year's
 score is scaled to the whole panel's rows (``capacity_sample``): the province is scored on
@@ -314,7 +331,7 @@ class TransitionModel:
     loss_posterior: Posterior | None = None
     n_transitions: int = 0  # transition years the fit saw
     trend_weight: float = 1.0  # share of draws from this (trend) fit
-    trend_choice: str = "fixed"  # "data", "equal", "off", "fixed"
+    trend_choice: str = "fixed"  # "data", "equal", "two_transitions", "off", "fixed"
     trend_scores: pd.DataFrame = field(default_factory=pd.DataFrame)  # the held-out scores
     no_trend: TransitionModel | None = None
     notes: tuple[ModelNote, ...] = ()  # gaps skipped, thin panels: shown with the forecast
@@ -790,7 +807,9 @@ def fit(
     # 2014 (3 transitions, 8 replicates each of three scenarios) CRPS rose in all six
     # scenario × figure cells (count: 2.97→3.26, 2.01→2.08, 2.09→2.42 times the ideal's).
     scores = _trend_scores(table, panel, full, absent) if n_trans >= 3 else pd.DataFrame()
-    if scores.empty:
+    if n_trans == 2:  # one difference of two years: a year shock as much as a trend
+        weight, choice = 0.0, "two_transitions"
+    elif scores.empty:
         weight, choice = 0.5, "equal"
     else:
         total = scores.groupby("trend")["log_score"].sum()

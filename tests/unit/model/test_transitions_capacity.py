@@ -104,7 +104,7 @@ def test_thin_panels_fall_back_where_nothing_can_be_scored():
     years = long.years
     cases = {
         2: ("mixed", "too_few", "one_transition"),  # one transition: both readings, no trend
-        3: ("level", "too_few", "equal"),  # two: the forms cannot be scored
+        3: ("level", "too_few", "two_transitions"),  # two: nothing to score; no trend draws
         4: ("level", "data", "data"),  # three: one held-out year scores both
     }
     for n_years, (form, choice, trend_choice) in cases.items():
@@ -112,8 +112,8 @@ def test_thin_panels_fall_back_where_nothing_can_be_scored():
         assert (model.capacity_choice, model.trend_choice) == (choice, trend_choice), n_years
         if choice == "too_few":
             assert model.capacity_form == form
-        if trend_choice == "equal":
-            assert model.trend_weight == 0.5 and model.trend_scores.empty
+        if trend_choice == "two_transitions":
+            assert model.trend_weight == 0.0 and model.trend_scores.empty
     assert fit(long).trend_choice == "data"
 
 
@@ -132,10 +132,11 @@ def test_year_shock_spread_can_be_small_when_there_are_no_shocks():
 
 
 def test_one_transition_reads_the_count_both_ways_and_widens():
-    """One transition cannot tell the count's effect from lasting capacity: half the draws read
-    the count's slope as a commune's lasting level (its rate stays), half as the count itself
-    (its rate grows as it gains). Under lasting ability the mixture forecasts fewer communes
-    than the count reading alone, and is wider than the lasting reading."""
+    """One transition cannot tell the count's effect from lasting capacity: each draw reads a
+    share of the count's slope, spread over [0, 1], as a commune's lasting level (its rate
+    stays), the rest as the count itself (its rate grows as it gains). Under lasting ability
+    the mixture forecasts fewer communes than the count reading alone, and is wider than the
+    lasting reading."""
     panel = own_panel(7, 1.0, 0.0, years=(2015, 2016))
     model = fit(panel)
     assert (model.capacity_form, model.capacity_weight) == ("mixed", 0.5)
