@@ -57,11 +57,13 @@ years' province-wide shift (log predictive density, year-shock variance included
 is 0: with one transition a trend is not identified; with two, the trend is the difference of
 two years' log-odds, which is the trend plus the difference of two year shocks. Those shocks'
 spread cannot be estimated apart from the trend from two years (it stays at its prior, median
-~0.3, so the difference has sd ~0.4–0.6 logit, wider than any trend a programme sustains),
+~0.3, so the difference has sd ~0.4–0.6 logit, where the bundled panel's five transitions
+fit a trend of +0.02 ± 0.06 a year),
 and a trend read from it was extrapolated four years (×4 on the log-odds) with a symmetric
 spread that the count's convexity turned into a bias upward (3-year panels of the suite: the
 trend half +29 communes above the ideal four years ahead, the no-trend half −1 on 8 cases;
-the fitted trends +0.23…+0.41 where the process's is +0.05). So with two transitions the
+the fitted trends +0.23…+0.41 where the process's is +0.05, while three or more transitions
+of the same kind of processes fit −0.19…+0.05). So with two transitions the
 draws come from the no-trend fit, whose fresh year shocks carry the year-to-year uncertainty,
 and the trend fit is kept as the alternative the headline sets beside it ("trend_choice"
 ``two_transitions``); a programme whose gains really accelerate is forecast low until a third
@@ -83,9 +85,12 @@ count alone made strong communes accelerate (2-year panels of the suite: 18–22
 high four years ahead). The share is unknown on [0, 1] with mean ``capacity_weight`` (½):
 the draws spread it evenly over [0, 1] (``forecast.lasting_shares``) rather than putting
 half the draws at each end, the most dispersed reading with that mean. Both readings give
-the same first year; they part as counts change. Under lasting ability the forecast is too
-high and under a count-driven process too low, by about half the gap between the readings
-either way: one transition does not say which, and the intervals cover both.
+the same first year; they part as counts change. The mean share stays ½ because both kinds
+of data exist: the suite's processes are driven by lasting ability (on 2-year panels, 8
+cases, four years ahead: the lasting reading +3 communes above the ideal, the count reading
++30), the bundled panel by the count itself (5 transitions: ``n_met`` +0.51 ± 0.04,
+``level`` −0.09). So under lasting ability the forecast stays too high and under a
+count-driven process too low, between the two readings either way; the intervals cover both.
 Above ``CAPACITY_MAX_COMMUNES`` communes (a national panel) the four scoring refits use a
 fixed, seeded sample of whole districts holding about that many communes, and each year's
 score is scaled to the whole panel's rows (``capacity_sample``): the province is scored on
