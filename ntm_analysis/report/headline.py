@@ -93,7 +93,11 @@ def _headline_caveats(result: UnitResults, lang: str) -> list[str]:
     if dep is not None and dep.with_trend is not None and dep.without_trend is not None:
         out.append(
             i18n.t(
-                "headline.trend_dependence",
+                # the weight is the data's only where held-out years chose it; with fewer
+                # transitions it is a rule (two: no trend; see transitions.fit)
+                "headline.trend_dependence"
+                if result.trend_choice == "data"
+                else "headline.trend_dependence_rule",
                 lang,
                 with_trend=i18n.fmt_percent(dep.with_trend, lang),
                 without_trend=i18n.fmt_percent(dep.without_trend, lang),

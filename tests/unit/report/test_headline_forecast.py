@@ -91,3 +91,20 @@ def test_the_headline_says_close_to_the_threshold_instead_of_a_settled_verdict(s
         )
         assert ("sát ngưỡng 75%" in headline(crafted, "vi")) is close
         assert ("close to the 75% threshold" in headline(crafted, "en")) is close
+
+
+def test_the_trend_weight_is_called_the_datas_only_where_held_out_years_chose_it():
+    """Three years (two transitions): the forecast uses no trend by rule, and the headline
+    must not say the data gave the trend a weight of 0%; five years: the data's weight."""
+    short = simulate_panel(seed=4, communes_per_district=6, years=(2014, 2015, 2016))
+    forecast = run_forecast(short, 2020, n_draws=400, seed=1)
+    result = unit_results(short, forecast, None, target=30, year=2020)
+    assert result.trend_choice == "two_transitions"
+    assert "too few years for the data to weigh the trend" in headline(result, "en")
+    assert "chưa đủ số năm để dữ liệu cân nhắc xu thế" in headline(result, "vi")
+    assert "weight the data give the trend" not in headline(result, "en")
+    long = simulate_panel(seed=4, communes_per_district=6)
+    forecast = run_forecast(long, 2020, n_draws=400, seed=1)
+    result = unit_results(long, forecast, None, target=30, year=2020)
+    assert result.trend_choice == "data"
+    assert "weight the data give the trend" in headline(result, "en")
