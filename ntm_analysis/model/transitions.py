@@ -59,8 +59,10 @@ transitions is the difference of two year effects, with a predictive sd several 
 year shocks', and scoring it made "no trend" win for its smaller variance, not for being
 closer (calibration suite, origins 2015–2016: the trend's weight 0.01–0.3 where its fit had
 the process's slope; with the rule the count's bias four years ahead moved −5.2 → −4.1
-under year shocks and −7.1 → −6.6 with a push from 12). Three transitions keep their one
-scored year (from a two-transition refit). With too few years to score, the weight
+under year shocks and −7.1 → −6.6 with a push from 12, but also +0.8 on a process without a
+trend, where the no-trend fit was itself low: benchmarks/notes/long13.md). Three transitions
+keep their one scored year (from a two-transition refit: equal weights there were wider and
+scored worse). With too few years to score, the weight
 is ½ (two transitions) or 0 (one transition: a trend is not identified). ``trend=False``
 fits no trend, ``trend="only"`` the trend fit alone.
 
