@@ -51,24 +51,32 @@ data the count's slope extrapolated to 19 gave a loss rate a third of the observ
 in 323 recognised rows), and P(77 by 2020) moves from 0.57 to 0.46 with the term.
 
 **Trend choice.** The trend and no-trend fits are averaged with weights from the data: for
-each earlier cut-off (≥ 2 transitions before it) both are refitted and scored on the later
-years' province-wide shift (log predictive density, year-shock variance included); weights
-∝ exp(total score) (pseudo-Bayesian model averaging). With too few years to score, the weight
-is 0: with one transition a trend is not identified; with two, the trend is the difference of
-two years' log-odds, which is the trend plus the difference of two year shocks. Those shocks'
-spread cannot be estimated apart from the trend from two years (it stays at its prior, median
-~0.3, so the difference has sd ~0.4–0.6 logit, where the bundled panel's five transitions
-fit a trend of +0.02 ± 0.06 a year),
-and a trend read from it was extrapolated four years (×4 on the log-odds) with a symmetric
-spread that the count's convexity turned into a bias upward (3-year panels of the suite: the
-trend half +29 communes above the ideal four years ahead, the no-trend half −1 on 8 cases;
-the fitted trends +0.23…+0.41 where the process's is +0.05, while three or more transitions
-of the same kind of processes fit −0.19…+0.05). So with two transitions the
-draws come from the no-trend fit, whose fresh year shocks carry the year-to-year uncertainty,
-and the trend fit is kept as the alternative the headline sets beside it ("trend_choice"
-``two_transitions``); a programme whose gains really accelerate is forecast low until a third
-transition lets the held-out score admit the trend. ``trend=False`` fits no trend,
-``trend="only"`` the trend fit alone.
+each earlier cut-off (of the last three) both are refitted and scored on the later years'
+province-wide shift (log predictive density, year-shock variance included); weights
+∝ exp(total score) (pseudo-Bayesian model averaging). A refit is trained on at least three
+transitions when the panel has four or more (``MIN_TREND_TRAIN``): a trend refitted on two
+transitions is the difference of two year effects, with a predictive sd several times the
+year shocks', and scoring it made "no trend" win for its smaller variance, not for being
+closer (calibration suite, origins 2015–2016: the trend's weight 0.01–0.3 where its fit had
+the process's slope; with the rule the count's bias four years ahead moved −5.2 → −4.1
+under year shocks and −7.1 → −6.6 with a push from 12, but also +0.8 on a process without a
+trend, where the no-trend fit was itself low: benchmarks/notes/long13.md). Three transitions
+keep their one scored year (from a two-transition refit: equal weights there were wider and
+scored worse). With too few years to score, the weight is 0: with one transition a trend is
+not identified; with two, the trend is the difference of two years' log-odds, which is the
+trend plus the difference of two year shocks. Those shocks' spread cannot be estimated apart
+from the trend from two years (it stays at its prior, median ~0.3, so the difference has sd
+~0.4–0.6 logit, where the bundled panel's five transitions fit a trend of +0.02 ± 0.06 a
+year), and a trend read from it was extrapolated four years (×4 on the log-odds) with a
+symmetric spread that the count's convexity turned into a bias upward (3-year panels of the
+suite: the trend half +29 communes above the ideal four years ahead, the no-trend half −1 on
+8 cases; the fitted trends +0.23…+0.41 where the process's is +0.05, while three or more
+transitions of the same kind of processes fit −0.19…+0.05: benchmarks/notes/thin13.md). So
+with two transitions the draws come from the no-trend fit, whose fresh year shocks carry the
+year-to-year uncertainty, and the trend fit is kept as the alternative the headline sets
+beside it (``trend_choice`` "two_transitions"); a programme whose gains really accelerate is
+forecast low until a third transition lets the held-out score admit the trend.
+``trend=False`` fits no trend, ``trend="only"`` the trend fit alone.
 
 **Capacity form.** With or without the ``level`` term ("level" or "count" form) is chosen
 by held-out commune-level likelihood: for each of the last two transitions with at least two
@@ -162,6 +170,11 @@ SPREAD_PRIOR = VariancePrior(df=1.0, scale=0.5, lower=0.02, upper=3.0)
 # simulation draws each draw's spread from the marginal posterior (``Posterior.draw_sd``).
 YEAR_PRIOR = VariancePrior(scale=0.5, lower=0.02, upper=1.0, form="half_normal")
 MAX_SCORED_CUTOFFS = 3
+# Fewest transitions a trend-scoring refit is trained on once the panel has more than this
+# many (4+ transitions): a trend refitted on two transitions is a difference of two year
+# effects, its predictive sd 2-4 times the year shocks', so the log score punished the trend
+# for the refit's thin data rather than for being wrong (see "trend choice")
+MIN_TREND_TRAIN = 3
 MAX_CAPACITY_CUTOFFS = 2  # held-out transitions scoring the capacity form (2 refits each)
 # Above this many communes the capacity form is scored on a fixed, seeded sample of whole
 # districts holding about this many (issue 17: at national size the four scoring refits cost as
@@ -585,7 +598,8 @@ def _trend_scores(
     and whose modes the refits start from."""
     years = sorted(table["year"].unique().tolist())
     rows = []
-    for i in range(max(2, len(years) - MAX_SCORED_CUTOFFS), len(years)):
+    first = MIN_TREND_TRAIN if len(years) > MIN_TREND_TRAIN else 2
+    for i in range(max(first, len(years) - MAX_SCORED_CUTOFFS), len(years)):
         train = table[table["year"] < years[i]]
         origin = years[i - 1]
         later = table[(table["year"] >= years[i]) & ~table["met"]]
