@@ -38,6 +38,7 @@ from ntm_analysis.model.baselines import Pace, baseline_forecasts, pace, probabi
 from ntm_analysis.model.forecast import MIN_COMPONENT_DRAWS, Forecast, simulate
 from ntm_analysis.model.metrics import unit_summary
 from ntm_analysis.model.notes import ModelNote
+from ntm_analysis.model.transitions import TransitionModel
 
 # Headline status from the main model's probability of reaching the target. The bands are a
 # communication choice, stated in the report: likely (>= 75%) is on track, unlikely (< 25%)
@@ -369,6 +370,9 @@ class UnitResults(_Record):
     plan: tuple[PlanYear, ...]
     model_notes: tuple[ModelNote, ...]  # JSON: "kind:value" strings (see model.notes)
     trend_choice: str | None  # how the trend's weight was set: "data", "equal", "off", …
+    # held-out years the trend's weight was scored on ("data": 1 with three or four
+    # transitions, so one year can swing it; 0 when set by rule); None: not recorded
+    trend_scored_years: int | None
     first_reached: tuple[FirstReached, ...] | None
     pace: Pace | None
     baselines: tuple[Baseline, ...] | None  # None: left out (``unit_results(baselines=False)``)
@@ -661,11 +665,20 @@ def unit_results(
         "plan": forecast.plan_probabilities(yearly_plan, unit),
         "model_notes": list(model.notes) if model is not None else [],
         "trend_choice": model.trend_choice if model is not None else None,
+        "trend_scored_years": _scored_years(model),
         "baselines": baselines,
         "this_year": plan_this_year(forecast, table, unit),
         **found,
     }
     return UnitResults.from_json(jsonable(values), "unit_results")
+
+
+def _scored_years(model: TransitionModel | None) -> int | None:
+    """Held-out years that scored the trend (``model.trend_scores``), 0 when none did."""
+    if model is None:
+        return None
+    scores = model.trend_scores
+    return 0 if scores.empty else int(scores["year"].nunique())
 
 
 def reader_interval(

@@ -754,10 +754,13 @@ def fit(
 ) -> TransitionModel:
     """Fit the gain and loss models to every consecutive-year transition in ``panel``.
 
-    ``trend``: True (default, also "auto") averages the trend and no-trend fits with weights
-    from the data — the trend is used as far as the data support it; False fits no trend;
+    ``trend``: True (default, also "auto") fits the trend and no-trend models and sets the
+    trend fit's share of the draws (``trend_weight``) by the panel's length (see "Trend
+    choice"): from three transitions on from held-out years (``trend_choice`` "data"; with
+    three or four transitions that is one scored year); with two by rule, 0 (no trend,
+    "two_transitions"); with one no trend is fitted ("one_transition"). False fits no trend;
     "only" forces the trend fit alone (for comparisons). Callers that passed ``trend=True``
-    before (CLI, backtest) get the data-weighted average.
+    before (CLI, backtest) get this choice.
 
     ``registered``: the province's registration lists (year → communes registered to reach
     the standard that year); where history has registered and non-registered communes in the
@@ -785,7 +788,8 @@ def fit(
     capacity: dict = {"capacity_choice": "fixed"}
     if "level" in absent:  # held at 0 by the caller
         capacity.update(capacity_form="count", capacity_weight=0.0)
-    elif n_trans < 2:  # the count *is* the first-year count: half the draws read it as lasting
+    elif n_trans < 2:  # the count *is* the first-year count: each draw reads its own share
+        # of the count's slope as lasting, from 0 to 1 (forecast.lasting_shares)
         capacity.update(capacity_form="mixed", capacity_weight=0.5, capacity_choice="too_few")
     elif n_trans == 2:
         capacity["capacity_choice"] = "too_few"

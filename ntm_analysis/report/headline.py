@@ -93,11 +93,7 @@ def _headline_caveats(result: UnitResults, lang: str) -> list[str]:
     if dep is not None and dep.with_trend is not None and dep.without_trend is not None:
         out.append(
             i18n.t(
-                # the weight is the data's only where held-out years chose it; with fewer
-                # transitions it is a rule (two: no trend; see transitions.fit)
-                "headline.trend_dependence"
-                if result.trend_choice == "data"
-                else "headline.trend_dependence_rule",
+                _trend_dependence_key(result),
                 lang,
                 with_trend=i18n.fmt_percent(dep.with_trend, lang),
                 without_trend=i18n.fmt_percent(dep.without_trend, lang),
@@ -117,7 +113,7 @@ def _headline_caveats(result: UnitResults, lang: str) -> list[str]:
             )
     for note in result.model_notes:
         if note.kind == "thin":
-            out.append(i18n.tn("headline.thin_panel", note.transitions, lang))
+            out.append(_thin_panel(result, note.transitions, lang))
         elif note.kind == "gap":
             missing = note.last - note.first - 1  # the years between the two observed ones
             years = f"{note.first}–{note.last}"
@@ -125,6 +121,30 @@ def _headline_caveats(result: UnitResults, lang: str) -> list[str]:
         elif note.kind == "registered":
             out.append(i18n.t("headline.registered_scenario", lang))
     return out
+
+
+def _trend_dependence_key(result: UnitResults) -> str:
+    """The trend-dependence line's key: the weight is the data's only where held-out years
+    chose it (``trend_choice`` "data"), and then rests on one year when only one was scored
+    (three or four transitions); otherwise it is a rule — with two transitions no trend, and
+    the trend fit set beside it is read from two changes (see ``transitions.fit``)."""
+    if result.trend_choice == "data":
+        one = result.trend_scored_years == 1
+        return "headline.trend_dependence_one_year" if one else "headline.trend_dependence"
+    if result.trend_choice == "two_transitions":
+        return "headline.trend_dependence_two"
+    return "headline.trend_dependence_rule"
+
+
+def _thin_panel(result: UnitResults, transitions: int, lang: str) -> str:
+    """The thin-panel caveat: with one or two transitions the forecast assumes no trend
+    (unless a trend was forced), and with one it also assumes how a commune's count splits
+    between lasting capacity and the count's own effect."""
+    if result.trend_choice == "fixed":  # the trend fit alone (``fit(trend="only")``)
+        return i18n.tn("headline.thin_panel_trend", transitions, lang)
+    if transitions == 1:
+        return i18n.t("headline.thin_panel_one", lang)
+    return i18n.tn("headline.thin_panel", transitions, lang)
 
 
 def unit_json(results: UnitResults, lang: str) -> dict[str, Any]:

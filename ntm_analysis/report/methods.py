@@ -558,7 +558,8 @@ def model_choices(rep: Report) -> list[str]:
         )
         out.append(
             rep.t(
-                "report.note.year_shocks",
+                # thin: the spread cannot be told apart from a trend, it is the prior's
+                "report.note.year_shocks_prior" if model.thin else "report.note.year_shocks",
                 median=fmt_num(median, lang, 2),
                 lo=fmt_num(lo, lang, 2),
                 hi=fmt_num(hi, lang, 2),

@@ -45,20 +45,28 @@ def test_two_transitions_forecast_uses_no_trend_draws_but_shows_the_trend(
     forecast = simulate(three_years, two_transitions, 2019, 400, seed=3, component_draws=200)
     assert not forecast.from_trend.any()
     split = forecast.probability_by_trend(10, 2019)
-    assert split["trend_weight"] == 0.0
+    assert split["trend_weight"] == 0.0 and split["with_trend"] is None
+    # the trend fit's probability, from its top-up draws only (what the headline sets beside)
+    with_trend = forecast.component_probability(10, 2019, None, trend=True)
+    assert with_trend is not None and with_trend[1] == 200, with_trend
+    assert forecast.component_probability(10, 2019, None, trend=False)[1] == 400
+    # the forecast's draws are the no-trend fit's own, draw for draw (same seed): the top-up
+    # draws of the trend fit do not leak into them
     plain = simulate(three_years, two_transitions.no_trend, 2019, 400, seed=3)
-    # the same fit, the same draws' distribution: the means agree within Monte Carlo error
-    a, b = forecast.unit_draws(None, "ntm")[:, -1], plain.unit_draws(None, "ntm")[:, -1]
-    se = np.sqrt(a.var() / len(a) + b.var() / len(b))
-    assert abs(a.mean() - b.mean()) < 4 * se + 1e-9, (a.mean(), b.mean(), se)
+    np.testing.assert_array_equal(forecast.unit_draws(None, "ntm"), plain.unit_draws(None, "ntm"))
 
 
 def test_three_transitions_still_let_the_data_weigh_the_trend():
     truth = GeneratorParams(loss_criterion=NO_LOSS)
     panel = simulate_panel(truth, seed=5, communes_per_district=8, years=(2013, 2014, 2015, 2016))
     model = fit(panel)
-    assert model.trend_choice == "data" and not model.trend_scores.empty
-    assert 0.0 < model.trend_weight < 1.0
+    scores = model.trend_scores
+    assert model.trend_choice == "data" and set(scores["year"]) == {2015}  # one held-out year
+    # the weight is that year's evidence (pseudo-BMA of the two fits' held-out log scores),
+    # not a rule's 0 or ½
+    total = scores.groupby("trend")["log_score"].sum()
+    evidence = 1.0 / (1.0 + np.exp(-(total[True] - total[False])))
+    assert model.trend_weight == pytest.approx(evidence, rel=1e-9)
 
 
 @pytest.mark.parametrize("weight", [0.5, 0.3, 0.8])
@@ -78,9 +86,11 @@ def test_lasting_shares_at_a_certain_weight_are_that_reading():
 
 
 def test_one_transition_mixture_lies_between_its_readings():
-    """The share spread over [0, 1]: the mixture's mean count lies strictly between the
-    lasting reading's and the count reading's, and its draws are not two clusters at those
-    readings (its spread is narrower than the two-point mixture of them)."""
+    """The share spread over [0, 1]: the mixture's mean count lies between the lasting
+    reading's and the count reading's, below their midpoint (the count reading is convex in
+    the share: what README and report.note.capacity_mixed say), and its draws are not two
+    clusters at those readings (its spread clearly narrower than their two-point mixture's:
+    5.4 against 6.8 communes here; the two-point share gave 6.9)."""
     truth = GeneratorParams(loss_criterion=NO_LOSS)
     panel = simulate_panel(truth, seed=6, communes_per_district=8, years=(2015, 2016))
     model = fit(panel)
@@ -93,5 +103,10 @@ def test_one_transition_mixture_lies_between_its_readings():
     }
     means = {k: v.mean() for k, v in draws.items()}
     assert means["lasting"] < means["mixed"] < means["count"], means
+    midpoint = (means["lasting"] + means["count"]) / 2
+    se = np.sqrt(
+        draws["mixed"].var() / 1500 + (draws["lasting"].var() + draws["count"].var()) / 1500 / 4
+    )
+    assert means["mixed"] < midpoint - 4 * se, (means, midpoint, se)
     two_point = np.concatenate([draws["lasting"][:750], draws["count"][:750]])
-    assert draws["mixed"].std() < two_point.std(), (draws["mixed"].std(), two_point.std())
+    assert draws["mixed"].std() < 0.9 * two_point.std(), (draws["mixed"].std(), two_point.std())

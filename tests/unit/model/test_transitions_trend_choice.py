@@ -46,13 +46,16 @@ def test_three_transitions_keep_their_one_scored_year():
 
 def test_trend_weight_is_not_pushed_up_on_a_process_without_a_trend():
     """The fairer scoring must not read a trend into data without one: on a process with no
-    trend and strong year shocks, the weight stays below ½ on average and the trend fit's own
-    slope is centred near 0."""
+    trend and strong year shocks, the weight stays low on average and the trend fit's own
+    slope is centred near 0. Measured (text13, these three seeds): weights 0.34, 0.11, 0.19
+    (mean 0.22; 0.06 for seed 0 under the earlier scoring on two-transition refits); the
+    bound 0.3 is that level plus a margin, so a drift of the weight upward fails where "< ½"
+    let it through."""
     flat = replace(SCENARIOS["year_shocks"], trend=0.0).with_size(120, 6)
     weights, slopes = [], []
     for seed in range(3):
         model = fit(flat.realise(seed).panel(2016))
         weights.append(model.trend_weight)
         slopes.append(model.gain_params[TREND])
-    assert np.mean(weights) < 0.5, weights
+    assert np.mean(weights) < 0.3, weights
     assert abs(np.mean(slopes)) < 0.1, slopes

@@ -22,11 +22,18 @@ def _drop_years(panel: Panel, years: list[int]) -> Panel:
     return panel.subset(years=[y for y in panel.years if y not in years])
 
 
-def test_a_two_year_panel_is_called_thin():
+def test_a_two_year_panel_is_called_thin_and_says_what_is_assumed():
+    """One transition: no trend and a count whose reading each simulation assumes — not "the
+    intervals are wider" (the width is the assumptions', see README "Limits")."""
     panel = simulate_panel(seed=4, communes_per_district=6, years=(2015, 2016))
     forecast = run_forecast(panel, 2020, n_draws=400, seed=1)
     result = unit_results(panel, forecast, None, target=30, year=2020)
-    assert "only 1 year-to-year transition" in headline(result, "en")
+    en, vi = headline(result, "en"), headline(result, "vi")
+    assert "only one year-to-year transition: no time trend is assumed" in en
+    assert "each simulation assumes its own share" in en
+    assert "chỉ có một lần chuyển năm: dự báo không giả định xu thế" in vi
+    assert "mỗi lần mô phỏng giả định một tỷ lệ riêng" in vi
+    assert "intervals are wider" not in en and "khoảng dự báo rộng hơn" not in vi
 
 
 def test_a_missing_middle_year_is_named_and_the_pace_skips_it():
@@ -103,8 +110,37 @@ def test_the_trend_weight_is_called_the_datas_only_where_held_out_years_chose_it
     assert "too few years for the data to weigh the trend" in headline(result, "en")
     assert "chưa đủ số năm để dữ liệu cân nhắc xu thế" in headline(result, "vi")
     assert "weight the data give the trend" not in headline(result, "en")
+    # the trend fit beside it is read from two changes, and the forecast assumes none
+    assert "two year-to-year changes overstated progress on test data" in headline(result, "en")
+    assert "cao hơn thực tế trên dữ liệu thử nghiệm" in headline(result, "vi")
+    assert "only 2 year-to-year transitions: no time trend is assumed" in headline(result, "en")
+    assert "chỉ có 2 lần chuyển năm: dự báo không giả định xu thế" in headline(result, "vi")
+    assert "intervals are wider" not in headline(result, "en")
+    # a trend forced on the thin panel (``fit(trend="only")``): not "no trend is assumed"
+    forced = dataclasses.replace(result, trend_choice="fixed")
+    assert "no time trend is assumed" not in headline(forced, "en")
+    assert "only 2 year-to-year transitions: the trend" in headline(forced, "en")
     long = simulate_panel(seed=4, communes_per_district=6)
     forecast = run_forecast(long, 2020, n_draws=400, seed=1)
     result = unit_results(long, forecast, None, target=30, year=2020)
-    assert result.trend_choice == "data"
+    assert result.trend_choice == "data" and result.trend_scored_years == 2
     assert "weight the data give the trend" in headline(result, "en")
+    assert "single held-out year" not in headline(result, "en")
+    assert "no time trend is assumed" not in headline(result, "en")  # five transitions
+
+
+def test_a_trend_weight_from_one_held_out_year_says_so():
+    """Three transitions: the data weigh the trend, but on one held-out year only."""
+    panel = simulate_panel(seed=4, communes_per_district=6, years=(2013, 2014, 2015, 2016))
+    forecast = run_forecast(panel, 2020, n_draws=400, seed=1)
+    result = unit_results(panel, forecast, None, target=30, year=2020)
+    assert (result.trend_choice, result.trend_scored_years) == ("data", 1)
+    en, vi = headline(result, "en"), headline(result, "vi")
+    assert "weight the data give the trend" in en and "single held-out year" in en
+    assert "chỉ chấm điểm trên một năm để kiểm tra" in vi
+    # read back from the JSON form, and from a file written before the field existed
+    data = jsonable(result.to_dict())
+    assert headline(type(result).from_json(data), "en") == en
+    old = {k: v for k, v in data.items() if k != "trend_scored_years"}
+    assert type(result).from_json(old).trend_scored_years is None
+    assert "single held-out year" not in headline(type(result).from_json(old), "en")

@@ -43,3 +43,19 @@ def test_thin_panels_say_why_the_form_was_not_scored(panel):
     assert model_choices(_stand_in(one, "en"))[0] == i18n.t("report.note.capacity_mixed", "en")
     assert model_choices(_stand_in(two, "en"))[0] == i18n.t("report.note.capacity_two", "en")
     assert model_choices(_stand_in(None, "en")) == []
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_a_thin_panels_year_shock_spread_is_called_its_prior(panel, lang):
+    """With two transitions the year shocks' spread stays at its prior (see transitions'
+    ``YEAR_PRIOR``): the note must not call it estimated; with five it is the data's."""
+    two = fit(panel.subset(years=panel.years[-3:]))
+    thin, long = (
+        model_choices(_stand_in(two, lang))[-1],
+        model_choices(_stand_in(fit(panel), lang))[-1],
+    )
+    prior = {"en": "rests on the model's assumption (its prior)", "vi": "phân phối tiên nghiệm"}
+    estimated = {"en": "their spread is estimated at", "vi": "ước lượng là"}
+    assert prior[lang] in thin and estimated[lang] not in thin
+    assert estimated[lang] in long and prior[lang] not in long
+    assert "{" not in thin
