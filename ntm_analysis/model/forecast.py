@@ -406,13 +406,19 @@ class Engine:
         self._ends = np.cumsum(lengths)  # the segments laid end to end
         self._starts = self._ends - lengths
         self._inv_bound = 1.0 + np.exp(-bound)  # 1 / p̄
+        # each segment's first and last cell, as flat positions: a point's cell in one step
+        rows = np.arange(len(bound)) // len(self._segments)
+        runs = np.tile(np.arange(len(self._segments)), len(bound) // len(self._segments))
+        self._first_cell = rows * n + self._segments[runs]
+        self._last_cell = self._first_cell + self._sizes[runs] - 1
         # per unmet cell: U times every year's 1 + odds so far, gained once above 1. A met
         # cell's clock is inf (or runs to it): unused until the cell is lost and restarts it.
         # Log-odds clipped to ±LOGIT_CLIP keep every odds a normal float32 (no inf·0, no
         # slow subnormals), and a clock ≥ U ≥ 2⁻²⁴ is normal too.
         self.clock = np.full(state.shape, np.inf, np.float32)
-        unmet = np.flatnonzero(~state)  # flat positions: half the cost of a boolean mask
-        self.clock.reshape(-1)[unmet] = 1.0 - rng.random(unmet.size, dtype=np.float32)  # (0, 1]
+        unmet = ~state  # a boolean mask: 0.7× the time of flat positions (numpy 2.4)
+        fresh = rng.random(int(np.count_nonzero(unmet)), dtype=np.float32)
+        self.clock[unmet] = np.subtract(1.0, fresh, out=fresh)  # (0, 1], in flat order
         self._odds = np.empty(state.shape[1:], np.float32)
 
     def step(
@@ -475,15 +481,16 @@ class Engine:
             return np.empty(0, np.int64), np.empty(0, np.float32)
         segment = np.searchsorted(self._ends, points, side="right")  # fewer points than ends
         offset = (points - self._starts[segment]) / self._hazard[segment]
-        row, run = np.divmod(segment, len(self._segments))
-        commune = self._segments[run] + np.minimum(offset.astype(np.int64), self._sizes[run] - 1)
-        cell = row * n + commune  # sorted, as the points
+        cell = np.minimum(  # row · communes + the segment's first commune + the offset
+            self._first_cell[segment] + offset.astype(np.int64), self._last_cell[segment]
+        )  # sorted, as the points
         first = np.flatnonzero(np.diff(cell, prepend=-1))  # two points on one cell: one candidate
         accept = self.rng.random(first.size)  # one per candidate, met or not: see the class
         met = np.flatnonzero(self.state.reshape(-1)[cell[first]])  # only a met one can be lost
         keep, accept = first[met], accept[met]
-        cell, segment, row, commune = cell[keep], segment[keep], row[keep], commune[keep]
-        logit = np.minimum(row_loss.ravel()[row] + loss_base(cell % (b * n)), LOGIT_CLIP)
+        cell, segment = cell[keep], segment[keep]
+        row_logit = row_loss.ravel()[cell // n]  # row (criterion, draw) = cell // communes
+        logit = np.minimum(row_logit + loss_base(cell % (b * n)), LOGIT_CLIP)
         with np.errstate(over="ignore"):  # exp(−logit) = inf: p = 0, never accepted
             ratio = self._inv_bound[segment] / (1.0 + np.exp(-logit))  # p / p̄
         lost = accept < ratio
