@@ -318,14 +318,19 @@ def _simulate_chunk(
         gain_base = capacity.ravel()[at_count]
         gain_base += static
         gain_base += b_trend * trend
-        gain_base += draws.shocks[:, step : step + 1] + b_registered * inputs.registered[step]
+        year = draws.shocks[:, step : step + 1]  # (draw, 1)
+        if inputs.registered[step].any():  # else adding b_registered · 0 changes no bit
+            year = year + b_registered * inputs.registered[step]
+        gain_base += year
 
         def loss_base(at: np.ndarray, table: np.ndarray = at_count) -> np.ndarray:
             """The loss log-odds' (draw, commune) part at flat (draw, commune) positions
             (``take`` reads an array flat)."""
             return loss_count.take(table.take(at)) + loss_static.take(at)
 
-        engine.advance(crit_odds, _odds(gain_base), group_loss, loss_base)
+        np.clip(gain_base, -LOGIT_CLIP, LOGIT_CLIP, out=gain_base)  # _odds, in place
+        base_odds = np.exp(gain_base, out=gain_base).astype(np.float32)
+        engine.advance(crit_odds, base_odds, group_loss, loss_base)
 
         n_met = _count_met(state)
         ntm = n_met == N_CRITERIA
