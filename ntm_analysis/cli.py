@@ -33,8 +33,7 @@ from ntm_analysis import BLAS_VARS
 # One BLAS thread unless the user chose otherwise, set before numpy loads: the simulation is
 # not BLAS-bound, and on a 2-core machine BLAS's spinning threads fight the batch's workers
 # and kernels (which inherit this). Measured in benchmarks/README.md (batch.blas1: 0.73–0.86×).
-from ntm_analysis.io.reference import read_registry, read_targets
-
+# Nothing that imports numpy may come above this loop (tests/unit/cli/test_forecast_blas.py).
 for _var in BLAS_VARS:
     os.environ.setdefault(_var, "1")
 
@@ -63,6 +62,7 @@ from ntm_analysis.geography.admin import registry
 from ntm_analysis.geography.admin_check import label
 from ntm_analysis.i18n.text import fold
 from ntm_analysis.io.load import load_panel
+from ntm_analysis.io.reference import read_registry, read_targets
 from ntm_analysis.model.metrics import unit_summary
 from ntm_analysis.report.crossing import (
     crossing_json,
