@@ -235,7 +235,14 @@ def _compute_backtest(
             return stored["backtest"], stored["note"]
     try:
         result, note = (
-            run_backtest(history_panel, n_draws=meta["backtest_draws"], seed=meta["seed"]),
+            # each origin's fit through the fit cache: a correction to the last year only
+            # (a new data hash, so a new backtest) refits none of the earlier years
+            run_backtest(
+                history_panel,
+                n_draws=meta["backtest_draws"],
+                seed=meta["seed"],
+                fitter=cached_fit,
+            ),
             None,
         )
     except ValueError:  # too few years to fit and score
