@@ -321,4 +321,5 @@ def results_for(
         mean_target=mean.value,
         plan=plan,
         baselines=baselines,
+        summaries=run.analysis.summaries,
     )

@@ -23,6 +23,7 @@ from typing import Any
 
 from ntm_analysis import __version__
 from ntm_analysis.analysis.results import jsonable
+from ntm_analysis.analysis.summaries import Summaries, panel_fingerprint
 from ntm_analysis.core.atomic import atomic_path
 from ntm_analysis.core.communes import Registry
 from ntm_analysis.core.config import RunConfig
@@ -45,6 +46,7 @@ __all__ = [
     "Analysis",
     "analysis_meta",
     "analysis_path",
+    "backtest_paths",
     "cache_key",
     "cached_fit",
     "code_fingerprint",
@@ -121,6 +123,9 @@ class Analysis:
     # instead of parsing the data again (``analyse.read``), once the files are checked
     panel: Panel | None = None
     registry: Registry | None = None
+    # the history's yearly summaries by province and district, made once by the batch's
+    # parent (``ensure_analysis``) for every report to read (``summaries.summary``)
+    summaries: Summaries | None = None
 
 
 def _file_key(path: str | None) -> str | None:
@@ -195,27 +200,61 @@ INPUT_KEYS = (
 _BACKTEST_KEYS = (*INPUT_KEYS, "as_of", "seed", "backtest_draws")
 
 
+def backtest_paths(meta: Mapping[str, Any], cache_dir: str | Path | None) -> list[Path]:
+    """Where the backtest of ``meta`` is looked for and kept: the run's cache folder
+    (``cache_dir``, the batch's ``OUT/.cache``; None: none) and the fit cache
+    (``fit_cache_dir``, ``NTM_CACHE_DIR``; off when ""), so that a batch into another folder,
+    or after a report option changed, does not backtest the same data again (issue 17: the
+    backtest is most of the batch's work before any report starts). The key is what the
+    backtest depends on (``_BACKTEST_KEYS``: the data as read, the code, the as-of year, the
+    seed and the backtest draws)."""
+    bt_meta = {k: meta.get(k) for k in _BACKTEST_KEYS}
+    name = f"backtest-{cache_key(bt_meta)}.pkl"
+    folders = [Path(f) for f in (cache_dir, fit_cache_dir()) if f is not None]
+    return list(dict.fromkeys(folder / name for folder in folders))
+
+
+def _stored_backtest(path: Path, bt_meta: Mapping[str, Any]) -> dict[str, Any] | None:
+    with contextlib.suppress(Exception), open(path, "rb") as handle:
+        stored = pickle.load(handle)
+        if isinstance(stored, dict) and stored.get("meta") == bt_meta:
+            return stored
+    return None
+
+
 def _compute_backtest(
     history_panel: Panel, meta: Mapping[str, Any], cache_dir: Path | None
 ) -> tuple[Backtest | None, str | None]:
     if meta["backtest_draws"] <= 0:
         return None, "skipped"
     bt_meta = {k: meta.get(k) for k in _BACKTEST_KEYS}
-    path = cache_dir / f"backtest-{cache_key(bt_meta)}.pkl" if cache_dir is not None else None
-    if path is not None and path.exists():
-        with contextlib.suppress(Exception), open(path, "rb") as handle:
-            stored = pickle.load(handle)
-            if stored.get("meta") == bt_meta:
-                return stored["backtest"], stored["note"]
+    paths = backtest_paths(meta, cache_dir)
+    for path in paths:
+        stored = _stored_backtest(path, bt_meta)
+        if stored is not None:
+            return stored["backtest"], stored["note"]
     try:
         result, note = (
-            run_backtest(history_panel, n_draws=meta["backtest_draws"], seed=meta["seed"]),
+            # each origin's fit through the fit cache: a correction to the last year only
+            # (a new data hash, so a new backtest) refits none of the earlier years
+            run_backtest(
+                history_panel,
+                n_draws=meta["backtest_draws"],
+                seed=meta["seed"],
+                fitter=cached_fit,
+            ),
             None,
         )
     except ValueError:  # too few years to fit and score
         result, note = None, "too_short"
-    if path is not None:
-        _pickle_atomic(path, {"meta": bt_meta, "backtest": result, "note": note})
+    stored = {"meta": bt_meta, "backtest": result, "note": note}
+    for path in paths:
+        if cache_dir is not None and path.parent == cache_dir:
+            _pickle_atomic(path, stored)
+        else:  # the fit cache: one that cannot be written is skipped, never an error
+            with contextlib.suppress(OSError):
+                path.parent.mkdir(parents=True, exist_ok=True)
+                _pickle_atomic(path, stored)
     return result, note
 
 
@@ -279,7 +318,8 @@ def ensure_analysis(
     half-written cache that a later run would trust. ``registered``, ``with_forecast``: as
     for ``compute_analysis`` (a backtest-only analysis is cached under its own key).
     ``panel``, ``registry``: the whole data and the units file as read, stored with the
-    analysis (``Analysis.panel``) for the notebooks that load it.
+    analysis (``Analysis.panel``) for the notebooks that load it, with the history's yearly
+    summaries (``Analysis.summaries``), which every report reads instead of recomputing.
     """
     cache = Path(cache_dir)
     key_meta = dict(meta) if with_forecast else {**meta, "forecast": False}
@@ -291,7 +331,14 @@ def ensure_analysis(
     analysis = compute_analysis(
         history_panel, meta, cache, registered=registered, with_forecast=with_forecast
     )
-    _pickle_atomic(path, replace(analysis, meta=key_meta, panel=panel, registry=registry))
+    stored = replace(
+        analysis,
+        meta=key_meta,
+        panel=panel,
+        registry=registry,
+        summaries=Summaries.of(history_panel),
+    )
+    _pickle_atomic(path, stored)
     return path, False
 
 
@@ -332,18 +379,6 @@ def fit_cache_dir() -> Path | None:
         return Path(chosen) if chosen.strip() else None
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(base) / "ntm-analysis"
-
-
-def panel_fingerprint(panel: Panel) -> str:
-    """Hash of everything of a panel the fit reads: the status rows and the communes table
-    (values, columns and order), so two panels with one different cell never share a fit."""
-    import pandas as pd
-
-    digest = hashlib.sha256()
-    for frame in (panel.status, panel.communes):
-        digest.update(json.dumps([str(c) for c in frame.columns]).encode())
-        digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
-    return digest.hexdigest()
 
 
 def cached_fit(

@@ -31,12 +31,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ntm_analysis.analysis.summaries import Summaries, summary
 from ntm_analysis.core.atomic import write_atomic, write_text_atomic
 from ntm_analysis.core.panel import Panel
 from ntm_analysis.io.reference import plan_targets
 from ntm_analysis.model.baselines import Pace, baseline_forecasts, pace, probability_at_least
 from ntm_analysis.model.forecast import MIN_COMPONENT_DRAWS, Forecast, simulate
-from ntm_analysis.model.metrics import unit_summary
 from ntm_analysis.model.notes import ModelNote
 from ntm_analysis.model.transitions import TransitionModel
 
@@ -161,11 +161,14 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-def history(panel: Panel, unit: int | None = None) -> pd.DataFrame:
-    """Observed yearly summary (n_ntm, mean_criteria, …) of the province or one district."""
+def history(
+    panel: Panel, unit: int | None = None, summaries: Summaries | None = None
+) -> pd.DataFrame:
+    """Observed yearly summary (n_ntm, mean_criteria, …) of the province or one district;
+    read from ``summaries`` when they were made from ``panel`` (``summaries.summary``)."""
     if unit is None:
-        return unit_summary(panel, "province")
-    table = unit_summary(panel, "district")
+        return summary(panel, "province", summaries)
+    table = summary(panel, "district", summaries)
     return table[table["unit_code"] == unit].reset_index(drop=True)
 
 
@@ -560,6 +563,7 @@ def unit_results(
     mean_target: float | None = None,
     plan: pd.DataFrame | None = None,
     baselines: bool = True,
+    summaries: Summaries | None = None,
 ) -> UnitResults:
     """Everything the reports say about one unit, in numbers.
 
@@ -578,6 +582,8 @@ def unit_results(
     criteria-per-commune pace it needs (``mean_criteria``).
     ``baselines=False`` leaves the simple baselines out (``baselines`` is None): the
     terminal's headline does not show them, and they cost a statsmodels import.
+    ``summaries``: the panel's yearly summaries made once (``Summaries``; the batch stores
+    them with the analysis), read instead of recomputed when they were made from this panel.
     """
     from ntm_analysis.analysis.plan_year import this_year as plan_this_year  # it uses jsonable
 
@@ -586,7 +592,7 @@ def unit_results(
     panel = panel.subset(years=[y for y in panel.years if y <= forecast.as_of])
     quantiles = forecast.quantiles(unit, "ntm")
     at_year = quantiles[quantiles["year"] == year].iloc[0]
-    past = history(panel, unit).set_index("year")
+    past = history(panel, unit, summaries).set_index("year")
     name = (
         forecast.province_name
         if unit is None

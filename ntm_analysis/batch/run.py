@@ -12,7 +12,10 @@
    the one analysis path (``analysis.analyse``: the same reading of the data, the same
    cache key and cache as ``ntm forecast --cache`` and a notebook); every notebook loads
    them through ``forecast_cache``, so district figures are slices of one province-wide
-   simulation and a re-run with other report options reuses it.
+   simulation and a re-run with other report options reuses it. The backtest is also kept
+   in the fit cache (``NTM_CACHE_DIR``): a batch of the same data into another folder does
+   not backtest again. The history's yearly summaries are stored with the analysis
+   (``analysis.summaries``): each report reads its rows instead of recomputing them.
 4. **Execute in parallel** (``executor``): each notebook in its own worker process, several at
    once (``--workers``) or on a Dask cluster (``--dask``), within ``--timeout`` seconds each.
    A unit succeeds only if its notebook ran to the end, wrote its results sidecar in this run

@@ -33,7 +33,7 @@ past: nothing here feeds back into the fit.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -45,6 +45,7 @@ from ntm_analysis.core.panel import Panel
 from ntm_analysis.model.baselines import FORECAST_COLUMNS, baseline_forecasts
 from ntm_analysis.model.forecast import DEFAULT_SEED, run_forecast
 from ntm_analysis.model.metrics import criteria_met, unit_summary
+from ntm_analysis.model.transitions import TransitionModel, fit
 
 DEFAULT_BACKTEST_DRAWS = config_default("backtest_draws")  # per origin, as every command
 FIGURES = {"n_ntm": "ntm", "mean_criteria": "mean_criteria"}
@@ -180,6 +181,7 @@ def backtest(
     n_draws: int = DEFAULT_BACKTEST_DRAWS,
     seed: int = DEFAULT_SEED,
     plan: Mapping[str, Mapping[int, float]] | None = None,
+    fitter: Callable[..., TransitionModel] = fit,
 ) -> Backtest:
     """Fit at each origin year, forecast to the panel's last year, score every method.
 
@@ -187,7 +189,9 @@ def backtest(
     score (for 2011–2016: 2013, 2014, 2015). ``plan``: the province's plan by figure
     ("n_ntm", "mean_criteria") and year, scored as the "plan" method where a plan year lies
     within the scored years (the bundled plan's years, 2017 and 2020, lie beyond the bundled
-    panel: there it is not scored).
+    panel: there it is not scored). ``fitter``: as for ``run_forecast`` (``cache.cached_fit``:
+    an origin's fit is read from the fit cache when the same years were fitted before, e.g.
+    after a correction to the last year only).
     """
     years = panel.years
     if origins is None:
@@ -204,7 +208,7 @@ def backtest(
         history = panel.subset(years=[y for y in years if y <= origin])
         future = [y for y in years if y > origin]
         forecasts = {
-            method: run_forecast(history, years[-1], n_draws, seed, trend=trend)
+            method: run_forecast(history, years[-1], n_draws, seed, trend=trend, fitter=fitter)
             for method, trend in MODEL_METHODS.items()
         }
         probs = forecasts["transition"].commune_probabilities()

@@ -23,6 +23,7 @@ from ntm_analysis.analysis.results import (
     UnitResults,
     history,
 )
+from ntm_analysis.analysis.summaries import Summaries, summary
 from ntm_analysis.core.communes import Registry
 from ntm_analysis.core.panel import Panel
 from ntm_analysis.model.backtest import Backtest
@@ -298,6 +299,8 @@ class Report:
     data_sha256: str
     model: TransitionModel | None = None
     headline: str = ""  # the results' headline in ``lang`` (``report.headline``)
+    # the panel's yearly summaries made once (the batch's analysis file), None: computed
+    summaries: Summaries | None = None
 
     @property
     def year(self) -> int:
@@ -346,7 +349,14 @@ class Report:
 
 
 def unit_history(rep: Report) -> pd.DataFrame:
-    return history(rep.panel, rep.unit)
+    """The unit's observed yearly summary (``results.history``), from the shared table."""
+    return history(rep.panel, rep.unit, rep.summaries)
+
+
+def level_summary(rep: Report, by: str) -> pd.DataFrame:
+    """Every unit's observed yearly summary at one level ("province", "district"): the
+    report's panel's ``metrics.unit_summary``, from the shared table."""
+    return summary(rep.panel, by, rep.summaries)
 
 
 def target_sentence(rep: Report) -> str:

@@ -46,7 +46,7 @@ from ntm_analysis.core.resolve import resolve_target
 from ntm_analysis.io.reference import plan_targets, read_registry
 from ntm_analysis.model.baselines import pace as observed_pace
 from ntm_analysis.model.forecast import JUST_SHORT
-from ntm_analysis.model.metrics import CLOSE_HIGH, CLOSE_LOW, missing_criteria, unit_summary
+from ntm_analysis.model.metrics import CLOSE_HIGH, CLOSE_LOW, missing_criteria
 from ntm_analysis.model.metrics import bottlenecks as current_bottlenecks
 from ntm_analysis.report import plots
 from ntm_analysis.report.base import (
@@ -59,6 +59,7 @@ from ntm_analysis.report.base import (
     fmt_rate,
     fmt_signed,
     is_missing,
+    level_summary,
     paragraph,
     percents_to_100,
     status_line,
@@ -185,6 +186,7 @@ def prepare(config: RunConfig | None = None, /, **parameters: Any) -> Report:
         data_sha256=run.data_sha256,
         model=run.analysis.forecast.model,
         headline=headline_words(results, lang),
+        summaries=run.analysis.summaries,
     )
 
 
@@ -555,10 +557,10 @@ def trend(rep: Report) -> Section:
         left=[i18n.t("col.year", lang)],
     )
     if rep.unit is None:  # the province: one line per district
-        lines = unit_summary(rep.panel, "district")
+        lines = level_summary(rep, "district")
         lines["unit"] = [rep.label(int(c)) for c in lines["unit_code"]]
     else:  # the district against the province it belongs to
-        province = unit_summary(rep.panel, "province").assign(unit=rep.label(None))
+        province = level_summary(rep, "province").assign(unit=rep.label(None))
         lines = pd.concat([past.assign(unit=rep.unit_name), province], ignore_index=True)
     chart = plots.trend_chart(lines, "mean_criteria", lang=lang, synthetic=rep.synthetic)
     return Section(
