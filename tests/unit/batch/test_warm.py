@@ -3,13 +3,10 @@ costs are paid while the batch simulates, and leave nothing behind that a unit w
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
 import sys
 
 import matplotlib as mpl
-from locations import REPO
+from probe import probe
 
 from ntm_analysis.batch.kernel import first_chart
 
@@ -21,16 +18,7 @@ print(json.dumps(sorted({{m.split(".")[0] for m in sys.modules}} & {{"seaborn", 
 
 
 def _heavy_after_import(module: str) -> list[str]:
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    run = subprocess.run(
-        [sys.executable, "-c", _PROBE.format(module=module)],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=REPO,
-        check=True,
-    )
-    return json.loads(run.stdout.strip().splitlines()[-1])
+    return probe(_PROBE.format(module=module))
 
 
 def test_the_report_and_batch_modules_import_without_seaborn_or_statsmodels():

@@ -5,12 +5,9 @@ still got it): OpenBLAS then started a thread per core in every ``ntm`` process.
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
 
-from locations import REPO
+from probe import probe
 
 from ntm_analysis import BLAS_VARS
 
@@ -31,16 +28,7 @@ print(json.dumps(seen))
 
 def _at_numpy_import(**env_vars: str) -> dict[str, str | None]:
     env = {k: v for k, v in os.environ.items() if k not in BLAS_VARS}
-    env.update(PYTHONPATH=str(REPO), **env_vars)
-    run = subprocess.run(
-        [sys.executable, "-c", _PROBE, *BLAS_VARS],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=REPO,
-        check=True,
-    )
-    return json.loads(run.stdout.strip().splitlines()[-1])
+    return probe(_PROBE, BLAS_VARS, {**env, **env_vars})
 
 
 def test_one_blas_thread_is_set_before_numpy_loads_in_the_command():

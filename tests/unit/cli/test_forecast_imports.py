@@ -3,12 +3,9 @@ on its path, since its terminal output shows neither baselines nor charts."""
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
 
-from locations import REPO
+from probe import probe
 
 HEAVY = ("statsmodels", "seaborn", "matplotlib")
 
@@ -21,16 +18,7 @@ print(json.dumps([code, sorted({m.split(".")[0] for m in sys.modules} & set(sys.
 
 
 def _loaded(modules=HEAVY, **env_vars: str) -> tuple[int, list[str]]:
-    env = {**os.environ, "PYTHONPATH": str(REPO), **env_vars}
-    run = subprocess.run(
-        [sys.executable, "-c", _PROBE, *modules],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=REPO,
-        check=True,
-    )
-    code, loaded = json.loads(run.stdout.strip().splitlines()[-1])
+    code, loaded = probe(_PROBE, modules, {**os.environ, **env_vars})
     return code, loaded
 
 
