@@ -246,6 +246,22 @@ SCENARIOS: dict[str, Process] = {
             push=1.3,
             year_sd=0.2,
         ),
+        # A programme that accelerates (issue 13, review13 finding 1: every other process has
+        # trend +0.05 a year). 0.2 a year is read off Lạng Sơn's own figures, not off a score:
+        # mean criteria per commune 7.4 (2015) -> 8.5 (2016), planned 9.4 (2017) and 13.8
+        # (2020), i.e. about 1.1 criteria gained a year among ~11.6 unmet in 2016 (a yearly
+        # gain chance ~0.095, logit -2.25) and a planned ~1.47 a year among ~8 unmet in
+        # 2018-2020 (~0.18, logit -1.52): +0.7 on the gain log-odds over ~3.5 years, ~0.2 a
+        # year; recognised communes 8 -> 24 in 2016 and +14 planned for 2017
+        # (data/lang_son_published_figures.csv, data/lang_son_targets.csv). Year shocks
+        # sd 0.3: a campaign year and a slack year, inside the issue's 0.2-0.4.
+        Process(
+            "accelerating",
+            "progress accelerating: trend +0.2 a year on the gain log-odds (4x the others'), "
+            "push at 15, year shocks sd 0.3",
+            trend=0.2,
+            year_sd=0.3,
+        ),
         Process(
             "three_year_panels",
             "the forecaster sees only the last 3 years; year shocks sd 0.25",
