@@ -2,10 +2,11 @@
 review13 finding 1) really accelerates."""
 
 from dataclasses import replace
+from itertools import pairwise
 
 import numpy as np
 
-from ntm_analysis.model.known_processes import SCENARIOS, count_met
+from ntm_analysis.model.known_processes import SCENARIOS
 
 
 def _gain_logit_slope(process, seeds) -> float:
@@ -16,7 +17,7 @@ def _gain_logit_slope(process, seeds) -> float:
         truth = process.realise(seed)
         years = sorted(truth.states)
         rates = []
-        for a, b in zip(years[:-1], years[1:], strict=True):
+        for a, b in pairwise(years):
             unmet = ~truth.states[a]
             rates.append((truth.states[b] & unmet).sum() / unmet.sum())
         rates = np.clip(np.array(rates), 1e-3, 1 - 1e-3)
