@@ -1,0 +1,97 @@
+"""Two transitions (3-year panels): the rule (no trend in the draws) against the trend drawn
+from its posterior under a N(0, sd²) shrinkage prior, on the same cases (issue 13, session 8;
+benchmarks/notes/scen13.md).
+
+Three processes seen as 3-year panels: the suite's ``three_year_panels`` (trend +0.05 a year),
+``accelerating`` (+0.2) and ``three_year_panels`` without a trend; origins 2013–2016,
+horizons 1–4. Both forecasters score every case with the same truth, ideal, forecast seed and
+PIT randomisation (``calibration.score_case``). "after" is ``run_forecast(trend="only")`` with
+the trend's prior sd set to ``--sd`` for the fit (the product's trend fit, every draw from it);
+"before" is the product as is. Writes the cases to ``--out`` (CSV) and prints the table::
+
+    nice python -m benchmarks.thin_trend --sd 0.1 --replicates 0:16 --out /tmp/thin.csv
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+import time
+
+import pandas as pd
+
+from ntm_analysis.model import calibration as cal
+from ntm_analysis.model import transitions as tr
+from ntm_analysis.model.forecast import run_forecast
+from ntm_analysis.model.known_processes import SCENARIOS
+
+ORIGINS = (2013, 2014, 2015, 2016)
+
+
+def processes() -> list:
+    """The three processes, each as a 3-year panel."""
+    base = SCENARIOS["three_year_panels"]
+    strong = dataclasses.replace(
+        SCENARIOS["accelerating"], name="accelerating_3y", history_years=base.history_years
+    )
+    flat = dataclasses.replace(base, name="three_year_panels_notrend", trend=0.0)
+    return [base, strong, flat]
+
+
+def shrunk_trend(sd: float) -> cal.Forecaster:
+    """The trend fit alone, its trend under a N(0, sd²) prior (the prior array is restored)."""
+
+    def forecaster(history, last_year, n_draws, seed):
+        keep = tr._GAIN_PRIOR_SD[tr.TREND]
+        tr._GAIN_PRIOR_SD[tr.TREND] = sd
+        try:
+            return cal._as_draws(run_forecast(history, last_year, n_draws, seed, trend="only"))
+        finally:
+            tr._GAIN_PRIOR_SD[tr.TREND] = keep
+
+    return forecaster
+
+
+def summary(cases: pd.DataFrame) -> pd.DataFrame:
+    """Province count per scenario × horizon, before beside after."""
+    d = cases[cases["figure"] == "n_ntm"].copy()
+    d["bias"] = d["mean"] - d["observed"]
+    d["cov80"] = (d["lo80"] <= d["observed"]) & (d["observed"] <= d["hi80"])
+    d["pit_low"] = d["pit"] < 0.1
+    d["pit_high"] = d["pit"] > 0.9
+    d["width80"] = d["hi80"] - d["lo80"]
+    g = d.groupby(["scenario", "horizon", "forecaster"])
+    out = g[["bias", "cov80", "pit_low", "pit_high", "width80"]].mean()
+    out["crps_ideal"] = g["crps"].sum() / g["ideal_crps"].sum()
+    out["n"] = g.size()
+    return out.unstack("forecaster").round(2)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sd", type=float, default=0.1)
+    parser.add_argument("--replicates", default="0:16", help="first:last (exclusive)")
+    parser.add_argument("--scenarios", default="", help="comma-separated subset of the three")
+    parser.add_argument("--out", required=True)
+    args = parser.parse_args()
+    first, last = (int(x) for x in args.replicates.split(":"))
+    chosen = [p for p in processes() if not args.scenarios or p.name in args.scenarios.split(",")]
+    forecasters = {"before": cal.model_forecaster, "after": shrunk_trend(args.sd)}
+    frames, start = [], time.process_time()
+    for process in chosen:
+        for replicate in range(first, last):
+            for origin in ORIGINS:
+                cases, _, errors = cal.score_case(process, replicate, origin, forecasters, {})
+                if not errors.empty:
+                    raise RuntimeError(errors.to_string())
+                frames.append(cases)
+            pd.concat(frames).to_csv(args.out, index=False)
+            load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+            cpu = time.process_time() - start
+            print(f"{process.name} replicate {replicate}: cpu {cpu:.0f} s, load {load}")
+    print(summary(pd.concat(frames)).to_string())
+
+
+if __name__ == "__main__":
+    main()
