@@ -33,7 +33,10 @@ def case(name: str, replicate: int, origin: int) -> dict:
     model = tr.fit(panel)
     post = model.gain_posterior
     grid, prob = post.sd_posterior("year")
-    mean, sd = float(model.gain_params[tr.TREND]), float(np.sqrt(model.gain_cov[tr.TREND, tr.TREND]))
+    mean, sd = (
+        float(model.gain_params[tr.TREND]),
+        float(np.sqrt(model.gain_cov[tr.TREND, tr.TREND])),
+    )
     cdf = float(prob[grid <= process.year_sd].sum()) if process.year_sd > 0 else 0.0
     return {
         "scenario": name,
