@@ -130,9 +130,6 @@ def main(argv: list[str] | None = None) -> None:
                 print(name, r, origin, flush=True)
 
 
-if __name__ == "__main__":
-    main()
-
 
 def compare(cases: pd.DataFrame) -> pd.DataFrame:
     """Per rule and horizon, the province count: bias (mean − observed), 80% coverage, both
@@ -150,3 +147,7 @@ def compare(cases: pd.DataFrame) -> pd.DataFrame:
         }
     )
     return out
+
+
+if __name__ == "__main__":
+    main()
