@@ -130,7 +130,6 @@ def main(argv: list[str] | None = None) -> None:
                 print(name, r, origin, flush=True)
 
 
-
 def compare(cases: pd.DataFrame) -> pd.DataFrame:
     """Per rule and horizon, the province count: bias (mean − observed), 80% coverage, both
     PIT tails, CRPS / ideal's CRPS (pooled: ratio of sums)."""
