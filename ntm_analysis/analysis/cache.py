@@ -21,8 +21,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from ntm_analysis import __version__
-from ntm_analysis.analysis.results import jsonable
+from ntm_analysis.analysis.results import jsonable, unit_baseline_fits
 from ntm_analysis.analysis.summaries import Summaries, panel_fingerprint
 from ntm_analysis.core.atomic import atomic_path
 from ntm_analysis.core.communes import Registry
@@ -31,6 +33,7 @@ from ntm_analysis.core.panel import Panel, has_districts
 from ntm_analysis.core.paths import PACKAGE_DIR, default_panel_path, default_units_path
 from ntm_analysis.model.backtest import Backtest
 from ntm_analysis.model.backtest import backtest as run_backtest
+from ntm_analysis.model.baselines import FitKey
 from ntm_analysis.model.forecast import (
     MIN_COMPONENT_DRAWS,
     Forecast,
@@ -126,6 +129,9 @@ class Analysis:
     # the history's yearly summaries by province and district, made once by the batch's
     # parent (``ensure_analysis``) for every report to read (``summaries.summary``)
     summaries: Summaries | None = None
+    # every unit's damped-trend baseline (``results.unit_baseline_fits``), fitted once by the
+    # batch's parent: a report kernel then never imports statsmodels.tsa (~0.3 s CPU each)
+    baseline_fits: dict[FitKey, pd.DataFrame] | None = None
 
 
 def _file_key(path: str | None) -> str | None:
@@ -331,12 +337,17 @@ def ensure_analysis(
     analysis = compute_analysis(
         history_panel, meta, cache, registered=registered, with_forecast=with_forecast
     )
+    summaries = Summaries.of(history_panel)
+    fits = None
+    if analysis.forecast is not None:
+        fits = unit_baseline_fits(analysis.forecast, history_panel, summaries)
     stored = replace(
         analysis,
         meta=key_meta,
         panel=panel,
         registry=registry,
-        summaries=Summaries.of(history_panel),
+        summaries=summaries,
+        baseline_fits=fits,
     )
     _pickle_atomic(path, stored)
     return path, False
