@@ -308,6 +308,30 @@ def analysis_path(meta: Mapping[str, Any], cache_dir: str | Path) -> Path:
     return Path(cache_dir) / f"analysis-{cache_key(meta)}.pkl"
 
 
+def _baseline_fits(
+    forecast: Forecast, history_panel: Panel, summaries: Summaries, meta: Mapping[str, Any]
+) -> dict[FitKey, pd.DataFrame]:
+    """``unit_baseline_fits``, kept in the fit cache (``fit_cache_dir``) as the backtest is:
+    a re-run of the same data then imports no statsmodels in the parent either. The key is
+    what the fits depend on: the data as read, the code, the as-of year, the forecast's
+    years."""
+    key_meta = {k: meta.get(k) for k in (*INPUT_KEYS, "as_of")}
+    key_meta["years"] = list(forecast.years)
+    folder = fit_cache_dir()
+    path = folder / f"baselines-{cache_key(key_meta)}.pkl" if folder is not None else None
+    if path is not None:
+        with contextlib.suppress(Exception), open(path, "rb") as handle:
+            stored = pickle.load(handle)
+            if isinstance(stored, dict) and stored.get("meta") == key_meta:
+                return stored["fits"]
+    fits = unit_baseline_fits(forecast, history_panel, summaries)
+    if path is not None:  # a cache that cannot be written is skipped, never an error
+        with contextlib.suppress(OSError):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _pickle_atomic(path, {"meta": key_meta, "fits": fits})
+    return fits
+
+
 def ensure_analysis(
     history_panel: Panel,
     meta: Mapping[str, Any],
@@ -340,7 +364,7 @@ def ensure_analysis(
     summaries = Summaries.of(history_panel)
     fits = None
     if analysis.forecast is not None:
-        fits = unit_baseline_fits(analysis.forecast, history_panel, summaries)
+        fits = _baseline_fits(analysis.forecast, history_panel, summaries, meta)
     stored = replace(
         analysis,
         meta=key_meta,

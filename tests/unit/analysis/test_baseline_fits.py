@@ -8,6 +8,7 @@ import pickle
 from dataclasses import replace
 
 import pandas as pd
+import pytest
 from probe import probe
 
 from ntm_analysis.analysis.analyse import analyse, cached_analysis, read, results_for
@@ -89,3 +90,27 @@ def test_a_report_on_the_batch_analysis_imports_no_smoothing_model(panel_file, t
     assert probe(KERNEL, [str(panel_file), district, str(path)]) is False
     # the same report on an analysis stored without the fits fits them, and imports it
     assert probe(KERNEL, [str(panel_file), district, str(_without_fits(path, tmp_path))])
+
+
+def test_a_second_batch_of_the_same_data_reads_the_fits_from_the_fit_cache(
+    panel_file, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("NTM_CACHE_DIR", str(tmp_path / "fit-cache"))
+    run = read(RunConfig(data_path=str(panel_file), draws=60, backtest_draws=0))
+    first, _ = cached_analysis(run, tmp_path / "out1")
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    def no_fit(*args, **kwargs):
+        raise RuntimeError("the damped trends were fitted again")
+
+    monkeypatch.setattr(ETSModel, "fit", no_fit)
+    second, reused = cached_analysis(run, tmp_path / "out2")  # another folder: no analysis
+    assert not reused
+    ours, theirs = load_analysis(second).baseline_fits, load_analysis(first).baseline_fits
+    assert ours is not None and ours.keys() == theirs.keys()
+    for key, frame in theirs.items():
+        pd.testing.assert_frame_equal(ours[key], frame)
+    # with the fit cache off they are fitted (here: the patched fit fails)
+    monkeypatch.setenv("NTM_CACHE_DIR", "")
+    with pytest.raises(RuntimeError, match="fitted again"):
+        cached_analysis(run, tmp_path / "out3")
