@@ -322,4 +322,6 @@ def results_for(
         plan=plan,
         baselines=baselines,
         summaries=run.analysis.summaries,
+        # fitted by the batch's parent; an analysis pickled before the field has none
+        baseline_fits=getattr(run.analysis, "baseline_fits", None),
     )

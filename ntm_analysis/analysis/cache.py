@@ -21,8 +21,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from ntm_analysis import __version__
-from ntm_analysis.analysis.results import jsonable
+from ntm_analysis.analysis.results import jsonable, unit_baseline_fits
 from ntm_analysis.analysis.summaries import Summaries, panel_fingerprint
 from ntm_analysis.core.atomic import atomic_path
 from ntm_analysis.core.communes import Registry
@@ -31,6 +33,7 @@ from ntm_analysis.core.panel import Panel, has_districts
 from ntm_analysis.core.paths import PACKAGE_DIR, default_panel_path, default_units_path
 from ntm_analysis.model.backtest import Backtest
 from ntm_analysis.model.backtest import backtest as run_backtest
+from ntm_analysis.model.baselines import FitKey
 from ntm_analysis.model.forecast import (
     MIN_COMPONENT_DRAWS,
     Forecast,
@@ -126,6 +129,9 @@ class Analysis:
     # the history's yearly summaries by province and district, made once by the batch's
     # parent (``ensure_analysis``) for every report to read (``summaries.summary``)
     summaries: Summaries | None = None
+    # every unit's damped-trend baseline (``results.unit_baseline_fits``), fitted once by the
+    # batch's parent: a report kernel then never imports statsmodels.tsa (~0.3 s CPU each)
+    baseline_fits: dict[FitKey, pd.DataFrame] | None = None
 
 
 def _file_key(path: str | None) -> str | None:
@@ -302,6 +308,30 @@ def analysis_path(meta: Mapping[str, Any], cache_dir: str | Path) -> Path:
     return Path(cache_dir) / f"analysis-{cache_key(meta)}.pkl"
 
 
+def _baseline_fits(
+    forecast: Forecast, history_panel: Panel, summaries: Summaries, meta: Mapping[str, Any]
+) -> dict[FitKey, pd.DataFrame]:
+    """``unit_baseline_fits``, kept in the fit cache (``fit_cache_dir``) as the backtest is:
+    a re-run of the same data then imports no statsmodels in the parent either. The key is
+    what the fits depend on: the data as read, the code, the as-of year, the forecast's
+    years."""
+    key_meta = {k: meta.get(k) for k in (*INPUT_KEYS, "as_of")}
+    key_meta["years"] = list(forecast.years)
+    folder = fit_cache_dir()
+    path = folder / f"baselines-{cache_key(key_meta)}.pkl" if folder is not None else None
+    if path is not None:
+        with contextlib.suppress(Exception), open(path, "rb") as handle:
+            stored = pickle.load(handle)
+            if isinstance(stored, dict) and stored.get("meta") == key_meta:
+                return stored["fits"]
+    fits = unit_baseline_fits(forecast, history_panel, summaries)
+    if path is not None:  # a cache that cannot be written is skipped, never an error
+        with contextlib.suppress(OSError):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _pickle_atomic(path, {"meta": key_meta, "fits": fits})
+    return fits
+
+
 def ensure_analysis(
     history_panel: Panel,
     meta: Mapping[str, Any],
@@ -331,12 +361,17 @@ def ensure_analysis(
     analysis = compute_analysis(
         history_panel, meta, cache, registered=registered, with_forecast=with_forecast
     )
+    summaries = Summaries.of(history_panel)
+    fits = None
+    if analysis.forecast is not None:
+        fits = _baseline_fits(analysis.forecast, history_panel, summaries, meta)
     stored = replace(
         analysis,
         meta=key_meta,
         panel=panel,
         registry=registry,
-        summaries=Summaries.of(history_panel),
+        summaries=summaries,
+        baseline_fits=fits,
     )
     _pickle_atomic(path, stored)
     return path, False

@@ -35,7 +35,15 @@ from ntm_analysis.analysis.summaries import Summaries, summary
 from ntm_analysis.core.atomic import write_atomic, write_text_atomic
 from ntm_analysis.core.panel import Panel
 from ntm_analysis.io.reference import plan_targets
-from ntm_analysis.model.baselines import Pace, baseline_forecasts, pace, probability_at_least
+from ntm_analysis.model.baselines import (
+    FitKey,
+    Pace,
+    baseline_forecasts,
+    damped_trend,
+    fit_key,
+    pace,
+    probability_at_least,
+)
 from ntm_analysis.model.forecast import MIN_COMPONENT_DRAWS, Forecast, simulate
 from ntm_analysis.model.notes import ModelNote
 from ntm_analysis.model.transitions import TransitionModel
@@ -170,6 +178,22 @@ def history(
         return summary(panel, "province", summaries)
     table = summary(panel, "district", summaries)
     return table[table["unit_code"] == unit].reset_index(drop=True)
+
+
+def unit_baseline_fits(
+    forecast: Forecast, panel: Panel, summaries: Summaries | None = None
+) -> dict[FitKey, pd.DataFrame]:
+    """The damped-trend baseline of the province's and every district's count of communes
+    meeting the standard over ``forecast.years``, by ``fit_key``: what ``unit_results``
+    fits for each unit, made once (the batch's parent stores it with the analysis, so that
+    no report kernel imports statsmodels.tsa). ``panel``: the history the forecast saw."""
+    codes = forecast.districts["district_code"]
+    fits: dict[FitKey, pd.DataFrame] = {}
+    for unit in [None, *(int(code) for code in codes)]:
+        series = history(panel, unit, summaries).set_index("year")["n_ntm"].sort_index()
+        if len(series):
+            fits[fit_key(series, forecast.years)] = damped_trend(series, forecast.years)
+    return fits
 
 
 class ResultsError(ValueError):
@@ -564,6 +588,7 @@ def unit_results(
     plan: pd.DataFrame | None = None,
     baselines: bool = True,
     summaries: Summaries | None = None,
+    baseline_fits: Mapping[FitKey, pd.DataFrame] | None = None,
 ) -> UnitResults:
     """Everything the reports say about one unit, in numbers.
 
@@ -584,6 +609,8 @@ def unit_results(
     terminal's headline does not show them, and they cost a statsmodels import.
     ``summaries``: the panel's yearly summaries made once (``Summaries``; the batch stores
     them with the analysis), read instead of recomputed when they were made from this panel.
+    ``baseline_fits``: damped-trend baselines fitted before (``unit_baseline_fits``; the
+    batch stores them with the analysis), used when fitted from this unit's series.
     """
     from ntm_analysis.analysis.plan_year import this_year as plan_this_year  # it uses jsonable
 
@@ -604,7 +631,11 @@ def unit_results(
     with_baselines = baselines
     baselines = (
         baseline_forecasts(
-            past["n_ntm"], forecast.years, upper=forecast.n_communes(unit), plan=yearly_plan
+            past["n_ntm"],
+            forecast.years,
+            upper=forecast.n_communes(unit),
+            plan=yearly_plan,
+            fitted=baseline_fits,
         )
         if with_baselines
         else None

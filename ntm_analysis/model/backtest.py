@@ -83,12 +83,10 @@ def _observed(panel: Panel) -> pd.DataFrame:
 def _score_rows(
     method: str, origin: int, unit_code: int, figure: str, predicted: pd.DataFrame
 ) -> pd.DataFrame:
-    rows = predicted[["year", "mean", "lo80", "hi80", "lo95", "hi95"]].copy()
-    rows.insert(0, "figure", figure)
-    rows.insert(0, "unit_code", unit_code)
-    rows.insert(0, "origin", origin)
-    rows.insert(0, "method", method)
-    return rows
+    # one constructor call, not four column inserts (360 calls per backtest)
+    columns = {"method": method, "origin": origin, "unit_code": unit_code, "figure": figure}
+    columns.update({key: predicted[key].to_numpy() for key in FORECAST_COLUMNS})
+    return pd.DataFrame(columns)
 
 
 def persistence(series: pd.Series, years: list[int]) -> pd.DataFrame:
