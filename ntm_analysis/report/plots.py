@@ -464,19 +464,18 @@ def criteria_heatmap(
         ax = fig.subplots()
         import seaborn as sns  # see theme_rc
 
-        with _heatmap_draw_without_rendering():
-            sns.heatmap(
-                data.astype(int),
-                ax=ax,
-                cmap=ListedColormap([NOT_MET_COLOR, MET_COLOR]),
-                vmin=0,
-                vmax=1,
-                cbar=False,
-                linewidths=0.6 if n_rows <= 80 else 0.0,
-                linecolor="white",
-                xticklabels=[str(c) for c in CRITERIA_NUMBERS],
-                yticklabels=data.index.tolist(),
-            )
+        sns.heatmap(
+            data.astype(int),
+            ax=ax,
+            cmap=ListedColormap([NOT_MET_COLOR, MET_COLOR]),
+            vmin=0,
+            vmax=1,
+            cbar=False,
+            linewidths=0.6 if n_rows <= 80 else 0.0,
+            linecolor="white",
+            xticklabels=[str(c) for c in CRITERIA_NUMBERS],
+            yticklabels=data.index.tolist(),
+        )
         # seaborn turns the names vertical when they fit that way (few rows): never
         ax.tick_params(axis="y", labelsize=label_size, length=0, labelrotation=0)
         ax.tick_params(axis="x", labelsize=TICK_SIZE, length=0, labelrotation=0)
@@ -502,28 +501,6 @@ def criteria_heatmap(
         # the legend sits in the title's band, at the right: keep the title clear of it
         _set_title(fig, title or t("chart.heatmap.title", lang), reserve=_HEATMAP_LEGEND_INCHES)
         return _finish(fig, lang, synthetic)
-
-
-@contextmanager
-def _heatmap_draw_without_rendering() -> Iterator[None]:
-    """Inside ``sns.heatmap``, lay the figure out without rasterising it: seaborn renders the
-    whole figure once (``seaborn.utils._draw_figure``) only to see whether tick labels
-    overlap and turn them, and ``criteria_heatmap`` sets both axes' label rotation to 0 right
-    after. ``Figure.draw_without_rendering`` runs the same layout (the constrained layout's
-    state, which the final layout starts from, is the same: the PNGs are pixel-identical,
-    tests/unit/report/test_heatmap_draw.py) and skips the pixels (issue 17). Where seaborn
-    has no such function, nothing is changed."""
-    import seaborn.matrix as matrix
-
-    saved = getattr(matrix, "_draw_figure", None)
-    if saved is None:
-        yield
-        return
-    matrix._draw_figure = lambda fig: fig.draw_without_rendering()
-    try:
-        yield
-    finally:
-        matrix._draw_figure = saved
 
 
 _HEATMAP_LEGEND_INCHES = 3.0  # "■ Đạt ■ Chưa đạt" / "■ Met ■ Not met" at LEGEND_SIZE
