@@ -392,12 +392,14 @@ class _Design:
         self.onehot = _one_hot_columns(fixed)
         self.dense_cols = np.setdiff1d(np.arange(p), self.onehot)
         level = np.full(n, -1)
-        if len(self.onehot):
-            rows, which = np.nonzero(fixed[:, self.onehot])
-            level[rows] = which
+        # each one-hot column's rows by one contiguous comparison (a column-major design),
+        # not a (rows × one-hot) copy and its nonzero: the same levels (the columns are 0/1,
+        # one 1 per row); issue 17
+        for which, j in enumerate(self.onehot):
+            level[fixed[:, j] == 1.0] = which
         key = np.column_stack(
             [fixed[:, self.dense_cols], *(f.index for f in factors), c_index]
-        ).astype(float)
+        ).astype(float, copy=False)  # float already whenever the design is
         self.group, first = _group_rows(key)
         g = len(first)
         self.n_groups = g
