@@ -392,12 +392,14 @@ class _Design:
         self.onehot = _one_hot_columns(fixed)
         self.dense_cols = np.setdiff1d(np.arange(p), self.onehot)
         level = np.full(n, -1)
-        if len(self.onehot):
-            rows, which = np.nonzero(fixed[:, self.onehot])
-            level[rows] = which
+        # each one-hot column's rows by one contiguous comparison (a column-major design),
+        # not a (rows × one-hot) copy and its nonzero: the same levels (the columns are 0/1,
+        # one 1 per row); issue 17
+        for which, j in enumerate(self.onehot):
+            level[fixed[:, j] == 1.0] = which
         key = np.column_stack(
             [fixed[:, self.dense_cols], *(f.index for f in factors), c_index]
-        ).astype(float)
+        ).astype(float, copy=False)  # float already whenever the design is
         self.group, first = _group_rows(key)
         g = len(first)
         self.n_groups = g
@@ -570,14 +572,27 @@ def _group_rows(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def _one_hot_columns(x: np.ndarray) -> np.ndarray:
     """Columns of ``x`` forming one group of 0/1 indicators with at most one 1 per row
     (greedily, in column order), if the group has at least two columns."""
+    # column by column, each column first tested on its first rows (a count or a trend fails
+    # there at once): no (rows × columns) temporaries; fastest on a column-major ``x``
+    # (issue 17: 1.2 s of a national fit over 42 calls with a whole-matrix test)
     chosen, used = [], np.zeros(len(x), bool)
-    binary = ((x == 0.0) | (x == 1.0)).all(axis=0)
-    for j in np.flatnonzero(binary):
-        ones = x[:, j] == 1.0
+    for j in range(x.shape[1]):
+        column = x[:, j]
+        if not (_binary(column[:_BINARY_PROBE]) and _binary(column)):
+            continue
+        ones = column == 1.0
         if not (ones & used).any():
             chosen.append(j)
             used |= ones
     return np.array(chosen if len(chosen) >= 2 else [], int)
+
+
+_BINARY_PROBE = 64  # rows a column is tested on before all of it
+
+
+def _binary(values: np.ndarray) -> bool:
+    """Every value 0 or 1."""
+    return bool(((values == 0.0) | (values == 1.0)).all())
 
 
 def _fit_to(values: np.ndarray, k: int) -> np.ndarray:
@@ -651,6 +666,11 @@ def quadrature_commune_sd(
 @functools.cache
 def _blas() -> ThreadpoolController:
     """The loaded BLAS libraries, found once (~1.5 ms); limiting them then costs ~0.1 ms."""
+    # scipy's own OpenBLAS (its LAPACK: Cholesky, dpotri) is loaded by scipy.linalg: a
+    # controller made before that import limited numpy's BLAS only, and dpotri of a 94 × 94
+    # matrix ran on every core (49 ms instead of 0.14 ms, loaded 2-core machine, no
+    # OPENBLAS_NUM_THREADS: a planner's own kernel)
+    import scipy.linalg  # noqa: F401 (loads the library the controller must see)
     from threadpoolctl import ThreadpoolController
 
     return ThreadpoolController()
