@@ -160,7 +160,8 @@ def crps_change(cases: pd.DataFrame, a: str, b: str, n_boot: int = 2000) -> pd.D
     d = cases[(cases["figure"] == "n_ntm") & cases["forecaster"].isin([a, b])]
     wide = d.pivot_table(
         index=["scenario", "replicate", "origin", "horizon"], columns="forecaster", values="crps"
-    ).reset_index()
+    )
+    wide = wide.dropna(subset=[a, b]).reset_index()  # the cases both forecasters scored
     rng = np.random.default_rng(0)
     rows = []
     groups = [(s, h) for s in wide["scenario"].unique() for h in (1, 2, 3, 4, "all")]
