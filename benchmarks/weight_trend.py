@@ -37,15 +37,15 @@ def pseudo_bma_plus(scores: pd.DataFrame, n_boot: int = 1000, seed: int = 0) -> 
     return float(np.mean(1.0 / (1.0 + np.exp(-z))))
 
 
-_FITS: dict[int, tr.TransitionModel] = {}
+_LAST: list = []  # [(history, its fit)]: the three rules of one case share one fit
 
 
 def _fitted(history) -> tr.TransitionModel:
-    key = id(history)
-    if key not in _FITS:
-        _FITS.clear()
-        _FITS[key] = tr.fit(history)
-    return _FITS[key]
+    # held by reference, compared by identity: an id() alone can be reused by the next
+    # case's panel once this one is freed, which would hand it this case's fit
+    if not _LAST or _LAST[0][0] is not history:
+        _LAST[:] = [(history, tr.fit(history))]
+    return _LAST[0][1]
 
 
 def main_rule(history, last_year, n_draws, seed):
@@ -124,7 +124,7 @@ def main(argv: list[str] | None = None) -> None:
                     oracles={},
                 )
                 assert errors.empty, errors
-                w = _FITS[next(iter(_FITS))]
+                w = _LAST[0][1]
                 frames.append(cases.assign(weight_main=w.trend_weight))
                 pd.concat(frames).to_csv(args.out, index=False)
                 print(name, r, origin, flush=True)

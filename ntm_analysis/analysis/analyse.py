@@ -193,12 +193,18 @@ def stored_forecast(run: Run, cache_dir: str | Path) -> Forecast | None:
 
 
 def cached_analysis(
-    run: Run, cache_dir: str | Path, *, forecast: bool = True, backtest: bool = True
+    run: Run,
+    cache_dir: str | Path,
+    *,
+    forecast: bool = True,
+    backtest: bool = True,
+    baseline_fits: bool = False,
 ) -> tuple[Path, bool]:
     """The run's analysis stored under ``cache_dir``, computed and stored (atomically) when
     it is not there: ``(path, reused)``. ``forecast``/``backtest`` as for ``analyse`` (each
     combination under its own key). The data and units file as read are stored with it
-    (``stored_inputs``: the batch's notebooks take them instead of reading the files)."""
+    (``stored_inputs``: the batch's notebooks take them instead of reading the files);
+    ``baseline_fits`` as for ``cache.ensure_analysis`` (the batch's)."""
     return cache.ensure_analysis(
         run.history,
         analysis_key(run, backtest=backtest),
@@ -207,6 +213,7 @@ def cached_analysis(
         with_forecast=forecast,
         panel=run.panel,
         registry=run.registry,
+        baseline_fits=baseline_fits,
     )
 
 
@@ -322,6 +329,6 @@ def results_for(
         plan=plan,
         baselines=baselines,
         summaries=run.analysis.summaries,
-        # fitted by the batch's parent; an analysis pickled before the field has none
-        baseline_fits=getattr(run.analysis, "baseline_fits", None),
+        # fitted by the batch's parent (None elsewhere: the baselines are fitted here)
+        baseline_fits=run.analysis.baseline_fits,
     )

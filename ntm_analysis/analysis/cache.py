@@ -31,6 +31,7 @@ from ntm_analysis.core.communes import Registry
 from ntm_analysis.core.config import RunConfig
 from ntm_analysis.core.panel import Panel, has_districts
 from ntm_analysis.core.paths import PACKAGE_DIR, default_panel_path, default_units_path
+from ntm_analysis.core.provenance import library_stamp
 from ntm_analysis.model.backtest import Backtest
 from ntm_analysis.model.backtest import backtest as run_backtest
 from ntm_analysis.model.baselines import FitKey
@@ -84,8 +85,9 @@ def code_fingerprint() -> str:
     Jinja templates and its translation catalogues, which all decide what a report says: a
     cached forecast (or a finished report) made by other code is never reused, even when the
     version was not bumped. The whole package, so that no list of "modules that matter" has
-    to be kept."""
+    to be kept; and the numerical libraries' versions (``library_stamp``)."""
     digest = hashlib.sha256(__version__.encode())
+    digest.update(library_stamp())
     sources = (p for p in PACKAGE_DIR.rglob("*") if p.suffix in SOURCE_SUFFIXES)
     for path in sorted(sources):
         digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode())
@@ -130,7 +132,8 @@ class Analysis:
     # parent (``ensure_analysis``) for every report to read (``summaries.summary``)
     summaries: Summaries | None = None
     # every unit's damped-trend baseline (``results.unit_baseline_fits``), fitted once by the
-    # batch's parent: a report kernel then never imports statsmodels.tsa (~0.3 s CPU each)
+    # batch's parent (``ensure_analysis(baseline_fits=True)``): a report kernel then never
+    # imports statsmodels.tsa (kernels are reused per worker: ~0.5 s CPU per batch)
     baseline_fits: dict[FitKey, pd.DataFrame] | None = None
 
 
@@ -341,6 +344,7 @@ def ensure_analysis(
     with_forecast: bool = True,
     panel: Panel | None = None,
     registry: Registry | None = None,
+    baseline_fits: bool = False,
 ) -> tuple[Path, bool]:
     """The cache file for ``meta`` under ``cache_dir``, computing it if needed.
 
@@ -350,6 +354,9 @@ def ensure_analysis(
     ``panel``, ``registry``: the whole data and the units file as read, stored with the
     analysis (``Analysis.panel``) for the notebooks that load it, with the history's yearly
     summaries (``Analysis.summaries``), which every report reads instead of recomputing.
+    ``baseline_fits``: also fit every unit's damped-trend baseline (``Analysis.baseline_fits``)
+    — for the batch, whose report kernels then never import statsmodels.tsa; off for
+    ``ntm forecast --cache``, whose headline shows no baselines and must not pay for them.
     """
     cache = Path(cache_dir)
     key_meta = dict(meta) if with_forecast else {**meta, "forecast": False}
@@ -363,7 +370,7 @@ def ensure_analysis(
     )
     summaries = Summaries.of(history_panel)
     fits = None
-    if analysis.forecast is not None:
+    if baseline_fits and analysis.forecast is not None:
         fits = _baseline_fits(analysis.forecast, history_panel, summaries, meta)
     stored = replace(
         analysis,

@@ -804,7 +804,8 @@ def _execute(
 
         # ---- 3. simulate once, share through the cache ------------------------------------
         t0 = time.time()
-        cache_path, reused = cached_analysis(prep.run, prep.cache)  # the tasks' forecast_cache
+        # the tasks' forecast_cache, with every unit's damped-trend baseline fitted once here
+        cache_path, reused = cached_analysis(prep.run, prep.cache, baseline_fits=True)
         seconds = round(time.time() - t0, 2)
         record.cache = {"path": str(cache_path), "reused": reused, "seconds": seconds}
 

@@ -9,6 +9,7 @@ parameters, and each unit's outcome. ``--resume`` and the index read it back.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import hashlib
 import json
@@ -29,6 +30,7 @@ __all__ = [
     "MANIFEST",
     "fingerprint",
     "git_revision",
+    "library_stamp",
     "load_manifest",
     "new_run_id",
     "now",
@@ -110,6 +112,22 @@ def versions() -> dict[str, str | None]:
         except PackageNotFoundError:
             found[name] = None
     return found
+
+
+# the libraries whose arithmetic a stored fit, forecast or calibration case depends on
+NUMERICAL_LIBRARIES = ("numpy", "scipy", "pandas", "statsmodels")
+
+
+def library_stamp() -> bytes:
+    """``name=version`` of each numerical library, concatenated: the one rule for "stored
+    numbers were made by these libraries", hashed into every fingerprint that keys stored
+    results (``analysis.cache.code_fingerprint``, ``calibration_store.model_fingerprint``), so
+    a fit cached in ``~/.cache`` is not reused after a library upgrade."""
+    parts = []
+    for name in NUMERICAL_LIBRARIES:
+        with contextlib.suppress(PackageNotFoundError):
+            parts.append(f"{name}={_dist_version(name)}")
+    return "".join(parts).encode()
 
 
 def now() -> str:

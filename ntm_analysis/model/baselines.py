@@ -53,9 +53,14 @@ def linear_trend(series: pd.Series, years: list[int]) -> pd.DataFrame:
     model, result and prediction objects: the backtest asks for 72 lines per run, and
     importing ``statsmodels.api`` alone cost more than all of them. Equal to statsmodels
     within 1e-10 (tests/unit/model/test_baselines_closed_form.py). Two points leave no
-    residual degree of freedom: the line, no interval (NaN), as statsmodels gives.
+    residual degree of freedom: the line, no interval (NaN), as statsmodels gives. Fewer than
+    two distinct years define no line (statsmodels raised; its pseudo-inverse would return a
+    minimum-norm "line" through one point): NaN rows.
     """
     from scipy.special import stdtrit  # what scipy.stats.t.ppf computes (a lighter import)
+
+    if series.index.nunique() < 2:
+        return _empty(years)
 
     y = series.to_numpy(float)
     design = np.column_stack([np.ones(len(y)), series.index.to_numpy(float)])
@@ -234,7 +239,7 @@ def baseline_forecasts(
     """
     series = series.sort_index()
     methods = dict(BASELINES)
-    known = (fitted or {}).get(fit_key(series, years))
+    known = fitted.get(fit_key(series, years)) if fitted else None
     if known is not None:
         methods["damped_trend"] = lambda s, y: known.copy()
     if plan:

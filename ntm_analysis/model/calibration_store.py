@@ -28,7 +28,6 @@ from __future__ import annotations
 import ast
 import contextlib
 import hashlib
-import importlib.metadata
 import os
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
@@ -38,6 +37,7 @@ import pandas as pd
 
 import ntm_analysis
 from ntm_analysis.core.atomic import write_atomic
+from ntm_analysis.core.provenance import library_stamp
 
 # Bump when the scoring or the known processes change what a case's rows would hold: stored
 # cases of another version are then never mixed into a table. (The forecast's own code is
@@ -48,8 +48,6 @@ HARNESS_VERSION = 2
 # true-form reference (``transitions.fit`` + ``forecast.simulate``). Their import closure is
 # what the fingerprint hashes.
 FORECAST_MODULES = ("ntm_analysis.model.forecast", "ntm_analysis.model.transitions")
-LIBRARIES = ("numpy", "scipy", "pandas", "statsmodels")
-
 KEY = ("fingerprint", "harness", "n_draws", "n_ideal", "seed", "horizons", "forecasters")
 CASE = ("scenario", "replicate", "origin")
 ROW = (*CASE, "forecaster", "horizon", "figure")
@@ -113,9 +111,7 @@ def model_fingerprint(roots: Iterable[str] = FORECAST_MODULES) -> str:
     for path in forecast_files(roots):
         digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode())
         digest.update(path.read_bytes())
-    for name in LIBRARIES:
-        with contextlib.suppress(importlib.metadata.PackageNotFoundError):
-            digest.update(f"{name}={importlib.metadata.version(name)}".encode())
+    digest.update(library_stamp())
     return digest.hexdigest()[:16]
 
 

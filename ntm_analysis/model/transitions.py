@@ -79,7 +79,7 @@ forecast low until a third transition lets the held-out score admit the trend (t
 "accelerating" process, +0.2 a year, as 3-year panels: 19 communes low four years ahead, 80%
 coverage 0.50). Drawing the trend from its posterior under a N(0, 0.1²) prior instead (two
 transitions barely move it from 0: a zero-mean trend whose uncertainty is extrapolated) was
-measured on the same cases and not adopted: −18 and 0.59 there, CRPS +1–2% on the +0.05
+measured on the same cases and not adopted: −18 and 0.59 there, CRPS +1–1.6% on the +0.05
 process two to four years ahead, a no-trend process's bias +1.4 → +2.6
 (benchmarks/notes/scen13.md).
 ``trend=False`` fits no trend, ``trend="only"`` the trend fit alone.

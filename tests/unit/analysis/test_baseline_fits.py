@@ -1,6 +1,7 @@
 """The damped-trend baselines fitted once by the batch's parent (``unit_baseline_fits``,
 stored with the analysis): a report reads the same numbers it would fit, and its kernel
-imports no statsmodels model for them (issue 17: ~0.3 s CPU per report)."""
+imports no statsmodels model for them (issue 17; kernels are reused per worker, so ~0.5 s CPU
+per batch). Only the batch asks for them: ``ntm forecast --cache`` shows no baselines."""
 
 from __future__ import annotations
 
@@ -47,7 +48,7 @@ def _without_fits(path, tmp_path):
 def test_stored_fits_give_every_unit_the_numbers_it_would_fit(panel_file, tmp_path, monkeypatch):
     config = RunConfig(data_path=str(panel_file), draws=60, backtest_draws=0)
     run = read(config)
-    path, _ = cached_analysis(run, tmp_path)  # what the batch's parent does
+    path, _ = cached_analysis(run, tmp_path, baseline_fits=True)  # the batch's parent
     assert load_analysis(path).baseline_fits
     bare = _without_fits(path, tmp_path)
     units = [None, *run.panel.district_codes]
@@ -85,7 +86,7 @@ print(json.dumps("statsmodels.tsa" in sys.modules))
 def test_a_report_on_the_batch_analysis_imports_no_smoothing_model(panel_file, tmp_path):
     config = RunConfig(data_path=str(panel_file), draws=60, backtest_draws=0)
     run = read(config)
-    path, _ = cached_analysis(run, tmp_path)
+    path, _ = cached_analysis(run, tmp_path, baseline_fits=True)
     district = str(run.panel.district_codes[0])
     assert probe(KERNEL, [str(panel_file), district, str(path)]) is False
     # the same report on an analysis stored without the fits fits them, and imports it
@@ -97,14 +98,14 @@ def test_a_second_batch_of_the_same_data_reads_the_fits_from_the_fit_cache(
 ):
     monkeypatch.setenv("NTM_CACHE_DIR", str(tmp_path / "fit-cache"))
     run = read(RunConfig(data_path=str(panel_file), draws=60, backtest_draws=0))
-    first, _ = cached_analysis(run, tmp_path / "out1")
+    first, _ = cached_analysis(run, tmp_path / "out1", baseline_fits=True)
     from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
     def no_fit(*args, **kwargs):
         raise RuntimeError("the damped trends were fitted again")
 
     monkeypatch.setattr(ETSModel, "fit", no_fit)
-    second, reused = cached_analysis(run, tmp_path / "out2")  # another folder: no analysis
+    second, reused = cached_analysis(run, tmp_path / "out2", baseline_fits=True)  # new folder
     assert not reused
     ours, theirs = load_analysis(second).baseline_fits, load_analysis(first).baseline_fits
     assert ours is not None and ours.keys() == theirs.keys()
@@ -113,4 +114,18 @@ def test_a_second_batch_of_the_same_data_reads_the_fits_from_the_fit_cache(
     # with the fit cache off they are fitted (here: the patched fit fails)
     monkeypatch.setenv("NTM_CACHE_DIR", "")
     with pytest.raises(RuntimeError, match="fitted again"):
-        cached_analysis(run, tmp_path / "out3")
+        cached_analysis(run, tmp_path / "out3", baseline_fits=True)
+
+
+def test_a_cached_analysis_outside_the_batch_fits_no_baselines(panel_file, tmp_path, monkeypatch):
+    # ``ntm forecast --cache``: its headline shows no baselines, so it must not fit them
+    monkeypatch.setenv("NTM_CACHE_DIR", "")
+    run = read(RunConfig(data_path=str(panel_file), draws=60, backtest_draws=0))
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    def no_fit(*args, **kwargs):
+        raise RuntimeError("a damped trend was fitted for a command that shows none")
+
+    monkeypatch.setattr(ETSModel, "fit", no_fit)
+    path, reused = cached_analysis(run, tmp_path, backtest=False)
+    assert not reused and load_analysis(path).baseline_fits is None

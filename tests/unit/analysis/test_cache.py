@@ -44,3 +44,22 @@ def test_a_new_module_counts_and_data_does_not(package):
     (package / "model").mkdir()
     (package / "model" / "new.py").write_text("y = 2\n", encoding="utf-8")
     assert cache.code_fingerprint() != before, "a new module is on no list, and counts"
+
+
+def test_a_numerical_library_upgrade_changes_both_fingerprints(package, monkeypatch):
+    # a fit cached in ~/.cache by scipy X must not be reused under scipy Y (one rule for the
+    # fit cache and the calibration store: ``core.provenance.library_stamp``)
+    from ntm_analysis.core import provenance
+    from ntm_analysis.model import calibration_store
+
+    before = cache.code_fingerprint(), calibration_store.model_fingerprint()
+    real = provenance._dist_version
+
+    def upgraded(name: str) -> str:
+        return "99.0" if name == "scipy" else real(name)
+
+    monkeypatch.setattr(provenance, "_dist_version", upgraded)
+    after = cache.code_fingerprint(), calibration_store.model_fingerprint()
+    assert after[0] != before[0] and after[1] != before[1]
+    monkeypatch.setattr(provenance, "_dist_version", real)
+    assert (cache.code_fingerprint(), calibration_store.model_fingerprint()) == before

@@ -77,3 +77,19 @@ def test_linear_trend_interval_is_the_t_prediction_interval():
     assert frame["mean"].iloc[0] == pytest.approx(16 / 3, abs=1e-9)
     assert frame["hi80"].iloc[0] == pytest.approx(16 / 3 + q80 * np.sqrt(5 / 9), abs=1e-9)
     assert frame["lo80"].iloc[0] == pytest.approx(16 / 3 - q80 * np.sqrt(5 / 9), abs=1e-9)
+
+
+@pytest.mark.parametrize(
+    "series",
+    [
+        pd.Series([3.0], index=[2016]),
+        pd.Series([2.0, 2.5], index=[2016, 2016]),
+        pd.Series([], index=pd.Index([], dtype=int), dtype=float),
+    ],
+    ids=["one year", "one year twice", "empty"],
+)
+def test_a_line_needs_two_distinct_years(series):
+    # statsmodels raised here; a pseudo-inverse alone would draw a line through one point
+    frame = linear_trend(series, [2017, 2018])
+    assert frame["year"].tolist() == [2017, 2018]
+    assert frame.drop(columns="year").isna().all().all()

@@ -131,5 +131,5 @@ def test_every_blas_library_runs_one_thread_inside_a_fit():
     seen = probe(_THREADS_IN_FIT, env=env)
     assert seen, "the fit made no Cholesky factorisation"
     for libraries in seen:
-        assert len(libraries) >= 1
+        assert any("scipy" in path for path in libraries), libraries  # scipy's own OpenBLAS
         assert set(libraries.values()) == {1}, libraries
