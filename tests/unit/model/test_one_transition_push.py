@@ -1,4 +1,4 @@
-"""The candidate split of benchmarks/one_transition.py (issue 13, not adopted:
+"""The candidate split of benchmarks/diagnostics/one_transition.py (issue 13, not adopted:
 benchmarks/notes/one13.md): with one transition the push steps are split between lasting
 capacity and the count's own effect by the same per-draw share as the count's slope. The
 scored candidate must be what it says; the slope-only split of the product fails the three
@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from benchmarks.one_transition import split_capacity
+from benchmarks.diagnostics.one_transition import split_capacity
 from ntm_analysis.model.transitions import GAIN_TERMS, N_MET_CENTRE, N_PUSH, push_matrix
 
 N_MET = GAIN_TERMS.index("n_met")

@@ -1,10 +1,10 @@
-"""The diagnostic weight rule of benchmarks/weight_trend.py (issue 13) on cases whose answer is
+"""The diagnostic weight rule of benchmarks/diagnostics/weight_trend.py (issue 13) on cases whose answer is
 known: pseudo-BMA+ (Yao et al. 2018) of the trend fit from held-out log scores."""
 
 import numpy as np
 import pandas as pd
 
-from benchmarks.weight_trend import pseudo_bma_plus
+from benchmarks.diagnostics.weight_trend import pseudo_bma_plus
 
 
 def _scores(diffs: list[float]) -> pd.DataFrame:

@@ -8,7 +8,7 @@ commune effects held at their posterior means; and with the trend fit
 alone / the no-trend fit alone. Their 80% widths (q90 − q10) beside the ideal's (the true
 process from the true state) say which component makes the excess width. Usage::
 
-    python -m benchmarks.width_trend --cases year_shocks:0:2014,strong_communes:1:2014
+    python -m benchmarks.diagnostics.width_trend --cases year_shocks:0:2014,strong_communes:1:2014
 """
 
 from __future__ import annotations

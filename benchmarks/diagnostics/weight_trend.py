@@ -8,7 +8,7 @@ w = E_α[softmax(n Σ α_i lpd_ik)], α ~ Dirichlet(1, …, 1), so few, disagree
 weight nearer ½. Both weights are simulated from ONE fit per case (same forecast seed) and
 scored on the same truth; 2-transition origins (weight 0 by rule) are skipped. Usage::
 
-    python -m benchmarks.weight_trend --replicates 8 --out /tmp/w.csv
+    python -m benchmarks.diagnostics.weight_trend --replicates 8 --out /tmp/w.csv
 """
 
 from __future__ import annotations

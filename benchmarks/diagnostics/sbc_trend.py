@@ -8,7 +8,7 @@ held-out trend weight. Over cases drawn from the process, z = (mean − true) / 
 year sd is fixed, not drawn from the prior, so this checks coverage at that value, not full
 SBC for the spread. Usage::
 
-    python -m benchmarks.sbc_trend --replicates 8 --out /tmp/sbc.csv
+    python -m benchmarks.diagnostics.sbc_trend --replicates 8 --out /tmp/sbc.csv
 """
 
 from __future__ import annotations

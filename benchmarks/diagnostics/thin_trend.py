@@ -9,7 +9,7 @@ PIT randomisation (``calibration.score_case``). "after" is ``run_forecast(trend=
 the trend's prior sd set to ``--sd`` for the fit (the product's trend fit, every draw from it);
 "before" is the product as is. Writes the cases to ``--out`` (CSV) and prints the table::
 
-    nice python -m benchmarks.thin_trend --sd 0.1 --replicates 0:16 --out /tmp/thin.csv
+    nice python -m benchmarks.diagnostics.thin_trend --sd 0.1 --replicates 0:16 --out /tmp/thin.csv
 """
 
 from __future__ import annotations
