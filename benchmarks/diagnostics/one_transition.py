@@ -16,8 +16,8 @@ the same truth, ideal, forecast seed and PIT randomisation (``calibration.score_
 
 Writes the cases to ``--out`` (CSV) and prints the table; ``--table`` re-reads CSVs::
 
-    nice python -m benchmarks.diagnostics.one_transition --scenarios two_year_panels --replicates 0:32 \
-        --out /tmp/one.csv
+    nice python -m benchmarks.diagnostics.one_transition --scenarios two_year_panels \
+        --replicates 0:32 --out /tmp/one.csv
     python -m benchmarks.diagnostics.one_transition --table /tmp/one.csv [/tmp/two.csv ...]
 """
 

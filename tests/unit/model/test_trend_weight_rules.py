@@ -1,5 +1,5 @@
-"""The diagnostic weight rule of benchmarks/diagnostics/weight_trend.py (issue 13) on cases whose answer is
-known: pseudo-BMA+ (Yao et al. 2018) of the trend fit from held-out log scores."""
+"""The diagnostic weight rule of benchmarks/diagnostics/weight_trend.py (issue 13) on cases
+whose answer is known: pseudo-BMA+ (Yao et al. 2018) of the trend fit from held-out log scores."""
 
 import numpy as np
 import pandas as pd
