@@ -20,7 +20,10 @@ the calibration suite's known processes (true ability, spread and trend known) t
   ``tf``/``tf_sd_true`` the true-form model (no ``n_met``/``level``, only the process's own
   push step; ``calibration.true_form_terms``) with free and held commune spread; ``push15``
   the product's terms but only the push step at 15 (the process's); ``first`` the trend
-  column counted from the first transition instead of the last (same model, other origin).
+  column counted from the first transition instead of the last (same model, other origin);
+  ``flatcrit`` the product's fit (spreads held) with flat criterion priors (the only priors
+  not invariant to the trend's zero); ``iter`` the quadrature commune spread alternated with
+  the mode to a fixed point (the product does one pass).
 
 Usage::
 
@@ -43,7 +46,7 @@ from ntm_analysis.model.calibration import realised, true_form_terms
 from ntm_analysis.model.glmm import quadrature_commune_sd
 from ntm_analysis.model.known_processes import SCENARIOS
 
-VARIANTS = ("ctl", "sd_true", "sd_x1.5", "tf", "tf_sd_true", "push15", "first", "iter")
+VARIANTS = ("ctl", "sd_true", "sd_x1.5", "tf", "tf_sd_true", "push15", "first", "iter", "flatcrit")
 ITERATIONS = 8  # alternations of the "iter" variant at most (stops at 1e-3 change of the sd)
 
 
@@ -131,6 +134,25 @@ def case(name: str, replicate: int, origin: int) -> dict:
         row[f"trend_{key}"] = float(refit.gain_params[tr.TREND])
         row[f"sd_{key}"] = float(np.sqrt(refit.gain_cov[tr.TREND, tr.TREND]))
         row[f"tau_{key}"] = refit.gain_posterior.sd["commune"]
+    # the criterion terms' N(0, 3²) priors are the only ones not invariant to where the
+    # trend's zero is: the same fit (spreads held) with them flat (sd 100), restored after
+    saved = tr._GAIN_PRIOR_SD.copy()
+    try:
+        tr._GAIN_PRIOR_SD[:N_CRITERIA] = 100.0
+        refit = tr._fit_one(
+            table,
+            panel,
+            True,
+            origin,
+            losses=model.loss_posterior,
+            variances={**post.sd},
+            absent=absent,
+        )
+    finally:
+        tr._GAIN_PRIOR_SD[:] = saved
+    row["trend_flatcrit"] = float(refit.gain_params[tr.TREND])
+    row["sd_flatcrit"] = float(np.sqrt(refit.gain_cov[tr.TREND, tr.TREND]))
+    row["tau_flatcrit"] = refit.gain_posterior.sd["commune"]
     refit, steps_taken = iterate(table, panel, model, absent)
     row["trend_iter"] = float(refit.gain_params[tr.TREND])
     row["sd_iter"] = float(np.sqrt(refit.gain_cov[tr.TREND, tr.TREND]))
