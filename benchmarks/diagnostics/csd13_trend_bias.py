@@ -27,9 +27,9 @@ the calibration suite's known processes (true ability, spread and trend known) t
 
 Usage::
 
-    python -m benchmarks.csd13_trend_bias --replicates 12 --origins 2014,2016 \
+    python -m benchmarks.diagnostics.csd13_trend_bias --replicates 12 --origins 2014,2016 \
         --scenarios strong_communes,accelerating --out /tmp/csd13.csv
-    python -m benchmarks.csd13_trend_bias --summary /tmp/csd13.csv
+    python -m benchmarks.diagnostics.csd13_trend_bias --summary /tmp/csd13.csv
 """
 
 from __future__ import annotations
