@@ -131,9 +131,7 @@ def case(name: str, replicate: int, origin: int) -> dict:
             variances=variances,
             absent=terms,
         )
-        row[f"trend_{key}"] = float(refit.gain_params[tr.TREND])
-        row[f"sd_{key}"] = float(np.sqrt(refit.gain_cov[tr.TREND, tr.TREND]))
-        row[f"tau_{key}"] = refit.gain_posterior.sd["commune"]
+        row.update(_refit_columns(key, refit))
     # the criterion terms' N(0, 3²) priors are the only ones not invariant to where the
     # trend's zero is: the same fit (spreads held) with them flat (sd 100), restored after
     saved = tr._GAIN_PRIOR_SD.copy()
@@ -150,15 +148,20 @@ def case(name: str, replicate: int, origin: int) -> dict:
         )
     finally:
         tr._GAIN_PRIOR_SD[:] = saved
-    row["trend_flatcrit"] = float(refit.gain_params[tr.TREND])
-    row["sd_flatcrit"] = float(np.sqrt(refit.gain_cov[tr.TREND, tr.TREND]))
-    row["tau_flatcrit"] = refit.gain_posterior.sd["commune"]
+    row.update(_refit_columns("flatcrit", refit))
     refit, steps_taken = iterate(table, panel, model, absent)
-    row["trend_iter"] = float(refit.gain_params[tr.TREND])
-    row["sd_iter"] = float(np.sqrt(refit.gain_cov[tr.TREND, tr.TREND]))
-    row["tau_iter"] = refit.gain_posterior.sd["commune"]
+    row.update(_refit_columns("iter", refit))
     row["iter_steps"] = steps_taken
     return row
+
+
+def _refit_columns(key: str, refit: tr.TransitionModel) -> dict[str, float]:
+    """A refit's trend, its sd and its commune spread, as the row's ``*_<key>`` columns."""
+    return {
+        f"trend_{key}": float(refit.gain_params[tr.TREND]),
+        f"sd_{key}": float(np.sqrt(refit.gain_cov[tr.TREND, tr.TREND])),
+        f"tau_{key}": refit.gain_posterior.sd["commune"],
+    }
 
 
 def iterate(

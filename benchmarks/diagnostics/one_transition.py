@@ -25,20 +25,18 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import os
-import time
 from functools import partial
 
 import numpy as np
 import pandas as pd
 
+from benchmarks.diagnostics.cases import score_cases, summary
 from ntm_analysis.core.criteria import N_CRITERIA
 from ntm_analysis.model import calibration as cal
 from ntm_analysis.model import forecast as fcm
 from ntm_analysis.model import transitions as tr
 from ntm_analysis.model.known_processes import NTM_LOSS_FACTOR, SCENARIOS, Process, count_met
 
-ORIGINS = (2013, 2014, 2015, 2016)
 # the bundled panel's fit of the count's own slope (5 transitions: n_met +0.51 ± 0.04,
 # level −0.09; transitions' "Capacity form"), read off the data, not off a score here
 COUNT_SLOPE = 0.5
@@ -139,20 +137,6 @@ def nopush(history, last_year, n_draws, seed):
 FORECASTERS = {"before": cal.model_forecaster, "after": after, "nopush": nopush}
 
 
-def summary(cases: pd.DataFrame) -> pd.DataFrame:
-    """Province count per scenario × horizon, forecasters side by side."""
-    d = cases[cases["figure"] == "n_ntm"].copy()
-    d["bias"] = d["mean"] - d["observed"]
-    d["cov80"] = (d["lo80"] <= d["observed"]) & (d["observed"] <= d["hi80"])
-    d["pit_low"] = d["pit"] < 0.1
-    d["pit_high"] = d["pit"] > 0.9
-    g = d.groupby(["scenario", "horizon", "forecaster"])
-    out = g[["bias", "cov80", "pit_low", "pit_high"]].mean()
-    out["crps_ideal"] = g["crps"].sum() / g["ideal_crps"].sum()
-    out["n"] = g.size()
-    return out.unstack("forecaster").round(2)
-
-
 def crps_change(cases: pd.DataFrame, a: str, b: str, n_boot: int = 2000) -> pd.DataFrame:
     """Relative CRPS change b vs a per scenario × horizon (and pooled per scenario, and over
     everything), with a 90% interval from resampling replicates (whole provinces: a
@@ -196,19 +180,7 @@ def main() -> None:
         wanted = args.scenarios.split(",") if args.scenarios else None
         chosen = [p for p in processes() if wanted is None or p.name in wanted]
         forecasters = {k: FORECASTERS[k] for k in args.forecasters.split(",")}
-        frames, start = [], time.process_time()
-        for process in chosen:
-            for replicate in range(first, last):
-                for origin in ORIGINS:
-                    found, _, errors = cal.score_case(process, replicate, origin, forecasters, {})
-                    if not errors.empty:
-                        raise RuntimeError(errors.to_string())
-                    frames.append(found)
-                pd.concat(frames).to_csv(args.out, index=False)
-                load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-                cpu = time.process_time() - start
-                print(f"{process.name} replicate {replicate}: cpu {cpu:.0f} s, load {load}")
-        cases = pd.concat(frames)
+        cases = score_cases(chosen, range(first, last), forecasters, args.out)
     print(summary(cases).to_string())
     for b in ("after", "nopush"):
         if b in set(cases["forecaster"]):

@@ -16,17 +16,12 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import os
-import time
 
-import pandas as pd
-
+from benchmarks.diagnostics.cases import score_cases, summary
 from ntm_analysis.model import calibration as cal
 from ntm_analysis.model import transitions as tr
 from ntm_analysis.model.forecast import run_forecast
 from ntm_analysis.model.known_processes import SCENARIOS
-
-ORIGINS = (2013, 2014, 2015, 2016)
 
 
 def processes() -> list:
@@ -53,21 +48,6 @@ def shrunk_trend(sd: float) -> cal.Forecaster:
     return forecaster
 
 
-def summary(cases: pd.DataFrame) -> pd.DataFrame:
-    """Province count per scenario × horizon, before beside after."""
-    d = cases[cases["figure"] == "n_ntm"].copy()
-    d["bias"] = d["mean"] - d["observed"]
-    d["cov80"] = (d["lo80"] <= d["observed"]) & (d["observed"] <= d["hi80"])
-    d["pit_low"] = d["pit"] < 0.1
-    d["pit_high"] = d["pit"] > 0.9
-    d["width80"] = d["hi80"] - d["lo80"]
-    g = d.groupby(["scenario", "horizon", "forecaster"])
-    out = g[["bias", "cov80", "pit_low", "pit_high", "width80"]].mean()
-    out["crps_ideal"] = g["crps"].sum() / g["ideal_crps"].sum()
-    out["n"] = g.size()
-    return out.unstack("forecaster").round(2)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sd", type=float, default=0.1)
@@ -78,19 +58,9 @@ def main() -> None:
     first, last = (int(x) for x in args.replicates.split(":"))
     chosen = [p for p in processes() if not args.scenarios or p.name in args.scenarios.split(",")]
     forecasters = {"before": cal.model_forecaster, "after": shrunk_trend(args.sd)}
-    frames, start = [], time.process_time()
-    for process in chosen:
-        for replicate in range(first, last):
-            for origin in ORIGINS:
-                cases, _, errors = cal.score_case(process, replicate, origin, forecasters, {})
-                if not errors.empty:
-                    raise RuntimeError(errors.to_string())
-                frames.append(cases)
-            pd.concat(frames).to_csv(args.out, index=False)
-            load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-            cpu = time.process_time() - start
-            print(f"{process.name} replicate {replicate}: cpu {cpu:.0f} s, load {load}")
-    print(summary(pd.concat(frames)).to_string())
+    replicates = range(first, last)
+    cases = score_cases(chosen, replicates, forecasters, args.out)
+    print(summary(cases).to_string())
 
 
 if __name__ == "__main__":
