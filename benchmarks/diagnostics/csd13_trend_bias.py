@@ -122,30 +122,14 @@ def case(name: str, replicate: int, origin: int) -> dict:
         "first": (absent, None, int(table["year"].min())),
     }
     for key, (terms, variances, trend_origin) in variants.items():
-        refit = tr._fit_one(
-            table,
-            panel,
-            True,
-            trend_origin,
-            losses=model.loss_posterior,
-            variances=variances,
-            absent=terms,
-        )
+        refit = _refit(table, panel, model, trend_origin, variances, terms)
         row.update(_refit_columns(key, refit))
     # the criterion terms' N(0, 3²) priors are the only ones not invariant to where the
     # trend's zero is: the same fit (spreads held) with them flat (sd 100), restored after
     saved = tr._GAIN_PRIOR_SD.copy()
     try:
         tr._GAIN_PRIOR_SD[:N_CRITERIA] = 100.0
-        refit = tr._fit_one(
-            table,
-            panel,
-            True,
-            origin,
-            losses=model.loss_posterior,
-            variances={**post.sd},
-            absent=absent,
-        )
+        refit = _refit(table, panel, model, origin, {**post.sd}, absent)
     finally:
         tr._GAIN_PRIOR_SD[:] = saved
     row.update(_refit_columns("flatcrit", refit))
@@ -153,6 +137,20 @@ def case(name: str, replicate: int, origin: int) -> dict:
     row.update(_refit_columns("iter", refit))
     row["iter_steps"] = steps_taken
     return row
+
+
+def _refit(table, panel, model: tr.TransitionModel, origin: int, variances, absent):
+    """The product's trend fit of ``table`` again, its spreads held at ``variances`` (None:
+    estimated), ``absent`` terms left out, the trend's zero at ``origin``."""
+    return tr._fit_one(
+        table,
+        panel,
+        True,
+        origin,
+        losses=model.loss_posterior,
+        variances=variances,
+        absent=absent,
+    )
 
 
 def _refit_columns(key: str, refit: tr.TransitionModel) -> dict[str, float]:
@@ -196,15 +194,7 @@ def iterate(
             tr.SPREAD_PRIOR,
             tau,
         )
-        refit = tr._fit_one(
-            table,
-            panel,
-            True,
-            origin,
-            losses=model.loss_posterior,
-            variances={**post.sd, "commune": new},
-            absent=absent,
-        )
+        refit = _refit(table, panel, model, origin, {**post.sd, "commune": new}, absent)
         current, done, tau = refit.gain_posterior, abs(new - tau) < 1e-3, new
         if done:
             break
