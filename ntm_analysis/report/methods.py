@@ -612,6 +612,8 @@ def note(rep: Report) -> Section:
         )
     )
     parts += [paragraph(text) for text in model_choices(rep)]
+    # the calibration suite's plainest failure, said where officials read the method
+    parts.append(paragraph(rep.t("report.note.acceleration")))
     coefficients = _coefficients(rep)
     if coefficients:
         parts.append(coefficients)

@@ -446,6 +446,13 @@ def test_the_note_shows_the_coefficients_and_the_published_figures(province_plan
     assert "hạt giống" not in text and "Chạy lại với cùng số liệu" in text
 
 
+def test_the_note_says_an_accelerating_programme_is_forecast_low(province_plan):
+    # the calibration suite's "accelerating" process (benchmarks/CALIBRATION.md): officials
+    # must read it where the method is described, in their language
+    text = report.note(province_plan).text()
+    assert "thấp hơn thực tế ở" in text and "không phải mức" in text
+
+
 def test_the_synthetic_data_is_named_in_the_banner_and_the_note(district):
     assert "Dữ liệu mô phỏng" in report.headline(district).text()
     assert "Dữ liệu mô phỏng" in report.note(district).text()
