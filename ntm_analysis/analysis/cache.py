@@ -223,12 +223,23 @@ def backtest_paths(meta: Mapping[str, Any], cache_dir: str | Path | None) -> lis
     return list(dict.fromkeys(folder / name for folder in folders))
 
 
-def _stored_backtest(path: Path, bt_meta: Mapping[str, Any]) -> dict[str, Any] | None:
+def _stored(path: Path, meta: Mapping[str, Any]) -> dict[str, Any] | None:
+    """A ``{"meta": ..., ...}`` record pickled at ``path`` whose meta equals ``meta``; None
+    when there is none, it is for other inputs, or it cannot be read (a cache is never an
+    error)."""
     with contextlib.suppress(Exception), open(path, "rb") as handle:
         stored = pickle.load(handle)
-        if isinstance(stored, dict) and stored.get("meta") == bt_meta:
+        if isinstance(stored, dict) and stored.get("meta") == meta:
             return stored
     return None
+
+
+def _store_quietly(path: Path, value: object) -> None:
+    """``value`` pickled atomically at ``path`` in the fit cache: a cache folder that cannot
+    be made or written is skipped, never an error."""
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _pickle_atomic(path, value)
 
 
 def _compute_backtest(
@@ -239,7 +250,7 @@ def _compute_backtest(
     bt_meta = {k: meta.get(k) for k in _BACKTEST_KEYS}
     paths = backtest_paths(meta, cache_dir)
     for path in paths:
-        stored = _stored_backtest(path, bt_meta)
+        stored = _stored(path, bt_meta)
         if stored is not None:
             return stored["backtest"], stored["note"]
     try:
@@ -260,10 +271,8 @@ def _compute_backtest(
     for path in paths:
         if cache_dir is not None and path.parent == cache_dir:
             _pickle_atomic(path, stored)
-        else:  # the fit cache: one that cannot be written is skipped, never an error
-            with contextlib.suppress(OSError):
-                path.parent.mkdir(parents=True, exist_ok=True)
-                _pickle_atomic(path, stored)
+        else:  # the fit cache
+            _store_quietly(path, stored)
     return result, note
 
 
@@ -322,16 +331,12 @@ def _baseline_fits(
     key_meta["years"] = list(forecast.years)
     folder = fit_cache_dir()
     path = folder / f"baselines-{cache_key(key_meta)}.pkl" if folder is not None else None
-    if path is not None:
-        with contextlib.suppress(Exception), open(path, "rb") as handle:
-            stored = pickle.load(handle)
-            if isinstance(stored, dict) and stored.get("meta") == key_meta:
-                return stored["fits"]
+    stored = _stored(path, key_meta) if path is not None else None
+    if stored is not None:
+        return stored["fits"]
     fits = unit_baseline_fits(forecast, history_panel, summaries)
-    if path is not None:  # a cache that cannot be written is skipped, never an error
-        with contextlib.suppress(OSError):
-            path.parent.mkdir(parents=True, exist_ok=True)
-            _pickle_atomic(path, {"meta": key_meta, "fits": fits})
+    if path is not None:
+        _store_quietly(path, {"meta": key_meta, "fits": fits})
     return fits
 
 
@@ -446,7 +451,5 @@ def cached_fit(
         if isinstance(model, TransitionModel):
             return model
     model = fit(history, trend=trend, registered=registered)
-    with contextlib.suppress(OSError):
-        folder.mkdir(parents=True, exist_ok=True)
-        _pickle_atomic(path, model)
+    _store_quietly(path, model)
     return model
