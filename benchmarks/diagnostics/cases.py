@@ -4,9 +4,10 @@ count's summary per scenario × horizon with the forecasters side by side."""
 
 from __future__ import annotations
 
+import argparse
 import os
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 import pandas as pd
 
@@ -58,3 +59,44 @@ def summary(cases: pd.DataFrame) -> pd.DataFrame:
     out["crps_ideal"] = g["crps"].sum() / g["ideal_crps"].sum()
     out["n"] = g.size()
     return out.unstack("forecaster").round(2)
+
+
+def case_main(
+    argv: list[str] | None,
+    description: str,
+    run_case: Callable[[str, int, int, argparse.Namespace], dict],
+    line: Callable[[dict], str],
+    report: Callable[[pd.DataFrame], None],
+    scenarios: str,
+    add_arguments: Callable[[argparse.ArgumentParser], None] | None = None,
+) -> None:
+    """The command line of a per-case diagnostic (one row per scenario × replicate × origin):
+    ``--replicates/--first/--scenarios/--origins`` choose the cases, ``--out`` is the CSV
+    rewritten after each case (an interrupted run keeps its rows), ``--summary`` only reports
+    a CSV. ``run_case(name, replicate, origin, args)`` gives a case's row, ``line`` its
+    progress line (the case's CPU time appended), ``report`` the summary of the rows;
+    ``add_arguments`` adds the script's own options."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--replicates", type=int, default=12)
+    parser.add_argument("--first", type=int, default=0)
+    parser.add_argument("--scenarios", default=scenarios)
+    parser.add_argument("--origins", default="2014,2016")
+    parser.add_argument("--out", help="CSV of one row per case (rewritten after each case)")
+    parser.add_argument("--summary", help="only summarise this CSV (no fits)")
+    if add_arguments is not None:
+        add_arguments(parser)
+    args = parser.parse_args(argv)
+    if args.summary:
+        report(pd.read_csv(args.summary))
+        return
+    if not args.out:
+        parser.error("--out is required unless --summary is given")
+    rows = []
+    for r in range(args.first, args.first + args.replicates):
+        for name in args.scenarios.split(","):
+            for origin in map(int, args.origins.split(",")):
+                t0 = time.process_time()
+                rows.append(run_case(name, r, origin, args))
+                print(f"{line(rows[-1])} ({time.process_time() - t0:.1f}s cpu)", flush=True)
+                pd.DataFrame(rows).to_csv(args.out, index=False)
+    report(pd.DataFrame(rows))

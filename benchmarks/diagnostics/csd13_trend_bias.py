@@ -34,17 +34,15 @@ Usage::
 
 from __future__ import annotations
 
-import argparse
-import time
-
 import numpy as np
 import pandas as pd
 
+from benchmarks.diagnostics.cases import case_main
 from ntm_analysis.core.criteria import N_CRITERIA
 from ntm_analysis.model import transitions as tr
 from ntm_analysis.model.calibration import realised, true_form_terms
 from ntm_analysis.model.glmm import quadrature_commune_sd
-from ntm_analysis.model.known_processes import SCENARIOS
+from ntm_analysis.model.known_processes import SCENARIOS, Truth
 
 VARIANTS = ("ctl", "sd_true", "sd_x1.5", "tf", "tf_sd_true", "push15", "first", "iter", "flatcrit")
 ITERATIONS = 8  # alternations of the "iter" variant at most (stops at 1e-3 change of the sd)
@@ -68,23 +66,9 @@ def case(name: str, replicate: int, origin: int) -> dict:
     model = tr.fit(panel, trend="only")
     post = model.gain_posterior
     absent = ("level",) if model.capacity_form == "count" else ()
-
-    # the true ability in the fit's commune order, and the covariates the model also has
-    codes = truth.communes["commune_code"].tolist()
-    order = [codes.index(c) for c in model.communes["commune_code"]]
-    ability = truth.ability[order]
-    info = truth.communes.iloc[order]
-    first = min(panel.years)
-    level = truth.states[first][order].sum(axis=1).astype(float)
-    district = pd.get_dummies(info["district_code"]).to_numpy(float)
-    base = np.column_stack([district, info["difficult"].to_numpy(float)])
-    with_level = np.column_stack([base, level]) if "level" not in absent else base
-    resid_sd = _ols_sd(ability, with_level)
-    resid_form = _ols_sd(ability, base)
-    # true ability on the fitted effects, both net of the same covariates
-    a_res, _ = _residual(ability, with_level)
-    f_res, _ = _residual(model.communes["effect"].to_numpy(), with_level)
-    slope = float(a_res @ f_res / (f_res @ f_res))
+    resid_sd, resid_form, slope, order = residual_spread(
+        truth, panel, model, model.communes["effect"].to_numpy()
+    )
 
     table = tr.transitions(panel)
     origin = model.trend_origin  # the last transition's first year (the product's trend 0)
@@ -107,7 +91,7 @@ def case(name: str, replicate: int, origin: int) -> dict:
         "level_coef": float(model.gain_params[tr.LEVEL]),
         "unmet_share_weak": float(
             # share of the last year's unmet rows held by the weaker half of communes
-            _weak_share(truth.states[panel.years[-1]][order], ability)
+            _weak_share(truth.states[panel.years[-1]][order], truth.ability[order])
         ),
     }
     steps = tuple(t for t in tr.GAIN_TERMS if t.startswith("close") and t != "close")
@@ -122,14 +106,14 @@ def case(name: str, replicate: int, origin: int) -> dict:
         "first": (absent, None, int(table["year"].min())),
     }
     for key, (terms, variances, trend_origin) in variants.items():
-        refit = _refit(table, panel, model, trend_origin, variances, terms)
+        refit = product_refit(table, panel, model, trend_origin, variances, terms)
         row.update(_refit_columns(key, refit))
     # the criterion terms' N(0, 3²) priors are the only ones not invariant to where the
     # trend's zero is: the same fit (spreads held) with them flat (sd 100), restored after
     saved = tr._GAIN_PRIOR_SD.copy()
     try:
         tr._GAIN_PRIOR_SD[:N_CRITERIA] = 100.0
-        refit = _refit(table, panel, model, origin, {**post.sd}, absent)
+        refit = product_refit(table, panel, model, origin, {**post.sd}, absent)
     finally:
         tr._GAIN_PRIOR_SD[:] = saved
     row.update(_refit_columns("flatcrit", refit))
@@ -139,7 +123,30 @@ def case(name: str, replicate: int, origin: int) -> dict:
     return row
 
 
-def _refit(table, panel, model: tr.TransitionModel, origin: int, variances, absent):
+def residual_spread(
+    truth: Truth, panel, model: tr.TransitionModel, effects: np.ndarray
+) -> tuple[float, float, float, list[int]]:
+    """The process's residual commune spread (the true ability net of the district dummies,
+    the difficult flag and, in the "level" capacity form, the first-year count: the part the
+    commune effects must carry), the same without the count, the slope of the true ability on
+    the fitted commune ``effects`` (in the fit's commune order) net of the same covariates, and
+    the fit's commune order as indices into the truth's communes."""
+    codes = truth.communes["commune_code"].tolist()
+    order = [codes.index(c) for c in model.communes["commune_code"]]
+    ability = truth.ability[order]
+    info = truth.communes.iloc[order]
+    first = min(panel.years)
+    level = truth.states[first][order].sum(axis=1).astype(float)
+    district = pd.get_dummies(info["district_code"]).to_numpy(float)
+    base = np.column_stack([district, info["difficult"].to_numpy(float)])
+    with_level = np.column_stack([base, level]) if model.capacity_form != "count" else base
+    a_res, _ = _residual(ability, with_level)
+    f_res, _ = _residual(effects, with_level)
+    slope = float(a_res @ f_res / (f_res @ f_res))
+    return _ols_sd(ability, with_level), _ols_sd(ability, base), slope, order
+
+
+def product_refit(table, panel, model: tr.TransitionModel, origin: int, variances, absent):
     """The product's trend fit of ``table`` again, its spreads held at ``variances`` (None:
     estimated), ``absent`` terms left out, the trend's zero at ``origin``."""
     return tr._fit_one(
@@ -194,7 +201,7 @@ def iterate(
             tr.SPREAD_PRIOR,
             tau,
         )
-        refit = _refit(table, panel, model, origin, {**post.sd, "commune": new}, absent)
+        refit = product_refit(table, panel, model, origin, {**post.sd, "commune": new}, absent)
         current, done, tau = refit.gain_posterior, abs(new - tau) < 1e-3, new
         if done:
             break
@@ -227,35 +234,18 @@ def summary(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--replicates", type=int, default=12)
-    parser.add_argument("--first", type=int, default=0)
-    parser.add_argument("--scenarios", default="strong_communes,accelerating")
-    parser.add_argument("--origins", default="2014,2016")
-    parser.add_argument("--out", help="CSV of one row per case (rewritten after each case)")
-    parser.add_argument("--summary", help="only summarise this CSV (no fits)")
-    args = parser.parse_args(argv)
-    if args.summary:
-        print(summary(pd.read_csv(args.summary)).round(3).to_string())
-        return
-    if not args.out:
-        parser.error("--out is required unless --summary is given")
-    rows = []
-    for r in range(args.first, args.first + args.replicates):
-        for name in args.scenarios.split(","):
-            for origin in map(int, args.origins.split(",")):
-                t0 = time.process_time()
-                rows.append(case(name, r, origin))
-                x = rows[-1]
-                print(
-                    f"{name} r{r} o{origin} trend {x['trend']:+.3f}"
-                    f" sd_true {x['trend_sd_true']:+.3f}"
-                    f" tf {x['trend_tf']:+.3f} tau {x['tau']:.2f} resid {x['resid_sd']:.2f}"
-                    f" ({time.process_time() - t0:.1f}s cpu)",
-                    flush=True,
-                )
-                pd.DataFrame(rows).to_csv(args.out, index=False)
-    print(summary(pd.DataFrame(rows)).round(3).to_string())
+    case_main(
+        argv,
+        __doc__.splitlines()[0],
+        lambda name, r, origin, args: case(name, r, origin),
+        lambda x: (
+            f"{x['scenario']} r{x['replicate']} o{x['origin']} trend {x['trend']:+.3f}"
+            f" sd_true {x['trend_sd_true']:+.3f}"
+            f" tf {x['trend_tf']:+.3f} tau {x['tau']:.2f} resid {x['resid_sd']:.2f}"
+        ),
+        lambda df: print(summary(df).round(3).to_string()),
+        "strong_communes,accelerating",
+    )
 
 
 if __name__ == "__main__":
