@@ -9,7 +9,7 @@ import hashlib
 
 import numpy as np
 
-from ntm_analysis.model.forecast import Engine, _sorted_ranks
+from ntm_analysis.model.forecast import Engine
 
 C, B, N = 19, 400, 30
 SEGMENTS = np.array([0, 7, 19])  # three runs of communes (as districts): 7, 12, 11
@@ -87,16 +87,3 @@ def test_a_cell_is_met_exactly_when_its_clock_is_above_one():
         assert state[0][unmet].all()  # gained, and a cell unmet at a year's start is not lost
     assert not (state[1] & ~start[1]).any()  # criterion 2 never gained
     assert (start & ~state).any()  # and some cells were lost
-
-
-def test_sorted_ranks_are_the_binary_searches_of_the_losses_with_ties():
-    """The losses place each Poisson point on its segment by merging the two sorted arrays
-    (``_sorted_ranks``) instead of ``np.searchsorted(ends, points, side="right")``: the same
-    ranks, including points equal to an end (counted as past it), before the first end, and
-    many points inside one segment."""
-    rng = np.random.default_rng(4)
-    edges = np.cumsum(rng.exponential(1.0, 5_000))
-    points = np.sort(np.concatenate([rng.uniform(0.0, edges[-1], 3_000), edges[::7], [0.0]]))
-    expected = np.searchsorted(edges, points, side="right")
-    np.testing.assert_array_equal(_sorted_ranks(edges, points), expected)
-    np.testing.assert_array_equal(_sorted_ranks(edges, np.repeat(edges[3], 4)), [4] * 4)
