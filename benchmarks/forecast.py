@@ -43,10 +43,12 @@ for start in range(0, n, chunk):
     rng.random(min(chunk, n - start), dtype=np.float32)
 """
 
-# ``ntm forecast`` split into its parts (CPU seconds, one run, fit cache warm): the import of
-# the command, reading the data and the units file (``cli.read``), the fit (from the cache:
-# ``cache.cached_fit``), the simulation (``forecast.simulate``: coefficient draws and the
-# engine), and the rest of the command (the summaries, the headline and the table printed).
+# ``ntm forecast`` split into its parts (CPU seconds, one run, fit cache warm, the data as read
+# kept there too: ``analyse.cached_inputs``): the import of the command, reading the data and
+# the units file (``cli.read``; from the cache: the files hashed, one unpickle), the fit
+# (from the cache: ``cache.cached_fit``), the simulation (``forecast.simulate``: coefficient
+# draws and the engine), and the rest of the command (the summaries, the headline and the
+# table printed).
 # The functions are wrapped where the command looks them up, so it runs as a user runs it.
 _SPLIT_PROCESS = """
 import contextlib, io, json, time
@@ -168,8 +170,8 @@ def _bytecode_env(env: dict[str, str]) -> dict[str, str]:
 def process_row(n_draws: int, n_uniform: int, repeat: int, cached: bool = True) -> Row:
     """``forecast.process``: the command as a whole process against the uniforms' process;
     ``forecast.process_nofit_cache``: the same with the fit cache off (``NTM_CACHE_DIR=''``:
-    every run fits). Best wall time of each, alternated; the notes give the best CPU time
-    (user + system) too, steadier than wall time on a loaded machine."""
+    every run reads the files and fits). Best wall time of each, alternated; the notes give
+    the best CPU time (user + system) too, steadier than wall time on a loaded machine."""
     from ntm_analysis.model.forecast import CELLS_PER_CHUNK
 
     env = _bytecode_env(dict(os.environ))
@@ -183,7 +185,8 @@ def process_row(n_draws: int, n_uniform: int, repeat: int, cached: bool = True) 
             _FLOOR_PROCESS.format(n=n_uniform, chunk=CELLS_PER_CHUNK),
         ],
     }
-    # the first run fills the fit cache and compiles the package's bytecode: not timed
+    # the first run fills the fit cache (the fit, the data as read) and compiles the
+    # package's bytecode: not timed
     subprocess.run(commands["command"], check=True, stdout=subprocess.DEVNULL, env=env)
     best = dict.fromkeys(commands, float("inf"))
     best_cpu = dict.fromkeys(commands, float("inf"))

@@ -95,7 +95,7 @@ class AgqFit:
 
 def product_fit(panel) -> tuple[tr.TransitionModel, GainCall]:
     """``fit(panel, trend="only")`` and the arguments of its last gain GLMM call (the one
-    whose posterior the model holds: ``_fit_one``'s final gain fit)."""
+    whose posterior the model holds: ``fit_one``'s final gain fit)."""
     calls: list[GainCall] = []
     real = tr.fit_glmm
 

@@ -14,7 +14,7 @@ the calibration suite's known processes (true ability, spread and trend known) t
   effects carry); ``slope_true_on_fit``: the true ability regressed on the fitted commune
   effects within the same covariates (1 = the effects are on the right scale, > 1 = shrunk
   too far);
-- refits of the trend fit on the same table (``_fit_one``, gains only, the loss model reused):
+- refits of the trend fit on the same table (``fit_one``, gains only, the loss model reused):
   ``ctl`` every spread held at the fit's own (must reproduce the trend), ``sd_true`` the
   commune spread held at the residual spread, ``sd_x1.5`` held at 1.5 × the fitted spread;
   ``tf``/``tf_sd_true`` the true-form model (no ``n_met``/``level``, only the process's own
@@ -109,13 +109,9 @@ def case(name: str, replicate: int, origin: int) -> dict:
         refit = product_refit(table, panel, model, trend_origin, variances, terms)
         row.update(_refit_columns(key, refit))
     # the criterion terms' N(0, 3²) priors are the only ones not invariant to where the
-    # trend's zero is: the same fit (spreads held) with them flat (sd 100), restored after
-    saved = tr._GAIN_PRIOR_SD.copy()
-    try:
-        tr._GAIN_PRIOR_SD[:N_CRITERIA] = 100.0
-        refit = product_refit(table, panel, model, origin, {**post.sd}, absent)
-    finally:
-        tr._GAIN_PRIOR_SD[:] = saved
+    # trend's zero is: the same fit (spreads held) with them flat (sd 100)
+    flat = dict.fromkeys(tr.GAIN_TERMS[:N_CRITERIA], 100.0)
+    refit = product_refit(table, panel, model, origin, {**post.sd}, absent, flat)
     row.update(_refit_columns("flatcrit", refit))
     refit, steps_taken = iterate(table, panel, model, absent)
     row.update(_refit_columns("iter", refit))
@@ -146,10 +142,13 @@ def residual_spread(
     return _ols_sd(ability, with_level), _ols_sd(ability, base), slope, order
 
 
-def product_refit(table, panel, model: tr.TransitionModel, origin: int, variances, absent):
+def product_refit(
+    table, panel, model: tr.TransitionModel, origin: int, variances, absent, prior_sd=None
+):
     """The product's trend fit of ``table`` again, its spreads held at ``variances`` (None:
-    estimated), ``absent`` terms left out, the trend's zero at ``origin``."""
-    return tr._fit_one(
+    estimated), ``absent`` terms left out, the trend's zero at ``origin``, ``prior_sd``
+    (term → sd) in place of those gain priors."""
+    return tr.fit_one(
         table,
         panel,
         True,
@@ -157,6 +156,7 @@ def product_refit(table, panel, model: tr.TransitionModel, origin: int, variance
         losses=model.loss_posterior,
         variances=variances,
         absent=absent,
+        gain_prior_sd=prior_sd,
     )
 
 

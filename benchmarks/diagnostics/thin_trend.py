@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import functools
 
 from benchmarks.diagnostics.cases import score_cases, summary
 from ntm_analysis.model import calibration as cal
@@ -35,15 +36,12 @@ def processes() -> list:
 
 
 def shrunk_trend(sd: float) -> cal.Forecaster:
-    """The trend fit alone, its trend under a N(0, sd²) prior (the prior array is restored)."""
+    """The trend fit alone, its trend under a N(0, sd²) prior (``fit(gain_prior_sd=...)``)."""
+    fitter = functools.partial(tr.fit, gain_prior_sd={"trend": sd})
 
     def forecaster(history, last_year, n_draws, seed):
-        keep = tr._GAIN_PRIOR_SD[tr.TREND]
-        tr._GAIN_PRIOR_SD[tr.TREND] = sd
-        try:
-            return cal._as_draws(run_forecast(history, last_year, n_draws, seed, trend="only"))
-        finally:
-            tr._GAIN_PRIOR_SD[tr.TREND] = keep
+        forecast = run_forecast(history, last_year, n_draws, seed, trend="only", fitter=fitter)
+        return cal._as_draws(forecast)
 
     return forecaster
 

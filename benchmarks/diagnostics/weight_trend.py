@@ -74,17 +74,15 @@ def scores_no_leak(table, panel, full, absent=()) -> pd.DataFrame:
         for trend in (True, False):
             sd = full[trend].gain_posterior.sd
             kw = dict(losses=False, start=full[trend], absent=absent)
-            model = tr._fit_one(train, panel, trend, origin, variances=sd, **kw)
+            model = tr.fit_one(train, panel, trend, origin, variances=sd, **kw)
             grid, prob = model.gain_posterior.sd_posterior("year")
             s2 = float(prob @ grid**2)
-            model = tr._fit_one(
-                train, panel, trend, origin, variances={**sd, "year": s2**0.5}, **kw
-            )
+            model = tr.fit_one(train, panel, trend, origin, variances={**sd, "year": s2**0.5}, **kw)
             beta = model.gain_params[tr.TREND]
             var_beta = model.gain_cov[tr.TREND, tr.TREND]
             for year, held in later.groupby("year"):
                 h = year - origin
-                shift, se = tr._year_shift(model, held)
+                shift, se = tr.year_shift(model, held)
                 var = var_beta * h * h + s2 + se**2
                 lpd = -0.5 * (np.log(2 * np.pi * var) + (shift - beta * h) ** 2 / var)
                 rows.append({"cutoff": origin, "year": int(year), "trend": trend, "log_score": lpd})

@@ -132,25 +132,35 @@ def stored_inputs(config: RunConfig) -> Inputs | None:
         if stored.panel is None or stored.registry is None:
             return None
         data_sha = file_sha256(data_file(config.data_path))
-        # the key's as-of year is the stored one: the data as read do not depend on it
-        expected = config_meta(replace(config, as_of=stored.meta["as_of"]), data_sha)
-        if all(stored.meta.get(k) == expected[k] for k in cache.INPUT_KEYS):
+        expected = cache.input_meta(config, data_sha)
+        if all(stored.meta.get(k) == v for k, v in expected.items()):
             return Inputs(stored.registry, stored.panel, data_sha)
     return None
+
+
+def cached_inputs(config: RunConfig) -> Inputs:
+    """``load_inputs(config)`` through the fit cache (``cache.cached_inputs``): a command
+    run again on the same files does not parse and check them again."""
+    try:
+        meta = cache.input_meta(config, file_sha256(data_file(config.data_path)))
+    except OSError:  # a file that cannot be read: load_inputs says which, as without a cache
+        return load_inputs(config)
+    return cache.cached_inputs(meta, lambda: load_inputs(config))
 
 
 def read(config: RunConfig, where: str = "district", inputs: Inputs | None = None) -> Run:
     """Read the data and the units file of ``config`` (or take them from ``inputs``, what
     ``load_inputs(config)`` returned, else from the batch's analysis file when it holds
-    them: ``stored_inputs``), resolve the as-of year and the unit: a ``Run`` without its
-    analysis yet (cheap checks can run before the forecast).
+    them: ``stored_inputs``, else from the fit cache: ``cached_inputs``), resolve the as-of
+    year and the unit: a ``Run`` without its analysis yet (cheap checks can run before the
+    forecast).
 
     ``where`` names the unit's option in an error ("--district" on the command line).
     Raises ``DataError`` for the data, ``MessageError`` for an as-of year not in the data,
     ``ParameterError`` for an unknown district.
     """
     if inputs is None:
-        inputs = stored_inputs(config) or load_inputs(config)
+        inputs = stored_inputs(config) or cached_inputs(config)
     registry, panel = inputs.registry, inputs.panel
     as_of = check_as_of(panel, config.as_of)  # a year of the data, else a usage error
     unit = resolve_unit(registry, config.district, where, panel)

@@ -180,13 +180,23 @@ def history(
     return table[table["unit_code"] == unit].reset_index(drop=True)
 
 
+def known_at(panel: Panel, forecast: Forecast) -> Panel:
+    """The years of ``panel`` up to the forecast's as-of year: only what was known then.
+    Baselines, pace and their stored fits must not see later data, whichever panel a caller
+    passes (the whole file or the history)."""
+    return panel.subset(years=[y for y in panel.years if y <= forecast.as_of])
+
+
 def unit_baseline_fits(
     forecast: Forecast, panel: Panel, summaries: Summaries | None = None
 ) -> dict[FitKey, pd.DataFrame]:
     """The damped-trend baseline of the province's and every district's count of communes
     meeting the standard over ``forecast.years``, by ``fit_key``: what ``unit_results``
     fits for each unit, made once (the batch's parent stores it with the analysis, so that
-    no report kernel imports statsmodels.tsa). ``panel``: the history the forecast saw."""
+    no report kernel imports statsmodels.tsa). ``panel`` is cut at the as-of year
+    (``known_at``) as ``unit_results`` cuts it, so a whole file gives the fits the reports
+    look up, not fits of series they never see."""
+    panel = known_at(panel, forecast)
     codes = forecast.districts["district_code"]
     fits: dict[FitKey, pd.DataFrame] = {}
     for unit in [None, *(int(code) for code in codes)]:
@@ -615,8 +625,7 @@ def unit_results(
     from ntm_analysis.analysis.plan_year import this_year as plan_this_year  # it uses jsonable
 
     year = forecast.years[-1] if year is None else year
-    # only what was known at the as-of year: baselines and pace must not see later data
-    panel = panel.subset(years=[y for y in panel.years if y <= forecast.as_of])
+    panel = known_at(panel, forecast)
     quantiles = forecast.quantiles(unit, "ntm")
     at_year = quantiles[quantiles["year"] == year].iloc[0]
     past = history(panel, unit, summaries).set_index("year")

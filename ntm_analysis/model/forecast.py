@@ -435,9 +435,12 @@ class Engine:
         # Log-odds clipped to ±LOGIT_CLIP keep every odds a normal float32 (no inf·0, no
         # slow subnormals), and a clock ≥ U ≥ 2⁻²⁴ is normal too.
         self.clock = np.full(state.shape, np.inf, np.float32)
-        unmet = ~state  # a boolean mask: 0.7× the time of flat positions (numpy 2.4)
+        unmet = ~state
         fresh = rng.random(int(np.count_nonzero(unmet)), dtype=np.float32)
-        self.clock[unmet] = np.subtract(1.0, fresh, out=fresh)  # (0, 1], in flat order
+        # (0, 1], in flat order: ``place`` writes a mask's cells in that order, as
+        # ``clock[unmet] = ...`` does, in less time (this start: 18.2 vs 20.9 ms median per
+        # chunk with cold caches, numpy 2.4; flat positions were slower than either)
+        np.place(self.clock, unmet, np.subtract(1.0, fresh, out=fresh))
         self._odds = np.empty(state.shape[1:], np.float32)
 
     def step(

@@ -442,7 +442,18 @@ def fit_losses(lost: pd.DataFrame, districts: list, start: Posterior | None) -> 
     )
 
 
-def _fit_one(
+def _gain_prior_sd(chosen: Mapping[str, float] | None) -> np.ndarray:
+    """The gain terms' prior sds, ``chosen`` ones (term name → sd) replacing the defaults:
+    the rules that hold a term at 0 (no trend, no flagged communes, …) still apply after."""
+    prior_sd = _GAIN_PRIOR_SD.copy()
+    for term, sd in (chosen or {}).items():
+        if term not in GAIN_TERMS:
+            raise ValueError(f"unknown gain term {term!r}")
+        prior_sd[GAIN_TERMS.index(term)] = sd
+    return prior_sd
+
+
+def fit_one(
     table: pd.DataFrame,
     panel: Panel,
     trend: bool,
@@ -452,11 +463,13 @@ def _fit_one(
     start: TransitionModel | None = None,
     absent: tuple[str, ...] = (),
     year_at_mean: bool = True,
+    gain_prior_sd: Mapping[str, float] | None = None,
 ) -> TransitionModel:
-    """The gain and loss GLMMs on one transitions table (trend on or off); ``absent``: gain
-    terms held at 0 (see ``fit``); ``year_at_mean=False`` keeps the fit at the year spread's
-    mode (the capacity scores need point estimates only, not the fixed terms' covariance);
-    ``losses=False``
+    """The gain and loss GLMMs on one transitions table (trend on or off), the one fit that
+    ``fit`` and its held-out refits make (public for diagnostics that refit a variant).
+    ``absent``: gain terms held at 0, ``gain_prior_sd``: gain priors' sds by term (see
+    ``fit``); ``year_at_mean=False`` keeps the fit at the year spread's mode (the capacity
+    scores need point estimates only, not the fixed terms' covariance); ``losses=False``
     skips the loss model (a ``Posterior``: the loss model already fitted to this same table,
     reused) and ``variances`` fixes the gain model's spreads (the trend scores
     refit on earlier years with the full fit's spreads: gains only, and fast). ``start``: a
@@ -471,7 +484,7 @@ def _fit_one(
     # column-major: fit_glmm reads the design column by column (issue 17: ~1 s of a
     # national fit in strided reads and writes of the row-major matrix)
     x_gain = _gain_rows_design(gains, trend_col, order="F")
-    prior_sd = _GAIN_PRIOR_SD.copy()
+    prior_sd = _gain_prior_sd(gain_prior_sd)
     if not trend:
         prior_sd[TREND] = FIXED_AT_ZERO  # the no-trend variant
     if not gains["difficult"].any():
@@ -582,9 +595,11 @@ def _held_out_eta(model: TransitionModel, rows: pd.DataFrame) -> np.ndarray:
     return eta + _effects(rows["commune_code"], model.communes, "commune_code")
 
 
-def _year_shift(model: TransitionModel, rows: pd.DataFrame) -> tuple[float, float]:
+def year_shift(model: TransitionModel, rows: pd.DataFrame) -> tuple[float, float]:
     """The held-out year's common log-odds shift relative to ``model`` at trend 0, with its
-    standard error: solves sum(P(gain)) = observed gains for one offset (Newton, bounded)."""
+    standard error: solves sum(P(gain)) = observed gains for one offset (Newton, bounded).
+    What the trend's held-out scores compare with the trend's prediction (public: the
+    diagnostics score other weighting rules with it)."""
     eta = _held_out_eta(model, rows)
     n = len(rows)
     target = float(np.clip(rows["met_next"].sum(), 0.5, n - 0.5))
@@ -604,10 +619,11 @@ def _trend_scores(
     panel: Panel,
     full: dict[bool, TransitionModel],
     absent: tuple[str, ...] = (),
+    gain_prior_sd: Mapping[str, float] | None = None,
 ) -> pd.DataFrame:
     """Held-out scores of the trend and no-trend fits (see "trend choice"); ``full``: the
     full trend and no-trend fits, whose random-effect spreads are held fixed in the refits
-    and whose modes the refits start from."""
+    and whose modes the refits start from; ``absent``, ``gain_prior_sd`` as for ``fit``."""
     years = sorted(table["year"].unique().tolist())
     rows = []
     first = MIN_TREND_TRAIN if len(years) > MIN_TREND_TRAIN else 2
@@ -616,7 +632,7 @@ def _trend_scores(
         origin = years[i - 1]
         later = table[(table["year"] >= years[i]) & ~table["met"]]
         for trend in (True, False):
-            model = _fit_one(
+            model = fit_one(
                 train,
                 panel,
                 trend,
@@ -625,12 +641,13 @@ def _trend_scores(
                 variances=full[trend].gain_posterior.sd,
                 start=full[trend],
                 absent=absent,
+                gain_prior_sd=gain_prior_sd,
             )
             beta = model.gain_params[TREND]
             var_beta = model.gain_cov[TREND, TREND]
             for year, held in later.groupby("year"):
                 h = year - origin
-                shift, se = _year_shift(model, held)
+                shift, se = year_shift(model, held)
                 var = var_beta * h * h + model.year_sd**2 + se**2
                 mean = beta * h
                 lpd = -0.5 * (np.log(2 * np.pi * var) + (shift - mean) ** 2 / var)
@@ -669,6 +686,7 @@ def capacity_scores(
     panel: Panel,
     absent: tuple[str, ...] = (),
     max_communes: int | None = CAPACITY_MAX_COMMUNES,
+    gain_prior_sd: Mapping[str, float] | None = None,
 ) -> pd.DataFrame:
     """Held-out commune-level scores of the two capacity forms (see "capacity form").
 
@@ -701,7 +719,7 @@ def capacity_scores(
         per_commune: dict[str, np.ndarray] = {}
         for form in CAPACITY_FORMS:
             extra = () if form == "level" else ("level",)
-            model = _fit_one(
+            model = fit_one(
                 train,
                 panel,
                 False,
@@ -710,9 +728,10 @@ def capacity_scores(
                 start=previous.get(form, previous.get("level")),
                 absent=absent + extra,
                 year_at_mean=False,
+                gain_prior_sd=gain_prior_sd,
             )
             previous[form] = model
-            eta = _held_out_eta(model, held) + _year_shift(model, held)[0]
+            eta = _held_out_eta(model, held) + year_shift(model, held)[0]
             loglik = y * eta - np.logaddexp(0.0, eta)
             per_commune[form] = np.bincount(commune, loglik, len(panel.communes))
             rows.append(
@@ -763,6 +782,7 @@ def fit(
     trend: bool | str = True,
     registered: Registrations | None = None,
     absent: Iterable[str] = (),
+    gain_prior_sd: Mapping[str, float] | None = None,
 ) -> TransitionModel:
     """Fit the gain and loss models to every consecutive-year transition in ``panel``.
 
@@ -783,6 +803,10 @@ def fit(
     held at 0. The product never uses it; the calibration suite's "true form" reference does
     (the model restricted to a known process's own terms, fitted to the same history: how
     good a forecast from that history can be when the form is right).
+
+    ``gain_prior_sd``: gain terms' prior sds (term name → sd) in place of the defaults, in
+    every fit this makes (the held-out refits too), e.g. ``{"trend": 0.1}`` for a trend
+    shrunk towards 0. The product never uses it; diagnostics compare priors with it.
     """
     absent = tuple(absent)
     unknown = sorted(set(absent) - set(GAIN_TERMS))
@@ -806,7 +830,7 @@ def fit(
     elif n_trans == 2:
         capacity["capacity_choice"] = "too_few"
     else:
-        scores = capacity_scores(table, panel, absent)
+        scores = capacity_scores(table, panel, absent, gain_prior_sd=gain_prior_sd)
         weight = capacity_weight(scores)
         form = "level" if weight >= 0.5 else "count"
         capacity = {
@@ -820,14 +844,14 @@ def fit(
     if trend not in (False, "auto", "only"):
         raise ValueError(f"trend must be True/'auto', False or 'only', got {trend!r}")
     if trend is False or (trend == "auto" and n_trans < 2):
-        model = _fit_one(table, panel, False, origin, absent=absent)
+        model = fit_one(table, panel, False, origin, absent=absent, gain_prior_sd=gain_prior_sd)
         choice = "off" if trend is False else "one_transition"
         return replace(model, trend_choice=choice, notes=notes, **capacity)
-    with_trend = _fit_one(table, panel, True, origin, absent=absent)
+    with_trend = fit_one(table, panel, True, origin, absent=absent, gain_prior_sd=gain_prior_sd)
     if trend == "only":
         return replace(with_trend, trend_choice="fixed", notes=notes, **capacity)
     # the loss model does not depend on the trend: the no-trend fit shares it
-    without = _fit_one(
+    without = fit_one(
         table,
         panel,
         False,
@@ -835,13 +859,16 @@ def fit(
         losses=with_trend.loss_posterior,
         start=with_trend,
         absent=absent,
+        gain_prior_sd=gain_prior_sd,
     )
     full = {True: with_trend, False: without}
     # Scored from three transitions on (one held-out year). Waiting for two held-out years
     # (equal weights at three transitions) was tried: on the calibration suite from origin
     # 2014 (3 transitions, 8 replicates each of three scenarios) CRPS rose in all six
     # scenario × figure cells (count: 2.97→3.26, 2.01→2.08, 2.09→2.42 times the ideal's).
-    scores = _trend_scores(table, panel, full, absent) if n_trans >= 3 else pd.DataFrame()
+    scores = (
+        _trend_scores(table, panel, full, absent, gain_prior_sd) if n_trans >= 3 else pd.DataFrame()
+    )
     if n_trans == 2:  # one difference of two years: a year shock as much as a trend
         weight, choice = 0.0, "two_transitions"
     elif scores.empty:

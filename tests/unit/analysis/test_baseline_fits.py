@@ -14,6 +14,7 @@ from probe import probe
 
 from ntm_analysis.analysis.analyse import analyse, cached_analysis, read, results_for
 from ntm_analysis.analysis.cache import load_analysis
+from ntm_analysis.analysis.results import unit_baseline_fits
 from ntm_analysis.core.config import RunConfig
 from ntm_analysis.model.baselines import baseline_forecasts, damped_trend, fit_key
 
@@ -35,6 +36,22 @@ def test_a_fitted_frame_is_used_only_for_its_own_series_and_years():
     assert (shorter["mean"] != 123.0).all()
     # the key reads the series sorted by year: the order it arrives in does not matter
     assert fit_key(SERIES[::-1], YEARS) == fit_key(SERIES, YEARS)
+
+
+def test_the_fits_see_only_the_years_up_to_the_as_of_year(panel_file):
+    """As ``unit_results`` does, ``unit_baseline_fits`` cuts the panel at the forecast's
+    as-of year: given the whole file it fits the series the reports look up (the history's),
+    not series with later years that no report would find (review8)."""
+    run = read(RunConfig(data_path=str(panel_file), draws=20, backtest_draws=0))
+    as_of = run.panel.years[-2]
+    run = analyse(replace(run.config, as_of=as_of), backtest=False)
+    assert run.history.last_year == as_of < run.panel.last_year
+    forecast = run.analysis.forecast
+    from_file = unit_baseline_fits(forecast, run.panel)
+    from_history = unit_baseline_fits(forecast, run.history)
+    assert from_file.keys() == from_history.keys() and len(from_file) > 1
+    for key, fitted in from_history.items():
+        pd.testing.assert_frame_equal(from_file[key], fitted)
 
 
 def _without_fits(path, tmp_path):
