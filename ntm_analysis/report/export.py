@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -212,7 +213,9 @@ class _HeadingParser(HTMLParser):
     def __init__(self, text: str) -> None:
         super().__init__(convert_charrefs=True)
         self.found: list[_Found] = []
-        self._lines = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+        # where each line starts, for ``getpos``; found by the regex engine, as a report's page
+        # is megabytes of embedded images (a Python loop over its characters: ~0.2 s a report)
+        self._lines = [0] + [m.end() for m in re.finditer("\n", text)]
         self._open: _Found | None = None
         self._skip = 0  # depth inside an anchor link
 
@@ -322,6 +325,60 @@ def footer_html(run_id: str, data_sha256: str, lang: str, when: str | None = Non
     return html.escape(text)
 
 
+_EXPORTERS = threading.local()  # per thread: {lang: exporter}
+
+
+def _exporter(lang: str) -> Any:
+    """The HTML exporter for ``lang``, made once per thread and language and reused.
+
+    Why: a new exporter compiles nbconvert's Jinja templates again (~0.2 s CPU a report in a
+    batch worker, which exports one report after another); nbconvert's own command converts
+    many notebooks with one exporter the same way. Per thread, because a Dask worker may
+    export two reports at once and an exporter keeps state while it converts. Everything that
+    differs between reports (title, footer, print rules) comes with the notebook and the
+    resources of each call, never in the exporter.
+    """
+    made: dict[str, Any] = _EXPORTERS.__dict__.setdefault("by_lang", {})
+    if lang in made:
+        return made[lang]
+    from jinja2 import DictLoader
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
+
+    class DropStderr(Preprocessor):  # warnings belong in the notebook, not the report
+        def preprocess_cell(self, cell, resources, index):
+            if "outputs" in cell:
+                cell.outputs = [
+                    o
+                    for o in cell.outputs
+                    if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
+                ]
+            return cell, resources
+
+    exporter = HTMLExporter(
+        template_name="lab",
+        extra_loaders=[DictLoader({"ntm_report.html.j2": _TEMPLATE})],
+        template_file="ntm_report.html.j2",
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        embed_images=True,
+        language_code=lang,
+        # the notebook checked once, after the preprocessors, not after each of nbconvert's
+        # fourteen (each check reads every output: ~0.1 s a report)
+        optimistic_validation=True,
+    )
+    exporter.register_preprocessor(
+        TagRemovePreprocessor(
+            remove_cell_tags={NOTEBOOK_ONLY_TAG, "injected-parameters"}, enabled=True
+        ),
+        enabled=True,
+    )
+    exporter.register_preprocessor(DropStderr(), enabled=True)
+    made[lang] = exporter
+    return exporter
+
+
 def export_html(
     notebook: str | Path | Any,
     target: str | Path,
@@ -341,45 +398,15 @@ def export_html(
     ``notebook``: its path, or the executed notebook itself (papermill's return value: the
     batch exports what it has in memory instead of reading the file back)."""
     import nbformat
-    from jinja2 import DictLoader
-    from nbconvert import HTMLExporter
-    from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
-
-    class DropStderr(Preprocessor):  # warnings belong in the notebook, not the report
-        def preprocess_cell(self, cell, resources, index):
-            if "outputs" in cell:
-                cell.outputs = [
-                    o
-                    for o in cell.outputs
-                    if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
-                ]
-            return cell, resources
 
     if isinstance(notebook, nbformat.NotebookNode):
         nb = nbformat.from_dict(notebook)  # a copy: the caller's notebook stays as it was
     else:
         nb = nbformat.read(str(notebook), as_version=4)
     nb.metadata["title"] = title
-    exporter = HTMLExporter(
-        template_name="lab",
-        extra_loaders=[DictLoader({"ntm_report.html.j2": _TEMPLATE})],
-        template_file="ntm_report.html.j2",
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-        embed_images=True,
-        language_code=lang,
-    )
-    exporter.register_preprocessor(
-        TagRemovePreprocessor(
-            remove_cell_tags={NOTEBOOK_ONLY_TAG, "injected-parameters"}, enabled=True
-        ),
-        enabled=True,
-    )
-    exporter.register_preprocessor(DropStderr(), enabled=True)
     css = print_css(title, lang, synthetic, appendix=print_appendix)
     resources = {"ntm_footer": footer, "ntm_print_css": css}
-    body, _ = exporter.from_notebook_node(nb, resources=resources)
+    body, _ = _exporter(lang).from_notebook_node(nb, resources=resources)
     body = add_contents(_strip_external(body), lang)
     if home:
         link = fragments.render("home_link", home, i18n.t("report.home", lang))

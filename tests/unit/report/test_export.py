@@ -185,3 +185,55 @@ def test_page_margins_quote_names_from_data_files():
     assert "\\22 " in running[1] and "\\7d " in running[1]
     assert "in đầy đủ" not in css
     assert "in đầy đủ" in export.print_css("T", "vi", synthetic=False, appendix=False)
+
+
+# --------------------------------------------------------------------------- one exporter
+
+
+def _notebook(text: str) -> nbformat.NotebookNode:
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("x")
+    cell.outputs = [nbformat.v4.new_output("display_data", data={"text/html": text})]
+    nb.cells.append(cell)
+    return nb
+
+
+def _in_new_thread(job):
+    """``job()`` run in a thread of its own (a thread starts with no exporter), its result."""
+    import threading
+
+    out: list = []
+    worker = threading.Thread(target=lambda: out.append(job()))
+    worker.start()
+    worker.join()
+    return out[0]
+
+
+def test_reports_exported_one_after_another_share_one_exporter_and_stay_their_own(
+    tmp_path, monkeypatch
+):
+    """A batch worker exports one report after another: the templates are compiled once per
+    language (two exporters made for two reports fails on the old code), and a report
+    exported after another reads as it does exported alone (nothing carried over)."""
+    import nbconvert
+
+    made: list[str] = []
+
+    class Counting(nbconvert.HTMLExporter):
+        def __init__(self, **kwargs):
+            made.append(kwargs.get("language_code", ""))
+            super().__init__(**kwargs)
+
+    monkeypatch.setattr(nbconvert, "HTMLExporter", Counting)
+    first, second = _notebook("<h2>Một</h2><b>một</b>"), _notebook("<h2>Hai</h2><i>hai</i>")
+
+    def page(nb, name: str, footer: str) -> str:
+        target = tmp_path / name
+        export.export_html(nb, target, title=target.stem, lang="vi", footer=footer)
+        return target.read_text(encoding="utf-8")
+
+    after = _in_new_thread(lambda: [page(first, "a.html", "f-a"), page(second, "b.html", "f-b")])
+    assert made == ["vi"]
+    alone = _in_new_thread(lambda: page(second, "b.html", "f-b"))
+    assert after[1] == alone
+    assert "<b>một</b>" not in after[1] and "f-a" not in after[1]
