@@ -31,7 +31,7 @@ from ntm_analysis.core.communes import Registry
 from ntm_analysis.core.config import RunConfig
 from ntm_analysis.core.panel import Panel, has_districts
 from ntm_analysis.core.paths import PACKAGE_DIR, default_panel_path, default_units_path
-from ntm_analysis.core.provenance import library_stamp
+from ntm_analysis.core.provenance import READER_LIBRARIES, library_stamp
 from ntm_analysis.model.backtest import Backtest
 from ntm_analysis.model.backtest import backtest as run_backtest
 from ntm_analysis.model.baselines import FitKey
@@ -167,6 +167,7 @@ def config_meta(config: RunConfig, data_sha256: str) -> dict[str, Any]:
     meta["as_of"] = int(config.as_of)
     meta["version"] = __version__
     meta["code"] = code_fingerprint()
+    meta["readers"] = library_stamp(READER_LIBRARIES).decode()
     return meta
 
 
@@ -204,6 +205,7 @@ INPUT_KEYS = (
     "assessed_sha256",
     "version",
     "code",
+    "readers",
 )
 
 

@@ -116,15 +116,19 @@ def versions() -> dict[str, str | None]:
 
 # the libraries whose arithmetic a stored fit, forecast or calibration case depends on
 NUMERICAL_LIBRARIES = ("numpy", "scipy", "pandas", "statsmodels")
+# the spreadsheet readers behind a stored panel "as read" (the fit cache's inputs, the batch's
+# analysis file): a reader upgrade may read a cell otherwise, so it must not reuse them
+READER_LIBRARIES = ("python-calamine", "openpyxl")
 
 
-def library_stamp() -> bytes:
-    """``name=version`` of each numerical library, concatenated: the one rule for "stored
+def library_stamp(names: tuple[str, ...] = NUMERICAL_LIBRARIES) -> bytes:
+    """``name=version`` of each library in ``names``, concatenated: the one rule for "stored
     numbers were made by these libraries", hashed into every fingerprint that keys stored
-    results (``analysis.cache.code_fingerprint``, ``calibration_store.model_fingerprint``), so
-    a fit cached in ``~/.cache`` is not reused after a library upgrade."""
+    results (``analysis.cache.code_fingerprint``, ``calibration_store.model_fingerprint``; the
+    readers' into the stored inputs' key), so a fit cached in ``~/.cache`` is not reused after
+    a library upgrade."""
     parts = []
-    for name in NUMERICAL_LIBRARIES:
+    for name in names:
         with contextlib.suppress(PackageNotFoundError):
             parts.append(f"{name}={_dist_version(name)}")
     return "".join(parts).encode()

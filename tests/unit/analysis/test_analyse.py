@@ -24,6 +24,7 @@ from ntm_analysis.analysis.analyse import (
     stored_inputs,
 )
 from ntm_analysis.analysis.results import UnitResults, unit_results
+from ntm_analysis.core import provenance
 from ntm_analysis.core.config import RunConfig
 from ntm_analysis.core.params import ParameterError
 from ntm_analysis.report import sections as report
@@ -199,11 +200,18 @@ def test_a_second_read_of_the_same_files_takes_them_from_the_fit_cache(
     other_units.write_bytes(other_units.read_bytes() + b"\n")
     read(replace_config(config, units_path=str(other_units)))
     assert len(parsed) == 1
+    real_version = provenance._dist_version  # a spreadsheet reader upgraded since: read again
+    monkeypatch.setattr(
+        provenance, "_dist_version", lambda n: "99.0" if n == "openpyxl" else real_version(n)
+    )
+    read(config)
+    assert len(parsed) == 2
+    monkeypatch.setattr(provenance, "_dist_version", real_version)
     data.write_bytes(data.read_bytes() + b"\n")
-    assert read(config).data_sha256 != first.data_sha256 and len(parsed) == 2
+    assert read(config).data_sha256 != first.data_sha256 and len(parsed) == 3
     monkeypatch.setenv(analysis_cache.CACHE_DIR_ENV, "")
     read(config)
-    assert len(parsed) == 3
+    assert len(parsed) == 4
 
 
 def test_an_explicit_district_target_wins_over_the_template(tmp_path):
