@@ -700,7 +700,13 @@ def capacity_scores(
     Above ``max_communes`` communes both fits and scores use the districts of
     ``capacity_sample`` only, and each year's score is scaled up by (all held-out rows) /
     (sampled held-out rows), an estimate of the whole panel's score (column ``sampled``: the
-    share of held-out rows scored)."""
+    share of held-out rows scored).
+
+    Column ``noise_var`` (on the last year's "level" row, 0 elsewhere): the variance of the
+    total level − count difference D from the held-out luck itself, communes as exchangeable
+    blocks (a commune's rows share its effect): n · Var(commune's D summed over the years).
+    It is recorded, not used by ``capacity_weight``: on the calibration suite's processes D
+    is within 1–2 of its sd in most cases either way (benchmarks/notes/cap13.md)."""
     districts = capacity_sample(panel, max_communes)
     full_table = table
     if districts is not None:
@@ -709,6 +715,9 @@ def capacity_scores(
     years = sorted(table["year"].unique().tolist())
     rows = []
     previous: dict[str, TransitionModel] = {}  # each form's fit on one year fewer: a warm start
+    total = np.zeros(len(panel.communes))  # each commune's level − count difference, all years
+    seen = np.zeros(len(panel.communes), bool)
+    whole = 1.0  # scored communes' share of the whole panel's (1: every commune scored)
     for i in range(max(2, len(years) - MAX_CAPACITY_CUTOFFS), len(years)):
         train = table[table["year"] < years[i]]
         held = table[(table["year"] == years[i]) & ~table["met"]]
@@ -744,8 +753,12 @@ def capacity_scores(
                     "rows": len(held),
                     "sampled": 1.0 / scale,
                     "diff_var": 0.0,
+                    "noise_var": 0.0,
                 }
             )
+        total += per_commune["level"] - per_commune["count"]
+        seen |= np.bincount(commune, minlength=len(panel.communes)) > 0
+        whole = scale
         if districts is not None:
             # the sampling variance of the scaled level − count difference (communes drawn
             # without replacement; whole districts treated as independent communes)
@@ -754,6 +767,10 @@ def capacity_scores(
             share = min(1.0 / scale, 1.0)
             var = scale**2 * len(d) * (np.var(d, ddof=1) if len(d) > 1 else 0.0) * (1 - share)
             rows[-2]["diff_var"] = float(var)  # on the year's "level" row
+    if seen.sum() > 1:
+        # the score difference's own noise: communes as exchangeable blocks (a commune's rows
+        # share its effect), the variance of a sum of whole-panel commune differences
+        rows[-2]["noise_var"] = float(whole * seen.sum() * np.var(total[seen], ddof=1))
     return pd.DataFrame(rows)
 
 

@@ -14,7 +14,13 @@ import pytest
 from ntm_analysis.core.criteria import CRITERIA_NUMBERS, N_CRITERIA
 from ntm_analysis.core.panel import Panel
 from ntm_analysis.model.forecast import simulate
-from ntm_analysis.model.transitions import LEVEL, capacity_weight, fit
+from ntm_analysis.model.transitions import (
+    LEVEL,
+    capacity_scores,
+    capacity_weight,
+    fit,
+    transitions,
+)
 
 YEARS = tuple(range(2011, 2017))
 
@@ -97,6 +103,22 @@ def test_capacity_weight_follows_the_score_difference():
     scores = pd.DataFrame({"form": ["level", "count"], "log_score": [-100.0, -102.0]})
     assert capacity_weight(scores) == pytest.approx(1 / (1 + np.exp(-2.0)))
     assert capacity_weight(scores.assign(form=["count", "level"])) < 0.5
+
+
+def test_the_score_difference_records_its_own_noise():
+    """``noise_var``: the level − count difference's variance from the held-out luck, by
+    commune blocks. Over eight provinces of one lasting-ability process the differences
+    spread about as much as it says (a little more: the provinces also differ): the
+    weight's logistic reads a difference of a few units as near-certain where it is not."""
+    diffs, sds = [], []
+    for seed in range(8):
+        panel = own_panel(seed, 1.3, 0.0)
+        scores = capacity_scores(transitions(panel), panel)
+        total = scores.groupby("form")["log_score"].sum()
+        diffs.append(total["level"] - total["count"])
+        sds.append(np.sqrt(scores["noise_var"].sum()))
+    assert (scores["noise_var"] > 0).sum() == 1  # one total, on the last year's level row
+    assert 0.7 < np.std(diffs, ddof=1) / np.median(sds) < 2.5
 
 
 def test_thin_panels_fall_back_where_nothing_can_be_scored():
