@@ -151,6 +151,14 @@ GAIN_TERMS = [f"criterion_{c}" for c in CRITERIA_NUMBERS] + [
     "registered",
     "level",
 ]
+# Candidate (issue 13, lvl13; benchmarks/notes/lvl13.md): first-year counts given their own
+# indicator beside the straight ``level`` line. The known processes draw the start-year state
+# from each commune's ability, so E[ability | first-year count] is steep at counts 0-2 and
+# nearly straight above; a straight line alone leaves that curve to ``n_met`` and the trend.
+# Empty (the product): the straight line only, and the model is exactly as before.
+LEVEL_COUNTS: tuple[int, ...] = ()
+GAIN_TERMS += [f"level_{k}" for k in LEVEL_COUNTS]
+LEVEL_TERMS = ("level", *(f"level_{k}" for k in LEVEL_COUNTS))  # the count form drops them all
 LOSS_TERMS = [f"group_{g}" for g in GROUP_NAMES] + ["recognised", "n_met"]  # n_met stays last
 RECOGNISED = LOSS_TERMS.index("recognised")
 N_PUSH = len(PUSH_STEPS)
@@ -159,7 +167,10 @@ REGISTERED = GAIN_TERMS.index("registered")
 LEVEL = GAIN_TERMS.index("level")
 
 _GAIN_PRIOR_MEAN = np.zeros(len(GAIN_TERMS))
-_GAIN_PRIOR_SD = np.array([3.0] * N_CRITERIA + [1.0] + [2.0] * N_PUSH + [2.5, 0.5, 2.5, 1.0])
+# the count indicators: N(0, 2²) as the push steps, the other indicators of a count
+_GAIN_PRIOR_SD = np.array(
+    [3.0] * N_CRITERIA + [1.0] + [2.0] * N_PUSH + [2.5, 0.5, 2.5, 1.0] + [2.0] * len(LEVEL_COUNTS)
+)
 FIXED_AT_ZERO = 1e-6  # prior sd of a term the data cannot inform (it stays at 0)
 LOSS_PRIOR_MEAN = np.array([-3.0] * len(GROUP_NAMES) + [0.0, 0.0])
 LOSS_PRIOR_SD = np.array([3.0] * len(GROUP_NAMES) + [2.0, 1.0])
@@ -301,8 +312,25 @@ def gain_design(
     x[:, TREND] = trend
     if registered is not None:
         x[:, REGISTERED] = registered
-    x[:, LEVEL] = (n_met if level is None else np.asarray(level, dtype=float)) - N_MET_CENTRE
+    first = n_met if level is None else np.asarray(level, dtype=float)
+    x[:, LEVEL] = first - N_MET_CENTRE
+    x[:, LEVEL + 1 : LEVEL + 1 + len(LEVEL_COUNTS)] = level_indicators(first)
     return x
+
+
+def level_indicators(level: np.ndarray) -> np.ndarray:
+    """(commune or row, ``LEVEL_COUNTS``): 1 where the first-year count is that count."""
+    return (np.asarray(level, dtype=float)[:, None] == np.array(LEVEL_COUNTS)).astype(float)
+
+
+def level_counts_effect(gain: np.ndarray, level: np.ndarray) -> np.ndarray | float:
+    """(draw, commune) log-odds of the ``LEVEL_COUNTS`` indicators for draws ``gain`` (draw,
+    ``GAIN_TERMS``) and communes' centred first-year counts ``level``; 0 without indicators
+    (no (draw, commune) array of zeros for the product's straight line)."""
+    if not LEVEL_COUNTS:
+        return 0.0
+    bumps = gain[:, LEVEL + 1 : LEVEL + 1 + len(LEVEL_COUNTS)]
+    return bumps @ level_indicators(np.asarray(level) + N_MET_CENTRE).T
 
 
 def _gain_rows_design(rows: pd.DataFrame, trend: np.ndarray, order: str = "C") -> np.ndarray:
@@ -477,7 +505,7 @@ def _fit_one(
     if not gains["difficult"].any():
         prior_sd[GAIN_TERMS.index("difficult")] = FIXED_AT_ZERO  # no flagged communes
     if len(years) < 2:  # one transition: the first year's count *is* n_met, not separable
-        prior_sd[LEVEL] = FIXED_AT_ZERO
+        prior_sd[[GAIN_TERMS.index(term) for term in LEVEL_TERMS]] = FIXED_AT_ZERO
     if not registered_estimable(table):
         prior_sd[REGISTERED] = FIXED_AT_ZERO  # no registration history: a scenario only
     for term in absent:
@@ -700,7 +728,7 @@ def capacity_scores(
         commune = category_codes(held["commune_code"], panel.communes["commune_code"].tolist())
         per_commune: dict[str, np.ndarray] = {}
         for form in CAPACITY_FORMS:
-            extra = () if form == "level" else ("level",)
+            extra = () if form == "level" else LEVEL_TERMS
             model = _fit_one(
                 train,
                 panel,
@@ -800,6 +828,7 @@ def fit(
     capacity: dict = {"capacity_choice": "fixed"}
     if "level" in absent:  # held at 0 by the caller
         capacity.update(capacity_form="count", capacity_weight=0.0)
+        absent += tuple(term for term in LEVEL_TERMS if term not in absent)
     elif n_trans < 2:  # the count *is* the first-year count: each draw reads its own share
         # of the count's slope as lasting, from 0 to 1 (forecast.lasting_shares)
         capacity.update(capacity_form="mixed", capacity_weight=0.5, capacity_choice="too_few")
@@ -815,7 +844,7 @@ def fit(
             "capacity_choice": "data",
             "capacity_scores": scores,
         }
-        absent += ("level",) if form == "count" else ()
+        absent += LEVEL_TERMS if form == "count" else ()
     trend = "auto" if trend is True else trend
     if trend not in (False, "auto", "only"):
         raise ValueError(f"trend must be True/'auto', False or 'only', got {trend!r}")
