@@ -1,11 +1,12 @@
 """The ``level`` term as the straight line plus indicators for first-year counts 0, 1, 2
-(``transitions.LEVEL_COUNTS``) against the product's straight line, scored on forecasts over
-all seven known processes (issue 13, session 9; benchmarks/notes/lvl13.md).
+(``transitions.LEVEL_COUNTS``) or plus a natural spline (``LEVEL_KNOTS``), against the
+product's straight line, scored on forecasts over all seven known processes (issue 13,
+session 9; benchmarks/notes/lvl13.md).
 
-``LEVEL_COUNTS`` is read when ``transitions`` is imported, so each forecaster runs in its own
-process from its own tree (the product from an export of the base commit, the candidate from
-a tree with the indicators switched on); both score the same cases with the same truth, ideal,
-forecast seed and PIT draw (``calibration.score_case``). Replicates are the outer loop, so a
+The switches are read when ``transitions`` is imported, so each forecaster runs in its own
+process from its own tree (the product from an export of the base commit, a candidate from a
+tree with its switch on); all score the same cases with the same truth, ideal, forecast seed
+and PIT draw (``calibration.score_case``). Replicates are the outer loop, so a
 run cut short keeps every scenario::
 
     PYTHONPATH=<tree> nice python -m benchmarks.diagnostics.lvl13 --name before \
@@ -88,20 +89,21 @@ def trend_table(paths: list[str]) -> None:
 
 
 def table(paths: list[str]) -> None:
-    """The summary per scenario × horizon and the CRPS change after vs before on the cases
-    both scored (90% interval, replicates resampled)."""
+    """The summary per scenario × horizon and each candidate's CRPS change vs "before" on the
+    cases all scored (90% interval, replicates resampled)."""
     cases = pd.concat(pd.read_csv(p) for p in paths).drop_duplicates(KEYS)
-    both = cases.groupby(KEYS[:5])["forecaster"].transform("nunique") == 2
-    cases = cases[both]
+    every = cases["forecaster"].nunique()
+    cases = cases[cases.groupby(KEYS[:5])["forecaster"].transform("nunique") == every]
     with pd.option_context("display.width", 250, "display.max_columns", 40):
         print(summary(cases).to_string())
-    print("\nCRPS change after vs before (90% interval, replicates resampled)")
-    print(crps_change(cases, "before", "after").to_string(index=False))
+    for name in sorted(set(cases["forecaster"]) - {"before"}):
+        print(f"\nCRPS change {name} vs before (90% interval, replicates resampled)")
+        print(crps_change(cases, "before", name).to_string(index=False))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--name", choices=("before", "after"))
+    parser.add_argument("--name", choices=("before", "after", "spline"))
     parser.add_argument("--replicates", default="0:12", help="first:last (exclusive)")
     parser.add_argument("--out")
     parser.add_argument("--trend", action="store_true", help="agq13's trend cells, not forecasts")

@@ -157,8 +157,14 @@ GAIN_TERMS = [f"criterion_{c}" for c in CRITERIA_NUMBERS] + [
 # nearly straight above; a straight line alone leaves that curve to ``n_met`` and the trend.
 # Empty (the product): the straight line only, and the model is exactly as before.
 LEVEL_COUNTS: tuple[int, ...] = ()
-GAIN_TERMS += [f"level_{k}" for k in LEVEL_COUNTS]
-LEVEL_TERMS = ("level", *(f"level_{k}" for k in LEVEL_COUNTS))  # the count form drops them all
+# Second candidate: a natural cubic spline in the first-year count with these knots (counts;
+# the first and last are the boundary knots): len − 2 curved columns beside the straight line
+# (Hastie, Tibshirani & Friedman, eq. 5.4-5.5, on count / 19). Empty: no spline.
+LEVEL_KNOTS: tuple[float, ...] = ()
+_N_SPLINE = max(len(LEVEL_KNOTS) - 2, 0)
+_LEVEL_EXTRA = [f"level_{k}" for k in LEVEL_COUNTS] + [f"level_s{j}" for j in range(_N_SPLINE)]
+GAIN_TERMS += _LEVEL_EXTRA
+LEVEL_TERMS = ("level", *_LEVEL_EXTRA)  # the count form drops them all
 LOSS_TERMS = [f"group_{g}" for g in GROUP_NAMES] + ["recognised", "n_met"]  # n_met stays last
 RECOGNISED = LOSS_TERMS.index("recognised")
 N_PUSH = len(PUSH_STEPS)
@@ -169,7 +175,7 @@ LEVEL = GAIN_TERMS.index("level")
 _GAIN_PRIOR_MEAN = np.zeros(len(GAIN_TERMS))
 # the count indicators: N(0, 2²) as the push steps, the other indicators of a count
 _GAIN_PRIOR_SD = np.array(
-    [3.0] * N_CRITERIA + [1.0] + [2.0] * N_PUSH + [2.5, 0.5, 2.5, 1.0] + [2.0] * len(LEVEL_COUNTS)
+    [3.0] * N_CRITERIA + [1.0] + [2.0] * N_PUSH + [2.5, 0.5, 2.5, 1.0] + [2.0] * len(_LEVEL_EXTRA)
 )
 FIXED_AT_ZERO = 1e-6  # prior sd of a term the data cannot inform (it stays at 0)
 LOSS_PRIOR_MEAN = np.array([-3.0] * len(GROUP_NAMES) + [0.0, 0.0])
@@ -314,22 +320,33 @@ def gain_design(
         x[:, REGISTERED] = registered
     first = n_met if level is None else np.asarray(level, dtype=float)
     x[:, LEVEL] = first - N_MET_CENTRE
-    x[:, LEVEL + 1 : LEVEL + 1 + len(LEVEL_COUNTS)] = level_indicators(first)
+    x[:, LEVEL + 1 : LEVEL + 1 + len(_LEVEL_EXTRA)] = level_indicators(first)
     return x
 
 
 def level_indicators(level: np.ndarray) -> np.ndarray:
-    """(commune or row, ``LEVEL_COUNTS``): 1 where the first-year count is that count."""
-    return (np.asarray(level, dtype=float)[:, None] == np.array(LEVEL_COUNTS)).astype(float)
+    """(commune or row, the ``level_*`` terms): 1 where the first-year count is a
+    ``LEVEL_COUNTS`` count, then the natural spline's curved columns at ``LEVEL_KNOTS``."""
+    level = np.asarray(level, dtype=float)
+    columns = [(level[:, None] == np.array(LEVEL_COUNTS)).astype(float)]
+    if _N_SPLINE:
+        x, knots = level / N_CRITERIA, np.array(LEVEL_KNOTS) / N_CRITERIA
+
+        def d(k: int) -> np.ndarray:
+            cube = np.maximum(x - knots[k], 0.0) ** 3 - np.maximum(x - knots[-1], 0.0) ** 3
+            return cube / (knots[-1] - knots[k])
+
+        columns.append(np.column_stack([d(k) - d(len(knots) - 2) for k in range(_N_SPLINE)]))
+    return np.hstack(columns)
 
 
 def level_counts_effect(gain: np.ndarray, level: np.ndarray) -> np.ndarray | float:
-    """(draw, commune) log-odds of the ``LEVEL_COUNTS`` indicators for draws ``gain`` (draw,
+    """(draw, commune) log-odds of the ``level_*`` terms for draws ``gain`` (draw,
     ``GAIN_TERMS``) and communes' centred first-year counts ``level``; 0 without indicators
     (no (draw, commune) array of zeros for the product's straight line)."""
-    if not LEVEL_COUNTS:
+    if not _LEVEL_EXTRA:
         return 0.0
-    bumps = gain[:, LEVEL + 1 : LEVEL + 1 + len(LEVEL_COUNTS)]
+    bumps = gain[:, LEVEL + 1 : LEVEL + 1 + len(_LEVEL_EXTRA)]
     return bumps @ level_indicators(np.asarray(level) + N_MET_CENTRE).T
 
 
