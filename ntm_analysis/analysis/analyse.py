@@ -122,9 +122,10 @@ def load_inputs(config: RunConfig) -> Inputs:
 def stored_inputs(config: RunConfig) -> Inputs | None:
     """The data and units file as the batch's parent read them, from the analysis file
     ``config.forecast_cache`` — when it holds them and was made from this data file (its
-    bytes), units file, geography options, package version and code — so that each report
-    notebook of a batch does not parse the data again (issue 17). None otherwise (no cache
-    file, another file, an older cache without them): the caller reads the files."""
+    bytes), units file, geography options, package version, code and spreadsheet readers'
+    versions — so that each report notebook of a batch does not parse the data again (issue
+    17). None otherwise (no cache file, another file, an older cache without them): the
+    caller reads the files."""
     if not config.forecast_cache:
         return None
     with contextlib.suppress(OSError, ValueError, EOFError, pickle.UnpicklingError):
@@ -145,7 +146,11 @@ def cached_inputs(config: RunConfig) -> Inputs:
         meta = cache.input_meta(config, file_sha256(data_file(config.data_path)))
     except OSError:  # a file that cannot be read: load_inputs says which, as without a cache
         return load_inputs(config)
-    return cache.cached_inputs(meta, lambda: load_inputs(config))
+    return cache.cached_inputs(
+        meta,
+        lambda: load_inputs(config),
+        keep=lambda inputs: inputs.data_sha256 == meta["data_sha256"],  # not rewritten since
+    )
 
 
 def read(config: RunConfig, where: str = "district", inputs: Inputs | None = None) -> Run:

@@ -149,7 +149,7 @@ def config_meta(config: RunConfig, data_sha256: str) -> dict[str, Any]:
 
     The data and units files by their bytes; every ``RunConfig`` setting marked ``key`` (a
     file setting, e.g. the registration lists, by its bytes: ``<name>_sha256``); the package
-    version and the code fingerprint.
+    version, the code fingerprint and the spreadsheet readers' versions (``readers``).
     """
     if config.as_of is None:
         raise ValueError("config_meta needs the as-of year resolved (analyse does it)")
@@ -207,7 +207,6 @@ INPUT_KEYS = (
     "code",
     "readers",
 )
-
 
 
 def input_meta(config: RunConfig, data_sha256: str) -> dict[str, Any]:
@@ -445,13 +444,17 @@ def fit_cache_dir() -> Path | None:
 _Read = TypeVar("_Read")
 
 
-def cached_inputs(meta: Mapping[str, Any], read: Callable[[], _Read]) -> _Read:
+def cached_inputs(
+    meta: Mapping[str, Any], read: Callable[[], _Read], keep: Callable[[_Read], bool]
+) -> _Read:
     """``read()`` — the data and units file as read, checked and harmonised — from the fit
-    cache when files with the same bytes, geography options and code (``meta``:
-    ``input_meta``) were read before; else read and stored (a cache that cannot be read or
-    written is skipped, never an error). Reading the bundled data costs ~0.2 s CPU of ``ntm
-    forecast`` against ~1 ms to unpickle it (issue 17). A file that fails its checks raises
-    from ``read()`` every time: nothing is stored."""
+    cache when files with the same bytes, geography options, code and spreadsheet readers
+    (``meta``: ``input_meta``) were read before; else read and stored (a cache that cannot be
+    read or written is skipped, never an error). Reading the bundled data costs ~0.2 s CPU of
+    ``ntm forecast`` against ~1 ms to unpickle it (issue 17). A file that fails its checks
+    raises from ``read()`` every time: nothing is stored. Nor is a read that ``keep`` refuses
+    (the caller's check that what was read is what ``meta`` names: a file rewritten between
+    hashing it for the key and reading it must not be stored under the old bytes' key)."""
     folder = fit_cache_dir()
     if folder is None:
         return read()
@@ -460,7 +463,8 @@ def cached_inputs(meta: Mapping[str, Any], read: Callable[[], _Read]) -> _Read:
     if stored is not None:
         return stored["inputs"]
     inputs = read()
-    _store_quietly(path, {"meta": dict(meta), "inputs": inputs})
+    if keep(inputs):
+        _store_quietly(path, {"meta": dict(meta), "inputs": inputs})
     return inputs
 
 

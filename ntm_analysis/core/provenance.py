@@ -118,7 +118,7 @@ def versions() -> dict[str, str | None]:
 NUMERICAL_LIBRARIES = ("numpy", "scipy", "pandas", "statsmodels")
 # the spreadsheet readers behind a stored panel "as read" (the fit cache's inputs, the batch's
 # analysis file): a reader upgrade may read a cell otherwise, so it must not reuse them
-READER_LIBRARIES = ("python-calamine", "openpyxl")
+READER_LIBRARIES = ("python-calamine", "pyarrow")
 
 
 def library_stamp(names: tuple[str, ...] = NUMERICAL_LIBRARIES) -> bytes:

@@ -717,7 +717,7 @@ def capacity_scores(
     previous: dict[str, TransitionModel] = {}  # each form's fit on one year fewer: a warm start
     total = np.zeros(len(panel.communes))  # each commune's level − count difference, all years
     seen = np.zeros(len(panel.communes), bool)
-    whole = 1.0  # scored communes' share of the whole panel's (1: every commune scored)
+    whole = 1.0  # whole-panel held-out rows per scored row, last year (1: every one scored)
     for i in range(max(2, len(years) - MAX_CAPACITY_CUTOFFS), len(years)):
         train = table[table["year"] < years[i]]
         held = table[(table["year"] == years[i]) & ~table["met"]]
@@ -757,12 +757,12 @@ def capacity_scores(
                 }
             )
         total += per_commune["level"] - per_commune["count"]
-        seen |= np.bincount(commune, minlength=len(panel.communes)) > 0
+        scored = np.bincount(commune, minlength=len(panel.communes)) > 0
+        seen |= scored
         whole = scale
         if districts is not None:
             # the sampling variance of the scaled level − count difference (communes drawn
             # without replacement; whole districts treated as independent communes)
-            scored = np.bincount(commune, minlength=len(panel.communes)) > 0
             d = (per_commune["level"] - per_commune["count"])[scored]
             share = min(1.0 / scale, 1.0)
             var = scale**2 * len(d) * (np.var(d, ddof=1) if len(d) > 1 else 0.0) * (1 - share)

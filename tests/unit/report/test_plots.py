@@ -557,16 +557,32 @@ def test_a_png_walks_the_figure_once_and_equals_savefigs(name):
     assert png == buffer.getvalue()
 
 
-def test_a_figure_on_pyplots_canvas_is_saved_on_its_own_canvas():
-    """A planner's pyplot figure keeps its canvas (replacing it would detach the figure from
-    its window): it is saved by ``savefig``."""
+def test_a_figure_pyplot_manages_or_on_another_canvas_is_saved_by_savefig(monkeypatch):
+    """A planner's pyplot figure (it has a window manager, even on the Agg backend) and a
+    figure on any canvas but a bare Agg one are saved by ``savefig``, which detaches the
+    figure from its window while it saves; the one-walk path would set ``fig.dpi`` on the
+    figure shown (resizing its window) and paint into its canvas."""
     import matplotlib.pyplot as plt
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
 
+    saved = []
+    real_savefig = Figure.savefig
+
+    def recorded(self, *args, **kwargs):
+        saved.append(self)
+        return real_savefig(self, *args, **kwargs)
+
+    monkeypatch.setattr(Figure, "savefig", recorded)
     fig, ax = plt.subplots(layout="constrained")
     try:
         ax.plot([2015, 2016], [1, 2])
-        canvas = fig.canvas
+        canvas, size = fig.canvas, tuple(fig.get_size_inches())
         png = plots.fig_to_png_bytes(fig, dpi=40)
         assert png[:4] == b"\x89PNG" and fig.canvas is canvas
+        assert saved == [fig] and tuple(fig.get_size_inches()) == size
     finally:
         plt.close(fig)
+    other = Figure(layout="constrained")
+    other.add_subplot().plot([1, 2])
+    FigureCanvasSVG(other)
+    assert plots.fig_to_png_bytes(other, dpi=40)[:4] == b"\x89PNG" and saved == [fig, other]
