@@ -202,6 +202,20 @@ class _Integrated:
             return grad, expected, False
 
 
+def agq_from_product(call: GainCall, post, nodes: int = NODES) -> AgqFit:
+    """``agq_fit`` started from the product's gain posterior ``post`` (its mean, commune
+    spread and commune modes; district and year spreads held at the product's)."""
+    return agq_fit(
+        call,
+        post.sd,
+        post.mean.copy(),
+        post.sd["commune"],
+        post.commune_mean,
+        tr.SPREAD_PRIOR,
+        nodes,
+    )
+
+
 def agq_fit(
     call: GainCall,
     sds: dict[str, float],
@@ -346,15 +360,7 @@ def case(
     post = model.gain_posterior
     n_met = tr.GAIN_TERMS.index("n_met")
     t0 = time.process_time()
-    agq = agq_fit(
-        call,
-        post.sd,
-        post.mean.copy(),
-        post.sd["commune"],
-        post.commune_mean,
-        tr.SPREAD_PRIOR,
-        nodes,
-    )
+    agq = agq_from_product(call, post, nodes)
     t_agq = time.process_time() - t0
     resid, _, slope, _ = residual_spread(truth, panel, model, model.communes["effect"].to_numpy())
     # θ's profile at τ held at the residual spread: do the data, under this model, prefer it?

@@ -173,6 +173,22 @@ def test_the_stored_data_are_not_used_for_another_file(stored, monkeypatch, tmp_
         analyse(read(stored))
 
 
+def _count_parses(monkeypatch, before=None) -> list:
+    """The data file's parses from now on (``load_panel``'s calls), each after
+    ``before(parses so far)`` when given."""
+    parsed: list = []
+    real_load = analyse_module.load_panel
+
+    def counted(*args, **kwargs):
+        parsed.append(args)
+        if before is not None:
+            before(parsed)
+        return real_load(*args, **kwargs)
+
+    monkeypatch.setattr(analyse_module, "load_panel", counted)
+    return parsed
+
+
 def test_a_second_read_of_the_same_files_takes_them_from_the_fit_cache(
     panel_file, tmp_path, monkeypatch
 ):
@@ -184,14 +200,7 @@ def test_a_second_read_of_the_same_files_takes_them_from_the_fit_cache(
     shutil.copyfile(panel_file, data)
     config = RunConfig(data_path=str(data), **FAST)
     first = read(config)
-    parsed = []
-    real_load = analyse_module.load_panel
-
-    def counted(*args, **kwargs):
-        parsed.append(args)
-        return real_load(*args, **kwargs)
-
-    monkeypatch.setattr(analyse_module, "load_panel", counted)
+    parsed = _count_parses(monkeypatch)
     again = read(config)
     assert parsed == [] and again.data_sha256 == first.data_sha256
     assert again.panel.status.equals(first.panel.status)
@@ -215,14 +224,7 @@ def test_a_workbook_read_by_an_older_calamine_is_read_again(small_panel, tmp_pat
     data = write_panel(small_panel, tmp_path / "panel.xlsx")
     config = RunConfig(data_path=str(data), **FAST)
     read(config)
-    parsed = []
-    real_load = analyse_module.load_panel
-
-    def counted(*args, **kwargs):
-        parsed.append(args)
-        return real_load(*args, **kwargs)
-
-    monkeypatch.setattr(analyse_module, "load_panel", counted)
+    parsed = _count_parses(monkeypatch)
     read(config)
     assert parsed == []  # the same reader: from the cache
     real_version = provenance._dist_version
@@ -266,16 +268,12 @@ def test_a_file_rewritten_while_it_is_read_is_not_stored_under_its_old_bytes(
     shutil.copyfile(panel_file, data)
     original = data.read_bytes()
     config = RunConfig(data_path=str(data), **FAST)
-    real_load = analyse_module.load_panel
-    parsed = []
 
-    def rewritten_first(*args, **kwargs):
-        parsed.append(args)
+    def rewrite_first(parsed: list) -> None:
         if len(parsed) == 1:  # another program saves the file while it is being read
             data.write_bytes(original + b"\n")
-        return real_load(*args, **kwargs)
 
-    monkeypatch.setattr(analyse_module, "load_panel", rewritten_first)
+    parsed = _count_parses(monkeypatch, rewrite_first)
     read(config)
     data.write_bytes(original)  # back to the bytes the key was made from
     read(config)

@@ -39,18 +39,7 @@ def test_derivatives_match_finite_differences():
 
 def test_fit_reaches_a_stationary_point_whatever_the_nodes():
     post, call = _small_fit()
-    fits = {
-        nodes: agq13.agq_fit(
-            call,
-            post.sd,
-            post.mean.copy(),
-            post.sd["commune"],
-            post.commune_mean,
-            tr.SPREAD_PRIOR,
-            nodes,
-        )
-        for nodes in (7, 15)
-    }
+    fits = {nodes: agq13.agq_from_product(call, post, nodes) for nodes in (7, 15)}
     for nodes, fit in fits.items():
         assert fit.converged
         objective = agq13._Integrated(call, post.sd, nodes)
