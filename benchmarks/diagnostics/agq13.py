@@ -50,12 +50,12 @@ from ntm_analysis.core.criteria import N_CRITERIA
 from ntm_analysis.model import transitions as tr
 from ntm_analysis.model.calibration import realised
 from ntm_analysis.model.glmm import (
+    DenseDesign,
     Factor,
     VariancePrior,
-    _DenseDesign,
-    _log1pexp,
-    _sigmoid,
+    log1pexp,
     quadrature_commune_sd,
+    sigmoid,
 )
 from ntm_analysis.model.known_processes import INITIAL, LAST_YEAR, SCENARIOS, Process, Truth
 
@@ -118,7 +118,7 @@ class _Integrated:
     def __init__(self, call: GainCall, sds: dict[str, float], nodes: int) -> None:
         self.c = call.commune.index
         self.n_c = call.commune.n_levels
-        self.design = _DenseDesign(np.asarray(call.fixed, float), call.factors, self.c, self.n_c)
+        self.design = DenseDesign(np.asarray(call.fixed, float), call.factors, self.c, self.n_c)
         self.y, self.m = call.events.astype(float), call.trials.astype(float)
         p = call.fixed.shape[1]
         finite = np.isfinite(call.prior_sd)
@@ -138,14 +138,14 @@ class _Integrated:
         and its curvature there."""
         c, n_c = self.c, self.n_c
         for _ in range(MODE_STEPS):
-            mu = _sigmoid(eta0 + v[c])
+            mu = sigmoid(eta0 + v[c])
             g = np.bincount(c, self.y - self.m * mu, n_c) - v / tau**2
             h = np.bincount(c, self.m * mu * (1.0 - mu), n_c) + 1.0 / tau**2
             step = np.clip(g / h, -2.0, 2.0)
             v = v + step
             if np.abs(step).max() < 1e-10:
                 break
-        mu = _sigmoid(eta0 + v[c])
+        mu = sigmoid(eta0 + v[c])
         return v, np.bincount(c, self.m * mu * (1.0 - mu), n_c) + 1.0 / tau**2
 
     def evaluate(self, theta: np.ndarray, tau: float, v: np.ndarray) -> dict:
@@ -157,7 +157,7 @@ class _Integrated:
         loglik = np.empty_like(nodes)
         for k in range(len(self.x)):
             e = eta0 + nodes[self.c, k]
-            loglik[:, k] = np.bincount(self.c, self.y * e - self.m * _log1pexp(e), self.n_c)
+            loglik[:, k] = np.bincount(self.c, self.y * e - self.m * log1pexp(e), self.n_c)
         a = loglik + self.log_w - 0.5 * nodes**2 / tau**2
         per_commune = special.logsumexp(a, axis=1) + np.log(s) - 0.5 * np.log(2 * np.pi * tau**2)
         penalty = 0.5 * float((self.prec * (theta - self.m0) ** 2).sum())
@@ -177,7 +177,7 @@ class _Integrated:
         rbar, wbar = np.zeros(len(self.y)), np.zeros(len(self.y))
         node_grads = []
         for k in range(len(self.x)):
-            mu = _sigmoid(at["eta0"] + at["nodes"][c, k])
+            mu = sigmoid(at["eta0"] + at["nodes"][c, k])
             r = self.y - self.m * mu
             pik = at["pi"][c, k]
             rbar += pik * r

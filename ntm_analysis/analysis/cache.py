@@ -12,6 +12,7 @@ other inputs or by other code is never reused. ``analysis.analyse`` is the one w
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -82,12 +83,20 @@ def file_sha256(path: str | Path) -> str:
 SOURCE_SUFFIXES = (".py", ".j2", ".po")  # the code, its templates, its wording
 
 
+@functools.cache
 def code_fingerprint() -> str:
     """Hash of the package version and every source file of the package — its code, its
     Jinja templates and its translation catalogues, which all decide what a report says: a
     cached forecast (or a finished report) made by other code is never reused, even when the
     version was not bumped. The whole package, so that no list of "modules that matter" has
-    to be kept; and the numerical libraries' versions (``library_stamp``)."""
+    to be kept; and the numerical libraries' versions (``library_stamp``).
+
+    Taken once per process (~9 ms; ``ntm forecast`` asked three times): the code a process
+    runs cannot change under it — Python imports each module once (``sys.modules``), the
+    package reloads none and its libraries' versions are those imported — so files edited or
+    reinstalled later would describe code this process does not run, and results it stores
+    must not be keyed by them. A process started after the change (the next command, a new
+    kernel, a restarted Dask worker) hashes the new files."""
     digest = hashlib.sha256(__version__.encode())
     digest.update(library_stamp())
     sources = (p for p in PACKAGE_DIR.rglob("*") if p.suffix in SOURCE_SUFFIXES)
@@ -153,18 +162,29 @@ def config_meta(config: RunConfig, data_sha256: str) -> dict[str, Any]:
     """
     if config.as_of is None:
         raise ValueError("config_meta needs the as-of year resolved (analyse does it)")
+    return _meta(config, data_sha256)
+
+
+def _meta(config: RunConfig, data_sha256: str, keys: tuple[str, ...] | None = None) -> dict:
+    """``config_meta``'s entries (``keys``: only those, so that a file setting outside them
+    is not hashed for nothing: ``input_meta``)."""
+    wanted = (lambda key: True) if keys is None else keys.__contains__
     meta: dict[str, Any] = {
         "data_sha256": data_sha256,
         "units_sha256": file_sha256(units_file(config.units_path)),
     }
     for name, value in config.key_values().items():
+        key = f"{name.removesuffix('_path')}_sha256" if name.endswith("_path") else name
+        if not wanted(key):
+            continue
         if name.endswith("_path"):
-            meta[f"{name.removesuffix('_path')}_sha256"] = _file_key(value)
+            meta[key] = _file_key(value)
         elif name == "scenario":
-            meta[name] = jsonable(dict(value)) if value is not None else None
+            meta[key] = jsonable(dict(value)) if value is not None else None
         else:
-            meta[name] = value
-    meta["as_of"] = int(config.as_of)
+            meta[key] = value
+    if wanted("as_of"):
+        meta["as_of"] = int(config.as_of)
     meta["version"] = __version__
     meta["code"] = code_fingerprint()
     meta["readers"] = library_stamp(READER_LIBRARIES).decode()
@@ -212,9 +232,8 @@ INPUT_KEYS = (
 def input_meta(config: RunConfig, data_sha256: str) -> dict[str, Any]:
     """``config_meta``'s ``INPUT_KEYS``: what the data as read depend on. The as-of year is
     not among them, so it need not be resolved (the data are read to resolve it)."""
-    as_of = 0 if config.as_of is None else config.as_of  # not a key: any year will do
-    meta = config_meta(replace(config, as_of=as_of), data_sha256)
-    return {k: meta[k] for k in INPUT_KEYS}
+    meta = _meta(config, data_sha256, INPUT_KEYS)
+    return {k: meta[k] for k in INPUT_KEYS}  # in INPUT_KEYS' order, each one present
 
 
 # what the backtest depends on (not the forecast's draws, target year or scenario): it is

@@ -183,8 +183,13 @@ def history(
 def known_at(panel: Panel, forecast: Forecast) -> Panel:
     """The years of ``panel`` up to the forecast's as-of year: only what was known then.
     Baselines, pace and their stored fits must not see later data, whichever panel a caller
-    passes (the whole file or the history)."""
-    return panel.subset(years=[y for y in panel.years if y <= forecast.as_of])
+    passes (the whole file or the history). A panel holding only those years already (the
+    history, as the batch and the command pass it) is returned as it is: no copy of its
+    status table for each unit's results."""
+    years = panel.years
+    if all(y <= forecast.as_of for y in years):
+        return panel
+    return panel.subset(years=[y for y in years if y <= forecast.as_of])
 
 
 def unit_baseline_fits(

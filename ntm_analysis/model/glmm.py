@@ -513,10 +513,12 @@ class _Design:
         return np.hstack([fixed, *(b.toarray() for b in blocks)])
 
 
-class _DenseDesign:
+class DenseDesign:
     """The design as one dense (rows × k) matrix and every product of a Newton step a plain
     matrix product: ``fit_glmm(..., solver="dense")``, the reference the structured
-    ``_Design`` (and the district elimination and sparse coupling) must agree with."""
+    ``_Design`` (and the district elimination and sparse coupling) must agree with. Public
+    as the one statement of the GLMM's design (fixed columns, then each factor's indicators)
+    and its products that a diagnostic re-using the product's design builds on (agq13)."""
 
     def __init__(
         self, fixed: np.ndarray, factors: list[Factor], c_index: np.ndarray, n_c: int
@@ -602,11 +604,16 @@ def _fit_to(values: np.ndarray, k: int) -> np.ndarray:
     return out
 
 
-def _sigmoid(x: np.ndarray) -> np.ndarray:
+def sigmoid(x: np.ndarray) -> np.ndarray:
+    """The logistic function by ``tanh`` (no overflow warning for large ``|x|``): the GLMM's
+    mean of a log-odds. Public so that a diagnostic re-deriving the GLMM's likelihood (e.g.
+    benchmarks/diagnostics/agq13.py) evaluates it with the very same numbers."""
     return 0.5 * (1.0 + np.tanh(0.5 * x))
 
 
-def _log1pexp(x: np.ndarray) -> np.ndarray:
+def log1pexp(x: np.ndarray) -> np.ndarray:
+    """log(1 + eˣ) without overflow: the GLMM's binomial log-likelihood term (public for the
+    same reason as ``sigmoid``)."""
     return np.logaddexp(0.0, x)
 
 
@@ -647,7 +654,7 @@ def quadrature_commune_sd(
     loglik = np.empty((n_c, len(x)))
     for k in range(len(x)):  # one row pass per node: memory stays linear in rows
         e = eta + nodes[ci, k]
-        loglik[:, k] = np.bincount(ci, y * e - m * _log1pexp(e), n_c)
+        loglik[:, k] = np.bincount(ci, y * e - m * log1pexp(e), n_c)
     base = loglik + (np.log(w) + x**2)[None, :]
     sq = nodes**2
     tau2 = start**2
@@ -749,7 +756,7 @@ def fit_glmm(
     sparse_mode = k > SPARSE_ABOVE and not dense  # the commune coupling kept sparse
     c_index = commune.index if commune is not None else np.zeros(n, int)
     n_c = commune.n_levels if commune is not None else 0
-    design = (_DenseDesign if dense else _Design)(np.asarray(fixed, float), factors, c_index, n_c)
+    design = (DenseDesign if dense else _Design)(np.asarray(fixed, float), factors, c_index, n_c)
     slices, pos = {}, p
     for f in factors:
         slices[f.name] = slice(pos, pos + f.n_levels)
@@ -783,7 +790,7 @@ def fit_glmm(
     def objective(
         eta: np.ndarray, th: np.ndarray, vv: np.ndarray, prec: np.ndarray, cprec: float
     ) -> float:
-        loglik = float(y @ eta - m @ _log1pexp(eta))
+        loglik = float(y @ eta - m @ log1pexp(eta))
         penalty = 0.5 * float((prec * (th - m0) ** 2).sum()) + 0.5 * cprec * float((vv**2).sum())
         return loglik - penalty
 
@@ -806,7 +813,7 @@ def fit_glmm(
     current = objective(eta, theta, v, prec, cprec)
     iterations = 0
     for iterations in range(1, MAX_ITER + 1):  # noqa: B007 (reported)
-        mu = _sigmoid(eta)
+        mu = sigmoid(eta)
         w = m * mu * (1.0 - mu)
         r = y - m * mu
         design.weights(w)

@@ -336,7 +336,12 @@ def _exporter(lang: str) -> Any:
     many notebooks with one exporter the same way. Per thread, because a Dask worker may
     export two reports at once and an exporter keeps state while it converts. Everything that
     differs between reports (title, footer, print rules) comes with the notebook and the
-    resources of each call, never in the exporter.
+    resources of each call, never in the exporter. What the exporter reads from a notebook
+    itself cannot carry over either: ``HTMLExporter.from_notebook_node`` registers the code
+    highlighter anew from each notebook's ``language_info`` (nbconvert 7.17: an exporter
+    that converted a Python notebook renders an R one byte-equal to a fresh exporter, code
+    shown), and our reports show no code (``exclude_input``: the highlighter is used for
+    inputs only) — all our notebooks are python3 besides.
     """
     made: dict[str, Any] = _EXPORTERS.__dict__.setdefault("by_lang", {})
     if lang in made:

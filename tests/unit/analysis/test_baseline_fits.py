@@ -14,7 +14,8 @@ from probe import probe
 
 from ntm_analysis.analysis.analyse import analyse, cached_analysis, read, results_for
 from ntm_analysis.analysis.cache import load_analysis
-from ntm_analysis.analysis.results import unit_baseline_fits
+from ntm_analysis.analysis.results import known_at, unit_baseline_fits
+from ntm_analysis.analysis.summaries import panel_fingerprint
 from ntm_analysis.core.config import RunConfig
 from ntm_analysis.model.baselines import baseline_forecasts, damped_trend, fit_key
 
@@ -47,6 +48,12 @@ def test_the_fits_see_only_the_years_up_to_the_as_of_year(panel_file):
     run = analyse(replace(run.config, as_of=as_of), backtest=False)
     assert run.history.last_year == as_of < run.panel.last_year
     forecast = run.analysis.forecast
+    # the cut (``known_at``) copies the whole file's years up to as-of, and returns the
+    # history itself: it holds nothing to cut
+    cut, history = known_at(run.panel, forecast), run.history
+    assert cut.years == history.years and cut is not run.panel
+    assert panel_fingerprint(cut) == panel_fingerprint(history)
+    assert known_at(history, forecast) is history
     from_file = unit_baseline_fits(forecast, run.panel)
     from_history = unit_baseline_fits(forecast, run.history)
     assert from_file.keys() == from_history.keys() and len(from_file) > 1

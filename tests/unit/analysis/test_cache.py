@@ -21,7 +21,16 @@ def package(tmp_path, monkeypatch):
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_text(text, encoding="utf-8")
     monkeypatch.setattr(cache, "PACKAGE_DIR", root)
-    return root
+    cache.code_fingerprint.cache_clear()
+    yield root
+    cache.code_fingerprint.cache_clear()  # later tests fingerprint the real package
+
+
+def _fingerprint() -> str:
+    """The files' fingerprint now: what a new process would take (the process's own is taken
+    once: ``test_the_fingerprint_is_taken_once_per_process``)."""
+    cache.code_fingerprint.cache_clear()
+    return cache.code_fingerprint()
 
 
 @pytest.mark.parametrize(
@@ -29,21 +38,21 @@ def package(tmp_path, monkeypatch):
     ["core/a.py", "report/templates/contents.html.j2", "i18n/locale/vi/LC_MESSAGES/ntm.po"],
 )
 def test_code_templates_and_wording_change_the_fingerprint(package, changed):
-    before = cache.code_fingerprint()
-    assert cache.code_fingerprint() == before, "the same files, the same fingerprint"
+    before = _fingerprint()
+    assert _fingerprint() == before, "the same files, the same fingerprint"
     (package / changed).write_text("changed\n", encoding="utf-8")
-    assert cache.code_fingerprint() != before
+    assert _fingerprint() != before
 
 
 def test_a_new_module_counts_and_data_does_not(package):
-    before = cache.code_fingerprint()
+    before = _fingerprint()
     (package / "_data" / "panel.csv").write_text("a,b\n3,4\n", encoding="utf-8")
     (package / "core" / "__pycache__").mkdir()
     (package / "core" / "__pycache__" / "a.cpython-311.pyc").write_bytes(b"\0")
-    assert cache.code_fingerprint() == before, "data has its own hash; bytecode is derived"
+    assert _fingerprint() == before, "data has its own hash; bytecode is derived"
     (package / "model").mkdir()
     (package / "model" / "new.py").write_text("y = 2\n", encoding="utf-8")
-    assert cache.code_fingerprint() != before, "a new module is on no list, and counts"
+    assert _fingerprint() != before, "a new module is on no list, and counts"
 
 
 def test_a_numerical_library_upgrade_changes_both_fingerprints(package, monkeypatch):
@@ -52,14 +61,24 @@ def test_a_numerical_library_upgrade_changes_both_fingerprints(package, monkeypa
     from ntm_analysis.core import provenance
     from ntm_analysis.model import calibration_store
 
-    before = cache.code_fingerprint(), calibration_store.model_fingerprint()
+    before = _fingerprint(), calibration_store.model_fingerprint()
     real = provenance._dist_version
 
     def upgraded(name: str) -> str:
         return "99.0" if name == "scipy" else real(name)
 
     monkeypatch.setattr(provenance, "_dist_version", upgraded)
-    after = cache.code_fingerprint(), calibration_store.model_fingerprint()
+    after = _fingerprint(), calibration_store.model_fingerprint()
     assert after[0] != before[0] and after[1] != before[1]
     monkeypatch.setattr(provenance, "_dist_version", real)
-    assert (cache.code_fingerprint(), calibration_store.model_fingerprint()) == before
+    assert (_fingerprint(), calibration_store.model_fingerprint()) == before
+
+
+def test_the_fingerprint_is_taken_once_per_process(package):
+    """The code a process runs cannot change under it (modules are imported once): the
+    fingerprint is hashed once (``ntm forecast`` asked three times, ~9 ms each), and a file
+    edited later does not re-key what this process stores."""
+    before = cache.code_fingerprint()
+    (package / "core" / "a.py").write_text("x = 2\n", encoding="utf-8")
+    assert cache.code_fingerprint() == before
+    assert _fingerprint() != before  # the next process's

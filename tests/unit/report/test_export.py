@@ -214,7 +214,8 @@ def test_reports_exported_one_after_another_share_one_exporter_and_stay_their_ow
 ):
     """A batch worker exports one report after another: the templates are compiled once per
     language (two exporters made for two reports fails on the old code), and a report
-    exported after another reads as it does exported alone (nothing carried over)."""
+    exported after another reads as it does exported alone (nothing carried over, not the
+    first notebook's language either)."""
     import nbconvert
 
     made: list[str] = []
@@ -226,6 +227,7 @@ def test_reports_exported_one_after_another_share_one_exporter_and_stay_their_ow
 
     monkeypatch.setattr(nbconvert, "HTMLExporter", Counting)
     first, second = _notebook("<h2>Một</h2><b>một</b>"), _notebook("<h2>Hai</h2><i>hai</i>")
+    first.metadata["language_info"] = {"name": "R", "pygments_lexer": "r"}  # not carried over
 
     def page(nb, name: str, footer: str) -> str:
         target = tmp_path / name
