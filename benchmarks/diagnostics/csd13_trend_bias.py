@@ -65,7 +65,7 @@ def case(name: str, replicate: int, origin: int) -> dict:
     panel = truth.panel(origin)
     model = tr.fit(panel, trend="only")
     post = model.gain_posterior
-    absent = ("level",) if model.capacity_form == "count" else ()
+    absent = tr.LEVEL_TERMS if model.capacity_form == "count" else ()
     resid_sd, resid_form, slope, order = residual_spread(
         truth, panel, model, model.communes["effect"].to_numpy()
     )

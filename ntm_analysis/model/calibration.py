@@ -124,11 +124,11 @@ def true_form_terms(process: Process) -> tuple[str, ...]:
     process has no "criteria met" or first-year-count effect, only the commune's ability)
     and every push step but its own threshold. Its quota push (registrations) is unknown to
     the forecaster here, as to the model."""
-    from ntm_analysis.model.transitions import GAIN_TERMS, PUSH_STEPS
+    from ntm_analysis.model.transitions import GAIN_TERMS, LEVEL_TERMS, PUSH_STEPS
 
     own = process.push_threshold
     steps = ["close" if k == 15 else f"close_{k}" for k in PUSH_STEPS if own is None or k != own]
-    return tuple(t for t in GAIN_TERMS if t in {"n_met", "level", *steps})
+    return tuple(t for t in GAIN_TERMS if t in {"n_met", *LEVEL_TERMS, *steps})
 
 
 def true_form_forecaster(

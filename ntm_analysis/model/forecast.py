@@ -46,6 +46,7 @@ from ntm_analysis.model.transitions import (
     Registrations,
     TransitionModel,
     fit,
+    level_spline_effect,
     push_matrix,
 )
 
@@ -305,6 +306,7 @@ def _simulate_chunk(
     static = (
         b_diff * inputs.difficult
         + b_level * inputs.level
+        + level_spline_effect(gain, inputs.level)
         + draws.district[:, inputs.district_index]
         + draws.commune
         + inputs.commune_shift

@@ -11,10 +11,13 @@ from ntm_analysis.core.criteria import CRITERIA_NUMBERS, N_CRITERIA
 from ntm_analysis.model.synthetic import simulate_panel
 from ntm_analysis.model.transitions import (
     GAIN_TERMS,
+    LEVEL,
     N_MET_CENTRE,
     PUSH_STEPS,
+    REGISTERED,
     category_codes,
     gain_design,
+    level_spline,
     transitions,
 )
 
@@ -56,13 +59,15 @@ def test_gain_design_is_its_blocks_stacked():
         trend,
         registered,
         level - N_MET_CENTRE,
+        level_spline(level),
     ]
     x = gain_design(criterion, n_met, difficult, trend, registered, level)
     assert x.shape == (n, len(GAIN_TERMS)) and x.dtype == np.float64
     np.testing.assert_array_equal(x, np.column_stack(blocks).astype(float))
     default = gain_design(criterion, n_met, difficult, trend)  # no registrations; level = count
-    np.testing.assert_array_equal(default[:, -2], 0.0)
-    np.testing.assert_array_equal(default[:, -1], n_met - N_MET_CENTRE)
+    np.testing.assert_array_equal(default[:, REGISTERED], 0.0)
+    np.testing.assert_array_equal(default[:, LEVEL], n_met - N_MET_CENTRE)
+    np.testing.assert_array_equal(default[:, LEVEL + 1 :], level_spline(n_met))
 
 
 def test_the_transitions_table_pairs_each_commune_with_its_next_year():
