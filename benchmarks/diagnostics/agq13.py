@@ -94,8 +94,10 @@ class AgqFit:
 
 
 def product_fit(panel) -> tuple[tr.TransitionModel, GainCall]:
-    """``fit(panel, trend="only")`` and the arguments of its last gain GLMM call (the one
-    whose posterior the model holds: ``fit_one``'s final gain fit)."""
+    """``fit(panel, trend="only")`` and the arguments of the gain GLMM call whose posterior
+    the model holds (``fit_one``'s final gain fit): recorded in a refit with the chosen
+    capacity form imposed, whose last call it is (the product also fits the other form after
+    it where the weight is interior: ``other_form``)."""
     calls: list[GainCall] = []
     real = tr.fit_glmm
 
@@ -104,9 +106,10 @@ def product_fit(panel) -> tuple[tr.TransitionModel, GainCall]:
             calls.append(GainCall(fixed, events, trials, prior_mean, prior_sd, factors, commune))
         return real(fixed, events, trials, prior_mean, prior_sd, factors, commune, **kw)
 
+    model = tr.fit(panel, trend="only")
     tr.fit_glmm = recording
     try:
-        model = tr.fit(panel, trend="only")
+        tr.fit(panel, trend="only", level_weight=float(model.capacity_form != "count"))
     finally:
         tr.fit_glmm = real
     return model, calls[-1]

@@ -11,10 +11,12 @@ form's trend fit (trend error, ``n_met`` slope, commune spread), and scores on t
 harness (same truth, ideal, seed, PIT draw) these forecasts:
 
 - ``level`` / ``count``: the fit with that form imposed (the capacity score not consulted);
-- ``product``: the product's choice (whichever of the two the weight picks);
-- ``mix``: the two forms' draws mixed by the product's weight (no hard choice);
+- ``product``: session 9's product choice (whichever of the two logistic(D) picks);
+- ``mix``: the two forms' draws mixed by logistic(D) (no hard choice);
 - ``mix_bb``: mixed by the weight averaged over the difference's uncertainty,
-  E[logistic(N(D, V))] (the Gaussian form of pseudo-BMA+'s Bayesian bootstrap);
+  E[logistic(N(D, V))] (the Gaussian form of pseudo-BMA+'s Bayesian bootstrap): the
+  product's ``capacity_weight`` since session 10 (its forecast mixes the forms itself; here
+  the two imposed forms' forecasts are mixed as in session 9, to keep the comparison);
 - ``tie``: the product's rule with the score's own noise counted as the sampled panels'
   sampling noise already is: |D| < ``CAPACITY_SAMPLE_Z``·√V is a tie, and a tie is the
   level form (as when nothing can be scored).
@@ -34,7 +36,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-from unittest import mock
 
 import numpy as np
 import pandas as pd
@@ -61,20 +62,7 @@ def processes(names: list[str]) -> list[Process]:
 
 def forced(history, form: str) -> tr.TransitionModel:
     """The product's fit with the capacity form imposed (its held-out weight set to 1 / 0)."""
-    weight = 1.0 if form == "level" else 0.0
-    with mock.patch.object(tr, "capacity_weight", lambda scores: weight):
-        return tr.fit(history)
-
-
-def bb_weight(diff: float, var: float, n: int = 4001) -> float:
-    """E[logistic(D')] over D' ~ N(diff, var): the weight averaged over the difference's
-    uncertainty (deterministic quantile grid)."""
-    if var <= 0.0:
-        return float(1.0 / (1.0 + np.exp(-np.clip(diff, -50, 50))))
-    from scipy.stats import norm
-
-    z = diff + np.sqrt(var) * norm.ppf((np.arange(n) + 0.5) / n)
-    return float(np.mean(1.0 / (1.0 + np.exp(-np.clip(z, -50, 50)))))
+    return tr.fit(history, level_weight=1.0 if form == "level" else 0.0)
 
 
 _LAST: list = []  # [(history, {name: Draws})]: every forecaster of one case shares two fits
@@ -89,10 +77,11 @@ def _case_draws(history, last_year: int, n_draws: int, seed: int) -> dict:
     total = scores.groupby("form")["log_score"].sum()
     diff = float(total["level"] - total["count"])
     var = float(scores["diff_var"].sum() + scores["noise_var"].sum())
+    plain = tr.averaged_logistic(diff, 0.0)  # session 9's weight: D read as exact
     weights = {
-        "product": tr.capacity_weight(scores),
-        "mix": tr.capacity_weight(scores),
-        "mix_bb": bb_weight(diff, var),
+        "product": plain,
+        "mix": plain,
+        "mix_bb": tr.capacity_weight(scores),
         "tie": 1.0 if diff >= -tr.CAPACITY_SAMPLE_Z * np.sqrt(var) else 0.0,
     }
     draws = {f: cal._as_draws(simulate(history, fits[f], last_year, n_draws, seed)) for f in FORMS}

@@ -24,7 +24,7 @@ import math
 import types
 import typing
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -109,8 +109,8 @@ def trend_dependence(
     if model is None or model.no_trend is None:
         return split
     components = {
-        "with_trend": (replace(model, no_trend=None, trend_weight=1.0), "n_with_trend"),
-        "without_trend": (model.no_trend, "n_without_trend"),
+        "with_trend": (model.component(True), "n_with_trend"),
+        "without_trend": (model.component(False), "n_without_trend"),
     }
     for key, (component, count) in components.items():
         if split[count] < MIN_COMPONENT_DRAWS:

@@ -204,7 +204,7 @@ def _levels(model: TransitionModel, codes: list[str], now: np.ndarray) -> np.nda
     return np.where(np.isfinite(known), known, now)
 
 
-def _draw_coefficients(
+def _trend_draws(
     model: TransitionModel,
     n_draws: int,
     rng: np.random.Generator,
@@ -212,20 +212,67 @@ def _draw_coefficients(
     districts: list[int],
     horizon: int,
 ) -> tuple[_Draws, np.ndarray]:
-    """Every draw's coefficients and whether it came from the trend fit: the first
+    """One capacity form's draws and whether each came from its trend fit: the first
     ``round(trend_weight · n)`` from the trend fit, the rest from the no-trend fit."""
     alt = model.no_trend
     n_trend = n_draws if alt is None else round(model.trend_weight * n_draws)
     parts = [_component_draws(model, n_trend, rng, codes, districts, horizon)]
     if n_trend < n_draws and alt is not None:
         parts.append(_component_draws(alt, n_draws - n_trend, rng, codes, districts, horizon))
-    draws = _Draws(
-        *(np.concatenate([getattr(d, f) for d in parts]) for f in _Draws.__dataclass_fields__)
-    )
     from_trend = np.arange(n_draws) < n_trend
     if alt is None and not model.trend_weight:
         from_trend[:] = False
-    return draws, from_trend
+    return _concatenated(parts), from_trend
+
+
+def _concatenated(parts: list[_Draws]) -> _Draws:
+    return _Draws(
+        *(np.concatenate([getattr(d, f) for d in parts]) for f in _Draws.__dataclass_fields__)
+    )
+
+
+def spread_evenly(n_draws: int, share: float) -> np.ndarray:
+    """(draw,) True at ``round(share · n)`` draws spread evenly over the draw index (draw i
+    where ⌊(i + 1)·share + ½⌋ > ⌊i·share + ½⌋). Each form's draws come in blocks (its trend
+    fit's, then its no-trend fit's): a leading block of one form would pair its trend draws
+    with the other form's no-trend draws, and a forecast cut to its first draws would hold
+    one form only (benchmarks/notes/cap13.md: that overstated the mixture's gain)."""
+    i = np.arange(n_draws)
+    return np.floor((i + 1) * share + 0.5) > np.floor(i * share + 0.5)
+
+
+def _draw_coefficients(
+    model: TransitionModel,
+    n_draws: int,
+    rng: np.random.Generator,
+    codes: list[str],
+    districts: list[int],
+    horizon: int,
+) -> tuple[_Draws, np.ndarray, np.ndarray]:
+    """Every draw's coefficients, whether it came from a trend fit and whether from the
+    chosen capacity form. With the other
+    capacity form fitted (``model.other_form``) a share ``model.form_share`` of the draws
+    comes from the chosen form, the rest from the other, spread evenly over the draw index
+    (``spread_evenly``), each form keeping its own trend / no-trend split (``_trend_draws``);
+    the chosen form's draws are drawn first, so without ``other_form`` nothing changes.
+    Every input the engine takes from the model besides the draws (each commune's level,
+    the trend's origin) is the same for both forms: both are fitted to the same table."""
+    other = model.other_form
+    own = n_draws if other is None else round(model.form_share * n_draws)
+    draws, from_trend = _trend_draws(model, own, rng, codes, districts, horizon)
+    if other is None:
+        return draws, from_trend, np.ones(n_draws, bool)
+    alt, alt_trend = _trend_draws(other, n_draws - own, rng, codes, districts, horizon)
+    mine = spread_evenly(n_draws, model.form_share)
+    fields = {}
+    for f in _Draws.__dataclass_fields__:
+        a, b = getattr(draws, f), getattr(alt, f)
+        out = np.empty((n_draws, *a.shape[1:]), a.dtype)
+        out[mine], out[~mine] = a, b
+        fields[f] = out
+    flags = np.empty(n_draws, bool)
+    flags[mine], flags[~mine] = from_trend, alt_trend
+    return _Draws(**fields), flags, mine
 
 
 def _top_up(
@@ -238,22 +285,22 @@ def _top_up(
     horizon: int,
 ) -> tuple[_Draws | None, np.ndarray]:
     """Coefficients of the extra draws that bring each fit of a trend mixture to ``minimum``
-    draws (the mixture's own draws of it count), and which fit each came from."""
+    draws (the mixture's own draws of it count), and which fit each came from. A fit's
+    extra draws mix the capacity forms as the headline does (``TransitionModel.component``:
+    each form's fit of that kind, in the shares ``form_share``), so "with / without the
+    trend" compares the trend choice alone."""
     if model.no_trend is None or minimum <= 0:
         return None, np.zeros(0, bool)
-    fits = {True: replace(model, no_trend=None, trend_weight=1.0), False: model.no_trend}
     parts, flags = [], []
-    for trend, component in fits.items():
+    for trend in (True, False):
         short = minimum - int((from_trend == trend).sum())
         if short > 0:
-            parts.append(_component_draws(component, short, rng, codes, districts, horizon))
+            component = model.component(trend)
+            parts.append(_draw_coefficients(component, short, rng, codes, districts, horizon)[0])
             flags.append(np.full(short, trend))
     if not parts:
         return None, np.zeros(0, bool)
-    draws = _Draws(
-        *(np.concatenate([getattr(d, f) for d in parts]) for f in _Draws.__dataclass_fields__)
-    )
-    return draws, np.concatenate(flags)
+    return _concatenated(parts), np.concatenate(flags)
 
 
 def _simulate_chunk(
@@ -618,7 +665,9 @@ def simulate(
 
     coef_seed, flip_seed = np.random.SeedSequence(seed).spawn(2)
     coef_rng = np.random.default_rng(coef_seed)
-    draws, from_trend = _draw_coefficients(model, n_draws, coef_rng, codes, districts, len(years))
+    draws, from_trend, chosen = _draw_coefficients(
+        model, n_draws, coef_rng, codes, districts, len(years)
+    )
     extra, extra_trend = _top_up(
         model, from_trend, component_draws, coef_rng, codes, districts, len(years)
     )
@@ -659,6 +708,7 @@ def simulate(
         province_name=panel.province_name,
         model=model,
         from_trend=from_trend,
+        chosen_form=chosen if model.other_form is not None else None,
         states=np.concatenate([p["states"] for p in parts]) if record_states else None,
         component_ntm=np.concatenate([p["ntm"] for p in extra_parts]) if extra_parts else None,
         component_from_trend=extra_trend if extra_parts else None,
@@ -727,6 +777,9 @@ class Forecast:
     # communes meeting the standard, and which fit each draw came from; not in the mixture
     component_ntm: np.ndarray | None = None
     component_from_trend: np.ndarray | None = None
+    # (draw,) True where the draw came from the model's chosen capacity form, False from its
+    # other form (``TransitionModel.other_form``); None when the model has one form only
+    chosen_form: np.ndarray | None = None
 
     # -- selecting a unit -------------------------------------------------------------------
     def _columns(self, unit: int | None) -> np.ndarray:

@@ -98,14 +98,17 @@ process two to four years ahead, a no-trend process's bias +1.4 → +2.6
 "level" or "count" form) is chosen by held-out commune-level likelihood: for each of the
 last two transitions with at least two before it, both forms are fitted on the earlier years
 and score each commune's gains in that year, given the year's common shift
-(``capacity_scores``); weight of "level" ∝ exp(total score), and the form with weight ≥ ½ is
-used (``capacity_weight`` is shown in the report). On the calibration suite's processes
-(lasting ability) the level form wins with weight ≈ 1; where the count itself drives
-progress both forms score alike and the level's coefficient is ≈ 0. With two transitions
-nothing is left to score: the level form is kept. With one transition the count *is* the
-first-year count: the fit has ``n_met`` only, and each draw reads a share of its slope as
-lasting capacity and the rest as the count's own effect (``capacity_form="mixed"``): one
-transition cannot tell which, and a count read as the count alone made strong communes
+(``capacity_scores``); weight of "level" ∝ exp(total score) averaged over the score
+difference's own noise (``capacity_weight``, shown in the report); the form with weight ≥ ½
+is "chosen", and the other form is fitted beside it (``other_form``) whenever its share is at
+least ``CAPACITY_MIN_SHARE``: the forecast draws that share of its draws from it
+(``forecast._draw_coefficients``). On the calibration suite's processes (lasting ability)
+the level form wins with averaged weight 0.89–0.98 (median); where the count itself drives
+progress both forms score alike (≈ 0.4) and the level's coefficient is ≈ 0. With two
+transitions nothing is left to score: the level form is kept. With one transition the count
+*is* the first-year count: the fit has ``n_met`` only, and each draw reads a share of its
+slope as lasting capacity and the rest as the count's own effect (``capacity_form="mixed"``):
+one transition cannot tell which, and a count read as the count alone made strong communes
 accelerate (2-year panels of the suite: 18–22 communes too high four years ahead). The share
 is unknown on [0, 1] with mean ``capacity_weight`` (½): the draws spread it evenly over
 [0, 1] (``forecast.lasting_shares``) rather than putting half the draws at each end, the most
@@ -121,7 +124,10 @@ holding about that many communes, and each year's score is scaled to the whole p
 (``capacity_sample``): the province is scored on every commune as before; on a 480-commune
 test process a 200-commune sample makes the same choice with the weight within 0.05
 (tests/unit/model/test_transitions_capacity_sample.py). A sampled difference within three of
-its sampling sd is a tie: weight ½, the level form (``capacity_weight``).
+its sampling sd is a tie (``sampled_tie``): weight ½, and the level form alone is drawn, as
+before the mixture — the other form's full fit at national size cost 11.5 s CPU more
+(fit + simulate 29.2 → 40.7 s against the 30 s goal; benchmarks/notes/mixbb13.md), so a
+national tie does not mix the forms yet.
 
 **Gaps and changing communes.** Only consecutive years form transitions; a gap (2017 missing
 between 2016 and 2018) is named in ``TransitionModel.notes`` and its two-year change is not
@@ -209,6 +215,10 @@ MAX_CAPACITY_CUTOFFS = 2  # held-out transitions scoring the capacity form (2 re
 CAPACITY_MAX_COMMUNES = 1000
 CAPACITY_SAMPLE_SEED = 17
 CAPACITY_SAMPLE_Z = 3.0  # a sampled score difference within 3 sampling sd: a tie (weight ½)
+CAPACITY_GRID = 4001  # quantiles of the score difference's noise the weight averages over
+# Below this share of the draws the other capacity form is not fitted (its draws go to the
+# chosen form): under one draw in 1,000, two of the default 2,000, far inside Monte Carlo error.
+CAPACITY_MIN_SHARE = 1e-3
 CAPACITY_FORMS = ("level", "count")  # with the first-year count term, and without it
 
 
@@ -390,7 +400,10 @@ class TransitionModel:
     tables and tests); ``gain_posterior``/``loss_posterior`` hold the joint Laplace posteriors
     the simulation draws from (None for a hand-built model: marginals are drawn
     independently). ``no_trend`` is the no-trend fit the draws are mixed with, in
-    proportion ``1 - trend_weight``.
+    proportion ``1 - trend_weight``. ``other_form`` is the other capacity form's full fit
+    (with its own ``no_trend`` and trend weight; the loss model shared), whose share of the
+    draws is ``1 - capacity_weight`` ("level" chosen) or ``capacity_weight`` ("count"
+    chosen); None where that share is below ``CAPACITY_MIN_SHARE`` or no form was scored.
     """
 
     gain_params: np.ndarray  # GAIN_TERMS
@@ -418,6 +431,26 @@ class TransitionModel:
     capacity_weight: float = 1.0  # held-out weight of the "level" form (see "capacity form")
     capacity_choice: str = "fixed"  # "data", "too_few" (< 3 transitions: not scored), "fixed"
     capacity_scores: pd.DataFrame = field(default_factory=pd.DataFrame)  # the held-out scores
+    other_form: TransitionModel | None = None
+
+    @property
+    def form_share(self) -> float:
+        """Share of the draws from this fit's own capacity form (1 without ``other_form``)."""
+        if self.other_form is None:
+            return 1.0
+        w = self.capacity_weight
+        return w if self.capacity_form == "level" else 1.0 - w
+
+    def component(self, trend: bool) -> TransitionModel:
+        """The trend fit alone (``trend``) or the no-trend fit alone, each with the other
+        capacity form's same fit beside it: one fit of the trend mixture, its capacity forms
+        still mixed in the headline's shares (what "with / without the trend" figures draw)."""
+        other = self.other_form.component(trend) if self.other_form is not None else None
+        if trend:
+            return replace(self, no_trend=None, trend_weight=1.0, other_form=other)
+        if self.no_trend is None:
+            raise ValueError("this fit has no no-trend fit")
+        return replace(self.no_trend, other_form=other)
 
     @property
     def thin(self) -> bool:
@@ -754,8 +787,8 @@ def capacity_scores(
     Column ``noise_var`` (on the last year's "level" row, 0 elsewhere): the variance of the
     total level − count difference D from the held-out luck itself, communes as exchangeable
     blocks (a commune's rows share its effect): n · Var(commune's D summed over the years).
-    It is recorded, not used by ``capacity_weight``: on the calibration suite's processes D
-    is within 1–2 of its sd in most cases either way (benchmarks/notes/cap13.md)."""
+    ``capacity_weight`` averages over it: on the calibration suite's processes D is within
+    1–2 of its sd in most cases either way (benchmarks/notes/cap13.md)."""
     districts = capacity_sample(panel, max_communes)
     full_table = table
     if districts is not None:
@@ -823,24 +856,58 @@ def capacity_scores(
     return pd.DataFrame(rows)
 
 
+def averaged_logistic(diff: float, var: float) -> float:
+    """E[logistic(D')] over D' ~ N(``diff``, ``var``), on ``CAPACITY_GRID`` equally likely
+    quantiles (deterministic; a midpoint rule in probability, accurate to ~1e-6 however wide
+    the noise — Gauss–Hermite needs many nodes once √var is large against the logistic's
+    poles at ±iπ). ``var`` 0: the plain logistic."""
+    if var <= 0.0:
+        return float(1.0 / (1.0 + np.exp(-np.clip(diff, -50, 50))))
+    from scipy.stats import norm
+
+    z = diff + np.sqrt(var) * norm.ppf((np.arange(CAPACITY_GRID) + 0.5) / CAPACITY_GRID)
+    return float(np.mean(1.0 / (1.0 + np.exp(-np.clip(z, -50, 50)))))
+
+
 def capacity_weight(scores: pd.DataFrame) -> float:
-    """Weight of the "level" form from held-out scores: ∝ exp(total log score) per form.
+    """Weight of the "level" form from held-out scores: the logistic of the total score
+    difference D = level − count, averaged over D's own noise (``noise_var``: communes as
+    exchangeable blocks) and, for a sample, its sampling variance (``diff_var``).
+
+    Why averaged: D is a sum over communes whose held-out luck is large against it — where
+    ability lasts the level form wins by D ≈ +4…+9, only 1.4–2.1 of its own sd, so logistic(D)
+    (a near-step) picked "count" in 26 of 288 suite cases (9%). Mixing the two forms' draws by
+    this weight, four years ahead: province-count CRPS 0.951 / 0.921 / 0.975 of the plain
+    choice's on strong communes / year shocks / acceleration, 1.001 where the count itself
+    drives progress (benchmarks/notes/cap13.md, ``mix_bb``).
 
     Scores from a sample of communes (``capacity_scores`` above ``CAPACITY_MAX_COMMUNES``)
-    estimate the whole panel's difference D with a sampling variance V (column
-    ``diff_var``). A total log score over hundreds of thousands of rows makes the weight a
-    step: a sample's D a few units off zero would read as certainty where the whole panel
-    ties. So where |D| < ``CAPACITY_SAMPLE_Z`` · √V the sample cannot tell the forms apart
-    and the weight is ½ (the level form, as when nothing can be scored); otherwise the
-    logistic of D. (The synthetic national panel ties: every commune scored gives 0.51;
-    samples of 1,000 communes with four seeds gave D = −35 ± 16, −8 ± 11, −3 ± 5, +6 ± 11.)
-    V = 0 (every commune scored): the plain logistic of D."""
+    keep their tie rule: where |D| < ``CAPACITY_SAMPLE_Z`` · √``diff_var`` the sample cannot
+    tell the forms apart and the weight is ½ (``sampled_tie``; the level form alone is drawn,
+    see "capacity form"). The averaging does not subsume it: samples of the synthetic
+    national panel (every commune scored: 0.51) gave D = −35 ± 16, −8 ± 11, −3 ± 5, +6 ± 11
+    with four seeds — further apart than their sampling sd say — and the averaged weight of
+    the first, 0.015, would read as the count form where the whole panel ties."""
+    if sampled_tie(scores):
+        return 0.5
+    diff, sampling = _score_difference(scores)
+    noise = float(scores["noise_var"].sum()) if "noise_var" in scores else 0.0
+    return averaged_logistic(diff, sampling + noise)
+
+
+def _score_difference(scores: pd.DataFrame) -> tuple[float, float]:
+    """The held-out total score difference D = level − count and its sampling variance (0
+    where every commune was scored)."""
     total = scores.groupby("form")["log_score"].sum()
     diff = float(total.get("level", 0.0) - total.get("count", 0.0))
-    var = float(scores["diff_var"].sum()) if "diff_var" in scores else 0.0
-    if var > 0.0 and abs(diff) < CAPACITY_SAMPLE_Z * np.sqrt(var):
-        return 0.5
-    return float(1.0 / (1.0 + np.exp(-np.clip(diff, -50, 50))))
+    return diff, float(scores["diff_var"].sum()) if "diff_var" in scores else 0.0
+
+
+def sampled_tie(scores: pd.DataFrame) -> bool:
+    """Scores from a sample of communes whose difference is within ``CAPACITY_SAMPLE_Z`` of
+    its sampling sd: the sample cannot tell the forms apart (``capacity_weight`` ½)."""
+    diff, sampling = _score_difference(scores)
+    return sampling > 0.0 and abs(diff) < CAPACITY_SAMPLE_Z * np.sqrt(sampling)
 
 
 def fit(
@@ -849,6 +916,7 @@ def fit(
     registered: Registrations | None = None,
     absent: Iterable[str] = (),
     gain_prior_sd: Mapping[str, float] | None = None,
+    level_weight: float | None = None,
 ) -> TransitionModel:
     """Fit the gain and loss models to every consecutive-year transition in ``panel``.
 
@@ -873,6 +941,10 @@ def fit(
     ``gain_prior_sd``: gain terms' prior sds (term name → sd) in place of the defaults, in
     every fit this makes (the held-out refits too), e.g. ``{"trend": 0.1}`` for a trend
     shrunk towards 0. The product never uses it; diagnostics compare priors with it.
+
+    ``level_weight``: the "level" form's weight imposed in place of ``capacity_weight``'s
+    (the scores are still computed and kept): 1 the level form alone, 0 the count form
+    alone. The product never uses it; diagnostics compare capacity rules with it.
     """
     absent = tuple(absent)
     unknown = sorted(set(absent) - set(GAIN_TERMS))
@@ -888,6 +960,7 @@ def fit(
         notes += (ModelNote.registered_scenario(),)
     # the capacity form (see "capacity form"): held out where >= 3 transitions allow it
     capacity: dict = {"capacity_choice": "fixed"}
+    other: tuple[str, ...] | None = None  # the other form's absent terms, where it is fitted
     if "level" in absent:  # held at 0 by the caller
         capacity.update(capacity_form="count", capacity_weight=0.0)
         absent += tuple(term for term in LEVEL_TERMS if term not in absent)
@@ -898,7 +971,7 @@ def fit(
         capacity["capacity_choice"] = "too_few"
     else:
         scores = capacity_scores(table, panel, absent, gain_prior_sd=gain_prior_sd)
-        weight = capacity_weight(scores)
+        weight = capacity_weight(scores) if level_weight is None else level_weight
         form = "level" if weight >= 0.5 else "count"
         capacity = {
             "capacity_form": form,
@@ -906,15 +979,72 @@ def fit(
             "capacity_choice": "data",
             "capacity_scores": scores,
         }
+        if min(weight, 1.0 - weight) >= CAPACITY_MIN_SHARE and not sampled_tie(scores):
+            other = absent + (LEVEL_TERMS if form == "level" else ())
         absent += LEVEL_TERMS if form == "count" else ()
     trend = "auto" if trend is True else trend
     if trend not in (False, "auto", "only"):
         raise ValueError(f"trend must be True/'auto', False or 'only', got {trend!r}")
+    common = dict(notes=notes, gain_prior_sd=gain_prior_sd)
+    model = _fit_form(table, panel, origin, trend, absent, capacity, **common)
+    if other is None:
+        return model
+    # the loss model does not depend on the capacity form: the other form shares it
+    capacity["capacity_form"] = "count" if model.capacity_form == "level" else "level"
+    alt = _fit_form(
+        table,
+        panel,
+        origin,
+        trend,
+        other,
+        capacity,
+        losses=model.loss_posterior,
+        start=model,
+        **common,
+    )
+    return replace(model, other_form=alt)
+
+
+def _fit_form(
+    table: pd.DataFrame,
+    panel: Panel,
+    origin: int,
+    trend: bool | str,
+    absent: tuple[str, ...],
+    capacity: dict,
+    notes: tuple[ModelNote, ...],
+    gain_prior_sd: Mapping[str, float] | None,
+    losses: bool | Posterior = True,
+    start: TransitionModel | None = None,
+) -> TransitionModel:
+    """One capacity form's full fit (``absent``: its held-out terms): the trend and no-trend
+    fits with the trend weight (see "trend choice"), or the one fit ``trend`` asks for;
+    ``capacity`` the fields the form's model carries, ``losses``/``start`` as for
+    ``fit_one`` (the other form reuses the chosen form's loss model and starts from it)."""
+    n_trans = table["year"].nunique()
     if trend is False or (trend == "auto" and n_trans < 2):
-        model = fit_one(table, panel, False, origin, absent=absent, gain_prior_sd=gain_prior_sd)
+        model = fit_one(
+            table,
+            panel,
+            False,
+            origin,
+            losses=losses,
+            start=start,
+            absent=absent,
+            gain_prior_sd=gain_prior_sd,
+        )
         choice = "off" if trend is False else "one_transition"
         return replace(model, trend_choice=choice, notes=notes, **capacity)
-    with_trend = fit_one(table, panel, True, origin, absent=absent, gain_prior_sd=gain_prior_sd)
+    with_trend = fit_one(
+        table,
+        panel,
+        True,
+        origin,
+        losses=losses,
+        start=start,
+        absent=absent,
+        gain_prior_sd=gain_prior_sd,
+    )
     if trend == "only":
         return replace(with_trend, trend_choice="fixed", notes=notes, **capacity)
     # the loss model does not depend on the trend: the no-trend fit shares it

@@ -537,9 +537,10 @@ def model_choices(rep: Report) -> list[str]:
     if model.capacity_choice == "data":
         level = model.capacity_form == "level"
         weight = model.capacity_weight if level else 1.0 - model.capacity_weight
+        mixed = model.other_form is not None  # the forecast draws both forms (share: weight)
         out.append(
             rep.t(
-                "report.note.capacity_data",
+                "report.note.capacity_data_mixed" if mixed else "report.note.capacity_data",
                 n=model.capacity_scores["year"].nunique(),
                 form=rep.t(CAPACITY_FORM_KEYS[model.capacity_form]),
                 weight=i18n.fmt_percent(weight, lang),

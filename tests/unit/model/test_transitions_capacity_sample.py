@@ -53,7 +53,7 @@ def test_a_sampled_score_makes_the_same_choice_as_every_commune():
     assert sampled["communes"].max() < full["communes"].min()
     weight, weight_sampled = capacity_weight(full), capacity_weight(sampled)
     assert (weight >= 0.5) == (weight_sampled >= 0.5)
-    # within the tolerance, or a tie (a sample less than 3 sampling sd clear: ½, level form)
+    # within the tolerance, or a tie (a sample less than 3 sampling sd clear: ½, both forms)
     assert weight_sampled == 0.5 or weight_sampled == pytest.approx(weight, abs=WEIGHT_TOLERANCE)
     clearer = sampled.assign(diff_var=0.0)  # the sample read without its uncertainty
     assert capacity_weight(clearer) == pytest.approx(weight, abs=WEIGHT_TOLERANCE)
@@ -87,6 +87,8 @@ def test_a_sampled_difference_within_three_sampling_sd_is_a_tie():
             {"form": ["level", "count"], "log_score": [level, 0.0], "diff_var": [var, 0.0]}
         )
 
-    assert capacity_weight(scores(-35.0, 16.0**2)) == 0.5  # 2.2 sd: the sample cannot tell
-    assert capacity_weight(scores(-35.0, 10.0**2)) < 1e-10  # 3.5 sd: the count form
+    # 2.2 sd: the sample cannot tell (its D's own noise averaged would give 0.015: count)
+    assert capacity_weight(scores(-35.0, 16.0**2)) == 0.5
+    # 3.5 sd: the count form, its weight averaged over the sampling noise (Φ(−3.5) ≈ 2e-4)
+    assert 1e-5 < capacity_weight(scores(-35.0, 10.0**2)) < 1e-3
     assert capacity_weight(scores(2.0, 0.0)) == pytest.approx(1 / (1 + np.exp(-2.0)))

@@ -3,6 +3,7 @@ held-out weight (or why it could not be scored) and the year shocks' spread."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from types import SimpleNamespace
 
 import pytest
@@ -35,6 +36,22 @@ def test_the_capacity_form_and_its_weight_are_said(panel, lang):
     key = "report.note.capacity.level" if level else "report.note.capacity.count"
     assert i18n.t(key, lang) in texts[0]
     assert "{" not in texts[1] and i18n.t("report.note.year_shocks", lang)[:20] in texts[1]
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_a_forecast_mixing_the_two_forms_says_it_combines_them(panel, lang):
+    """With the other form fitted (``other_form``) the forecast draws both: the note says it
+    combines the two readings, with the chosen form's share; without it, that it uses one."""
+    model = fit(panel)
+    level = model.capacity_form == "level"
+    one = replace(model, other_form=None)
+    other = replace(one, capacity_form="count" if level else "level")
+    both = replace(model, other_form=other, capacity_weight=0.8 if level else 0.2)
+    combines = {"vi": "kết hợp hai cách đọc", "en": "combines the two readings"}
+    text = model_choices(_stand_in(both, lang))[0]
+    assert combines[lang] in text and i18n.fmt_percent(0.8, lang) in text  # the chosen's share
+    assert i18n.t(f"report.note.capacity.{model.capacity_form}", lang) in text
+    assert combines[lang] not in model_choices(_stand_in(one, lang))[0]
 
 
 def test_thin_panels_say_why_the_form_was_not_scored(panel):

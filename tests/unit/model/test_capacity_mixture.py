@@ -1,0 +1,164 @@
+"""The capacity forms mixed by the noise-averaged weight (cap13's ``mix_bb``, issue 13):
+``capacity_weight`` averages the logistic of the held-out score difference over its own
+noise, ``fit`` keeps the other form's full fit where its share matters, and the forecast draws
+that share of its draws from it, spread evenly over the draw index."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import integrate
+from scipy.stats import norm
+
+from ntm_analysis.core.panel import Panel
+from ntm_analysis.model.forecast import simulate, spread_evenly
+from ntm_analysis.model.transitions import (
+    CAPACITY_MIN_SHARE,
+    FIXED_AT_ZERO,
+    LEVEL,
+    capacity_weight,
+    fit,
+)
+
+
+def _scores(diff: float, noise_var: float) -> pd.DataFrame:
+    """Held-out scores with total difference ``diff`` and its own noise ``noise_var``."""
+    return pd.DataFrame(
+        {
+            "form": ["level", "count"],
+            "log_score": [diff, 0.0],
+            "diff_var": [0.0, 0.0],
+            "noise_var": [noise_var, 0.0],
+        }
+    )
+
+
+def _expected_logistic(diff: float, var: float) -> float:
+    """E[logistic(D')], D' ~ N(diff, var), by adaptive quadrature (independent of the grid)."""
+    sd = np.sqrt(var)
+    value, _ = integrate.quad(
+        lambda x: norm.pdf(x, diff, sd) / (1.0 + np.exp(-x)), diff - 12 * sd, diff + 12 * sd
+    )
+    return value
+
+
+@pytest.mark.parametrize("diff,var", [(1.57, 1.17**2), (8.0, 4.8**2), (-0.5, 1.3**2), (3.0, 40.0)])
+def test_the_weight_is_the_logistic_averaged_over_the_differences_noise(diff, var):
+    weight = capacity_weight(_scores(diff, var))
+    assert weight == pytest.approx(_expected_logistic(diff, var), abs=1e-4)
+    # the noise pulls the weight towards ½: below the plain logistic of a positive D
+    plain = 1.0 / (1.0 + np.exp(-diff))
+    assert abs(weight - 0.5) < abs(plain - 0.5)
+
+
+def test_the_weight_is_half_at_no_difference_and_tends_to_one_as_it_outgrows_its_noise():
+    assert capacity_weight(_scores(0.0, 25.0)) == pytest.approx(0.5, abs=1e-12)
+    weights = [capacity_weight(_scores(z * 5.0, 25.0)) for z in (0.5, 1, 2, 4, 8)]
+    assert np.all(np.diff(weights) > 0)
+    assert weights[-1] > 1 - 1e-6
+    assert capacity_weight(_scores(-40.0, 25.0)) < 1e-6  # symmetric: the count form
+    # no noise recorded: the plain logistic, as before
+    assert capacity_weight(_scores(2.0, 0.0)) == pytest.approx(1 / (1 + np.exp(-2.0)))
+
+
+@pytest.fixture(scope="module")
+def bundled() -> Panel:
+    from ntm_analysis.io.load import load_panel
+
+    return load_panel()
+
+
+@pytest.fixture(scope="module")
+def mixed(bundled):
+    """The bundled panel's fit: level chosen with an interior weight (0.78)."""
+    return fit(bundled)
+
+
+def test_a_fit_with_an_interior_weight_keeps_the_other_forms_full_fit(mixed):
+    assert mixed.capacity_form == "level"
+    assert CAPACITY_MIN_SHARE < 1 - mixed.capacity_weight < 0.5
+    other = mixed.other_form
+    assert other is not None and other.other_form is None
+    assert (other.capacity_form, other.capacity_weight) == ("count", mixed.capacity_weight)
+    assert mixed.form_share == mixed.capacity_weight
+    assert other.form_share == 1.0  # on its own (no other_form of its own)
+    # the count form holds the level term at 0; its own trend and no-trend fits and weight
+    assert other.gain_cov[LEVEL, LEVEL] <= FIXED_AT_ZERO and abs(other.gain_params[LEVEL]) < 1e-6
+    assert other.no_trend is not None and other.trend_choice == "data"
+    assert not other.trend_scores.empty and other.trend_weight != mixed.trend_weight
+    # the loss model does not depend on the form: shared, not refitted
+    assert other.loss_posterior is mixed.loss_posterior
+
+
+def test_an_imposed_weight_of_one_fits_the_level_form_alone_and_forecasts_as_before(bundled, mixed):
+    """Weight 1: no other form fitted, and the forecast is the chosen form's alone — the
+    same draws as the mixture's model with its other form removed (the old code path)."""
+    alone = fit(bundled, level_weight=1.0)
+    assert alone.other_form is None and alone.capacity_weight == 1.0
+    np.testing.assert_array_equal(alone.gain_params, mixed.gain_params)
+    a = simulate(bundled, alone, 2020, 300, seed=4, component_draws=200)
+    b = simulate(bundled, replace(mixed, other_form=None), 2020, 300, seed=4, component_draws=200)
+    assert a.chosen_form is None and b.chosen_form is None
+    for field in ("ntm", "sum_met", "component_ntm", "from_trend", "component_from_trend"):
+        np.testing.assert_array_equal(getattr(a, field), getattr(b, field))
+    counted = fit(bundled, level_weight=0.0)
+    assert counted.capacity_form == "count" and counted.other_form is None
+
+
+def test_the_forecast_draws_each_form_in_its_share_spread_over_the_draws(bundled, mixed):
+    n = 1000
+    fc = simulate(bundled, mixed, 2020, n, seed=3)
+    chosen = fc.chosen_form
+    assert chosen is not None and chosen.sum() == round(mixed.capacity_weight * n)
+    np.testing.assert_array_equal(chosen, spread_evenly(n, mixed.capacity_weight))
+    for half in (chosen[: n // 2], chosen[n // 2 :]):  # both halves hold both forms
+        assert abs(half.mean() - mixed.capacity_weight) < 2.0 / n
+    # each form keeps its own trend / no-trend split
+    for model, mine in ((mixed, chosen), (mixed.other_form, ~chosen)):
+        assert fc.from_trend[mine].sum() == round(model.trend_weight * mine.sum())
+    # the same seed repeats the forecast; another seed does not
+    again = simulate(bundled, mixed, 2020, n, seed=3)
+    np.testing.assert_array_equal(fc.ntm, again.ntm)
+    np.testing.assert_array_equal(fc.chosen_form, again.chosen_form)
+    assert not np.array_equal(fc.ntm, simulate(bundled, mixed, 2020, n, seed=5).ntm)
+
+
+def test_the_forms_draws_differ_as_their_fits_do(bundled, mixed):
+    """Draws of the count form compound the count's slope (its commune spread is smaller,
+    its n_met slope larger): their mean path differs from the level form's draws."""
+    fc = simulate(bundled, mixed, 2020, 2000, seed=0)
+    count = fc.ntm[:, -1].sum(axis=1)
+    level_alone = simulate(bundled, replace(mixed, other_form=None), 2020, 2000, seed=0)
+    other_alone = simulate(bundled, mixed.other_form, 2020, 2000, seed=0)
+    for part, alone in ((fc.chosen_form, level_alone), (~fc.chosen_form, other_alone)):
+        mean_alone = alone.ntm[:, -1].sum(axis=1).mean()
+        sd_alone = alone.ntm[:, -1].sum(axis=1).std()
+        assert abs(count[part].mean() - mean_alone) < 4 * sd_alone / np.sqrt(part.sum())
+
+
+def test_the_trend_components_keep_the_form_mixture(mixed):
+    for trend in (True, False):
+        part = mixed.component(trend)
+        assert part.no_trend is None and part.other_form is not None
+        assert part.other_form.capacity_form == "count"
+        assert part.form_share == mixed.form_share
+    assert mixed.component(True).trend_weight == 1.0
+    np.testing.assert_array_equal(
+        mixed.component(False).other_form.gain_params, mixed.other_form.no_trend.gain_params
+    )
+
+
+def test_a_top_up_mixes_the_forms_as_the_headline_and_leaves_its_draws_alone(bundled, mixed):
+    """Top-up draws of each trend fit come after the mixture's (its numbers unchanged) and
+    mix the two forms' fits of that kind (``TransitionModel.component``)."""
+    plain = simulate(bundled, mixed, 2020, 400, seed=6)
+    topped = simulate(bundled, mixed, 2020, 400, seed=6, component_draws=500)
+    np.testing.assert_array_equal(topped.ntm, plain.ntm)
+    np.testing.assert_array_equal(topped.chosen_form, plain.chosen_form)
+    for trend in (True, False):
+        assert topped.component_probability(77, 2020, None, trend)[1] == 500
+        own = int((plain.from_trend == trend).sum())
+        assert int((topped.component_from_trend == trend).sum()) == 500 - own
