@@ -1,0 +1,54 @@
+"""benchmarks/diagnostics/compare_runs.py: two calibration runs read from one state file and
+compared on the cases both scored (the reading of a model change rests on it)."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from benchmarks.diagnostics.compare_runs import crps_change, paired, side, table
+
+
+def _rows(fingerprint: str, crps: float, replicates: range, scenario: str = "s") -> pd.DataFrame:
+    rows = []
+    for r in replicates:
+        for h in (1, 2, 3, 4):
+            base = {"fingerprint": fingerprint, "scenario": scenario, "replicate": r}
+            rows.append(
+                base
+                | {"origin": 2016, "forecaster": "model", "horizon": h, "figure": "n_ntm"}
+                | {"mean": 10.0 + h, "observed": 10.0, "lo80": 9.0, "hi80": 10.0 + 2 * h}
+                | {"pit": 0.95 if h == 4 else 0.5, "crps": crps * (1 + r), "ideal_crps": 1.0}
+                | {"message": np.nan}
+            )
+    return pd.DataFrame(rows)
+
+
+def test_only_cases_both_runs_scored_are_compared():
+    rows = pd.concat([_rows("old", 2.0, range(5)), _rows("new", 1.0, range(2, 8))])
+    cases = paired(side(rows, ["old"], "n_ntm"), side(rows, ["new"], "n_ntm"))
+    assert sorted(cases["replicate"].unique()) == [2, 3, 4]
+    # CRPS halved in every case: -50% with an interval of zero width
+    assert crps_change(cases) == pytest.approx((-0.5, -0.5, -0.5))
+    out = table(cases).iloc[0]
+    assert out["cases"] == 3
+    assert out["bias h4"] == "+4.00 → +4.00"
+    assert out["pit_high h4"] == "1.00 → 1.00" and out["pit_high pooled"] == "0.25 → 0.25"
+
+
+def test_a_side_of_several_runs_takes_each_row_from_the_first_that_has_it():
+    rows = pd.concat([_rows("a", 3.0, range(2)), _rows("b", 5.0, range(4))])
+    picked = side(rows, ["a", "b"], "n_ntm")
+    crps = picked["crps"].groupby(level="replicate").first()
+    assert crps.tolist() == [3.0, 6.0, 15.0, 20.0]
+
+
+def test_the_interval_resamples_whole_replicates():
+    # one replicate got much worse, the others equal: the point change sits inside an
+    # interval that reaches 0 (resamples without that replicate)
+    before = _rows("old", 1.0, range(10))
+    after = _rows("new", 1.0, range(10))
+    after.loc[after["replicate"] == 9, "crps"] *= 3.0
+    change, lo, hi = crps_change(
+        paired(side(before, ["old"], "n_ntm"), side(after, ["new"], "n_ntm"))
+    )
+    assert lo == pytest.approx(0.0) and lo < change < hi
