@@ -71,8 +71,9 @@ def table(cases: pd.DataFrame) -> pd.DataFrame:
     out = []
     for scenario, group in cases.groupby("scenario", sort=False):
         far = group[group["horizon"] == group["horizon"].max()]
-        row: dict[str, object] = {"scenario": scenario, "cases": len(group) // 4}
-        for label, part in (("pooled", group), ("h4", far)):
+        n_cases = len(group.drop_duplicates(["replicate", "origin"]))
+        row: dict[str, object] = {"scenario": scenario, "cases": n_cases}
+        for label, part in (("pooled", group), (f"h{far['horizon'].iloc[0]}", far)):
             before, after = _summary(part, "_b"), _summary(part, "_a")
             for name in before:
                 spec = "+.2f" if name == "bias" else ".2f"

@@ -1,6 +1,8 @@
 """benchmarks/diagnostics/compare_runs.py: two calibration runs read from one state file and
 compared on the cases both scored (the reading of a model change rests on it)."""
 
+import itertools
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -8,18 +10,25 @@ import pytest
 from benchmarks.diagnostics.compare_runs import crps_change, paired, side, table
 
 
-def _rows(fingerprint: str, crps: float, replicates: range, scenario: str = "s") -> pd.DataFrame:
+def _rows(
+    fingerprint: str,
+    crps: float,
+    replicates: range,
+    scenario: str = "s",
+    horizons: tuple[int, ...] = (1, 2, 3, 4),
+    origins: tuple[int, ...] = (2016,),
+) -> pd.DataFrame:
     rows = []
-    for r in replicates:
-        for h in (1, 2, 3, 4):
-            base = {"fingerprint": fingerprint, "scenario": scenario, "replicate": r}
-            rows.append(
-                base
-                | {"origin": 2016, "forecaster": "model", "horizon": h, "figure": "n_ntm"}
-                | {"mean": 10.0 + h, "observed": 10.0, "lo80": 9.0, "hi80": 10.0 + 2 * h}
-                | {"pit": 0.95 if h == 4 else 0.5, "crps": crps * (1 + r), "ideal_crps": 1.0}
-                | {"message": np.nan}
-            )
+    for r, origin, h in itertools.product(replicates, origins, horizons):
+        far = h == max(horizons)
+        base = {"fingerprint": fingerprint, "scenario": scenario, "replicate": r}
+        rows.append(
+            base
+            | {"origin": origin, "forecaster": "model", "horizon": h, "figure": "n_ntm"}
+            | {"mean": 10.0 + h, "observed": 10.0, "lo80": 9.0, "hi80": 10.0 + 2 * h}
+            | {"pit": 0.95 if far else 0.5, "crps": crps * (1 + r), "ideal_crps": 1.0}
+            | {"message": np.nan}
+        )
     return pd.DataFrame(rows)
 
 
@@ -52,3 +61,17 @@ def test_the_interval_resamples_whole_replicates():
         paired(side(before, ["old"], "n_ntm"), side(after, ["new"], "n_ntm"))
     )
     assert lo == pytest.approx(0.0) and lo < change < hi
+
+
+def test_cases_are_replicate_origin_pairs_and_the_far_label_is_the_longest_horizon():
+    # three horizons, two origins per replicate: 3 replicates are 6 cases (not 18 rows // 4),
+    # and the far columns are labelled h3
+    rows = pd.concat(
+        [
+            _rows(fp, crps, range(3), horizons=(1, 2, 3), origins=(2014, 2016))
+            for fp, crps in (("old", 2.0), ("new", 1.0))
+        ]
+    )
+    out = table(paired(side(rows, ["old"], "n_ntm"), side(rows, ["new"], "n_ntm"))).iloc[0]
+    assert out["cases"] == 6
+    assert out["bias h3"] == "+3.00 → +3.00" and "bias h4" not in out
