@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from benchmarks.diagnostics.compare_runs import crps_change, paired, side, table
+from benchmarks.diagnostics.compare_runs import crps_change, main, paired, side, table
 
 
 def _rows(
@@ -75,3 +75,28 @@ def test_cases_are_replicate_origin_pairs_and_the_far_label_is_the_longest_horiz
     out = table(paired(side(rows, ["old"], "n_ntm"), side(rows, ["new"], "n_ntm"))).iloc[0]
     assert out["cases"] == 6
     assert out["bias h3"] == "+3.00 → +3.00" and "bias h4" not in out
+
+
+def test_cases_one_side_lacks_or_failed_on_are_reported_not_dropped(tmp_path, capsys):
+    # before scored replicates 0-3; after scored 0-2 and 4 and failed on 3: the pairing keeps
+    # 0-2, and the printout names replicate 3 (only before; an error after, with its message)
+    # and replicate 4 (only after), counted per scenario
+    failed = {"fingerprint": "new", "scenario": "s", "replicate": 3, "origin": 2016}
+    failed |= {"forecaster": "model", "message": "RuntimeError: boom"}
+    rows = pd.concat(
+        [
+            _rows("old", 2.0, range(4)),
+            _rows("new", 1.0, range(3)),
+            _rows("new", 1.0, range(4, 5)),
+            pd.DataFrame([failed]),
+        ]
+    )
+    state = tmp_path / "state.csv"
+    rows.to_csv(state, index=False)
+    main(["--before", "old", "--after", "new", "--state", str(state)])
+    out = capsys.readouterr().out
+    assert "| s | 1 | 1 | 0 | 1 |" in out  # only before, only after, error before, error after
+    assert "s, error after: 1 cases; replicates 3; origins 2016\n    1 × RuntimeError: boom" in out
+    assert "s, only after: 1 cases; replicates 4; origins 2016" in out
+    assert "12 paired rows (n_ntm)" in out  # 3 cases x 4 horizons
+    assert "| bias h4 |" in out  # the error row's empty horizon does not make it "h4.0"
