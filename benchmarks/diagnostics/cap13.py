@@ -84,7 +84,7 @@ def _case_draws(history, last_year: int, n_draws: int, seed: int) -> dict:
         "mix_bb": tr.capacity_weight(scores),
         "tie": 1.0 if diff >= -tr.CAPACITY_SAMPLE_Z * np.sqrt(var) else 0.0,
     }
-    draws = {f: cal._as_draws(simulate(history, fits[f], last_year, n_draws, seed)) for f in FORMS}
+    draws = {f: cal.as_draws(simulate(history, fits[f], last_year, n_draws, seed)) for f in FORMS}
     out = dict(draws)
     for name, w in weights.items():
         if name in ("product", "tie"):

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ntm_analysis.model import transitions as tr
-from ntm_analysis.model.calibration import _as_draws, score_case
+from ntm_analysis.model.calibration import as_draws, score_case
 from ntm_analysis.model.forecast import simulate
 from ntm_analysis.model.known_processes import SCENARIOS
 
@@ -51,7 +51,7 @@ def _fitted(history) -> tr.TransitionModel:
 
 
 def main_rule(history, last_year, n_draws, seed):
-    return _as_draws(simulate(history, _fitted(history), last_year, n_draws, seed))
+    return as_draws(simulate(history, _fitted(history), last_year, n_draws, seed))
 
 
 def each_form(
@@ -71,7 +71,7 @@ def each_form(
 
 def plus_rule(history, last_year, n_draws, seed):
     model = each_form(_fitted(history), lambda m: pseudo_bma_plus(m.trend_scores))
-    return _as_draws(simulate(history, model, last_year, n_draws, seed))
+    return as_draws(simulate(history, model, last_year, n_draws, seed))
 
 
 def scores_no_leak(table, panel, full, absent=()) -> pd.DataFrame:
@@ -114,7 +114,7 @@ def noleak_rule(history, last_year, n_draws, seed):
         return pseudo_bma_plus(scores_no_leak(table, history, full, absent))
 
     model = each_form(_fitted(history), weight)
-    return _as_draws(simulate(history, model, last_year, n_draws, seed))
+    return as_draws(simulate(history, model, last_year, n_draws, seed))
 
 
 def main(argv: list[str] | None = None) -> None:

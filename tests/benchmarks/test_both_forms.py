@@ -72,7 +72,7 @@ def test_the_plus_rule_reweights_each_form_by_its_own_scores(monkeypatch):
     monkeypatch.setattr(weight_trend, "_LAST", [(history, model)])
     # the rule's forecast is the model it simulates: what it does to the fit is what is tested
     monkeypatch.setattr(weight_trend, "simulate", lambda h, m, *args: m)
-    monkeypatch.setattr(weight_trend, "_as_draws", lambda m: m)
+    monkeypatch.setattr(weight_trend, "as_draws", lambda m: m)
     ruled = weight_trend.plus_rule(history, 2020, 100, 0)
     level, count = pseudo_bma_plus(_scores([3.0, -0.8])), pseudo_bma_plus(_scores([-2.0, 0.6]))
     assert abs(level - 0.9) > 0.05 and abs(count - 0.2) > 0.05  # the rule moves both
