@@ -64,7 +64,6 @@ from ntm_analysis.core.params import (
     NOTEBOOK_DIR,
     NOTEBOOKS,
     ParameterError,
-    district_code,
     option_problems,
     validate_parameters,
 )
@@ -85,6 +84,7 @@ from ntm_analysis.core.provenance import (
     versions,
     write_manifest,
 )
+from ntm_analysis.core.resolve import district_code
 from ntm_analysis.i18n.text import fold
 from ntm_analysis.report.pdf import CHROMIUM_ENV, find_chromium
 

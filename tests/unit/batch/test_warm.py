@@ -27,6 +27,24 @@ def test_the_report_and_batch_modules_import_without_seaborn_or_statsmodels():
         assert _heavy_after_import(module) == [], module
 
 
+_WORKER_PROBE = """
+import json, sys
+from ntm_analysis.batch import executor
+executor.skip_unused_imports()
+import nbconvert, papermill
+loaded = [m for m in ("pandas", "rfc3987_syntax", "lark") if sys.modules.get(m)]
+print(json.dumps(loaded))
+"""
+
+
+def test_a_worker_loads_neither_pandas_nor_the_iri_grammars():
+    # a worker runs papermill and nbconvert only: pandas (0.5 s, through the task records'
+    # parameter schema) and rfc3987-syntax's lark grammars (1.35 s, through nbformat's
+    # jsonschema) were loaded in each worker and never used (numpy is papermill's own: its
+    # file handlers import pyarrow)
+    assert probe(_WORKER_PROBE) == []
+
+
 def test_the_first_chart_setup_leaves_no_setting_and_no_figure():
     before = dict(mpl.rcParams)
     first_chart()
