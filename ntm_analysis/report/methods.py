@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ntm_analysis import __version__, i18n
-from ntm_analysis.analysis.results import OFF_TRACK, ON_TRACK
+from ntm_analysis.analysis.results import OFF_TRACK, ON_TRACK, capacity_form_weight
 from ntm_analysis.core.paths import default_published_path
 from ntm_analysis.io.reference import published_figures
 from ntm_analysis.report import plots
@@ -555,8 +555,7 @@ def model_choices(rep: Report) -> list[str]:
     lang = rep.lang
     out = []
     if model.capacity_choice == "data":
-        level = model.capacity_form == "level"
-        weight = model.capacity_weight if level else 1.0 - model.capacity_weight
+        weight = capacity_form_weight(model)
         mixed = model.other_form is not None  # the forecast draws both forms (share: weight)
         out.append(
             rep.t(
