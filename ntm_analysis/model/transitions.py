@@ -435,7 +435,9 @@ class TransitionModel:
     # count's slope read as lasting capacity in a share ``capacity_weight`` of the draws)
     capacity_form: str = "level"
     capacity_weight: float = 1.0  # held-out weight of the "level" form (see "capacity form")
-    capacity_choice: str = "fixed"  # "data", "too_few" (< 3 transitions: not scored), "fixed"
+    # "data", "sampled_tie" (a national sample could not tell the forms apart: the level form
+    # alone), "too_few" (< 3 transitions: not scored), "fixed"
+    capacity_choice: str = "fixed"
     capacity_scores: pd.DataFrame = field(default_factory=pd.DataFrame)  # the held-out scores
     other_form: TransitionModel | None = None
 
@@ -1003,13 +1005,13 @@ def fit(
         scores = capacity_scores(table, panel, absent, gain_prior_sd=gain_prior_sd)
         weight = capacity_weight(scores) if level_weight is None else level_weight
         form = "level" if weight >= 0.5 else "count"
+        tie = level_weight is None and sampled_tie(scores)
         capacity = {
             "capacity_form": form,
             "capacity_weight": weight,
-            "capacity_choice": "data",
+            "capacity_choice": "sampled_tie" if tie else "data",
             "capacity_scores": scores,
         }
-        tie = level_weight is None and sampled_tie(scores)
         if min(weight, 1.0 - weight) >= CAPACITY_MIN_SHARE and not tie:
             other = absent + (LEVEL_TERMS if form == "level" else ())
         absent += LEVEL_TERMS if form == "count" else ()

@@ -565,6 +565,8 @@ def model_choices(rep: Report) -> list[str]:
                 weight=i18n.fmt_percent(weight, lang),
             )
         )
+    elif model.capacity_choice == "sampled_tie":
+        out.append(rep.t("report.note.capacity_tie", n=model.capacity_scores["year"].nunique()))
     elif model.capacity_form == "mixed":
         out.append(rep.t("report.note.capacity_mixed"))
     elif model.capacity_choice == "too_few":

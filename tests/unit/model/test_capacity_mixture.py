@@ -190,3 +190,21 @@ def test_a_top_up_mixes_the_forms_as_the_headline_and_leaves_its_draws_alone(bun
         assert topped.component_probability(77, 2020, None, trend)[1] == 500
         own = int((plain.from_trend == trend).sum())
         assert int((topped.component_from_trend == trend).sum()) == 500 - own
+
+
+def test_a_sampled_tie_draws_the_level_form_alone_while_the_same_noisy_difference_mixes(
+    bundled, monkeypatch
+):
+    """A national sample whose difference is within its sampling noise: weight ½ and no other
+    form (its national fit would cost ~11 s over the 30 s goal); the same difference scored on
+    every commune, with the same variance as its own noise, mixes the forms."""
+    import ntm_analysis.model.transitions as tr
+
+    sampled = _scores(-4.0, 0.0).assign(diff_var=[9.0, 0.0])  # |D| < 3 sampling sd
+    assert tr.sampled_tie(sampled) and not tr.sampled_tie(_scores(-4.0, 9.0))
+    for scores, tie in ((sampled, True), (_scores(-4.0, 9.0), False)):
+        monkeypatch.setattr(tr, "capacity_scores", lambda *a, s=scores, **k: s)
+        model = fit(bundled)
+        assert (model.capacity_weight == 0.5) is tie
+        assert (model.other_form is None) is tie
+        assert model.capacity_choice == ("sampled_tie" if tie else "data")

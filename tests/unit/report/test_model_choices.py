@@ -102,3 +102,15 @@ def test_a_thin_panels_year_shock_spread_is_called_its_prior(panel, lang):
     assert prior[lang] in thin and estimated[lang] not in thin
     assert estimated[lang] in long and prior[lang] not in long
     assert "{" not in thin
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_a_national_tie_says_the_sample_could_not_tell_the_forms_apart(panel, lang):
+    """A sampled tie (``capacity_choice="sampled_tie"``: weight ½, the level form alone) is not
+    reported as the level form having forecast better at weight 50%."""
+    model = fit(panel)
+    tie = replace(model, capacity_choice="sampled_tie", capacity_weight=0.5, other_form=None)
+    text = model_choices(_stand_in(tie, lang))[0]
+    said = {"vi": "tốt như nhau trong phạm vi sai số của mẫu", "en": "forecast equally well"}
+    assert said[lang] in text and "{" not in text
+    assert said[lang] not in model_choices(_stand_in(model, lang))[0]
