@@ -33,11 +33,11 @@ from ntm_analysis.report.base import (
     paragraph,
     statuses_disagree,
     styled_table,
-    synthetic_banner,
     target_sentence,
     unit_history,
 )
 from ntm_analysis.report.criteria import criterion_label
+from ntm_analysis.report.labels import synthetic_banner
 
 # "the methods disagree": expected counts further apart than this many communes or this share
 # of the main model's expectation, or probabilities of the target more than this far apart
