@@ -34,6 +34,7 @@ manifest (worker start, papermill, writing files).
 from __future__ import annotations
 
 import ast
+import contextlib
 import datetime as dt
 import inspect
 import json
@@ -41,6 +42,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -339,9 +341,65 @@ def _child(kind: str, spec: Mapping[str, Any]) -> tuple[float, float, dict[str, 
     return seconds, sampler.peak_mb, json.loads(stdout.strip().splitlines()[-1])
 
 
+class RoleCPU:
+    """CPU seconds (user + system) of a running batch's processes by role — the batch process
+    itself, its workers, their kernels — polled every ``every`` s while it runs: each
+    process counts with its last reading, so a process's last ``every`` seconds before it
+    exits are not seen (compare the sum with ``cpu_children``). Why: the batch's whole-tree
+    CPU says how far it is from the reference, not which process to look at."""
+
+    ROLES = (("kernel", "ipykernel"), ("worker", "ntm_analysis.batch.executor"))
+
+    def __init__(self, pid: int, every: float = 0.1) -> None:
+        self.pid, self.every = pid, every
+        self.seen: dict[tuple[int, float], tuple[str, float]] = {}  # (pid, start) -> role, CPU
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> RoleCPU:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def by_role(self) -> dict[str, list[float]]:
+        """Each role's processes' CPU seconds."""
+        out: dict[str, list[float]] = {}
+        for role, cpu in self.seen.values():
+            out.setdefault(role, []).append(round(cpu, 2))
+        return out
+
+    def _role(self, process: Any) -> str:
+        if process.pid == self.pid:
+            return "parent"
+        line = " ".join(process.cmdline())
+        return next((role for role, mark in self.ROLES if mark in line), "other")
+
+    def _run(self) -> None:
+        import psutil
+
+        while not self._stop.is_set():
+            with contextlib.suppress(psutil.Error):
+                root = psutil.Process(self.pid)
+                for process in [root, *root.children(recursive=True)]:
+                    with contextlib.suppress(psutil.Error), process.oneshot():
+                        key = (process.pid, process.create_time())
+                        role = self.seen[key][0] if key in self.seen else self._role(process)
+                        used = process.cpu_times()
+                        self.seen[key] = (role, used.user + used.system)
+            self._stop.wait(self.every)
+
+
 def _run_batch(
-    out: Path, quick: bool, env: Mapping[str, str] = ORIGINAL_ENV
+    out: Path,
+    quick: bool,
+    env: Mapping[str, str] = ORIGINAL_ENV,
+    roles: dict[str, list[float]] | None = None,
 ) -> tuple[float, float, int]:
+    """The batch as a planner runs it: wall s, peak MB of its tree, exit code; with
+    ``roles``, filled with its processes' CPU by role (``RoleCPU``)."""
     s = settings(quick)
     command = [
         sys.executable,
@@ -366,9 +424,11 @@ def _run_batch(
     proc = subprocess.Popen(
         command, env=dict(env), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
     )
-    with TreeSampler(proc.pid) as sampler:
+    with TreeSampler(proc.pid) as sampler, RoleCPU(proc.pid) as by_role:
         _, stderr = proc.communicate()
     seconds = time.perf_counter() - start
+    if roles is not None:
+        roles.update(by_role.by_role())
     if proc.returncode != 0:
         print(f"ntm batch exited with {proc.returncode}:\n{stderr[-2000:]}", file=sys.stderr)
     return seconds, sampler.peak_mb, proc.returncode
@@ -388,8 +448,9 @@ def cpu_children() -> float:
 def compare_main(rounds: int) -> None:
     """``python -m benchmarks.batch compare [ROUNDS]``: issue 17's batch row alone — the
     batch (``_run_batch``) and the reference (``reference``), alternately, each round
-    printing wall and CPU seconds, their ratios, the mean unit time, the shared forecast +
-    backtest and the 1-minute load average before each run (JSON lines)."""
+    printing wall and CPU seconds, their ratios, the batch's CPU by process role (``RoleCPU``),
+    the mean unit time, the shared forecast + backtest and the 1-minute load average before
+    each run (JSON lines)."""
     import os
 
     with tempfile.TemporaryDirectory(prefix="ntm-bench-compare-") as tmp_name:
@@ -397,7 +458,8 @@ def compare_main(rounds: int) -> None:
         for i in range(rounds):
             load = [round(os.getloadavg()[0], 1)]
             cpu = cpu_children()
-            batch_s, batch_mb, code = _run_batch(tmp / f"batch{i}", False)
+            roles: dict[str, list[float]] = {}
+            batch_s, batch_mb, code = _run_batch(tmp / f"batch{i}", False, roles=roles)
             batch_cpu = cpu_children() - cpu
             load.append(round(os.getloadavg()[0], 1))
             cpu = cpu_children()
@@ -420,6 +482,7 @@ def compare_main(rounds: int) -> None:
                         "mean_unit_s": round(statistics.mean(units), 2),
                         "forecast_backtest_s": manifest["cache"].get("seconds"),
                         "peak_mb": round(batch_mb),
+                        "batch_cpu_by_role": {k: round(sum(v), 1) for k, v in roles.items()},
                         "load_1min": load,
                     }
                 ),

@@ -491,7 +491,10 @@ def cmd_notebooks(args: argparse.Namespace) -> int:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
+    from ntm_analysis.batch.executor import skip_unused_imports
     from ntm_analysis.batch.run import run_batch
+
+    skip_unused_imports()  # reading the notebooks' parameters imports nbformat
 
     result = run_batch(
         args.out,
@@ -505,7 +508,10 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from ntm_analysis.batch.executor import skip_unused_imports
     from ntm_analysis.batch.run import run_batch
+
+    skip_unused_imports()
 
     district = (args.district or "").strip()
     if district:  # named here as the user typed it (the batch would say --districts)

@@ -44,7 +44,7 @@ from benchmarks.diagnostics.cases import score_cases, summary
 from benchmarks.diagnostics.one_transition import CountDriven
 from ntm_analysis.model import calibration as cal
 from ntm_analysis.model import transitions as tr
-from ntm_analysis.model.forecast import simulate
+from ntm_analysis.model.forecast import simulate, spread_evenly
 from ntm_analysis.model.known_processes import SCENARIOS, Process
 
 ORIGINS = (2014, 2016)
@@ -84,7 +84,7 @@ def _case_draws(history, last_year: int, n_draws: int, seed: int) -> dict:
         "mix_bb": tr.capacity_weight(scores),
         "tie": 1.0 if diff >= -tr.CAPACITY_SAMPLE_Z * np.sqrt(var) else 0.0,
     }
-    draws = {f: cal._as_draws(simulate(history, fits[f], last_year, n_draws, seed)) for f in FORMS}
+    draws = {f: cal.as_draws(simulate(history, fits[f], last_year, n_draws, seed)) for f in FORMS}
     out = dict(draws)
     for name, w in weights.items():
         if name in ("product", "tie"):
@@ -105,12 +105,11 @@ def _case_draws(history, last_year: int, n_draws: int, seed: int) -> dict:
 
 
 def _mixed(a: cal.Draws, b: cal.Draws, weight: float) -> cal.Draws:
-    """A share ``weight`` of the draws from ``a``, the rest from ``b`` (same seed), spread
-    evenly over the draw index: a forecast's draws come in blocks (its trend fit's first, then
-    the no-trend fit's), so a leading block of ``a`` would mix trend draws of one with
-    no-trend draws of the other."""
-    i = np.arange(len(a.count))
-    take = np.floor((i + 1) * weight) > np.floor(i * weight)
+    """A share ``weight`` of the draws from ``a``, the rest from ``b`` (same seed), picked by
+    the product's own rule (``spread_evenly``: round(weight · n) draws spread over the draw
+    index; a leading block of ``a`` would pair its trend fit's draws with ``b``'s no-trend
+    fit's), so the mixture's rounding is the product's."""
+    take = spread_evenly(len(a.count), weight)
     return dataclasses.replace(
         a,
         count=np.where(take[:, None], a.count, b.count),

@@ -7,6 +7,9 @@ the same simulated province and outcome) and prints, per scenario, the figures a
 model change needs: bias, 80% coverage, the upper PIT tail and CRPS against the ideal, pooled
 and four years ahead, and the paired CRPS change with a 90% interval from resampling whole
 replicates (a replicate's origins share one province, so they are not independent cases).
+Before the table it prints, per scenario, the cases left out of the pairing: those one side
+has and the other lacks, and each side's failed cases with their messages (a case the new
+model fails on must not just vanish from both sides).
 
     python -m benchmarks.diagnostics.compare_runs --before b04f42af13791852,6f02040010e5e626 \
         --after <fingerprint> [--figure n_ntm]
@@ -23,19 +26,92 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ntm_analysis.model.calibration_store import ROW
+from ntm_analysis.model.calibration_store import CASE, ROW
 
 DEFAULT_STATE = Path(__file__).resolve().parents[1] / "calibration-state.csv.gz"
 COLUMNS = ["mean", "observed", "lo80", "hi80", "pit", "crps", "ideal_crps"]
+LEFT_OUT_KINDS = ("only before", "only after", "error before", "error after")
 
 
 def side(rows: pd.DataFrame, fingerprints: list[str], figure: str) -> pd.DataFrame:
     """The model's scored rows of ``figure`` under ``fingerprints`` (first one wins per row)."""
     keep = rows["forecaster"].eq("model") & rows["figure"].eq(figure) & rows["message"].isna()
-    picked = rows[keep & rows["fingerprint"].isin(fingerprints)].copy()
+    return _first(rows[keep], fingerprints, ROW).set_index(list(ROW))[COLUMNS]
+
+
+def _first(rows: pd.DataFrame, fingerprints: list[str], key: tuple[str, ...]) -> pd.DataFrame:
+    """``rows`` under ``fingerprints``, one per ``key``: the first fingerprint's that has it."""
+    picked = rows[rows["fingerprint"].isin(fingerprints)].copy()
     picked["rank"] = picked["fingerprint"].map({f: i for i, f in enumerate(fingerprints)})
-    picked = picked.sort_values("rank", kind="stable").drop_duplicates(list(ROW))
-    return picked.set_index(list(ROW))[COLUMNS]
+    return picked.sort_values("rank", kind="stable").drop_duplicates(list(key))
+
+
+def side_errors(rows: pd.DataFrame, fingerprints: list[str], scored: pd.DataFrame) -> pd.DataFrame:
+    """The model's failed cases under ``fingerprints`` (scenario, replicate, origin, message;
+    first fingerprint wins per case) that the side did not score under another: ``side``
+    leaves them out, so without this a case the new model fails on would just vanish from
+    both sides of the comparison."""
+    failed = rows["forecaster"].eq("model") & rows["message"].notna()
+    picked = _first(rows[failed], fingerprints, CASE)
+    done = _cases(scored)
+    keep = [case not in done for case in picked[list(CASE)].itertuples(index=False, name=None)]
+    return picked.loc[keep, [*CASE, "message"]].reset_index(drop=True)
+
+
+def _cases(scored: pd.DataFrame) -> set[tuple]:
+    """The (scenario, replicate, origin) cases of ``side``'s rows."""
+    return set(scored.index.droplevel([c for c in ROW if c not in CASE]).unique())
+
+
+def unpaired(
+    before: pd.DataFrame, after: pd.DataFrame, errors: dict[str, pd.DataFrame]
+) -> pd.DataFrame:
+    """One row per case left out of the pairing and why: ``only before`` / ``only after`` (the
+    other side has no scored rows for it) and ``error before`` / ``error after`` (that side's
+    model failed on it: ``message``; ``errors`` maps "before" / "after" to ``side_errors``)."""
+    if set(errors) - {"before", "after"}:
+        raise ValueError(f"errors of unknown sides {sorted(errors)}")
+    b, a = _cases(before), _cases(after)
+    parts = [
+        pd.DataFrame(sorted(b - a), columns=list(CASE)).assign(kind="only before"),
+        pd.DataFrame(sorted(a - b), columns=list(CASE)).assign(kind="only after"),
+    ]
+    parts += [frame.assign(kind=f"error {name}") for name, frame in errors.items()]
+    columns = [*CASE, "kind", "message"]
+    return pd.concat([p.reindex(columns=columns) for p in parts], ignore_index=True)
+
+
+def left_out_counts(left_out: pd.DataFrame) -> pd.DataFrame:
+    """``unpaired``'s cases counted per scenario and kind (every kind a column, 0 if none)."""
+    counts = pd.crosstab(left_out["scenario"], left_out["kind"])
+    return counts.reindex(columns=list(LEFT_OUT_KINDS), fill_value=0)
+
+
+def left_out_lines(left_out: pd.DataFrame) -> list[str]:
+    """``unpaired``'s cases, one line per scenario and kind (its replicates as ranges, its
+    origins) and one per distinct error message: a whole scenario missing on one side is
+    hundreds of cases, which a row per case would bury the errors under."""
+    lines = []
+    for (scenario, kind), group in left_out.groupby(["scenario", "kind"], sort=False):
+        replicates = _ranges(sorted(group["replicate"].astype(int).unique()))
+        origins = ", ".join(map(str, sorted(group["origin"].astype(int).unique())))
+        lines.append(
+            f"{scenario}, {kind}: {len(group)} cases; replicates {replicates}; origins {origins}"
+        )
+        for message, n in group["message"].dropna().value_counts().items():
+            lines.append(f"    {n} × {message}")
+    return lines
+
+
+def _ranges(values: list[int]) -> str:
+    """Sorted integers as runs: [0, 1, 2, 5] -> "0–2, 5"."""
+    runs: list[list[int]] = []
+    for v in values:
+        if runs and v == runs[-1][-1] + 1:
+            runs[-1].append(v)
+        else:
+            runs.append([v])
+    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)
 
 
 def paired(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
@@ -71,8 +147,9 @@ def table(cases: pd.DataFrame) -> pd.DataFrame:
     out = []
     for scenario, group in cases.groupby("scenario", sort=False):
         far = group[group["horizon"] == group["horizon"].max()]
-        row: dict[str, object] = {"scenario": scenario, "cases": len(group) // 4}
-        for label, part in (("pooled", group), ("h4", far)):
+        n_cases = len(group.drop_duplicates(["replicate", "origin"]))
+        row: dict[str, object] = {"scenario": scenario, "cases": n_cases}
+        for label, part in (("pooled", group), (f"h{int(far['horizon'].iloc[0])}", far)):
             before, after = _summary(part, "_b"), _summary(part, "_a")
             for name in before:
                 spec = "+.2f" if name == "bias" else ".2f"
@@ -100,10 +177,15 @@ def main(argv: list[str] | None = None) -> None:
     rows = pd.read_csv(args.state, dtype={"fingerprint": str})
     if "message" not in rows:
         rows["message"] = np.nan
-    cases = paired(
-        side(rows, args.before.split(","), args.figure),
-        side(rows, args.after.split(","), args.figure),
-    )
+    fingerprints = {"before": args.before.split(","), "after": args.after.split(",")}
+    sides = {name: side(rows, fps, args.figure) for name, fps in fingerprints.items()}
+    errors = {name: side_errors(rows, fps, sides[name]) for name, fps in fingerprints.items()}
+    left_out = unpaired(sides["before"], sides["after"], errors)
+    if not left_out.empty:
+        print("cases left out of the pairing, per scenario:")
+        print(markdown(left_out_counts(left_out).reset_index()))
+        print("\n".join(left_out_lines(left_out)))
+    cases = paired(sides["before"], sides["after"])
     print(f"{len(cases)} paired rows ({args.figure})")
     print(markdown(table(cases)))
 

@@ -131,7 +131,7 @@ def after(history, last_year, n_draws, seed):
 
 def nopush(history, last_year, n_draws, seed):
     fitter = partial(tr.fit, absent=tr._PUSH_NAMES)
-    return cal._as_draws(fcm.run_forecast(history, last_year, n_draws, seed, fitter=fitter))
+    return cal.as_draws(fcm.run_forecast(history, last_year, n_draws, seed, fitter=fitter))
 
 
 FORECASTERS = {"before": cal.model_forecaster, "after": after, "nopush": nopush}

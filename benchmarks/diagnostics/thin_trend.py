@@ -41,7 +41,7 @@ def shrunk_trend(sd: float) -> cal.Forecaster:
 
     def forecaster(history, last_year, n_draws, seed):
         forecast = run_forecast(history, last_year, n_draws, seed, trend="only", fitter=fitter)
-        return cal._as_draws(forecast)
+        return cal.as_draws(forecast)
 
     return forecaster
 

@@ -5,8 +5,9 @@ scored years, which swings between ~0 and ~1 on one or two years' luck. Pseudo-B
 Vehtari, Simpson & Gelman 2018, "Using stacking to average Bayesian predictive
 distributions", §3.1) regularises it with the Bayesian bootstrap over the scored points:
 w = E_α[softmax(n Σ α_i lpd_ik)], α ~ Dirichlet(1, …, 1), so few, disagreeing points give a
-weight nearer ½. Both weights are simulated from ONE fit per case (same forecast seed) and
-scored on the same truth; 2-transition origins (weight 0 by rule) are skipped. Usage::
+weight nearer ½. Each capacity form's trend weight is replaced by its own (``each_form``).
+The rules are simulated from ONE fit per case (same forecast seed) and scored on the same
+truth; 2-transition origins (weight 0 by rule) are skipped. Usage::
 
     python -m benchmarks.diagnostics.weight_trend --replicates 8 --out /tmp/w.csv
 """
@@ -14,13 +15,14 @@ scored on the same truth; 2-transition origins (weight 0 by rule) are skipped. U
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
 from ntm_analysis.model import transitions as tr
-from ntm_analysis.model.calibration import _as_draws, score_case
+from ntm_analysis.model.calibration import as_draws, score_case
 from ntm_analysis.model.forecast import simulate
 from ntm_analysis.model.known_processes import SCENARIOS
 
@@ -49,14 +51,27 @@ def _fitted(history) -> tr.TransitionModel:
 
 
 def main_rule(history, last_year, n_draws, seed):
-    return _as_draws(simulate(history, _fitted(history), last_year, n_draws, seed))
+    return as_draws(simulate(history, _fitted(history), last_year, n_draws, seed))
+
+
+def each_form(
+    model: tr.TransitionModel, weight: Callable[[tr.TransitionModel], float]
+) -> tr.TransitionModel:
+    """``model`` with the trend weight of each capacity form (the chosen one and
+    ``other_form``) whose weight the data chose (``trend_choice`` "data") replaced by
+    ``weight`` of that form's own fit: the other form's draws are part of the forecast, so a
+    rule applied to the chosen form alone would be compared mixed with the product's."""
+    other = model.other_form
+    if other is not None:
+        other = each_form(other, weight)
+    if model.trend_choice == "data":
+        model = replace(model, trend_weight=weight(model))
+    return replace(model, other_form=other)
 
 
 def plus_rule(history, last_year, n_draws, seed):
-    model = _fitted(history)
-    if model.trend_choice == "data":
-        model = replace(model, trend_weight=pseudo_bma_plus(model.trend_scores))
-    return _as_draws(simulate(history, model, last_year, n_draws, seed))
+    model = each_form(_fitted(history), lambda m: pseudo_bma_plus(m.trend_scores))
+    return as_draws(simulate(history, model, last_year, n_draws, seed))
 
 
 def scores_no_leak(table, panel, full, absent=()) -> pd.DataFrame:
@@ -90,13 +105,16 @@ def scores_no_leak(table, panel, full, absent=()) -> pd.DataFrame:
 
 
 def noleak_rule(history, last_year, n_draws, seed):
-    model = _fitted(history)
-    if model.trend_choice == "data":
-        table = tr.transitions(history)
-        full = {True: model, False: model.no_trend}
-        scores = scores_no_leak(table, history, full)
-        model = replace(model, trend_weight=pseudo_bma_plus(scores))
-    return _as_draws(simulate(history, model, last_year, n_draws, seed))
+    table = tr.transitions(history)
+
+    def weight(form: tr.TransitionModel) -> float:
+        # the count form is fitted without the first-year count's terms: so are its refits
+        absent = tr.LEVEL_TERMS if form.capacity_form == "count" else ()
+        full = {True: form, False: form.no_trend}
+        return pseudo_bma_plus(scores_no_leak(table, history, full, absent))
+
+    model = each_form(_fitted(history), weight)
+    return as_draws(simulate(history, model, last_year, n_draws, seed))
 
 
 def main(argv: list[str] | None = None) -> None:

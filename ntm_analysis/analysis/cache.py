@@ -91,12 +91,21 @@ def code_fingerprint() -> str:
     version was not bumped. The whole package, so that no list of "modules that matter" has
     to be kept; and the numerical libraries' versions (``library_stamp``).
 
-    Taken once per process (~9 ms; ``ntm forecast`` asked three times): the code a process
-    runs cannot change under it — Python imports each module once (``sys.modules``), the
-    package reloads none and its libraries' versions are those imported — so files edited or
-    reinstalled later would describe code this process does not run, and results it stores
-    must not be keyed by them. A process started after the change (the next command, a new
-    kernel, a restarted Dask worker) hashes the new files."""
+    Hashed once per process, at the first call — not at import — from the files as they are
+    on disk then (~9-16 ms for the package's ~100 files; ``ntm forecast`` asks three times).
+    Once, because Python imports each module once (``sys.modules``) and the package reloads
+    none: a file edited after this process imported it is not code the process runs, so it
+    must not re-key what the process stores, and every result of one process carries one
+    fingerprint. What this does not guarantee: that the hash *is* the running code. A module,
+    template or catalogue edited after the process read it but before the first call is
+    hashed in its new form (the window is the command's start-up: ``ntm forecast`` asks
+    after its imports; the batch at the start of its run; a notebook kernel when it first
+    keys the analysis), and one read lazily after the first call runs as edited under the old
+    hash. Hashing at import would not close either gap (modules, templates and catalogues
+    are read lazily, after any import-time hash) and would cost every command, those that
+    never ask, the hash. Editing or reinstalling the package while a command runs is what
+    opens the gap; a process started after the change (the next command, a new kernel, a
+    restarted Dask worker) hashes the new files."""
     digest = hashlib.sha256(__version__.encode())
     digest.update(library_stamp())
     sources = (p for p in PACKAGE_DIR.rglob("*") if p.suffix in SOURCE_SUFFIXES)

@@ -277,6 +277,20 @@ class TrendDependence(_Record):
 
 
 @dataclass(frozen=True)
+class Capacity(_Record):
+    """How a commune's count enters the model (``model.transitions``, "capacity form"): the
+    fit's chosen ``form``, how it was chosen (``choice``: "data" held-out scores, "too_few"
+    or "fixed" by rule), that form's ``weight`` (held out where "data"; "mixed": the mean
+    share of the count's slope read as lasting) and the share of the draws that use the
+    other form instead (``other_share``; 0 when every draw uses the chosen form)."""
+
+    form: str  # "level", "count" or "mixed" (one transition)
+    choice: str
+    weight: float
+    other_share: float
+
+
+@dataclass(frozen=True)
 class PlanYear(_Record):
     """One year of the unit's plan: the planned count of communes meeting the standard, the
     probability of reaching it (with its Monte Carlo standard error) and the expected count."""
@@ -415,6 +429,9 @@ class UnitResults(_Record):
     # held-out years the trend's weight was scored on ("data": 1 with three or four
     # transitions, so one year can swing it; 0 when set by rule); None: not recorded
     trend_scored_years: int | None
+    # the capacity form and its weight, and the other form's share of the draws (a forecast
+    # mixing the two forms); None: not recorded
+    capacity: Capacity | None
     first_reached: tuple[FirstReached, ...] | None
     pace: Pace | None
     baselines: tuple[Baseline, ...] | None  # None: left out (``unit_results(baselines=False)``)
@@ -717,6 +734,7 @@ def unit_results(
         "model_notes": list(model.notes) if model is not None else [],
         "trend_choice": model.trend_choice if model is not None else None,
         "trend_scored_years": _scored_years(model),
+        "capacity": _capacity(model),
         "baselines": baselines,
         "this_year": plan_this_year(forecast, table, unit),
         **found,
@@ -730,6 +748,26 @@ def _scored_years(model: TransitionModel | None) -> int | None:
         return None
     scores = model.trend_scores
     return 0 if scores.empty else int(scores["year"].nunique())
+
+
+def capacity_form_weight(model: TransitionModel) -> float:
+    """The weight of the fit's chosen capacity form (``model.capacity_weight`` is the
+    "level" form's): what the report and the JSON call the form's weight."""
+    w = model.capacity_weight
+    return 1.0 - w if model.capacity_form == "count" else w
+
+
+def _capacity(model: TransitionModel | None) -> dict[str, Any] | None:
+    """The capacity form's record (``Capacity``): the form, its weight and the other form's
+    share of the draws (``form_share``: 1 without ``other_form``)."""
+    if model is None:
+        return None
+    return {
+        "form": model.capacity_form,
+        "choice": model.capacity_choice,
+        "weight": capacity_form_weight(model),
+        "other_share": 1.0 - model.form_share,
+    }
 
 
 def reader_interval(

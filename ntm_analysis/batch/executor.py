@@ -68,6 +68,7 @@ __all__ = [
     "run_dask",
     "run_local",
     "run_unit",
+    "skip_unused_imports",
     "start_workers",
     "unit_error",
 ]
@@ -88,6 +89,25 @@ OUTPUTS = {
     "results": "results/{id}.json",
     "pdf": "pdf/{id}.pdf",
 }
+
+
+# jsonschema (which nbformat imports, to validate notebooks) builds 38 IRI grammars with lark
+# at import when the optional rfc3987-syntax is installed — jupyterlab brings it, through
+# jupyter_events' jsonschema[format-nongpl] — 1.35 s CPU in every process that reads or
+# writes a notebook. The grammars serve only jsonschema's "iri" format checks, which notebook
+# validation never runs (nbformat validates without a format checker).
+UNUSED_IMPORTS = ("rfc3987_syntax",)
+
+
+def skip_unused_imports() -> None:
+    """In a process of the batch's own (the ``ntm`` command, a worker): make the optional
+    imports in ``UNUSED_IMPORTS`` fail as if the packages were absent, so that jsonschema
+    leaves out the format checks that need them. The import system's documented way
+    (``sys.modules[name] = None``); a module already imported is kept, and a library
+    imported earlier is not affected. Not done in a caller's own process (``run_batch``
+    from a notebook), whose other libraries may want those checks."""
+    for name in UNUSED_IMPORTS:
+        sys.modules.setdefault(name, None)
 
 
 # --------------------------------------------------------------------------- errors
@@ -309,6 +329,7 @@ def serve() -> int:
     file. Runs units one after another in one kernel (``kernel.KeptKernel``: reset between
     units, replaced after a failure), so the heavy imports are paid once per worker; the
     kernel is started before the first unit arrives (in the worker's folder: the staging)."""
+    skip_unused_imports()
     signal.signal(signal.SIGTERM, _on_sigterm)
     _watch_parent()
     kept = KeptKernel(Path.cwd() / f"kernel-{os.getpid()}.log")
@@ -429,14 +450,19 @@ class Worker:
             proc.wait()
         self._forget(proc)
 
+    def end_input(self) -> None:
+        """Close the worker's input: it finishes its unit, shuts its kernel down and exits."""
+        proc = self.proc
+        if proc is not None and proc.stdin is not None:
+            with contextlib.suppress(OSError):
+                proc.stdin.close()
+
     def close(self) -> None:
         """Let the worker finish (end of its input), or stop it."""
         proc = self.proc
         if proc is None:
             return
-        with contextlib.suppress(OSError):
-            assert proc.stdin is not None
-            proc.stdin.close()
+        self.end_input()
         try:
             proc.wait(TERM_GRACE)
         except subprocess.TimeoutExpired:
@@ -572,6 +598,10 @@ def start_workers(workers: int, staging: Path) -> list[Worker]:
 
 
 def close_workers(slots: Sequence[Worker]) -> None:
+    """Tell every worker its input has ended, then wait for each: their ends (each kernel's
+    polite shutdown, ~1 s) overlap instead of following one another."""
+    for slot in slots:
+        slot.end_input()
     for slot in slots:
         slot.close()
 

@@ -33,8 +33,9 @@ from ntm_analysis.batch.records import Manifest, UnitEntry
 from ntm_analysis.batch.sidecar import Sidecar, read_sidecar
 from ntm_analysis.core.atomic import write_text_atomic
 from ntm_analysis.core.provenance import MANIFEST
-from ntm_analysis.report import fragments
+from ntm_analysis.report import fragments, hearing_links
 from ntm_analysis.report.export import external_references, footer_html, print_css
+from ntm_analysis.report.labels import badge, synthetic_banner
 
 __all__ = ["INDEX", "district_row_html", "index_context", "render_index", "write_index"]
 
@@ -104,8 +105,6 @@ def _district_row(
     """A district's row. With district targets in the run: its target, the probability of
     reaching it and the verdict ("no target set" in words where a district has none).
     Without any: its expected contribution to the province plan — never a column of "–"."""
-    from ntm_analysis.report.base import badge  # charts and pandas: not for `ntm forecast`
-
     n_cells = 6 if with_targets else 5
     cells: list[Any]
     if side is None:
@@ -154,10 +153,6 @@ def index_context(out: Path, manifest: Manifest | Mapping[str, Any], lang: str) 
     fragments' data (badges, hearing packs, changes: ``_fragments.html.j2``), which the
     template escapes; ``Markup`` only for the style, the synthetic banner and the footer the
     reports share. ``manifest``: a ``Manifest`` or ``manifest.json``'s object."""
-    from ntm_analysis.report import hearing
-    from ntm_analysis.report.base import badge
-    from ntm_analysis.report.sections import synthetic_banner
-
     out = Path(out)
     manifest = Manifest.from_json(manifest)
     units = manifest.units
@@ -179,7 +174,7 @@ def index_context(out: Path, manifest: Manifest | Mapping[str, Any], lang: str) 
                 "status_label": i18n.t("report.status.label", lang),
                 "badge": badge(displayed_status(side.results), lang),
                 "headline": side.headline,
-                "hearing": hearing.index_view(out, entry, side.results, lang),  # plan, pack
+                "hearing": hearing_links.index_view(out, entry, side.results, lang),  # plan, pack
             }
         province.append(unit)
     footer = footer_html(manifest.run_id or "", manifest.data_sha256 or "", lang, manifest.finished)
@@ -208,8 +203,6 @@ def _districts(
     lang: str,
 ) -> dict[str, Any] | None:
     """The districts' table (heading, column names, rows), its note and hearing packs."""
-    from ntm_analysis.report import hearing
-
     entries = manifest.of_kind("district")
     if not entries:
         return None
@@ -243,7 +236,7 @@ def _districts(
             for e in entries
         ],
         "note": i18n.t(note, lang),
-        "hearing": hearing.districts_view(out, entries, lang),  # the districts' packs
+        "hearing": hearing_links.districts_view(out, entries, lang),  # the districts' packs
     }
 
 

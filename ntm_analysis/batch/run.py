@@ -64,7 +64,6 @@ from ntm_analysis.core.params import (
     NOTEBOOK_DIR,
     NOTEBOOKS,
     ParameterError,
-    district_code,
     option_problems,
     validate_parameters,
 )
@@ -85,7 +84,10 @@ from ntm_analysis.core.provenance import (
     versions,
     write_manifest,
 )
+from ntm_analysis.core.resolve import district_code
 from ntm_analysis.i18n.text import fold
+from ntm_analysis.report import hearing_links
+from ntm_analysis.report.labels import unit_label
 from ntm_analysis.report.pdf import CHROMIUM_ENV, find_chromium
 
 if TYPE_CHECKING:  # imported where used: the analysis path loads the model's modules
@@ -160,8 +162,6 @@ def plan_units(
 def unit_title(unit: Unit, registry: Any, lang: str, year: int) -> str:
     """The report's title (browser tab, printed margins) with the unit named in ``lang``:
     the report's own heading, word for word."""
-    from ntm_analysis.report.base import unit_label
-
     return i18n.t("report.title", lang, unit=unit_label(registry, unit.code, lang), year=year)
 
 
@@ -749,22 +749,23 @@ def _hearing_packs(prep: _Prepared, finished: Sequence[UnitEntry], make: bool) -
     A unit this run re-made keeps no pack of an earlier run (its pack failed, the unit failed,
     or packs were not asked for): an old pack beside a new report would pass for this run's.
     """
-    # here, not at the top: the hearing packs draw charts (matplotlib, seaborn), which the
-    # batch process needs only now; importing them first delayed the forecast (~1.8 s)
-    from ntm_analysis.report import hearing
-
-    make = make and os.environ.get(hearing.ENV, "1") != "0"
+    make = make and os.environ.get(hearing_links.ENV, "1") != "0"
     out = prep.out
     staging = out / STAGING_DIR / f"{prep.run_id}-hearing"
     ok = [e for e in finished if e.ok]
     try:
         if make and ok:
+            # here, not at the top, and only to make packs: they draw charts (matplotlib,
+            # seaborn), which the batch process needs only now; importing them first delayed
+            # the forecast (~1.8 s), and without packs they are never needed (~0.4 s CPU)
+            from ntm_analysis.report import hearing
+
             for entry in ok:  # published packs leave; a folder still here is a pack that failed
                 (staging / entry.id).mkdir(parents=True, exist_ok=True)
             hearing.write_batch(out, [e.to_json() for e in ok], prep.chromium, staging=staging)
         for entry in finished:
             if not make or not entry.ok or (staging / entry.id).exists():
-                shutil.rmtree(out / hearing.HEARING_DIR / entry.id, ignore_errors=True)
+                shutil.rmtree(out / hearing_links.HEARING_DIR / entry.id, ignore_errors=True)
     finally:
         _remove_staging(out / STAGING_DIR, staging)
 

@@ -33,7 +33,6 @@ from ntm_analysis import i18n
 from ntm_analysis.core.config import config_fields
 from ntm_analysis.core.errors import Join, Msg
 from ntm_analysis.core.paths import InstallationError, notebook_dir
-from ntm_analysis.core.resolve import district_code
 from ntm_analysis.core.rules import as_of_in_data, target_possible, target_year_after
 from ntm_analysis.core.scenario import Scenario, ScenarioError
 
@@ -45,7 +44,6 @@ __all__ = [
     "Param",
     "ParameterError",
     "default",
-    "district_code",
     "injection_problems",
     "json_problems",
     "notebook_parameters",
@@ -428,6 +426,10 @@ def _context_problems(
     district = params.get("district")
     n_communes = None
     if district and registry is not None:
+        # here, not at the top: resolve needs pandas, which a batch worker (it imports this
+        # module through the task records) never loads otherwise (0.5 s CPU a worker)
+        from ntm_analysis.core.resolve import district_code
+
         code, problem = district_code(registry, district, "district", panel)
         if problem:
             problems.append(problem)

@@ -105,10 +105,10 @@ def model_forecaster(history: Panel, last_year: int, n_draws: int, seed: int) ->
     """
     from ntm_analysis.model.forecast import run_forecast
 
-    return _as_draws(run_forecast(history, last_year, n_draws, seed))
+    return as_draws(run_forecast(history, last_year, n_draws, seed))
 
 
-def _as_draws(fc) -> Draws:
+def as_draws(fc) -> Draws:
     """What the suite reads from a ``forecast.Forecast``."""
     return Draws(
         years=list(fc.years),
@@ -143,7 +143,7 @@ def true_form_forecaster(
     from ntm_analysis.model.transitions import fit
 
     model = fit(history, absent=true_form_terms(process))
-    return _as_draws(simulate(history, model, last_year, n_draws, seed))
+    return as_draws(simulate(history, model, last_year, n_draws, seed))
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,14 @@ add up to the province count draw by draw.
 Each draw also takes a spread for the year shocks from its posterior and one shock per
 simulated year from it, shared by every commune (a good or bad year for the whole province),
 and comes from the trend fit or the no-trend fit in the proportion the data chose
-(``TransitionModel.trend_weight``; draws are stratified: the first ``round(w·n)`` draws use the
-trend fit). Monte Carlo error: every probability is a share of independent draws, so its
-standard error is sqrt(p(1−p)/n) (``Forecast.probability_se``); ``DEFAULT_DRAWS`` keeps it at or
-below one percentage point at the verdict thresholds (p = 0.25 or 0.75: n ≥ 1,875).
+(``TransitionModel.trend_weight``) and, where the held-out score could not settle how a
+commune's first-year count enters, from the chosen capacity form or the other one
+(``TransitionModel.other_form``, in the shares ``form_share``). Draws are stratified: each
+form's ``round(share·n)`` draws are spread evenly over the draw index, and within a form the
+first ``round(w·n)`` use its trend fit. Monte Carlo error: every probability is a share of
+independent draws, so its standard error is sqrt(p(1−p)/n) (``Forecast.probability_se``);
+``DEFAULT_DRAWS`` keeps it at or below one percentage point at the verdict thresholds
+(p = 0.25 or 0.75: n ≥ 1,875).
 
 Random numbers come from two independent streams spawned from one seed: one for
 coefficients, one for the transitions (``Engine``: a waiting time per unmet criterion, rare
@@ -226,6 +230,7 @@ def _trend_draws(
 
 
 def _concatenated(parts: list[_Draws]) -> _Draws:
+    """The draws of ``parts`` one after another (each field stacked along the draw axis)."""
     return _Draws(
         *(np.concatenate([getattr(d, f) for d in parts]) for f in _Draws.__dataclass_fields__)
     )
@@ -250,20 +255,20 @@ def _draw_coefficients(
     horizon: int,
 ) -> tuple[_Draws, np.ndarray, np.ndarray]:
     """Every draw's coefficients, whether it came from a trend fit and whether from the
-    chosen capacity form. With the other
-    capacity form fitted (``model.other_form``) a share ``model.form_share`` of the draws
-    comes from the chosen form, the rest from the other, spread evenly over the draw index
-    (``spread_evenly``), each form keeping its own trend / no-trend split (``_trend_draws``);
-    the chosen form's draws are drawn first, so without ``other_form`` nothing changes.
-    Every input the engine takes from the model besides the draws (each commune's level,
-    the trend's origin) is the same for both forms: both are fitted to the same table."""
+    chosen capacity form. With the other capacity form fitted (``model.other_form``) a share
+    ``model.form_share`` of the draws comes from the chosen form, the rest from the other,
+    spread evenly over the draw index (``spread_evenly``), each form keeping its own trend /
+    no-trend split (``_trend_draws``); the chosen form's draws are drawn first, so without
+    ``other_form`` nothing changes. Every input the engine takes from the model besides the
+    draws (each commune's level, the trend's origin) is the same for both forms: both are
+    fitted to the same table."""
     other = model.other_form
-    own = n_draws if other is None else round(model.form_share * n_draws)
+    mine = np.ones(n_draws, bool) if other is None else spread_evenly(n_draws, model.form_share)
+    own = int(mine.sum())  # spread_evenly's count (a half rounds up; Python's round() to even)
     draws, from_trend = _trend_draws(model, own, rng, codes, districts, horizon)
     if other is None:
-        return draws, from_trend, np.ones(n_draws, bool)
+        return draws, from_trend, mine
     alt, alt_trend = _trend_draws(other, n_draws - own, rng, codes, districts, horizon)
-    mine = spread_evenly(n_draws, model.form_share)
     fields = {}
     for f in _Draws.__dataclass_fields__:
         a, b = getattr(draws, f), getattr(alt, f)

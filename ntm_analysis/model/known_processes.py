@@ -179,9 +179,9 @@ class Process:
         # gained when u < sigmoid(eta), i.e. 2u - 1 < tanh(eta / 2): one tanh, written in place,
         # and one comparison per cell; a met cell compares against its keep probability instead
         # (same uniforms, same order of draws as the plain formula).
-        half_fixed = (
-            0.5 * (self.base_gain + self.difficulty[None, :] + ability[:, None])
-        ).astype(np.float32)
+        half_fixed = (0.5 * (self.base_gain + self.difficulty[None, :] + ability[:, None])).astype(
+            np.float32
+        )
         keep = np.float32(1.0 - 2.0 * self.loss)  # 2 * (1 - loss) - 1
         keep_ntm = np.float32(1.0 - 2.0 * self.loss * NTM_LOSS_FACTOR)
         for year in range(origin, last):

@@ -127,7 +127,10 @@ test process a 200-commune sample makes the same choice with the weight within 0
 its sampling sd is a tie (``sampled_tie``): weight ½, and the level form alone is drawn, as
 before the mixture — the other form's full fit at national size cost 11.5 s CPU more
 (fit + simulate 29.2 → 40.7 s against the 30 s goal; benchmarks/notes/mixbb13.md), so a
-national tie does not mix the forms yet.
+national tie does not mix the forms yet. A national sample that does tell the forms apart
+(beyond three sampling sd) with a weight still inside [``CAPACITY_MIN_SHARE``,
+1 − ``CAPACITY_MIN_SHARE``] fits and mixes both, at that cost (the synthetic national panel
+ties; no benchmark covers the other case).
 
 **Gaps and changing communes.** Only consecutive years form transitions; a gap (2017 missing
 between 2016 and 2018) is named in ``TransitionModel.notes`` and its two-year change is not
@@ -180,6 +183,9 @@ N_PUSH = len(PUSH_STEPS)
 TREND = GAIN_TERMS.index("trend")
 REGISTERED = GAIN_TERMS.index("registered")
 LEVEL = GAIN_TERMS.index("level")
+# the spline's columns, one slice (a view of a draws array, not a copy): kept side by side
+LEVEL_CURVE = slice(GAIN_TERMS.index(LEVEL_SPLINE[0]), GAIN_TERMS.index(LEVEL_SPLINE[-1]) + 1)
+assert GAIN_TERMS[LEVEL_CURVE] == LEVEL_SPLINE
 
 _GAIN_PRIOR_MEAN = np.zeros(len(GAIN_TERMS))
 # the spline's curved columns: N(0, 2²), as the push steps (other count-shaped terms)
@@ -333,7 +339,7 @@ def gain_design(
         x[:, REGISTERED] = registered
     first = n_met if level is None else np.asarray(level, dtype=float)
     x[:, LEVEL] = first - N_MET_CENTRE
-    x[:, LEVEL + 1 : LEVEL + 1 + len(LEVEL_SPLINE)] = level_spline(first)
+    x[:, LEVEL_CURVE] = level_spline(first)
     return x
 
 
@@ -360,8 +366,7 @@ def level_spline_effect(gain: np.ndarray, level: np.ndarray) -> np.ndarray:
     (draw, ``GAIN_TERMS``) and communes' centred first-year counts ``level`` (as the ``level``
     column holds them). A commune's level is fixed over the simulation, so the forecast adds
     this once per chunk to the static commune term, not per year."""
-    curve = gain[:, LEVEL + 1 : LEVEL + 1 + len(LEVEL_SPLINE)]
-    return curve @ level_spline(np.asarray(level, dtype=float) + N_MET_CENTRE).T
+    return gain[:, LEVEL_CURVE] @ level_spline(np.asarray(level, dtype=float) + N_MET_CENTRE).T
 
 
 def _gain_rows_design(rows: pd.DataFrame, trend: np.ndarray, order: str = "C") -> np.ndarray:
@@ -403,7 +408,8 @@ class TransitionModel:
     proportion ``1 - trend_weight``. ``other_form`` is the other capacity form's full fit
     (with its own ``no_trend`` and trend weight; the loss model shared), whose share of the
     draws is ``1 - capacity_weight`` ("level" chosen) or ``capacity_weight`` ("count"
-    chosen); None where that share is below ``CAPACITY_MIN_SHARE`` or no form was scored.
+    chosen); None where that share is below ``CAPACITY_MIN_SHARE``, where no form was scored
+    or where a national sample could not tell the forms apart (``sampled_tie``).
     """
 
     gain_params: np.ndarray  # GAIN_TERMS
@@ -429,7 +435,9 @@ class TransitionModel:
     # count's slope read as lasting capacity in a share ``capacity_weight`` of the draws)
     capacity_form: str = "level"
     capacity_weight: float = 1.0  # held-out weight of the "level" form (see "capacity form")
-    capacity_choice: str = "fixed"  # "data", "too_few" (< 3 transitions: not scored), "fixed"
+    # "data", "sampled_tie" (a national sample could not tell the forms apart: the level form
+    # alone), "too_few" (< 3 transitions: not scored), "fixed"
+    capacity_choice: str = "fixed"
     capacity_scores: pd.DataFrame = field(default_factory=pd.DataFrame)  # the held-out scores
     other_form: TransitionModel | None = None
 
@@ -443,14 +451,33 @@ class TransitionModel:
 
     def component(self, trend: bool) -> TransitionModel:
         """The trend fit alone (``trend``) or the no-trend fit alone, each with the other
-        capacity form's same fit beside it: one fit of the trend mixture, its capacity forms
-        still mixed in the headline's shares (what "with / without the trend" figures draw)."""
-        other = self.other_form.component(trend) if self.other_form is not None else None
-        if trend:
-            return replace(self, no_trend=None, trend_weight=1.0, other_form=other)
-        if self.no_trend is None:
+        capacity form's same fit beside it (what "with / without the trend" figures draw).
+
+        The forms keep the shares they hold among the headline's draws of that kind, not the
+        headline's overall ``form_share``: each form splits its draws by its own trend weight,
+        so P(form | trend) = share · its trend weight / Σ over both forms (on the bundled data
+        the level form holds 52% of the trend draws and 91% of the no-trend draws at an
+        overall 75%). So a top-up (``forecast._top_up``), a fit simulated alone and the
+        headline's own draws of one kind are one mixture, and the headline is their
+        ``trend_weight``-weighted average."""
+        fit = replace(self, no_trend=None, trend_weight=1.0) if trend else self.no_trend
+        if fit is None:
             raise ValueError("this fit has no no-trend fit")
-        return replace(self.no_trend, other_form=other)
+        if self.other_form is None:
+            return replace(fit, other_form=None)
+        other = self.other_form
+
+        def held(model: TransitionModel, share: float) -> float:
+            return share * (model.trend_weight if trend else 1.0 - model.trend_weight)
+
+        mine, theirs = held(self, self.form_share), held(other, 1.0 - self.form_share)
+        share = mine / (mine + theirs) if mine + theirs > 0.0 else self.form_share
+        return replace(
+            fit,
+            other_form=other.component(trend),
+            capacity_form=self.capacity_form,
+            capacity_weight=share if self.capacity_form == "level" else 1.0 - share,
+        )
 
     @property
     def thin(self) -> bool:
@@ -858,9 +885,9 @@ def capacity_scores(
 
 def averaged_logistic(diff: float, var: float) -> float:
     """E[logistic(D')] over D' ~ N(``diff``, ``var``), on ``CAPACITY_GRID`` equally likely
-    quantiles (deterministic; a midpoint rule in probability, accurate to ~1e-6 however wide
-    the noise — Gauss–Hermite needs many nodes once √var is large against the logistic's
-    poles at ±iπ). ``var`` 0: the plain logistic."""
+    quantiles (deterministic; a midpoint rule in probability, within ~1e-5 of adaptive
+    quadrature for noise sd up to ~10⁴ — Gauss–Hermite needs many nodes once √var is large
+    against the logistic's poles at ±iπ). ``var`` 0: the plain logistic."""
     if var <= 0.0:
         return float(1.0 / (1.0 + np.exp(-np.clip(diff, -50, 50))))
     from scipy.stats import norm
@@ -944,8 +971,13 @@ def fit(
 
     ``level_weight``: the "level" form's weight imposed in place of ``capacity_weight``'s
     (the scores are still computed and kept): 1 the level form alone, 0 the count form
-    alone. The product never uses it; diagnostics compare capacity rules with it.
+    alone (in [0, 1]; a value strictly between fits the other form as ``capacity_weight``'s
+    would, a sampled tie included). It applies only where the forms are scored (three
+    transitions or more, ``level`` not in ``absent``); elsewhere it is ignored. The product
+    never uses it; diagnostics compare capacity rules with it.
     """
+    if level_weight is not None and not 0.0 <= level_weight <= 1.0:
+        raise ValueError(f"level_weight must be in [0, 1], got {level_weight!r}")
     absent = tuple(absent)
     unknown = sorted(set(absent) - set(GAIN_TERMS))
     if unknown:
@@ -973,13 +1005,14 @@ def fit(
         scores = capacity_scores(table, panel, absent, gain_prior_sd=gain_prior_sd)
         weight = capacity_weight(scores) if level_weight is None else level_weight
         form = "level" if weight >= 0.5 else "count"
+        tie = level_weight is None and sampled_tie(scores)
         capacity = {
             "capacity_form": form,
             "capacity_weight": weight,
-            "capacity_choice": "data",
+            "capacity_choice": "sampled_tie" if tie else "data",
             "capacity_scores": scores,
         }
-        if min(weight, 1.0 - weight) >= CAPACITY_MIN_SHARE and not sampled_tie(scores):
+        if min(weight, 1.0 - weight) >= CAPACITY_MIN_SHARE and not tie:
             other = absent + (LEVEL_TERMS if form == "level" else ())
         absent += LEVEL_TERMS if form == "count" else ()
     trend = "auto" if trend is True else trend

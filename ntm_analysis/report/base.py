@@ -1,7 +1,8 @@
 """The building blocks of the report sections: the ``Section`` and ``Report`` containers,
-number and text formatting in the reader's language, the status badge, the synthetic-data
-banner and unit names. ``report.sections`` (the sections a notebook calls) and
-``report.methods`` (the methods, backtest and data-and-method sections) are built from these.
+number and text formatting in the reader's language and the status line. ``report.sections``
+(the sections a notebook calls) and ``report.methods`` (the methods, backtest and
+data-and-method sections) are built from these and from ``report.labels`` (unit names, the
+status badge, the synthetic-data banner: what the batch's index shares with the reports).
 """
 
 from __future__ import annotations
@@ -18,11 +19,7 @@ from markupsafe import Markup
 from matplotlib.figure import Figure
 
 from ntm_analysis import i18n
-from ntm_analysis.analysis.results import (
-    CLOSE_TO_THRESHOLD,
-    UnitResults,
-    history,
-)
+from ntm_analysis.analysis.results import UnitResults, history
 from ntm_analysis.analysis.summaries import Summaries, summary
 from ntm_analysis.core.communes import Registry
 from ntm_analysis.core.panel import Panel
@@ -30,6 +27,7 @@ from ntm_analysis.model.backtest import Backtest
 from ntm_analysis.model.forecast import Forecast
 from ntm_analysis.model.transitions import TransitionModel
 from ntm_analysis.report import fragments, plots
+from ntm_analysis.report.labels import badge, unit_label
 
 FIGURE_DPI = 100  # 12 in wide -> 1200 px: sharp on a projector, small enough to e-mail
 # order of the progress statuses, most worrying first (the model's and the straight line's)
@@ -215,24 +213,6 @@ def caption_html(text: str) -> str:
     return paragraph(text, "font-weight:bold;margin-bottom:0.2em")
 
 
-def badge(status: str | None, lang: str) -> dict[str, Any]:
-    """A progress status's badge as data for ``_fragments.html.j2``'s ``badge`` macro: the
-    status, its words (which alone carry the meaning) and, for a verdict, its colours. No
-    status and "close to a threshold" get no verdict colour (the template draws them)."""
-    if status is None:
-        return {"status": None, "label": i18n.t("report.status.none", lang)}
-    label = i18n.status_label(status, lang)
-    if status == CLOSE_TO_THRESHOLD:
-        return {"status": status, "label": label}
-    text_color = "#000000" if status == "needs_acceleration" else "#FFFFFF"
-    return {
-        "status": status,
-        "label": label,
-        "background": plots.status_color(status),
-        "color": text_color,
-    }
-
-
 def status_line(label: str, status: str | None, lang: str, css: str = "") -> str:
     """A paragraph: ``label`` then the status's badge (the ``status_line`` fragment)."""
     return fragments.render("status_line", label, badge(status, lang), css)
@@ -242,31 +222,6 @@ def details_html(summary: str, explain: str, content_html: str) -> str:
     """A folded block: its summary line, a grey explaining paragraph, then ``content_html``
     (HTML already rendered, e.g. a styled table's) (the ``details`` fragment)."""
     return fragments.render("details", summary, explain, Markup(content_html))
-
-
-def synthetic_banner(lang: str) -> str:
-    """The synthetic-data banner (the ``synthetic_banner`` fragment)."""
-    return fragments.render("synthetic_banner", i18n.t("report.synthetic_banner", lang))
-
-
-def unit_label(registry: Registry, code: int | None, lang: str) -> str:
-    """A unit's name in the reader's language: "Tỉnh Lạng Sơn" / "Lạng Sơn province",
-    "Huyện Tràng Định" / "Tràng Định district", "Thành phố Lạng Sơn" / "Lạng Sơn city"
-    (the kind of unit from the registry's ``district_type``)."""
-    if code is None:
-        return i18n.t("report.unit.province", lang, name=registry.province_name)
-    row = registry.districts.loc[registry.districts["district_code"] == code]
-    if row.empty:
-        raise KeyError(code)
-    return i18n.unit_name(row["district_name"].iloc[0], row["district_type"].iloc[0], lang)
-
-
-def unit_kind_word(registry: Registry, code: int | None, lang: str) -> str:
-    """ "tỉnh"/"province", "huyện"/"district", "thành phố"/"city" (lower case)."""
-    if code is None:
-        return i18n.t("unit.province", lang)
-    row = registry.districts.loc[registry.districts["district_code"] == code]
-    return i18n.unit_kind(row["district_type"].iloc[0], lang)
 
 
 # --------------------------------------------------------------------------- the report

@@ -32,13 +32,13 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from itertools import repeat
 from pathlib import Path
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar
 
 import pandas as pd
 from matplotlib.figure import Figure
 
 from ntm_analysis import __version__, i18n
-from ntm_analysis.analysis.results import UnitResults, displayed_status
+from ntm_analysis.analysis.results import displayed_status
 from ntm_analysis.core.atomic import replace_dir, write_atomic, write_text_atomic
 from ntm_analysis.core.config import config_fields
 from ntm_analysis.i18n.text import fold
@@ -47,10 +47,16 @@ from ntm_analysis.report import sections as report
 from ntm_analysis.report.base import Report, Section, badge, fmt_num
 from ntm_analysis.report.criteria import criterion_label
 from ntm_analysis.report.geography import geography_sentence
+from ntm_analysis.report.hearing_links import (
+    ENV,
+    HEARING_DIR,
+    IndexedUnit,
+    districts_view,
+    index_view,
+    pack_links,
+)
 from ntm_analysis.report.priority import reason_text, short_criteria
 
-HEARING_DIR = "hearing"
-ENV = "NTM_HEARING"  # "0": the batch makes no hearing packs (faster; the test suite's batches)
 # the report sections of each kind, in the notebooks' order (a test keeps them in step)
 REPORT_SECTIONS: dict[str, tuple[str, ...]] = {
     "province": (
@@ -616,77 +622,6 @@ def write(rep: Report, folder: str | Path, chromium: str | None = None) -> dict[
     return out
 
 
-PACK_FILES = (
-    ("brief.pdf", "hearing.link.brief_pdf"),
-    ("brief.html", "hearing.link.brief"),
-    ("slides.html", "hearing.link.slides"),
-    ("slides.pdf", "hearing.link.slides_pdf"),
-    ("tables.xlsx", "hearing.link.workbook"),
-)
-
-
-class IndexedUnit(Protocol):
-    """What the index's hearing part reads of a unit's manifest entry (``batch.records``'s
-    ``UnitEntry``, which the report package cannot import): by attribute, not key."""
-
-    @property
-    def id(self) -> str: ...
-
-    @property
-    def name(self) -> str: ...
-
-
-def index_view(
-    out: str | Path, entry: IndexedUnit, results: UnitResults, lang: str
-) -> dict[str, Any]:
-    """For the index (``_fragments.html.j2``'s ``hearing_unit``): this year's plan against
-    the forecast in one line (None without a plan) and the unit's hearing-pack links."""
-    plan = None
-    ty = results.this_year
-    row = ty.figures.n_ntm if ty is not None and ty.figures is not None else None
-    if row is not None and row.target is not None:
-        plan = i18n.t(
-            "plan.index.cell",
-            lang,
-            year=ty.year,
-            target=i18n.fmt_number(row.target, lang, 0),
-            prob=i18n.fmt_percent(row.probability, lang),
-            expected=i18n.fmt_number(row.expected, lang, 1),
-            lo=i18n.fmt_number(row.lo95, lang, 0),
-            hi=i18n.fmt_number(row.hi95, lang, 0),
-        )
-    return {
-        "plan": plan,
-        "label": i18n.t("hearing.link.label", lang),
-        "links": pack_links(out, str(entry.id), lang),
-    }
-
-
-def pack_links(out: str | Path, unit_id: str, lang: str) -> list[dict[str, str]]:
-    """Links (``href``, ``label``) to the files of a unit's hearing pack that exist."""
-    folder = Path(out) / HEARING_DIR / unit_id
-    return [
-        {"href": f"{HEARING_DIR}/{unit_id}/{name}", "label": i18n.t(key, lang)}
-        for name, key in PACK_FILES
-        if (folder / name).is_file()
-    ]
-
-
-def districts_view(
-    out: str | Path, entries: Iterable[IndexedUnit], lang: str
-) -> dict[str, Any] | None:
-    """For the index, below the district table (``hearing_districts``): each district's
-    hearing pack; None when no district has one."""
-    units = [
-        {"name": entry.name, "links": links}
-        for entry in entries
-        if (links := pack_links(out, str(entry.id), lang))
-    ]
-    if not units:
-        return None
-    return {"title": i18n.t("hearing.link.districts", lang), "units": units}
-
-
 def _prepare_arguments(parameters: Mapping[str, Any]) -> dict[str, Any]:
     """The unit's notebook parameters that ``report.prepare`` takes (the run
     configuration's settings; anything else a manifest holds is left out)."""
@@ -759,6 +694,7 @@ def write_batch(
 
 
 __all__ = [
+    "ENV",
     "HEARING_DIR",
     "REPORT_SECTIONS",
     "AnswerSlide",

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ntm_analysis import __version__, i18n
-from ntm_analysis.analysis.results import OFF_TRACK, ON_TRACK
+from ntm_analysis.analysis.results import OFF_TRACK, ON_TRACK, capacity_form_weight
 from ntm_analysis.core.paths import default_published_path
 from ntm_analysis.io.reference import published_figures
 from ntm_analysis.report import plots
@@ -33,11 +33,11 @@ from ntm_analysis.report.base import (
     paragraph,
     statuses_disagree,
     styled_table,
-    synthetic_banner,
     target_sentence,
     unit_history,
 )
 from ntm_analysis.report.criteria import criterion_label
+from ntm_analysis.report.labels import synthetic_banner
 
 # "the methods disagree": expected counts further apart than this many communes or this share
 # of the main model's expectation, or probabilities of the target more than this far apart
@@ -476,6 +476,9 @@ def _published_text(rep: Report) -> str | None:
     return rep.t("report.note.published", file=default_published_path().name, items=items)
 
 
+CAPACITY_FORM_KEYS = {"level": "report.note.capacity.level", "count": "report.note.capacity.count"}
+
+
 def _term_label(term: str, rep: Report) -> str:
     kind, _, rest = term.partition("_")
     if kind == "criterion" and rest.isdigit():
@@ -518,11 +521,28 @@ def _coefficients(rep: Report) -> str | None:
     styled = styled_table(
         table, left=[rep.t("report.coef.col.model"), rep.t("report.coef.col.term")]
     )
+    body = styled.to_html()
+    other = _other_form_note(rep)
+    if other is not None:
+        body += paragraph(other, "color:#555")
     summary, explain = rep.t("report.coef.summary"), rep.t("report.coef.explain")
-    return details_html(summary, explain, styled.to_html())
+    return details_html(summary, explain, body)
 
 
-CAPACITY_FORM_KEYS = {"level": "report.note.capacity.level", "count": "report.note.capacity.count"}
+def _other_form_note(rep: Report) -> str | None:
+    """Where the forecast also draws the other capacity form (``other_form``), the sentence
+    under the coefficient table saying the table is the chosen form's only: a reader would
+    otherwise take it for the whole forecast's, while a share of the draws uses the other
+    form's coefficients (not shown). None when every draw uses the chosen form."""
+    model = rep.model
+    if model is None or model.other_form is None:
+        return None
+    return rep.t(
+        "report.coef.other_form",
+        form=rep.t(CAPACITY_FORM_KEYS[model.capacity_form]),
+        other=rep.t(CAPACITY_FORM_KEYS[model.other_form.capacity_form]),
+        share=i18n.fmt_percent(1.0 - model.form_share, rep.lang),
+    )
 
 
 def model_choices(rep: Report) -> list[str]:
@@ -535,8 +555,7 @@ def model_choices(rep: Report) -> list[str]:
     lang = rep.lang
     out = []
     if model.capacity_choice == "data":
-        level = model.capacity_form == "level"
-        weight = model.capacity_weight if level else 1.0 - model.capacity_weight
+        weight = capacity_form_weight(model)
         mixed = model.other_form is not None  # the forecast draws both forms (share: weight)
         out.append(
             rep.t(
@@ -546,6 +565,8 @@ def model_choices(rep: Report) -> list[str]:
                 weight=i18n.fmt_percent(weight, lang),
             )
         )
+    elif model.capacity_choice == "sampled_tie":
+        out.append(rep.t("report.note.capacity_tie", n=model.capacity_scores["year"].nunique()))
     elif model.capacity_form == "mixed":
         out.append(rep.t("report.note.capacity_mixed"))
     elif model.capacity_choice == "too_few":

@@ -52,33 +52,16 @@ from ntm_analysis.i18n import (
 )
 from ntm_analysis.i18n.text import fold
 from ntm_analysis.report.criteria import criterion_label, group_name
+from ntm_analysis.report.labels import OKABE_ITO, STATUS_COLORS, status_color
 
 FONT_FAMILY = "DejaVu Sans"
 
-# Okabe & Ito (2008), "Color Universal Design": distinguishable under the common colour-vision
-# deficiencies. Named so the meaning of each use is readable in the code.
-OKABE_ITO: dict[str, str] = {
-    "black": "#000000",
-    "orange": "#E69F00",
-    "sky_blue": "#56B4E9",
-    "bluish_green": "#009E73",
-    "yellow": "#F0E442",
-    "blue": "#0072B2",
-    "vermillion": "#D55E00",
-    "reddish_purple": "#CC79A7",
-}
 PALETTE: list[str] = [
     OKABE_ITO[name]
     for name in ("blue", "orange", "bluish_green", "vermillion", "reddish_purple", "sky_blue")
 ] + ["#555555", "#8C6D31", "#332288", "#117733"]
 MARKERS: tuple[str, ...] = ("o", "s", "^", "D", "v", "P", "X", "*", "<", ">", "h")
 
-STATUS_COLORS: dict[str, str] = {
-    "on_track": OKABE_ITO["bluish_green"],
-    "needs_acceleration": OKABE_ITO["orange"],
-    "off_track": OKABE_ITO["vermillion"],
-    "regressing": OKABE_ITO["reddish_purple"],
-}
 MET_COLOR = OKABE_ITO["blue"]
 NOT_MET_COLOR = "#E3E3E3"  # light grey: dark/light contrast survives greyscale printing
 OBSERVED_COLOR = "#222222"
@@ -182,11 +165,6 @@ def _freeze_axes_style(fig: Figure) -> None:
             axis.set_tick_params(
                 which="major", labelsize=size, grid_color="#D9D9D9", grid_linewidth=1.0
             )
-
-
-def status_color(status: str) -> str:
-    """The colour for a progress status; always pair it with ``i18n.status_label`` text."""
-    return STATUS_COLORS[status]
 
 
 def status_legend_handles(lang: str = DEFAULT_LANG) -> list[Patch]:

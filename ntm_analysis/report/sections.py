@@ -65,16 +65,14 @@ from ntm_analysis.report.base import (
     status_line,
     statuses_disagree,
     styled_table,
-    synthetic_banner,
     target_sentence,
     unit_history,
-    unit_kind_word,
-    unit_label,
 )
 from ntm_analysis.report.criteria import criterion_label
 from ntm_analysis.report.geography import geography_json, geography_sentence
 from ntm_analysis.report.headline import headline as headline_words
 from ntm_analysis.report.headline import unit_json
+from ntm_analysis.report.labels import synthetic_banner, unit_kind_word, unit_label
 from ntm_analysis.report.methods import backtest, methods, note
 from ntm_analysis.report.priority import reason_legend, reason_text, short_criteria
 

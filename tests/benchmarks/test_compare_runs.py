@@ -1,25 +1,34 @@
 """benchmarks/diagnostics/compare_runs.py: two calibration runs read from one state file and
 compared on the cases both scored (the reading of a model change rests on it)."""
 
+import itertools
+
 import numpy as np
 import pandas as pd
 import pytest
 
-from benchmarks.diagnostics.compare_runs import crps_change, paired, side, table
+from benchmarks.diagnostics.compare_runs import crps_change, main, paired, side, table
 
 
-def _rows(fingerprint: str, crps: float, replicates: range, scenario: str = "s") -> pd.DataFrame:
+def _rows(
+    fingerprint: str,
+    crps: float,
+    replicates: range,
+    scenario: str = "s",
+    horizons: tuple[int, ...] = (1, 2, 3, 4),
+    origins: tuple[int, ...] = (2016,),
+) -> pd.DataFrame:
     rows = []
-    for r in replicates:
-        for h in (1, 2, 3, 4):
-            base = {"fingerprint": fingerprint, "scenario": scenario, "replicate": r}
-            rows.append(
-                base
-                | {"origin": 2016, "forecaster": "model", "horizon": h, "figure": "n_ntm"}
-                | {"mean": 10.0 + h, "observed": 10.0, "lo80": 9.0, "hi80": 10.0 + 2 * h}
-                | {"pit": 0.95 if h == 4 else 0.5, "crps": crps * (1 + r), "ideal_crps": 1.0}
-                | {"message": np.nan}
-            )
+    for r, origin, h in itertools.product(replicates, origins, horizons):
+        far = h == max(horizons)
+        base = {"fingerprint": fingerprint, "scenario": scenario, "replicate": r}
+        rows.append(
+            base
+            | {"origin": origin, "forecaster": "model", "horizon": h, "figure": "n_ntm"}
+            | {"mean": 10.0 + h, "observed": 10.0, "lo80": 9.0, "hi80": 10.0 + 2 * h}
+            | {"pit": 0.95 if far else 0.5, "crps": crps * (1 + r), "ideal_crps": 1.0}
+            | {"message": np.nan}
+        )
     return pd.DataFrame(rows)
 
 
@@ -52,3 +61,42 @@ def test_the_interval_resamples_whole_replicates():
         paired(side(before, ["old"], "n_ntm"), side(after, ["new"], "n_ntm"))
     )
     assert lo == pytest.approx(0.0) and lo < change < hi
+
+
+def test_cases_are_replicate_origin_pairs_and_the_far_label_is_the_longest_horizon():
+    # three horizons, two origins per replicate: 3 replicates are 6 cases (not 18 rows // 4),
+    # and the far columns are labelled h3
+    rows = pd.concat(
+        [
+            _rows(fp, crps, range(3), horizons=(1, 2, 3), origins=(2014, 2016))
+            for fp, crps in (("old", 2.0), ("new", 1.0))
+        ]
+    )
+    out = table(paired(side(rows, ["old"], "n_ntm"), side(rows, ["new"], "n_ntm"))).iloc[0]
+    assert out["cases"] == 6
+    assert out["bias h3"] == "+3.00 → +3.00" and "bias h4" not in out
+
+
+def test_cases_one_side_lacks_or_failed_on_are_reported_not_dropped(tmp_path, capsys):
+    # before scored replicates 0-3; after scored 0-2 and 4 and failed on 3: the pairing keeps
+    # 0-2, and the printout names replicate 3 (only before; an error after, with its message)
+    # and replicate 4 (only after), counted per scenario
+    failed = {"fingerprint": "new", "scenario": "s", "replicate": 3, "origin": 2016}
+    failed |= {"forecaster": "model", "message": "RuntimeError: boom"}
+    rows = pd.concat(
+        [
+            _rows("old", 2.0, range(4)),
+            _rows("new", 1.0, range(3)),
+            _rows("new", 1.0, range(4, 5)),
+            pd.DataFrame([failed]),
+        ]
+    )
+    state = tmp_path / "state.csv"
+    rows.to_csv(state, index=False)
+    main(["--before", "old", "--after", "new", "--state", str(state)])
+    out = capsys.readouterr().out
+    assert "| s | 1 | 1 | 0 | 1 |" in out  # only before, only after, error before, error after
+    assert "s, error after: 1 cases; replicates 3; origins 2016\n    1 × RuntimeError: boom" in out
+    assert "s, only after: 1 cases; replicates 4; origins 2016" in out
+    assert "12 paired rows (n_ntm)" in out  # 3 cases x 4 horizons
+    assert "| bias h4 |" in out  # the error row's empty horizon does not make it "h4.0"

@@ -75,9 +75,9 @@ def test_a_numerical_library_upgrade_changes_both_fingerprints(package, monkeypa
 
 
 def test_the_fingerprint_is_taken_once_per_process(package):
-    """The code a process runs cannot change under it (modules are imported once): the
-    fingerprint is hashed once (``ntm forecast`` asked three times, ~9 ms each), and a file
-    edited later does not re-key what this process stores."""
+    """Modules are imported once, so a file edited after the first call is not code this
+    process runs: the fingerprint is hashed once, at the first call (``ntm forecast`` asks
+    three times), and a file edited later does not re-key what this process stores."""
     before = cache.code_fingerprint()
     (package / "core" / "a.py").write_text("x = 2\n", encoding="utf-8")
     assert cache.code_fingerprint() == before

@@ -125,3 +125,19 @@ def test_an_error_reads_the_same_typed_or_as_recorded(tmp_path):
     assert executor.error_text(None) == ""
     failed = executor.failed_result(_task(tmp_path), error)
     assert failed.status == "failed" and failed.error is error and failed.seconds is None
+
+
+def test_closing_the_workers_ends_every_input_before_waiting_for_any():
+    # each worker's end is its kernel's polite shutdown (~1 s): ended one after another, the
+    # batch waited for them in turn; every input is closed first so that they overlap
+    calls: list[str] = []
+
+    class Slot(executor.Worker):
+        def end_input(self) -> None:
+            calls.append(f"end {self.name}")
+
+        def close(self) -> None:
+            calls.append(f"wait {self.name}")
+
+    executor.close_workers([Slot("a"), Slot("b")])
+    assert calls == ["end a", "end b", "wait a", "wait b"]

@@ -131,3 +131,33 @@ def test_closing_stops_the_kernel_and_the_log_is_shared_out_per_unit(tmp_path):
         for _ in range(50):  # a zombie may linger an instant
             os.kill(pid, 0)
             __import__("time").sleep(0.1)
+
+
+# a unit leaves a reference cycle behind, watched through a weak reference kept where the
+# reset does not reach (a module attribute); the next unit collects and reports what is left
+CYCLE = """
+import sys, weakref
+class Node:
+    pass
+a, b = Node(), Node()
+a.other, b.other = b, a
+sys.ntm_test_cycle = weakref.ref(a)
+"""
+GC_LOOK = """
+import gc, json, sys
+gc.collect()
+with open(out_path, "w") as f:
+    json.dump({"frozen": gc.get_freeze_count(), "cycle_alive": sys.ntm_test_cycle() is not None}, f)
+"""
+
+
+def test_the_kept_kernel_sets_its_start_aside_from_the_collector_and_still_frees_units(
+    kept, tmp_path
+):
+    # warm() freezes what the kernel holds after its imports (a full collection then walks
+    # only what units made); what a unit made must stay collectable
+    assert _run(kept, tmp_path, _notebook(tmp_path, "cycle", CYCLE))["ok"]
+    seen = _run(kept, tmp_path, _notebook(tmp_path, "gc_look", GC_LOOK), tmp_path / "gc.json")
+    assert seen["ok"]
+    assert seen["frozen"] > 10_000, "the library's objects are frozen after the warm-up"
+    assert seen["cycle_alive"] is False, "the previous unit's cycle is collectable"

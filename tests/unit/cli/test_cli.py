@@ -82,6 +82,12 @@ def test_forecast_json_answers_the_77_question(capsys):
     criteria = result["mean_criteria"]
     assert criteria["target"] == 13.8 and 0 <= criteria["probability"] <= 1
     assert criteria["pace"]["required_per_year"] == pytest.approx((13.8 - 8.536) / 4, abs=1e-3)
+    # the bundled data score the capacity form on every commune: the forecast draws the other
+    # form in the share its weight leaves (mixbb13), and the JSON says so
+    capacity = result["capacity"]
+    assert capacity["choice"] == "data" and capacity["form"] in ("level", "count")
+    assert 0.5 <= capacity["weight"] < 1
+    assert capacity["other_share"] == pytest.approx(1 - capacity["weight"])
 
 
 def test_forecast_text_for_a_district_with_an_explicit_target(capsys):

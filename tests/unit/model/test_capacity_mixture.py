@@ -14,7 +14,7 @@ from scipy import integrate
 from scipy.stats import norm
 
 from ntm_analysis.core.panel import Panel
-from ntm_analysis.model.forecast import simulate, spread_evenly
+from ntm_analysis.model.forecast import _draw_coefficients, _trend_draws, simulate, spread_evenly
 from ntm_analysis.model.transitions import (
     CAPACITY_MIN_SHARE,
     FIXED_AT_ZERO,
@@ -126,29 +126,57 @@ def test_the_forecast_draws_each_form_in_its_share_spread_over_the_draws(bundled
     assert not np.array_equal(fc.ntm, simulate(bundled, mixed, 2020, n, seed=5).ntm)
 
 
-def test_the_forms_draws_differ_as_their_fits_do(bundled, mixed):
-    """Draws of the count form compound the count's slope (its commune spread is smaller,
-    its n_met slope larger): their mean path differs from the level form's draws."""
-    fc = simulate(bundled, mixed, 2020, 2000, seed=0)
-    count = fc.ntm[:, -1].sum(axis=1)
-    level_alone = simulate(bundled, replace(mixed, other_form=None), 2020, 2000, seed=0)
-    other_alone = simulate(bundled, mixed.other_form, 2020, 2000, seed=0)
-    for part, alone in ((fc.chosen_form, level_alone), (~fc.chosen_form, other_alone)):
-        mean_alone = alone.ntm[:, -1].sum(axis=1).mean()
-        sd_alone = alone.ntm[:, -1].sum(axis=1).std()
-        assert abs(count[part].mean() - mean_alone) < 4 * sd_alone / np.sqrt(part.sum())
+def test_each_forms_draws_are_that_forms_coefficients(mixed):
+    """The chosen form's draws are its own fit's coefficients (drawn first from the stream),
+    the rest the other form's: the count form's level terms are 0, the level form's not."""
+    codes = mixed.communes["commune_code"].tolist()
+    districts = mixed.districts["district_code"].tolist()
+    n = 400
+    draws, _, mine = _draw_coefficients(mixed, n, np.random.default_rng(8), codes, districts, 4)
+    rng, k = np.random.default_rng(8), int(mine.sum())
+    own, _ = _trend_draws(replace(mixed, other_form=None), k, rng, codes, districts, 4)
+    other, _ = _trend_draws(mixed.other_form, n - k, rng, codes, districts, 4)
+    for field in ("gain", "loss", "district", "commune", "shocks"):
+        np.testing.assert_array_equal(getattr(draws, field)[mine], getattr(own, field))
+        np.testing.assert_array_equal(getattr(draws, field)[~mine], getattr(other, field))
+    assert np.all(np.abs(draws.gain[~mine][:, LEVEL]) < 1e-2)  # held at 0 (prior sd 1e-6)
+    assert np.abs(draws.gain[mine][:, LEVEL]).mean() > 0.05
 
 
-def test_the_trend_components_keep_the_form_mixture(mixed):
-    for trend in (True, False):
-        part = mixed.component(trend)
+def test_a_share_ending_in_a_half_draws_the_counts_it_spreads():
+    """round(2.5) is 2 but the even spread takes 3: the form's draws follow the spread."""
+    assert spread_evenly(5, 0.5).sum() == 3
+    assert spread_evenly(6, 0.75).sum() == 5  # 4.5 rounds up too
+
+
+def test_a_form_mixture_of_half_simulates_with_an_odd_number_of_draws(bundled, mixed):
+    fc = simulate(bundled, replace(mixed, capacity_weight=0.5), 2020, 5, seed=1)
+    assert fc.chosen_form.sum() == 3 and fc.ntm.shape[0] == 5
+
+
+def test_the_trend_components_keep_each_forms_share_of_draws_of_that_kind(bundled, mixed):
+    """Each form splits its draws by its own trend weight, so among the trend draws the
+    level form's share is s·t_level / (s·t_level + (1 − s)·t_count): a component (top-up or
+    a fit simulated alone) holds the forms in those shares, the headline's own draws of
+    that kind do too, and the headline's share is the components' trend-weighted average."""
+    s, t_level, t_count = mixed.form_share, mixed.trend_weight, mixed.other_form.trend_weight
+    t_mix = s * t_level + (1 - s) * t_count
+    with_trend, without = mixed.component(True), mixed.component(False)
+    assert with_trend.form_share == pytest.approx(s * t_level / t_mix)
+    assert without.form_share == pytest.approx(s * (1 - t_level) / (1 - t_mix))
+    assert t_mix * with_trend.form_share + (1 - t_mix) * without.form_share == pytest.approx(s)
+    for part in (with_trend, without):
         assert part.no_trend is None and part.other_form is not None
-        assert part.other_form.capacity_form == "count"
-        assert part.form_share == mixed.form_share
-    assert mixed.component(True).trend_weight == 1.0
+        assert part.other_form.capacity_form == "count" and part.capacity_form == "level"
+    assert with_trend.trend_weight == 1.0
     np.testing.assert_array_equal(
-        mixed.component(False).other_form.gain_params, mixed.other_form.no_trend.gain_params
+        without.other_form.gain_params, mixed.other_form.no_trend.gain_params
     )
+    # the headline's own draws of each kind hold the forms in the component's shares
+    fc = simulate(bundled, mixed, 2020, 2000, seed=2)
+    for trend, part in ((True, with_trend), (False, without)):
+        kind = fc.from_trend == trend
+        assert fc.chosen_form[kind].mean() == pytest.approx(part.form_share, abs=0.01)
 
 
 def test_a_top_up_mixes_the_forms_as_the_headline_and_leaves_its_draws_alone(bundled, mixed):
@@ -162,3 +190,21 @@ def test_a_top_up_mixes_the_forms_as_the_headline_and_leaves_its_draws_alone(bun
         assert topped.component_probability(77, 2020, None, trend)[1] == 500
         own = int((plain.from_trend == trend).sum())
         assert int((topped.component_from_trend == trend).sum()) == 500 - own
+
+
+def test_a_sampled_tie_draws_the_level_form_alone_while_the_same_noisy_difference_mixes(
+    bundled, monkeypatch
+):
+    """A national sample whose difference is within its sampling noise: weight ½ and no other
+    form (its national fit would cost ~11 s over the 30 s goal); the same difference scored on
+    every commune, with the same variance as its own noise, mixes the forms."""
+    import ntm_analysis.model.transitions as tr
+
+    sampled = _scores(-4.0, 0.0).assign(diff_var=[9.0, 0.0])  # |D| < 3 sampling sd
+    assert tr.sampled_tie(sampled) and not tr.sampled_tie(_scores(-4.0, 9.0))
+    for scores, tie in ((sampled, True), (_scores(-4.0, 9.0), False)):
+        monkeypatch.setattr(tr, "capacity_scores", lambda *a, s=scores, **k: s)
+        model = fit(bundled)
+        assert (model.capacity_weight == 0.5) is tie
+        assert (model.other_form is None) is tie
+        assert model.capacity_choice == ("sampled_tie" if tie else "data")

@@ -53,7 +53,7 @@ def test_a_sampled_score_makes_the_same_choice_as_every_commune():
     assert sampled["communes"].max() < full["communes"].min()
     weight, weight_sampled = capacity_weight(full), capacity_weight(sampled)
     assert (weight >= 0.5) == (weight_sampled >= 0.5)
-    # within the tolerance, or a tie (a sample less than 3 sampling sd clear: ½, both forms)
+    # within the tolerance, or a tie (a sample under 3 sampling sd clear: ½, the level form alone)
     assert weight_sampled == 0.5 or weight_sampled == pytest.approx(weight, abs=WEIGHT_TOLERANCE)
     clearer = sampled.assign(diff_var=0.0)  # the sample read without its uncertainty
     assert capacity_weight(clearer) == pytest.approx(weight, abs=WEIGHT_TOLERANCE)

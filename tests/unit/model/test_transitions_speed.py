@@ -12,6 +12,7 @@ from ntm_analysis.model.synthetic import simulate_panel
 from ntm_analysis.model.transitions import (
     GAIN_TERMS,
     LEVEL,
+    LEVEL_CURVE,
     N_MET_CENTRE,
     PUSH_STEPS,
     REGISTERED,
@@ -67,7 +68,7 @@ def test_gain_design_is_its_blocks_stacked():
     default = gain_design(criterion, n_met, difficult, trend)  # no registrations; level = count
     np.testing.assert_array_equal(default[:, REGISTERED], 0.0)
     np.testing.assert_array_equal(default[:, LEVEL], n_met - N_MET_CENTRE)
-    np.testing.assert_array_equal(default[:, LEVEL + 1 :], level_spline(n_met))
+    np.testing.assert_array_equal(default[:, LEVEL_CURVE], level_spline(n_met))
 
 
 def test_the_transitions_table_pairs_each_commune_with_its_next_year():

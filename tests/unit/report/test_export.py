@@ -12,6 +12,46 @@ from ntm_analysis.report import export
 from ntm_analysis.report.export import Heading
 
 
+def _every_position(text: str) -> list[str]:
+    """``external_references`` as it was: the pattern tried at every character."""
+    return [text[max(0, m.start() - 20) : m.end() + 60] for m in export._EXTERNAL.finditer(text)]
+
+
+_REFERENCES = [
+    '<img src="//a.example/x.png">',
+    "<link HREF = 'https://b.example/s.css'>",
+    "background: URL( //c.example/i.png)",
+    "@IMPORT url('http://d.example/e.css');",
+    '<a data-src="//e.example">',  # a hyphen is a word boundary
+    'xsrc="//f.example" ahref=//g',  # no boundary: not a reference
+    "src=src=//h.example src =\n\t'//i",  # a start inside a match, whitespace
+    "ſrc=//j.example",  # long s: re's IGNORECASE takes it for "s"
+    "İ @ımport //k.example",  # dotted and dotless i
+    "src=/",
+    "url(",
+    "SRC",
+]
+
+
+@pytest.mark.parametrize("reference", _REFERENCES)
+def test_the_outside_references_found_are_the_full_scans(reference):
+    # the scan tries the pattern only where it can start: what it finds, and the context
+    # quoted around each, are the full scan's, at the start, the end and inside a report
+    body = "Tỉnh Lạng Sơn <p>" + "ab+/=".join(["data:image/png;base64,iVBORw0K//8"] * 50)
+    for text in (reference, body + reference, reference + body, body + reference + body):
+        assert export.external_references(text) == _every_position(text), text
+
+
+def test_the_odd_case_characters_are_all_there_are():
+    # the scan lowers the text and looks for the starting words: it relies on every other
+    # character lowering to one character, and to the letter re's IGNORECASE takes it for
+    letters = "".join(sorted(set("".join(export._EXTERNAL_STARTS))))
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
+    taken = re.findall(f"[{re.escape(letters)}]", every, re.IGNORECASE)
+    odd = {c for c in taken if c.lower() not in letters} | {c for c in every if len(c.lower()) != 1}
+    assert odd == set(export._ODD_CASE)
+
+
 def test_html_export_refuses_outside_resources(tmp_path):
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {

@@ -191,7 +191,7 @@ def test_a_table_view_aligns_numbers_and_wraps_only_the_long_columns():
 
 
 def test_the_synthetic_banner_fragment_is_the_reports_banner():
-    from ntm_analysis.report.base import synthetic_banner
+    from ntm_analysis.report.labels import synthetic_banner
 
     text = synthetic_banner("en")
     assert text.startswith('<div class="ntm-synthetic"') and "Synthetic data" in text
