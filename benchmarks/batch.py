@@ -42,13 +42,12 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .common import ORIGINAL_ENV, Row, TreeSampler
+from .common import ORIGINAL_ENV, Row, TreePoller, TreeSampler
 
 WORKERS = 2
 GOAL_FLOOR, GOAL_NAIVE = 2.0, 0.5
@@ -341,7 +340,7 @@ def _child(kind: str, spec: Mapping[str, Any]) -> tuple[float, float, dict[str, 
     return seconds, sampler.peak_mb, json.loads(stdout.strip().splitlines()[-1])
 
 
-class RoleCPU:
+class RoleCPU(TreePoller):
     """CPU seconds (user + system) of a running batch's processes by role — the batch process
     itself, its workers, their kernels — polled every ``every`` s while it runs: each
     process counts with its last reading, so a process's last ``every`` seconds before it
@@ -351,18 +350,8 @@ class RoleCPU:
     ROLES = (("kernel", "ipykernel"), ("worker", "ntm_analysis.batch.executor"))
 
     def __init__(self, pid: int, every: float = 0.1) -> None:
-        self.pid, self.every = pid, every
         self.seen: dict[tuple[int, float], tuple[str, float]] = {}  # (pid, start) -> role, CPU
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def __enter__(self) -> RoleCPU:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
+        super().__init__(pid, every)
 
     def by_role(self) -> dict[str, list[float]]:
         """Each role's processes' CPU seconds."""

@@ -273,7 +273,28 @@ def _run_probe(spec: Mapping[str, Any]) -> dict[str, dict[str, float]]:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-class TreeSampler:
+class TreePoller:
+    """A background thread polling process ``pid`` and its descendants every ``every`` s while
+    the ``with`` block runs; subclasses read what they need in ``_run`` until ``_stop`` is set."""
+
+    def __init__(self, pid: int, every: float = 0.1) -> None:
+        self.pid, self.every = pid, every
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> TreePoller:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        raise NotImplementedError
+
+
+class TreeSampler(TreePoller):
     """Peak of the summed RSS of a process and all its descendants, sampled every ``every`` s.
 
     RSS counts shared library pages once per process, so the sum slightly overstates the
@@ -281,19 +302,9 @@ class TreeSampler:
     """
 
     def __init__(self, pid: int, every: float = 0.1):
-        self.pid, self.every = pid, every
         self.peak_bytes = 0
         self.samples = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def __enter__(self) -> TreeSampler:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
+        super().__init__(pid, every)
 
     @property
     def peak_mb(self) -> float:
