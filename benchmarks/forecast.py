@@ -30,7 +30,7 @@ import sys
 import time
 from collections.abc import Callable
 
-from .common import Row, interleaved, probe
+from .common import Row, bytecode_env, interleaved, probe
 
 TARGET_YEAR = 2020
 GOAL_SECONDS, GOAL_RATIO = 2.0, 3.0
@@ -155,18 +155,6 @@ def _timed(command: list[str], env: dict[str, str]) -> tuple[float, float]:
     return wall, cpu + after.children_system - before.children_system
 
 
-def _bytecode_env(env: dict[str, str]) -> dict[str, str]:
-    """``env`` for the process rows, with the package's compiled bytecode kept (in a folder
-    of its own, out of the source tree): an installed package runs from the ``.pyc`` files
-    pip wrote, while ``PYTHONDONTWRITEBYTECODE=1`` (set on some machines) made every run of
-    a source checkout compile all of ``ntm_analysis`` again (about 0.2–0.3 s CPU a run)."""
-    import tempfile
-
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    env.setdefault("PYTHONPYCACHEPREFIX", os.path.join(tempfile.gettempdir(), "ntm-bench-pycache"))
-    return env
-
-
 def process_row(n_draws: int, n_uniform: int, repeat: int, cached: bool = True) -> Row:
     """``forecast.process``: the command as a whole process against the uniforms' process;
     ``forecast.process_nofit_cache``: the same with the fit cache off (``NTM_CACHE_DIR=''``:
@@ -174,7 +162,7 @@ def process_row(n_draws: int, n_uniform: int, repeat: int, cached: bool = True) 
     the best CPU time (user + system) too, steadier than wall time on a loaded machine."""
     from ntm_analysis.model.forecast import CELLS_PER_CHUNK
 
-    env = _bytecode_env(dict(os.environ))
+    env = bytecode_env(dict(os.environ))
     if not cached:
         env["NTM_CACHE_DIR"] = ""
     commands = {
