@@ -162,12 +162,14 @@ def _component_draws(
     gp, lp = model.gain_posterior, model.loss_posterior
     if gp is not None and lp is not None:
         nd = len(known_d)
-        block, com = gp.draw(rng, n_draws)
+        # the year spread first: each draw's coefficients are drawn at its own spread
+        year_sd = gp.draw_sd("year", rng, n_draws)
+        block, com = gp.draw_given_sd("year", year_sd, rng)
+        year_sd = year_sd[:, None]
         gain, district = block[:, :p], block[:, p : p + nd]
         lblock, _ = lp.draw(rng, n_draws)
         q = lblock.shape[1] - nd
         loss, loss_district = lblock[:, :q], lblock[:, q:]
-        year_sd = gp.draw_sd("year", rng, n_draws)[:, None]
         tau_c, tau_d, tau_ld = gp.sd["commune"], gp.sd["district"], lp.sd["district"]
     else:
         gain = rng.multivariate_normal(model.gain_params, model.gain_cov, n_draws, method="eigh")
