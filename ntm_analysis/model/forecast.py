@@ -6,8 +6,9 @@ then replays the gain/loss model from the as-of year to the target year. All com
 simulated together and districts are slices of the same draws, so district counts always
 add up to the province count draw by draw.
 
-Each draw also takes a spread for the year shocks from its posterior and one shock per
-simulated year from it, shared by every commune (a good or bad year for the whole province),
+Each draw also takes a spread for the year shocks from its posterior — its coefficients are
+drawn at that spread — and one shock per simulated year from it, shared by every commune (a
+good or bad year for the whole province),
 and comes from the trend fit or the no-trend fit in the proportion the data chose
 (``TransitionModel.trend_weight``) and, where the held-out score could not settle how a
 commune's first-year count enters, from the chosen capacity form or the other one
@@ -154,7 +155,7 @@ def _component_draws(
     """Coefficients for ``n_draws`` draws from one fit (see the module docstring).
 
     A fitted model is drawn jointly from its Laplace posteriors (communes coupled to the fixed
-    part, year-shock spread drawn per draw); a hand-built one (no posteriors) from its
+    part, the year-shock spread drawn per draw and the coefficients at it); a hand-built one (no posteriors) from its
     marginals, with a fixed year-shock spread.
     """
     p = len(GAIN_TERMS)
