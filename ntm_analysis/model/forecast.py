@@ -155,8 +155,8 @@ def _component_draws(
     """Coefficients for ``n_draws`` draws from one fit (see the module docstring).
 
     A fitted model is drawn jointly from its Laplace posteriors (communes coupled to the fixed
-    part, the year-shock spread drawn per draw and the coefficients at it); a hand-built one (no posteriors) from its
-    marginals, with a fixed year-shock spread.
+    part, the year-shock spread drawn per draw and the coefficients at it); a hand-built one
+    (no posteriors) from its marginals, with a fixed year-shock spread.
     """
     p = len(GAIN_TERMS)
     known_d = model.districts["district_code"].tolist()
