@@ -6,8 +6,9 @@ then replays the gain/loss model from the as-of year to the target year. All com
 simulated together and districts are slices of the same draws, so district counts always
 add up to the province count draw by draw.
 
-Each draw also takes a spread for the year shocks from its posterior and one shock per
-simulated year from it, shared by every commune (a good or bad year for the whole province),
+Each draw also takes a spread for the year shocks from its posterior — its coefficients are
+drawn at that spread — and one shock per simulated year from it, shared by every commune (a
+good or bad year for the whole province),
 and comes from the trend fit or the no-trend fit in the proportion the data chose
 (``TransitionModel.trend_weight``) and, where the held-out score could not settle how a
 commune's first-year count enters, from the chosen capacity form or the other one
@@ -154,20 +155,22 @@ def _component_draws(
     """Coefficients for ``n_draws`` draws from one fit (see the module docstring).
 
     A fitted model is drawn jointly from its Laplace posteriors (communes coupled to the fixed
-    part, year-shock spread drawn per draw); a hand-built one (no posteriors) from its
-    marginals, with a fixed year-shock spread.
+    part, the year-shock spread drawn per draw and the coefficients at it); a hand-built one
+    (no posteriors) from its marginals, with a fixed year-shock spread.
     """
     p = len(GAIN_TERMS)
     known_d = model.districts["district_code"].tolist()
     gp, lp = model.gain_posterior, model.loss_posterior
     if gp is not None and lp is not None:
         nd = len(known_d)
-        block, com = gp.draw(rng, n_draws)
+        # the year spread first: each draw's coefficients are drawn at its own spread
+        year_sd = gp.draw_sd("year", rng, n_draws)
+        block, com = gp.draw_given_sd("year", year_sd, rng)
+        year_sd = year_sd[:, None]
         gain, district = block[:, :p], block[:, p : p + nd]
         lblock, _ = lp.draw(rng, n_draws)
         q = lblock.shape[1] - nd
         loss, loss_district = lblock[:, :q], lblock[:, q:]
-        year_sd = gp.draw_sd("year", rng, n_draws)[:, None]
         tau_c, tau_d, tau_ld = gp.sd["commune"], gp.sd["district"], lp.sd["district"]
     else:
         gain = rng.multivariate_normal(model.gain_params, model.gain_cov, n_draws, method="eigh")

@@ -128,6 +128,44 @@ class Posterior:
         )
         return block, communes
 
+    def draw_given_sd(
+        self, name: str, sd: np.ndarray, rng: np.random.Generator
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Joint draws as ``draw`` makes them, draw i *conditional on its own spread*
+        ``sd[i]`` of the small factor ``name`` (the years): (n, k) small block, (n, n_communes)
+        commune effects, n = ``len(sd)``.
+
+        Why: ``cov`` is read at one spread, where the fixed terms' uncertainty (the trend's
+        above all) depends on it — with a small year spread the rows inform the trend, with a
+        large one only the few years do. A spread drawn per draw (``draw_sd``) with the
+        coefficients drawn at that same spread integrates the spread's uncertainty instead of
+        reading every draw at one value: draws with a small spread are narrow, the few with a
+        large one wide, and the future shocks of a draw come from the same spread as its past.
+
+        How (exact under the Laplace approximation, no refit): the spread's prior acts on the
+        levels y of ``name`` only, so the rest of the block given y, and the communes given the
+        block, do not depend on it. y's data information ``Q = cov_yy⁻¹ − I/τ̂²`` and
+        ``b = cov_yy⁻¹ m_y`` (as in ``sd_posterior``) give y | σ ~ N((Q + I/σ²)⁻¹ b,
+        (Q + I/σ²)⁻¹); a draw at the fitted spread is moved to it by the regression of the
+        block on y. At σ = τ̂ the draws have exactly ``draw``'s distribution."""
+        sd = np.asarray(sd, float).ravel()
+        base, communes = self.draw(rng, len(sd))
+        block = self.blocks[name]
+        cov_yy = self.cov[block, block]
+        prec_yy = np.linalg.inv(cov_yy)
+        gain = self.cov[:, block] @ prec_yy  # (k, T): the block's regression on y
+        q_data = prec_yy - np.eye(len(cov_yy)) / self.sd[name] ** 2
+        lam, vec = np.linalg.eigh(0.5 * (q_data + q_data.T))
+        lam = np.maximum(lam, 0.0)  # a direction the data do not inform: the prior's alone
+        c = vec.T @ (prec_yy @ self.mean[block])
+        prec = lam + 1.0 / np.square(sd)[:, None]  # (n, T): y | σ's precision, eigenbasis
+        z = rng.standard_normal(prec.shape)
+        y = (c / prec + z / np.sqrt(prec)) @ vec.T
+        moved = y - base[:, block]
+        block_draws = base + moved @ gain.T
+        communes = communes - moved @ np.asarray(self.coupling @ gain).T
+        return block_draws, communes
+
     def sd_posterior(self, name: str, points: int = 400) -> tuple[np.ndarray, np.ndarray]:
         """Grid (standard deviations within the prior's bounds) and posterior probabilities
         of a small factor's spread, *marginal* over its levels.

@@ -45,10 +45,11 @@ Priors (all weakly informative, on the log-odds scale): criterion N(0, 3²), ``n
 N(0, 2.5²), trend N(0, 0.5²) per year; spreads of the district and commune effects
 scaled-inverse-χ² with one pseudo-level of 0.5, bounded to [0.02, 3]; the year shocks'
 spread half-normal with scale 0.5, bounded to [0.02, 1] (see ``YEAR_PRIOR``). The fixed
-terms are read at the year spread's posterior mean variance, and the simulation draws each
-draw's spread from its marginal posterior (``glmm.Posterior.draw_sd``). A term the data
-separate (8 of 8 near-standard communes succeeded) keeps a finite estimate with a wide
-posterior instead of being dropped.
+terms are read at the year spread's posterior mean variance (the coefficient table, the
+held-out scores); the simulation draws each draw's spread from its marginal posterior
+(``glmm.Posterior.draw_sd``) and the coefficients at that spread (``draw_given_sd``). A term
+the data separate (8 of 8 near-standard communes succeeded) keeps a finite estimate with a
+wide posterior instead of being dropped.
 
 Loss model: losing a criterion once met is rare; one coefficient per criteria group (I–V),
 the commune's count, a term for a **recognised** commune (all 19 met) and district random

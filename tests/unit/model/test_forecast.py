@@ -310,3 +310,20 @@ def test_the_recognised_loss_term_decides_whether_a_recognised_commune_keeps_the
     forecast = simulate(panel, model, target_year=2017, n_draws=2000, seed=1)
     first_year = forecast.unit_draws(None, "ntm")[:, 0]
     assert first_year.mean() == pytest.approx(kept, abs=0.01)
+
+
+def test_each_draws_trend_is_drawn_at_its_own_year_spread(small_panel):
+    """A draw with a large year-shock spread reads the trend from the few years, one with a
+    small spread from the many rows: the trend coefficients of the draws in the top quarter of
+    spreads scatter more than those in the bottom quarter (with one spread for every draw, as
+    before, the two quarters scatter alike)."""
+    from ntm_analysis.model.forecast import _component_draws
+
+    model = replace(fit(small_panel), trend_weight=1.0, other_form=None)
+    codes = model.communes["commune_code"].tolist()
+    districts = model.districts["district_code"].tolist()
+    draws = _component_draws(model, 8000, np.random.default_rng(0), codes, districts, 4)
+    year_sd = draws.shocks.std(axis=1)  # ∝ each draw's spread (4 shocks a draw)
+    trend = draws.gain[:, GAIN_TERMS.index("trend")]
+    low, high = np.quantile(year_sd, [0.25, 0.75])
+    assert trend[year_sd >= high].std() > 1.3 * trend[year_sd <= low].std()

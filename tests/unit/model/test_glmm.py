@@ -294,3 +294,47 @@ def test_nested_district_elimination_gives_the_full_solve(monkeypatch):
         )
         assert split.gain_posterior.sd == pytest.approx(plain.gain_posterior.sd, rel=1e-7)
         assert split.gain_params[TREND] == pytest.approx(plain.gain_params[TREND], abs=1e-8)
+
+
+def _moments(block: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    return block.mean(axis=0), np.cov(block, rowvar=False)
+
+
+def test_draws_at_the_fitted_year_spread_are_the_plain_draws(post):
+    """Conditioning on the spread the fit was read at changes nothing: mean and covariance
+    of the block and the communes' mean and spread are ``draw``'s, within Monte Carlo error."""
+    n = 20_000
+    at = np.full(n, post.sd["year"])
+    block, communes = post.draw_given_sd("year", at, np.random.default_rng(1))
+    sd = np.sqrt(np.diag(post.cov))
+    mean, cov = _moments(block)
+    assert (np.abs(mean - post.mean) < 5 * sd / np.sqrt(n)).all()
+    np.testing.assert_allclose(np.sqrt(np.diag(cov)), sd, rtol=0.05)
+    np.testing.assert_allclose(communes.std(axis=0), post.commune_marginal_sd, rtol=0.1)
+
+
+@pytest.mark.parametrize("year_sd", [0.05, 0.6])
+def test_draws_at_another_year_spread_match_a_fit_held_at_it(data, post, year_sd):
+    """Draws conditional on a spread σ have the moments of the fit *held* at σ (its own
+    mode and Laplace covariance), within the Gaussian approximation and Monte Carlo error:
+    the trend-like fixed slope and the year levels narrow at a small σ and widen at a large
+    one, as a refit says they should."""
+    held = data.fit(variances={**post.sd, "year": year_sd})
+    n = 20_000
+    block, communes = post.draw_given_sd("year", np.full(n, year_sd), np.random.default_rng(2))
+    mean, cov = _moments(block)
+    sd_held = np.sqrt(np.diag(held.cov))
+    assert np.abs((mean - held.mean) / sd_held).max() < 0.15
+    np.testing.assert_allclose(np.sqrt(np.diag(cov)), sd_held, rtol=0.08)
+    np.testing.assert_allclose(communes.mean(axis=0), held.commune_mean, atol=0.1)
+
+
+def test_each_draw_follows_its_own_year_spread(post):
+    """Half the draws at a small spread, half at a large one: the year levels of each half
+    spread as the held value says (small vs large), not as one shared value."""
+    n = 8000
+    sd = np.where(np.arange(n) < n // 2, 0.03, 0.9)
+    block, _ = post.draw_given_sd("year", sd, np.random.default_rng(3))
+    years = block[:, post.blocks["year"]]
+    narrow, wide = years[: n // 2].std(axis=0), years[n // 2 :].std(axis=0)
+    assert (narrow < 0.05).all() and (wide > 2 * narrow).all()
