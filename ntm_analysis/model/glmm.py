@@ -142,18 +142,23 @@ class Posterior:
         reading every draw at one value: draws with a small spread are narrow, the few with a
         large one wide, and the future shocks of a draw come from the same spread as its past.
 
-        How (exact under the Laplace approximation, no refit): the spread's prior acts on the
-        levels y of ``name`` only, so the rest of the block given y, and the communes given the
-        block, do not depend on it. y's data information ``Q = cov_yy⁻¹ − I/τ̂²`` and
-        ``b = cov_yy⁻¹ m_y`` (as in ``sd_posterior``) give y | σ ~ N((Q + I/σ²)⁻¹ b,
-        (Q + I/σ²)⁻¹); a draw at the fitted spread is moved to it by the regression of the
-        block on y. At σ = τ̂ the draws have exactly ``draw``'s distribution."""
+        How (exact under the Laplace approximation centred on this fit, no refit): the
+        spread's prior N(0, σ²) acts on the levels y of ``name`` only, so the rest of the block
+        given y, and the communes given the block, do not depend on it. y's data information
+        ``Q = cov_yy⁻¹ − I/τ̂²`` and ``b = cov_yy⁻¹ m_y`` (as in ``sd_posterior``; the levels'
+        prior mean is 0) give y | σ ~ N((Q + I/σ²)⁻¹ b, (Q + I/σ²)⁻¹); a draw at the fitted
+        spread is moved to it by the regression of the block on y. At σ = τ̂ the draws have
+        ``draw``'s distribution, where ``cov`` was computed at τ̂ (every fit with a commune
+        factor; an EM fit without one stops just after its last spread update). The further σ
+        is from τ̂, the more the Gaussian approximation around this fit's mode is stretched."""
         sd = np.asarray(sd, float).ravel()
+        if not (sd > 0).all():
+            raise ValueError(f"spreads of {name!r} must be positive, got min {sd.min()}")
         base, communes = self.draw(rng, len(sd))
         block = self.blocks[name]
         cov_yy = self.cov[block, block]
         prec_yy = np.linalg.inv(cov_yy)
-        gain = self.cov[:, block] @ prec_yy  # (k, T): the block's regression on y
+        regression = self.cov[:, block] @ prec_yy  # (k, T): the block's regression on y
         q_data = prec_yy - np.eye(len(cov_yy)) / self.sd[name] ** 2
         lam, vec = np.linalg.eigh(0.5 * (q_data + q_data.T))
         lam = np.maximum(lam, 0.0)  # a direction the data do not inform: the prior's alone
@@ -162,8 +167,8 @@ class Posterior:
         z = rng.standard_normal(prec.shape)
         y = (c / prec + z / np.sqrt(prec)) @ vec.T
         moved = y - base[:, block]
-        block_draws = base + moved @ gain.T
-        communes = communes - moved @ np.asarray(self.coupling @ gain).T
+        block_draws = base + moved @ regression.T
+        communes -= moved @ np.asarray(self.coupling @ regression).T  # in place: (n, n_c)
         return block_draws, communes
 
     def sd_posterior(self, name: str, points: int = 400) -> tuple[np.ndarray, np.ndarray]:
