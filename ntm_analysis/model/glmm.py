@@ -787,12 +787,14 @@ def fit_glmm(
     def linear(th: np.ndarray, vv: np.ndarray) -> np.ndarray:
         return design.linear(th, vv) + offset
 
-    def objective(
-        eta: np.ndarray, th: np.ndarray, vv: np.ndarray, prec: np.ndarray, cprec: float
-    ) -> float:
-        loglik = float(y @ eta - m @ log1pexp(eta))
-        penalty = 0.5 * float((prec * (th - m0) ** 2).sum()) + 0.5 * cprec * float((vv**2).sum())
-        return loglik - penalty
+    # the penalised log-likelihood = loglik(η) − penalty(θ, v): kept apart so that an EM
+    # update (new precisions, same η) re-prices the penalty only; the binomial term over
+    # every row is most of a national fit's objective (issue 17), and the same numbers
+    def loglik(eta: np.ndarray) -> float:
+        return float(y @ eta - m @ log1pexp(eta))
+
+    def penalty(th: np.ndarray, vv: np.ndarray, prec: np.ndarray, cprec: float) -> float:
+        return 0.5 * float((prec * (th - m0) ** 2).sum()) + 0.5 * cprec * float((vv**2).sum())
 
     def expected_sumsq(f: Factor, th, vv, cov, coupling, d) -> float:
         """E[Σ level²] of a random factor under the Gaussian posterior (the EM statistic)."""
@@ -810,7 +812,8 @@ def fit_glmm(
     held = variances is not None  # every spread fixed: the mode is the answer
     prec, cprec = precision()
     eta = linear(theta, v)
-    current = objective(eta, theta, v, prec, cprec)
+    fit_loglik = loglik(eta)  # at the current η
+    current = fit_loglik - penalty(theta, v, prec, cprec)
     iterations = 0
     for iterations in range(1, MAX_ITER + 1):  # noqa: B007 (reported)
         mu = sigmoid(eta)
@@ -843,12 +846,13 @@ def fit_glmm(
             new_theta = theta + scale * step1
             new_v = v + scale * step2 if n_c else v
             new_eta = linear(new_theta, new_v)
-            value = objective(new_eta, new_theta, new_v, prec, cprec)
+            new_loglik = loglik(new_eta)
+            value = new_loglik - penalty(new_theta, new_v, prec, cprec)
             if value >= current - 1e-10 or scale < 1e-6:
                 break
             scale *= 0.5
         gain = value - current
-        theta, v, eta, current = new_theta, new_v, new_eta, value
+        theta, v, eta, current, fit_loglik = new_theta, new_v, new_eta, value, new_loglik
         if abs(gain) > TOL * (1.0 + abs(current)):
             continue
         if held:  # spreads fixed: the mode is the answer
@@ -878,7 +882,7 @@ def fit_glmm(
             tau2[commune.name] = sd_c**2
             quadrature, held = False, True
         prec, cprec = precision()
-        current = objective(eta, theta, v, prec, cprec)
+        current = fit_loglik - penalty(theta, v, prec, cprec)  # η unchanged: its loglik kept
     cov = factor.inverse()  # the curvature of the last step (cached when EM just used it)
     c_var = 1.0 / d + _row_quadratic(coupling, cov) if n_c else np.zeros(0)
     return Posterior(
