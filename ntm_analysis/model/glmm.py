@@ -613,8 +613,14 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
 
 def log1pexp(x: np.ndarray) -> np.ndarray:
     """log(1 + eˣ) without overflow: the GLMM's binomial log-likelihood term (public for the
-    same reason as ``sigmoid``)."""
-    return np.logaddexp(0.0, x)
+    same reason as ``sigmoid``).
+
+    As max(x, 0) + log1p(e^−|x|), the form ``np.logaddexp(0, x)`` evaluates element by
+    element with the C library's ``exp``/``log1p``: numpy's vectorised ``exp`` and ``log1p``
+    make it ~4× faster (a national fit evaluates it over ~500,000 rows a few hundred times,
+    ~2 s of its CPU; issue 17) and differ from it by at most 2 units in the last place
+    (measured ≤ 4.4e-16 relative; tests/unit/model/test_glmm.py)."""
+    return np.maximum(x, 0.0) + np.log1p(np.exp(-np.abs(x)))
 
 
 def quadrature_commune_sd(
