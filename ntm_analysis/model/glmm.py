@@ -508,9 +508,58 @@ class _Design:
                     (self._wg[has], (self.commune_g[has], lv[has])), (ind.shape[0], len(cols))
                 )
             )
+        self._cross_parts = (fixed, blocks)
         if sparse_out:
             return sparse.hstack([sparse.csr_matrix(fixed), *blocks], format="csr")
         return np.hstack([fixed, *(b.toarray() for b in blocks)])
+
+    def commune_gram(self, scale: np.ndarray) -> np.ndarray | None:
+        """Bᵀ diag(``scale``) B (k × k, dense) for B = C W A of the last ``commune_cross``: the
+        Schur product Bᵀ D⁻¹ B (``scale`` 1/d) or GᵀG of the coupling G = D⁻¹ B (1/d²).
+
+        By the blocks' structure instead of a sparse product (issue 17: ``cb.T @ coupling``
+        was ~3 s of a national fit, most of it scipy's symbolic pass): the factor nested in
+        the communes (each commune in one district: one entry per row) by sums over its
+        levels, every other column (fixed terms, years) as one dense (communes × m) block by
+        one matrix product. The same sums in another order (~1e-16 relative). None where no
+        factor is nested (the caller's sparse product then)."""
+        from scipy import sparse
+
+        fixed, blocks = self._cross_parts
+        nested = [
+            i
+            for i, b in enumerate(blocks)
+            if b.shape[1] > 1 and int(np.diff(b.indptr).max(initial=0)) <= 1
+        ]
+        if not nested:
+            return None
+        big = max(nested, key=lambda i: blocks[i].shape[1])
+        p = fixed.shape[1]
+        cols = [np.arange(p)]
+        parts = [fixed]
+        start = p
+        for i, b in enumerate(blocks):
+            if i == big:
+                nested_cols = np.arange(start, start + b.shape[1])
+            else:
+                cols.append(np.arange(start, start + b.shape[1]))
+                parts.append(b.toarray())
+            start += b.shape[1]
+        rest = np.concatenate(cols)
+        e = np.hstack(parts) if len(parts) > 1 else fixed  # (communes, m)
+        out = np.zeros((self.k, self.k))
+        out[np.ix_(rest, rest)] = e.T @ (e * scale[:, None])
+        b = blocks[big]  # one entry per commune (row) at most: its level and weight
+        rows = np.repeat(np.arange(b.shape[0]), np.diff(b.indptr))
+        level, z = b.indices, b.data
+        levels = b.shape[1]
+        zs = z * scale[rows]
+        indicator = sparse.csr_matrix((zs, (level, rows)), (levels, b.shape[0]))
+        part = indicator @ e  # (levels, m)
+        out[np.ix_(nested_cols, rest)] = part
+        out[np.ix_(rest, nested_cols)] = part.T
+        out[nested_cols, nested_cols] = np.bincount(level, zs * z, levels)
+        return out
 
 
 class DenseDesign:
@@ -806,7 +855,9 @@ def fit_glmm(
         """E[Σ level²] of a random factor under the Gaussian posterior (the EM statistic)."""
         if f is commune:
             # Σ_c (G Σ Gᵀ)_cc = ⟨Σ, GᵀG⟩: a (k × k) product instead of an (n_c × k) one
-            return float((vv**2).sum() + (1.0 / d).sum() + (cov * _cross(coupling)).sum())
+            cross = design.commune_gram(1.0 / d**2) if sparse_mode else None
+            cross = _cross(coupling) if cross is None else cross
+            return float((vv**2).sum() + (1.0 / d).sum() + (cov * cross).sum())
         sl = slices[f.name]
         return float((th[sl] ** 2).sum() + np.diag(cov)[sl].sum())
 
@@ -835,7 +886,10 @@ def fit_glmm(
             cb = design.commune_cross(sparse_mode)  # Bᵀ = C W A, (n_c, k)
             if sparse_mode:
                 coupling = sparse.diags(1.0 / d) @ cb  # D⁻¹ Bᵀ, sparse
-                schur = h1 - (cb.T @ coupling).toarray()
+                product = design.commune_gram(1.0 / d)  # Bᵀ D⁻¹ B by the blocks' structure
+                if product is None:
+                    product = (cb.T @ coupling).toarray()
+                schur = h1 - product
             else:
                 coupling = cb / d[:, None]
                 schur = h1 - cb.T @ coupling
