@@ -351,7 +351,17 @@ def level_spline(count: np.ndarray) -> np.ndarray:
     straight ``level`` column they span every natural cubic spline in the count: column j is
     0 up to knot j and straight beyond the last knot, so a count outside the knots is
     extrapolated as a line, not a cubic."""
-    x = np.asarray(count, dtype=float) / N_CRITERIA
+    count = np.asarray(count, dtype=float)
+    if count.ndim == 1 and len(count) > _SPLINE_BY_TABLE:
+        # counts are whole numbers 0-19: each distinct count's row computed once and looked
+        # up (the same numbers; issue 17: the cubes of every gain row were ~0.4 s of a
+        # national fit, whose refits build their designs 24 times)
+        low, high = float(count.min()) if len(count) else 0.0, float(count.max())
+        whole = np.isfinite(low) and np.isfinite(high) and high - low <= _SPLINE_BY_TABLE
+        if whole and bool((count == np.floor(count)).all()):
+            table = level_spline(np.arange(low, high + 1.0))
+            return table[(count - low).astype(np.intp)]
+    x = count / N_CRITERIA
     knots = np.array(LEVEL_KNOTS) / N_CRITERIA
 
     def d(k: int) -> np.ndarray:
@@ -360,6 +370,9 @@ def level_spline(count: np.ndarray) -> np.ndarray:
 
     last = d(len(knots) - 2)
     return np.column_stack([d(k) - last for k in range(len(LEVEL_SPLINE))])
+
+
+_SPLINE_BY_TABLE = 64  # rows beyond which (and whole-number span within which) a lookup
 
 
 def level_spline_effect(gain: np.ndarray, level: np.ndarray) -> np.ndarray:

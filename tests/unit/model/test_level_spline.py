@@ -140,3 +140,23 @@ def test_every_gain_term_but_the_criteria_has_a_coefficient_label(lang):
     assert len(set(labels)) == len(labels)
     curve = [i18n.t(f"report.coef.{term}", lang) for term in LEVEL_SPLINE]
     assert curve[0] != curve[1]
+
+
+@pytest.mark.parametrize(
+    "counts",
+    [
+        np.arange(1000) % 20,  # whole counts: each distinct count's row looked up
+        np.arange(1000) % 20 + 0.5,  # not whole: the formula on every row
+        np.r_[np.arange(999) % 20, 10_000],  # whole, but too wide a span for a table
+        np.r_[np.arange(999) % 20, np.nan],
+        np.arange(50) % 20,  # few rows: the formula
+    ],
+)
+def test_the_spline_looked_up_by_count_has_the_formulas_numbers(counts, monkeypatch):
+    """Above ``_SPLINE_BY_TABLE`` rows of whole counts the basis is computed once per
+    distinct count and looked up (issue 17): to the last bit what every row's formula gives
+    (the lookup switched off)."""
+    counts = np.asarray(counts, dtype=float)
+    got = level_spline(counts)
+    monkeypatch.setattr(tr, "_SPLINE_BY_TABLE", 10**9)
+    np.testing.assert_array_equal(got, level_spline(counts))
