@@ -339,8 +339,9 @@ def main(argv: list[str] | None = None) -> int:
         "--table-only",
         action="store_true",
         help="score nothing: write the table from the cases in the state file (safe while a "
-        "run is adding to it; a running run merges its finished cases into the file every 24 "
-        "cases, so the table matches the file as it is)",
+        "run is adding to it; a running run merges its finished cases into the file every "
+        f"{store_mod.MERGE_EVERY} cases and at its end, so the table matches the file as it "
+        "is)",
     )
     args = parser.parse_args(argv)
     scenarios = [SCENARIOS[name] for name in args.scenarios.split(",")]
