@@ -356,7 +356,7 @@ def level_spline(count: np.ndarray) -> np.ndarray:
         # counts are whole numbers 0-19: each distinct count's row computed once and looked
         # up (the same numbers; issue 17: the cubes of every gain row were ~0.4 s of a
         # national fit, whose refits build their designs 24 times)
-        low, high = float(count.min()) if len(count) else 0.0, float(count.max())
+        low, high = float(count.min()), float(count.max())  # len > _SPLINE_BY_TABLE
         whole = np.isfinite(low) and np.isfinite(high) and high - low <= _SPLINE_BY_TABLE
         if whole and bool((count == np.floor(count)).all()):
             table = level_spline(np.arange(low, high + 1.0))
