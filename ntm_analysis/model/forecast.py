@@ -41,6 +41,7 @@ from ntm_analysis.core.errors import MessageError, Msg
 from ntm_analysis.core.panel import Panel
 from ntm_analysis.core.rules import as_of_in_data, target_year_after
 from ntm_analysis.core.scenario import Scenario, ScenarioError
+from ntm_analysis.model import exact
 from ntm_analysis.model.metrics import BELOW, CLOSE_HIGH, CLOSE_LOW
 from ntm_analysis.model.transitions import (
     GAIN_TERMS,
@@ -168,7 +169,8 @@ def _component_draws(
         block, com = gp.draw_given_sd("year", year_sd, rng)
         year_sd = year_sd[:, None]
         gain, district = block[:, :p], block[:, p : p + nd]
-        lblock, _ = lp.draw(rng, n_draws)
+        # losses are rare: their coefficients from the exact posterior (``model.exact``)
+        lblock = exact.draw(lp, lp.cells, rng, n_draws).block
         q = lblock.shape[1] - nd
         loss, loss_district = lblock[:, :q], lblock[:, q:]
         tau_c, tau_d, tau_ld = gp.sd["commune"], gp.sd["district"], lp.sd["district"]

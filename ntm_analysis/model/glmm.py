@@ -95,6 +95,20 @@ class Factor:
 
 
 @dataclass(frozen=True)
+class BinomialCells:
+    """A fit's data pooled into binomial cells, with its fixed terms' priors: what the exact
+    log posterior needs (``model.exact``). ``levels[name]``: each cell's level of that small
+    factor (−1 for none)."""
+
+    design: np.ndarray  # (cells, fixed terms)
+    events: np.ndarray
+    trials: np.ndarray
+    prior_mean: np.ndarray
+    prior_sd: np.ndarray
+    levels: dict[str, np.ndarray]
+
+
+@dataclass(frozen=True)
 class Posterior:
     """Laplace posterior of one GLMM.
 
@@ -118,6 +132,7 @@ class Posterior:
     converged: bool
     iterations: int
     blocks: dict[str, slice] = field(default_factory=dict)  # each small factor's levels
+    cells: BinomialCells | None = None  # the data, pooled, where the exact posterior is drawn
 
     def draw(self, rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
         """``n`` joint draws: (n, k) small block and (n, n_communes) commune effects."""

@@ -150,7 +150,7 @@ import pandas as pd
 from ntm_analysis.core.criteria import CRITERIA_NUMBERS, GROUPS, N_CRITERIA, criterion_group
 from ntm_analysis.core.errors import MessageError, Msg
 from ntm_analysis.core.panel import Panel
-from ntm_analysis.model.glmm import Factor, Posterior, VariancePrior, fit_glmm
+from ntm_analysis.model.glmm import BinomialCells, Factor, Posterior, VariancePrior, fit_glmm
 from ntm_analysis.model.notes import ModelNote
 
 N_MET_CENTRE = 10
@@ -547,22 +547,33 @@ def _effects(values: pd.Series, table: pd.DataFrame, key: str) -> np.ndarray:
 
 def fit_losses(lost: pd.DataFrame, districts: list, start: Posterior | None) -> Posterior:
     """The loss GLMM on the met rows ``lost``. It has no commune effect, so rows alike in
-    group, count and district are one binomial: the same likelihood on ~10× fewer rows."""
+    group, count and district are one binomial: the same likelihood on ~10× fewer rows.
+    The posterior keeps those cells (``Posterior.cells``): losses are rare, and the
+    simulation draws from the exact posterior, not its Gaussian (``model.exact``)."""
     criterion = lost["criterion"].to_numpy()
     n_met = lost["n_met"].to_numpy()
     district = category_codes(lost["district_code"], districts)
     key = np.stack([_GROUP_OF[criterion - 1], n_met, district])
     _, first, cell = np.unique(key, axis=1, return_index=True, return_inverse=True)
     cell = cell.ravel()
-    return fit_glmm(
-        loss_design(criterion[first], n_met[first].astype(float)),
-        np.bincount(cell, ~lost["met_next"].to_numpy(bool), len(first)),
-        np.bincount(cell, minlength=len(first)).astype(float),
-        LOSS_PRIOR_MEAN,
-        LOSS_PRIOR_SD,
-        [Factor("district", district[first], len(districts), SPREAD_PRIOR)],
+    cells = BinomialCells(
+        design=loss_design(criterion[first], n_met[first].astype(float)),
+        events=np.bincount(cell, ~lost["met_next"].to_numpy(bool), len(first)),
+        trials=np.bincount(cell, minlength=len(first)).astype(float),
+        prior_mean=LOSS_PRIOR_MEAN,
+        prior_sd=LOSS_PRIOR_SD,
+        levels={"district": district[first]},
+    )
+    post = fit_glmm(
+        cells.design,
+        cells.events,
+        cells.trials,
+        cells.prior_mean,
+        cells.prior_sd,
+        [Factor("district", cells.levels["district"], len(districts), SPREAD_PRIOR)],
         start=start,
     )
+    return replace(post, cells=cells)
 
 
 def _gain_prior_sd(chosen: Mapping[str, float] | None) -> np.ndarray:
