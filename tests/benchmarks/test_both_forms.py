@@ -81,3 +81,15 @@ def test_the_plus_rule_reweights_each_form_by_its_own_scores(monkeypatch):
     # each_form leaves a weight the data did not choose alone
     fixed = replace(model, trend_choice="two_transitions")
     assert each_form(fixed, lambda m: 0.5).trend_weight == 0.9
+
+
+def test_comp12_scores_each_capacity_form_alone():
+    from benchmarks.diagnostics.comp12 import _form
+
+    model = _two_forms()
+    level, count = _form(model, "level"), _form(model, "count")
+    assert level.other_form is None and level.capacity_form == "level"
+    assert level.trend_weight == 0.9 and level.no_trend is model.no_trend
+    assert count is model.other_form and count.capacity_form == "count"
+    one = replace(model, other_form=None)  # a fit of one form: itself, whichever is asked
+    assert _form(one, "count").capacity_form == "level"

@@ -10,9 +10,9 @@ import pytest
 
 from ntm_analysis.model import exact
 from ntm_analysis.model import forecast as fc
+from ntm_analysis.model.calibration import realised
 from ntm_analysis.model.glmm import BinomialCells, Factor, fit_glmm
 from ntm_analysis.model.known_processes import SCENARIOS
-from ntm_analysis.model.calibration import realised
 from ntm_analysis.model.transitions import LOSS_TERMS, RECOGNISED, fit
 
 PRIOR_MEAN, PRIOR_SD = -3.0, 2.0
@@ -98,9 +98,7 @@ def test_the_forecast_draws_the_loss_model_from_its_exact_posterior():
     assert cells.events[recognised].sum() <= 5  # the thin case this is about
     n = 3000
     codes = panel.communes["commune_code"].tolist()
-    draws = fc._component_draws(
-        model, n, np.random.default_rng(4), codes, panel.district_codes, 1
-    )
+    draws = fc._component_draws(model, n, np.random.default_rng(4), codes, panel.district_codes, 1)
     want = exact.draw(model.loss_posterior, cells, np.random.default_rng(5), n).block
     laplace = model.loss_posterior.draw(np.random.default_rng(6), n)[0]
     q = len(LOSS_TERMS)
