@@ -152,12 +152,15 @@ def _component_draws(
     codes: list[str],
     districts: list[int],
     horizon: int,
+    loss_block: np.ndarray | None = None,
 ) -> _Draws:
     """Coefficients for ``n_draws`` draws from one fit (see the module docstring).
 
     A fitted model is drawn jointly from its Laplace posteriors (communes coupled to the fixed
-    part, the year-shock spread drawn per draw and the coefficients at it); a hand-built one
-    (no posteriors) from its marginals, with a fixed year-shock spread.
+    part, the year-shock spread drawn per draw and the coefficients at it), its loss model
+    from the exact posterior (``model.exact``; ``loss_block``: those draws already made for every
+    fit sharing the loss model, ``_draw_coefficients``); a hand-built one (no posteriors) from
+    its marginals, with a fixed year-shock spread.
     """
     p = len(GAIN_TERMS)
     known_d = model.districts["district_code"].tolist()
@@ -169,8 +172,9 @@ def _component_draws(
         block, com = gp.draw_given_sd("year", year_sd, rng)
         year_sd = year_sd[:, None]
         gain, district = block[:, :p], block[:, p : p + nd]
-        # losses are rare: their coefficients from the exact posterior (``model.exact``)
-        lblock = exact.draw(lp, lp.cells, rng, n_draws).block
+        lblock = loss_block
+        if lblock is None:
+            lblock = exact.draw(lp, lp.cells, rng, n_draws).block
         q = lblock.shape[1] - nd
         loss, loss_district = lblock[:, :q], lblock[:, q:]
         tau_c, tau_d, tau_ld = gp.sd["commune"], gp.sd["district"], lp.sd["district"]
@@ -220,14 +224,17 @@ def _trend_draws(
     codes: list[str],
     districts: list[int],
     horizon: int,
+    loss: np.ndarray | None = None,
 ) -> tuple[_Draws, np.ndarray]:
     """One capacity form's draws and whether each came from its trend fit: the first
-    ``round(trend_weight · n)`` from the trend fit, the rest from the no-trend fit."""
+    ``round(trend_weight · n)`` from the trend fit, the rest from the no-trend fit
+    (``loss``: the loss model's draws, see ``_component_draws``)."""
     alt = model.no_trend
     n_trend = n_draws if alt is None else round(model.trend_weight * n_draws)
-    parts = [_component_draws(model, n_trend, rng, codes, districts, horizon)]
+    head, tail = (None, None) if loss is None else (loss[:n_trend], loss[n_trend:])
+    parts = [_component_draws(model, n_trend, rng, codes, districts, horizon, head)]
     if n_trend < n_draws and alt is not None:
-        parts.append(_component_draws(alt, n_draws - n_trend, rng, codes, districts, horizon))
+        parts.append(_component_draws(alt, n_draws - n_trend, rng, codes, districts, horizon, tail))
     from_trend = np.arange(n_draws) < n_trend
     if alt is None and not model.trend_weight:
         from_trend[:] = False
@@ -266,14 +273,24 @@ def _draw_coefficients(
     no-trend split (``_trend_draws``); the chosen form's draws are drawn first, so without
     ``other_form`` nothing changes. Every input the engine takes from the model besides the
     draws (each commune's level, the trend's origin) is the same for both forms: both are
-    fitted to the same table."""
+    fitted to the same table, and share one loss model: its draws (from the exact posterior,
+    the costly part) are made once for all of them."""
     other = model.other_form
     mine = np.ones(n_draws, bool) if other is None else spread_evenly(n_draws, model.form_share)
     own = int(mine.sum())  # spread_evenly's count (a half rounds up; Python's round() to even)
-    draws, from_trend = _trend_draws(model, own, rng, codes, districts, horizon)
+    lp = model.loss_posterior
+    fits = [f for f in (model, model.no_trend, other, other and other.no_trend) if f is not None]
+    loss = None
+    if lp is not None and all(f.loss_posterior is lp for f in fits):
+        loss = exact.draw(lp, lp.cells, rng, n_draws).block
+    draws, from_trend = _trend_draws(
+        model, own, rng, codes, districts, horizon, None if loss is None else loss[mine]
+    )
     if other is None:
         return draws, from_trend, mine
-    alt, alt_trend = _trend_draws(other, n_draws - own, rng, codes, districts, horizon)
+    alt, alt_trend = _trend_draws(
+        other, n_draws - own, rng, codes, districts, horizon, None if loss is None else loss[~mine]
+    )
     fields = {}
     for f in _Draws.__dataclass_fields__:
         a, b = getattr(draws, f), getattr(alt, f)

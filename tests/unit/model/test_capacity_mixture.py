@@ -14,6 +14,7 @@ from scipy import integrate
 from scipy.stats import norm
 
 from ntm_analysis.core.panel import Panel
+from ntm_analysis.model import exact
 from ntm_analysis.model.forecast import _draw_coefficients, _trend_draws, simulate, spread_evenly
 from ntm_analysis.model.transitions import (
     CAPACITY_MIN_SHARE,
@@ -127,15 +128,19 @@ def test_the_forecast_draws_each_form_in_its_share_spread_over_the_draws(bundled
 
 
 def test_each_forms_draws_are_that_forms_coefficients(mixed):
-    """The chosen form's draws are its own fit's coefficients (drawn first from the stream),
-    the rest the other form's: the count form's level terms are 0, the level form's not."""
+    """The chosen form's draws are its own fit's coefficients (drawn first from the stream
+    after the shared loss model's), the rest the other form's: the count form's level terms
+    are 0, the level form's not."""
     codes = mixed.communes["commune_code"].tolist()
     districts = mixed.districts["district_code"].tolist()
     n = 400
     draws, _, mine = _draw_coefficients(mixed, n, np.random.default_rng(8), codes, districts, 4)
     rng, k = np.random.default_rng(8), int(mine.sum())
-    own, _ = _trend_draws(replace(mixed, other_form=None), k, rng, codes, districts, 4)
-    other, _ = _trend_draws(mixed.other_form, n - k, rng, codes, districts, 4)
+    lp = mixed.loss_posterior
+    assert mixed.other_form.loss_posterior is lp  # one loss model: drawn once for both forms
+    loss = exact.draw(lp, lp.cells, rng, n).block
+    own, _ = _trend_draws(replace(mixed, other_form=None), k, rng, codes, districts, 4, loss[mine])
+    other, _ = _trend_draws(mixed.other_form, n - k, rng, codes, districts, 4, loss[~mine])
     for field in ("gain", "loss", "district", "commune", "shocks"):
         np.testing.assert_array_equal(getattr(draws, field)[mine], getattr(own, field))
         np.testing.assert_array_equal(getattr(draws, field)[~mine], getattr(other, field))
