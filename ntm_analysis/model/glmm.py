@@ -829,7 +829,9 @@ def fit_glmm(
     ``start``: a posterior of a closely related fit (the trend fit for the no-trend one, the
     full fit for a refit on its earlier years) whose mode the Newton steps start from. Only
     the mode: the mode at given variances is unique (the penalised log-likelihood is strictly
-    concave), so the answer is the same within ``TOL`` and only steps are saved. The
+    concave), so the answer is the same within ``TOL`` and only steps are saved — the
+    covariance too, being the curvature at the returned mode (not at the iterate before the
+    last step, which would depend on the path: ~1e-3 on a national panel). The
     variances still start from their priors: EM stops when a step changes no spread by more
     than ``VAR_TOL``, which is not the same as being that close to its fixed point, so a
     different starting spread would change the answer beyond tolerance. Its small block is
@@ -904,6 +906,37 @@ def fit_glmm(
         sl = slices[f.name]
         return float((th[sl] ** 2).sum() + np.diag(cov)[sl].sum())
 
+    def newton_system(th: np.ndarray, vv: np.ndarray, at: np.ndarray, with_gradient: bool = True):
+        """The Newton matrix at η = ``at`` (the small block factorised after the communes'
+        elimination), the coupling D⁻¹ Bᵀ, the communes' curvature d and, if asked, the
+        gradient (small block, communes) of the penalised log-likelihood at (``th``, ``vv``)."""
+        mu = sigmoid(at)
+        w = m * mu * (1.0 - mu)
+        design.weights(w)
+        h1 = design.gram()
+        h1[np.diag_indices(k)] += prec
+        g1 = g2 = None
+        if with_gradient:
+            r = y - m * mu
+            g1 = design.gradient(r) - prec * (th - m0)
+        if n_c:
+            d = np.bincount(c_index, w, n_c) + cprec
+            if with_gradient:
+                g2 = np.bincount(c_index, r, n_c) - cprec * vv
+            cb = design.commune_cross(sparse_mode)  # Bᵀ = C W A, (n_c, k)
+            if sparse_mode:
+                coupling = sparse.diags(1.0 / d) @ cb  # D⁻¹ Bᵀ, sparse
+                product = design.commune_gram(1.0 / d)  # Bᵀ D⁻¹ B by the blocks' structure
+                if product is None:
+                    product = (cb.T @ coupling).toarray()
+                schur = h1 - product
+            else:
+                coupling = cb / d[:, None]
+                schur = h1 - cb.T @ coupling
+        else:
+            schur, coupling, d = h1, np.zeros((0, k)), np.zeros(0)
+        return _Factorised(schur, design.diagonal), coupling, d, g1, g2
+
     # One loop: a damped Newton step on the mode at the current variances; once the step no
     # longer moves the objective, an EM update of the variances from the same curvature.
     converged = False
@@ -916,34 +949,13 @@ def fit_glmm(
     current = fit_loglik - penalty(theta, v, prec, cprec)
     iterations = 0
     for iterations in range(1, MAX_ITER + 1):  # noqa: B007 (reported)
-        mu = sigmoid(eta)
-        w = m * mu * (1.0 - mu)
-        r = y - m * mu
-        design.weights(w)
-        h1 = design.gram()
-        h1[np.diag_indices(k)] += prec
-        g1 = design.gradient(r) - prec * (theta - m0)
+        factor, coupling, d, g1, g2 = newton_system(theta, v, eta)
         if n_c:
-            d = np.bincount(c_index, w, n_c) + cprec
-            g2 = np.bincount(c_index, r, n_c) - cprec * v
-            cb = design.commune_cross(sparse_mode)  # Bᵀ = C W A, (n_c, k)
-            if sparse_mode:
-                coupling = sparse.diags(1.0 / d) @ cb  # D⁻¹ Bᵀ, sparse
-                product = design.commune_gram(1.0 / d)  # Bᵀ D⁻¹ B by the blocks' structure
-                if product is None:
-                    product = (cb.T @ coupling).toarray()
-                schur = h1 - product
-            else:
-                coupling = cb / d[:, None]
-                schur = h1 - cb.T @ coupling
-            factor = _Factorised(schur, design.diagonal)
             step1 = factor.solve(g1 - coupling.T @ g2)
             step2 = g2 / d - coupling @ step1
         else:
-            factor = _Factorised(h1, design.diagonal)
             step1 = factor.solve(g1)
             step2 = v
-            coupling, d = np.zeros((0, k)), np.zeros(0)
         scale = 1.0
         while True:  # step halving: the penalised likelihood never decreases
             new_theta = theta + scale * step1
@@ -986,7 +998,11 @@ def fit_glmm(
             quadrature, held = False, True
         prec, cprec = precision()
         current = fit_loglik - penalty(theta, v, prec, cprec)  # η unchanged: its loglik kept
-    cov = factor.inverse()  # the curvature of the last step (cached when EM just used it)
+    # the curvature at the returned estimate (the mode at the precisions it was found at),
+    # not the last step's (at the iterate before it): one more Newton matrix, and every path
+    # to the same mode (cold, warm, however many steps) reports the same covariance
+    factor, coupling, d, _, _ = newton_system(theta, v, eta, with_gradient=False)
+    cov = factor.inverse()
     c_var = 1.0 / d + _row_quadratic(coupling, cov) if n_c else np.zeros(0)
     return Posterior(
         mean=theta,
