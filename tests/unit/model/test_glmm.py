@@ -387,16 +387,16 @@ def test_the_structured_commune_gram_is_the_sparse_product(data):
     )
     rng = np.random.default_rng(2)
     design.weights(rng.uniform(0.01, 0.25, len(data.fixed)))
-    cb = design.commune_cross(True)
+    parts = design.commune_parts()
+    cb = design.commune_cross(True, parts)
     d = rng.uniform(1.0, 9.0, data.commune.n_levels)
     for scale in (1.0 / d, 1.0 / d**2):
         expected = (cb.T @ (sparse.diags(scale) @ cb)).toarray()
-        got = design.commune_gram(scale)
+        got = design.commune_gram(parts, scale)
         np.testing.assert_allclose(got, expected, rtol=0, atol=1e-14 * np.abs(expected).max())
     # no factor nested in the communes (two levels in every commune): the caller's product
     two = sparse.csr_matrix(np.ones((data.commune.n_levels, 2)))
-    design._cross_parts = (design._cross_parts[0], [two])
-    assert design.commune_gram(1.0 / d) is None
+    assert design.commune_gram((parts[0], [two]), 1.0 / d) is None
 
 
 def test_the_structured_commune_gram_leaves_the_sparse_fit_unchanged(data, monkeypatch):
@@ -406,7 +406,7 @@ def test_the_structured_commune_gram_leaves_the_sparse_fit_unchanged(data, monke
     monkeypatch.setattr(glmm, "SPARSE_ABOVE", 0)
     monkeypatch.setattr(glmm, "DIAGONAL_ABOVE", 2)
     fast = data.fit()
-    monkeypatch.setattr(glmm._Design, "commune_gram", lambda self, scale: None)
+    monkeypatch.setattr(glmm._Design, "commune_gram", lambda self, parts, scale: None)
     slow = data.fit()
     assert fast.iterations == slow.iterations
     for a, b in [
@@ -431,7 +431,7 @@ def test_the_structured_commune_gram_leaves_the_transition_fit_unchanged(monkeyp
     monkeypatch.setattr(glmm, "SPARSE_ABOVE", 0)
     monkeypatch.setattr(glmm, "DIAGONAL_ABOVE", 2)
     fast = fit(panel)
-    monkeypatch.setattr(glmm._Design, "commune_gram", lambda self, scale: None)
+    monkeypatch.setattr(glmm._Design, "commune_gram", lambda self, parts, scale: None)
     slow = fit(panel)
     assert fast.trend_weight == pytest.approx(slow.trend_weight, abs=1e-10)
     np.testing.assert_allclose(
@@ -505,3 +505,49 @@ def test_warm_and_cold_fits_report_the_same_covariance(data, post):
     assert np.abs((warm.cov - cold.cov) / scale).max() < 1e-6
     sd = np.sqrt(np.diag(cold.cov))
     assert np.abs((warm.mean - cold.mean) / sd).max() < 1e-4
+
+
+def test_the_structured_commune_cross_is_the_dense_product(data):
+    """C W A and the communes' sums of weights and residuals on the structure built once
+    for the design (issue 17: no sparse construction per step) against the dense products,
+    to the last bits but for the sums' order (1e-15 of the largest entry)."""
+    n_c = data.commune.n_levels
+    factors = [data.district, data.year]
+    design = glmm._Design(data.fixed, factors, data.commune.index, n_c)
+    dense = glmm.DenseDesign(data.fixed, factors, data.commune.index, n_c)
+    rng = np.random.default_rng(3)
+    w, r = rng.uniform(0.01, 0.25, len(data.fixed)), rng.normal(size=len(data.fixed))
+    for d in (design, dense):
+        d.weights(w)
+        d.gradient(r)
+    expected = dense.commune_cross(False)
+    scale = np.abs(expected).max()
+    parts = design.commune_parts()
+    for got in (design.commune_cross(True, parts).toarray(), design.commune_cross(False)):
+        np.testing.assert_allclose(got, expected, rtol=0, atol=1e-15 * scale)
+    for got, want in zip(design.commune_sums(), dense.commune_sums(), strict=True):
+        np.testing.assert_allclose(got, want, rtol=1e-14)
+    design.weights(w)  # new weights: the residual sums are the next gradient's
+    assert design.commune_sums()[1] is None
+
+
+def test_the_structured_row_quadratic_is_the_sparse_one(data):
+    """diag(G Σ Gᵀ) by the blocks' structure (``_Design.commune_row_quadratic``, issue 17)
+    against the sparse product it replaces, within 1e-14 of the largest entry; None where no
+    factor is nested."""
+    from scipy import sparse
+
+    n_c = data.commune.n_levels
+    design = glmm._Design(data.fixed, [data.district, data.year], data.commune.index, n_c)
+    rng = np.random.default_rng(4)
+    design.weights(rng.uniform(0.01, 0.25, len(data.fixed)))
+    parts = design.commune_parts()
+    cb = design.commune_cross(True, parts)
+    scale = 1.0 / rng.uniform(1.0, 9.0, n_c)
+    root = rng.normal(size=(design.k, design.k))
+    cov = root @ root.T / design.k
+    expected = glmm._row_quadratic(sparse.diags(scale) @ cb, cov)
+    got = design.commune_row_quadratic(parts, scale, cov)
+    np.testing.assert_allclose(got, expected, rtol=0, atol=1e-14 * np.abs(expected).max())
+    two = sparse.csr_matrix(np.ones((n_c, 2)))
+    assert design.commune_row_quadratic((parts[0], [two]), scale, cov) is None
