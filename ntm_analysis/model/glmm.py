@@ -440,10 +440,9 @@ class _Design:
         # one 1 per row); issue 17
         for which, j in enumerate(self.onehot):
             level[fixed[:, j] == 1.0] = which
-        key = np.column_stack(
-            [fixed[:, self.dense_cols], *(f.index for f in factors), c_index]
-        ).astype(float, copy=False)  # float already whenever the design is
-        self.group, first = _group_rows(key)
+        self.group, first = _group_rows(
+            [*(fixed[:, j] for j in self.dense_cols), *(f.index for f in factors), c_index]
+        )
         g = len(first)
         self.n_groups = g
         self.level = level
@@ -763,17 +762,30 @@ class DenseDesign:
 SOLVERS = ("structured", "dense")  # fit_glmm's ``solver``
 
 
-def _group_rows(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Rows of ``key`` grouped by equal values: the group of each row and each group's first
-    row. Grouped by a random projection (one sort of floats, not a lexicographic sort of
-    rows), checked exactly; equal rows whose projections round apart only make two groups."""
+def _group_rows(columns: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Rows grouped by equal values of ``columns`` (one array per column): the group of each
+    row and each group's first row. Runs of equal consecutive rows first (one comparison
+    per column: a transitions table lists a commune's year's rows together, so a national
+    panel's 520,000 rows are 39,000 runs), then the runs' first rows grouped by a random
+    projection (one sort of floats, not a lexicographic sort of rows), checked exactly;
+    equal rows whose projections round apart only make two groups. The same groups, ids
+    and first rows as grouping every row that way (issue 17: that sort, the (rows ×
+    columns) key and its check were ~0.15 s per design, 21 designs per national fit)."""
+    n = len(columns[0])
+    change = np.zeros(n, bool)
+    change[:1] = True
+    for column in columns:
+        change[1:] |= column[1:] != column[:-1]
+    starts = np.flatnonzero(change)
+    run = np.cumsum(change) - 1  # each row's run
+    key = np.column_stack([column[starts] for column in columns]).astype(float, copy=False)
     projection = key @ np.random.default_rng(0).random(key.shape[1])
     _, first, group = np.unique(projection, return_index=True, return_inverse=True)
     group = group.ravel()
     if not np.array_equal(key[first][group], key):  # two rows projected alike: sort rows
         _, first, group = np.unique(key, axis=0, return_index=True, return_inverse=True)
         group = group.ravel()
-    return group, first
+    return group[run], starts[first]
 
 
 def _one_hot_columns(x: np.ndarray) -> np.ndarray:

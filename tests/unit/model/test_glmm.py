@@ -551,3 +551,35 @@ def test_the_structured_row_quadratic_is_the_sparse_one(data):
     np.testing.assert_allclose(got, expected, rtol=0, atol=1e-14 * np.abs(expected).max())
     two = sparse.csr_matrix(np.ones((n_c, 2)))
     assert design.commune_row_quadratic((parts[0], [two]), scale, cov) is None
+
+
+def _group_every_row(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The grouping ``_group_rows`` replaced: every row's projection sorted."""
+    projection = key @ np.random.default_rng(0).random(key.shape[1])
+    _, first, group = np.unique(projection, return_index=True, return_inverse=True)
+    group = group.ravel()
+    if not np.array_equal(key[first][group], key):
+        _, first, group = np.unique(key, axis=0, return_index=True, return_inverse=True)
+        group = group.ravel()
+    return group, first
+
+
+@pytest.mark.parametrize("order", ["runs", "shuffled", "collide"])
+def test_grouping_by_runs_gives_every_rows_grouping(order):
+    """``_group_rows`` (runs of equal rows, then their first rows grouped: issue 17) gives
+    the very groups, ids and first rows of grouping every row: rows listed group by group
+    (a transitions table), shuffled, and with projections forced to collide."""
+    rng = np.random.default_rng(5)
+    base = np.column_stack([rng.integers(0, 4, 300), rng.normal(size=300).round(1)])
+    key = base[np.repeat(rng.integers(0, 300, 120), rng.integers(1, 6, 120))]
+    if order == "shuffled":
+        key = key[rng.permutation(len(key))]
+    columns = [key[:, 0].astype(int), key[:, 1]]
+    if order == "collide":  # a column the projection cannot tell apart: the row sort
+        columns.append(np.where(rng.random(len(key)) < 0.5, 0.0, 1e-300))
+        key = np.column_stack([key, columns[-1]])
+    group, first = glmm._group_rows(columns)
+    want_group, want_first = _group_every_row(key)
+    np.testing.assert_array_equal(group, want_group)
+    np.testing.assert_array_equal(first, want_first)
+    np.testing.assert_array_equal(key[first][group], key)
