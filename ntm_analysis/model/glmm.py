@@ -293,7 +293,11 @@ class _Factorised:
     def __init__(self, matrix: np.ndarray, diagonal: np.ndarray | None = None) -> None:
         self._split = None
         if diagonal is not None and len(diagonal):
-            block = matrix[np.ix_(diagonal, diagonal)]
+            lo = int(diagonal[0])
+            if np.array_equal(diagonal, np.arange(lo, lo + len(diagonal))):
+                block = matrix[lo : lo + len(diagonal), lo : lo + len(diagonal)]  # a view
+            else:
+                block = matrix[np.ix_(diagonal, diagonal)]
             d = np.diag(block).copy()
             if np.count_nonzero(block) == np.count_nonzero(d) and (d > 0).all():
                 rest = np.setdiff1d(np.arange(len(matrix)), diagonal)
