@@ -387,16 +387,16 @@ def test_the_structured_commune_gram_is_the_sparse_product(data):
     )
     rng = np.random.default_rng(2)
     design.weights(rng.uniform(0.01, 0.25, len(data.fixed)))
-    cb = design.commune_cross(True)
+    parts = design.commune_parts()
+    cb = design.commune_cross(True, parts)
     d = rng.uniform(1.0, 9.0, data.commune.n_levels)
     for scale in (1.0 / d, 1.0 / d**2):
         expected = (cb.T @ (sparse.diags(scale) @ cb)).toarray()
-        got = design.commune_gram(scale)
+        got = design.commune_gram(parts, scale)
         np.testing.assert_allclose(got, expected, rtol=0, atol=1e-14 * np.abs(expected).max())
     # no factor nested in the communes (two levels in every commune): the caller's product
     two = sparse.csr_matrix(np.ones((data.commune.n_levels, 2)))
-    design._cross_parts = (design._cross_parts[0], [two])
-    assert design.commune_gram(1.0 / d) is None
+    assert design.commune_gram((parts[0], [two]), 1.0 / d) is None
 
 
 def test_the_structured_commune_gram_leaves_the_sparse_fit_unchanged(data, monkeypatch):
@@ -406,7 +406,7 @@ def test_the_structured_commune_gram_leaves_the_sparse_fit_unchanged(data, monke
     monkeypatch.setattr(glmm, "SPARSE_ABOVE", 0)
     monkeypatch.setattr(glmm, "DIAGONAL_ABOVE", 2)
     fast = data.fit()
-    monkeypatch.setattr(glmm._Design, "commune_gram", lambda self, scale: None)
+    monkeypatch.setattr(glmm._Design, "commune_gram", lambda self, parts, scale: None)
     slow = data.fit()
     assert fast.iterations == slow.iterations
     for a, b in [
@@ -431,7 +431,7 @@ def test_the_structured_commune_gram_leaves_the_transition_fit_unchanged(monkeyp
     monkeypatch.setattr(glmm, "SPARSE_ABOVE", 0)
     monkeypatch.setattr(glmm, "DIAGONAL_ABOVE", 2)
     fast = fit(panel)
-    monkeypatch.setattr(glmm._Design, "commune_gram", lambda self, scale: None)
+    monkeypatch.setattr(glmm._Design, "commune_gram", lambda self, parts, scale: None)
     slow = fit(panel)
     assert fast.trend_weight == pytest.approx(slow.trend_weight, abs=1e-10)
     np.testing.assert_allclose(
@@ -453,3 +453,133 @@ def test_the_structured_commune_gram_leaves_the_transition_fit_unchanged(monkeyp
             )
             for name, value in post_b.sd.items():
                 assert post_a.sd[name] == pytest.approx(value, rel=1e-8)
+
+
+def _exact_covariance(data: Data, post: Posterior) -> np.ndarray:
+    """The small block of the inverse Hessian of the penalised log-likelihood at ``post``'s
+    estimate (small block and communes), written out densely at ``post``'s spreads."""
+    n = len(data.events)
+    n_c = data.commune.n_levels
+    a = glmm.DenseDesign(data.fixed, [data.district, data.year], data.commune.index, n_c).a
+    c = np.zeros((n, n_c))
+    c[np.arange(n), data.commune.index] = 1.0
+    full = np.hstack([a, c])
+    eta = full @ np.concatenate([post.mean, post.commune_mean])
+    mu = 1.0 / (1.0 + np.exp(-eta))
+    w = data.trials * mu * (1.0 - mu)
+    p = data.fixed.shape[1]
+    prec = np.concatenate(
+        [
+            np.full(p, 1.0 / 2.5**2),
+            np.full(data.district.n_levels, 1.0 / post.sd["district"] ** 2),
+            np.full(data.year.n_levels, 1.0 / post.sd["year"] ** 2),
+            np.full(n_c, 1.0 / post.sd["commune"] ** 2),
+        ]
+    )
+    hessian = (full * w[:, None]).T @ full + np.diag(prec)
+    return np.linalg.inv(hessian)[: len(post.mean), : len(post.mean)]
+
+
+@pytest.mark.parametrize("solver", ["structured", "dense"])
+def test_the_covariance_is_the_inverse_hessian_at_the_returned_estimate(data, solver):
+    """The reported covariance is the curvature at the estimate returned (not at the iterate
+    before the last Newton step, ~1e-3 away on a national panel): a fit held at its spreads
+    (every spread then known) and a full fit (its last steps at the final spreads, after the
+    commune spread's quadrature)."""
+    held = data.fit(variances={"district": 0.3, "year": 0.1, "commune": 1.0}, solver=solver)
+    full = data.fit(solver=solver)
+    for post in (held, full):
+        exact = _exact_covariance(data, post)
+        scale = np.sqrt(np.outer(np.diag(exact), np.diag(exact)))
+        assert np.abs(post.cov - exact).max() / scale.max() < 1e-10
+        assert np.abs((post.cov - exact) / scale).max() < 1e-9
+
+
+def test_warm_and_cold_fits_report_the_same_covariance(data, post):
+    """Any path to the same mode reports the same covariance (within the mode's tolerance):
+    a fit held at spreads away from the first fit's, started cold and from that fit."""
+    spreads = {**post.sd, "year": post.sd["year"] * 1.5 + 0.05}
+    cold = data.fit(variances=spreads)
+    warm = data.fit(variances=spreads, start=post)
+    scale = np.sqrt(np.outer(np.diag(cold.cov), np.diag(cold.cov)))
+    assert np.abs((warm.cov - cold.cov) / scale).max() < 1e-6
+    sd = np.sqrt(np.diag(cold.cov))
+    assert np.abs((warm.mean - cold.mean) / sd).max() < 1e-4
+
+
+def test_the_structured_commune_cross_is_the_dense_product(data):
+    """C W A and the communes' sums of weights and residuals on the structure built once
+    for the design (issue 17: no sparse construction per step) against the dense products,
+    to the last bits but for the sums' order (1e-15 of the largest entry)."""
+    n_c = data.commune.n_levels
+    factors = [data.district, data.year]
+    design = glmm._Design(data.fixed, factors, data.commune.index, n_c)
+    dense = glmm.DenseDesign(data.fixed, factors, data.commune.index, n_c)
+    rng = np.random.default_rng(3)
+    w, r = rng.uniform(0.01, 0.25, len(data.fixed)), rng.normal(size=len(data.fixed))
+    for d in (design, dense):
+        d.weights(w)
+        d.gradient(r)
+    expected = dense.commune_cross(False)
+    scale = np.abs(expected).max()
+    parts = design.commune_parts()
+    for got in (design.commune_cross(True, parts).toarray(), design.commune_cross(False)):
+        np.testing.assert_allclose(got, expected, rtol=0, atol=1e-15 * scale)
+    for got, want in zip(design.commune_sums(), dense.commune_sums(), strict=True):
+        np.testing.assert_allclose(got, want, rtol=1e-14)
+    design.weights(w)  # new weights: the residual sums are the next gradient's
+    assert design.commune_sums()[1] is None
+
+
+def test_the_structured_row_quadratic_is_the_sparse_one(data):
+    """diag(G Σ Gᵀ) by the blocks' structure (``_Design.commune_row_quadratic``, issue 17)
+    against the sparse product it replaces, within 1e-14 of the largest entry; None where no
+    factor is nested."""
+    from scipy import sparse
+
+    n_c = data.commune.n_levels
+    design = glmm._Design(data.fixed, [data.district, data.year], data.commune.index, n_c)
+    rng = np.random.default_rng(4)
+    design.weights(rng.uniform(0.01, 0.25, len(data.fixed)))
+    parts = design.commune_parts()
+    cb = design.commune_cross(True, parts)
+    scale = 1.0 / rng.uniform(1.0, 9.0, n_c)
+    root = rng.normal(size=(design.k, design.k))
+    cov = root @ root.T / design.k
+    expected = glmm._row_quadratic(sparse.diags(scale) @ cb, cov)
+    got = design.commune_row_quadratic(parts, scale, cov)
+    np.testing.assert_allclose(got, expected, rtol=0, atol=1e-14 * np.abs(expected).max())
+    two = sparse.csr_matrix(np.ones((n_c, 2)))
+    assert design.commune_row_quadratic((parts[0], [two]), scale, cov) is None
+
+
+def _group_every_row(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The grouping ``_group_rows`` replaced: every row's projection sorted."""
+    projection = key @ np.random.default_rng(0).random(key.shape[1])
+    _, first, group = np.unique(projection, return_index=True, return_inverse=True)
+    group = group.ravel()
+    if not np.array_equal(key[first][group], key):
+        _, first, group = np.unique(key, axis=0, return_index=True, return_inverse=True)
+        group = group.ravel()
+    return group, first
+
+
+@pytest.mark.parametrize("order", ["runs", "shuffled", "collide"])
+def test_grouping_by_runs_gives_every_rows_grouping(order):
+    """``_group_rows`` (runs of equal rows, then their first rows grouped: issue 17) gives
+    the very groups, ids and first rows of grouping every row: rows listed group by group
+    (a transitions table), shuffled, and with projections forced to collide."""
+    rng = np.random.default_rng(5)
+    base = np.column_stack([rng.integers(0, 4, 300), rng.normal(size=300).round(1)])
+    key = base[np.repeat(rng.integers(0, 300, 120), rng.integers(1, 6, 120))]
+    if order == "shuffled":
+        key = key[rng.permutation(len(key))]
+    columns = [key[:, 0].astype(int), key[:, 1]]
+    if order == "collide":  # a column the projection cannot tell apart: the row sort
+        columns.append(np.where(rng.random(len(key)) < 0.5, 0.0, 1e-300))
+        key = np.column_stack([key, columns[-1]])
+    group, first = glmm._group_rows(columns)
+    want_group, want_first = _group_every_row(key)
+    np.testing.assert_array_equal(group, want_group)
+    np.testing.assert_array_equal(first, want_first)
+    np.testing.assert_array_equal(key[first][group], key)
