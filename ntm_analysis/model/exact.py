@@ -23,10 +23,10 @@ it; n draws are then resampled in proportion to the weights (systematic resampli
 shuffled. With many events per term the weights are nearly equal and the draws are the
 Laplace draws' distribution; with few they move to where the data allow.
 
-Cost: one pass over cells × proposals (a province's loss model: ~1,000 cells, 2,000 draws →
-8·10⁶ terms, ~0.1 s). Above ``MAX_TERMS`` (a national panel: ~60,000 cells) the Laplace draws
-are kept: with thousands of loss events per term there the Gaussian is accurate, and the
-correction would cost seconds per component of the forecast.
+Cost: one pass over cells × proposals (a province's loss model: ~800 cells, 2,000 draws →
+6·10⁶ terms, ~0.1 s). Above ``MAX_CELLS`` (a national panel: ~60,000 cells) the Laplace draws
+are kept and the cells not stored (``correctable``): with thousands of loss events per term
+there the Gaussian is accurate, and the correction would cost seconds a forecast.
 """
 
 from __future__ import annotations
@@ -39,9 +39,13 @@ from ntm_analysis.model.glmm import BinomialCells, Posterior
 
 OVERSAMPLE = 4  # proposals per draw kept
 DF = 5  # the t proposal's degrees of freedom
-MAX_TERMS = 5e7  # cells × proposals above which the Laplace draws are kept (see the module)
-# proposals at most: 10,000 draws (``ntm forecast --draws 10000``) are resampled from 10,000
-# proposals (effective ~3,700) rather than 40,000 (+0.35 s a command for a few coefficients)
+# cells above which the Laplace draws are kept (see the module): a province's loss model has
+# ~700–900 cells, a national one ~60,000. Decided on the data alone, so every draw of one
+# forecast (its top-ups of a few hundred draws too) comes from the same posterior.
+MAX_CELLS = 5_000
+# proposals at most, unless there are more draws: 10,000 draws (``ntm forecast --draws
+# 10000``) are resampled from 10,000 proposals (effective ~3,700) rather than 40,000 (+0.35 s
+# a command for a few coefficients)
 MAX_PROPOSALS = 10_000
 _CHUNK = 2_000_000  # cells × proposals evaluated at once (memory: 16 MB per float64 array)
 
@@ -83,6 +87,11 @@ def log_posterior(post: Posterior, cells: BinomialCells, block: np.ndarray) -> n
     return out
 
 
+def correctable(cells: BinomialCells | None) -> bool:
+    """Whether draws from these cells' posterior are corrected (``MAX_CELLS``)."""
+    return cells is not None and len(cells.events) <= MAX_CELLS
+
+
 def draw(
     post: Posterior,
     cells: BinomialCells | None,
@@ -93,10 +102,13 @@ def draw(
 ) -> Resampled:
     """``n`` draws of ``post``'s small block from the exact posterior (see the module);
     the Laplace draws (``post.draw``) where ``cells`` is None (a posterior without its data)
-    or the correction is over ``MAX_TERMS``."""
-    m = min(oversample * n, MAX_PROPOSALS)
-    if cells is None or n == 0 or len(cells.events) * m > MAX_TERMS:
+    or over ``MAX_CELLS``. For a GLMM without communes whose small factors are all in
+    ``cells.levels`` (the loss model): any other coordinate would get no prior here."""
+    if not correctable(cells) or n == 0:
         return Resampled(post.draw(rng, n)[0], float("nan"), False)
+    if set(cells.levels) != set(post.blocks) or len(post.commune_mean):
+        raise ValueError("exact draws need every small factor's levels and no commune effects")
+    m = min(oversample * n, max(n, MAX_PROPOSALS))
     k = len(post.mean)
     values, vectors = np.linalg.eigh(post.cov)
     root = vectors * np.sqrt(np.clip(values, 0.0, None))
@@ -106,6 +118,8 @@ def draw(
     # the t density up to a constant: Mahalanobis distance of z is |z|² (root's inverse)
     log_q = -0.5 * (df + k) * np.log1p(np.einsum("ij,ij->i", z, z) * scale**2 / df)
     log_w = log_posterior(post, cells, proposals) - log_q
+    if not np.isfinite(log_w.max()):  # no usable proposal (not seen): the Laplace draws
+        return Resampled(post.draw(rng, n)[0], float("nan"), False)
     w = np.exp(log_w - log_w.max())
     w /= w.sum()
     ess = 1.0 / float(w @ w)

@@ -15,7 +15,10 @@ commune's first-year count enters, from the chosen capacity form or the other on
 (``TransitionModel.other_form``, in the shares ``form_share``). Draws are stratified: each
 form's ``round(share·n)`` draws are spread evenly over the draw index, and within a form the
 first ``round(w·n)`` use its trend fit. Monte Carlo error: every probability is a share of
-independent draws, so its standard error is sqrt(p(1−p)/n) (``Forecast.probability_se``);
+independent draws, so its standard error is sqrt(p(1−p)/n) (``Forecast.probability_se``) —
+a slight understatement in one part: the loss model's coefficients are resampled
+(``model.exact``), ~0.4 effective proposals per draw, and losses are a small part of a
+draw's outcome;
 ``DEFAULT_DRAWS`` keeps it at or below one percentage point at the verdict thresholds
 (p = 0.25 or 0.75: n ≥ 1,875).
 

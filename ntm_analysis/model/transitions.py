@@ -150,6 +150,7 @@ import pandas as pd
 from ntm_analysis.core.criteria import CRITERIA_NUMBERS, GROUPS, N_CRITERIA, criterion_group
 from ntm_analysis.core.errors import MessageError, Msg
 from ntm_analysis.core.panel import Panel
+from ntm_analysis.model import exact
 from ntm_analysis.model.glmm import BinomialCells, Factor, Posterior, VariancePrior, fit_glmm
 from ntm_analysis.model.notes import ModelNote
 
@@ -417,9 +418,10 @@ class TransitionModel:
 
     ``gain_params``/``gain_cov`` and ``districts``/``communes`` are marginal summaries (for
     tables and tests); ``gain_posterior``/``loss_posterior`` hold the joint Laplace posteriors
-    the simulation draws from (None for a hand-built model: marginals are drawn
-    independently). ``no_trend`` is the no-trend fit the draws are mixed with, in
-    proportion ``1 - trend_weight``. ``other_form`` is the other capacity form's full fit
+    the simulation draws from — the loss model's corrected to its exact posterior by its
+    pooled cells (``Posterior.cells``, ``model.exact``) — (None for a hand-built model:
+    marginals are drawn independently). ``no_trend`` is the no-trend fit the draws are mixed
+    with, in proportion ``1 - trend_weight``. ``other_form`` is the other capacity form's full fit
     (with its own ``no_trend`` and trend weight; the loss model shared), whose share of the
     draws is ``1 - capacity_weight`` ("level" chosen) or ``capacity_weight`` ("count"
     chosen); None where that share is below ``CAPACITY_MIN_SHARE``, where no form was scored
@@ -548,8 +550,9 @@ def _effects(values: pd.Series, table: pd.DataFrame, key: str) -> np.ndarray:
 def fit_losses(lost: pd.DataFrame, districts: list, start: Posterior | None) -> Posterior:
     """The loss GLMM on the met rows ``lost``. It has no commune effect, so rows alike in
     group, count and district are one binomial: the same likelihood on ~10× fewer rows.
-    The posterior keeps those cells (``Posterior.cells``): losses are rare, and the
-    simulation draws from the exact posterior, not its Gaussian (``model.exact``)."""
+    The posterior keeps those cells (``Posterior.cells``) where the simulation draws from
+    the exact posterior rather than its Gaussian (``model.exact``: losses are rare; not at
+    national size, where the cells are not kept)."""
     criterion = lost["criterion"].to_numpy()
     n_met = lost["n_met"].to_numpy()
     district = category_codes(lost["district_code"], districts)
@@ -573,7 +576,7 @@ def fit_losses(lost: pd.DataFrame, districts: list, start: Posterior | None) -> 
         [Factor("district", cells.levels["district"], len(districts), SPREAD_PRIOR)],
         start=start,
     )
-    return replace(post, cells=cells)
+    return replace(post, cells=cells if exact.correctable(cells) else None)
 
 
 def _gain_prior_sd(chosen: Mapping[str, float] | None) -> np.ndarray:
