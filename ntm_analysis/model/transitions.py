@@ -503,18 +503,23 @@ class TransitionModel:
 
     def coefficients(self) -> pd.DataFrame:
         """Readable table of every coefficient with its standard error (0 for a term held at
-        0 because the data cannot inform it: no trend, no flagged or registered communes)."""
+        0 because the data cannot inform it: no trend, no flagged or registered communes).
+        The loss terms are the mean and sd of the posterior the forecast draws them from
+        (``exact.moments``): with few losses seen it is skewed, and its mean lies below the
+        Laplace mode the fit reports in ``loss_params``."""
         rows = [
             ("gain", term, value, np.sqrt(var) if var > FIXED_AT_ZERO else 0.0)
             for term, value, var in zip(
                 GAIN_TERMS, self.gain_params, np.diag(self.gain_cov), strict=True
             )
         ]
+        loss, loss_sd = self.loss_params, np.sqrt(np.diag(self.loss_cov))
+        if self.loss_posterior is not None:
+            mean, sd = exact.moments(self.loss_posterior, self.loss_posterior.cells)
+            loss, loss_sd = mean[: len(LOSS_TERMS)], sd[: len(LOSS_TERMS)]
         rows += [
-            ("loss", term, value, np.sqrt(var))
-            for term, value, var in zip(
-                LOSS_TERMS, self.loss_params, np.diag(self.loss_cov), strict=True
-            )
+            ("loss", term, value, sd)
+            for term, value, sd in zip(LOSS_TERMS, loss, loss_sd, strict=True)
         ]
         rows += [
             ("gain", f"district_{code}", effect, sd)

@@ -123,3 +123,33 @@ def test_the_forecast_draws_the_loss_model_from_its_exact_posterior():
     # …and not the Laplace draws' (their mean sits higher: the fat upper side)
     assert laplace[:, RECOGNISED].mean() - got_mean > 4 * se
     assert draws.loss.shape == (n, q)
+
+
+def test_the_moments_are_the_exact_posteriors_where_the_draws_are_corrected():
+    post, cells = rate_model(0.0, 300.0)
+    theta, prob = grid_posterior(0.0, 300.0)
+    mean, sd = exact.moments(post, cells)
+    want_mean = float(prob @ theta)
+    want_sd = float(np.sqrt(prob @ (theta - want_mean) ** 2))
+    assert mean[0] == pytest.approx(want_mean, abs=0.05)
+    assert sd[0] == pytest.approx(want_sd, rel=0.05)
+    # the Laplace mode is well away from it (so this test can fail), and the result is seeded
+    assert post.mean[0] - mean[0] > 0.2
+    np.testing.assert_array_equal(exact.moments(post, cells)[0], mean)
+    # no cells: the Laplace mean and sd
+    laplace = exact.moments(post, None)
+    np.testing.assert_array_equal(laplace[0], post.mean)
+    np.testing.assert_allclose(laplace[1], np.sqrt(np.diag(post.cov)))
+
+
+def test_the_coefficient_table_shows_the_loss_terms_the_forecast_draws():
+    panel = realised(SCENARIOS["year_shocks"].with_size(120, 6), 3).panel(2015)
+    model = fit(panel)
+    table = model.coefficients().set_index(["model", "term"])
+    mean, sd = exact.moments(model.loss_posterior, model.loss_posterior.cells)
+    q = len(LOSS_TERMS)
+    loss = table.loc["loss"].loc[list(LOSS_TERMS)]
+    np.testing.assert_array_equal(loss["estimate"].to_numpy(), mean[:q])
+    np.testing.assert_array_equal(loss["std_error"].to_numpy(), sd[:q])
+    # with few losses of recognised communes, not the Laplace mode the fit reports
+    assert model.loss_params[RECOGNISED] - mean[RECOGNISED] > 0.1
