@@ -14,6 +14,10 @@ model fails on must not just vanish from both sides).
     python -m benchmarks.diagnostics.compare_runs --before b04f42af13791852,6f02040010e5e626 \
         --after <fingerprint> [--figure n_ntm]
 
+``--before-forecaster true_form`` with ``--before`` the same run as ``--after`` reads the model
+against the true-form reference of that run, case for case (the restated CRPS goal's
+reference, benchmarks/notes/probe13.md).
+
 A side may list several fingerprints (a run split over sessions, e.g. session 7's six
 scenarios and session 8's accelerating process); a case is taken from the first that has it.
 """
@@ -29,14 +33,19 @@ import pandas as pd
 from ntm_analysis.model.calibration_store import CASE, ROW
 
 DEFAULT_STATE = Path(__file__).resolve().parents[1] / "calibration-state.csv.gz"
+# a scored row's key without its forecaster: a side holds one, and the two sides may differ
+PAIR = tuple(c for c in ROW if c != "forecaster")
 COLUMNS = ["mean", "observed", "lo80", "hi80", "pit", "crps", "ideal_crps"]
 LEFT_OUT_KINDS = ("only before", "only after", "error before", "error after")
 
 
-def side(rows: pd.DataFrame, fingerprints: list[str], figure: str) -> pd.DataFrame:
-    """The model's scored rows of ``figure`` under ``fingerprints`` (first one wins per row)."""
-    keep = rows["forecaster"].eq("model") & rows["figure"].eq(figure) & rows["message"].isna()
-    return _first(rows[keep], fingerprints, ROW).set_index(list(ROW))[COLUMNS]
+def side(
+    rows: pd.DataFrame, fingerprints: list[str], figure: str, forecaster: str = "model"
+) -> pd.DataFrame:
+    """``forecaster``'s scored rows of ``figure`` under ``fingerprints`` (first one wins per
+    row)."""
+    keep = rows["forecaster"].eq(forecaster) & rows["figure"].eq(figure) & rows["message"].isna()
+    return _first(rows[keep], fingerprints, ROW).set_index(list(PAIR))[COLUMNS]
 
 
 def _first(rows: pd.DataFrame, fingerprints: list[str], key: tuple[str, ...]) -> pd.DataFrame:
@@ -46,12 +55,14 @@ def _first(rows: pd.DataFrame, fingerprints: list[str], key: tuple[str, ...]) ->
     return picked.sort_values("rank", kind="stable").drop_duplicates(list(key))
 
 
-def side_errors(rows: pd.DataFrame, fingerprints: list[str], scored: pd.DataFrame) -> pd.DataFrame:
-    """The model's failed cases under ``fingerprints`` (scenario, replicate, origin, message;
+def side_errors(
+    rows: pd.DataFrame, fingerprints: list[str], scored: pd.DataFrame, forecaster: str = "model"
+) -> pd.DataFrame:
+    """``forecaster``'s failed cases under ``fingerprints`` (scenario, replicate, origin, message;
     first fingerprint wins per case) that the side did not score under another: ``side``
     leaves them out, so without this a case the new model fails on would just vanish from
     both sides of the comparison."""
-    failed = rows["forecaster"].eq("model") & rows["message"].notna()
+    failed = rows["forecaster"].eq(forecaster) & rows["message"].notna()
     picked = _first(rows[failed], fingerprints, CASE)
     done = _cases(scored)
     keep = [case not in done for case in picked[list(CASE)].itertuples(index=False, name=None)]
@@ -60,7 +71,7 @@ def side_errors(rows: pd.DataFrame, fingerprints: list[str], scored: pd.DataFram
 
 def _cases(scored: pd.DataFrame) -> set[tuple]:
     """The (scenario, replicate, origin) cases of ``side``'s rows."""
-    return set(scored.index.droplevel([c for c in ROW if c not in CASE]).unique())
+    return set(scored.index.droplevel([c for c in PAIR if c not in CASE]).unique())
 
 
 def unpaired(
@@ -172,14 +183,26 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--before", required=True, help="fingerprint(s), comma-separated")
     parser.add_argument("--after", required=True, help="fingerprint(s), comma-separated")
     parser.add_argument("--figure", default="n_ntm")
+    parser.add_argument(
+        "--before-forecaster",
+        default="model",
+        help="the before side's forecaster: e.g. true_form, with --before the same run as "
+        "--after, to read the model against the true-form reference case for case",
+    )
     parser.add_argument("--state", type=Path, default=DEFAULT_STATE)
     args = parser.parse_args(argv)
     rows = pd.read_csv(args.state, dtype={"fingerprint": str})
     if "message" not in rows:
         rows["message"] = np.nan
     fingerprints = {"before": args.before.split(","), "after": args.after.split(",")}
-    sides = {name: side(rows, fps, args.figure) for name, fps in fingerprints.items()}
-    errors = {name: side_errors(rows, fps, sides[name]) for name, fps in fingerprints.items()}
+    forecasters = {"before": args.before_forecaster, "after": "model"}
+    sides = {
+        name: side(rows, fps, args.figure, forecasters[name]) for name, fps in fingerprints.items()
+    }
+    errors = {
+        name: side_errors(rows, fps, sides[name], forecasters[name])
+        for name, fps in fingerprints.items()
+    }
     left_out = unpaired(sides["before"], sides["after"], errors)
     if not left_out.empty:
         print("cases left out of the pairing, per scenario:")

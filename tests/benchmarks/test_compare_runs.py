@@ -100,3 +100,19 @@ def test_cases_one_side_lacks_or_failed_on_are_reported_not_dropped(tmp_path, ca
     assert "s, only after: 1 cases; replicates 4; origins 2016" in out
     assert "12 paired rows (n_ntm)" in out  # 3 cases x 4 horizons
     assert "| bias h4 |" in out  # the error row's empty horizon does not make it "h4.0"
+
+
+def test_the_model_is_read_against_another_forecaster_of_the_same_run(tmp_path, capsys):
+    # one run with both forecasters: the true form's CRPS twice the model's on every case
+    model = _rows("run", 1.0, range(3))
+    reference = _rows("run", 2.0, range(3)).assign(forecaster="true_form")
+    state = tmp_path / "state.csv"
+    pd.concat([model, reference]).to_csv(state, index=False)
+    main(["--before", "run", "--after", "run", "--before-forecaster", "true_form",
+          "--state", str(state)])  # fmt: skip
+    out = capsys.readouterr().out
+    assert "12 paired rows (n_ntm)" in out
+    assert "-50.0% [-50.0, -50.0]" in out  # the model's CRPS over the true form's − 1
+    # the default reads the model on both sides: no change
+    main(["--before", "run", "--after", "run", "--state", str(state)])
+    assert "+0.0% [+0.0, +0.0]" in capsys.readouterr().out
