@@ -103,3 +103,53 @@ def test_one_district_and_an_earlier_year(small_panel, forecast, table):
     expected = table[table["district_code"] == district]
     assert sorted(own["commune_code"]) == sorted(expected["commune_code"])
     assert own["p_target"].tolist() == own["p_next"].tolist()  # the year asked is next year
+
+
+def _reasons_by_pandas_filter(row, table, year):
+    """The comparison with the other rows as it was written on the table itself (before
+    batch13), for the equivalence test below."""
+    above = table[(table["n_met"] < row.n_met) & (table["p_target"] > row.p_target)]
+    if above.empty:
+        return None
+    combined = np.sqrt(above["se_target"] ** 2 + row.se_target**2)
+    if bool(((above["p_target"] - row.p_target) <= TIE_SE * combined).all()):
+        return ("tied", {"year": year, "points": 100 * TIE_SE * float(combined.max())})
+    return ("behind", {"year": year})
+
+
+def test_the_rows_compared_on_arrays_give_the_pandas_filters_reasons(table):
+    """``_reasons`` compares a row with the others on the table's columns as arrays (a
+    pandas filter per row was most of the table's cost): the "tied"/"behind" reason and its
+    points equal the per-row pandas filter's exactly, ties and a missing chance included."""
+    import pandas as pd
+
+    from ntm_analysis.analysis.priority import _reasons
+
+    rng = np.random.default_rng(5)
+    tables = [table]
+    for _ in range(20):
+        n = int(rng.integers(2, 40))
+        p = rng.choice([0.1, 0.3, 0.31, 0.5, 0.9, np.nan], size=n)
+        tables.append(
+            pd.DataFrame(
+                {
+                    "n_met": rng.integers(10, 19, size=n),
+                    "p_target": p,
+                    "se_target": np.sqrt(np.maximum(p * (1 - p), 0.25 / 50) / 50),
+                    "missing": [[1]] * n,
+                    "p_next": 0.0,
+                    "p_peak": 0.0,
+                    "p_before": 0.0,
+                    "effect": 0.0,
+                }
+            )
+        )
+    seen = set()
+    for frame in tables:
+        others = {k: frame[k].to_numpy(float) for k in ("n_met", "p_target", "se_target")}
+        for row in frame.itertuples(index=False):
+            ours = [r for r in _reasons(row, others, [], 2017, 2020) if r[0] in ("tied", "behind")]
+            theirs = _reasons_by_pandas_filter(row, frame, 2020)
+            assert ours == ([] if theirs is None else [theirs])
+            seen.add(None if theirs is None else theirs[0])
+    assert seen == {None, "tied", "behind"}

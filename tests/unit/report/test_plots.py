@@ -19,6 +19,7 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 from matplotlib.text import Text
+from PIL import Image
 
 from ntm_analysis.i18n import LANGS, status_label, t
 from ntm_analysis.report import plots
@@ -543,8 +544,10 @@ def test_many_districts_keep_a_colour_fixed_by_name():
 def test_a_png_walks_the_figure_once_and_equals_savefigs(name):
     """``fig_to_png_bytes`` lays out and paints in one walk over the artists (``savefig``
     takes two for a constrained-layout figure: fails on the old ``savefig`` call), and its
-    bytes equal ``savefig``'s from the same figure built again; the figure's own dpi and
-    colour are left as they were (a notebook shows it again at its own size)."""
+    pixels equal ``savefig``'s from the same figure built again (the PNG holds them as RGB,
+    the alpha channel of an opaque chart left out, with savefig's metadata and DPI); the
+    figure's own dpi and colour are left as they were (a notebook shows it again at its own
+    size)."""
     fig, twin = BUILDERS[name]("vi", True), BUILDERS[name]("vi", True)
     walks: list[object] = []
     fig.canvas.mpl_connect("draw_event", walks.append)
@@ -554,7 +557,51 @@ def test_a_png_walks_the_figure_once_and_equals_savefigs(name):
     assert (fig.dpi, fig.get_facecolor()) == (dpi, face)
     buffer = io.BytesIO()
     twin.savefig(buffer, format="png", dpi=72, facecolor="white")
-    assert png == buffer.getvalue()
+    ours, theirs = Image.open(io.BytesIO(png)), Image.open(buffer)
+    assert (ours.mode, theirs.mode) == ("RGB", "RGBA")
+    assert ours.text == theirs.text and ours.info["dpi"] == theirs.info["dpi"]
+    assert np.array_equal(np.asarray(ours.convert("RGBA")), np.asarray(theirs))
+
+
+@pytest.mark.parametrize("name", ["heatmap", "fan"])
+def test_building_a_chart_draws_nothing_and_its_layout_pass_equals_the_draw(name, monkeypatch):
+    """Building the heatmap (seaborn drew the figure once to test its tick labels' overlap)
+    and the fan chart (``_make_room_right`` measured after a draw without rendering) draws
+    no figure now: the layout runs alone (fails on a build that draws). And the chart's
+    PNG is byte-equal to the one built with a whole draw in that layout pass's place, as
+    before (what the layout pass leaves — the axes' positions — is what the draw left)."""
+    draws: list[Figure] = []
+    real_draw = Figure.draw
+
+    def counted(self, renderer):
+        draws.append(self)
+        return real_draw(self, renderer)
+
+    monkeypatch.setattr(Figure, "draw", counted)
+    fast = BUILDERS[name]("vi", True)
+    assert draws == []
+    monkeypatch.setattr(plots, "_run_layout", lambda fig: fig.draw_without_rendering())
+    drawn = BUILDERS[name]("vi", True)
+    assert len(draws) == 1  # the old way: one draw while building
+    png = plots.fig_to_png_bytes(fast, dpi=72)
+    assert png == plots.fig_to_png_bytes(drawn, dpi=72)
+
+
+@pytest.mark.parametrize("alpha", [255, 128])
+def test_png_encoding_keeps_every_pixel(alpha):
+    """``_encode_png`` writes an opaque image as RGB and any other as RGBA; decoded, the
+    pixels equal what it was given, with savefig's metadata and DPI."""
+    rng = np.random.default_rng(3)
+    rgba = rng.integers(0, 256, size=(37, 53, 4), dtype=np.uint8)
+    rgba[..., 3] = 255
+    rgba[5, 7, 3] = alpha
+    buffer = io.BytesIO()
+    plots._encode_png(rgba, buffer, 72)
+    image = Image.open(io.BytesIO(buffer.getvalue()))
+    assert image.mode == ("RGB" if alpha == 255 else "RGBA")
+    assert image.text["Software"].startswith("Matplotlib version")
+    assert image.info["dpi"] == pytest.approx((72, 72), abs=0.01)  # pixels a metre, rounded
+    assert np.array_equal(np.asarray(image.convert("RGBA")), rgba)
 
 
 def test_a_figure_pyplot_manages_or_on_another_canvas_is_saved_by_savefig(monkeypatch):
