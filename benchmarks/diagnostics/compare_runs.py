@@ -34,7 +34,7 @@ from ntm_analysis.model.calibration_store import CASE, ROW
 
 DEFAULT_STATE = Path(__file__).resolve().parents[1] / "calibration-state.csv.gz"
 # a scored row's key without its forecaster: a side holds one, and the two sides may differ
-PAIR = tuple(c for c in ROW if c != "forecaster")
+PAIR_KEY = tuple(c for c in ROW if c != "forecaster")
 COLUMNS = ["mean", "observed", "lo80", "hi80", "pit", "crps", "ideal_crps"]
 LEFT_OUT_KINDS = ("only before", "only after", "error before", "error after")
 
@@ -45,7 +45,7 @@ def side(
     """``forecaster``'s scored rows of ``figure`` under ``fingerprints`` (first one wins per
     row)."""
     keep = rows["forecaster"].eq(forecaster) & rows["figure"].eq(figure) & rows["message"].isna()
-    return _first(rows[keep], fingerprints, ROW).set_index(list(PAIR))[COLUMNS]
+    return _first(rows[keep], fingerprints, ROW).set_index(list(PAIR_KEY))[COLUMNS]
 
 
 def _first(rows: pd.DataFrame, fingerprints: list[str], key: tuple[str, ...]) -> pd.DataFrame:
@@ -71,7 +71,7 @@ def side_errors(
 
 def _cases(scored: pd.DataFrame) -> set[tuple]:
     """The (scenario, replicate, origin) cases of ``side``'s rows."""
-    return set(scored.index.droplevel([c for c in PAIR if c not in CASE]).unique())
+    return set(scored.index.droplevel([c for c in PAIR_KEY if c not in CASE]).unique())
 
 
 def unpaired(
@@ -171,6 +171,22 @@ def table(cases: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
+def by_horizon(cases: pd.DataFrame) -> pd.DataFrame:
+    """Per scenario and horizon: the CRPS ratio after / before with its 90% interval (the
+    same resampling of whole replicates as ``table``)."""
+    out = []
+    for (scenario, horizon), part in cases.groupby(["scenario", "horizon"], sort=False):
+        change, lo, hi = crps_change(part)
+        out.append(
+            {
+                "scenario": scenario,
+                "h": int(horizon),
+                "CRPS after / before": f"{1 + change:.2f} [{1 + lo:.2f}, {1 + hi:.2f}]",
+            }
+        )
+    return pd.DataFrame(out)
+
+
 def markdown(frame: pd.DataFrame) -> str:
     """A GitHub table of ``frame`` (as the calibration table is written: no extra package)."""
     lines = ["| " + " | ".join(frame.columns) + " |", "|" + "---|" * frame.shape[1]]
@@ -190,6 +206,9 @@ def main(argv: list[str] | None = None) -> None:
         "--after, to read the model against the true-form reference case for case",
     )
     parser.add_argument("--state", type=Path, default=DEFAULT_STATE)
+    parser.add_argument(
+        "--by-horizon", action="store_true", help="also the CRPS ratio per scenario × horizon"
+    )
     args = parser.parse_args(argv)
     rows = pd.read_csv(args.state, dtype={"fingerprint": str})
     if "message" not in rows:
@@ -209,8 +228,13 @@ def main(argv: list[str] | None = None) -> None:
         print(markdown(left_out_counts(left_out).reset_index()))
         print("\n".join(left_out_lines(left_out)))
     cases = paired(sides["before"], sides["after"])
-    print(f"{len(cases)} paired rows ({args.figure})")
+    print(
+        f"before: {forecasters['before']} @ {args.before}; after: model @ {args.after}; "
+        f"{len(cases)} paired rows ({args.figure})"
+    )
     print(markdown(table(cases)))
+    if args.by_horizon:
+        print(markdown(by_horizon(cases)))
 
 
 if __name__ == "__main__":

@@ -1,14 +1,15 @@
 """Where the long panels' long lower side comes from: the forecast's quantiles against the
 ideal's, and each draw's count against what it drew (trend or no-trend fit, capacity form,
-trend coefficient, year shocks, loss term), per case and horizon.
+trend coefficient, year shocks), per case and horizon.
 
 Each case is the calibration harness's (same truth, ideal and forecast seed); the forecast's
-coefficients are drawn again from the same stream (``forecast._draw_coefficients``) to tie
-each draw's count to what it drew. Columns (ideal sd units where ``z_``): the median and both
-10%/90% quantiles against the ideal's, the tails' lengths over the ideal's, the share of
-no-trend draws among the lowest tenth against all draws, the correlation of the count with
-the trend coefficient and with the sum of the year shocks so far (benchmarks/notes/
-probe13.md). Usage::
+coefficients are drawn again from the same stream (``forecast._draw_coefficients``, checked
+against the forecast's own trend flags) to tie each draw's count to what it drew. Columns
+(ideal sd units where ``z_``): the median and both 10%/90% quantiles against the ideal's, the
+tails' lengths over the ideal's, the share of no-trend draws among the lowest tenth (the
+counts at or below the 10% quantile: with ties 10–18% of the draws, median 11%) against all
+draws, the correlation of the count with the trend coefficient and with the sum of the year
+shocks so far (benchmarks/notes/probe13.md). Usage::
 
     python -m benchmarks.diagnostics.tail13 --scenarios strong_communes --replicates 30 \
         --first 200 --out /tmp/tail13.csv
@@ -53,13 +54,16 @@ def case_rows(name: str, replicate: int, origin: int) -> list[dict]:
         forecast.districts["district_code"].tolist(),
         HORIZON,
     )
+    # the same draws as the forecast's, or every column below would be read off other ones
+    if not np.array_equal(from_trend, forecast.from_trend):
+        raise RuntimeError("the coefficients drawn again are not the forecast's")
     count = forecast.unit_draws(None, "ntm").astype(float)
     trend = draws.gain[:, GAIN_TERMS.index("trend")]
     rows = []
     for h in range(1, HORIZON + 1):
         x, xi = count[:, h - 1], ideal.count[:, h - 1]
         sd = max(xi.std(), 0.5)
-        low = x <= np.quantile(x, 0.1)
+        low = x <= np.quantile(x, 0.1)  # ties at the 10% quantile in: 10–18% of the draws
         q = {k: np.quantile(x, p) for k, p in (("q10", 0.1), ("med", 0.5), ("q90", 0.9))}
         qi = {k: np.quantile(xi, p) for k, p in (("q10", 0.1), ("med", 0.5), ("q90", 0.9))}
         rows.append(

@@ -515,8 +515,8 @@ class TransitionModel:
         ]
         loss, loss_sd = self.loss_params, np.sqrt(np.diag(self.loss_cov))
         if self.loss_posterior is not None:
-            mean, sd = exact.moments(self.loss_posterior, self.loss_posterior.cells)
-            loss, loss_sd = mean[: len(LOSS_TERMS)], sd[: len(LOSS_TERMS)]
+            exact_mean, exact_sd = exact.moments(self.loss_posterior, self.loss_posterior.cells)
+            loss, loss_sd = exact_mean[: len(LOSS_TERMS)], exact_sd[: len(LOSS_TERMS)]
         rows += [
             ("loss", term, value, sd)
             for term, value, sd in zip(LOSS_TERMS, loss, loss_sd, strict=True)

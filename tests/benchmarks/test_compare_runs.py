@@ -109,10 +109,12 @@ def test_the_model_is_read_against_another_forecaster_of_the_same_run(tmp_path, 
     state = tmp_path / "state.csv"
     pd.concat([model, reference]).to_csv(state, index=False)
     main(["--before", "run", "--after", "run", "--before-forecaster", "true_form",
-          "--state", str(state)])  # fmt: skip
+          "--state", str(state), "--by-horizon"])  # fmt: skip
     out = capsys.readouterr().out
-    assert "12 paired rows (n_ntm)" in out
+    assert "before: true_form @ run; after: model @ run; 12 paired rows (n_ntm)" in out
     assert "-50.0% [-50.0, -50.0]" in out  # the model's CRPS over the true form's − 1
+    for h in (1, 2, 3, 4):  # and per horizon, as a ratio
+        assert f"| s | {h} | 0.50 [0.50, 0.50] |" in out
     # the default reads the model on both sides: no change
     main(["--before", "run", "--after", "run", "--state", str(state)])
     assert "+0.0% [+0.0, +0.0]" in capsys.readouterr().out

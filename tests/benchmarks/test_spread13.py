@@ -34,3 +34,16 @@ def test_the_spread_is_scaled_inside_the_block_and_restored_after():
     with pytest.raises(RuntimeError), commune_spread_scaled(2.0):
         raise RuntimeError
     assert spread() == own
+
+
+def test_a_fit_inside_the_block_gets_the_scaled_commune_spread():
+    # the product's fit reaches the step through glmm's module global: scaled there too
+    from ntm_analysis.model.calibration import realised
+    from ntm_analysis.model.known_processes import SCENARIOS
+    from ntm_analysis.model.transitions import fit
+
+    panel = realised(SCENARIOS["strong_communes"].with_size(60, 4), 1).panel(2015)
+    own = fit(panel, trend=False).gain_posterior.sd["commune"]
+    with commune_spread_scaled(1.25):
+        scaled = fit(panel, trend=False).gain_posterior.sd["commune"]
+    assert scaled == pytest.approx(1.25 * own, rel=1e-9)

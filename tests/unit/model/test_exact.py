@@ -133,8 +133,9 @@ def test_the_moments_are_the_exact_posteriors_where_the_draws_are_corrected():
     want_sd = float(np.sqrt(prob @ (theta - want_mean) ** 2))
     assert mean[0] == pytest.approx(want_mean, abs=0.05)
     assert sd[0] == pytest.approx(want_sd, rel=0.05)
-    # the Laplace mode is well away from it (so this test can fail), and the result is seeded
+    # the Laplace mode and sd are well away from them (so this test can fail); seeded
     assert post.mean[0] - mean[0] > 0.2
+    assert sd[0] - np.sqrt(post.cov[0, 0]) > 0.05
     np.testing.assert_array_equal(exact.moments(post, cells)[0], mean)
     # no cells: the Laplace mean and sd
     laplace = exact.moments(post, None)
@@ -153,3 +154,10 @@ def test_the_coefficient_table_shows_the_loss_terms_the_forecast_draws():
     np.testing.assert_array_equal(loss["std_error"].to_numpy(), sd[:q])
     # with few losses of recognised communes, not the Laplace mode the fit reports
     assert model.loss_params[RECOGNISED] - mean[RECOGNISED] > 0.1
+
+
+def test_the_moments_cover_the_random_levels_too():
+    post, cells = rate_model(3.0, 1200.0, levels=4)
+    mean, sd = exact.moments(post, cells)
+    assert mean.shape == sd.shape == (5,)
+    assert np.isfinite(mean).all() and (sd > 0).all()
