@@ -25,7 +25,7 @@ import pandas as pd
 from ntm_analysis.model import calibration as cal
 from ntm_analysis.model import forecast as fc
 from ntm_analysis.model import transitions as tr
-from ntm_analysis.model.known_processes import SCENARIOS
+from ntm_analysis.model.known_processes import SCENARIOS, Process
 from ntm_analysis.model.transitions import GAIN_TERMS
 
 DRAWS, HORIZON = 1000, 4
@@ -35,8 +35,7 @@ def _corr(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.corrcoef(a, b)[0, 1]) if a.std() > 0 and b.std() > 0 else float("nan")
 
 
-def case_rows(name: str, replicate: int, origin: int) -> list[dict]:
-    process = SCENARIOS[name]
+def case_rows(process: Process, replicate: int, origin: int) -> list[dict]:
     truth = cal.realised(process, replicate)
     ideal_seed, model_seed, _ = cal.case_seed(process.name, replicate, origin).spawn(3)
     last = origin + HORIZON
@@ -68,7 +67,7 @@ def case_rows(name: str, replicate: int, origin: int) -> list[dict]:
         qi = {k: np.quantile(xi, p) for k, p in (("q10", 0.1), ("med", 0.5), ("q90", 0.9))}
         rows.append(
             {
-                "scenario": name,
+                "scenario": process.name,
                 "replicate": replicate,
                 "origin": origin,
                 "h": h,
@@ -103,7 +102,7 @@ def main(argv: list[str] | None = None) -> None:
         for name in args.scenarios.split(","):
             for r in range(args.first, args.first + args.replicates):
                 for origin in map(int, args.origins.split(",")):
-                    rows += case_rows(name, r, origin)
+                    rows += case_rows(SCENARIOS[name], r, origin)
                     if args.out:
                         pd.DataFrame(rows).to_csv(args.out, index=False)
                 print(f"{name} replicate {r}", flush=True)
