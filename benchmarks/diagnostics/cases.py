@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 import pandas as pd
 
 from ntm_analysis.model import calibration as cal
-from ntm_analysis.model.known_processes import Process
+from ntm_analysis.model.known_processes import SCENARIOS, Process
 
 ORIGINS = (2013, 2014, 2015, 2016)
 
@@ -42,6 +42,36 @@ def score_cases(
             cpu = time.process_time() - start
             print(f"{process.name} replicate {replicate}: cpu {cpu:.0f} s, load {load}")
     return pd.concat(frames)
+
+
+def case_arguments(
+    parser: argparse.ArgumentParser, replicates: int, first: int, scenarios: str
+) -> None:
+    """The options every case diagnostic takes: which cases (``--replicates/--first/
+    --scenarios/--origins``), the CSV written as it goes (``--out``), or only a summary of
+    such a CSV (``--summary``)."""
+    parser.add_argument("--replicates", type=int, default=replicates)
+    parser.add_argument("--first", type=int, default=first)
+    parser.add_argument("--scenarios", default=scenarios)
+    parser.add_argument("--origins", default="2014,2016")
+    parser.add_argument("--out", help="CSV of the cases so far (rewritten as it goes)")
+    parser.add_argument("--summary", help="only summarise this CSV (no fits)")
+
+
+def scored_cases(
+    args: argparse.Namespace, forecasters: Mapping[str, cal.Forecaster]
+) -> pd.DataFrame:
+    """The cases ``case_arguments`` chose, scored by ``forecasters`` (or read from
+    ``--summary``)."""
+    if args.summary:
+        return pd.read_csv(args.summary)
+    return score_cases(
+        [SCENARIOS[s] for s in args.scenarios.split(",")],
+        range(args.first, args.first + args.replicates),
+        forecasters,
+        args.out,
+        tuple(map(int, args.origins.split(","))),
+    )
 
 
 def summary(cases: pd.DataFrame) -> pd.DataFrame:
@@ -77,12 +107,7 @@ def case_main(
     progress line (the case's CPU time appended), ``report`` the summary of the rows;
     ``add_arguments`` adds the script's own options."""
     parser = argparse.ArgumentParser(description=description)
-    parser.add_argument("--replicates", type=int, default=12)
-    parser.add_argument("--first", type=int, default=0)
-    parser.add_argument("--scenarios", default=scenarios)
-    parser.add_argument("--origins", default="2014,2016")
-    parser.add_argument("--out", help="CSV of one row per case (rewritten after each case)")
-    parser.add_argument("--summary", help="only summarise this CSV (no fits)")
+    case_arguments(parser, 12, 0, scenarios)
     if add_arguments is not None:
         add_arguments(parser)
     args = parser.parse_args(argv)

@@ -17,11 +17,10 @@ from dataclasses import replace
 
 import pandas as pd
 
-from benchmarks.diagnostics.cases import score_cases, summary
+from benchmarks.diagnostics.cases import case_arguments, scored_cases, summary
 from ntm_analysis.model import transitions as tr
 from ntm_analysis.model.calibration import as_draws
 from ntm_analysis.model.forecast import simulate
-from ntm_analysis.model.known_processes import SCENARIOS
 
 LONG = "strong_communes,year_shocks,quota,push_at_12,accelerating,three_year_panels"
 _LAST: list = []  # [(history, its fit)]: the forecasters of one case share one fit
@@ -58,23 +57,8 @@ FORECASTERS = {k: _forecaster(k) for k in ("main", "trend", "no_trend", "level",
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--replicates", type=int, default=8)
-    parser.add_argument("--first", type=int, default=0)
-    parser.add_argument("--scenarios", default=LONG)
-    parser.add_argument("--origins", default="2014,2016")
-    parser.add_argument("--out")
-    parser.add_argument("--summary", help="only summarise this CSV")
-    args = parser.parse_args(argv)
-    if args.summary:
-        cases = pd.read_csv(args.summary)
-    else:
-        cases = score_cases(
-            [SCENARIOS[s] for s in args.scenarios.split(",")],
-            range(args.first, args.first + args.replicates),
-            FORECASTERS,
-            args.out,
-            tuple(map(int, args.origins.split(","))),
-        )
+    case_arguments(parser, 8, 0, LONG)
+    cases = scored_cases(parser.parse_args(argv), FORECASTERS)
     pd.set_option("display.width", 250)
     print(summary(cases).to_string())
 

@@ -20,12 +20,11 @@ from collections.abc import Iterator
 
 import pandas as pd
 
-from benchmarks.diagnostics.cases import score_cases, summary
+from benchmarks.diagnostics.cases import case_arguments, scored_cases, summary
 from ntm_analysis.model import glmm
 from ntm_analysis.model import transitions as tr
 from ntm_analysis.model.calibration import as_draws
 from ntm_analysis.model.forecast import simulate
-from ntm_analysis.model.known_processes import SCENARIOS
 
 
 @contextlib.contextmanager
@@ -50,24 +49,11 @@ def forecaster(factor: float):
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--replicates", type=int, default=12)
-    parser.add_argument("--first", type=int, default=300)
-    parser.add_argument("--scenarios", default="strong_communes,accelerating")
-    parser.add_argument("--origins", default="2014,2016")
+    case_arguments(parser, 12, 300, "strong_communes,accelerating")
     parser.add_argument("--factor", type=float, default=1.25)
-    parser.add_argument("--out")
-    parser.add_argument("--summary", help="only summarise this CSV")
     args = parser.parse_args(argv)
-    if args.summary:
-        cases = pd.read_csv(args.summary)
-    else:
-        cases = score_cases(
-            [SCENARIOS[s] for s in args.scenarios.split(",")],
-            range(args.first, args.first + args.replicates),
-            {"main": forecaster(1.0), f"spread_x{args.factor:g}": forecaster(args.factor)},
-            args.out,
-            tuple(map(int, args.origins.split(","))),
-        )
+    scaled = {"main": forecaster(1.0), f"spread_x{args.factor:g}": forecaster(args.factor)}
+    cases = scored_cases(args, scaled)
     pd.set_option("display.width", 250)
     print(summary(cases).to_string())
 

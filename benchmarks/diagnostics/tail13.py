@@ -22,6 +22,7 @@ import argparse
 import numpy as np
 import pandas as pd
 
+from benchmarks.diagnostics.cases import case_arguments
 from ntm_analysis.model import calibration as cal
 from ntm_analysis.model import forecast as fc
 from ntm_analysis.model import transitions as tr
@@ -88,12 +89,7 @@ def case_rows(process: Process, replicate: int, origin: int) -> list[dict]:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--replicates", type=int, default=30)
-    parser.add_argument("--first", type=int, default=200)
-    parser.add_argument("--scenarios", default="strong_communes,accelerating")
-    parser.add_argument("--origins", default="2014,2016")
-    parser.add_argument("--out")
-    parser.add_argument("--summary", help="only summarise this CSV")
+    case_arguments(parser, 30, 200, "strong_communes,accelerating")
     args = parser.parse_args(argv)
     if args.summary:
         cases = pd.read_csv(args.summary)
