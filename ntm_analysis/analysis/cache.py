@@ -418,6 +418,10 @@ def ensure_analysis(
     fits = None
     if baseline_fits and analysis.forecast is not None:
         fits = _baseline_fits(analysis.forecast, history_panel, summaries, meta)
+    if analysis.forecast is not None and analysis.forecast.model is not None:
+        # the report's coefficient table, made once here and pickled with the model: every
+        # report reading this file shows it without redoing its importance sample (issue 17)
+        analysis.forecast.model.coefficients()
     stored = replace(
         analysis,
         meta=key_meta,

@@ -143,6 +143,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -506,7 +507,17 @@ class TransitionModel:
         0 because the data cannot inform it: no trend, no flagged or registered communes).
         The loss terms are the mean and sd of the posterior the forecast draws them from
         (``exact.moments``): with few losses seen it is skewed, and its mean lies below the
-        Laplace mode the fit reports in ``loss_params``."""
+        Laplace mode the fit reports in ``loss_params``.
+
+        Made once per model and kept with it (a copy is returned): the importance sample
+        behind the loss rows costs ~0.1 s, and a pickled model carries the table, so the
+        batch's parent makes it once for every report (``cache.ensure_analysis``; issue 17)."""
+        return self._coefficient_table.copy()
+
+    @cached_property
+    def _coefficient_table(self) -> pd.DataFrame:
+        """``coefficients``' table, computed on first use (a frozen dataclass still has an
+        instance ``__dict__``, where ``cached_property`` keeps it and pickle carries it)."""
         rows = [
             ("gain", term, value, np.sqrt(var) if var > FIXED_AT_ZERO else 0.0)
             for term, value, var in zip(
