@@ -52,6 +52,7 @@ from ntm_analysis.i18n import (
     t,
 )
 from ntm_analysis.i18n.text import fold
+from ntm_analysis.model.backtest import BINS
 from ntm_analysis.report.criteria import criterion_label, group_name
 from ntm_analysis.report.labels import OKABE_ITO, STATUS_COLORS, status_color
 
@@ -1128,13 +1129,19 @@ def reliability_diagram(
     synthetic: bool = False,
     title: str | None = None,
 ) -> Figure:
-    """Forecast probability (average per bin) against the share that met the standard.
+    """Forecast probability (average per bin) against the share that met the standard, above
+    a strip of how many cases each bin holds.
 
     ``calibration`` is ``Backtest.calibration``: one row per probability bin with ``n``,
-    ``predicted``, ``observed`` and, when known, ``n_effective`` (distinct outcomes). Each bin
-    is labelled with its number of cases; its vertical bar is an 80% Wilson interval computed
-    from the distinct outcomes (overlapping origins are not independent), so a bin resting on
-    a handful of communes shows how little it says. Points on the diagonal are reliable.
+    ``predicted``, ``observed`` and, when known, ``n_effective`` (distinct outcomes). Each
+    point's vertical bar is an 80% Wilson interval computed from the distinct outcomes
+    (overlapping origins are not independent), so a bin resting on a handful of communes
+    shows how little it says. Points on the diagonal are reliable.
+
+    Why the counts sit in their own strip, one per bin under its interval: written beside the
+    points they ran into each other, into the diagonal's label and past the axes wherever
+    neighbouring bins' points are close (every bundled report, layout14); a bin's slot in
+    the strip is its interval, a tenth of the axis, so two counts never meet.
     """
     check_lang(lang)
     _require_columns(calibration, ["n", "predicted", "observed"], "reliability_diagram")
@@ -1142,45 +1149,75 @@ def reliability_diagram(
     n = rows["n"].to_numpy(float)
     distinct = rows["n_effective"].to_numpy(float) if "n_effective" in rows else n
     x, y = rows["predicted"].to_numpy(float), rows["observed"].to_numpy(float)
+    lo, hi = _bin_edges(x)
     with _themed():
         fig = _new_figure(*WIDE_FIGSIZE)
-        ax = fig.subplots()
-        ax.plot([0, 1], [0, 1], color="#777777", linestyle="--", linewidth=2, zorder=1)
-        ax.text(
-            0.97,
-            0.92,
-            t("chart.reliability.diagonal", lang),
-            ha="right",
-            va="top",
-            fontsize=NOTE_SIZE,
-            color="#555555",
-            rotation=0,
+        ax, strip = fig.subplots(2, 1, sharex=True, height_ratios=[3, 1])
+        ax.plot(
+            [0, 1],
+            [0, 1],
+            color="#777777",
+            linestyle="--",
+            linewidth=2,
+            zorder=1,
+            label=t("chart.reliability.diagonal", lang),
         )
         bars = _wilson(y, distinct)
         ax.vlines(x, bars[0], bars[1], color=FORECAST_COLOR, linewidth=2, alpha=0.6, zorder=2)
         sizes = 40 + 400 * np.sqrt(n / max(n.max(), 1.0))
-        ax.scatter(x, y, s=sizes, color=FORECAST_COLOR, edgecolor="white", zorder=3)
-        for xi, yi, ni, di in zip(x, y, n, distinct, strict=True):
-            label = t("chart.reliability.cases", lang, n=fmt_number(ni, lang, 0))
-            if di < ni:
-                label = t(
-                    "chart.reliability.cases_distinct",
-                    lang,
-                    n=fmt_number(ni, lang, 0),
-                    distinct=fmt_number(di, lang, 0),
-                )
-            ax.annotate(
-                label,
-                (xi, yi),
-                xytext=(8, -14 if yi > 0.9 else 8),
-                textcoords="offset points",
-                fontsize=NOTE_SIZE,
-            )
-        ax.set_xlim(-0.02, 1.02)
+        ax.scatter(
+            x,
+            y,
+            s=sizes,
+            color=FORECAST_COLOR,
+            edgecolor="white",
+            zorder=3,
+            label=t("chart.reliability.points", lang),
+        )
+        # above the axes, not inside: any corner may hold a bin's point
+        ax.legend(
+            loc="lower left",
+            bbox_to_anchor=(0.0, 1.0),
+            ncol=2,
+            frameon=False,
+            fontsize=NOTE_SIZE,
+            borderaxespad=0.2,
+        )
         ax.set_ylim(-0.02, 1.05)
-        ax.set_xlabel(t("chart.reliability.x", lang))
         ax.set_ylabel(_wrap(t("chart.reliability.y", lang), 30))
-        _number_axis(ax.xaxis, lang, percent=True)
         _number_axis(ax.yaxis, lang, percent=True)
+        ax.tick_params(axis="x", labelbottom=False)
+
+        strip.bar(lo, n, width=hi - lo, align="edge", color=FORECAST_COLOR, alpha=0.25)
+        strip.set_yscale("log")
+        strip.set_ylim(0.7, max(n.max(), 1.0) * 12)
+        strip.yaxis.set_visible(False)
+        strip.grid(False)
+        for left, right, ni, di in zip(lo, hi, n, distinct, strict=True):
+            label = fmt_number(ni, lang, 0)
+            if di < ni:
+                label += f" ({fmt_number(di, lang, 0)})"
+            strip.annotate(
+                label,
+                ((left + right) / 2, ni),
+                xytext=(0, 3),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+                fontsize=NOTE_SIZE - 1,
+            )
+        strip.set_title(
+            t("chart.reliability.cases_strip", lang), loc="left", fontsize=NOTE_SIZE, pad=4
+        )
+        strip.set_xlim(-0.02, 1.02)
+        strip.set_xlabel(t("chart.reliability.x", lang))
+        _number_axis(strip.xaxis, lang, percent=True)
         _set_title(fig, title or t("chart.reliability.title", lang))
         return _finish(fig, lang, synthetic)
+
+
+def _bin_edges(predicted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each bin's probability interval (``backtest.BINS``), found from the bin's average
+    forecast, which lies inside it by construction (the table keeps the interval as text)."""
+    index = np.clip(np.searchsorted(BINS, predicted, side="left") - 1, 0, len(BINS) - 2)
+    return BINS[index], BINS[index + 1]
