@@ -22,7 +22,8 @@ independent ones are the identity forecaster's) and checked against the state CS
 
 Two variants on the same cases: ``--districts unknown`` (the district effects inferred too: a
 tighter bound) and ``--trend learnt`` (the trend drawn from its flat-prior posterior given the
-past years' common terms: *not* a bound, what learning the trend costs). ``--commune-sd``
+past years' common terms: *not* a bound, what learning the trend costs; ``--trend suite``:
+the same with a prior on the suite's own two trends). ``--commune-sd``
 near 0 is the sanity check (the oracle is then the ideal). Usage::
 
     python -m benchmarks.diagnostics.oracle14 --replicates 50 --out /tmp/oracle14.csv
@@ -331,6 +332,26 @@ def trend_posterior(process: Process, known: Known, origin: int) -> tuple[float,
     return float(np.sum(x * c) / sxx), process.year_sd / np.sqrt(sxx)
 
 
+SUITE_TRENDS = tuple(sorted({p.trend for p in SCENARIOS.values()}))  # 0.05 and 0.2
+
+
+def suite_trend_weights(
+    process: Process, known: Known, origin: int, values: tuple[float, ...] = SUITE_TRENDS
+) -> np.ndarray:
+    """The posterior of the trend over ``values`` (equal prior weights: the suite's own trends)
+    given the past years' common terms c_t, the year-shock sd known. Without year shocks the
+    common terms fix the trend: all weight on the value that fits them."""
+    x = np.arange(origin - process.first_year, dtype=float)
+    c = process.trend * x + np.array([known.shocks[process.first_year + k] for k in range(len(x))])
+    residual = np.array([np.sum((c - v * x) ** 2) for v in values])
+    if process.year_sd == 0.0:
+        weights = (residual == residual.min()).astype(float)
+    else:
+        log_w = -0.5 * residual / process.year_sd**2
+        weights = np.exp(log_w - log_w.max())
+    return weights / weights.sum()
+
+
 def oracle_seed(name: str, replicate: int, origin: int) -> np.random.SeedSequence:
     """The oracle's luck: the case seed's fourth child (the first three are the harness's
     ideal, forecast and PIT streams)."""
@@ -351,9 +372,11 @@ def replicate_rows(
     z-score and its share in the draws' 10% tails). ``districts``: "known" (the oracle of the
     brief) or "unknown" (``district_free``: a tighter bound). ``trend``: "known", or "learnt"
     (``trend_posterior``: not a bound — a forecaster with a flat prior on the trend and
-    everything else known, to see what learning the trend costs)."""
-    if trend not in ("known", "learnt"):
-        raise ValueError(f"trend must be 'known' or 'learnt', not {trend!r}")
+    everything else known, to see what learning the trend costs) or "suite" (the same with a
+    prior on the suite's own two trends, 0.05 and 0.2, equally likely: ``suite_trend_weights``;
+    not a bound either)."""
+    if trend not in ("known", "learnt", "suite"):
+        raise ValueError(f"trend must be 'known', 'learnt' or 'suite', not {trend!r}")
     truth = cal.realised(process, replicate)
     known = replay(process, cal.scenario_seed(process.name, replicate))
     if not np.array_equal(known.ability, truth.ability):
@@ -379,6 +402,9 @@ def replicate_rows(
         if trend == "learnt":
             mean, sd = trend_posterior(process, known, origin)
             trends = mean + sd * rng.standard_normal(n_draws)
+        elif trend == "suite":
+            weights = suite_trend_weights(process, known, origin)
+            trends = rng.choice(np.array(SUITE_TRENDS), n_draws, p=weights)
         oracle = oracle_draws(truth, ability, origin, last, rng, trends)
         u = np.random.default_rng(pit_seed).random(len(cal.HORIZONS))
         for k, h in enumerate(cal.HORIZONS):
@@ -539,11 +565,11 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument(
         "--trend",
-        choices=["known", "learnt"],
+        choices=["known", "learnt", "suite"],
         default="known",
         help="learnt: the trend drawn from its posterior given the past years' common terms "
         "(flat prior) — not a bound, what learning the trend costs a forecaster that knows "
-        "everything else",
+        "everything else; suite: the same with the prior on the suite's two trends",
     )
     parser.add_argument("--state", default=STATE_CSV, help="the state CSV (model CRPS)")
     parser.add_argument("--fingerprint", default=MODEL_FINGERPRINT)

@@ -206,3 +206,16 @@ def test_the_trend_posterior_is_exact_without_year_shocks_and_centred_with_them(
         assert sd == pytest.approx(process.year_sd / np.sqrt(0 + 1 + 4 + 9))
         z.append((mean - process.trend) / sd)
     assert abs(np.mean(z)) < 0.25 and 0.75 < np.std(z) < 1.25
+
+
+def test_the_suite_trend_posterior_picks_the_true_trend_when_the_years_tell():
+    assert o.SUITE_TRENDS == (0.05, 0.2)
+    calm = SMALL["strong_communes"]  # no shocks: the common terms fix the trend
+    known = o.replay(calm, cal.scenario_seed("strong_communes", 2))
+    assert list(o.suite_trend_weights(calm, known, 2013)) == [1.0, 0.0]
+    late, early = [], []
+    for r in range(100):
+        known = o.replay(SMALL["accelerating"], cal.scenario_seed("accelerating", r))
+        late.append(o.suite_trend_weights(SMALL["accelerating"], known, 2016)[1])
+        early.append(o.suite_trend_weights(SMALL["accelerating"], known, 2013)[1])
+    assert np.mean(late) > 0.8 and 0.5 < np.mean(early) < np.mean(late)
