@@ -171,7 +171,9 @@ class Process:
 
         ``state`` is the (commune, 19) state at ``origin``; every draw starts there with its own
         shocks, quota choices and coin flips. This is the ideal forecast when ``state`` and
-        ``ability`` are the truth's.
+        ``ability`` are the truth's. ``ability`` is (commune,), the same in every draw, or
+        (draw, commune), each draw its own (a forecast that draws the abilities; the same
+        numbers as the 1-D form when every row is equal).
         """
         current = np.broadcast_to(state, (n_draws, *state.shape)).copy()
         path = [current]
@@ -179,9 +181,9 @@ class Process:
         # gained when u < sigmoid(eta), i.e. 2u - 1 < tanh(eta / 2): one tanh, written in place,
         # and one comparison per cell; a met cell compares against its keep probability instead
         # (same uniforms, same order of draws as the plain formula).
-        half_fixed = (0.5 * (self.base_gain + self.difficulty[None, :] + ability[:, None])).astype(
+        half_fixed = (0.5 * (self.base_gain + self.difficulty + ability[..., None])).astype(
             np.float32
-        )
+        )  # (commune, 19), or (draw, commune, 19) for abilities drawn per draw
         keep = np.float32(1.0 - 2.0 * self.loss)  # 2 * (1 - loss) - 1
         keep_ntm = np.float32(1.0 - 2.0 * self.loss * NTM_LOSS_FACTOR)
         for year in range(origin, last):
@@ -193,7 +195,7 @@ class Process:
                 shift = shift + self.push * (n_met >= self.push_threshold)
             if self.quota:
                 shift = shift + self.quota_push * self.registered(n_met, rng)
-            threshold = half_fixed[None, :, :] + (0.5 * shift).astype(np.float32)[:, :, None]
+            threshold = half_fixed + (0.5 * shift).astype(np.float32)[:, :, None]
             np.tanh(threshold, out=threshold)
             p_keep = np.where(n_met == N_CRITERIA, keep_ntm, keep)
             np.copyto(threshold, p_keep[:, :, None], where=current)
