@@ -147,12 +147,14 @@ def drawn_texts(fig: Any) -> list[tuple[str, Any]]:
     from matplotlib.legend import Legend
     from matplotlib.text import Text
 
+    from ntm_analysis.report import plots  # the synthetic watermark crosses the chart on purpose
+
     seen: list[tuple[str, Any]] = []
     real_text, real_legend = Text.draw, Legend.draw
 
     def text_draw(self: Any, renderer: Any) -> None:
         real_text(self, renderer)
-        if self.get_visible() and self.get_text().strip() and self.get_gid() != WATERMARK:
+        if self.get_visible() and self.get_text().strip() and self.get_gid() != plots.WATERMARK_GID:
             seen.append((self.get_text(), self.get_window_extent(renderer)))
 
     def legend_draw(self: Any, renderer: Any) -> None:
@@ -166,9 +168,6 @@ def drawn_texts(fig: Any) -> list[tuple[str, Any]]:
     finally:
         Text.draw, Legend.draw = real_text, real_legend  # type: ignore[method-assign]
     return seen
-
-
-WATERMARK = "ntm-synthetic-watermark"  # rotated across the chart, meant to run off the corners
 
 
 def outside(fig: Any) -> dict[str, list[Any]]:

@@ -527,10 +527,6 @@ def markdown(t: pd.DataFrame) -> str:
 
 def report(cases: pd.DataFrame, state: str | None, fingerprint: str) -> None:
     """The posterior checks and both figures' tables, per oracle variant."""
-    cases = cases.rename(columns={"ability_pit_tails": "ability_tails"})  # the first runs' name
-    for column in ("districts", "trend"):
-        if column not in cases:  # the first runs had neither
-            cases = cases.assign(**{column: "known"})
     if state:
         cases = with_model(cases, state, fingerprint)
     for (districts, trend), variant in cases.groupby(["districts", "trend"], sort=False):

@@ -400,9 +400,10 @@ def ensure_analysis(
     ``panel``, ``registry``: the whole data and the units file as read, stored with the
     analysis (``Analysis.panel``) for the notebooks that load it, with the history's yearly
     summaries (``Analysis.summaries``), which every report reads instead of recomputing.
-    ``baseline_fits``: also fit every unit's damped-trend baseline (``Analysis.baseline_fits``)
-    — for the batch, whose report kernels then never import statsmodels.tsa; off for
-    ``ntm forecast --cache``, whose headline shows no baselines and must not pay for them.
+    ``baseline_fits``: the batch's parent, doing its reports' shared work once: every unit's
+    damped-trend baseline (``Analysis.baseline_fits``; the report kernels then never import
+    statsmodels.tsa) and the model's coefficient table (kept with the model); off for
+    ``ntm forecast --cache``, whose headline shows neither and must not pay for them.
     """
     cache = Path(cache_dir)
     key_meta = dict(meta) if with_forecast else {**meta, "forecast": False}
@@ -418,8 +419,8 @@ def ensure_analysis(
     fits = None
     if baseline_fits and analysis.forecast is not None:
         fits = _baseline_fits(analysis.forecast, history_panel, summaries, meta)
-    if analysis.forecast is not None and analysis.forecast.model is not None:
-        # the report's coefficient table, made once here and pickled with the model: every
+    if baseline_fits and analysis.forecast is not None and analysis.forecast.model is not None:
+        # the reports' coefficient table, made once here and pickled with the model: every
         # report reading this file shows it without redoing its importance sample (issue 17)
         analysis.forecast.model.coefficients()
     stored = replace(

@@ -33,6 +33,7 @@ past: nothing here feeds back into the fit.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -171,6 +172,18 @@ def calibration_table(communes: pd.DataFrame, column: str = "p_ntm") -> pd.DataF
         table["n_effective"] = distinct.to_numpy()
     table["bin"] = table["bin"].astype(str)
     return table
+
+
+def bin_bounds(text: str) -> tuple[float, float] | None:
+    """A ``calibration_table`` bin's interval from its text: "(0.6, 0.7]" -> (0.6, 0.7),
+    clipped to [0, 1] (the first bin reads "(-0.001, 0.1]"); None if it is not one. Why from
+    the text and not from the bin's average forecast: an average of forecasts on an edge
+    (k forecasts of 0.2) can land a rounding error beyond it."""
+    numbers = [float(x) for x in re.findall(r"-?\d+(?:\.\d+)?", str(text))]
+    if len(numbers) != 2:
+        return None
+    lo, hi = (max(0.0, min(1.0, x)) for x in numbers)
+    return lo, hi
 
 
 def backtest(

@@ -175,6 +175,12 @@ class Process:
         (draw, commune), each draw its own (a forecast that draws the abilities; the same
         numbers as the 1-D form when every row is equal).
         """
+        n = state.shape[0]
+        if ability.shape not in ((n,), (n_draws, n)):
+            raise ValueError(
+                f"Process.run: ability has shape {ability.shape}; expected ({n},), one per "
+                f"commune, or ({n_draws}, {n}), one per draw and commune"
+            )
         current = np.broadcast_to(state, (n_draws, *state.shape)).copy()
         path = [current]
         # float32 throughout: the ideal forecast runs thousands of draws per case. A cell is

@@ -510,7 +510,7 @@ class TransitionModel:
         Laplace mode the fit reports in ``loss_params``.
 
         Made once per model and kept with it (a copy is returned): the importance sample
-        behind the loss rows costs ~0.1 s, and a pickled model carries the table, so the
+        behind the loss rows costs ~0.04 s CPU, and a pickled model carries the table, so the
         batch's parent makes it once for every report (``cache.ensure_analysis``; issue 17)."""
         return self._coefficient_table.copy()
 

@@ -6,7 +6,6 @@ progress checks can disagree), the backtest, and the data-and-method note.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ from ntm_analysis import __version__, i18n
 from ntm_analysis.analysis.results import OFF_TRACK, ON_TRACK, capacity_form_weight
 from ntm_analysis.core.paths import default_published_path
 from ntm_analysis.io.reference import published_figures
+from ntm_analysis.model.backtest import bin_bounds
 from ntm_analysis.report import plots
 from ntm_analysis.report.base import (
     STATUS_RANK,
@@ -254,15 +254,6 @@ def _disagreement_text(rep: Report, model: str, line: str) -> str:
 # --------------------------------------------------------------------------- backtest
 
 
-def _bin_bounds(text: str) -> tuple[float, float] | None:
-    """ "(0.6, 0.7]" -> (0.6, 0.7), clipped to [0, 1]."""
-    numbers = [float(x) for x in re.findall(r"-?\d+(?:\.\d+)?", str(text))]
-    if len(numbers) != 2:
-        return None
-    lo, hi = (max(0.0, min(1.0, x)) for x in numbers)
-    return lo, hi
-
-
 def calibration_quote(
     calibration: pd.DataFrame,
     quote: float = BACKTEST_QUOTE,
@@ -278,7 +269,7 @@ def calibration_quote(
     shares; None if no bin in ``bounds`` has a case.
     """
     table = calibration.copy()
-    edges = [_bin_bounds(b) for b in table["bin"]]
+    edges = [bin_bounds(b) for b in table["bin"]]
     table["lo"] = [e[0] if e else np.nan for e in edges]
     table["hi"] = [e[1] if e else np.nan for e in edges]
     table = table[(table["lo"] >= bounds[0] - 1e-9) & (table["hi"] <= bounds[1] + 1e-9)]
@@ -411,7 +402,7 @@ def backtest(rep: Report) -> Section:
 
 def bin_label(text: str, lang: str) -> str:
     """ "(0.6, 0.7]" -> "60–70%"."""
-    bounds = _bin_bounds(text)
+    bounds = bin_bounds(text)
     if bounds is None:
         return str(text)
     lo, hi = bounds

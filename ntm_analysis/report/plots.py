@@ -52,7 +52,7 @@ from ntm_analysis.i18n import (
     t,
 )
 from ntm_analysis.i18n.text import fold
-from ntm_analysis.model.backtest import BINS
+from ntm_analysis.model.backtest import bin_bounds
 from ntm_analysis.report.criteria import criterion_label, group_name
 from ntm_analysis.report.labels import OKABE_ITO, STATUS_COLORS, status_color
 
@@ -1132,8 +1132,9 @@ def reliability_diagram(
     """Forecast probability (average per bin) against the share that met the standard, above
     a strip of how many cases each bin holds.
 
-    ``calibration`` is ``Backtest.calibration``: one row per probability bin with ``n``,
-    ``predicted``, ``observed`` and, when known, ``n_effective`` (distinct outcomes). Each
+    ``calibration`` is ``Backtest.calibration``: one row per probability bin with ``bin``
+    (its interval, as text), ``n``, ``predicted``, ``observed`` and, when known,
+    ``n_effective`` (distinct outcomes). Each
     point's vertical bar is an 80% Wilson interval computed from the distinct outcomes
     (overlapping origins are not independent), so a bin resting on a handful of communes
     shows how little it says. Points on the diagonal are reliable.
@@ -1141,15 +1142,17 @@ def reliability_diagram(
     Why the counts sit in their own strip, one per bin under its interval: written beside the
     points they ran into each other, into the diagonal's label and past the axes wherever
     neighbouring bins' points are close (every bundled report, layout14); a bin's slot in
-    the strip is its interval, a tenth of the axis, so two counts never meet.
+    the strip is its interval, a tenth of the axis, and its count takes two short lines
+    (the cases, then the distinct outcomes in brackets), so even a national panel's
+    five-digit counts stay inside their slots (tested).
     """
     check_lang(lang)
-    _require_columns(calibration, ["n", "predicted", "observed"], "reliability_diagram")
+    _require_columns(calibration, ["bin", "n", "predicted", "observed"], "reliability_diagram")
     rows = calibration[calibration["n"] > 0]
     n = rows["n"].to_numpy(float)
     distinct = rows["n_effective"].to_numpy(float) if "n_effective" in rows else n
     x, y = rows["predicted"].to_numpy(float), rows["observed"].to_numpy(float)
-    lo, hi = _bin_edges(x)
+    lo, hi = np.array([bin_bounds(b) for b in rows["bin"]], float).reshape(-1, 2).T
     with _themed():
         fig = _new_figure(*WIDE_FIGSIZE)
         ax, strip = fig.subplots(2, 1, sharex=True, height_ratios=[3, 1])
@@ -1189,22 +1192,25 @@ def reliability_diagram(
         ax.tick_params(axis="x", labelbottom=False)
 
         strip.bar(lo, n, width=hi - lo, align="edge", color=FORECAST_COLOR, alpha=0.25)
+        # log heights (1,119 beside 6), the tallest at half the strip: its top half holds the
+        # counts, at a fixed height, so no count depends on its bar's height
         strip.set_yscale("log")
-        strip.set_ylim(0.7, max(n.max(), 1.0) * 12)
+        strip.set_ylim(0.7, 0.7 * (max(n.max(), 1.0) / 0.7) ** 2)
         strip.yaxis.set_visible(False)
         strip.grid(False)
         for left, right, ni, di in zip(lo, hi, n, distinct, strict=True):
             label = fmt_number(ni, lang, 0)
             if di < ni:
-                label += f" ({fmt_number(di, lang, 0)})"
-            strip.annotate(
+                label += f"\n({fmt_number(di, lang, 0)})"
+            strip.text(
+                (left + right) / 2,
+                0.95,
                 label,
-                ((left + right) / 2, ni),
-                xytext=(0, 3),
-                textcoords="offset points",
+                transform=strip.get_xaxis_transform(),
                 ha="center",
-                va="bottom",
+                va="top",
                 fontsize=NOTE_SIZE - 1,
+                linespacing=1.1,
             )
         strip.set_title(
             t("chart.reliability.cases_strip", lang), loc="left", fontsize=NOTE_SIZE, pad=4
@@ -1214,10 +1220,3 @@ def reliability_diagram(
         _number_axis(strip.xaxis, lang, percent=True)
         _set_title(fig, title or t("chart.reliability.title", lang))
         return _finish(fig, lang, synthetic)
-
-
-def _bin_edges(predicted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each bin's probability interval (``backtest.BINS``), found from the bin's average
-    forecast, which lies inside it by construction (the table keeps the interval as text)."""
-    index = np.clip(np.searchsorted(BINS, predicted, side="left") - 1, 0, len(BINS) - 2)
-    return BINS[index], BINS[index + 1]

@@ -6,6 +6,7 @@ import hashlib
 from dataclasses import replace
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from benchmarks.diagnostics import oracle14 as o
@@ -152,7 +153,6 @@ def test_the_table_gives_ratios_with_intervals_around_them():
     rows = []
     for r in range(4):
         rows += o.replicate_rows(SMALL["year_shocks"], r, [2016], n_draws=200)
-    import pandas as pd
 
     t = o.table(pd.DataFrame(rows), "mean_criteria")
     assert list(t["horizon"]) == [1, 2, 3, 4, 0]

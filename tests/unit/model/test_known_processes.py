@@ -5,6 +5,7 @@ from dataclasses import replace
 from itertools import pairwise
 
 import numpy as np
+import pytest
 
 from ntm_analysis.model.known_processes import SCENARIOS
 
@@ -43,3 +44,16 @@ def test_scenario_descriptions_name_their_trend_when_it_is_not_the_default():
     for process in SCENARIOS.values():
         if process.trend != default:
             assert "trend" in process.description
+
+
+def test_run_names_an_ability_of_the_wrong_shape():
+    """Abilities come one per commune, or one per draw and commune; anything else is refused
+    by name, not deep inside numpy's broadcasting."""
+    process = SCENARIOS["year_shocks"].with_size(12, 3)
+    truth = process.realise(0)
+    state = truth.states[2014]
+    rng = np.random.default_rng(0)
+    for wrong in (truth.ability[:5], np.tile(truth.ability, (3, 1))):
+        with pytest.raises(ValueError, match=r"Process\.run: ability has shape"):
+            process.run(state, wrong, 2014, 2016, 4, rng)
+    assert len(process.run(state, np.tile(truth.ability, (4, 1)), 2014, 2016, 4, rng)) == 3

@@ -21,8 +21,10 @@ PLAN = {"n_ntm": {2015: 5.0, 2016: 9.0}}
 
 # the bundled data's backtest bins (session 14): close neighbours at 0.87 / 0.93 and
 # 0.37 / 0.45, a bin of 1,119 cases beside bins of 6
+BIN_TEXT = ["(-0.001, 0.1]", *(f"({k / 10}, {(k + 1) / 10}]" for k in range(1, 10))]
 BUNDLED_BINS = pd.DataFrame(
     {
+        "bin": BIN_TEXT,
         "n": [1119, 20, 22, 7, 13, 8, 7, 6, 22, 18],
         "predicted": [0.004, 0.141, 0.253, 0.366, 0.453, 0.568, 0.644, 0.758, 0.868, 0.926],
         "observed": [0.003, 0.25, 0.545, 1.0, 0.923, 0.875, 1.0, 0.833, 1.0, 0.944],
@@ -36,9 +38,16 @@ def result(small_panel):
     return backtest(small_panel, n_draws=200, seed=1, plan=PLAN)
 
 
+# a national panel's bins: five-digit counts, distinct outcomes in brackets
+NATIONAL_BINS = BUNDLED_BINS.assign(
+    n=[51190, 9006, 8877, 7650, 6543, 6012, 5890, 5432, 9876, 12345],
+    n_effective=[25800, 3006, 3105, 2999, 2500, 2400, 2300, 2200, 4000, 6100],
+)
+
+
 def _count_label(n: float, distinct: float, lang: str) -> str:
     label = i18n.fmt_number(n, lang, 0)
-    return label if distinct >= n else f"{label} ({i18n.fmt_number(distinct, lang, 0)})"
+    return label if distinct >= n else f"{label}\n({i18n.fmt_number(distinct, lang, 0)})"
 
 
 def _drawn_texts(fig, monkeypatch) -> list[Text]:
@@ -77,9 +86,11 @@ def test_every_bin_shows_its_cases_and_distinct_outcomes(result, lang):
         assert plots.fig_to_png_bytes(fig, dpi=40)[:4] == b"\x89PNG"
 
 
+@pytest.mark.parametrize("bins", ["bundled", "national"])
 @pytest.mark.parametrize("lang", ["vi", "en"])
-def test_no_text_overlaps_another_or_leaves_the_chart(lang, monkeypatch):
-    fig = plots.reliability_diagram(BUNDLED_BINS, lang, synthetic=True)
+def test_no_text_overlaps_another_or_leaves_the_chart(lang, bins, monkeypatch):
+    calibration = BUNDLED_BINS if bins == "bundled" else NATIONAL_BINS
+    fig = plots.reliability_diagram(calibration, lang, synthetic=True)
     texts = _drawn_texts(fig, monkeypatch)
     assert len(texts) > 20  # ticks, legend, titles, the ten counts
     canvas = fig.bbox
@@ -96,7 +107,15 @@ def test_no_text_overlaps_another_or_leaves_the_chart(lang, monkeypatch):
 
 
 def test_each_count_sits_under_its_bins_interval():
-    fig = plots.reliability_diagram(BUNDLED_BINS, "en")
-    strip = fig.axes[1]
-    centres = sorted(text.xy[0] for text in strip.texts)
-    assert centres == pytest.approx([0.05 + 0.1 * k for k in range(10)])
+    """By the bin's own interval, also where its average forecast sits on an edge (k
+    forecasts of 0.2 average to 0.2 plus a rounding error: the next bin's side) or at 0 or 1."""
+    on_edges = BUNDLED_BINS.assign(
+        predicted=[0.0, 0.2 + 4e-17, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9 + 1e-16, 1.0]
+    )
+    for calibration in (BUNDLED_BINS, on_edges):
+        fig = plots.reliability_diagram(calibration, "en")
+        strip = fig.axes[1]
+        centres = sorted(text.get_position()[0] for text in strip.texts)
+        assert centres == pytest.approx([0.05 + 0.1 * k for k in range(10)])
+        bars = sorted(patch.get_x() for patch in strip.patches)
+        assert bars == pytest.approx([0.1 * k for k in range(10)])
