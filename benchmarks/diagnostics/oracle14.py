@@ -13,11 +13,11 @@ and runs the process forward from the true origin state with abilities drawn fro
 posterior, one set per draw. Its forecast is the exact predictive given more than the data,
 so its expected CRPS is a lower bound for every data-only forecaster (CRPS is proper).
 
-Known quantities are recovered by replaying ``Process.realise``'s random stream (same seed,
-same draws in the same order); ``replay`` is checked against the truth's states and abilities
-(tests/benchmarks/test_oracle14.py). The ideal is computed here with the harness's seed and
-draw counts (``ideal_runs`` with sizes [1000, 500]: its 1,000 draws are the suite's; the 500
-independent ones are the identity forecaster's) and checked against the state CSV's
+The known quantities are the luck ``Process.realise`` keeps in its ``Truth`` (the district
+effects, each year's shock and registrations: ``Process.run``'s ``trace``). The ideal is
+computed here with the harness's seed and draw counts (``ideal_runs`` with sizes
+[1000, 500]: its 1,000 draws are the suite's; the 500 independent ones are the identity
+forecaster's) and checked against the state CSV's
 ``ideal_crps``; the model's CRPS is read from the state CSV (``--fingerprint``).
 
 Two variants on the same cases: ``--districts unknown`` (the district effects inferred too: a
@@ -46,8 +46,6 @@ from ntm_analysis.core.criteria import N_CRITERIA
 from ntm_analysis.model import calibration as cal
 from ntm_analysis.model.known_processes import (
     INITIAL,
-    LAST_YEAR,
-    NTM_LOSS_FACTOR,
     SCENARIOS,
     Process,
     Truth,
@@ -65,13 +63,12 @@ ORIGINS = "2013,2014,2015,2016"
 # --------------------------------------------------------------------------- what the oracle knows
 @dataclass(frozen=True)
 class Known:
-    """A realised province's hidden quantities, replayed from its seed."""
+    """What the oracle knows of a realised province besides the data (``known_of``)."""
 
     district: np.ndarray  # (commune,) district index
     difficult: np.ndarray  # (commune,) bool
     district_effect: np.ndarray  # (district,)
-    commune_effect: np.ndarray  # (commune,) — the truth the oracle must *not* use
-    ability: np.ndarray  # (commune,) district + commune − 0.5·difficult (for the check)
+    ability: np.ndarray  # (commune,) the truth the oracle must *not* use (for the checks)
     shocks: dict[int, float]  # year t -> the shared shock of the step t -> t + 1
     registered: dict[int, np.ndarray]  # year t -> (commune,) registered for t + 1 (quota)
     states: dict[int, np.ndarray]  # year -> (commune, 19) bool
@@ -81,52 +78,17 @@ class Known:
         return self.district_effect[self.district] - 0.5 * self.difficult
 
 
-def replay(process: Process, seed) -> Known:
-    """``Process.realise``'s draws again, in its order, keeping what ``Truth`` does not store.
-
-    The yearly step is ``Process.run``'s with one draw, written out here to keep the shock
-    and the registrations (its float32 arithmetic too, so that the states are the same bits;
-    a change to either function's draws or arithmetic fails the replay's test)."""
-    rng = np.random.default_rng(seed)
-    n = process.n_communes
-    district = np.sort(rng.integers(0, process.n_districts, n))
-    district[: process.n_districts] = np.arange(process.n_districts)
-    district = np.sort(district)
-    difficult = rng.random(n) < process.difficult_share
-    district_effect = rng.normal(0.0, process.district_sd, process.n_districts)
-    commune_effect = rng.normal(0.0, process.commune_sd, n)
-    ability = district_effect[district] + commune_effect - 0.5 * difficult
-    logit = INITIAL[None, :] + process.init_ability * ability[:, None]
-    current = rng.random((n, N_CRITERIA)) < 0.5 * (1.0 + np.tanh(0.5 * logit))
-    states, shocks, registered = {process.first_year: current}, {}, {}
-    half_fixed = (0.5 * (process.base_gain + process.difficulty + ability[:, None])).astype(
-        np.float32
-    )
-    keep = np.float32(1.0 - 2.0 * process.loss)
-    keep_ntm = np.float32(1.0 - 2.0 * process.loss * NTM_LOSS_FACTOR)
-    for year in range(process.first_year, LAST_YEAR):
-        n_met = count_met(current)
-        shock = rng.normal(0.0, process.year_sd, (1, 1))
-        shocks[year] = float(shock[0, 0])
-        shift = process.trend * (year - process.first_year) + shock
-        if process.push_threshold is not None:
-            shift = shift + process.push * (n_met >= process.push_threshold)
-        chosen = np.zeros(n, bool)
-        if process.quota:
-            chosen = process.registered(n_met[None, :], rng)[0]
-            shift = shift + process.quota_push * chosen
-        registered[year] = chosen
-        threshold = half_fixed + (0.5 * shift).astype(np.float32)[0, :, None]
-        np.tanh(threshold, out=threshold)
-        p_keep = np.where(n_met == N_CRITERIA, keep_ntm, keep)
-        np.copyto(threshold, p_keep[:, None], where=current)
-        u = rng.random((1, n, N_CRITERIA), dtype=np.float32)[0]
-        u *= 2.0
-        u -= 1.0
-        current = u < threshold
-        states[year + 1] = current
+def known_of(truth: Truth) -> Known:
+    """The realised province's luck as ``Process.realise`` kept it in ``truth``."""
+    communes = truth.communes
     return Known(
-        district, difficult, district_effect, commune_effect, ability, shocks, registered, states
+        district=communes["district_code"].to_numpy() - 1,
+        difficult=communes["difficult"].to_numpy(bool),
+        district_effect=truth.district_effect,
+        ability=truth.ability,
+        shocks=truth.shocks,
+        registered=truth.registered,
+        states=truth.states,
     )
 
 
@@ -378,9 +340,7 @@ def replicate_rows(
     if trend not in ("known", "learnt", "suite"):
         raise ValueError(f"trend must be 'known', 'learnt' or 'suite', not {trend!r}")
     truth = cal.realised(process, replicate)
-    known = replay(process, cal.scenario_seed(process.name, replicate))
-    if not np.array_equal(known.ability, truth.ability):
-        raise RuntimeError("the replay's abilities are not the truth's")
+    known = known_of(truth)
     if districts == "known":
         post = posteriors(process, known, origins)
     elif districts == "unknown":

@@ -64,12 +64,18 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Truth:
-    """One realised province: its communes, their latent abilities and every year's state."""
+    """One realised province: its communes, their latent abilities, every year's state, and
+    the luck that made them — the district effects, each year's shared shock and the quota's
+    registrations — which no forecaster sees but a diagnostic may be told (oracle14)."""
 
     process: Process
     communes: pd.DataFrame  # commune_code, commune_name, district_code, district_name, difficult
     ability: np.ndarray  # (commune,) true persistent log-odds shift (district + commune)
     states: dict[int, np.ndarray]  # year -> (commune, 19) bool
+    district_effect: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (district,)
+    shocks: dict[int, float] = field(default_factory=dict)  # year t -> shock of step t -> t + 1
+    # year t -> (commune,) registered for t + 1 (all False without a quota)
+    registered: dict[int, np.ndarray] = field(default_factory=dict)
 
     def panel(self, origin: int) -> Panel:
         """What a forecaster sees at ``origin``: the years up to it (the last ``history_years``
@@ -134,11 +140,8 @@ class Process:
         district[: self.n_districts] = np.arange(self.n_districts)  # every district present
         district = np.sort(district)
         difficult = rng.random(n) < self.difficult_share
-        ability = (
-            rng.normal(0.0, self.district_sd, self.n_districts)[district]
-            + rng.normal(0.0, self.commune_sd, n)
-            - 0.5 * difficult
-        )
+        district_effect = rng.normal(0.0, self.district_sd, self.n_districts)
+        ability = district_effect[district] + rng.normal(0.0, self.commune_sd, n) - 0.5 * difficult
         start = rng.random((n, N_CRITERIA)) < _sigmoid(
             INITIAL[None, :] + self.init_ability * ability[:, None]
         )
@@ -153,9 +156,20 @@ class Process:
             }
         )
         years = range(self.first_year, LAST_YEAR + 1)
-        path = self.run(start, ability, self.first_year, LAST_YEAR, 1, rng)
-        states = {y: path[k][0] for k, y in enumerate(years)}
-        return Truth(process=self, communes=communes, ability=ability, states=states)
+        luck: list[tuple[np.ndarray, np.ndarray | None]] = []
+        path = self.run(start, ability, self.first_year, LAST_YEAR, 1, rng, trace=luck)
+        return Truth(
+            process=self,
+            communes=communes,
+            ability=ability,
+            states={y: path[k][0] for k, y in enumerate(years)},
+            district_effect=district_effect,
+            shocks={t: float(shock[0, 0]) for t, (shock, _) in zip(years[:-1], luck, strict=True)},
+            registered={
+                t: np.zeros(n, bool) if chosen is None else chosen[0]
+                for t, (_, chosen) in zip(years[:-1], luck, strict=True)
+            },
+        )
 
     # -- the process forward ----------------------------------------------------------------------
     def run(
@@ -166,6 +180,7 @@ class Process:
         last: int,
         n_draws: int,
         rng: np.random.Generator,
+        trace: list[tuple[np.ndarray, np.ndarray | None]] | None = None,
     ) -> list[np.ndarray]:
         """States from ``origin`` to ``last`` inclusive, each (draw, commune, 19) bool.
 
@@ -173,7 +188,9 @@ class Process:
         shocks, quota choices and coin flips. This is the ideal forecast when ``state`` and
         ``ability`` are the truth's. ``ability`` is (commune,), the same in every draw, or
         (draw, commune), each draw its own (a forecast that draws the abilities; the same
-        numbers as the 1-D form when every row is equal).
+        numbers as the 1-D form when every row is equal). ``trace``: a list that receives each
+        year's (shock (draw, 1), registered (draw, commune) or None without a quota), the luck
+        ``realise`` keeps in its ``Truth``; recording draws nothing, so the states are the same.
         """
         n = state.shape[0]
         if ability.shape not in ((n,), (n_draws, n)):
@@ -194,13 +211,16 @@ class Process:
         keep_ntm = np.float32(1.0 - 2.0 * self.loss * NTM_LOSS_FACTOR)
         for year in range(origin, last):
             n_met = count_met(current)
-            shift = self.trend * (year - self.first_year) + rng.normal(
-                0.0, self.year_sd, (n_draws, 1)
-            )
+            shock = rng.normal(0.0, self.year_sd, (n_draws, 1))
+            shift = self.trend * (year - self.first_year) + shock
             if self.push_threshold is not None:
                 shift = shift + self.push * (n_met >= self.push_threshold)
+            chosen = None
             if self.quota:
-                shift = shift + self.quota_push * self.registered(n_met, rng)
+                chosen = self.registered(n_met, rng)
+                shift = shift + self.quota_push * chosen
+            if trace is not None:
+                trace.append((shock, chosen))
             threshold = half_fixed + (0.5 * shift).astype(np.float32)[:, :, None]
             np.tanh(threshold, out=threshold)
             p_keep = np.where(n_met == N_CRITERIA, keep_ntm, keep)

@@ -1,4 +1,4 @@
-"""oracle14: the replay is the realised province's own draws, the process run with abilities
+"""oracle14: the truth keeps the realised province's luck, the process run with abilities
 per draw is the same process, the grid posterior is the posterior, and an oracle that knows
 the abilities is the ideal."""
 
@@ -17,24 +17,27 @@ SMALL = {name: p.with_size(60, 4) for name, p in SCENARIOS.items()}
 
 
 @pytest.mark.parametrize("name", list(SCENARIOS))
-def test_the_replay_reproduces_the_truths_abilities_and_states_exactly(name):
+def test_the_truth_keeps_the_luck_that_made_it(name):
+    """``realise`` keeps the district effects, each year's shock and registrations (the run's
+    trace), and recording them draws nothing: the states are those of a run without it."""
     process = SMALL[name]
     seed = cal.scenario_seed(name, 5)
-    truth, known = process.realise(seed), o.replay(process, seed)
-    assert np.array_equal(known.ability, truth.ability)
-    assert known.states.keys() == truth.states.keys()
-    for year, state in truth.states.items():
-        assert np.array_equal(known.states[year], state), year
-    registered = np.array([known.registered[y].sum() for y in known.registered])
+    truth = process.realise(seed)
+    known = o.known_of(truth)
+    steps = list(range(process.first_year, max(truth.states)))
+    assert sorted(known.shocks) == steps == sorted(known.registered)
+    shocks = np.array([known.shocks[t] for t in steps])
+    assert (shocks == 0).all() if process.year_sd == 0 else (shocks != 0).all()
+    registered = np.array([known.registered[t].sum() for t in steps])
     assert (registered == (process.quota if process.quota else 0)).all()
-    assert np.allclose(known.prior_mean() + known.commune_effect, truth.ability, atol=1e-12)
-
-
-def test_the_replay_is_exact_on_the_suites_own_province_size():
-    process = SCENARIOS["quota"]
-    truth = cal.realised(process, 0)
-    known = o.replay(process, cal.scenario_seed("quota", 0))
-    assert all(np.array_equal(known.states[y], s) for y, s in truth.states.items())
+    # the commune effects left once the district and the flag are taken out: the prior's spread
+    rest = truth.ability - known.prior_mean()
+    assert 0.6 * process.commune_sd < rest.std() < 1.5 * process.commune_sd
+    rng = np.random.default_rng(9)
+    start = truth.states[2014]
+    plain = process.run(start, truth.ability, 2014, 2017, 20, np.random.default_rng(9))
+    traced = process.run(start, truth.ability, 2014, 2017, 20, rng, trace=[])
+    assert all(np.array_equal(a, b) for a, b in zip(plain, traced, strict=True))
 
 
 @pytest.mark.parametrize("name", ["quota", "push_at_12"])
@@ -88,7 +91,7 @@ def _brute_log_likelihood(process, known, i, origin, a):
 @pytest.mark.parametrize("name", ["quota", "strong_communes"])
 def test_the_grid_posterior_matches_an_importance_sample(name):
     process = SMALL[name]
-    known = o.replay(process, cal.scenario_seed(name, 7))
+    known = o.known_of(process.realise(cal.scenario_seed(name, 7)))
     origin = 2015
     post = o.posteriors(process, known, [origin])[origin]
     rng = np.random.default_rng(11)
@@ -116,7 +119,8 @@ def test_the_true_abilities_look_like_draws_from_their_posteriors():
     # many communes: E[z²] of the truth near 1, a fifth of them in the posteriors' 10% tails
     process = SCENARIOS["year_shocks"].with_size(1000, 8)
     seed = cal.scenario_seed("year_shocks", 0)
-    truth, known = process.realise(seed), o.replay(process, seed)
+    truth = process.realise(seed)
+    known = o.known_of(truth)
     post = o.posteriors(process, known, [2016])[2016]
     z = (truth.ability - post.mean()) / post.sd()
     assert 0.85 < np.mean(z**2) < 1.15
@@ -128,7 +132,7 @@ def test_the_true_abilities_look_like_draws_from_their_posteriors():
 def test_with_a_near_zero_commune_spread_the_oracle_is_the_ideal():
     process = replace(SMALL["year_shocks"], commune_sd=1e-6)
     truth = process.realise(cal.scenario_seed("year_shocks", 3))
-    known = o.replay(process, cal.scenario_seed("year_shocks", 3))
+    known = o.known_of(process.realise(cal.scenario_seed("year_shocks", 3)))
     post = o.posteriors(process, known, [2014])[2014]
     ability = post.sample(400, np.random.default_rng(9))
     assert np.abs(ability - truth.ability[None, :]).max() < 1e-5
@@ -162,7 +166,7 @@ def test_the_table_gives_ratios_with_intervals_around_them():
 
 def test_without_district_spread_the_district_free_posterior_is_the_known_districts_one():
     process = replace(SMALL["push_at_12"], district_sd=1e-4)
-    known = o.replay(process, cal.scenario_seed("push_at_12", 4))
+    known = o.known_of(process.realise(cal.scenario_seed("push_at_12", 4)))
     fixed = o.posteriors(process, known, [2015])[2015]
     free = o.district_free(process, known, [2015])[2015].sample(4000, np.random.default_rng(2))
     sd = fixed.sd()
@@ -173,7 +177,8 @@ def test_without_district_spread_the_district_free_posterior_is_the_known_distri
 def test_the_true_abilities_look_like_draws_from_the_district_free_posterior():
     process = SCENARIOS["year_shocks"].with_size(600, 8)
     seed = cal.scenario_seed("year_shocks", 0)
-    truth, known = process.realise(seed), o.replay(process, seed)
+    truth = process.realise(seed)
+    known = o.known_of(truth)
     draws = o.district_free(process, known, [2016])[2016].sample(1000, np.random.default_rng(1))
     z = (truth.ability - draws.mean(axis=0)) / draws.std(axis=0)
     assert 0.8 < np.mean(z**2) < 1.25
@@ -195,13 +200,13 @@ def test_a_trend_per_draw_equal_to_the_processs_runs_the_same_numbers():
 
 def test_the_trend_posterior_is_exact_without_year_shocks_and_centred_with_them():
     calm = SMALL["strong_communes"]  # year_sd 0: the common terms give the trend exactly
-    known = o.replay(calm, cal.scenario_seed("strong_communes", 2))
+    known = o.known_of(calm.realise(cal.scenario_seed("strong_communes", 2)))
     mean, sd = o.trend_posterior(calm, known, 2013)
     assert mean == pytest.approx(calm.trend) and sd == 0.0
     process = SMALL["accelerating"]
     z = []
     for r in range(200):
-        known = o.replay(process, cal.scenario_seed("accelerating", r))
+        known = o.known_of(process.realise(cal.scenario_seed("accelerating", r)))
         mean, sd = o.trend_posterior(process, known, 2015)
         assert sd == pytest.approx(process.year_sd / np.sqrt(0 + 1 + 4 + 9))
         z.append((mean - process.trend) / sd)
@@ -211,11 +216,11 @@ def test_the_trend_posterior_is_exact_without_year_shocks_and_centred_with_them(
 def test_the_suite_trend_posterior_picks_the_true_trend_when_the_years_tell():
     assert o.SUITE_TRENDS == (0.05, 0.2)
     calm = SMALL["strong_communes"]  # no shocks: the common terms fix the trend
-    known = o.replay(calm, cal.scenario_seed("strong_communes", 2))
+    known = o.known_of(calm.realise(cal.scenario_seed("strong_communes", 2)))
     assert list(o.suite_trend_weights(calm, known, 2013)) == [1.0, 0.0]
     late, early = [], []
     for r in range(100):
-        known = o.replay(SMALL["accelerating"], cal.scenario_seed("accelerating", r))
+        known = o.known_of(SMALL["accelerating"].realise(cal.scenario_seed("accelerating", r)))
         late.append(o.suite_trend_weights(SMALL["accelerating"], known, 2016)[1])
         early.append(o.suite_trend_weights(SMALL["accelerating"], known, 2013)[1])
     assert np.mean(late) > 0.8 and 0.5 < np.mean(early) < np.mean(late)
