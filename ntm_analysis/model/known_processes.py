@@ -118,7 +118,9 @@ class Process:
     difficult_share: float = 0.4  # flagged especially difficult; ability lower by 0.5
     init_ability: float = 1.0  # how strongly ability shows in the start-year state
     base_gain: float = -1.7
-    trend: float = 0.05  # per year on the gain log-odds
+    # per year on the gain log-odds; a copy given a (draw, 1) array here runs each draw at its
+    # own trend (``run`` broadcasts it with the shocks: oracle14's trend-learnt forecasters)
+    trend: float = 0.05
     year_sd: float = 0.0  # shared shock, the same for every commune in a year
     push_threshold: int | None = 15
     push: float = 1.5
