@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import pandas as pd
 
@@ -76,7 +77,11 @@ class Registry:
         kind = row["district_type"].iloc[0]
         return f"{kind} {name}" if with_type and not name.startswith(kind) else name
 
+    @cached_property
     def _keys(self) -> dict[str, int]:
+        """Every spelling ``find`` accepts -> its code, made once per registry: a loader
+        looks up each distinct district name of a file, and folding every district's
+        spellings again for each was most of that time."""
         keys: dict[str, int] = {}
         for code, name, kind in self.districts[
             ["district_code", "district_name", "district_type"]
@@ -88,7 +93,7 @@ class Registry:
     def find(self, name_or_code: str | int) -> int | None:
         """The district code for a name or code, or ``None`` when nothing matches."""
         query = fold(str(name_or_code))
-        keys = self._keys()
+        keys = self._keys
         if query in keys:
             return keys[query]
         return keys.get(strip_prefix(query))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
+import numpy as np
 import pandas as pd
 
 from ntm_analysis.core.criteria import CRITERIA_NUMBERS
@@ -105,14 +106,14 @@ class Panel:
         status = status[STATUS_COLUMNS].astype(
             {"commune_code": str, "year": "int64", "criterion": "int64", "met": bool}
         )
-        status = status.sort_values(["commune_code", "year", "criterion"]).reset_index(drop=True)
+        status = _sorted(status, ["commune_code", "year", "criterion"])
         communes = communes.copy()
         if "difficult" not in communes:
             communes["difficult"] = False
         communes = communes[COMMUNE_COLUMNS].astype(
             {"commune_code": str, "district_code": "int64", "difficult": bool}
         )
-        communes = communes.sort_values(["district_code", "commune_code"]).reset_index(drop=True)
+        communes = _sorted(communes, ["district_code", "commune_code"])
         return cls(
             status=status,
             communes=communes,
@@ -169,3 +170,27 @@ class Panel:
     def with_district_info(self, frame: pd.DataFrame) -> pd.DataFrame:
         """``frame`` (keyed by commune_code) joined to the commune's name and district."""
         return frame.merge(self.communes, on="commune_code", how="left", validate="many_to_one")
+
+
+def _sorted(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """``frame.sort_values(keys)`` with a fresh index.
+
+    A loaded or simulated panel is usually in order already. pandas ranks each key and sorts
+    on the ranks (a stable sort); the same ranks, compared row with next row, tell whether
+    that sort would move anything, which is several times quicker than sorting 10⁵–10⁶ rows.
+    """
+    ranks = [pd.factorize(frame[key], sort=True)[0] for key in keys]
+    if all((r >= 0).all() for r in ranks) and _ascending(ranks):  # (-1: missing; pandas' place)
+        return frame.reset_index(drop=True)
+    return frame.sort_values(keys).reset_index(drop=True)
+
+
+def _ascending(ranks: list[np.ndarray]) -> bool:
+    """Whether the rows are in order on the keys' ranks (first key first), ties allowed."""
+    ahead = np.zeros(max(len(ranks[0]) - 1, 0), dtype=bool)  # settled by an earlier key
+    for r in ranks:
+        step = np.diff(r)
+        if (step[~ahead] < 0).any():
+            return False
+        ahead |= step > 0
+    return True

@@ -72,10 +72,13 @@ class FileCheck:
 def uses_real_codes(rows: pd.DataFrame, reg: AdminRegistry) -> bool:
     """True when at least half the file's distinct (code, name) pairs are real units."""
     keyed = rows.dropna(subset=["code", "name"]).drop_duplicates(["code", "name"])  # [io] speed
-    pairs = set(zip(keyed["code"], keyed["name"].map(name_key), strict=True))
-    if not pairs:
+    if keyed.empty:
         return False
-    return 2 * len(pairs & reg.pairs()) >= len(pairs)
+    real = reg.pairs()
+    if not keyed["code"].isin({code for code, _ in real}).any():
+        return False  # no real code at all (placeholders): no pair can match, names unfolded
+    pairs = set(zip(keyed["code"], keyed["name"].map(name_key), strict=True))
+    return 2 * len(pairs & real) >= len(pairs)
 
 
 def check_file(table: Located, column: str, rows: pd.DataFrame) -> FileCheck | None:

@@ -24,7 +24,8 @@ def to_panel(records: Records, registry: Registry, source: str) -> Panel:
             "difficult": latest["difficult"].astype(bool),
         }
     )
-    names = {code: registry.name(code) for code in registry.codes()}
+    districts = registry.districts  # (one code, one name: ``registry.name`` of each code)
+    names = dict(zip(districts["district_code"], districts["district_name"], strict=True))
     communes["district_name"] = communes["district_code"].map(names)
     # one flagged row makes the whole panel synthetic: a mixed file must not pass as real
     synthetic = bool(rows["synthetic"].any())  # False where the column is absent

@@ -62,10 +62,16 @@ class _BoolKey:
 
 
 _BOOL_TYPES = np.array([bool, np.bool_], dtype=object)  # compared elementwise with cell types
+# what pandas infers for cells (blanks aside) that are all numbers, none of them a boolean,
+# so no TRUE can meet a 1: its one C pass is quicker than looking at each cell's type
+_WITHOUT_BOOLS = frozenset({"integer", "floating", "mixed-integer-float", "integer-na"})
 
 
-def map_values(values: np.ndarray, parse: Callable[[object], object]) -> np.ndarray:
-    """``parse`` applied to each distinct value once, spread back over all cells.
+def map_values(
+    values: np.ndarray, parse: Callable[[object], object], dtype: type | np.dtype = object
+) -> np.ndarray:
+    """``parse`` applied to each distinct value once, spread back over all cells, as an
+    array of ``dtype`` (bool or a small int for a flag: no conversion of every cell after).
 
     pandas hashes TRUE like 1 and FALSE like 0, so in a column mixing Excel booleans with the
     numbers 1 and 0 one would be parsed as the other (TRUE read as commune code 1): booleans
@@ -73,8 +79,10 @@ def map_values(values: np.ndarray, parse: Callable[[object], object]) -> np.ndar
     """
     values = np.asarray(values, dtype=object)
     codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    if pd.api.types.infer_dtype(uniques) != "string" and any(
-        _is_number(u) and u in (0, 1) for u in uniques
+    if (
+        pd.api.types.infer_dtype(uniques) != "string"
+        and any(_is_number(u) and u in (0, 1) for u in uniques)
+        and pd.api.types.infer_dtype(values, skipna=True) not in _WITHOUT_BOOLS
     ):
         kinds = np.frompyfunc(type, 1, 1)(values)  # one C loop: a sheet has 10⁵–10⁶ cells
         is_bool = (kinds == _BOOL_TYPES[:1]) | (kinds == _BOOL_TYPES[1:])
@@ -83,7 +91,7 @@ def map_values(values: np.ndarray, parse: Callable[[object], object]) -> np.ndar
             keys[is_bool] = [_BoolKey(bool(v)) for v in values[is_bool]]
             codes, uniques = pd.factorize(keys, use_na_sentinel=False)
             uniques = [u.value if isinstance(u, _BoolKey) else u for u in uniques]
-    parsed = np.empty(len(uniques), dtype=object)
+    parsed = np.empty(len(uniques), dtype=dtype)
     for i, value in enumerate(uniques):
         parsed[i] = parse(value)
     return parsed[codes]

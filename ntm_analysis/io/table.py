@@ -63,11 +63,16 @@ def fail(file: str | Path, key: str, sheet: str | None = None, **params: object)
     return DataError.single(str(file), key, sheet=sheet, **params)
 
 
-def table_from_grid(
-    rows: list[list[object]], file: str, sheet: str | None, *, complete: bool = True
-) -> Table:
-    """Find the header (a row or a two-row block) in raw rows and keep what is below it."""
-    if not rows or all(all(is_blank(v) for v in row) for row in rows):
+Grid = list[list[object]] | np.ndarray  # raw rows: lists, or a sheet's 2-D object array
+
+
+def table_from_grid(rows: Grid, file: str, sheet: str | None, *, complete: bool = True) -> Table:
+    """Find the header (a row or a two-row block) in raw rows and keep what is below it.
+
+    ``rows`` are lists (a text file's rows may differ in length) or a workbook sheet's cells
+    as one rows × columns object array, which becomes the body without a copy row by row.
+    """
+    if len(rows) == 0 or all(all(is_blank(v) for v in row) for row in rows):
         if sheet is None:
             raise fail(file, "error.load.empty_file")
         raise fail(file, "error.load.empty_sheet", sheet)
@@ -76,16 +81,28 @@ def table_from_grid(
         raise fail(
             file, "error.load.no_header", sheet, n=HEADER_SEARCH_ROWS, examples=EXAMPLE_HEADERS
         )
-    below = rows[header.at + header.height :]
-    width = max([len(header.names), *(len(row) for row in below)])
-    headers = header.names + ("",) * (width - len(header.names))
-    padded = [list(row) + [None] * (width - len(row)) for row in below]
-    body = pd.DataFrame(padded, columns=range(width), dtype=object)
+    body = _body_frame(rows[header.at + header.height :], len(header.names))
+    headers = header.names + ("",) * (body.shape[1] - len(header.names))
     # spreadsheet rows are 1-based: a header block's problems are placed on its last row
     # (where a two-row block has its criterion numbers); the body starts below it
     last = header.at + header.height
     table = make_table(file, sheet, last, headers, body, first_row=last + 1)
     return replace(table, complete=complete)
+
+
+def _body_frame(below: Grid, n_headers: int) -> pd.DataFrame:
+    """The rows below the header as object columns 0, 1, …, as wide as the header or the
+    widest row; missing cells are None."""
+    if isinstance(below, np.ndarray):
+        width = max(n_headers, below.shape[1])
+        cells = below
+        if width > below.shape[1]:
+            cells = np.full((below.shape[0], width), None, dtype=object)
+            cells[:, : below.shape[1]] = below
+    else:
+        width = max([n_headers, *(len(row) for row in below)])
+        cells = [list(row) + [None] * (width - len(row)) for row in below]
+    return pd.DataFrame(cells, columns=range(width), dtype=object)
 
 
 def make_table(
@@ -101,17 +118,31 @@ def make_table(
     ``first_row`` is the spreadsheet row of the body's first row (default: below the header).
     """
     rows = np.arange(len(body)) + (first_row or header_row + 1)
-    if len(body):
-        blank = map_values(body.to_numpy(dtype=object).ravel(), is_blank).astype(bool)
-        keep = ~blank.reshape(body.shape).all(axis=1)
-        body, rows = body.loc[keep].reset_index(drop=True), rows[keep]
+    blank = _blank_rows(body)
+    if blank.any():
+        body, rows = body.loc[~blank].reset_index(drop=True), rows[~blank]
     if body.empty:
         raise fail(file, "error.load.no_data_rows", sheet, header_row=header_row)
     return Table(file, sheet, header_row, headers, body, rows)
 
 
-def trimmed(rows: list[list[object]]) -> list[list[object]]:
-    """``rows`` without its trailing blank rows."""
+def _blank_rows(body: pd.DataFrame) -> np.ndarray:
+    """Rows whose every cell is blank.
+
+    Checked column by column on the rows still blank so far: a row of data is settled by its
+    first cells, so a sheet costs about one column's check rather than one per cell.
+    """
+    blank = np.ones(len(body), dtype=bool)
+    for j in body.columns:
+        rest = np.flatnonzero(blank)
+        if not len(rest):
+            break
+        blank[rest] = map_values(body[j].to_numpy(dtype=object)[rest], is_blank, dtype=bool)
+    return blank
+
+
+def trimmed(rows: Grid) -> Grid:
+    """``rows`` (lists, or a sheet's array) without its trailing blank rows."""
     end = len(rows)
     while end and all(is_blank(v) for v in rows[end - 1]):
         end -= 1
@@ -191,7 +222,7 @@ def parse_flag_cells(
     ``blank_means_no=None`` decides from the cells themselves.
     """
     values = table.body[list(positions)].to_numpy(dtype=object)
-    codes = map_values(values.ravel(), parse_flag).astype(np.int8).reshape(values.shape)
+    codes = map_values(values.ravel(), parse_flag, dtype=np.int8).reshape(values.shape)
     if blank_means_no is None:
         blank_means_no = bool((codes == MARK).any())
     bad = (codes == BAD) | ((codes == EMPTY) & (not blank_means_no))
@@ -202,4 +233,4 @@ def parse_flag_cells(
 
 
 def blank_column(table: Table, j: int) -> np.ndarray:
-    return map_values(table.column(j), is_blank).astype(bool)
+    return map_values(table.column(j), is_blank, dtype=bool)

@@ -46,8 +46,8 @@ def without_summary_rows(table: Table, columns: Columns) -> Table:
     code_j, name_j = columns.named["commune_code"], columns.named["commune_name"]
     left = list(range(max(code_j, name_j) + 1))  # the code, the name and what precedes them
     cells = table.body[left].to_numpy(dtype=object)
-    blank = map_values(cells.ravel(), is_blank).astype(bool).reshape(cells.shape)
-    label = map_values(cells.ravel(), is_summary_label).astype(bool).reshape(cells.shape)
+    blank = map_values(cells.ravel(), is_blank, dtype=bool).reshape(cells.shape)
+    label = map_values(cells.ravel(), is_summary_label, dtype=bool).reshape(cells.shape)
     no_commune = (blank | label)[:, [code_j, name_j]].all(axis=1)
     drop = no_commune & label.any(axis=1)
     if not drop.any():
