@@ -107,3 +107,15 @@ def test_with_district_info_joins_each_row_to_its_commune():
     doubled = Panel(status=PANEL.status, communes=pd.concat([PANEL.communes] * 2))
     with pytest.raises(pd.errors.MergeError):  # a commune listed twice is not guessed at
         doubled.with_district_info(frame)
+
+
+@pytest.mark.parametrize("swap", [None, (0, 1), (18, 19), (37, 38)])
+def test_from_frames_orders_a_status_in_order_or_not_as_sort_values_does(swap):
+    """A status already in order is only checked; one pair out of order on any key (the
+    criterion, the year, the commune) is sorted as ``sort_values`` sorts it."""
+    status = PANEL.status.copy()
+    if swap is not None:
+        i, j = swap
+        status.iloc[[i, j]] = status.iloc[[j, i]].to_numpy()
+    expected = status.sort_values(["commune_code", "year", "criterion"]).reset_index(drop=True)
+    pd.testing.assert_frame_equal(Panel.from_frames(status, COMMUNES).status, expected)

@@ -162,6 +162,20 @@ def test_map_values_parses_each_distinct_value_once():
     assert sorted(calls) == ["a", "b"]
 
 
+def test_map_values_gives_numbers_their_own_types_and_a_dtype_when_asked():
+    """Cells that are all numbers skip the boolean scan (pandas infers them in one pass)."""
+    values = np.array([1, 0, 2.5, None, 0.0], dtype=object)
+    assert list(map_values(values, lambda v: type(v).__name__)) == [
+        "int",
+        "int",
+        "float",
+        "float",  # a blank is pandas' NaN to the parser
+        "int",  # 0.0 hashes like 0: one distinct value
+    ]
+    blank = map_values(values, is_blank, dtype=bool)
+    assert blank.dtype == bool and blank.tolist() == [False, False, False, True, False]
+
+
 def test_map_values_keeps_booleans_apart_from_one_and_zero():
     """pandas hashes TRUE like 1: TRUE must not be read as the number 1 (or the reverse).
 

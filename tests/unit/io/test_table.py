@@ -88,3 +88,17 @@ def test_flag_cells_blank_means_not_met_only_beside_marks():
     assert readable[:, 0].tolist() == [True, False]
     assert [(p.key, p.row, p.column) for p in problems] == [("error.load.empty_cell", 3, "TC1")]
     assert isinstance(met, np.ndarray)
+
+
+def test_a_sheets_array_makes_the_table_its_rows_as_lists_make():
+    """The Excel reader hands its sheet over as one object array (``_body_frame``)."""
+    rows = [["Báo cáo", None, None, None], HEADER, ["X1", "A", "H", 2016], [None] * 4]
+    rows += [["X2", "B", None, 2017]]
+    lists = table_from_grid(rows, "f.xlsx", "NTM")
+    array = table_from_grid(np.array(rows, dtype=object), "f.xlsx", "NTM")
+    pd.testing.assert_frame_equal(array.body, lists.body)
+    assert (array.headers, array.header_row, list(array.rows)) == (
+        lists.headers,
+        lists.header_row,
+        list(lists.rows),
+    )
