@@ -175,22 +175,17 @@ class Panel:
 def _sorted(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """``frame.sort_values(keys)`` with a fresh index.
 
-    A loaded or simulated panel is usually in order already. pandas ranks each key and sorts
-    on the ranks (a stable sort); the same ranks, compared row with next row, tell whether
-    that sort would move anything, which is several times quicker than sorting 10⁵–10⁶ rows.
+    A loaded panel is usually in order already (a simulated one, built year by year, is not).
+    pandas ranks each key and sorts on the ranks (a stable sort); the same ranks, compared row
+    with next row, tell whether that sort would move anything — several times quicker than
+    sorting 10⁵–10⁶ rows — and the first key out of order ends the check.
     """
-    ranks = [pd.factorize(frame[key], sort=True)[0] for key in keys]
-    if all((r >= 0).all() for r in ranks) and _ascending(ranks):  # (-1: missing; pandas' place)
-        return frame.reset_index(drop=True)
-    return frame.sort_values(keys).reset_index(drop=True)
-
-
-def _ascending(ranks: list[np.ndarray]) -> bool:
-    """Whether the rows are in order on the keys' ranks (first key first), ties allowed."""
-    ahead = np.zeros(max(len(ranks[0]) - 1, 0), dtype=bool)  # settled by an earlier key
-    for r in ranks:
-        step = np.diff(r)
-        if (step[~ahead] < 0).any():
-            return False
-        ahead |= step > 0
-    return True
+    settled = np.zeros(max(len(frame) - 1, 0), dtype=bool)  # ordered by an earlier key
+    for key in keys:
+        rank = pd.factorize(frame[key], sort=True)[0]
+        step = np.diff(rank)
+        # rank -1 is a missing value: where it goes is sort_values' rule, not repeated here
+        if (rank < 0).any() or (step[~settled] < 0).any():
+            return frame.sort_values(keys).reset_index(drop=True)
+        settled |= step > 0
+    return frame.reset_index(drop=True)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from numpy.typing import DTypeLike
 
 from ntm_analysis.core.criteria import CRITERIA_NUMBERS, N_CRITERIA
 from ntm_analysis.core.errors import Msg
@@ -64,14 +65,15 @@ class _BoolKey:
 _BOOL_TYPES = np.array([bool, np.bool_], dtype=object)  # compared elementwise with cell types
 # what pandas infers for cells (blanks aside) that are all numbers, none of them a boolean,
 # so no TRUE can meet a 1: its one C pass is quicker than looking at each cell's type
-_WITHOUT_BOOLS = frozenset({"integer", "floating", "mixed-integer-float", "integer-na"})
+_WITHOUT_BOOLS = frozenset({"integer", "floating", "mixed-integer-float"})
 
 
 def map_values(
-    values: np.ndarray, parse: Callable[[object], object], dtype: type | np.dtype = object
+    values: np.ndarray, parse: Callable[[object], object], dtype: DTypeLike = object
 ) -> np.ndarray:
     """``parse`` applied to each distinct value once, spread back over all cells, as an
-    array of ``dtype`` (bool or a small int for a flag: no conversion of every cell after).
+    array of ``dtype`` (bool or a small int for a flag: no conversion of every cell after;
+    ``parse``'s results are cast to it as stored, so None becomes False in a bool array).
 
     pandas hashes TRUE like 1 and FALSE like 0, so in a column mixing Excel booleans with the
     numbers 1 and 0 one would be parsed as the other (TRUE read as commune code 1): booleans

@@ -36,9 +36,11 @@ def check_records(
     a code's names and years are checked per list by ``admin_check``/``harmonise`` instead.
     """
     rows = records.rows
+    # ``status`` is the criterion results. The long layout's checks read each result with its
+    # row's keys (code, year, row), so there it is joined to them; the wide layout's checks
+    # only count a row's results by ``i`` (joining 19 results a row was most of their time).
     status = records.status
-    if columns.layout == "long":  # its checks look at each result with its row's keys; the
-        # wide layout's only count each row's results (joining 19 a row to it was slow)
+    if columns.layout == "long":
         status = status.merge(rows, left_on="i", right_index=True)
     problems = _duplicates(table, columns, rows, status)
     if real_codes:
@@ -59,7 +61,10 @@ def check_records(
 def _per_list_checks(
     table: Table, columns: Columns, rows: pd.DataFrame, status: pd.DataFrame
 ) -> list[Problem]:
-    """The checks of each commune-year alone (valid whatever list its code is from)."""
+    """The checks of each commune-year alone (valid whatever list its code is from).
+
+    ``status``: the criterion results, joined to their rows' keys in the long layout only
+    (``check_records``)."""
     problems: list[Problem] = []
     if columns.layout == "long":
         problems += _missing_criteria(table, rows, status)
@@ -78,7 +83,9 @@ def keyed(frame: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
 def _duplicates(
     table: Table, columns: Columns, rows: pd.DataFrame, status: pd.DataFrame
 ) -> list[Problem]:
-    """A repeated commune-year (wide) or commune-year-criterion (long), at each repeat."""
+    """A repeated commune-year (wide) or commune-year-criterion (long), at each repeat.
+
+    The wide layout reads ``rows`` only; the long one ``status`` joined to the row keys."""
     if columns.layout == "wide":
         keys, frame = ["code", "year"], keyed(rows, ["code", "year"])
     else:

@@ -93,15 +93,10 @@ def table_from_grid(rows: Grid, file: str, sheet: str | None, *, complete: bool 
 def _body_frame(below: Grid, n_headers: int) -> pd.DataFrame:
     """The rows below the header as object columns 0, 1, …, as wide as the header or the
     widest row; missing cells are None."""
-    if isinstance(below, np.ndarray):
-        width = max(n_headers, below.shape[1])
-        cells = below
-        if width > below.shape[1]:
-            cells = np.full((below.shape[0], width), None, dtype=object)
-            cells[:, : below.shape[1]] = below
-    else:
-        width = max([n_headers, *(len(row) for row in below)])
-        cells = [list(row) + [None] * (width - len(row)) for row in below]
+    if isinstance(below, np.ndarray):  # a sheet's rectangle, its header one of its rows:
+        return pd.DataFrame(below, columns=range(below.shape[1]), dtype=object)  # as wide
+    width = max([n_headers, *(len(row) for row in below)])
+    cells = [list(row) + [None] * (width - len(row)) for row in below]
     return pd.DataFrame(cells, columns=range(width), dtype=object)
 
 

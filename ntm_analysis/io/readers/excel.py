@@ -168,7 +168,7 @@ def _converted(rows: list[list[object]]) -> np.ndarray:
     kinds = np.frompyfunc(type, 1, 1)(flat)
     is_float = kinds == float  # noqa: E721 (elementwise, over an array)
     floats = np.flatnonzero(is_float)
-    others = np.flatnonzero(~is_float)  # text, dates, blanks: a few columns, often
+    others = np.flatnonzero(~is_float)  # not floats (text, dates, blanks): usually a few columns
     values = flat[floats].astype(float)
     whole = np.isfinite(values) & (values == np.round(values))
     exact = whole & (np.abs(values) < 2**53)  # int64 holds these exactly

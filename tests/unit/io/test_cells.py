@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from ntm_analysis.io.cells import (
@@ -162,17 +163,16 @@ def test_map_values_parses_each_distinct_value_once():
     assert sorted(calls) == ["a", "b"]
 
 
-def test_map_values_gives_numbers_their_own_types_and_a_dtype_when_asked():
+def test_map_values_parses_plain_numbers_and_gives_a_dtype_when_asked():
     """Cells that are all numbers skip the boolean scan (pandas infers them in one pass)."""
-    values = np.array([1, 0, 2.5, None, 0.0], dtype=object)
-    assert list(map_values(values, lambda v: type(v).__name__)) == [
-        "int",
-        "int",
-        "float",
-        "float",  # a blank is pandas' NaN to the parser
-        "int",  # 0.0 hashes like 0: one distinct value
-    ]
-    blank = map_values(values, is_blank, dtype=bool)
+    numbers = np.array([1, 0, 2.5, None, 0.0], dtype=object)
+    parsed = map_values(numbers, lambda v: None if pd.isna(v) else float(v))
+    assert parsed.tolist() == [1.0, 0.0, 2.5, None, 0.0]  # (a blank is NaN to the parser)
+    # one boolean among the numbers: the scan runs and TRUE is not the number 1
+    with_true = np.append(numbers, True)
+    kinds = map_values(with_true, lambda v: isinstance(v, bool | np.bool_))
+    assert kinds.tolist() == [False, False, False, False, False, True]
+    blank = map_values(numbers, is_blank, dtype=bool)
     assert blank.dtype == bool and blank.tolist() == [False, False, False, True, False]
 
 
