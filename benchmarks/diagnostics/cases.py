@@ -19,15 +19,17 @@ ORIGINS = (2013, 2014, 2015, 2016)
 
 def score_cases(
     processes: Iterable[Process],
-    replicates: range,
+    replicates: Iterable[int],
     forecasters: Mapping[str, cal.Forecaster],
     out: str | None,
     origins: Iterable[int] = ORIGINS,
+    after_case: Callable[[Process, int, int], None] | None = None,
 ) -> pd.DataFrame:
     """Every (process, replicate, origin) case scored by every forecaster; the cases so far
     written to ``out`` (CSV) after each replicate, so an interrupted run keeps its work. A
     forecaster's error stops the run (a diagnostic must not quietly drop the cases a
-    candidate fails on)."""
+    candidate fails on). ``after_case(process, replicate, origin)`` runs after each case (a
+    diagnostic's own record of what its forecasters saw)."""
     frames, start = [], time.process_time()
     for process in processes:
         for replicate in replicates:
@@ -36,6 +38,8 @@ def score_cases(
                 if not errors.empty:
                     raise RuntimeError(errors.to_string())
                 frames.append(found)
+                if after_case is not None:
+                    after_case(process, replicate, origin)
             if out:
                 pd.concat(frames).to_csv(out, index=False)
             load = ", ".join(f"{x:.1f}" for x in os.getloadavg())

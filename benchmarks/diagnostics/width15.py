@@ -56,8 +56,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import os
-import time
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
@@ -65,6 +63,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
+from benchmarks.diagnostics.cases import score_cases
 from ntm_analysis.core.criteria import N_CRITERIA
 from ntm_analysis.model import calibration as cal
 from ntm_analysis.model import exact, glmm
@@ -436,30 +435,19 @@ def run_cases(
     """Every (process, replicate, origin) case scored by every variant (the harness's truth,
     ideal, seed and PIT draw: ``calibration.score_case``) and by the year-prior candidates
     (``year_prior_<scale>``), and each case's fit record. The CSVs are rewritten after each
-    case."""
+    replicate, the fits' after each case."""
     forecasters = {name: forecaster(name) for name in variants}
     forecasters |= {f"year_prior_{s:g}": year_prior_forecaster(s) for s in year_priors}
-    cases, fits, start = [], [], time.process_time()
-    for process in processes:
-        for replicate in replicates:
-            for origin in origins:
-                found, _, errors = cal.score_case(process, replicate, origin, forecasters, {})
-                if not errors.empty:
-                    raise RuntimeError(errors.to_string())
-                cases.append(found)
-                meta = {"scenario": process.name, "replicate": replicate, "origin": origin}
-                fits.append(meta | dict(_FIT["info"] or {}))  # type: ignore[arg-type]
-                if out:
-                    pd.concat(cases).to_csv(out, index=False)
-                if fits_out:
-                    pd.DataFrame(fits).to_csv(fits_out, index=False)
-                load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-                print(
-                    f"{process.name} r{replicate} o{origin}: cpu "
-                    f"{time.process_time() - start:.0f} s, load {load}",
-                    flush=True,
-                )
-    return pd.concat(cases), pd.DataFrame(fits)
+    fits: list[dict] = []
+
+    def record_fit(process: Process, replicate: int, origin: int) -> None:
+        meta = {"scenario": process.name, "replicate": replicate, "origin": origin}
+        fits.append(meta | dict(_FIT["info"] or {}))  # type: ignore[arg-type]
+        if fits_out:
+            pd.DataFrame(fits).to_csv(fits_out, index=False)
+
+    cases = score_cases(processes, replicates, forecasters, out, origins, after_case=record_fit)
+    return cases, pd.DataFrame(fits)
 
 
 def _ratio_interval(
