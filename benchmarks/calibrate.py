@@ -62,6 +62,13 @@ draws, so fewer draws add noise to a case's score but no bias to the ratios; an 
 from 500 draws covers 0.798 of a fresh value on average instead of 0.800, far below a cell's
 sampling error. Runs before session 5 used the plain CRPS (too high by E|X − X'|/2n: 0.1%
 of the spread at 500 draws) and separate ideal runs.
+
+Reading it: runs are kept in the order written; the latest run with 100 replicates of every
+process is the current table, and each run's "Reading" says what changed. "CRPS ≤ 1.3 ×
+ideal" is judged against a forecaster that knows the true parameters; what any forecaster
+fitted to 2–6 years must pay is measured in `benchmarks/notes/oracle14.md` (learning the
+trend) and `benchmarks/notes/width15.md` (learning each year's level), and the model beside a
+forecaster that knows each process's form in "Run: session 13".
 """
 
 
