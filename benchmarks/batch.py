@@ -254,7 +254,13 @@ def kernel_main(spec: Mapping[str, Any]) -> dict[str, Any]:
 def reference_main(spec: Mapping[str, Any]) -> dict[str, Any]:
     """Issue 17's reference, one process of it: ``spec["n"]`` trivial notebooks (import pandas
     and matplotlib, draw one figure) each through papermill in a fresh kernel, then exported
-    to HTML without input by nbconvert."""
+    to HTML without input by nbconvert. ``spec["bare"]``: without jsonschema's IRI grammars,
+    as the batch's own processes import it (``executor.skip_unused_imports``): papermill's
+    import builds them (~1.1 s CPU a process here), which the batch does not pay."""
+    if spec.get("bare"):
+        from ntm_analysis.batch.executor import skip_unused_imports
+
+        skip_unused_imports()
     import nbformat
     import papermill as pm
     from nbconvert import HTMLExporter
@@ -284,9 +290,10 @@ def reference_main(spec: Mapping[str, Any]) -> dict[str, Any]:
     return {"units": seconds}
 
 
-def reference(out: Path, n_units: int) -> float:
+def reference(out: Path, n_units: int, bare: bool = False) -> float:
     """Wall seconds of issue 17's reference for ``n_units`` reports: ``WORKERS`` processes at
-    once, each running its share of trivial notebooks (``reference_main``)."""
+    once, each running its share of trivial notebooks (``reference_main``; ``bare``: without
+    the grammars the batch skips)."""
     shares = [n_units // WORKERS + (i < n_units % WORKERS) for i in range(WORKERS)]
     start = time.perf_counter()
     procs = []
@@ -300,7 +307,7 @@ def reference(out: Path, n_units: int) -> float:
                     "-m",
                     "benchmarks.batch",
                     "reference",
-                    json.dumps({"n": n, "out": str(folder)}),
+                    json.dumps({"n": n, "out": str(folder), "bare": bare}),
                 ],
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.PIPE,
@@ -437,9 +444,10 @@ def cpu_children() -> float:
 def compare_main(rounds: int) -> None:
     """``python -m benchmarks.batch compare [ROUNDS]``: issue 17's batch row alone — the
     batch (``_run_batch``) and the reference (``reference``), alternately, each round
-    printing wall and CPU seconds, their ratios, the batch's CPU by process role (``RoleCPU``),
-    the mean unit time, the shared forecast + backtest and the 1-minute load average before
-    each run (JSON lines)."""
+    printing wall and CPU seconds, their ratios (also against the reference without
+    jsonschema's IRI grammars, ``reference(bare=True)``), the batch's CPU by process role
+    (``RoleCPU``), the mean unit time, the shared forecast + backtest and the 1-minute load
+    average before each run (JSON lines)."""
     import os
 
     with tempfile.TemporaryDirectory(prefix="ntm-bench-compare-") as tmp_name:
@@ -452,9 +460,13 @@ def compare_main(rounds: int) -> None:
             batch_cpu = cpu_children() - cpu
             load.append(round(os.getloadavg()[0], 1))
             cpu = cpu_children()
-            reference_s = reference(tmp / f"reference{i}", len(expected_units(tmp / f"batch{i}")))
+            n_units = len(expected_units(tmp / f"batch{i}"))
+            reference_s = reference(tmp / f"reference{i}", n_units)
             reference_cpu = cpu_children() - cpu
             load.append(round(os.getloadavg()[0], 1))
+            cpu = cpu_children()
+            bare_s = reference(tmp / f"bare{i}", n_units, bare=True)
+            bare_cpu = cpu_children() - cpu
             manifest = json.loads((tmp / f"batch{i}" / "manifest.json").read_text("utf-8"))
             units = [u["seconds"] for u in manifest["units"] if u.get("seconds")]
             print(
@@ -468,6 +480,9 @@ def compare_main(rounds: int) -> None:
                         "batch_cpu": round(batch_cpu, 1),
                         "reference_cpu": round(reference_cpu, 1),
                         "cpu_ratio": round(batch_cpu / reference_cpu, 2),
+                        "bare_reference_s": round(bare_s, 1),
+                        "bare_reference_cpu": round(bare_cpu, 1),
+                        "cpu_ratio_bare": round(batch_cpu / bare_cpu, 2),
                         "mean_unit_s": round(statistics.mean(units), 2),
                         "forecast_backtest_s": manifest["cache"].get("seconds"),
                         "peak_mb": round(batch_mb),
@@ -550,7 +565,9 @@ def rows(quick: bool) -> list[Row]:
     batches: list[tuple[float, float, int, Path]] = []
     blas1: list[tuple[float, float, int]] = []
     references: list[float] = []
-    cpus: dict[str, list[float]] = {"batch": [], "reference": []}  # CPU s of each run's tree
+    bares: list[float] = []
+    # CPU s of each run's tree
+    cpus: dict[str, list[float]] = {"batch": [], "reference": [], "bare": []}
     with tempfile.TemporaryDirectory(prefix="ntm-bench-batch-") as tmp_name:
         tmp = Path(tmp_name)
         kernels = _child("kernel", {"n": 2 if quick else 3})[2]
@@ -570,6 +587,9 @@ def rows(quick: bool) -> list[Row]:
             cpu = cpu_children()
             references.append(reference(tmp / f"reference{i}", n_reports))
             cpus["reference"].append(cpu_children() - cpu)
+            cpu = cpu_children()
+            bares.append(reference(tmp / f"bare{i}", n_reports, bare=True))
+            cpus["bare"].append(cpu_children() - cpu)
             blas1.append(_run_batch(tmp / f"batch-blas1-{i}", quick, one_thread))
         floor_run()
         (tmp / "naive").mkdir()
@@ -590,8 +610,17 @@ def rows(quick: bool) -> list[Row]:
         "batch": [b[0] for b in batches],
         "batch, 1 BLAS thread": [b[0] for b in blas1],
         "reference": references,
+        "reference, bare": bares,
     }
     reference_s = min(references)
+
+    def cpu_rounds(reference_kind: str) -> str:
+        pairs = zip(cpus["batch"], cpus[reference_kind], strict=True)
+        rounds_text = ", ".join(f"{b:.1f} / {r:.1f} = {b / r:.2f}" for b, r in pairs)
+        return (
+            f"CPU seconds of the process trees, batch / {reference_kind}, per round: {rounds_text}"
+        )
+
     spread = "; ".join(f"{k} {', '.join(f'{x:.1f}' for x in v)} s" for k, v in runs.items())
     n_units = len(floor["units"])
     what = f"{n_units} reports, {s['draws']} draws, HTML"
@@ -636,11 +665,21 @@ def rows(quick: bool) -> list[Row]:
             notes=[
                 "reference: papermill + HTML without input, a fresh kernel per notebook "
                 "(import pandas and matplotlib, draw one figure); every run in batch.floor",
-                "CPU seconds of the process trees, batch / reference, per round: "
-                + ", ".join(
-                    f"{b:.1f} / {r:.1f} = {b / r:.2f}"
-                    for b, r in zip(cpus["batch"], cpus["reference"], strict=True)
-                ),
+                cpu_rounds("reference"),
+            ],
+        ),
+        Row(
+            id="batch.reference_bare",
+            label=f"ntm batch: {what}, {WORKERS} workers",
+            seconds=batch_s,
+            ref_label="the same, no jsonschema IRI grammars",
+            ref_seconds=min(bares),
+            peak_mb=batch_mb,
+            notes=[
+                "reference without the 38 IRI grammars papermill's jsonschema builds in each of "
+                "its processes (~1.1 s CPU each), which the batch's processes skip "
+                "(executor.skip_unused_imports): the bare cost of one kernel per report",
+                cpu_rounds("bare"),
             ],
         ),
         Row(
@@ -765,7 +804,14 @@ def _wall_python() -> float:
 
 
 def expected_ids(quick: bool) -> list[str]:
-    ids = ["batch.kernel", "batch.floor", "batch.reference", "batch.naive", "batch.blas1"]
+    ids = [
+        "batch.kernel",
+        "batch.floor",
+        "batch.reference",
+        "batch.reference_bare",
+        "batch.naive",
+        "batch.blas1",
+    ]
     return [*ids, "batch.cache"] + [f"batch.unit.{k}" for k in UNIT_PARTS]
 
 
