@@ -65,10 +65,11 @@ of the spread at 500 draws) and separate ideal runs.
 
 Reading it: runs are kept in the order written; the latest run with 100 replicates of every
 process is the current table, and each run's "Reading" says what changed. "CRPS ≤ 1.3 ×
-ideal" is judged against a forecaster that knows the true parameters; what any forecaster
-fitted to 2–6 years must pay is measured in `benchmarks/notes/oracle14.md` (learning the
-trend) and `benchmarks/notes/width15.md` (learning each year's level), and the model beside a
-forecaster that knows each process's form in "Run: session 13".
+ideal" is judged against a forecaster that knows the true parameters; what forecasters that
+must learn the trend (`benchmarks/notes/oracle14.md`) or each year's level
+(`benchmarks/notes/width15.md`) from 2–6 years pay is measured there (flat-prior references,
+not strict bounds), and the model beside a forecaster that knows each process's form in "Run:
+session 13".
 """
 
 
