@@ -255,8 +255,9 @@ def reference_main(spec: Mapping[str, Any]) -> dict[str, Any]:
     """Issue 17's reference, one process of it: ``spec["n"]`` trivial notebooks (import pandas
     and matplotlib, draw one figure) each through papermill in a fresh kernel, then exported
     to HTML without input by nbconvert. ``spec["bare"]``: without jsonschema's IRI grammars,
-    as the batch's own processes import it (``executor.skip_unused_imports``): papermill's
-    import builds them (~1.1 s CPU a process here), which the batch does not pay."""
+    as the batch's own processes import it (``executor.skip_unused_imports``): nbformat's
+    import of jsonschema, through papermill, builds them (~1.1 s CPU a process here), which
+    the batch does not pay."""
     if spec.get("bare"):
         from ntm_analysis.batch.executor import skip_unused_imports
 
@@ -676,8 +677,8 @@ def rows(quick: bool) -> list[Row]:
             ref_seconds=min(bares),
             peak_mb=batch_mb,
             notes=[
-                "reference without the 38 IRI grammars papermill's jsonschema builds in each of "
-                "its processes (~1.1 s CPU each), which the batch's processes skip "
+                "reference without the 38 IRI grammars jsonschema builds (imported by nbformat) "
+                "in each of its processes (~1.1 s CPU each), which the batch's processes skip "
                 "(executor.skip_unused_imports): the bare cost of one kernel per report",
                 cpu_rounds("bare"),
             ],

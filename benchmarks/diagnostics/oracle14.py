@@ -368,8 +368,7 @@ def replicate_rows(
         oracle = oracle_draws(truth, ability, origin, last, rng, trends)
         u = np.random.default_rng(pit_seed).random(len(cal.HORIZONS))
         for k, h in enumerate(cal.HORIZONS):
-            n_met = truth.states[origin + h].sum(axis=1)
-            observed = {"n_ntm": float((n_met == N_CRITERIA).sum()), "mean_criteria": n_met.mean()}
+            observed = truth.figures(origin + h)
             for figure in ("n_ntm", "mean_criteria"):
                 x, y = oracle.figure(figure)[:, h - 1], observed[figure]
                 lo, hi = np.quantile(x, [0.1, 0.9], method="inverted_cdf")

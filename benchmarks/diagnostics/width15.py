@@ -385,11 +385,7 @@ def level_learnt_rows(
             path = run_as.run(truth.states[origin], ability, origin, last, n_draws, rng)[1:]
             n_met = np.stack([count_met(s) for s in path], axis=1)
             for h in cal.HORIZONS:
-                realised = truth.states[origin + h].sum(axis=1)
-                observed = {
-                    "n_ntm": float((realised == N_CRITERIA).sum()),
-                    "mean_criteria": float(realised.mean()),
-                }
+                observed = truth.figures(origin + h)
                 drawn = {
                     "n_ntm": (n_met[:, h - 1] == N_CRITERIA).sum(axis=1).astype(float),
                     "mean_criteria": n_met[:, h - 1].mean(axis=1),

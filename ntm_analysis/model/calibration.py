@@ -276,8 +276,8 @@ def _score_draws(
     for k, h in enumerate(horizons):
         year = origin + h
         j, ji = draws.years.index(year), ideal.years.index(year)
-        state = truth.states[year].sum(axis=1)
-        realised = {"n_ntm": float((state == N_CRITERIA).sum()), "mean_criteria": state.mean()}
+        state = truth.states[year].sum(axis=1)  # each commune's count: the commune rows' outcome
+        realised = truth.figures(year)
         for figure in ("n_ntm", "mean_criteria"):
             x, xi, y = draws.figure(figure)[:, j], ideal.figure(figure)[:, ji], realised[figure]
             qi = _quantiles(xi)

@@ -77,6 +77,12 @@ class Truth:
     # year t -> (commune,) registered for t + 1 (all False without a quota)
     registered: dict[int, np.ndarray] = field(default_factory=dict)
 
+    def figures(self, year: int) -> dict[str, float]:
+        """The province figures the suite scores in ``year`` (the forecasts' ``Draws.figure``
+        names): communes meeting the standard and mean criteria per commune."""
+        met = self.states[year].sum(axis=1)
+        return {"n_ntm": float((met == N_CRITERIA).sum()), "mean_criteria": float(met.mean())}
+
     def panel(self, origin: int) -> Panel:
         """What a forecaster sees at ``origin``: the years up to it (the last ``history_years``
         of them for a short-panel process), labelled synthetic."""
