@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import pandas as pd
 
@@ -128,6 +128,12 @@ class AdminRegistry:
             keys = units["name"].map(name_key)
             self._pairs[vintage] = frozenset(zip(units["code"], keys, strict=True))
         return self._pairs[vintage]
+
+    @cached_property
+    def codes(self) -> frozenset[str]:
+        """Every code any vintage uses: a file none of whose codes is here uses no real code
+        (the loader's early exit, checked before any name is folded)."""
+        return frozenset(code for code, _ in self.pairs())
 
     # ------------------------------------------------------------------ vintages and dates
 

@@ -74,11 +74,10 @@ def uses_real_codes(rows: pd.DataFrame, reg: AdminRegistry) -> bool:
     keyed = rows.dropna(subset=["code", "name"]).drop_duplicates(["code", "name"])  # [io] speed
     if keyed.empty:
         return False
-    real = reg.pairs()
-    if not keyed["code"].isin({code for code, _ in real}).any():
+    if not keyed["code"].isin(reg.codes).any():
         return False  # no real code at all (placeholders): no pair can match, names unfolded
     pairs = set(zip(keyed["code"], keyed["name"].map(name_key), strict=True))
-    return 2 * len(pairs & real) >= len(pairs)
+    return 2 * len(pairs & reg.pairs()) >= len(pairs)
 
 
 def check_file(table: Located, column: str, rows: pd.DataFrame) -> FileCheck | None:
