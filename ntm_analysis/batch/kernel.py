@@ -47,8 +47,10 @@ _START: dict[str, Any] = {}  # in the kernel: its state after warm-up, restored 
 def warm(library: bool = True) -> None:
     """In a new kernel: import what the reports use (unless not ``library``), remember the
     state each unit must start from (working directory, environment, matplotlib's rc
-    settings if matplotlib is loaded), pay the first chart's setup (``first_chart``), then
-    set what is alive aside from the garbage collector (``gc.freeze``).
+    settings if matplotlib is loaded), pay the first chart's setup (``first_chart``), let
+    the units share a chart they all draw the same (``plots.reuse_renderings``: a unit's
+    notebook reads nothing a skipped drawing would have left on the figure), then set what
+    is alive aside from the garbage collector (``gc.freeze``).
 
     Why the freeze: what exists now (the library's modules, classes and caches) lives as long
     as the kernel, yet every full collection walks it again — the one in each reset
@@ -68,6 +70,10 @@ def warm(library: bool = True) -> None:
         # a chart that cannot be drawn here fails the unit's own cell, with its own message
         with contextlib.suppress(Exception):
             first_chart()
+        # the units draw the province's reliability diagram again and again: one drawing
+        from ntm_analysis.report import plots
+
+        plots.reuse_renderings()
     gc.collect()  # the warm-up's own garbage is not kept for the kernel's life
     gc.freeze()
 

@@ -84,10 +84,12 @@ def unit_label(registry: Registry, code: int | None, lang: str) -> str:
     (the kind of unit from the registry's ``district_type``)."""
     if code is None:
         return i18n.t("report.unit.province", lang, name=registry.province_name)
-    row = registry.districts.loc[registry.districts["district_code"] == code]
-    if row.empty:
+    found = _district_rows(registry, code)
+    if not len(found):
         raise KeyError(code)
-    return i18n.unit_name(row["district_name"].iloc[0], row["district_type"].iloc[0], lang)
+    districts = registry.districts
+    name, kind = districts["district_name"].iat[found[0]], districts["district_type"].iat[found[0]]
+    return i18n.unit_name(name, kind, lang)
 
 
 def unit_kind_word(registry: Registry, code: int | None, lang: str) -> str:
@@ -96,3 +98,12 @@ def unit_kind_word(registry: Registry, code: int | None, lang: str) -> str:
         return i18n.t("unit.province", lang)
     row = registry.districts.loc[registry.districts["district_code"] == code]
     return i18n.unit_kind(row["district_type"].iloc[0], lang)
+
+
+def _district_rows(registry: Registry, code: int) -> Any:
+    """Positions of district ``code`` in the registry's table, first to last.
+
+    Why not a pandas mask and ``.loc``: a report names other units ~25 times (tables,
+    labels, the coefficient table's districts), and the mask, the selection and two
+    ``.iloc`` cost ~0.3 ms a name; the codes compared as an array ~0.02 ms (issue 17)."""
+    return (registry.districts["district_code"].to_numpy() == code).nonzero()[0]
