@@ -149,9 +149,8 @@ def test_the_batch_and_analyse_share_one_cached_forecast(
     assert other.exit_code == 0 and counted["forecast"] == 2  # another seed: another key
 
 
-
 def test_a_batch_into_another_folder_takes_the_analysis_from_the_fit_cache(
-    panel_file, tmp_path, fake_notebooks, counted
+    panel_file, tmp_path, fake_notebooks, counted, monkeypatch
 ):
     """The batch keeps a copy of its analysis in the fit cache: a batch of the same data and
     settings into another folder neither fits nor simulates (issue 17: ~0.9 s CPU of a warm
@@ -184,10 +183,8 @@ def test_a_batch_into_another_folder_takes_the_analysis_from_the_fit_cache(
     assert shared.read_bytes() == remade.read_bytes()  # …and the copy replaced
 
     shared.unlink()
-    monkeypatch = pytest.MonkeyPatch()
-    with monkeypatch.context() as m:
-        m.setenv(CACHE_DIR_ENV, "")
-        assert run_batch(tmp_path / "five", **args).exit_code == 0
+    monkeypatch.setenv(CACHE_DIR_ENV, "")
+    assert run_batch(tmp_path / "five", **args).exit_code == 0
     assert not shared.exists()
 
 
