@@ -113,14 +113,22 @@ UNUSED_IMPORTS = (
 )
 
 
-def skip_unused_imports() -> None:
-    """In a process of the batch's own (the ``ntm`` command, a worker): make the optional
-    imports in ``UNUSED_IMPORTS`` fail as if the packages were absent, so that jsonschema
-    leaves out the format checks that need them. The import system's documented way
+# …and in a worker only: papermill imports pyarrow (with numpy, ~0.08 s CPU) for its HDFS
+# file handler, if it can (``try``/``except ImportError``); a worker reads and writes local
+# notebooks only, and nothing else it loads uses either. Not in the ``ntm`` process, whose
+# pandas takes pyarrow when it is there.
+WORKER_UNUSED_IMPORTS = ("pyarrow",)
+
+
+def skip_unused_imports(names: Sequence[str] = UNUSED_IMPORTS) -> None:
+    """In a process of the batch's own (the ``ntm`` command; a worker with
+    ``WORKER_UNUSED_IMPORTS`` too): make the optional imports ``names`` fail as if the
+    packages were absent, so that jsonschema leaves out the format checks that need them
+    (and papermill its HDFS handler). The import system's documented way
     (``sys.modules[name] = None``); a module already imported is kept, and a library
     imported earlier is not affected. Not done in a caller's own process (``run_batch``
     from a notebook), whose other libraries may want those checks."""
-    for name in UNUSED_IMPORTS:
+    for name in names:
         sys.modules.setdefault(name, None)
 
 
@@ -343,7 +351,7 @@ def serve() -> int:
     file. Runs units one after another in one kernel (``kernel.KeptKernel``: reset between
     units, replaced after a failure), so the heavy imports are paid once per worker; the
     kernel is started before the first unit arrives (in the worker's folder: the staging)."""
-    skip_unused_imports()
+    skip_unused_imports((*UNUSED_IMPORTS, *WORKER_UNUSED_IMPORTS))
     signal.signal(signal.SIGTERM, _on_sigterm)
     _watch_parent()
     kept = KeptKernel(Path.cwd() / f"kernel-{os.getpid()}.log")
