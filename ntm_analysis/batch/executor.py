@@ -278,6 +278,7 @@ def execute_unit(
                 synthetic=task.synthetic,
                 home=task.home,
                 print_appendix=task.kind != "district",
+                template_cache=task.template_cache,
             )
         except Exception as exc:
             error = unit_error(type(exc).__name__, str(exc), "html")
