@@ -323,8 +323,8 @@ def _prepare(
 ) -> _Prepared:
     """Validate everything (raising ``ParameterError`` with every problem) and build the
     tasks; starts no kernel and writes nothing but the fit cache. The data and the units file
-    are read (or taken from the fit cache), and
-    the forecast cache's file named, by the one analysis path (``analysis.analyse``)."""
+    are read (or taken from the fit cache), and the forecast cache's file named, by the one
+    analysis path (``analysis.analyse``)."""
     from ntm_analysis.analysis.analyse import analysis_file, cached_inputs, read
     from ntm_analysis.analysis.analyse import district_targets as district_targets_by_code
     from ntm_analysis.analysis.cache import code_fingerprint, file_sha256
@@ -351,7 +351,7 @@ def _prepare(
     if missing:
         raise ParameterError(missing)
     # as read before, from the fit cache (files of the same bytes, options, code, readers):
-    # parsing and checking the data again is ~0.2 s CPU of a warm batch's parent (issue 17)
+    # parsing and checking the data again is ~0.1 s CPU of a warm batch's parent (issue 17)
     inputs = cached_inputs(config)
     registry, panel = inputs.registry, inputs.panel
     plan = plan_units(registry, panel, districts, province)
@@ -805,7 +805,7 @@ def _from_fit_cache(cache_file: Path) -> Path | None:
     """Put the fit cache's copy of the analysis at ``cache_file`` when this run's cache folder
     has none (atomically), and say where it came from (None: nothing copied). Why: a batch of
     the same data and settings into another folder otherwise simulates again and summarises
-    the history again (~0.9 s CPU of the warm batch's parent, issue 17), where the fit cache
+    the history again (~0.6 s CPU of the warm batch's parent, issue 17), where the fit cache
     already spares it the fits and the backtest. The copy is trusted no more than the
     folder's own file: ``cached_analysis`` reads it and checks its parameters, and computes
     the analysis again (over the copy) if they differ or it cannot be read. A fit cache that
