@@ -95,18 +95,40 @@ OUTPUTS = {
 # at import when the optional rfc3987-syntax is installed — jupyterlab brings it, through
 # jupyter_events' jsonschema[format-nongpl] — 1.35 s CPU in every process that reads or
 # writes a notebook. The grammars serve only jsonschema's "iri" format checks, which notebook
-# validation never runs (nbformat validates without a format checker).
-UNUSED_IMPORTS = ("rfc3987_syntax",)
+# validation never runs (nbformat validates without a format checker). The same extra brings
+# the other optional format checkers jsonschema imports at once (each in its own
+# ``suppress(ImportError)``): uri-template's expansion regexes, isoduration with the arrow
+# date library, rfc3986-validator's grammar… ~0.06 s CPU a process (jsonschema 4.26), for
+# checks nobody runs either; none of them is imported by anything else the batch's processes
+# load (idna is: requests needs it, so it stays).
+UNUSED_IMPORTS = (
+    "rfc3987_syntax",
+    "uri_template",
+    "isoduration",
+    "rfc3986_validator",
+    "rfc3339_validator",
+    "webcolors",
+    "fqdn",
+    "jsonpointer",
+)
 
 
-def skip_unused_imports() -> None:
-    """In a process of the batch's own (the ``ntm`` command, a worker): make the optional
-    imports in ``UNUSED_IMPORTS`` fail as if the packages were absent, so that jsonschema
-    leaves out the format checks that need them. The import system's documented way
+# …and in a worker only: papermill imports pyarrow (with numpy, ~0.08 s CPU) for its HDFS
+# file handler, if it can (``try``/``except ImportError``); a worker reads and writes local
+# notebooks only, and nothing else it loads uses either. Not in the ``ntm`` process, whose
+# pandas takes pyarrow when it is there.
+WORKER_UNUSED_IMPORTS = ("pyarrow",)
+
+
+def skip_unused_imports(names: Sequence[str] = UNUSED_IMPORTS) -> None:
+    """In a process of the batch's own (the ``ntm`` command; a worker with
+    ``WORKER_UNUSED_IMPORTS`` too): make the optional imports ``names`` fail as if the
+    packages were absent, so that jsonschema leaves out the format checks that need them
+    (and papermill its HDFS handler). The import system's documented way
     (``sys.modules[name] = None``); a module already imported is kept, and a library
     imported earlier is not affected. Not done in a caller's own process (``run_batch``
     from a notebook), whose other libraries may want those checks."""
-    for name in UNUSED_IMPORTS:
+    for name in names:
         sys.modules.setdefault(name, None)
 
 
@@ -256,6 +278,7 @@ def execute_unit(
                 synthetic=task.synthetic,
                 home=task.home,
                 print_appendix=task.kind != "district",
+                template_cache=task.template_cache,
             )
         except Exception as exc:
             error = unit_error(type(exc).__name__, str(exc), "html")
@@ -329,7 +352,7 @@ def serve() -> int:
     file. Runs units one after another in one kernel (``kernel.KeptKernel``: reset between
     units, replaced after a failure), so the heavy imports are paid once per worker; the
     kernel is started before the first unit arrives (in the worker's folder: the staging)."""
-    skip_unused_imports()
+    skip_unused_imports((*UNUSED_IMPORTS, *WORKER_UNUSED_IMPORTS))
     signal.signal(signal.SIGTERM, _on_sigterm)
     _watch_parent()
     kept = KeptKernel(Path.cwd() / f"kernel-{os.getpid()}.log")

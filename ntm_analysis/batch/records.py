@@ -76,6 +76,9 @@ class Task:
     chromium: str | None = None  # the browser that prints the PDF; None: no PDF
     home: str | None = None  # the index beside the report, linked at its top
     env: Mapping[str, str] = field(default_factory=dict)  # set in the worker and its kernel
+    # where the worker keeps the HTML exporter's compiled templates (a folder of the fit
+    # cache, ``export.export_html``); None: compiled anew in each worker
+    template_cache: Path | None = None
 
     @property
     def task_file(self) -> Path:
@@ -114,6 +117,7 @@ class Task:
             "chromium": self.chromium,
             "home": self.home,
             "env": dict(self.env),
+            "template_cache": None if self.template_cache is None else str(self.template_cache),
         }
 
     @classmethod
@@ -125,7 +129,7 @@ class Task:
         own, unknown = _split(cls, data)
         if unknown:
             raise TypeError(f"unknown task keys: {', '.join(sorted(unknown))}")
-        for key in ("out", "staging", "notebook"):
+        for key in ("out", "staging", "notebook", "template_cache"):
             if own.get(key) is not None:
                 own[key] = Path(own[key])
         own["parameters"] = dict(own["parameters"])

@@ -13,8 +13,9 @@
    cache key and cache as ``ntm forecast --cache`` and a notebook); every notebook loads
    them through ``forecast_cache``, so district figures are slices of one province-wide
    simulation and a re-run with other report options reuses it. The backtest is also kept
-   in the fit cache (``NTM_CACHE_DIR``): a batch of the same data into another folder does
-   not backtest again. The history's yearly summaries are stored with the analysis
+   in the fit cache (``NTM_CACHE_DIR``), and so is a copy of the batch's analysis: a batch
+   of the same data and settings into another folder neither backtests nor simulates
+   again. The history's yearly summaries are stored with the analysis
    (``analysis.summaries``): each report reads its rows instead of recomputing them.
 4. **Execute in parallel** (``executor``): each notebook in its own worker process, several at
    once (``--workers``) or on a Dask cluster (``--dask``), within ``--timeout`` seconds each.
@@ -57,6 +58,7 @@ from ntm_analysis.batch.records import (
     Task,
     UnitEntry,
 )
+from ntm_analysis.core.atomic import write_atomic
 from ntm_analysis.core.config import RunConfig
 from ntm_analysis.core.errors import Msg, os_reason
 from ntm_analysis.core.params import (
@@ -261,6 +263,17 @@ def shared_parameters(config: RunConfig) -> dict[str, Any]:
     return {k: v for k, v in config.notebook_parameters().items() if k not in _PER_UNIT}
 
 
+def _template_cache(code: str) -> Path | None:
+    """Where the workers keep the HTML exporter's compiled templates: a folder of the fit
+    cache (``NTM_CACHE_DIR``) for this code (``code``: its fingerprint; the exporter's
+    options are in the code), so that a worker's first report does not compile nbconvert's
+    templates again (~0.05 s CPU a worker, issue 17). None when the fit cache is off."""
+    from ntm_analysis.analysis.cache import fit_cache_dir
+
+    folder = fit_cache_dir()
+    return None if folder is None else folder / "templates" / code
+
+
 @dataclass
 class _Prepared:
     """A validated run: everything decided before the output folder is touched."""
@@ -309,9 +322,10 @@ def _prepare(
     pdf: bool | None,
 ) -> _Prepared:
     """Validate everything (raising ``ParameterError`` with every problem) and build the
-    tasks; starts no kernel and writes nothing. The data and the units file are read, and
-    the forecast cache's file named, by the one analysis path (``analysis.analyse``)."""
-    from ntm_analysis.analysis.analyse import analysis_file, load_inputs, read
+    tasks; starts no kernel and writes nothing but the fit cache. The data and the units file
+    are read (or taken from the fit cache), and the forecast cache's file named, by the one
+    analysis path (``analysis.analyse``)."""
+    from ntm_analysis.analysis.analyse import analysis_file, cached_inputs, read
     from ntm_analysis.analysis.analyse import district_targets as district_targets_by_code
     from ntm_analysis.analysis.cache import code_fingerprint, file_sha256
 
@@ -336,7 +350,9 @@ def _prepare(
     ]
     if missing:
         raise ParameterError(missing)
-    inputs = load_inputs(config)
+    # as read before, from the fit cache (files of the same bytes, options, code, readers):
+    # parsing and checking the data again is ~0.1 s CPU of a warm batch's parent (issue 17)
+    inputs = cached_inputs(config)
     registry, panel = inputs.registry, inputs.panel
     plan = plan_units(registry, panel, districts, province)
     # the template's targets (district_targets_path), each explicit number winning
@@ -358,6 +374,7 @@ def _prepare(
         "version": __version__,
     }
     code = code_fingerprint()
+    templates_cache = _template_cache(code)
     template_sha = {kind: file_sha256(p) for kind, p in templates.items() if p.exists()}
     run_fingerprint = fingerprint(
         {"parameters": common, "templates": template_sha, "code": code, **provenance}
@@ -402,6 +419,7 @@ def _prepare(
                 # one BLAS thread (or the user's choice) in the unit's worker and kernel, also
                 # on a Dask worker, whose environment is not this process's
                 env={var: os.environ.get(var, "1") for var in BLAS_VARS},
+                template_cache=templates_cache,
             )
         )
     return _Prepared(
@@ -444,8 +462,6 @@ def copy_notebooks(dest: str | Path, *, overwrite: bool = False) -> list[Path]:
     A notebook already there with other contents (the user's edits) is kept, and the copy
     refused before anything is written, unless ``overwrite``. Returns the paths written.
     """
-    from ntm_analysis.core.atomic import write_atomic
-
     dest = Path(dest)
     sources = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
     if not sources:
@@ -770,6 +786,50 @@ def _hearing_packs(prep: _Prepared, finished: Sequence[UnitEntry], make: bool) -
         _remove_staging(out / STAGING_DIR, staging)
 
 
+# the batch's analysis as kept in the fit cache (``NTM_CACHE_DIR``) beside the fits and the
+# backtest; "batch-": the batch's own (with every unit's baselines), never ``ntm forecast``'s
+_SHARED_PREFIX = "batch-"
+
+
+def _shared_analysis(cache_file: Path) -> Path | None:
+    """Where the fit cache keeps a copy of the batch's analysis file ``cache_file`` (same
+    name, so the same key: data, units, settings, package version and code); None when the
+    fit cache is off (``NTM_CACHE_DIR=""``)."""
+    from ntm_analysis.analysis.cache import fit_cache_dir
+
+    folder = fit_cache_dir()
+    return None if folder is None else folder / f"{_SHARED_PREFIX}{cache_file.name}"
+
+
+def _from_fit_cache(cache_file: Path) -> Path | None:
+    """Put the fit cache's copy of the analysis at ``cache_file`` when this run's cache folder
+    has none (atomically), and say where it came from (None: nothing copied). Why: a batch of
+    the same data and settings into another folder otherwise simulates again and summarises
+    the history again (~0.6 s CPU of the warm batch's parent, issue 17), where the fit cache
+    already spares it the fits and the backtest. The copy is trusted no more than the
+    folder's own file: ``cached_analysis`` reads it and checks its parameters, and computes
+    the analysis again (over the copy) if they differ or it cannot be read. A fit cache that
+    cannot be read is skipped, never an error."""
+    shared = _shared_analysis(cache_file)
+    if shared is None or cache_file.exists() or not shared.is_file():
+        return None
+    try:
+        write_atomic(cache_file, lambda tmp: shutil.copyfile(shared, tmp))
+    except OSError:
+        return None
+    return shared
+
+
+def _to_fit_cache(cache_file: Path) -> None:
+    """Keep a copy of the analysis this run computed in the fit cache (``_from_fit_cache``);
+    a fit cache that cannot be written is skipped, never an error."""
+    shared = _shared_analysis(cache_file)
+    if shared is None:
+        return
+    with contextlib.suppress(OSError):
+        write_atomic(shared, lambda tmp: shutil.copyfile(cache_file, tmp))
+
+
 def _execute(
     prep: _Prepared,
     record: _Record,
@@ -782,7 +842,7 @@ def _execute(
     ``record`` (and in the manifest, as it comes). Returns the simulation's seconds."""
     if not to_run:
         return 0.0
-    from ntm_analysis.analysis.analyse import cached_analysis
+    from ntm_analysis.analysis.analyse import analysis_file, cached_analysis
     from ntm_analysis.analysis.cache import code_fingerprint
 
     out, staging = prep.out, prep.staging
@@ -805,10 +865,16 @@ def _execute(
 
         # ---- 3. simulate once, share through the cache ------------------------------------
         t0 = time.time()
+        shared = _from_fit_cache(analysis_file(prep.run, prep.cache))
         # the tasks' forecast_cache, with every unit's damped-trend baseline fitted once here
         cache_path, reused = cached_analysis(prep.run, prep.cache, baseline_fits=True)
         seconds = round(time.time() - t0, 2)
-        record.cache = {"path": str(cache_path), "reused": reused, "seconds": seconds}
+        record.cache = {"path": str(cache_path), "reused": reused and shared is None}
+        if reused and shared is not None:
+            record.cache["copied_from"] = str(shared)
+        elif not reused:
+            _to_fit_cache(cache_path)
+        record.cache["seconds"] = seconds
 
         # ---- 4. execute in parallel -------------------------------------------------------
         by_id = {t.id: t for t in to_run}

@@ -149,6 +149,45 @@ def test_the_batch_and_analyse_share_one_cached_forecast(
     assert other.exit_code == 0 and counted["forecast"] == 2  # another seed: another key
 
 
+def test_a_batch_into_another_folder_takes_the_analysis_from_the_fit_cache(
+    panel_file, tmp_path, fake_notebooks, counted, monkeypatch
+):
+    """The batch keeps a copy of its analysis in the fit cache: a batch of the same data and
+    settings into another folder neither fits nor simulates (issue 17: ~0.9 s CPU of a warm
+    batch's parent), its manifest says where the analysis came from, and its notebooks load
+    the same analysis. Another seed is another key; a copy that cannot be read is made
+    again and replaced; with the fit cache off nothing is kept."""
+    args = {"data": panel_file, "districts": ["Tràng Định"], **RUN}
+    first = run_batch(tmp_path / "one", **args)
+    assert first.exit_code == 0 and counted == {"fit": 1, "forecast": 1}
+    made = Path(_manifest(tmp_path / "one")["cache"]["path"])
+    shared = tmp_path / "fits" / f"batch-{made.name}"
+    assert shared.read_bytes() == made.read_bytes()
+    assert "copied_from" not in _manifest(tmp_path / "one")["cache"]
+
+    second = run_batch(tmp_path / "two", **args)
+    assert second.exit_code == 0 and counted == {"fit": 1, "forecast": 1}
+    recorded = _manifest(tmp_path / "two")["cache"]
+    assert recorded["reused"] is False  # this folder's cache did not hold it
+    assert recorded["copied_from"] == str(shared)
+    assert Path(recorded["path"]).read_bytes() == made.read_bytes()
+
+    other = run_batch(tmp_path / "three", **args | {"seed": 2})
+    assert other.exit_code == 0 and counted["forecast"] == 2  # another seed: another key
+
+    shared.write_bytes(b"not a pickle")
+    again = run_batch(tmp_path / "four", **args)
+    assert again.exit_code == 0 and counted["forecast"] == 3  # computed again…
+    remade = Path(_manifest(tmp_path / "four")["cache"]["path"])
+    assert "copied_from" not in _manifest(tmp_path / "four")["cache"]
+    assert shared.read_bytes() == remade.read_bytes()  # …and the copy replaced
+
+    shared.unlink()
+    monkeypatch.setenv(CACHE_DIR_ENV, "")
+    assert run_batch(tmp_path / "five", **args).exit_code == 0
+    assert not shared.exists()
+
+
 # --------------------------------------------------------------------------- targets, defaults
 
 

@@ -93,6 +93,29 @@ def test_a_worker_loads_neither_pandas_nor_the_iri_grammars():
     assert probe(_WORKER_PROBE) == []
 
 
+_FORMAT_CHECKERS_PROBE = """
+import json, sys
+from ntm_analysis.batch import executor
+executor.skip_unused_imports((*executor.UNUSED_IMPORTS, *executor.WORKER_UNUSED_IMPORTS))
+import nbconvert, papermill, nbformat, jsonschema
+checkers = ("uri_template", "isoduration", "arrow", "rfc3986_validator", "rfc3339_validator",
+            "webcolors", "fqdn", "jsonpointer", "pyarrow", "numpy")
+loaded = [m for m in checkers if sys.modules.get(m)]
+nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1")])
+nbformat.validate(nb)  # a notebook still validates
+print(json.dumps([loaded, "requests" in sys.modules]))
+"""
+
+
+def test_a_worker_loads_none_of_jsonschemas_other_format_checkers_nor_pyarrow():
+    # jsonschema imports every optional format checker it finds (uri-template's regexes,
+    # isoduration with the arrow library, rfc3986-validator's grammar…: ~0.06 s CPU a
+    # process), for format checks notebook validation never runs; idna stays (requests).
+    # papermill imports pyarrow (and numpy) for its HDFS handler: ~0.08 s CPU a worker
+    loaded, requests = probe(_FORMAT_CHECKERS_PROBE)
+    assert loaded == [] and requests
+
+
 def test_the_first_chart_setup_leaves_no_setting_and_no_figure():
     before = dict(mpl.rcParams)
     first_chart()

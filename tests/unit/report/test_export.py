@@ -279,3 +279,38 @@ def test_reports_exported_one_after_another_share_one_exporter_and_stay_their_ow
     alone = _in_new_thread(lambda: page(second, "b.html", "f-b"))
     assert after[1] == alone
     assert "<b>một</b>" not in after[1] and "f-a" not in after[1]
+
+
+def test_a_workers_compiled_templates_are_kept_and_change_nothing(tmp_path, monkeypatch):
+    """With ``template_cache`` (a batch's workers) the exporter's compiled templates are kept
+    there: the next worker's exporter compiles none and writes the same page as one without
+    the cache; a folder that cannot be written is skipped, never an error."""
+    import jinja2
+
+    nb = _notebook("<h2>Một</h2><b>một</b>")
+
+    def page(name: str, cache) -> str:
+        target = tmp_path / name
+        export.export_html(nb, target, title="t", lang="vi", footer="f", template_cache=cache)
+        return target.read_text(encoding="utf-8")
+
+    plain = _in_new_thread(lambda: page("plain.html", None))
+    cache = tmp_path / "templates"
+    assert _in_new_thread(lambda: page("first.html", cache)) == plain
+    kept = list(cache.glob("nbconvert-*/*.cache"))
+    assert kept
+
+    compiled: list[str] = []
+    real = jinja2.Environment.compile
+
+    def counting(self, source, name=None, filename=None, raw=False, defer_init=False):
+        compiled.append(name)
+        return real(self, source, name, filename, raw, defer_init)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    assert _in_new_thread(lambda: page("second.html", cache)) == plain
+    assert compiled == []  # every template came from the cache
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where the folder should be", encoding="utf-8")
+    assert _in_new_thread(lambda: page("third.html", blocked)) == plain
+    assert compiled  # compiled, as without a cache
