@@ -811,9 +811,9 @@ def _from_fit_cache(cache_file: Path) -> Path | None:
     the analysis again (over the copy) if they differ or it cannot be read. A fit cache that
     cannot be read is skipped, never an error."""
     shared = _shared_analysis(cache_file)
-    if shared is None or cache_file.exists() or not shared.is_file():
-        return None
-    try:
+    try:  # ``is_file`` raises on a folder it may not search or a name too long
+        if shared is None or cache_file.exists() or not shared.is_file():
+            return None
         write_atomic(cache_file, lambda tmp: shutil.copyfile(shared, tmp))
     except OSError:
         return None

@@ -581,3 +581,17 @@ def test_resume_reads_a_manifest_written_before_it_had_a_version(panel_file, tmp
     assert again.skipped == ["province", "180-trang-dinh"] and again.exit_code == 0
     assert len(ran) == 1, "nothing ran again"
     assert _manifest(out)["units"][1]["reused_in_run"] == again.run_id
+
+
+def test_a_fit_cache_that_cannot_be_looked_in_is_skipped(
+    panel_file, tmp_path, fake_notebooks, counted, monkeypatch
+):
+    """A fit cache folder the system refuses to look in (here: a name too long, which
+    ``Path.is_file`` raises on rather than answering False) costs the batch its shortcut,
+    never the run: the analysis is computed in the run's own folder, nothing is copied."""
+    monkeypatch.setenv(CACHE_DIR_ENV, str(tmp_path / ("x" * 300)))
+    args = {"data": panel_file, "districts": ["Tràng Định"], **RUN}
+    result = run_batch(tmp_path / "one", **args)
+    assert result.exit_code == 0 and counted["forecast"] == 1
+    cache = _manifest(tmp_path / "one")["cache"]
+    assert "copied_from" not in cache and Path(cache["path"]).is_file()
