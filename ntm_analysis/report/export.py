@@ -360,29 +360,34 @@ _EXPORTERS = threading.local()  # per thread: {(lang, template cache): exporter}
 
 
 def _template_cache(folder: str | Path) -> Any:
-    """Jinja's bytecode cache in ``folder``/nbconvert-<version> (``jinja2``'s
-    ``FileSystemBytecodeCache``), where a batch worker keeps the exporter's compiled
-    templates: its first report then loads them instead of compiling them (~0.05 s CPU a
-    worker). Jinja uses a compiled template only when its source has the checksum it was
-    compiled from (and for the same Jinja and Python versions); the code it compiled also
-    depends on the environment's options, which are nbconvert's (hence its version in the
-    folder's name) and this module's (the caller's folder is per code fingerprint). A cache
-    that cannot be read or written is skipped, never an error."""
+    """Jinja's bytecode cache in a folder of ``folder`` named by the jinja2 and nbconvert
+    versions (``jinja2``'s ``FileSystemBytecodeCache``), where a batch worker keeps the
+    exporter's compiled templates: its first report then loads them instead of compiling them
+    (~0.05 s CPU a worker). Jinja uses a compiled template only when its source has the
+    checksum it was compiled from and the Python version is the same, but not across its own
+    releases (its magic holds a format number, not its version: hence jinja2's version in the
+    folder's name); the code it compiled also depends on the environment's options, which are
+    nbconvert's (its version in the name too) and this module's (the caller's folder is per
+    code fingerprint). A cache that cannot be read or written, or holds a damaged file, is
+    skipped, never an error."""
     import contextlib
+    import hashlib
 
-    import nbconvert
     from jinja2 import FileSystemBytecodeCache
+
+    from ntm_analysis.core.provenance import library_stamp
 
     class QuietCache(FileSystemBytecodeCache):
         def load_bytecode(self, bucket: Any) -> None:
-            with contextlib.suppress(OSError):
+            with contextlib.suppress(Exception):  # a damaged file: compiled again
                 super().load_bytecode(bucket)
 
         def dump_bytecode(self, bucket: Any) -> None:
             with contextlib.suppress(OSError):
                 super().dump_bytecode(bucket)
 
-    path = Path(folder) / f"nbconvert-{nbconvert.__version__}"
+    versions = hashlib.sha256(library_stamp(("jinja2", "nbconvert"))).hexdigest()[:16]
+    path = Path(folder) / f"templates-{versions}"
     with contextlib.suppress(OSError):
         path.mkdir(parents=True, exist_ok=True)
     return QuietCache(str(path))

@@ -284,7 +284,8 @@ def test_reports_exported_one_after_another_share_one_exporter_and_stay_their_ow
 def test_a_workers_compiled_templates_are_kept_and_change_nothing(tmp_path, monkeypatch):
     """With ``template_cache`` (a batch's workers) the exporter's compiled templates are kept
     there: the next worker's exporter compiles none and writes the same page as one without
-    the cache; a folder that cannot be written is skipped, never an error."""
+    the cache; a folder that cannot be written, or a damaged file, is skipped, never an
+    error."""
     import jinja2
 
     nb = _notebook("<h2>Một</h2><b>một</b>")
@@ -297,7 +298,7 @@ def test_a_workers_compiled_templates_are_kept_and_change_nothing(tmp_path, monk
     plain = _in_new_thread(lambda: page("plain.html", None))
     cache = tmp_path / "templates"
     assert _in_new_thread(lambda: page("first.html", cache)) == plain
-    kept = list(cache.glob("nbconvert-*/*.cache"))
+    kept = list(cache.glob("templates-*/*.cache"))
     assert kept
 
     compiled: list[str] = []
@@ -314,3 +315,9 @@ def test_a_workers_compiled_templates_are_kept_and_change_nothing(tmp_path, monk
     blocked.write_text("a file where the folder should be", encoding="utf-8")
     assert _in_new_thread(lambda: page("third.html", blocked)) == plain
     assert compiled  # compiled, as without a cache
+
+    compiled.clear()
+    for file in kept:  # the right header, then what no unpickler reads
+        file.write_bytes(jinja2.bccache.bc_magic + b"\x80damaged")
+    assert _in_new_thread(lambda: page("fourth.html", cache)) == plain
+    assert compiled  # compiled again
