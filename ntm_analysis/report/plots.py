@@ -324,7 +324,8 @@ def fig_to_png_bytes(fig: Figure, dpi: int = 150) -> bytes:
     Only a bare Agg canvas without a window (ours, from ``_new_figure``) takes this path; a
     figure pyplot manages, or any other canvas (inline, Tk, Qt, SVG…), keeps ``savefig``,
     which detaches it from its window while it saves (setting ``fig.dpi`` here would resize
-    one).
+    one). In a batch kernel (``reuse_renderings``) a chart built again unchanged from the
+    same inputs is not drawn: its first drawing's PNG comes back.
     """
     buffer = io.BytesIO()
     canvas = fig.canvas
@@ -362,7 +363,7 @@ _REUSE = {"on": False}
 
 def reuse_renderings(on: bool = True) -> None:
     """Whether ``fig_to_png_bytes`` hands back the PNG it made before for a chart built
-    again from the same inputs (``_built_from``), unchanged since built, under the same
+    again from the same inputs (``_record_inputs``), unchanged since built, under the same
     matplotlib settings, at the same dpi — instead of drawing it again. Off unless switched
     on (a batch kernel does, ``batch.kernel.warm``); switching clears what was kept.
 
@@ -371,7 +372,13 @@ def reuse_renderings(on: bool = True) -> None:
     batch: ~2 s of the kernels' ~14 s, issue 17). The PNG kept is the one the same drawing
     gave, so every pixel is the same. Off elsewhere because a skipped drawing also skips
     what drawing does to the figure (the layout's positions, ``Text.draw`` calls): nothing
-    reads them in a report kernel, a test or a caller's own code might."""
+    reads them in a report kernel, a test or a caller's own code might.
+
+    What "unchanged" covers: whatever sets the figure's ``stale`` flag (an artist's text,
+    limits, visibility, a new artist…), matplotlib's settings and the layout engine with its
+    parameters. What it does not: a figure's arrays edited in place, a formatter's attributes,
+    this module's constants rebound — a notebook that changes a report's chart that way must
+    not run with reuse on (the report templates do none of it)."""
     _REUSE["on"] = bool(on)
     _RENDERED.clear()
 
@@ -383,7 +390,7 @@ def _settings() -> str:
     return repr([(name, rc[name]) for name in rc if name != "backend"])
 
 
-def _built_from(fig: Figure, *inputs: Any) -> None:
+def _record_inputs(fig: Figure, *inputs: Any) -> None:
     """Record that ``fig``, just built, is drawn from ``inputs`` (and the settings now)
     alone, and mark it unchanged (``stale`` False: matplotlib sets it again on the figure
     when any of its artists changes, and a changed figure is drawn anew)."""
@@ -395,11 +402,16 @@ def _built_from(fig: Figure, *inputs: Any) -> None:
 
 def _rendering_key(fig: Figure, dpi: float) -> tuple[Any, ...] | None:
     """What the PNG of ``fig`` at ``dpi`` depends on, when it was recorded by
-    ``_built_from`` and nothing changed since; None otherwise (draw it)."""
+    ``_record_inputs`` and nothing changed since; None otherwise (draw it)."""
     if not _REUSE["on"] or fig.stale:
         return None
     inputs = _BUILT_FROM.get(fig)
-    return None if inputs is None else (inputs, _settings(), float(dpi))
+    if inputs is None:
+        return None
+    # the layout engine is swapped or tuned without marking the figure stale
+    engine = fig.get_layout_engine()
+    layout = None if engine is None else (type(engine).__name__, repr(sorted(engine.get().items())))
+    return (inputs, layout, _settings(), float(dpi))
 
 
 PNG_COMPRESS_LEVEL = 3  # zlib's level for the charts' PNGs (lossless at any level)
@@ -1301,5 +1313,5 @@ def reliability_diagram(
         _finish(fig, lang, synthetic)
         # the province's diagram, drawn again by every report of a batch (reuse_renderings)
         arrays = tuple(a.tobytes() for a in (x, y, n, distinct, lo, hi))
-        _built_from(fig, "reliability_diagram", lang, synthetic, title, *arrays)
+        _record_inputs(fig, "reliability_diagram", lang, synthetic, title, *arrays)
         return fig

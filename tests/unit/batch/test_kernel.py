@@ -161,3 +161,35 @@ def test_the_kept_kernel_sets_its_start_aside_from_the_collector_and_still_frees
     assert seen["ok"]
     assert seen["frozen"] > 10_000, "the library's objects are frozen after the warm-up"
     assert seen["cycle_alive"] is False, "the previous unit's cycle is collectable"
+
+
+# a unit that renders the province's reliability diagram as a report does, and says what it
+# drew (texts) and what it got (the PNG's hash)
+DIAGRAM = """
+import hashlib, json, os
+import pandas as pd
+from matplotlib.text import Text
+from ntm_analysis.report import plots
+bins = pd.DataFrame({
+    "bin": ["(-0.001, 0.1]", *(f"({k / 10}, {(k + 1) / 10}]" for k in range(1, 10))],
+    "n": [1119, 20, 22, 7, 13, 8, 7, 6, 22, 18],
+    "predicted": [0.004, 0.141, 0.253, 0.366, 0.453, 0.568, 0.644, 0.758, 0.868, 0.926],
+    "observed": [0.003, 0.25, 0.545, 1.0, 0.923, 0.875, 1.0, 0.833, 1.0, 0.944],
+})
+drawn, draw = [], Text.draw
+Text.draw = lambda text, renderer: (drawn.append(1), draw(text, renderer))[1]
+png = plots.fig_to_png_bytes(plots.reliability_diagram(bins, "vi"), dpi=40)
+Text.draw = draw
+with open(out_path, "w") as f:
+    json.dump({"drawn": len(drawn), "png": hashlib.sha256(png).hexdigest(), "pid": os.getpid()}, f)
+"""
+
+
+def test_a_kept_kernel_draws_the_chart_every_unit_draws_the_same_once(kept, tmp_path):
+    # warm() switches plots.reuse_renderings on: the reset between units keeps the PNG
+    diagram = _notebook(tmp_path, "diagram", DIAGRAM)
+    first = _run(kept, tmp_path, diagram, tmp_path / "first.json")
+    second = _run(kept, tmp_path, diagram, tmp_path / "second.json")
+    assert first["ok"] and second["ok"] and second["pid"] == first["pid"]
+    assert first["drawn"] > 20 and second["drawn"] == 0
+    assert second["png"] == first["png"]

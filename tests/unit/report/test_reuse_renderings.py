@@ -30,8 +30,8 @@ def _pixels(png: bytes) -> np.ndarray:
     return np.asarray(PIL.Image.open(io.BytesIO(png)).convert("RGB"))
 
 
-def _drawn(fig, monkeypatch) -> tuple[bytes, int]:
-    """The figure's PNG and how many texts its rendering drew."""
+def _drawn(fig, monkeypatch, dpi: int = DPI) -> tuple[bytes, int]:
+    """The figure's PNG at ``dpi`` and how many texts its rendering drew."""
     drawn = []
     draw = Text.draw
 
@@ -40,7 +40,7 @@ def _drawn(fig, monkeypatch) -> tuple[bytes, int]:
         return draw(text, renderer)
 
     monkeypatch.setattr(Text, "draw", recording)
-    png = plots.fig_to_png_bytes(fig, dpi=DPI)
+    png = plots.fig_to_png_bytes(fig, dpi=dpi)
     monkeypatch.setattr(Text, "draw", draw)
     return png, len(drawn)
 
@@ -93,10 +93,26 @@ def test_a_figure_changed_after_it_was_built_is_drawn(reuse, monkeypatch):
     assert _drawn(fig, monkeypatch)[1] > 20
 
 
-def test_other_settings_or_dpi_are_drawn(reuse, monkeypatch):
-    _drawn(plots.reliability_diagram(BUNDLED_BINS, "en"), monkeypatch)
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda fig: fig.set_layout_engine("none"),
+        lambda fig: fig.get_layout_engine().set(w_pad=0.3),
+    ],
+)
+def test_a_layout_engine_swapped_or_tuned_is_drawn(reuse, monkeypatch, change):
+    """Neither sets the figure's ``stale`` flag: the engine is part of the key."""
+    png, _ = _drawn(plots.reliability_diagram(BUNDLED_BINS, "en"), monkeypatch)
     fig = plots.reliability_diagram(BUNDLED_BINS, "en")
-    assert plots.fig_to_png_bytes(fig, dpi=DPI + 1)  # another dpi: drawn, kept apart
+    change(fig)
+    changed, n_drawn = _drawn(fig, monkeypatch)
+    assert n_drawn > 20 and not np.array_equal(_pixels(changed), _pixels(png))
+
+
+def test_other_settings_or_dpi_are_drawn(reuse, monkeypatch):
+    first, _ = _drawn(plots.reliability_diagram(BUNDLED_BINS, "en"), monkeypatch)
+    png, n_drawn = _drawn(plots.reliability_diagram(BUNDLED_BINS, "en"), monkeypatch, DPI + 10)
+    assert n_drawn > 20 and _pixels(png).shape != _pixels(first).shape
     with mpl.rc_context({"lines.dash_capstyle": "round"}):
         assert _drawn(plots.reliability_diagram(BUNDLED_BINS, "en"), monkeypatch)[1] > 20
     fig = plots.reliability_diagram(BUNDLED_BINS, "en")
