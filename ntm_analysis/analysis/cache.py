@@ -17,6 +17,7 @@ import hashlib
 import json
 import os
 import pickle
+import shutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -27,7 +28,7 @@ import pandas as pd
 from ntm_analysis import __version__
 from ntm_analysis.analysis.results import jsonable, unit_baseline_fits
 from ntm_analysis.analysis.summaries import Summaries, panel_fingerprint
-from ntm_analysis.core.atomic import atomic_path
+from ntm_analysis.core.atomic import atomic_path, write_atomic
 from ntm_analysis.core.communes import Registry
 from ntm_analysis.core.config import RunConfig
 from ntm_analysis.core.panel import Panel, has_districts
@@ -66,6 +67,9 @@ __all__ = [
     "load_analysis",
     "panel_fingerprint",
     "scenario_from_dict",
+    "share_analysis",
+    "shared_analysis_path",
+    "take_shared_analysis",
     "units_file",
 ]
 
@@ -472,6 +476,48 @@ def fit_cache_dir() -> Path | None:
         return Path(chosen) if chosen.strip() else None
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(base) / "ntm-analysis"
+
+
+# the batch's analysis as kept in the fit cache (``NTM_CACHE_DIR``) beside the fits and the
+# backtest; "batch-": the batch's own (with every unit's baselines), never ``ntm forecast``'s
+SHARED_ANALYSIS_PREFIX = "batch-"
+
+
+def shared_analysis_path(cache_file: Path) -> Path | None:
+    """Where the fit cache keeps a copy of the batch's analysis file ``cache_file`` (same
+    name, so the same key: data, units, settings, package version and code); None when the
+    fit cache is off (``NTM_CACHE_DIR=""``)."""
+    folder = fit_cache_dir()
+    return None if folder is None else folder / f"{SHARED_ANALYSIS_PREFIX}{cache_file.name}"
+
+
+def take_shared_analysis(cache_file: Path) -> Path | None:
+    """Put the fit cache's copy of the analysis at ``cache_file`` when this run's cache folder
+    has none (atomically), and say where it came from (None: nothing copied). Why: a batch of
+    the same data and settings into another folder otherwise simulates again and summarises
+    the history again (~0.6 s CPU of the warm batch's parent, issue 17), where the fit cache
+    already spares it the fits and the backtest. The copy is trusted no more than the
+    folder's own file: ``cached_analysis`` reads it and checks its parameters, and computes
+    the analysis again (over the copy) if they differ or it cannot be read. A fit cache that
+    cannot be read is skipped, never an error."""
+    shared = shared_analysis_path(cache_file)
+    try:  # ``is_file`` raises on a folder it may not search or a name too long
+        if shared is None or cache_file.exists() or not shared.is_file():
+            return None
+        write_atomic(cache_file, lambda tmp: shutil.copyfile(shared, tmp))
+    except OSError:
+        return None
+    return shared
+
+
+def share_analysis(cache_file: Path) -> None:
+    """Keep a copy of the analysis this run computed in the fit cache (``take_shared_analysis``);
+    a fit cache that cannot be written is skipped, never an error."""
+    shared = shared_analysis_path(cache_file)
+    if shared is None:
+        return
+    with contextlib.suppress(OSError):
+        write_atomic(shared, lambda tmp: shutil.copyfile(cache_file, tmp))
 
 
 _Read = TypeVar("_Read")

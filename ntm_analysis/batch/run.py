@@ -786,50 +786,6 @@ def _hearing_packs(prep: _Prepared, finished: Sequence[UnitEntry], make: bool) -
         _remove_staging(out / STAGING_DIR, staging)
 
 
-# the batch's analysis as kept in the fit cache (``NTM_CACHE_DIR``) beside the fits and the
-# backtest; "batch-": the batch's own (with every unit's baselines), never ``ntm forecast``'s
-_SHARED_PREFIX = "batch-"
-
-
-def _shared_analysis(cache_file: Path) -> Path | None:
-    """Where the fit cache keeps a copy of the batch's analysis file ``cache_file`` (same
-    name, so the same key: data, units, settings, package version and code); None when the
-    fit cache is off (``NTM_CACHE_DIR=""``)."""
-    from ntm_analysis.analysis.cache import fit_cache_dir
-
-    folder = fit_cache_dir()
-    return None if folder is None else folder / f"{_SHARED_PREFIX}{cache_file.name}"
-
-
-def _from_fit_cache(cache_file: Path) -> Path | None:
-    """Put the fit cache's copy of the analysis at ``cache_file`` when this run's cache folder
-    has none (atomically), and say where it came from (None: nothing copied). Why: a batch of
-    the same data and settings into another folder otherwise simulates again and summarises
-    the history again (~0.6 s CPU of the warm batch's parent, issue 17), where the fit cache
-    already spares it the fits and the backtest. The copy is trusted no more than the
-    folder's own file: ``cached_analysis`` reads it and checks its parameters, and computes
-    the analysis again (over the copy) if they differ or it cannot be read. A fit cache that
-    cannot be read is skipped, never an error."""
-    shared = _shared_analysis(cache_file)
-    try:  # ``is_file`` raises on a folder it may not search or a name too long
-        if shared is None or cache_file.exists() or not shared.is_file():
-            return None
-        write_atomic(cache_file, lambda tmp: shutil.copyfile(shared, tmp))
-    except OSError:
-        return None
-    return shared
-
-
-def _to_fit_cache(cache_file: Path) -> None:
-    """Keep a copy of the analysis this run computed in the fit cache (``_from_fit_cache``);
-    a fit cache that cannot be written is skipped, never an error."""
-    shared = _shared_analysis(cache_file)
-    if shared is None:
-        return
-    with contextlib.suppress(OSError):
-        write_atomic(shared, lambda tmp: shutil.copyfile(cache_file, tmp))
-
-
 def _execute(
     prep: _Prepared,
     record: _Record,
@@ -843,7 +799,7 @@ def _execute(
     if not to_run:
         return 0.0
     from ntm_analysis.analysis.analyse import analysis_file, cached_analysis
-    from ntm_analysis.analysis.cache import code_fingerprint
+    from ntm_analysis.analysis.cache import code_fingerprint, share_analysis, take_shared_analysis
 
     out, staging = prep.out, prep.staging
     with contextlib.ExitStack() as stack:  # closed in reverse: workers, then staging
@@ -865,7 +821,7 @@ def _execute(
 
         # ---- 3. simulate once, share through the cache ------------------------------------
         t0 = time.time()
-        shared = _from_fit_cache(analysis_file(prep.run, prep.cache))
+        shared = take_shared_analysis(analysis_file(prep.run, prep.cache))
         # the tasks' forecast_cache, with every unit's damped-trend baseline fitted once here
         cache_path, reused = cached_analysis(prep.run, prep.cache, baseline_fits=True)
         seconds = round(time.time() - t0, 2)
@@ -873,7 +829,7 @@ def _execute(
         if reused and shared is not None:
             record.cache["copied_from"] = str(shared)
         elif not reused:
-            _to_fit_cache(cache_path)
+            share_analysis(cache_path)
         record.cache["seconds"] = seconds
 
         # ---- 4. execute in parallel -------------------------------------------------------
