@@ -133,7 +133,7 @@ class AdminRegistry:
     def codes(self) -> frozenset[str]:
         """Every code any vintage uses: a file none of whose codes is here uses no real code
         (the loader's early exit, checked before any name is folded)."""
-        return frozenset(code for code, _ in self.pairs())
+        return frozenset(self.units["code"])
 
     # ------------------------------------------------------------------ vintages and dates
 

@@ -161,7 +161,7 @@ def _freeze_axes_style(fig: Figure) -> None:
     after the theme's rc context has been left, and would otherwise take the global defaults
     (which may name a font without Vietnamese letters)."""
     axes = list(fig.axes)
-    axes += [child for ax in fig.axes for child in ax.child_axes]  # e.g. secondary axes
+    axes += [child for ax in fig.axes for child in ax.child_axes]  # insets (none today)
     for ax in axes:
         ax.tick_params(axis="both", which="both", labelfontfamily=FONT_FAMILY)
         for axis in (ax.xaxis, ax.yaxis):

@@ -88,8 +88,7 @@ print(json.dumps(loaded))
 def test_a_worker_loads_neither_pandas_nor_the_iri_grammars():
     # a worker runs papermill and nbconvert only: pandas (0.5 s, through the task records'
     # parameter schema) and rfc3987-syntax's lark grammars (1.35 s, through nbformat's
-    # jsonschema) were loaded in each worker and never used (numpy is papermill's own: its
-    # file handlers import pyarrow)
+    # jsonschema) were loaded in each worker and never used (numpy is papermill's own)
     assert probe(_WORKER_PROBE) == []
 
 
