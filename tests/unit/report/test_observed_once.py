@@ -22,3 +22,18 @@ def test_reads_give_the_tables_a_fresh_read_gives_each_its_own(district):  # noq
         pd.testing.assert_frame_equal(table, summary(rep.panel, by, rep.summaries))
         table.loc[:, "year"] = 0
         pd.testing.assert_frame_equal(level_summary(rep, by), summary(rep.panel, by))
+
+
+def test_a_report_reads_each_summary_once(district, monkeypatch):  # noqa: F811
+    from dataclasses import replace
+
+    from ntm_analysis.report import base
+
+    reads: list[str] = []
+    real_history, real_summary = base.history, base.summary
+    monkeypatch.setattr(base, "history", lambda *a: reads.append("unit") or real_history(*a))
+    monkeypatch.setattr(base, "summary", lambda *a: reads.append(a[1]) or real_summary(*a))
+    rep = replace(district)  # a report of its own: nothing read yet
+    for _ in range(3):
+        unit_history(rep), level_summary(rep, "province"), level_summary(rep, "district")
+    assert sorted(reads) == ["district", "province", "unit"]
