@@ -263,7 +263,7 @@ def shared_parameters(config: RunConfig) -> dict[str, Any]:
     return {k: v for k, v in config.notebook_parameters().items() if k not in _PER_UNIT}
 
 
-def _template_cache(code: str) -> Path | None:
+def _templates_folder(code: str) -> Path | None:
     """Where the workers keep the HTML exporter's compiled templates: a folder of the fit
     cache (``NTM_CACHE_DIR``) for this code (``code``: its fingerprint; the exporter's
     options are in the code), so that a worker's first report does not compile nbconvert's
@@ -374,7 +374,7 @@ def _prepare(
         "version": __version__,
     }
     code = code_fingerprint()
-    templates_cache = _template_cache(code)
+    templates_folder = _templates_folder(code)
     template_sha = {kind: file_sha256(p) for kind, p in templates.items() if p.exists()}
     run_fingerprint = fingerprint(
         {"parameters": common, "templates": template_sha, "code": code, **provenance}
@@ -419,7 +419,7 @@ def _prepare(
                 # one BLAS thread (or the user's choice) in the unit's worker and kernel, also
                 # on a Dask worker, whose environment is not this process's
                 env={var: os.environ.get(var, "1") for var in BLAS_VARS},
-                template_cache=templates_cache,
+                template_cache=templates_folder,
             )
         )
     return _Prepared(
