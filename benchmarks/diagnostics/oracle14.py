@@ -23,12 +23,16 @@ forecaster's) and checked against the state CSV's
 Two variants on the same cases: ``--districts unknown`` (the district effects inferred too: a
 tighter bound) and ``--trend learnt`` (the trend drawn from its flat-prior posterior given the
 past years' common terms: *not* a bound, what learning the trend costs; ``--trend suite``:
-the same with a prior on the suite's own two trends). ``--commune-sd``
-near 0 is the sanity check (the oracle is then the ideal). Usage::
+the same with a prior on the suite's own two trends; with ``--twin-trend`` each process is
+scored beside its twin at the suite's other trend, and ``pair_table`` turns the pair into a
+bound on every forecaster). ``--commune-sd`` near 0 is the sanity check (the oracle is then
+the ideal). Usage::
 
     python -m benchmarks.diagnostics.oracle14 --replicates 50 --out /tmp/oracle14.csv
     python -m benchmarks.diagnostics.oracle14 --summary /tmp/oracle14a.csv,/tmp/oracle14b.csv
     python -m benchmarks.diagnostics.oracle14 --districts unknown --replicates 20 --out /tmp/u.csv
+    python -m benchmarks.diagnostics.oracle14 --scenarios accelerating --trend suite \
+        --twin-trend 0.05 --replicates 100 --origins 2013,2014,2015,2016 --out /tmp/pair.csv
 """
 
 from __future__ import annotations
@@ -314,6 +318,15 @@ def suite_trend_weights(
     return weights / weights.sum()
 
 
+def trend_twin(process: Process, trend: float) -> Process:
+    """The same process with another trend (its own name, so its own replicates): with
+    ``--trend suite`` a process and its twin at the suite's other trend form a pair on which
+    the suite oracle is the Bayes forecast (``pair_table``)."""
+    if trend == process.trend:
+        raise ValueError(f"{process.name} already has trend {trend:g}")
+    return replace(process, name=f"{process.name}_trend{trend:g}", trend=trend)
+
+
 def oracle_seed(name: str, replicate: int, origin: int) -> np.random.SeedSequence:
     """The oracle's luck: the case seed's fourth child (the first three are the harness's
     ideal, forecast and PIT streams)."""
@@ -460,6 +473,32 @@ def table(cases: pd.DataFrame, figure: str, seed: int = 0) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def pair_table(cases: pd.DataFrame, first: str, second: str, figure: str, seed: int = 0):
+    """The suite oracle over a pair of processes that differ only in their trend (a process
+    and its ``trend_twin``): Σ oracle CRPS / Σ ideal CRPS over both, per origin × horizon
+    cell, per horizon and pooled, with 90% bootstrap intervals (replicate numbers resampled
+    jointly).
+
+    Why it bounds every forecaster: with equal prior weight on the pair's two trends and
+    everything else known, the suite oracle is the Bayes forecast, so no forecaster using
+    at most its information has a lower *sum* of expected CRPS over the pair. A forecaster
+    within 1.3 × the ideal on both processes would have a sum within 1.3 × the ideals' sum;
+    where this ratio is above 1.3, every such forecaster is beyond 1.3 × the ideal on at
+    least one of the two processes. A data-only forecaster knows less than the oracle."""
+    d = cases[(cases["figure"] == figure) & cases["scenario"].isin([first, second])]
+    if set(d["scenario"]) != {first, second} or set(d["trend"]) != {"suite"}:
+        raise ValueError("pair_table needs both processes' cases, scored with --trend suite")
+    rng = np.random.default_rng(seed)
+    rows = []
+    cells = [(o, h) for o in sorted(d["origin"].unique()) for h in cal.HORIZONS]
+    cells += [(0, h) for h in cal.HORIZONS] + [(0, 0)]
+    for origin, h in cells:
+        cell = d[((d["origin"] == origin) | (origin == 0)) & ((d["horizon"] == h) | (h == 0))]
+        r, lo, hi = _ratio_ci(cell, "oracle_crps", rng)
+        rows.append({"origin": origin, "horizon": h, "ratio": r, "lo": lo, "hi": hi})
+    return pd.DataFrame(rows)
+
+
 def markdown(t: pd.DataFrame) -> str:
     """The table as the note shows it: ratios with their 90% intervals."""
 
@@ -498,6 +537,21 @@ def report(cases: pd.DataFrame, state: str | None, fingerprint: str) -> None:
         for figure in ("n_ntm", "mean_criteria"):
             print(f"\n{figure}\n")
             print(markdown(table(variant, figure)))
+        if trend == "suite":
+            _print_pairs(variant)
+
+
+def _print_pairs(cases: pd.DataFrame) -> None:
+    """``pair_table`` for every process whose ``trend_twin`` was scored beside it."""
+    names = set(cases["scenario"])
+    for name in sorted(names):
+        for twin in sorted(n for n in names if n.startswith(f"{name}_trend")):
+            for figure in ("n_ntm", "mean_criteria"):
+                print(f"\npair {name} + {twin}, {figure}: Σ oracle / Σ ideal CRPS [90%]")
+                for _, row in pair_table(cases, name, twin, figure).iterrows():
+                    where = "pooled" if row["origin"] == 0 else f"origin {int(row['origin'])}"
+                    h = "all" if row["horizon"] == 0 else f"h{int(row['horizon'])}"
+                    print(f"  {where} {h}: {row['ratio']:.2f} [{row['lo']:.2f}, {row['hi']:.2f}]")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -526,16 +580,28 @@ def main(argv: list[str] | None = None) -> None:
         "(flat prior) — not a bound, what learning the trend costs a forecaster that knows "
         "everything else; suite: the same with the prior on the suite's two trends",
     )
+    parser.add_argument(
+        "--twin-trend",
+        type=float,
+        help="also score each process's twin with this trend (``trend_twin``; with --trend "
+        "suite and the suite's other trend: the pair bound of ``pair_table``); the model's "
+        "CRPS is then not read",
+    )
     parser.add_argument("--state", default=STATE_CSV, help="the state CSV (model CRPS)")
     parser.add_argument("--fingerprint", default=MODEL_FINGERPRINT)
     args = parser.parse_args(argv)
-    state = None if args.commune_sd is not None else args.state
+    own_cases = args.commune_sd is None and args.twin_trend is None
+    state = args.state if own_cases else None
     if args.summary:
-        report(pd.concat(pd.read_csv(p) for p in args.summary.split(",")), state, args.fingerprint)
+        cases = pd.concat(pd.read_csv(p) for p in args.summary.split(","))
+        suite_only = cases["scenario"].isin(list(SCENARIOS)).all()  # twins: no model CRPS
+        report(cases, state if suite_only else None, args.fingerprint)
         return
     processes = [SCENARIOS[s] for s in args.scenarios.split(",")]
     if args.commune_sd is not None:
         processes = [replace(p, commune_sd=args.commune_sd) for p in processes]
+    if args.twin_trend is not None:
+        processes = [q for p in processes for q in (p, trend_twin(p, args.twin_trend))]
     origins = list(map(int, args.origins.split(",")))
     rows, start = [], time.process_time()
     for r in range(args.first, args.first + args.replicates):

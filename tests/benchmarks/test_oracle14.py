@@ -224,3 +224,53 @@ def test_the_suite_trend_posterior_picks_the_true_trend_when_the_years_tell():
         late.append(o.suite_trend_weights(SMALL["accelerating"], known, 2016)[1])
         early.append(o.suite_trend_weights(SMALL["accelerating"], known, 2013)[1])
     assert np.mean(late) > 0.8 and 0.5 < np.mean(early) < np.mean(late)
+
+
+def test_a_trend_twin_is_the_same_process_with_another_trend_and_its_own_name():
+    process = SCENARIOS["accelerating"]
+    twin = o.trend_twin(process, 0.05)
+    assert (twin.name, twin.trend) == ("accelerating_trend0.05", 0.05)
+    assert replace(twin, name=process.name, trend=process.trend) == process
+    with pytest.raises(ValueError, match="already has trend"):
+        o.trend_twin(process, 0.2)
+
+
+def _pair_cases(oracle: dict[str, float], ideal: dict[str, float]) -> pd.DataFrame:
+    """Two processes × 3 replicates × 2 origins × 4 horizons, one CRPS per process."""
+    return pd.DataFrame(
+        {
+            "scenario": name,
+            "replicate": r,
+            "origin": origin,
+            "horizon": h,
+            "figure": "n_ntm",
+            "trend": "suite",
+            "oracle_crps": oracle[name] * h,
+            "ideal_crps": ideal[name],
+        }
+        for name in oracle
+        for r in range(3)
+        for origin in (2014, 2016)
+        for h in cal.HORIZONS
+    )
+
+
+def test_the_pair_ratio_sums_both_processes_before_dividing():
+    """Σ oracle / Σ ideal over the pair: a process with a large ideal CRPS weighs more, as in
+    the bound (a ratio of sums, not a mean of ratios)."""
+    cases = _pair_cases({"a": 3.0, "b": 1.0}, {"a": 2.0, "b": 1.0})
+    t = o.pair_table(cases, "a", "b", "n_ntm")
+    cell = t[(t["origin"] == 2014) & (t["horizon"] == 2)].iloc[0]
+    assert cell["ratio"] == pytest.approx((3.0 * 2 + 1.0 * 2) / (2.0 + 1.0))
+    pooled = t[(t["origin"] == 0) & (t["horizon"] == 0)].iloc[0]
+    assert pooled["ratio"] == pytest.approx((3.0 + 1.0) * sum(cal.HORIZONS) / (3.0 * 4))
+    assert len(t) == 2 * 4 + 4 + 1
+    assert (t["lo"] <= t["ratio"] + 1e-12).all() and (t["ratio"] <= t["hi"] + 1e-12).all()
+
+
+def test_the_pair_table_refuses_a_missing_twin_or_another_oracle():
+    cases = _pair_cases({"a": 3.0, "b": 1.0}, {"a": 2.0, "b": 1.0})
+    with pytest.raises(ValueError, match="both processes"):
+        o.pair_table(cases[cases["scenario"] == "a"], "a", "b", "n_ntm")
+    with pytest.raises(ValueError, match="both processes"):
+        o.pair_table(cases.assign(trend="learnt"), "a", "b", "n_ntm")
