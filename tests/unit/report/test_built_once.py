@@ -5,36 +5,20 @@ first drawing's; a changed one, or other settings, is built anew."""
 
 from __future__ import annotations
 
-import io
-
 import matplotlib as mpl
 import numpy as np
-import PIL.Image
-import pytest
 from matplotlib.text import Text
 
 from ntm_analysis.report import plots
 from tests.unit.report.test_reliability_diagram import BUNDLED_BINS
-
-DPI = 40
-
-
-@pytest.fixture
-def reuse():
-    plots.reuse_renderings()
-    yield
-    plots.reuse_renderings(False)
-
-
-def _pixels(png: bytes) -> np.ndarray:
-    return np.asarray(PIL.Image.open(io.BytesIO(png)).convert("RGB"))
+from tests.unit.report.test_reuse_renderings import DPI, _pixels, reuse  # noqa: F401
 
 
 def _diagram():
     return plots.reliability_diagram(BUNDLED_BINS, "vi", True)
 
 
-def test_the_same_chart_is_handed_back_unbuilt_once_one_is_left_undrawn(reuse, monkeypatch):
+def test_the_same_chart_is_handed_back_unbuilt_once_one_is_left_undrawn(reuse, monkeypatch):  # noqa: F811
     built = []
     real = plots._new_figure
     monkeypatch.setattr(plots, "_new_figure", lambda *a: built.append(a) or real(*a))
@@ -62,7 +46,7 @@ def test_the_same_chart_is_handed_back_unbuilt_once_one_is_left_undrawn(reuse, m
     assert np.array_equal(_pixels(plots.fig_to_png_bytes(fresh, DPI)), _pixels(png))
 
 
-def test_a_chart_handed_out_again_draws_as_a_new_one(reuse, monkeypatch):
+def test_a_chart_handed_out_again_draws_as_a_new_one(reuse, monkeypatch):  # noqa: F811
     """Never laid out: without its layout engine it is drawn where a new figure is."""
     plots.fig_to_png_bytes(_diagram(), DPI)
     kept = _diagram()
