@@ -332,10 +332,11 @@ def fig_to_png_bytes(fig: Figure, dpi: int = 150, once: bool = False) -> bytes:
     built again unchanged from the same inputs is not drawn: its first drawing's PNG comes
     back. Both for the same layout engine, matplotlib settings and dpi.
     """
-    if not (once or _REUSE.on):
+    inputs = _REUSE.inputs(fig)
+    if not (once or inputs):
         return _draw_png(fig, dpi)
     drawing = (_layout(fig), _settings(), float(dpi))  # what else the pixels depend on
-    key = _REUSE.rendering(fig, drawing)
+    key = None if inputs is None else (inputs, *drawing)
     if key is not None and key in _RENDERED:
         _RENDERED.move_to_end(key)
         return _RENDERED[key]
@@ -383,8 +384,9 @@ _RENDERED: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
 
 class _Reuse:
     """``reuse_renderings``' switch and what it knows of the charts built while on: what
-    each was built from (``built_from``), and by that, one figure built from it that nobody
-    drew nor changed yet (``unused``), handed out again instead of a new one (``chart``)."""
+    each was built from (``built_from``, ``inputs``), and by that, one figure built from it
+    that nobody drew nor changed yet (``unused``), handed out again instead of a new one
+    (``chart``). The PNGs kept are ``_RENDERED``'s."""
 
     def __init__(self) -> None:
         self.on = False
@@ -425,14 +427,11 @@ class _Reuse:
             self.unused.popitem(last=False)
         return fig
 
-    def rendering(self, fig: Figure, drawing: tuple[Any, ...]) -> tuple[Any, ...] | None:
-        """What the PNG of ``fig`` depends on — its inputs and ``drawing`` (layout engine,
-        settings, dpi) — when on, built by ``chart`` and unchanged since; None otherwise
-        (drawn, nothing kept)."""
-        if not self.on or fig.stale:
-            return None
-        inputs = self.built_from.get(fig)
-        return None if inputs is None else (inputs, *drawing)
+    def inputs(self, fig: Figure) -> tuple[Any, ...] | None:
+        """What ``fig`` was built from, when on, built by ``chart`` and unchanged since
+        (its PNG then depends on these and on its layout engine, the settings and the dpi
+        alone); None otherwise (drawn, nothing kept)."""
+        return None if not self.on or fig.stale else self.built_from.get(fig)
 
     def drawn(self, fig: Figure) -> None:
         """``fig`` was drawn (laid out): no longer handed out as a new one."""
