@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -208,6 +209,49 @@ def styled_table(
             {"selector": "", "props": "border-collapse: collapse; margin: 0.5em 0 1em 0;"},
         ]
     )
+
+
+TABLES_KEPT = 4  # tables' HTML kept by ``table_html`` (~20 KB each)
+_TABLE_HTML: OrderedDict[tuple[Any, ...], str] = OrderedDict()
+
+
+def table_html(frame: pd.DataFrame, left: Sequence[str] = ()) -> str:
+    """``styled_table(frame, left=left)`` as HTML, made once per process for the same table:
+    kept by what the HTML depends on — the table's columns, types and cells, ``left`` and
+    pandas' Styler options (``pd.options.styler``).
+
+    Why: the model's coefficient table is the same in every report of a language, and a
+    batch kernel rendered it again for each unit (``to_html``, ~6 ms; issue 17). What the
+    reports then share is the Styler's id in the HTML (random, only so that two tables of
+    one page do not take each other's rules): it stays unique in each page, which shows the
+    table once (a page that showed it twice would have the same rules twice)."""
+    key = (
+        tuple(frame.columns),
+        tuple(map(str, frame.dtypes)),
+        tuple(frame.itertuples(index=False, name=None)),
+        tuple(left),
+        _styler_options(pd.options.styler),
+    )
+    if key in _TABLE_HTML:
+        _TABLE_HTML.move_to_end(key)
+    else:
+        _TABLE_HTML[key] = styled_table(frame, left=left).to_html()
+        while len(_TABLE_HTML) > TABLES_KEPT:
+            _TABLE_HTML.popitem(last=False)
+    return _TABLE_HTML[key]
+
+
+def _styler_options(group: Any, prefix: str = "styler.") -> tuple[tuple[str, str], ...]:
+    """Every option under ``group`` (``pd.options.styler``, by its documented attribute
+    access: a group's options and subgroups are its attributes), as text."""
+    options: list[tuple[str, str]] = []
+    for name in dir(group):
+        value = getattr(group, name)
+        if isinstance(value, type(pd.options)):  # a subgroup: styler.format, styler.html…
+            options += _styler_options(value, f"{prefix}{name}.")
+        else:
+            options.append((prefix + name, repr(value)))
+    return tuple(options)
 
 
 def caption_html(text: str) -> str:

@@ -25,7 +25,6 @@ import multiprocessing
 import os
 import re
 import sys
-import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -133,14 +132,9 @@ def write_charts(parts: Sequence[Section], folder: Path) -> list[Path]:
     return written
 
 
-_PNG: weakref.WeakKeyDictionary[Figure, bytes] = weakref.WeakKeyDictionary()
-
-
 def _png(fig: Figure) -> bytes:
     """The figure as PNG, rendered once for the chart file, the brief and the slides."""
-    if fig not in _PNG:
-        _PNG[fig] = plots.fig_to_png_bytes(fig, dpi=CHART_DPI)
-    return _PNG[fig]
+    return plots.fig_to_png_bytes(fig, dpi=CHART_DPI, once=True)
 
 
 # --------------------------------------------------------------------------- workbook

@@ -33,6 +33,7 @@ from ntm_analysis.report.base import (
     paragraph,
     statuses_disagree,
     styled_table,
+    table_html,
     target_sentence,
     unit_history,
 )
@@ -509,10 +510,8 @@ def _coefficients(rep: Report) -> str | None:
             ],
         }
     )
-    styled = styled_table(
-        table, left=[rep.t("report.coef.col.model"), rep.t("report.coef.col.term")]
-    )
-    body = styled.to_html()
+    # the same in every report of a language: its HTML made once per process
+    body = table_html(table, left=[rep.t("report.coef.col.model"), rep.t("report.coef.col.term")])
     other = _other_form_note(rep)
     if other is not None:
         body += paragraph(other, "color:#555")

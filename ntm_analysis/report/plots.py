@@ -25,7 +25,7 @@ import textwrap
 import unicodedata
 import weakref
 from collections import OrderedDict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -312,7 +312,7 @@ def synthetic_mark(fig: Figure, lang: str = DEFAULT_LANG) -> Figure:
     return fig
 
 
-def fig_to_png_bytes(fig: Figure, dpi: int = 150) -> bytes:
+def fig_to_png_bytes(fig: Figure, dpi: int = 150, once: bool = False) -> bytes:
     """Render ``fig`` to PNG bytes (for reports, notebooks' Image(), or tests).
 
     Why not ``savefig``: for a figure with a layout engine (all of ours: constrained layout)
@@ -324,18 +324,40 @@ def fig_to_png_bytes(fig: Figure, dpi: int = 150) -> bytes:
     Only a bare Agg canvas without a window (ours, from ``_new_figure``) takes this path; a
     figure pyplot manages, or any other canvas (inline, Tk, Qt, SVG…), keeps ``savefig``,
     which detaches it from its window while it saves (setting ``fig.dpi`` here would resize
-    one). In a batch kernel (``reuse_renderings``) a chart built again unchanged from the
-    same inputs is not drawn: its first drawing's PNG comes back.
+    one).
+
+    Where a figure's PNG is made once, in this one place: ``once`` — the caller shows this
+    figure, unchanged, several times (the hearing pack: chart file, brief, slides) — keeps
+    the PNG with the figure while it lives; in a batch kernel (``reuse_renderings``) a chart
+    built again unchanged from the same inputs is not drawn: its first drawing's PNG comes
+    back. Both for the same layout engine, matplotlib settings and dpi.
     """
+    inputs = _REUSE.inputs(fig)
+    if not (once or inputs):
+        return _draw_png(fig, dpi)
+    drawing = (_layout(fig), _settings(), float(dpi))  # what else the pixels depend on
+    key = None if inputs is None else (inputs, *drawing)
+    if key is not None and key in _RENDERED:
+        _RENDERED.move_to_end(key)
+        return _RENDERED[key]
+    kept = _PNGS.setdefault(fig, {}) if once else {}
+    if drawing not in kept:
+        kept[drawing] = _draw_png(fig, dpi)
+    if key is not None:
+        _REUSE.drawn(fig)
+        _RENDERED[key] = kept[drawing]
+        while len(_RENDERED) > RENDERINGS_KEPT:
+            _RENDERED.popitem(last=False)
+    return kept[drawing]
+
+
+def _draw_png(fig: Figure, dpi: float) -> bytes:
+    """``fig`` drawn and encoded (``fig_to_png_bytes``)."""
     buffer = io.BytesIO()
     canvas = fig.canvas
     if type(canvas) is not FigureCanvasAgg or canvas.manager is not None:
         fig.savefig(buffer, format="png", dpi=dpi, facecolor="white")
         return buffer.getvalue()
-    key = _rendering_key(fig, dpi)
-    if key is not None and key in _RENDERED:
-        _RENDERED.move_to_end(key)
-        return _RENDERED[key]
     shown_dpi, facecolor = fig.dpi, fig.get_facecolor()
     fig.dpi = dpi
     fig.set_facecolor("white")
@@ -345,42 +367,105 @@ def fig_to_png_bytes(fig: Figure, dpi: int = 150) -> bytes:
     finally:
         fig.dpi = shown_dpi
         fig.set_facecolor(facecolor)
-    if key is not None:
-        _RENDERED[key] = buffer.getvalue()
-        while len(_RENDERED) > RENDERINGS_KEPT:
-            _RENDERED.popitem(last=False)
     return buffer.getvalue()
 
 
-# --- a chart drawn again unchanged: rendered once per process --------------------------------
+# each figure's PNGs asked for ``once``, by layout engine, settings and dpi, while it lives
+_PNGS: weakref.WeakKeyDictionary[Figure, dict[tuple[Any, ...], bytes]]
+_PNGS = weakref.WeakKeyDictionary()
 
-RENDERINGS_KEPT = 4  # PNGs kept (~0.1 MB each): what repeats is one chart per language
+
+# --- a chart the same in every report of a batch: built and drawn once per kernel -----------
+
+RENDERINGS_KEPT = 4  # PNGs (~0.1 MB each) and charts kept: one repeats, per language
+# the PNGs ``reuse_renderings`` keeps, by the chart's inputs, layout, settings and dpi
 _RENDERED: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
-# each figure built by a chart function whose drawing depends on its inputs alone: the inputs
-_BUILT_FROM: weakref.WeakKeyDictionary[Figure, tuple[Any, ...]] = weakref.WeakKeyDictionary()
-_REUSE = {"on": False}
+
+
+class _Reuse:
+    """``reuse_renderings``' switch and what it knows of the charts built while on: what
+    each was built from (``built_from``, ``inputs``), and by that, one figure built from it
+    that nobody drew nor changed yet (``unused``), handed out again instead of a new one
+    (``chart``). The PNGs kept are ``_RENDERED``'s."""
+
+    def __init__(self) -> None:
+        self.on = False
+        self.built_from: weakref.WeakKeyDictionary[Figure, tuple[Any, ...]] = (
+            weakref.WeakKeyDictionary()
+        )
+        self.unused: OrderedDict[tuple[Any, ...], tuple[Figure, Any]] = OrderedDict()
+
+    def __getitem__(self, name: str) -> Any:
+        """``_REUSE["on"]``: read as the dict it replaced was (the tests read it so)."""
+        return getattr(self, name)
+
+    def switch(self, on: bool) -> None:
+        """On or off, nothing kept: no chart to hand out, no PNG."""
+        self.on = bool(on)
+        self.unused.clear()
+        _RENDERED.clear()
+
+    def chart(self, build: Callable[[], Figure], *inputs: Any) -> Figure:
+        """``build()``, a figure drawn from ``inputs`` and matplotlib's settings alone; when
+        on, the one built before from the same if nothing drew or changed it since (as a
+        new one: never laid out or drawn, ``stale`` False — matplotlib sets it again when
+        any artist of the figure changes — and the same layout engine and parameters,
+        which do not set it)."""
+        if not self.on:
+            return build()
+        key = (*inputs, _settings())
+        if key in self.unused:
+            fig, layout = self.unused[key]
+            if not fig.stale and _layout(fig) == layout:
+                self.unused.move_to_end(key)
+                return fig
+        fig = build()
+        fig.stale = False
+        self.built_from[fig] = key
+        self.unused[key] = (fig, _layout(fig))
+        while len(self.unused) > RENDERINGS_KEPT:
+            self.unused.popitem(last=False)
+        return fig
+
+    def inputs(self, fig: Figure) -> tuple[Any, ...] | None:
+        """What ``fig`` was built from, when on, built by ``chart`` and unchanged since
+        (its PNG then depends on these and on its layout engine, the settings and the dpi
+        alone); None otherwise (drawn, nothing kept)."""
+        return None if not self.on or fig.stale else self.built_from.get(fig)
+
+    def drawn(self, fig: Figure) -> None:
+        """``fig`` was drawn (laid out): no longer handed out as a new one."""
+        key = self.built_from.get(fig)
+        if key in self.unused and self.unused[key][0] is fig:
+            del self.unused[key]
+
+
+_REUSE = _Reuse()
 
 
 def reuse_renderings(on: bool = True) -> None:
-    """Whether ``fig_to_png_bytes`` hands back the PNG it made before for a chart built
-    again from the same inputs (``_record_inputs``), unchanged since built, under the same
-    matplotlib settings, at the same dpi — instead of drawing it again. Off unless switched
-    on (a batch kernel does, ``batch.kernel.warm``); switching clears what was kept.
+    """Whether a chart built again from the same inputs (``_Reuse.chart``: the reliability
+    diagram) under the same matplotlib settings is neither built nor drawn again: the figure
+    built before is handed back while nothing drew or changed it, and ``fig_to_png_bytes``
+    hands back the PNG the first drawing made for the same layout engine, settings and dpi
+    when the figure is unchanged since built. Off unless switched on (a batch kernel does,
+    ``batch.kernel.warm``); switching clears what was kept.
 
     Why: the backtest's reliability diagram is the province's, the same in every report of a
-    batch, and each kernel drew it again for each of its units (~0.17 s CPU a chart, 12 a
-    batch: ~2 s of the kernels' ~14 s, issue 17). The PNG kept is the one the same drawing
-    gave, so every pixel is the same. Off elsewhere because a skipped drawing also skips
-    what drawing does to the figure (the layout's positions, ``Text.draw`` calls): nothing
-    reads them in a report kernel, a test or a caller's own code might.
+    batch, and each kernel built (~25 ms) and drew (~0.17 s CPU) it again for each of its
+    units, 12 a batch (issue 17). The PNG kept is the one the same drawing gave, so every
+    pixel is the same; a figure handed out again was never laid out nor drawn, as a new one.
+    Off elsewhere because a skipped drawing also skips what drawing does to the figure (the
+    layout's positions, ``Text.draw`` calls), and reports handed one figure share it: nothing
+    reads or changes them in a report kernel, a test or a caller's own code might.
 
     What "unchanged" covers: whatever sets the figure's ``stale`` flag (an artist's text,
     limits, visibility, a new artist…), matplotlib's settings and the layout engine with its
     parameters. What it does not: a figure's arrays edited in place, a formatter's attributes,
-    this module's constants rebound — a notebook that changes a report's chart that way must
-    not run with reuse on (the report templates do none of it)."""
-    _REUSE["on"] = bool(on)
-    _RENDERED.clear()
+    this module's constants rebound, a figure drawn by its caller's own ``canvas.draw()`` —
+    a notebook that handles a report's chart that way must not run with reuse on (the report
+    templates do none of it)."""
+    _REUSE.switch(on)
 
 
 def _settings() -> str:
@@ -390,28 +475,11 @@ def _settings() -> str:
     return repr([(name, rc[name]) for name in rc if name != "backend"])
 
 
-def _record_inputs(fig: Figure, *inputs: Any) -> None:
-    """Record that ``fig``, just built, is drawn from ``inputs`` (and the settings now)
-    alone, and mark it unchanged (``stale`` False: matplotlib sets it again on the figure
-    when any of its artists changes, and a changed figure is drawn anew)."""
-    if not _REUSE["on"]:
-        return
-    _BUILT_FROM[fig] = (*inputs, _settings())
-    fig.stale = False
-
-
-def _rendering_key(fig: Figure, dpi: float) -> tuple[Any, ...] | None:
-    """What the PNG of ``fig`` at ``dpi`` depends on, when it was recorded by
-    ``_record_inputs`` and nothing changed since; None otherwise (draw it)."""
-    if not _REUSE["on"] or fig.stale:
-        return None
-    inputs = _BUILT_FROM.get(fig)
-    if inputs is None:
-        return None
-    # the layout engine is swapped or tuned without marking the figure stale
+def _layout(fig: Figure) -> tuple[str, str] | None:
+    """The figure's layout engine and its parameters: part of what it looks like, and an
+    engine swapped or tuned does not mark the figure stale."""
     engine = fig.get_layout_engine()
-    layout = None if engine is None else (type(engine).__name__, repr(sorted(engine.get().items())))
-    return (inputs, layout, _settings(), float(dpi))
+    return None if engine is None else (type(engine).__name__, repr(sorted(engine.get().items())))
 
 
 PNG_COMPRESS_LEVEL = 3  # zlib's level for the charts' PNGs (lossless at any level)
@@ -1244,6 +1312,30 @@ def reliability_diagram(
     distinct = rows["n_effective"].to_numpy(float) if "n_effective" in rows else n
     x, y = rows["predicted"].to_numpy(float), rows["observed"].to_numpy(float)
     lo, hi = np.array([bin_bounds(b) for b in rows["bin"]], float).reshape(-1, 2).T
+    # the province's diagram, built again by every report of a batch (reuse_renderings)
+    return _REUSE.chart(
+        lambda: _reliability_figure(x, y, n, distinct, lo, hi, lang, synthetic, title),
+        "reliability_diagram",
+        lang,
+        synthetic,
+        title,
+        *(a.tobytes() for a in (x, y, n, distinct, lo, hi)),
+    )
+
+
+def _reliability_figure(
+    x: np.ndarray,
+    y: np.ndarray,
+    n: np.ndarray,
+    distinct: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    lang: str,
+    synthetic: bool,
+    title: str | None,
+) -> Figure:
+    """``reliability_diagram``'s figure, from its bins' predicted and observed shares, cases,
+    distinct outcomes and intervals."""
     with _themed():
         fig = _new_figure(*WIDE_FIGSIZE)
         ax, strip = fig.subplots(2, 1, sharex=True, height_ratios=[3, 1])
@@ -1310,8 +1402,4 @@ def reliability_diagram(
         strip.set_xlabel(t("chart.reliability.x", lang))
         _number_axis(strip.xaxis, lang, percent=True)
         _set_title(fig, title or t("chart.reliability.title", lang))
-        _finish(fig, lang, synthetic)
-        # the province's diagram, drawn again by every report of a batch (reuse_renderings)
-        arrays = tuple(a.tobytes() for a in (x, y, n, distinct, lo, hi))
-        _record_inputs(fig, "reliability_diagram", lang, synthetic, title, *arrays)
-        return fig
+        return _finish(fig, lang, synthetic)
