@@ -395,10 +395,6 @@ class _Reuse:
         )
         self.unused: OrderedDict[tuple[Any, ...], tuple[Figure, Any]] = OrderedDict()
 
-    def __getitem__(self, name: str) -> Any:
-        """``_REUSE["on"]``: read as the dict it replaced was (the tests read it so)."""
-        return getattr(self, name)
-
     def switch(self, on: bool) -> None:
         """On or off, nothing kept: no chart to hand out, no PNG."""
         self.on = bool(on)

@@ -46,7 +46,7 @@ def _drawn(fig, monkeypatch, dpi: int = DPI) -> tuple[bytes, int]:
 
 
 def test_off_by_default_every_figure_is_drawn(monkeypatch):
-    assert not plots._REUSE["on"]
+    assert not plots._REUSE.on
     first, n_first = _drawn(plots.reliability_diagram(BUNDLED_BINS, "en"), monkeypatch)
     again, n_again = _drawn(plots.reliability_diagram(BUNDLED_BINS, "en"), monkeypatch)
     assert n_first > 20 and n_again == n_first and again == first
