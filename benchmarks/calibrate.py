@@ -70,8 +70,9 @@ must learn the trend (`benchmarks/notes/oracle14.md`) or each year's level
 (`benchmarks/notes/width15.md`) from 2–6 years pay is measured there (flat-prior references,
 not strict bounds), and the model beside a forecaster that knows each process's form in "Run:
 session 13". A bound on every forecaster: where years share shocks, no forecaster is within
-1.3 × the ideal on both of two processes that differ only in their pace, two to four years
-ahead (`benchmarks/notes/pair17.md`).
+1.3 × the ideal on both of two processes that differ only in their pace, in some origin ×
+horizon cells three to four years ahead on the count and two to four on the mean criteria
+(`benchmarks/notes/pair17.md`).
 """
 
 

@@ -235,8 +235,28 @@ def test_a_trend_twin_is_the_same_process_with_another_trend_and_its_own_name():
         o.trend_twin(process, 0.2)
 
 
+def test_given_the_same_common_terms_a_twins_ability_posteriors_are_the_processs():
+    """The premise of ``pair_table``: the communes' abilities depend on the trend only through
+    each year's common term (trend·(t − first) + shock), which the oracle is told, so the
+    suite oracle's ability draws are the same whichever trend is true."""
+    process = SMALL["accelerating"]
+    known = o.known_of(process.realise(cal.scenario_seed("accelerating", 3)))
+    twin = o.trend_twin(process, 0.05)
+    shift = process.trend - twin.trend
+    same = replace(
+        known,
+        shocks={t: s + shift * (t - process.first_year) for t, s in known.shocks.items()},
+    )
+    own = o.posteriors(process, known, [2015])[2015]
+    twins = o.posteriors(twin, same, [2015])[2015]
+    np.testing.assert_allclose(twins.mean(), own.mean(), rtol=1e-12)
+    other = o.posteriors(twin, known, [2015])[2015]  # the shocks alone: another posterior
+    assert np.abs(other.mean() - own.mean()).max() > 0.05
+
+
 def _pair_cases(oracle: dict[str, float], ideal: dict[str, float]) -> pd.DataFrame:
-    """Two processes × 3 replicates × 2 origins × 4 horizons, one CRPS per process."""
+    """Two processes × 3 replicates × 2 origins × 4 horizons, one CRPS per process (times the
+    horizon, times 1 + replicate / 10 so that a bootstrap over replicates moves)."""
     return pd.DataFrame(
         {
             "scenario": name,
@@ -245,7 +265,7 @@ def _pair_cases(oracle: dict[str, float], ideal: dict[str, float]) -> pd.DataFra
             "horizon": h,
             "figure": "n_ntm",
             "trend": "suite",
-            "oracle_crps": oracle[name] * h,
+            "oracle_crps": oracle[name] * h * (1 + r / 10),
             "ideal_crps": ideal[name],
         }
         for name in oracle
@@ -260,12 +280,16 @@ def test_the_pair_ratio_sums_both_processes_before_dividing():
     the bound (a ratio of sums, not a mean of ratios)."""
     cases = _pair_cases({"a": 3.0, "b": 1.0}, {"a": 2.0, "b": 1.0})
     t = o.pair_table(cases, "a", "b", "n_ntm")
+    replicates = 1 + (0 + 1 + 2) / 10 / 3  # the mean of 1 + r / 10 over r = 0, 1, 2
     cell = t[(t["origin"] == 2014) & (t["horizon"] == 2)].iloc[0]
-    assert cell["ratio"] == pytest.approx((3.0 * 2 + 1.0 * 2) / (2.0 + 1.0))
+    assert cell["ratio"] == pytest.approx((3.0 * 2 + 1.0 * 2) * replicates / (2.0 + 1.0))
     pooled = t[(t["origin"] == 0) & (t["horizon"] == 0)].iloc[0]
-    assert pooled["ratio"] == pytest.approx((3.0 + 1.0) * sum(cal.HORIZONS) / (3.0 * 4))
+    expected = (3.0 + 1.0) * sum(cal.HORIZONS) * replicates / (3.0 * 4)
+    assert pooled["ratio"] == pytest.approx(expected)
     assert len(t) == 2 * 4 + 4 + 1
-    assert (t["lo"] <= t["ratio"] + 1e-12).all() and (t["ratio"] <= t["hi"] + 1e-12).all()
+    # the bootstrap moves with the replicates, and the all-cells bound sits below the 90% one
+    assert (t["lo"] < t["ratio"]).all() and (t["ratio"] < t["hi"]).all()
+    assert (t["lo_all"] <= t["lo"]).all() and (t["lo_all"] < t["hi"]).all()
 
 
 def test_the_pair_table_refuses_a_missing_twin_or_another_oracle():
@@ -274,3 +298,12 @@ def test_the_pair_table_refuses_a_missing_twin_or_another_oracle():
         o.pair_table(cases[cases["scenario"] == "a"], "a", "b", "n_ntm")
     with pytest.raises(ValueError, match="both processes"):
         o.pair_table(cases.assign(trend="learnt"), "a", "b", "n_ntm")
+    fewer = cases[(cases["scenario"] == "a") | (cases["replicate"] < 2)]
+    with pytest.raises(ValueError, match="same replicates and origins"):
+        o.pair_table(fewer, "a", "b", "n_ntm")
+
+
+def test_a_twin_outside_the_suites_trends_is_refused_for_the_suite_oracle():
+    """The suite oracle is the pair's Bayes forecast only when both trends are its prior's."""
+    with pytest.raises(SystemExit):
+        o.main(["--scenarios", "accelerating", "--trend", "suite", "--twin-trend", "0.1"])
